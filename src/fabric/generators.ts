@@ -1,0 +1,505 @@
+// Fabric generators, step 1 of 2: from a spec and the catalog to a Blueprint (counts and wiring
+// parameters, no graph). The planner ranks blueprints; build.ts wires the chosen one into a Fabric.
+//
+//   spec ──► resolve models ──► split leaf ports ──► size upper tiers ──► Blueprint ──► (build.ts) Fabric
+//
+import type { Catalog, NicModel, SwitchModel } from '../catalog/index.ts';
+import { DesignError } from '../errors.ts';
+import { msg } from '../messages.ts';
+import type { FabricSpec } from '../scenario/schema.ts';
+import { closest, formatRate, parseRateBps } from '../scenario/units.ts';
+import { commonUplinkSpeed, divisors, evenSpread, portsAt, resolveSwitch, splitLeaf } from './ports.ts';
+import type {
+  AccessAggWiring,
+  Blueprint,
+  ClosWiring,
+  DdcWiring,
+  LinkGroup,
+  SwitchCount,
+  SwitchRoleName,
+} from './types.ts';
+
+export function resolveNic(catalog: Catalog, nic: string, path = 'fabric.nic'): NicModel {
+  const byId = catalog.nics.get(nic);
+  if (byId) return byId;
+  const speed = parseRateBps(nic);
+  if (Number.isFinite(speed)) {
+    const all = [...catalog.nics.values()].filter((n) => n.speedBps === speed);
+    if (all.length > 0) return all.sort((a, b) => a.price.usd - b.price.usd)[0];
+    throw new DesignError(
+      path,
+      msg.nicSpeedUnknown(
+        speed,
+        [...new Set([...catalog.nics.values()].map((n) => n.speedBps))].sort((a, b) => a - b),
+      ),
+    );
+  }
+  throw new DesignError(path, msg.unknownModel('NIC', nic, closest(nic, [...catalog.nics.keys()]), 'NICs'));
+}
+
+function requireModel(catalog: Catalog, id: string | undefined, path: string, topology: string, example: string) {
+  if (!id)
+    throw new DesignError(
+      path,
+      `is required for topology ${topology} (e.g. ${example}); or leave out fabric.topology to let the planner choose`,
+    );
+  return resolveSwitch(catalog, id, path);
+}
+
+function checkRole(model: SwitchModel, role: SwitchRoleName, path: string): void {
+  if (!model.roles.includes(role)) throw new DesignError(path, msg.roleNotSupported(model.id, role, model.roles));
+}
+
+/** Sizes a fabric: the design's counts and wiring, or a DesignError naming the constraint that failed. */
+export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
+  const topology = spec.topology;
+  if (!topology) throw new DesignError('fabric.topology', 'is required to build one fabric (or use the planner)');
+  if (spec.hosts % spec.gpusPerNode !== 0)
+    throw new DesignError('fabric.hosts', msg.hostsNotMultipleOfGpus(spec.hosts, spec.gpusPerNode));
+  const nic = resolveNic(catalog, spec.nic);
+  switch (topology) {
+    case 'leaf-spine':
+      return leafSpine(spec, catalog, nic);
+    case 'fat-tree':
+      return fatTree(spec, catalog, nic);
+    case 'rail-optimized':
+      return railOptimized(spec, catalog, nic);
+    case 'ddc':
+      return ddc(spec, catalog, nic);
+    case 'access-aggregation':
+      return accessAggregation(spec, catalog, nic);
+  }
+}
+
+function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
+  const leafModel = requireModel(catalog, spec.switch, 'fabric.switch', 'leaf-spine', 'aurcore-32x400g');
+  const spineModel = spec.spineSwitch ? resolveSwitch(catalog, spec.spineSwitch, 'fabric.spineSwitch') : leafModel;
+  checkRole(leafModel, 'leaf', 'fabric.switch');
+  checkRole(spineModel, 'spine', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
+  const host = nic.speedBps;
+  const upRate = commonUplinkSpeed(leafModel, spineModel, host);
+  if (!upRate)
+    throw new DesignError(
+      'fabric.spineSwitch',
+      `${leafModel.id} and ${spineModel.id} share no port speed of at least ${formatRate(host)}`,
+    );
+  const split = splitLeaf(leafModel, host, upRate, spec.oversubscription ?? 1, spec.gpusPerNode, 'fabric.switch');
+  const leaves = Math.ceil(spec.hosts / split.hostsPerLeaf);
+  const spinePorts = portsAt(spineModel, upRate);
+  const spines = evenSpread(leaves, split.uplinks, spinePorts);
+  if (spines === null)
+    throw new DesignError(
+      'fabric.hosts',
+      `${spec.hosts} hosts need ${leaves} leaves of ${split.hostsPerLeaf} hosts, but a ${spineModel.id} spine has only ${spinePorts} ports at ${formatRate(upRate)} (at most ${spinePorts * split.hostsPerLeaf} hosts in two tiers); use topology fat-tree, a larger spine switch, or fewer hosts`,
+    );
+  const wiring: ClosWiring = {
+    kind: 'clos',
+    leafModel,
+    spineModel,
+    coreModel: null,
+    attach: 'sequential',
+    hostsPerLeaf: split.hostsPerLeaf,
+    serversPerUnit: 0,
+    pods: 1,
+    leavesPerPod: leaves,
+    leaves,
+    spinesPerPod: spines,
+    leafUplinks: split.uplinks,
+    leafSpineParallel: split.uplinks / spines,
+    fabricRateBps: upRate,
+    spineUplinks: 0,
+    coresPerPlane: 0,
+    spineCoreParallel: 0,
+    unitsPerPod: 0,
+  };
+  return closBlueprint(spec, nic, 'leaf-spine', wiring, [
+    `${leaves} leaves x ${split.hostsPerLeaf} hosts, ${split.uplinks} uplinks each at ${formatRate(upRate)}; ${spines} spines (${split.uplinks / spines} parallel links per leaf-spine pair)`,
+  ]);
+}
+
+function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
+  const leafModel = requireModel(catalog, spec.switch, 'fabric.switch', 'fat-tree', 'aurcore-32x400g');
+  const spineModel = spec.spineSwitch ? resolveSwitch(catalog, spec.spineSwitch, 'fabric.spineSwitch') : leafModel;
+  const coreModel = spec.coreSwitch ? resolveSwitch(catalog, spec.coreSwitch, 'fabric.coreSwitch') : spineModel;
+  checkRole(leafModel, 'leaf', 'fabric.switch');
+  checkRole(spineModel, 'spine', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
+  checkRole(coreModel, 'core', spec.coreSwitch ? 'fabric.coreSwitch' : 'fabric.switch');
+  const host = nic.speedBps;
+  // A k-ary fat-tree runs every port at the host speed (Al-Fares et al. 2008, FAT-02).
+  const avail = Math.min(portsAt(leafModel, host), portsAt(spineModel, host), portsAt(coreModel, host));
+  if (avail === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
+  const k = spec.k ?? (avail % 2 === 0 ? avail : avail - 1);
+  if (k % 2 !== 0) throw new DesignError('fabric.k', `k must be even (got ${k}); use ${k - 1} or ${k + 1}`);
+  if (k > avail)
+    throw new DesignError(
+      'fabric.k',
+      `k=${k} needs ${k} ports at ${formatRate(host)} on every switch, but the models have only ${avail}; use k <= ${avail} or a larger switch`,
+    );
+  const o = spec.oversubscription ?? 1;
+  // Edge switches: k/(1+o) uplinks, the rest to hosts (k/2 and k/2 when non-blocking).
+  const up = Math.max(1, Math.round(k / (1 + o)));
+  let hostsPerLeaf = k - up;
+  hostsPerLeaf -= hostsPerLeaf % spec.gpusPerNode;
+  if (hostsPerLeaf <= 0)
+    throw new DesignError('fabric.gpusPerNode', `a server of ${spec.gpusPerNode} GPUs does not fit on one k=${k} edge switch`);
+  const leavesPerPod = k / 2;
+  const spinesPerPod = up;
+  const perPod = leavesPerPod * hostsPerLeaf;
+  const pods = Math.ceil(spec.hosts / perPod);
+  if (pods > k)
+    throw new DesignError(
+      'fabric.hosts',
+      `${spec.hosts} hosts need ${pods} pods of ${perPod}, but a k=${k} fat-tree has at most ${k} pods (${k * perPod} hosts); use a larger k or switch`,
+    );
+  const spineUplinks = k / 2;
+  const coresPerPlane = evenSpread(pods, spineUplinks, portsAt(coreModel, host));
+  if (coresPerPlane === null) throw new DesignError('fabric.coreSwitch', `no core layout fits ${pods} pods`);
+  const wiring: ClosWiring = {
+    kind: 'clos',
+    leafModel,
+    spineModel,
+    coreModel,
+    attach: 'sequential',
+    hostsPerLeaf,
+    serversPerUnit: 0,
+    pods,
+    leavesPerPod,
+    leaves: pods * leavesPerPod,
+    spinesPerPod,
+    leafUplinks: up,
+    leafSpineParallel: 1,
+    fabricRateBps: host,
+    spineUplinks,
+    coresPerPlane,
+    spineCoreParallel: spineUplinks / coresPerPlane,
+    unitsPerPod: 0,
+  };
+  const notes = [
+    `k=${k}: ${pods} pods of ${leavesPerPod} edge + ${spinesPerPod} aggregation switches, ${spinesPerPod} core planes of ${coresPerPlane}`,
+  ];
+  if (avail > k) notes.push(`${avail - k} ports per switch unused at k=${k}`);
+  return closBlueprint(spec, nic, 'fat-tree', wiring, notes, avail - k);
+}
+
+function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
+  const leafModel = requireModel(catalog, spec.switch, 'fabric.switch', 'rail-optimized', 'generic-64x800g');
+  const spineModel = spec.spineSwitch ? resolveSwitch(catalog, spec.spineSwitch, 'fabric.spineSwitch') : leafModel;
+  const coreModel = spec.coreSwitch ? resolveSwitch(catalog, spec.coreSwitch, 'fabric.coreSwitch') : spineModel;
+  checkRole(leafModel, 'leaf', 'fabric.switch');
+  checkRole(spineModel, 'spine', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
+  const rails = spec.gpusPerNode;
+  if (rails < 2)
+    throw new DesignError('fabric.gpusPerNode', 'rail-optimized needs servers of at least 2 GPUs (e.g. gpusPerNode: 8)');
+  const host = nic.speedBps;
+  const upRate = commonUplinkSpeed(leafModel, spineModel, host);
+  if (!upRate) throw new DesignError('fabric.spineSwitch', `${leafModel.id} and ${spineModel.id} share no port speed`);
+  const split = splitLeaf(leafModel, host, upRate, spec.oversubscription ?? 1, 1, 'fabric.switch');
+  const servers = spec.hosts / rails;
+  const serversPerUnit = spec.nodesPerUnit ?? Math.min(split.hostsPerLeaf, servers);
+  if (serversPerUnit > split.hostsPerLeaf)
+    throw new DesignError(
+      'fabric.nodesPerUnit',
+      `${serversPerUnit} servers per unit need ${serversPerUnit} host ports on each rail leaf, ${leafModel.id} gives ${split.hostsPerLeaf} at this oversubscription; use nodesPerUnit <= ${split.hostsPerLeaf}`,
+    );
+  const units = Math.ceil(servers / serversPerUnit);
+  const leaves = units * rails;
+  const spinePorts = portsAt(spineModel, upRate);
+  const twoTier = evenSpread(leaves, split.uplinks, spinePorts);
+  const notes = [
+    `${units} scalable units of ${serversPerUnit} servers x ${rails} rails; ${leaves} rail leaves with ${split.uplinks} uplinks at ${formatRate(upRate)}`,
+  ];
+  const base = {
+    kind: 'clos' as const,
+    leafModel,
+    spineModel,
+    attach: 'rail' as const,
+    hostsPerLeaf: serversPerUnit,
+    serversPerUnit,
+    leafUplinks: split.uplinks,
+    fabricRateBps: upRate,
+  };
+  if (twoTier !== null) {
+    const wiring: ClosWiring = {
+      ...base,
+      coreModel: null,
+      pods: 1,
+      leavesPerPod: leaves,
+      leaves,
+      spinesPerPod: twoTier,
+      leafSpineParallel: split.uplinks / twoTier,
+      spineUplinks: 0,
+      coresPerPlane: 0,
+      spineCoreParallel: 0,
+      unitsPerPod: units,
+    };
+    notes.push(`one spine layer of ${twoTier} spines holds every unit`);
+    return closBlueprint(spec, nic, 'rail-optimized', wiring, notes);
+  }
+  // One spine layer is not enough: group units into pods with their own spines, cores above.
+  checkRole(coreModel, 'core', spec.coreSwitch ? 'fabric.coreSwitch' : 'fabric.switch');
+  const corePorts = portsAt(coreModel, upRate);
+  let best: ClosWiring | null = null;
+  for (let unitsPerPod = 1; unitsPerPod <= units; unitsPerPod++) {
+    const leavesPerPod = unitsPerPod * rails;
+    // Spines per pod: half of each spine's ports down, half up (non-blocking at the spine).
+    const sp = evenSpread(leavesPerPod, split.uplinks, Math.floor(spinePorts / 2));
+    if (sp === null) break;
+    const pods = Math.ceil(units / unitsPerPod);
+    const spineUplinks = (leavesPerPod * split.uplinks) / sp;
+    const cpp = evenSpread(pods, spineUplinks, corePorts);
+    if (cpp === null) continue;
+    const w: ClosWiring = {
+      ...base,
+      coreModel,
+      pods,
+      leavesPerPod,
+      leaves,
+      spinesPerPod: sp,
+      leafSpineParallel: split.uplinks / sp,
+      spineUplinks,
+      coresPerPlane: cpp,
+      spineCoreParallel: spineUplinks / cpp,
+      unitsPerPod,
+    };
+    const count = (x: ClosWiring) => x.pods * x.spinesPerPod + x.spinesPerPod * x.coresPerPlane;
+    if (!best || count(w) < count(best)) best = w;
+  }
+  if (!best)
+    throw new DesignError(
+      'fabric.hosts',
+      `${spec.hosts} hosts in ${units} units do not fit three tiers of ${spineModel.id}/${coreModel.id}; use a larger switch or fewer hosts`,
+    );
+  notes.push(
+    `pods of ${best.unitsPerPod} units with ${best.spinesPerPod} spines each; ${best.spinesPerPod} core planes of ${best.coresPerPlane}`,
+  );
+  return closBlueprint(spec, nic, 'rail-optimized', best, notes);
+}
+
+function closBlueprint(
+  spec: FabricSpec,
+  nic: NicModel,
+  topology: 'leaf-spine' | 'fat-tree' | 'rail-optimized',
+  w: ClosWiring,
+  notes: string[],
+  unusedPerSwitch = 0,
+): Blueprint {
+  const host = nic.speedBps;
+  const spines = w.pods * w.spinesPerPod;
+  const cores = w.coreModel ? w.spinesPerPod * w.coresPerPlane : 0;
+  const switches: SwitchCount[] = [
+    {
+      role: 'leaf',
+      model: w.leafModel.id,
+      count: w.leaves,
+      unusedPorts: unusedPerSwitch || unusedLeafPorts(w, host),
+    },
+    { role: 'spine', model: w.spineModel.id, count: spines, unusedPorts: unusedPerSwitch },
+  ];
+  if (w.coreModel) switches.push({ role: 'core', model: w.coreModel.id, count: cores, unusedPorts: unusedPerSwitch });
+  const links: LinkGroup[] = [
+    { tier: 'host-leaf', count: spec.hosts, rateBps: host, lengthClass: w.attach === 'rail' ? 'row' : 'rack' },
+    { tier: 'leaf-spine', count: w.leaves * w.leafUplinks, rateBps: w.fabricRateBps, lengthClass: 'row' },
+  ];
+  if (w.coreModel)
+    links.push({ tier: 'spine-core', count: spines * w.spineUplinks, rateBps: w.fabricRateBps, lengthClass: 'hall' });
+  const downPerLeaf = Math.min(spec.hosts, w.hostsPerLeaf) * host;
+  const upPerLeaf = w.leafUplinks * w.fabricRateBps;
+  const oversubscription: Blueprint['oversubscription'] = { leaf: downPerLeaf / upPerLeaf };
+  if (w.coreModel) {
+    const spineDown = (w.leavesPerPod * w.leafUplinks * w.fabricRateBps) / w.spinesPerPod;
+    oversubscription.spine = spineDown / (w.spineUplinks * w.fabricRateBps);
+  }
+  return {
+    topology,
+    hosts: spec.hosts,
+    gpusPerNode: spec.gpusPerNode,
+    nic,
+    hostRateBps: host,
+    tiers: w.coreModel ? 3 : 2,
+    switches,
+    links,
+    oversubscription,
+    bisectionBps: closBisection(spec.hosts, host, w),
+    maxHops: spec.hosts <= w.hostsPerLeaf && w.attach === 'sequential' ? 2 : w.coreModel ? 6 : 4,
+    notes,
+    wiring: w,
+  };
+}
+
+/** Physical ports of a leaf left unused once its hosts and uplinks are placed. */
+function unusedLeafPorts(w: ClosWiring, host: number): number {
+  const m = w.leafModel;
+  const lanes = (rate: number) =>
+    m.portGroups.map((g) => (g.speedBps === rate ? 1 : (g.breakouts.find((b) => b.speedBps === rate)?.lanes ?? 0)));
+  const place = (need: number, laneOf: number[], order: number[], left: number[]) => {
+    for (const i of order) {
+      if (!laneOf[i] || !need) continue;
+      const p = Math.min(left[i], Math.ceil(need / laneOf[i]));
+      need -= Math.min(need, p * laneOf[i]);
+      left[i] -= p;
+    }
+  };
+  const left = m.portGroups.map((g) => g.count);
+  const idx = m.portGroups.map((_, i) => i);
+  const upL = lanes(w.fabricRateBps);
+  const hostL = lanes(host);
+  place(w.leafUplinks, upL, [...idx].sort((a, b) => m.portGroups[b].speedBps - m.portGroups[a].speedBps), left);
+  place(w.hostsPerLeaf, hostL, [...idx].sort((a, b) => hostL[b] - hostL[a]), left);
+  return left.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Bisection of a Clos split into the first and second half of its hosts: the hosts' own links, each
+ * half's leaf uplinks and, with three tiers, each half's spine uplinks bound it (the smallest wins).
+ */
+function closBisection(hosts: number, host: number, w: ClosWiring): number {
+  const half = Math.floor(hosts / 2);
+  // Hosts of one half sit on half/h leaves (sequential) or, rail-attached, on half/h leaf-equivalents.
+  let cut = Math.min(half * host, (half / w.hostsPerLeaf) * w.leafUplinks * w.fabricRateBps);
+  if (w.coreModel) {
+    const hostsPerPod = w.leavesPerPod * w.hostsPerLeaf;
+    cut = Math.min(cut, (half / hostsPerPod) * w.spinesPerPod * w.spineUplinks * w.fabricRateBps);
+  }
+  return cut;
+}
+
+function ddc(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
+  const lc = requireModel(catalog, spec.switch, 'fabric.switch', 'ddc', 'generic-ddc-linecard');
+  checkRole(lc, 'linecard', 'fabric.switch');
+  const feId =
+    spec.spineSwitch ?? [...catalog.switches.values()].find((s) => s.roles.includes('fabric'))?.id ?? 'generic-ddc-fabric';
+  const fe = resolveSwitch(catalog, feId, 'fabric.spineSwitch');
+  checkRole(fe, 'fabric', 'fabric.spineSwitch');
+  const host = nic.speedBps;
+  const clientPorts = portsAt(lc, host, 'client');
+  if (clientPorts === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(lc.id, host));
+  const fabricRate = commonUplinkSpeed(lc, fe, 1, 'fabric', 'fabric');
+  if (!fabricRate) throw new DesignError('fabric.spineSwitch', `${lc.id} and ${fe.id} share no fabric port speed`);
+  const fabricPorts = portsAt(lc, fabricRate, 'fabric');
+  let hostsPerLc = clientPorts - (clientPorts % spec.gpusPerNode);
+  if (spec.oversubscription !== undefined)
+    hostsPerLc = Math.min(hostsPerLc, Math.floor((spec.oversubscription * fabricPorts * fabricRate) / host));
+  hostsPerLc -= hostsPerLc % spec.gpusPerNode;
+  const linecards = Math.ceil(spec.hosts / hostsPerLc);
+  const fePorts = portsAt(fe, fabricRate, 'fabric');
+  const fes = evenSpread(linecards, fabricPorts, fePorts);
+  if (fes === null)
+    throw new DesignError(
+      'fabric.hosts',
+      `${spec.hosts} hosts need ${linecards} line cards, but a ${fe.id} has ${fePorts} fabric ports (at most ${fePorts * hostsPerLc} hosts in one DDC); use fewer hosts or a Clos`,
+    );
+  const wiring: DdcWiring = {
+    kind: 'ddc',
+    linecardModel: lc,
+    fabricModel: fe,
+    hostsPerLinecard: hostsPerLc,
+    linecards,
+    fabricPortsPerLinecard: fabricPorts,
+    fabricElements: fes,
+    parallel: fabricPorts / fes,
+    fabricRateBps: fabricRate,
+  };
+  const half = Math.floor(spec.hosts / 2);
+  return {
+    topology: 'ddc',
+    hosts: spec.hosts,
+    gpusPerNode: spec.gpusPerNode,
+    nic,
+    hostRateBps: host,
+    tiers: 2,
+    switches: [
+      { role: 'linecard', model: lc.id, count: linecards, unusedPorts: clientPorts - hostsPerLc },
+      { role: 'fabric', model: fe.id, count: fes, unusedPorts: fePorts - linecards * (fabricPorts / fes) },
+    ],
+    links: [
+      { tier: 'host-linecard', count: spec.hosts, rateBps: host, lengthClass: 'rack' },
+      { tier: 'linecard-fabric', count: linecards * fabricPorts, rateBps: fabricRate, lengthClass: 'row' },
+    ],
+    oversubscription: { linecard: (Math.min(hostsPerLc, spec.hosts) * host) / (fabricPorts * fabricRate) },
+    bisectionBps: Math.min(half * host, (half / hostsPerLc) * fabricPorts * fabricRate),
+    maxHops: 4,
+    notes: [
+      `${linecards} line cards x ${hostsPerLc} hosts, ${fabricPorts} fabric links at ${formatRate(fabricRate)} each over ${fes} fabric elements; cells are sprayed over every fabric link, so the DDC behaves as one scheduled chassis`,
+    ],
+    wiring,
+  };
+}
+
+function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
+  const access = requireModel(catalog, spec.switch, 'fabric.switch', 'access-aggregation', 'aurcore-48x25g-8x100g');
+  const agg = resolveSwitch(catalog, spec.spineSwitch ?? 'aurcore-32x100g', 'fabric.spineSwitch');
+  checkRole(access, 'access', 'fabric.switch');
+  checkRole(agg, 'aggregation', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
+  const host = nic.speedBps;
+  const upRate = commonUplinkSpeed(access, agg, host);
+  if (!upRate) throw new DesignError('fabric.spineSwitch', `${access.id} and ${agg.id} share no port speed`);
+  const split = splitLeaf(access, host, upRate, spec.oversubscription ?? 'natural', spec.gpusPerNode, 'fabric.switch');
+  const accessSwitches = Math.ceil(spec.hosts / split.hostsPerLeaf);
+  const aggPorts = portsAt(agg, upRate);
+  const borderLinks = Math.floor(aggPorts * spec.northSouthShare);
+  const down = aggPorts - borderLinks;
+  if (borderLinks < 1 || down < 1)
+    throw new DesignError('fabric.northSouthShare', `leaves no ports for ${borderLinks < 1 ? 'border uplinks' : 'access switches'} on ${agg.id}`);
+  // Group size: a divisor of the access uplinks (each access switch spreads them evenly over its group);
+  // the one that needs the fewest aggregation switches, larger groups on ties (smaller blast radius).
+  let best: { g: number; groups: number; perGroup: number } | null = null;
+  for (const g of divisors(split.uplinks)) {
+    if (g < 2 && split.uplinks > 1) continue;
+    const perGroup = Math.floor(down / (split.uplinks / g));
+    if (perGroup < 1) continue;
+    const groups = Math.ceil(accessSwitches / perGroup);
+    if (!best || groups * g < best.groups * best.g || (groups * g === best.groups * best.g && g > best.g))
+      best = { g, groups, perGroup };
+  }
+  if (!best)
+    throw new DesignError('fabric.spineSwitch', `${agg.id} has too few ports for the ${split.uplinks} uplinks of ${access.id}`);
+  const parallel = split.uplinks / best.g;
+  const aggs = best.g * best.groups;
+  const accessPerGroup = Math.ceil(accessSwitches / best.groups);
+  const wiring: AccessAggWiring = {
+    kind: 'access-aggregation',
+    accessModel: access,
+    aggModel: agg,
+    hostsPerAccess: split.hostsPerLeaf,
+    accessSwitches,
+    accessUplinks: split.uplinks,
+    uplinkRateBps: upRate,
+    groupSize: best.g,
+    groups: best.groups,
+    accessPerGroup,
+    parallel,
+    borderLinksPerAgg: borderLinks,
+    borderRateBps: upRate,
+  };
+  const accessDown = Math.min(split.hostsPerLeaf, spec.hosts) * host;
+  const aggDown = Math.min(accessSwitches, accessPerGroup) * parallel * upRate;
+  const half = Math.floor(spec.hosts / 2);
+  const accessHalf = half / split.hostsPerLeaf;
+  // East-west between halves crosses the access uplinks; between groups it also crosses the border links.
+  let bisection = Math.min(half * host, accessHalf * split.uplinks * upRate);
+  if (best.groups > 1) bisection = Math.min(bisection, (best.groups / 2) * best.g * borderLinks * upRate);
+  return {
+    topology: 'access-aggregation',
+    hosts: spec.hosts,
+    gpusPerNode: spec.gpusPerNode,
+    nic,
+    hostRateBps: host,
+    tiers: 2,
+    switches: [
+      { role: 'access', model: access.id, count: accessSwitches, unusedPorts: split.unusedPhysical },
+      { role: 'aggregation', model: agg.id, count: aggs, unusedPorts: down - aggDown / (upRate * 1) },
+    ],
+    links: [
+      { tier: 'host-access', count: spec.hosts, rateBps: host, lengthClass: 'rack' },
+      { tier: 'access-aggregation', count: accessSwitches * split.uplinks, rateBps: upRate, lengthClass: 'row' },
+      { tier: 'aggregation-border', count: aggs * borderLinks, rateBps: upRate, lengthClass: 'hall' },
+    ],
+    oversubscription: { access: accessDown / (split.uplinks * upRate), aggregation: aggDown / (borderLinks * upRate) },
+    bisectionBps: bisection,
+    maxHops: best.groups > 1 ? 6 : accessSwitches > 1 ? 4 : 2,
+    notes: [
+      `${accessSwitches} access switches x ${split.hostsPerLeaf} hosts, ${split.uplinks} uplinks at ${formatRate(upRate)} spread over groups of ${best.g} aggregation switches (${parallel} links each); ${best.groups} group(s), ${borderLinks} ports of each aggregation switch reserved for border0`,
+    ],
+    wiring,
+  };
+}

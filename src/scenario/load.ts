@@ -1,0 +1,211 @@
+// Reads a scenario (YAML or JSON), validates it against the schema and the catalog, and reports every
+// problem with its path, its file:line:col and a fix.
+import { readFileSync } from 'node:fs';
+import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { Catalog } from '../catalog/index.ts';
+import { type InputProblem, ScenarioError } from '../errors.ts';
+import { msg } from '../messages.ts';
+import { type Scenario, type ScenarioInput, scenarioSchema } from './schema.ts';
+import { closest, parseRateBps } from './units.ts';
+
+export function loadScenarioFile(file: string, catalog: Catalog): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new ScenarioError([{ path: 'scenario', message: msg.unreadable(file, err.code === 'ENOENT' ? 'no such file' : err.message) }]);
+  }
+  return parseScenario(text, catalog, file);
+}
+
+/** Parses scenario text (YAML, of which JSON is a subset) and validates it. */
+export function parseScenario(text: string, catalog: Catalog, file = '<input>'): Scenario {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = lc.linePos(e.pos[0]);
+    const isJson = file.endsWith('.json');
+    throw new ScenarioError([
+      {
+        path: 'scenario',
+        location: `${file}:${pos.line}:${pos.col}`,
+        message: (isJson ? msg.jsonSyntax : msg.yamlSyntax)(e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')),
+      },
+    ]);
+  }
+  const raw = doc.toJS() as unknown;
+  return validateScenario(raw, catalog, (path) => locate(doc, lc, file, path));
+}
+
+/** Validates an already-parsed object (the HTTP API and tests use this directly). */
+export function validateScenario(
+  raw: unknown,
+  catalog: Catalog,
+  where: (path: PropertyKey[]) => string | undefined = () => undefined,
+): Scenario {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ScenarioError([{ path: 'scenario', message: msg.notAnObject(), location: where([]) }]);
+  const version = (raw as { version?: unknown }).version;
+  if (typeof version === 'number' && version > 1)
+    throw new ScenarioError([{ path: 'version', message: msg.unsupportedVersion(version), location: where(['version']) }]);
+  const r = scenarioSchema.safeParse(raw);
+  if (!r.success) throw new ScenarioError(r.error.issues.flatMap((i) => toProblems(i, raw, where)));
+  const problems = checkCatalogRefs(r.data, catalog, where);
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return r.data;
+}
+
+type Issue = z.core.$ZodIssue;
+
+function pathString(path: PropertyKey[]): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  return s || 'scenario';
+}
+
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+  let v = raw;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  '': ['version', 'name', 'description', 'seed', 'fabric', 'network', 'traffic', 'engine'],
+  fabric: [
+    'topology',
+    'hosts',
+    'nic',
+    'switch',
+    'spineSwitch',
+    'coreSwitch',
+    'oversubscription',
+    'k',
+    'gpusPerNode',
+    'nodesPerUnit',
+    'northSouthShare',
+  ],
+  network: ['mtu', 'pfc', 'ecn', 'cc', 'loss', 'loadBalancing'],
+  'network.ecn': ['kmin', 'kmax', 'pmax'],
+};
+
+function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string | undefined): InputProblem[] {
+  const path = [...i.path];
+  const got = valueAt(raw, path);
+  switch (i.code) {
+    case 'unrecognized_keys':
+      return i.keys.map((k) => {
+        const known = KNOWN_KEYS[path.filter((p) => typeof p === 'string').join('.')] ?? [];
+        return {
+          path: pathString([...path, k]),
+          message: msg.unknownField(k, closest(k, known)),
+          location: where([...path, k]) ?? where(path),
+        };
+      });
+    case 'invalid_type':
+      if (got === undefined)
+        return [{ path: pathString(path), message: msg.missingField(requiredHint(path)), location: where(path.slice(0, -1)) }];
+      return [
+        {
+          path: pathString(path),
+          message: msg.wrongType(i.expected === 'int' ? 'a whole number' : `a ${i.expected}`, describe(got)),
+          location: where(path),
+        },
+      ];
+    case 'invalid_value':
+      return [
+        {
+          path: pathString(path),
+          message:
+            i.values.length === 1
+              ? `must be ${String(i.values[0])}`
+              : msg.badEnum(got, i.values, typeof got === 'string' ? closest(got, i.values.map(String)) : undefined),
+          location: where(path),
+        },
+      ];
+    case 'too_small':
+      return [{ path: pathString(path), message: msg.tooSmall(i.minimum, i.inclusive), location: where(path) }];
+    case 'too_big':
+      return [{ path: pathString(path), message: msg.tooBig(i.maximum, i.inclusive), location: where(path) }];
+    case 'invalid_union': {
+      // Report the branch that got furthest: the one whose problems are the fewest.
+      const branches = i.errors.filter((b) => b.length > 0).sort((a, b) => a.length - b.length);
+      const keyed = branches.find((b) => b.every((x) => x.code !== 'unrecognized_keys' || x.path.length > 0));
+      const pick = keyed ?? branches[0];
+      if (!pick)
+        return [{ path: pathString(path), message: 'does not match any accepted form', location: where(path) }];
+      return pick.flatMap((x) => toProblems({ ...x, path: [...path, ...x.path] } as Issue, raw, where));
+    }
+    default:
+      return [{ path: pathString(path), message: i.message, location: where(path) }];
+  }
+}
+
+function requiredHint(path: PropertyKey[]): string {
+  const p = pathString(path);
+  if (p === 'fabric') return 'add a fabric section, e.g. fabric: {topology: leaf-spine, hosts: 512, nic: 400G, switch: aurcore-32x400g}';
+  if (p === 'fabric.hosts') return 'the number of NIC endpoints, e.g. hosts: 512';
+  return 'see `aifabric schema`';
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+function checkCatalogRefs(s: Scenario, catalog: Catalog, where: (p: PropertyKey[]) => string | undefined): InputProblem[] {
+  const out: InputProblem[] = [];
+  const ids = [...catalog.switches.keys()];
+  for (const key of ['switch', 'spineSwitch', 'coreSwitch'] as const) {
+    const id = s.fabric[key];
+    if (id !== undefined && !catalog.switches.has(id))
+      out.push({
+        path: `fabric.${key}`,
+        message: msg.unknownModel('model', id, closest(id, ids), 'switch models'),
+        location: where(['fabric', key]),
+      });
+  }
+  const nic = s.fabric.nic;
+  if (!catalog.nics.has(nic) && !Number.isFinite(parseRateBps(nic)))
+    out.push({
+      path: 'fabric.nic',
+      message: msg.unknownModel('NIC', nic, closest(nic, [...catalog.nics.keys()]), 'NICs'),
+      location: where(['fabric', 'nic']),
+    });
+  else if (!catalog.nics.has(nic)) {
+    const speed = parseRateBps(nic);
+    const speeds = [...new Set([...catalog.nics.values()].map((n) => n.speedBps))].sort((a, b) => a - b);
+    if (!speeds.includes(speed))
+      out.push({ path: 'fabric.nic', message: msg.nicSpeedUnknown(speed, speeds), location: where(['fabric', 'nic']) });
+  }
+  return out;
+}
+
+function locate(doc: Document, lc: LineCounter, file: string, path: PropertyKey[]): string | undefined {
+  let node: unknown = doc.contents;
+  let best: unknown = node;
+  for (const p of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isNode(it.key) && (it.key as { value?: unknown }).value === p);
+      if (!pair) break;
+      best = pair.value ?? pair.key;
+      node = pair.value;
+    } else if (isSeq(node) && typeof p === 'number') {
+      node = node.items[p];
+      best = node;
+    } else break;
+  }
+  if (!isNode(best) || !best.range) return `${file}`;
+  const pos = lc.linePos(best.range[0]);
+  return `${file}:${pos.line}:${pos.col}`;
+}
+
+export type { Scenario, ScenarioInput };

@@ -1,0 +1,127 @@
+// The one input format of aifabric: a scenario (YAML or JSON). One zod schema gives the types, the
+// validation and the JSON Schema (`aifabric schema`) the docs are generated from (DESIGN.md).
+import { z } from 'zod';
+import { msg } from '../messages.ts';
+import { parseBytes, parseRateBps, parseRatio, parseTimePs } from './units.ts';
+
+const unitValue = (parse: (v: string | number) => number, bad: (v: unknown) => string, example: string) =>
+  z
+    .union([z.string(), z.number()])
+    .superRefine((v, ctx) => {
+      const x = parse(v);
+      if (!Number.isFinite(x) || x < 0) ctx.addIssue({ code: 'custom', message: bad(v), input: v });
+    })
+    .transform((v) => parse(v))
+    .meta({ examples: [example] });
+
+export const rate = () => unitValue(parseRateBps, msg.badRate, '400G').describe('a rate in bits per second: 400G, 25Gbps');
+export const size = () => unitValue(parseBytes, msg.badBytes, '1GiB').describe('bytes: 4096, 20MB (10^6), 1GiB (2^30)');
+export const duration = () => unitValue(parseTimePs, msg.badTime, '5us').describe('a time: 5us, 350ms, 2s');
+const ratio = () =>
+  z
+    .union([z.string(), z.number()])
+    .superRefine((v, ctx) => {
+      const x = parseRatio(v);
+      if (!Number.isFinite(x)) ctx.addIssue({ code: 'custom', message: msg.badRatio(v), input: v });
+      else if (x < 1) ctx.addIssue({ code: 'custom', message: msg.oversubBelowOne(), input: v });
+    })
+    .transform((v) => parseRatio(v))
+    .describe('down:up bandwidth ratio: 1 (non-blocking), 3 or 3:1');
+
+export const TOPOLOGIES = ['leaf-spine', 'fat-tree', 'rail-optimized', 'ddc', 'access-aggregation'] as const;
+
+export const fabricSchema = z
+  .strictObject({
+    topology: z.enum(TOPOLOGIES).optional().describe('fabric family; leave out to let the planner choose'),
+    hosts: z.number().int().positive().describe('NIC endpoints (one GPU and its NIC), addressed h0..h(N-1)'),
+    nic: z.string().default('400G').describe('host NIC: a speed (400G) or a catalog NIC id (nic-400g)'),
+    switch: z.string().optional().describe('catalog id of the leaf / access / line-card switch'),
+    spineSwitch: z.string().optional().describe('catalog id of the spine / aggregation / fabric-element switch'),
+    coreSwitch: z.string().optional().describe('catalog id of the core switch (3-tier fabrics)'),
+    oversubscription: ratio()
+      .optional()
+      .describe('leaf (access) down:up ratio target; default 1 (non-blocking), access-aggregation: all ports'),
+    k: z.number().int().min(4).max(256).optional().describe('fat-tree: ports of each switch used (k-ary fat-tree)'),
+    gpusPerNode: z.number().int().positive().default(1).describe('hosts (GPU+NIC) per server'),
+    nodesPerUnit: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('rail-optimized: servers per scalable unit (default: as many as one rail leaf can take)'),
+    northSouthShare: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.25)
+      .describe('access-aggregation: share of each aggregation switch ports reserved for uplinks to border0'),
+  })
+  .describe('the fabric to design: a generator and its parameters');
+
+export const ecnSchema = z.strictObject({
+  kmin: size(),
+  kmax: size(),
+  pmax: z.number().min(0).max(1),
+});
+
+export const networkSchema = z
+  .strictObject({
+    mtu: size().default(4096).describe('RoCE payload bytes per packet; headers and wire overhead come on top'),
+    pfc: z.boolean().default(true).describe('IEEE 802.1Qbb priority flow control on the RoCE class'),
+    ecn: ecnSchema.optional().describe('ECN marking thresholds (default: scaled with link speed)'),
+    cc: z.enum(['dcqcn', 'none']).default('dcqcn').describe('congestion control'),
+    loss: z.number().min(0).max(1).default(0).describe('random loss rate per packet on every link'),
+    loadBalancing: z.enum(['ecmp', 'spray', 'adaptive']).default('ecmp'),
+  })
+  .describe('network behaviour for the simulation engines');
+
+const hostRef = z.string().regex(/^(h[0-9]+|border0)$/, 'expected a host such as h0 or border0');
+
+export const trafficItemSchema = z.union([
+  z.strictObject({
+    pattern: z.enum(['incast', 'permutation', 'all-to-all']),
+    senders: z.array(hostRef).optional(),
+    receiver: hostRef.optional(),
+    bytes: size(),
+    start: duration().optional(),
+  }),
+  z.strictObject({
+    flows: z.array(
+      z.strictObject({ src: hostRef, dst: hostRef, bytes: size(), start: duration().default(0) }),
+    ),
+  }),
+  z.strictObject({
+    collective: z.enum(['all-reduce', 'reduce-scatter', 'all-gather', 'broadcast', 'all-to-all']),
+    algorithm: z.string().optional(),
+    bytes: size(),
+    ranks: z.array(hostRef).optional(),
+  }),
+  z.strictObject({
+    job: z.record(z.string(), z.unknown()).describe('a training job (see the training workload docs)'),
+  }),
+  z.strictObject({
+    inference: z.record(z.string(), z.unknown()).describe('an inference service (see the inference workload docs)'),
+  }),
+]);
+
+export const scenarioSchema = z
+  .strictObject({
+    version: z.literal(1).default(1).describe('scenario format version'),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    seed: z.number().int().nonnegative().default(1).describe('seed of every random stream of a run'),
+    fabric: fabricSchema,
+    network: networkSchema.optional(),
+    traffic: z.array(trafficItemSchema).optional(),
+    engine: z.enum(['analytic', 'flow', 'packet']).optional(),
+  })
+  .describe('an aifabric scenario: one file drives every command');
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type FabricSpec = z.output<typeof fabricSchema>;
+export type Topology = (typeof TOPOLOGIES)[number];
+
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
