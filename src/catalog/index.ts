@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { CatalogError } from '../errors.ts';
-import {
-  catalogFileSchema,
-  type LinkMedium,
-  type NicModel,
-  type PortGroup,
-  type SwitchModel,
-  type SwitchRole,
-} from './schema.ts';
+import { catalogFileSchema, type LinkMedium, type NicModel, type SwitchModel, type SwitchRole } from './schema.ts';
 
 export type { LinkMedium, NicModel, PortGroup, SwitchModel, SwitchRole } from './schema.ts';
 
@@ -63,7 +56,8 @@ export function readCatalogDirs(dirs: readonly string[]): Catalog {
       const add = <T extends { id: string }>(kind: string, list: T[] | undefined, into: Map<string, T>) => {
         for (const item of list ?? []) {
           const prev = seen.get(item.id);
-          if (prev) throw new CatalogError(`${file}: ${kind} "${item.id}" is already defined in ${prev}; ids must be unique`);
+          if (prev)
+            throw new CatalogError(`${file}: ${kind} "${item.id}" is already defined in ${prev}; ids must be unique`);
           seen.set(item.id, file);
           into.set(item.id, item);
         }
@@ -81,7 +75,9 @@ function checkSwitch(s: SwitchModel): void {
   for (const g of s.portGroups) {
     for (const b of g.breakouts) {
       if (b.lanes * b.speedBps > g.speedBps * 1.0001)
-        throw new CatalogError(`catalog: switch ${s.id}: breakout ${b.lanes}x${b.speedBps / 1e9}G exceeds the port speed`);
+        throw new CatalogError(
+          `catalog: switch ${s.id}: breakout ${b.lanes}x${b.speedBps / 1e9}G exceeds the port speed`,
+        );
     }
   }
   if (s.power.maxW < s.power.typicalW) throw new CatalogError(`catalog: switch ${s.id}: power.maxW is below typicalW`);
@@ -96,7 +92,11 @@ export interface PortOption {
   physical: number;
 }
 
-export function portOptions(model: SwitchModel, speedBps: number, use: 'client' | 'fabric' | 'any' = 'any'): PortOption[] {
+export function portOptions(
+  model: SwitchModel,
+  speedBps: number,
+  use: 'client' | 'fabric' | 'any' = 'any',
+): PortOption[] {
   const out: PortOption[] = [];
   model.portGroups.forEach((g, i) => {
     if (use !== 'any' && g.use !== 'any' && g.use !== use) return;
@@ -111,7 +111,8 @@ export function portOptions(model: SwitchModel, speedBps: number, use: 'client' 
 /** Total logical ports a model can offer at one speed (using every group that can run it). */
 export function maxPortsAt(model: SwitchModel, speedBps: number, use: 'client' | 'fabric' | 'any' = 'any'): number {
   const best = new Map<number, number>();
-  for (const o of portOptions(model, speedBps, use)) best.set(o.group, Math.max(best.get(o.group) ?? 0, o.lanes * o.physical));
+  for (const o of portOptions(model, speedBps, use))
+    best.set(o.group, Math.max(best.get(o.group) ?? 0, o.lanes * o.physical));
   let n = 0;
   for (const v of best.values()) n += v;
   return n;
@@ -119,7 +120,8 @@ export function maxPortsAt(model: SwitchModel, speedBps: number, use: 'client' |
 
 export function fastestSpeed(model: SwitchModel, use: 'client' | 'fabric' | 'any' = 'any'): number {
   let best = 0;
-  for (const g of model.portGroups) if (use === 'any' || g.use === 'any' || g.use === use) best = Math.max(best, g.speedBps);
+  for (const g of model.portGroups)
+    if (use === 'any' || g.use === 'any' || g.use === use) best = Math.max(best, g.speedBps);
   return best;
 }
 

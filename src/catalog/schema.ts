@@ -32,71 +32,79 @@ const breakout = z
     return { lanes: Number(lanes), speedBps: parseRateBps(speed) };
   });
 
-export const portGroupSchema = z.strictObject({
-  count: z.number().int().positive(),
-  speed: rate,
-  /** Cage type, e.g. QSFP-DD, OSFP, QSFP28, SFP28. */
-  form: z.string(),
-  /** How one port may be split, e.g. [2x200G, 4x100G]. */
-  breakouts: z.array(breakout).default([]),
-  /** What the ports are for: `any` (default), `client` or `fabric` (DDC line cards). */
-  use: z.enum(['any', 'client', 'fabric']).default('any'),
-}).transform(({ speed, ...rest }) => ({ ...rest, speedBps: speed }));
+export const portGroupSchema = z
+  .strictObject({
+    count: z.number().int().positive(),
+    speed: rate,
+    /** Cage type, e.g. QSFP-DD, OSFP, QSFP28, SFP28. */
+    form: z.string(),
+    /** How one port may be split, e.g. [2x200G, 4x100G]. */
+    breakouts: z.array(breakout).default([]),
+    /** What the ports are for: `any` (default), `client` or `fabric` (DDC line cards). */
+    use: z.enum(['any', 'client', 'fabric']).default('any'),
+  })
+  .transform(({ speed, ...rest }) => ({ ...rest, speedBps: speed }));
 
 export const switchRoleSchema = z.enum(['leaf', 'spine', 'core', 'access', 'aggregation', 'linecard', 'fabric']);
 
-export const switchModelSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-  vendor: z.string(),
-  name: z.string(),
-  /** Roles the model is meant for; the planner only tries a model in these roles. */
-  roles: z.array(switchRoleSchema).min(1),
-  portGroups: z.array(portGroupSchema).min(1),
-  switchingCapacity: rate,
-  buffer: bytes,
-  latency: time,
-  features: z.array(z.string()),
-  power: z.strictObject({ typicalW: z.number().positive(), maxW: z.number().positive() }),
-  rackUnits: z.number().positive(),
-  price: priceSchema,
-  asic: z.string().optional(),
-  notes: z.string().optional(),
-}).transform(({ switchingCapacity, buffer, latency, ...rest }) => ({
-  ...rest,
-  switchingCapacityBps: switchingCapacity,
-  bufferBytes: buffer,
-  latencyPs: latency,
-}));
+export const switchModelSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    vendor: z.string(),
+    name: z.string(),
+    /** Roles the model is meant for; the planner only tries a model in these roles. */
+    roles: z.array(switchRoleSchema).min(1),
+    portGroups: z.array(portGroupSchema).min(1),
+    switchingCapacity: rate,
+    buffer: bytes,
+    latency: time,
+    features: z.array(z.string()),
+    power: z.strictObject({ typicalW: z.number().positive(), maxW: z.number().positive() }),
+    rackUnits: z.number().positive(),
+    price: priceSchema,
+    asic: z.string().optional(),
+    notes: z.string().optional(),
+  })
+  .transform(({ switchingCapacity, buffer, latency, ...rest }) => ({
+    ...rest,
+    switchingCapacityBps: switchingCapacity,
+    bufferBytes: buffer,
+    latencyPs: latency,
+  }));
 
-export const nicModelSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-  vendor: z.string(),
-  name: z.string(),
-  speed: rate,
-  form: z.string(),
-  features: z.array(z.string()),
-  power: z.strictObject({ typicalW: z.number().positive(), maxW: z.number().positive() }),
-  price: priceSchema,
-  notes: z.string().optional(),
-}).transform(({ speed, ...rest }) => ({ ...rest, speedBps: speed }));
+export const nicModelSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    vendor: z.string(),
+    name: z.string(),
+    speed: rate,
+    form: z.string(),
+    features: z.array(z.string()),
+    power: z.strictObject({ typicalW: z.number().positive(), maxW: z.number().positive() }),
+    price: priceSchema,
+    notes: z.string().optional(),
+  })
+  .transform(({ speed, ...rest }) => ({ ...rest, speedBps: speed }));
 
-export const linkMediumSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-  /** dac: passive copper cable; aoc: active optical cable; optic: one pluggable transceiver (two per link, plus a fiber). */
-  type: z.enum(['dac', 'aoc', 'optic', 'fiber']),
-  name: z.string(),
-  /** Line rate of the link it carries; fiber patch cords leave this out. */
-  speed: rate.optional(),
-  form: z.string().optional(),
-  maxReachM: z.number().positive(),
-  /** For fiber: which fiber the optic needs (mmf or smf). For optics: the fiber it uses. */
-  fiber: z.enum(['mmf', 'smf']).optional(),
-  /** Price of one item: a cable (dac, aoc, fiber) or one transceiver (optic). */
-  price: priceSchema,
-  /** Power per link end (optic: per transceiver; aoc: each end; dac: ~0). */
-  powerWPerEnd: z.number().nonnegative(),
-  notes: z.string().optional(),
-}).transform(({ speed, ...rest }) => ({ ...rest, speedBps: speed }));
+export const linkMediumSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    /** dac: passive copper cable; aoc: active optical cable; optic: one pluggable transceiver (two per link, plus a fiber). */
+    type: z.enum(['dac', 'aoc', 'optic', 'fiber']),
+    name: z.string(),
+    /** Line rate of the link it carries; fiber patch cords leave this out. */
+    speed: rate.optional(),
+    form: z.string().optional(),
+    maxReachM: z.number().positive(),
+    /** For fiber: which fiber the optic needs (mmf or smf). For optics: the fiber it uses. */
+    fiber: z.enum(['mmf', 'smf']).optional(),
+    /** Price of one item: a cable (dac, aoc, fiber) or one transceiver (optic). */
+    price: priceSchema,
+    /** Power per link end (optic: per transceiver; aoc: each end; dac: ~0). */
+    powerWPerEnd: z.number().nonnegative(),
+    notes: z.string().optional(),
+  })
+  .transform(({ speed, ...rest }) => ({ ...rest, speedBps: speed }));
 
 export const catalogFileSchema = z.strictObject({
   switches: z.array(switchModelSchema).optional(),

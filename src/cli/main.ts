@@ -14,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Design and simulate the networks of AI data centers (training Clos, inference access/aggregation).')
     .version('0.1.0')
     .addOption(new Option('--debug', 'print stack traces of internal errors'))
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
     .showHelpAfterError('(run with --help for usage)');

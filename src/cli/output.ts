@@ -17,7 +17,10 @@ export function writeFilesAtomically(files: { path: string; content: string }[],
       try {
         writeFileSync(tmp, f.content);
       } catch (e) {
-        throw new DesignError(flag, `cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new DesignError(
+          flag,
+          `cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
       temps.push({ tmp, path: f.path });
     }

@@ -142,7 +142,11 @@ export function billOfMaterials(counts: BomCounts, catalog: Catalog): Bom {
     }
   }
   const list = [...items.values()].sort(
-    (a, b) => catOrder(a.category) - catOrder(b.category) || b.costUsd - a.costUsd || a.id.localeCompare(b.id),
+    (a, b) =>
+      catOrder(a.category) - catOrder(b.category) ||
+      b.costUsd - a.costUsd ||
+      a.id.localeCompare(b.id) ||
+      a.role.localeCompare(b.role),
   );
   const sum = (cat: BomItem['category'] | null, f: (i: BomItem) => number) =>
     list.filter((i) => cat === null || i.category === cat).reduce((s, i) => s + f(i), 0);

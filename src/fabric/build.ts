@@ -110,8 +110,7 @@ class Builder {
     use: 'client' | 'fabric' | 'any' = 'any',
   ): void {
     const lo = this.nodes[lower];
-    const aPort =
-      lo.role === 'host' ? `nic${Math.max(0, lo.rail)}` : this.ports[lower].take(rateBps, 'up', use);
+    const aPort = lo.role === 'host' ? `nic${Math.max(0, lo.rail)}` : this.ports[lower].take(rateBps, 'up', use);
     const bPort = this.ports[upper].take(rateBps, 'down', use);
     this.links.push({
       id: this.links.length as LinkId,
@@ -145,7 +144,8 @@ function wireClos(b: Builder, bp: Blueprint, w: ClosWiring): void {
   const servers = bp.hosts / R;
   const leafIds: NodeId[] = [];
   for (let j = 0; j < w.leaves; j++) {
-    const pod = w.attach === 'rail' ? Math.floor(Math.floor(j / R) / Math.max(1, w.unitsPerPod)) : Math.floor(j / w.leavesPerPod);
+    const pod =
+      w.attach === 'rail' ? Math.floor(Math.floor(j / R) / Math.max(1, w.unitsPerPod)) : Math.floor(j / w.leavesPerPod);
     leafIds.push(
       b.node(`leaf${j}`, 'leaf', 1, w.leafModel, {
         pod: w.coreModel ? pod : w.attach === 'rail' ? Math.floor(j / R) : -1,
@@ -176,7 +176,8 @@ function wireClos(b: Builder, bp: Blueprint, w: ClosWiring): void {
             b.link(spineIds[p * w.spinesPerPod + a], coreIds[a * w.coresPerPlane + c], w.fabricRateBps, 'hall');
   const hostLen: LengthClass = w.attach === 'rail' ? 'row' : 'rack';
   if (w.attach === 'sequential') {
-    for (let i = 0; i < bp.hosts; i++) b.link(i as NodeId, leafIds[Math.floor(i / w.hostsPerLeaf)], bp.hostRateBps, hostLen);
+    for (let i = 0; i < bp.hosts; i++)
+      b.link(i as NodeId, leafIds[Math.floor(i / w.hostsPerLeaf)], bp.hostRateBps, hostLen);
   } else {
     for (let s = 0; s < servers; s++) {
       const unit = Math.floor(s / w.serversPerUnit);

@@ -77,6 +77,7 @@ function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint
   checkRole(leafModel, 'leaf', 'fabric.switch');
   checkRole(spineModel, 'spine', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
   const host = nic.speedBps;
+  if (portsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
   const upRate = commonUplinkSpeed(leafModel, spineModel, host);
   if (!upRate)
     throw new DesignError(
@@ -141,7 +142,10 @@ function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
   let hostsPerLeaf = k - up;
   hostsPerLeaf -= hostsPerLeaf % spec.gpusPerNode;
   if (hostsPerLeaf <= 0)
-    throw new DesignError('fabric.gpusPerNode', `a server of ${spec.gpusPerNode} GPUs does not fit on one k=${k} edge switch`);
+    throw new DesignError(
+      'fabric.gpusPerNode',
+      `a server of ${spec.gpusPerNode} GPUs does not fit on one k=${k} edge switch`,
+    );
   const leavesPerPod = k / 2;
   const spinesPerPod = up;
   const perPod = leavesPerPod * hostsPerLeaf;
@@ -152,7 +156,7 @@ function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
       `${spec.hosts} hosts need ${pods} pods of ${perPod}, but a k=${k} fat-tree has at most ${k} pods (${k * perPod} hosts); use a larger k or switch`,
     );
   const spineUplinks = k / 2;
-  const coresPerPlane = evenSpread(pods, spineUplinks, portsAt(coreModel, host));
+  const coresPerPlane = evenSpread(pods, spineUplinks, k);
   if (coresPerPlane === null) throw new DesignError('fabric.coreSwitch', `no core layout fits ${pods} pods`);
   const wiring: ClosWiring = {
     kind: 'clos',
@@ -189,8 +193,12 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
   checkRole(spineModel, 'spine', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
   const rails = spec.gpusPerNode;
   if (rails < 2)
-    throw new DesignError('fabric.gpusPerNode', 'rail-optimized needs servers of at least 2 GPUs (e.g. gpusPerNode: 8)');
+    throw new DesignError(
+      'fabric.gpusPerNode',
+      'rail-optimized needs servers of at least 2 GPUs (e.g. gpusPerNode: 8)',
+    );
   const host = nic.speedBps;
+  if (portsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
   const upRate = commonUplinkSpeed(leafModel, spineModel, host);
   if (!upRate) throw new DesignError('fabric.spineSwitch', `${leafModel.id} and ${spineModel.id} share no port speed`);
   const split = splitLeaf(leafModel, host, upRate, spec.oversubscription ?? 1, 1, 'fabric.switch');
@@ -319,7 +327,7 @@ function closBlueprint(
     switches,
     links,
     oversubscription,
-    bisectionBps: closBisection(spec.hosts, host, w),
+    bisectionBps: closBisection(spec.hosts, host, spec.gpusPerNode, w),
     maxHops: spec.hosts <= w.hostsPerLeaf && w.attach === 'sequential' ? 2 : w.coreModel ? 6 : 4,
     notes,
     wiring: w,
@@ -343,31 +351,103 @@ function unusedLeafPorts(w: ClosWiring, host: number): number {
   const idx = m.portGroups.map((_, i) => i);
   const upL = lanes(w.fabricRateBps);
   const hostL = lanes(host);
-  place(w.leafUplinks, upL, [...idx].sort((a, b) => m.portGroups[b].speedBps - m.portGroups[a].speedBps), left);
-  place(w.hostsPerLeaf, hostL, [...idx].sort((a, b) => hostL[b] - hostL[a]), left);
+  place(
+    w.leafUplinks,
+    upL,
+    [...idx].sort((a, b) => m.portGroups[b].speedBps - m.portGroups[a].speedBps),
+    left,
+  );
+  place(
+    w.hostsPerLeaf,
+    hostL,
+    [...idx].sort((a, b) => hostL[b] - hostL[a]),
+    left,
+  );
   return left.reduce((a, b) => a + b, 0);
 }
 
 /**
- * Bisection of a Clos split into the first and second half of its hosts: the hosts' own links, each
- * half's leaf uplinks and, with three tiers, each half's spine uplinks bound it (the smallest wins).
+ * Bisection bandwidth between the first and the second half of the hosts (h0..h(N/2-1) against the rest),
+ * by levels: pairs on one leaf meet there; what is left climbs, capped by the leaf's uplinks; pairs in one
+ * pod (or aggregation group) meet in its spines; what is left climbs, capped by the pod's uplinks; the rest
+ * meets at the top. Each stage is a rearrangeably non-blocking Clos stage (every lower switch has the same
+ * capacity to every upper switch), so splitting traffic evenly over it realises this flow; the graph's
+ * max-flow (metrics.ts) must agree.
  */
-function closBisection(hosts: number, host: number, w: ClosWiring): number {
-  const half = Math.floor(hosts / 2);
-  // Hosts of one half sit on half/h leaves (sequential) or, rail-attached, on half/h leaf-equivalents.
-  let cut = Math.min(half * host, (half / w.hostsPerLeaf) * w.leafUplinks * w.fabricRateBps);
-  if (w.coreModel) {
-    const hostsPerPod = w.leavesPerPod * w.hostsPerLeaf;
-    cut = Math.min(cut, (half / hostsPerPod) * w.spinesPerPod * w.spineUplinks * w.fabricRateBps);
+export function levelBisection(
+  leafHalves: { a: number; b: number; pod: number }[],
+  hostRateBps: number,
+  leafUpBps: number,
+  podUpBps: number,
+): number {
+  let total = 0;
+  const podA = new Map<number, number>();
+  const podB = new Map<number, number>();
+  for (const l of leafHalves) {
+    const m = Math.min(l.a, l.b);
+    total += m * hostRateBps;
+    podA.set(l.pod, (podA.get(l.pod) ?? 0) + Math.min((l.a - m) * hostRateBps, leafUpBps));
+    podB.set(l.pod, (podB.get(l.pod) ?? 0) + Math.min((l.b - m) * hostRateBps, leafUpBps));
   }
-  return cut;
+  let rootA = 0;
+  let rootB = 0;
+  for (const [pod, a] of podA) {
+    const b = podB.get(pod) ?? 0;
+    const m = Math.min(a, b);
+    total += m;
+    rootA += Math.min(a - m, podUpBps);
+    rootB += Math.min(b - m, podUpBps);
+  }
+  return total + Math.min(rootA, rootB);
+}
+
+/** How many of each leaf's hosts fall in the first half (a) and in the second (b). */
+function closHalves(hosts: number, gpusPerNode: number, w: ClosWiring): { a: number; b: number; pod: number }[] {
+  if (w.attach === 'sequential')
+    return sequentialHalves(hosts, w.hostsPerLeaf, w.leaves, (j) => (w.coreModel ? Math.floor(j / w.leavesPerPod) : 0));
+  const half = Math.floor(hosts / 2);
+  const out: { a: number; b: number; pod: number }[] = [];
+  for (let j = 0; j < w.leaves; j++) out.push({ a: 0, b: 0, pod: 0 });
+  const R = gpusPerNode;
+  for (let s = 0; s < hosts / R; s++) {
+    const unit = Math.floor(s / w.serversPerUnit);
+    for (let r = 0; r < R; r++) {
+      const i = s * R + r;
+      const leaf = out[unit * R + r];
+      leaf.pod = w.coreModel ? Math.floor(unit / Math.max(1, w.unitsPerPod)) : 0;
+      if (i < half) leaf.a++;
+      else if (i < 2 * half) leaf.b++;
+    }
+  }
+  return out;
+}
+
+function closBisection(hosts: number, host: number, gpusPerNode: number, w: ClosWiring): number {
+  const podUp = w.coreModel ? w.spinesPerPod * w.spineUplinks * w.fabricRateBps : Infinity;
+  return levelBisection(closHalves(hosts, gpusPerNode, w), host, w.leafUplinks * w.fabricRateBps, podUp);
+}
+
+/** Halves per leaf for fabrics whose leaf j holds hosts j*h .. (j+1)*h-1. */
+function sequentialHalves(hosts: number, perLeaf: number, leaves: number, podOf: (j: number) => number) {
+  const half = Math.floor(hosts / 2);
+  const out: { a: number; b: number; pod: number }[] = [];
+  for (let j = 0; j < leaves; j++) {
+    const lo = j * perLeaf;
+    const hi = Math.min(hosts, lo + perLeaf);
+    const a = Math.max(0, Math.min(hi, half) - lo);
+    const b = Math.max(0, Math.min(hi, 2 * half) - Math.max(lo, half));
+    out.push({ a, b, pod: podOf(j) });
+  }
+  return out;
 }
 
 function ddc(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
   const lc = requireModel(catalog, spec.switch, 'fabric.switch', 'ddc', 'generic-ddc-linecard');
   checkRole(lc, 'linecard', 'fabric.switch');
   const feId =
-    spec.spineSwitch ?? [...catalog.switches.values()].find((s) => s.roles.includes('fabric'))?.id ?? 'generic-ddc-fabric';
+    spec.spineSwitch ??
+    [...catalog.switches.values()].find((s) => s.roles.includes('fabric'))?.id ??
+    'generic-ddc-fabric';
   const fe = resolveSwitch(catalog, feId, 'fabric.spineSwitch');
   checkRole(fe, 'fabric', 'fabric.spineSwitch');
   const host = nic.speedBps;
@@ -399,7 +479,6 @@ function ddc(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
     parallel: fabricPorts / fes,
     fabricRateBps: fabricRate,
   };
-  const half = Math.floor(spec.hosts / 2);
   return {
     topology: 'ddc',
     hosts: spec.hosts,
@@ -416,7 +495,12 @@ function ddc(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
       { tier: 'linecard-fabric', count: linecards * fabricPorts, rateBps: fabricRate, lengthClass: 'row' },
     ],
     oversubscription: { linecard: (Math.min(hostsPerLc, spec.hosts) * host) / (fabricPorts * fabricRate) },
-    bisectionBps: Math.min(half * host, (half / hostsPerLc) * fabricPorts * fabricRate),
+    bisectionBps: levelBisection(
+      sequentialHalves(spec.hosts, hostsPerLc, linecards, () => 0),
+      host,
+      fabricPorts * fabricRate,
+      Infinity,
+    ),
     maxHops: 4,
     notes: [
       `${linecards} line cards x ${hostsPerLc} hosts, ${fabricPorts} fabric links at ${formatRate(fabricRate)} each over ${fes} fabric elements; cells are sprayed over every fabric link, so the DDC behaves as one scheduled chassis`,
@@ -431,6 +515,7 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
   checkRole(access, 'access', 'fabric.switch');
   checkRole(agg, 'aggregation', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
   const host = nic.speedBps;
+  if (portsAt(access, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(access.id, host));
   const upRate = commonUplinkSpeed(access, agg, host);
   if (!upRate) throw new DesignError('fabric.spineSwitch', `${access.id} and ${agg.id} share no port speed`);
   const split = splitLeaf(access, host, upRate, spec.oversubscription ?? 'natural', spec.gpusPerNode, 'fabric.switch');
@@ -439,7 +524,10 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
   const borderLinks = Math.floor(aggPorts * spec.northSouthShare);
   const down = aggPorts - borderLinks;
   if (borderLinks < 1 || down < 1)
-    throw new DesignError('fabric.northSouthShare', `leaves no ports for ${borderLinks < 1 ? 'border uplinks' : 'access switches'} on ${agg.id}`);
+    throw new DesignError(
+      'fabric.northSouthShare',
+      `leaves no ports for ${borderLinks < 1 ? 'border uplinks' : 'access switches'} on ${agg.id}`,
+    );
   // Group size: a divisor of the access uplinks (each access switch spreads them evenly over its group);
   // the one that needs the fewest aggregation switches, larger groups on ties (smaller blast radius).
   let best: { g: number; groups: number; perGroup: number } | null = null;
@@ -452,7 +540,10 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
       best = { g, groups, perGroup };
   }
   if (!best)
-    throw new DesignError('fabric.spineSwitch', `${agg.id} has too few ports for the ${split.uplinks} uplinks of ${access.id}`);
+    throw new DesignError(
+      'fabric.spineSwitch',
+      `${agg.id} has too few ports for the ${split.uplinks} uplinks of ${access.id}`,
+    );
   const parallel = split.uplinks / best.g;
   const aggs = best.g * best.groups;
   const accessPerGroup = Math.ceil(accessSwitches / best.groups);
@@ -473,11 +564,13 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
   };
   const accessDown = Math.min(split.hostsPerLeaf, spec.hosts) * host;
   const aggDown = Math.min(accessSwitches, accessPerGroup) * parallel * upRate;
-  const half = Math.floor(spec.hosts / 2);
-  const accessHalf = half / split.hostsPerLeaf;
   // East-west between halves crosses the access uplinks; between groups it also crosses the border links.
-  let bisection = Math.min(half * host, accessHalf * split.uplinks * upRate);
-  if (best.groups > 1) bisection = Math.min(bisection, (best.groups / 2) * best.g * borderLinks * upRate);
+  const bisection = levelBisection(
+    sequentialHalves(spec.hosts, split.hostsPerLeaf, accessSwitches, (j) => Math.floor(j / accessPerGroup)),
+    host,
+    split.uplinks * upRate,
+    best.g * borderLinks * upRate,
+  );
   return {
     topology: 'access-aggregation',
     hosts: spec.hosts,

@@ -1,7 +1,7 @@
 // The fabric stage's front door: spec -> blueprint -> graph -> BOM and metrics.
 import type { Catalog } from '../catalog/index.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
-import { billOfMaterials, type Bom, countsFromFabric } from './bom.ts';
+import { type Bom, billOfMaterials, countsFromFabric } from './bom.ts';
 import { buildFabric } from './build.ts';
 import { blueprint } from './generators.ts';
 import { fabricMetrics, type Metrics } from './metrics.ts';
@@ -18,15 +18,20 @@ export interface Design {
 export function designFabric(spec: FabricSpec, catalog: Catalog, name = 'fabric'): Design {
   const bp = blueprint(spec, catalog);
   const fabric = buildFabric(spec, bp, catalog, name);
-  return { fabric, blueprint: bp, bom: billOfMaterials(countsFromFabric(fabric), catalog), metrics: fabricMetrics(fabric, catalog) };
+  return {
+    fabric,
+    blueprint: bp,
+    bom: billOfMaterials(countsFromFabric(fabric), catalog),
+    metrics: fabricMetrics(fabric, catalog),
+  };
 }
 
-export { billOfMaterials, countsFromBlueprint, countsFromFabric } from './bom.ts';
 export type { Bom, BomItem } from './bom.ts';
+export { billOfMaterials, countsFromBlueprint, countsFromFabric } from './bom.ts';
 export { buildFabric } from './build.ts';
 export { blueprint, resolveNic } from './generators.ts';
-export { fabricMetrics } from './metrics.ts';
 export type { Metrics } from './metrics.ts';
-export { planDesigns } from './planner.ts';
+export { fabricMetrics } from './metrics.ts';
 export type { PlanCandidate, PlanResult } from './planner.ts';
+export { planDesigns } from './planner.ts';
 export type * from './types.ts';

@@ -29,15 +29,16 @@ export function chooseMedium(catalog: Catalog, rateBps: number, lengthClass: Len
     if (m.type === 'fiber' || m.speedBps !== rateBps || m.maxReachM < length) continue;
     let fiber: LinkMedium | null = null;
     let cost = m.price.usd;
-    let power = 2 * m.powerWPerEnd;
+    const power = 2 * m.powerWPerEnd;
     if (m.type === 'optic') {
-      fiber = [...catalog.media.values()].find((f) => f.type === 'fiber' && f.fiber === m.fiber && f.maxReachM >= length) ?? null;
+      fiber =
+        [...catalog.media.values()].find((f) => f.type === 'fiber' && f.fiber === m.fiber && f.maxReachM >= length) ??
+        null;
       if (!fiber) continue;
       cost = 2 * m.price.usd + fiber.price.usd;
     }
     const c: MediumChoice = { medium: m, fiber, costPerLinkUsd: cost, powerPerLinkW: power };
     if (!best || cost < best.costPerLinkUsd || (cost === best.costPerLinkUsd && power < best.powerPerLinkW)) best = c;
-    power = 0;
   }
   if (!best)
     throw new DesignError(

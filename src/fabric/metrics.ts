@@ -226,7 +226,8 @@ export function blastRadius(f: Fabric): BlastRadius[] {
       if (f.nodes[other].role === 'host') {
         // Cut off if every link of the host ends on this switch.
         let onThis = 0;
-        for (let j = f.adjStart[other]; j < f.adjStart[other + 1]; j++) if (f.peer(f.adjLinks[j] as never, other) === n.id) onThis++;
+        for (let j = f.adjStart[other]; j < f.adjStart[other + 1]; j++)
+          if (f.peer(f.adjLinks[j] as never, other) === n.id) onThis++;
         if (onThis === hostLinks.get(other)) cut++;
       } else lost += l.rateBps;
     }

@@ -79,7 +79,10 @@ export function planDesigns(spec: FabricSpec, catalog: Catalog): PlanResult {
         }
         const worst = bp.oversubscription[bp.switches[0].role] ?? 1;
         if (worst > oversub + 1e-9) {
-          rejected.push({ ...id, reason: `oversubscribed ${fmt(worst)}:1 at the first tier, above the required ${fmt(oversub)}:1` });
+          rejected.push({
+            ...id,
+            reason: `oversubscribed ${fmt(worst)}:1 at the first tier, above the required ${fmt(oversub)}:1`,
+          });
           continue;
         }
         if (bp.bisectionBps < required * (1 - 1e-9)) {
@@ -104,8 +107,13 @@ export function planDesigns(spec: FabricSpec, catalog: Catalog): PlanResult {
   const familiesRejected: PlanResult['familiesRejected'] = [];
   for (const topology of families) {
     if (feasible.some((c) => c.topology === topology)) continue;
-    const reasons = [...new Set(rejected.filter((r) => r.topology === topology).map((r) => `${r.switch}: ${r.reason}`))];
-    familiesRejected.push({ topology, reasons: reasons.length ? reasons : ['no catalog switch has the roles it needs'] });
+    const reasons = [
+      ...new Set(rejected.filter((r) => r.topology === topology).map((r) => `${r.switch}: ${r.reason}`)),
+    ];
+    familiesRejected.push({
+      topology,
+      reasons: reasons.length ? reasons : ['no catalog switch has the roles it needs'],
+    });
   }
   return {
     requirement: {

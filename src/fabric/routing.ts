@@ -10,14 +10,7 @@ type PartialFabric = Omit<Fabric, 'routing'>;
 
 const KEY = 134217728; // 2^27: link ids stay below it; edge ids times it stay below 2^53
 
-export interface RoutingTables extends Routing {
-  /** Number of equal-cost next hops from `at` toward `dst` (no allocation). */
-  count(at: NodeId, dst: NodeId): number;
-  /** The i-th of those next hops (0 <= i < count). */
-  pick(at: NodeId, dst: NodeId, i: number): LinkId;
-}
-
-export function buildRouting(f: PartialFabric, linkA: Int32Array, linkB: Int32Array): RoutingTables {
+export function buildRouting(f: PartialFabric, linkA: Int32Array, linkB: Int32Array): Routing {
   const n = f.nodes.length;
   const tier = new Int8Array(n);
   const endpoint = new Uint8Array(n);
@@ -36,7 +29,8 @@ export function buildRouting(f: PartialFabric, linkA: Int32Array, linkB: Int32Ar
   }
   const upList = new Int32Array(upStart[n]);
   for (let v = 0, k = 0; v < n; v++)
-    for (let i = f.adjStart[v]; i < f.adjStart[v + 1]; i++) if (tier[peer(f.adjLinks[i], v)] > tier[v]) upList[k++] = f.adjLinks[i];
+    for (let i = f.adjStart[v]; i < f.adjStart[v + 1]; i++)
+      if (tier[peer(f.adjLinks[i], v)] > tier[v]) upList[k++] = f.adjLinks[i];
 
   // Edge switches and each endpoint's edges.
   const edgeOf = new Int32Array(n).fill(-1);

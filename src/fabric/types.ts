@@ -166,6 +166,10 @@ export interface Fabric {
 export interface Routing {
   /** Equal-cost next-hop links from `at` toward endpoint `dst` (a host or the border). */
   nextHops(at: NodeId, dst: NodeId): readonly LinkId[];
+  /** How many equal-cost next hops (allocation-free, for engines' per-packet path). */
+  count(at: NodeId, dst: NodeId): number;
+  /** The i-th of them (0 <= i < count): ECMP picks i from a hash of the flow. */
+  pick(at: NodeId, dst: NodeId, i: number): LinkId;
   /** Every equal-cost path from src to dst, as lists of link ids (for tests and small fabrics). */
   paths(src: NodeId, dst: NodeId, limit?: number): LinkId[][];
 }

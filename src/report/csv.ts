@@ -19,7 +19,9 @@ function deviceName(n: FabricNode): string {
 
 /** One row per cable: A-end device/port, Z-end device/port, speed, medium. */
 export function cablingCsv(f: Fabric, catalog: Catalog): string {
-  const lines = [csvRow(['cable_id', 'a_device', 'a_port', 'z_device', 'z_port', 'speed', 'medium', 'medium_type', 'length_m'])];
+  const lines = [
+    csvRow(['cable_id', 'a_device', 'a_port', 'z_device', 'z_port', 'speed', 'medium', 'medium_type', 'length_m']),
+  ];
   for (const l of f.links) {
     const m = catalog.media.get(l.medium);
     lines.push(

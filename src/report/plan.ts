@@ -93,7 +93,9 @@ export function table(head: string[], rows: (string | number)[][]): string {
       .map((c, i) => (!isHead && /^[-$0-9.,:]+( ?[a-zA-Z/]+)?$/.test(c) ? c.padStart(w[i]) : c.padEnd(w[i])))
       .join('  ')
       .trimEnd();
-  return [line(head, true), w.map((x) => '-'.repeat(x)).join('  '), ...cells.slice(1).map((r) => line(r, false))].join('\n');
+  return [line(head, true), w.map((x) => '-'.repeat(x)).join('  '), ...cells.slice(1).map((r) => line(r, false))].join(
+    '\n',
+  );
 }
 
 export function designText(d: Design, title?: string): string {
@@ -133,7 +135,10 @@ export function designText(d: Design, title?: string): string {
   );
   out.push(
     `blast radius: ${d.metrics.blastRadius
-      .map((b) => `${b.role} ${b.hostsCutOff} hosts cut off, ${(b.fabricCapacityLostShare * 100).toFixed(1)}% fabric capacity`)
+      .map(
+        (b) =>
+          `${b.role} ${b.hostsCutOff} hosts cut off, ${(b.fabricCapacityLostShare * 100).toFixed(1)}% fabric capacity`,
+      )
       .join('; ')}`,
   );
   for (const n of bp.notes) out.push(`note: ${n}`);

@@ -1,7 +1,7 @@
 // Reads a scenario (YAML or JSON), validates it against the schema and the catalog, and reports every
 // problem with its path, its file:line:col and a fix.
 import { readFileSync } from 'node:fs';
-import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { Catalog } from '../catalog/index.ts';
 import { type InputProblem, ScenarioError } from '../errors.ts';
@@ -15,7 +15,9 @@ export function loadScenarioFile(file: string, catalog: Catalog): Scenario {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new ScenarioError([{ path: 'scenario', message: msg.unreadable(file, err.code === 'ENOENT' ? 'no such file' : err.message) }]);
+    throw new ScenarioError([
+      { path: 'scenario', message: msg.unreadable(file, err.code === 'ENOENT' ? 'no such file' : err.message) },
+    ]);
   }
   return parseScenario(text, catalog, file);
 }
@@ -32,7 +34,9 @@ export function parseScenario(text: string, catalog: Catalog, file = '<input>'):
       {
         path: 'scenario',
         location: `${file}:${pos.line}:${pos.col}`,
-        message: (isJson ? msg.jsonSyntax : msg.yamlSyntax)(e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')),
+        message: (isJson ? msg.jsonSyntax : msg.yamlSyntax)(
+          e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+        ),
       },
     ]);
   }
@@ -50,7 +54,9 @@ export function validateScenario(
     throw new ScenarioError([{ path: 'scenario', message: msg.notAnObject(), location: where([]) }]);
   const version = (raw as { version?: unknown }).version;
   if (typeof version === 'number' && version > 1)
-    throw new ScenarioError([{ path: 'version', message: msg.unsupportedVersion(version), location: where(['version']) }]);
+    throw new ScenarioError([
+      { path: 'version', message: msg.unsupportedVersion(version), location: where(['version']) },
+    ]);
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) throw new ScenarioError(r.error.issues.flatMap((i) => toProblems(i, raw, where)));
   const problems = checkCatalogRefs(r.data, catalog, where);
@@ -109,7 +115,9 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
       });
     case 'invalid_type':
       if (got === undefined)
-        return [{ path: pathString(path), message: msg.missingField(requiredHint(path)), location: where(path.slice(0, -1)) }];
+        return [
+          { path: pathString(path), message: msg.missingField(requiredHint(path)), location: where(path.slice(0, -1)) },
+        ];
       return [
         {
           path: pathString(path),
@@ -148,7 +156,8 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
 
 function requiredHint(path: PropertyKey[]): string {
   const p = pathString(path);
-  if (p === 'fabric') return 'add a fabric section, e.g. fabric: {topology: leaf-spine, hosts: 512, nic: 400G, switch: aurcore-32x400g}';
+  if (p === 'fabric')
+    return 'add a fabric section, e.g. fabric: {topology: leaf-spine, hosts: 512, nic: 400G, switch: aurcore-32x400g}';
   if (p === 'fabric.hosts') return 'the number of NIC endpoints, e.g. hosts: 512';
   return 'see `aifabric schema`';
 }
@@ -161,7 +170,11 @@ function describe(v: unknown): string {
   return String(v);
 }
 
-function checkCatalogRefs(s: Scenario, catalog: Catalog, where: (p: PropertyKey[]) => string | undefined): InputProblem[] {
+function checkCatalogRefs(
+  s: Scenario,
+  catalog: Catalog,
+  where: (p: PropertyKey[]) => string | undefined,
+): InputProblem[] {
   const out: InputProblem[] = [];
   const ids = [...catalog.switches.keys()];
   for (const key of ['switch', 'spineSwitch', 'coreSwitch'] as const) {

@@ -14,7 +14,8 @@ const unitValue = (parse: (v: string | number) => number, bad: (v: unknown) => s
     .transform((v) => parse(v))
     .meta({ examples: [example] });
 
-export const rate = () => unitValue(parseRateBps, msg.badRate, '400G').describe('a rate in bits per second: 400G, 25Gbps');
+export const rate = () =>
+  unitValue(parseRateBps, msg.badRate, '400G').describe('a rate in bits per second: 400G, 25Gbps');
 export const size = () => unitValue(parseBytes, msg.badBytes, '1GiB').describe('bytes: 4096, 20MB (10^6), 1GiB (2^30)');
 export const duration = () => unitValue(parseTimePs, msg.badTime, '5us').describe('a time: 5us, 350ms, 2s');
 const ratio = () =>
@@ -86,9 +87,7 @@ export const trafficItemSchema = z.union([
     start: duration().optional(),
   }),
   z.strictObject({
-    flows: z.array(
-      z.strictObject({ src: hostRef, dst: hostRef, bytes: size(), start: duration().default(0) }),
-    ),
+    flows: z.array(z.strictObject({ src: hostRef, dst: hostRef, bytes: size(), start: duration().default(0) })),
   }),
   z.strictObject({
     collective: z.enum(['all-reduce', 'reduce-scatter', 'all-gather', 'broadcast', 'all-to-all']),

@@ -25,7 +25,7 @@ export function parseBytes(input: string | number): number {
   return Number.isInteger(v) ? v : Math.round(v);
 }
 
-const TIME_PS: Record<string, number> = { ps: 1, ns: 1e3, us: 1e6, 'µs': 1e6, ms: 1e9, s: 1e12, min: 60e12, h: 3600e12 };
+const TIME_PS: Record<string, number> = { ps: 1, ns: 1e3, us: 1e6, µs: 1e6, ms: 1e9, s: 1e12, min: 60e12, h: 3600e12 };
 
 /** `5us`, `350ms`, `1.5s` -> integer picoseconds. Returns NaN if it does not parse. */
 export function parseTimePs(input: string | number): number {

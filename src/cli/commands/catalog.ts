@@ -5,7 +5,9 @@ import { msg } from '../../messages.ts';
 import { table, usd } from '../../report/plan.ts';
 import { closest, formatBytes, formatRate } from '../../scenario/units.ts';
 
-function ports(groups: { count: number; speedBps: number; use: string; breakouts: { lanes: number; speedBps: number }[] }[]) {
+function ports(
+  groups: { count: number; speedBps: number; use: string; breakouts: { lanes: number; speedBps: number }[] }[],
+) {
   return groups
     .map(
       (g) =>
@@ -58,6 +60,7 @@ export function catalogText(c: Catalog): string {
 export function catalogCommand() {
   const cmd = new Command('catalog')
     .description('list the hardware catalog (switches, NICs, cables and optics)')
+    .enablePositionalOptions()
     .option('--json', 'print JSON')
     .action((opts) => {
       const c = loadCatalog();

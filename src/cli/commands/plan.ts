@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
+import { parse as parseYaml } from 'yaml';
 import { type Catalog, loadCatalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { type Design, designFabric, planDesigns } from '../../fabric/index.ts';
@@ -29,7 +30,6 @@ const num = (s: string | undefined) => (s === undefined ? undefined : /^[0-9]+$/
 /** The scenario file (if any) with the CLI flags laid over its `fabric` section, validated as one. */
 export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, catalog: Catalog): Scenario {
   let raw: Record<string, unknown> = {};
-  let base: Scenario | undefined;
   if (file) {
     let text: string;
     try {
@@ -40,10 +40,10 @@ export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, 
         { path: 'scenario', message: `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}` },
       ]);
     }
-    const overrides = Object.values(flags).some((v) => v !== undefined);
-    base = parseScenario(text, catalog, file);
-    if (!overrides) return base;
-    raw = JSON.parse(JSON.stringify({ ...(parseYamlLoose(text) as object) })) as Record<string, unknown>;
+    // Validate the file on its own first, so its errors carry file:line:col.
+    const base = parseScenario(text, catalog, file);
+    if (!Object.values(flags).some((v) => v !== undefined)) return base;
+    raw = parseYaml(text) as Record<string, unknown>;
   }
   const fabric: Record<string, unknown> = { ...((raw.fabric as Record<string, unknown>) ?? {}) };
   const set = (k: string, v: unknown) => {
@@ -55,23 +55,26 @@ export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, 
   set('switch', flags.switch);
   set('spineSwitch', flags.spineSwitch);
   set('coreSwitch', flags.coreSwitch);
-  set('oversubscription', flags.oversubscription === undefined ? undefined : /^[0-9.]+$/.test(flags.oversubscription) ? Number(flags.oversubscription) : flags.oversubscription);
+  set(
+    'oversubscription',
+    flags.oversubscription === undefined
+      ? undefined
+      : /^[0-9.]+$/.test(flags.oversubscription)
+        ? Number(flags.oversubscription)
+        : flags.oversubscription,
+  );
   set('k', num(flags.k));
   set('gpusPerNode', num(flags.gpusPerNode));
   set('nodesPerUnit', num(flags.nodesPerUnit));
   return validateScenario({ ...raw, fabric }, catalog);
 }
 
-function parseYamlLoose(text: string): unknown {
-  // Already validated by parseScenario; reparse to a plain object so flags can be laid over it.
-  return JSON.parse(JSON.stringify(parseYamlText(text)));
-}
-
-import { parse as parseYamlText } from 'yaml';
-
 export function addFabricOptions<T extends Command<[string | undefined]>>(cmd: T) {
   return cmd
-    .option('--topology <name>', 'leaf-spine | fat-tree | rail-optimized | ddc | access-aggregation (leave out: planner)')
+    .option(
+      '--topology <name>',
+      'leaf-spine | fat-tree | rail-optimized | ddc | access-aggregation (leave out: planner)',
+    )
     .option('--hosts <n>', 'NIC endpoints (GPU + NIC)')
     .option('--nic <speed|id>', 'host NIC speed (400G) or catalog NIC id')
     .option('--switch <id>', 'leaf / access / line-card switch model')
@@ -85,7 +88,9 @@ export function addFabricOptions<T extends Command<[string | undefined]>>(cmd: T
 
 export function planCommand() {
   const cmd = new Command('plan')
-    .description('design a fabric: BOM, cost, power, oversubscription, bisection; without a topology, rank every feasible design')
+    .description(
+      'design a fabric: BOM, cost, power, oversubscription, bisection; without a topology, rank every feasible design',
+    )
     .argument('[scenario]', 'scenario file (YAML or JSON); flags override its fabric section');
   return addFabricOptions(cmd)
     .option('--json', 'print one JSON object')
@@ -110,7 +115,10 @@ export function planCommand() {
         text = plannerText(r, top);
         const best = r.feasible[0];
         if (best && (opts.csv || opts.svg)) {
-          design = designFabric({ ...spec, topology: best.topology, switch: best.switch, spineSwitch: best.spineSwitch }, catalog);
+          design = designFabric(
+            { ...spec, topology: best.topology, switch: best.switch, spineSwitch: best.spineSwitch },
+            catalog,
+          );
         }
       }
       const files: { path: string; content: string }[] = [];

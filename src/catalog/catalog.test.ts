@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CatalogError } from '../errors.ts';
+import { BUILTIN_CATALOG_DIR, loadCatalog, maxPortsAt, readCatalogDirs } from './index.ts';
+
+const c = loadCatalog();
+
+describe('the built-in catalog', () => {
+  it('has the ids the product and the seed name', () => {
+    for (const id of [
+      'aurcore-32x400g',
+      'aurcore-32x100g',
+      'aurcore-48x25g-8x100g',
+      'generic-64x400g',
+      'generic-128x400g',
+      'generic-64x800g',
+      'generic-144x800g',
+      'generic-ddc-linecard',
+      'generic-ddc-fabric',
+    ])
+      expect(c.switches.has(id), id).toBe(true);
+    for (const s of [25e9, 100e9, 200e9, 400e9, 800e9])
+      expect([...c.nics.values()].some((n) => n.speedBps === s)).toBe(true);
+    for (const t of ['dac', 'aoc', 'optic', 'fiber'] as const)
+      expect([...c.media.values()].some((m) => m.type === t)).toBe(true);
+  });
+
+  it("describes the seed's training switch: 32x400G, 12.8T, RoCEv2 with PFC and ECN", () => {
+    const s = c.switches.get('aurcore-32x400g')!;
+    expect(maxPortsAt(s, 400e9)).toBe(32);
+    expect(s.switchingCapacityBps).toBe(12.8e12);
+    for (const f of ['rocev2', 'pfc', 'ecn']) expect(s.features).toContain(f);
+  });
+
+  it("describes the seed's inference switches", () => {
+    const a = c.switches.get('aurcore-48x25g-8x100g')!;
+    expect(a.portGroups.map((g) => [g.count, g.speedBps])).toEqual([
+      [48, 25e9],
+      [8, 100e9],
+    ]);
+    expect(maxPortsAt(c.switches.get('aurcore-32x100g')!, 100e9)).toBe(32);
+  });
+
+  it('switching capacity of the 51.2T and 115.2T parts matches their ports', () => {
+    for (const [id, t] of [
+      ['generic-64x400g', 25.6e12],
+      ['generic-128x400g', 51.2e12],
+      ['generic-64x800g', 51.2e12],
+      ['generic-144x800g', 115.2e12],
+    ] as const) {
+      const s = c.switches.get(id)!;
+      expect(s.switchingCapacityBps, id).toBe(t);
+      expect(
+        s.portGroups.reduce((n, g) => n + g.count * g.speedBps, 0),
+        id,
+      ).toBe(t);
+    }
+  });
+
+  it('every price names its source (a public figure or an estimate with its reasoning)', () => {
+    const all = [...c.switches.values(), ...c.nics.values(), ...c.media.values()];
+    for (const x of all) {
+      expect(x.price.usd, x.id).toBeGreaterThan(0);
+      expect(x.price.source.length, x.id).toBeGreaterThan(10);
+    }
+  });
+
+  it('typical power never exceeds maximum power', () => {
+    for (const s of c.switches.values()) expect(s.power.typicalW).toBeLessThanOrEqual(s.power.maxW);
+  });
+});
+
+describe('catalog validation on load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aifabric-cat-'));
+  it('rejects a malformed entry with the file and the field', () => {
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'nics:\n  - {id: nic-x, vendor: v, name: n, speed: fast, form: f, features: [], power: {typicalW: 1, maxW: 2}, price: {usd: 1, source: "estimate: x"}}\n',
+    );
+    expect(() => readCatalogDirs([dir])).toThrow(CatalogError);
+    expect(() => readCatalogDirs([dir])).toThrow(/bad.yaml: nics.0.speed: expected a rate such as 400G/);
+    rmSync(join(dir, 'bad.yaml'));
+  });
+  it('rejects an id defined twice', () => {
+    writeFileSync(
+      join(dir, 'dup.yaml'),
+      'nics:\n  - {id: nic-400g, vendor: v, name: n, speed: 400G, form: f, features: [], power: {typicalW: 1, maxW: 2}, price: {usd: 1, source: "estimate: x"}}\n',
+    );
+    expect(() => readCatalogDirs([BUILTIN_CATALOG_DIR, dir])).toThrow(/nic "nic-400g" is already defined/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

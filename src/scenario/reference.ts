@@ -1,0 +1,84 @@
+// Generates docs/scenario-reference.md from the scenario's JSON Schema, so the docs and the code share
+// one source (a test checks the committed file is current).
+import { scenarioJsonSchema } from './schema.ts';
+
+interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  examples?: unknown[];
+}
+
+function typeOf(s: JsonSchema): string {
+  if (s.enum) return s.enum.map((e) => `\`${String(e)}\``).join(' \\| ');
+  if (s.const !== undefined) return `\`${String(s.const)}\``;
+  if (s.anyOf) return s.anyOf.map(typeOf).join(' or ');
+  if (s.type === 'array') return `list of ${s.items ? typeOf(s.items) : 'items'}`;
+  const t = Array.isArray(s.type) ? s.type.join(' or ') : (s.type ?? 'any');
+  return t;
+}
+
+function range(s: JsonSchema): string {
+  const parts: string[] = [];
+  if (s.minimum !== undefined) parts.push(`>= ${s.minimum}`);
+  if (s.exclusiveMinimum !== undefined) parts.push(`> ${s.exclusiveMinimum}`);
+  if (s.maximum !== undefined && s.maximum < 1e15) parts.push(`<= ${s.maximum}`);
+  if (s.exclusiveMaximum !== undefined) parts.push(`< ${s.exclusiveMaximum}`);
+  return parts.join(', ');
+}
+
+function rows(s: JsonSchema, prefix: string, out: string[]): void {
+  for (const [k, v] of Object.entries(s.properties ?? {})) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    const req = s.required?.includes(k) && v.default === undefined ? 'yes' : '';
+    const def = v.default !== undefined ? `\`${JSON.stringify(v.default)}\`` : '';
+    const desc = [v.description ?? '', range(v), v.examples ? `e.g. \`${String(v.examples[0])}\`` : '']
+      .filter(Boolean)
+      .join('; ');
+    out.push(`| \`${path}\` | ${typeOf(v.properties ? { type: 'object' } : v)} | ${req} | ${def} | ${desc} |`);
+    if (v.properties) rows(v, path, out);
+  }
+}
+
+export function scenarioReferenceMarkdown(): string {
+  const schema = scenarioJsonSchema() as JsonSchema;
+  const out = [
+    '# Scenario reference',
+    '',
+    '<!-- Generated from the zod schema by `npm run docs` (src/scenario/reference.ts). Do not edit by hand. -->',
+    '',
+    'One scenario file (YAML or JSON) drives every command. `aifabric schema` prints the same schema as JSON',
+    'Schema for editors. Sizes: KB, MB, GB are powers of 1000; KiB, MiB, GiB powers of 1024. Rates are in bits',
+    'per second (`400G`). Times: `ps`, `ns`, `us`, `ms`, `s`.',
+    '',
+    '| field | type | required | default | meaning |',
+    '|---|---|---|---|---|',
+  ];
+  rows(schema, '', out);
+  out.push('', '## `traffic` items', '', 'Each item of the `traffic` list takes one of these forms:', '');
+  const traffic = schema.properties?.traffic?.items?.anyOf ?? [];
+  traffic.forEach((t, i) => {
+    out.push(
+      `### Form ${i + 1}: \`${Object.keys(t.properties ?? {})[0]}\``,
+      '',
+      '| field | type | default | meaning |',
+      '|---|---|---|---|',
+    );
+    for (const [k, v] of Object.entries(t.properties ?? {}))
+      out.push(
+        `| \`${k}\` | ${typeOf(v)} | ${v.default !== undefined ? `\`${JSON.stringify(v.default)}\`` : ''} | ${v.description ?? ''} |`,
+      );
+    out.push('');
+  });
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,178 @@
+// Malformed and impossible scenarios: each gives its exact message naming the field and the fix, a
+// non-zero exit, no stack trace, and no output file left behind.
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'aifabric-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = 'fabric: {topology: leaf-spine, hosts: 512, nic: 400G, switch: aurcore-32x400g}\n';
+
+// [name, scenario text, expected stderr (the {file} placeholder is the scenario's path)]
+const CASES: [string, string, string][] = [
+  [
+    'unknown switch model, with a suggestion',
+    'fabric:\n  topology: leaf-spine\n  hosts: 16\n  switch: aurcore-32x40g\n',
+    '{file}:4:11: fabric.switch: unknown model "aurcore-32x40g" (did you mean aurcore-32x400g?)',
+  ],
+  [
+    'unknown field, with a suggestion',
+    'fabric: {topology: leaf-spine, hostz: 16, switch: aurcore-32x400g}\n',
+    '{file}:1:9: fabric.hosts: is required (the number of NIC endpoints, e.g. hosts: 512)\nerror: {file}:1:39: fabric.hostz: unknown field "hostz" (did you mean hosts?)',
+  ],
+  [
+    'no fabric section',
+    'name: x\n',
+    '{file}:1:1: fabric: is required (add a fabric section, e.g. fabric: {topology: leaf-spine, hosts: 512, nic: 400G, switch: aurcore-32x400g})',
+  ],
+  [
+    'negative hosts',
+    'fabric: {topology: leaf-spine, hosts: -5, switch: aurcore-32x400g}\n',
+    '{file}:1:39: fabric.hosts: must be greater than 0',
+  ],
+  [
+    'fractional hosts',
+    'fabric: {topology: leaf-spine, hosts: 12.5, switch: aurcore-32x400g}\n',
+    '{file}:1:39: fabric.hosts: expected a whole number, got 12.5',
+  ],
+  [
+    'misspelled topology',
+    'fabric: {topology: leaf-spin, hosts: 16, switch: aurcore-32x400g}\n',
+    '{file}:1:20: fabric.topology: "leaf-spin" is not one of leaf-spine, fat-tree, rail-optimized, ddc, access-aggregation (did you mean leaf-spine?)',
+  ],
+  [
+    'NIC speed not in the catalog',
+    'fabric: {topology: leaf-spine, hosts: 16, nic: 300G, switch: aurcore-32x400g}\n',
+    '{file}:1:48: fabric.nic: no NIC of 300G in the catalog (available: 25G, 100G, 200G, 400G, 800G)',
+  ],
+  [
+    'unknown NIC id',
+    'fabric: {topology: leaf-spine, hosts: 16, nic: nic-400x, switch: aurcore-32x400g}\n',
+    '{file}:1:48: fabric.nic: unknown NIC "nic-400x" (did you mean nic-400g?)',
+  ],
+  [
+    'oversubscription below 1',
+    'fabric: {topology: leaf-spine, hosts: 16, switch: aurcore-32x400g, oversubscription: 0.5}\n',
+    '{file}:1:86: fabric.oversubscription: must be at least 1 (1 is non-blocking, 3 or 3:1 means 3x more down than up)',
+  ],
+  [
+    'oversubscription that is not a ratio',
+    'fabric: {topology: leaf-spine, hosts: 16, switch: aurcore-32x400g, oversubscription: three}\n',
+    '{file}:1:86: fabric.oversubscription: "three" is not a ratio (write it like 1, 3 or 3:1)',
+  ],
+  [
+    'YAML syntax error',
+    'fabric: {topology: leaf-spine, hosts: 16\n',
+    '{file}:2:1: scenario: not valid YAML: Flow map in block collection must be sufficiently indented and end with a }',
+  ],
+  [
+    'MTU that is not a size',
+    `${base}network: {mtu: 4 parsecs}\n`,
+    '{file}:2:16: network.mtu: "4 parsecs" is not a size (write it like 4096, 20MB or 1GiB)',
+  ],
+  [
+    'ECN threshold that is not a size',
+    `${base}network:\n  ecn: {kmin: lots, kmax: 200KB, pmax: 0.01}\n`,
+    '{file}:3:15: network.ecn.kmin: "lots" is not a size (write it like 4096, 20MB or 1GiB)',
+  ],
+  [
+    'a newer scenario version',
+    `version: 2\n${base}`,
+    '{file}:1:10: version: version 2 is newer than this aifabric understands (1); upgrade aifabric or write version: 1',
+  ],
+  [
+    'scenario that is a list',
+    '- fabric: {}\n',
+    '{file}:1:1: scenario: the scenario must be a mapping with at least a `fabric` section',
+  ],
+  [
+    'misspelled engine',
+    `${base}engine: packets\n`,
+    '{file}:2:9: engine: "packets" is not one of analytic, flow, packet (did you mean packet?)',
+  ],
+  [
+    'hosts that do not fill whole servers',
+    'fabric: {topology: leaf-spine, hosts: 100, gpusPerNode: 8, switch: aurcore-32x400g}\n',
+    'fabric.hosts: 100 hosts do not fill whole servers of 8 GPUs; use a multiple of 8',
+  ],
+  [
+    'too many hosts for two tiers',
+    'fabric: {topology: leaf-spine, hosts: 513, switch: aurcore-32x400g}\n',
+    'fabric.hosts: 513 hosts need 33 leaves of 16 hosts, but a aurcore-32x400g spine has only 32 ports at 400G (at most 512 hosts in two tiers); use topology fat-tree, a larger spine switch, or fewer hosts',
+  ],
+  [
+    'fat-tree k larger than the switch',
+    'fabric: {topology: fat-tree, hosts: 128, switch: aurcore-32x400g, k: 34}\n',
+    'fabric.k: k=34 needs 34 ports at 400G on every switch, but the models have only 32; use k <= 32 or a larger switch',
+  ],
+  [
+    'a NIC speed the switch cannot run',
+    'fabric: {topology: leaf-spine, hosts: 64, nic: 800G, switch: aurcore-32x400g}\n',
+    'fabric.switch: aurcore-32x400g has no port that runs at 800G, natively or by breakout; pick a switch whose ports or breakouts include 800G',
+  ],
+  [
+    'a switch in a role it is not made for',
+    'fabric: {topology: access-aggregation, hosts: 64, nic: 25G, switch: generic-ddc-fabric}\n',
+    'fabric.switch: generic-ddc-fabric is not made for the access role (its roles: fabric); pick a access model from `aifabric catalog`',
+  ],
+];
+
+describe('malformed or impossible scenarios', () => {
+  it('there are at least 15 of them', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(CASES)('%s: exact message, exit 1, no stack trace, no output file', (name, text, expected) => {
+    const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`);
+    writeFileSync(file, text);
+    const out = join(dir, `out-${name.replace(/[^a-z0-9]+/gi, '-')}`);
+    const r = runCli(['plan', file, '--csv', out, '--svg', `${out}.svg`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd()).toBe(`error: ${expected.replaceAll('{file}', file)}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.svg`)).toBe(false);
+  });
+
+  it('a missing scenario file is named', () => {
+    const r = runCli(['plan', join(dir, 'nope.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd()).toBe(`error: scenario: cannot read ${join(dir, 'nope.yaml')}: no such file`);
+  });
+
+  it('a flag with a bad value names the field', () => {
+    const r = runCli(['plan', '--topology', 'leaf-spine', '--hosts', 'many', '--switch', 'aurcore-32x400g']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd()).toBe('error: fabric.hosts: expected a number, got "many"');
+  });
+
+  it('an output directory that cannot be created leaves nothing behind', () => {
+    const blocker = join(dir, 'blocker');
+    writeFileSync(blocker, 'a file, not a directory');
+    const before = readdirSync(dir).length;
+    const r = runCli([
+      'plan',
+      '--topology',
+      'leaf-spine',
+      '--hosts',
+      '64',
+      '--switch',
+      'aurcore-32x400g',
+      '--csv',
+      join(blocker, 'sub'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: --csv: cannot create directory/);
+    expect(readdirSync(dir).length).toBe(before);
+  });
+
+  it('an unknown command is a usage error (exit 2)', () => {
+    const r = runCli(['plot']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'plot'/);
+  });
+});
