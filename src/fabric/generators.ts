@@ -114,7 +114,7 @@ function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint
     unitsPerPod: 0,
   };
   return closBlueprint(spec, nic, 'leaf-spine', wiring, [
-    `${leaves} leaves x ${split.hostsPerLeaf} hosts, ${split.uplinks} uplinks each at ${formatRate(upRate)}; ${spines} spines (${split.uplinks / spines} parallel links per leaf-spine pair)`,
+    `${leaves} leaves x ${split.hostsPerLeaf} hosts, ${split.uplinks} uplinks each at ${formatRate(upRate)}; ${spines} spines (${plural(split.uplinks / spines, 'link')} per leaf-spine pair)`,
   ]);
 }
 
@@ -591,8 +591,12 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
     bisectionBps: bisection,
     maxHops: best.groups > 1 ? 6 : accessSwitches > 1 ? 4 : 2,
     notes: [
-      `${accessSwitches} access switches x ${split.hostsPerLeaf} hosts, ${split.uplinks} uplinks at ${formatRate(upRate)} spread over groups of ${best.g} aggregation switches (${parallel} links each); ${best.groups} group(s), ${borderLinks} ports of each aggregation switch reserved for border0`,
+      `${accessSwitches} access switches x ${split.hostsPerLeaf} hosts, ${split.uplinks} uplinks at ${formatRate(upRate)} spread over groups of ${best.g} aggregation switches (${plural(parallel, 'link')} each); ${plural(best.groups, 'group')}, ${borderLinks} ports of each aggregation switch reserved for border0`,
     ],
     wiring,
   };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

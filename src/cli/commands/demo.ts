@@ -21,7 +21,8 @@ export function demoCommand() {
       const catalog = loadCatalog();
       const files = readdirSync(SCENARIO_DIR)
         .filter((f) => f.endsWith('.yaml'))
-        .sort();
+        // Training first, then inference, as the seed compares them.
+        .sort((a, b) => Number(a.startsWith('inference')) - Number(b.startsWith('inference')) || a.localeCompare(b));
       for (const f of files) {
         const s = loadScenarioFile(join(SCENARIO_DIR, f), catalog);
         if (opts.quick && s.fabric.hosts > 4096) continue;
