@@ -5,8 +5,9 @@ import { catalogCommand } from './commands/catalog.ts';
 import { demoCommand } from './commands/demo.ts';
 import { planCommand } from './commands/plan.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
-export const EXIT = { ok: 0, input: 1, usage: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 3, invariant: 4 } as const;
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
@@ -21,10 +22,11 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(catalogCommand());
   program.addCommand(schemaCommand());
   program.addCommand(planCommand());
+  program.addCommand(simulateCommand());
   program.addCommand(demoCommand());
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')

@@ -6,7 +6,16 @@ import type { z } from 'zod';
 import type { Catalog } from '../catalog/index.ts';
 import { type InputProblem, ScenarioError } from '../errors.ts';
 import { msg } from '../messages.ts';
-import { type Scenario, type ScenarioInput, scenarioSchema } from './schema.ts';
+import {
+  dcqcnSchema,
+  ecnSchema,
+  fabricSchema,
+  networkSchema,
+  pfcSchema,
+  type Scenario,
+  type ScenarioInput,
+  scenarioSchema,
+} from './schema.ts';
 import { closest, parseRateBps } from './units.ts';
 
 export function loadScenarioFile(file: string, catalog: Catalog): Scenario {
@@ -81,23 +90,14 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
+// Field names per section, read from the schema itself, for "did you mean" suggestions.
 const KNOWN_KEYS: Record<string, string[]> = {
-  '': ['version', 'name', 'description', 'seed', 'fabric', 'network', 'traffic', 'engine'],
-  fabric: [
-    'topology',
-    'hosts',
-    'nic',
-    'switch',
-    'spineSwitch',
-    'coreSwitch',
-    'oversubscription',
-    'k',
-    'gpusPerNode',
-    'nodesPerUnit',
-    'northSouthShare',
-  ],
-  network: ['mtu', 'pfc', 'ecn', 'cc', 'loss', 'loadBalancing'],
-  'network.ecn': ['kmin', 'kmax', 'pmax'],
+  '': Object.keys(scenarioSchema.shape),
+  fabric: Object.keys(fabricSchema.shape),
+  network: Object.keys(networkSchema.shape),
+  'network.ecn': Object.keys(ecnSchema.shape),
+  'network.dcqcn': Object.keys(dcqcnSchema.shape),
+  'network.pfc': Object.keys(pfcSchema.shape),
 };
 
 function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string | undefined): InputProblem[] {

@@ -35,7 +35,7 @@ export const fabricSchema = z
   .strictObject({
     topology: z.enum(TOPOLOGIES).optional().describe('fabric family; leave out to let the planner choose'),
     hosts: z.number().int().positive().describe('NIC endpoints (one GPU and its NIC), addressed h0..h(N-1)'),
-    nic: z.string().default('400G').describe('host NIC: a speed (400G) or a catalog NIC id (nic-400g)'),
+    nic: z.string().prefault('400G').describe('host NIC: a speed (400G) or a catalog NIC id (nic-400g)'),
     switch: z.string().optional().describe('catalog id of the leaf / access / line-card switch'),
     spineSwitch: z.string().optional().describe('catalog id of the spine / aggregation / fabric-element switch'),
     coreSwitch: z.string().optional().describe('catalog id of the core switch (3-tier fabrics)'),
@@ -65,14 +65,70 @@ export const ecnSchema = z.strictObject({
   pmax: z.number().min(0).max(1),
 });
 
+export const dcqcnSchema = z
+  .strictObject({
+    g: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(1 / 256)
+      .describe('alpha EWMA gain (DCQCN-01: 1/256)'),
+    alphaInterval: duration().prefault('55us').describe("alpha update period tau' (DCQCN-01: 55us)"),
+    rateTimer: duration().prefault('55us').describe('rate increase timer T (DCQCN-01: 55us)'),
+    byteCounter: size().prefault('10MB').describe('rate increase byte counter B (DCQCN-01: 10MB)'),
+    fastRecoverySteps: z.number().int().nonnegative().default(5).describe('F (DCQCN-01: 5)'),
+    additiveIncrease: rate().prefault('40M').describe('R_AI (DCQCN-01: 40Mbps)'),
+    hyperIncrease: rate()
+      .prefault('200M')
+      .describe('R_HAI; DCQCN-01 leaves it open, 200Mbps is HPCC evaluation config (ECN-02)'),
+    cnpInterval: duration()
+      .prefault('50us')
+      .describe('notification point: at most one CNP per flow per interval (50us)'),
+    minRate: rate().prefault('100M').describe('the rate never drops below this'),
+  })
+  .describe('DCQCN reaction and notification point parameters');
+
+export const pfcSchema = z
+  .strictObject({
+    alpha: z
+      .number()
+      .gt(0)
+      .default(1 / 8)
+      .describe('dynamic XOFF threshold: alpha x free shared buffer per ingress queue (PFC-04: 1/8)'),
+    headroom: z
+      .union([z.literal('auto'), size()])
+      .default('auto')
+      .describe('per ingress port headroom: auto = PFC-02 components (cable round trip, 2 MTU, response time)'),
+    resumeOffset: size().optional().describe('XON when the ingress queue falls this far below XOFF (default 2 MTU)'),
+  })
+  .describe('PFC thresholds');
+
 export const networkSchema = z
   .strictObject({
     mtu: size().default(4096).describe('RoCE payload bytes per packet; headers and wire overhead come on top'),
-    pfc: z.boolean().default(true).describe('IEEE 802.1Qbb priority flow control on the RoCE class'),
-    ecn: ecnSchema.optional().describe('ECN marking thresholds (default: scaled with link speed)'),
+    pfc: z
+      .union([z.boolean(), pfcSchema])
+      .default(true)
+      .describe('IEEE 802.1Qbb priority flow control on the RoCE class: true, false, or thresholds'),
+    ecn: ecnSchema
+      .optional()
+      .describe('ECN marking thresholds (default: Kmin 100KB, Kmax 400KB, Pmax 0.2 per 25G, ECN-02)'),
     cc: z.enum(['dcqcn', 'none']).default('dcqcn').describe('congestion control'),
+    dcqcn: dcqcnSchema.optional(),
     loss: z.number().min(0).max(1).default(0).describe('random loss rate per packet on every link'),
     loadBalancing: z.enum(['ecmp', 'spray', 'adaptive']).default('ecmp'),
+    switchLatency: z
+      .union([z.literal('catalog'), duration()])
+      .default('catalog')
+      .describe("port-to-port latency of every switch: the catalog model's, or a time"),
+    headerBytes: size()
+      .default(62)
+      .describe('per packet headers: Ethernet 14 + IPv4 20 + UDP 8 + BTH 12 + ICRC 4 + FCS 4 = 62'),
+    wireOverheadBytes: size().default(20).describe('preamble + SFD 8 and inter-frame gap 12, counted on the wire'),
+    ackEvery: z.number().int().positive().default(1).describe('the receiver ACKs every N data packets'),
+    rto: duration().prefault('1ms').describe('go-back-N retransmission timeout'),
+    bufferAlpha: z.number().gt(0).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
+    sampleInterval: duration().prefault('10us').describe('queue time-series sampling period'),
   })
   .describe('network behaviour for the simulation engines');
 
@@ -88,18 +144,6 @@ export const trafficItemSchema = z.union([
   }),
   z.strictObject({
     flows: z.array(z.strictObject({ src: hostRef, dst: hostRef, bytes: size(), start: duration().default(0) })),
-  }),
-  z.strictObject({
-    collective: z.enum(['all-reduce', 'reduce-scatter', 'all-gather', 'broadcast', 'all-to-all']),
-    algorithm: z.string().optional(),
-    bytes: size(),
-    ranks: z.array(hostRef).optional(),
-  }),
-  z.strictObject({
-    job: z.record(z.string(), z.unknown()).describe('a training job (see the training workload docs)'),
-  }),
-  z.strictObject({
-    inference: z.record(z.string(), z.unknown()).describe('an inference service (see the inference workload docs)'),
   }),
 ]);
 

@@ -1,0 +1,327 @@
+// Calendar queue (R. Brown, "Calendar queues: a fast O(1) priority queue implementation for the simulation
+// event set problem", CACM 31(10), 1988) over typed arrays.
+//
+// Events live in a node pool (struct of arrays, singly linked through `nx`, grown by doubling, free list reused
+// LIFO). Time is cut into buckets of `width`; an event with virtual bucket vb = floor(t / width) sits in bucket
+// vb mod nbk (nbk a power of two), each bucket a list sorted by (t, seq). A tail pointer per bucket makes the
+// common push (latest in its bucket, or equal to the latest) O(1).
+//
+// Exact order: the queue keeps the invariant cvb <= vb(e) for every queued event e (a push below cvb moves cvb
+// back). All events with the same vb share a bucket, so when the head of bucket cvb mod nbk has vb == cvb it is
+// the global minimum by (t, seq). When a whole year of buckets holds nothing for the current year, the minimum is
+// found by direct search over the bucket heads. vb is only ever computed as floor(t * inv), which is monotone in
+// t, so ordering never depends on rounding.
+//
+// Resizing (Brown): the bucket count doubles when size > 2 * nbk and halves when size < nbk / 2; each resize
+// re-estimates the width as 3 x the mean separation of the (up to) 25 earliest events, ignoring separations over
+// twice the mean. Beyond Brown, the width is also re-estimated when the measured work per operation (buckets
+// scanned + list nodes walked) gets high, so a workload whose time scale drifts at constant size stays O(1).
+import { checkTime, growF64, growI32 } from './heap2.ts';
+import type { EventQueue } from './types.ts';
+
+const MIN_BUCKETS = 4;
+const SAMPLE = 25;
+/** Re-estimate the width when operations average more than this many steps, checked every max(64, nbk) pops. */
+const MAX_STEPS_PER_OP = 12;
+
+export class CalendarQueue implements EventQueue {
+  t = 0;
+  kind = 0;
+  a = 0;
+  b = 0;
+
+  private n = 0;
+  private seq = 0;
+
+  // Node pool.
+  private cap: number;
+  private used = 0;
+  private freeHead = -1;
+  private nt: Float64Array;
+  private ns: Float64Array;
+  private nk: Int32Array;
+  private na: Float64Array;
+  private nb: Float64Array;
+  private nx: Int32Array;
+
+  // Calendar.
+  private nbk = MIN_BUCKETS;
+  private mask = MIN_BUCKETS - 1;
+  private heads: Int32Array;
+  private tails: Int32Array;
+  private width = 1;
+  private inv = 1;
+  /** Current virtual bucket and its index (cidx === cvb mod nbk). */
+  private cvb = 0;
+  private cidx = 0;
+  private growAt = 2 * MIN_BUCKETS;
+  private shrinkAt = -1;
+
+  // Work accounting for width re-estimation.
+  private steps = 0;
+  private ops = 0;
+
+  private readonly sample = new Int32Array(SAMPLE);
+
+  constructor(initialCapacity = 1024) {
+    const cap = Math.max(2, Math.ceil(initialCapacity));
+    this.cap = cap;
+    this.nt = new Float64Array(cap);
+    this.ns = new Float64Array(cap);
+    this.nk = new Int32Array(cap);
+    this.na = new Float64Array(cap);
+    this.nb = new Float64Array(cap);
+    this.nx = new Int32Array(cap);
+    this.heads = new Int32Array(MIN_BUCKETS).fill(-1);
+    this.tails = new Int32Array(MIN_BUCKETS).fill(-1);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** Current bucket width and count (for tests and diagnostics). */
+  get calendarShape(): { buckets: number; width: number } {
+    return { buckets: this.nbk, width: this.width };
+  }
+
+  push(t: number, kind: number, a: number, b: number): void {
+    checkTime(t);
+    let node = this.freeHead;
+    if (node >= 0) {
+      this.freeHead = this.nx[node];
+    } else {
+      if (this.used === this.cap) this.grow();
+      node = this.used++;
+    }
+    const nt = this.nt;
+    const nx = this.nx;
+    nt[node] = t;
+    this.ns[node] = this.seq++;
+    this.nk[node] = kind;
+    this.na[node] = a;
+    this.nb[node] = b;
+    const vb = Math.floor(t * this.inv);
+    if (this.n === 0 || vb < this.cvb) {
+      this.cvb = vb;
+      this.cidx = vb & this.mask;
+    }
+    // Insert after every event with time <= t (the new sequence number is the largest).
+    const idx = vb & this.mask;
+    const tl = this.tails[idx];
+    if (tl < 0) {
+      this.heads[idx] = node;
+      this.tails[idx] = node;
+      nx[node] = -1;
+    } else if (nt[tl] <= t) {
+      nx[tl] = node;
+      this.tails[idx] = node;
+      nx[node] = -1;
+    } else {
+      let prev = -1;
+      let cur = this.heads[idx];
+      let steps = 0;
+      while (nt[cur] <= t) {
+        prev = cur;
+        cur = nx[cur];
+        steps++;
+      }
+      this.steps += steps;
+      nx[node] = cur;
+      if (prev < 0) this.heads[idx] = node;
+      else nx[prev] = node;
+    }
+    if (++this.n > this.growAt) this.resize(this.nbk * 2);
+  }
+
+  pop(): boolean {
+    if (this.n === 0) return false;
+    const h = this.locate();
+    const idx = this.cidx;
+    const nx = this.nx;
+    const next = nx[h];
+    this.heads[idx] = next;
+    if (next < 0) this.tails[idx] = -1;
+    this.t = this.nt[h];
+    this.kind = this.nk[h];
+    this.a = this.na[h];
+    this.b = this.nb[h];
+    nx[h] = this.freeHead;
+    this.freeHead = h;
+    this.n--;
+    if (this.n < this.shrinkAt) {
+      this.resize(this.nbk >> 1);
+    } else if (++this.ops >= this.nbk && this.ops >= 64) {
+      if (this.steps > MAX_STEPS_PER_OP * this.ops) this.resize(this.nbk);
+      else this.steps = this.ops = 0;
+    }
+    return true;
+  }
+
+  peekTime(): number {
+    return this.n > 0 ? this.nt[this.locate()] : Number.POSITIVE_INFINITY;
+  }
+
+  clear(): void {
+    this.n = 0;
+    this.seq = 0;
+    this.used = 0;
+    this.freeHead = -1;
+    this.heads.fill(-1);
+    this.tails.fill(-1);
+    this.cvb = 0;
+    this.cidx = 0;
+    this.steps = this.ops = 0;
+  }
+
+  /** Node of the earliest event (queue must be non-empty); leaves cvb/cidx on its bucket. */
+  private locate(): number {
+    const heads = this.heads;
+    const nt = this.nt;
+    const inv = this.inv;
+    const mask = this.mask;
+    const nbk = this.nbk;
+    // vb(x) <= cvb  <=>  x * inv < cvb + 1 (cvb + 1 is an exact integer).
+    let top = this.cvb + 1;
+    let idx = this.cidx;
+    for (let k = 0; k < nbk; k++) {
+      const h = heads[idx];
+      if (h >= 0 && nt[h] * inv < top) {
+        this.cvb = top - 1;
+        this.cidx = idx;
+        this.steps += k;
+        return h;
+      }
+      top++;
+      idx = (idx + 1) & mask;
+    }
+    this.steps += 2 * nbk;
+    return this.directSearch();
+  }
+
+  /** The minimum over all bucket heads; moves the current bucket there. */
+  private directSearch(): number {
+    const heads = this.heads;
+    const nt = this.nt;
+    const ns = this.ns;
+    let best = -1;
+    let bt = Number.POSITIVE_INFINITY;
+    let bs = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.nbk; i++) {
+      const h = heads[i];
+      if (h < 0) continue;
+      const ht = nt[h];
+      if (ht < bt || (ht === bt && ns[h] < bs)) {
+        best = h;
+        bt = ht;
+        bs = ns[h];
+      }
+    }
+    const vb = Math.floor(bt * this.inv);
+    this.cvb = vb;
+    this.cidx = vb & this.mask;
+    return best;
+  }
+
+  /** Insert an existing node keeping (t, seq) order (used when rebuilding). */
+  private relink(node: number): void {
+    const nt = this.nt;
+    const ns = this.ns;
+    const nx = this.nx;
+    const t = nt[node];
+    const s = ns[node];
+    const idx = Math.floor(t * this.inv) & this.mask;
+    const tl = this.tails[idx];
+    if (tl < 0) {
+      this.heads[idx] = node;
+      this.tails[idx] = node;
+      nx[node] = -1;
+    } else if (nt[tl] < t || (nt[tl] === t && ns[tl] < s)) {
+      nx[tl] = node;
+      this.tails[idx] = node;
+      nx[node] = -1;
+    } else {
+      let prev = -1;
+      let cur = this.heads[idx];
+      while (nt[cur] < t || (nt[cur] === t && ns[cur] < s)) {
+        prev = cur;
+        cur = nx[cur];
+      }
+      nx[node] = cur;
+      if (prev < 0) this.heads[idx] = node;
+      else nx[prev] = node;
+    }
+  }
+
+  private resize(newBuckets: number): void {
+    const nt = this.nt;
+    const nx = this.nx;
+    // Take the earliest events out (nodes stay allocated) to estimate the separation near the front.
+    const count = Math.min(this.n, SAMPLE);
+    const sample = this.sample;
+    for (let i = 0; i < count; i++) {
+      const h = this.locate();
+      const next = nx[h];
+      this.heads[this.cidx] = next;
+      if (next < 0) this.tails[this.cidx] = -1;
+      sample[i] = h;
+    }
+    const oldHeads = this.heads;
+    const oldTails = this.tails;
+    const oldBuckets = this.nbk;
+    let maxT = count > 0 ? nt[sample[count - 1]] : 0;
+    for (let i = 0; i < oldBuckets; i++) if (oldTails[i] >= 0 && nt[oldTails[i]] > maxT) maxT = nt[oldTails[i]];
+
+    let width = 0;
+    if (count >= 2) {
+      const mean = (nt[sample[count - 1]] - nt[sample[0]]) / (count - 1);
+      let sum = 0;
+      let m = 0;
+      for (let i = 1; i < count; i++) {
+        const d = nt[sample[i]] - nt[sample[i - 1]];
+        if (d <= 2 * mean) {
+          sum += d;
+          m++;
+        }
+      }
+      if (m > 0) width = (3 * sum) / m;
+      // All sampled events tied: fall back to the mean separation over the whole span.
+      if (!(width > 0) && this.n > 1) width = (3 * (maxT - nt[sample[0]])) / this.n;
+    }
+    if (!(width > 0)) width = this.width;
+    width = Math.max(1, width);
+
+    this.nbk = newBuckets;
+    this.mask = newBuckets - 1;
+    this.heads = new Int32Array(newBuckets).fill(-1);
+    this.tails = new Int32Array(newBuckets).fill(-1);
+    this.width = width;
+    this.inv = 1 / width;
+    // Each old list is sorted, so most nodes append at a tail.
+    for (let i = 0; i < oldBuckets; i++) {
+      let h = oldHeads[i];
+      while (h >= 0) {
+        const next = nx[h];
+        this.relink(h);
+        h = next;
+      }
+    }
+    // The sampled events are the earliest: in reverse order each goes to the head of its bucket.
+    for (let i = count - 1; i >= 0; i--) this.relink(sample[i]);
+    if (this.n > 0) this.directSearch();
+    this.growAt = 2 * newBuckets;
+    this.shrinkAt = newBuckets > MIN_BUCKETS ? newBuckets >> 1 : -1;
+    this.steps = this.ops = 0;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    this.nt = growF64(this.nt, cap);
+    this.ns = growF64(this.ns, cap);
+    this.nk = growI32(this.nk, cap);
+    this.na = growF64(this.na, cap);
+    this.nb = growF64(this.nb, cap);
+    this.nx = growI32(this.nx, cap);
+    this.cap = cap;
+  }
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { validationCase } from '../../../test/helpers/cases.ts';
+import { createEventQueue } from '../core/index.ts';
+import { createRandom } from '../core/random.ts';
+import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
+
+const rel = (got: number, want: number, tol: number) =>
+  expect(
+    Math.abs(got - want) / Math.abs(want),
+    `got ${got}, expected ${want} (relative tolerance ${tol})`,
+  ).toBeLessThanOrEqual(tol);
+
+function paperParams(lineRateBps: number): DcqcnParams {
+  // DCQCN-01 defaults.
+  const c = validationCase('DCQCN-01').expect as Record<string, number>;
+  return {
+    lineRateBps,
+    g: c.g,
+    alphaIntervalPs: c.alpha_update_interval_us * 1e6,
+    rateTimerPs: c.rate_increase_timer_T_us * 1e6,
+    byteCounter: c.byte_counter_B_bytes,
+    fastRecoverySteps: c.fast_recovery_steps_F,
+    additiveIncreaseBps: c.R_AI_mbps * 1e6,
+    hyperIncreaseBps: 200e6,
+    minRateBps: 100e6,
+  };
+}
+
+/** Drives one QP's reaction point through timer events on the engine's event queue, as the engine does. */
+function driveRp(events: { cnpAt: number[]; untilPs: number; bytesPerPs?: number }) {
+  const p = paperParams(40e9);
+  const rp = new DcqcnRp(1, () => p);
+  const q = createEventQueue();
+  const log: { t: number; rc: number; rt: number; alpha: number }[] = [];
+  for (const t of events.cnpAt) q.push(t, 1, 0, 0);
+  let lastT = 0;
+  while (q.pop() && q.t <= events.untilPs) {
+    const t = q.t;
+    if (events.bytesPerPs) rp.onBytesSent(0, (t - lastT) * events.bytesPerPs);
+    lastT = t;
+    if (q.kind === 1) {
+      rp.onCnp(0);
+      q.push(t + p.alphaIntervalPs, 2, 0, ++rp.alphaGen[0]);
+      q.push(t + p.rateTimerPs, 3, 0, rp.rateGen[0]);
+    } else if (q.kind === 2 && q.b === rp.alphaGen[0]) {
+      rp.onAlphaTimer(0);
+      q.push(t + p.alphaIntervalPs, 2, 0, q.b);
+    } else if (q.kind === 3 && q.b === rp.rateGen[0]) {
+      rp.onRateTimer(0);
+      q.push(t + p.rateTimerPs, 3, 0, q.b);
+    }
+    log.push({ t, rc: rp.rc[0], rt: rp.rt[0], alpha: rp.alpha[0] });
+  }
+  return { rp, log };
+}
+
+describe('DCQCN reaction point, driven through timer events (DCQCN-02, DCQCN-03)', () => {
+  it('a CNP cuts R_C by alpha/2 using alpha before its update (DCQCN-02)', () => {
+    const c = validationCase('DCQCN-02');
+    const e = c.expect as { after_cnp: { R_T_gbps: number; R_C_gbps: number; alpha: number } };
+    const { rp } = driveRp({ cnpAt: [0], untilPs: 0 });
+    rel(rp.rt[0] / 1e9, e.after_cnp.R_T_gbps, c.tolerance.value!);
+    rel(rp.rc[0] / 1e9, e.after_cnp.R_C_gbps, c.tolerance.value!);
+    rel(rp.alpha[0], e.after_cnp.alpha, c.tolerance.value!);
+  });
+
+  it('alpha decays by (1-g) every idle period (DCQCN-02)', () => {
+    const c = validationCase('DCQCN-02');
+    const want = (c.expect as { alpha_after_k_idle_periods: Record<string, number> }).alpha_after_k_idle_periods;
+    const tau = 55e6;
+    const { log } = driveRp({ cnpAt: [0], untilPs: 512 * tau });
+    for (const [key, alpha] of Object.entries(want)) {
+      const k = Number.parseInt(key, 10);
+      const at = log.filter((x) => x.t <= k * tau).at(-1)!;
+      rel(at.alpha, alpha, c.tolerance.value!);
+    }
+  });
+
+  it('five fast-recovery steps, then additive increase capped at line rate (DCQCN-03)', () => {
+    const c = validationCase('DCQCN-03');
+    const e = c.expect as {
+      R_C_gbps_at_us: Record<string, number>;
+      first_AI_step_at_330us: { R_T_gbps: number; R_C_gbps: number };
+    };
+    const { log } = driveRp({ cnpAt: [0], untilPs: 400e6 });
+    for (const [us, rc] of Object.entries(e.R_C_gbps_at_us)) {
+      const at = log.filter((x) => x.t <= Number(us) * 1e6).at(-1)!;
+      rel(at.rc / 1e9, rc, c.tolerance.value!);
+    }
+    const ai = log.filter((x) => x.t <= 330e6).at(-1)!;
+    rel(ai.rt / 1e9, e.first_AI_step_at_330us.R_T_gbps, c.tolerance.value!);
+    rel(ai.rc / 1e9, e.first_AI_step_at_330us.R_C_gbps, c.tolerance.value!);
+  });
+
+  it('the byte counter cannot fire before B bytes: 2 ms at 40G, 4 ms at 20G (DCQCN-03)', () => {
+    const p = paperParams(40e9);
+    const rp = new DcqcnRp(1, () => p);
+    rp.onCnp(0);
+    const stage0 = rp.byteStage[0];
+    // 20 Gb/s for just under 4 ms: no byte-counter stage yet; the last byte of the 4th ms fires it.
+    rp.onBytesSent(0, (20e9 / 8) * 3.999e-3);
+    expect(rp.byteStage[0]).toBe(stage0);
+    rp.onBytesSent(0, (20e9 / 8) * 0.001e-3);
+    expect(rp.byteStage[0]).toBe(stage0 + 1);
+  });
+});
+
+describe('DCQCN notification point (DCQCN-04)', () => {
+  it('at most one CNP per 50 us per flow: 20 CNPs in 1 ms of continuous marking at 40G, 1500 B frames', () => {
+    const c = validationCase('DCQCN-04');
+    const e = c.expect as { cnps_in_1ms: number; marked_packets_per_50us: number };
+    const np = new DcqcnNp(1, 50e6);
+    const gap = (1500 * 8e12) / 40e9; // one full-sized frame every 300 ns at 40G
+    let cnps = 0;
+    let packets = 0;
+    for (let t = 0; t < 1e9; t += gap) {
+      packets++;
+      if (np.shouldSend(0, t)) cnps++;
+    }
+    expect(Math.abs(cnps - e.cnps_in_1ms)).toBeLessThanOrEqual(c.tolerance.value!);
+    expect(Math.abs(packets / 20 - e.marked_packets_per_50us)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('ECN marking probability (ECN-01)', () => {
+  const c = validationCase('ECN-01');
+  const e = c.expect as { p_at_queue_KB: Record<string, number>; dcqcn_defaults_p_at_102_5KB?: number };
+  const s = c.setup as { Kmin_KB: number; Kmax_KB: number; Pmax: number };
+
+  it('is RED-shaped: 0 up to Kmin, linear to Pmax at Kmax, 1 above (exact)', () => {
+    for (const [kb, p] of Object.entries(e.p_at_queue_KB))
+      expect(ecnMarkProbability(Number(kb) * 1000, s.Kmin_KB * 1000, s.Kmax_KB * 1000, s.Pmax), `${kb} KB`).toBeCloseTo(
+        p,
+        12,
+      );
+    expect(ecnMarkProbability(102.5e3, 5e3, 200e3, 0.01)).toBeCloseTo(0.005, 12);
+  });
+
+  it('marks 10% of 10^6 departures at a queue pinned at 1000 KB (within 3 sigma = 0.0009)', () => {
+    const rng = createRandom(7, 'ecn-01');
+    const prob = ecnMarkProbability(1000e3, s.Kmin_KB * 1000, s.Kmax_KB * 1000, s.Pmax);
+    let marked = 0;
+    const n = 1e6;
+    for (let i = 0; i < n; i++) if (rng.uniform() < prob) marked++;
+    expect(Math.abs(marked / n - 0.1)).toBeLessThanOrEqual(3 * Math.sqrt((0.1 * 0.9) / n));
+  });
+});

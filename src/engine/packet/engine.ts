@@ -1,0 +1,1046 @@
+// The packet-level engine: discrete events on an integer picosecond clock.
+//
+//   host NIC (QPs, DCQCN pacing) ─► egress port (3 classes, strict priority) ─► link (serialization,
+//   propagation) ─► switch (ECMP, shared buffer, PFC ingress accounting, ECN at dequeue) ─► ... ─► host NIC
+//   (go-back-N receiver, ACK/NAK, CNP pacing) ─► ACKs back the same way in the control class.
+//
+// Per-packet state lives in typed arrays (a pool addressed by packet id); events carry (kind, a, b) integers.
+// Numbers in the comments cite the validation cases (validation/README.md).
+import type { Catalog } from '../../catalog/index.ts';
+import type { Fabric, NodeId } from '../../fabric/types.ts';
+import type { Counters, FlowResult, InvariantCheck, PortStats, Result } from '../../result/types.ts';
+import { RESULT_VERSION } from '../../result/types.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { TrafficProgram } from '../../workload/program.ts';
+import { createEventQueue } from '../core/index.ts';
+import { createRandom } from '../core/random.ts';
+import type { RandomStream } from '../core/types.ts';
+import { type NetworkConfig, resolveNetwork } from './config.ts';
+import { DcqcnNp, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
+
+// Event kinds.
+const EV_TX_DONE = 1;
+const EV_ARRIVE = 2;
+const EV_HOST_WAKE = 3;
+const EV_PFC_RX = 4;
+const EV_PAUSE_EXPIRE = 5;
+const EV_FLOW_START = 6;
+const EV_ALPHA_TIMER = 7;
+const EV_RATE_TIMER = 8;
+const EV_RTO = 9;
+const EV_PFC_REFRESH = 10;
+const EV_SAMPLE = 11;
+
+// Packet types and traffic classes.
+const T_DATA = 0;
+const T_ACK = 1;
+const T_NAK = 2;
+const T_CNP = 3;
+const C_CTRL = 0;
+const C_ROCE = 1;
+const NC = 3;
+
+/** PFC pause quanta are 512 bit times; the field is 16 bits (PFC-01). */
+const PAUSE_QUANTA_MAX = 65535;
+/** A PFC frame is a 64-byte MAC control frame (PFC-01). */
+const PFC_FRAME_BYTES = 64;
+/** ACK: headers + AETH (4 B); CNP: headers + 16 reserved bytes (RoCEv2 annex). */
+const ACK_EXTRA = 4;
+const CNP_EXTRA = 16;
+/** Livelock guard: this many events at one simulated time is a bug. */
+const MAX_SAME_TIME_EVENTS = 5_000_000;
+
+export interface PacketRunOptions {
+  seed: number;
+  /** Stop after this much simulated time even if flows are unfinished. */
+  maxTimePs?: number;
+  onProgress?: (doneFlows: number, totalFlows: number, nowPs: number) => void;
+  name?: string;
+}
+
+export function runPacket(
+  fabric: Fabric,
+  program: TrafficProgram,
+  scenario: Pick<Scenario, 'network' | 'seed'>,
+  catalog: Catalog,
+  opts: PacketRunOptions,
+): Result {
+  const sim = new PacketSim(fabric, program, resolveNetwork(scenario.network, fabric, catalog), opts);
+  return sim.run();
+}
+
+class PacketSim {
+  private readonly q = createEventQueue();
+  private now = 0;
+  private events = 0;
+
+  // Topology.
+  private readonly N: number;
+  private readonly P: number;
+  private readonly isHost: Uint8Array;
+  private readonly portFrom: Int32Array;
+  private readonly portTo: Int32Array;
+  private readonly psPerByte: Float64Array;
+  private readonly propPs: Float64Array;
+  private readonly latencyPs: Float64Array;
+  private readonly hostPort: Int32Array;
+
+  // Egress queues, per port x class.
+  private readonly qHead: Int32Array;
+  private readonly qTail: Int32Array;
+  private readonly qBytes: Float64Array;
+  private readonly portQBytes: Float64Array;
+  private readonly busy: Uint8Array;
+  private readonly txPkt: Int32Array;
+  private readonly pausedUntil: Float64Array;
+  private readonly pauseBegin: Float64Array;
+  private readonly expireArmed: Float64Array;
+  // Port statistics.
+  private readonly maxQ: Float64Array;
+  private readonly qIntegral: Float64Array;
+  private readonly qLastT: Float64Array;
+  private readonly busyPs: Float64Array;
+
+  // Switch buffers and PFC.
+  private readonly bufferBytes: Float64Array;
+  private readonly sharedUsed: Float64Array;
+  private readonly maxShared: Float64Array;
+  private readonly hdrmReserved: Float64Array;
+  private readonly ingBytes: Float64Array;
+  private readonly hdrmBytes: Float64Array;
+  private readonly hdrmCap: Float64Array;
+  private readonly maxHdrm: Float64Array;
+  private readonly pauseSent: Uint8Array;
+
+  // Packet pool.
+  private cap = 0;
+  private pFlow = new Int32Array(0);
+  private pSeq = new Int32Array(0);
+  private pType = new Uint8Array(0);
+  private pClass = new Uint8Array(0);
+  private pPayload = new Int32Array(0);
+  private pFrame = new Int32Array(0);
+  private pEcn = new Uint8Array(0);
+  private pIngress = new Int32Array(0);
+  private pHdrm = new Uint8Array(0);
+  private pNext = new Int32Array(0);
+  private pDst = new Int32Array(0);
+  private pLive = new Uint8Array(0);
+  private freeHead = -1;
+
+  // Flows (one RoCE QP each).
+  private readonly F: number;
+  private readonly fSrc: Int32Array;
+  private readonly fDst: Int32Array;
+  private readonly fBytes: Float64Array;
+  private readonly fStart: Float64Array;
+  private readonly fPkts: Int32Array;
+  private readonly fHash: Uint32Array;
+  private readonly sndNxt: Int32Array;
+  private readonly sndUna: Int32Array;
+  private readonly highSent: Int32Array;
+  private readonly nextSend: Float64Array;
+  private readonly started: Uint8Array;
+  private readonly fEnd: Float64Array;
+  private readonly fRetx: Float64Array;
+  private readonly fDelivered: Float64Array;
+  /** Delivered bytes per flow at each sample time (small runs only: at most 64 flows). */
+  private readonly progress: [number, number][][] | null;
+  private readonly rtoGen: Int32Array;
+  private readonly rtoArmed: Uint8Array;
+  private readonly expected: Int32Array;
+  private readonly nakSent: Uint8Array;
+  private readonly ackCount: Int32Array;
+  private readonly hostFlowsStart: Int32Array;
+  private readonly hostFlows: Int32Array;
+  private readonly rr: Int32Array;
+  private readonly wakeAt: Float64Array;
+  private doneFlows = 0;
+
+  private readonly rp: DcqcnRp;
+  private readonly np: DcqcnNp;
+  private readonly rngLoss: RandomStream;
+  private readonly rngEcn: RandomStream;
+  private readonly rngLb: RandomStream;
+
+  // Counters, each counted where it happens.
+  private readonly c: Counters = {
+    drops: 0,
+    bufferDrops: 0,
+    lossDrops: 0,
+    failureDrops: 0,
+    receiverDiscards: 0,
+    pauseFrames: 0,
+    pausedPs: 0,
+    ecnMarks: 0,
+    cnps: 0,
+    naks: 0,
+    timeouts: 0,
+    retransmittedBytes: 0,
+    dataPacketsSent: 0,
+    deliveredBytes: 0,
+  };
+  private sentPayload = 0;
+  private droppedPayload = 0;
+  private losslessOverflowDrops = 0;
+  private timeBackwards = 0;
+
+  // Sampled queue series (sparse): port, time, bytes.
+  private sPort = new Int32Array(1024);
+  private sT = new Float64Array(1024);
+  private sB = new Float64Array(1024);
+  private sN = 0;
+  private readonly sampleCap = 400_000;
+
+  constructor(
+    private readonly f: Fabric,
+    program: TrafficProgram,
+    private readonly net: NetworkConfig,
+    private readonly opts: PacketRunOptions,
+  ) {
+    const nodes = f.nodes;
+    this.N = nodes.length;
+    this.P = 2 * f.links.length;
+    const P = this.P;
+    this.isHost = new Uint8Array(this.N);
+    for (const n of nodes) this.isHost[n.id] = n.role === 'host' ? 1 : 0;
+    this.portFrom = new Int32Array(P);
+    this.portTo = new Int32Array(P);
+    this.psPerByte = new Float64Array(P);
+    this.propPs = new Float64Array(P);
+    this.hostPort = new Int32Array(this.N).fill(-1);
+    for (const l of f.links) {
+      const up = 2 * l.id;
+      const down = up + 1;
+      this.portFrom[up] = l.a;
+      this.portTo[up] = l.b;
+      this.portFrom[down] = l.b;
+      this.portTo[down] = l.a;
+      const ppb = 8e12 / l.rateBps;
+      const prop = Math.round(l.lengthM * net.propPsPerM);
+      this.psPerByte[up] = ppb;
+      this.psPerByte[down] = ppb;
+      this.propPs[up] = prop;
+      this.propPs[down] = prop;
+      if (this.isHost[l.a] && this.hostPort[l.a] < 0) this.hostPort[l.a] = up;
+    }
+    this.latencyPs = new Float64Array(this.N);
+    this.bufferBytes = new Float64Array(this.N);
+    for (const n of nodes) {
+      this.latencyPs[n.id] = this.isHost[n.id] ? 0 : net.switchLatencyPs(n.id);
+      this.bufferBytes[n.id] = this.isHost[n.id] ? 0 : net.bufferBytes(n.id);
+    }
+    this.qHead = new Int32Array(P * NC).fill(-1);
+    this.qTail = new Int32Array(P * NC).fill(-1);
+    this.qBytes = new Float64Array(P * NC);
+    this.portQBytes = new Float64Array(P);
+    this.busy = new Uint8Array(P);
+    this.txPkt = new Int32Array(P).fill(-1);
+    this.pausedUntil = new Float64Array(P * NC);
+    this.pauseBegin = new Float64Array(P * NC).fill(-1);
+    this.expireArmed = new Float64Array(P).fill(-1);
+    this.maxQ = new Float64Array(P);
+    this.qIntegral = new Float64Array(P);
+    this.qLastT = new Float64Array(P);
+    this.busyPs = new Float64Array(P);
+    this.sharedUsed = new Float64Array(this.N);
+    this.maxShared = new Float64Array(this.N);
+    this.hdrmReserved = new Float64Array(this.N);
+    this.ingBytes = new Float64Array(P * NC);
+    this.hdrmBytes = new Float64Array(P * NC);
+    this.hdrmCap = new Float64Array(P);
+    this.maxHdrm = new Float64Array(P * NC);
+    this.pauseSent = new Uint8Array(P * NC);
+    if (net.pfc) {
+      // Headroom is reserved at the switch the port feeds into (its ingress).
+      for (let p = 0; p < P; p++) {
+        const to = this.portTo[p];
+        if (this.isHost[to]) continue;
+        this.hdrmCap[p] = net.headroomBytes(p >> 1);
+        this.hdrmReserved[to] += this.hdrmCap[p];
+      }
+    }
+    this.growPool(4096);
+
+    // Flows.
+    const T = program.transfers;
+    this.F = T.length;
+    const F = this.F;
+    this.fSrc = new Int32Array(F);
+    this.fDst = new Int32Array(F);
+    this.fBytes = new Float64Array(F);
+    this.fStart = new Float64Array(F);
+    this.fPkts = new Int32Array(F);
+    this.fHash = new Uint32Array(F);
+    this.sndNxt = new Int32Array(F);
+    this.sndUna = new Int32Array(F);
+    this.highSent = new Int32Array(F);
+    this.nextSend = new Float64Array(F);
+    this.started = new Uint8Array(F);
+    this.fEnd = new Float64Array(F).fill(-1);
+    this.fRetx = new Float64Array(F);
+    this.fDelivered = new Float64Array(F);
+    this.progress = F <= 64 ? Array.from({ length: F }, () => []) : null;
+    this.rtoGen = new Int32Array(F);
+    this.rtoArmed = new Uint8Array(F);
+    this.expected = new Int32Array(F);
+    this.nakSent = new Uint8Array(F);
+    this.ackCount = new Int32Array(F);
+    const rngHash = createRandom(opts.seed, 'packet', 'ecmp-hash');
+    const perHost = new Int32Array(this.N + 1);
+    for (let i = 0; i < F; i++) {
+      const t = T[i];
+      if (t.deps.length > 0) throw new Error('internal: the packet engine does not run dependent transfers yet');
+      this.fSrc[i] = t.src;
+      this.fDst[i] = t.dst;
+      this.fBytes[i] = t.bytes;
+      this.fStart[i] = t.startPs;
+      this.fPkts[i] = Math.max(1, Math.ceil(t.bytes / net.mtu));
+      // The 5-tuple's UDP source port is random per QP; its hash picks the ECMP member at each switch.
+      this.fHash[i] = rngHash.u32();
+      perHost[t.src + 1]++;
+    }
+    for (let i = 0; i < this.N; i++) perHost[i + 1] += perHost[i];
+    this.hostFlowsStart = perHost;
+    this.hostFlows = new Int32Array(F);
+    const fill = perHost.slice(0, this.N);
+    for (let i = 0; i < F; i++) this.hostFlows[fill[T[i].src]++] = i;
+    this.rr = new Int32Array(this.N);
+    this.wakeAt = new Float64Array(this.N).fill(-1);
+
+    this.rp = new DcqcnRp(F, (qp) => net.dcqcn(this.hostLineRate(this.fSrc[qp])));
+    this.np = new DcqcnNp(F, net.cnpIntervalPs);
+    this.rngLoss = createRandom(opts.seed, 'packet', 'loss');
+    this.rngEcn = createRandom(opts.seed, 'packet', 'ecn');
+    this.rngLb = createRandom(opts.seed, 'packet', 'lb');
+  }
+
+  private hostLineRate(h: number): number {
+    return 8e12 / this.psPerByte[this.hostPort[h]];
+  }
+
+  // ---- packet pool -------------------------------------------------------------------------------
+
+  private growPool(n: number): void {
+    const grow = <T extends Int32Array | Uint8Array>(a: T, ctor: new (n: number) => T): T => {
+      const b = new ctor(n);
+      b.set(a);
+      return b;
+    };
+    this.pFlow = grow(this.pFlow, Int32Array);
+    this.pSeq = grow(this.pSeq, Int32Array);
+    this.pType = grow(this.pType, Uint8Array);
+    this.pClass = grow(this.pClass, Uint8Array);
+    this.pPayload = grow(this.pPayload, Int32Array);
+    this.pFrame = grow(this.pFrame, Int32Array);
+    this.pEcn = grow(this.pEcn, Uint8Array);
+    this.pIngress = grow(this.pIngress, Int32Array);
+    this.pHdrm = grow(this.pHdrm, Uint8Array);
+    this.pNext = grow(this.pNext, Int32Array);
+    this.pDst = grow(this.pDst, Int32Array);
+    this.pLive = grow(this.pLive, Uint8Array);
+    for (let i = n - 1; i >= this.cap; i--) {
+      this.pNext[i] = this.freeHead;
+      this.freeHead = i;
+    }
+    this.cap = n;
+  }
+
+  private alloc(flow: number, type: number, seq: number, payload: number, extra: number, dst: number): number {
+    if (this.freeHead < 0) this.growPool(this.cap * 2);
+    const id = this.freeHead;
+    this.freeHead = this.pNext[id];
+    this.pFlow[id] = flow;
+    this.pType[id] = type;
+    this.pSeq[id] = seq;
+    this.pPayload[id] = payload;
+    this.pFrame[id] = payload + extra + this.net.headerBytes;
+    this.pClass[id] = type === T_DATA ? C_ROCE : C_CTRL;
+    this.pEcn[id] = 0;
+    this.pIngress[id] = -1;
+    this.pHdrm[id] = 0;
+    this.pNext[id] = -1;
+    this.pDst[id] = dst;
+    this.pLive[id] = 1;
+    return id;
+  }
+
+  private free(id: number): void {
+    this.pLive[id] = 0;
+    this.pNext[id] = this.freeHead;
+    this.freeHead = id;
+  }
+
+  private drop(id: number, cause: 'buffer' | 'loss' | 'failure'): void {
+    if (cause === 'buffer') this.c.bufferDrops++;
+    else if (cause === 'loss') this.c.lossDrops++;
+    else this.c.failureDrops++;
+    if (this.pType[id] === T_DATA) this.droppedPayload += this.pPayload[id];
+    this.free(id);
+  }
+
+  // ---- run ---------------------------------------------------------------------------------------
+
+  run(): Result {
+    const wall0 = performance.now();
+    let peakRss = process.memoryUsage().rss;
+    for (let i = 0; i < this.F; i++) this.q.push(this.fStart[i], EV_FLOW_START, i, 0);
+    if (this.F > 0) this.q.push(0, EV_SAMPLE, 0, 0);
+    const maxT = this.opts.maxTimePs ?? 10e12;
+    const q = this.q;
+    let sameTime = 0;
+    let lastProgress = 0;
+    while (this.doneFlows < this.F && q.pop()) {
+      const t = q.t;
+      if (t < this.now) this.timeBackwards++;
+      if (t === this.now) {
+        if (++sameTime > MAX_SAME_TIME_EVENTS)
+          throw new Error(`internal: livelock, ${MAX_SAME_TIME_EVENTS} events at t=${t} ps without time advancing`);
+      } else sameTime = 0;
+      if (t > maxT) break;
+      this.now = t;
+      this.events++;
+      const a = q.a;
+      const b = q.b;
+      switch (q.kind) {
+        case EV_TX_DONE:
+          this.txDone(a);
+          break;
+        case EV_ARRIVE:
+          this.arrive(a, b);
+          break;
+        case EV_HOST_WAKE:
+          if (this.wakeAt[a] === t) {
+            this.wakeAt[a] = -1;
+            this.tryStart(this.hostPort[a]);
+          }
+          break;
+        case EV_PFC_RX:
+          this.pfcRx(a, b);
+          break;
+        case EV_PAUSE_EXPIRE:
+          this.pauseExpire(a);
+          break;
+        case EV_FLOW_START:
+          this.started[a] = 1;
+          this.nextSend[a] = t;
+          this.tryStart(this.hostPort[this.fSrc[a]]);
+          break;
+        case EV_ALPHA_TIMER:
+          if (b === this.rp.alphaGen[a] && this.fEnd[a] < 0) {
+            this.rp.onAlphaTimer(a);
+            q.push(t + this.net.alphaIntervalPs, EV_ALPHA_TIMER, a, b);
+          }
+          break;
+        case EV_RATE_TIMER:
+          if (b === this.rp.rateGen[a] && this.fEnd[a] < 0) {
+            this.rp.onRateTimer(a);
+            q.push(t + this.net.rateTimerPs, EV_RATE_TIMER, a, b);
+          }
+          break;
+        case EV_RTO:
+          this.rto(a, b);
+          break;
+        case EV_PFC_REFRESH:
+          this.pfcRefresh(a, b);
+          break;
+        case EV_SAMPLE:
+          this.sample();
+          break;
+      }
+      if ((this.events & 0xffff) === 0) {
+        const rss = process.memoryUsage().rss;
+        if (rss > peakRss) peakRss = rss;
+        if (this.opts.onProgress && this.doneFlows !== lastProgress) {
+          lastProgress = this.doneFlows;
+          this.opts.onProgress(this.doneFlows, this.F, t);
+        }
+      }
+    }
+    this.opts.onProgress?.(this.doneFlows, this.F, this.now);
+    const rss = process.memoryUsage().rss;
+    if (rss > peakRss) peakRss = rss;
+    const wallMs = performance.now() - wall0;
+    return this.result(wallMs, peakRss);
+  }
+
+  // ---- ports ---------------------------------------------------------------------------------------
+
+  private touchQueue(p: number): void {
+    const dt = this.now - this.qLastT[p];
+    if (dt > 0) this.qIntegral[p] += dt * this.portQBytes[p];
+    this.qLastT[p] = this.now;
+  }
+
+  private enqueue(p: number, id: number): void {
+    const k = p * NC + this.pClass[id];
+    this.touchQueue(p);
+    if (this.qTail[k] < 0) this.qHead[k] = id;
+    else this.pNext[this.qTail[k]] = id;
+    this.qTail[k] = id;
+    this.pNext[id] = -1;
+    const fr = this.pFrame[id];
+    this.qBytes[k] += fr;
+    this.portQBytes[p] += fr;
+    if (this.portQBytes[p] > this.maxQ[p]) this.maxQ[p] = this.portQBytes[p];
+    this.tryStart(p);
+  }
+
+  /** Starts the next transmission on a port: strict priority over classes that are not paused. */
+  private tryStart(p: number): void {
+    if (this.busy[p]) return;
+    const now = this.now;
+    let id = -1;
+    let blockedUntil = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < NC; c++) {
+      const k = p * NC + c;
+      if (this.qHead[k] < 0) continue;
+      if (this.pausedUntil[k] > now) {
+        if (this.pausedUntil[k] < blockedUntil) blockedUntil = this.pausedUntil[k];
+        continue;
+      }
+      id = this.qHead[k];
+      this.qHead[k] = this.pNext[id];
+      if (this.qHead[k] < 0) this.qTail[k] = -1;
+      this.touchQueue(p);
+      this.qBytes[k] -= this.pFrame[id];
+      this.portQBytes[p] -= this.pFrame[id];
+      break;
+    }
+    const from = this.portFrom[p];
+    if (id < 0 && this.isHost[from]) {
+      const k = p * NC + C_ROCE;
+      if (this.pausedUntil[k] > now) {
+        if (this.pausedUntil[k] < blockedUntil) blockedUntil = this.pausedUntil[k];
+      } else id = this.nextDataPacket(from);
+    }
+    if (id < 0) {
+      if (blockedUntil < Number.POSITIVE_INFINITY && this.expireArmed[p] !== blockedUntil) {
+        this.expireArmed[p] = blockedUntil;
+        this.q.push(blockedUntil, EV_PAUSE_EXPIRE, p, 0);
+      }
+      return;
+    }
+    // ECN marking when a data packet departs a switch queue (ECN-01: egress bytes at dequeue).
+    if (!this.isHost[from] && this.pClass[id] === C_ROCE && this.net.ecnOn) {
+      const e = this.net.ecn(p >> 1);
+      const prob = ecnMarkProbability(this.qBytes[p * NC + C_ROCE], e.kmin, e.kmax, e.pmax);
+      if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) {
+        if (!this.pEcn[id]) this.c.ecnMarks++;
+        this.pEcn[id] = 1;
+      }
+    }
+    this.busy[p] = 1;
+    this.txPkt[p] = id;
+    const ser = Math.round((this.pFrame[id] + this.net.wireOverheadBytes) * this.psPerByte[p]);
+    this.busyPs[p] += ser;
+    this.q.push(now + ser, EV_TX_DONE, p, 0);
+  }
+
+  private txDone(p: number): void {
+    const id = this.txPkt[p];
+    this.busy[p] = 0;
+    this.txPkt[p] = -1;
+    const from = this.portFrom[p];
+    if (!this.isHost[from]) this.release(from, id);
+    const to = this.portTo[p];
+    // Injected random loss on the link (bit errors): PFC cannot prevent it.
+    if (this.net.loss > 0 && this.pType[id] === T_DATA && this.rngLoss.uniform() < this.net.loss) {
+      this.drop(id, 'loss');
+    } else {
+      this.q.push(this.now + this.propPs[p] + this.latencyPs[to], EV_ARRIVE, id, p);
+    }
+    this.tryStart(p);
+  }
+
+  // ---- switches --------------------------------------------------------------------------------
+
+  private arrive(id: number, inPort: number): void {
+    const node = this.portTo[inPort];
+    if (this.isHost[node]) {
+      this.receive(node, id);
+      return;
+    }
+    const dst = this.pDst[id];
+    const cnt = this.f.routing.count(node as NodeId, dst as NodeId);
+    let i = 0;
+    if (cnt > 1) {
+      if (this.net.loadBalancing === 'ecmp') i = mixHash(this.fHash[this.pFlow[id]] ^ this.pType[id], node) % cnt;
+      else if (this.net.loadBalancing === 'spray') i = this.rngLb.int(cnt);
+      else {
+        // Adaptive: the least-loaded egress among the equal-cost candidates (ties: the hash's choice).
+        const start = mixHash(this.fHash[this.pFlow[id]], node) % cnt;
+        let best = Number.POSITIVE_INFINITY;
+        for (let j = 0; j < cnt; j++) {
+          const cand = (start + j) % cnt;
+          const l = this.f.routing.pick(node as NodeId, dst as NodeId, cand);
+          const op = 2 * l + (this.portFrom[2 * l] === node ? 0 : 1);
+          const load = this.portQBytes[op] + (this.busy[op] ? this.pFrame[this.txPkt[op]] : 0);
+          if (load < best) {
+            best = load;
+            i = cand;
+          }
+        }
+      }
+    }
+    const link = this.f.routing.pick(node as NodeId, dst as NodeId, i);
+    const out = 2 * link + (this.portFrom[2 * link] === node ? 0 : 1);
+    if (!this.admit(node, id, inPort, out)) return;
+    this.enqueue(out, id);
+  }
+
+  /**
+   * Buffer admission. Lossless class with PFC: per-ingress accounting against a dynamic XOFF threshold
+   * (alpha x free shared buffer, PFC-04); above it the packet goes to the ingress port's headroom and a
+   * PAUSE goes upstream; past the headroom it is dropped (counted: this is the negative control).
+   * Other classes: dynamic threshold on the egress queue (alpha x free buffer), tail drop.
+   */
+  private admit(sw: number, id: number, inPort: number, out: number): boolean {
+    const fr = this.pFrame[id];
+    const cls = this.pClass[id];
+    const B = this.bufferBytes[sw];
+    if (this.net.pfc && cls === C_ROCE) {
+      const k = inPort * NC + cls;
+      const xoff = this.xoff(sw);
+      const shared = B - this.hdrmReserved[sw];
+      if (this.hdrmBytes[k] === 0 && this.ingBytes[k] + fr <= xoff && this.sharedUsed[sw] + fr <= shared) {
+        this.ingBytes[k] += fr;
+        this.sharedUsed[sw] += fr;
+        if (this.sharedUsed[sw] > this.maxShared[sw]) this.maxShared[sw] = this.sharedUsed[sw];
+        this.pHdrm[id] = 0;
+      } else if (this.hdrmBytes[k] + fr <= this.hdrmCap[inPort]) {
+        this.hdrmBytes[k] += fr;
+        if (this.hdrmBytes[k] > this.maxHdrm[k]) this.maxHdrm[k] = this.hdrmBytes[k];
+        this.pHdrm[id] = 1;
+      } else {
+        this.losslessOverflowDrops++;
+        this.drop(id, 'buffer');
+        this.sendPause(inPort, cls);
+        return false;
+      }
+      this.pIngress[id] = inPort;
+      if (this.pHdrm[id] || this.ingBytes[k] >= xoff) this.sendPause(inPort, cls);
+      return true;
+    }
+    const k = out * NC + cls;
+    if (this.sharedUsed[sw] + fr > B || this.qBytes[k] + fr > this.net.bufferAlpha * (B - this.sharedUsed[sw])) {
+      this.drop(id, 'buffer');
+      return false;
+    }
+    this.sharedUsed[sw] += fr;
+    if (this.sharedUsed[sw] > this.maxShared[sw]) this.maxShared[sw] = this.sharedUsed[sw];
+    this.pIngress[id] = -1;
+    return true;
+  }
+
+  private xoff(sw: number): number {
+    const free = this.bufferBytes[sw] - this.hdrmReserved[sw] - this.sharedUsed[sw];
+    return free > 0 ? free * this.net.pfcAlpha : 0;
+  }
+
+  /** A packet leaves a switch: its buffer (shared or headroom) is freed; PFC may resume the ingress. */
+  private release(sw: number, id: number): void {
+    const fr = this.pFrame[id];
+    const inPort = this.pIngress[id];
+    if (inPort < 0) {
+      this.sharedUsed[sw] -= fr;
+      return;
+    }
+    const k = inPort * NC + this.pClass[id];
+    if (this.pHdrm[id]) this.hdrmBytes[k] -= fr;
+    else {
+      this.ingBytes[k] -= fr;
+      this.sharedUsed[sw] -= fr;
+    }
+    if (this.pauseSent[k] && this.hdrmBytes[k] <= 0 && this.ingBytes[k] + this.net.resumeOffset <= this.xoff(sw)) {
+      this.pauseSent[k] = 0;
+      this.sendPfcFrame(inPort, this.pClass[id], 0);
+    }
+  }
+
+  private sendPause(inPort: number, cls: number): void {
+    const k = inPort * NC + cls;
+    if (this.pauseSent[k]) return;
+    this.pauseSent[k] = 1;
+    this.sendPfcFrame(inPort, cls, PAUSE_QUANTA_MAX);
+    // Refresh before the pause expires while the queue stays above XON (802.1Qbb practice: half the time).
+    this.q.push(this.now + Math.round(this.maxPausePs(inPort) / 2), EV_PFC_REFRESH, inPort, cls);
+  }
+
+  private maxPausePs(port: number): number {
+    return pauseDurationPs(PAUSE_QUANTA_MAX, 8e12 / this.psPerByte[port]);
+  }
+
+  private pfcRefresh(inPort: number, cls: number): void {
+    const k = inPort * NC + cls;
+    if (!this.pauseSent[k]) return;
+    this.sendPfcFrame(inPort, cls, PAUSE_QUANTA_MAX);
+    this.q.push(this.now + Math.round(this.maxPausePs(inPort) / 2), EV_PFC_REFRESH, inPort, cls);
+  }
+
+  /**
+   * A PFC frame from the switch at the far end of `port` back to its sender: 64 bytes on the reverse
+   * direction, then propagation. MAC control frames go ahead of queued data (at most behind one frame,
+   * not modelled). b encodes class and quanta.
+   */
+  private sendPfcFrame(port: number, cls: number, quanta: number): void {
+    this.c.pauseFrames++;
+    const back = port ^ 1;
+    const t =
+      this.now + Math.round((PFC_FRAME_BYTES + this.net.wireOverheadBytes) * this.psPerByte[back]) + this.propPs[back];
+    this.q.push(t, EV_PFC_RX, port, cls * 65536 + quanta);
+  }
+
+  private pfcRx(port: number, b: number): void {
+    const cls = Math.floor(b / 65536);
+    const quanta = b % 65536;
+    const k = port * NC + cls;
+    if (quanta === 0) {
+      if (this.pauseBegin[k] >= 0) {
+        this.c.pausedPs += this.now - this.pauseBegin[k];
+        this.pauseBegin[k] = -1;
+      }
+      this.pausedUntil[k] = this.now;
+      this.tryStart(port);
+      return;
+    }
+    const pausePs = pauseDurationPs(quanta, 8e12 / this.psPerByte[port]);
+    if (this.pauseBegin[k] < 0) this.pauseBegin[k] = this.now;
+    this.pausedUntil[k] = this.now + pausePs;
+    this.q.push(this.pausedUntil[k], EV_PAUSE_EXPIRE, port, 0);
+  }
+
+  private pauseExpire(port: number): void {
+    const now = this.now;
+    if (this.expireArmed[port] === now) this.expireArmed[port] = -1;
+    for (let c = 0; c < NC; c++) {
+      const k = port * NC + c;
+      if (this.pauseBegin[k] >= 0 && this.pausedUntil[k] <= now) {
+        this.c.pausedPs += this.pausedUntil[k] - this.pauseBegin[k];
+        this.pauseBegin[k] = -1;
+      }
+    }
+    this.tryStart(port);
+  }
+
+  // ---- hosts -------------------------------------------------------------------------------------
+
+  /** The NIC's next data packet: round robin over its QPs that may send now (DCQCN pacing). */
+  private nextDataPacket(h: number): number {
+    const s = this.hostFlowsStart[h];
+    const n = this.hostFlowsStart[h + 1] - s;
+    if (n === 0) return -1;
+    const now = this.now;
+    let soonest = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) {
+      const slot = (this.rr[h] + j) % n;
+      const fl = this.hostFlows[s + slot];
+      if (!this.started[fl] || this.fEnd[fl] >= 0 || this.sndNxt[fl] >= this.fPkts[fl]) continue;
+      if (this.nextSend[fl] > now) {
+        if (this.nextSend[fl] < soonest) soonest = this.nextSend[fl];
+        continue;
+      }
+      this.rr[h] = (slot + 1) % n;
+      return this.sendData(fl);
+    }
+    if (soonest < Number.POSITIVE_INFINITY) {
+      const t = Math.ceil(soonest);
+      if (this.wakeAt[h] < 0 || this.wakeAt[h] > t) {
+        this.wakeAt[h] = t;
+        this.q.push(t, EV_HOST_WAKE, h, 0);
+      }
+    }
+    return -1;
+  }
+
+  private sendData(fl: number): number {
+    const seq = this.sndNxt[fl];
+    const last = seq === this.fPkts[fl] - 1;
+    const payload = last ? this.fBytes[fl] - seq * this.net.mtu : this.net.mtu;
+    const id = this.alloc(fl, T_DATA, seq, payload, 0, this.fDst[fl]);
+    this.sndNxt[fl] = seq + 1;
+    if (seq < this.highSent[fl]) {
+      this.c.retransmittedBytes += payload;
+      this.fRetx[fl] += payload;
+    } else this.highSent[fl] = seq + 1;
+    this.c.dataPacketsSent++;
+    this.sentPayload += payload;
+    const wire = this.pFrame[id] + this.net.wireOverheadBytes;
+    // Pacing at the QP's current DCQCN rate; at line rate this equals the serialization time.
+    const gap = this.net.ccOn ? (wire * 8e12) / this.rp.rc[fl] : 0;
+    this.nextSend[fl] = Math.max(this.nextSend[fl], this.now) + gap;
+    if (this.net.ccOn) this.rp.onBytesSent(fl, wire);
+    if (!this.rtoArmed[fl]) this.armRto(fl);
+    return id;
+  }
+
+  private armRto(fl: number): void {
+    this.rtoArmed[fl] = 1;
+    this.q.push(this.now + this.net.rtoPs, EV_RTO, fl, ++this.rtoGen[fl]);
+  }
+
+  private rto(fl: number, gen: number): void {
+    if (gen !== this.rtoGen[fl] || this.fEnd[fl] >= 0) return;
+    this.rtoArmed[fl] = 0;
+    if (this.sndUna[fl] < this.fPkts[fl]) {
+      // No progress for a whole timeout: go back to the first unacknowledged packet.
+      this.c.timeouts++;
+      this.sndNxt[fl] = this.sndUna[fl];
+      this.armRto(fl);
+      this.tryStart(this.hostPort[this.fSrc[fl]]);
+    }
+  }
+
+  private sendControl(from: number, fl: number, type: number, seq: number, dst: number): void {
+    const extra = type === T_CNP ? CNP_EXTRA : ACK_EXTRA;
+    const id = this.alloc(fl, type, seq, 0, extra, dst);
+    this.enqueue(this.hostPort[from], id);
+  }
+
+  private receive(h: number, id: number): void {
+    const fl = this.pFlow[id];
+    const type = this.pType[id];
+    if (type === T_DATA) {
+      const seq = this.pSeq[id];
+      if (this.pEcn[id] && this.net.ccOn && this.np.shouldSend(fl, this.now)) {
+        this.c.cnps++;
+        this.sendControl(h, fl, T_CNP, 0, this.fSrc[fl]);
+      }
+      if (seq === this.expected[fl]) {
+        this.expected[fl] = seq + 1;
+        this.c.deliveredBytes += this.pPayload[id];
+        this.fDelivered[fl] += this.pPayload[id];
+        this.nakSent[fl] = 0;
+        if (++this.ackCount[fl] >= this.net.ackEvery || seq + 1 === this.fPkts[fl]) {
+          this.ackCount[fl] = 0;
+          this.sendControl(h, fl, T_ACK, seq + 1, this.fSrc[fl]);
+        }
+      } else {
+        // Go-back-N receiver: out-of-order data is discarded; one NAK per gap asks for a rewind.
+        this.c.receiverDiscards++;
+        this.droppedPayload += this.pPayload[id];
+        if (seq > this.expected[fl] && !this.nakSent[fl]) {
+          this.nakSent[fl] = 1;
+          this.c.naks++;
+          this.sendControl(h, fl, T_NAK, this.expected[fl], this.fSrc[fl]);
+        }
+      }
+      this.free(id);
+      return;
+    }
+    const seq = this.pSeq[id];
+    this.free(id);
+    if (this.fEnd[fl] >= 0) return;
+    if (type === T_CNP) {
+      if (!this.net.ccOn) return;
+      this.rp.onCnp(fl);
+      // Both timers restart from the cut (DCQCN-02/03).
+      this.q.push(this.now + this.net.alphaIntervalPs, EV_ALPHA_TIMER, fl, ++this.rp.alphaGen[fl]);
+      this.q.push(this.now + this.net.rateTimerPs, EV_RATE_TIMER, fl, this.rp.rateGen[fl]);
+      return;
+    }
+    if (seq > this.sndUna[fl]) {
+      this.sndUna[fl] = seq;
+      if (this.sndNxt[fl] < seq) this.sndNxt[fl] = seq;
+      this.rtoGen[fl]++;
+      this.rtoArmed[fl] = 0;
+      if (seq >= this.fPkts[fl]) {
+        this.fEnd[fl] = this.now;
+        this.doneFlows++;
+        return;
+      }
+      if (this.sndNxt[fl] > this.sndUna[fl]) this.armRto(fl);
+    }
+    if (type === T_NAK) {
+      this.sndNxt[fl] = seq;
+      this.tryStart(this.hostPort[this.fSrc[fl]]);
+    }
+  }
+
+  // ---- sampling and results --------------------------------------------------------------------
+
+  private sample(): void {
+    if (this.progress) for (let i = 0; i < this.F; i++) this.progress[i].push([this.now, this.fDelivered[i]]);
+    for (let p = 0; p < this.P; p++) {
+      const b = this.portQBytes[p];
+      if (b <= 0 || this.isHost[this.portFrom[p]]) continue;
+      if (this.sN >= this.sampleCap) break;
+      if (this.sN >= this.sPort.length) {
+        const n = this.sPort.length * 2;
+        const np = new Int32Array(n);
+        np.set(this.sPort);
+        this.sPort = np;
+        const nt = new Float64Array(n);
+        nt.set(this.sT);
+        this.sT = nt;
+        const nb = new Float64Array(n);
+        nb.set(this.sB);
+        this.sB = nb;
+      }
+      this.sPort[this.sN] = p;
+      this.sT[this.sN] = this.now;
+      this.sB[this.sN] = b;
+      this.sN++;
+    }
+    if (this.doneFlows < this.F) this.q.push(this.now + this.net.sampleIntervalPs, EV_SAMPLE, 0, 0);
+  }
+
+  private result(wallMs: number, peakRss: number): Result {
+    const f = this.f;
+    const T = this.now;
+    // Close open pause intervals at the end of the run.
+    for (let k = 0; k < this.P * NC; k++)
+      if (this.pauseBegin[k] >= 0) this.c.pausedPs += Math.min(T, this.pausedUntil[k]) - this.pauseBegin[k];
+    this.c.drops = this.c.bufferDrops + this.c.lossDrops + this.c.failureDrops;
+    const flows: FlowResult[] = [];
+    for (let i = 0; i < this.F; i++) {
+      const end = this.fEnd[i];
+      const fct = end >= 0 ? end - this.fStart[i] : -1;
+      const ideal = this.standaloneFct(i);
+      flows.push({
+        id: i,
+        src: f.nodes[this.fSrc[i]].name,
+        dst: f.nodes[this.fDst[i]].name,
+        bytes: this.fBytes[i],
+        startPs: this.fStart[i],
+        endPs: end,
+        fctPs: fct,
+        slowdown: fct >= 0 ? Math.max(1, fct / ideal) : -1,
+        retransmittedBytes: this.fRetx[i],
+        ...(this.progress ? { progress: this.progress[i] } : {}),
+      });
+    }
+    // Ports: every switch egress port that queued anything, plus the busiest host ports.
+    for (let p = 0; p < this.P; p++) this.touchQueue(p);
+    const series = new Map<number, [number, number][]>();
+    for (let i = 0; i < this.sN; i++) {
+      const p = this.sPort[i];
+      let s = series.get(p);
+      if (!s) {
+        s = [];
+        series.set(p, s);
+      }
+      s.push([this.sT[i], this.sB[i]]);
+    }
+    const order = Array.from({ length: this.P }, (_, p) => p)
+      .filter((p) => this.maxQ[p] > 0 || this.busyPs[p] > 0)
+      .sort((a, b) => this.maxQ[b] - this.maxQ[a] || this.busyPs[b] - this.busyPs[a] || a - b)
+      .slice(0, 64);
+    const ports: PortStats[] = order.map((p) => {
+      const link = f.links[p >> 1];
+      const from = f.nodes[this.portFrom[p]];
+      const to = f.nodes[this.portTo[p]];
+      const port = p & 1 ? link.bPort : link.aPort;
+      return {
+        port: `${from.name}:${port}`,
+        node: from.name,
+        peer: to.name,
+        rateGbps: link.rateBps / 1e9,
+        maxQueueBytes: this.maxQ[p],
+        meanQueueBytes: T > 0 ? this.qIntegral[p] / T : 0,
+        utilization: T > 0 ? Math.min(1, this.busyPs[p] / T) : 0,
+        series: series.get(p) ?? [],
+      };
+    });
+    const invariants = this.invariants();
+    return {
+      version: RESULT_VERSION,
+      engine: 'packet',
+      scenario: this.opts.name ?? 'scenario',
+      seed: this.opts.seed,
+      simulatedPs: T,
+      completed: this.doneFlows === this.F,
+      flows,
+      counters: { ...this.c },
+      ports,
+      invariants,
+      stats: {
+        events: this.events,
+        wallMs: Math.round(wallMs),
+        eventsPerSec: wallMs > 0 ? Math.round(this.events / (wallMs / 1000)) : 0,
+        peakRssMB: Math.round(peakRss / 1e6),
+      },
+    };
+  }
+
+  /**
+   * Standalone FCT on an idle fabric (FCT-01): base RTT (propagation both ways, one frame's store-and-forward
+   * serialization per hop, switch latency both ways) plus all bytes with headers at the bottleneck rate.
+   */
+  private standaloneFct(i: number): number {
+    const path = this.f.routing.paths(this.fSrc[i] as NodeId, this.fDst[i] as NodeId, 1)[0] ?? [];
+    let rtt = 0;
+    let minRate = Number.POSITIVE_INFINITY;
+    let at = this.fSrc[i];
+    const frame = Math.min(this.net.mtu, this.fBytes[i]) + this.net.headerBytes + this.net.wireOverheadBytes;
+    for (const l of path) {
+      const link = this.f.links[l];
+      const next = link.a === at ? link.b : link.a;
+      rtt += 2 * Math.round(link.lengthM * this.net.propPsPerM) + (frame * 8e12) / link.rateBps;
+      if (!this.isHost[next]) rtt += 2 * this.latencyPs[next];
+      if (link.rateBps < minRate) minRate = link.rateBps;
+      at = next;
+    }
+    const total = this.fBytes[i] + this.fPkts[i] * (this.net.headerBytes + this.net.wireOverheadBytes);
+    return rtt + (total * 8e12) / minRate;
+  }
+
+  /** Each invariant is counted on its own, not derived from the others. */
+  private invariants(): InvariantCheck[] {
+    let inFlight = 0;
+    for (let i = 0; i < this.cap; i++) if (this.pLive[i] && this.pType[i] === T_DATA) inFlight += this.pPayload[i];
+    const conserved = this.sentPayload === this.c.deliveredBytes + this.droppedPayload + inFlight;
+    let overShared = 0;
+    let overHdrm = 0;
+    for (let n = 0; n < this.N; n++)
+      if (!this.isHost[n] && this.maxShared[n] > this.bufferBytes[n] - this.hdrmReserved[n] + 1e-6) overShared++;
+    for (let k = 0; k < this.P * NC; k++) if (this.maxHdrm[k] > this.hdrmCap[Math.floor(k / NC)] + 1e-6) overHdrm++;
+    let unfinished = 0;
+    for (let i = 0; i < this.F; i++) if (this.fEnd[i] < 0) unfinished++;
+    return [
+      {
+        name: 'bytes conserved',
+        ok: conserved,
+        detail: `sent ${this.sentPayload} = delivered ${this.c.deliveredBytes} + dropped ${this.droppedPayload} + in flight ${inFlight}`,
+      },
+      {
+        name: 'no queue above its buffer',
+        ok: overShared === 0 && overHdrm === 0,
+        detail: `${overShared} switches over their shared buffer, ${overHdrm} ingress queues over their headroom`,
+      },
+      {
+        name: 'lossless class never drops from overflow',
+        ok: !this.net.pfc || this.losslessOverflowDrops === 0,
+        detail: this.net.pfc
+          ? `${this.losslessOverflowDrops} overflow drops in the PFC-protected class`
+          : 'PFC off: the RoCE class is lossy',
+      },
+      {
+        name: 'time never runs backwards',
+        ok: this.timeBackwards === 0,
+        detail: `${this.timeBackwards} events earlier than the clock`,
+      },
+      {
+        name: 'every flow completed',
+        ok: unfinished === 0,
+        detail: `${this.F - unfinished} of ${this.F} flows finished by t=${this.now} ps`,
+      },
+    ];
+  }
+}
+
+/** How long a PFC pause of `quanta` lasts at a port speed: one quantum is 512 bit times (PFC-01). */
+export function pauseDurationPs(quanta: number, rateBps: number): number {
+  return Math.round((quanta * 512 * 1e12) / rateBps);
+}
+
+/** A 32-bit mix of a flow hash and a switch id (murmur3 finalizer), so each switch splits flows differently. */
+function mixHash(h: number, salt: number): number {
+  let x = (h ^ Math.imul(salt + 1, 0x9e3779b1)) >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b) >>> 0;
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35) >>> 0;
+  x ^= x >>> 16;
+  return x >>> 0;
+}

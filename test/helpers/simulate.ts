@@ -1,0 +1,28 @@
+// Runs a scenario (YAML text) through the same stages as `aifabric simulate`.
+import { loadCatalog } from '../../src/catalog/index.ts';
+import { runPacket } from '../../src/engine/packet/engine.ts';
+import { designFabric } from '../../src/fabric/index.ts';
+import type { Result } from '../../src/result/types.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+import { compileTraffic } from '../../src/workload/program.ts';
+
+export function simulateYaml(yaml: string, seed?: number, maxTimePs?: number): Result {
+  const catalog = loadCatalog();
+  const s = parseScenario(yaml, catalog);
+  const sc = { ...s, seed: seed ?? s.seed };
+  const d = designFabric(s.fabric, catalog);
+  return runPacket(d.fabric, compileTraffic(sc, d.fabric), sc, catalog, { seed: sc.seed, maxTimePs });
+}
+
+export function invariant(r: Result, name: string) {
+  const i = r.invariants.find((x) => x.name === name);
+  if (!i) throw new Error(`no invariant ${name}`);
+  return i;
+}
+
+/** Jain's fairness index of throughputs (1 = perfectly fair). */
+export function jain(xs: number[]): number {
+  const s = xs.reduce((a, b) => a + b, 0);
+  const s2 = xs.reduce((a, b) => a + b * b, 0);
+  return (s * s) / (xs.length * s2);
+}
