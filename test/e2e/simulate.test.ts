@@ -1,0 +1,69 @@
+// `aifabric simulate` end to end: the issue's example scenario runs unchanged.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'aifabric-sim-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const EXAMPLE = `fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}
+network: {pfc: true, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}, cc: dcqcn}
+traffic: [{pattern: incast, senders: [h1, h2], receiver: h0, bytes: 20MB}]
+engine: packet
+`;
+
+describe('aifabric simulate', () => {
+  const file = join(dir, 'incast.yaml');
+  writeFileSync(file, EXAMPLE);
+
+  it('--json prints the documented result for the example scenario', () => {
+    const r = runCli(['simulate', file, '--engine', 'packet', '--json', '--seed', '3']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.version).toBe(1);
+    expect(j.seed).toBe(3);
+    expect(j.flows).toHaveLength(2);
+    for (const f of j.flows) {
+      for (const k of ['src', 'dst', 'bytes', 'startPs', 'endPs', 'fctPs', 'slowdown']) expect(f).toHaveProperty(k);
+      expect(f.dst).toBe('h0');
+      expect(f.fctPs).toBe(f.endPs - f.startPs);
+    }
+    const c = j.counters;
+    expect(c.drops).toBe(c.bufferDrops + c.lossDrops + c.failureDrops);
+    for (const k of ['pauseFrames', 'pausedPs', 'ecnMarks', 'cnps', 'retransmittedBytes']) expect(c).toHaveProperty(k);
+    expect(j.ports[0]).toMatchObject({ peer: 'h0' });
+    expect(j.ports[0].series.length).toBeGreaterThan(0);
+    expect(j.invariants.every((i: { ok: boolean }) => i.ok)).toBe(true);
+    for (const k of ['events', 'wallMs', 'eventsPerSec', 'peakRssMB']) expect(j.stats).toHaveProperty(k);
+    expect(r.stderr).toBe('');
+  });
+
+  it('prints a summary table without --json', () => {
+    const r = runCli(['simulate', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/2\/2 flows finished/);
+    expect(r.stdout).toMatch(/ok {3}bytes conserved/);
+  });
+
+  it('names what is wrong in a traffic section', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, EXAMPLE.replace('[h1, h2]', '[h1, h99]'));
+    const r = runCli(['simulate', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'error: traffic[0].senders[1]: no host h99 in this fabric (it has h0..h15); use a host in that range',
+    );
+    const none = join(dir, 'none.yaml');
+    writeFileSync(none, 'fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}\n');
+    const r2 = runCli(['simulate', none]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr.trim()).toBe(
+      'error: traffic: is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])',
+    );
+    const r3 = runCli(['simulate', file, '--seed', 'x']);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr.trim()).toBe('error: --seed: "x" is not a whole number (write it like --seed 7)');
+  });
+});
