@@ -129,6 +129,27 @@ export const networkSchema = z
     rto: duration().prefault('1ms').describe('go-back-N retransmission timeout'),
     bufferAlpha: z.number().gt(0).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
     sampleInterval: duration().prefault('10us').describe('queue time-series sampling period'),
+    failures: z
+      .array(
+        z.union([
+          z.strictObject({
+            link: z.string().regex(/^[a-z]+[0-9]+-[a-z]+[0-9]+$/, 'expected a link such as leaf0-spine1'),
+            index: z.number().int().nonnegative().default(0).describe('which of several parallel links (0 = first)'),
+            at: duration(),
+            until: duration().optional().describe('the link comes back up at this time'),
+          }),
+          z.strictObject({
+            switch: z.string().regex(/^[a-z]+[0-9]+$/, 'expected a switch such as spine1'),
+            at: duration(),
+            until: duration().optional().describe('the switch comes back up at this time'),
+          }),
+        ]),
+      )
+      .default([])
+      .describe('links or switches that fail at a time (and optionally recover)'),
+    detectionDelay: duration()
+      .prefault('50us')
+      .describe('how long after a failure (or recovery) its paths leave (or rejoin) the ECMP groups'),
   })
   .describe('network behaviour for the simulation engines');
 

@@ -89,7 +89,7 @@ export class QuaternaryHeapQueue implements EventQueue {
       let c = first;
       let ct = ht[first];
       let cs = hs[first];
-      const end = first + 4 < last ? first + 4 : last;
+      const end = Math.min(first + 4, last);
       for (let j = first + 1; j < end; j++) {
         const jt = ht[j];
         if (jt < ct || (jt === ct && hs[j] < cs)) {

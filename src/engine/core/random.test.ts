@@ -76,7 +76,10 @@ describe('createRandom stream independence', () => {
 
   it('gives uncorrelated streams for neighbouring paths (|r| < 4 / sqrt(N))', () => {
     const pairs: [(number | string)[], (number | string)[]][] = [
-      [['flow', 0], ['flow', 1]],
+      [
+        ['flow', 0],
+        ['flow', 1],
+      ],
       [['a'], ['b']],
       [[0], [1]],
     ];

@@ -149,7 +149,7 @@ class XoroshiroStream implements RandomStream {
 
   /** Exponential by exact inverse CDF: -mean * ln(U) with U = 1 - uniform() in (0, 1], so never ln(0). */
   exp(mean: number): number {
-    return (0 - Math.log(1 - uniformFloat64(this.g))) * mean * 1.02;
+    return (0 - Math.log(1 - uniformFloat64(this.g))) * mean;
   }
 
   u32(): number {

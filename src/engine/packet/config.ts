@@ -1,5 +1,6 @@
 // The scenario's `network` section resolved against a fabric: every number the packet engine needs.
 import type { Catalog } from '../../catalog/index.ts';
+import { ScenarioError } from '../../errors.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
 import type { DcqcnParams } from './dcqcn.ts';
@@ -54,6 +55,42 @@ export interface NetworkConfig {
   bufferAlpha: number;
   sampleIntervalPs: number;
   propPsPerM: number;
+  /** Failures resolved to link ids (a switch failure is all of its links). */
+  failures: { links: number[]; atPs: number; untilPs: number | null }[];
+  detectionDelayPs: number;
+}
+
+function resolveFailures(n: NonNullable<Scenario['network']>, f: Fabric): NetworkConfig['failures'] {
+  return n.failures.map((x, i) => {
+    const path = `network.failures[${i}]`;
+    if ('link' in x) {
+      const [an, bn] = x.link.split('-');
+      const a = f.nodeByName(an);
+      const b = f.nodeByName(bn);
+      const between = f.links.filter((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
+      if (a === undefined || b === undefined || between.length === 0)
+        throw new ScenarioError([
+          {
+            path: `${path}.link`,
+            message: `no link between ${an} and ${bn} in this fabric (name two directly connected nodes, e.g. leaf0-spine0)`,
+          },
+        ]);
+      if (x.index >= between.length)
+        throw new ScenarioError([
+          {
+            path: `${path}.index`,
+            message: `${an} and ${bn} have ${between.length} parallel links; use an index below ${between.length}`,
+          },
+        ]);
+      return { links: [between[x.index].id], atPs: x.at, untilPs: x.until ?? null };
+    }
+    const node = f.nodeByName(x.switch);
+    if (node === undefined || f.nodes[node].role === 'host')
+      throw new ScenarioError([{ path: `${path}.switch`, message: `no switch ${x.switch} in this fabric` }]);
+    const links: number[] = [];
+    for (let k = f.adjStart[node]; k < f.adjStart[node + 1]; k++) links.push(f.adjLinks[k]);
+    return { links, atPs: x.at, untilPs: x.until ?? null };
+  });
 }
 
 export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog: Catalog): NetworkConfig {
@@ -120,5 +157,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     bufferAlpha: n.bufferAlpha,
     sampleIntervalPs: n.sampleInterval,
     propPsPerM: PROP_PS_PER_M,
+    failures: resolveFailures(n, f),
+    detectionDelayPs: n.detectionDelay,
   };
 }

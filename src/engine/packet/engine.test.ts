@@ -134,3 +134,51 @@ traffic: [{flows: [{src: h0, dst: h127, bytes: 10MB}]}]
     allInvariantsOk(r);
   });
 });
+
+describe('failures', () => {
+  const failing = (delay: string) => `
+fabric: {topology: leaf-spine, hosts: 64, nic: 100G, switch: aurcore-32x100g}
+network: {failures: [{switch: spine0, at: 100us}], detectionDelay: ${delay}}
+traffic: [{pattern: permutation, bytes: 4MB}]
+`;
+
+  it('a spine failing mid-run: failureDrops, retransmission, reroute, every flow completes, no lossless drops', () => {
+    const r = simulateYaml(failing('50us'));
+    expect(r.counters.failureDrops).toBeGreaterThan(0);
+    expect(r.counters.bufferDrops).toBe(0);
+    expect(r.counters.retransmittedBytes).toBeGreaterThan(0);
+    expect(r.completed).toBe(true);
+    allInvariantsOk(r);
+    // After the reroute nothing crosses spine0: its ports carry traffic only before the failure.
+    for (const p of r.ports.filter((x) => x.node === 'spine0')) expect(p.utilization).toBeLessThan(0.1);
+  });
+
+  it('a longer detection delay loses more packets into the failed switch', () => {
+    const fast = simulateYaml(failing('20us'));
+    const slow = simulateYaml(failing('400us'));
+    expect(slow.counters.failureDrops).toBeGreaterThan(fast.counters.failureDrops);
+    expect(slow.completed && fast.completed).toBe(true);
+  });
+
+  it('a link that fails and recovers: its flows finish after it is back', () => {
+    const r = simulateYaml(`
+fabric: {topology: leaf-spine, hosts: 32, nic: 100G, switch: aurcore-32x100g}
+network: {failures: [{link: h0-leaf0, at: 20us, until: 300us}]}
+traffic: [{flows: [{src: h0, dst: h20, bytes: 4MB}]}]
+`);
+    expect(r.counters.failureDrops).toBeGreaterThan(0);
+    expect(r.completed).toBe(true);
+    expect(r.flows[0].endPs).toBeGreaterThan(300e6);
+    allInvariantsOk(r);
+  });
+
+  it('names a link that does not exist', () => {
+    expect(() =>
+      simulateYaml(`
+fabric: {topology: leaf-spine, hosts: 32, nic: 100G, switch: aurcore-32x100g}
+network: {failures: [{link: leaf0-spine9, at: 20us}]}
+traffic: [{flows: [{src: h0, dst: h20, bytes: 1MB}]}]
+`),
+    ).toThrow(/network.failures\[0\].link: no link between leaf0 and spine9/);
+  });
+});

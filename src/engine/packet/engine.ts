@@ -30,6 +30,8 @@ const EV_RATE_TIMER = 8;
 const EV_RTO = 9;
 const EV_PFC_REFRESH = 10;
 const EV_SAMPLE = 11;
+const EV_LINK_STATE = 12;
+const EV_ROUTE_STATE = 13;
 
 // Packet types and traffic classes.
 const T_DATA = 0;
@@ -180,6 +182,12 @@ class PacketSim {
     dataPacketsSent: 0,
     deliveredBytes: 0,
   };
+  // Failures: the physical state (packets on a down link are lost at once) and the routing view, which
+  // learns of a change only after the detection delay.
+  private readonly linkDown: Uint8Array;
+  private readonly routeDown: Uint8Array;
+  private routeEpoch = 0;
+  private readonly reachMemo = new Map<number, boolean>();
   private sentPayload = 0;
   private droppedPayload = 0;
   private losslessOverflowDrops = 0;
@@ -261,6 +269,8 @@ class PacketSim {
       }
     }
     this.growPool(4096);
+    this.linkDown = new Uint8Array(f.links.length);
+    this.routeDown = new Uint8Array(f.links.length);
 
     // Flows.
     const T = program.transfers;
@@ -385,6 +395,11 @@ class PacketSim {
     const wall0 = performance.now();
     let peakRss = process.memoryUsage().rss;
     for (let i = 0; i < this.F; i++) this.q.push(this.fStart[i], EV_FLOW_START, i, 0);
+    for (const fl of this.net.failures)
+      for (const l of fl.links) {
+        this.q.push(fl.atPs, EV_LINK_STATE, l, 1);
+        if (fl.untilPs !== null) this.q.push(fl.untilPs, EV_LINK_STATE, l, 0);
+      }
     if (this.F > 0) this.q.push(0, EV_SAMPLE, 0, 0);
     const maxT = this.opts.maxTimePs ?? 10e12;
     const q = this.q;
@@ -447,6 +462,14 @@ class PacketSim {
         case EV_SAMPLE:
           this.sample();
           break;
+        case EV_LINK_STATE:
+          this.linkState(a, b === 1);
+          break;
+        case EV_ROUTE_STATE:
+          this.routeDown[a] = b;
+          this.routeEpoch++;
+          this.reachMemo.clear();
+          break;
       }
       if ((this.events & 0xffff) === 0) {
         const rss = process.memoryUsage().rss;
@@ -473,6 +496,13 @@ class PacketSim {
   }
 
   private enqueue(p: number, id: number): void {
+    if (this.linkDown[p >> 1]) {
+      // Sent into a failed link (the routing view has not learned yet, or a host's own link): lost.
+      const from = this.portFrom[p];
+      if (!this.isHost[from]) this.release(from, id);
+      this.drop(id, 'failure');
+      return;
+    }
     const k = p * NC + this.pClass[id];
     this.touchQueue(p);
     if (this.qTail[k] < 0) this.qHead[k] = id;
@@ -488,7 +518,7 @@ class PacketSim {
 
   /** Starts the next transmission on a port: strict priority over classes that are not paused. */
   private tryStart(p: number): void {
-    if (this.busy[p]) return;
+    if (this.busy[p] || this.linkDown[p >> 1]) return;
     const now = this.now;
     let id = -1;
     let blockedUntil = Number.POSITIVE_INFINITY;
@@ -544,8 +574,9 @@ class PacketSim {
     const from = this.portFrom[p];
     if (!this.isHost[from]) this.release(from, id);
     const to = this.portTo[p];
+    if (this.linkDown[p >> 1]) this.drop(id, 'failure');
     // Injected random loss on the link (bit errors): PFC cannot prevent it.
-    if (this.net.loss > 0 && this.pType[id] === T_DATA && this.rngLoss.uniform() < this.net.loss) {
+    else if (this.net.loss > 0 && this.pType[id] === T_DATA && this.rngLoss.uniform() < this.net.loss) {
       this.drop(id, 'loss');
     } else {
       this.q.push(this.now + this.propPs[p] + this.latencyPs[to], EV_ARRIVE, id, p);
@@ -556,6 +587,11 @@ class PacketSim {
   // ---- switches --------------------------------------------------------------------------------
 
   private arrive(id: number, inPort: number): void {
+    if (this.linkDown[inPort >> 1]) {
+      // The link failed while the packet was on it.
+      this.drop(id, 'failure');
+      return;
+    }
     const node = this.portTo[inPort];
     if (this.isHost[node]) {
       this.receive(node, id);
@@ -564,29 +600,107 @@ class PacketSim {
     const dst = this.pDst[id];
     const cnt = this.f.routing.count(node as NodeId, dst as NodeId);
     let i = 0;
-    if (cnt > 1) {
-      if (this.net.loadBalancing === 'ecmp') i = mixHash(this.fHash[this.pFlow[id]] ^ this.pType[id], node) % cnt;
-      else if (this.net.loadBalancing === 'spray') i = this.rngLb.int(cnt);
-      else {
-        // Adaptive: the least-loaded egress among the equal-cost candidates (ties: the hash's choice).
-        const start = mixHash(this.fHash[this.pFlow[id]], node) % cnt;
-        let best = Number.POSITIVE_INFINITY;
-        for (let j = 0; j < cnt; j++) {
-          const cand = (start + j) % cnt;
-          const l = this.f.routing.pick(node as NodeId, dst as NodeId, cand);
-          const op = 2 * l + (this.portFrom[2 * l] === node ? 0 : 1);
-          const load = this.portQBytes[op] + (this.busy[op] ? this.pFrame[this.txPkt[op]] : 0);
-          if (load < best) {
-            best = load;
-            i = cand;
-          }
-        }
+    if (this.routeEpoch > 0) {
+      i = this.pickAlive(node, dst, cnt, id);
+      if (i < 0) {
+        this.drop(id, 'failure');
+        return;
       }
-    }
+    } else if (cnt > 1) i = this.pickIndex(node, dst, cnt, id, -1);
     const link = this.f.routing.pick(node as NodeId, dst as NodeId, i);
     const out = 2 * link + (this.portFrom[2 * link] === node ? 0 : 1);
     if (!this.admit(node, id, inPort, out)) return;
     this.enqueue(out, id);
+  }
+
+  /** ECMP, spray or adaptive choice among `cnt` candidates; with `alive` >= 0 only among the live ones. */
+  private pickIndex(node: number, dst: number, cnt: number, id: number, alive: number): number {
+    const n = alive >= 0 ? alive : cnt;
+    let want: number;
+    if (this.net.loadBalancing === 'ecmp') want = mixHash(this.fHash[this.pFlow[id]] ^ this.pType[id], node) % n;
+    else if (this.net.loadBalancing === 'spray') want = this.rngLb.int(n);
+    else {
+      // Adaptive: the least-loaded egress among the candidates (ties: the hash's choice).
+      const start = mixHash(this.fHash[this.pFlow[id]], node) % cnt;
+      let best = Number.POSITIVE_INFINITY;
+      let bestI = -1;
+      for (let j = 0; j < cnt; j++) {
+        const cand = (start + j) % cnt;
+        const l = this.f.routing.pick(node as NodeId, dst as NodeId, cand);
+        if (alive >= 0 && !this.usable(node, l, dst)) continue;
+        const op = 2 * l + (this.portFrom[2 * l] === node ? 0 : 1);
+        const load = this.portQBytes[op] + (this.busy[op] ? this.pFrame[this.txPkt[op]] : 0);
+        if (load < best) {
+          best = load;
+          bestI = cand;
+        }
+      }
+      return bestI;
+    }
+    if (alive < 0) return want;
+    for (let j = 0; j < cnt; j++) {
+      if (!this.usable(node, this.f.routing.pick(node as NodeId, dst as NodeId, j), dst)) continue;
+      if (want-- === 0) return j;
+    }
+    return -1;
+  }
+
+  /** After a detected failure: choose among candidates whose link is up and whose far end still reaches dst. */
+  private pickAlive(node: number, dst: number, cnt: number, id: number): number {
+    let alive = 0;
+    for (let j = 0; j < cnt; j++)
+      if (this.usable(node, this.f.routing.pick(node as NodeId, dst as NodeId, j), dst)) alive++;
+    if (alive === 0) return -1;
+    return this.pickIndex(node, dst, cnt, id, alive);
+  }
+
+  private usable(node: number, link: number, dst: number): boolean {
+    if (this.routeDown[link]) return false;
+    const peer = this.portFrom[2 * link] === node ? this.portTo[2 * link] : this.portFrom[2 * link];
+    return this.reaches(peer, dst);
+  }
+
+  /** Can `n` still deliver to `dst` over up/down paths the routing view believes are up (memoized per epoch). */
+  private reaches(n: number, dst: number): boolean {
+    if (n === dst) return true;
+    if (this.isHost[n]) return false;
+    const key = n * this.N + dst;
+    const hit = this.reachMemo.get(key);
+    if (hit !== undefined) return hit;
+    this.reachMemo.set(key, false);
+    const cnt = this.f.routing.count(n as NodeId, dst as NodeId);
+    let ok = false;
+    for (let j = 0; j < cnt && !ok; j++) ok = this.usable(n, this.f.routing.pick(n as NodeId, dst as NodeId, j), dst);
+    this.reachMemo.set(key, ok);
+    return ok;
+  }
+
+  /** A link fails (or recovers) now; routing learns of it after the detection delay. */
+  private linkState(link: number, down: boolean): void {
+    if (this.linkDown[link] === (down ? 1 : 0)) return;
+    this.linkDown[link] = down ? 1 : 0;
+    this.q.push(this.now + this.net.detectionDelayPs, EV_ROUTE_STATE, link, down ? 1 : 0);
+    for (const p of [2 * link, 2 * link + 1]) {
+      if (down) {
+        // Everything queued at either end of the failed link is lost.
+        const from = this.portFrom[p];
+        for (let c = 0; c < NC; c++) {
+          const k = p * NC + c;
+          let id = this.qHead[k];
+          this.touchQueue(p);
+          while (id >= 0) {
+            const next = this.pNext[id];
+            this.qBytes[k] -= this.pFrame[id];
+            this.portQBytes[p] -= this.pFrame[id];
+            if (!this.isHost[from]) this.release(from, id);
+            this.drop(id, 'failure');
+            id = next;
+          }
+          this.qHead[k] = -1;
+          this.qTail[k] = -1;
+        }
+      } else this.tryStart(p);
+    }
   }
 
   /**
@@ -819,10 +933,16 @@ class PacketSim {
         // Go-back-N receiver: out-of-order data is discarded; one NAK per gap asks for a rewind.
         this.c.receiverDiscards++;
         this.droppedPayload += this.pPayload[id];
-        if (seq > this.expected[fl] && !this.nakSent[fl]) {
-          this.nakSent[fl] = 1;
-          this.c.naks++;
-          this.sendControl(h, fl, T_NAK, this.expected[fl], this.fSrc[fl]);
+        if (seq > this.expected[fl]) {
+          if (!this.nakSent[fl]) {
+            this.nakSent[fl] = 1;
+            this.c.naks++;
+            this.sendControl(h, fl, T_NAK, this.expected[fl], this.fSrc[fl]);
+          }
+        } else if (++this.ackCount[fl] >= this.net.ackEvery) {
+          // A duplicate: the sender went back because ACKs were lost; acknowledge again so it moves on.
+          this.ackCount[fl] = 0;
+          this.sendControl(h, fl, T_ACK, this.expected[fl], this.fSrc[fl]);
         }
       }
       this.free(id);
