@@ -65,6 +65,7 @@ bench('planner over the whole catalog, 100,000 GPUs (8 per server, 400G)', 3, 50
 import { runPacket } from '../src/engine/packet/engine.ts';
 import { parseScenario } from '../src/scenario/load.ts';
 import { compileTraffic } from '../src/workload/program.ts';
+import { runEventQueueBench } from './event-queue.ts';
 
 function packetBench(k: number, referenceS: number, runs: number): void {
   const yaml = `
@@ -98,5 +99,6 @@ traffic: [{pattern: permutation, bytes: 2MB}]
   );
 }
 
+runEventQueueBench();
 packetBench(8, 0.65, 3);
 if (!process.argv.includes('--quick')) packetBench(16, 21, 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validationCase } from '../../../test/helpers/cases.ts';
 import { invariant, jain, simulateYaml } from '../../../test/helpers/simulate.ts';
-import { pauseDurationPs } from './engine.ts';
+import { ecmpIndex, flowHashes, pauseDurationPs } from './engine.ts';
 
 const INCAST = `
 fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}
@@ -180,5 +180,59 @@ network: {failures: [{link: leaf0-spine9, at: 20us}]}
 traffic: [{flows: [{src: h0, dst: h20, bytes: 1MB}]}]
 `),
     ).toThrow(/network.failures\[0\].link: no link between leaf0 and spine9/);
+  });
+});
+
+describe('ECMP hash collisions (ECMP-01)', () => {
+  const c = validationCase('ECMP-01');
+  const want = (c.expect as { throughput_fraction_n_eq_m: Record<string, number> }).throughput_fraction_n_eq_m;
+  // 32 leaves of 16 x 100G hosts and 16 uplinks: 16 spines, one link from each leaf to each. 16 hosts on leaf0
+  // send to 16 hosts on leaf1: n = m = 16 elephants over 16 equal-cost uplinks, collisions only at leaf0.
+  const yaml = `
+fabric: {topology: leaf-spine, hosts: 512, nic: 100G, switch: aurcore-32x100g}
+network: {cc: none, pfc: true}
+traffic: [{flows: [${Array.from({ length: 16 }, (_, i) => `{src: h${i}, dst: h${16 + i}, bytes: 2MB}`).join(', ')}]}]
+`;
+
+  it('the engine’s ECMP hash spreads n = m = 16 flows like uniform hashing: used paths / m within 0.01 over 10^4 seeds', () => {
+    const d = simulateYaml(yaml, 1, 1); // builds the fabric; the run stops at once
+    expect(d.flows).toHaveLength(16);
+    let sum = 0;
+    const seeds = 10_000;
+    for (let seed = 0; seed < seeds; seed++) {
+      const h = flowHashes(seed, 16);
+      const used = new Set<number>();
+      // leaf0 is node 512 (hosts come first); the uplink group has 16 members.
+      for (let i = 0; i < 16; i++) used.add(ecmpIndex(h[i], 0, 512, 16));
+      sum += used.size / 16;
+    }
+    expect(Math.abs(sum / seeds - want['16'])).toBeLessThanOrEqual(c.tolerance.value!);
+  });
+
+  it('packet level: 16 elephants get the capacity of the paths their hashes use (40 seeds; ECMP-01 within 0.03)', () => {
+    // Goodput over [20 us, 120 us] (every 2 MB flow is still sending), divided by the payload share of a frame.
+    const [t0, t1] = [20e6, 120e6];
+    const payloadShare = 4096 / (4096 + 62 + 20);
+    let measured = 0;
+    let predicted = 0;
+    const seeds = 40;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const r = simulateYaml(yaml, seed);
+      let bytes = 0;
+      for (const f of r.flows) {
+        const at = (t: number) => [...f.progress!].reverse().find(([x]) => x <= t)![1];
+        bytes += at(t1) - at(t0);
+      }
+      measured += bytes / (((t1 - t0) / 1e12) * 16 * 12.5e9 * payloadShare);
+      const h = flowHashes(seed, 16);
+      const used = new Set<number>();
+      for (let i = 0; i < 16; i++) used.add(ecmpIndex(h[i], 0, 512, 16));
+      predicted += used.size / 16;
+    }
+    expect(
+      Math.abs(measured - predicted) / seeds,
+      `measured ${measured / seeds}, hash predicts ${predicted / seeds}`,
+    ).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(measured / seeds - want['16'])).toBeLessThanOrEqual(0.03);
   });
 });

@@ -296,7 +296,7 @@ class PacketSim {
     this.expected = new Int32Array(F);
     this.nakSent = new Uint8Array(F);
     this.ackCount = new Int32Array(F);
-    const rngHash = createRandom(opts.seed, 'packet', 'ecmp-hash');
+    const hashes = flowHashes(opts.seed, T.length);
     const perHost = new Int32Array(this.N + 1);
     for (let i = 0; i < F; i++) {
       const t = T[i];
@@ -307,7 +307,7 @@ class PacketSim {
       this.fStart[i] = t.startPs;
       this.fPkts[i] = Math.max(1, Math.ceil(t.bytes / net.mtu));
       // The 5-tuple's UDP source port is random per QP; its hash picks the ECMP member at each switch.
-      this.fHash[i] = rngHash.u32();
+      this.fHash[i] = hashes[i];
       perHost[t.src + 1]++;
     }
     for (let i = 0; i < this.N; i++) perHost[i + 1] += perHost[i];
@@ -617,7 +617,7 @@ class PacketSim {
   private pickIndex(node: number, dst: number, cnt: number, id: number, alive: number): number {
     const n = alive >= 0 ? alive : cnt;
     let want: number;
-    if (this.net.loadBalancing === 'ecmp') want = mixHash(this.fHash[this.pFlow[id]] ^ this.pType[id], node) % n;
+    if (this.net.loadBalancing === 'ecmp') want = ecmpIndex(this.fHash[this.pFlow[id]], this.pType[id], node, n);
     else if (this.net.loadBalancing === 'spray') want = this.rngLb.int(n);
     else {
       // Adaptive: the least-loaded egress among the candidates (ties: the hash's choice).
@@ -1152,6 +1152,19 @@ class PacketSim {
 /** How long a PFC pause of `quanta` lasts at a port speed: one quantum is 512 bit times (PFC-01). */
 export function pauseDurationPs(quanta: number, rateBps: number): number {
   return Math.round((quanta * 512 * 1e12) / rateBps);
+}
+
+/** Each flow's 5-tuple hash: its UDP source port is random per QP, drawn from the run's seed. */
+export function flowHashes(seed: number, n: number): Uint32Array {
+  const rng = createRandom(seed, 'packet', 'ecmp-hash');
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = rng.u32();
+  return out;
+}
+
+/** The ECMP member a switch picks for a packet of a flow: its hash mixed with the switch id, modulo the group. */
+export function ecmpIndex(flowHash: number, packetType: number, node: number, members: number): number {
+  return mixHash(flowHash ^ packetType, node) % members;
 }
 
 /** A 32-bit mix of a flow hash and a switch id (murmur3 finalizer), so each switch splits flows differently. */
