@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validationCase } from '../../../test/helpers/cases.ts';
+import { simulateYaml } from '../../../test/helpers/simulate.ts';
 import { createEventQueue } from '../core/index.ts';
 import { createRandom } from '../core/random.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
@@ -144,4 +145,34 @@ describe('ECN marking probability (ECN-01)', () => {
     for (let i = 0; i < n; i++) if (rng.uniform() < prob) marked++;
     expect(Math.abs(marked / n - 0.1)).toBeLessThanOrEqual(3 * Math.sqrt((0.1 * 0.9) / n));
   });
+});
+
+describe('DCQCN fixed point at packet level (DCQCN-05)', () => {
+  const c = validationCase('DCQCN-05');
+  const want = (c.expect as { C100G: Record<string, { q_exact_KB: number }> }).C100G;
+
+  it.each([2, 4])(
+    '%i flows into one 100G port: time-averaged queue within 35% of q* (second half of a 400 MB run)',
+    (n) => {
+      const senders = Array.from({ length: n }, (_, i) => `h${i + 1}`).join(', ');
+      // DCQCN-01 parameters and ECN thresholds, 1 KB packets (1048 B frames), feedback delay well under 4 us.
+      const r = simulateYaml(`
+fabric: {topology: leaf-spine, hosts: 32, nic: 100G, switch: aurcore-32x100g}
+network: {pfc: true, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}, cc: dcqcn, mtu: 1000, headerBytes: 48, sampleInterval: 1us}
+traffic: [{pattern: incast, senders: [${senders}], receiver: h0, bytes: ${400 / n}MB}]
+`);
+      const port = r.ports[0];
+      expect(port.peer).toBe('h0');
+      // Alpha starts at 1 and decays with a 14 ms time constant: average over the second half, at steady state.
+      const end = Math.min(...r.flows.map((f) => f.endPs));
+      const lo = end / 2;
+      const ticks = (end - lo) / 1e6;
+      const mean = port.series.filter(([t]) => t >= lo && t <= end).reduce((a, [, b]) => a + b, 0) / ticks;
+      const q = want[`N${n}`].q_exact_KB * 1000;
+      expect(
+        Math.abs(mean - q) / q,
+        `mean queue ${(mean / 1e3).toFixed(2)} KB vs q* ${q / 1e3} KB`,
+      ).toBeLessThanOrEqual(0.35);
+    },
+  );
 });
