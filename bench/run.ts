@@ -3,7 +3,7 @@
 import { cpus } from 'node:os';
 import { loadCatalog } from '../src/catalog/index.ts';
 import { designFabric, planDesigns } from '../src/fabric/index.ts';
-import type { FabricSpec } from '../src/scenario/schema.ts';
+import { fabricSpec } from '../src/scenario/schema.ts';
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
 const catalog = loadCatalog();
@@ -38,13 +38,7 @@ function bench(name: string, runs: number, budgetMs: number, fn: () => Record<st
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-const spec = (s: Partial<FabricSpec>): FabricSpec => ({
-  hosts: 1,
-  nic: '400G',
-  gpusPerNode: 1,
-  northSouthShare: 0.25,
-  ...s,
-});
+const spec = fabricSpec;
 
 bench('fat-tree k=64, 65,536 hosts: graph, routing, BOM, metrics', 3, 2000, () => {
   const d = designFabric(spec({ topology: 'fat-tree', hosts: 65536, switch: 'generic-64x400g', k: 64 }), catalog);

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
-import type { FabricSpec } from '../scenario/schema.ts';
+import { type FabricSpec, fabricSpec } from '../scenario/schema.ts';
 import { billOfMaterials, countsFromBlueprint, countsFromFabric, designFabric } from './index.ts';
 import type { Fabric, LinkId, NodeId } from './types.ts';
 
 const catalog = loadCatalog();
-const spec = (s: Partial<FabricSpec> & Pick<FabricSpec, 'topology' | 'hosts'>): FabricSpec => ({
-  nic: '400G',
-  gpusPerNode: 1,
-  northSouthShare: 0.25,
-  ...s,
-});
+const spec = fabricSpec;
 
 describe("the seed's switches", () => {
   it('aurcore-32x400g: at most 512 non-blocking hosts in two tiers (32 leaves, 16 spines, 102.4 Tb/s bisection)', () => {

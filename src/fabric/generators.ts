@@ -118,13 +118,27 @@ function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint
   ]);
 }
 
-function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
-  const leafModel = requireModel(catalog, spec.switch, 'fabric.switch', 'fat-tree', 'aurcore-32x400g');
+/** Leaf, spine and core models of a Clos: the spine defaults to the leaf's model, the core to the spine's. */
+function closModels(spec: FabricSpec, catalog: Catalog, topology: string, example: string) {
+  const leafModel = requireModel(catalog, spec.switch, 'fabric.switch', topology, example);
   const spineModel = spec.spineSwitch ? resolveSwitch(catalog, spec.spineSwitch, 'fabric.spineSwitch') : leafModel;
   const coreModel = spec.coreSwitch ? resolveSwitch(catalog, spec.coreSwitch, 'fabric.coreSwitch') : spineModel;
   checkRole(leafModel, 'leaf', 'fabric.switch');
   checkRole(spineModel, 'spine', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
-  checkRole(coreModel, 'core', spec.coreSwitch ? 'fabric.coreSwitch' : 'fabric.switch');
+  return { leafModel, spineModel, coreModel };
+}
+
+function checkCoreRole(spec: FabricSpec, coreModel: SwitchModel): void {
+  checkRole(
+    coreModel,
+    'core',
+    spec.coreSwitch ? 'fabric.coreSwitch' : spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch',
+  );
+}
+
+function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
+  const { leafModel, spineModel, coreModel } = closModels(spec, catalog, 'fat-tree', 'aurcore-32x400g');
+  checkCoreRole(spec, coreModel);
   const host = nic.speedBps;
   // A k-ary fat-tree runs every port at the host speed (Al-Fares et al. 2008, FAT-02).
   const avail = Math.min(portsAt(leafModel, host), portsAt(spineModel, host), portsAt(coreModel, host));
@@ -186,11 +200,7 @@ function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
 }
 
 function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
-  const leafModel = requireModel(catalog, spec.switch, 'fabric.switch', 'rail-optimized', 'generic-64x800g');
-  const spineModel = spec.spineSwitch ? resolveSwitch(catalog, spec.spineSwitch, 'fabric.spineSwitch') : leafModel;
-  const coreModel = spec.coreSwitch ? resolveSwitch(catalog, spec.coreSwitch, 'fabric.coreSwitch') : spineModel;
-  checkRole(leafModel, 'leaf', 'fabric.switch');
-  checkRole(spineModel, 'spine', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
+  const { leafModel, spineModel, coreModel } = closModels(spec, catalog, 'rail-optimized', 'generic-64x800g');
   const rails = spec.gpusPerNode;
   if (rails < 2)
     throw new DesignError(
@@ -244,7 +254,7 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
     return closBlueprint(spec, nic, 'rail-optimized', wiring, notes);
   }
   // One spine layer is not enough: group units into pods with their own spines, cores above.
-  checkRole(coreModel, 'core', spec.coreSwitch ? 'fabric.coreSwitch' : 'fabric.switch');
+  checkCoreRole(spec, coreModel);
   const corePorts = portsAt(coreModel, upRate);
   let best: ClosWiring | null = null;
   for (let unitsPerPod = 1; unitsPerPod <= units; unitsPerPod++) {

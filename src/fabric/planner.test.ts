@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/index.ts';
-import type { FabricSpec } from '../scenario/schema.ts';
+import { fabricSpec } from '../scenario/schema.ts';
 import { designFabric, planDesigns } from './index.ts';
 
 const catalog = loadCatalog();
-const spec = (s: Partial<FabricSpec>): FabricSpec => ({
-  hosts: 1,
-  nic: '400G',
-  gpusPerNode: 1,
-  northSouthShare: 0.25,
-  ...s,
-});
+const spec = fabricSpec;
 
 describe('planner', () => {
   const r = planDesigns(spec({ hosts: 512, gpusPerNode: 8 }), catalog);

@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/index.ts';
 import { designFabric } from '../fabric/index.ts';
 import type { Fabric, Role } from '../fabric/types.ts';
-import type { FabricSpec } from '../scenario/schema.ts';
+import { type FabricSpec, fabricSpec } from '../scenario/schema.ts';
 import { escapeXml, renderTopologySvg } from './diagram.ts';
 
 const catalog = loadCatalog();
-const spec = (s: Partial<FabricSpec> & Pick<FabricSpec, 'topology' | 'hosts'>): FabricSpec => ({
-  nic: '400G',
-  gpusPerNode: 1,
-  northSouthShare: 0.25,
-  ...s,
-});
+const spec = fabricSpec;
 const build = (s: Partial<FabricSpec> & Pick<FabricSpec, 'topology' | 'hosts'>, name?: string): Fabric =>
   designFabric(spec(s), catalog, name).fabric;
 

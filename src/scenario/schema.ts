@@ -189,3 +189,8 @@ export type Topology = (typeof TOPOLOGIES)[number];
 export function scenarioJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
+
+/** A fabric spec with the schema's defaults filled in (for the library API, tests and benchmarks). */
+export function fabricSpec(input: z.input<typeof fabricSchema>): FabricSpec {
+  return fabricSchema.parse(input);
+}
