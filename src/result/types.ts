@@ -23,6 +23,8 @@ export interface Counters {
   drops: number;
   bufferDrops: number;
   lossDrops: number;
+  /** Loss bursts started (burstLoss): lossDrops / lossBursts is the mean burst length. */
+  lossBursts: number;
   failureDrops: number;
   /** Data packets a go-back-N receiver discarded (out of order after a loss). */
   receiverDiscards: number;

@@ -116,6 +116,13 @@ export const networkSchema = z
     cc: z.enum(['dcqcn', 'none']).default('dcqcn').describe('congestion control'),
     dcqcn: dcqcnSchema.optional(),
     loss: z.number().min(0).max(1).default(0).describe('random loss rate per packet on every link'),
+    burstLoss: z
+      .strictObject({
+        rate: z.number().gt(0).lt(1).describe('long-run share of data packets lost on each link'),
+        meanBurst: z.number().min(1).default(4).describe('mean number of packets lost in a row'),
+      })
+      .optional()
+      .describe('bursty loss on every link (Gilbert-Elliott: a bad state that loses every packet)'),
     loadBalancing: z.enum(['ecmp', 'spray', 'adaptive']).default('ecmp'),
     switchLatency: z
       .union([z.literal('catalog'), duration()])

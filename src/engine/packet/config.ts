@@ -45,6 +45,8 @@ export interface NetworkConfig {
   alphaIntervalPs: number;
   rateTimerPs: number;
   loss: number;
+  /** Gilbert-Elliott per link: probability per packet of entering the bad state, and of leaving it. */
+  burst: { enter: number; leave: number } | null;
   loadBalancing: 'ecmp' | 'spray' | 'adaptive';
   switchLatencyPs(node: number): number;
   bufferBytes(node: number): number;
@@ -147,6 +149,13 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     alphaIntervalPs: d.alphaInterval,
     rateTimerPs: d.rateTimer,
     loss: n.loss,
+    // Long-run loss r = enter / (enter + leave) with leave = 1 / meanBurst, so enter = r leave / (1 - r).
+    burst: n.burstLoss
+      ? {
+          enter: (n.burstLoss.rate * (1 / n.burstLoss.meanBurst)) / (1 - n.burstLoss.rate),
+          leave: 1 / n.burstLoss.meanBurst,
+        }
+      : null,
     loadBalancing: n.loadBalancing,
     switchLatencyPs: latency,
     bufferBytes: (node) => (f.nodes[node].role === 'border' ? 1e9 : (model(node)?.bufferBytes ?? 0)),

@@ -263,3 +263,22 @@ traffic: [{flows: [{src: h0, dst: h16, bytes: 100MB}]}]
     expect(invariant(r, 'bytes conserved').ok).toBe(true);
   });
 });
+
+describe('burst loss (Gilbert-Elliott)', () => {
+  it('loses packets in bursts of the configured mean length at the configured long-run rate, and recovers', () => {
+    const r = simulateYaml(`
+fabric: {topology: leaf-spine, hosts: 32, nic: 100G, switch: aurcore-32x100g}
+network: {cc: none, burstLoss: {rate: 0.01, meanBurst: 4}, mtu: 1000}
+traffic: [{flows: [{src: h0, dst: h16, bytes: 50MB}]}]
+`);
+    const c = r.counters;
+    // About 4 links x (data packets sent) x 1% are lost, in bursts of 4 on average: 500 bursts give a
+    // standard error of 4% on the mean length; 15% is about 4 standard errors.
+    expect(c.lossBursts).toBeGreaterThan(300);
+    expect(Math.abs(c.lossDrops / c.lossBursts - 4) / 4).toBeLessThanOrEqual(0.15);
+    const traversals = c.dataPacketsSent * 4;
+    expect(Math.abs(c.lossDrops / traversals - 0.01) / 0.01).toBeLessThanOrEqual(0.25);
+    expect(r.completed).toBe(true);
+    allInvariantsOk(r);
+  });
+});

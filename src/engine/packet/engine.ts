@@ -170,6 +170,7 @@ class PacketSim {
     drops: 0,
     bufferDrops: 0,
     lossDrops: 0,
+    lossBursts: 0,
     failureDrops: 0,
     receiverDiscards: 0,
     pauseFrames: 0,
@@ -185,6 +186,8 @@ class PacketSim {
   // Failures: the physical state (packets on a down link are lost at once) and the routing view, which
   // learns of a change only after the detection delay.
   private readonly linkDown: Uint8Array;
+  /** Gilbert-Elliott state per link direction (1 = bad: every data packet is lost). */
+  private readonly burstBad: Uint8Array;
   private readonly routeDown: Uint8Array;
   private routeEpoch = 0;
   private readonly reachMemo = new Map<number, boolean>();
@@ -270,6 +273,7 @@ class PacketSim {
     }
     this.growPool(4096);
     this.linkDown = new Uint8Array(f.links.length);
+    this.burstBad = new Uint8Array(P);
     this.routeDown = new Uint8Array(f.links.length);
 
     // Flows.
@@ -578,10 +582,28 @@ class PacketSim {
     // Injected random loss on the link (bit errors): PFC cannot prevent it.
     else if (this.net.loss > 0 && this.pType[id] === T_DATA && this.rngLoss.uniform() < this.net.loss) {
       this.drop(id, 'loss');
+    } else if (this.net.burst && this.pType[id] === T_DATA && this.burstLost(p)) {
+      this.drop(id, 'loss');
     } else {
       this.q.push(this.now + this.propPs[p] + this.latencyPs[to], EV_ARRIVE, id, p);
     }
     this.tryStart(p);
+  }
+
+  /** Gilbert-Elliott step for one data packet on port p: true when it is lost. */
+  private burstLost(p: number): boolean {
+    const b = this.net.burst!;
+    if (this.burstBad[p]) {
+      if (this.rngLoss.uniform() < b.leave) this.burstBad[p] = 0;
+      else return true;
+      return false;
+    }
+    if (this.rngLoss.uniform() < b.enter) {
+      this.burstBad[p] = 1;
+      this.c.lossBursts++;
+      return true;
+    }
+    return false;
   }
 
   // ---- switches --------------------------------------------------------------------------------
