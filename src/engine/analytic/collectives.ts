@@ -1,0 +1,116 @@
+// Closed forms of collective operations: the alpha-beta-gamma costs of MPI algorithms (Thakur, Rabenseifner
+// and Gropp, IJHPCA 2005, as carried in MPICH; COLL-02), nccl-tests' bus-bandwidth definitions (COLL-01) and
+// NCCL's ring/tree latency model (COLL-03). The analytic engine (issue 4) builds on these.
+
+/** Per-message latency (s), per-byte transfer time (s/B) and per-byte reduction time (s/B). */
+export interface AlphaBetaGamma {
+  alphaS: number;
+  betaSPerByte: number;
+  gammaSPerByte: number;
+}
+
+export type CollectiveOp = 'all-reduce' | 'reduce-scatter' | 'all-gather' | 'broadcast' | 'all-to-all' | 'reduce';
+
+export const ALGORITHMS = {
+  'all-reduce': ['ring', 'rabenseifner', 'recursive-doubling'],
+  'reduce-scatter': ['ring', 'recursive-halving'],
+  'all-gather': ['ring', 'recursive-doubling'],
+  broadcast: ['binomial', 'scatter-allgather'],
+  'all-to-all': ['pairwise', 'bruck'],
+  reduce: ['binomial'],
+} as const satisfies Record<CollectiveOp, readonly string[]>;
+
+export type Algorithm<O extends CollectiveOp> = (typeof ALGORITHMS)[O][number];
+
+/**
+ * Time (s) of one collective over p ranks on n bytes per rank. Formulas as in MPICH's source comments
+ * (COLL-02), lg p = log2 p; the Rabenseifner non-power-of-two form adds the extra reduction step.
+ */
+export function collectiveTimeS(op: CollectiveOp, algorithm: string, p: number, n: number, c: AlphaBetaGamma): number {
+  if (p < 2) return 0;
+  const { alphaS: a, betaSPerByte: b, gammaSPerByte: g } = c;
+  const lg = Math.log2(p);
+  const share = (p - 1) / p;
+  const pow2 = Number.isInteger(lg);
+  switch (`${op}/${algorithm}`) {
+    case 'all-gather/ring':
+      return (p - 1) * a + n * share * b;
+    case 'all-gather/recursive-doubling':
+      return Math.ceil(lg) * a + n * share * b;
+    case 'reduce-scatter/ring':
+      return (p - 1) * a + n * share * b + n * share * g;
+    case 'reduce-scatter/recursive-halving':
+      return Math.ceil(lg) * a + n * share * b + n * share * g;
+    case 'all-reduce/ring':
+      // Ring reduce-scatter then ring all-gather (MPICH allreduce_intra_ring.c).
+      return 2 * (p - 1) * a + 2 * n * share * b + n * share * g;
+    case 'all-reduce/rabenseifner':
+      if (pow2) return 2 * lg * a + 2 * n * share * b + n * share * g;
+      return (2 * Math.floor(lg) + 2) * a + (2 * share + 2) * n * b + n * (1 + share) * g;
+    case 'all-reduce/recursive-doubling':
+      return Math.ceil(lg) * a + n * Math.ceil(lg) * b + n * Math.ceil(lg) * g;
+    case 'broadcast/binomial':
+    case 'reduce/binomial':
+      return Math.ceil(lg) * a + n * Math.ceil(lg) * b + (op === 'reduce' ? n * Math.ceil(lg) * g : 0);
+    case 'broadcast/scatter-allgather':
+      return 2 * Math.ceil(lg) * a + 2 * n * share * b;
+    case 'all-to-all/bruck':
+      return Math.ceil(lg) * a + (n / 2) * Math.ceil(lg) * b;
+    case 'all-to-all/pairwise':
+      return (p - 1) * a + n * b;
+    default:
+      throw new Error(
+        `unknown algorithm "${algorithm}" for ${op}; use one of ${(ALGORITHMS[op] as readonly string[]).join(', ')}`,
+      );
+  }
+}
+
+/** nccl-tests bus-bandwidth factor: busbw = algbw x factor (COLL-01, nccl-tests doc/PERFORMANCE.md). */
+export function busBandwidthFactor(op: CollectiveOp, ranks: number): number {
+  switch (op) {
+    case 'all-reduce':
+      return (2 * (ranks - 1)) / ranks;
+    case 'reduce-scatter':
+    case 'all-gather':
+    case 'all-to-all':
+      return (ranks - 1) / ranks;
+    case 'broadcast':
+    case 'reduce':
+      return 1;
+  }
+}
+
+/** algbw = S / t (bytes per second), busbw = algbw x factor. */
+export function bandwidths(op: CollectiveOp, ranks: number, bytes: number, timeS: number) {
+  const algbw = bytes / timeS;
+  return { algbwBps: algbw, busbwBps: algbw * busBandwidthFactor(op, ranks) };
+}
+
+/** The time a collective takes at a given bus bandwidth (bytes/s): t = S x factor / busbw. */
+export function timeAtBusBandwidthS(op: CollectiveOp, ranks: number, bytes: number, busbwBps: number): number {
+  return (bytes * busBandwidthFactor(op, ranks)) / busbwBps;
+}
+
+/**
+ * NCCL's latency model for the Simple protocol (NVIDIA/nccl src/graph/tuning.cc at 01afd20a77b5, COLL-03):
+ * ring = base + (nsteps - nInterSteps) intra + nInterSteps inter, nsteps = 2(nRanks-1), nInterSteps =
+ * 2(nNodes-1); tree = base + 2((nRanks/nNodes - 1) intra + log2(nNodes) inter). Microseconds.
+ */
+export const NCCL_SIMPLE_US = {
+  baseRing: 8.4,
+  baseTree: 0,
+  intraRing: 3.4,
+  interRing: 9.6,
+  intraTree: 28,
+  interTree: 50,
+} as const;
+
+export function ncclLatencyUs(algorithm: 'ring' | 'tree', ranks: number, nodes: number): number {
+  const c = NCCL_SIMPLE_US;
+  if (algorithm === 'ring') {
+    const nsteps = 2 * (ranks - 1);
+    const inter = nodes > 1 ? 2 * (nodes - 1) : 0;
+    return c.baseRing + (nsteps - inter) * c.intraRing + inter * c.interRing;
+  }
+  return c.baseTree + 2 * ((ranks / nodes - 1) * c.intraTree + Math.log2(nodes) * c.interTree);
+}
