@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validationCase } from '../../test/helpers/cases.ts';
 import { loadCatalog } from '../catalog/index.ts';
+import { fabricSpec } from '../scenario/schema.ts';
 import { designFabric } from './index.ts';
 import type { Fabric } from './types.ts';
 
@@ -66,5 +68,46 @@ describe('k-ary fat-tree sizes (FAT-02, Al-Fares et al. 2008)', () => {
     const d = fatTree(8);
     expect(d.metrics.hopsFromFirstHost).toEqual({ '2': 3, '4': 12, '6': 112 });
     expect(d.metrics.maxHops).toBe(6);
+  });
+});
+
+describe("HPCC's evaluation fat-tree (FAT-01), built as a mixed-speed fat-tree", () => {
+  const c = validationCase('FAT-01');
+  const s = c.setup as { hosts: number; switches: { tor: number; agg: number; core: number }; links: number };
+  const e = c.expect as { pairs_from_one_host: Record<string, number> };
+  const cat = loadCatalog([fileURLToPath(new URL('../../test/fixtures/catalog-hpcc/', import.meta.url))]);
+  const d = designFabric(
+    fabricSpec({
+      topology: 'fat-tree',
+      hosts: s.hosts,
+      nic: '100G',
+      switch: 'hpcc-tor',
+      spineSwitch: 'hpcc-agg',
+      coreSwitch: 'hpcc-core',
+      fabricSpeed: '400G',
+    }),
+    cat,
+  );
+
+  it('has the published sizes: 320 hosts, 20 ToR, 20 aggregation, 16 core, 480 links (counted from the graph)', () => {
+    const got = countRoles(d.fabric);
+    expect({ hosts: got.hosts, tor: got.edge, agg: got.agg, core: got.core, links: d.fabric.links.length }).toEqual({
+      hosts: s.hosts,
+      tor: s.switches.tor,
+      agg: s.switches.agg,
+      core: s.switches.core,
+      links: s.links,
+    });
+  });
+
+  it('from one host: 15 hosts 2 hops away, 48 at 4 and 256 at 6 (FAT-01 pairs_from_one_host)', () => {
+    const want: Record<string, number> = {};
+    for (const [k, v] of Object.entries(e.pairs_from_one_host)) want[k.split('_')[0]] = v;
+    expect(d.metrics.hopsFromFirstHost).toEqual(want);
+  });
+
+  it('is non-blocking (1:1 at ToR and aggregation) with full bisection', () => {
+    expect(d.metrics.oversubscription).toEqual({ leaf: 1, spine: 1 });
+    expect(d.metrics.bisectionBps).toBe(160 * 100e9);
   });
 });

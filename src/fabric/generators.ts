@@ -140,6 +140,7 @@ function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
   const { leafModel, spineModel, coreModel } = closModels(spec, catalog, 'fat-tree', 'aurcore-32x400g');
   checkCoreRole(spec, coreModel);
   const host = nic.speedBps;
+  if (spec.fabricSpeed !== undefined) return mixedSpeedFatTree(spec, nic, leafModel, spineModel, coreModel);
   // A k-ary fat-tree runs every port at the host speed (Al-Fares et al. 2008, FAT-02).
   const avail = Math.min(portsAt(leafModel, host), portsAt(spineModel, host), portsAt(coreModel, host));
   if (avail === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
@@ -197,6 +198,64 @@ function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
   ];
   if (avail > k) notes.push(`${avail - k} ports per switch unused at k=${k}`);
   return closBlueprint(spec, nic, 'fat-tree', wiring, notes, avail - k);
+}
+
+/**
+ * A 3-tier Clos in pods whose upper tiers run faster than the hosts (e.g. HPCC's evaluation fat-tree, FAT-01:
+ * ToRs of 16x100G down and 4x400G up). Leaf ports split as in leaf-spine; each leaf has one link to each of
+ * its pod's spines; a spine gives half its ports to leaves and half to its core plane.
+ */
+function mixedSpeedFatTree(
+  spec: FabricSpec,
+  nic: NicModel,
+  leafModel: SwitchModel,
+  spineModel: SwitchModel,
+  coreModel: SwitchModel,
+): Blueprint {
+  const host = nic.speedBps;
+  const rate = spec.fabricSpeed as number;
+  if (portsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
+  for (const [m, path] of [
+    [leafModel, 'fabric.switch'],
+    [spineModel, 'fabric.spineSwitch'],
+    [coreModel, 'fabric.coreSwitch'],
+  ] as const)
+    if (portsAt(m, rate) === 0) throw new DesignError(path, msg.noPortAtSpeed(m.id, rate));
+  const split = splitLeaf(leafModel, host, rate, spec.oversubscription ?? 1, spec.gpusPerNode, 'fabric.switch');
+  const spinesPerPod = split.uplinks;
+  const leavesPerPod = Math.floor(portsAt(spineModel, rate) / 2);
+  const perPod = leavesPerPod * split.hostsPerLeaf;
+  const pods = Math.ceil(spec.hosts / perPod);
+  const spineUplinks = leavesPerPod;
+  const coresPerPlane = evenSpread(pods, spineUplinks, portsAt(coreModel, rate));
+  if (coresPerPlane === null)
+    throw new DesignError(
+      'fabric.hosts',
+      `${spec.hosts} hosts need ${pods} pods of ${perPod}, more than a ${coreModel.id} core plane can join (${portsAt(coreModel, rate)} ports at ${formatRate(rate)}); use a larger core switch or fewer hosts`,
+    );
+  const wiring: ClosWiring = {
+    kind: 'clos',
+    leafModel,
+    spineModel,
+    coreModel,
+    attach: 'sequential',
+    hostsPerLeaf: split.hostsPerLeaf,
+    serversPerUnit: 0,
+    pods,
+    leavesPerPod,
+    leaves: pods * leavesPerPod,
+    spinesPerPod,
+    leafUplinks: split.uplinks,
+    leafSpineParallel: 1,
+    fabricRateBps: rate,
+    spineUplinks,
+    coresPerPlane,
+    spineCoreParallel: spineUplinks / coresPerPlane,
+    unitsPerPod: 0,
+  };
+  return closBlueprint(spec, nic, 'fat-tree', wiring, [
+    `${pods} pods of ${leavesPerPod} leaves (${split.hostsPerLeaf} hosts, ${split.uplinks} uplinks at ${formatRate(rate)}) and ${spinesPerPod} spines; ${spinesPerPod} core planes of ${coresPerPlane}`,
+  ]);
 }
 
 function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {

@@ -43,6 +43,9 @@ export const fabricSchema = z
       .optional()
       .describe('leaf (access) down:up ratio target; default 1 (non-blocking), access-aggregation: all ports'),
     k: z.number().int().min(4).max(256).optional().describe('fat-tree: ports of each switch used (k-ary fat-tree)'),
+    fabricSpeed: rate()
+      .optional()
+      .describe('fat-tree: run leaf uplinks and the upper tiers at this speed (default: every port at the host speed)'),
     gpusPerNode: z.number().int().positive().default(1).describe('hosts (GPU+NIC) per server'),
     nodesPerUnit: z
       .number()
