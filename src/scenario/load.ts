@@ -98,6 +98,10 @@ const KNOWN_KEYS: Record<string, string[]> = {
   'network.ecn': Object.keys(ecnSchema.shape),
   'network.dcqcn': Object.keys(dcqcnSchema.shape),
   'network.pfc': Object.keys(pfcSchema.shape),
+  'network.burstLoss': ['rate', 'meanBurst'],
+  'network.failures': ['link', 'index', 'switch', 'at', 'until'],
+  traffic: ['pattern', 'senders', 'receiver', 'bytes', 'start', 'flows'],
+  'traffic.flows': ['src', 'dst', 'bytes', 'start'],
 };
 
 function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string | undefined): InputProblem[] {
@@ -126,6 +130,14 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
         },
       ];
     case 'invalid_value':
+      if (got === undefined && i.values.length > 1)
+        return [
+          {
+            path: pathString(path),
+            message: msg.missingField(`one of ${i.values.join(', ')}`),
+            location: where(path.slice(0, -1)),
+          },
+        ];
       return [
         {
           path: pathString(path),
