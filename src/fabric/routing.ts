@@ -162,7 +162,8 @@ export function buildRouting(f: PartialFabric, linkA: Int32Array, linkB: Int32Ar
     return out;
   };
 
-  const count = (at: NodeId, dst: NodeId): number => {
+  // The uncached resolution; `count` and `pick` below memoize it per (at, dst).
+  const countSlow = (at: NodeId, dst: NodeId): number => {
     if (endpoint[at] && tier[at] === 0) return f.adjStart[at + 1] - f.adjStart[at];
     const d = directCount(at, dst);
     if (d > 0) return d;
@@ -174,7 +175,7 @@ export function buildRouting(f: PartialFabric, linkA: Int32Array, linkB: Int32Ar
     return nextHops(at, dst).length;
   };
 
-  const pick = (at: NodeId, dst: NodeId, i: number): LinkId => {
+  const pickSlow = (at: NodeId, dst: NodeId, i: number): LinkId => {
     if (endpoint[at] && tier[at] === 0) return f.adjLinks[f.adjStart[at] + i] as LinkId;
     if (attachStart[dst + 1] - attachStart[dst] === 1 && directCount(at, dst) === 0) {
       const idx = find(at, attachEdges[attachStart[dst]]);
@@ -182,6 +183,83 @@ export function buildRouting(f: PartialFabric, linkA: Int32Array, linkB: Int32Ar
       return upList[upStart[at] + i] as LinkId;
     }
     return nextHops(at, dst)[i];
+  };
+
+  // Per-(at, dst) memo for the engines' per-packet, per-hop calls: the slow path scans the adjacency and
+  // binary-searches the reach table on every call (and allocates for multi-homed destinations). A resolved
+  // pair is a run of links in `memoLinks`, so `count` and `pick` become one or two array reads. memoLinks
+  // starts with the up lists and every node's down chunks (the runs most pairs share); only direct and
+  // multi-homed destinations get their slow-path links appended. Hosts keep the direct path (already one read); the table has a row per
+  // other node and a column per destination, is allocated on first use (design-only callers never pay), and
+  // only for fabrics small enough to simulate per packet (at most 32 MB); larger ones use the slow path.
+  const memoRow = new Int32Array(n).fill(-1);
+  let rows = 0;
+  for (let v = 0; v < n; v++) if (!(endpoint[v] && tier[v] === 0)) memoRow[v] = rows++;
+  const memoOn = rows * n <= 1 << 22;
+  // Per pair, interleaved so count and pick share a cache line: [2 key] = count + 1 (0 = not resolved
+  // yet), [2 key + 1] = offset of its links in memoLinks.
+  let memo: Int32Array | null = null;
+  let memoLinks = new Int32Array(0);
+  let memoUsed = 0;
+
+  const chunkBase = new Int32Array(n);
+
+  /** Resolves (at, dst) into the memo and returns the table key; the run is exactly the slow path's. */
+  const resolve = (at: NodeId, dst: NodeId): number => {
+    if (memo === null) {
+      memo = new Int32Array(2 * rows * n);
+      let total = upList.length;
+      for (let v = 0; v < n; v++) total += linkChunks[v].length;
+      memoLinks = new Int32Array(total + 1024);
+      memoLinks.set(upList);
+      memoUsed = upList.length;
+      for (let v = 0; v < n; v++) {
+        chunkBase[v] = memoUsed;
+        memoLinks.set(linkChunks[v], memoUsed);
+        memoUsed += linkChunks[v].length;
+      }
+    }
+    const key = memoRow[at] * n + dst;
+    // The shared runs: the same branch as countSlow / pickSlow for a single-homed destination.
+    if (attachStart[dst + 1] - attachStart[dst] === 1 && directCount(at, dst) === 0) {
+      const idx = find(at, attachEdges[attachStart[dst]]);
+      const off = offChunks[at];
+      if (idx >= 0) {
+        memo[2 * key] = off[idx + 1] - off[idx] + 1;
+        memo[2 * key + 1] = chunkBase[at] + off[idx];
+      } else {
+        memo[2 * key] = upStart[at + 1] - upStart[at] + 1;
+        memo[2 * key + 1] = upStart[at];
+      }
+      return key;
+    }
+    const c = countSlow(at, dst);
+    if (memoUsed + c > memoLinks.length) {
+      const grown = new Int32Array(Math.max(2 * memoLinks.length, memoUsed + c));
+      grown.set(memoLinks);
+      memoLinks = grown;
+    }
+    for (let i = 0; i < c; i++) memoLinks[memoUsed + i] = pickSlow(at, dst, i);
+    memo[2 * key + 1] = memoUsed;
+    memoUsed += c;
+    memo[2 * key] = c + 1;
+    return key;
+  };
+
+  const count = (at: NodeId, dst: NodeId): number => {
+    if (!memoOn || memoRow[at] < 0) return countSlow(at, dst);
+    const key = memoRow[at] * n + dst;
+    const c = memo === null ? 0 : memo[2 * key];
+    if (c !== 0) return c - 1;
+    const k = resolve(at, dst);
+    return (memo as Int32Array)[2 * k] - 1;
+  };
+
+  const pick = (at: NodeId, dst: NodeId, i: number): LinkId => {
+    if (!memoOn || memoRow[at] < 0) return pickSlow(at, dst, i);
+    let key = memoRow[at] * n + dst;
+    if (memo === null || memo[2 * key] === 0) key = resolve(at, dst);
+    return memoLinks[(memo as Int32Array)[2 * key + 1] + i] as LinkId;
   };
 
   const paths = (src: NodeId, dst: NodeId, limit = 100_000): LinkId[][] => {

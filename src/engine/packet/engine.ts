@@ -16,7 +16,7 @@ import { createEventQueue } from '../core/index.ts';
 import { createRandom } from '../core/random.ts';
 import type { RandomStream } from '../core/types.ts';
 import { type NetworkConfig, resolveNetwork } from './config.ts';
-import { DcqcnNp, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
+import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
 
 // Event kinds.
 const EV_TX_DONE = 1;
@@ -113,6 +113,10 @@ class PacketSim {
   private readonly hdrmCap: Float64Array;
   private readonly maxHdrm: Float64Array;
   private readonly pauseSent: Uint8Array;
+  /** ECN thresholds per link (`net.ecn` allocates per call; it is read on every switch dequeue). */
+  private readonly ecnKmin: Float64Array;
+  private readonly ecnKmax: Float64Array;
+  private readonly ecnPmax: Float64Array;
 
   // Packet pool.
   private cap = 0;
@@ -164,6 +168,12 @@ class PacketSim {
   private readonly rngLoss: RandomStream;
   private readonly rngEcn: RandomStream;
   private readonly rngLb: RandomStream;
+  // Hot-path copies of the network config and the routing tables (one load instead of two per use).
+  private readonly routing: Fabric['routing'];
+  private readonly wireOverhead: number;
+  private readonly loss: number;
+  private readonly ecnOn: boolean;
+  private readonly lbEcmp: boolean;
 
   // Counters, each counted where it happens.
   private readonly c: Counters = {
@@ -228,7 +238,7 @@ class PacketSim {
       this.portFrom[down] = l.b;
       this.portTo[down] = l.a;
       const ppb = 8e12 / l.rateBps;
-      const prop = Math.round(l.lengthM * net.propPsPerM);
+      const prop = net.propPs(l.id);
       this.psPerByte[up] = ppb;
       this.psPerByte[down] = ppb;
       this.propPs[up] = prop;
@@ -271,6 +281,17 @@ class PacketSim {
         this.hdrmReserved[to] += this.hdrmCap[p];
       }
     }
+    const L = f.links.length;
+    this.ecnKmin = new Float64Array(L);
+    this.ecnKmax = new Float64Array(L);
+    this.ecnPmax = new Float64Array(L);
+    if (net.ecnOn)
+      for (let l = 0; l < L; l++) {
+        const e = net.ecn(l);
+        this.ecnKmin[l] = e.kmin;
+        this.ecnKmax[l] = e.kmax;
+        this.ecnPmax[l] = e.pmax;
+      }
     this.growPool(4096);
     this.linkDown = new Uint8Array(f.links.length);
     this.burstBad = new Uint8Array(P);
@@ -322,11 +343,29 @@ class PacketSim {
     this.rr = new Int32Array(this.N);
     this.wakeAt = new Float64Array(this.N).fill(-1);
 
-    this.rp = new DcqcnRp(F, (qp) => net.dcqcn(this.hostLineRate(this.fSrc[qp])));
+    // DcqcnRp asks for a QP's parameters on every byte-counter step, increase and cut; `net.dcqcn` builds a
+    // fresh object each call, so resolve them once per QP (one shared object per line rate).
+    const byRate = new Map<number, DcqcnParams>();
+    const qpParams: DcqcnParams[] = new Array(F);
+    for (let i = 0; i < F; i++) {
+      const rate = this.hostLineRate(this.fSrc[i]);
+      let prm = byRate.get(rate);
+      if (prm === undefined) {
+        prm = net.dcqcn(rate);
+        byRate.set(rate, prm);
+      }
+      qpParams[i] = prm;
+    }
+    this.rp = new DcqcnRp(F, (qp) => qpParams[qp]);
     this.np = new DcqcnNp(F, net.cnpIntervalPs);
     this.rngLoss = createRandom(opts.seed, 'packet', 'loss');
     this.rngEcn = createRandom(opts.seed, 'packet', 'ecn');
     this.rngLb = createRandom(opts.seed, 'packet', 'lb');
+    this.routing = f.routing;
+    this.wireOverhead = net.wireOverheadBytes;
+    this.loss = net.loss;
+    this.ecnOn = net.ecnOn;
+    this.lbEcmp = net.loadBalancing === 'ecmp';
   }
 
   private hostLineRate(h: number): number {
@@ -524,21 +563,28 @@ class PacketSim {
   private tryStart(p: number): void {
     if (this.busy[p] || this.linkDown[p >> 1]) return;
     const now = this.now;
+    // Runs several times per packet (every enqueue and every transmission end): the arrays live in locals.
+    // (Not the packet pool's: nextDataPacket below may grow, i.e. replace, them.)
+    const qHead = this.qHead;
+    const pausedUntil = this.pausedUntil;
     let id = -1;
     let blockedUntil = Number.POSITIVE_INFINITY;
-    for (let c = 0; c < NC; c++) {
-      const k = p * NC + c;
-      if (this.qHead[k] < 0) continue;
-      if (this.pausedUntil[k] > now) {
-        if (this.pausedUntil[k] < blockedUntil) blockedUntil = this.pausedUntil[k];
+    for (let c = 0, k = p * NC; c < NC; c++, k++) {
+      const head = qHead[k];
+      if (head < 0) continue;
+      const pu = pausedUntil[k];
+      if (pu > now) {
+        if (pu < blockedUntil) blockedUntil = pu;
         continue;
       }
-      id = this.qHead[k];
-      this.qHead[k] = this.pNext[id];
-      if (this.qHead[k] < 0) this.qTail[k] = -1;
+      id = head;
+      const next = this.pNext[id];
+      qHead[k] = next;
+      if (next < 0) this.qTail[k] = -1;
       this.touchQueue(p);
-      this.qBytes[k] -= this.pFrame[id];
-      this.portQBytes[p] -= this.pFrame[id];
+      const fr = this.pFrame[id];
+      this.qBytes[k] -= fr;
+      this.portQBytes[p] -= fr;
       break;
     }
     const from = this.portFrom[p];
@@ -556,9 +602,9 @@ class PacketSim {
       return;
     }
     // ECN marking when a data packet departs a switch queue (ECN-01: egress bytes at dequeue).
-    if (!this.isHost[from] && this.pClass[id] === C_ROCE && this.net.ecnOn) {
-      const e = this.net.ecn(p >> 1);
-      const prob = ecnMarkProbability(this.qBytes[p * NC + C_ROCE], e.kmin, e.kmax, e.pmax);
+    if (!this.isHost[from] && this.pClass[id] === C_ROCE && this.ecnOn) {
+      const l = p >> 1;
+      const prob = ecnMarkProbability(this.qBytes[p * NC + C_ROCE], this.ecnKmin[l], this.ecnKmax[l], this.ecnPmax[l]);
       if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) {
         if (!this.pEcn[id]) this.c.ecnMarks++;
         this.pEcn[id] = 1;
@@ -566,7 +612,7 @@ class PacketSim {
     }
     this.busy[p] = 1;
     this.txPkt[p] = id;
-    const ser = Math.round((this.pFrame[id] + this.net.wireOverheadBytes) * this.psPerByte[p]);
+    const ser = Math.round((this.pFrame[id] + this.wireOverhead) * this.psPerByte[p]);
     this.busyPs[p] += ser;
     this.q.push(now + ser, EV_TX_DONE, p, 0);
   }
@@ -580,7 +626,7 @@ class PacketSim {
     const to = this.portTo[p];
     if (this.linkDown[p >> 1]) this.drop(id, 'failure');
     // Injected random loss on the link (bit errors): PFC cannot prevent it.
-    else if (this.net.loss > 0 && this.pType[id] === T_DATA && this.rngLoss.uniform() < this.net.loss) {
+    else if (this.loss > 0 && this.pType[id] === T_DATA && this.rngLoss.uniform() < this.loss) {
       this.drop(id, 'loss');
     } else if (this.net.burst && this.pType[id] === T_DATA && this.burstLost(p)) {
       this.drop(id, 'loss');
@@ -620,7 +666,7 @@ class PacketSim {
       return;
     }
     const dst = this.pDst[id];
-    const cnt = this.f.routing.count(node as NodeId, dst as NodeId);
+    const cnt = this.routing.count(node as NodeId, dst as NodeId);
     let i = 0;
     if (this.routeEpoch > 0) {
       i = this.pickAlive(node, dst, cnt, id);
@@ -629,7 +675,7 @@ class PacketSim {
         return;
       }
     } else if (cnt > 1) i = this.pickIndex(node, dst, cnt, id, -1);
-    const link = this.f.routing.pick(node as NodeId, dst as NodeId, i);
+    const link = this.routing.pick(node as NodeId, dst as NodeId, i);
     const out = 2 * link + (this.portFrom[2 * link] === node ? 0 : 1);
     if (!this.admit(node, id, inPort, out)) return;
     this.enqueue(out, id);
@@ -639,7 +685,7 @@ class PacketSim {
   private pickIndex(node: number, dst: number, cnt: number, id: number, alive: number): number {
     const n = alive >= 0 ? alive : cnt;
     let want: number;
-    if (this.net.loadBalancing === 'ecmp') want = ecmpIndex(this.fHash[this.pFlow[id]], this.pType[id], node, n);
+    if (this.lbEcmp) want = ecmpIndex(this.fHash[this.pFlow[id]], this.pType[id], node, n);
     else if (this.net.loadBalancing === 'spray') want = this.rngLb.int(n);
     else {
       // Adaptive: the least-loaded egress among the candidates (ties: the hash's choice).
@@ -648,7 +694,7 @@ class PacketSim {
       let bestI = -1;
       for (let j = 0; j < cnt; j++) {
         const cand = (start + j) % cnt;
-        const l = this.f.routing.pick(node as NodeId, dst as NodeId, cand);
+        const l = this.routing.pick(node as NodeId, dst as NodeId, cand);
         if (alive >= 0 && !this.usable(node, l, dst)) continue;
         const op = 2 * l + (this.portFrom[2 * l] === node ? 0 : 1);
         const load = this.portQBytes[op] + (this.busy[op] ? this.pFrame[this.txPkt[op]] : 0);
@@ -661,7 +707,7 @@ class PacketSim {
     }
     if (alive < 0) return want;
     for (let j = 0; j < cnt; j++) {
-      if (!this.usable(node, this.f.routing.pick(node as NodeId, dst as NodeId, j), dst)) continue;
+      if (!this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) continue;
       if (want-- === 0) return j;
     }
     return -1;
@@ -671,7 +717,7 @@ class PacketSim {
   private pickAlive(node: number, dst: number, cnt: number, id: number): number {
     let alive = 0;
     for (let j = 0; j < cnt; j++)
-      if (this.usable(node, this.f.routing.pick(node as NodeId, dst as NodeId, j), dst)) alive++;
+      if (this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) alive++;
     if (alive === 0) return -1;
     return this.pickIndex(node, dst, cnt, id, alive);
   }
@@ -690,9 +736,9 @@ class PacketSim {
     const hit = this.reachMemo.get(key);
     if (hit !== undefined) return hit;
     this.reachMemo.set(key, false);
-    const cnt = this.f.routing.count(n as NodeId, dst as NodeId);
+    const cnt = this.routing.count(n as NodeId, dst as NodeId);
     let ok = false;
-    for (let j = 0; j < cnt && !ok; j++) ok = this.usable(n, this.f.routing.pick(n as NodeId, dst as NodeId, j), dst);
+    for (let j = 0; j < cnt && !ok; j++) ok = this.usable(n, this.routing.pick(n as NodeId, dst as NodeId, j), dst);
     this.reachMemo.set(key, ok);
     return ok;
   }
@@ -1047,6 +1093,7 @@ class PacketSim {
         startPs: this.fStart[i],
         endPs: end,
         fctPs: fct,
+        idealFctPs: ideal,
         slowdown: fct >= 0 ? Math.max(1, fct / ideal) : -1,
         retransmittedBytes: this.fRetx[i],
         ...(this.progress ? { progress: this.progress[i] } : {}),
@@ -1106,19 +1153,20 @@ class PacketSim {
   }
 
   /**
-   * Standalone FCT on an idle fabric (FCT-01): base RTT (propagation both ways, one frame's store-and-forward
-   * serialization per hop, switch latency both ways) plus all bytes with headers at the bottleneck rate.
+   * Standalone FCT on an idle fabric, FCT-01's definition (HPCC third.cc): base RTT (propagation both ways,
+   * one packet's payload serialized at every hop, switch latency both ways) plus every byte with its headers
+   * at the bottleneck rate.
    */
   private standaloneFct(i: number): number {
-    const path = this.f.routing.paths(this.fSrc[i] as NodeId, this.fDst[i] as NodeId, 1)[0] ?? [];
+    const path = this.routing.paths(this.fSrc[i] as NodeId, this.fDst[i] as NodeId, 1)[0] ?? [];
     let rtt = 0;
     let minRate = Number.POSITIVE_INFINITY;
     let at = this.fSrc[i];
-    const frame = Math.min(this.net.mtu, this.fBytes[i]) + this.net.headerBytes + this.net.wireOverheadBytes;
+    const packet = Math.min(this.net.mtu, this.fBytes[i]);
     for (const l of path) {
       const link = this.f.links[l];
       const next = link.a === at ? link.b : link.a;
-      rtt += 2 * Math.round(link.lengthM * this.net.propPsPerM) + (frame * 8e12) / link.rateBps;
+      rtt += 2 * this.net.propPs(l) + (packet * 8e12) / link.rateBps;
       if (!this.isHost[next]) rtt += 2 * this.latencyPs[next];
       if (link.rateBps < minRate) minRate = link.rateBps;
       at = next;
