@@ -11,6 +11,8 @@ export interface FlowResult {
   /** When the sender saw the last byte acknowledged; -1 if it did not finish. */
   endPs: number;
   fctPs: number;
+  /** Standalone FCT on an idle fabric (FCT-01: base RTT + bytes with headers at the bottleneck rate). */
+  idealFctPs: number;
   /** FCT over the standalone FCT on an idle fabric (FCT-01 definition), at least 1. */
   slowdown: number;
   retransmittedBytes: number;

@@ -131,6 +131,9 @@ export const networkSchema = z
       .union([z.literal('catalog'), duration()])
       .default('catalog')
       .describe("port-to-port latency of every switch: the catalog model's, or a time"),
+    linkDelay: duration()
+      .optional()
+      .describe("propagation delay of every link (default: 5 ns/m over the link's length class)"),
     headerBytes: size()
       .default(62)
       .describe('per packet headers: Ethernet 14 + IPv4 20 + UDP 8 + BTH 12 + ICRC 4 + FCS 4 = 62'),

@@ -6,8 +6,8 @@ import type { Result } from '../../src/result/types.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { compileTraffic } from '../../src/workload/program.ts';
 
-export function simulateYaml(yaml: string, seed?: number, maxTimePs?: number): Result {
-  const catalog = loadCatalog();
+export function simulateYaml(yaml: string, seed?: number, maxTimePs?: number, catalogDirs: string[] = []): Result {
+  const catalog = loadCatalog(catalogDirs);
   const s = parseScenario(yaml, catalog);
   const sc = { ...s, seed: seed ?? s.seed };
   const d = designFabric(s.fabric, catalog);

@@ -57,6 +57,8 @@ export interface NetworkConfig {
   bufferAlpha: number;
   sampleIntervalPs: number;
   propPsPerM: number;
+  /** Propagation delay of a link: `linkDelay` if given, else 5 ns/m over its length. */
+  propPs(link: number): number;
   /** Failures resolved to link ids (a switch failure is all of its links). */
   failures: { links: number[]; atPs: number; untilPs: number | null }[];
   detectionDelayPs: number;
@@ -120,7 +122,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
       // sender's response time; plus what the receiving switch's pipeline holds (its port-to-port latency).
       const l = f.links[link];
       const bytesPerPs = l.rateBps / 8e12;
-      const cable = l.lengthM * PROP_PS_PER_M * bytesPerPs;
+      const cable = (n.linkDelay ?? l.lengthM * PROP_PS_PER_M) * bytesPerPs;
       const pipeline = Math.max(latency(l.a), latency(l.b)) * bytesPerPs;
       return Math.ceil(2 * cable + 2 * frameMax + 84 + pfcReactionBytes(l.rateBps) + pipeline);
     },
@@ -166,6 +168,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     bufferAlpha: n.bufferAlpha,
     sampleIntervalPs: n.sampleInterval,
     propPsPerM: PROP_PS_PER_M,
+    propPs: (link) => n.linkDelay ?? Math.round(f.links[link].lengthM * PROP_PS_PER_M),
     failures: resolveFailures(n, f),
     detectionDelayPs: n.detectionDelay,
   };

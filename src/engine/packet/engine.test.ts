@@ -1,4 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+
+const HPCC_CATALOG = fileURLToPath(new URL('../../../test/fixtures/catalog-hpcc/', import.meta.url));
+
 import { validationCase } from '../../../test/helpers/cases.ts';
 import { invariant, jain, simulateYaml } from '../../../test/helpers/simulate.ts';
 import { ecmpIndex, flowHashes, pauseDurationPs } from './engine.ts';
@@ -280,5 +284,43 @@ traffic: [{flows: [{src: h0, dst: h16, bytes: 50MB}]}]
     expect(Math.abs(c.lossDrops / traversals - 0.01) / 0.01).toBeLessThanOrEqual(0.25);
     expect(r.completed).toBe(true);
     allInvariantsOk(r);
+  });
+});
+
+describe('standalone flows on the FAT-01 fat-tree (FCT-01, FAT-01)', () => {
+  const fat = validationCase('FAT-01');
+  const fct = validationCase('FCT-01');
+  const rtts = (fat.expect as { rtt_ns: Record<string, number> }).rtt_ns;
+  const fe = fct.expect as { total_bytes_with_headers: number; standalone_fct_ns: number };
+  // HPCC's evaluation: 100G hosts, 400G fabric, 1000 ns links, 1000 B payload + 48 B headers, no switch latency.
+  const run = (dst: string) =>
+    simulateYaml(
+      `
+fabric: {topology: fat-tree, hosts: 320, nic: 100G, switch: hpcc-tor, spineSwitch: hpcc-agg, coreSwitch: hpcc-core, fabricSpeed: 400G}
+network: {cc: none, mtu: 1000, headerBytes: 48, wireOverheadBytes: 0, switchLatency: 0ns, linkDelay: 1000ns}
+traffic: [{flows: [{src: h0, dst: ${dst}, bytes: 1000000}]}]
+`,
+      undefined,
+      undefined,
+      [HPCC_CATALOG],
+    );
+
+  it('the standalone FCT of 1,000,000 B across pods is FCT-01 closed form, to the picosecond', () => {
+    const r = run('h319');
+    expect(r.flows[0].idealFctPs).toBe(fe.standalone_fct_ns * 1000);
+    expect((fe.total_bytes_with_headers * 8e12) / 100e9).toBe(fe.standalone_fct_ns * 1000 - rtts['6_hops'] * 1000);
+    // The simulated FCT differs only by per-hop frame versus payload serialization and the ACK's own time.
+    expect(Math.abs(r.flows[0].fctPs - r.flows[0].idealFctPs) / r.flows[0].idealFctPs).toBeLessThan(0.001);
+    allInvariantsOk(r);
+  });
+
+  it.each([
+    ['h1', '2_hops'],
+    ['h16', '4_hops'],
+    ['h319', '6_hops'],
+  ])('base RTT to %s matches FAT-01 (%s), to the picosecond', (dst, key) => {
+    const r = run(dst);
+    const serialization = (fe.total_bytes_with_headers * 8e12) / 100e9;
+    expect(r.flows[0].idealFctPs - serialization).toBe(rtts[key] * 1000);
   });
 });
