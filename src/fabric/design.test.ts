@@ -167,15 +167,23 @@ describe.each(FABRICS)('invariants of %s', (_name, s) => {
       expect(f.routing.count(f.hosts[0] as NodeId, dst as NodeId)).toBe(1);
     }
   });
+});
 
-  it('a full non-blocking Clos has as many links per tier as hosts (as much capacity, where uplinks are faster)', () => {
-    const w = d.blueprint.wiring;
-    const full = w.kind === 'clos' && f.hosts.length % (w.hostsPerLeaf * w.leavesPerPod) === 0;
-    const nonBlocking = Object.values(d.blueprint.oversubscription).every((x) => x === 1);
-    if (!full || !nonBlocking) {
-      expect(w.kind !== 'clos' || !full || !nonBlocking).toBe(true);
-      return;
-    }
+/** The full, non-blocking Clos designs of the list: the ones whose tiers must each carry every host's rate. */
+const FULL_NON_BLOCKING = FABRICS.filter(([, s]) => {
+  const bp = designFabric(s, catalog).blueprint;
+  const w = bp.wiring;
+  return (
+    w.kind === 'clos' &&
+    s.hosts % (w.hostsPerLeaf * w.leavesPerPod) === 0 &&
+    Object.values(bp.oversubscription).every((x) => x === 1)
+  );
+});
+
+describe.each(FULL_NON_BLOCKING)('%s, a full non-blocking Clos', (_name, s) => {
+  it('has as many links per tier as hosts (as much capacity, where uplinks are faster)', () => {
+    const d = designFabric(s, catalog);
+    const f = d.fabric;
     const perTier = new Map<string, { n: number; bps: number; rate: number }>();
     for (const l of f.links) {
       const t = `${f.nodes[l.a].role}-${f.nodes[l.b].role}`;
@@ -184,11 +192,22 @@ describe.each(FABRICS)('invariants of %s', (_name, s) => {
       e.bps += l.rateBps;
       perTier.set(t, e);
     }
+    expect(perTier.size).toBe(d.blueprint.tiers);
     for (const [tier, e] of perTier) {
       expect(e.bps, tier).toBe(f.hosts.length * d.blueprint.hostRateBps);
       if (e.rate === d.blueprint.hostRateBps) expect(e.n, tier).toBe(f.hosts.length);
     }
   });
+});
+
+it('the list holds full non-blocking Clos designs of every Clos family', () => {
+  expect(FULL_NON_BLOCKING.map(([n]) => n)).toEqual([
+    'leaf-spine 512 x aurcore-32x400g',
+    'fat-tree k=8',
+    'fat-tree 8192 x aurcore-32x400g',
+    'rail-optimized 1024 GPUs, 2 tiers',
+    'rail-optimized 8192 GPUs, 3 tiers',
+  ]);
 });
 
 function expectValidPath(f: Fabric, src: number, dst: number, p: readonly LinkId[]): void {
