@@ -140,6 +140,14 @@ export const networkSchema = z
     wireOverheadBytes: size().default(20).describe('preamble + SFD 8 and inter-frame gap 12, counted on the wire'),
     ackEvery: z.number().int().positive().default(1).describe('the receiver ACKs every N data packets'),
     rto: duration().prefault('1ms').describe('go-back-N retransmission timeout'),
+    scheduler: z
+      .enum(['strict', 'dwrr'])
+      .default('strict')
+      .describe('egress scheduling of the data classes: strict priority (RoCE first) or deficit weighted round robin'),
+    dwrrWeights: z
+      .strictObject({ roce: z.number().positive().default(1), lossy: z.number().positive().default(1) })
+      .prefault({})
+      .describe('dwrr: weights of the RoCE and lossy classes (control traffic always goes first)'),
     bufferAlpha: z.number().gt(0).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
     sampleInterval: duration().prefault('10us').describe('queue time-series sampling period'),
     failures: z
@@ -166,6 +174,11 @@ export const networkSchema = z
   })
   .describe('network behaviour for the simulation engines');
 
+const trafficClass = z
+  .enum(['roce', 'lossy'])
+  .default('roce')
+  .describe('roce: the lossless RoCE class (PFC, ECN); lossy: a best-effort class with tail drop');
+
 const hostRef = z.string().regex(/^(h[0-9]+|border0)$/, 'expected a host such as h0 or border0');
 
 export const trafficItemSchema = z.union([
@@ -175,9 +188,11 @@ export const trafficItemSchema = z.union([
     receiver: hostRef.optional(),
     bytes: size(),
     start: duration().optional(),
+    class: trafficClass,
   }),
   z.strictObject({
     flows: z.array(z.strictObject({ src: hostRef, dst: hostRef, bytes: size(), start: duration().default(0) })),
+    class: trafficClass,
   }),
 ]);
 

@@ -17,6 +17,8 @@ export interface Transfer {
   deps: number[];
   /** Which traffic item made it (index into scenario.traffic). */
   item: number;
+  /** Traffic class: the lossless RoCE class or the lossy one. */
+  cls: 'roce' | 'lossy';
 }
 
 export interface TrafficProgram {
@@ -40,11 +42,13 @@ function host(f: Fabric, ref: string, path: string): NodeId {
 /** Compiles the scenario's `traffic` list on a fabric. Random choices (permutation) use the scenario seed. */
 export function compileTraffic(s: Scenario, f: Fabric): TrafficProgram {
   const transfers: Transfer[] = [];
+  let cls: Transfer['cls'] = 'roce';
   const add = (src: NodeId, dst: NodeId, bytes: number, startPs: number, item: number) => {
-    transfers.push({ id: transfers.length, src, dst, bytes, startPs, deps: [], item });
+    transfers.push({ id: transfers.length, src, dst, bytes, startPs, deps: [], item, cls });
   };
   (s.traffic ?? []).forEach((t, i) => {
     const path = `traffic[${i}]`;
+    cls = t.class;
     if ('flows' in t) {
       t.flows.forEach((fl, j) => {
         const src = host(f, fl.src, `${path}.flows[${j}].src`);

@@ -55,6 +55,8 @@ export interface NetworkConfig {
   ackEvery: number;
   rtoPs: number;
   bufferAlpha: number;
+  scheduler: 'strict' | 'dwrr';
+  dwrrWeights: { roce: number; lossy: number };
   sampleIntervalPs: number;
   propPsPerM: number;
   /** Propagation delay of a link: `linkDelay` if given, else 5 ns/m over its length. */
@@ -166,6 +168,8 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     ackEvery: n.ackEvery,
     rtoPs: n.rto,
     bufferAlpha: n.bufferAlpha,
+    scheduler: n.scheduler,
+    dwrrWeights: n.dwrrWeights,
     sampleIntervalPs: n.sampleInterval,
     propPsPerM: PROP_PS_PER_M,
     propPs: (link) => n.linkDelay ?? Math.round(f.links[link].lengthM * PROP_PS_PER_M),

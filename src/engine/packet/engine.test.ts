@@ -324,3 +324,47 @@ traffic: [{flows: [{src: h0, dst: ${dst}, bytes: 1000000}]}]
     expect(r.flows[0].idealFctPs - serialization).toBe(rtts[key] * 1000);
   });
 });
+
+describe('egress scheduling between the RoCE and lossy classes', () => {
+  const run = (scheduler: string) =>
+    simulateYaml(`
+fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}
+network: {cc: none, ${scheduler}}
+traffic:
+  - {flows: [{src: h1, dst: h0, bytes: 20MB}]}
+  - {flows: [{src: h2, dst: h0, bytes: 20MB}], class: lossy}
+`);
+  /** Gb/s of each flow over the middle half of the time both are active. */
+  const shares = (r: ReturnType<typeof run>) => {
+    const end = Math.min(...r.flows.map((f) => f.endPs));
+    const [lo, hi] = [end / 4, (3 * end) / 4];
+    return r.flows.map((f) => {
+      const at = (t: number) => [...f.progress!].reverse().find(([x]) => x <= t)![1];
+      return ((at(hi) - at(lo)) * 8e12) / (hi - lo) / 1e9;
+    });
+  };
+
+  it('strict priority: the RoCE class takes the port, the lossy class waits and drops', () => {
+    const r = run('scheduler: strict');
+    const [roce, lossy] = shares(r);
+    expect(roce).toBeGreaterThan(95);
+    expect(lossy).toBeLessThan(2);
+    expect(r.counters.bufferDrops).toBeGreaterThan(0);
+    expect(invariant(r, 'lossless class never drops from overflow').ok).toBe(true);
+    expect(r.completed).toBe(true);
+  });
+
+  it.each([
+    [1, 1],
+    [3, 1],
+  ])('DWRR with weights %i:%i shares the port in that ratio (within 5 points)', (wr, wl) => {
+    const r = run(`scheduler: dwrr, dwrrWeights: {roce: ${wr}, lossy: ${wl}}`);
+    const [roce, lossy] = shares(r);
+    expect(
+      Math.abs(roce / (roce + lossy) - wr / (wr + wl)),
+      `${roce.toFixed(1)} vs ${lossy.toFixed(1)} Gb/s`,
+    ).toBeLessThan(0.05);
+    expect(roce + lossy).toBeGreaterThan(90);
+    allInvariantsOk(r);
+  });
+});

@@ -40,6 +40,7 @@ const T_NAK = 2;
 const T_CNP = 3;
 const C_CTRL = 0;
 const C_ROCE = 1;
+const C_LOSSY = 2;
 const NC = 3;
 
 /** PFC pause quanta are 512 bit times; the field is 16 bits (PFC-01). */
@@ -99,6 +100,11 @@ class PacketSim {
   private readonly expireArmed: Float64Array;
   // Port statistics.
   private readonly maxQ: Float64Array;
+  // DWRR between the RoCE and lossy classes (control always first): deficit per port x class, the class
+  // being served, and each class's quantum in bytes.
+  private readonly deficit: Float64Array;
+  private readonly drrCur: Uint8Array;
+  private readonly quantum: Float64Array;
   private readonly qIntegral: Float64Array;
   private readonly qLastT: Float64Array;
   private readonly busyPs: Float64Array;
@@ -142,6 +148,8 @@ class PacketSim {
   private readonly fStart: Float64Array;
   private readonly fPkts: Int32Array;
   private readonly fHash: Uint32Array;
+  /** Traffic class of each flow's data packets. */
+  private readonly fClass: Uint8Array;
   private readonly sndNxt: Int32Array;
   private readonly sndUna: Int32Array;
   private readonly highSent: Int32Array;
@@ -261,6 +269,16 @@ class PacketSim {
     this.pauseBegin = new Float64Array(P * NC).fill(-1);
     this.expireArmed = new Float64Array(P).fill(-1);
     this.maxQ = new Float64Array(P);
+    this.deficit = new Float64Array(P * NC);
+    this.drrCur = new Uint8Array(P).fill(C_ROCE);
+    // A quantum of at least one largest frame lets every visit send something.
+    const frameMax = net.mtu + net.headerBytes + CNP_EXTRA;
+    const wmin = Math.min(net.dwrrWeights.roce, net.dwrrWeights.lossy);
+    this.quantum = Float64Array.of(
+      0,
+      (frameMax * net.dwrrWeights.roce) / wmin,
+      (frameMax * net.dwrrWeights.lossy) / wmin,
+    );
     this.qIntegral = new Float64Array(P);
     this.qLastT = new Float64Array(P);
     this.busyPs = new Float64Array(P);
@@ -307,6 +325,7 @@ class PacketSim {
     this.fStart = new Float64Array(F);
     this.fPkts = new Int32Array(F);
     this.fHash = new Uint32Array(F);
+    this.fClass = new Uint8Array(F);
     this.sndNxt = new Int32Array(F);
     this.sndUna = new Int32Array(F);
     this.highSent = new Int32Array(F);
@@ -333,6 +352,7 @@ class PacketSim {
       this.fPkts[i] = Math.max(1, Math.ceil(t.bytes / net.mtu));
       // The 5-tuple's UDP source port is random per QP; its hash picks the ECMP member at each switch.
       this.fHash[i] = hashes[i];
+      this.fClass[i] = t.cls === 'lossy' ? C_LOSSY : C_ROCE;
       perHost[t.src + 1]++;
     }
     for (let i = 0; i < this.N; i++) perHost[i + 1] += perHost[i];
@@ -408,7 +428,7 @@ class PacketSim {
     this.pSeq[id] = seq;
     this.pPayload[id] = payload;
     this.pFrame[id] = payload + extra + this.net.headerBytes;
-    this.pClass[id] = type === T_DATA ? C_ROCE : C_CTRL;
+    this.pClass[id] = type === T_DATA ? this.fClass[flow] : C_CTRL;
     this.pEcn[id] = 0;
     this.pIngress[id] = -1;
     this.pHdrm[id] = 0;
@@ -569,30 +589,31 @@ class PacketSim {
     const pausedUntil = this.pausedUntil;
     let id = -1;
     let blockedUntil = Number.POSITIVE_INFINITY;
-    for (let c = 0, k = p * NC; c < NC; c++, k++) {
-      const head = qHead[k];
-      if (head < 0) continue;
-      const pu = pausedUntil[k];
-      if (pu > now) {
-        if (pu < blockedUntil) blockedUntil = pu;
-        continue;
-      }
-      id = head;
-      const next = this.pNext[id];
-      qHead[k] = next;
-      if (next < 0) this.qTail[k] = -1;
-      this.touchQueue(p);
-      const fr = this.pFrame[id];
-      this.qBytes[k] -= fr;
-      this.portQBytes[p] -= fr;
-      break;
-    }
     const from = this.portFrom[p];
+    if (this.net.scheduler === 'dwrr' && !this.isHost[from]) {
+      id = this.dwrrPick(p, now);
+      const k = p * NC + C_ROCE;
+      if (id < 0 && qHead[k] >= 0 && pausedUntil[k] > now) blockedUntil = pausedUntil[k];
+    } else
+      for (let c = 0, k = p * NC; c < NC; c++, k++) {
+        const head = qHead[k];
+        if (head < 0) continue;
+        const pu = pausedUntil[k];
+        if (pu > now) {
+          if (pu < blockedUntil) blockedUntil = pu;
+          continue;
+        }
+        id = head;
+        this.popHead(p, k);
+        break;
+      }
     if (id < 0 && this.isHost[from]) {
+      // The NIC makes data packets on demand; while the RoCE class is paused, only lossy flows may send.
       const k = p * NC + C_ROCE;
       if (this.pausedUntil[k] > now) {
         if (this.pausedUntil[k] < blockedUntil) blockedUntil = this.pausedUntil[k];
-      } else id = this.nextDataPacket(from);
+        id = this.nextDataPacket(from, C_LOSSY);
+      } else id = this.nextDataPacket(from, 0);
     }
     if (id < 0) {
       if (blockedUntil < Number.POSITIVE_INFINITY && this.expireArmed[p] !== blockedUntil) {
@@ -601,10 +622,15 @@ class PacketSim {
       }
       return;
     }
-    // ECN marking when a data packet departs a switch queue (ECN-01: egress bytes at dequeue).
-    if (!this.isHost[from] && this.pClass[id] === C_ROCE && this.ecnOn) {
+    // ECN marking when a data packet departs a switch queue (ECN-01: egress bytes of its class at dequeue).
+    if (!this.isHost[from] && this.pClass[id] !== C_CTRL && this.ecnOn) {
       const l = p >> 1;
-      const prob = ecnMarkProbability(this.qBytes[p * NC + C_ROCE], this.ecnKmin[l], this.ecnKmax[l], this.ecnPmax[l]);
+      const prob = ecnMarkProbability(
+        this.qBytes[p * NC + this.pClass[id]],
+        this.ecnKmin[l],
+        this.ecnKmax[l],
+        this.ecnPmax[l],
+      );
       if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) {
         if (!this.pEcn[id]) this.c.ecnMarks++;
         this.pEcn[id] = 1;
@@ -615,6 +641,54 @@ class PacketSim {
     const ser = Math.round((this.pFrame[id] + this.wireOverhead) * this.psPerByte[p]);
     this.busyPs[p] += ser;
     this.q.push(now + ser, EV_TX_DONE, p, 0);
+  }
+
+  /** Removes the head of queue k (port p, class k % NC). */
+  private popHead(p: number, k: number): void {
+    const id = this.qHead[k];
+    const next = this.pNext[id];
+    this.qHead[k] = next;
+    if (next < 0) this.qTail[k] = -1;
+    this.touchQueue(p);
+    const fr = this.pFrame[id];
+    this.qBytes[k] -= fr;
+    this.portQBytes[p] -= fr;
+  }
+
+  /**
+   * Deficit weighted round robin (Shreedhar and Varghese 1995) between the RoCE and lossy classes; control
+   * packets go first. A class keeps the port while its deficit covers its head packet; then the other
+   * class gets its quantum. Returns the packet to send, or -1.
+   */
+  private dwrrPick(p: number, now: number): number {
+    const k0 = p * NC;
+    if (this.qHead[k0] >= 0 && this.pausedUntil[k0] <= now) {
+      const id = this.qHead[k0];
+      this.popHead(p, k0);
+      return id;
+    }
+    let cur = this.drrCur[p];
+    for (let i = 0; i < 4; i++) {
+      const k = k0 + cur;
+      const head = this.qHead[k];
+      const eligible = head >= 0 && this.pausedUntil[k] <= now;
+      if (eligible && this.deficit[k] >= this.pFrame[head]) {
+        this.deficit[k] -= this.pFrame[head];
+        this.drrCur[p] = cur;
+        this.popHead(p, k);
+        return head;
+      }
+      if (head < 0) this.deficit[k] = 0;
+      const other = cur === C_ROCE ? C_LOSSY : C_ROCE;
+      const ko = k0 + other;
+      if (this.qHead[ko] >= 0 && this.pausedUntil[ko] <= now) {
+        this.deficit[ko] += this.quantum[other];
+        cur = other;
+      } else if (eligible) this.deficit[k] += this.quantum[cur];
+      else break;
+    }
+    this.drrCur[p] = cur;
+    return -1;
   }
 
   private txDone(p: number): void {
@@ -908,7 +982,7 @@ class PacketSim {
   // ---- hosts -------------------------------------------------------------------------------------
 
   /** The NIC's next data packet: round robin over its QPs that may send now (DCQCN pacing). */
-  private nextDataPacket(h: number): number {
+  private nextDataPacket(h: number, onlyClass: number): number {
     const s = this.hostFlowsStart[h];
     const n = this.hostFlowsStart[h + 1] - s;
     if (n === 0) return -1;
@@ -918,6 +992,7 @@ class PacketSim {
       const slot = (this.rr[h] + j) % n;
       const fl = this.hostFlows[s + slot];
       if (!this.started[fl] || this.fEnd[fl] >= 0 || this.sndNxt[fl] >= this.fPkts[fl]) continue;
+      if (onlyClass && this.fClass[fl] !== onlyClass) continue;
       if (this.nextSend[fl] > now) {
         if (this.nextSend[fl] < soonest) soonest = this.nextSend[fl];
         continue;
