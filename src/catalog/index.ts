@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { CatalogError } from '../errors.ts';
-import { catalogFileSchema, type LinkMedium, type NicModel, type SwitchModel, type SwitchRole } from './schema.ts';
+import { catalogFileSchema, type LinkMedium, type NicModel, type SwitchModel } from './schema.ts';
 
 export type { LinkMedium, NicModel, PortGroup, SwitchModel, SwitchRole } from './schema.ts';
 
@@ -116,15 +116,4 @@ export function maxPortsAt(model: SwitchModel, speedBps: number, use: 'client' |
   let n = 0;
   for (const v of best.values()) n += v;
   return n;
-}
-
-export function fastestSpeed(model: SwitchModel, use: 'client' | 'fabric' | 'any' = 'any'): number {
-  let best = 0;
-  for (const g of model.portGroups)
-    if (use === 'any' || g.use === 'any' || g.use === use) best = Math.max(best, g.speedBps);
-  return best;
-}
-
-export function hasRole(model: SwitchModel, role: SwitchRole): boolean {
-  return model.roles.includes(role);
 }

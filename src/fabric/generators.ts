@@ -3,12 +3,12 @@
 //
 //   spec ──► resolve models ──► split leaf ports ──► size upper tiers ──► Blueprint ──► (build.ts) Fabric
 //
-import type { Catalog, NicModel, SwitchModel } from '../catalog/index.ts';
+import { type Catalog, maxPortsAt, type NicModel, type SwitchModel } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
 import { msg } from '../messages.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { closest, formatRate, parseRateBps } from '../scenario/units.ts';
-import { commonUplinkSpeed, divisors, evenSpread, portsAt, resolveSwitch, splitLeaf } from './ports.ts';
+import { commonUplinkSpeed, divisors, evenSpread, resolveSwitch, splitLeaf } from './ports.ts';
 import type {
   AccessAggWiring,
   Blueprint,
@@ -77,7 +77,7 @@ function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint
   checkRole(leafModel, 'leaf', 'fabric.switch');
   checkRole(spineModel, 'spine', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
   const host = nic.speedBps;
-  if (portsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
+  if (maxPortsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
   const upRate = commonUplinkSpeed(leafModel, spineModel, host);
   if (!upRate)
     throw new DesignError(
@@ -86,7 +86,7 @@ function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint
     );
   const split = splitLeaf(leafModel, host, upRate, spec.oversubscription ?? 1, spec.gpusPerNode, 'fabric.switch');
   const leaves = Math.ceil(spec.hosts / split.hostsPerLeaf);
-  const spinePorts = portsAt(spineModel, upRate);
+  const spinePorts = maxPortsAt(spineModel, upRate);
   const spines = evenSpread(leaves, split.uplinks, spinePorts);
   if (spines === null)
     throw new DesignError(
@@ -142,7 +142,7 @@ function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
   const host = nic.speedBps;
   if (spec.fabricSpeed !== undefined) return mixedSpeedFatTree(spec, nic, leafModel, spineModel, coreModel);
   // A k-ary fat-tree runs every port at the host speed (Al-Fares et al. 2008, FAT-02).
-  const avail = Math.min(portsAt(leafModel, host), portsAt(spineModel, host), portsAt(coreModel, host));
+  const avail = Math.min(maxPortsAt(leafModel, host), maxPortsAt(spineModel, host), maxPortsAt(coreModel, host));
   if (avail === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
   const k = spec.k ?? (avail % 2 === 0 ? avail : avail - 1);
   if (k % 2 !== 0) throw new DesignError('fabric.k', `k must be even (got ${k}); use ${k - 1} or ${k + 1}`);
@@ -214,24 +214,24 @@ function mixedSpeedFatTree(
 ): Blueprint {
   const host = nic.speedBps;
   const rate = spec.fabricSpeed as number;
-  if (portsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
+  if (maxPortsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
   for (const [m, path] of [
     [leafModel, 'fabric.switch'],
     [spineModel, 'fabric.spineSwitch'],
     [coreModel, 'fabric.coreSwitch'],
   ] as const)
-    if (portsAt(m, rate) === 0) throw new DesignError(path, msg.noPortAtSpeed(m.id, rate));
+    if (maxPortsAt(m, rate) === 0) throw new DesignError(path, msg.noPortAtSpeed(m.id, rate));
   const split = splitLeaf(leafModel, host, rate, spec.oversubscription ?? 1, spec.gpusPerNode, 'fabric.switch');
   const spinesPerPod = split.uplinks;
-  const leavesPerPod = Math.floor(portsAt(spineModel, rate) / 2);
+  const leavesPerPod = Math.floor(maxPortsAt(spineModel, rate) / 2);
   const perPod = leavesPerPod * split.hostsPerLeaf;
   const pods = Math.ceil(spec.hosts / perPod);
   const spineUplinks = leavesPerPod;
-  const coresPerPlane = evenSpread(pods, spineUplinks, portsAt(coreModel, rate));
+  const coresPerPlane = evenSpread(pods, spineUplinks, maxPortsAt(coreModel, rate));
   if (coresPerPlane === null)
     throw new DesignError(
       'fabric.hosts',
-      `${spec.hosts} hosts need ${pods} pods of ${perPod}, more than a ${coreModel.id} core plane can join (${portsAt(coreModel, rate)} ports at ${formatRate(rate)}); use a larger core switch or fewer hosts`,
+      `${spec.hosts} hosts need ${pods} pods of ${perPod}, more than a ${coreModel.id} core plane can join (${maxPortsAt(coreModel, rate)} ports at ${formatRate(rate)}); use a larger core switch or fewer hosts`,
     );
   const wiring: ClosWiring = {
     kind: 'clos',
@@ -267,7 +267,7 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
       'rail-optimized needs servers of at least 2 GPUs (e.g. gpusPerNode: 8)',
     );
   const host = nic.speedBps;
-  if (portsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
+  if (maxPortsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
   const upRate = commonUplinkSpeed(leafModel, spineModel, host);
   if (!upRate) throw new DesignError('fabric.spineSwitch', `${leafModel.id} and ${spineModel.id} share no port speed`);
   const split = splitLeaf(leafModel, host, upRate, spec.oversubscription ?? 1, 1, 'fabric.switch');
@@ -280,7 +280,7 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
     );
   const units = Math.ceil(servers / serversPerUnit);
   const leaves = units * rails;
-  const spinePorts = portsAt(spineModel, upRate);
+  const spinePorts = maxPortsAt(spineModel, upRate);
   const twoTier = evenSpread(leaves, split.uplinks, spinePorts);
   const notes = [
     `${units} scalable units of ${serversPerUnit} servers x ${rails} rails; ${leaves} rail leaves with ${split.uplinks} uplinks at ${formatRate(upRate)}`,
@@ -314,7 +314,7 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
   }
   // One spine layer is not enough: group units into pods with their own spines, cores above.
   checkCoreRole(spec, coreModel);
-  const corePorts = portsAt(coreModel, upRate);
+  const corePorts = maxPortsAt(coreModel, upRate);
   let best: ClosWiring | null = null;
   for (let unitsPerPod = 1; unitsPerPod <= units; unitsPerPod++) {
     const leavesPerPod = unitsPerPod * rails;
@@ -520,17 +520,17 @@ function ddc(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
   const fe = resolveSwitch(catalog, feId, 'fabric.spineSwitch');
   checkRole(fe, 'fabric', 'fabric.spineSwitch');
   const host = nic.speedBps;
-  const clientPorts = portsAt(lc, host, 'client');
+  const clientPorts = maxPortsAt(lc, host, 'client');
   if (clientPorts === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(lc.id, host));
   const fabricRate = commonUplinkSpeed(lc, fe, 1, 'fabric', 'fabric');
   if (!fabricRate) throw new DesignError('fabric.spineSwitch', `${lc.id} and ${fe.id} share no fabric port speed`);
-  const fabricPorts = portsAt(lc, fabricRate, 'fabric');
+  const fabricPorts = maxPortsAt(lc, fabricRate, 'fabric');
   let hostsPerLc = clientPorts - (clientPorts % spec.gpusPerNode);
   if (spec.oversubscription !== undefined)
     hostsPerLc = Math.min(hostsPerLc, Math.floor((spec.oversubscription * fabricPorts * fabricRate) / host));
   hostsPerLc -= hostsPerLc % spec.gpusPerNode;
   const linecards = Math.ceil(spec.hosts / hostsPerLc);
-  const fePorts = portsAt(fe, fabricRate, 'fabric');
+  const fePorts = maxPortsAt(fe, fabricRate, 'fabric');
   const fes = evenSpread(linecards, fabricPorts, fePorts);
   if (fes === null)
     throw new DesignError(
@@ -584,12 +584,12 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
   checkRole(access, 'access', 'fabric.switch');
   checkRole(agg, 'aggregation', spec.spineSwitch ? 'fabric.spineSwitch' : 'fabric.switch');
   const host = nic.speedBps;
-  if (portsAt(access, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(access.id, host));
+  if (maxPortsAt(access, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(access.id, host));
   const upRate = commonUplinkSpeed(access, agg, host);
   if (!upRate) throw new DesignError('fabric.spineSwitch', `${access.id} and ${agg.id} share no port speed`);
   const split = splitLeaf(access, host, upRate, spec.oversubscription ?? 'natural', spec.gpusPerNode, 'fabric.switch');
   const accessSwitches = Math.ceil(spec.hosts / split.hostsPerLeaf);
-  const aggPorts = portsAt(agg, upRate);
+  const aggPorts = maxPortsAt(agg, upRate);
   const borderLinks = Math.floor(aggPorts * spec.northSouthShare);
   const down = aggPorts - borderLinks;
   if (borderLinks < 1 || down < 1)
@@ -649,7 +649,7 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
     tiers: 2,
     switches: [
       { role: 'access', model: access.id, count: accessSwitches, unusedPorts: split.unusedPhysical },
-      { role: 'aggregation', model: agg.id, count: aggs, unusedPorts: down - aggDown / (upRate * 1) },
+      { role: 'aggregation', model: agg.id, count: aggs, unusedPorts: down - aggDown / upRate },
     ],
     links: [
       { tier: 'host-access', count: spec.hosts, rateBps: host, lengthClass: 'rack' },

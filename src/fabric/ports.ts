@@ -1,5 +1,5 @@
 // Port arithmetic shared by the generators: how many hosts and uplinks a switch model offers.
-import { type Catalog, maxPortsAt, type SwitchModel } from '../catalog/index.ts';
+import type { Catalog, SwitchModel } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
 import { msg } from '../messages.ts';
 import { formatRate } from '../scenario/units.ts';
@@ -150,8 +150,4 @@ export function resolveSwitch(catalog: Catalog, id: string, path: string): Switc
   const m = catalog.switches.get(id);
   if (!m) throw new DesignError(path, `unknown switch model "${id}" (run \`aifabric catalog\` to list them)`);
   return m;
-}
-
-export function portsAt(model: SwitchModel, rateBps: number, use: 'client' | 'fabric' | 'any' = 'any'): number {
-  return maxPortsAt(model, rateBps, use);
 }
