@@ -57,6 +57,62 @@ export interface PortStats {
   series: [number, number][];
 }
 
+/** One collective (or compute phase) of the traffic program: nccl-tests' algbw and busbw (COLL-01). */
+export interface OpResult {
+  id: number;
+  /** all-reduce, reduce-scatter, ..., or compute. */
+  op: string;
+  algorithm: string;
+  label: string;
+  ranks: number;
+  /** Bytes per rank buffer S (nccl-tests convention). */
+  bytes: number;
+  startPs: number;
+  endPs: number;
+  timePs: number;
+  /** S / t in GB/s (10^9 bytes per second). */
+  algbwGBps: number;
+  /** algbw x the op's bus-bandwidth factor (COLL-01). */
+  busbwGBps: number;
+  /** Training job iteration, or -1. */
+  iteration: number;
+}
+
+/** One iteration of a training job. */
+export interface IterationResult {
+  /** Index into scenario.traffic of the job. */
+  job: number;
+  iteration: number;
+  startPs: number;
+  endPs: number;
+  timePs: number;
+  /** Time the job's ranks spent computing (union of the compute phases on the critical rank). */
+  computePs: number;
+  /** Time at least one collective of the iteration was in progress. */
+  commPs: number;
+  /** Iteration time not hidden behind compute: timePs - computePs. */
+  exposedCommPs: number;
+}
+
+/** Per-link load (flow and packet engines). */
+export interface LinkStats {
+  /** `a -> b` direction of a link. */
+  link: string;
+  /** Tier pair, e.g. "host-leaf", "leaf-spine", "agg-border". */
+  tiers: string;
+  rateGbps: number;
+  bytes: number;
+  /** bytes x 8 / (rate x run time). */
+  utilization: number;
+}
+
+export interface TrafficShare {
+  /** Bytes between hosts (east-west) and between a host and the border (north-south), summed over flows. */
+  eastWestBytes: number;
+  northSouthBytes: number;
+  eastWestShare: number;
+}
+
 export interface InvariantCheck {
   name: string;
   ok: boolean;
@@ -77,7 +133,15 @@ export interface Result {
   seed: number;
   simulatedPs: number;
   completed: boolean;
+  /** Plain flows (patterns and flow lists); collective tasks are summarized in `ops`. */
   flows: FlowResult[];
+  /** Collectives and compute phases, when the traffic has collectives or jobs. */
+  ops?: OpResult[];
+  /** Training job iterations, when the traffic has jobs. */
+  iterations?: IterationResult[];
+  /** Per directed link load, when the engine measures it (flow, packet). */
+  links?: LinkStats[];
+  traffic?: TrafficShare;
   counters: Counters;
   ports: PortStats[];
   invariants: InvariantCheck[];

@@ -1,6 +1,22 @@
-// A workload compiles to a traffic program: transfers (src, dst, bytes) with start times and dependencies.
-// Every engine runs the same program (DESIGN.md, src/workload).
+// A workload compiles to a traffic program: a DAG of tasks (network transfers and fixed delays) with
+// dependencies. Every engine runs the same program (DESIGN.md, src/workload).
+//
+// Task semantics (every engine implements exactly these):
+// - A task runs `repeat` times in order (a collective's steps, or chunks of a pipelined schedule). A transfer
+//   moves `bytes` per repetition from `src` to `dst` over the fabric; a delay takes `durationPs` per repetition
+//   on host `src` (compute, or a copy inside a server over its NVLink-class domain, which the fabric does not
+//   carry).
+// - Repetition 0 may start at `startPs` once every task in `deps` has finished all its repetitions.
+// - Repetition r >= 1 may start once repetition r-1 of the same task has been *sent* (a transfer is one byte
+//   stream per QP: repetition r's bytes queue behind r-1's) and, for each i, repetition r - stepLags[i] of
+//   stepDeps[i] has *finished* (skipped when r - stepLags[i] < 0). stepLags are 0 or 1: ring algorithms forward
+//   what they received one step earlier (lag 1); tree pipelines forward the chunk they just received (lag 0).
+//   A stepDep has the same `repeat` as its dependent task.
+// - A transfer's repetition finishes when its last byte is delivered at `dst`; a delay's when its time is up.
+// - `channel` salts the flow hash: the same (src, dst) on another channel is another QP, so ECMP may give it
+//   another path (NCCL's parallel channels).
 
+import type { CollectiveOp } from '../engine/analytic/collectives.ts';
 import { createRandom } from '../engine/core/random.ts';
 import { ScenarioError } from '../errors.ts';
 import type { Fabric, NodeId } from '../fabric/types.ts';
@@ -8,21 +24,95 @@ import type { Scenario } from '../scenario/schema.ts';
 
 export interface Transfer {
   id: number;
+  /** transfer: bytes over the fabric; delay: a fixed time on host `src` (compute or an intra-server copy). */
+  kind: 'transfer' | 'delay';
   src: NodeId;
+  /** The receiving host; for a delay, equal to `src`. */
   dst: NodeId;
+  /** Bytes per repetition (0 for a delay). */
   bytes: number;
+  /** Time per repetition of a delay, in picoseconds (0 for a transfer). */
+  durationPs: number;
   /** Earliest start, in picoseconds. */
   startPs: number;
-  /** Transfers that must finish first. */
+  /** Tasks that must finish (every repetition) before repetition 0 starts. */
   deps: number[];
+  /** How many times the task runs in order (>= 1). */
+  repeat: number;
+  /** Per-repetition dependencies: repetition r waits for repetition r - stepLags[i] of stepDeps[i]. */
+  stepDeps: number[];
+  stepLags: number[];
+  /** QP index between the same pair of hosts (salts the ECMP hash); 0 for most flows. */
+  channel: number;
   /** Which traffic item made it (index into scenario.traffic). */
   item: number;
   /** Traffic class: the lossless RoCE class or the lossy one. */
   cls: 'roce' | 'lossy';
+  /** The program op this task belongs to (index into `ops`), or -1. */
+  op: number;
+}
+
+/**
+ * One node of the op-level DAG: a collective, a compute phase, or a set of plain flows. The analytic engine
+ * works at this level (closed forms per op); the flow and packet engines run the op's tasks and report the op's
+ * start and end as those of its first and last task.
+ */
+export interface ProgramOp {
+  id: number;
+  kind: 'collective' | 'compute' | 'flows';
+  /** Collective: the operation and algorithm (COLL-02 names). */
+  op?: CollectiveOp;
+  algorithm?: string;
+  /** Hosts taking part, in rank order (collectives). */
+  ranks: NodeId[];
+  /** Bytes per rank buffer S (collectives, nccl-tests convention); total bytes (flows). */
+  bytes: number;
+  /** Compute time (compute ops). */
+  durationPs: number;
+  /** Ops that must finish first. */
+  deps: number[];
+  /** Tasks of this op: transfers[firstTask .. lastTask) (contiguous). */
+  firstTask: number;
+  lastTask: number;
+  item: number;
+  /** Training job iteration (0-based) this op belongs to, or -1. */
+  iteration: number;
+  /** For reports: e.g. "all-reduce ring 1 GiB" or "backward". */
+  label: string;
 }
 
 export interface TrafficProgram {
   transfers: Transfer[];
+  ops: ProgramOp[];
+}
+
+/** A plain network transfer with no dependencies (patterns and flow lists). */
+export function plainTransfer(
+  id: number,
+  src: NodeId,
+  dst: NodeId,
+  bytes: number,
+  startPs: number,
+  item: number,
+  cls: Transfer['cls'],
+): Transfer {
+  return {
+    id,
+    kind: 'transfer',
+    src,
+    dst,
+    bytes,
+    durationPs: 0,
+    startPs,
+    deps: [],
+    repeat: 1,
+    stepDeps: [],
+    stepLags: [],
+    channel: 0,
+    item,
+    cls,
+    op: -1,
+  };
 }
 
 function host(f: Fabric, ref: string, path: string): NodeId {
@@ -44,7 +134,7 @@ export function compileTraffic(s: Scenario, f: Fabric): TrafficProgram {
   const transfers: Transfer[] = [];
   let cls: Transfer['cls'] = 'roce';
   const add = (src: NodeId, dst: NodeId, bytes: number, startPs: number, item: number) => {
-    transfers.push({ id: transfers.length, src, dst, bytes, startPs, deps: [], item, cls });
+    transfers.push(plainTransfer(transfers.length, src, dst, bytes, startPs, item, cls));
   };
   (s.traffic ?? []).forEach((t, i) => {
     const path = `traffic[${i}]`;
@@ -94,5 +184,5 @@ export function compileTraffic(s: Scenario, f: Fabric): TrafficProgram {
         for (let b = 0; b < H; b++) if (a !== b) add(f.hosts[a] as NodeId, f.hosts[b] as NodeId, t.bytes, start, i);
     }
   });
-  return { transfers };
+  return { transfers, ops: [] };
 }
