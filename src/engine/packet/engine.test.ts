@@ -5,7 +5,8 @@ const HPCC_CATALOG = fileURLToPath(new URL('../../../test/fixtures/catalog-hpcc/
 
 import { validationCase } from '../../../test/helpers/cases.ts';
 import { invariant, jain, simulateYaml } from '../../../test/helpers/simulate.ts';
-import { ecmpIndex, flowHashes, pauseDurationPs } from './engine.ts';
+import { ecmpIndex, flowHashes } from '../core/ecmp.ts';
+import { pauseDurationPs } from './engine.ts';
 
 const INCAST = `
 fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}
