@@ -8,12 +8,21 @@
 // Numbers in the comments cite the validation cases (validation/README.md).
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
-import type { Counters, FlowResult, InvariantCheck, PortStats, Result } from '../../result/types.ts';
+import type {
+  Counters,
+  FlowResult,
+  InvariantCheck,
+  LinkStats,
+  PortStats,
+  Result,
+  TrafficShare,
+} from '../../result/types.ts';
 import { RESULT_VERSION } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
 import { createEventQueue } from '../core/index.ts';
+import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { createRandom } from '../core/random.ts';
 import type { RandomStream } from '../core/types.ts';
 import { type NetworkConfig, resolveNetwork } from './config.ts';
@@ -33,6 +42,11 @@ const EV_PFC_REFRESH = 10;
 const EV_SAMPLE = 11;
 const EV_LINK_STATE = 12;
 const EV_ROUTE_STATE = 13;
+const EV_DELAY_DONE = 14;
+
+// Task kinds (workload/program.ts).
+const K_TRANSFER = 0;
+const K_DELAY = 1;
 
 // Packet types and traffic classes.
 const T_DATA = 0;
@@ -109,6 +123,8 @@ class PacketSim {
   private readonly qIntegral: Float64Array;
   private readonly qLastT: Float64Array;
   private readonly busyPs: Float64Array;
+  /** Bytes on the wire per port (frames with preamble and gap), for per-link load. */
+  private readonly portBytes: Float64Array;
 
   // Switch buffers and PFC.
   private readonly bufferBytes: Float64Array;
@@ -141,13 +157,46 @@ class PacketSim {
   private pLive = new Uint8Array(0);
   private freeHead = -1;
 
-  // Flows (one RoCE QP each).
+  // Tasks of the traffic program, indexed by task id. A transfer is one RoCE QP: its repetitions are one
+  // byte stream, each repetition packetized on its own (its last packet may be short), and a send gate lets
+  // the sender go only as far as the repetitions whose dependencies are met. A delay is a timer per repetition.
+  private readonly program: TrafficProgram;
   private readonly F: number;
+  private readonly tKind: Uint8Array;
   private readonly fSrc: Int32Array;
   private readonly fDst: Int32Array;
+  /** Bytes over all repetitions. */
   private readonly fBytes: Float64Array;
   private readonly fStart: Float64Array;
+  /** Packets over all repetitions, packets per repetition, and the payload of a repetition's last packet. */
   private readonly fPkts: Int32Array;
+  private readonly fPpr: Int32Array;
+  private readonly fLastPayload: Int32Array;
+  private readonly tRepeat: Int32Array;
+  private readonly tDurationPs: Float64Array;
+  /** Send gate: the sender may send packets with seq < gate (0 until repetition 0 may start). */
+  private readonly gate: Int32Array;
+  /** Repetitions allowed to start, started (delays), and finished (transfers: delivered in order at dst). */
+  private readonly allowedReps: Int32Array;
+  private readonly startedReps: Int32Array;
+  private readonly finishedReps: Int32Array;
+  /** Whole-task dependencies not finished yet, and whether `startPs` has come. */
+  private readonly depsLeft: Int32Array;
+  private readonly startReached: Uint8Array;
+  /** When repetition 0 was allowed to start (startPs, or later when deps finished): a flow's start. */
+  private readonly readyPs: Float64Array;
+  /** Task times for ops: first send (or delay start) of repetition 0, and the last repetition's finish. */
+  private readonly taskStartPs: Float64Array;
+  private readonly taskEndPs: Float64Array;
+  // Dependency graph in CSR form, built once: who waits for a task's end (deps), who waits for its
+  // repetitions (stepDeps), and each task's own step dependencies with their lags.
+  private readonly depOutStart: Int32Array;
+  private readonly depOut: Int32Array;
+  private readonly stepOutStart: Int32Array;
+  private readonly stepOut: Int32Array;
+  private readonly stepInStart: Int32Array;
+  private readonly stepIn: Int32Array;
+  private readonly stepInLag: Int32Array;
   private readonly fHash: Uint32Array;
   /** Traffic class of each flow's data packets. */
   private readonly fClass: Uint8Array;
@@ -155,7 +204,6 @@ class PacketSim {
   private readonly sndUna: Int32Array;
   private readonly highSent: Int32Array;
   private readonly nextSend: Float64Array;
-  private readonly started: Uint8Array;
   private readonly fEnd: Float64Array;
   private readonly fRetx: Float64Array;
   private readonly fDelivered: Float64Array;
@@ -283,6 +331,7 @@ class PacketSim {
     this.qIntegral = new Float64Array(P);
     this.qLastT = new Float64Array(P);
     this.busyPs = new Float64Array(P);
+    this.portBytes = new Float64Array(P);
     this.sharedUsed = new Float64Array(this.N);
     this.maxShared = new Float64Array(this.N);
     this.hdrmReserved = new Float64Array(this.N);
@@ -316,22 +365,36 @@ class PacketSim {
     this.burstBad = new Uint8Array(P);
     this.routeDown = new Uint8Array(f.links.length);
 
-    // Flows.
+    // Tasks.
+    this.program = program;
     const T = program.transfers;
     this.F = T.length;
     const F = this.F;
+    this.tKind = new Uint8Array(F);
     this.fSrc = new Int32Array(F);
     this.fDst = new Int32Array(F);
     this.fBytes = new Float64Array(F);
     this.fStart = new Float64Array(F);
     this.fPkts = new Int32Array(F);
+    this.fPpr = new Int32Array(F);
+    this.fLastPayload = new Int32Array(F);
+    this.tRepeat = new Int32Array(F);
+    this.tDurationPs = new Float64Array(F);
+    this.gate = new Int32Array(F);
+    this.allowedReps = new Int32Array(F);
+    this.startedReps = new Int32Array(F);
+    this.finishedReps = new Int32Array(F);
+    this.depsLeft = new Int32Array(F);
+    this.startReached = new Uint8Array(F);
+    this.readyPs = new Float64Array(F).fill(-1);
+    this.taskStartPs = new Float64Array(F).fill(-1);
+    this.taskEndPs = new Float64Array(F).fill(-1);
     this.fHash = new Uint32Array(F);
     this.fClass = new Uint8Array(F);
     this.sndNxt = new Int32Array(F);
     this.sndUna = new Int32Array(F);
     this.highSent = new Int32Array(F);
     this.nextSend = new Float64Array(F);
-    this.started = new Uint8Array(F);
     this.fEnd = new Float64Array(F).fill(-1);
     this.fRetx = new Float64Array(F);
     this.fDelivered = new Float64Array(F);
@@ -343,24 +406,66 @@ class PacketSim {
     this.ackCount = new Int32Array(F);
     const hashes = flowHashes(opts.seed, T.length);
     const perHost = new Int32Array(this.N + 1);
+    const depOutStart = new Int32Array(F + 1);
+    const stepOutStart = new Int32Array(F + 1);
+    const stepInStart = new Int32Array(F + 1);
     for (let i = 0; i < F; i++) {
       const t = T[i];
-      if (t.deps.length > 0) throw new Error('internal: the packet engine does not run dependent transfers yet');
+      if (t.id !== i) throw new Error(`internal: task ${i} has id ${t.id}`);
+      const delay = t.kind === 'delay';
+      for (const h of delay ? [t.src] : [t.src, t.dst])
+        if (!this.isHost[h])
+          throw new Error(`internal: the packet engine runs tasks between hosts (task ${i} uses ${nodes[h].name})`);
+      this.tKind[i] = delay ? K_DELAY : K_TRANSFER;
       this.fSrc[i] = t.src;
       this.fDst[i] = t.dst;
-      this.fBytes[i] = t.bytes;
+      const repeat = Math.max(1, t.repeat);
+      this.tRepeat[i] = repeat;
+      this.tDurationPs[i] = t.durationPs;
       this.fStart[i] = t.startPs;
-      this.fPkts[i] = Math.max(1, Math.ceil(t.bytes / net.mtu));
+      if (!delay) {
+        const ppr = Math.max(1, Math.ceil(t.bytes / net.mtu));
+        this.fPpr[i] = ppr;
+        this.fLastPayload[i] = t.bytes - (ppr - 1) * net.mtu;
+        this.fPkts[i] = ppr * repeat;
+        this.fBytes[i] = t.bytes * repeat;
+        perHost[t.src + 1]++;
+      }
       // The 5-tuple's UDP source port is random per QP; its hash picks the ECMP member at each switch.
       this.fHash[i] = hashes[i];
       this.fClass[i] = t.cls === 'lossy' ? C_LOSSY : C_ROCE;
-      perHost[t.src + 1]++;
+      this.depsLeft[i] = t.deps.length;
+      for (const d of t.deps) depOutStart[d + 1]++;
+      for (const d of t.stepDeps) stepOutStart[d + 1]++;
+      stepInStart[i + 1] = stepInStart[i] + t.stepDeps.length;
+    }
+    for (let i = 0; i < F; i++) {
+      depOutStart[i + 1] += depOutStart[i];
+      stepOutStart[i + 1] += stepOutStart[i];
+    }
+    this.depOutStart = depOutStart;
+    this.stepOutStart = stepOutStart;
+    this.stepInStart = stepInStart;
+    this.depOut = new Int32Array(depOutStart[F]);
+    this.stepOut = new Int32Array(stepOutStart[F]);
+    this.stepIn = new Int32Array(stepInStart[F]);
+    this.stepInLag = new Int32Array(stepInStart[F]);
+    const depFill = depOutStart.slice(0, F);
+    const stepFill = stepOutStart.slice(0, F);
+    for (let i = 0; i < F; i++) {
+      const t = T[i];
+      for (const d of t.deps) this.depOut[depFill[d]++] = i;
+      t.stepDeps.forEach((d, j) => {
+        this.stepOut[stepFill[d]++] = i;
+        this.stepIn[stepInStart[i] + j] = d;
+        this.stepInLag[stepInStart[i] + j] = t.stepLags[j] ?? 0;
+      });
     }
     for (let i = 0; i < this.N; i++) perHost[i + 1] += perHost[i];
     this.hostFlowsStart = perHost;
-    this.hostFlows = new Int32Array(F);
+    this.hostFlows = new Int32Array(perHost[this.N]);
     const fill = perHost.slice(0, this.N);
-    for (let i = 0; i < F; i++) this.hostFlows[fill[T[i].src]++] = i;
+    for (let i = 0; i < F; i++) if (this.tKind[i] === K_TRANSFER) this.hostFlows[fill[T[i].src]++] = i;
     this.rr = new Int32Array(this.N);
     this.wakeAt = new Float64Array(this.N).fill(-1);
 
@@ -501,9 +606,11 @@ class PacketSim {
           this.pauseExpire(a);
           break;
         case EV_FLOW_START:
-          this.started[a] = 1;
-          this.nextSend[a] = t;
-          this.tryStart(this.hostPort[this.fSrc[a]]);
+          this.startReached[a] = 1;
+          this.advance(a);
+          break;
+        case EV_DELAY_DONE:
+          this.delayDone(a);
           break;
         case EV_ALPHA_TIMER:
           if (b === this.rp.alphaGen[a] && this.fEnd[a] < 0) {
@@ -641,6 +748,7 @@ class PacketSim {
     this.txPkt[p] = id;
     const ser = Math.round((this.pFrame[id] + this.wireOverhead) * this.psPerByte[p]);
     this.busyPs[p] += ser;
+    this.portBytes[p] += this.pFrame[id] + this.wireOverhead;
     this.q.push(now + ser, EV_TX_DONE, p, 0);
   }
 
@@ -980,6 +1088,67 @@ class PacketSim {
     this.tryStart(port);
   }
 
+  // ---- tasks: dependencies and the send gate --------------------------------------------------------
+
+  /**
+   * Lets task t start every repetition whose dependencies are met (program.ts semantics): repetition 0 once
+   * `startPs` has come and every dep has finished; repetition r once repetition r - lag of each step dep has
+   * finished. A transfer's gate opens to the end of the allowed repetitions (repetition r's bytes queue behind
+   * r-1's in the QP's stream); a delay runs its allowed repetitions one after another.
+   */
+  private advance(t: number): void {
+    let r = this.allowedReps[t];
+    if (r === 0 && (!this.startReached[t] || this.depsLeft[t] > 0)) return;
+    const r0 = r;
+    const R = this.tRepeat[t];
+    const s0 = this.stepInStart[t];
+    const s1 = this.stepInStart[t + 1];
+    for (; r < R; r++) {
+      let ready = true;
+      for (let j = s0; j < s1; j++) {
+        const need = r - this.stepInLag[j];
+        if (need >= 0 && this.finishedReps[this.stepIn[j]] <= need) {
+          ready = false;
+          break;
+        }
+      }
+      if (!ready) break;
+    }
+    if (r === r0) return;
+    this.allowedReps[t] = r;
+    if (r0 === 0) this.readyPs[t] = this.now;
+    if (this.tKind[t] === K_DELAY) {
+      if (this.startedReps[t] === this.finishedReps[t]) this.startDelayRep(t);
+      return;
+    }
+    this.gate[t] = r * this.fPpr[t];
+    if (r0 === 0) this.nextSend[t] = this.now;
+    this.tryStart(this.hostPort[this.fSrc[t]]);
+  }
+
+  private startDelayRep(t: number): void {
+    if (this.startedReps[t]++ === 0) this.taskStartPs[t] = this.now;
+    this.q.push(this.now + this.tDurationPs[t], EV_DELAY_DONE, t, 0);
+  }
+
+  private delayDone(t: number): void {
+    this.repFinished(t);
+    if (this.finishedReps[t] === this.tRepeat[t]) this.doneFlows++;
+    else if (this.startedReps[t] < this.allowedReps[t]) this.startDelayRep(t);
+  }
+
+  /** A repetition of task t finished: release what waits for it (step dependents, then whole-task dependents). */
+  private repFinished(t: number): void {
+    const done = ++this.finishedReps[t];
+    for (let j = this.stepOutStart[t]; j < this.stepOutStart[t + 1]; j++) this.advance(this.stepOut[j]);
+    if (done < this.tRepeat[t]) return;
+    this.taskEndPs[t] = this.now;
+    for (let j = this.depOutStart[t]; j < this.depOutStart[t + 1]; j++) {
+      const d = this.depOut[j];
+      if (--this.depsLeft[d] === 0) this.advance(d);
+    }
+  }
+
   // ---- hosts -------------------------------------------------------------------------------------
 
   /** The NIC's next data packet: round robin over its QPs that may send now (DCQCN pacing). */
@@ -992,7 +1161,8 @@ class PacketSim {
     for (let j = 0; j < n; j++) {
       const slot = (this.rr[h] + j) % n;
       const fl = this.hostFlows[s + slot];
-      if (!this.started[fl] || this.fEnd[fl] >= 0 || this.sndNxt[fl] >= this.fPkts[fl]) continue;
+      // Past the gate: not started, waiting for a dependency, or everything sent (gate <= packets).
+      if (this.sndNxt[fl] >= this.gate[fl]) continue;
       if (onlyClass && this.fClass[fl] !== onlyClass) continue;
       if (this.nextSend[fl] > now) {
         if (this.nextSend[fl] < soonest) soonest = this.nextSend[fl];
@@ -1013,8 +1183,9 @@ class PacketSim {
 
   private sendData(fl: number): number {
     const seq = this.sndNxt[fl];
-    const last = seq === this.fPkts[fl] - 1;
-    const payload = last ? this.fBytes[fl] - seq * this.net.mtu : this.net.mtu;
+    // Each repetition is packetized on its own: its last packet carries the remainder.
+    const payload = (seq + 1) % this.fPpr[fl] === 0 ? this.fLastPayload[fl] : this.net.mtu;
+    if (seq === 0 && this.taskStartPs[fl] < 0) this.taskStartPs[fl] = this.now;
     const id = this.alloc(fl, T_DATA, seq, payload, 0, this.fDst[fl]);
     this.sndNxt[fl] = seq + 1;
     if (seq < this.highSent[fl]) {
@@ -1069,9 +1240,17 @@ class PacketSim {
         this.c.deliveredBytes += this.pPayload[id];
         this.fDelivered[fl] += this.pPayload[id];
         this.nakSent[fl] = 0;
-        if (++this.ackCount[fl] >= this.net.ackEvery || seq + 1 === this.fPkts[fl]) {
+        // The last packet of a repetition is always acknowledged (a gated sender waits for it) and releases
+        // the repetition's dependents at once.
+        const repEnd = (seq + 1) % this.fPpr[fl] === 0;
+        if (++this.ackCount[fl] >= this.net.ackEvery || repEnd) {
           this.ackCount[fl] = 0;
           this.sendControl(h, fl, T_ACK, seq + 1, this.fSrc[fl]);
+        }
+        if (repEnd) {
+          this.free(id);
+          this.repFinished(fl);
+          return;
         }
       } else {
         // Go-back-N receiver: out-of-order data is discarded; one NAK per gap asks for a rewind.
@@ -1157,16 +1336,20 @@ class PacketSim {
       if (this.pauseBegin[k] >= 0) this.c.pausedPs += Math.min(T, this.pausedUntil[k]) - this.pauseBegin[k];
     this.c.drops = this.c.bufferDrops + this.c.lossDrops + this.c.failureDrops;
     const flows: FlowResult[] = [];
+    const tasks = this.program.transfers;
     for (let i = 0; i < this.F; i++) {
+      // Plain flows only: the tasks of collectives, jobs and services are summarized in `ops`.
+      if (tasks[i].op !== -1 || this.tKind[i] !== K_TRANSFER) continue;
       const end = this.fEnd[i];
-      const fct = end >= 0 ? end - this.fStart[i] : -1;
+      const start = this.readyPs[i] >= 0 ? this.readyPs[i] : this.fStart[i];
+      const fct = end >= 0 ? end - start : -1;
       const ideal = this.standaloneFct(i);
       flows.push({
         id: i,
         src: f.nodes[this.fSrc[i]].name,
         dst: f.nodes[this.fDst[i]].name,
         bytes: this.fBytes[i],
-        startPs: this.fStart[i],
+        startPs: start,
         endPs: end,
         fctPs: fct,
         idealFctPs: ideal,
@@ -1208,6 +1391,13 @@ class PacketSim {
       };
     });
     const invariants = this.invariants();
+    const opSummary =
+      this.program.ops.length > 0
+        ? (() => {
+            const t = opTimesFromTasks(this.program, this.taskStartPs, this.taskEndPs);
+            return summarizeOps(this.program, t.startPs, t.endPs);
+          })()
+        : null;
     return {
       version: RESULT_VERSION,
       engine: 'packet',
@@ -1216,6 +1406,9 @@ class PacketSim {
       simulatedPs: T,
       completed: this.doneFlows === this.F,
       flows,
+      ...(opSummary ? { ops: opSummary.ops, iterations: opSummary.iterations } : {}),
+      links: this.linkStats(T),
+      traffic: this.trafficShare(),
       counters: { ...this.c },
       ports,
       invariants,
@@ -1226,6 +1419,40 @@ class PacketSim {
         peakRssMB: Math.round(peakRss / 1e6),
       },
     };
+  }
+
+  /** Load per directed link that carried anything: wire bytes (frames, preamble and gap) of every packet. */
+  private linkStats(runPs: number): LinkStats[] {
+    const f = this.f;
+    const out: LinkStats[] = [];
+    for (let p = 0; p < this.P; p++) {
+      const bytes = this.portBytes[p];
+      if (bytes <= 0) continue;
+      const link = f.links[p >> 1];
+      const from = f.nodes[this.portFrom[p]];
+      const to = f.nodes[this.portTo[p]];
+      out.push({
+        link: `${from.name} -> ${to.name}`,
+        tiers: `${f.nodes[link.a].role}-${f.nodes[link.b].role}`,
+        rateGbps: link.rateBps / 1e9,
+        bytes,
+        utilization: runPs > 0 ? (bytes * 8e12) / (link.rateBps * runPs) : 0,
+      });
+    }
+    return out;
+  }
+
+  /** Delivered payload between hosts (east-west) and to or from the border (north-south). */
+  private trafficShare(): TrafficShare {
+    const border = this.f.border;
+    let ew = 0;
+    let ns = 0;
+    for (let i = 0; i < this.F; i++) {
+      if (this.tKind[i] !== K_TRANSFER) continue;
+      if (this.fSrc[i] === border || this.fDst[i] === border) ns += this.fDelivered[i];
+      else ew += this.fDelivered[i];
+    }
+    return { eastWestBytes: ew, northSouthBytes: ns, eastWestShare: ew + ns > 0 ? ew / (ew + ns) : 0 };
   }
 
   /**
@@ -1261,8 +1488,10 @@ class PacketSim {
     for (let n = 0; n < this.N; n++)
       if (!this.isHost[n] && this.maxShared[n] > this.bufferBytes[n] - this.hdrmReserved[n] + 1e-6) overShared++;
     for (let k = 0; k < this.P * NC; k++) if (this.maxHdrm[k] > this.hdrmCap[Math.floor(k / NC)] + 1e-6) overHdrm++;
+    // A transfer is finished when its sender has every byte acknowledged, a delay when its last repetition ends.
     let unfinished = 0;
-    for (let i = 0; i < this.F; i++) if (this.fEnd[i] < 0) unfinished++;
+    for (let i = 0; i < this.F; i++)
+      if (this.tKind[i] === K_TRANSFER ? this.fEnd[i] < 0 : this.finishedReps[i] < this.tRepeat[i]) unfinished++;
     return [
       {
         name: 'bytes conserved',
@@ -1289,7 +1518,7 @@ class PacketSim {
       {
         name: 'every flow completed',
         ok: unfinished === 0,
-        detail: `${this.F - unfinished} of ${this.F} flows finished by t=${this.now} ps`,
+        detail: `${this.F - unfinished} of ${this.F} tasks finished by t=${this.now} ps`,
       },
     ];
   }
