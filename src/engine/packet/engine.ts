@@ -209,8 +209,14 @@ class PacketSim {
   private readonly fDelivered: Float64Array;
   /** Delivered bytes per flow at each sample time (small runs only: at most 64 flows). */
   private readonly progress: [number, number][][] | null;
-  private readonly rtoGen: Int32Array;
+  /**
+   * Retransmission timer, lazily: each ACK that makes progress moves the deadline, but a QP keeps at most one
+   * timer event in the queue, which re-arms itself at the deadline when it finds it moved. (One event per ACK
+   * left hundreds of thousands of dead timers in the queue and made every queue operation miss the cache.)
+   */
   private readonly rtoArmed: Uint8Array;
+  private readonly rtoAt: Float64Array;
+  private readonly rtoQueued: Uint8Array;
   private readonly expected: Int32Array;
   private readonly nakSent: Uint8Array;
   private readonly ackCount: Int32Array;
@@ -399,8 +405,9 @@ class PacketSim {
     this.fRetx = new Float64Array(F);
     this.fDelivered = new Float64Array(F);
     this.progress = F <= 64 ? Array.from({ length: F }, () => []) : null;
-    this.rtoGen = new Int32Array(F);
     this.rtoArmed = new Uint8Array(F);
+    this.rtoAt = new Float64Array(F);
+    this.rtoQueued = new Uint8Array(F);
     this.expected = new Int32Array(F);
     this.nakSent = new Uint8Array(F);
     this.ackCount = new Int32Array(F);
@@ -625,7 +632,7 @@ class PacketSim {
           }
           break;
         case EV_RTO:
-          this.rto(a, b);
+          this.rto(a);
           break;
         case EV_PFC_REFRESH:
           this.pfcRefresh(a, b);
@@ -1205,11 +1212,23 @@ class PacketSim {
 
   private armRto(fl: number): void {
     this.rtoArmed[fl] = 1;
-    this.q.push(this.now + this.net.rtoPs, EV_RTO, fl, ++this.rtoGen[fl]);
+    const at = this.now + this.net.rtoPs;
+    this.rtoAt[fl] = at;
+    if (!this.rtoQueued[fl]) {
+      this.rtoQueued[fl] = 1;
+      this.q.push(at, EV_RTO, fl, 0);
+    }
   }
 
-  private rto(fl: number, gen: number): void {
-    if (gen !== this.rtoGen[fl] || this.fEnd[fl] >= 0) return;
+  private rto(fl: number): void {
+    this.rtoQueued[fl] = 0;
+    if (!this.rtoArmed[fl] || this.fEnd[fl] >= 0) return;
+    if (this.rtoAt[fl] > this.now) {
+      // Progress since this event was queued: wait for the current deadline.
+      this.rtoQueued[fl] = 1;
+      this.q.push(this.rtoAt[fl], EV_RTO, fl, 0);
+      return;
+    }
     this.rtoArmed[fl] = 0;
     if (this.sndUna[fl] < this.fPkts[fl]) {
       // No progress for a whole timeout: go back to the first unacknowledged packet.
@@ -1285,7 +1304,6 @@ class PacketSim {
     if (seq > this.sndUna[fl]) {
       this.sndUna[fl] = seq;
       if (this.sndNxt[fl] < seq) this.sndNxt[fl] = seq;
-      this.rtoGen[fl]++;
       this.rtoArmed[fl] = 0;
       if (seq >= this.fPkts[fl]) {
         this.fEnd[fl] = this.now;
