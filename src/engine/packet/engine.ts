@@ -58,6 +58,23 @@ const C_ROCE = 1;
 const C_LOSSY = 2;
 const NC = 3;
 
+// Packet record: int32 fields at these offsets; PK_BITS holds the type (2 bits), class (2 bits) and flags.
+const PK = 8;
+const PK_FLOW = 0;
+const PK_SEQ = 1;
+const PK_PAYLOAD = 2;
+const PK_FRAME = 3;
+/** Ingress port at the current switch (PFC accounting), or -1. */
+const PK_INGRESS = 4;
+/** Next packet in its queue, or in the free list. */
+const PK_NEXT = 5;
+const PK_DST = 6;
+const PK_BITS = 7;
+/** CE-marked; held in PFC headroom at the current switch; allocated. */
+const B_ECN = 16;
+const B_HDRM = 32;
+const B_LIVE = 64;
+
 /** PFC pause quanta are 512 bit times; the field is 16 bits (PFC-01). */
 const PAUSE_QUANTA_MAX = 65535;
 /** A PFC frame is a 64-byte MAC control frame (PFC-01). */
@@ -141,20 +158,11 @@ class PacketSim {
   private readonly ecnKmax: Float64Array;
   private readonly ecnPmax: Float64Array;
 
-  // Packet pool.
+  // Packet pool: one record of PK int32 fields per packet (PK_* offsets), so the fields a hop reads share a
+  // cache line. (Separate arrays per field cost a cache miss per field once a large fabric holds 10^5-10^6
+  // packets in its queues.)
   private cap = 0;
-  private pFlow = new Int32Array(0);
-  private pSeq = new Int32Array(0);
-  private pType = new Uint8Array(0);
-  private pClass = new Uint8Array(0);
-  private pPayload = new Int32Array(0);
-  private pFrame = new Int32Array(0);
-  private pEcn = new Uint8Array(0);
-  private pIngress = new Int32Array(0);
-  private pHdrm = new Uint8Array(0);
-  private pNext = new Int32Array(0);
-  private pDst = new Int32Array(0);
-  private pLive = new Uint8Array(0);
+  private pk = new Int32Array(0);
   private freeHead = -1;
 
   // Tasks of the traffic program, indexed by task id. A transfer is one RoCE QP: its repetitions are one
@@ -508,25 +516,11 @@ class PacketSim {
   // ---- packet pool -------------------------------------------------------------------------------
 
   private growPool(n: number): void {
-    const grow = <T extends Int32Array | Uint8Array>(a: T, ctor: new (n: number) => T): T => {
-      const b = new ctor(n);
-      b.set(a);
-      return b;
-    };
-    this.pFlow = grow(this.pFlow, Int32Array);
-    this.pSeq = grow(this.pSeq, Int32Array);
-    this.pType = grow(this.pType, Uint8Array);
-    this.pClass = grow(this.pClass, Uint8Array);
-    this.pPayload = grow(this.pPayload, Int32Array);
-    this.pFrame = grow(this.pFrame, Int32Array);
-    this.pEcn = grow(this.pEcn, Uint8Array);
-    this.pIngress = grow(this.pIngress, Int32Array);
-    this.pHdrm = grow(this.pHdrm, Uint8Array);
-    this.pNext = grow(this.pNext, Int32Array);
-    this.pDst = grow(this.pDst, Int32Array);
-    this.pLive = grow(this.pLive, Uint8Array);
+    const pk = new Int32Array(n * PK);
+    pk.set(this.pk);
+    this.pk = pk;
     for (let i = n - 1; i >= this.cap; i--) {
-      this.pNext[i] = this.freeHead;
+      pk[i * PK + PK_NEXT] = this.freeHead;
       this.freeHead = i;
     }
     this.cap = n;
@@ -535,25 +529,36 @@ class PacketSim {
   private alloc(flow: number, type: number, seq: number, payload: number, extra: number, dst: number): number {
     if (this.freeHead < 0) this.growPool(this.cap * 2);
     const id = this.freeHead;
-    this.freeHead = this.pNext[id];
-    this.pFlow[id] = flow;
-    this.pType[id] = type;
-    this.pSeq[id] = seq;
-    this.pPayload[id] = payload;
-    this.pFrame[id] = payload + extra + this.net.headerBytes;
-    this.pClass[id] = type === T_DATA ? this.fClass[flow] : C_CTRL;
-    this.pEcn[id] = 0;
-    this.pIngress[id] = -1;
-    this.pHdrm[id] = 0;
-    this.pNext[id] = -1;
-    this.pDst[id] = dst;
-    this.pLive[id] = 1;
+    const pk = this.pk;
+    const o = id * PK;
+    this.freeHead = pk[o + PK_NEXT];
+    pk[o + PK_FLOW] = flow;
+    pk[o + PK_SEQ] = seq;
+    pk[o + PK_PAYLOAD] = payload;
+    pk[o + PK_FRAME] = payload + extra + this.net.headerBytes;
+    pk[o + PK_INGRESS] = -1;
+    pk[o + PK_NEXT] = -1;
+    pk[o + PK_DST] = dst;
+    pk[o + PK_BITS] = type | ((type === T_DATA ? this.fClass[flow] : C_CTRL) << 2) | B_LIVE;
     return id;
   }
 
+  private pType(id: number): number {
+    return this.pk[id * PK + PK_BITS] & 3;
+  }
+
+  private pClass(id: number): number {
+    return (this.pk[id * PK + PK_BITS] >> 2) & 3;
+  }
+
+  private pFrame(id: number): number {
+    return this.pk[id * PK + PK_FRAME];
+  }
+
   private free(id: number): void {
-    this.pLive[id] = 0;
-    this.pNext[id] = this.freeHead;
+    const o = id * PK;
+    this.pk[o + PK_BITS] &= ~B_LIVE;
+    this.pk[o + PK_NEXT] = this.freeHead;
     this.freeHead = id;
   }
 
@@ -561,7 +566,7 @@ class PacketSim {
     if (cause === 'buffer') this.c.bufferDrops++;
     else if (cause === 'loss') this.c.lossDrops++;
     else this.c.failureDrops++;
-    if (this.pType[id] === T_DATA) this.droppedPayload += this.pPayload[id];
+    if (this.pType(id) === T_DATA) this.droppedPayload += this.pk[id * PK + PK_PAYLOAD];
     this.free(id);
   }
 
@@ -681,13 +686,13 @@ class PacketSim {
       this.drop(id, 'failure');
       return;
     }
-    const k = p * NC + this.pClass[id];
+    const k = p * NC + this.pClass(id);
     this.touchQueue(p);
     if (this.qTail[k] < 0) this.qHead[k] = id;
-    else this.pNext[this.qTail[k]] = id;
+    else this.pk[this.qTail[k] * PK + PK_NEXT] = id;
     this.qTail[k] = id;
-    this.pNext[id] = -1;
-    const fr = this.pFrame[id];
+    this.pk[id * PK + PK_NEXT] = -1;
+    const fr = this.pFrame(id);
     this.qBytes[k] += fr;
     this.portQBytes[p] += fr;
     if (this.portQBytes[p] > this.maxQ[p]) this.maxQ[p] = this.portQBytes[p];
@@ -738,35 +743,36 @@ class PacketSim {
       return;
     }
     // ECN marking when a data packet departs a switch queue (ECN-01: egress bytes of its class at dequeue).
-    if (!this.isHost[from] && this.pClass[id] !== C_CTRL && this.ecnOn) {
+    if (!this.isHost[from] && this.pClass(id) !== C_CTRL && this.ecnOn) {
       const l = p >> 1;
       const prob = ecnMarkProbability(
-        this.qBytes[p * NC + this.pClass[id]],
+        this.qBytes[p * NC + this.pClass(id)],
         this.ecnKmin[l],
         this.ecnKmax[l],
         this.ecnPmax[l],
       );
       if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) {
-        if (!this.pEcn[id]) this.c.ecnMarks++;
-        this.pEcn[id] = 1;
+        const o = id * PK + PK_BITS;
+        if (!(this.pk[o] & B_ECN)) this.c.ecnMarks++;
+        this.pk[o] |= B_ECN;
       }
     }
     this.busy[p] = 1;
     this.txPkt[p] = id;
-    const ser = Math.round((this.pFrame[id] + this.wireOverhead) * this.psPerByte[p]);
+    const ser = Math.round((this.pFrame(id) + this.wireOverhead) * this.psPerByte[p]);
     this.busyPs[p] += ser;
-    this.portBytes[p] += this.pFrame[id] + this.wireOverhead;
+    this.portBytes[p] += this.pFrame(id) + this.wireOverhead;
     this.q.push(now + ser, EV_TX_DONE, p, 0);
   }
 
   /** Removes the head of queue k (port p, class k % NC). */
   private popHead(p: number, k: number): void {
     const id = this.qHead[k];
-    const next = this.pNext[id];
+    const next = this.pk[id * PK + PK_NEXT];
     this.qHead[k] = next;
     if (next < 0) this.qTail[k] = -1;
     this.touchQueue(p);
-    const fr = this.pFrame[id];
+    const fr = this.pFrame(id);
     this.qBytes[k] -= fr;
     this.portQBytes[p] -= fr;
   }
@@ -788,8 +794,8 @@ class PacketSim {
       const k = k0 + cur;
       const head = this.qHead[k];
       const eligible = head >= 0 && this.pausedUntil[k] <= now;
-      if (eligible && this.deficit[k] >= this.pFrame[head]) {
-        this.deficit[k] -= this.pFrame[head];
+      if (eligible && this.deficit[k] >= this.pFrame(head)) {
+        this.deficit[k] -= this.pFrame(head);
         this.drrCur[p] = cur;
         this.popHead(p, k);
         return head;
@@ -816,9 +822,9 @@ class PacketSim {
     const to = this.portTo[p];
     if (this.linkDown[p >> 1]) this.drop(id, 'failure');
     // Injected random loss on the link (bit errors): PFC cannot prevent it.
-    else if (this.loss > 0 && this.pType[id] === T_DATA && this.rngLoss.uniform() < this.loss) {
+    else if (this.loss > 0 && this.pType(id) === T_DATA && this.rngLoss.uniform() < this.loss) {
       this.drop(id, 'loss');
-    } else if (this.net.burst && this.pType[id] === T_DATA && this.burstLost(p)) {
+    } else if (this.net.burst && this.pType(id) === T_DATA && this.burstLost(p)) {
       this.drop(id, 'loss');
     } else {
       this.q.push(this.now + this.propPs[p] + this.latencyPs[to], EV_ARRIVE, id, p);
@@ -855,7 +861,7 @@ class PacketSim {
       this.receive(node, id);
       return;
     }
-    const dst = this.pDst[id];
+    const dst = this.pk[id * PK + PK_DST];
     const cnt = this.routing.count(node as NodeId, dst as NodeId);
     let i = 0;
     if (this.routeEpoch > 0) {
@@ -875,11 +881,11 @@ class PacketSim {
   private pickIndex(node: number, dst: number, cnt: number, id: number, alive: number): number {
     const n = alive >= 0 ? alive : cnt;
     let want: number;
-    if (this.lbEcmp) want = ecmpIndex(this.fHash[this.pFlow[id]], this.pType[id], node, n);
+    if (this.lbEcmp) want = ecmpIndex(this.fHash[this.pk[id * PK + PK_FLOW]], this.pType(id), node, n);
     else if (this.net.loadBalancing === 'spray') want = this.rngLb.int(n);
     else {
       // Adaptive: the least-loaded egress among the candidates (ties: the hash's choice).
-      const start = mixHash(this.fHash[this.pFlow[id]], node) % cnt;
+      const start = mixHash(this.fHash[this.pk[id * PK + PK_FLOW]], node) % cnt;
       let best = Number.POSITIVE_INFINITY;
       let bestI = -1;
       for (let j = 0; j < cnt; j++) {
@@ -887,7 +893,7 @@ class PacketSim {
         const l = this.routing.pick(node as NodeId, dst as NodeId, cand);
         if (alive >= 0 && !this.usable(node, l, dst)) continue;
         const op = 2 * l + (this.portFrom[2 * l] === node ? 0 : 1);
-        const load = this.portQBytes[op] + (this.busy[op] ? this.pFrame[this.txPkt[op]] : 0);
+        const load = this.portQBytes[op] + (this.busy[op] ? this.pFrame(this.txPkt[op]) : 0);
         if (load < best) {
           best = load;
           bestI = cand;
@@ -947,9 +953,9 @@ class PacketSim {
           let id = this.qHead[k];
           this.touchQueue(p);
           while (id >= 0) {
-            const next = this.pNext[id];
-            this.qBytes[k] -= this.pFrame[id];
-            this.portQBytes[p] -= this.pFrame[id];
+            const next = this.pk[id * PK + PK_NEXT];
+            this.qBytes[k] -= this.pFrame(id);
+            this.portQBytes[p] -= this.pFrame(id);
             if (!this.isHost[from]) this.release(from, id);
             this.drop(id, 'failure');
             id = next;
@@ -968,8 +974,8 @@ class PacketSim {
    * Other classes: dynamic threshold on the egress queue (alpha x free buffer), tail drop.
    */
   private admit(sw: number, id: number, inPort: number, out: number): boolean {
-    const fr = this.pFrame[id];
-    const cls = this.pClass[id];
+    const fr = this.pFrame(id);
+    const cls = this.pClass(id);
     const B = this.bufferBytes[sw];
     if (this.net.pfc && cls === C_ROCE) {
       const k = inPort * NC + cls;
@@ -979,19 +985,19 @@ class PacketSim {
         this.ingBytes[k] += fr;
         this.sharedUsed[sw] += fr;
         if (this.sharedUsed[sw] > this.maxShared[sw]) this.maxShared[sw] = this.sharedUsed[sw];
-        this.pHdrm[id] = 0;
+        this.pk[id * PK + PK_BITS] &= ~B_HDRM;
       } else if (this.hdrmBytes[k] + fr <= this.hdrmCap[inPort]) {
         this.hdrmBytes[k] += fr;
         if (this.hdrmBytes[k] > this.maxHdrm[k]) this.maxHdrm[k] = this.hdrmBytes[k];
-        this.pHdrm[id] = 1;
+        this.pk[id * PK + PK_BITS] |= B_HDRM;
       } else {
         this.losslessOverflowDrops++;
         this.drop(id, 'buffer');
         this.sendPause(inPort, cls);
         return false;
       }
-      this.pIngress[id] = inPort;
-      if (this.pHdrm[id] || this.ingBytes[k] >= xoff) this.sendPause(inPort, cls);
+      this.pk[id * PK + PK_INGRESS] = inPort;
+      if (this.pk[id * PK + PK_BITS] & B_HDRM || this.ingBytes[k] >= xoff) this.sendPause(inPort, cls);
       return true;
     }
     const k = out * NC + cls;
@@ -1001,7 +1007,7 @@ class PacketSim {
     }
     this.sharedUsed[sw] += fr;
     if (this.sharedUsed[sw] > this.maxShared[sw]) this.maxShared[sw] = this.sharedUsed[sw];
-    this.pIngress[id] = -1;
+    this.pk[id * PK + PK_INGRESS] = -1;
     return true;
   }
 
@@ -1012,21 +1018,21 @@ class PacketSim {
 
   /** A packet leaves a switch: its buffer (shared or headroom) is freed; PFC may resume the ingress. */
   private release(sw: number, id: number): void {
-    const fr = this.pFrame[id];
-    const inPort = this.pIngress[id];
+    const fr = this.pFrame(id);
+    const inPort = this.pk[id * PK + PK_INGRESS];
     if (inPort < 0) {
       this.sharedUsed[sw] -= fr;
       return;
     }
-    const k = inPort * NC + this.pClass[id];
-    if (this.pHdrm[id]) this.hdrmBytes[k] -= fr;
+    const k = inPort * NC + this.pClass(id);
+    if (this.pk[id * PK + PK_BITS] & B_HDRM) this.hdrmBytes[k] -= fr;
     else {
       this.ingBytes[k] -= fr;
       this.sharedUsed[sw] -= fr;
     }
     if (this.pauseSent[k] && this.hdrmBytes[k] <= 0 && this.ingBytes[k] + this.net.resumeOffset <= this.xoff(sw)) {
       this.pauseSent[k] = 0;
-      this.sendPfcFrame(inPort, this.pClass[id], 0);
+      this.sendPfcFrame(inPort, this.pClass(id), 0);
     }
   }
 
@@ -1201,7 +1207,7 @@ class PacketSim {
     } else this.highSent[fl] = seq + 1;
     this.c.dataPacketsSent++;
     this.sentPayload += payload;
-    const wire = this.pFrame[id] + this.net.wireOverheadBytes;
+    const wire = this.pFrame(id) + this.net.wireOverheadBytes;
     // Pacing at the QP's current DCQCN rate; at line rate this equals the serialization time.
     const gap = this.net.ccOn ? (wire * 8e12) / this.rp.rc[fl] : 0;
     this.nextSend[fl] = Math.max(this.nextSend[fl], this.now) + gap;
@@ -1246,18 +1252,18 @@ class PacketSim {
   }
 
   private receive(h: number, id: number): void {
-    const fl = this.pFlow[id];
-    const type = this.pType[id];
+    const fl = this.pk[id * PK + PK_FLOW];
+    const type = this.pType(id);
     if (type === T_DATA) {
-      const seq = this.pSeq[id];
-      if (this.pEcn[id] && this.net.ccOn && this.np.shouldSend(fl, this.now)) {
+      const seq = this.pk[id * PK + PK_SEQ];
+      if (this.pk[id * PK + PK_BITS] & B_ECN && this.net.ccOn && this.np.shouldSend(fl, this.now)) {
         this.c.cnps++;
         this.sendControl(h, fl, T_CNP, 0, this.fSrc[fl]);
       }
       if (seq === this.expected[fl]) {
         this.expected[fl] = seq + 1;
-        this.c.deliveredBytes += this.pPayload[id];
-        this.fDelivered[fl] += this.pPayload[id];
+        this.c.deliveredBytes += this.pk[id * PK + PK_PAYLOAD];
+        this.fDelivered[fl] += this.pk[id * PK + PK_PAYLOAD];
         this.nakSent[fl] = 0;
         // The last packet of a repetition is always acknowledged (a gated sender waits for it) and releases
         // the repetition's dependents at once.
@@ -1274,7 +1280,7 @@ class PacketSim {
       } else {
         // Go-back-N receiver: out-of-order data is discarded; one NAK per gap asks for a rewind.
         this.c.receiverDiscards++;
-        this.droppedPayload += this.pPayload[id];
+        this.droppedPayload += this.pk[id * PK + PK_PAYLOAD];
         if (seq > this.expected[fl]) {
           if (!this.nakSent[fl]) {
             this.nakSent[fl] = 1;
@@ -1290,7 +1296,7 @@ class PacketSim {
       this.free(id);
       return;
     }
-    const seq = this.pSeq[id];
+    const seq = this.pk[id * PK + PK_SEQ];
     this.free(id);
     if (this.fEnd[fl] >= 0) return;
     if (type === T_CNP) {
@@ -1499,7 +1505,10 @@ class PacketSim {
   /** Each invariant is counted on its own, not derived from the others. */
   private invariants(): InvariantCheck[] {
     let inFlight = 0;
-    for (let i = 0; i < this.cap; i++) if (this.pLive[i] && this.pType[i] === T_DATA) inFlight += this.pPayload[i];
+    for (let i = 0; i < this.cap; i++) {
+      const bits = this.pk[i * PK + PK_BITS];
+      if (bits & B_LIVE && (bits & 3) === T_DATA) inFlight += this.pk[i * PK + PK_PAYLOAD];
+    }
     const conserved = this.sentPayload === this.c.deliveredBytes + this.droppedPayload + inFlight;
     let overShared = 0;
     let overHdrm = 0;
