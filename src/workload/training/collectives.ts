@@ -1,0 +1,801 @@
+// Compiles one collective into traffic-program tasks (program.ts semantics; builder.ts for op bookkeeping).
+//
+//   spec ─► 1. validate (ScenarioError on `algorithm`, `ranks`) ─► 2. one schedule per channel
+//        ─► 3. tasks: a transfer per (sender, receiver) between servers, a delay on the sender inside one
+//              (the NVLink-class domain, which the fabric does not carry) ─► 4. endOp (rank-local deps)
+//
+// Schedules follow MPICH (Thakur, Rabenseifner and Gropp, IJHPCA 2005; COLL-02) and NCCL (rings, double binary
+// trees). Rings are one task per rank with `repeat` = steps x chunks and a lag-1 step dep on the previous rank's
+// task, so an 8,192-rank ring is 8,192 tasks; trees are two tasks per edge with lag-0 step deps per chunk; the
+// log-step algorithms (recursive doubling/halving, Rabenseifner, Bruck, binomial) are one task per (rank, step),
+// and pairwise all-to-all one per (rank, peer). Each rank waits for its own previous step and for what it
+// received in it (MPI_Sendrecv semantics), never for a global barrier.
+//
+// Sizes: `bytes` is the per-rank buffer S (nccl-tests convention: all-gather's output, reduce-scatter's input,
+// all-to-all's send buffer). Each task's bytes per repetition are rounded up to whole bytes, so a schedule may
+// carry at most one byte per block more than S x its busbw factor.
+
+import type { CollectiveOp } from '../../engine/analytic/collectives.ts';
+import { ScenarioError } from '../../errors.ts';
+import type { NodeId } from '../../fabric/types.ts';
+import { closest, formatBytes } from '../../scenario/units.ts';
+import type { MoveTrace, OpLayout, ProgramBuilder, RepMove } from '../builder.ts';
+import type { Transfer } from '../program.ts';
+
+/** Algorithms per operation: the closed forms' names (engine/analytic/collectives.ts) plus NCCL's tree and hierarchical. */
+export const COLLECTIVE_ALGORITHMS = {
+  'all-reduce': ['ring', 'double-binary-tree', 'recursive-doubling', 'rabenseifner', 'hierarchical'],
+  'reduce-scatter': ['ring', 'recursive-halving'],
+  'all-gather': ['ring', 'recursive-doubling'],
+  broadcast: ['binomial', 'scatter-allgather'],
+  'all-to-all': ['pairwise', 'bruck'],
+  reduce: ['binomial'],
+} as const satisfies Record<CollectiveOp, readonly string[]>;
+
+/**
+ * Default pipelining chunk of the double binary tree: NCCL's Simple-protocol step, NCCL_BUFFSIZE 4 MiB over
+ * NCCL_STEPS 8. An unpipelined tree would move half the buffer per hop and be lg p times slower than NCCL's.
+ */
+export const TREE_CHUNK_BYTES = 512 * 1024;
+
+/** The NVLink-class domain inside a server. */
+export interface IntraDomain {
+  /** Per GPU and direction. */
+  bandwidthBps: number;
+  /** Per copy (each repetition of a task). */
+  latencyPs: number;
+  serverOf: (h: NodeId) => number;
+  /** A host's GPU index in its server (FabricNode.rail); default: its order among the ranks on that server. */
+  railOf?: (h: NodeId) => number;
+}
+
+export interface CollectiveSpec {
+  op: CollectiveOp;
+  algorithm: string;
+  /** Hosts in rank order (placement.ts). Rank 0 is the root of broadcast and reduce. */
+  ranks: readonly NodeId[];
+  /** Per-rank buffer S, nccl-tests convention. */
+  bytes: number;
+  /** Parallel rings/trees (NCCL channels), each with bytes/channels on its own QPs. Default 1. */
+  channels?: number;
+  /** Pipelining chunk of rings, trees and hierarchical. Default: one chunk per step (trees: TREE_CHUNK_BYTES). */
+  chunkBytes?: number;
+  /** Transfers between ranks of one server become delays on the sender of latencyPs + bytes x 8 / bandwidthBps. */
+  intra?: IntraDomain;
+}
+
+export interface CollectiveContext {
+  item: number;
+  cls: Transfer['cls'];
+  startPs: number;
+  /** Op ids this collective waits for (rank-locally, builder.ts). */
+  deps: readonly number[];
+  iteration: number;
+  label?: string;
+  /** Prefix of error paths, e.g. `traffic[2]` gives `traffic[2].algorithm`. */
+  path?: string;
+}
+
+const mod = (a: number, p: number) => ((a % p) + p) % p;
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
+
+/** Picoseconds of one intra-server copy. */
+export function intraCopyPs(intra: IntraDomain, bytes: number): number {
+  return intra.latencyPs + Math.round((bytes * 8 * 1e12) / intra.bandwidthBps);
+}
+
+/** How one channel's share of the buffer is cut into blocks (the builder's OpLayout, per channel). */
+interface Layout {
+  blocks: number;
+  blockBytes: number;
+  owner?: (k: number) => number;
+  dest?: (k: number) => number;
+}
+
+interface SendOptions {
+  repeat?: number;
+  deps?: (number | undefined)[];
+  channel?: number;
+}
+
+/** Emits one channel's tasks: rank indices in, hosts out; intra-server pairs become delays. */
+class Emitter {
+  constructor(
+    readonly b: ProgramBuilder,
+    readonly ranks: readonly NodeId[],
+    readonly intra: IntraDomain | undefined,
+    readonly channel: number,
+    private readonly blockBase: number,
+  ) {}
+
+  get p(): number {
+    return this.ranks.length;
+  }
+
+  send(from: number, to: number, bytes: number, o: SendOptions, trace?: MoveTrace): number {
+    const src = this.ranks[from];
+    const dst = this.ranks[to];
+    const base = this.blockBase;
+    const t: MoveTrace | undefined =
+      trace && this.b.tracing
+        ? (rep) => {
+            const m = trace(rep);
+            return { reduce: m.reduce, blocks: m.blocks.map((k) => k + base) };
+          }
+        : undefined;
+    const common = {
+      src,
+      dst,
+      bytes,
+      repeat: o.repeat,
+      deps: defined(o.deps ?? []),
+      channel: o.channel ?? this.channel,
+    };
+    if (this.intra && this.intra.serverOf(src) === this.intra.serverOf(dst))
+      return this.b.task({ ...common, kind: 'delay', durationPs: intraCopyPs(this.intra, bytes), trace: t });
+    return this.b.task({ ...common, kind: 'transfer', trace: t });
+  }
+}
+
+const move = (blocks: readonly number[], reduce: boolean): RepMove => ({ blocks, reduce });
+
+// ---------------------------------------------------------------------------------------------------------
+// Rings (NCCL ring and MPICH allreduce_intra_ring). Position q of `pos` (a rank index per position) sends to
+// position q+1. Repetition r = chunk x steps + step: NCCL loops over chunks outside and ring steps inside, so
+// step s of a chunk forwards what the previous rank sent at step s-1 (lag 1). Reduce-scatter step s sends block
+// pos[q-s-1] (so position q ends holding its own rank's block, nccl-tests' convention); all-gather step t sends
+// block pos[q-t].
+
+type RingKind = 'all-reduce' | 'reduce-scatter' | 'all-gather';
+
+function ring(
+  e: Emitter,
+  kind: RingKind,
+  pos: readonly number[],
+  chunks: number,
+  unitBytes: number,
+  blocksOf: (rank: number, chunk: number) => number[],
+  depsOf: (q: number) => (number | undefined)[] = () => [],
+): number[] {
+  const m = pos.length;
+  if (m < 2) return [];
+  const steps = kind === 'all-reduce' ? 2 * (m - 1) : m - 1;
+  const units = blocksOf(pos[0], 0).length;
+  const tasks = pos.map((_, q) =>
+    e.send(pos[q], pos[(q + 1) % m], units * unitBytes, { repeat: steps * chunks, deps: depsOf(q) }, (r) => {
+      const c = Math.floor(r / steps);
+      const s = r % steps;
+      if (kind === 'reduce-scatter' || (kind === 'all-reduce' && s < m - 1))
+        return move(blocksOf(pos[mod(q - s - 1, m)], c), true);
+      const t = kind === 'all-gather' ? s : s - (m - 1);
+      return move(blocksOf(pos[mod(q - t, m)], c), false);
+    }),
+  );
+  tasks.forEach((t, q) => {
+    e.b.addStepDep(t, tasks[mod(q - 1, m)], 1);
+  });
+  return tasks;
+}
+
+/**
+ * The ring order of one channel. Like NCCL, rings pick their own order from the topology: servers in the order
+ * their ranks come, and inside a server a rail-aligned snake, rotated per channel, so that every hop between two
+ * servers joins the same rail on both sides (NCCL_CROSS_NIC=0: "NCCL tries to use the same NICs when
+ * communicating between nodes, to allow for a network design where each NIC on each node connects to a
+ * different network switch (network rail)") and channel c enters and leaves servers through rails c and c-1,
+ * spreading channels over the NICs. Even servers: rails c, c+1, ..., c-1; odd servers: c-1, c-2, ..., c. With an
+ * odd number of servers the wrap-around hop changes rail. Without an intra domain, or when ranks of a server are
+ * not contiguous or servers hold different counts, the ring follows rank order.
+ */
+export function ringOrder(ranks: readonly NodeId[], intra: IntraDomain | undefined, channel: number): number[] {
+  const p = ranks.length;
+  if (!intra) return range(p);
+  const segments = serverSegments(ranks, intra);
+  if (!segments || segments.length < 2) return range(p);
+  const R = segments[0].length;
+  if (R < 2) return range(p);
+  const c = channel % R;
+  const out: number[] = [];
+  segments.forEach((seg, k) => {
+    for (let t = 0; t < R; t++) out.push(seg[k % 2 === 0 ? mod(c + t, R) : mod(c - 1 - t, R)]);
+  });
+  return out;
+}
+
+/** Contiguous runs of ranks on one server, each sorted by rail; undefined unless runs are servers of one size. */
+function serverSegments(ranks: readonly NodeId[], intra: IntraDomain): number[][] | undefined {
+  const segs: number[][] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < ranks.length; i++) {
+    const s = intra.serverOf(ranks[i]);
+    if (i > 0 && s === intra.serverOf(ranks[i - 1])) segs[segs.length - 1].push(i);
+    else if (seen.has(s))
+      return undefined; // a server's ranks in two runs
+    else {
+      seen.add(s);
+      segs.push([i]);
+    }
+  }
+  if (segs.some((s) => s.length !== segs[0].length)) return undefined;
+  const railOf = intra.railOf;
+  return railOf ? segs.map((s) => [...s].sort((a, b) => railOf(ranks[a]) - railOf(ranks[b]) || a - b)) : segs;
+}
+
+function chunkCount(stepBytes: number, chunkBytes: number | undefined): number {
+  return chunkBytes ? Math.max(1, Math.ceil(stepBytes / chunkBytes)) : 1;
+}
+
+function ringCollective(kind: RingKind): Algorithm {
+  return (e, g) => {
+    const p = e.p;
+    const chunks = chunkCount(g.bytes / p, g.chunkBytes);
+    const unit = Math.ceil(g.bytes / (p * chunks));
+    ring(e, kind, ringOrder(e.ranks, e.intra, e.channel), chunks, unit, (j, c) => [j * chunks + c]);
+    return { blocks: p * chunks, blockBytes: unit, owner: (k) => Math.floor(k / chunks) };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hierarchical all-reduce: ring reduce-scatter inside each server (over the intra domain), ring all-reduce
+// across servers among the ranks of one GPU index (one rail each), ring all-gather inside each server. Units
+// (a, b, c): a = intra block (the GPU index that reduces it), b = block of the rail ring, c = chunk.
+
+const hierarchical: Algorithm = (e, g) => {
+  const groups = g.groups as number[][];
+  const N = groups.length;
+  const R = groups[0].length;
+  const chunks = chunkCount(g.bytes / (R * N), g.chunkBytes);
+  const unit = Math.ceil(g.bytes / (R * N * chunks));
+  const local = new Int32Array(e.p);
+  const server = new Int32Array(e.p);
+  groups.forEach((grp, s) => {
+    grp.forEach((j, l) => {
+      local[j] = l;
+      server[j] = s;
+    });
+  });
+  const id = (a: number, b: number, c: number) => (a * N + b) * chunks + c;
+  const wholeBlock = (j: number, c: number) => range(N).map((b) => id(local[j], b, c));
+  const rs = groups.map((grp) => ring(e, 'reduce-scatter', grp, chunks, unit, wholeBlock));
+  // Rank (s, l) sends rs[s][l] and receives rs[s][l-1] in its server's ring.
+  const afterRs = (s: number, l: number) => (R > 1 ? [rs[s][l], rs[s][mod(l - 1, R)]] : []);
+  const ar = range(R).map((l) =>
+    ring(
+      e,
+      'all-reduce',
+      groups.map((grp) => grp[l]),
+      chunks,
+      unit,
+      (j, c) => [id(l, server[j], c)],
+      (s) => afterRs(s, l),
+    ),
+  );
+  const afterAr = (s: number, l: number) => (N > 1 ? [ar[l][s], ar[l][mod(s - 1, N)]] : afterRs(s, l));
+  groups.forEach((grp, s) => {
+    ring(e, 'all-gather', grp, chunks, unit, wholeBlock, (l) => afterAr(s, l));
+  });
+  return { blocks: R * N * chunks, blockBytes: unit };
+};
+
+/** Servers in order of their first rank, each a list of rank indices sorted by rail; equal sizes required. */
+function serverGroups(ranks: readonly NodeId[], intra: IntraDomain, path: string): number[][] {
+  const byServer = new Map<number, number[]>();
+  ranks.forEach((h, i) => {
+    const s = intra.serverOf(h);
+    const list = byServer.get(s);
+    if (list) list.push(i);
+    else byServer.set(s, [i]);
+  });
+  const groups = [...byServer.values()];
+  const railOf = intra.railOf;
+  if (railOf) for (const grp of groups) grp.sort((a, b) => railOf(ranks[a]) - railOf(ranks[b]) || a - b);
+  const sizes = new Set(groups.map((grp) => grp.length));
+  if (sizes.size > 1)
+    throw new ScenarioError([
+      {
+        path,
+        message: `hierarchical all-reduce needs the same number of ranks on every server, got ${[...sizes].join(', ')}; use a rank count that is a multiple of the GPUs per server`,
+      },
+    ]);
+  return groups;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// NCCL's double binary tree (src/graph/trees.cc): tree 0 is a binary tree rooted at rank 0 whose inner nodes
+// are the even ranks (parent of r: (r ^ lowbit) | (lowbit << 1), or r ^ lowbit when that is out of range);
+// tree 1 mirrors it (even p) or shifts it by one rank (odd p), so each rank is a leaf in at least one tree.
+// Each tree carries half the buffer: chunks are reduced up to the root and broadcast down, pipelined (lag-0
+// step deps: chunk c moves on as soon as chunk c has arrived). Tree t runs on QP channel 2 x channel + t.
+
+function btreeParent(p: number, r: number): number {
+  if (r === 0) return -1;
+  const bit = r & -r;
+  const up = (r ^ bit) | (bit << 1);
+  return up >= p ? r ^ bit : up;
+}
+
+export function doubleTreeParents(p: number): [Int32Array, Int32Array] {
+  const t0 = Int32Array.from(range(p), (r) => btreeParent(p, r));
+  const t1 = Int32Array.from(range(p), (r) => {
+    if (p % 2 === 1) {
+      const u = btreeParent(p, mod(r - 1, p));
+      return u === -1 ? -1 : (u + 1) % p;
+    }
+    const u = btreeParent(p, p - 1 - r);
+    return u === -1 ? -1 : p - 1 - u;
+  });
+  return [t0, t1];
+}
+
+const doubleBinaryTree: Algorithm = (e, g) => {
+  const p = e.p;
+  const chunks = chunkCount(g.bytes / 2, g.chunkBytes ?? TREE_CHUNK_BYTES);
+  const unit = Math.ceil(g.bytes / (2 * chunks));
+  doubleTreeParents(p).forEach((parent, t) => {
+    const channel = 2 * e.channel + t;
+    const children = range(p).map(() => [] as number[]);
+    let root = -1;
+    parent.forEach((u, r) => {
+      if (u === -1) root = r;
+      else children[u].push(r);
+    });
+    const block = (c: number) => [t * chunks + c];
+    const up = new Int32Array(p).fill(-1);
+    const down = new Int32Array(p).fill(-1);
+    for (let r = 0; r < p; r++)
+      if (r !== root) up[r] = e.send(r, parent[r], unit, { repeat: chunks, channel }, (c) => move(block(c), true));
+    for (let r = 0; r < p; r++)
+      if (r !== root) down[r] = e.send(parent[r], r, unit, { repeat: chunks, channel }, (c) => move(block(c), false));
+    for (let r = 0; r < p; r++) {
+      if (r === root) continue;
+      for (const ch of children[r]) e.b.addStepDep(up[r], up[ch], 0);
+      if (parent[r] === root) for (const ch of children[root]) e.b.addStepDep(down[r], up[ch], 0);
+      else e.b.addStepDep(down[r], down[parent[r]], 0);
+    }
+  });
+  return { blocks: 2 * chunks, blockBytes: unit };
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Recursive doubling and Rabenseifner all-reduce (MPICH allreduce_intra_recursive_doubling and
+// allreduce_intra_reduce_scatter_allgather). With p not a power of two, p' = 2^floor(lg p) and rem = p - p':
+// the even ranks below 2 rem first send their whole buffer to the next rank (which reduces it and takes part
+// as new rank i/2), the p' ranks run the algorithm, and the odd ranks below 2 rem send the result back.
+
+interface Fold {
+  pp: number;
+  rem: number;
+  /** Rank index of new rank nr. */
+  real: number[];
+}
+
+function fold(p: number): Fold {
+  const pp = 2 ** Math.floor(Math.log2(p));
+  const rem = p - pp;
+  return { pp, rem, real: range(pp).map((nr) => (nr < rem ? 2 * nr + 1 : nr + rem)) };
+}
+
+/** Per new rank, its last send and last receive (what its next step waits for). */
+class Steps {
+  sent: (number | undefined)[];
+  got: (number | undefined)[];
+  constructor(n: number) {
+    this.sent = new Array(n).fill(undefined);
+    this.got = new Array(n).fill(undefined);
+  }
+  deps(nr: number): (number | undefined)[] {
+    return [this.sent[nr], this.got[nr]];
+  }
+}
+
+function foldIn(e: Emitter, f: Fold, st: Steps, bytes: number, blocks: number[]): void {
+  for (let i = 0; i < 2 * f.rem; i += 2) st.got[(i + 1) >> 1] = e.send(i, i + 1, bytes, {}, () => move(blocks, true));
+}
+
+function foldOut(e: Emitter, f: Fold, st: Steps, bytes: number, blocks: number[]): void {
+  for (let i = 1; i < 2 * f.rem; i += 2) e.send(i, i - 1, bytes, { deps: st.deps(i >> 1) }, () => move(blocks, false));
+}
+
+/** One exchange round among new ranks: every nr sends what(nr) to nr ^ mask; deps on its previous round. */
+function round(
+  e: Emitter,
+  f: Fold,
+  st: Steps,
+  mask: number,
+  what: (nr: number) => number[],
+  unit: number,
+  reduce: boolean,
+): void {
+  const tasks = range(f.pp).map((nr) => {
+    const blocks = what(nr);
+    return e.send(f.real[nr], f.real[nr ^ mask], blocks.length * unit, { deps: st.deps(nr) }, () =>
+      move(blocks, reduce),
+    );
+  });
+  tasks.forEach((t, nr) => {
+    st.sent[nr] = t;
+    st.got[nr ^ mask] = t;
+  });
+}
+
+const recursiveDoublingAllReduce: Algorithm = (e, g) => {
+  const f = fold(e.p);
+  const st = new Steps(f.pp);
+  const n = Math.ceil(g.bytes);
+  foldIn(e, f, st, n, [0]);
+  for (let mask = 1; mask < f.pp; mask <<= 1) round(e, f, st, mask, () => [0], n, true);
+  foldOut(e, f, st, n, [0]);
+  return { blocks: 1, blockBytes: n };
+};
+
+const rabenseifner: Algorithm = (e, g) => {
+  const f = fold(e.p);
+  const st = new Steps(f.pp);
+  const unit = Math.ceil(g.bytes / f.pp);
+  const all = range(f.pp);
+  foldIn(e, f, st, f.pp * unit, all);
+  const lo = new Int32Array(f.pp);
+  const hi = new Int32Array(f.pp).fill(f.pp);
+  // Reduce-scatter by recursive halving, nearest partner first (MPICH's mask = 1, 2, ...).
+  for (let mask = 1; mask < f.pp; mask <<= 1) {
+    const keepLow = (nr: number) => nr < (nr ^ mask);
+    round(
+      e,
+      f,
+      st,
+      mask,
+      (nr) => {
+        const mid = (lo[nr] + hi[nr]) >> 1;
+        return keepLow(nr) ? range(hi[nr] - mid).map((k) => mid + k) : range(mid - lo[nr]).map((k) => lo[nr] + k);
+      },
+      unit,
+      true,
+    );
+    for (let nr = 0; nr < f.pp; nr++) {
+      const mid = (lo[nr] + hi[nr]) >> 1;
+      if (keepLow(nr)) hi[nr] = mid;
+      else lo[nr] = mid;
+    }
+  }
+  // All-gather by recursive doubling, the same partners in reverse order.
+  for (let mask = f.pp >> 1; mask >= 1; mask >>= 1) {
+    round(e, f, st, mask, (nr) => range(hi[nr] - lo[nr]).map((k) => lo[nr] + k), unit, false);
+    const nlo = Int32Array.from(all, (nr) => Math.min(lo[nr], lo[nr ^ mask]));
+    const nhi = Int32Array.from(all, (nr) => Math.max(hi[nr], hi[nr ^ mask]));
+    lo.set(nlo);
+    hi.set(nhi);
+  }
+  foldOut(e, f, st, f.pp * unit, all);
+  return { blocks: f.pp, blockBytes: unit };
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Log-step reduce-scatter and all-gather. Powers of two: recursive halving (MPICH
+// reduce_scatter_intra_recursive_halving: farthest partner first, each keeps the half holding its own block) and
+// recursive doubling (allgather_intra_recursive_doubling). Other p: Bruck's all-gather (MPICH
+// allgather_intra_brucks: step k sends the first min(2^k, p - 2^k) blocks it holds to rank - 2^k) and, for
+// reduce-scatter, the same schedule run backwards with reductions; both take ceil(lg p) steps and (p-1)/p x S
+// per rank, the cost COLL-02 gives these algorithms.
+
+type RankDeps = (i: number) => (number | undefined)[];
+
+function recursiveHalving(e: Emitter, unit: number): void {
+  const p = e.p;
+  const st = new Steps(p);
+  const lo = new Int32Array(p);
+  const hi = new Int32Array(p).fill(p);
+  for (let mask = p >> 1; mask >= 1; mask >>= 1) {
+    const tasks = range(p).map((i) => {
+      const mid = (lo[i] + hi[i]) >> 1;
+      const blocks = i & mask ? range(mid - lo[i]).map((k) => lo[i] + k) : range(hi[i] - mid).map((k) => mid + k);
+      return e.send(i, i ^ mask, blocks.length * unit, { deps: st.deps(i) }, () => move(blocks, true));
+    });
+    for (let i = 0; i < p; i++) {
+      st.sent[i] = tasks[i];
+      st.got[i ^ mask] = tasks[i];
+      const mid = (lo[i] + hi[i]) >> 1;
+      if (i & mask) lo[i] = mid;
+      else hi[i] = mid;
+    }
+  }
+}
+
+function recursiveDoublingGather(e: Emitter, unit: number, first: RankDeps): void {
+  const p = e.p;
+  const st = new Steps(p);
+  for (let mask = 1; mask < p; mask <<= 1) {
+    const tasks = range(p).map((i) => {
+      const start = i & ~(mask - 1);
+      const blocks = range(mask).map((k) => start + k);
+      const deps = mask === 1 ? first(i) : st.deps(i);
+      return e.send(i, i ^ mask, blocks.length * unit, { deps }, () => move(blocks, false));
+    });
+    tasks.forEach((t, i) => {
+      st.sent[i] = t;
+      st.got[i ^ mask] = t;
+    });
+  }
+}
+
+function bruckGather(e: Emitter, unit: number, first: RankDeps): void {
+  const p = e.p;
+  const st = new Steps(p);
+  for (let d = 1; d < p; d <<= 1) {
+    const cnt = Math.min(d, p - d);
+    const tasks = range(p).map((i) => {
+      const blocks = range(cnt).map((j) => (i + j) % p);
+      const deps = d === 1 ? first(i) : st.deps(i);
+      return e.send(i, mod(i - d, p), cnt * unit, { deps }, () => move(blocks, false));
+    });
+    tasks.forEach((t, i) => {
+      st.sent[i] = t;
+      st.got[mod(i - d, p)] = t;
+    });
+  }
+}
+
+function bruckReduceScatter(e: Emitter, unit: number): void {
+  const p = e.p;
+  const st = new Steps(p);
+  let top = 1;
+  while (top * 2 < p) top *= 2;
+  for (let d = top; d >= 1; d >>= 1) {
+    const cnt = Math.min(d, p - d);
+    const tasks = range(p).map((i) => {
+      const blocks = range(cnt).map((j) => (i + d + j) % p);
+      return e.send(i, (i + d) % p, cnt * unit, { deps: st.deps(i) }, () => move(blocks, true));
+    });
+    tasks.forEach((t, i) => {
+      st.sent[i] = t;
+      st.got[(i + d) % p] = t;
+    });
+  }
+}
+
+const isPow2 = (p: number) => (p & (p - 1)) === 0;
+
+const reduceScatterHalving: Algorithm = (e, g) => {
+  const unit = Math.ceil(g.bytes / e.p);
+  if (isPow2(e.p)) recursiveHalving(e, unit);
+  else bruckReduceScatter(e, unit);
+  return { blocks: e.p, blockBytes: unit, owner: (k) => k };
+};
+
+const allGatherDoubling: Algorithm = (e, g) => {
+  const unit = Math.ceil(g.bytes / e.p);
+  if (isPow2(e.p)) recursiveDoublingGather(e, unit, () => []);
+  else bruckGather(e, unit, () => []);
+  return { blocks: e.p, blockBytes: unit, owner: (k) => k };
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Binomial trees rooted at rank 0 (MPICH bcast_intra_binomial, scatter_for_bcast, reduce_intra_binomial). Rank r
+// hangs under r - lowbit(r). A parent sends to its children one after the other, farthest first (blocking sends,
+// so each send waits for the previous one); in a reduce it receives nearest first, then sends up.
+
+/** Children of x in send order (farthest first). */
+function binomialChildren(p: number, x: number): number[] {
+  let m = 1;
+  if (x === 0) while (m < p) m <<= 1;
+  else m = x & -x;
+  const out: number[] = [];
+  for (m >>= 1; m >= 1; m >>= 1) if (x + m < p) out.push(x + m);
+  return out;
+}
+
+/** A binomial broadcast of block sets; returns, per rank, the tasks that touch it. */
+function binomialDown(e: Emitter, what: (child: number) => number[], unit: number): number[][] {
+  const touched = range(e.p).map(() => [] as number[]);
+  const visit = (x: number, received: number | undefined) => {
+    let prev: number | undefined;
+    const sent: [number, number][] = [];
+    for (const ch of binomialChildren(e.p, x)) {
+      const blocks = what(ch);
+      prev = e.send(x, ch, blocks.length * unit, { deps: [received, prev] }, () => move(blocks, false));
+      touched[x].push(prev);
+      touched[ch].push(prev);
+      sent.push([ch, prev]);
+    }
+    for (const [ch, t] of sent) visit(ch, t);
+  };
+  visit(0, undefined);
+  return touched;
+}
+
+const binomialBroadcast: Algorithm = (e, g) => {
+  const n = Math.ceil(g.bytes);
+  binomialDown(e, () => [0], n);
+  return { blocks: 1, blockBytes: n };
+};
+
+const scatterAllgather: Algorithm = (e, g) => {
+  const p = e.p;
+  const unit = Math.ceil(g.bytes / p);
+  // Child x+m of x gets the blocks of its subtree, [x+m, min(x+2m, p)), its lowbit being m.
+  const touched = binomialDown(
+    e,
+    (ch) => {
+      const m = ch & -ch;
+      return range(Math.min(m, p - ch)).map((k) => ch + k);
+    },
+    unit,
+  );
+  if (isPow2(p)) recursiveDoublingGather(e, unit, (i) => touched[i]);
+  else bruckGather(e, unit, (i) => touched[i]);
+  return { blocks: p, blockBytes: unit };
+};
+
+const binomialReduce: Algorithm = (e, g) => {
+  const p = e.p;
+  const n = Math.ceil(g.bytes);
+  const up = new Int32Array(p).fill(-1);
+  // By increasing lowbit, so a rank's children and its parent's previous (nearer) child exist first.
+  for (let m = 1; m < p; m <<= 1)
+    for (let c = m; c < p; c += 2 * m) {
+      const parent = c - m;
+      const kids = binomialChildren(p, c).map((k) => up[k]);
+      const previous = m > 1 ? up[parent + (m >> 1)] : undefined;
+      up[c] = e.send(c, parent, n, { deps: [...kids, previous] }, () => move([0], true));
+    }
+  return { blocks: 1, blockBytes: n };
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// All-to-all. Block (i, j) = i x p + j: what rank i sends to rank j (S/p bytes). Pairwise (MPICH
+// alltoall_intra_pairwise with the (i + s) mod p peers): step s = 1..p-1, rank i sends block (i, i+s) to i+s;
+// steps in order per rank. Bruck (alltoall_intra_brucks): after a local rotation, slot j of rank x holds the
+// block for x + j; step k sends the slots with bit k set to x + 2^k, which keeps them in the same slots. Before
+// step k, slot j of x holds the block from x - (j mod 2^k) to x + (j - j mod 2^k).
+
+const pairwise: Algorithm = (e, g) => {
+  const p = e.p;
+  const unit = Math.ceil(g.bytes / p);
+  let prev: number[] = [];
+  for (let s = 1; s < p; s++) {
+    const step = range(p).map((i) => {
+      const deps = s === 1 ? [] : [prev[i], prev[mod(i - s + 1, p)]];
+      const blocks = [i * p + ((i + s) % p)];
+      return e.send(i, (i + s) % p, unit, { deps }, () => move(blocks, false));
+    });
+    prev = step;
+  }
+  return { blocks: p * p, blockBytes: unit, owner: (k) => Math.floor(k / p), dest: (k) => k % p };
+};
+
+const bruckAllToAll: Algorithm = (e, g) => {
+  const p = e.p;
+  const unit = Math.ceil(g.bytes / p);
+  let prev: number[] = [];
+  for (let d = 1; d < p; d <<= 1) {
+    const slots = range(p).filter((j) => j & d);
+    const step = range(p).map((x) => {
+      const deps = d === 1 ? [] : [prev[x], prev[mod(x - (d >> 1), p)]];
+      const blocks = slots.map((j) => mod(x - (j % d), p) * p + mod(x + j - (j % d), p));
+      return e.send(x, (x + d) % p, slots.length * unit, { deps }, () => move(blocks, false));
+    });
+    prev = step;
+  }
+  return { blocks: p * p, blockBytes: unit, owner: (k) => Math.floor(k / p), dest: (k) => k % p };
+};
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface Geometry {
+  /** This channel's share of S. */
+  bytes: number;
+  chunkBytes?: number;
+  /** hierarchical: rank indices per server. */
+  groups?: number[][];
+}
+
+type Algorithm = (e: Emitter, g: Geometry) => Layout;
+
+const SCHEDULES: Record<string, Algorithm> = {
+  'all-reduce/ring': ringCollective('all-reduce'),
+  'all-reduce/double-binary-tree': doubleBinaryTree,
+  'all-reduce/recursive-doubling': recursiveDoublingAllReduce,
+  'all-reduce/rabenseifner': rabenseifner,
+  'all-reduce/hierarchical': hierarchical,
+  'reduce-scatter/ring': ringCollective('reduce-scatter'),
+  'reduce-scatter/recursive-halving': reduceScatterHalving,
+  'all-gather/ring': ringCollective('all-gather'),
+  'all-gather/recursive-doubling': allGatherDoubling,
+  'broadcast/binomial': binomialBroadcast,
+  'broadcast/scatter-allgather': scatterAllgather,
+  'all-to-all/pairwise': pairwise,
+  'all-to-all/bruck': bruckAllToAll,
+  'reduce/binomial': binomialReduce,
+};
+
+function fail(path: string, message: string): never {
+  throw new ScenarioError([{ path, message }]);
+}
+
+function validate(spec: CollectiveSpec, prefix: string): Algorithm {
+  const valid = COLLECTIVE_ALGORITHMS[spec.op] as readonly string[] | undefined;
+  if (!valid)
+    fail(
+      `${prefix}collective`,
+      `unknown collective "${spec.op}"; use one of ${Object.keys(COLLECTIVE_ALGORITHMS).join(', ')}`,
+    );
+  if (!valid.includes(spec.algorithm)) {
+    const near = closest(spec.algorithm, valid);
+    fail(
+      `${prefix}algorithm`,
+      `unknown ${spec.op} algorithm "${spec.algorithm}"; use one of ${valid.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`,
+    );
+  }
+  if (spec.ranks.length < 1) fail(`${prefix}ranks`, 'a collective needs at least one rank');
+  if (new Set(spec.ranks).size !== spec.ranks.length) fail(`${prefix}ranks`, 'a host appears twice among the ranks');
+  if (!(spec.bytes >= 0) || !Number.isFinite(spec.bytes)) fail(`${prefix}bytes`, 'bytes must be a size >= 0');
+  const channels = spec.channels ?? 1;
+  if (!Number.isInteger(channels) || channels < 1) fail(`${prefix}channels`, 'channels must be an integer >= 1');
+  if (spec.chunkBytes !== undefined && !(spec.chunkBytes > 0)) fail(`${prefix}chunk`, 'chunk must be a size > 0');
+  if (spec.algorithm === 'hierarchical' && !spec.intra)
+    fail(
+      `${prefix}algorithm`,
+      'hierarchical all-reduce needs servers of several GPUs with an intra-server domain (fabric.gpusPerNode > 1); use ring or double-binary-tree',
+    );
+  return SCHEDULES[`${spec.op}/${spec.algorithm}`];
+}
+
+/**
+ * Compiles one collective into the builder as one op (kind collective) and returns its op id. Its tasks wait
+ * for `ctx.deps` rank-locally; `channels` copies of the schedule run side by side, each on its own QPs.
+ */
+export function compileCollective(b: ProgramBuilder, spec: CollectiveSpec, ctx: CollectiveContext): number {
+  const prefix = ctx.path ? `${ctx.path}.` : '';
+  const schedule = validate(spec, prefix);
+  const channels = spec.channels ?? 1;
+  const groups =
+    spec.algorithm === 'hierarchical' && spec.intra
+      ? serverGroups(spec.ranks, spec.intra, `${prefix}ranks`)
+      : undefined;
+  const opId = b.beginOp({
+    kind: 'collective',
+    op: spec.op,
+    algorithm: spec.algorithm,
+    ranks: spec.ranks,
+    bytes: spec.bytes,
+    deps: ctx.deps,
+    item: ctx.item,
+    iteration: ctx.iteration,
+    label: ctx.label ?? `${spec.op} ${spec.algorithm} ${formatBytes(spec.bytes)}`,
+    startPs: ctx.startPs,
+    cls: ctx.cls,
+  });
+  const layouts: Layout[] = [];
+  if (spec.ranks.length > 1) {
+    let base = 0;
+    for (let c = 0; c < channels; c++) {
+      const e = new Emitter(b, spec.ranks, spec.intra, c, base);
+      const l = schedule(e, { bytes: spec.bytes / channels, chunkBytes: spec.chunkBytes, groups });
+      layouts.push(l);
+      base += l.blocks;
+    }
+  }
+  b.endOp();
+  if (b.tracing) b.setLayout(opId, mergeLayouts(layouts));
+  return opId;
+}
+
+function mergeLayouts(parts: readonly Layout[]): OpLayout {
+  const blocks = parts.reduce((s, l) => s + l.blocks, 0);
+  const out: OpLayout = {
+    blocks,
+    blockBytes: new Float64Array(blocks),
+    owner: new Int32Array(blocks),
+    dest: new Int32Array(blocks),
+  };
+  let base = 0;
+  for (const l of parts) {
+    for (let k = 0; k < l.blocks; k++) {
+      out.blockBytes[base + k] = l.blockBytes;
+      out.owner[base + k] = l.owner ? l.owner(k) : -1;
+      (out.dest as Int32Array)[base + k] = l.dest ? l.dest(k) : -1;
+    }
+    base += l.blocks;
+  }
+  return out;
+}
