@@ -74,6 +74,12 @@ const PK_BITS = 7;
 const B_ECN = 16;
 const B_HDRM = 32;
 const B_LIVE = 64;
+/** Switches passed so far, in PK_BITS above the flags. */
+const HOP_SHIFT = 8;
+const HOP_ONE = 1 << HOP_SHIFT;
+/** ECMP path memo: switches per path it holds (up/down paths pass at most 5), and its largest size (entries). */
+const PATH_HOPS = 8;
+const PATH_MEMO_MAX = 1 << 22;
 
 /** PFC pause quanta are 512 bit times; the field is 16 bits (PFC-01). */
 const PAUSE_QUANTA_MAX = 65535;
@@ -245,6 +251,12 @@ class PacketSim {
   private readonly loss: number;
   private readonly ecnOn: boolean;
   private readonly lbEcmp: boolean;
+  /**
+   * ECMP is a function of (flow, packet type, switch), and a packet's switches follow from its hop count, so
+   * each (flow, type, hop) egress port is resolved once: port + 1, 0 = not yet. Used while no failure has
+   * changed the routing view; null for spray and adaptive balancing or too many flows.
+   */
+  private readonly pathMemo: Int32Array | null;
 
   // Counters, each counted where it happens.
   private readonly c: Counters = {
@@ -507,6 +519,7 @@ class PacketSim {
     this.loss = net.loss;
     this.ecnOn = net.ecnOn;
     this.lbEcmp = net.loadBalancing === 'ecmp';
+    this.pathMemo = this.lbEcmp && F * 4 * PATH_HOPS <= PATH_MEMO_MAX ? new Int32Array(F * 4 * PATH_HOPS) : null;
   }
 
   private hostLineRate(h: number): number {
@@ -861,20 +874,42 @@ class PacketSim {
       this.receive(node, id);
       return;
     }
+    const pk = this.pk;
+    const o = id * PK;
+    const bits = pk[o + PK_BITS];
+    pk[o + PK_BITS] = bits + HOP_ONE;
+    const hop = bits >>> HOP_SHIFT;
+    const memo = this.pathMemo;
+    if (memo !== null && this.routeEpoch === 0 && hop < PATH_HOPS) {
+      const key = (pk[o + PK_FLOW] * 4 + (bits & 3)) * PATH_HOPS + hop;
+      let out = memo[key] - 1;
+      if (out < 0) {
+        out = this.route(node, id);
+        memo[key] = out + 1;
+      }
+      if (this.admit(node, id, inPort, out)) this.enqueue(out, id);
+      return;
+    }
+    const out = this.route(node, id);
+    if (out < 0) {
+      this.drop(id, 'failure');
+      return;
+    }
+    if (!this.admit(node, id, inPort, out)) return;
+    this.enqueue(out, id);
+  }
+
+  /** The egress port of packet `id` at switch `node`, or -1 when no live path reaches its destination. */
+  private route(node: number, id: number): number {
     const dst = this.pk[id * PK + PK_DST];
     const cnt = this.routing.count(node as NodeId, dst as NodeId);
     let i = 0;
     if (this.routeEpoch > 0) {
       i = this.pickAlive(node, dst, cnt, id);
-      if (i < 0) {
-        this.drop(id, 'failure');
-        return;
-      }
+      if (i < 0) return -1;
     } else if (cnt > 1) i = this.pickIndex(node, dst, cnt, id, -1);
     const link = this.routing.pick(node as NodeId, dst as NodeId, i);
-    const out = 2 * link + (this.portFrom[2 * link] === node ? 0 : 1);
-    if (!this.admit(node, id, inPort, out)) return;
-    this.enqueue(out, id);
+    return 2 * link + (this.portFrom[2 * link] === node ? 0 : 1);
   }
 
   /** ECMP, spray or adaptive choice among `cnt` candidates; with `alive` >= 0 only among the live ones. */
