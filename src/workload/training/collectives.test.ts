@@ -280,7 +280,7 @@ describe('hierarchical all-reduce (intra reduce-scatter, rail rings across serve
     });
   }
 
-  it('intra copies are delays on the sender of latency + bytes x 8 / bandwidth', () => {
+  it('intra copies are delays on the sender of latency + bytes x 8 / (bandwidth / channels)', () => {
     const ranks = hostsOf(8);
     const intra = intraOf(ranks, 4);
     const { b } = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra });
@@ -292,6 +292,10 @@ describe('hierarchical all-reduce (intra reduce-scatter, rail rings across serve
       expect(d.dst).toBe(d.src);
       expect(d.durationPs).toBe(1e6 + Math.round((bytes * 8 * 1e12) / 3.6e12));
     }
+    // Two channels copy half the bytes each, at the same time, on half the bandwidth each.
+    const two = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra, channels: 2 }).b.transfers;
+    for (const d of two.filter((t) => t.kind === 'delay'))
+      expect(d.durationPs).toBe(1e6 + Math.round((bytes * 8 * 1e12) / 3.6e12));
   });
 });
 

@@ -58,9 +58,15 @@ export interface CollectiveSpec {
   bytes: number;
   /** Parallel rings/trees (NCCL channels), each with bytes/channels on its own QPs. Default 1. */
   channels?: number;
-  /** Pipelining chunk of rings, trees and hierarchical. Default: one chunk per step (trees: TREE_CHUNK_BYTES). */
+  /**
+   * Pipelining chunk of rings, trees and hierarchical. Default: one chunk per step (trees: TREE_CHUNK_BYTES).
+   * The MPICH log-step algorithms send each step as one message and ignore it.
+   */
   chunkBytes?: number;
-  /** Transfers between ranks of one server become delays on the sender of latencyPs + bytes x 8 / bandwidthBps. */
+  /**
+   * Transfers between ranks of one server become delays on the sender of latencyPs + bytes x 8 x channels /
+   * bandwidthBps (each channel copies at once, on its share of the GPU's bandwidth).
+   */
   intra?: IntraDomain;
 }
 
@@ -80,9 +86,12 @@ const mod = (a: number, p: number) => ((a % p) + p) % p;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
 
-/** Picoseconds of one intra-server copy. */
-export function intraCopyPs(intra: IntraDomain, bytes: number): number {
-  return intra.latencyPs + Math.round((bytes * 8 * 1e12) / intra.bandwidthBps);
+/**
+ * Picoseconds of one intra-server copy when `channels` channels copy at once. A delay holds no resource, so
+ * each channel is given its share of the GPU's bandwidth (NCCL's channels split NVLink the same way).
+ */
+export function intraCopyPs(intra: IntraDomain, bytes: number, channels = 1): number {
+  return intra.latencyPs + Math.round((bytes * 8 * 1e12 * channels) / intra.bandwidthBps);
 }
 
 /** How one channel's share of the buffer is cut into blocks (the builder's OpLayout, per channel). */
@@ -106,6 +115,7 @@ class Emitter {
     readonly ranks: readonly NodeId[],
     readonly intra: IntraDomain | undefined,
     readonly channel: number,
+    private readonly channels: number,
     private readonly blockBase: number,
   ) {}
 
@@ -133,7 +143,12 @@ class Emitter {
       channel: o.channel ?? this.channel,
     };
     if (this.intra && this.intra.serverOf(src) === this.intra.serverOf(dst))
-      return this.b.task({ ...common, kind: 'delay', durationPs: intraCopyPs(this.intra, bytes), trace: t });
+      return this.b.task({
+        ...common,
+        kind: 'delay',
+        durationPs: intraCopyPs(this.intra, bytes, this.channels),
+        trace: t,
+      });
     return this.b.task({ ...common, kind: 'transfer', trace: t });
   }
 }
@@ -769,7 +784,7 @@ export function compileCollective(b: ProgramBuilder, spec: CollectiveSpec, ctx: 
   if (spec.ranks.length > 1) {
     let base = 0;
     for (let c = 0; c < channels; c++) {
-      const e = new Emitter(b, spec.ranks, spec.intra, c, base);
+      const e = new Emitter(b, spec.ranks, spec.intra, c, channels, base);
       const l = schedule(e, { bytes: spec.bytes / channels, chunkBytes: spec.chunkBytes, groups });
       layouts.push(l);
       base += l.blocks;
