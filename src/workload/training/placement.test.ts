@@ -7,7 +7,7 @@ import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import { fabricSpec } from '../../scenario/schema.ts';
 import { ProgramBuilder } from '../builder.ts';
 import { compileCollective, type IntraDomain } from './collectives.ts';
-import { placeRanks } from './placement.ts';
+import { intraDomain, placeRanks } from './placement.ts';
 
 const catalog = loadCatalog();
 const railFabric = designFabric(
@@ -24,12 +24,7 @@ function leafOf(f: Fabric, h: NodeId): NodeId {
   return f.peer(f.adjLinks[f.adjStart[h]] as LinkId, h);
 }
 
-const intraOf = (f: Fabric): IntraDomain => ({
-  bandwidthBps: 3.6e12,
-  latencyPs: 1e6,
-  serverOf: (h) => f.nodes[h].server,
-  railOf: (h) => f.nodes[h].rail,
-});
+const intraOf = (f: Fabric) => intraDomain(f, { bandwidthBps: 3.6e12, latencyPs: 1e6 }) as IntraDomain;
 
 describe('rank placement', () => {
   it('rail: whole servers in order, GPUs by rail, so ranks i and i + 8 share a rail leaf', () => {
@@ -57,6 +52,14 @@ describe('rank placement', () => {
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
     for (const h of a) expect(railFabric.nodes[h].role).toBe('host');
+  });
+
+  it('the intra domain exists only when servers hold several GPUs, and follows the built servers', () => {
+    expect(intraDomain(flatFabric, { bandwidthBps: 1e12, latencyPs: 0 })).toBeUndefined();
+    const d = intraOf(railFabric);
+    const h = railFabric.hosts;
+    expect(d.serverOf(h[9] as NodeId)).toBe(1);
+    expect(d.railOf?.(h[9] as NodeId)).toBe(1);
   });
 
   it('more ranks than hosts is a scenario error on ranks', () => {

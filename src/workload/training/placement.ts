@@ -14,6 +14,7 @@
 import type { RandomStream } from '../../engine/core/types.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
+import type { IntraDomain } from './collectives.ts';
 
 export type Placement = 'rail' | 'sequential' | 'random';
 
@@ -41,4 +42,18 @@ export function placeRanks(
   const node = (h: NodeId) => fabric.nodes[h];
   hosts.sort((a, b) => node(a).server - node(b).server || node(a).rail - node(b).rail || a - b);
   return hosts.slice(0, count);
+}
+
+/**
+ * The NVLink-class domain of a fabric's servers for compileCollective, or undefined when a server holds one GPU
+ * (then every rank pair talks over the fabric).
+ */
+export function intraDomain(fabric: Fabric, o: { bandwidthBps: number; latencyPs: number }): IntraDomain | undefined {
+  if (fabric.spec.gpusPerNode <= 1) return undefined;
+  return {
+    bandwidthBps: o.bandwidthBps,
+    latencyPs: o.latencyPs,
+    serverOf: (h) => fabric.nodes[h].server,
+    railOf: (h) => fabric.nodes[h].rail,
+  };
 }
