@@ -1,0 +1,1263 @@
+// The flow-level engine: an event-driven fluid model (the flow models of htsim and SimGrid). Each transfer
+// repetition is a fluid byte stream on one path; while it sends, its rate is its max-min fair share of the
+// links it crosses. Rates change only when the set of sending flows (or a link's state) changes.
+//
+//   task ready (deps, stepDeps, startPs) ─► rep starts sending ─► max-min rates (water-filling over the
+//   changed components only) ─► drains at the source ─► + path latency ─► rep finished ─► dependents ready
+//
+// Modelled: the traffic program's task semantics (src/workload/program.ts), ECMP paths with the packet engine's
+// seeded hash, link capacity net of headers (full-MTU packets), propagation, the store-and-forward and switch
+// latency of the last packet, link failures (rate 0 on a down link, reroute after the detection delay).
+// Not modelled: loss, queues and buffers, PFC, ECN and DCQCN: a flow gets its max-min share at once, as an ideal
+// congestion control would give it, so every counter but deliveredBytes is zero.
+//
+// Speed (issue 4: a ring all-reduce on 8,192 GPUs is 134 million flow repetitions): everything a repetition
+// touches lives in typed arrays indexed by task id, with each task's hot fields interleaved in one record (one
+// cache line of Int32 fields, one of Float64 fields) so a repetition touches a handful of cache lines; flows that
+// drain (or arrive, or start) at the same picosecond share one queue event (a group of items); a recomputation
+// solves only the connected components (flows linked by shared links) that changed; a flow alone on its links
+// takes its path's bottleneck without a solve; solved components are cached by a Zobrist hash of their flow set
+// (collective steps repeat the same sets thousands of times).
+import type { Catalog } from '../../catalog/index.ts';
+import type { Fabric, NodeId } from '../../fabric/types.ts';
+import type { FlowResult, InvariantCheck, LinkStats, Result } from '../../result/types.ts';
+import { RESULT_VERSION } from '../../result/types.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { TrafficProgram } from '../../workload/program.ts';
+import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
+import { BinaryHeapQueue } from '../core/heap2.ts';
+import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
+import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
+
+export interface FlowRunOptions {
+  seed: number;
+  /** Stop after this much simulated time even if tasks are unfinished. */
+  maxTimePs?: number;
+  onProgress?: (doneTasks: number, totalTasks: number, nowPs: number) => void;
+  name?: string;
+}
+
+// Queue event kinds. The first three carry a group of task items, all due at the event's time.
+const EV_DRAIN = 0;
+const EV_FINISH = 1;
+const EV_START = 2;
+const EV_LINK = 3;
+const EV_ROUTE = 4;
+const GROUP_KINDS = 3;
+
+// A task's Int32 record (stride TI): one cache line.
+const TI = 16;
+const I_NEXT = 0; // next repetition to start
+const I_REPEAT = 1;
+const I_BUSY = 2; // a transfer's repetition is sending, or a delay's is running
+const I_FIN = 3; // repetitions finished
+const I_STEP0 = 4; // stepDeps as [dep, lag] pairs in `stepDL`, pairs [I_STEP0, I_STEP1)
+const I_STEP1 = 5;
+const I_OUT0 = 6; // tasks that list this one in stepDeps: stepOut[I_OUT0 .. I_OUT1)
+const I_OUT1 = 7;
+const I_PATH0 = 8; // path slots [I_PATH0, I_PATH1)
+const I_PATH1 = 9;
+const I_VER = 10; // bumped at every rate change: drain items of older versions are stale
+const I_STAMP = 11; // batch in which the flow started or moved (it needs a rate whatever the old one was)
+const I_VISIT = 12; // recomputation that visited the flow
+const I_XFER = 13; // 1 transfer, 0 delay
+const I_DEPS = 14; // deps not finished yet
+const I_EXCL = 15; // 1: no other task's path shares a link with this one (see markExclusive)
+
+// A task's Float64 record (stride TF): one cache line.
+const TF = 8;
+const F_REM = 0; // bytes left to send at F_LAST
+const F_RATE = 1; // payload bytes per ps
+const F_LAST = 2;
+const F_PBYTES = 3; // bytes sent on the current path, not yet added to its links
+const F_BYTES = 4; // bytes per repetition
+const F_LAT = 5; // path latency of the last byte
+const F_LASTFIN = 6; // latest scheduled arrival (repetitions of one QP arrive in order)
+const F_AUX = 7; // a flow that started alone: its path's bottleneck; an exclusive one: ps to send a repetition
+
+// A path slot (stride 4): the directed link and the flow's place in that link's list of sending flows.
+const S_LINK = 0;
+const S_NEXT = 1;
+const S_PREV = 2;
+const S_FLOW = 3;
+
+// A directed link's Int32 record (stride 4): 2 l is a -> b (up), 2 l + 1 is b -> a.
+const L_HEAD = 0;
+const L_COUNT = 1; // flows sending on it
+const L_SEED = 2; // batch in which a flow left it
+const L_VISIT = 3;
+
+/** Remaining bytes below this are rounding residue: the flow has drained. */
+const SNAP_BYTES = 1e-6;
+/** Components with at least this many flows are cached by their flow set. */
+const CACHE_MIN_FLOWS = 8;
+const CACHE_ENTRIES = 8;
+/** Capacity check slack: rates come out of float sums. */
+const CAP_SLACK = 1e-9;
+
+export function runFlow(
+  fabric: Fabric,
+  program: TrafficProgram,
+  scenario: Pick<Scenario, 'network' | 'seed'>,
+  catalog: Catalog,
+  opts: FlowRunOptions,
+): Result {
+  const sim = new FlowSim(fabric, program, resolveNetwork(scenario.network, fabric, catalog), opts);
+  return sim.run();
+}
+
+class FlowSim {
+  private readonly q = new BinaryHeapQueue(256);
+  private now = 0;
+  /** One per distinct event time processed (stamps "started in this batch"). */
+  private batch = 1;
+  private recomputes = 0;
+  private timeBackwards = 0;
+
+  // Topology.
+  private readonly D: number;
+  private readonly isHost: Uint8Array;
+  private readonly linkA: Int32Array;
+  private readonly linkB: Int32Array;
+  private readonly capFull: Float64Array;
+  /** Current capacity (0 while the link is down), payload bytes per ps. */
+  private readonly cap: Float64Array;
+  /** Per hop of a path: one full frame serialized plus propagation. */
+  private readonly hopPs: Float64Array;
+  private readonly switchPs: Float64Array;
+  private readonly routing: Fabric['routing'];
+
+  // Tasks: hot fields in records, the rest in plain arrays.
+  private readonly T: number;
+  private readonly ti: Int32Array;
+  private readonly tf: Float64Array;
+  private readonly stepDL: Int32Array;
+  private readonly stepOut: Int32Array;
+  private readonly depOutStart: Int32Array;
+  private readonly depOut: Int32Array;
+  private readonly dur: Float64Array;
+  private readonly startAt: Float64Array;
+  private readonly src: Int32Array;
+  private readonly dst: Int32Array;
+  private readonly hash: Uint32Array;
+  private readonly startArmed: Uint8Array;
+  private readonly firstStart: Float64Array;
+  private readonly endAt: Float64Array;
+  private readonly idealLatPs: Float64Array;
+  private readonly idealCap: Float64Array;
+  private readonly zob1: Int32Array;
+  private readonly zob2: Int32Array;
+  private readonly frozen: Int32Array;
+  private readonly wRate: Float64Array;
+  /** Routing epoch of each task's path. */
+  private readonly pathEpoch: Int32Array;
+  private readonly wakeArmed: Uint8Array;
+  private doneTasks = 0;
+
+  // Paths and links.
+  private readonly sl: Int32Array;
+  private readonly li: Int32Array;
+  private readonly linkBytes: Float64Array;
+  private readonly wRem: Float64Array;
+  private readonly wN: Int32Array;
+  private maxLoad = 0;
+
+  // Per batch: flows that started alone on their links, flows that started (or moved) onto shared links, and
+  // links a flow left while others stay on them.
+  private readonly singles: Int32Array;
+  private nSingles = 0;
+  private readonly shared: Int32Array;
+  private nShared = 0;
+  private readonly seedLinks: Int32Array;
+  private nSeedLinks = 0;
+  private visitEpoch = 0;
+  // Component scratch and the water-filling heap.
+  private readonly compFlows: Int32Array;
+  private readonly compLinks: Int32Array;
+  private heapKey = new Float64Array(1024);
+  private heapVal = new Int32Array(1024);
+  private heapN = 0;
+
+  // Groups of items (task, version) sharing one queue event: pooled singly linked lists.
+  /** Items as records of 4: task, version, next item, unused. */
+  private items = new Int32Array(4 * 1024);
+  private itFree = -1;
+  private itUsed = 0;
+  private grHead = new Int32Array(256);
+  private grTail = new Int32Array(256);
+  private grFree = -1;
+  private grUsed = 0;
+  /** Per group kind: the open group (not yet popped) at each time. */
+  private readonly open: Map<number, number>[] = [];
+  private readonly lastGT = new Float64Array(GROUP_KINDS).fill(-1);
+  private readonly lastG = new Int32Array(GROUP_KINDS);
+
+  // Solved components: Zobrist key (two 32-bit words and the size), flows and their rates.
+  private readonly cKey1: number[] = [];
+  private readonly cKey2: number[] = [];
+  private readonly cFlows: Int32Array[] = [];
+  private readonly cRates: Float64Array[] = [];
+  private cNext = 0;
+
+  // Failures: the physical state is `cap`; the routing view follows after the detection delay.
+  private readonly routeDown: Uint8Array;
+  private routeEpoch = 0;
+  private readonly reachMemo = new Map<number, boolean>();
+  private readonly tmpPath = new Int32Array(64);
+
+  // Byte accounting, each counted where it happens.
+  private injectedBytes = 0;
+  private deliveredBytes = 0;
+
+  constructor(
+    private readonly f: Fabric,
+    private readonly program: TrafficProgram,
+    private readonly net: NetworkConfig,
+    private readonly opts: FlowRunOptions,
+  ) {
+    const N = f.nodes.length;
+    const L = f.links.length;
+    const D = 2 * L;
+    this.D = D;
+    this.routing = f.routing;
+    this.isHost = new Uint8Array(N);
+    this.switchPs = new Float64Array(N);
+    for (const n of f.nodes) {
+      this.isHost[n.id] = n.role === 'host' ? 1 : 0;
+      this.switchPs[n.id] = n.role === 'host' || n.role === 'border' ? 0 : net.switchLatencyPs(n.id);
+    }
+    this.linkA = new Int32Array(L);
+    this.linkB = new Int32Array(L);
+    this.capFull = new Float64Array(D);
+    this.hopPs = new Float64Array(D);
+    // Payload capacity with full-MTU packets: rate x mtu / (mtu + headers + wire overhead).
+    const frame = net.mtu + net.headerBytes + net.wireOverheadBytes;
+    for (const l of f.links) {
+      this.linkA[l.id] = l.a;
+      this.linkB[l.id] = l.b;
+      const c = (l.rateBps / 8e12) * (net.mtu / frame);
+      const hop = (frame * 8e12) / l.rateBps + net.propPs(l.id);
+      for (const d of [2 * l.id, 2 * l.id + 1]) {
+        this.capFull[d] = c;
+        this.hopPs[d] = hop;
+      }
+    }
+    this.cap = Float64Array.from(this.capFull);
+    this.li = new Int32Array(4 * D);
+    for (let d = 0; d < D; d++) this.li[4 * d + L_HEAD] = -1;
+    this.linkBytes = new Float64Array(D);
+    this.wRem = new Float64Array(D);
+    this.wN = new Int32Array(D);
+    this.seedLinks = new Int32Array(Math.max(16, D));
+    this.compLinks = new Int32Array(Math.max(16, D));
+    this.routeDown = new Uint8Array(L);
+
+    const tasks = program.transfers;
+    const T = tasks.length;
+    this.T = T;
+    const ti = new Int32Array(TI * T);
+    const tf = new Float64Array(TF * T);
+    this.ti = ti;
+    this.tf = tf;
+    this.dur = new Float64Array(T);
+    this.startAt = new Float64Array(T);
+    this.src = new Int32Array(T);
+    this.dst = new Int32Array(T);
+    this.startArmed = new Uint8Array(T);
+    this.firstStart = new Float64Array(T).fill(-1);
+    this.endAt = new Float64Array(T).fill(-1);
+    this.idealLatPs = new Float64Array(T);
+    this.idealCap = new Float64Array(T);
+    this.zob1 = new Int32Array(T);
+    this.zob2 = new Int32Array(T);
+    this.frozen = new Int32Array(T);
+    this.wRate = new Float64Array(T);
+    this.pathEpoch = new Int32Array(T);
+    this.wakeArmed = new Uint8Array(T);
+    this.singles = new Int32Array(Math.max(16, T));
+    this.shared = new Int32Array(Math.max(16, T));
+    this.compFlows = new Int32Array(Math.max(16, T));
+    // One seeded 5-tuple hash per QP, the packet engine's: both engines put a flow on the same path.
+    this.hash = flowHashes(opts.seed, T);
+
+    const depOutStart = new Int32Array(T + 1);
+    const stepOutStart = new Int32Array(T + 1);
+    let steps = 0;
+    for (let i = 0; i < T; i++) {
+      const t = tasks[i];
+      if (t.id !== i) throw new Error(`internal: task ${i} has id ${t.id}`);
+      const r = TI * i;
+      ti[r + I_REPEAT] = t.repeat;
+      ti[r + I_XFER] = t.kind === 'transfer' ? 1 : 0;
+      ti[r + I_DEPS] = t.deps.length;
+      ti[r + I_STEP0] = steps;
+      steps += t.stepDeps.length;
+      ti[r + I_STEP1] = steps;
+      tf[TF * i + F_BYTES] = t.kind === 'transfer' ? t.bytes : 0;
+      this.dur[i] = t.kind === 'delay' ? Math.ceil(t.durationPs) : 0;
+      this.startAt[i] = Math.ceil(t.startPs);
+      this.src[i] = t.src;
+      this.dst[i] = t.dst;
+      for (const d of t.deps) depOutStart[d + 1]++;
+      for (const d of t.stepDeps) stepOutStart[d + 1]++;
+      this.zob1[i] = mixHash(i, 0x5a17);
+      this.zob2[i] = mixHash(i, 0x2b3c);
+    }
+    for (let i = 0; i < T; i++) {
+      depOutStart[i + 1] += depOutStart[i];
+      stepOutStart[i + 1] += stepOutStart[i];
+    }
+    this.depOutStart = depOutStart.slice();
+    this.depOut = new Int32Array(depOutStart[T]);
+    this.stepOut = new Int32Array(stepOutStart[T]);
+    this.stepDL = new Int32Array(2 * steps);
+    for (let i = 0; i < T; i++) {
+      ti[TI * i + I_OUT0] = stepOutStart[i];
+      ti[TI * i + I_OUT1] = stepOutStart[i + 1];
+    }
+    for (let i = 0; i < T; i++) {
+      const t = tasks[i];
+      for (const d of t.deps) this.depOut[depOutStart[d]++] = i;
+      for (let k = 0; k < t.stepDeps.length; k++) {
+        const d = t.stepDeps[k];
+        this.stepOut[stepOutStart[d]++] = i;
+        const p = ti[TI * i + I_STEP0] + k;
+        this.stepDL[2 * p] = d;
+        this.stepDL[2 * p + 1] = t.stepLags[k] ?? 0;
+      }
+    }
+
+    // Paths: one walk per transfer at build time gives the hop counts (fixed under up/down routing: every
+    // ECMP alternative has the same length), the latency and the ideal FCT's bottleneck.
+    const hops: number[] = [];
+    for (let i = 0; i < T; i++) {
+      ti[TI * i + I_PATH0] = hops.length;
+      if (ti[TI * i + I_XFER]) {
+        const n = this.walkPath(i, this.tmpPath);
+        for (let h = 0; h < n; h++) hops.push(this.tmpPath[h]);
+      }
+      ti[TI * i + I_PATH1] = hops.length;
+    }
+    this.sl = new Int32Array(4 * hops.length);
+    for (let i = 0; i < T; i++) {
+      let minCap = Number.POSITIVE_INFINITY;
+      for (let s = ti[TI * i + I_PATH0]; s < ti[TI * i + I_PATH1]; s++) {
+        this.sl[4 * s + S_LINK] = hops[s];
+        this.sl[4 * s + S_FLOW] = i;
+        if (this.capFull[hops[s]] < minCap) minCap = this.capFull[hops[s]];
+      }
+      tf[TF * i + F_LAT] = this.pathLatency(i);
+      this.idealLatPs[i] = tf[TF * i + F_LAT];
+      this.idealCap[i] = minCap;
+    }
+    this.markExclusive();
+    for (let k = 0; k < GROUP_KINDS; k++) this.open.push(new Map());
+  }
+
+  /**
+   * A transfer whose links no other transfer's path uses always runs alone at its path's bottleneck, so each
+   * repetition's send time is known when it starts: it needs no link lists, no recomputation and no drain
+   * event (its arrival is scheduled at once; it is marked sent lazily, or woken at its send time only when its
+   * next repetition could start then). Ring collectives on a Clos are mostly such flows. Paths change only
+   * after failures, so a run with failures has none.
+   */
+  private markExclusive(): void {
+    if (this.net.failures.length > 0) return;
+    const { ti, tf, sl, cap } = this;
+    const users = new Int32Array(this.D);
+    for (let t = 0; t < this.T; t++) {
+      if (tf[TF * t + F_BYTES] === 0) continue;
+      for (let s = ti[TI * t + I_PATH0]; s < ti[TI * t + I_PATH1]; s++) users[sl[4 * s + S_LINK]]++;
+    }
+    for (let t = 0; t < this.T; t++) {
+      const r = TI * t;
+      if (!ti[r + I_XFER] || tf[TF * t + F_BYTES] === 0) continue;
+      let alone = true;
+      let minCap = Number.POSITIVE_INFINITY;
+      for (let s = ti[r + I_PATH0]; s < ti[r + I_PATH1]; s++) {
+        const l = sl[4 * s + S_LINK];
+        if (users[l] !== 1) alone = false;
+        if (cap[l] < minCap) minCap = cap[l];
+      }
+      if (!alone) continue;
+      ti[r + I_EXCL] = 1;
+      tf[TF * t + F_RATE] = minCap;
+      tf[TF * t + F_AUX] = Math.max(Math.ceil(tf[TF * t + F_BYTES] / minCap - 1e-6), 0);
+      // Capacity check for these flows, once: the bottleneck rate against each of the links.
+      for (let s = ti[r + I_PATH0]; s < ti[r + I_PATH1]; s++) {
+        const load = this.load(minCap, cap[sl[4 * s + S_LINK]]);
+        if (load > this.maxLoad) this.maxLoad = load;
+      }
+    }
+  }
+
+  // ---- paths -------------------------------------------------------------------------------------
+
+  /**
+   * Walks src -> dst with the routing tables, writing directed link ids into `out`; returns the hop count.
+   * A host sends on its first link (as the packet engine's NIC does); a switch picks the ECMP member
+   * ecmpIndex(hash, 0, node, count), among the members the routing view believes usable once any failure
+   * has been detected (the packet engine's choice for a data packet).
+   */
+  private walkPath(t: number, out: Int32Array): number {
+    const dst = this.dst[t];
+    let at = this.src[t];
+    let n = 0;
+    const h = this.hash[t];
+    while (at !== dst) {
+      const cnt = this.routing.count(at as NodeId, dst as NodeId);
+      if (cnt === 0) throw new Error(`internal: no route from ${this.f.nodes[at].name} to ${this.f.nodes[dst].name}`);
+      let i = 0;
+      if (!this.isHost[at]) {
+        if (this.routeEpoch > 0) {
+          i = this.pickAlive(at, dst, cnt, h);
+          // Nothing usable: stay on the hash's member (its flows wait at rate 0 until a recovery).
+          if (i < 0) i = ecmpIndex(h, 0, at, cnt);
+        } else if (cnt > 1) i = ecmpIndex(h, 0, at, cnt);
+      }
+      const l = this.routing.pick(at as NodeId, dst as NodeId, i);
+      const up = this.linkA[l] === at;
+      out[n++] = up ? 2 * l : 2 * l + 1;
+      at = up ? this.linkB[l] : this.linkA[l];
+      if (n > 32) throw new Error(`internal: routing loop from task ${t}`);
+    }
+    return n;
+  }
+
+  /**
+   * The last byte's latency after it leaves the source: at every hop one full frame serialized (store and
+   * forward) plus propagation, plus each switch's port-to-port latency. Rounded up to a whole picosecond.
+   */
+  private pathLatency(t: number): number {
+    let ps = 0;
+    for (let s = this.ti[TI * t + I_PATH0]; s < this.ti[TI * t + I_PATH1]; s++) {
+      const d = this.sl[4 * s + S_LINK];
+      ps += this.hopPs[d];
+      ps += this.switchPs[d & 1 ? this.linkA[d >> 1] : this.linkB[d >> 1]];
+    }
+    return Math.ceil(ps);
+  }
+
+  private pickAlive(node: number, dst: number, cnt: number, h: number): number {
+    let alive = 0;
+    for (let j = 0; j < cnt; j++)
+      if (this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) alive++;
+    if (alive === 0) return -1;
+    let want = ecmpIndex(h, 0, node, alive);
+    for (let j = 0; j < cnt; j++) {
+      if (!this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) continue;
+      if (want-- === 0) return j;
+    }
+    return -1;
+  }
+
+  private usable(node: number, link: number, dst: number): boolean {
+    if (this.routeDown[link]) return false;
+    return this.reaches(this.linkA[link] === node ? this.linkB[link] : this.linkA[link], dst);
+  }
+
+  /** Can `n` still deliver to `dst` over up/down paths the routing view believes are up (memoized per epoch). */
+  private reaches(n: number, dst: number): boolean {
+    if (n === dst) return true;
+    if (this.isHost[n]) return false;
+    const key = n * this.f.nodes.length + dst;
+    const hit = this.reachMemo.get(key);
+    if (hit !== undefined) return hit;
+    this.reachMemo.set(key, false);
+    const cnt = this.routing.count(n as NodeId, dst as NodeId);
+    let ok = false;
+    for (let j = 0; j < cnt && !ok; j++) ok = this.usable(n, this.routing.pick(n as NodeId, dst as NodeId, j), dst);
+    this.reachMemo.set(key, ok);
+    return ok;
+  }
+
+  /** Moves a flow (not on the link lists) to the path in tmpPath; bytes sent so far stay counted on the old one. */
+  private setPath(t: number): void {
+    this.flushPathBytes(t);
+    const s0 = this.ti[TI * t + I_PATH0];
+    const n = this.ti[TI * t + I_PATH1] - s0;
+    for (let h = 0; h < n; h++) this.sl[4 * (s0 + h) + S_LINK] = this.tmpPath[h];
+    this.tf[TF * t + F_LAT] = this.pathLatency(t);
+  }
+
+  /** Walks the flow's path in the current routing view into tmpPath: true if it differs from the flow's path. */
+  private pathMoved(t: number): boolean {
+    this.pathEpoch[t] = this.routeEpoch;
+    const n = this.walkPath(t, this.tmpPath);
+    const s0 = this.ti[TI * t + I_PATH0];
+    if (n !== this.ti[TI * t + I_PATH1] - s0) throw new Error(`internal: task ${t}'s path changed length`);
+    for (let h = 0; h < n; h++) if (this.sl[4 * (s0 + h) + S_LINK] !== this.tmpPath[h]) return true;
+    return false;
+  }
+
+  private flushPathBytes(t: number): void {
+    const b = this.tf[TF * t + F_PBYTES];
+    if (b === 0) return;
+    for (let s = this.ti[TI * t + I_PATH0]; s < this.ti[TI * t + I_PATH1]; s++)
+      this.linkBytes[this.sl[4 * s + S_LINK]] += b;
+    this.tf[TF * t + F_PBYTES] = 0;
+  }
+
+  // ---- link lists -----------------------------------------------------------------------------------
+
+  /** Puts a flow on its links' lists; a flow alone on every link is a "single" (no solve needed). */
+  private insertFlow(t: number): void {
+    const { sl, li, cap } = this;
+    const r = TI * t;
+    let alone = true;
+    let minCap = Number.POSITIVE_INFINITY;
+    for (let s = this.ti[r + I_PATH0], e = this.ti[r + I_PATH1]; s < e; s++) {
+      const o = 4 * s;
+      const l = sl[o + S_LINK];
+      const lo = 4 * l;
+      const h = li[lo + L_HEAD];
+      sl[o + S_NEXT] = h;
+      sl[o + S_PREV] = -1;
+      if (h >= 0) {
+        sl[4 * h + S_PREV] = s;
+        alone = false;
+      }
+      li[lo + L_HEAD] = s;
+      li[lo + L_COUNT]++;
+      if (cap[l] < minCap) minCap = cap[l];
+    }
+    this.ti[r + I_STAMP] = this.batch;
+    if (alone) {
+      this.tf[TF * t + F_AUX] = minCap;
+      this.singles[this.nSingles++] = t;
+    } else this.shared[this.nShared++] = t;
+  }
+
+  private removeFlow(t: number): void {
+    const { sl, li } = this;
+    const r = TI * t;
+    for (let s = this.ti[r + I_PATH0], e = this.ti[r + I_PATH1]; s < e; s++) {
+      const o = 4 * s;
+      const lo = 4 * sl[o + S_LINK];
+      const p = sl[o + S_PREV];
+      const n = sl[o + S_NEXT];
+      if (p >= 0) sl[4 * p + S_NEXT] = n;
+      else li[lo + L_HEAD] = n;
+      if (n >= 0) sl[4 * n + S_PREV] = p;
+      if (--li[lo + L_COUNT] > 0) this.seedLink(lo >> 2);
+    }
+  }
+
+  private seedLink(l: number): void {
+    if (this.li[4 * l + L_SEED] === this.batch) return;
+    this.li[4 * l + L_SEED] = this.batch;
+    this.seedLinks[this.nSeedLinks++] = l;
+  }
+
+  // ---- groups of items at one time -----------------------------------------------------------------
+
+  private addItem(kind: number, t: number, task: number, ver: number): void {
+    let g: number;
+    if (this.lastGT[kind] === t) g = this.lastG[kind];
+    else g = this.openGroup(kind, t);
+    let it = this.itFree;
+    if (it >= 0) this.itFree = this.items[4 * it + 2];
+    else {
+      if (4 * this.itUsed === this.items.length) {
+        const grown = new Int32Array(2 * this.items.length);
+        grown.set(this.items);
+        this.items = grown;
+      }
+      it = this.itUsed++;
+    }
+    const items = this.items;
+    items[4 * it] = task;
+    items[4 * it + 1] = ver;
+    items[4 * it + 2] = -1;
+    const tail = this.grTail[g];
+    if (tail < 0) this.grHead[g] = it;
+    else items[4 * tail + 2] = it;
+    this.grTail[g] = it;
+  }
+
+  private openGroup(kind: number, t: number): number {
+    const m = this.open[kind];
+    let g = m.get(t);
+    if (g === undefined) {
+      g = this.grFree;
+      if (g >= 0) this.grFree = this.grHead[g];
+      else {
+        if (this.grUsed === this.grHead.length) {
+          const n = 2 * this.grHead.length;
+          const h = new Int32Array(n);
+          h.set(this.grHead);
+          this.grHead = h;
+          const tl = new Int32Array(n);
+          tl.set(this.grTail);
+          this.grTail = tl;
+        }
+        g = this.grUsed++;
+      }
+      this.grHead[g] = -1;
+      this.grTail[g] = -1;
+      m.set(t, g);
+      this.q.push(t, kind, g, 0);
+    }
+    this.lastGT[kind] = t;
+    this.lastG[kind] = g;
+    return g;
+  }
+
+  /** Runs a popped group: detached from the open map first, so items added at this same time form a new one. */
+  private runGroup(kind: number, t: number, g: number): void {
+    this.open[kind].delete(t);
+    if (this.lastG[kind] === g) this.lastGT[kind] = -1;
+    // The item array may grow (be replaced) while a group runs: read it afresh for every item.
+    let it = this.grHead[g];
+    while (it >= 0) {
+      const o = 4 * it;
+      const task = this.items[o];
+      const v = this.items[o + 1];
+      const next = this.items[o + 2];
+      this.items[o + 2] = this.itFree;
+      this.itFree = it;
+      if (kind === EV_DRAIN) {
+        const r = TI * task;
+        if (this.ti[r + I_VER] === v && this.ti[r + I_BUSY]) this.drain(task);
+      } else if (kind === EV_FINISH) this.finish(task);
+      else {
+        this.startArmed[task] = 0;
+        this.tryStart(task);
+      }
+      it = next;
+    }
+    this.grHead[g] = this.grFree;
+    this.grFree = g;
+  }
+
+  // ---- tasks -----------------------------------------------------------------------------------------
+
+  /** Starts the task's next repetition if program.ts's conditions hold now. */
+  private tryStart(t: number): void {
+    // Loops only over repetitions of zero bytes, which are sent as soon as they start.
+    while (this.mayStart(t) && this.startRep(t));
+  }
+
+  /** May the task's next repetition start now? (Small, so the hot callers inline it.) */
+  private mayStart(t: number): boolean {
+    const ti = this.ti;
+    const r = TI * t;
+    const rep = ti[r + I_NEXT];
+    if (rep >= ti[r + I_REPEAT] || (ti[r + I_BUSY] && !ti[r + I_EXCL])) return false;
+    if (rep === 0 && !this.firstReady(t)) return false;
+    if (!this.stepDepsMet(t, rep)) return false;
+    if (ti[r + I_BUSY]) {
+      // An exclusive flow still sending (wake it when it is sent) or sent since (mark it now).
+      const sentAt = this.tf[TF * t + F_LAST] + this.tf[TF * t + F_AUX];
+      if (this.now < sentAt) {
+        this.wake(t, sentAt);
+        return false;
+      }
+      ti[r + I_BUSY] = 0;
+    }
+    return true;
+  }
+
+  /** Has every stepDep finished the repetition that repetition `rep` waits for? */
+  private stepDepsMet(t: number, rep: number): boolean {
+    const ti = this.ti;
+    const dl = this.stepDL;
+    for (let k = ti[TI * t + I_STEP0], e = ti[TI * t + I_STEP1]; k < e; k++) {
+      const need = rep - dl[2 * k + 1];
+      if (need >= 0 && ti[TI * dl[2 * k] + I_FIN] <= need) return false;
+    }
+    return true;
+  }
+
+  /** A drain event at an exclusive flow's send time for the current repetition (once). */
+  private wake(t: number, at: number): void {
+    if (this.wakeArmed[t]) return;
+    this.wakeArmed[t] = 1;
+    this.addItem(EV_DRAIN, at, t, this.ti[TI * t + I_VER]);
+  }
+
+  /** Starts the next repetition (mayStart said yes); true if it was sent at once (zero bytes). */
+  private startRep(t: number): boolean {
+    const ti = this.ti;
+    const r = TI * t;
+    const rep = ti[r + I_NEXT];
+    ti[r + I_NEXT] = rep + 1;
+    if (rep === 0) this.firstStart[t] = this.now;
+    if (!ti[r + I_XFER]) {
+      ti[r + I_BUSY] = 1;
+      this.addItem(EV_FINISH, this.now + this.dur[t], t, 0);
+      return false;
+    }
+    const tf = this.tf;
+    const b = tf[TF * t + F_BYTES];
+    this.injectedBytes += b;
+    if (this.routeEpoch > 0 && this.pathEpoch[t] !== this.routeEpoch && this.pathMoved(t)) this.setPath(t);
+    if (b === 0) {
+      // Nothing to send: sent at once, it arrives one path latency later; the next repetition may follow.
+      this.scheduleFinish(t, this.now);
+      return true;
+    }
+    ti[r + I_BUSY] = 1;
+    const o = TF * t;
+    tf[o + F_REM] = b;
+    tf[o + F_LAST] = this.now;
+    if (ti[r + I_EXCL]) {
+      // Alone for good: sent at its bottleneck rate, it arrives one path latency after its send time.
+      ti[r + I_VER]++;
+      this.wakeArmed[t] = 0;
+      tf[o + F_PBYTES] += b;
+      const sentAt = this.now + tf[o + F_AUX];
+      this.scheduleFinish(t, sentAt);
+      // Nothing else would call tryStart when this repetition is sent if the next one's stepDeps already hold.
+      if (rep + 1 < ti[r + I_REPEAT] && this.stepDepsMet(t, rep + 1)) this.wake(t, sentAt);
+      return false;
+    }
+    tf[o + F_RATE] = 0;
+    this.insertFlow(t);
+    return false;
+  }
+
+  /** Repetition 0: every dep finished and startPs reached (else a start event at startPs). */
+  private firstReady(t: number): boolean {
+    if (this.ti[TI * t + I_DEPS] > 0) return false;
+    if (this.now >= this.startAt[t]) return true;
+    if (!this.startArmed[t]) {
+      this.startArmed[t] = 1;
+      this.addItem(EV_START, this.startAt[t], t, 0);
+    }
+    return false;
+  }
+
+  /** The repetition's last byte left the source at `sentAt`: it arrives one path latency later. */
+  private scheduleFinish(t: number, sentAt: number): void {
+    const o = TF * t;
+    let at = sentAt + this.tf[o + F_LAT];
+    if (at < this.tf[o + F_LASTFIN]) at = this.tf[o + F_LASTFIN];
+    this.tf[o + F_LASTFIN] = at;
+    this.addItem(EV_FINISH, at, t, 0);
+  }
+
+  /** The repetition's last byte has left the source. */
+  private drain(t: number): void {
+    const tf = this.tf;
+    const o = TF * t;
+    const r = TI * t;
+    this.ti[r + I_BUSY] = 0;
+    if (this.ti[r + I_EXCL]) {
+      // Woken at its send time: bytes were counted and the arrival scheduled when it started.
+      this.wakeArmed[t] = 0;
+    } else {
+      tf[o + F_PBYTES] += tf[o + F_REM];
+      tf[o + F_REM] = 0;
+      tf[o + F_RATE] = 0;
+      this.ti[r + I_VER]++;
+      this.removeFlow(t);
+      this.scheduleFinish(t, this.now);
+    }
+    this.tryStart(t);
+  }
+
+  /** Is the transfer's current repetition still sending? (Exclusive flows are marked sent lazily.) */
+  private sending(t: number): boolean {
+    const r = TI * t;
+    if (!this.ti[r + I_BUSY] || !this.ti[r + I_XFER]) return false;
+    return !this.ti[r + I_EXCL] || this.now < this.tf[TF * t + F_LAST] + this.tf[TF * t + F_AUX];
+  }
+
+  /** A repetition finished: delivered at dst (transfer) or its time is up (delay). */
+  private finish(t: number): void {
+    const ti = this.ti;
+    const r = TI * t;
+    const fin = ++ti[r + I_FIN];
+    const xfer = ti[r + I_XFER];
+    if (xfer) this.deliveredBytes += this.tf[TF * t + F_BYTES];
+    else ti[r + I_BUSY] = 0;
+    if (fin === ti[r + I_REPEAT]) this.taskDone(t);
+    for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) this.tryStart(this.stepOut[k]);
+    if (!xfer) this.tryStart(t);
+  }
+
+  private taskDone(t: number): void {
+    this.endAt[t] = this.now;
+    this.doneTasks++;
+    for (let k = this.depOutStart[t], e = this.depOutStart[t + 1]; k < e; k++) {
+      const d = this.depOut[k];
+      if (--this.ti[TI * d + I_DEPS] === 0) this.tryStart(d);
+    }
+  }
+
+  // ---- rates -------------------------------------------------------------------------------------------
+
+  /** Brings a flow's remaining bytes to `now` at its current rate. */
+  private advance(t: number): void {
+    const tf = this.tf;
+    const o = TF * t;
+    const dt = this.now - tf[o + F_LAST];
+    let rm = tf[o + F_REM];
+    const rate = tf[o + F_RATE];
+    if (dt > 0 && rate > 0) {
+      let sent = rate * dt;
+      if (sent > rm) sent = rm;
+      rm -= sent;
+      tf[o + F_PBYTES] += sent;
+    }
+    if (rm < SNAP_BYTES) {
+      tf[o + F_PBYTES] += rm;
+      rm = 0;
+    }
+    tf[o + F_REM] = rm;
+    tf[o + F_LAST] = this.now;
+  }
+
+  /** Gives a flow a new rate (one that started or moved in this batch always gets one) and schedules its drain. */
+  private setRate(t: number, rate: number): void {
+    const o = TF * t;
+    const r = TI * t;
+    if (rate === this.tf[o + F_RATE] && this.ti[r + I_STAMP] !== this.batch) return;
+    this.advance(t);
+    this.tf[o + F_RATE] = rate;
+    const v = ++this.ti[r + I_VER];
+    const rm = this.tf[o + F_REM];
+    if (rm === 0) this.addItem(EV_DRAIN, this.now, t, v);
+    else if (rate > 0) this.addItem(EV_DRAIN, this.now + Math.max(Math.ceil(rm / rate - 1e-6), 0), t, v);
+  }
+
+  /**
+   * Max-min fair rates for everything that changed in this batch. Components of the flow-link graph are
+   * independent problems, so only those holding a flow that started or moved, a link a flow left, or a link
+   * whose capacity changed are solved again.
+   */
+  private recompute(): void {
+    if (this.nSingles === 0 && this.nShared === 0 && this.nSeedLinks === 0) return;
+    this.recomputes++;
+    const stamp = ++this.visitEpoch;
+    const { ti, tf, sl, li, cap } = this;
+    for (let i = 0; i < this.nShared; i++) {
+      const t = this.shared[i];
+      if (ti[TI * t + I_BUSY] && ti[TI * t + I_VISIT] !== stamp) this.component(t, -1, stamp);
+    }
+    for (let i = 0; i < this.nSeedLinks; i++) {
+      const l = this.seedLinks[i];
+      if (li[4 * l + L_VISIT] !== stamp && li[4 * l + L_HEAD] >= 0) this.component(-1, l, stamp);
+    }
+    // Flows that started alone and were not reached above (nothing joined their links since): the bottleneck.
+    for (let i = 0; i < this.nSingles; i++) {
+      const t = this.singles[i];
+      const r = TI * t;
+      if (!ti[r + I_BUSY] || ti[r + I_VISIT] === stamp) continue;
+      ti[r + I_VISIT] = stamp;
+      const rate = tf[TF * t + F_AUX];
+      this.setRate(t, rate);
+      // Capacity check, counted on its own: this flow's rate against each link it is alone on.
+      for (let s = ti[r + I_PATH0], e = ti[r + I_PATH1]; s < e; s++) {
+        const l = sl[4 * s + S_LINK];
+        const load = li[4 * l + L_COUNT] === 1 ? this.load(rate, cap[l]) : Number.POSITIVE_INFINITY;
+        if (load > this.maxLoad) this.maxLoad = load;
+      }
+    }
+    this.nSingles = 0;
+    this.nShared = 0;
+    this.nSeedLinks = 0;
+  }
+
+  private load(sum: number, c: number): number {
+    return c > 0 ? sum / c : sum > 0 ? Number.POSITIVE_INFINITY : 0;
+  }
+
+  /** Gathers the component of a flow (or of a link's flows), solves it (or finds it cached) and applies the rates. */
+  private component(seedFlow: number, seedLink: number, stamp: number): void {
+    const { ti, sl, li } = this;
+    const comp = this.compFlows;
+    const links = this.compLinks;
+    let n = 0;
+    let nl = 0;
+    let h1 = 0;
+    let h2 = 0;
+    if (seedFlow >= 0) {
+      ti[TI * seedFlow + I_VISIT] = stamp;
+      comp[n++] = seedFlow;
+    } else {
+      li[4 * seedLink + L_VISIT] = stamp;
+      links[nl++] = seedLink;
+      for (let x = li[4 * seedLink + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
+        const g = sl[4 * x + S_FLOW];
+        if (ti[TI * g + I_VISIT] !== stamp) {
+          ti[TI * g + I_VISIT] = stamp;
+          comp[n++] = g;
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const t = comp[i];
+      h1 ^= this.zob1[t];
+      h2 ^= this.zob2[t];
+      for (let s = ti[TI * t + I_PATH0], e = ti[TI * t + I_PATH1]; s < e; s++) {
+        const l = sl[4 * s + S_LINK];
+        if (li[4 * l + L_VISIT] === stamp) continue;
+        li[4 * l + L_VISIT] = stamp;
+        links[nl++] = l;
+        for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
+          const g = sl[4 * x + S_FLOW];
+          if (ti[TI * g + I_VISIT] !== stamp) {
+            ti[TI * g + I_VISIT] = stamp;
+            comp[n++] = g;
+          }
+        }
+      }
+    }
+    if (n === 0) return;
+    const cached = n >= CACHE_MIN_FLOWS ? this.cacheFind(h1, h2, n) : -1;
+    if (cached >= 0) {
+      const fl = this.cFlows[cached];
+      const rt = this.cRates[cached];
+      for (let i = 0; i < fl.length; i++) this.setRate(fl[i], rt[i]);
+    } else {
+      this.waterFill(n, nl, stamp);
+      for (let i = 0; i < n; i++) this.setRate(comp[i], this.wRate[comp[i]]);
+      if (n >= CACHE_MIN_FLOWS) this.cacheStore(h1, h2, n);
+    }
+    // Capacity check, counted on its own: the rates now on each link of the component against its capacity.
+    for (let i = 0; i < nl; i++) {
+      const l = links[i];
+      let sum = 0;
+      for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) sum += this.tf[TF * sl[4 * x + S_FLOW] + F_RATE];
+      const load = this.load(sum, this.cap[l]);
+      if (load > this.maxLoad) this.maxLoad = load;
+    }
+  }
+
+  /**
+   * Progressive filling (Bertsekas and Gallager, Data Networks, 2nd ed., 6.5.2): every unfrozen flow's rate
+   * rises together; the link with the least remaining capacity per unfrozen flow saturates first and freezes
+   * its flows at that share. A heap of links keyed by that share, with lazy deletion (a link's share only grows
+   * as flows freeze elsewhere), makes it O(incidences x log links).
+   */
+  private waterFill(n: number, nl: number, stamp: number): void {
+    const { ti, sl, li, wRem, wN, frozen, wRate } = this;
+    const links = this.compLinks;
+    this.heapN = 0;
+    for (let i = 0; i < nl; i++) {
+      const l = links[i];
+      wRem[l] = this.cap[l];
+      wN[l] = li[4 * l + L_COUNT];
+      this.heapPush(wRem[l] / wN[l], l);
+    }
+    let left = n;
+    while (left > 0 && this.heapN > 0) {
+      const share = this.heapKey[0];
+      const l = this.heapVal[0];
+      this.heapPop();
+      if (wN[l] === 0 || share !== wRem[l] / wN[l]) continue;
+      for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
+        const g = sl[4 * x + S_FLOW];
+        if (frozen[g] === stamp) continue;
+        frozen[g] = stamp;
+        wRate[g] = share;
+        left--;
+        for (let s = ti[TI * g + I_PATH0], e = ti[TI * g + I_PATH1]; s < e; s++) {
+          const l2 = sl[4 * s + S_LINK];
+          if (l2 === l) continue;
+          const rest = Math.max(wRem[l2] - share, 0);
+          wRem[l2] = rest;
+          if (--wN[l2] > 0) this.heapPush(rest / wN[l2], l2);
+        }
+      }
+      wN[l] = 0;
+    }
+  }
+
+  private heapPush(key: number, val: number): void {
+    if (this.heapN === this.heapKey.length) {
+      const k = new Float64Array(2 * this.heapN);
+      k.set(this.heapKey);
+      this.heapKey = k;
+      const v = new Int32Array(2 * this.heapN);
+      v.set(this.heapVal);
+      this.heapVal = v;
+    }
+    const hk = this.heapKey;
+    const hv = this.heapVal;
+    let i = this.heapN++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (hk[p] < key || (hk[p] === key && hv[p] <= val)) break;
+      hk[i] = hk[p];
+      hv[i] = hv[p];
+      i = p;
+    }
+    hk[i] = key;
+    hv[i] = val;
+  }
+
+  private heapPop(): void {
+    const hk = this.heapKey;
+    const hv = this.heapVal;
+    const last = --this.heapN;
+    if (last === 0) return;
+    const key = hk[last];
+    const val = hv[last];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= last) break;
+      if (c + 1 < last && (hk[c + 1] < hk[c] || (hk[c + 1] === hk[c] && hv[c + 1] < hv[c]))) c++;
+      if (key < hk[c] || (key === hk[c] && val <= hv[c])) break;
+      hk[i] = hk[c];
+      hv[i] = hv[c];
+      i = c;
+    }
+    hk[i] = key;
+    hv[i] = val;
+  }
+
+  /**
+   * A component is known by its flow set (a 64-bit Zobrist hash, Zobrist 1970, and its size: a false match
+   * is about 2^-64 likely); paths and capacities do not change between cache clears.
+   */
+  private cacheFind(h1: number, h2: number, n: number): number {
+    for (let i = 0; i < this.cFlows.length; i++)
+      if (this.cKey1[i] === h1 && this.cKey2[i] === h2 && this.cFlows[i].length === n) return i;
+    return -1;
+  }
+
+  private cacheStore(h1: number, h2: number, n: number): void {
+    const flows = this.compFlows.slice(0, n);
+    const rates = new Float64Array(n);
+    for (let i = 0; i < n; i++) rates[i] = this.wRate[flows[i]];
+    const i = this.cFlows.length < CACHE_ENTRIES ? this.cFlows.length : this.cNext;
+    this.cNext = (i + 1) % CACHE_ENTRIES;
+    this.cKey1[i] = h1;
+    this.cKey2[i] = h2;
+    this.cFlows[i] = flows;
+    this.cRates[i] = rates;
+  }
+
+  private cacheClear(): void {
+    this.cKey1.length = 0;
+    this.cKey2.length = 0;
+    this.cFlows.length = 0;
+    this.cRates.length = 0;
+    this.cNext = 0;
+  }
+
+  // ---- failures -------------------------------------------------------------------------------------
+
+  /** A link goes down (capacity 0: its flows stop) or comes back; routing learns after the detection delay. */
+  private linkState(link: number, down: boolean): void {
+    if ((this.cap[2 * link] === 0) === down) return;
+    this.cacheClear();
+    for (const d of [2 * link, 2 * link + 1]) {
+      this.cap[d] = down ? 0 : this.capFull[d];
+      if (this.li[4 * d + L_COUNT] > 0) this.seedLink(d);
+    }
+    this.q.push(this.now + this.net.detectionDelayPs, EV_ROUTE, link, down ? 1 : 0);
+  }
+
+  /** The routing view changes: every sending flow is re-pathed now, the others when they next start. */
+  private routeState(link: number, down: boolean): void {
+    this.routeDown[link] = down ? 1 : 0;
+    this.routeEpoch++;
+    this.reachMemo.clear();
+    this.cacheClear();
+    for (let t = 0; t < this.T; t++) {
+      if (!this.ti[TI * t + I_XFER] || !this.ti[TI * t + I_BUSY] || !this.pathMoved(t)) continue;
+      this.advance(t);
+      this.removeFlow(t);
+      this.setPath(t);
+      this.insertFlow(t);
+    }
+  }
+
+  // ---- run -------------------------------------------------------------------------------------------
+
+  run(): Result {
+    const wall0 = performance.now();
+    let peakRss = process.memoryUsage().rss;
+    const maxT = this.opts.maxTimePs ?? Number.POSITIVE_INFINITY;
+    for (const fl of this.net.failures)
+      for (const l of fl.links) {
+        this.q.push(fl.atPs, EV_LINK, l, 1);
+        if (fl.untilPs !== null) this.q.push(fl.untilPs, EV_LINK, l, 0);
+      }
+    for (let t = 0; t < this.T; t++) if (this.ti[TI * t + I_DEPS] === 0) this.tryStart(t);
+    this.recompute();
+    const q = this.q;
+    let batches = 0;
+    while (q.size > 0) {
+      const t = q.peekTime();
+      if (t > maxT) break;
+      if (t < this.now) this.timeBackwards++;
+      this.now = t;
+      this.batch++;
+      while (q.size > 0 && q.peekTime() === t) {
+        q.pop();
+        const kind = q.kind;
+        if (kind < GROUP_KINDS) this.runGroup(kind, t, q.a);
+        else if (kind === EV_LINK) this.linkState(q.a, q.b === 1);
+        else this.routeState(q.a, q.b === 1);
+      }
+      this.recompute();
+      if ((++batches & 4095) === 0) {
+        const rss = process.memoryUsage().rss;
+        if (rss > peakRss) peakRss = rss;
+        this.opts.onProgress?.(this.doneTasks, this.T, this.now);
+      }
+    }
+    this.opts.onProgress?.(this.doneTasks, this.T, this.now);
+    const rss = process.memoryUsage().rss;
+    if (rss > peakRss) peakRss = rss;
+    return this.result(performance.now() - wall0, peakRss);
+  }
+
+  // ---- results -----------------------------------------------------------------------------------------
+
+  private result(wallMs: number, peakRss: number): Result {
+    const f = this.f;
+    const T = this.now;
+    const { ti, tf } = this;
+    const tasks = this.program.transfers;
+    for (let t = 0; t < this.T; t++) {
+      if (this.sending(t)) {
+        if (ti[TI * t + I_EXCL]) {
+          // Counted whole at its start: take back what it had not sent yet.
+          const o = TF * t;
+          tf[o + F_PBYTES] -= Math.max(tf[o + F_REM] - tf[o + F_RATE] * (this.now - tf[o + F_LAST]), 0);
+        } else this.advance(t);
+      }
+      this.flushPathBytes(t);
+    }
+    const flows: FlowResult[] = [];
+    for (let t = 0; t < this.T; t++) {
+      const task = tasks[t];
+      if (task.kind !== 'transfer' || task.op !== -1) continue;
+      const start = this.firstStart[t];
+      const end = this.endAt[t];
+      const fct = end >= 0 && start >= 0 ? end - start : -1;
+      const total = tf[TF * t + F_BYTES] * ti[TI * t + I_REPEAT];
+      const ideal = this.idealLatPs[t] + (total > 0 ? total / this.idealCap[t] : 0);
+      flows.push({
+        id: t,
+        src: f.nodes[this.src[t]].name,
+        dst: f.nodes[this.dst[t]].name,
+        bytes: total,
+        startPs: start,
+        endPs: end,
+        fctPs: fct,
+        idealFctPs: ideal,
+        slowdown: fct >= 0 && ideal > 0 ? Math.max(1, fct / ideal) : -1,
+        retransmittedBytes: 0,
+      });
+    }
+    const links: LinkStats[] = [];
+    for (let d = 0; d < this.D; d++) {
+      const b = this.linkBytes[d];
+      if (b <= 0) continue;
+      const link = f.links[d >> 1];
+      // With the ports: parallel links between two switches are told apart.
+      const [from, fromPort, to, toPort] =
+        d & 1 ? [link.b, link.bPort, link.a, link.aPort] : [link.a, link.aPort, link.b, link.bPort];
+      links.push({
+        link: `${f.nodes[from].name}:${fromPort} -> ${f.nodes[to].name}:${toPort}`,
+        tiers: `${f.nodes[link.a].role}-${f.nodes[link.b].role}`,
+        rateGbps: link.rateBps / 1e9,
+        bytes: b,
+        utilization: T > 0 ? (b * 8e12) / (link.rateBps * T) : 0,
+      });
+    }
+    let eastWest = 0;
+    let northSouth = 0;
+    for (let t = 0; t < this.T; t++) {
+      if (!ti[TI * t + I_XFER]) continue;
+      const b = tf[TF * t + F_BYTES] * ti[TI * t + I_FIN];
+      if (this.src[t] === f.border || this.dst[t] === f.border) northSouth += b;
+      else eastWest += b;
+    }
+    const { startPs, endPs } = opTimesFromTasks(this.program, this.firstStart, this.endAt);
+    const { ops, iterations } = summarizeOps(this.program, startPs, endPs);
+    // Task events: repetitions started, drained (transfers that sent bytes) and finished.
+    let taskEvents = 0;
+    for (let t = 0; t < this.T; t++) {
+      const r = TI * t;
+      const drained = ti[r + I_XFER] && tf[TF * t + F_BYTES] > 0 ? ti[r + I_NEXT] - (this.sending(t) ? 1 : 0) : 0;
+      taskEvents += ti[r + I_NEXT] + drained + ti[r + I_FIN];
+    }
+    const events = this.recomputes + taskEvents;
+    return {
+      version: RESULT_VERSION,
+      engine: 'flow',
+      scenario: this.opts.name ?? 'scenario',
+      seed: this.opts.seed,
+      simulatedPs: T,
+      completed: this.doneTasks === this.T,
+      flows,
+      ...(this.program.ops.length > 0 ? { ops, iterations } : {}),
+      links,
+      traffic: {
+        eastWestBytes: eastWest,
+        northSouthBytes: northSouth,
+        eastWestShare: eastWest + northSouth > 0 ? eastWest / (eastWest + northSouth) : 0,
+      },
+      counters: {
+        drops: 0,
+        bufferDrops: 0,
+        lossDrops: 0,
+        lossBursts: 0,
+        failureDrops: 0,
+        receiverDiscards: 0,
+        pauseFrames: 0,
+        pausedPs: 0,
+        ecnMarks: 0,
+        cnps: 0,
+        naks: 0,
+        timeouts: 0,
+        retransmittedBytes: 0,
+        dataPacketsSent: 0,
+        deliveredBytes: this.deliveredBytes,
+      },
+      ports: [],
+      invariants: this.invariants(),
+      stats: {
+        events,
+        wallMs: Math.round(wallMs),
+        eventsPerSec: wallMs > 0 ? Math.round(events / (wallMs / 1000)) : 0,
+        peakRssMB: Math.round(peakRss / 1e6),
+      },
+    };
+  }
+
+  /** Each invariant is counted on its own, not derived from the others. */
+  private invariants(): InvariantCheck[] {
+    const { ti, tf } = this;
+    // In flight: repetitions started and not delivered yet (still sending, or drained and on the wire).
+    let inFlight = 0;
+    let unfinished = 0;
+    for (let t = 0; t < this.T; t++) {
+      const r = TI * t;
+      if (ti[r + I_XFER]) inFlight += tf[TF * t + F_BYTES] * (ti[r + I_NEXT] - ti[r + I_FIN]);
+      if (ti[r + I_FIN] < ti[r + I_REPEAT]) unfinished++;
+    }
+    const balance = this.injectedBytes - this.deliveredBytes - inFlight;
+    return [
+      {
+        name: 'bytes conserved',
+        ok: Math.abs(balance) <= 1e-9 * Math.max(1, this.injectedBytes),
+        detail: `injected ${this.injectedBytes} = delivered ${this.deliveredBytes} + in flight ${inFlight}`,
+      },
+      {
+        name: 'no link above its capacity',
+        ok: this.maxLoad <= 1 + CAP_SLACK,
+        detail: `highest load over every rate recomputation: ${this.maxLoad} of capacity`,
+      },
+      {
+        name: 'time never runs backwards',
+        ok: this.timeBackwards === 0,
+        detail: `${this.timeBackwards} events earlier than the clock`,
+      },
+      {
+        name: 'every task completed',
+        ok: unfinished === 0,
+        detail: `${this.T - unfinished} of ${this.T} tasks finished by t=${this.now} ps`,
+      },
+    ];
+  }
+}
