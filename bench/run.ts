@@ -96,3 +96,60 @@ traffic: [{pattern: permutation, bytes: 2MB}]
 runEventQueueBench();
 packetBench(8, 0.65, 3);
 if (!process.argv.includes('--quick')) packetBench(16, 21, 1);
+
+// Flow engine (issue 4): ring all-reduce of 1 GiB on 8,192 GPUs (k=32 fat-tree of aurcore-32x400g, one channel:
+// 8,192 tasks of 16,382 steps, 134 million flow repetitions), budget 10 s; and, as an indication for the MoE
+// budget (60 s for a 16,384-GPU iteration), one pairwise all-to-all of 64 MB per GPU in 256 expert-parallel
+// groups of 64 on a k=64 fat-tree of generic-64x400g (1,032,192 tasks). Each figure covers compiling the
+// collectives, the engine's setup and its run.
+import { runFlow } from '../src/engine/flow/engine.ts';
+import type { NodeId } from '../src/fabric/types.ts';
+import { ProgramBuilder } from '../src/workload/builder.ts';
+import { type CollectiveSpec, compileCollective } from '../src/workload/training/collectives.ts';
+
+function flowBench(
+  name: string,
+  budgetMs: number,
+  fabric: Parameters<typeof fabricSpec>[0],
+  collectives: (hosts: NodeId[]) => CollectiveSpec[],
+): void {
+  const d = designFabric(spec(fabric), catalog);
+  const hosts = Array.from(d.fabric.hosts) as NodeId[];
+  bench(name, 1, budgetMs, () => {
+    const b = new ProgramBuilder();
+    for (const c of collectives(hosts))
+      compileCollective(b, c, { item: 0, cls: 'roce', startPs: 0, deps: [], iteration: -1 });
+    const program = b.build();
+    const r = runFlow(d.fabric, program, { seed: 1 }, catalog, { seed: 1 });
+    if (!r.completed) throw new Error(`${name}: did not complete`);
+    return {
+      tasks: program.transfers.length,
+      simulatedMs: r.simulatedPs / 1e9,
+      busbwGBps: Math.round((r.ops?.[0]?.busbwGBps ?? 0) * 10) / 10,
+      events: r.stats.events,
+      engineWallMs: r.stats.wallMs,
+      eventsPerSec: r.stats.eventsPerSec,
+      peakRssMB: r.stats.peakRssMB,
+    };
+  });
+}
+
+flowBench(
+  'flow engine: ring all-reduce of 1 GiB on 8,192 GPUs (k=32 fat-tree, aurcore-32x400g, 1 channel)',
+  10_000,
+  { topology: 'fat-tree', hosts: 8192, switch: 'aurcore-32x400g', k: 32 },
+  (hosts) => [{ op: 'all-reduce', algorithm: 'ring', ranks: hosts, bytes: 2 ** 30, channels: 1 }],
+);
+if (!process.argv.includes('--quick'))
+  flowBench(
+    'flow engine: pairwise all-to-all of 64 MB per GPU in 256 groups of 64 on 16,384 GPUs (k=64 fat-tree, generic-64x400g)',
+    60_000,
+    { topology: 'fat-tree', hosts: 16384, switch: 'generic-64x400g', k: 64 },
+    (hosts) =>
+      Array.from({ length: 256 }, (_, g) => ({
+        op: 'all-to-all' as const,
+        algorithm: 'pairwise',
+        ranks: hosts.slice(64 * g, 64 * g + 64),
+        bytes: 64e6,
+      })),
+  );

@@ -44,6 +44,7 @@ const EV_START = 2;
 const EV_LINK = 3;
 const EV_ROUTE = 4;
 const GROUP_KINDS = 3;
+const OPEN_SLOTS = 4;
 
 // A task's Int32 record (stride TI): one cache line.
 const TI = 16;
@@ -102,8 +103,10 @@ export function runFlow(
   catalog: Catalog,
   opts: FlowRunOptions,
 ): Result {
+  // Wall time counts the setup too (paths for every transfer): on large programs it is a fair share.
+  const wall0 = performance.now();
   const sim = new FlowSim(fabric, program, resolveNetwork(scenario.network, fabric, catalog), opts);
-  return sim.run();
+  return sim.run(wall0);
 }
 
 class FlowSim {
@@ -187,10 +190,14 @@ class FlowSim {
   private grTail = new Int32Array(256);
   private grFree = -1;
   private grUsed = 0;
-  /** Per group kind: the open group (not yet popped) at each time. */
-  private readonly open: Map<number, number>[] = [];
-  private readonly lastGT = new Float64Array(GROUP_KINDS).fill(-1);
-  private readonly lastG = new Int32Array(GROUP_KINDS);
+  /**
+   * Per group kind, the last few groups opened and not yet popped, (time, group) in OPEN_SLOTS slots: items
+   * due at one of those times join its group. More distinct times in flight than slots only means several
+   * groups (queue events) at one time, which run in the same batch.
+   */
+  private readonly openT = new Float64Array(GROUP_KINDS * OPEN_SLOTS).fill(-1);
+  private readonly openG = new Int32Array(GROUP_KINDS * OPEN_SLOTS);
+  private readonly openNext = new Int32Array(GROUP_KINDS);
 
   // Solved components: Zobrist key (two 32-bit words and the size), flows and their rates.
   private readonly cKey1: number[] = [];
@@ -204,6 +211,10 @@ class FlowSim {
   private routeEpoch = 0;
   private readonly reachMemo = new Map<number, boolean>();
   private readonly tmpPath = new Int32Array(64);
+  /** ECMP groups by (switch, destination) while paths are built: offset of [count, links...] in memoLinks. */
+  private readonly hopMemo = new Map<number, number>();
+  private memoLinks = new Int32Array(1024);
+  private memoUsed = 0;
 
   // Byte accounting, each counted where it happens.
   private injectedBytes = 0;
@@ -329,16 +340,27 @@ class FlowSim {
 
     // Paths: one walk per transfer at build time gives the hop counts (fixed under up/down routing: every
     // ECMP alternative has the same length), the latency and the ideal FCT's bottleneck.
-    const hops: number[] = [];
+    let hops = new Int32Array(Math.max(64, 4 * T));
+    let nh = 0;
     for (let i = 0; i < T; i++) {
-      ti[TI * i + I_PATH0] = hops.length;
+      ti[TI * i + I_PATH0] = nh;
       if (ti[TI * i + I_XFER]) {
         const n = this.walkPath(i, this.tmpPath);
-        for (let h = 0; h < n; h++) hops.push(this.tmpPath[h]);
+        if (nh + n > hops.length) {
+          const grown = new Int32Array(2 * hops.length + n);
+          grown.set(hops);
+          hops = grown;
+        }
+        hops.set(this.tmpPath.subarray(0, n), nh);
+        nh += n;
       }
-      ti[TI * i + I_PATH1] = hops.length;
+      ti[TI * i + I_PATH1] = nh;
     }
-    this.sl = new Int32Array(4 * hops.length);
+    // The groups are rebuilt on demand if failures re-path flows; their memory is not needed meanwhile.
+    this.hopMemo.clear();
+    this.memoLinks = new Int32Array(1024);
+    this.memoUsed = 0;
+    this.sl = new Int32Array(4 * nh);
     for (let i = 0; i < T; i++) {
       let minCap = Number.POSITIVE_INFINITY;
       for (let s = ti[TI * i + I_PATH0]; s < ti[TI * i + I_PATH1]; s++) {
@@ -351,7 +373,6 @@ class FlowSim {
       this.idealCap[i] = minCap;
     }
     this.markExclusive();
-    for (let k = 0; k < GROUP_KINDS; k++) this.open.push(new Map());
   }
 
   /**
@@ -405,23 +426,48 @@ class FlowSim {
     let n = 0;
     const h = this.hash[t];
     while (at !== dst) {
-      const cnt = this.routing.count(at as NodeId, dst as NodeId);
-      if (cnt === 0) throw new Error(`internal: no route from ${this.f.nodes[at].name} to ${this.f.nodes[dst].name}`);
-      let i = 0;
-      if (!this.isHost[at]) {
+      let l: number;
+      if (this.isHost[at]) l = this.routing.pick(at as NodeId, dst as NodeId, 0);
+      else {
+        const off = this.group(at, dst);
+        const cnt = this.memoLinks[off];
+        let i = 0;
         if (this.routeEpoch > 0) {
           i = this.pickAlive(at, dst, cnt, h);
           // Nothing usable: stay on the hash's member (its flows wait at rate 0 until a recovery).
           if (i < 0) i = ecmpIndex(h, 0, at, cnt);
         } else if (cnt > 1) i = ecmpIndex(h, 0, at, cnt);
+        l = this.memoLinks[off + 1 + i];
       }
-      const l = this.routing.pick(at as NodeId, dst as NodeId, i);
       const up = this.linkA[l] === at;
       out[n++] = up ? 2 * l : 2 * l + 1;
       at = up ? this.linkB[l] : this.linkA[l];
       if (n > 32) throw new Error(`internal: routing loop from task ${t}`);
     }
     return n;
+  }
+
+  /**
+   * The ECMP group of `at` toward `dst` as an offset into memoLinks ([count, links...]). The routing tables
+   * memoize only small fabrics; building a million paths on a large one asks for the same groups many times.
+   */
+  private group(at: number, dst: number): number {
+    const key = at * this.f.nodes.length + dst;
+    const hit = this.hopMemo.get(key);
+    if (hit !== undefined) return hit;
+    const cnt = this.routing.count(at as NodeId, dst as NodeId);
+    if (cnt === 0) throw new Error(`internal: no route from ${this.f.nodes[at].name} to ${this.f.nodes[dst].name}`);
+    if (this.memoUsed + cnt + 1 > this.memoLinks.length) {
+      const grown = new Int32Array(2 * this.memoLinks.length + cnt + 1);
+      grown.set(this.memoLinks);
+      this.memoLinks = grown;
+    }
+    const off = this.memoUsed;
+    this.memoLinks[off] = cnt;
+    for (let i = 0; i < cnt; i++) this.memoLinks[off + 1 + i] = this.routing.pick(at as NodeId, dst as NodeId, i);
+    this.memoUsed += cnt + 1;
+    this.hopMemo.set(key, off);
+    return off;
   }
 
   /**
@@ -552,9 +598,13 @@ class FlowSim {
   // ---- groups of items at one time -----------------------------------------------------------------
 
   private addItem(kind: number, t: number, task: number, ver: number): void {
-    let g: number;
-    if (this.lastGT[kind] === t) g = this.lastG[kind];
-    else g = this.openGroup(kind, t);
+    let g = -1;
+    for (let k = kind * OPEN_SLOTS, e = k + OPEN_SLOTS; k < e; k++)
+      if (this.openT[k] === t) {
+        g = this.openG[k];
+        break;
+      }
+    if (g < 0) g = this.openGroup(kind, t);
     let it = this.itFree;
     if (it >= 0) this.itFree = this.items[4 * it + 2];
     else {
@@ -576,37 +626,33 @@ class FlowSim {
   }
 
   private openGroup(kind: number, t: number): number {
-    const m = this.open[kind];
-    let g = m.get(t);
-    if (g === undefined) {
-      g = this.grFree;
-      if (g >= 0) this.grFree = this.grHead[g];
-      else {
-        if (this.grUsed === this.grHead.length) {
-          const n = 2 * this.grHead.length;
-          const h = new Int32Array(n);
-          h.set(this.grHead);
-          this.grHead = h;
-          const tl = new Int32Array(n);
-          tl.set(this.grTail);
-          this.grTail = tl;
-        }
-        g = this.grUsed++;
+    let g = this.grFree;
+    if (g >= 0) this.grFree = this.grHead[g];
+    else {
+      if (this.grUsed === this.grHead.length) {
+        const n = 2 * this.grHead.length;
+        const h = new Int32Array(n);
+        h.set(this.grHead);
+        this.grHead = h;
+        const tl = new Int32Array(n);
+        tl.set(this.grTail);
+        this.grTail = tl;
       }
-      this.grHead[g] = -1;
-      this.grTail[g] = -1;
-      m.set(t, g);
-      this.q.push(t, kind, g, 0);
+      g = this.grUsed++;
     }
-    this.lastGT[kind] = t;
-    this.lastG[kind] = g;
+    this.grHead[g] = -1;
+    this.grTail[g] = -1;
+    this.q.push(t, kind, g, 0);
+    const k = kind * OPEN_SLOTS + this.openNext[kind];
+    this.openNext[kind] = (this.openNext[kind] + 1) % OPEN_SLOTS;
+    this.openT[k] = t;
+    this.openG[k] = g;
     return g;
   }
 
-  /** Runs a popped group: detached from the open map first, so items added at this same time form a new one. */
-  private runGroup(kind: number, t: number, g: number): void {
-    this.open[kind].delete(t);
-    if (this.lastG[kind] === g) this.lastGT[kind] = -1;
+  /** Runs a popped group, closed first so that items added at this same time form a new one. */
+  private runGroup(kind: number, g: number): void {
+    for (let k = kind * OPEN_SLOTS, e = k + OPEN_SLOTS; k < e; k++) if (this.openG[k] === g) this.openT[k] = -1;
     // The item array may grow (be replaced) while a group runs: read it afresh for every item.
     let it = this.grHead[g];
     while (it >= 0) {
@@ -749,12 +795,39 @@ class FlowSim {
     } else {
       tf[o + F_PBYTES] += tf[o + F_REM];
       tf[o + F_REM] = 0;
-      tf[o + F_RATE] = 0;
       this.ti[r + I_VER]++;
-      this.removeFlow(t);
       this.scheduleFinish(t, this.now);
+      // The next repetition starts at once on the same path (a pipeline in full flow): the set of sending
+      // flows does not change, so the flow keeps its place on the links and its rate, and nothing is solved.
+      if (
+        tf[o + F_RATE] > 0 &&
+        tf[o + F_BYTES] > 0 &&
+        (this.routeEpoch === 0 || this.pathEpoch[t] === this.routeEpoch) &&
+        this.mayStart(t)
+      ) {
+        this.restartInPlace(t);
+        return;
+      }
+      tf[o + F_RATE] = 0;
+      this.removeFlow(t);
     }
     this.tryStart(t);
+  }
+
+  /** drain's shortcut: the next repetition (mayStart said yes) of a flow that stays on its links at its rate. */
+  private restartInPlace(t: number): void {
+    const ti = this.ti;
+    const tf = this.tf;
+    const r = TI * t;
+    const o = TF * t;
+    ti[r + I_NEXT]++;
+    ti[r + I_BUSY] = 1;
+    const b = tf[o + F_BYTES];
+    this.injectedBytes += b;
+    tf[o + F_REM] = b;
+    tf[o + F_LAST] = this.now;
+    const rate = tf[o + F_RATE];
+    this.addItem(EV_DRAIN, this.now + Math.max(Math.ceil(b / rate - 1e-6), 0), t, ++ti[r + I_VER]);
   }
 
   /** Is the transfer's current repetition still sending? (Exclusive flows are marked sent lazily.) */
@@ -908,14 +981,15 @@ class FlowSim {
     if (n === 0) return;
     const cached = n >= CACHE_MIN_FLOWS ? this.cacheFind(h1, h2, n) : -1;
     if (cached >= 0) {
+      // The same flows on the same links get the same rates, which were checked against capacity when solved.
       const fl = this.cFlows[cached];
       const rt = this.cRates[cached];
       for (let i = 0; i < fl.length; i++) this.setRate(fl[i], rt[i]);
-    } else {
-      this.waterFill(n, nl, stamp);
-      for (let i = 0; i < n; i++) this.setRate(comp[i], this.wRate[comp[i]]);
-      if (n >= CACHE_MIN_FLOWS) this.cacheStore(h1, h2, n);
+      return;
     }
+    this.waterFill(n, nl, stamp);
+    for (let i = 0; i < n; i++) this.setRate(comp[i], this.wRate[comp[i]]);
+    if (n >= CACHE_MIN_FLOWS) this.cacheStore(h1, h2, n);
     // Capacity check, counted on its own: the rates now on each link of the component against its capacity.
     for (let i = 0; i < nl; i++) {
       const l = links[i];
@@ -1070,8 +1144,7 @@ class FlowSim {
 
   // ---- run -------------------------------------------------------------------------------------------
 
-  run(): Result {
-    const wall0 = performance.now();
+  run(wall0: number): Result {
     let peakRss = process.memoryUsage().rss;
     const maxT = this.opts.maxTimePs ?? Number.POSITIVE_INFINITY;
     for (const fl of this.net.failures)
@@ -1092,7 +1165,7 @@ class FlowSim {
       while (q.size > 0 && q.peekTime() === t) {
         q.pop();
         const kind = q.kind;
-        if (kind < GROUP_KINDS) this.runGroup(kind, t, q.a);
+        if (kind < GROUP_KINDS) this.runGroup(kind, q.a);
         else if (kind === EV_LINK) this.linkState(q.a, q.b === 1);
         else this.routeState(q.a, q.b === 1);
       }
