@@ -6,6 +6,7 @@ import type { Result } from '../../result/types.ts';
 import { fabricSpec, networkSchema } from '../../scenario/schema.ts';
 import { plainTransfer, type TrafficProgram, type Transfer } from '../../workload/program.ts';
 import { ecmpIndex, flowHashes } from '../core/ecmp.ts';
+import { runPacket } from '../packet/engine.ts';
 import { runFlow } from './engine.ts';
 
 const catalog = loadCatalog();
@@ -448,5 +449,34 @@ describe('flow engine: determinism', () => {
     const b = run(F64, program, 7);
     expect({ ...b, stats: null }).toEqual({ ...a, stats: null });
     allInvariantsOk(a);
+  });
+});
+
+describe('flow engine: agrees with the packet engine where they overlap (DESIGN.md: fidelities agree)', () => {
+  // The packet engine's FCT ends when the sender sees the last ACK, the flow engine's when the last byte
+  // arrives: they differ by the ACK's way back (a few us against hundreds), and by per-packet effects.
+  const packet = (program: Transfer[]) =>
+    runPacket(
+      F64,
+      { transfers: program, ops: [] },
+      { seed: 1, network: networkSchema.parse({ cc: 'none' }) },
+      catalog,
+      {
+        seed: 1,
+      },
+    );
+
+  it('one 10 MB flow across the leaf-spine: FCTs within 2%', () => {
+    const program = [xfer(0, h(F64, 0), h(F64, 40), 10e6)];
+    const f = run(F64, program).flows[0].fctPs;
+    const p = packet(program).flows[0].fctPs;
+    expect(Math.abs(f - p) / p, `flow ${f} ps, packet ${p} ps`).toBeLessThan(0.02);
+  });
+
+  it('a 4-to-1 incast of 4 MB (PFC, no congestion control): the last completion within 2%', () => {
+    const program = Array.from({ length: 4 }, (_, i) => xfer(i, h(F64, 20 + i), h(F64, 0), 4e6));
+    const f = Math.max(...run(F64, program).flows.map((x) => x.endPs));
+    const p = Math.max(...packet(program).flows.map((x) => x.endPs));
+    expect(Math.abs(f - p) / p, `flow ${f} ps, packet ${p} ps`).toBeLessThan(0.02);
   });
 });
