@@ -2,8 +2,8 @@
 // repetition is a fluid byte stream on one path; while it sends, its rate is its max-min fair share of the
 // links it crosses. Rates change only when the set of sending flows (or a link's state) changes.
 //
-//   task ready (deps, stepDeps, startPs) ─► rep starts sending ─► max-min rates (water-filling over the
-//   changed components only) ─► drains at the source ─► + path latency ─► rep finished ─► dependents ready
+//   task ready (deps, stepDeps, startPs) ─► rep starts sending ─► max-min rates (water-filling around what
+//   changed) ─► drains at the source ─► + path latency ─► rep finished ─► dependents ready
 //
 // Modelled: the traffic program's task semantics (src/workload/program.ts), ECMP paths with the packet engine's
 // seeded hash, link capacity net of headers (full-MTU packets), propagation, the store-and-forward and switch
@@ -13,11 +13,14 @@
 //
 // Speed (issue 4: a ring all-reduce on 8,192 GPUs is 134 million flow repetitions): everything a repetition
 // touches lives in typed arrays indexed by task id, with each task's hot fields interleaved in one record (one
-// cache line of Int32 fields, one of Float64 fields) so a repetition touches a handful of cache lines; flows that
-// drain (or arrive, or start) at the same picosecond share one queue event (a group of items); a recomputation
-// solves only the connected components (flows linked by shared links) that changed; a flow alone on its links
-// takes its path's bottleneck without a solve; solved components are cached by a Zobrist hash of their flow set
-// (collective steps repeat the same sets thousands of times).
+// cache line of Int32 fields, one of Float64 fields); flows that drain (or arrive, or start) at the same
+// picosecond share one queue event (a group of items). Rates are recomputed once per event time, and locally:
+// the flows on links where something changed are re-solved with the others held, and the region grows only
+// while a flow next to it loses its bottleneck (the max-min optimality test). A flow alone on its links takes
+// their bottleneck without a solve; a flow no other task's path ever shares a link with ("exclusive", most ring
+// flows on a Clos) needs neither link lists nor a drain event; a pipeline whose next repetition starts as the
+// last one drains keeps its place and rate; and a region that is a union of whole components is cached by a
+// Zobrist hash of its flow set (collective steps repeat the same sets thousands of times).
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, LinkStats, Result } from '../../result/types.ts';
@@ -60,7 +63,7 @@ const I_PATH0 = 8; // path slots [I_PATH0, I_PATH1)
 const I_PATH1 = 9;
 const I_VER = 10; // bumped at every rate change: drain items of older versions are stale
 const I_STAMP = 11; // batch in which the flow started or moved (it needs a rate whatever the old one was)
-const I_VISIT = 12; // recomputation that visited the flow
+const I_VISIT = 12; // recomputation whose region (or singles pass) holds the flow
 const I_XFER = 13; // 1 transfer, 0 delay
 const I_DEPS = 14; // deps not finished yet
 const I_EXCL = 15; // 1: no other task's path shares a link with this one (see markExclusive)
@@ -95,6 +98,10 @@ const CACHE_MIN_FLOWS = 8;
 const CACHE_ENTRIES = 8;
 /** Capacity check slack: rates come out of float sums. */
 const CAP_SLACK = 1e-9;
+/** A link within this share of its capacity is saturated (bottleneck test of the local solve). */
+const SAT_SLACK = 1e-9;
+/** Local solves of one region before it is closed to whole components. */
+const MAX_REGION_PASSES = 4;
 
 export function runFlow(
   fabric: Fabric,
@@ -174,6 +181,12 @@ class FlowSim {
   private readonly seedLinks: Int32Array;
   private nSeedLinks = 0;
   private visitEpoch = 0;
+  /** Stamps of the local solve's passes (link marks, frozen flows, flows checked). */
+  private passEpoch = 0;
+  private nR = 0;
+  private readonly checked: Int32Array;
+  private readonly vLoad: Float64Array;
+  private readonly vMax: Float64Array;
   // Component scratch and the water-filling heap.
   private readonly compFlows: Int32Array;
   private readonly compLinks: Int32Array;
@@ -259,6 +272,8 @@ class FlowSim {
     this.linkBytes = new Float64Array(D);
     this.wRem = new Float64Array(D);
     this.wN = new Int32Array(D);
+    this.vLoad = new Float64Array(D);
+    this.vMax = new Float64Array(D);
     this.seedLinks = new Int32Array(Math.max(16, D));
     this.compLinks = new Int32Array(Math.max(16, D));
     this.routeDown = new Uint8Array(L);
@@ -282,6 +297,7 @@ class FlowSim {
     this.zob1 = new Int32Array(T);
     this.zob2 = new Int32Array(T);
     this.frozen = new Int32Array(T);
+    this.checked = new Int32Array(T);
     this.wRate = new Float64Array(T);
     this.pathEpoch = new Int32Array(T);
     this.wakeArmed = new Uint8Array(T);
@@ -896,9 +912,10 @@ class FlowSim {
   }
 
   /**
-   * Max-min fair rates for everything that changed in this batch. Components of the flow-link graph are
-   * independent problems, so only those holding a flow that started or moved, a link a flow left, or a link
-   * whose capacity changed are solved again.
+   * Max-min fair rates for everything that changed in this batch, solved locally. The region starts as every
+   * flow on a link where something changed (a flow joined a shared link or left one, or the capacity changed);
+   * it is solved with the flows outside it held at their rates, and grown until every flow around it still has
+   * a bottleneck. A flow that started alone on its links just takes their bottleneck.
    */
   private recompute(): void {
     if (this.nSingles === 0 && this.nShared === 0 && this.nSeedLinks === 0) return;
@@ -907,13 +924,15 @@ class FlowSim {
     const { ti, tf, sl, li, cap } = this;
     for (let i = 0; i < this.nShared; i++) {
       const t = this.shared[i];
-      if (ti[TI * t + I_BUSY] && ti[TI * t + I_VISIT] !== stamp) this.component(t, -1, stamp);
+      if (!ti[TI * t + I_BUSY]) continue;
+      for (let s = ti[TI * t + I_PATH0], e = ti[TI * t + I_PATH1]; s < e; s++) this.seedLink(sl[4 * s + S_LINK]);
     }
-    for (let i = 0; i < this.nSeedLinks; i++) {
-      const l = this.seedLinks[i];
-      if (li[4 * l + L_VISIT] !== stamp && li[4 * l + L_HEAD] >= 0) this.component(-1, l, stamp);
-    }
-    // Flows that started alone and were not reached above (nothing joined their links since): the bottleneck.
+    this.nR = 0;
+    for (let i = 0; i < this.nSeedLinks; i++)
+      for (let x = li[4 * this.seedLinks[i] + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT])
+        this.addToRegion(sl[4 * x + S_FLOW], stamp);
+    if (this.nR > 0) this.solveRegion(stamp);
+    // Flows that started alone and that nothing joined since: the bottleneck of their path.
     for (let i = 0; i < this.nSingles; i++) {
       const t = this.singles[i];
       const r = TI * t;
@@ -933,90 +952,120 @@ class FlowSim {
     this.nSeedLinks = 0;
   }
 
+  private addToRegion(g: number, stamp: number): void {
+    if (this.ti[TI * g + I_VISIT] === stamp) return;
+    this.ti[TI * g + I_VISIT] = stamp;
+    this.compFlows[this.nR++] = g;
+  }
+
   private load(sum: number, c: number): number {
     return c > 0 ? sum / c : sum > 0 ? Number.POSITIVE_INFINITY : 0;
   }
 
-  /** Gathers the component of a flow (or of a link's flows), solves it (or finds it cached) and applies the rates. */
-  private component(seedFlow: number, seedLink: number, stamp: number): void {
-    const { ti, sl, li } = this;
-    const comp = this.compFlows;
+  /**
+   * Solves the region (compFlows[0 .. nR), marked with `stamp`) and applies its rates. A region that no outside
+   * flow touches is a union of whole components: its solution depends on its flow set alone and is cached.
+   */
+  private solveRegion(stamp: number): void {
+    const { ti, tf, sl, li, cap, wRem, wN, wRate } = this;
+    const region = this.compFlows;
     const links = this.compLinks;
-    let n = 0;
     let nl = 0;
-    let h1 = 0;
-    let h2 = 0;
-    if (seedFlow >= 0) {
-      ti[TI * seedFlow + I_VISIT] = stamp;
-      comp[n++] = seedFlow;
-    } else {
-      li[4 * seedLink + L_VISIT] = stamp;
-      links[nl++] = seedLink;
-      for (let x = li[4 * seedLink + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
-        const g = sl[4 * x + S_FLOW];
-        if (ti[TI * g + I_VISIT] !== stamp) {
-          ti[TI * g + I_VISIT] = stamp;
-          comp[n++] = g;
-        }
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const t = comp[i];
-      h1 ^= this.zob1[t];
-      h2 ^= this.zob2[t];
-      for (let s = ti[TI * t + I_PATH0], e = ti[TI * t + I_PATH1]; s < e; s++) {
-        const l = sl[4 * s + S_LINK];
-        if (li[4 * l + L_VISIT] === stamp) continue;
-        li[4 * l + L_VISIT] = stamp;
-        links[nl++] = l;
-        for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
-          const g = sl[4 * x + S_FLOW];
-          if (ti[TI * g + I_VISIT] !== stamp) {
-            ti[TI * g + I_VISIT] = stamp;
-            comp[n++] = g;
+    let closed = true;
+    let fromCache = false;
+    for (let passes = 1; ; passes++) {
+      // A region that keeps growing ring by ring is solved as its whole component(s) at once.
+      if (passes === MAX_REGION_PASSES) this.closeRegion(stamp);
+      // The region's links, each with the capacity the flows outside it leave.
+      const pass = ++this.passEpoch;
+      const n = this.nR;
+      nl = 0;
+      closed = true;
+      let h1 = 0;
+      let h2 = 0;
+      for (let i = 0; i < n; i++) {
+        const t = region[i];
+        h1 ^= this.zob1[t];
+        h2 ^= this.zob2[t];
+        for (let s = ti[TI * t + I_PATH0], e = ti[TI * t + I_PATH1]; s < e; s++) {
+          const l = sl[4 * s + S_LINK];
+          if (li[4 * l + L_VISIT] === pass) continue;
+          li[4 * l + L_VISIT] = pass;
+          links[nl++] = l;
+          let rest = cap[l];
+          let k = 0;
+          for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
+            const g = sl[4 * x + S_FLOW];
+            if (ti[TI * g + I_VISIT] === stamp) k++;
+            else {
+              rest -= tf[TF * g + F_RATE];
+              closed = false;
+            }
           }
+          wRem[l] = Math.max(rest, 0);
+          wN[l] = k;
         }
       }
+      if (closed) {
+        const cached = n >= CACHE_MIN_FLOWS ? this.cacheFind(h1, h2, n) : -1;
+        if (cached >= 0) {
+          const fl = this.cFlows[cached];
+          const rt = this.cRates[cached];
+          for (let i = 0; i < fl.length; i++) wRate[fl[i]] = rt[i];
+          fromCache = true;
+        } else {
+          this.waterFill(nl, stamp, pass);
+          if (n >= CACHE_MIN_FLOWS) this.cacheStore(h1, h2, n);
+        }
+        break;
+      }
+      this.waterFill(nl, stamp, pass);
+      if (this.regionHolds(nl, stamp, pass)) break;
     }
-    if (n === 0) return;
-    const cached = n >= CACHE_MIN_FLOWS ? this.cacheFind(h1, h2, n) : -1;
-    if (cached >= 0) {
-      // The same flows on the same links get the same rates, which were checked against capacity when solved.
-      const fl = this.cFlows[cached];
-      const rt = this.cRates[cached];
-      for (let i = 0; i < fl.length; i++) this.setRate(fl[i], rt[i]);
-      return;
-    }
-    this.waterFill(n, nl, stamp);
-    for (let i = 0; i < n; i++) this.setRate(comp[i], this.wRate[comp[i]]);
-    if (n >= CACHE_MIN_FLOWS) this.cacheStore(h1, h2, n);
-    // Capacity check, counted on its own: the rates now on each link of the component against its capacity.
+    for (let i = 0; i < this.nR; i++) this.setRate(region[i], wRate[region[i]]);
+    // The same flows on the same links get the same rates, which were checked against capacity when solved.
+    if (fromCache) return;
+    // Capacity check, counted on its own: the rates now on each link of the region against its capacity.
     for (let i = 0; i < nl; i++) {
       const l = links[i];
       let sum = 0;
-      for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) sum += this.tf[TF * sl[4 * x + S_FLOW] + F_RATE];
-      const load = this.load(sum, this.cap[l]);
+      for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) sum += tf[TF * sl[4 * x + S_FLOW] + F_RATE];
+      const load = this.load(sum, cap[l]);
       if (load > this.maxLoad) this.maxLoad = load;
     }
   }
 
+  /** Adds every flow linked to the region through shared links (its whole connected components). */
+  private closeRegion(stamp: number): void {
+    const { ti, sl, li } = this;
+    const pass = ++this.passEpoch;
+    for (let i = 0; i < this.nR; i++) {
+      const t = this.compFlows[i];
+      for (let s = ti[TI * t + I_PATH0], e = ti[TI * t + I_PATH1]; s < e; s++) {
+        const l = sl[4 * s + S_LINK];
+        if (li[4 * l + L_VISIT] === pass) continue;
+        li[4 * l + L_VISIT] = pass;
+        for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) this.addToRegion(sl[4 * x + S_FLOW], stamp);
+      }
+    }
+  }
+
   /**
-   * Progressive filling (Bertsekas and Gallager, Data Networks, 2nd ed., 6.5.2): every unfrozen flow's rate
-   * rises together; the link with the least remaining capacity per unfrozen flow saturates first and freezes
-   * its flows at that share. A heap of links keyed by that share, with lazy deletion (a link's share only grows
-   * as flows freeze elsewhere), makes it O(incidences x log links).
+   * Progressive filling (Bertsekas and Gallager, Data Networks, 2nd ed., 6.5.2) of the region's flows over the
+   * capacities in wRem (wN region flows per link): every unfrozen flow's rate rises together; the link with the
+   * least capacity left per unfrozen flow saturates first and freezes its flows at that share. A heap of links
+   * keyed by that share, with lazy deletion (a share only grows as flows freeze elsewhere), makes it
+   * O(incidences x log links).
    */
-  private waterFill(n: number, nl: number, stamp: number): void {
+  private waterFill(nl: number, stamp: number, pass: number): void {
     const { ti, sl, li, wRem, wN, frozen, wRate } = this;
     const links = this.compLinks;
     this.heapN = 0;
     for (let i = 0; i < nl; i++) {
       const l = links[i];
-      wRem[l] = this.cap[l];
-      wN[l] = li[4 * l + L_COUNT];
-      this.heapPush(wRem[l] / wN[l], l);
+      if (wN[l] > 0) this.heapPush(wRem[l] / wN[l], l);
     }
-    let left = n;
+    let left = this.nR;
     while (left > 0 && this.heapN > 0) {
       const share = this.heapKey[0];
       const l = this.heapVal[0];
@@ -1024,8 +1073,8 @@ class FlowSim {
       if (wN[l] === 0 || share !== wRem[l] / wN[l]) continue;
       for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
         const g = sl[4 * x + S_FLOW];
-        if (frozen[g] === stamp) continue;
-        frozen[g] = stamp;
+        if (ti[TI * g + I_VISIT] !== stamp || frozen[g] === pass) continue;
+        frozen[g] = pass;
         wRate[g] = share;
         left--;
         for (let s = ti[TI * g + I_PATH0], e = ti[TI * g + I_PATH1]; s < e; s++) {
@@ -1038,6 +1087,79 @@ class FlowSim {
       }
       wN[l] = 0;
     }
+  }
+
+  /**
+   * Max-min fairness holds iff every flow has a bottleneck: a saturated link on which no flow gets more
+   * (Bertsekas and Gallager 6.5.2). Flows away from the region's links keep theirs; this checks the flows on
+   * them with the region's new rates and adds to the region each flow that lost its bottleneck, and each
+   * outside flow that gets more than a region flow on that flow's saturated links. True if none was added.
+   */
+  private regionHolds(nl: number, stamp: number, pass: number): boolean {
+    const { ti, tf, sl, li, wRate, vLoad, vMax } = this;
+    const links = this.compLinks;
+    const region = this.compFlows;
+    for (let i = 0; i < nl; i++) {
+      const l = links[i];
+      let load = 0;
+      let max = 0;
+      for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
+        const g = sl[4 * x + S_FLOW];
+        const r = ti[TI * g + I_VISIT] === stamp ? wRate[g] : tf[TF * g + F_RATE];
+        load += r;
+        if (r > max) max = r;
+      }
+      vLoad[l] = load;
+      vMax[l] = max;
+    }
+    const n0 = this.nR;
+    for (let i = 0; i < nl; i++)
+      for (let x = li[4 * links[i] + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
+        const g = sl[4 * x + S_FLOW];
+        if (ti[TI * g + I_VISIT] === stamp || this.checked[g] === pass) continue;
+        this.checked[g] = pass;
+        if (!this.hasBottleneck(g, stamp, pass)) this.addToRegion(g, stamp);
+      }
+    for (let i = 0; i < n0; i++) {
+      const f = region[i];
+      if (this.hasBottleneck(f, stamp, pass)) continue;
+      const rf = wRate[f];
+      for (let s = ti[TI * f + I_PATH0], e = ti[TI * f + I_PATH1]; s < e; s++) {
+        const l = sl[4 * s + S_LINK];
+        if (!this.saturated(vLoad[l], this.cap[l])) continue;
+        for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
+          const g = sl[4 * x + S_FLOW];
+          if (ti[TI * g + I_VISIT] !== stamp && tf[TF * g + F_RATE] > rf) this.addToRegion(g, stamp);
+        }
+      }
+    }
+    return this.nR === n0;
+  }
+
+  private saturated(load: number, c: number): boolean {
+    return load >= c * (1 - SAT_SLACK);
+  }
+
+  /** Does the flow have a saturated link on which no flow gets more (rates: the region's new ones)? */
+  private hasBottleneck(g: number, stamp: number, pass: number): boolean {
+    const { ti, tf, sl, li } = this;
+    const rg = ti[TI * g + I_VISIT] === stamp ? this.wRate[g] : tf[TF * g + F_RATE];
+    for (let s = ti[TI * g + I_PATH0], e = ti[TI * g + I_PATH1]; s < e; s++) {
+      const l = sl[4 * s + S_LINK];
+      let load = 0;
+      let max = 0;
+      if (li[4 * l + L_VISIT] === pass) {
+        load = this.vLoad[l];
+        max = this.vMax[l];
+      } else
+        for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
+          const r = tf[TF * sl[4 * x + S_FLOW] + F_RATE];
+          load += r;
+          if (r > max) max = r;
+        }
+      if (this.saturated(load, this.cap[l]) && rg >= max * (1 - SAT_SLACK)) return true;
+    }
+    return false;
   }
 
   private heapPush(key: number, val: number): void {
