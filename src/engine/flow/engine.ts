@@ -185,6 +185,10 @@ class FlowSim {
   private passEpoch = 0;
   private nR = 0;
   private readonly checked: Int32Array;
+  private readonly pieceMark: Int32Array;
+  private readonly pieceFlows: Int32Array;
+  private readonly pieceLinks: Int32Array;
+  private readonly pieceLinkMark: Int32Array;
   private readonly vLoad: Float64Array;
   private readonly vMax: Float64Array;
   // Component scratch and the water-filling heap.
@@ -274,6 +278,8 @@ class FlowSim {
     this.wN = new Int32Array(D);
     this.vLoad = new Float64Array(D);
     this.vMax = new Float64Array(D);
+    this.pieceLinks = new Int32Array(Math.max(16, D));
+    this.pieceLinkMark = new Int32Array(D);
     this.seedLinks = new Int32Array(Math.max(16, D));
     this.compLinks = new Int32Array(Math.max(16, D));
     this.routeDown = new Uint8Array(L);
@@ -298,6 +304,8 @@ class FlowSim {
     this.zob2 = new Int32Array(T);
     this.frozen = new Int32Array(T);
     this.checked = new Int32Array(T);
+    this.pieceMark = new Int32Array(T);
+    this.pieceFlows = new Int32Array(Math.max(16, T));
     this.wRate = new Float64Array(T);
     this.pathEpoch = new Int32Array(T);
     this.wakeArmed = new Uint8Array(T);
@@ -1058,14 +1066,50 @@ class FlowSim {
    * O(incidences x log links).
    */
   private waterFill(nl: number, stamp: number, pass: number): void {
+    // One heap per connected piece of the region (flows linked by shared links): a region is often many
+    // small independent pieces (the channels of one rank pair), and a heap over all of them costs a log factor.
+    const { ti, sl, li } = this;
+    const queue = this.pieceFlows;
+    const pl = this.pieceLinks;
+    let k = 0;
+    for (let i = 0; i < this.nR; i++) {
+      const f = this.compFlows[i];
+      if (this.pieceMark[f] === pass) continue;
+      this.pieceMark[f] = pass;
+      const base = k;
+      let head = 0;
+      let tail = 0;
+      queue[tail++] = f;
+      while (head < tail) {
+        const g = queue[head++];
+        for (let s = ti[TI * g + I_PATH0], e = ti[TI * g + I_PATH1]; s < e; s++) {
+          const l = sl[4 * s + S_LINK];
+          if (this.pieceLinkMark[l] === pass) continue;
+          this.pieceLinkMark[l] = pass;
+          pl[k++] = l;
+          for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
+            const h = sl[4 * x + S_FLOW];
+            if (ti[TI * h + I_VISIT] === stamp && this.pieceMark[h] !== pass) {
+              this.pieceMark[h] = pass;
+              queue[tail++] = h;
+            }
+          }
+        }
+      }
+      this.fillPiece(base, k, tail, stamp, pass);
+    }
+    if (k !== nl) throw new Error(`internal: region pieces cover ${k} of ${nl} links`);
+  }
+
+  private fillPiece(from: number, to: number, flows: number, stamp: number, pass: number): void {
     const { ti, sl, li, wRem, wN, frozen, wRate } = this;
-    const links = this.compLinks;
+    const links = this.pieceLinks;
     this.heapN = 0;
-    for (let i = 0; i < nl; i++) {
+    for (let i = from; i < to; i++) {
       const l = links[i];
       if (wN[l] > 0) this.heapPush(wRem[l] / wN[l], l);
     }
-    let left = this.nR;
+    let left = flows;
     while (left > 0 && this.heapN > 0) {
       const share = this.heapKey[0];
       const l = this.heapVal[0];
