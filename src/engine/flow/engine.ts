@@ -93,7 +93,7 @@ const L_VISIT = 3;
 
 /** Remaining bytes below this are rounding residue: the flow has drained. */
 const SNAP_BYTES = 1e-6;
-/** Components with at least this many flows are cached by their flow set. */
+/** Closed regions (unions of whole components) of at least this many flows are cached by their flow set. */
 const CACHE_MIN_FLOWS = 8;
 const CACHE_ENTRIES = 8;
 /** Capacity check slack: rates come out of float sums. */
@@ -191,7 +191,7 @@ class FlowSim {
   private readonly pieceLinkMark: Int32Array;
   private readonly vLoad: Float64Array;
   private readonly vMax: Float64Array;
-  // Component scratch and the water-filling heap.
+  // The region being solved (its flows and links) and the water-filling heap.
   private readonly compFlows: Int32Array;
   private readonly compLinks: Int32Array;
   private heapKey = new Float64Array(1024);
@@ -216,7 +216,7 @@ class FlowSim {
   private readonly openG = new Int32Array(GROUP_KINDS * OPEN_SLOTS);
   private readonly openNext = new Int32Array(GROUP_KINDS);
 
-  // Solved components: Zobrist key (two 32-bit words and the size), flows and their rates.
+  // Solved closed regions: Zobrist key (two 32-bit words and the size), flows and their rates.
   private readonly cKey1: number[] = [];
   private readonly cKey2: number[] = [];
   private readonly cFlows: Int32Array[] = [];
@@ -1251,7 +1251,7 @@ class FlowSim {
   }
 
   /**
-   * A component is known by its flow set (a 64-bit Zobrist hash, Zobrist 1970, and its size: a false match
+   * A closed region is known by its flow set (a 64-bit Zobrist hash, Zobrist 1970, and its size: a false match
    * is about 2^-64 likely); paths and capacities do not change between cache clears.
    */
   private cacheFind(h1: number, h2: number, n: number): number {
