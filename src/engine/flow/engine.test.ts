@@ -34,6 +34,12 @@ function run(f: Fabric, program: TrafficProgram | Transfer[], seed = 1, network?
   return runFlow(f, p, { seed, network: network ? networkSchema.parse(network) : undefined }, catalog, { seed });
 }
 
+function invariant(r: Result, name: string) {
+  const i = r.invariants.find((x) => x.name === name);
+  if (!i) throw new Error(`no invariant ${name}`);
+  return i;
+}
+
 function allInvariantsOk(r: Result) {
   for (const i of r.invariants) expect(i.ok, `${i.name}: ${i.detail}`).toBe(true);
 }
@@ -343,7 +349,40 @@ describe('flow engine: program semantics', () => {
     ]);
     expect(r.completed).toBe(false);
     expect(r.flows[0].endPs).toBe(-1);
-    expect(r.invariants.find((i) => i.name === 'every task completed')!.ok).toBe(false);
+    expect(invariant(r, 'every task completed').ok).toBe(false);
+  });
+});
+
+describe('flow engine: stopping early', () => {
+  it('maxTimePs cuts the run: incomplete, link bytes as sent by then, bytes still conserved, progress reported', () => {
+    // A and B share h0's uplink (B from 20 us); C is alone on its links (an exclusive flow). The last event
+    // before 50 us is B's start, where the run stops: A and C have each sent 20 us at the full rate.
+    const S = 10e6;
+    const c = capOf(400e9);
+    const calls: number[][] = [];
+    const program = {
+      transfers: [
+        xfer(0, h(F64, 0), h(F64, 1), S),
+        xfer(1, h(F64, 0), h(F64, 2), S, { startPs: 20 * US }),
+        xfer(2, h(F64, 5), h(F64, 6), S),
+      ],
+      ops: [],
+    };
+    const r = runFlow(F64, program, { seed: 1 }, catalog, {
+      seed: 1,
+      maxTimePs: 50 * US,
+      onProgress: (done, total, now) => calls.push([done, total, now]),
+    });
+    expect(r.completed).toBe(false);
+    expect(r.simulatedPs).toBe(20 * US);
+    expect(r.flows.map((f) => f.endPs)).toEqual([-1, -1, -1]);
+    const bytesOn = (prefix: string) => r.links!.filter((s) => s.link.startsWith(prefix)).map((s) => s.bytes);
+    expect(bytesOn('h0:')).toHaveLength(1);
+    expect(bytesOn('h0:')[0]).toBeCloseTo(20 * US * c, 3);
+    expect(bytesOn('h5:')[0]).toBeCloseTo(20 * US * c, 3);
+    expect(invariant(r, 'bytes conserved').ok).toBe(true);
+    expect(invariant(r, 'every task completed').ok).toBe(false);
+    expect(calls.at(-1)).toEqual([0, 3, 20 * US]);
   });
 });
 
