@@ -1,5 +1,5 @@
 // What `aifabric simulate` prints without --json: flow completion times, counters, busiest queues, invariants.
-import type { Result } from '../result/types.ts';
+import type { OpResult, Result } from '../result/types.ts';
 import { table } from './plan.ts';
 
 function percentile(sorted: number[], p: number): number {
@@ -10,31 +10,92 @@ function percentile(sorted: number[], p: number): number {
 
 const us = (ps: number) => (ps < 0 ? '-' : `${(ps / 1e6).toFixed(ps < 1e7 ? 3 : 1)} us`);
 
+const gb = (x: number) => (x > 0 ? x.toFixed(2) : '-');
+const ms = (ps: number) => (ps < 0 ? '-' : `${(ps / 1e9).toFixed(3)} ms`);
+
+export interface SweepOutput {
+  version: number;
+  engine: string;
+  scenario: string;
+  seed: number;
+  sweep: { bytes: number; ops: OpResult[]; completed: boolean }[];
+}
+
+/** A bus-bandwidth curve as nccl-tests prints it: size, time, algbw and busbw per collective. */
+export function sweepText(o: SweepOutput): string {
+  const rows: (string | number)[][] = [];
+  for (const p of o.sweep)
+    for (const op of p.ops.filter((x) => x.op !== 'compute'))
+      rows.push([
+        p.bytes,
+        op.op,
+        op.algorithm,
+        op.ranks,
+        (op.timePs / 1e6).toFixed(2),
+        gb(op.algbwGBps),
+        gb(op.busbwGBps),
+      ]);
+  return `# ${o.engine} engine, seed ${o.seed}: ${o.scenario}\n${table(['size (B)', 'op', 'algorithm', 'ranks', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)'], rows)}\n`;
+}
+
 export function simulateText(r: Result): string {
   const out: string[] = [];
   const done = r.flows.filter((f) => f.endPs >= 0);
   const fct = done.map((f) => f.fctPs).sort((a, b) => a - b);
   const sd = done.map((f) => f.slowdown).sort((a, b) => a - b);
   out.push(
-    `${r.engine} engine, seed ${r.seed}: ${done.length}/${r.flows.length} flows finished in ${us(r.simulatedPs)} simulated`,
+    r.flows.length > 0 || !r.ops
+      ? `${r.engine} engine, seed ${r.seed}: ${done.length}/${r.flows.length} flows finished in ${us(r.simulatedPs)} simulated`
+      : `${r.engine} engine, seed ${r.seed}: ${r.ops.length} ops in ${us(r.simulatedPs)} simulated`,
   );
-  out.push('');
-  out.push(
-    table(
-      ['flows', 'FCT p50', 'FCT p99', 'FCT max', 'slowdown p50', 'slowdown p99'],
-      [
+  if (r.flows.length > 0) out.push('');
+  if (r.flows.length > 0)
+    out.push(
+      table(
+        ['flows', 'FCT p50', 'FCT p99', 'FCT max', 'slowdown p50', 'slowdown p99'],
         [
-          r.flows.length,
-          us(percentile(fct, 0.5)),
-          us(percentile(fct, 0.99)),
-          us(fct[fct.length - 1] ?? -1),
-          percentile(sd, 0.5).toFixed(2),
-          percentile(sd, 0.99).toFixed(2),
+          [
+            r.flows.length,
+            us(percentile(fct, 0.5)),
+            us(percentile(fct, 0.99)),
+            us(fct[fct.length - 1] ?? -1),
+            percentile(sd, 0.5).toFixed(2),
+            percentile(sd, 0.99).toFixed(2),
+          ],
         ],
-      ],
-    ),
-  );
-  if (r.flows.length <= 16) {
+      ),
+    );
+  if (r.ops && r.ops.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['op', 'algorithm', 'ranks', 'bytes', 'start', 'time', 'algbw GB/s', 'busbw GB/s'],
+        r.ops
+          .slice(0, 24)
+          .map((o) => [
+            o.label || o.op,
+            o.algorithm,
+            o.ranks,
+            o.bytes,
+            us(o.startPs),
+            us(o.timePs),
+            gb(o.algbwGBps),
+            gb(o.busbwGBps),
+          ]),
+      ),
+    );
+    if (r.ops.length > 24) out.push(`... ${r.ops.length - 24} more ops in --json`);
+  }
+  if (r.iterations && r.iterations.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['job', 'iteration', 'time', 'compute', 'communication', 'exposed comm'],
+        r.iterations.map((i) => [i.job, i.iteration, ms(i.timePs), ms(i.computePs), ms(i.commPs), ms(i.exposedCommPs)]),
+      ),
+    );
+  }
+  if (r.flows.length > 0 && r.flows.length <= 16) {
     out.push('');
     out.push(
       table(
@@ -56,21 +117,22 @@ export function simulateText(r: Result): string {
   out.push(
     `drops ${c.drops} (buffer ${c.bufferDrops}, loss ${c.lossDrops}, failure ${c.failureDrops}); receiver discards ${c.receiverDiscards}; pause frames ${c.pauseFrames}, paused ${us(c.pausedPs)}; ECN marks ${c.ecnMarks}, CNPs ${c.cnps}; NAKs ${c.naks}, timeouts ${c.timeouts}, retransmitted ${c.retransmittedBytes} B`,
   );
-  out.push('');
-  out.push(
-    table(
-      ['busiest queues', 'rate', 'max queue', 'mean queue', 'utilization'],
-      r.ports
-        .slice(0, 5)
-        .map((p) => [
-          `${p.port} -> ${p.peer}`,
-          `${p.rateGbps}G`,
-          `${p.maxQueueBytes} B`,
-          `${Math.round(p.meanQueueBytes)} B`,
-          `${(p.utilization * 100).toFixed(1)}%`,
-        ]),
-    ),
-  );
+  if (r.ports.length > 0) out.push('');
+  if (r.ports.length > 0)
+    out.push(
+      table(
+        ['busiest queues', 'rate', 'max queue', 'mean queue', 'utilization'],
+        r.ports
+          .slice(0, 5)
+          .map((p) => [
+            `${p.port} -> ${p.peer}`,
+            `${p.rateGbps}G`,
+            `${p.maxQueueBytes} B`,
+            `${Math.round(p.meanQueueBytes)} B`,
+            `${(p.utilization * 100).toFixed(1)}%`,
+          ]),
+      ),
+    );
   out.push('');
   for (const i of r.invariants) out.push(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
   out.push('');

@@ -59,6 +59,17 @@ export const fabricSchema = z
       .lt(1)
       .default(0.25)
       .describe('access-aggregation: share of each aggregation switch ports reserved for uplinks to border0'),
+    intraServer: z
+      .strictObject({
+        bandwidth: rate()
+          .prefault('3600G')
+          .describe('per GPU and direction (default: NVLink 4, 450 GB/s per direction on an H100)'),
+        latency: duration().prefault('1us').describe('per transfer inside the server'),
+      })
+      .optional()
+      .describe(
+        'the NVLink-class domain between the GPUs of one server (gpusPerNode > 1); the fabric does not carry it',
+      ),
   })
   .describe('the fabric to design: a generator and its parameters');
 
@@ -174,6 +185,63 @@ export const networkSchema = z
   })
   .describe('network behaviour for the simulation engines');
 
+export const COLLECTIVES = ['all-reduce', 'reduce-scatter', 'all-gather', 'broadcast', 'all-to-all'] as const;
+
+const collectiveFields = {
+  algorithm: z
+    .string()
+    .optional()
+    .describe(
+      'all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical; reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck (default: ring, binomial for broadcast, pairwise for all-to-all)',
+    ),
+  ranks: z.number().int().min(2).optional().describe('how many GPUs take part (default: every host)'),
+  placement: z
+    .enum(['rail', 'sequential', 'random'])
+    .default('rail')
+    .describe('which hosts get the ranks: whole servers, rail-aligned (rail), h0.. in order, or random'),
+  channels: z.number().int().positive().default(1).describe('parallel rings/trees, each its own QP (NCCL channels)'),
+  chunk: size().optional().describe('pipelining chunk per step (default: one chunk per step)'),
+};
+
+export const jobSchema = z
+  .strictObject({
+    params: z.number().positive().describe('model parameters, e.g. 70e9'),
+    bytesPerGrad: z.number().positive().default(2).describe('bytes per gradient element (2 = bf16, 4 = fp32)'),
+    dp: z.number().int().positive().default(1).describe('data-parallel degree'),
+    tp: z.number().int().positive().default(1).describe('tensor-parallel degree (inside a server when it fits)'),
+    pp: z.number().int().positive().default(1).describe('pipeline-parallel stages'),
+    ep: z.number().int().positive().default(1).describe('expert-parallel degree (MoE all-to-all groups)'),
+    microBatches: z.number().int().positive().default(1).describe('micro-batches per iteration (pipeline)'),
+    stepCompute: duration().optional().describe('compute time of one iteration (forward + backward) per GPU'),
+    flopsPerStep: z.number().positive().optional().describe('FLOPs per GPU per iteration (instead of stepCompute)'),
+    gpuFlops: z.number().positive().optional().describe('peak FLOP/s of one GPU, e.g. 989e12 (H100 bf16 dense)'),
+    mfu: z.number().gt(0).max(1).default(0.4).describe('model FLOPs utilization that turns FLOPs into time'),
+    buckets: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe('gradient buckets: each is all-reduced as soon as the backward pass has produced it'),
+    backwardShare: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(2 / 3)
+      .describe('share of the step compute spent in backward'),
+    layers: z.number().int().positive().default(1).describe('transformer layers (TP and MoE collectives per layer)'),
+    tpBytesPerLayer: size().optional().describe('activation bytes each TP all-reduce moves per layer and micro-batch'),
+    ppBytes: size().optional().describe('activation bytes sent between pipeline stages per micro-batch'),
+    moeBytesPerLayer: size()
+      .optional()
+      .describe(
+        'all-to-all buffer per GPU of one MoE dispatch (combine is the same) per layer and micro-batch; each GPU sends (ep-1)/ep of it',
+      ),
+    iterations: z.number().int().positive().default(1),
+    algorithm: z.string().default('ring').describe('all-reduce algorithm of the gradient sync'),
+    channels: z.number().int().positive().default(1),
+  })
+  .describe('a training job: DP/TP/PP/EP degrees, model size and compute time per iteration');
+
 const trafficClass = z
   .enum(['roce', 'lossy'])
   .default('roce')
@@ -194,6 +262,21 @@ export const trafficItemSchema = z.union([
     flows: z.array(z.strictObject({ src: hostRef, dst: hostRef, bytes: size(), start: duration().default(0) })),
     class: trafficClass,
   }),
+  z.strictObject({
+    collective: z.enum(COLLECTIVES).describe('the collective operation (nccl-tests names)'),
+    bytes: size().describe(
+      'bytes per rank buffer S (nccl-tests convention: all-gather and reduce-scatter: the full buffer)',
+    ),
+    ...collectiveFields,
+    start: duration().optional(),
+    class: trafficClass,
+  }),
+  z.strictObject({
+    job: jobSchema,
+    placement: collectiveFields.placement,
+    start: duration().optional(),
+    class: trafficClass,
+  }),
 ]);
 
 export const scenarioSchema = z
@@ -206,6 +289,14 @@ export const scenarioSchema = z
     network: networkSchema.optional(),
     traffic: z.array(trafficItemSchema).optional(),
     engine: z.enum(['analytic', 'flow', 'packet']).optional(),
+    sweep: z
+      .strictObject({
+        bytes: z
+          .string()
+          .describe('collective sizes: 1MiB..8GiB doubles from 1MiB to 8GiB; 1MiB..1GiB:x4; or a list 1MiB,1GiB'),
+      })
+      .optional()
+      .describe('run the scenario once per value (a bus-bandwidth curve like nccl-tests prints)'),
   })
   .describe('an aifabric scenario: one file drives every command');
 

@@ -21,6 +21,8 @@ import { createRandom } from '../engine/core/random.ts';
 import { ScenarioError } from '../errors.ts';
 import type { Fabric, NodeId } from '../fabric/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { ProgramBuilder } from './builder.ts';
+import { compileCollectiveItem, compileJob } from './training/job.ts';
 
 export interface Transfer {
   id: number;
@@ -131,10 +133,10 @@ function host(f: Fabric, ref: string, path: string): NodeId {
 
 /** Compiles the scenario's `traffic` list on a fabric. Random choices (permutation) use the scenario seed. */
 export function compileTraffic(s: Scenario, f: Fabric): TrafficProgram {
-  const transfers: Transfer[] = [];
+  const b = new ProgramBuilder();
   let cls: Transfer['cls'] = 'roce';
   const add = (src: NodeId, dst: NodeId, bytes: number, startPs: number, item: number) => {
-    transfers.push(plainTransfer(transfers.length, src, dst, bytes, startPs, item, cls));
+    b.task({ src, dst, bytes, startPs, item, cls });
   };
   (s.traffic ?? []).forEach((t, i) => {
     const path = `traffic[${i}]`;
@@ -149,6 +151,14 @@ export function compileTraffic(s: Scenario, f: Fabric): TrafficProgram {
           ]);
         add(src, dst, fl.bytes, fl.start, i);
       });
+      return;
+    }
+    if ('collective' in t) {
+      compileCollectiveItem(b, s, f, t, i);
+      return;
+    }
+    if ('job' in t) {
+      compileJob(b, s, f, t, i);
       return;
     }
     const start = t.start ?? 0;
@@ -184,5 +194,5 @@ export function compileTraffic(s: Scenario, f: Fabric): TrafficProgram {
         for (let b = 0; b < H; b++) if (a !== b) add(f.hosts[a] as NodeId, f.hosts[b] as NodeId, t.bytes, start, i);
     }
   });
-  return { transfers, ops: [] };
+  return b.build();
 }

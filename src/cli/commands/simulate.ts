@@ -1,23 +1,54 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import cliProgress from 'cli-progress';
-import { loadCatalog } from '../../catalog/index.ts';
-import { runPacket } from '../../engine/packet/engine.ts';
+import { type Catalog, loadCatalog } from '../../catalog/index.ts';
+import { ENGINES, type EngineKind, runEngine } from '../../engine/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { designFabric } from '../../fabric/index.ts';
-import { simulateText } from '../../report/simulate.ts';
+import type { Fabric } from '../../fabric/types.ts';
+import { simulateText, sweepText } from '../../report/simulate.ts';
+import type { Result } from '../../result/types.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { parseSweep, withBytes } from '../../scenario/sweep.ts';
 import { parseTimePs } from '../../scenario/units.ts';
 import { compileTraffic } from '../../workload/program.ts';
 
+function runOnce(
+  s: Scenario,
+  fabric: Fabric,
+  catalog: Catalog,
+  engine: EngineKind,
+  seed: number,
+  untilPs: number,
+  name: string,
+  showProgress: boolean,
+): Result {
+  const program = compileTraffic({ ...s, seed }, fabric);
+  const bar = showProgress
+    ? new cliProgress.SingleBar(
+        { format: `${engine} [{bar}] {value}/{total} tasks | t = {sim}`, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(program.transfers.length, 0, { sim: '0 us' });
+  const result = runEngine(engine, fabric, program, { ...s, seed }, catalog, {
+    seed,
+    maxTimePs: untilPs,
+    name,
+    onProgress: (done, _total, now) => bar?.update(done, { sim: `${(now / 1e6).toFixed(1)} us` }),
+  });
+  bar?.stop();
+  return result;
+}
+
 export function simulateCommand() {
   return new Command('simulate')
-    .description('run a scenario on an engine: flow completion times, drops, pauses, queues, invariants')
+    .description('run a scenario on an engine: flow and collective times, drops, pauses, queues, invariants')
     .argument('<scenario>', 'scenario file (YAML or JSON) with fabric, network and traffic')
-    .addOption(
-      new Option('--engine <engine>', "engine to run (default: the scenario's, else packet)").choices(['packet']),
-    )
+    .addOption(new Option('--engine <engine>', "engine to run (default: the scenario's, else packet)").choices(ENGINES))
     .option('--seed <n>', 'seed of every random stream (overrides the scenario)')
     .option('--until <time>', 'stop after this much simulated time (e.g. 50ms)', '10s')
+    .option('--sweep <field=values>', 'run once per collective size, e.g. bytes=1MiB..8GiB (a bus-bandwidth curve)')
     .option('--json', 'print the full result as JSON')
     .action((file, opts) => {
       const catalog = loadCatalog();
@@ -35,32 +66,44 @@ export function simulateCommand() {
         throw new ScenarioError([
           { path: '--until', message: `"${opts.until}" is not a time (write it like 50ms or 2s)` },
         ]);
-      const engine = opts.engine ?? s.engine ?? 'packet';
-      if (engine !== 'packet')
-        throw new ScenarioError([
-          { path: 'engine', message: `the ${engine} engine is not built yet; use engine: packet` },
-        ]);
+      const engine: EngineKind = (opts.engine as EngineKind | undefined) ?? s.engine ?? 'packet';
       if (!s.traffic || s.traffic.length === 0)
         throw new ScenarioError([
           { path: 'traffic', message: 'is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])' },
         ]);
+      const sweepText_ = opts.sweep ?? s.sweep?.bytes;
+      const sweepPath = opts.sweep !== undefined ? '--sweep' : 'sweep.bytes';
+      const sweep = sweepText_ === undefined ? null : parseSweep(opts.sweep ?? `bytes=${sweepText_}`, sweepPath);
       const design = designFabric(s.fabric, catalog, s.name);
-      const program = compileTraffic({ ...s, seed }, design.fabric);
-      const bar =
-        process.stderr.isTTY && !opts.json
-          ? new cliProgress.SingleBar(
-              { format: 'simulating [{bar}] {value}/{total} flows | t = {sim}', stream: process.stderr },
-              cliProgress.Presets.shades_classic,
-            )
-          : null;
-      bar?.start(program.transfers.length, 0, { sim: '0 us' });
-      const result = runPacket(design.fabric, program, { ...s, seed }, catalog, {
-        seed,
-        maxTimePs: until,
-        name: s.name ?? file,
-        onProgress: (done, _total, now) => bar?.update(done, { sim: `${(now / 1e6).toFixed(1)} us` }),
-      });
-      bar?.stop();
+      const progress = process.stderr.isTTY === true && !opts.json;
+      const name = s.name ?? file;
+      if (sweep) {
+        const points = sweep.values.map((bytes) => {
+          const r = runOnce(
+            withBytes(s, bytes, sweepPath),
+            design.fabric,
+            catalog,
+            engine,
+            seed,
+            until,
+            name,
+            progress,
+          );
+          return { bytes, result: r };
+        });
+        const out = {
+          version: 1,
+          engine,
+          scenario: name,
+          seed,
+          sweep: points.map((p) => ({ bytes: p.bytes, ops: p.result.ops ?? [], completed: p.result.completed })),
+        };
+        process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : sweepText(out));
+        if (points.some((p) => p.result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')))
+          process.exitCode = 4;
+        return;
+      }
+      const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress);
       process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : simulateText(result));
       // A broken invariant is a bug in the engine, not in the input: exit 4 (unfinished flows are reported, not fatal).
       if (result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')) process.exitCode = 4;

@@ -1,0 +1,39 @@
+// The three engines behind one interface (DESIGN.md): every engine takes (Fabric, TrafficProgram, network) and
+// returns the same Result.
+import type { Catalog } from '../catalog/index.ts';
+import type { Fabric } from '../fabric/types.ts';
+import type { Result } from '../result/types.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { TrafficProgram } from '../workload/program.ts';
+import { runAnalytic } from './analytic/engine.ts';
+import { runFlow } from './flow/engine.ts';
+import { runPacket } from './packet/engine.ts';
+
+export type EngineKind = 'analytic' | 'flow' | 'packet';
+export const ENGINES: readonly EngineKind[] = ['analytic', 'flow', 'packet'];
+
+export interface RunOptions {
+  seed: number;
+  /** Stop after this much simulated time (flow, packet). */
+  maxTimePs?: number;
+  onProgress?: (done: number, total: number, nowPs: number) => void;
+  name?: string;
+}
+
+export function runEngine(
+  engine: EngineKind,
+  fabric: Fabric,
+  program: TrafficProgram,
+  scenario: Pick<Scenario, 'network' | 'seed'>,
+  catalog: Catalog,
+  opts: RunOptions,
+): Result {
+  switch (engine) {
+    case 'analytic':
+      return runAnalytic(fabric, program, scenario, catalog, opts);
+    case 'flow':
+      return runFlow(fabric, program, scenario, catalog, opts);
+    case 'packet':
+      return runPacket(fabric, program, scenario, catalog, opts);
+  }
+}
