@@ -49,6 +49,8 @@ export class CalendarQueue implements EventQueue {
   private mask = MIN_BUCKETS - 1;
   private heads: Int32Array;
   private tails: Int32Array;
+  /** Per bucket, the node pushed last while it is still queued: later pushes at >= its time walk from it. */
+  private hints: Int32Array;
   private width = 1;
   private inv = 1;
   /** Current virtual bucket and its index (cidx === cvb mod nbk). */
@@ -74,6 +76,7 @@ export class CalendarQueue implements EventQueue {
     this.nx = new Int32Array(cap);
     this.heads = new Int32Array(MIN_BUCKETS).fill(-1);
     this.tails = new Int32Array(MIN_BUCKETS).fill(-1);
+    this.hints = new Int32Array(MIN_BUCKETS).fill(-1);
   }
 
   get size(): number {
@@ -118,8 +121,14 @@ export class CalendarQueue implements EventQueue {
       this.tails[idx] = node;
       nx[node] = -1;
     } else {
+      // Ties and near-ties arrive in bursts: start from the bucket's last insertion when it is not later.
+      const hint = this.hints[idx];
       let prev = -1;
       let cur = this.heads[idx];
+      if (hint >= 0 && nt[hint] <= t) {
+        prev = hint;
+        cur = nx[hint];
+      }
       let steps = 0;
       while (nt[cur] <= t) {
         prev = cur;
@@ -131,6 +140,7 @@ export class CalendarQueue implements EventQueue {
       if (prev < 0) this.heads[idx] = node;
       else nx[prev] = node;
     }
+    this.hints[idx] = node;
     if (++this.n > this.growAt) this.resize(this.nbk * 2);
   }
 
@@ -142,6 +152,7 @@ export class CalendarQueue implements EventQueue {
     const next = nx[h];
     this.heads[idx] = next;
     if (next < 0) this.tails[idx] = -1;
+    if (this.hints[idx] === h) this.hints[idx] = -1;
     this.t = this.nt[h];
     this.kind = this.nk[h];
     this.a = this.na[h];
@@ -169,6 +180,7 @@ export class CalendarQueue implements EventQueue {
     this.freeHead = -1;
     this.heads.fill(-1);
     this.tails.fill(-1);
+    this.hints.fill(-1);
     this.cvb = 0;
     this.cidx = 0;
     this.steps = this.ops = 0;
@@ -295,6 +307,7 @@ export class CalendarQueue implements EventQueue {
     this.mask = newBuckets - 1;
     this.heads = new Int32Array(newBuckets).fill(-1);
     this.tails = new Int32Array(newBuckets).fill(-1);
+    this.hints = new Int32Array(newBuckets).fill(-1);
     this.width = width;
     this.inv = 1 / width;
     // Each old list is sorted, so most nodes append at a tail.
