@@ -1,5 +1,6 @@
 // Runs a scenario (YAML text) through the same stages as `aifabric simulate`.
 import { loadCatalog } from '../../src/catalog/index.ts';
+import { type EngineKind, runEngine } from '../../src/engine/index.ts';
 import { runPacket } from '../../src/engine/packet/engine.ts';
 import { designFabric } from '../../src/fabric/index.ts';
 import type { Result } from '../../src/result/types.ts';
@@ -25,4 +26,13 @@ export function jain(xs: number[]): number {
   const s = xs.reduce((a, b) => a + b, 0);
   const s2 = xs.reduce((a, b) => a + b * b, 0);
   return (s * s) / (xs.length * s2);
+}
+
+/** Runs a scenario (YAML text) on any engine, as `aifabric simulate --engine` does. */
+export function runYaml(yaml: string, engine: EngineKind, seed?: number): Result {
+  const catalog = loadCatalog();
+  const s = parseScenario(yaml, catalog);
+  const sc = { ...s, seed: seed ?? s.seed };
+  const d = designFabric(s.fabric, catalog);
+  return runEngine(engine, d.fabric, compileTraffic(sc, d.fabric), sc, catalog, { seed: sc.seed });
 }

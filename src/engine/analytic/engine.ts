@@ -162,12 +162,23 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
   const hierarchical = op.algorithm === 'hierarchical';
   // Hierarchical: the fabric carries rings of same-index GPUs across servers.
   const netRanks = hierarchical ? groups.map((g) => g[0]) : ranks;
+  // Rings: the mean latency of the ring's fabric hops. A pipelined ring's step is bounded by the cycle's mean
+  // hop time, not its slowest hop (the flow and packet engines show it: hops inside a leaf are shorter than
+  // hops across the spine). Other algorithms: the longest path, below.
   let alphaPs = 0;
+  let sum = 0;
+  let hops = 0;
   for (let i = 0; i < netRanks.length; i++) {
     const a = netRanks[i];
     const b = netRanks[(i + 1) % netRanks.length];
-    if (a !== b && f.nodes[a].server !== f.nodes[b].server) alphaPs = Math.max(alphaPs, pathLatencyPs(f, net, a, b));
+    if (a !== b && f.nodes[a].server !== f.nodes[b].server) {
+      const l = pathLatencyPs(f, net, a, b);
+      alphaPs = Math.max(alphaPs, l);
+      sum += l;
+      hops++;
+    }
   }
+  if ((op.algorithm === 'ring' || hierarchical) && hops > 0) alphaPs = sum / hops;
   if (!hierarchical && op.algorithm !== 'ring' && netRanks.length > 1)
     alphaPs = Math.max(alphaPs, pathLatencyPs(f, net, netRanks[0], netRanks[Math.floor(netRanks.length / 2)]));
   if (groups.length === 1 && ranks.length > 1) {
