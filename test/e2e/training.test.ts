@@ -51,7 +51,8 @@ describe('oversubscription sensitivity: the same jobs on 1:1, 2:1 and 4:1 leaf-s
   };
   it('ring data parallelism barely notices (one ring hop per leaf crosses the spine); MoE all-to-all slows down', () => {
     const dp = '{params: 1e9, bytesPerGrad: 2, dp: 64, stepCompute: 20ms, buckets: 4}';
-    const moe = '{params: 1e8, bytesPerGrad: 2, dp: 64, ep: 64, layers: 2, moeBytesPerLayer: 256MiB, stepCompute: 20ms}';
+    const moe =
+      '{params: 1e8, bytesPerGrad: 2, dp: 64, ep: 64, layers: 2, moeBytesPerLayer: 256MiB, stepCompute: 20ms}';
     const rows = [1, 2, 4].map((o) => ({ o, dp: run(o, dp), moe: run(o, moe) }));
     console.log(
       `oversub  DP iteration ms  DP exposed comm ms  MoE iteration ms  MoE exposed comm ms  mean all-to-all ms\n${rows
