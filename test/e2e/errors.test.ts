@@ -176,3 +176,50 @@ describe('malformed or impossible scenarios', () => {
     expect(r.stderr).toMatch(/unknown command 'plot'/);
   });
 });
+
+// Training traffic that cannot be compiled: the message names the field and the fix (simulate, exit 1).
+const B64 = 'fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g}\n';
+const TRAINING: [string, string, string][] = [
+  [
+    'an unknown collective algorithm',
+    `${B64}traffic: [{collective: all-reduce, algorithm: rign, bytes: 1GiB}]\n`,
+    'traffic[0].algorithm: unknown all-reduce algorithm "rign"; use one of ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical (did you mean ring?)',
+  ],
+  [
+    'more ranks than hosts',
+    `${B64}traffic: [{collective: all-reduce, bytes: 1GiB, ranks: 100}]\n`,
+    'traffic[0].ranks: 100 ranks do not fit on 64 hosts; use at most 64 or a bigger fabric',
+  ],
+  [
+    'a job without its compute time',
+    `${B64}traffic: [{job: {params: 1e9, dp: 64}}]\n`,
+    'traffic[0].job.stepCompute: a job needs its compute time: stepCompute (e.g. 350ms), or flopsPerStep with gpuFlops (and mfu)',
+  ],
+  [
+    'a job larger than the fabric',
+    `${B64}traffic: [{job: {params: 1e9, dp: 64, tp: 2, stepCompute: 1ms}}]\n`,
+    'traffic[0].job: dp x tp x pp = 64 x 2 x 1 = 128 GPUs do not fit on 64 hosts; lower a degree or use a bigger fabric',
+  ],
+];
+
+describe('training traffic that cannot be compiled', () => {
+  it.each(TRAINING)('%s: exact message, exit 1, no stack trace', (name, text, expected) => {
+    const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`);
+    writeFileSync(file, text);
+    for (const engine of ['analytic', 'flow', 'packet']) {
+      const r = runCli(['simulate', file, '--engine', engine]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd()).toBe(`error: ${expected}`);
+    }
+  });
+  it('a sweep of anything but bytes', () => {
+    const file = join(dir, 'sweep.yaml');
+    writeFileSync(file, `${B64}traffic: [{collective: all-reduce, bytes: 1GiB}]\n`);
+    const r = runCli(['simulate', file, '--sweep', 'bites=1..2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd()).toBe(
+      'error: --sweep: only the collective size can be swept ("bytes"), not "bites"; write it like bytes=1MiB..8GiB (doubling), bytes=1MiB..1GiB:x4 or bytes=1MiB,64MiB,1GiB',
+    );
+  });
+});

@@ -67,3 +67,45 @@ describe('aifabric simulate', () => {
     expect(r3.stderr.trim()).toBe('error: --seed: "x" is not a whole number (write it like --seed 7)');
   });
 });
+
+describe('aifabric simulate: training traffic (issue 4)', () => {
+  const file = join(dir, 'allreduce.yaml');
+  // The issue's example, unchanged.
+  writeFileSync(
+    file,
+    'fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g}\ntraffic: [{collective: all-reduce, algorithm: ring, bytes: 1GiB}]\n',
+  );
+  const ops: Record<string, { timePs: number; algbwGBps: number; busbwGBps: number }> = {};
+  for (const engine of ['analytic', 'flow', 'packet'])
+    it(`runs unchanged on the ${engine} engine with ops in the result`, () => {
+      const r = runCli(['simulate', file, '--engine', engine, '--json']);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.engine).toBe(engine);
+      expect(j.ops).toHaveLength(1);
+      const op = j.ops[0];
+      expect(op).toMatchObject({ op: 'all-reduce', algorithm: 'ring', ranks: 64, bytes: 2 ** 30 });
+      // nccl-tests definitions (COLL-01): algbw = S / t, busbw = algbw x 2(n-1)/n.
+      expect(op.algbwGBps).toBeCloseTo(2 ** 30 / (op.timePs * 1e-12) / 1e9, 6);
+      expect(op.busbwGBps).toBeCloseTo((op.algbwGBps * 2 * 63) / 64, 6);
+      // Bounded by 400 Gb/s per rank: busbw below 50 GB/s.
+      expect(op.busbwGBps).toBeLessThan(50);
+      expect(op.busbwGBps).toBeGreaterThan(40);
+      ops[engine] = op;
+      if (engine !== 'analytic') {
+        expect(j.traffic.eastWestShare).toBe(1);
+        expect(j.links.length).toBeGreaterThan(0);
+      }
+    });
+  it('--sweep prints a bus-bandwidth curve that rises with the message size', () => {
+    const r = runCli(['simulate', file, '--engine', 'flow', '--sweep', 'bytes=1MiB..64MiB:x4', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.sweep.map((p: { bytes: number }) => p.bytes)).toEqual([2 ** 20, 2 ** 22, 2 ** 24, 2 ** 26]);
+    const bus = j.sweep.map((p: { ops: { busbwGBps: number }[] }) => p.ops[0].busbwGBps);
+    for (let i = 1; i < bus.length; i++) expect(bus[i]).toBeGreaterThan(bus[i - 1]);
+    const text = runCli(['simulate', file, '--engine', 'analytic', '--sweep', 'bytes=1MiB,1GiB']);
+    expect(text.stdout).toMatch(/busbw \(GB\/s\)/);
+    expect(text.stdout.trim().split('\n')).toHaveLength(5);
+  });
+});
