@@ -13,7 +13,11 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** `--only <text>` runs the benchmarks whose name contains it. */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+
 function bench(name: string, runs: number, budgetMs: number, fn: () => Record<string, unknown>): void {
+  if (only !== undefined && !name.includes(only)) return;
   const times: number[] = [];
   let info: Record<string, unknown> = {};
   fn(); // warm-up (JIT)
@@ -153,3 +157,59 @@ if (!process.argv.includes('--quick'))
         bytes: 64e6,
       })),
   );
+
+// Training jobs through the scenario path (issue 4): one iteration of a 16,384-GPU MoE job (tp 8 inside the
+// server, dp 2,048, ep 8, 2 layers: 8 all-to-alls of 64 MiB per GPU per layer pass, 4 gradient buckets over
+// 2,048-rank rings) on the flow engine, budget 60 s; and the analytic engine on it and on the 8,192-GPU ring,
+// budget 10 ms each (the figure is the engine's run, after the scenario is compiled).
+import { runAnalytic } from '../src/engine/analytic/engine.ts';
+
+const MOE = `
+fabric: {topology: fat-tree, hosts: 16384, nic: 400G, switch: generic-64x400g, k: 64, gpusPerNode: 8}
+traffic:
+  - job: {params: 1e11, bytesPerGrad: 2, tp: 8, dp: 2048, ep: 8, layers: 2, moeBytesPerLayer: 64MiB,
+          stepCompute: 500ms, buckets: 4}
+`;
+const RING = `
+fabric: {topology: fat-tree, hosts: 8192, nic: 400G, switch: aurcore-32x400g, k: 32}
+traffic: [{collective: all-reduce, algorithm: ring, bytes: 1GiB}]
+`;
+function compiled(yaml: string) {
+  const s = parseScenario(yaml, catalog);
+  const d = designFabric(s.fabric, catalog);
+  return { s, fabric: d.fabric, program: compileTraffic(s, d.fabric) };
+}
+for (const [name, yaml] of [
+  ['analytic engine: ring all-reduce of 1 GiB on 8,192 GPUs', RING],
+  ['analytic engine: one iteration of a 16,384-GPU MoE job (tp 8, dp 2,048, ep 8)', MOE],
+] as const) {
+  const c = compiled(yaml);
+  bench(name, 5, 10, () => {
+    const r = runAnalytic(c.fabric, c.program, c.s, catalog, { seed: 1 });
+    return {
+      ops: r.ops?.length ?? 0,
+      iterationMs: r.iterations?.[0] ? r.iterations[0].timePs / 1e9 : undefined,
+      simulatedMs: r.simulatedPs / 1e9,
+      peakRssMB: r.stats.peakRssMB,
+    };
+  });
+}
+if (!process.argv.includes('--quick'))
+  bench('flow engine: one iteration of a 16,384-GPU MoE job (tp 8, dp 2,048, ep 8), compile + run', 1, 60_000, () => {
+    const t = performance.now();
+    const c = compiled(MOE);
+    const compileMs = Math.round(performance.now() - t);
+    const r = runFlow(c.fabric, c.program, c.s, catalog, { seed: 1 });
+    if (!r.completed) throw new Error('MoE job did not complete');
+    const it0 = r.iterations?.[0];
+    return {
+      tasks: c.program.transfers.length,
+      ops: c.program.ops.length,
+      compileMs,
+      iterationMs: it0 ? it0.timePs / 1e9 : undefined,
+      exposedCommMs: it0 ? it0.exposedCommPs / 1e9 : undefined,
+      events: r.stats.events,
+      engineWallMs: r.stats.wallMs,
+      peakRssMB: r.stats.peakRssMB,
+    };
+  });

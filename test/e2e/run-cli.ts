@@ -12,6 +12,11 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], cwd = ROOT): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 2 ** 20 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 256 * 2 ** 20,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

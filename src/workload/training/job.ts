@@ -173,6 +173,7 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
     const stageTail: number[][] = Array.from({ length: j.pp }, () => [...iterStart]);
     const sendOps: number[][] = Array.from({ length: j.pp }, () => []); // activations received by stage s (per m)
     const grads: number[] = [];
+    const gradTail: number[][] = Array.from({ length: j.pp }, () => []);
     const chunkOps = (
       st: number,
       m: number,
@@ -214,18 +215,20 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
           // Buckets whose gradients this chunk completes.
           const from = Math.ceil((k * j.buckets) / chunks);
           const to = Math.ceil(((k + 1) * j.buckets) / chunks);
-          for (let bk = from; bk < to; bk++)
-            grads.push(
-              ...coll(
-                'all-reduce',
-                j.algorithm,
-                dpGroups(st),
-                bucketBytes,
-                [c],
-                it,
-                `gradient bucket ${bk + 1}/${j.buckets} s${st}`,
-              ),
+          // The buckets of a stage go out on one NCCL stream, so each waits for the one before (as DDP does).
+          for (let bk = from; bk < to; bk++) {
+            const ops = coll(
+              'all-reduce',
+              j.algorithm,
+              dpGroups(st),
+              bucketBytes,
+              [c, ...gradTail[st]],
+              it,
+              `gradient bucket ${bk + 1}/${j.buckets} s${st}`,
             );
+            gradTail[st] = ops;
+            grads.push(...ops);
+          }
         }
       }
       return tail;
