@@ -293,8 +293,44 @@ export class ProgramBuilder {
     this.frontiers.push(new OpFrontier(this, op.id, Int32Array.from(hosts), Int32Array.from(offsets), tasks));
     // 3. Op-level deps, rank-locally.
     if (op.deps.length > 0) {
+      // Index the deps' own frontiers by host once: O(sum of frontier sizes), not O(hosts x deps) (a compute
+      // phase after 2,048 expert-parallel groups would otherwise make 16,384 x 2,048 lookups). A host that some
+      // dep touches waits for those deps' last tasks on it: each of them already waited for the host's earlier
+      // work, so looking through the deps that do not touch it adds nothing. Other hosts look through.
+      // Either index every dep's frontier (cost: the sum of their sizes) or search each dep for each host of
+      // this op (cost: hosts x deps), whichever is cheaper: a compute phase after 2,048 groups, or 2,048 groups
+      // after one compute phase over every rank.
+      const direct = new Map<number, number[]>();
+      const opHosts = new Set<number>();
+      for (let t = first; t < last; t++) {
+        opHosts.add(this.transfers[t].src);
+        opHosts.add(this.recv[t]);
+      }
+      let frontierSize = 0;
+      for (const a of op.deps) frontierSize += this.frontier(a).hosts.length;
+      const add = (h: number, tasks: Int32Array) => {
+        if (tasks.length === 0) return;
+        let w = direct.get(h);
+        if (!w) {
+          w = [];
+          direct.set(h, w);
+        }
+        for (const t of tasks) w.push(t);
+      };
+      if (frontierSize <= opHosts.size * op.deps.length) {
+        for (const a of op.deps) {
+          const fr = this.frontier(a);
+          for (let i = 0; i < fr.hosts.length; i++)
+            if (opHosts.has(fr.hosts[i])) add(fr.hosts[i], fr.own(fr.hosts[i] as NodeId));
+        }
+      } else {
+        for (const h of opHosts) for (const a of op.deps) add(h, this.frontier(a).own(h as NodeId));
+      }
+      for (const [h, w] of direct) direct.set(h, [...new Set(w)].sort((a, b) => a - b));
       const cache = new Map<number, number[]>();
       const waitsOn = (h: number) => {
+        const d = direct.get(h);
+        if (d) return d;
         let w = cache.get(h);
         if (!w) {
           const set = new Set<number>();

@@ -157,14 +157,35 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
     deps: number[],
     iteration: number,
     label: string,
-  ): number[] =>
-    groups.map((g) =>
+  ): number[] => {
+    // A group waits only for the dep ops that hold its ranks: thousands of groups each depending on thousands of
+    // ops would be quadratic. Deps are rank-local anyway (builder.ts), so this changes no order.
+    let byHost: Map<number, number[]> | null = null;
+    if (deps.length > 8) {
+      byHost = new Map();
+      for (const a of deps)
+        for (const h of b.ops[a].ranks) {
+          const l = byHost.get(h);
+          if (l) l.push(a);
+          else byHost.set(h, [a]);
+        }
+    }
+    const depsOf = (g: NodeId[]): number[] => {
+      if (!byHost) return deps;
+      const out = new Set<number>();
+      for (const h of g) for (const a of byHost.get(h) ?? []) out.add(a);
+      // Ranks no dep op holds wait (by look-through) for everything, as before.
+      if (g.some((h) => !byHost?.has(h))) return deps;
+      return [...out].sort((x, y) => x - y);
+    };
+    return groups.map((g) =>
       compileCollective(
         b,
         { op, algorithm, ranks: g, bytes, channels: j.channels, intra },
-        { item, cls, startPs: t.start ?? 0, deps, iteration, label, path },
+        { item, cls, startPs: t.start ?? 0, deps: depsOf(g), iteration, label, path },
       ),
     );
+  };
 
   let prev: number[] = []; // ops the next phase of every rank waits for (rank-locally)
   for (let it = 0; it < j.iterations; it++) {
