@@ -201,6 +201,12 @@ const collectiveFields = {
     .describe('which hosts get the ranks: whole servers, rail-aligned (rail), h0.. in order, or random'),
   channels: z.number().int().positive().default(1).describe('parallel rings/trees, each its own QP (NCCL channels)'),
   chunk: size().optional().describe('pipelining chunk per step (default: one chunk per step)'),
+  latencyModel: z
+    .enum(['alpha', 'nccl'])
+    .default('alpha')
+    .describe(
+      "analytic engine: latency per step from the fabric's paths (alpha), or NCCL's ring/tree tuning model (COLL-03)",
+    ),
 };
 
 export const jobSchema = z

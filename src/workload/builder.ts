@@ -326,7 +326,11 @@ export class ProgramBuilder {
       } else {
         for (const h of opHosts) for (const a of op.deps) add(h, this.frontier(a).own(h as NodeId));
       }
-      for (const [h, w] of direct) direct.set(h, [...new Set(w)].sort((a, b) => a - b));
+      for (const [h, w] of direct)
+        direct.set(
+          h,
+          [...new Set(w)].sort((a, b) => a - b),
+        );
       const cache = new Map<number, number[]>();
       const waitsOn = (h: number) => {
         const d = direct.get(h);

@@ -73,6 +73,11 @@ export interface ProgramOp {
   durationPs: number;
   /** Ops that must finish first. */
   deps: number[];
+  /**
+   * How the analytic engine charges latency: alpha per step from the fabric (default), or NCCL's tuning model
+   * (COLL-03: ring and tree base + per-step latencies of the Simple protocol).
+   */
+  latencyModel?: 'alpha' | 'nccl';
   /** Tasks of this op: transfers[firstTask .. lastTask) (contiguous). */
   firstTask: number;
   lastTask: number;

@@ -128,3 +128,25 @@ traffic: [${job(64)}]
     close(exposedMs(yaml), e.allreduce_ms['64gpu_8nodes_busbw47'], c.tolerance.value ?? 1e-4);
   });
 });
+
+describe("COLL-03 by the analytic engine: NCCL's ring and tree latency (latencyModel: nccl)", () => {
+  const want = (validationCase('COLL-03').expect as { latency_us: Record<string, number> }).latency_us;
+  // t(S) = latency + k S: two sizes give the latency by extrapolation to S = 0, whatever the bandwidth term.
+  const latencyUs = (servers: number, algorithm: string) => {
+    const t = (bytes: number) => {
+      const r = runYaml(
+        `fabric: {topology: leaf-spine, hosts: ${8 * servers}, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8}
+traffic: [{collective: all-reduce, algorithm: ${algorithm}, bytes: ${bytes}, latencyModel: nccl}]`,
+        'analytic',
+      );
+      return (r.ops?.[0].timePs ?? Number.NaN) / 1e6;
+    };
+    const [s1, s2] = [2 ** 20, 2 ** 24];
+    return (s2 * t(s1) - s1 * t(s2)) / (s2 - s1);
+  };
+  it('ring on 1 node of 8 GPUs, ring and tree on 16 nodes of 8 (exact, to the rounding of integer picoseconds)', () => {
+    expect(latencyUs(1, 'ring')).toBeCloseTo(want.ring_1node_8gpu, 4);
+    expect(latencyUs(16, 'ring')).toBeCloseTo(want.ring_16node_128gpu, 4);
+    expect(latencyUs(16, 'double-binary-tree')).toBeCloseTo(want.tree_16node_128gpu, 4);
+  });
+});

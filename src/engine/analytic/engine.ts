@@ -16,7 +16,7 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { ProgramOp, TrafficProgram } from '../../workload/program.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
-import { collectiveTimeS } from './collectives.ts';
+import { collectiveTimeS, ncclLatencyUs } from './collectives.ts';
 
 export interface AnalyticRunOptions {
   seed: number;
@@ -66,6 +66,24 @@ function payloadBps(rateBps: number, net: NetworkConfig): number {
 }
 
 /** Store-and-forward latency of one full frame from src to dst along the first ECMP path (ps). */
+const latencyMemo = new WeakMap<NetworkConfig, Map<number, number>>();
+
+/** pathLatencyPs, memoized per (source leaf, destination leaf): host links of one fabric are alike. */
+function hopLatencyPs(f: Fabric, net: NetworkConfig, src: NodeId, dst: NodeId): number {
+  let m = latencyMemo.get(net);
+  if (!m) {
+    m = new Map();
+    latencyMemo.set(net, m);
+  }
+  const key = leafOf(f, src) * f.nodes.length + leafOf(f, dst);
+  let v = m.get(key);
+  if (v === undefined) {
+    v = pathLatencyPs(f, net, src, dst);
+    m.set(key, v);
+  }
+  return v;
+}
+
 export function pathLatencyPs(f: Fabric, net: NetworkConfig, src: NodeId, dst: NodeId): number {
   const frame = net.mtu + net.headerBytes + net.wireOverheadBytes;
   let at = src;
@@ -81,7 +99,16 @@ export function pathLatencyPs(f: Fabric, net: NetworkConfig, src: NodeId, dst: N
 }
 
 /** Uplink capacity (payload B/s) of each leaf, and of each pod toward the core, measured on the graph. */
+const uplinkCache = new WeakMap<Fabric, { net: NetworkConfig; up: ReturnType<typeof computeUplinks> }>();
 function uplinks(f: Fabric, net: NetworkConfig): { leafUp: Map<NodeId, number>; podUp: Map<number, number> } {
+  const c = uplinkCache.get(f);
+  if (c && c.net === net) return c.up;
+  const up = computeUplinks(f, net);
+  uplinkCache.set(f, { net, up });
+  return up;
+}
+
+function computeUplinks(f: Fabric, net: NetworkConfig): { leafUp: Map<NodeId, number>; podUp: Map<number, number> } {
   const leafUp = new Map<NodeId, number>();
   const podUp = new Map<number, number>();
   for (const l of f.links) {
@@ -172,7 +199,7 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
     const a = netRanks[i];
     const b = netRanks[(i + 1) % netRanks.length];
     if (a !== b && f.nodes[a].server !== f.nodes[b].server) {
-      const l = pathLatencyPs(f, net, a, b);
+      const l = hopLatencyPs(f, net, a, b);
       alphaPs = Math.max(alphaPs, l);
       sum += l;
       hops++;
@@ -180,7 +207,7 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
   }
   if ((op.algorithm === 'ring' || hierarchical) && hops > 0) alphaPs = sum / hops;
   if (!hierarchical && op.algorithm !== 'ring' && netRanks.length > 1)
-    alphaPs = Math.max(alphaPs, pathLatencyPs(f, net, netRanks[0], netRanks[Math.floor(netRanks.length / 2)]));
+    alphaPs = Math.max(alphaPs, hopLatencyPs(f, net, netRanks[0], netRanks[Math.floor(netRanks.length / 2)]));
   if (groups.length === 1 && ranks.length > 1) {
     // Every rank in one server: the collective runs on the intra-server domain alone.
     return {
@@ -226,6 +253,12 @@ export function opTimeS(op: ProgramOp, c: OpCost): number {
   const abg = { alphaS: c.alphaS, betaSPerByte: c.betaSPerByte, gammaSPerByte: c.gammaSPerByte };
   const name = op.op ?? 'all-reduce';
   const alg = op.algorithm ?? 'ring';
+  if (op.latencyModel === 'nccl' && name === 'all-reduce' && (alg === 'ring' || alg === 'double-binary-tree')) {
+    // COLL-03: NCCL's tuning model, t = latency(ring | tree, ranks, nodes) + the bandwidth term.
+    const noAlpha = { ...c, alphaS: 0, intraAlphaS: 0 };
+    const lat = ncclLatencyUs(alg === 'ring' ? 'ring' : 'tree', p, c.servers) * 1e-6;
+    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha);
+  }
   if (alg === 'double-binary-tree') {
     // NCCL's tree model (COLL-03): algBw = busBw / 2, latency 2 log2 p steps: t = 2 lg p alpha + 2 n beta.
     return 2 * Math.ceil(Math.log2(p)) * c.alphaS + 2 * n * c.betaSPerByte + n * c.gammaSPerByte;

@@ -54,7 +54,7 @@ export function compileCollectiveItem(b: ProgramBuilder, s: Scenario, f: Fabric,
     ]);
   const ranks = placeRanks(f, count, t.placement, createRandom(s.seed, 'placement', item), `${path}.ranks`);
   const algorithm = t.algorithm ?? DEFAULT_ALGORITHM[t.collective];
-  compileCollective(
+  const id = compileCollective(
     b,
     {
       op: t.collective,
@@ -67,6 +67,7 @@ export function compileCollectiveItem(b: ProgramBuilder, s: Scenario, f: Fabric,
     },
     { item, cls: t.class, startPs: t.start ?? 0, deps: [], iteration: -1, path },
   );
+  b.ops[id].latencyModel = t.latencyModel;
 }
 
 /** Compute time of one iteration per GPU (ps): given, or FLOPs / (peak x MFU). */
