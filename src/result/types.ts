@@ -42,6 +42,27 @@ export interface Counters {
   deliveredBytes: number;
 }
 
+/** Every counter at zero (engines that do not model drops, pauses or marks report these). */
+export function zeroCounters(): Counters {
+  return {
+    drops: 0,
+    bufferDrops: 0,
+    lossDrops: 0,
+    lossBursts: 0,
+    failureDrops: 0,
+    receiverDiscards: 0,
+    pauseFrames: 0,
+    pausedPs: 0,
+    ecnMarks: 0,
+    cnps: 0,
+    naks: 0,
+    timeouts: 0,
+    retransmittedBytes: 0,
+    dataPacketsSent: 0,
+    deliveredBytes: 0,
+  };
+}
+
 export interface PortStats {
   /** `node:port -> node` of the egress port. */
   port: string;

@@ -10,8 +10,8 @@
 // get the hose-model bound: each flow's rate is its NIC's payload rate shared by the flows at its busiest end.
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
-import type { Counters, FlowResult, InvariantCheck, Result } from '../../result/types.ts';
-import { RESULT_VERSION } from '../../result/types.ts';
+import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
+import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { ProgramOp, TrafficProgram } from '../../workload/program.ts';
 import { summarizeOps } from '../core/ops.ts';
@@ -36,24 +36,6 @@ export interface OpCost {
   /** Network (not intra-server) per-byte time of the ranks' NICs, for rings that mix both kinds of hop. */
   netBetaSPerByte: number;
 }
-
-const ZERO_COUNTERS: Counters = {
-  drops: 0,
-  bufferDrops: 0,
-  lossDrops: 0,
-  lossBursts: 0,
-  failureDrops: 0,
-  receiverDiscards: 0,
-  pauseFrames: 0,
-  pausedPs: 0,
-  ecnMarks: 0,
-  cnps: 0,
-  naks: 0,
-  timeouts: 0,
-  retransmittedBytes: 0,
-  dataPacketsSent: 0,
-  deliveredBytes: 0,
-};
 
 /** The switch a host is cabled to (its first link's other end). */
 function leafOf(f: Fabric, h: NodeId): NodeId {
@@ -372,7 +354,7 @@ export function runAnalytic(
     completed: true,
     flows,
     ...(nOps > 0 ? { ops, iterations } : {}),
-    counters: { ...ZERO_COUNTERS },
+    counters: zeroCounters(),
     ports: [],
     invariants,
     stats: {

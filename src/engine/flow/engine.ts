@@ -24,7 +24,7 @@
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, LinkStats, Result } from '../../result/types.ts';
-import { RESULT_VERSION } from '../../result/types.ts';
+import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
@@ -1436,23 +1436,7 @@ class FlowSim {
         northSouthBytes: northSouth,
         eastWestShare: eastWest + northSouth > 0 ? eastWest / (eastWest + northSouth) : 0,
       },
-      counters: {
-        drops: 0,
-        bufferDrops: 0,
-        lossDrops: 0,
-        lossBursts: 0,
-        failureDrops: 0,
-        receiverDiscards: 0,
-        pauseFrames: 0,
-        pausedPs: 0,
-        ecnMarks: 0,
-        cnps: 0,
-        naks: 0,
-        timeouts: 0,
-        retransmittedBytes: 0,
-        dataPacketsSent: 0,
-        deliveredBytes: this.deliveredBytes,
-      },
+      counters: { ...zeroCounters(), deliveredBytes: this.deliveredBytes },
       ports: [],
       invariants: this.invariants(),
       stats: {

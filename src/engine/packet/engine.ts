@@ -17,7 +17,7 @@ import type {
   Result,
   TrafficShare,
 } from '../../result/types.ts';
-import { RESULT_VERSION } from '../../result/types.ts';
+import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
@@ -259,23 +259,7 @@ class PacketSim {
   private readonly pathMemo: Int32Array | null;
 
   // Counters, each counted where it happens.
-  private readonly c: Counters = {
-    drops: 0,
-    bufferDrops: 0,
-    lossDrops: 0,
-    lossBursts: 0,
-    failureDrops: 0,
-    receiverDiscards: 0,
-    pauseFrames: 0,
-    pausedPs: 0,
-    ecnMarks: 0,
-    cnps: 0,
-    naks: 0,
-    timeouts: 0,
-    retransmittedBytes: 0,
-    dataPacketsSent: 0,
-    deliveredBytes: 0,
-  };
+  private readonly c: Counters = zeroCounters();
   // Failures: the physical state (packets on a down link are lost at once) and the routing view, which
   // learns of a change only after the detection delay.
   private readonly linkDown: Uint8Array;
