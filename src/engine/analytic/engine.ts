@@ -301,7 +301,11 @@ export function runAnalytic(
   const { ops, iterations } = summarizeOps(program, start, end);
 
   // Plain flows: the hose-model bound at both ends.
-  const plain = program.transfers.filter((t) => t.op === -1 && t.kind === 'transfer');
+  // Plain flows are the tasks outside every op; skip the scan when the ops cover every task (large jobs).
+  let inOps = 0;
+  for (const op of program.ops) inOps += op.lastTask - op.firstTask;
+  const plain =
+    inOps === program.transfers.length ? [] : program.transfers.filter((t) => t.op === -1 && t.kind === 'transfer');
   const out = new Map<NodeId, number>();
   const inn = new Map<NodeId, number>();
   for (const t of plain) {
