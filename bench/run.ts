@@ -20,7 +20,7 @@ function bench(name: string, runs: number, budgetMs: number, fn: () => Record<st
   if (only !== undefined && !name.includes(only)) return;
   const times: number[] = [];
   let info: Record<string, unknown> = {};
-  fn(); // warm-up (JIT)
+  if (runs > 1) fn(); // warm-up (JIT); single-run benchmarks are long enough to include it
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     info = fn();
