@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validationCase } from '../../../test/helpers/cases.ts';
-import {
-  busBandwidthFactor,
-  type CollectiveOp,
-  collectiveTimeS,
-  ncclLatencyUs,
-  timeAtBusBandwidthS,
-} from './collectives.ts';
-
-/** Published figures are rounded: accept the case's tolerance or half a unit of the last printed digit. */
-function close(got: number, want: number, rel: number, printed: string) {
-  const decimals = printed.includes('.') ? printed.split('.')[1].length : 0;
-  const tol = Math.max(rel * Math.abs(want), 0.5 * 10 ** -decimals);
-  expect(Math.abs(got - want), `got ${got}, expected ${want} (tolerance ${tol})`).toBeLessThanOrEqual(tol);
-}
+import { COLL02_ALGORITHMS, expectClose, validationCase } from '../../../test/helpers/cases.ts';
+import { busBandwidthFactor, collectiveTimeS, ncclLatencyUs, timeAtBusBandwidthS } from './collectives.ts';
 
 describe('nccl-tests bus bandwidth (COLL-01)', () => {
   const c = validationCase('COLL-01');
@@ -28,19 +15,19 @@ describe('nccl-tests bus bandwidth (COLL-01)', () => {
   });
   it('converts bus bandwidth to time for 4 GiB and 8 GiB buffers', () => {
     const GiB = 2 ** 30;
-    close(
+    expectClose(
       timeAtBusBandwidthS('all-reduce', 8, 4 * GiB, 740.64e9) * 1e3,
       e.conversions_4GiB['n8_busbw740.64_time_ms'],
       c.tolerance.value!,
       '10.148',
     );
-    close(
+    expectClose(
       timeAtBusBandwidthS('all-reduce', 32, 4 * GiB, 377.34e9) * 1e3,
       e.conversions_4GiB['n32_busbw377.34_time_ms'],
       c.tolerance.value!,
       '22.053',
     );
-    close(
+    expectClose(
       timeAtBusBandwidthS('all-reduce', 8, 8 * GiB, 450e9) * 1e3,
       e.ideal_8GiB_n8_B450GBps_ms,
       c.tolerance.value!,
@@ -60,18 +47,7 @@ describe('alpha-beta-gamma costs of MPI collectives (COLL-02, Thakur, Rabenseifn
   };
   const want = (c.expect as { time_ms: Record<string, number> }).time_ms;
   const ab = { alphaS: s.alpha_s, betaSPerByte: s.beta_s_per_byte, gammaSPerByte: s.gamma_s_per_byte };
-  const MAP: Record<string, [CollectiveOp, string]> = {
-    allgather_ring: ['all-gather', 'ring'],
-    allgather_recursive_doubling: ['all-gather', 'recursive-doubling'],
-    reduce_scatter_recursive_halving: ['reduce-scatter', 'recursive-halving'],
-    allreduce_rabenseifner: ['all-reduce', 'rabenseifner'],
-    allreduce_ring: ['all-reduce', 'ring'],
-    allreduce_recursive_doubling: ['all-reduce', 'recursive-doubling'],
-    bcast_binomial: ['broadcast', 'binomial'],
-    bcast_scatter_allgather: ['broadcast', 'scatter-allgather'],
-    alltoall_bruck: ['all-to-all', 'bruck'],
-    alltoall_pairwise: ['all-to-all', 'pairwise'],
-  };
+  const MAP = COLL02_ALGORITHMS;
   it('covers every algorithm the case lists', () => expect(Object.keys(MAP).sort()).toEqual(Object.keys(want).sort()));
   it.each(Object.entries(MAP))('%s', (key, [op, algo]) => {
     const got = collectiveTimeS(op, algo, s.p, s.n_bytes, ab) * 1e3;
@@ -103,19 +79,19 @@ describe('data-parallel gradient all-reduce (TRAIN-01, ResNet-50 fp32)', () => {
   const bytes = s.params * s.bytes_per_grad;
   it('gradient bytes and all-reduce time at the example bus bandwidths (bandwidth term)', () => {
     expect(bytes).toBe(e.gradient_bytes);
-    close(
+    expectClose(
       timeAtBusBandwidthS('all-reduce', 8, bytes, 450e9) * 1e3,
       e.allreduce_ms['8gpu_busbw450'],
       c.tolerance.value!,
       '0.3976',
     );
-    close(
+    expectClose(
       timeAtBusBandwidthS('all-reduce', 8, bytes, 365.6e9) * 1e3,
       e.allreduce_ms['8gpu_busbw365.6'],
       c.tolerance.value!,
       '0.4893',
     );
-    close(
+    expectClose(
       timeAtBusBandwidthS('all-reduce', 64, bytes, 47e9) * 1e3,
       e.allreduce_ms['64gpu_8nodes_busbw47'],
       c.tolerance.value!,

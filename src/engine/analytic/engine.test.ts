@@ -1,19 +1,10 @@
 // The analytic engine end to end: scenarios in, ops and iterations out, against COLL-01, COLL-02 and TRAIN-01.
 import { describe, expect, it } from 'vitest';
-import { validationCase } from '../../../test/helpers/cases.ts';
+import { COLL02_ALGORITHMS, expectClose, validationCase } from '../../../test/helpers/cases.ts';
 import { runYaml } from '../../../test/helpers/simulate.ts';
 import type { NodeId } from '../../fabric/types.ts';
 import type { ProgramOp } from '../../workload/program.ts';
-import type { CollectiveOp } from './collectives.ts';
 import { type OpCost, opTimeS } from './engine.ts';
-
-/** Published figures are rounded: accept the case's tolerance or half a unit of the last printed digit. */
-function close(got: number, want: number, rel: number) {
-  const printed = String(want);
-  const decimals = printed.includes('.') ? printed.split('.')[1].length : 0;
-  const tol = Math.max(rel * Math.abs(want), 0.5 * 10 ** -decimals);
-  expect(Math.abs(got - want), `got ${got}, expected ${want} (tolerance ${tol})`).toBeLessThanOrEqual(tol);
-}
 
 /** One server of `gpus` GPUs whose intra domain runs at `gbps` (GB/s per direction) with no latency. */
 const server = (gpus: number, gbps: number, traffic: string) => `
@@ -31,13 +22,13 @@ describe('COLL-01 by the analytic engine: nccl-tests algbw and busbw', () => {
     const r = runYaml(server(8, 740.64, '{collective: all-reduce, bytes: 4GiB}'), 'analytic');
     const op = r.ops?.[0];
     if (!op) throw new Error('no op');
-    close(op.timePs / 1e9, e.conversions_4GiB['n8_busbw740.64_time_ms'], 1e-6);
-    close(op.busbwGBps / op.algbwGBps, 1.75, 1e-12);
-    close(op.busbwGBps, (740.64 * (2 ** 32 / 1e9)) / (2 ** 32 / 1e9), 1e-9);
+    expectClose(op.timePs / 1e9, e.conversions_4GiB['n8_busbw740.64_time_ms'], 1e-6);
+    expectClose(op.busbwGBps / op.algbwGBps, 1.75, 1e-12);
+    expectClose(op.busbwGBps, (740.64 * (2 ** 32 / 1e9)) / (2 ** 32 / 1e9), 1e-9);
   });
   it('8 GiB over 8 ranks at 450 GB/s', () => {
     const r = runYaml(server(8, 450, '{collective: all-reduce, bytes: 8GiB}'), 'analytic');
-    close((r.ops?.[0].timePs ?? 0) / 1e9, e.ideal_8GiB_n8_B450GBps_ms, 1e-6);
+    expectClose((r.ops?.[0].timePs ?? 0) / 1e9, e.ideal_8GiB_n8_B450GBps_ms, 1e-6);
   });
 });
 
@@ -51,18 +42,7 @@ describe('COLL-02 by the analytic engine: every algorithm the case lists, throug
     gamma_s_per_byte: number;
   };
   const want = (c.expect as { time_ms: Record<string, number> }).time_ms;
-  const MAP: Record<string, [CollectiveOp, string]> = {
-    allgather_ring: ['all-gather', 'ring'],
-    allgather_recursive_doubling: ['all-gather', 'recursive-doubling'],
-    reduce_scatter_recursive_halving: ['reduce-scatter', 'recursive-halving'],
-    allreduce_rabenseifner: ['all-reduce', 'rabenseifner'],
-    allreduce_ring: ['all-reduce', 'ring'],
-    allreduce_recursive_doubling: ['all-reduce', 'recursive-doubling'],
-    bcast_binomial: ['broadcast', 'binomial'],
-    bcast_scatter_allgather: ['broadcast', 'scatter-allgather'],
-    alltoall_bruck: ['all-to-all', 'bruck'],
-    alltoall_pairwise: ['all-to-all', 'pairwise'],
-  };
+  const MAP = COLL02_ALGORITHMS;
   const cost: OpCost = {
     alphaS: s.alpha_s,
     betaSPerByte: s.beta_s_per_byte,
@@ -113,8 +93,8 @@ describe('TRAIN-01 by the analytic engine: a data-parallel ResNet-50 iteration (
     return it0.exposedCommPs / 1e9;
   };
   it('8 GPUs at 450 and 365.6 GB/s bus bandwidth (one server)', () => {
-    close(exposedMs(server(8, 450, job(8))), e.allreduce_ms['8gpu_busbw450'], c.tolerance.value ?? 1e-4);
-    close(exposedMs(server(8, 365.6, job(8))), e.allreduce_ms['8gpu_busbw365.6'], c.tolerance.value ?? 1e-4);
+    expectClose(exposedMs(server(8, 450, job(8))), e.allreduce_ms['8gpu_busbw450'], c.tolerance.value ?? 1e-4);
+    expectClose(exposedMs(server(8, 365.6, job(8))), e.allreduce_ms['8gpu_busbw365.6'], c.tolerance.value ?? 1e-4);
   });
   it('64 GPUs on 8 servers whose 400G NICs carry 47 GB/s of payload: the inter-server hop bounds the ring', () => {
     // mtu 4700 + 300 B of headers and wire overhead: 400 Gb/s x 4700/5000 = 47 GB/s of payload. The ring's
@@ -125,7 +105,7 @@ fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g, gp
 network: {mtu: 4700, headerBytes: 280, wireOverheadBytes: 20, switchLatency: 0, linkDelay: 0}
 traffic: [${job(64)}]
 `;
-    close(exposedMs(yaml), e.allreduce_ms['64gpu_8nodes_busbw47'], c.tolerance.value ?? 1e-4);
+    expectClose(exposedMs(yaml), e.allreduce_ms['64gpu_8nodes_busbw47'], c.tolerance.value ?? 1e-4);
   });
 });
 
