@@ -71,9 +71,9 @@ export function simulateCommand() {
         throw new ScenarioError([
           { path: 'traffic', message: 'is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])' },
         ]);
-      const sweepText_ = opts.sweep ?? s.sweep?.bytes;
+      const sweepSpec = opts.sweep ?? (s.sweep ? `bytes=${s.sweep.bytes}` : undefined);
       const sweepPath = opts.sweep !== undefined ? '--sweep' : 'sweep.bytes';
-      const sweep = sweepText_ === undefined ? null : parseSweep(opts.sweep ?? `bytes=${sweepText_}`, sweepPath);
+      const sweep = sweepSpec === undefined ? null : parseSweep(sweepSpec, sweepPath);
       const design = designFabric(s.fabric, catalog, s.name);
       const progress = process.stderr.isTTY === true && !opts.json;
       const name = s.name ?? file;
