@@ -1,0 +1,1049 @@
+// A dynamic fluid network for request-level traffic (issue 5: inference). Unlike runFlow, the transfers are not
+// known in advance: a request simulator starts them one at a time as its own events happen and asks when the
+// next one is delivered. Each transfer is a fluid byte stream on one ECMP path at its max-min fair share.
+//
+//   start(now) ─► path (ECMP hash per hop, routing view) ─► on the link lists, demand += cap ─► rates at the
+//   next query (max-min, solved only around over-demanded links) ─► drains at the source ─► + path latency ─►
+//   onDone(tag, true)
+//
+// Time is integer nanoseconds (runs of hours to days; exact to 104 days in a JS number). Every event lands on a
+// whole ns: a drain at the next ns after its fluid time, a delivery at the next ns after drain + latency.
+//
+// Rates (Bertsekas and Gallager, Data Networks, 2nd ed., 6.5.2): a flow's cap is its path's bottleneck
+// capacity; each directed link keeps the sum of the caps of its flows (its demand). A flow none of whose links
+// is over-demanded runs at its cap, which is its exact max-min rate (it is alone on its cap link, and no link
+// it crosses can bind it below its cap); no solve. Only the connected component (flows linked through
+// over-demanded links) around something that changed is water-filled, each flow bounded by its cap; links
+// that are not over-demanded cannot bind, so they are left out.
+//
+// Modelled: link capacity net of headers (full-MTU frames, as runFlow), ECMP paths with the packet engine's
+// per-hop choice ecmpIndex(hash, 0, switch, count), path latency (per hop one frame serialized, propagation,
+// the receiving switch's latency; the frame is smaller when the transfer is below one MTU), link and switch
+// failures: a down link has capacity 0 (its flows stall), routing avoids it after the detection delay (live
+// ECMP members, the same hash), stalled flows move keeping their remaining bytes, and a transfer whose
+// destination the routing can no longer reach fails then (a new one fails at once). Recovery is the mirror.
+// Not modelled: queues, loss, PFC, ECN and congestion control (a flow takes its max-min share at once, as an
+// ideal congestion control would), slow start, in-order delivery across transfers of one connection.
+// `contention: false` is the analytic model: every transfer runs alone at its path's bottleneck (no sharing),
+// with the same paths, latency and failure handling (a down link stalls its flows until the reroute).
+import type { Fabric, NodeId } from '../../fabric/types.ts';
+import type { LinkStats } from '../../result/types.ts';
+import { ecmpIndex } from '../core/ecmp.ts';
+import type { NetworkConfig } from '../packet/config.ts';
+
+export interface FluidOptions {
+  /** false: the analytic model, every transfer alone at its path's bottleneck. Default true. */
+  contention?: boolean;
+}
+
+/** Called for each transfer delivered (ok) or given up (destination unreachable), with the time in ns. */
+export type FluidDone = (tag: number, ok: boolean, timeNs: number) => void;
+
+export interface FluidStats {
+  transfersStarted: number;
+  transfersDelivered: number;
+  transfersFailed: number;
+  /** Started and neither delivered nor failed yet (sending, on the wire, or failed and not yet reported). */
+  transfersActive: number;
+  bytesStarted: number;
+  bytesDelivered: number;
+  bytesFailed: number;
+  /** Counted from the live transfers, not as a difference: started = delivered + failed + in flight. */
+  bytesInFlight: number;
+  /** Payload bytes carried per directed link: index 2 l is link l from its a end to b, 2 l + 1 from b to a. */
+  linkBytes: Float64Array;
+  /** Most transfers sending at once. */
+  peakFlows: number;
+  /** Water-fillings run, and the flows they covered (the rest ran at their cap without a solve). */
+  solves: number;
+  solvedFlows: number;
+}
+
+// Event kinds.
+const EV_DRAIN = 0; // a: flow slot, b: version
+const EV_DELIVER = 1; // a: tag, b: bytes
+const EV_FAIL = 2; // a: tag, b: bytes
+const EV_LINK = 3; // a: link, b: 1 down, 0 up
+const EV_ROUTE = 4; // a: link, b: 1 down, 0 up
+
+/** Longest path (hops) a flow may take. */
+const PMAX = 16;
+const PSHIFT = 4;
+/** Remaining bytes below this are rounding residue: the flow has drained. */
+const SNAP_BYTES = 1e-6;
+/** Fluid times within this of a whole ns are that ns (float residue of rem / rate). */
+const CEIL_SLACK_NS = 1e-6;
+/** A link is over-demanded when the caps of its flows exceed its capacity by more than float residue. */
+const OVER = 1 + 1e-9;
+
+/** Min-heap of events keyed (time, insertion sequence), payload readable at the top (lazy invalidation). */
+class EventHeap {
+  n = 0;
+  private seq = 0;
+  t = new Float64Array(256);
+  private s = new Float64Array(256);
+  k = new Int32Array(256);
+  a = new Float64Array(256);
+  b = new Float64Array(256);
+
+  push(t: number, kind: number, a: number, b: number): void {
+    if (this.n === this.t.length) this.grow();
+    const { t: ht, s: hs, k: hk, a: ha, b: hb } = this;
+    const seq = this.seq++;
+    let i = this.n++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (ht[p] <= t) break;
+      ht[i] = ht[p];
+      hs[i] = hs[p];
+      hk[i] = hk[p];
+      ha[i] = ha[p];
+      hb[i] = hb[p];
+      i = p;
+    }
+    ht[i] = t;
+    hs[i] = seq;
+    hk[i] = kind;
+    ha[i] = a;
+    hb[i] = b;
+  }
+
+  /** Removes the top (read it first at index 0). */
+  pop(): void {
+    const last = --this.n;
+    if (last === 0) return;
+    const { t: ht, s: hs, k: hk, a: ha, b: hb } = this;
+    const lt = ht[last];
+    const ls = hs[last];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= last) break;
+      const r = c + 1;
+      if (r < last && (ht[r] < ht[c] || (ht[r] === ht[c] && hs[r] < hs[c]))) c = r;
+      if (lt < ht[c] || (lt === ht[c] && ls < hs[c])) break;
+      ht[i] = ht[c];
+      hs[i] = hs[c];
+      hk[i] = hk[c];
+      ha[i] = ha[c];
+      hb[i] = hb[c];
+      i = c;
+    }
+    ht[i] = lt;
+    hs[i] = ls;
+    hk[i] = hk[last];
+    ha[i] = ha[last];
+    hb[i] = hb[last];
+  }
+
+  private grow(): void {
+    const m = 2 * this.t.length;
+    this.t = growF64(this.t, m);
+    this.s = growF64(this.s, m);
+    this.k = growI32(this.k, m);
+    this.a = growF64(this.a, m);
+    this.b = growF64(this.b, m);
+  }
+}
+
+function growF64(x: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const y = new Float64Array(n);
+  y.set(x);
+  return y;
+}
+
+function growI32(x: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const y = new Int32Array(n);
+  y.set(x);
+  return y;
+}
+
+export class FluidNetwork {
+  private readonly contention: boolean;
+  private now = 0;
+  private readonly q = new EventHeap();
+  private readonly detectNs: number;
+
+  // Topology, per directed link d (2 l: a -> b, 2 l + 1: b -> a) unless said otherwise.
+  private readonly N: number;
+  private readonly isHost: Uint8Array;
+  private readonly switchNs: Float64Array; // per node
+  private readonly linkA: Int32Array; // per link
+  private readonly linkB: Int32Array;
+  private readonly capFull: Float64Array; // payload bytes per ns with full-MTU frames
+  private readonly cap: Float64Array; // 0 while down
+  private readonly nsPerByte: Float64Array; // serialization
+  private readonly propNs: Float64Array;
+  private readonly frameExtra: number; // headers + wire overhead per frame
+  private readonly mtu: number;
+
+  // Per directed link: the list of flow hops on it, the sum of their flows' caps, marks, bytes carried.
+  private readonly lHead: Int32Array;
+  private readonly lCount: Int32Array;
+  private readonly lDemand: Float64Array;
+  private readonly lMark: Int32Array;
+  private readonly lSeed: Int32Array;
+  private readonly linkBytes: Float64Array;
+  private readonly wRem: Float64Array;
+  private readonly wN: Int32Array;
+
+  // Flows: a pool of slots (struct of arrays); a slot's hops are slots [f << PSHIFT, + fHops).
+  private size = 0;
+  private used = 0;
+  private freeTop = 0;
+  private free = new Int32Array(0);
+  private fRem = new Float64Array(0);
+  private fRate = new Float64Array(0);
+  private fLast = new Float64Array(0);
+  private fCap = new Float64Array(0);
+  private fBytes = new Float64Array(0);
+  private fLat = new Float64Array(0); // path latency, ns (fractional)
+  private fPB = new Float64Array(0); // bytes sent on the current path, not yet added to its links
+  private fTag = new Float64Array(0);
+  private fT0 = new Float64Array(0); // drain scheduled at fT0 + fDt (fluid time) under the current rate
+  private fDt = new Float64Array(0);
+  private fW = new Float64Array(0); // water-filling rate (-1: not frozen yet)
+  private fVer = new Int32Array(0);
+  private fHops = new Int32Array(0);
+  private fMark = new Int32Array(0);
+  private fSrc = new Int32Array(0);
+  private fDst = new Int32Array(0);
+  private fHash = new Uint32Array(0);
+  private fLive = new Uint8Array(0);
+  private fFresh = new Uint8Array(0);
+  private sLink = new Int32Array(0);
+  private sNext = new Int32Array(0);
+  private sPrev = new Int32Array(0);
+  private scratch = new Int32Array(0);
+  private compF = new Int32Array(0);
+  private readonly compL: Int32Array;
+
+  // Changes since the last rate computation: flows put on links, and over-demanded links a flow left.
+  private newFlows = new Int32Array(64);
+  private nNew = 0;
+  private readonly seeds: Int32Array;
+  private nSeeds = 0;
+  private batch = 1;
+  private stamp = 0;
+
+  // Water-filling heap: links keyed by their share, flows (as -1 - slot) by their cap.
+  private hKey = new Float64Array(256);
+  private hVal = new Int32Array(256);
+  private hN = 0;
+
+  // Routing: ECMP groups memoized per (node, destination), and the routing view of failures.
+  private readonly routing: Fabric['routing'];
+  private readonly memo = new Map<number, number>();
+  private memoLinks = new Int32Array(1024);
+  private memoUsed = 0;
+  private readonly routeDown: Uint8Array; // per link
+  private routeDownCount = 0;
+  private readonly reachMemo = new Map<number, boolean>();
+  private rerouteDue = false;
+  private readonly detectAt: Float64Array; // per link: when the routing learns of its current failure
+  private readonly tmp = new Int32Array(PMAX);
+
+  // Counters.
+  private nextId = 0;
+  private active = 0;
+  private peak = 0;
+  private started = 0;
+  private delivered = 0;
+  private failed = 0;
+  private bytesStarted = 0;
+  private bytesDelivered = 0;
+  private bytesFailed = 0;
+  private wireBytes = 0; // drained, not delivered yet
+  private wireCount = 0;
+  private failPendingBytes = 0; // given up, not reported yet
+  private failPendingCount = 0;
+  private solves = 0;
+  private solvedFlows = 0;
+
+  constructor(
+    private readonly fabric: Fabric,
+    net: NetworkConfig,
+    opts: FluidOptions = {},
+  ) {
+    this.contention = opts.contention ?? true;
+    const f = fabric;
+    const N = f.nodes.length;
+    const L = f.links.length;
+    const D = 2 * L;
+    this.N = N;
+    this.routing = f.routing;
+    this.isHost = new Uint8Array(N);
+    this.switchNs = new Float64Array(N);
+    for (const n of f.nodes) {
+      this.isHost[n.id] = n.role === 'host' ? 1 : 0;
+      this.switchNs[n.id] = n.role === 'host' || n.role === 'border' ? 0 : net.switchLatencyPs(n.id) / 1000;
+    }
+    this.mtu = net.mtu;
+    this.frameExtra = net.headerBytes + net.wireOverheadBytes;
+    const frame = net.mtu + this.frameExtra;
+    this.linkA = new Int32Array(L);
+    this.linkB = new Int32Array(L);
+    this.capFull = new Float64Array(D);
+    this.nsPerByte = new Float64Array(D);
+    this.propNs = new Float64Array(D);
+    for (const l of f.links) {
+      this.linkA[l.id] = l.a;
+      this.linkB[l.id] = l.b;
+      // Payload capacity with full-MTU frames: rate x mtu / (mtu + headers + wire overhead), as runFlow.
+      const c = (l.rateBps / 8e9) * (net.mtu / frame);
+      for (const d of [2 * l.id, 2 * l.id + 1]) {
+        this.capFull[d] = c;
+        this.nsPerByte[d] = 8e9 / l.rateBps;
+        this.propNs[d] = net.propPs(l.id) / 1000;
+      }
+    }
+    this.cap = Float64Array.from(this.capFull);
+    this.lHead = new Int32Array(D).fill(-1);
+    this.lCount = new Int32Array(D);
+    this.lDemand = new Float64Array(D);
+    this.lMark = new Int32Array(D);
+    this.lSeed = new Int32Array(D);
+    this.linkBytes = new Float64Array(D);
+    this.wRem = new Float64Array(D);
+    this.wN = new Int32Array(D);
+    this.seeds = new Int32Array(D);
+    this.compL = new Int32Array(D);
+    this.routeDown = new Uint8Array(L);
+    this.detectAt = new Float64Array(L);
+    this.grow(256);
+    this.detectNs = Math.ceil(net.detectionDelayPs / 1000);
+    // A failure at a fraction of a ns takes effect at the next whole ns.
+    for (const fl of net.failures)
+      for (const l of fl.links) {
+        this.q.push(Math.ceil(fl.atPs / 1000), EV_LINK, l, 1);
+        if (fl.untilPs !== null) this.q.push(Math.ceil(fl.untilPs / 1000), EV_LINK, l, 0);
+      }
+  }
+
+  // ---- public API ------------------------------------------------------------------------------------
+
+  /**
+   * Starts a transfer of `bytes` payload bytes from endpoint src to dst (node ids: hosts or fabric.border) at
+   * nowNs (non-decreasing across calls; everything due before it must have been advanced). Its ECMP path is
+   * chosen per hop with ecmpIndex(flowHash, 0, node, count). `tag` is handed back to onDone. Returns an id.
+   * A destination the routing view cannot reach fails at once (onDone(tag, false) at the next advance).
+   */
+  start(nowNs: number, src: number, dst: number, bytes: number, flowHash: number, tag: number): number {
+    this.moveTo(nowNs);
+    this.started++;
+    this.bytesStarted += bytes;
+    const n = src === dst ? 0 : this.walk(src, dst, flowHash >>> 0, this.tmp);
+    if (n < 0) {
+      this.failLater(tag, bytes);
+      return this.nextId++;
+    }
+    if (bytes <= 0) {
+      this.wireBytes += bytes;
+      this.wireCount++;
+      this.q.push(this.now + Math.ceil(this.latencyNs(this.tmp, n, 0) - CEIL_SLACK_NS), EV_DELIVER, tag, bytes);
+      return this.nextId++;
+    }
+    const f = this.alloc();
+    this.fSrc[f] = src;
+    this.fDst[f] = dst;
+    this.fHash[f] = flowHash >>> 0;
+    this.fTag[f] = tag;
+    this.fBytes[f] = bytes;
+    this.fRem[f] = bytes;
+    this.fRate[f] = 0;
+    this.fLast[f] = this.now;
+    this.fPB[f] = 0;
+    this.fLive[f] = 1;
+    this.setPath(f, n);
+    this.insert(f);
+    if (++this.active > this.peak) this.peak = this.active;
+    return this.nextId++;
+  }
+
+  /** Earliest time (ns) at which something is due (a delivery, a failure, a reroute), or Infinity. */
+  nextTime(): number {
+    this.flush();
+    this.purge();
+    return this.q.n > 0 ? this.q.t[0] : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Processes everything due at or before t, calling onDone for each transfer delivered (ok: its last byte
+   * reached dst) or given up (ok false). onDone may start transfers at the time it is given.
+   */
+  advance(t: number, onDone: FluidDone): void {
+    if (t < this.now) throw new RangeError(`advance(${t}): time is already ${this.now} ns`);
+    const q = this.q;
+    for (;;) {
+      this.flush();
+      this.purge();
+      if (q.n === 0 || q.t[0] > t) break;
+      const te = q.t[0];
+      this.now = te;
+      while (q.n > 0 && q.t[0] === te) {
+        const kind = q.k[0];
+        const a = q.a[0];
+        const b = q.b[0];
+        q.pop();
+        if (kind === EV_DRAIN) {
+          if (this.fVer[a] === b && this.fLive[a]) this.drain(a);
+        } else if (kind === EV_DELIVER) {
+          this.delivered++;
+          this.bytesDelivered += b;
+          this.wireBytes -= b;
+          this.wireCount--;
+          onDone(a, true, te);
+        } else if (kind === EV_FAIL) {
+          this.failed++;
+          this.bytesFailed += b;
+          this.failPendingBytes -= b;
+          this.failPendingCount--;
+          onDone(a, false, te);
+        } else if (kind === EV_LINK) this.linkState(a, b === 1);
+        else this.routeState(a, b === 1);
+      }
+      if (this.rerouteDue) this.reroute();
+    }
+    this.now = t;
+  }
+
+  /**
+   * Delay (ns) of a message too small to matter (one streamed token, below one packet) sent now on flowHash's
+   * path: the path's latency plus its serialization at the max-min share a new flow would get on each link of
+   * the path now (the water level of that link with the new flow added; the smallest over the path). Creates
+   * no flow. Infinity if the routing view cannot reach dst; on a link that is down but not yet detected the
+   * message waits for the detection (then assumed to go on an equal path).
+   */
+  messageDelayNs(nowNs: number, src: number, dst: number, bytes: number, flowHash: number): number {
+    if (nowNs < this.now) throw new RangeError(`messageDelayNs(${nowNs}): time is already ${this.now} ns`);
+    if (src === dst) return 0;
+    this.flush();
+    const path = this.tmp;
+    const n = this.walk(src, dst, flowHash >>> 0, path);
+    if (n < 0) return Number.POSITIVE_INFINITY;
+    let capNew = Number.POSITIVE_INFINITY;
+    let wait = 0;
+    for (let i = 0; i < n; i++) {
+      const d = path[i];
+      if (this.cap[d] === 0) wait = Math.max(wait, this.detectAt[d >> 1] - nowNs);
+      else if (this.cap[d] < capNew) capNew = this.cap[d];
+    }
+    if (wait > 0) return Math.ceil(wait) + this.unloadedDelayNs(src, dst, bytes, flowHash);
+    let rate = capNew;
+    if (this.contention) for (let i = 0; i < n; i++) rate = Math.min(rate, this.shareOf(path[i], capNew));
+    const ser = bytes > 0 ? bytes / rate : 0;
+    return Math.max(Math.ceil(this.latencyNs(path, n, bytes) + ser - CEIL_SLACK_NS), 0);
+  }
+
+  /** Unloaded delay of a transfer of `bytes` on that path: what `start` gives on an idle network. */
+  unloadedDelayNs(src: number, dst: number, bytes: number, flowHash: number): number {
+    if (src === dst) return 0;
+    const path = this.tmp;
+    const n = this.walk(src, dst, flowHash >>> 0, path);
+    if (n < 0) return Number.POSITIVE_INFINITY;
+    let c = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++) c = Math.min(c, this.capFull[path[i]]);
+    const ser = bytes > 0 ? bytes / c : 0;
+    return Math.max(Math.ceil(this.latencyNs(path, n, bytes) + ser - CEIL_SLACK_NS), 0);
+  }
+
+  /** Current time (ns): the last time advanced to or started at. */
+  get timeNs(): number {
+    return this.now;
+  }
+
+  stats(): FluidStats {
+    const linkBytes = Float64Array.from(this.linkBytes);
+    let inFlight = this.wireBytes + this.failPendingBytes;
+    let live = 0;
+    for (let f = 0; f < this.used; f++) {
+      if (!this.fLive[f]) continue;
+      live++;
+      inFlight += this.fBytes[f];
+      // Sent on the current path so far (the flow's state is brought to now without changing it).
+      const sent = this.fPB[f] + Math.min(this.fRate[f] * (this.now - this.fLast[f]), this.fRem[f]);
+      for (let s = f << PSHIFT, e = s + this.fHops[f]; s < e; s++) linkBytes[this.sLink[s]] += sent;
+    }
+    return {
+      transfersStarted: this.started,
+      transfersDelivered: this.delivered,
+      transfersFailed: this.failed,
+      transfersActive: live + this.wireCount + this.failPendingCount,
+      bytesStarted: this.bytesStarted,
+      bytesDelivered: this.bytesDelivered,
+      bytesFailed: this.bytesFailed,
+      bytesInFlight: inFlight,
+      linkBytes,
+      peakFlows: this.peak,
+      solves: this.solves,
+      solvedFlows: this.solvedFlows,
+    };
+  }
+
+  /**
+   * Per directed link that carried bytes, runFlow's format (`node:port -> node:port`, tiers, bytes), with the
+   * utilization over [0, endNs].
+   */
+  linkStats(endNs: number): LinkStats[] {
+    const bytes = this.stats().linkBytes;
+    const f = this.fabric;
+    const out: LinkStats[] = [];
+    for (let d = 0; d < bytes.length; d++) {
+      const b = bytes[d];
+      if (b <= 0) continue;
+      const link = f.links[d >> 1];
+      const [from, fromPort, to, toPort] =
+        d & 1 ? [link.b, link.bPort, link.a, link.aPort] : [link.a, link.aPort, link.b, link.bPort];
+      out.push({
+        link: `${f.nodes[from].name}:${fromPort} -> ${f.nodes[to].name}:${toPort}`,
+        tiers: `${f.nodes[link.a].role}-${f.nodes[link.b].role}`,
+        rateGbps: link.rateBps / 1e9,
+        bytes: b,
+        utilization: endNs > 0 ? (b * 8e9) / (link.rateBps * endNs) : 0,
+      });
+    }
+    return out;
+  }
+
+  // ---- time --------------------------------------------------------------------------------------------
+
+  /** Moves the clock to t (rates of the changes made at the old time are computed there first). */
+  private moveTo(t: number): void {
+    if (t === this.now) return;
+    if (t < this.now) throw new RangeError(`time ${t} ns is before the current ${this.now} ns`);
+    this.flush();
+    this.purge();
+    if (this.q.n > 0 && this.q.t[0] < t)
+      throw new Error(`events are due at ${this.q.t[0]} ns, before ${t} ns: advance() to ${t} first`);
+    this.now = t;
+  }
+
+  /** Drops stale drain events (the flow's rate changed since) from the top of the queue. */
+  private purge(): void {
+    const q = this.q;
+    while (q.n > 0 && q.k[0] === EV_DRAIN) {
+      const f = q.a[0];
+      if (this.fVer[f] === q.b[0] && this.fLive[f]) return;
+      q.pop();
+    }
+  }
+
+  private failLater(tag: number, bytes: number): void {
+    this.failPendingBytes += bytes;
+    this.failPendingCount++;
+    this.q.push(this.now, EV_FAIL, tag, bytes);
+  }
+
+  // ---- flow pool ---------------------------------------------------------------------------------------
+
+  private alloc(): number {
+    if (this.freeTop > 0) return this.free[--this.freeTop];
+    if (this.used === this.size) this.grow(2 * this.size);
+    return this.used++;
+  }
+
+  private release(f: number): void {
+    this.fLive[f] = 0;
+    this.fVer[f]++;
+    this.free[this.freeTop++] = f;
+    this.active--;
+  }
+
+  private grow(n: number): void {
+    const g64 = (x: Float64Array) => growF64(x, n);
+    const g32 = (x: Int32Array) => growI32(x, n);
+    this.fRem = g64(this.fRem);
+    this.fRate = g64(this.fRate);
+    this.fLast = g64(this.fLast);
+    this.fCap = g64(this.fCap);
+    this.fBytes = g64(this.fBytes);
+    this.fLat = g64(this.fLat);
+    this.fPB = g64(this.fPB);
+    this.fTag = g64(this.fTag);
+    this.fT0 = g64(this.fT0);
+    this.fDt = g64(this.fDt);
+    this.fW = g64(this.fW);
+    this.fVer = g32(this.fVer);
+    this.fHops = g32(this.fHops);
+    this.fMark = g32(this.fMark);
+    this.fSrc = g32(this.fSrc);
+    this.fDst = g32(this.fDst);
+    this.free = g32(this.free);
+    this.scratch = g32(this.scratch);
+    this.compF = g32(this.compF);
+    const h = new Uint32Array(n);
+    h.set(this.fHash);
+    this.fHash = h;
+    const live = new Uint8Array(n);
+    live.set(this.fLive);
+    this.fLive = live;
+    const fresh = new Uint8Array(n);
+    fresh.set(this.fFresh);
+    this.fFresh = fresh;
+    this.sLink = growI32(this.sLink, n << PSHIFT);
+    this.sNext = growI32(this.sNext, n << PSHIFT);
+    this.sPrev = growI32(this.sPrev, n << PSHIFT);
+    this.size = n;
+  }
+
+  // ---- paths -------------------------------------------------------------------------------------------
+
+  /**
+   * Walks src -> dst with the routing tables into `out` (directed links); returns the hop count, or -1 if the
+   * routing view cannot reach dst. A host sends on its first link; a switch picks the ECMP member
+   * ecmpIndex(hash, 0, switch, count), among the members the routing view believes usable once a failure has
+   * been detected (runFlow's and the packet engine's choice).
+   */
+  private walk(src: number, dst: number, hash: number, out: Int32Array): number {
+    let at = src;
+    let n = 0;
+    const failures = this.routeDownCount > 0;
+    while (at !== dst) {
+      if (n === PMAX) throw new Error(`internal: path from ${src} to ${dst} longer than ${PMAX} hops`);
+      const off = this.group(at, dst);
+      const cnt = this.memoLinks[off];
+      let i = 0;
+      if (failures) {
+        i = this.isHost[at] ? this.firstAlive(at, dst, off, cnt) : this.pickAlive(at, dst, off, cnt, hash);
+        if (i < 0) return -1;
+      } else if (cnt > 1 && !this.isHost[at]) i = ecmpIndex(hash, 0, at, cnt);
+      const l = this.memoLinks[off + 1 + i];
+      const up = this.linkA[l] === at;
+      out[n++] = up ? 2 * l : 2 * l + 1;
+      at = up ? this.linkB[l] : this.linkA[l];
+    }
+    return n;
+  }
+
+  /** The ECMP group of `at` toward `dst` as an offset into memoLinks ([count, links...]). */
+  private group(at: number, dst: number): number {
+    const key = at * this.N + dst;
+    const hit = this.memo.get(key);
+    if (hit !== undefined) return hit;
+    const cnt = this.routing.count(at as NodeId, dst as NodeId);
+    if (cnt === 0) {
+      const names = this.fabric.nodes;
+      throw new Error(
+        `no route from ${names[at]?.name ?? at} to ${names[dst]?.name ?? dst} (endpoints: hosts, border)`,
+      );
+    }
+    if (this.memoUsed + cnt + 1 > this.memoLinks.length)
+      this.memoLinks = growI32(this.memoLinks, 2 * this.memoLinks.length + cnt + 1);
+    const off = this.memoUsed;
+    this.memoLinks[off] = cnt;
+    for (let i = 0; i < cnt; i++) this.memoLinks[off + 1 + i] = this.routing.pick(at as NodeId, dst as NodeId, i);
+    this.memoUsed += cnt + 1;
+    this.memo.set(key, off);
+    return off;
+  }
+
+  private firstAlive(node: number, dst: number, off: number, cnt: number): number {
+    for (let j = 0; j < cnt; j++) if (this.usable(node, this.memoLinks[off + 1 + j], dst)) return j;
+    return -1;
+  }
+
+  /** The hash's choice among the live members (runFlow's pickAlive). */
+  private pickAlive(node: number, dst: number, off: number, cnt: number, hash: number): number {
+    let alive = 0;
+    for (let j = 0; j < cnt; j++) if (this.usable(node, this.memoLinks[off + 1 + j], dst)) alive++;
+    if (alive === 0) return -1;
+    let want = ecmpIndex(hash, 0, node, alive);
+    for (let j = 0; j < cnt; j++) {
+      if (!this.usable(node, this.memoLinks[off + 1 + j], dst)) continue;
+      if (want-- === 0) return j;
+    }
+    return -1;
+  }
+
+  private usable(node: number, link: number, dst: number): boolean {
+    if (this.routeDown[link]) return false;
+    return this.reaches(this.linkA[link] === node ? this.linkB[link] : this.linkA[link], dst);
+  }
+
+  /** Can `n` still deliver to `dst` over paths the routing view believes are up (memoized per view). */
+  private reaches(n: number, dst: number): boolean {
+    if (n === dst) return true;
+    if (this.isHost[n]) return false;
+    const key = n * this.N + dst;
+    const hit = this.reachMemo.get(key);
+    if (hit !== undefined) return hit;
+    this.reachMemo.set(key, false);
+    const off = this.group(n, dst);
+    const cnt = this.memoLinks[off];
+    let ok = false;
+    for (let j = 0; j < cnt && !ok; j++) ok = this.usable(n, this.memoLinks[off + 1 + j], dst);
+    this.reachMemo.set(key, ok);
+    return ok;
+  }
+
+  /**
+   * Latency of the last byte after it leaves the source: per hop one frame serialized (store and forward),
+   * propagation, and the receiving switch's latency. The frame is min(bytes, mtu) plus headers and overhead.
+   */
+  private latencyNs(path: Int32Array, n: number, bytes: number): number {
+    const frame = Math.min(bytes, this.mtu) + this.frameExtra;
+    let ns = 0;
+    for (let i = 0; i < n; i++) {
+      const d = path[i];
+      ns += frame * this.nsPerByte[d] + this.propNs[d];
+      ns += this.switchNs[d & 1 ? this.linkA[d >> 1] : this.linkB[d >> 1]];
+    }
+    return ns;
+  }
+
+  /** Gives flow f the path in tmp (n hops); f is not on any link list. */
+  private setPath(f: number, n: number): void {
+    const s0 = f << PSHIFT;
+    for (let i = 0; i < n; i++) this.sLink[s0 + i] = this.tmp[i];
+    this.fHops[f] = n;
+    this.fLat[f] = this.latencyNs(this.tmp, n, this.fBytes[f]);
+  }
+
+  private samePath(f: number, n: number): boolean {
+    if (n !== this.fHops[f]) return false;
+    const s0 = f << PSHIFT;
+    for (let i = 0; i < n; i++) if (this.sLink[s0 + i] !== this.tmp[i]) return false;
+    return true;
+  }
+
+  /** Adds the bytes sent on the current path to its links. */
+  private flushBytes(f: number): void {
+    const b = this.fPB[f];
+    if (b === 0) return;
+    for (let s = f << PSHIFT, e = s + this.fHops[f]; s < e; s++) this.linkBytes[this.sLink[s]] += b;
+    this.fPB[f] = 0;
+  }
+
+  // ---- link lists --------------------------------------------------------------------------------------
+
+  /** Puts a flow on its links with its cap (the bottleneck of its path now); its rate is set at the next flush. */
+  private insert(f: number): void {
+    const { sLink, sNext, sPrev, lHead, cap } = this;
+    const s0 = f << PSHIFT;
+    const e = s0 + this.fHops[f];
+    let c = Number.POSITIVE_INFINITY;
+    for (let s = s0; s < e; s++) if (cap[sLink[s]] < c) c = cap[sLink[s]];
+    this.fCap[f] = c;
+    for (let s = s0; s < e; s++) {
+      const l = sLink[s];
+      const h = lHead[l];
+      sNext[s] = h;
+      sPrev[s] = -1;
+      if (h >= 0) sPrev[h] = s;
+      lHead[l] = s;
+      this.lCount[l]++;
+      this.lDemand[l] += c;
+    }
+    this.fFresh[f] = 1;
+    if (this.nNew === this.newFlows.length) this.newFlows = growI32(this.newFlows, 2 * this.nNew);
+    this.newFlows[this.nNew++] = f;
+  }
+
+  /** Takes a flow off its links; links it left that were over-demanded need their component re-solved. */
+  private remove(f: number): void {
+    const { sLink, sNext, sPrev, lHead, lCount, lDemand } = this;
+    const c = this.fCap[f];
+    for (let s = f << PSHIFT, e = s + this.fHops[f]; s < e; s++) {
+      const l = sLink[s];
+      const p = sPrev[s];
+      const nx = sNext[s];
+      if (p >= 0) sNext[p] = nx;
+      else lHead[l] = nx;
+      if (nx >= 0) sPrev[nx] = p;
+      const wasOver = lDemand[l] > this.cap[l] * OVER;
+      // Back to exactly 0 when empty, so float residue of the sums never outlives the flows.
+      lDemand[l] = --lCount[l] === 0 ? 0 : lDemand[l] - c;
+      if (wasOver && lCount[l] > 0 && this.contention && this.lSeed[l] !== this.batch) {
+        this.lSeed[l] = this.batch;
+        this.seeds[this.nSeeds++] = l;
+      }
+    }
+  }
+
+  // ---- rates -------------------------------------------------------------------------------------------
+
+  /** Brings a flow's remaining bytes to now at its current rate. */
+  private advanceFlow(f: number): void {
+    const dt = this.now - this.fLast[f];
+    let rm = this.fRem[f];
+    const r = this.fRate[f];
+    if (dt > 0 && r > 0) {
+      const sent = Math.min(r * dt, rm);
+      rm -= sent;
+      this.fPB[f] += sent;
+    }
+    if (rm < SNAP_BYTES) {
+      this.fPB[f] += rm;
+      rm = 0;
+    }
+    this.fRem[f] = rm;
+    this.fLast[f] = this.now;
+  }
+
+  /** Gives a flow a new rate (a fresh one always) and schedules its drain. */
+  private setRate(f: number, rate: number): void {
+    if (rate === this.fRate[f] && !this.fFresh[f]) return;
+    this.fFresh[f] = 0;
+    this.advanceFlow(f);
+    this.fRate[f] = rate;
+    const v = ++this.fVer[f];
+    const rm = this.fRem[f];
+    if (rm > 0 && !(rate > 0)) return; // stalled: no drain until its rate comes back
+    const dt = rm > 0 ? rm / rate : 0;
+    this.fT0[f] = this.now;
+    this.fDt[f] = dt;
+    this.q.push(this.now + Math.max(Math.ceil(dt - CEIL_SLACK_NS), 0), EV_DRAIN, f, v);
+  }
+
+  /** Does the flow cross a link whose flows' caps add up to more than its capacity? */
+  private touchesOver(f: number): boolean {
+    for (let s = f << PSHIFT, e = s + this.fHops[f]; s < e; s++) {
+      const l = this.sLink[s];
+      if (this.lDemand[l] > this.cap[l] * OVER) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Rates for what changed since the last call: a new flow on links that are not over-demanded takes its cap;
+   * otherwise the component of over-demanded links around it (or around a link a flow left) is water-filled.
+   */
+  private flush(): void {
+    if (this.nNew === 0 && this.nSeeds === 0) return;
+    const stamp = ++this.stamp;
+    const { fMark, fLive } = this;
+    for (let i = 0; i < this.nNew; i++) {
+      const f = this.newFlows[i];
+      if (!fLive[f] || fMark[f] === stamp) continue;
+      if (this.contention && this.touchesOver(f)) this.solveFrom(f, stamp);
+      else {
+        fMark[f] = stamp;
+        this.setRate(f, this.fCap[f]);
+      }
+    }
+    for (let i = 0; i < this.nSeeds; i++)
+      for (let x = this.lHead[this.seeds[i]]; x >= 0; x = this.sNext[x]) {
+        const g = x >> PSHIFT;
+        if (fMark[g] === stamp) continue;
+        if (this.touchesOver(g)) this.solveFrom(g, stamp);
+        else {
+          fMark[g] = stamp;
+          this.setRate(g, this.fCap[g]);
+        }
+      }
+    this.nNew = 0;
+    this.nSeeds = 0;
+    this.batch++;
+  }
+
+  /** Water-fills the component of f: flows linked through over-demanded links (marked with `stamp`). */
+  private solveFrom(f: number, stamp: number): void {
+    const { fMark, lMark, sLink, sNext, lHead, cap, lDemand, wRem, wN, fW, fCap } = this;
+    const compF = this.compF;
+    const compL = this.compL;
+    let nf = 0;
+    let nl = 0;
+    fMark[f] = stamp;
+    compF[nf++] = f;
+    for (let i = 0; i < nf; i++) {
+      const g = compF[i];
+      for (let s = g << PSHIFT, e = s + this.fHops[g]; s < e; s++) {
+        const l = sLink[s];
+        if (lMark[l] === stamp || !(lDemand[l] > cap[l] * OVER)) continue;
+        lMark[l] = stamp;
+        compL[nl++] = l;
+        wRem[l] = cap[l];
+        wN[l] = this.lCount[l];
+        for (let x = lHead[l]; x >= 0; x = sNext[x]) {
+          const h = x >> PSHIFT;
+          if (fMark[h] !== stamp) {
+            fMark[h] = stamp;
+            compF[nf++] = h;
+          }
+        }
+      }
+    }
+    this.solves++;
+    this.solvedFlows += nf;
+    // Progressive filling (Bertsekas and Gallager 6.5.2): all unfrozen rates rise together; the next to stop is
+    // either a link whose capacity left per unfrozen flow is the least (its flows freeze at that share) or a
+    // flow reaching its cap. A heap of both, links lazily re-keyed (a share only grows as flows freeze).
+    this.hN = 0;
+    for (let i = 0; i < nl; i++) this.hPush(wRem[compL[i]] / wN[compL[i]], compL[i]);
+    for (let i = 0; i < nf; i++) {
+      fW[compF[i]] = -1;
+      this.hPush(fCap[compF[i]], -1 - compF[i]);
+    }
+    let left = nf;
+    while (left > 0 && this.hN > 0) {
+      const key = this.hKey[0];
+      const v = this.hVal[0];
+      this.hPop();
+      if (v < 0) {
+        const g = -1 - v;
+        if (fW[g] < 0) {
+          this.freeze(g, key, -1, stamp);
+          left--;
+        }
+        continue;
+      }
+      if (wN[v] === 0 || key !== wRem[v] / wN[v]) continue;
+      for (let x = lHead[v]; x >= 0; x = sNext[x]) {
+        const g = x >> PSHIFT;
+        if (fW[g] >= 0) continue;
+        this.freeze(g, key, v, stamp);
+        left--;
+      }
+      wN[v] = 0;
+    }
+    for (let i = 0; i < nf; i++) this.setRate(compF[i], fW[compF[i]]);
+  }
+
+  private freeze(g: number, rate: number, skip: number, stamp: number): void {
+    this.fW[g] = rate;
+    const { wRem, wN } = this;
+    for (let s = g << PSHIFT, e = s + this.fHops[g]; s < e; s++) {
+      const l = this.sLink[s];
+      if (l === skip || this.lMark[l] !== stamp) continue;
+      const rest = Math.max(wRem[l] - rate, 0);
+      wRem[l] = rest;
+      if (--wN[l] > 0) this.hPush(rest / wN[l], l);
+    }
+  }
+
+  /** The max-min share a new flow of cap `capNew` would get on link d alone: its water level with the flow added. */
+  private shareOf(d: number, capNew: number): number {
+    const c = this.cap[d];
+    if (this.lDemand[d] + capNew <= c * OVER) return capNew;
+    // x = (C - sum of the rates below x) / (1 + flows at or above x): rises monotonically to the fixed point.
+    let x = c / (this.lCount[d] + 1);
+    for (let it = 0; it <= this.lCount[d] + 1; it++) {
+      let below = 0;
+      let above = 1;
+      for (let s = this.lHead[d]; s >= 0; s = this.sNext[s]) {
+        const r = this.fRate[s >> PSHIFT];
+        if (r < x) below += r;
+        else above++;
+      }
+      const y = (c - below) / above;
+      if (y <= x) break;
+      x = y;
+    }
+    return Math.min(x, capNew);
+  }
+
+  private hPush(key: number, val: number): void {
+    if (this.hN === this.hKey.length) {
+      this.hKey = growF64(this.hKey, 2 * this.hN);
+      this.hVal = growI32(this.hVal, 2 * this.hN);
+    }
+    const hk = this.hKey;
+    const hv = this.hVal;
+    let i = this.hN++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (hk[p] < key || (hk[p] === key && hv[p] <= val)) break;
+      hk[i] = hk[p];
+      hv[i] = hv[p];
+      i = p;
+    }
+    hk[i] = key;
+    hv[i] = val;
+  }
+
+  private hPop(): void {
+    const hk = this.hKey;
+    const hv = this.hVal;
+    const last = --this.hN;
+    if (last === 0) return;
+    const key = hk[last];
+    const val = hv[last];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= last) break;
+      if (c + 1 < last && (hk[c + 1] < hk[c] || (hk[c + 1] === hk[c] && hv[c + 1] < hv[c]))) c++;
+      if (key < hk[c] || (key === hk[c] && val <= hv[c])) break;
+      hk[i] = hk[c];
+      hv[i] = hv[c];
+      i = c;
+    }
+    hk[i] = key;
+    hv[i] = val;
+  }
+
+  // ---- flow life ---------------------------------------------------------------------------------------
+
+  /** The flow's last byte has left the source: it leaves its links and is delivered one path latency later. */
+  private drain(f: number): void {
+    this.advanceFlow(f);
+    this.fPB[f] += this.fRem[f];
+    this.fRem[f] = 0;
+    this.flushBytes(f);
+    this.remove(f);
+    const bytes = this.fBytes[f];
+    // From the fluid drain time, so the delivery is the closed form rounded up once.
+    const at = this.fT0[f] + Math.max(Math.ceil(this.fDt[f] + this.fLat[f] - CEIL_SLACK_NS), 0);
+    this.wireBytes += bytes;
+    this.wireCount++;
+    this.q.push(Math.max(at, this.now), EV_DELIVER, this.fTag[f], bytes);
+    this.release(f);
+  }
+
+  // ---- failures ----------------------------------------------------------------------------------------
+
+  /** A link goes down (capacity 0: its flows stall) or comes back; routing learns after the detection delay. */
+  private linkState(link: number, down: boolean): void {
+    if ((this.cap[2 * link] === 0) === down) return;
+    let n = 0;
+    const stamp = ++this.stamp;
+    for (let d = 2 * link; d <= 2 * link + 1; d++) {
+      this.cap[d] = down ? 0 : this.capFull[d];
+      for (let x = this.lHead[d]; x >= 0; x = this.sNext[x]) {
+        const f = x >> PSHIFT;
+        if (this.fMark[f] === stamp) continue;
+        this.fMark[f] = stamp;
+        this.scratch[n++] = f;
+      }
+    }
+    // Their caps change: back on the links with the new one (the others on those links are re-solved).
+    for (let i = 0; i < n; i++) {
+      const f = this.scratch[i];
+      this.advanceFlow(f);
+      this.remove(f);
+      this.insert(f);
+    }
+    if (down) this.detectAt[link] = this.now + this.detectNs;
+    this.q.push(this.now + this.detectNs, EV_ROUTE, link, down ? 1 : 0);
+  }
+
+  private routeState(link: number, down: boolean): void {
+    const was = this.routeDown[link] === 1;
+    if (was === down) return;
+    this.routeDown[link] = down ? 1 : 0;
+    this.routeDownCount += down ? 1 : -1;
+    this.reachMemo.clear();
+    this.rerouteDue = true;
+  }
+
+  /** The routing view changed: every sending flow takes its path in the new view, or fails if dst is gone. */
+  private reroute(): void {
+    this.rerouteDue = false;
+    const end = this.used;
+    for (let f = 0; f < end; f++) {
+      if (!this.fLive[f]) continue;
+      const n = this.walk(this.fSrc[f], this.fDst[f], this.fHash[f], this.tmp);
+      if (n >= 0 && this.samePath(f, n)) continue;
+      this.advanceFlow(f);
+      this.flushBytes(f);
+      this.remove(f);
+      if (n < 0) {
+        this.failLater(this.fTag[f], this.fBytes[f]);
+        this.release(f);
+        continue;
+      }
+      this.setPath(f, n);
+      this.insert(f);
+    }
+  }
+}
