@@ -1,6 +1,7 @@
 // `aifabric <command>`: parses, calls the stages, prints. Errors become one line and a non-zero exit.
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { isUserError } from '../errors.ts';
+import { capacityCommand } from './commands/capacity.ts';
 import { catalogCommand } from './commands/catalog.ts';
 import { demoCommand } from './commands/demo.ts';
 import { planCommand } from './commands/plan.ts';
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(schemaCommand());
   program.addCommand(planCommand());
   program.addCommand(simulateCommand());
+  program.addCommand(capacityCommand());
   program.addCommand(demoCommand());
   try {
     await program.parseAsync(argv, { from: 'user' });

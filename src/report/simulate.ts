@@ -43,6 +43,7 @@ export function simulateText(r: Result): string {
   const done = r.flows.filter((f) => f.endPs >= 0);
   const fct = done.map((f) => f.fctPs).sort((a, b) => a - b);
   const sd = done.map((f) => f.slowdown).sort((a, b) => a - b);
+  if (r.requests && r.requests.length > 0) return requestsText(r, out);
   out.push(
     r.flows.length > 0 || !r.ops
       ? `${r.engine} engine, seed ${r.seed}: ${done.length}/${r.flows.length} flows finished in ${us(r.simulatedPs)} simulated`
@@ -138,6 +139,91 @@ export function simulateText(r: Result): string {
   out.push('');
   out.push(
     `${r.stats.events} events in ${r.stats.wallMs} ms (${r.stats.eventsPerSec} events/s), peak RSS ${r.stats.peakRssMB} MB`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+const m3 = (x: number) => (x >= 100 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
+
+/** An inference run: request counts, the latency table, throughput, availability and faults. */
+function requestsText(r: Result, out: string[]): string {
+  for (const q of r.requests ?? []) {
+    out.push(
+      `${r.engine} engine, seed ${r.seed}: ${q.count} requests (${q.arrivals}, ${q.arrivalRatePerS.toFixed(2)}/s over ${q.spanS.toFixed(1)} s) to ${q.replicas} replicas (${q.balancer})`,
+    );
+    out.push(
+      `completed ${q.completed}, failed ${q.failed}, in flight ${q.inFlight}, retries ${q.retries}; availability ${(q.availability * 100).toFixed(3)}%`,
+    );
+    out.push('');
+    const row = (name: string, p: (typeof q)['latencyMs']) => [
+      name,
+      p.count,
+      m3(p.mean),
+      m3(p.p50),
+      m3(p.p90),
+      m3(p.p99),
+      m3(p.p999),
+    ];
+    out.push(
+      table(
+        ['ms', 'requests', 'mean', 'p50', 'p90', 'p99', 'p99.9'],
+        [
+          row('latency', q.latencyMs),
+          row('TTFT', q.ttftMs),
+          row('TPOT', q.tpotMs),
+          row('queue', q.queueMs),
+          row('network', q.networkMs),
+          row('network (idle)', q.networkUnloadedMs),
+        ],
+      ),
+    );
+    out.push('');
+    out.push(
+      `token gaps: p50 ${m3(q.tokenGapMs.p50)} ms, p99 ${m3(q.tokenGapMs.p99)} ms, jitter (p99 - p50) ${m3(q.tokenGapMs.jitter)} ms over ${q.tokenGapMs.count} gaps`,
+    );
+    const slo = Object.entries(q.slo)
+      .map(([k, v]) => `${k.replace('Ms', '')} <= ${v} ms`)
+      .join(', ');
+    out.push(
+      `throughput ${q.throughputPerS.toFixed(2)}/s, goodput ${q.goodputPerS.toFixed(2)}/s${slo ? ` (SLO ${slo})` : ' (no SLO given)'}; mean in system ${q.meanInSystem.toFixed(3)}; replica utilization ${(q.replicaUtilization * 100).toFixed(1)}%`,
+    );
+    if (q.faults.length > 0) {
+      out.push('');
+      out.push(
+        table(
+          [
+            'fault',
+            'at (ms)',
+            'until (ms)',
+            'requests',
+            'completed',
+            'failed',
+            'retried',
+            'availability',
+            'p99 (ms)',
+            'recovery (ms)',
+          ],
+          q.faults.map((f) => [
+            f.target,
+            m3(f.atMs),
+            m3(f.untilMs),
+            f.requests,
+            f.completed,
+            f.failed,
+            f.retried,
+            `${(f.availability * 100).toFixed(2)}%`,
+            m3(f.p99LatencyMs),
+            m3(f.recoveryMs),
+          ]),
+        ),
+      );
+    }
+  }
+  out.push('');
+  for (const i of r.invariants) out.push(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
+  out.push('');
+  out.push(
+    `${r.stats.events} events in ${Math.round(r.stats.wallMs)} ms (${Math.round(r.stats.eventsPerSec)} events/s), peak RSS ${Math.round(r.stats.peakRssMB)} MB`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -147,6 +147,78 @@ export interface RunStats {
   peakRssMB: number;
 }
 
+/** Summary of a per-request quantity in milliseconds (over completed requests). */
+export interface Percentiles {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+}
+
+/** A fault of an inference run and what it did to the requests that arrived while it lasted. */
+export interface FaultResult {
+  /** `replica 3`, `switch access2`, `link access0-agg1`. */
+  target: string;
+  atMs: number;
+  /** When it was repaired (or the end of the run). */
+  untilMs: number;
+  /** Requests in the system at some time in [at, until] (arrived by until, still there at at). */
+  requests: number;
+  completed: number;
+  failed: number;
+  retried: number;
+  /** completed / requests in the window. */
+  availability: number;
+  p99LatencyMs: number;
+  /** From the fault to the last failed attempt (a failure or a retry) at or after it (0 if none). */
+  recoveryMs: number;
+}
+
+/** What an inference workload measured (issue 5): one entry per inference traffic item. */
+export interface RequestsResult {
+  item: number;
+  arrivals: string;
+  balancer: string;
+  replicas: number;
+  /** Requests that arrived. count = completed + failed + inFlight. */
+  count: number;
+  completed: number;
+  failed: number;
+  inFlight: number;
+  /** Times a request was sent again after a failure. */
+  retries: number;
+  /** First to last arrival, and count / span (the trace README's definition). */
+  spanS: number;
+  arrivalRatePerS: number;
+  meanInputTokens: number;
+  meanOutputTokens: number;
+  latencyMs: Percentiles;
+  ttftMs: Percentiles;
+  tpotMs: Percentiles;
+  queueMs: Percentiles;
+  /** Share of completed requests that waited in a queue at all (Erlang C's P(wait) for a shared queue). */
+  queuedShare: number;
+  networkMs: Percentiles;
+  /** The same transfers on an idle network (what networkMs would be without contention). */
+  networkUnloadedMs: Percentiles;
+  /** Gaps between consecutive tokens of a stream at the client: p50, p99, and the jitter p99 - p50. */
+  tokenGapMs: { count: number; p50: number; p99: number; jitter: number };
+  /** Completed requests per second over the run (first arrival to last departure). */
+  throughputPerS: number;
+  /** Of those, the ones within every SLO bound. */
+  goodputPerS: number;
+  slo: { ttftMs?: number; tpotMs?: number; latencyMs?: number };
+  /** completed / count. */
+  availability: number;
+  /** Time-average number of requests in the system (arrived, not departed), integrated over the run. */
+  meanInSystem: number;
+  /** Share of time the replicas were serving (mean over replicas). */
+  replicaUtilization: number;
+  faults: FaultResult[];
+}
+
 export interface Result {
   version: number;
   engine: 'packet' | 'flow' | 'analytic';
@@ -160,6 +232,8 @@ export interface Result {
   ops?: OpResult[];
   /** Training job iterations, when the traffic has jobs. */
   iterations?: IterationResult[];
+  /** Inference services: per request latency, TTFT, TPOT, queueing, network, availability. */
+  requests?: RequestsResult[];
   /** Per directed link load, when the engine measures it (flow, packet). */
   links?: LinkStats[];
   traffic?: TrafficShare;

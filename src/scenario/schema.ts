@@ -248,6 +248,179 @@ export const jobSchema = z
   })
   .describe('a training job: DP/TP/PP/EP degrees, model size and compute time per iteration');
 
+/** `200/s`, `12000/min`, `8/ms` or a plain number per second -> requests per second. NaN if it does not parse. */
+export function parsePerSecond(input: string | number): number {
+  if (typeof input === 'number') return input;
+  const m = /^([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)\s*(?:\/|per\s*)(s|ms|us|min|h)$/i.exec(input.trim());
+  if (!m) return Number.NaN;
+  const per: Record<string, number> = { s: 1, ms: 1e-3, us: 1e-6, min: 60, h: 3600 };
+  return Number(m[1]) / per[m[2].toLowerCase()];
+}
+
+const perSecond = () =>
+  z
+    .union([z.string(), z.number()])
+    .superRefine((v, ctx) => {
+      const x = parsePerSecond(v);
+      if (!Number.isFinite(x) || x <= 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${String(v)}" is not a request rate (write it like 200/s, 8/ms or 12000/min)`,
+          input: v,
+        });
+    })
+    .transform((v) => parsePerSecond(v))
+    .meta({ examples: ['200/s'] })
+    .describe('requests per second: 200/s, 8/ms, 12000/min, or a number per second');
+
+export const BALANCERS = ['round-robin', 'random', 'least-outstanding', 'power-of-two', 'shared-queue'] as const;
+
+export const llmServiceSchema = z
+  .strictObject({
+    prefill: z
+      .strictObject({
+        base: duration().prefault('15ms').describe('fixed time of one prefill iteration'),
+        perToken: duration().prefault('60us').describe('added per input token in the iteration'),
+      })
+      .prefault({})
+      .describe('prefill iteration time = base + perToken x input tokens of the requests it admits'),
+    decode: z
+      .strictObject({
+        base: duration().prefault('20ms').describe('fixed time of one decode iteration (one token per sequence)'),
+        perSequence: duration().prefault('150us').describe('added per sequence in the batch'),
+      })
+      .prefault({})
+      .describe('decode iteration time = base + perSequence x batch size'),
+    maxBatch: z.number().int().positive().default(64).describe('sequences decoded together (continuous batching)'),
+    kvTokens: z
+      .number()
+      .int()
+      .positive()
+      .default(500000)
+      .describe('KV-cache capacity in tokens: a request reserves input + output tokens while it runs'),
+  })
+  .describe(
+    'an LLM replica: prefill-first continuous batching (vLLM style); defaults are of the order of a 70B model on 8 GPUs',
+  );
+
+export const inferenceSchema = z
+  .strictObject({
+    arrivals: z
+      .union([
+        z.strictObject({ poisson: perSecond().describe('Poisson arrivals (exponential gaps) at this rate') }),
+        z.strictObject({
+          gamma: z.strictObject({
+            rate: perSecond(),
+            cv: z.number().positive().describe('coefficient of variation of the gaps (1 = Poisson, > 1 bursty)'),
+          }),
+        }),
+        z.strictObject({
+          onOff: z.strictObject({
+            rate: perSecond().describe('Poisson rate while on'),
+            on: duration().describe('mean on period (exponential)'),
+            off: duration().describe('mean off period (exponential)'),
+          }),
+        }),
+        z.strictObject({
+          trace: z
+            .string()
+            .describe(
+              'conv or code (the bundled Azure LLM inference traces 2023), or a CSV path with TIMESTAMP,ContextTokens,GeneratedTokens',
+            ),
+          speed: z.number().positive().default(1).describe('replay this many times faster'),
+          from: duration().default(0).describe('skip the trace up to this offset from its first request'),
+          duration: duration().optional().describe('replay only this much of the trace (trace time)'),
+        }),
+      ])
+      .describe('how requests arrive at border0'),
+    requests: z.number().int().positive().optional().describe('stop arrivals after this many requests'),
+    duration: duration().optional().describe('stop arrivals after this much simulated time'),
+    tokens: z
+      .union([
+        z.strictObject({
+          input: z.number().int().nonnegative().default(1000),
+          output: z.number().int().positive().default(200),
+        }),
+        z.strictObject({
+          sample: z.string().describe('draw (input, output) pairs at random from a trace: conv, code or a CSV path'),
+        }),
+      ])
+      .prefault({})
+      .describe('tokens per request when arrivals are not a trace: fixed counts, or sampled from a trace'),
+    replicas: z.number().int().positive().describe('serving replicas, one per server (host)'),
+    placement: z
+      .enum(['spread', 'sequential'])
+      .default('spread')
+      .describe('spread: replicas round-robin over the access switches; sequential: h0, h1, ...'),
+    service: z
+      .union([
+        z.strictObject({ llm: llmServiceSchema.prefault({}) }),
+        z.strictObject({ exponential: duration().describe('mean service time (M/M/c checks)') }),
+        z.strictObject({ deterministic: duration().describe('fixed service time (M/D/c checks)') }),
+      ])
+      .prefault({ llm: {} })
+      .describe('per replica: an LLM model (prefill/decode, batching), or a plain service-time distribution'),
+    concurrency: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe('plain service: requests a replica serves at once (each at the full service time)'),
+    balancer: z
+      .enum(BALANCERS)
+      .default('least-outstanding')
+      .describe('how the load balancer at border0 picks a replica'),
+    bytes: z
+      .strictObject({
+        perInputToken: size().default(4).describe('request bytes per input token (text: about 4)'),
+        perOutputToken: size().default(4).describe('response bytes per generated token'),
+        overhead: size().default(600).describe('protocol bytes per request and per response (HTTP, TLS)'),
+        perMessage: size()
+          .default(80)
+          .describe('bytes of framing per streamed token (server-sent event, TLS record, TCP/IP headers)'),
+        request: size().optional().describe('fixed request size instead of tokens x perInputToken'),
+        response: size().optional().describe('fixed response size instead of tokens x perOutputToken'),
+      })
+      .prefault({})
+      .describe('request and response sizes on the wire'),
+    stream: z
+      .boolean()
+      .optional()
+      .describe('stream each token as it is generated (default: yes for llm, no for a plain service)'),
+    network: z
+      .enum(['fabric', 'zero'])
+      .default('fabric')
+      .describe('fabric: requests and responses cross the fabric; zero: no network delay (queueing checks)'),
+    slo: z
+      .strictObject({
+        ttft: duration().optional(),
+        tpot: duration().optional(),
+        latency: duration().optional(),
+      })
+      .optional()
+      .describe('goodput counts requests that complete within every stated bound'),
+    retries: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1)
+      .describe('times a failed request is sent again (to another replica) before it counts as failed'),
+    ejectFor: duration()
+      .prefault('10s')
+      .describe('the balancer stops sending to a replica this long after a request to it failed'),
+    faults: z
+      .array(
+        z.strictObject({
+          replica: z.number().int().nonnegative().describe('replica index (0-based)'),
+          at: duration(),
+          until: duration().optional().describe('the replica is back (empty) at this time'),
+        }),
+      )
+      .default([])
+      .describe('replicas that fail at a time; switch and link failures go in network.failures'),
+  })
+  .describe('an inference service: arrivals at border0, replicas on hosts, a load balancer, a serving model');
+
 const trafficClass = z
   .enum(['roce', 'lossy'])
   .default('roce')
@@ -277,6 +450,7 @@ export const trafficItemSchema = z.union([
     start: duration().optional(),
     class: trafficClass,
   }),
+  z.strictObject({ inference: inferenceSchema }),
   z.strictObject({
     job: jobSchema,
     placement: collectiveFields.placement,

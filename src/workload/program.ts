@@ -145,6 +145,14 @@ export function compileTraffic(s: Scenario, f: Fabric): TrafficProgram {
   };
   (s.traffic ?? []).forEach((t, i) => {
     const path = `traffic[${i}]`;
+    if ('inference' in t)
+      throw new ScenarioError([
+        {
+          path: `${path}.inference`,
+          message:
+            'an inference service runs as request-level components, not as a traffic program (aifabric simulate runs it)',
+        },
+      ]);
     cls = t.class;
     if ('flows' in t) {
       t.flows.forEach((fl, j) => {

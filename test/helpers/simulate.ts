@@ -1,9 +1,10 @@
 // Runs a scenario (YAML text) through the same stages as `aifabric simulate`.
 import { loadCatalog } from '../../src/catalog/index.ts';
 import { type EngineKind, runEngine } from '../../src/engine/index.ts';
+import { runInference } from '../../src/engine/inference/index.ts';
 import { runPacket } from '../../src/engine/packet/engine.ts';
 import { designFabric } from '../../src/fabric/index.ts';
-import type { Result } from '../../src/result/types.ts';
+import type { RequestsResult, Result } from '../../src/result/types.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { compileTraffic } from '../../src/workload/program.ts';
 
@@ -35,4 +36,20 @@ export function runYaml(yaml: string, engine: EngineKind, seed?: number): Result
   const sc = { ...s, seed: seed ?? s.seed };
   const d = designFabric(s.fabric, catalog);
   return runEngine(engine, d.fabric, compileTraffic(sc, d.fabric), sc, catalog, { seed: sc.seed });
+}
+
+/** Runs a scenario with an inference item (YAML text) as `aifabric simulate` does. */
+export function runInferenceYaml(yaml: string, engine: 'analytic' | 'flow' = 'flow', seed?: number): Result {
+  const catalog = loadCatalog();
+  const s = parseScenario(yaml, catalog);
+  const d = designFabric(s.fabric, catalog);
+  const sd = seed ?? s.seed;
+  return runInference(engine, d.fabric, { ...s, seed: sd }, catalog, { seed: sd });
+}
+
+/** The requests summary of an inference run. */
+export function requestsOf(r: Result): RequestsResult {
+  const q = r.requests?.[0];
+  if (!q) throw new Error('the run has no requests summary');
+  return q;
 }

@@ -2,6 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import cliProgress from 'cli-progress';
 import { type Catalog, loadCatalog } from '../../catalog/index.ts';
 import { ENGINES, type EngineKind, runEngine } from '../../engine/index.ts';
+import { inferenceItem, runInference } from '../../engine/inference/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
@@ -23,6 +24,23 @@ function runOnce(
   name: string,
   showProgress: boolean,
 ): Result {
+  if (inferenceItem(s)) {
+    const bar = showProgress
+      ? new cliProgress.SingleBar(
+          { format: `${engine} [{bar}] {value} requests | t = {sim}`, stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+    bar?.start(inferenceItem(s)?.spec.requests ?? 0, 0, { sim: '0 s' });
+    const r = runInference(engine, fabric, { ...s, seed }, catalog, {
+      seed,
+      maxTimePs: untilPs,
+      name,
+      onProgress: (done, _total, now) => bar?.update(done, { sim: `${(now / 1e12).toFixed(1)} s` }),
+    });
+    bar?.stop();
+    return r;
+  }
   const program = compileTraffic({ ...s, seed }, fabric);
   const bar = showProgress
     ? new cliProgress.SingleBar(
@@ -47,7 +65,7 @@ export function simulateCommand() {
     .argument('<scenario>', 'scenario file (YAML or JSON) with fabric, network and traffic')
     .addOption(new Option('--engine <engine>', "engine to run (default: the scenario's, else packet)").choices(ENGINES))
     .option('--seed <n>', 'seed of every random stream (overrides the scenario)')
-    .option('--until <time>', 'stop after this much simulated time (e.g. 50ms)', '10s')
+    .option('--until <time>', 'stop after this much simulated time, e.g. 50ms (default: 10s; inference: no limit)')
     .option('--sweep <field=values>', 'run once per collective size, e.g. bytes=1MiB..8GiB (a bus-bandwidth curve)')
     .option('--json', 'print the full result as JSON')
     .action((file, opts) => {
@@ -61,12 +79,23 @@ export function simulateCommand() {
           ]);
         seed = Number(opts.seed);
       }
-      const until = parseTimePs(opts.until);
-      if (!Number.isFinite(until) || until <= 0)
+      const until =
+        opts.until === undefined ? (inferenceItem(s) ? Number.POSITIVE_INFINITY : 10e12) : parseTimePs(opts.until);
+      if (Number.isNaN(until) || until <= 0)
         throw new ScenarioError([
           { path: '--until', message: `"${opts.until}" is not a time (write it like 50ms or 2s)` },
         ]);
-      const engine: EngineKind = (opts.engine as EngineKind | undefined) ?? s.engine ?? 'packet';
+      const isInference = inferenceItem(s) !== null;
+      const engine: EngineKind =
+        (opts.engine as EngineKind | undefined) ?? s.engine ?? (isInference ? 'flow' : 'packet');
+      if (isInference && (opts.sweep !== undefined || s.sweep))
+        throw new ScenarioError([
+          {
+            path: opts.sweep !== undefined ? '--sweep' : 'sweep',
+            message:
+              'sweeps collective sizes; an inference scenario has none (use aifabric capacity for replica counts)',
+          },
+        ]);
       if (!s.traffic || s.traffic.length === 0)
         throw new ScenarioError([
           { path: 'traffic', message: 'is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])' },

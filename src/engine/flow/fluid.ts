@@ -29,6 +29,7 @@
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { LinkStats } from '../../result/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
+import { linkStatsFromBytes } from '../core/links.ts';
 import type { NetworkConfig } from '../packet/config.ts';
 
 export interface FluidOptions {
@@ -485,24 +486,7 @@ export class FluidNetwork {
    * utilization over [0, endNs].
    */
   linkStats(endNs: number): LinkStats[] {
-    const bytes = this.stats().linkBytes;
-    const f = this.fabric;
-    const out: LinkStats[] = [];
-    for (let d = 0; d < bytes.length; d++) {
-      const b = bytes[d];
-      if (b <= 0) continue;
-      const link = f.links[d >> 1];
-      const [from, fromPort, to, toPort] =
-        d & 1 ? [link.b, link.bPort, link.a, link.aPort] : [link.a, link.aPort, link.b, link.bPort];
-      out.push({
-        link: `${f.nodes[from].name}:${fromPort} -> ${f.nodes[to].name}:${toPort}`,
-        tiers: `${f.nodes[link.a].role}-${f.nodes[link.b].role}`,
-        rateGbps: link.rateBps / 1e9,
-        bytes: b,
-        utilization: endNs > 0 ? (b * 8e9) / (link.rateBps * endNs) : 0,
-      });
-    }
-    return out;
+    return linkStatsFromBytes(this.fabric, this.stats().linkBytes, endNs * 1000);
   }
 
   // ---- time --------------------------------------------------------------------------------------------
