@@ -213,3 +213,68 @@ if (!process.argv.includes('--quick'))
       peakRssMB: r.stats.peakRssMB,
     };
   });
+
+import { capacitySearch, parseSlo } from '../src/engine/inference/capacity.ts';
+import { runInference } from '../src/engine/inference/index.ts';
+
+// Inference (issue 5): 10^6 requests on a 1,536-server access/aggregation fabric (the seed's 48x25G+8x100G
+// access under 32x100G aggregation), flow engine, budget 20 s; and the capacity search, budget 60 s.
+const INFERENCE_1536 = (arrivals: string, tokens: string, requests: number, replicas: number) => `
+fabric: {topology: access-aggregation, hosts: 1536, nic: 25G, switch: aurcore-48x25g-8x100g, spineSwitch: aurcore-32x100g}
+traffic:
+  - inference:
+      arrivals: ${arrivals}
+      requests: ${requests}
+      tokens: ${tokens}
+      replicas: ${replicas}
+      balancer: least-outstanding
+`;
+function inferenceRun(yaml: string, engine: 'analytic' | 'flow') {
+  const s = parseScenario(yaml, catalog);
+  const d = designFabric(s.fabric, catalog);
+  const r = runInference(engine, d.fabric, s, catalog, { seed: 1 });
+  const q = r.requests?.[0];
+  if (!q || q.completed !== q.count) throw new Error('inference run did not complete every request');
+  return {
+    requests: q.count,
+    simulatedS: Math.round(r.simulatedPs / 1e9) / 1e3,
+    p99TtftMs: q.ttftMs.p99,
+    tokens: Math.round(q.meanOutputTokens * q.count),
+    events: r.stats.events,
+    requestsPerSec: Math.round((q.count / r.stats.wallMs) * 1000),
+    peakRssMB: Math.round(r.stats.peakRssMB),
+  };
+}
+bench(
+  'inference, flow engine: 10^6 LLM requests (code-trace token mix) on 1,536 servers, Poisson 2,000/s',
+  process.argv.includes('--quick') ? 1 : 3,
+  20_000,
+  () => inferenceRun(INFERENCE_1536('{poisson: 2000/s}', '{sample: code}', 1_000_000, 1536), 'flow'),
+);
+bench(
+  'inference, flow engine: 10^5 LLM requests (conversation-trace token mix, 211 output tokens each) on 1,536 servers',
+  1,
+  20_000,
+  () => inferenceRun(INFERENCE_1536('{poisson: 1500/s}', '{sample: conv}', 100_000, 1536), 'flow'),
+);
+bench('inference capacity search: fewest replicas and cheapest design for p99 TTFT 500 ms', 1, 60_000, () => {
+  const s = parseScenario(
+    `
+fabric: {topology: access-aggregation, hosts: 192, nic: 25G, switch: aurcore-48x25g-8x100g, spineSwitch: aurcore-32x100g}
+traffic:
+  - inference:
+      arrivals: {poisson: 40/s}
+      requests: 20000
+      tokens: {sample: conv}
+      replicas: 1
+`,
+    catalog,
+  );
+  const r = capacitySearch(s, catalog, parseSlo(['p99-ttft=500ms']), 'flow');
+  return {
+    replicas: r.replicas,
+    design: `${r.design.switch} / ${r.design.spineSwitch}`,
+    simulations: r.steps.length,
+    costPer1kRpsUsd: Math.round(r.costPer1kRpsUsd),
+  };
+});

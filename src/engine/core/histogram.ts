@@ -27,17 +27,26 @@ export class LogHistogram {
 
   static index(v: number): number {
     if (v < EXACT) return v;
-    const e = Math.floor(Math.log2(v)) - SUB_BITS; // >= 1
+    if (v < 2147483648) {
+      // Integer fast path: e = floor(log2 v) - SUB_BITS, v >>> e in [SUB, 2 SUB).
+      const e = 21 - Math.clz32(v);
+      return EXACT + (e - 1) * SUB + ((v >>> e) - SUB);
+    }
+    // e = floor(log2 v) - SUB_BITS >= 1; v / 2^e lies in [SUB, 2 SUB).
+    const e = (v < 4294967296 ? 31 - Math.clz32(v) : Math.floor(Math.log2(v))) - SUB_BITS;
     let shift = 2 ** e;
-    let sub = Math.floor(v / shift); // in [1024, 2048)
+    let sub = Math.floor(v / shift);
+    let k = e;
     if (sub >= EXACT) {
-      // log2 rounding near a power of two
+      k++; // log2 rounded down too little (only possible above 2^32)
       shift *= 2;
       sub = Math.floor(v / shift);
-      return EXACT + e * SUB + (sub - SUB);
+    } else if (sub < SUB) {
+      k--;
+      shift /= 2;
+      sub = Math.floor(v / shift);
     }
-    if (sub < SUB) return EXACT + (e - 2) * SUB + (Math.floor(v / (shift / 2)) - SUB);
-    return EXACT + (e - 1) * SUB + (sub - SUB);
+    return EXACT + (k - 1) * SUB + (sub - SUB);
   }
 
   /** The smallest value of bucket i (a lower bound of the values it holds). */

@@ -67,6 +67,10 @@ const EV_FAIL = 2; // a: tag, b: bytes
 const EV_LINK = 3; // a: link, b: 1 down, 0 up
 const EV_ROUTE = 4; // a: link, b: 1 down, 0 up
 
+/** Entries of the message path cache (a power of two). */
+const MC_SIZE = 8192;
+/** Largest node count squared for the dense route memo (16 MB of Int32). */
+const DENSE_MEMO_MAX = 4_194_304;
 /** Longest path (hops) a flow may take. */
 const PMAX = 16;
 const PSHIFT = 4;
@@ -235,6 +239,14 @@ export class FluidNetwork {
   // Routing: ECMP groups memoized per (node, destination), and the routing view of failures.
   private readonly routing: Fabric['routing'];
   private readonly memo = new Map<number, number>();
+  /** The same memo as a dense table (at * N + dst -> offset + 1, 0 = not yet) when N^2 is small enough. */
+  private readonly memoDense: Int32Array | null;
+  /** Message paths, direct-mapped by (src, dst, hash), valid while no failure is routed around. */
+  private readonly mcKey = new Float64Array(MC_SIZE * 3).fill(-1);
+  private readonly mcPath = new Int32Array(MC_SIZE * PMAX);
+  private readonly mcHops = new Int32Array(MC_SIZE);
+  private readonly mcBytes = new Float64Array(MC_SIZE).fill(-1);
+  private readonly mcLat = new Float64Array(MC_SIZE);
   private memoLinks = new Int32Array(1024);
   private memoUsed = 0;
   private readonly routeDown: Uint8Array; // per link
@@ -272,6 +284,7 @@ export class FluidNetwork {
     const L = f.links.length;
     const D = 2 * L;
     this.N = N;
+    this.memoDense = N * N <= DENSE_MEMO_MAX ? new Int32Array(N * N) : null;
     this.routing = f.routing;
     this.isHost = new Uint8Array(N);
     this.switchNs = new Float64Array(N);
@@ -419,9 +432,39 @@ export class FluidNetwork {
     if (nowNs < this.now) throw new RangeError(`messageDelayNs(${nowNs}): time is already ${this.now} ns`);
     if (src === dst) return 0;
     this.flush();
-    const path = this.tmp;
-    const n = this.walk(src, dst, flowHash >>> 0, path);
-    if (n < 0) return Number.POSITIVE_INFINITY;
+    const h = flowHash >>> 0;
+    let path = this.tmp;
+    let n: number;
+    let lat: number;
+    if (this.routeDownCount === 0) {
+      // Streamed tokens of one response take the same path again and again: cache it with its latency.
+      const slot =
+        (Math.imul(h ^ Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca6b), 0x27d4eb2d) >>> 19) & (MC_SIZE - 1);
+      const k = slot * 3;
+      const mc = this.mcKey;
+      if (mc[k] === src && mc[k + 1] === dst && mc[k + 2] === h) {
+        n = this.mcHops[slot];
+      } else {
+        n = this.walk(src, dst, h, this.tmp);
+        if (n < 0) return Number.POSITIVE_INFINITY;
+        mc[k] = src;
+        mc[k + 1] = dst;
+        mc[k + 2] = h;
+        this.mcHops[slot] = n;
+        this.mcPath.set(this.tmp.subarray(0, n), slot * PMAX);
+        this.mcBytes[slot] = -1;
+      }
+      path = this.mcPath.subarray(slot * PMAX, slot * PMAX + n);
+      if (this.mcBytes[slot] !== bytes) {
+        this.mcBytes[slot] = bytes;
+        this.mcLat[slot] = this.latencyNs(path, n, bytes);
+      }
+      lat = this.mcLat[slot];
+    } else {
+      n = this.walk(src, dst, h, path);
+      if (n < 0) return Number.POSITIVE_INFINITY;
+      lat = -1;
+    }
     let capNew = Number.POSITIVE_INFINITY;
     let wait = 0;
     for (let i = 0; i < n; i++) {
@@ -433,7 +476,8 @@ export class FluidNetwork {
     let rate = capNew;
     if (this.contention) for (let i = 0; i < n; i++) rate = Math.min(rate, this.shareOf(path[i], capNew));
     const ser = bytes > 0 ? bytes / rate : 0;
-    return Math.max(Math.ceil(this.latencyNs(path, n, bytes) + ser - CEIL_SLACK_NS), 0);
+    if (lat < 0) lat = this.latencyNs(path, n, bytes);
+    return Math.max(Math.ceil(lat + ser - CEIL_SLACK_NS), 0);
   }
 
   /** Unloaded delay of a transfer of `bytes` on that path: what `start` gives on an idle network. */
@@ -602,8 +646,14 @@ export class FluidNetwork {
   /** The ECMP group of `at` toward `dst` as an offset into memoLinks ([count, links...]). */
   private group(at: number, dst: number): number {
     const key = at * this.N + dst;
-    const hit = this.memo.get(key);
-    if (hit !== undefined) return hit;
+    const dense = this.memoDense;
+    if (dense !== null) {
+      const v = dense[key];
+      if (v > 0) return v - 1;
+    } else {
+      const hit = this.memo.get(key);
+      if (hit !== undefined) return hit;
+    }
     const cnt = this.routing.count(at as NodeId, dst as NodeId);
     if (cnt === 0) {
       const names = this.fabric.nodes;
@@ -617,7 +667,8 @@ export class FluidNetwork {
     this.memoLinks[off] = cnt;
     for (let i = 0; i < cnt; i++) this.memoLinks[off + 1 + i] = this.routing.pick(at as NodeId, dst as NodeId, i);
     this.memoUsed += cnt + 1;
-    this.memo.set(key, off);
+    if (dense !== null) dense[key] = off + 1;
+    else this.memo.set(key, off);
     return off;
   }
 
