@@ -250,8 +250,11 @@ export function runService(x: ServiceSetup): ServiceRun {
   const busySlots = new Int32Array(R);
   const busyNs = new Float64Array(R);
   const queues: Fifo[] = Array.from({ length: R }, () => new Fifo());
-  const running: number[][] = Array.from({ length: R }, () => []);
-  const prefilling: number[][] = Array.from({ length: R }, () => []);
+  // LLM batches: replica r's running entries are runE[r * cap .. r * cap + runN[r]), its prefill likewise.
+  const runE = new Float64Array(llm ? R * cap : 0);
+  const runN = new Int32Array(R);
+  const preE = new Float64Array(llm ? R * cap : 0);
+  const preN = new Int32Array(R);
   const kvUsed = new Float64Array(R);
   const stepKind = new Uint8Array(R);
   const tree = new MinTree(R);
@@ -283,7 +286,9 @@ export function runService(x: ServiceSetup): ServiceRun {
     lastT = t;
   };
 
+  /** The flow hash of a request's current attempt (a new connection per attempt). */
   const hashOf = (req: number) => mix(req * 16 + (attempt[req] & 15), x.hashSalt);
+  const tokenBytes = b.perMessage + b.perOutputToken;
 
   // ---- balancer -------------------------------------------------------------------------------------------
   const healthy = (r: number) => ejectedUntil[r] <= now;
@@ -464,11 +469,11 @@ export function runService(x: ServiceSetup): ServiceRun {
   function nextStep(r: number, t: number): void {
     if (down[r]) return;
     const wait = queues[r];
-    const run = running[r];
-    const adm = prefilling[r];
-    adm.length = 0;
+    const base = r * cap;
+    const nRun = runN[r];
+    let nAdm = 0;
     let tok = 0;
-    while (wait.length > 0 && run.length + adm.length < cap) {
+    while (wait.length > 0 && nRun + nAdm < cap) {
       const e = wait.peek();
       if (!live(e, r)) {
         wait.shift();
@@ -480,18 +485,19 @@ export function runService(x: ServiceSetup): ServiceRun {
       wait.shift();
       kvUsed[r] += need;
       queueNs[req] += t - atReplica[req];
-      adm.push(e);
+      preE[base + nAdm++] = e;
       tok += inTok[req];
     }
     if (kvUsed[r] > maxKvSeen) maxKvSeen = kvUsed[r];
+    preN[r] = nAdm;
     let dur: number;
-    if (adm.length > 0) {
+    if (nAdm > 0) {
       stepKind[r] = STEP_PREFILL;
       dur = prefillBase + prefillPerToken * tok;
-    } else if (run.length > 0) {
+    } else if (nRun > 0) {
       stepKind[r] = STEP_DECODE;
-      dur = decodeBase + decodePerSeq * run.length;
-      if (run.length > maxBatchSeen) maxBatchSeen = run.length;
+      dur = decodeBase + decodePerSeq * nRun;
+      if (nRun > maxBatchSeen) maxBatchSeen = nRun;
     } else {
       stepKind[r] = STEP_IDLE;
       return;
@@ -508,21 +514,24 @@ export function runService(x: ServiceSetup): ServiceRun {
 
   function stepDone(r: number, ep: number, t: number): void {
     if (ep !== epoch[r] || down[r]) return;
-    const run = running[r];
+    const base = r * cap;
     if (stepKind[r] === STEP_PREFILL) {
-      for (const e of prefilling[r]) {
+      let k = runN[r];
+      for (let i = base, end = base + preN[r]; i < end; i++) {
+        const e = preE[i];
         if (!live(e, r) || emit(Math.floor(e / 16), t)) release(r, e);
-        else run.push(e);
+        else runE[base + k++] = e;
       }
-      prefilling[r].length = 0;
+      runN[r] = k;
+      preN[r] = 0;
     } else {
-      let k = 0;
-      for (let i = 0; i < run.length; i++) {
-        const e = run[i];
+      let k = base;
+      for (let i = base, end = base + runN[r]; i < end; i++) {
+        const e = runE[i];
         if (!live(e, r) || emit(Math.floor(e / 16), t)) release(r, e);
-        else run[k++] = e;
+        else runE[k++] = e;
       }
-      run.length = k;
+      runN[r] = k - base;
     }
     nextStep(r, t);
   }
@@ -536,7 +545,7 @@ export function runService(x: ServiceSetup): ServiceRun {
       return last;
     }
     const r = rep[req];
-    const bytes = b.perMessage + b.perOutputToken + (k === 1 ? b.overhead : 0);
+    const bytes = k === 1 ? tokenBytes + b.overhead : tokenBytes;
     const h = hashOf(req);
     const d = net.messageDelayNs(t, host[r], x.border, bytes, h);
     if (!Number.isFinite(d)) {
@@ -589,8 +598,8 @@ export function runService(x: ServiceSetup): ServiceRun {
     stepKind[r] = STEP_IDLE;
     busySlots[r] = 0;
     queues[r].drain();
-    running[r].length = 0;
-    prefilling[r].length = 0;
+    runN[r] = 0;
+    preN[r] = 0;
     kvUsed[r] = 0;
     // Every request queued or in service there fails (requests on their way fail when they reach it).
     for (let req = 0; req < n; req++)
