@@ -223,3 +223,89 @@ describe('training traffic that cannot be compiled', () => {
     );
   });
 });
+
+// Inference scenarios that cannot run: the message names the field and the fix (exit 1).
+const AA =
+  'fabric: {topology: access-aggregation, hosts: 48, nic: 25G, switch: aurcore-48x25g-8x100g, spineSwitch: aurcore-32x100g}\n';
+const INFERENCE: [string, string, string[], string][] = [
+  [
+    'more replicas than hosts',
+    `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 64}}]\n`,
+    [],
+    'traffic[0].inference.replicas: 64 replicas do not fit on 48 hosts (one replica per host: lower replicas or raise fabric.hosts)',
+  ],
+  [
+    'synthetic arrivals that never stop',
+    `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, replicas: 4}}]\n`,
+    [],
+    'traffic[0].inference.requests: say when synthetic arrivals stop: requests: 100000 or duration: 60s',
+  ],
+  [
+    'a request rate without a unit',
+    `${AA}traffic: [{inference: {arrivals: {poisson: fast}, requests: 100, replicas: 4}}]\n`,
+    [],
+    '{file}:2:44: traffic[0].inference.arrivals.poisson: "fast" is not a request rate (write it like 200/s, 8/ms or 12000/min)',
+  ],
+  [
+    'a trace file that is not there',
+    `${AA}traffic: [{inference: {arrivals: {trace: nope.csv}, replicas: 4}}]\n`,
+    [],
+    'traffic[0].inference.arrivals.trace: cannot read "nope.csv" (use conv or code for the bundled Azure traces, or a path to a CSV file)',
+  ],
+  [
+    'a fault of a replica that does not exist',
+    `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4, faults: [{replica: 4, at: 1s}]}}]\n`,
+    [],
+    'traffic[0].inference.faults[0].replica: there are 4 replicas (0..3); pick one of them',
+  ],
+  [
+    'requests through border0 on a fabric without one',
+    `${B64}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`,
+    [],
+    'fabric.topology: inference requests enter through border0, which only access-aggregation fabrics have (use topology: access-aggregation, or network: zero)',
+  ],
+  [
+    'inference on the packet engine',
+    `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`,
+    ['--engine', 'packet'],
+    'engine: the packet engine does not carry inference requests yet: use engine: flow (contention) or analytic (no contention)',
+  ],
+  [
+    'inference mixed with training traffic',
+    `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}, {pattern: permutation, bytes: 1MB}]\n`,
+    [],
+    'traffic[0].inference: an inference service must be the only traffic item of a scenario for now (put training traffic in another scenario)',
+  ],
+];
+
+describe('inference scenarios that cannot run', () => {
+  it.each(INFERENCE)('%s: exact message, exit 1, no stack trace', (name, text, flags, expected) => {
+    const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`);
+    writeFileSync(file, text);
+    const r = runCli(['simulate', file, ...flags]);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd()).toBe(`error: ${expected.replaceAll('{file}', file)}`);
+    expect(r.code).toBe(1);
+  });
+
+  it('capacity: a malformed SLO names the flag and the form', () => {
+    const file = join(dir, 'capacity.yaml');
+    writeFileSync(file, `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`);
+    const r = runCli(['capacity', file, '--slo', 'p99-ttfb=1s']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd()).toBe(
+      'error: --slo: "p99-ttfb=1s" is not an SLO bound: write <stat>-<metric>=<time> with stat mean|p50|p90|p99|p999|p99.9 and metric latency|ttft|tpot|queue|network, e.g. p99-ttft=500ms',
+    );
+  });
+
+  it('capacity: an SLO no replica count can meet says what to change', () => {
+    const file = join(dir, 'capacity2.yaml');
+    writeFileSync(file, `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 200, replicas: 4}}]\n`);
+    const r = runCli(['capacity', file, '--slo', 'p99-ttft=1ms']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd()).toBe(
+      'error: traffic[0].inference.replicas: even 48 replicas (every host of the fabric) miss the SLO at this load: raise fabric.hosts, lower the load, or relax --slo',
+    );
+  });
+});
