@@ -203,6 +203,8 @@ export interface RequestsResult {
   networkMs: Percentiles;
   /** The same transfers on an idle network (what networkMs would be without contention). */
   networkUnloadedMs: Percentiles;
+  /** Empirical CDFs over completed requests: [probability, ms] at p = 0.01 .. 0.99, 0.995, 0.999, 0.9999, 1. */
+  cdfMs: { latency: [number, number][]; ttft: [number, number][] };
   /** Gaps between consecutive tokens of a stream at the client: p50, p99, and the jitter p99 - p50. */
   tokenGapMs: { count: number; p50: number; p99: number; jitter: number };
   /** Completed requests per second over the run (first arrival to last departure). */

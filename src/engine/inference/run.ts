@@ -185,6 +185,15 @@ function mix(h: number, salt: number): number {
   return x >>> 0;
 }
 
+const CDF_P = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999, 0.9999, 1];
+
+/** An empirical CDF of the first n values as [p, value x scale] at CDF_P (nearest rank). */
+export function cdf(values: Float64Array, n: number, scale = 1e-6): [number, number][] {
+  if (n === 0) return [];
+  const s = values.slice(0, n).sort();
+  return CDF_P.map((p) => [p, s[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))] * scale]);
+}
+
 /** Exact order statistics of the first n values: mean and the p-quantiles (nearest rank), in ms. */
 export function summarize(values: Float64Array, n: number, scale = 1e-6) {
   if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0 };
@@ -808,6 +817,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     queuedShare: c > 0 ? waited / c : 0,
     networkMs: summarize(nw, c),
     networkUnloadedMs: summarize(nwu, c),
+    cdfMs: { latency: cdf(lat, c), ttft: cdf(ttft, c) },
     tokenGapMs: { count: gaps.count, p50: gp50, p99: gp99, jitter: gp99 - gp50 },
     throughputPerS: runS > 0 ? completed / runS : 0,
     goodputPerS: runS > 0 ? good / runS : 0,
