@@ -174,6 +174,7 @@ function requestsText(r: Result, out: string[]): string {
           row('queue', q.queueMs),
           row('network', q.networkMs),
           row('network (idle)', q.networkUnloadedMs),
+          ...(q.kvTransferMs ? [row('KV transfer', q.kvTransferMs)] : []),
         ],
       ),
     );

@@ -203,6 +203,9 @@ export interface RequestsResult {
   networkMs: Percentiles;
   /** The same transfers on an idle network (what networkMs would be without contention). */
   networkUnloadedMs: Percentiles;
+  /** Disaggregation: the KV-cache transfer from the prefill to the decode server (east-west), and its bytes. */
+  kvTransferMs?: Percentiles;
+  kvBytes?: number;
   /** Empirical CDFs over completed requests: [probability, ms] at p = 0.01 .. 0.99, 0.995, 0.999, 0.9999, 1. */
   cdfMs: { latency: [number, number][]; ttft: [number, number][] };
   /** Gaps between consecutive tokens of a stream at the client: p50, p99, and the jitter p99 - p50. */

@@ -127,6 +127,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   'traffic.inference.service.llm': Object.keys(llmServiceSchema.shape),
   'traffic.inference.bytes': ['perInputToken', 'perOutputToken', 'overhead', 'perMessage', 'request', 'response'],
   'traffic.inference.faults': ['replica', 'at', 'until'],
+  'traffic.inference.disaggregation': ['prefillReplicas', 'kvBytesPerToken'],
   'traffic.job': Object.keys(jobSchema.shape),
   'traffic.flows': ['src', 'dst', 'bytes', 'start'],
 };

@@ -408,6 +408,19 @@ export const inferenceSchema = z
     ejectFor: duration()
       .prefault('10s')
       .describe('the balancer stops sending to a replica this long after a request to it failed'),
+    disaggregation: z
+      .strictObject({
+        prefillReplicas: z
+          .number()
+          .int()
+          .positive()
+          .describe('replicas 0..P-1 only prefill (and send the first token); the others only decode'),
+        kvBytesPerToken: size()
+          .prefault('320KiB')
+          .describe('KV cache per input token moved from the prefill to the decode server (70B, GQA 8, bf16: 320 KiB)'),
+      })
+      .optional()
+      .describe('prefill/decode disaggregation (Splitwise, DistServe): the KV cache crosses the fabric east-west'),
     faults: z
       .array(
         z.strictObject({

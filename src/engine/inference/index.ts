@@ -141,6 +141,17 @@ export function runInference(
           'the packet engine does not carry inference requests yet: use engine: flow (contention) or analytic (no contention)',
       },
     ]);
+  if (spec.disaggregation && spec.disaggregation.prefillReplicas >= spec.replicas)
+    throw new ScenarioError([
+      {
+        path: `${path}.disaggregation.prefillReplicas`,
+        message: `${spec.disaggregation.prefillReplicas} prefill replicas leave none of the ${spec.replicas} to decode; use fewer than ${spec.replicas}`,
+      },
+    ]);
+  if (spec.disaggregation && !('llm' in spec.service))
+    throw new ScenarioError([
+      { path: `${path}.disaggregation`, message: 'splits an LLM service: use service: {llm: {...}}' },
+    ]);
   for (const [i, f] of spec.faults.entries())
     if (f.replica >= spec.replicas)
       throw new ScenarioError([
@@ -224,7 +235,11 @@ export function runInference(
     flows: [],
     requests: [req],
     ...(links ? { links } : {}),
-    traffic: { eastWestBytes: 0, northSouthBytes: deliveredBytes, eastWestShare: 0 },
+    traffic: {
+      eastWestBytes: req.kvBytes ?? 0,
+      northSouthBytes: deliveredBytes - (req.kvBytes ?? 0),
+      eastWestShare: deliveredBytes > 0 ? (req.kvBytes ?? 0) / deliveredBytes : 0,
+    },
     counters,
     ports: [],
     invariants,

@@ -75,6 +75,7 @@ const ST_FAILED = 2;
 // Transfer tags: request * 2 + kind.
 const T_REQUEST = 0;
 const T_RESPONSE = 1;
+const T_KV = 2; // the KV cache from a prefill server to a decode server (disaggregation)
 
 const PH_AWAY = 0;
 const PH_AT_REPLICA = 1;
@@ -226,6 +227,10 @@ export function runService(x: ServiceSetup): ServiceRun {
   const decodeBase = llm ? llm.decode.base / 1000 : 0;
   const decodePerSeq = llm ? llm.decode.perSequence / 1000 : 0;
   const kvCap = llm ? llm.kvTokens : 0;
+  // Disaggregation: replicas 0..P-1 prefill (the balancer's choice), P..R-1 decode (least outstanding).
+  const dis = llm ? (spec.disaggregation ?? null) : null;
+  const P = dis ? dis.prefillReplicas : R;
+  const kvPerToken = dis ? dis.kvBytesPerToken : 0;
 
   // Per request (grown as requests arrive).
   let n = 0;
@@ -249,6 +254,9 @@ export function runService(x: ServiceSetup): ServiceRun {
   let phase = new Uint8Array(1024);
   /** When the request's last failed attempt failed (-1: never). */
   let failT = new Float64Array(1024);
+  /** Disaggregation: the prefill replica holding the request's KV until its transfer lands (-1: none). */
+  let kvFrom = new Int32Array(1024);
+  let kvNs = new Float64Array(1024);
 
   // Per replica.
   const host = x.replicaHosts;
@@ -266,7 +274,8 @@ export function runService(x: ServiceSetup): ServiceRun {
   const preN = new Int32Array(R);
   const kvUsed = new Float64Array(R);
   const stepKind = new Uint8Array(R);
-  const tree = new MinTree(R);
+  const tree = new MinTree(P);
+  const dtree = new MinTree(Math.max(1, R - P));
   const lbQueue = new Fifo();
   let rr = 0;
 
@@ -286,10 +295,11 @@ export function runService(x: ServiceSetup): ServiceRun {
   let maxKvSeen = 0;
   let sumIn = 0;
   let sumOut = 0;
+  let kvBytes = 0;
   let now = 0;
 
   const treeKey = (r: number) => outstanding[r] + (ejectedUntil[r] > now ? 1e9 : 0);
-  const touch = (r: number) => tree.set(r, treeKey(r));
+  const touch = (r: number) => (r < P ? tree.set(r, treeKey(r)) : dtree.set(r - P, treeKey(r)));
   const countTo = (t: number) => {
     area += inSystem * (t - lastT);
     lastT = t;
@@ -304,28 +314,28 @@ export function runService(x: ServiceSetup): ServiceRun {
   function pick(): number {
     switch (spec.balancer) {
       case 'round-robin': {
-        for (let k = 0; k < R; k++) {
-          const r = (rr + k) % R;
+        for (let k = 0; k < P; k++) {
+          const r = (rr + k) % P;
           if (healthy(r)) {
-            rr = (r + 1) % R;
+            rr = (r + 1) % P;
             return r;
           }
         }
         const r = rr;
-        rr = (rr + 1) % R;
+        rr = (rr + 1) % P;
         return r;
       }
       case 'random': {
         for (let k = 0; k < 16; k++) {
-          const r = x.rngBalancer.int(R);
+          const r = x.rngBalancer.int(P);
           if (healthy(r)) return r;
         }
         return tree.minIndex();
       }
       case 'power-of-two': {
-        if (R === 1) return 0;
-        const a = x.rngBalancer.int(R);
-        let c = x.rngBalancer.int(R - 1);
+        if (P === 1) return 0;
+        const a = x.rngBalancer.int(P);
+        let c = x.rngBalancer.int(P - 1);
         if (c >= a) c++;
         const ka = treeKey(a);
         const kc = treeKey(c);
@@ -359,7 +369,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     sentAt[req] = t;
     const h = hashOf(req);
     unloadedNs[req] += net.unloadedDelayNs(x.border, host[r], bytes, h);
-    net.start(t, x.border, host[r], bytes, h, req * 2 + T_REQUEST);
+    net.start(t, x.border, host[r], bytes, h, req * 4 + T_REQUEST);
   }
 
   function pullShared(t: number): void {
@@ -472,7 +482,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     sentAt[req] = t;
     const h = hashOf(req);
     unloadedNs[req] += net.unloadedDelayNs(host[r], x.border, bytes, h);
-    net.start(t, host[r], x.border, bytes, h, req * 2 + T_RESPONSE);
+    net.start(t, host[r], x.border, bytes, h, req * 4 + T_RESPONSE);
   }
 
   function nextStep(r: number, t: number): void {
@@ -489,13 +499,19 @@ export function runService(x: ServiceSetup): ServiceRun {
         continue;
       }
       const req = Math.floor(e / 16);
-      const need = inTok[req] + outTok[req];
-      if (kvUsed[r] + need > kvCap) break;
+      const k = need(r, req);
+      if (kvUsed[r] + k > kvCap) break;
       wait.shift();
-      kvUsed[r] += need;
+      kvUsed[r] += k;
       queueNs[req] += t - atReplica[req];
-      preE[base + nAdm++] = e;
+      if (dis && r >= P)
+        runE[base + nRun + nAdm++] = e; // a decode server takes it straight into the batch
+      else preE[base + nAdm++] = e;
       tok += inTok[req];
+    }
+    if (dis && r >= P) {
+      runN[r] = nRun + nAdm;
+      return decodeOnly(r, t);
     }
     if (kvUsed[r] > maxKvSeen) maxKvSeen = kvUsed[r];
     preN[r] = nAdm;
@@ -516,9 +532,49 @@ export function runService(x: ServiceSetup): ServiceRun {
     q.push(end, EV_STEP, r, epoch[r]);
   }
 
+  /** KV tokens a request reserves at replica r: a prefill server holds only the input's. */
+  const need = (r: number, req: number) => (dis && r < P ? inTok[req] : inTok[req] + outTok[req]);
+  function decodeOnly(r: number, t: number): void {
+    const nRun = runN[r];
+    if (kvUsed[r] > maxKvSeen) maxKvSeen = kvUsed[r];
+    if (nRun === 0) {
+      stepKind[r] = STEP_IDLE;
+      return;
+    }
+    stepKind[r] = STEP_DECODE;
+    if (nRun > maxBatchSeen) maxBatchSeen = nRun;
+    const end = Math.round(t + decodeBase + decodePerSeq * nRun);
+    busyNs[r] += end - t;
+    q.push(end, EV_STEP, r, epoch[r]);
+  }
+
+  /** Disaggregation: after its first token, a request's KV cache moves to the least loaded decode server. */
+  function handOver(req: number, r: number, t: number): void {
+    const d = P + dtree.minIndex();
+    outstanding[r]--;
+    touch(r);
+    rep[req] = d;
+    outstanding[d]++;
+    touch(d);
+    phase[req] = PH_AWAY;
+    kvFrom[req] = r;
+    sentAt[req] = t;
+    const bytes = inTok[req] * kvPerToken;
+    kvBytes += bytes;
+    net.start(t, host[r], host[d], bytes, hashOf(req), req * 4 + T_KV);
+  }
+
+  /** The KV transfer landed (or failed): the prefill server frees the request's KV. */
+  function kvLanded(req: number): void {
+    const r = kvFrom[req];
+    if (r < 0) return;
+    kvFrom[req] = -1;
+    kvUsed[r] = Math.max(0, kvUsed[r] - inTok[req]);
+    if (stepKind[r] === STEP_IDLE) nextStep(r, now);
+  }
+
   const release = (r: number, e: number) => {
-    const req = Math.floor(e / 16);
-    kvUsed[r] -= inTok[req] + outTok[req];
+    kvUsed[r] -= need(r, Math.floor(e / 16));
   };
 
   function stepDone(r: number, ep: number, t: number): void {
@@ -529,6 +585,8 @@ export function runService(x: ServiceSetup): ServiceRun {
       for (let i = base, end = base + preN[r]; i < end; i++) {
         const e = preE[i];
         if (!live(e, r) || emit(Math.floor(e / 16), t)) release(r, e);
+        else if (dis)
+          handOver(Math.floor(e / 16), r, t); // KV stays reserved until it has moved
         else runE[base + k++] = e;
       }
       runN[r] = k;
@@ -577,14 +635,21 @@ export function runService(x: ServiceSetup): ServiceRun {
   }
 
   function onNet(tag: number, ok: boolean): void {
-    const req = tag >> 1;
+    const req = tag >> 2;
+    const kind = tag & 3;
+    if (kind === T_KV) kvLanded(req);
     if (status[req] !== ST_ACTIVE) return;
     if (!ok) {
       failAttempt(req, now);
       return;
     }
+    if (kind === T_KV) {
+      kvNs[req] = now - sentAt[req];
+      arriveAtReplica(req, now);
+      return;
+    }
     netNs[req] += now - sentAt[req];
-    if ((tag & 1) === T_REQUEST) arriveAtReplica(req, now);
+    if (kind === T_REQUEST) arriveAtReplica(req, now);
     else {
       firstTok[req] = now;
       lastTok[req] = now;
@@ -644,6 +709,8 @@ export function runService(x: ServiceSetup): ServiceRun {
     serviceEpoch = growI32(serviceEpoch, m);
     phase = growU8(phase, m);
     failT = growF64(failT, m);
+    kvFrom = growI32(kvFrom, m);
+    kvNs = growF64(kvNs, m);
   };
   let progressAt = 0;
   for (;;) {
@@ -674,6 +741,7 @@ export function runService(x: ServiceSetup): ServiceRun {
         lastTok[req] = 0;
         phase[req] = PH_AWAY;
         failT[req] = -1;
+        kvFrom[req] = -1;
         if (firstArrival < 0) {
           firstArrival = t;
           lastT = t;
@@ -722,6 +790,7 @@ export function runService(x: ServiceSetup): ServiceRun {
   const qu = new Float64Array(completed);
   const nw = new Float64Array(completed);
   const nwu = new Float64Array(completed);
+  const kvt = new Float64Array(completed);
   const sloTtft = spec.slo?.ttft !== undefined ? spec.slo.ttft / 1000 : Number.POSITIVE_INFINITY;
   const sloTpot = spec.slo?.tpot !== undefined ? spec.slo.tpot / 1000 : Number.POSITIVE_INFINITY;
   const sloLat = spec.slo?.latency !== undefined ? spec.slo.latency / 1000 : Number.POSITIVE_INFINITY;
@@ -741,6 +810,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     if (queueNs[i] > 0) waited++;
     nw[c] = netNs[i];
     nwu[c] = unloadedNs[i];
+    kvt[c] = kvNs[i];
     let tp = 0;
     if (stream && outTok[i] > 1) {
       tp = (lastTok[i] - firstTok[i]) / (outTok[i] - 1);
@@ -817,6 +887,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     queuedShare: c > 0 ? waited / c : 0,
     networkMs: summarize(nw, c),
     networkUnloadedMs: summarize(nwu, c),
+    ...(dis ? { kvTransferMs: summarize(kvt, c), kvBytes } : {}),
     cdfMs: { latency: cdf(lat, c), ttft: cdf(ttft, c) },
     tokenGapMs: { count: gaps.count, p50: gp50, p99: gp99, jitter: gp99 - gp50 },
     throughputPerS: runS > 0 ? completed / runS : 0,
