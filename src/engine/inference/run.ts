@@ -511,7 +511,8 @@ export function runService(x: ServiceSetup): ServiceRun {
     }
     if (dis && r >= P) {
       runN[r] = nRun + nAdm;
-      return decodeOnly(r, t);
+      decodeOnly(r, t);
+      return;
     }
     if (kvUsed[r] > maxKvSeen) maxKvSeen = kvUsed[r];
     preN[r] = nAdm;
