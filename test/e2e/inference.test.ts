@@ -2,6 +2,7 @@
 // burstiness, oversubscription of the access layer, and failures. Numbers are printed so a reader can check them.
 import { describe, expect, it } from 'vitest';
 import type { RequestsResult } from '../../src/result/types.ts';
+import { loadTrace } from '../../src/workload/inference/trace.ts';
 import { requestsOf, runInferenceYaml } from '../helpers/simulate.ts';
 
 const SEED_FABRIC =
@@ -200,5 +201,28 @@ ${dis}`;
     );
     expect(Math.abs((q.kvTransferMs?.mean ?? 0) - want) / want).toBeLessThan(1e-3);
     expect(q.tokenGapMs.jitter).toBeLessThan(j.tokenGapMs.jitter / 4);
+  });
+});
+
+describe('KV-cache limit', () => {
+  it('a request larger than a replica KV cache fails at once, without a retry or an ejection; the rest complete', () => {
+    const r = runInferenceYaml(`${SEED_FABRIC}
+traffic:
+  - inference:
+      arrivals: {trace: conv, duration: 120s}
+      replicas: 4
+      service: {llm: {kvTokens: 4000}}
+`);
+    okInvariants(r);
+    const q = requestsOf(r);
+    // Trace requests whose input + output tokens exceed 4,000 cannot be served anywhere: exactly those fail.
+    const t = loadTrace('conv');
+    let big = 0;
+    for (let i = 0; i < t.timesNs.length && t.timesNs[i] <= 120e9; i++)
+      if (t.inputTokens[i] + t.outputTokens[i] > 4000) big++;
+    expect(big).toBeGreaterThan(0);
+    expect(q.failed).toBe(big);
+    expect(q.retries).toBe(0);
+    expect(q.completed + q.failed).toBe(q.count);
   });
 });

@@ -441,8 +441,9 @@ export function runService(x: ServiceSetup): ServiceRun {
     phase[req] = PH_AT_REPLICA;
     if (llm) {
       if (inTok[req] + outTok[req] > kvCap) {
-        attempt[req] = spec.retries; // no replica can hold it: fail, do not retry
-        failAttempt(req, t);
+        // No replica can hold it: it fails without a retry, and the replica is not to blame (no ejection).
+        failT[req] = t;
+        leave(req, t, ST_FAILED);
         return;
       }
       queues[r].push(entry(req, attempt[req]));
