@@ -135,6 +135,8 @@ traffic:
     expect(q.inFlight).toBe(0);
     expect(q.retries).toBeGreaterThan(0);
     expect(f.target).toBe('replica 0');
+    expect(f.atMs).toBe(5000);
+    expect(f.untilMs).toBe(10000);
     expect(f.requests).toBeGreaterThan(0);
     expect(f.retried).toBeGreaterThan(0);
     expect(f.recoveryMs).toBeGreaterThanOrEqual(0);

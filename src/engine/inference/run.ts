@@ -660,11 +660,15 @@ export function runService(x: ServiceSetup): ServiceRun {
   }
 
   // ---- faults ---------------------------------------------------------------------------------------------
-  const faults = spec.faults.map((f) => ({ replica: f.replica, atNs: f.at / 1000, untilNs: f.until ?? null }));
+  const faults = spec.faults.map((f) => ({
+    replica: f.replica,
+    atNs: f.at / 1000,
+    untilNs: f.until !== undefined ? f.until / 1000 : null,
+  }));
   for (let i = 0; i < faults.length; i++) {
     q.push(Math.round(faults[i].atNs), EV_FAULT, i, 0);
     const u = faults[i].untilNs;
-    if (u !== null) q.push(Math.round(u / 1000), EV_REPAIR, i, 0);
+    if (u !== null) q.push(Math.round(u), EV_REPAIR, i, 0);
   }
   function fault(i: number, t: number): void {
     const r = faults[i].replica;
