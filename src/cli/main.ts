@@ -5,6 +5,7 @@ import { capacityCommand } from './commands/capacity.ts';
 import { catalogCommand } from './commands/catalog.ts';
 import { demoCommand } from './commands/demo.ts';
 import { planCommand } from './commands/plan.ts';
+import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(simulateCommand());
   program.addCommand(capacityCommand());
   program.addCommand(demoCommand());
+  program.addCommand(reportCommand());
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

@@ -1,0 +1,131 @@
+// What `aifabric report` reads, turned into a ReportInput: a `simulate --json` Result, a `simulate --sweep
+// --json` SweepOutput, or a demo bundle (`{ report: ReportInput, ... }`). Anything else is an input error that
+// names the file and the shapes it could have been.
+import { ScenarioError } from '../errors.ts';
+import type { OpResult, Result } from '../result/types.ts';
+import type { ReportInput } from './input.ts';
+import type { SweepOutput } from './simulate.ts';
+
+/** How many of the busiest queues the queue chart shows. */
+const QUEUE_PORTS = 6;
+
+const EXPECTED =
+  'expected the JSON of `aifabric simulate --json` (with "engine", "counters" and "flows"), of `simulate --sweep --json` (with "sweep") or of `aifabric demo --json` (with "report")';
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Bus bandwidth per collective kind, averaged over ops of the same size (a job repeats them per iteration). */
+function busbwSeries(ops: { op: OpResult; bytes: number }[]): NonNullable<ReportInput['busbw']> {
+  const byLabel = new Map<string, Map<number, { sum: number; n: number }>>();
+  for (const { op, bytes } of ops) {
+    if (op.op === 'compute' || !(op.busbwGBps > 0)) continue;
+    const label = `${op.op} ${op.algorithm}, ${op.ranks} ranks`;
+    let m = byLabel.get(label);
+    if (!m) {
+      m = new Map();
+      byLabel.set(label, m);
+    }
+    const acc = m.get(bytes) ?? { sum: 0, n: 0 };
+    acc.sum += op.busbwGBps;
+    acc.n++;
+    m.set(bytes, acc);
+  }
+  return [...byLabel.entries()].map(([label, m]) => ({
+    label,
+    points: [...m.entries()].sort(([a], [b]) => a - b).map(([bytes, { sum, n }]) => ({ bytes, busbwGBps: sum / n })),
+  }));
+}
+
+const simulated = (ps: number) =>
+  ps >= 1e12
+    ? `${(ps / 1e12).toFixed(2)} s`
+    : ps >= 1e9
+      ? `${(ps / 1e9).toFixed(3)} ms`
+      : `${(ps / 1e6).toFixed(1)} us`;
+
+/** A `simulate --json` result: links, busiest queues with pause totals, inference requests, collective busbw. */
+export function reportFromResult(r: Result): ReportInput {
+  const notes: string[] = [];
+  const c = r.counters;
+  notes.push(
+    `${r.completed ? 'Completed' : 'Stopped before completing'} after ${simulated(r.simulatedPs)} simulated; ${r.flows.length} flows${r.ops ? `, ${r.ops.length} ops` : ''}${r.requests ? `, ${r.requests.reduce((s, q) => s + q.count, 0)} requests` : ''}.`,
+  );
+  notes.push(
+    `Drops ${c.drops} (buffer ${c.bufferDrops}, loss ${c.lossDrops}, failure ${c.failureDrops}); PFC pause frames ${c.pauseFrames}; ECN marks ${c.ecnMarks}, CNPs ${c.cnps}; retransmitted ${c.retransmittedBytes} bytes.`,
+  );
+  const failed = r.invariants.filter((i) => !i.ok);
+  notes.push(
+    failed.length === 0
+      ? `All ${r.invariants.length} invariant checks hold.`
+      : `Invariant checks that FAILED: ${failed.map((i) => `${i.name} (${i.detail})`).join('; ')}.`,
+  );
+  const input: ReportInput = {
+    title: `aifabric report: ${r.scenario}`,
+    subtitle: `${r.engine} engine, seed ${r.seed}`,
+    notes,
+  };
+  const busbw = busbwSeries((r.ops ?? []).map((op) => ({ op, bytes: op.bytes })));
+  if (busbw.length > 0) input.busbw = busbw;
+  const ports = r.ports
+    .filter((p) => p.series.length > 0)
+    .sort((a, b) => b.maxQueueBytes - a.maxQueueBytes)
+    .slice(0, QUEUE_PORTS);
+  if (ports.length > 0)
+    input.queues = {
+      label: r.scenario,
+      ports: ports.map((p) => ({ port: p.port, peer: p.peer, series: p.series })),
+      pausedPs: c.pausedPs,
+      pauseFrames: c.pauseFrames,
+    };
+  if (r.requests && r.requests.length > 0)
+    input.inference = r.requests.map((q) => ({
+      label: r.requests!.length === 1 ? q.arrivals : `item ${q.item}: ${q.arrivals}`,
+      requests: q,
+    }));
+  if (r.links && r.links.length > 0) input.links = [{ label: `${r.scenario} (${r.engine} engine)`, links: r.links }];
+  return input;
+}
+
+/** A `simulate --sweep --json` output: one bus-bandwidth curve per collective kind. */
+export function reportFromSweep(o: SweepOutput): ReportInput {
+  const incomplete = o.sweep.filter((p) => !p.completed).length;
+  return {
+    title: `aifabric report: ${o.scenario}`,
+    subtitle: `${o.engine} engine, seed ${o.seed}, sweep of ${o.sweep.length} sizes`,
+    notes: incomplete > 0 ? [`${incomplete} sizes did not complete and are left out.`] : [],
+    busbw: busbwSeries(o.sweep.filter((p) => p.completed).flatMap((p) => p.ops.map((op) => ({ op, bytes: op.bytes })))),
+  };
+}
+
+/** Decides what a parsed JSON value is and builds the report input from it. `file` names it in errors. */
+export function reportInputFromJson(value: unknown, file: string): ReportInput {
+  const bad = (what: string) => new ScenarioError([{ path: file, message: `${what}; ${EXPECTED}` }]);
+  if (!isObject(value))
+    throw bad(`is ${Array.isArray(value) ? 'an array' : `a ${value === null ? 'null' : typeof value}`}`);
+  if ('report' in value) {
+    const rep = value.report;
+    if (!isObject(rep) || typeof rep.title !== 'string')
+      throw bad('has a "report" that is not a report input (an object with a "title")');
+    return rep as unknown as ReportInput;
+  }
+  if (Array.isArray(value.sweep)) return reportFromSweep(value as unknown as SweepOutput);
+  if (typeof value.engine === 'string' && isObject(value.counters) && Array.isArray(value.flows)) {
+    const r = value as unknown as Result;
+    if (!Array.isArray(r.ports) || !Array.isArray(r.invariants))
+      throw bad('is a result without "ports" or "invariants"');
+    return reportFromResult(r);
+  }
+  const keys = Object.keys(value).slice(0, 6);
+  throw bad(`has ${keys.length > 0 ? `keys ${keys.map((k) => `"${k}"`).join(', ')}` : 'no keys'}`);
+}
+
+/** Parses a file's text as JSON and builds the report input (errors name the file). */
+export function reportInputFromText(text: string, file: string): ReportInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError([{ path: file, message: `is not valid JSON (${(e as Error).message}); ${EXPECTED}` }]);
+  }
+  return reportInputFromJson(value, file);
+}
