@@ -27,8 +27,8 @@ import type { FlowResult, InvariantCheck, LinkStats, Result } from '../../result
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
+import { CalendarQueue } from '../core/calendar.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
-import { BinaryHeapQueue } from '../core/heap2.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
 
@@ -117,7 +117,7 @@ export function runFlow(
 }
 
 class FlowSim {
-  private readonly q = new BinaryHeapQueue(256);
+  private readonly q = new CalendarQueue(256);
   private now = 0;
   /** One per distinct event time processed (stamps "started in this batch"). */
   private batch = 1;
