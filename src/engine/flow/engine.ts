@@ -234,11 +234,17 @@ class FlowSim {
   private readonly openG = new Int32Array(GROUP_KINDS * OPEN_SLOTS);
   private readonly openNext = new Int32Array(GROUP_KINDS);
 
-  // Solved closed regions: Zobrist key (two 32-bit words and the size), flows and their rates.
-  private readonly cKey1: number[] = [];
-  private readonly cKey2: number[] = [];
-  private readonly cFlows: Int32Array[] = [];
-  private readonly cRates: Float64Array[] = [];
+  // Solved closed regions: Zobrist key (two 32-bit words and the size), flows and their rates. Entries keep
+  // their buffers (grown when too small): allocating per solve promoted garbage into a heap of a million tasks.
+  private readonly cKey1 = new Int32Array(CACHE_ENTRIES);
+  private readonly cKey2 = new Int32Array(CACHE_ENTRIES);
+  private readonly cLen = new Int32Array(CACHE_ENTRIES);
+  private readonly cFlows: Int32Array[] = Array.from({ length: CACHE_ENTRIES }, () => new Int32Array(CACHE_MIN_FLOWS));
+  private readonly cRates: Float64Array[] = Array.from(
+    { length: CACHE_ENTRIES },
+    () => new Float64Array(CACHE_MIN_FLOWS),
+  );
+  private cUsed = 0;
   private cNext = 0;
 
   // Failures: the physical state is `cap`; the routing view follows after the detection delay.
@@ -1102,7 +1108,7 @@ class FlowSim {
         if (cached >= 0) {
           const fl = this.cFlows[cached];
           const rt = this.cRates[cached];
-          for (let i = 0; i < fl.length; i++) wRate[fl[i]] = rt[i];
+          for (let i = 0, e = this.cLen[cached]; i < e; i++) wRate[fl[i]] = rt[i];
           fromCache = true;
         } else {
           this.waterFill(nl, stamp, pass);
@@ -1338,28 +1344,31 @@ class FlowSim {
    * is about 2^-64 likely); paths and capacities do not change between cache clears.
    */
   private cacheFind(h1: number, h2: number, n: number): number {
-    for (let i = 0; i < this.cFlows.length; i++)
-      if (this.cKey1[i] === h1 && this.cKey2[i] === h2 && this.cFlows[i].length === n) return i;
+    for (let i = 0; i < this.cUsed; i++)
+      if (this.cKey1[i] === h1 && this.cKey2[i] === h2 && this.cLen[i] === n) return i;
     return -1;
   }
 
   private cacheStore(h1: number, h2: number, n: number): void {
-    const flows = this.compFlows.slice(0, n);
-    const rates = new Float64Array(n);
-    for (let i = 0; i < n; i++) rates[i] = this.wRate[flows[i]];
-    const i = this.cFlows.length < CACHE_ENTRIES ? this.cFlows.length : this.cNext;
+    const i = this.cUsed < CACHE_ENTRIES ? this.cUsed++ : this.cNext;
     this.cNext = (i + 1) % CACHE_ENTRIES;
+    if (this.cFlows[i].length < n) {
+      this.cFlows[i] = new Int32Array(2 * n);
+      this.cRates[i] = new Float64Array(2 * n);
+    }
+    const flows = this.cFlows[i];
+    const rates = this.cRates[i];
+    for (let k = 0; k < n; k++) {
+      flows[k] = this.compFlows[k];
+      rates[k] = this.wRate[flows[k]];
+    }
     this.cKey1[i] = h1;
     this.cKey2[i] = h2;
-    this.cFlows[i] = flows;
-    this.cRates[i] = rates;
+    this.cLen[i] = n;
   }
 
   private cacheClear(): void {
-    this.cKey1.length = 0;
-    this.cKey2.length = 0;
-    this.cFlows.length = 0;
-    this.cRates.length = 0;
+    this.cUsed = 0;
     this.cNext = 0;
   }
 
@@ -1394,7 +1403,7 @@ class FlowSim {
   // ---- run -------------------------------------------------------------------------------------------
 
   run(wall0: number): Result {
-    let peakRss = process.memoryUsage().rss;
+    let peakRss = process.memoryUsage.rss();
     const maxT = this.opts.maxTimePs ?? Number.POSITIVE_INFINITY;
     for (const fl of this.net.failures)
       for (const l of fl.links) {
@@ -1420,13 +1429,13 @@ class FlowSim {
       }
       this.recompute();
       if ((++batches & 4095) === 0) {
-        const rss = process.memoryUsage().rss;
+        const rss = process.memoryUsage.rss();
         if (rss > peakRss) peakRss = rss;
         this.opts.onProgress?.(this.doneTasks, this.T, this.now);
       }
     }
     this.opts.onProgress?.(this.doneTasks, this.T, this.now);
-    const rss = process.memoryUsage().rss;
+    const rss = process.memoryUsage.rss();
     if (rss > peakRss) peakRss = rss;
     return this.result(performance.now() - wall0, peakRss);
   }
