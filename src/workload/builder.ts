@@ -16,7 +16,7 @@
 
 import type { CollectiveOp } from '../engine/analytic/collectives.ts';
 import type { NodeId } from '../fabric/types.ts';
-import type { ProgramOp, TrafficProgram, Transfer } from './program.ts';
+import { opIndex, type ProgramOp, type TrafficProgram, type Transfer } from './program.ts';
 
 export interface BeginOpOptions {
   kind: ProgramOp['kind'];
@@ -429,6 +429,8 @@ export class ProgramBuilder {
 
   build(): TrafficProgram {
     if (this.open) throw new Error(`build: op ${this.open.id} is still open`);
-    return { transfers: this.transfers, ops: this.ops };
+    const program: TrafficProgram = { transfers: this.transfers, ops: this.ops };
+    program.opIndex = opIndex(program);
+    return program;
   }
 }

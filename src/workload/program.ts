@@ -91,6 +91,45 @@ export interface ProgramOp {
 export interface TrafficProgram {
   transfers: Transfer[];
   ops: ProgramOp[];
+  /** The op-level DAG in flat arrays (ProgramBuilder.build makes it; opIndex() makes it for other programs). */
+  opIndex?: OpIndex;
+}
+
+/**
+ * The op-level DAG as CSR arrays: what an op-level engine reads per op without touching the op's own arrays nor
+ * its first task (objects spread over a heap of a million tasks: a cache miss each).
+ */
+export interface OpIndex {
+  /** Start of the op's first task, ps (0 for an op without tasks). */
+  startPs: Float64Array;
+  /** Deps of op o: deps[depStart[o] .. depStart[o + 1]). */
+  depStart: Int32Array;
+  deps: Int32Array;
+  /** Ranks of op o: ranks[rankStart[o] .. rankStart[o + 1]). */
+  rankStart: Int32Array;
+  ranks: Int32Array;
+}
+
+/** The program's OpIndex, built from its ops if it has none. */
+export function opIndex(p: TrafficProgram): OpIndex {
+  if (p.opIndex) return p.opIndex;
+  const n = p.ops.length;
+  const startPs = new Float64Array(n);
+  const depStart = new Int32Array(n + 1);
+  const rankStart = new Int32Array(n + 1);
+  for (let o = 0; o < n; o++) {
+    const op = p.ops[o];
+    startPs[o] = op.firstTask < op.lastTask ? p.transfers[op.firstTask].startPs : 0;
+    depStart[o + 1] = depStart[o] + op.deps.length;
+    rankStart[o + 1] = rankStart[o] + op.ranks.length;
+  }
+  const deps = new Int32Array(depStart[n]);
+  const ranks = new Int32Array(rankStart[n]);
+  for (let o = 0; o < n; o++) {
+    deps.set(p.ops[o].deps, depStart[o]);
+    ranks.set(p.ops[o].ranks, rankStart[o]);
+  }
+  return { startPs, depStart, deps, rankStart, ranks };
 }
 
 /** A plain network transfer with no dependencies (patterns and flow lists). */

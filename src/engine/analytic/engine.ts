@@ -13,7 +13,7 @@ import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import type { ProgramOp, TrafficProgram } from '../../workload/program.ts';
+import { opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
 import { collectiveTimeS, ncclLatencyUs } from './collectives.ts';
@@ -104,54 +104,172 @@ function computeUplinks(f: Fabric, net: NetworkConfig): { leafUp: Map<NodeId, nu
 }
 
 /**
+ * What opCost reads per host, leaf and pod, in typed arrays indexed by node id (pods shifted by one: -1 is "no
+ * pod"), with scratch counters: a job's iteration has tens of thousands of small ops, and Maps per op dominated.
+ */
+class CostTables {
+  readonly leaf: Int32Array;
+  /** A host's NIC payload rate (B/s). */
+  readonly nic: Float64Array;
+  readonly server: Int32Array;
+  readonly pod1: Int32Array;
+  /** Per leaf (node id): uplink payload capacity, +Infinity for none. */
+  readonly leafUp: Float64Array;
+  /** Per pod + 1: uplink payload capacity toward the core, +Infinity for none. */
+  readonly podUp: Float64Array;
+  readonly hasPodUp: boolean;
+  readonly outLeaf: Int32Array;
+  readonly inLeaf: Int32Array;
+  readonly outPod: Int32Array;
+  readonly inPod: Int32Array;
+  readonly perServer: Int32Array;
+  /** Touched keys of the counters, to reset them. */
+  readonly touched: Int32Array;
+  pairS = new Int32Array(64);
+  pairD = new Int32Array(64);
+  /** hopLatencyPs by (leaf index, leaf index), NaN until asked (a leaf count x leaf count table). */
+  private readonly leafIndex: Int32Array;
+  private readonly nLeaves: number;
+  private readonly hopPs: Float64Array | undefined;
+
+  constructor(
+    private readonly f: Fabric,
+    private readonly net: NetworkConfig,
+  ) {
+    const N = f.nodes.length;
+    this.leaf = new Int32Array(N).fill(-1);
+    this.nic = new Float64Array(N);
+    this.server = new Int32Array(N);
+    this.pod1 = new Int32Array(N);
+    let maxServer = 0;
+    let maxPod = -1;
+    for (const n of f.nodes) {
+      this.server[n.id] = n.server;
+      this.pod1[n.id] = n.pod + 1;
+      if (n.server > maxServer) maxServer = n.server;
+      if (n.pod > maxPod) maxPod = n.pod;
+    }
+    for (const h of f.hosts) {
+      if (f.adjStart[h] === f.adjStart[h + 1]) continue;
+      this.leaf[h] = leafOf(f, h as NodeId);
+      this.nic[h] = payloadBps(f.links[f.adjLinks[f.adjStart[h]]].rateBps, net);
+    }
+    const { leafUp, podUp } = uplinks(f, net);
+    this.leafUp = new Float64Array(N).fill(Number.POSITIVE_INFINITY);
+    for (const [l, c] of leafUp) this.leafUp[l] = c;
+    this.podUp = new Float64Array(maxPod + 2).fill(Number.POSITIVE_INFINITY);
+    for (const [pod, c] of podUp) this.podUp[pod + 1] = c;
+    this.hasPodUp = podUp.size > 0;
+    this.outLeaf = new Int32Array(N);
+    this.inLeaf = new Int32Array(N);
+    this.outPod = new Int32Array(maxPod + 2);
+    this.inPod = new Int32Array(maxPod + 2);
+    this.perServer = new Int32Array(maxServer + 1);
+    this.touched = new Int32Array(Math.max(N, maxServer + 1));
+    this.leafIndex = new Int32Array(N).fill(-1);
+    let nLeaves = 0;
+    for (const h of f.hosts) {
+      const l = this.leaf[h];
+      if (l >= 0 && this.leafIndex[l] < 0) this.leafIndex[l] = nLeaves++;
+    }
+    this.nLeaves = nLeaves;
+    // At most 2,048 leaves (a 32 MB table); beyond, hopLatencyPs' own memo.
+    this.hopPs = nLeaves <= 2048 ? new Float64Array(nLeaves * nLeaves).fill(Number.NaN) : undefined;
+  }
+
+  /** hopLatencyPs(src, dst), which depends only on their leaves, from the table. */
+  hop(src: NodeId, dst: NodeId): number {
+    const table = this.hopPs;
+    if (!table) return hopLatencyPs(this.f, this.net, src, dst);
+    const k = this.leafIndex[this.leaf[src]] * this.nLeaves + this.leafIndex[this.leaf[dst]];
+    let v = table[k];
+    if (Number.isNaN(v)) {
+      v = hopLatencyPs(this.f, this.net, src, dst);
+      table[k] = v;
+    }
+    return v;
+  }
+
+  pairs(n: number): void {
+    if (this.pairS.length >= n) return;
+    this.pairS = new Int32Array(2 * n);
+    this.pairD = new Int32Array(2 * n);
+  }
+}
+
+/**
+ * Tables per fabric (immutable) and network: the same NetworkConfig, or one resolved from the same network
+ * settings (`key`, the scenario's network section) with the same catalog (switch latencies), so that runs of one
+ * scenario share them. Building them (a pass over every link and host, paths between leaves) and dropping them
+ * again cost more than a run of a 16,000-op job.
+ */
+const tablesCache = new WeakMap<Fabric, { net: NetworkConfig; catalog?: Catalog; key?: string; t: CostTables }>();
+function costTables(f: Fabric, net: NetworkConfig, same?: { catalog: Catalog; key: string }): CostTables {
+  const c = tablesCache.get(f);
+  if (c && (c.net === net || (same && c.catalog === same.catalog && c.key === same.key))) return c.t;
+  const t = new CostTables(f, net);
+  tablesCache.set(f, { net, catalog: same?.catalog, key: same?.key, t });
+  return t;
+}
+
+/**
  * The slowest flow's rate (payload B/s) when `pairs` all send at once with perfectly balanced ECMP: each flow
  * starts at its NIC's rate; a leaf (or pod) whose crossing flows exceed its uplink capacity shares it equally.
  */
 export function patternRateBps(f: Fabric, net: NetworkConfig, pairs: [NodeId, NodeId][]): number {
-  if (pairs.length === 0) return Number.POSITIVE_INFINITY;
-  const { leafUp, podUp } = uplinks(f, net);
-  const outLeaf = new Map<NodeId, number>();
-  const inLeaf = new Map<NodeId, number>();
-  const outPod = new Map<number, number>();
-  const inPod = new Map<number, number>();
-  let nic = Number.POSITIVE_INFINITY;
-  const bump = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
-  for (const [s, d] of pairs) {
-    nic = Math.min(nic, payloadBps(f.links[f.adjLinks[f.adjStart[s]]].rateBps, net));
-    nic = Math.min(nic, payloadBps(f.links[f.adjLinks[f.adjStart[d]]].rateBps, net));
-    const ls = leafOf(f, s);
-    const ld = leafOf(f, d);
+  const t = costTables(f, net);
+  t.pairs(pairs.length);
+  pairs.forEach(([s, d], i) => {
+    t.pairS[i] = s;
+    t.pairD[i] = d;
+  });
+  return pairRate(t, pairs.length);
+}
+
+/** patternRateBps of the first n pairs in t.pairS, t.pairD. */
+function pairRate(t: CostTables, n: number): number {
+  if (n === 0) return Number.POSITIVE_INFINITY;
+  const { leaf, nic, pod1, outLeaf, inLeaf, outPod, inPod, touched, pairS, pairD } = t;
+  let nic0 = Number.POSITIVE_INFINITY;
+  let nLeaves = 0;
+  let nPods = 0;
+  for (let i = 0; i < n; i++) {
+    const s = pairS[i];
+    const d = pairD[i];
+    nic0 = Math.min(nic0, nic[s]);
+    nic0 = Math.min(nic0, nic[d]);
+    const ls = leaf[s];
+    const ld = leaf[d];
     if (ls === ld) continue;
-    bump(outLeaf, ls);
-    bump(inLeaf, ld);
-    const ps = f.nodes[ls].pod;
-    const pd = f.nodes[ld].pod;
-    if (ps !== pd && podUp.size > 0) {
-      bump(outPod, ps);
-      bump(inPod, pd);
+    // Leaves and pods are counted in `touched` from both ends (leaves up, pods down) to reset them after.
+    if (outLeaf[ls]++ === 0 && inLeaf[ls] === 0) touched[nLeaves++] = ls;
+    if (inLeaf[ld]++ === 0 && outLeaf[ld] === 0) touched[nLeaves++] = ld;
+    const ps = pod1[ls];
+    const pd = pod1[ld];
+    if (ps !== pd && t.hasPodUp) {
+      if (outPod[ps]++ === 0 && inPod[ps] === 0) touched[touched.length - 1 - nPods++] = ps;
+      if (inPod[pd]++ === 0 && outPod[pd] === 0) touched[touched.length - 1 - nPods++] = pd;
     }
   }
-  let rate = nic;
-  for (const [leaf, n] of outLeaf) rate = Math.min(rate, (leafUp.get(leaf) ?? Number.POSITIVE_INFINITY) / n);
-  for (const [leaf, n] of inLeaf) rate = Math.min(rate, (leafUp.get(leaf) ?? Number.POSITIVE_INFINITY) / n);
-  for (const [pod, n] of outPod) rate = Math.min(rate, (podUp.get(pod) ?? Number.POSITIVE_INFINITY) / n);
-  for (const [pod, n] of inPod) rate = Math.min(rate, (podUp.get(pod) ?? Number.POSITIVE_INFINITY) / n);
+  let rate = nic0;
+  for (let i = 0; i < nLeaves; i++) {
+    const l = touched[i];
+    if (outLeaf[l] > 0) rate = Math.min(rate, t.leafUp[l] / outLeaf[l]);
+    if (inLeaf[l] > 0) rate = Math.min(rate, t.leafUp[l] / inLeaf[l]);
+    outLeaf[l] = 0;
+    inLeaf[l] = 0;
+  }
+  for (let i = 0; i < nPods; i++) {
+    const p = touched[touched.length - 1 - i];
+    if (outPod[p] > 0) rate = Math.min(rate, t.podUp[p] / outPod[p]);
+    if (inPod[p] > 0) rate = Math.min(rate, t.podUp[p] / inPod[p]);
+    outPod[p] = 0;
+    inPod[p] = 0;
+  }
   return rate;
 }
 
-/** The pairs that send at once in the op's busiest step: ring edges for ring algorithms, else half-way pairs. */
-function stepPairs(op: ProgramOp, ranks: NodeId[]): [NodeId, NodeId][] {
-  const p = ranks.length;
-  const pairs: [NodeId, NodeId][] = [];
-  const shift = op.algorithm === 'ring' ? 1 : Math.floor(p / 2);
-  for (let i = 0; i < p; i++) {
-    const j = (i + shift) % p;
-    if (j !== i) pairs.push([ranks[i], ranks[j]]);
-  }
-  return pairs;
-}
-
-/** Servers of the ranks, and the rank's index inside its server. */
+/** Servers of the ranks in order of their first rank, each with its ranks in order (hierarchical). */
 function serverGroups(f: Fabric, ranks: NodeId[]): NodeId[][] {
   const by = new Map<number, NodeId[]>();
   for (const h of ranks) {
@@ -164,13 +282,33 @@ function serverGroups(f: Fabric, ranks: NodeId[]): NodeId[][] {
 }
 
 export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
-  const ranks = op.ranks;
+  return rankCost(f, costTables(f, net), op, op.ranks);
+}
+
+/** opCost with the op's ranks given apart (a view into an OpIndex). */
+function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<number>): OpCost {
   const intra = f.spec.intraServer;
-  const groups = serverGroups(f, ranks);
-  const gpusPerServer = Math.max(...groups.map((g) => g.length));
+  const server = t.server;
   const hierarchical = op.algorithm === 'hierarchical';
+  const groups = hierarchical ? serverGroups(f, Array.from(ranks) as NodeId[]) : undefined;
+  // Servers and the most ranks on one.
+  let servers = 0;
+  let gpusPerServer = Number.NEGATIVE_INFINITY;
+  if (groups) {
+    servers = groups.length;
+    for (const g of groups) gpusPerServer = Math.max(gpusPerServer, g.length);
+  } else {
+    const per = t.perServer;
+    for (let i = 0; i < ranks.length; i++) {
+      const h = ranks[i];
+      const c = ++per[server[h]];
+      if (c === 1) t.touched[servers++] = server[h];
+      if (c > gpusPerServer) gpusPerServer = c;
+    }
+    for (let i = 0; i < servers; i++) per[t.touched[i]] = 0;
+  }
   // Hierarchical: the fabric carries rings of same-index GPUs across servers.
-  const netRanks = hierarchical ? groups.map((g) => g[0]) : ranks;
+  const netRanks: ArrayLike<number> = groups ? groups.map((g) => g[0]) : ranks;
   // Rings: the mean latency of the ring's fabric hops. A pipelined ring's step is bounded by the cycle's mean
   // hop time, not its slowest hop (the flow and packet engines show it: hops inside a leaf are shorter than
   // hops across the spine). Other algorithms: the longest path, below.
@@ -180,8 +318,8 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
   for (let i = 0; i < netRanks.length; i++) {
     const a = netRanks[i];
     const b = netRanks[(i + 1) % netRanks.length];
-    if (a !== b && f.nodes[a].server !== f.nodes[b].server) {
-      const l = hopLatencyPs(f, net, a, b);
+    if (a !== b && server[a] !== server[b]) {
+      const l = t.hop(a as NodeId, b as NodeId);
       alphaPs = Math.max(alphaPs, l);
       sum += l;
       hops++;
@@ -189,8 +327,8 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
   }
   if ((op.algorithm === 'ring' || hierarchical) && hops > 0) alphaPs = sum / hops;
   if (!hierarchical && op.algorithm !== 'ring' && netRanks.length > 1)
-    alphaPs = Math.max(alphaPs, hopLatencyPs(f, net, netRanks[0], netRanks[Math.floor(netRanks.length / 2)]));
-  if (groups.length === 1 && ranks.length > 1) {
+    alphaPs = Math.max(alphaPs, t.hop(netRanks[0] as NodeId, netRanks[Math.floor(netRanks.length / 2)] as NodeId));
+  if (servers === 1 && ranks.length > 1) {
     // Every rank in one server: the collective runs on the intra-server domain alone.
     return {
       alphaS: (intra?.latency ?? 1e6) * 1e-12,
@@ -203,16 +341,35 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
       netBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
     };
   }
-  const pairs = hierarchical
-    ? groups.flatMap((_, s) =>
-        groups[0].map((_, k): [NodeId, NodeId] => [groups[s][k], groups[(s + 1) % groups.length][k]]),
-      )
-    : stepPairs(op, ranks).filter(([a, b]) => f.nodes[a].server !== f.nodes[b].server || gpusPerServer === 1);
-  const rate = patternRateBps(
-    f,
-    net,
-    pairs.filter(([a, b]) => a !== b),
-  );
+  // The pairs that send at once in the op's busiest step: hierarchical, same-index GPUs of neighbouring servers;
+  // rings, ring edges; others, half-way pairs. Pairs inside a server do not cross the fabric.
+  let n = 0;
+  if (groups) {
+    t.pairs(groups.length * groups[0].length);
+    for (let s = 0; s < groups.length; s++)
+      for (let k = 0; k < groups[0].length; k++) {
+        const a = groups[s][k];
+        const b = groups[(s + 1) % groups.length][k];
+        if (a === b) continue;
+        t.pairS[n] = a;
+        t.pairD[n++] = b;
+      }
+  } else {
+    const p = ranks.length;
+    t.pairs(p);
+    const shift = op.algorithm === 'ring' ? 1 : Math.floor(p / 2);
+    for (let i = 0; i < p; i++) {
+      const j = (i + shift) % p;
+      if (j === i) continue;
+      const a = ranks[i];
+      const b = ranks[j];
+      if ((server[a] !== server[b] || gpusPerServer === 1) && a !== b) {
+        t.pairS[n] = a;
+        t.pairD[n++] = b;
+      }
+    }
+  }
+  const rate = pairRate(t, n);
   // A flat algorithm over servers of several GPUs also crosses the intra domain: the slower of the two bounds.
   const intraRate = (intra?.bandwidth ?? 3600e9) / 8;
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
@@ -222,15 +379,14 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
     gammaSPerByte: 0,
     intraAlphaS: (intra?.latency ?? 1e6) * 1e-12,
     intraBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
-    servers: groups.length,
+    servers,
     gpusPerServer,
     netBetaSPerByte: Number.isFinite(rate) ? 1 / rate : 0,
   };
 }
 
 /** Closed-form time (s) of a collective op with its cost parameters. */
-export function opTimeS(op: ProgramOp, c: OpCost): number {
-  const p = op.ranks.length;
+export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length): number {
   const n = op.bytes;
   const abg = { alphaS: c.alphaS, betaSPerByte: c.betaSPerByte, gammaSPerByte: c.gammaSPerByte };
   const name = op.op ?? 'all-reduce';
@@ -239,7 +395,7 @@ export function opTimeS(op: ProgramOp, c: OpCost): number {
     // COLL-03: NCCL's tuning model, t = latency(ring | tree, ranks, nodes) + the bandwidth term.
     const noAlpha = { ...c, alphaS: 0, intraAlphaS: 0 };
     const lat = ncclLatencyUs(alg === 'ring' ? 'ring' : 'tree', p, c.servers) * 1e-6;
-    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha);
+    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p);
   }
   if (alg === 'double-binary-tree') {
     // NCCL's tree model (COLL-03): algBw = busBw / 2, latency 2 log2 p steps: t = 2 lg p alpha + 2 n beta.
@@ -284,26 +440,32 @@ export function runAnalytic(
   const nOps = program.ops.length;
   const start = new Float64Array(nOps);
   const end = new Float64Array(nOps);
+  const idx = opIndex(program);
+  const tables = costTables(fabric, net, { catalog, key: JSON.stringify(scenario.network ?? null) });
   let depsOk = true;
+  // Plain flows are the tasks outside every op; their scan is skipped when the ops cover every task (large jobs).
+  let inOps = 0;
   for (let o = 0; o < nOps; o++) {
     const op = program.ops[o];
-    let s = op.firstTask < op.lastTask ? program.transfers[op.firstTask].startPs : 0;
-    for (const d of op.deps) {
+    inOps += op.lastTask - op.firstTask;
+    let s = idx.startPs[o];
+    for (let k = idx.depStart[o], e = idx.depStart[o + 1]; k < e; k++) {
+      const d = idx.deps[k];
       if (d >= o) depsOk = false;
       s = Math.max(s, end[d]);
     }
     let dur = 0;
     if (op.kind === 'compute') dur = op.durationPs;
-    else if (op.kind === 'collective') dur = Math.round(opTimeS(op, opCost(fabric, net, op)) * 1e12);
+    else if (op.kind === 'collective') {
+      const ranks = idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
+      dur = Math.round(opTimeS(op, rankCost(fabric, tables, op, ranks), ranks.length) * 1e12);
+    }
     start[o] = s;
     end[o] = s + dur;
   }
   const { ops, iterations } = summarizeOps(program, start, end);
 
   // Plain flows: the hose-model bound at both ends.
-  // Plain flows are the tasks outside every op; skip the scan when the ops cover every task (large jobs).
-  let inOps = 0;
-  for (const op of program.ops) inOps += op.lastTask - op.firstTask;
   const plain =
     inOps === program.transfers.length ? [] : program.transfers.filter((t) => t.op === -1 && t.kind === 'transfer');
   const out = new Map<NodeId, number>();

@@ -1,7 +1,7 @@
 // What every engine reports about a traffic program's op-level DAG: per-op times with nccl-tests' algbw and
 // busbw (COLL-01), and per-iteration compute, communication and exposed communication of training jobs.
 import type { IterationResult, OpResult } from '../../result/types.ts';
-import type { TrafficProgram } from '../../workload/program.ts';
+import { opIndex, type TrafficProgram } from '../../workload/program.ts';
 import { busBandwidthFactor } from '../analytic/collectives.ts';
 
 /** Op start and end from task times: the earliest task start and the latest task end (-1: not finished). */
@@ -29,20 +29,27 @@ export function opTimesFromTasks(
   return { startPs, endPs };
 }
 
-/** Union length of intervals [s, e). */
-function unionPs(iv: [number, number][]): number {
-  iv.sort((a, b) => a[0] - b[0]);
+/**
+ * Union length of the intervals [starts[i], ends[i]) of the first n: a sweep over the sorted starts and the sorted
+ * ends (an interval that starts where another ends joins it), tens of thousands of intervals without objects.
+ */
+function unionPs(starts: Float64Array, ends: Float64Array, n: number): number {
+  if (n === 0) return 0;
+  const s = starts.subarray(0, n).sort();
+  const e = ends.subarray(0, n).sort();
   let total = 0;
-  let cs = -1;
-  let ce = -1;
-  for (const [s, e] of iv) {
-    if (s > ce) {
-      total += ce - cs;
-      cs = s;
-      ce = e;
-    } else if (e > ce) ce = e;
+  let open = 0;
+  let from = 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    while (e[j] < s[i]) {
+      if (--open === 0) total += e[j] - from;
+      j++;
+    }
+    if (open++ === 0) from = s[i];
   }
-  return total + (ce - cs);
+  // Every interval has started: the union's last piece ends with the last end.
+  return total + (e[n - 1] - from);
 }
 
 /** OpResult per op and IterationResult per (job, iteration), from op start and end times (ps, -1 unknown). */
@@ -51,11 +58,12 @@ export function summarizeOps(
   startPs: ArrayLike<number>,
   endPs: ArrayLike<number>,
 ): { ops: OpResult[]; iterations: IterationResult[] } {
+  const rankStart = opIndex(program).rankStart;
   const ops: OpResult[] = program.ops.map((op, o) => {
     const s = startPs[o];
     const e = endPs[o];
     const timePs = s >= 0 && e >= 0 ? e - s : -1;
-    const ranks = op.ranks.length;
+    const ranks = rankStart[o + 1] - rankStart[o];
     let algbwGBps = 0;
     let busbwGBps = 0;
     if (op.kind === 'collective' && op.op && timePs > 0) {
@@ -77,22 +85,39 @@ export function summarizeOps(
       iteration: op.iteration,
     };
   });
-  const groups = new Map<string, number[]>();
+  // Ops by (job, iteration); a job's ops of one iteration are mostly consecutive, so the last group is checked first.
+  const groups = new Map<number, number[]>();
+  let lastKey = -1;
+  let last: number[] = [];
   for (const op of program.ops) {
     if (op.iteration < 0) continue;
-    const key = `${op.item}/${op.iteration}`;
-    const g = groups.get(key);
-    if (g) g.push(op.id);
-    else groups.set(key, [op.id]);
+    const key = op.item * 2 ** 26 + op.iteration;
+    if (key !== lastKey) {
+      const g = groups.get(key);
+      if (g) last = g;
+      else groups.set(key, (last = []));
+      lastKey = key;
+    }
+    last.push(op.id);
   }
   const iterations: IterationResult[] = [];
+  let cs = new Float64Array(0);
+  let ce = new Float64Array(0);
+  let ms = new Float64Array(0);
+  let me = new Float64Array(0);
   for (const ids of groups.values()) {
     const first = program.ops[ids[0]];
     let s = Number.POSITIVE_INFINITY;
     let e = 0;
     let done = true;
-    const compute: [number, number][] = [];
-    const comm: [number, number][] = [];
+    if (cs.length < ids.length) {
+      cs = new Float64Array(ids.length);
+      ce = new Float64Array(ids.length);
+      ms = new Float64Array(ids.length);
+      me = new Float64Array(ids.length);
+    }
+    let nc = 0;
+    let nm = 0;
     for (const id of ids) {
       if (startPs[id] < 0 || endPs[id] < 0) {
         done = false;
@@ -100,12 +125,16 @@ export function summarizeOps(
       }
       s = Math.min(s, startPs[id]);
       e = Math.max(e, endPs[id]);
-      const iv: [number, number] = [startPs[id], endPs[id]];
-      if (program.ops[id].kind === 'compute') compute.push(iv);
-      else comm.push(iv);
+      if (program.ops[id].kind === 'compute') {
+        cs[nc] = startPs[id];
+        ce[nc++] = endPs[id];
+      } else {
+        ms[nm] = startPs[id];
+        me[nm++] = endPs[id];
+      }
     }
     const timePs = done ? e - s : -1;
-    const computePs = compute.length ? unionPs(compute) : 0;
+    const computePs = unionPs(cs, ce, nc);
     iterations.push({
       job: first.item,
       iteration: first.iteration,
@@ -113,7 +142,7 @@ export function summarizeOps(
       endPs: done ? e : -1,
       timePs,
       computePs,
-      commPs: comm.length ? unionPs(comm) : 0,
+      commPs: unionPs(ms, me, nm),
       exposedCommPs: done ? timePs - computePs : -1,
     });
   }

@@ -176,6 +176,18 @@ describe('flow engine: max-min fair rates', () => {
     expect((r.flows[1].endPs - lat) / (S / c)).toBeCloseTo(2, 5);
     allInvariantsOk(r);
   });
+
+  it('a flow joining a repeated flow mid-repetition shares from then on, repetition after repetition (solo runs end)', () => {
+    // A: 3 repetitions of S, alone until B joins h0's uplink at 1.5 S/c (A's 2nd repetition half sent). A's 2nd
+    // ends at 2.5; B has S/2 left, sent at c/2 beside A's 3rd (to 3.5); A's 3rd has S/2 left alone: ends at 4.
+    const r = run(F64, [
+      xfer(0, h(F64, 0), h(F64, 1), S, { repeat: 3 }),
+      xfer(1, h(F64, 0), h(F64, 2), S, { startPs: Math.round((1.5 * S) / c) }),
+    ]);
+    expect((r.flows[0].endPs - lat) / (S / c)).toBeCloseTo(4, 5);
+    expect((r.flows[1].endPs - lat) / (S / c)).toBeCloseTo(3.5, 5);
+    allInvariantsOk(r);
+  });
 });
 
 /** Ring all-reduce as a program: task i sends rank i -> i+1, 2(p-1) steps of n/p bytes, each after the previous rank's step. */

@@ -18,8 +18,10 @@
 // the flows on links where something changed are re-solved with the others held, and the region grows only
 // while a flow next to it loses its bottleneck (the max-min optimality test). A flow alone on its links takes
 // their bottleneck without a solve; a flow no other task's path ever shares a link with ("exclusive", most ring
-// flows on a Clos) needs neither link lists nor a drain event; a pipeline whose next repetition starts as the
-// last one drains keeps its place and rate; and a region that is a union of whole components is cached by a
+// flows on a Clos) needs neither link lists nor a drain event; a flow that starts alone on its links ("solo")
+// needs no drain event nor solve until another flow joins one of them (most repetitions of a training job's
+// rings, whose links the job's other collectives use at other times); a pipeline whose next repetition starts
+// as the last one drains keeps its place and rate; and a region that is a union of whole components is cached by a
 // Zobrist hash of its flow set (collective steps repeat the same sets thousands of times).
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
@@ -27,8 +29,8 @@ import type { FlowResult, InvariantCheck, LinkStats, Result } from '../../result
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
+import { CalendarQueue } from '../core/calendar.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
-import { BinaryHeapQueue } from '../core/heap2.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
 
@@ -66,7 +68,17 @@ const I_STAMP = 11; // batch in which the flow started or moved (it needs a rate
 const I_VISIT = 12; // recomputation whose region (or singles pass) holds the flow
 const I_XFER = 13; // 1 transfer, 0 delay
 const I_DEPS = 14; // deps not finished yet
-const I_EXCL = 15; // 1: no other task's path shares a link with this one (see markExclusive)
+const I_LAZY = 15; // LZ_*: how the current repetition's send is tracked (see markExclusive and makeSolo)
+
+// Flows whose send time is known when they start (I_LAZY): no drain event, the arrival is scheduled at once and
+// the flow is marked sent lazily (I_BUSY stays set until something asks after its send time).
+const LZ_NONE = 0;
+/** No other task's path shares a link with this one, ever. */
+const LZ_EXCL = 1;
+/** Alone on its links now ("solo"): on the link lists, so that a flow joining a link can end the solo run. */
+const LZ_SOLO = 2;
+/** A solo repetition that was sent and taken off its links (by a flow that joined one of them). */
+const LZ_SENT = 3;
 
 // A task's Float64 record (stride TF): one cache line.
 const TF = 8;
@@ -77,7 +89,7 @@ const F_PBYTES = 3; // bytes sent on the current path, not yet added to its link
 const F_BYTES = 4; // bytes per repetition
 const F_LAT = 5; // path latency of the last byte
 const F_LASTFIN = 6; // latest scheduled arrival (repetitions of one QP arrive in order)
-const F_AUX = 7; // a flow that started alone: its path's bottleneck; an exclusive one: ps to send a repetition
+const F_AUX = 7; // a flow that started alone: its path's bottleneck; an exclusive or solo one: ps to send a repetition
 
 // A path slot (stride 4): the directed link and the flow's place in that link's list of sending flows.
 const S_LINK = 0;
@@ -117,7 +129,7 @@ export function runFlow(
 }
 
 class FlowSim {
-  private readonly q = new BinaryHeapQueue(256);
+  private readonly q = new CalendarQueue(256);
   private now = 0;
   /** One per distinct event time processed (stamps "started in this batch"). */
   private batch = 1;
@@ -162,6 +174,12 @@ class FlowSim {
   /** Routing epoch of each task's path. */
   private readonly pathEpoch: Int32Array;
   private readonly wakeArmed: Uint8Array;
+  /** Solo flows (LZ_SOLO) are off while failures can change capacities and paths (as exclusive ones are). */
+  private readonly solos: boolean;
+  /** A solo repetition's arrival item, and the F_LASTFIN and F_PBYTES it had before (to undo if it ends early). */
+  private readonly soloItem: Int32Array;
+  private readonly soloLastFin: Float64Array;
+  private readonly soloPBytes: Float64Array;
   private doneTasks = 0;
 
   // Paths and links.
@@ -216,11 +234,17 @@ class FlowSim {
   private readonly openG = new Int32Array(GROUP_KINDS * OPEN_SLOTS);
   private readonly openNext = new Int32Array(GROUP_KINDS);
 
-  // Solved closed regions: Zobrist key (two 32-bit words and the size), flows and their rates.
-  private readonly cKey1: number[] = [];
-  private readonly cKey2: number[] = [];
-  private readonly cFlows: Int32Array[] = [];
-  private readonly cRates: Float64Array[] = [];
+  // Solved closed regions: Zobrist key (two 32-bit words and the size), flows and their rates. Entries keep
+  // their buffers (grown when too small): allocating per solve promoted garbage into a heap of a million tasks.
+  private readonly cKey1 = new Int32Array(CACHE_ENTRIES);
+  private readonly cKey2 = new Int32Array(CACHE_ENTRIES);
+  private readonly cLen = new Int32Array(CACHE_ENTRIES);
+  private readonly cFlows: Int32Array[] = Array.from({ length: CACHE_ENTRIES }, () => new Int32Array(CACHE_MIN_FLOWS));
+  private readonly cRates: Float64Array[] = Array.from(
+    { length: CACHE_ENTRIES },
+    () => new Float64Array(CACHE_MIN_FLOWS),
+  );
+  private cUsed = 0;
   private cNext = 0;
 
   // Failures: the physical state is `cap`; the routing view follows after the detection delay.
@@ -309,6 +333,10 @@ class FlowSim {
     this.wRate = new Float64Array(T);
     this.pathEpoch = new Int32Array(T);
     this.wakeArmed = new Uint8Array(T);
+    this.solos = net.failures.length === 0;
+    this.soloItem = new Int32Array(T);
+    this.soloLastFin = new Float64Array(T);
+    this.soloPBytes = new Float64Array(T);
     this.singles = new Int32Array(Math.max(16, T));
     this.shared = new Int32Array(Math.max(16, T));
     this.compFlows = new Int32Array(Math.max(16, T));
@@ -425,7 +453,7 @@ class FlowSim {
         if (cap[l] < minCap) minCap = cap[l];
       }
       if (!alone) continue;
-      ti[r + I_EXCL] = 1;
+      ti[r + I_LAZY] = LZ_EXCL;
       tf[TF * t + F_RATE] = minCap;
       tf[TF * t + F_AUX] = Math.max(Math.ceil(tf[TF * t + F_BYTES] / minCap - 1e-6), 0);
       // Capacity check for these flows, once: the bottleneck rate against each of the links.
@@ -580,7 +608,12 @@ class FlowSim {
       const o = 4 * s;
       const l = sl[o + S_LINK];
       const lo = 4 * l;
-      const h = li[lo + L_HEAD];
+      let h = li[lo + L_HEAD];
+      // A solo flow is alone on its links: it is the head, and this flow ends its solo run.
+      if (h >= 0 && this.ti[TI * sl[4 * h + S_FLOW] + I_LAZY] === LZ_SOLO) {
+        this.endSolo(sl[4 * h + S_FLOW]);
+        h = li[lo + L_HEAD];
+      }
       sl[o + S_NEXT] = h;
       sl[o + S_PREV] = -1;
       if (h >= 0) {
@@ -596,6 +629,29 @@ class FlowSim {
       this.tf[TF * t + F_AUX] = minCap;
       this.singles[this.nSingles++] = t;
     } else this.shared[this.nShared++] = t;
+  }
+
+  /**
+   * A flow joins a link of solo flow g. Sent already: g leaves its links (as its drain would have taken it off
+   * them). Still sending: g becomes an ordinary flow, as if it had been given its rate by a solve: its arrival
+   * is taken back (with the bookkeeping done for it) and a drain event is due at its send time.
+   */
+  private endSolo(g: number): void {
+    const { ti, tf } = this;
+    const r = TI * g;
+    const o = TF * g;
+    const sentAt = tf[o + F_LAST] + tf[o + F_AUX];
+    if (this.now >= sentAt) {
+      ti[r + I_LAZY] = LZ_SENT;
+      this.removeFlow(g);
+      return;
+    }
+    ti[r + I_LAZY] = LZ_NONE;
+    this.items[4 * this.soloItem[g] + 1] = -1; // cancelled (runGroup skips it)
+    tf[o + F_LASTFIN] = this.soloLastFin[g];
+    tf[o + F_PBYTES] = this.soloPBytes[g];
+    this.wakeArmed[g] = 0;
+    this.addItem(EV_DRAIN, sentAt, g, ++ti[r + I_VER]);
   }
 
   private removeFlow(t: number): void {
@@ -621,7 +677,7 @@ class FlowSim {
 
   // ---- groups of items at one time -----------------------------------------------------------------
 
-  private addItem(kind: number, t: number, task: number, ver: number): void {
+  private addItem(kind: number, t: number, task: number, ver: number): number {
     let g = -1;
     for (let k = kind * OPEN_SLOTS, e = k + OPEN_SLOTS; k < e; k++)
       if (this.openT[k] === t) {
@@ -647,6 +703,7 @@ class FlowSim {
     if (tail < 0) this.grHead[g] = it;
     else items[4 * tail + 2] = it;
     this.grTail[g] = it;
+    return it;
   }
 
   private openGroup(kind: number, t: number): number {
@@ -689,8 +746,9 @@ class FlowSim {
       if (kind === EV_DRAIN) {
         const r = TI * task;
         if (this.ti[r + I_VER] === v && this.ti[r + I_BUSY]) this.drain(task);
-      } else if (kind === EV_FINISH) this.finish(task);
-      else {
+      } else if (kind === EV_FINISH) {
+        if (v >= 0) this.finish(task);
+      } else {
         this.startArmed[task] = 0;
         this.tryStart(task);
       }
@@ -713,11 +771,11 @@ class FlowSim {
     const ti = this.ti;
     const r = TI * t;
     const rep = ti[r + I_NEXT];
-    if (rep >= ti[r + I_REPEAT] || (ti[r + I_BUSY] && !ti[r + I_EXCL])) return false;
+    if (rep >= ti[r + I_REPEAT] || (ti[r + I_BUSY] && !ti[r + I_LAZY])) return false;
     if (rep === 0 && !this.firstReady(t)) return false;
     if (!this.stepDepsMet(t, rep)) return false;
     if (ti[r + I_BUSY]) {
-      // An exclusive flow still sending (wake it when it is sent) or sent since (mark it now).
+      // An exclusive or solo flow still sending (wake it when it is sent) or sent since (mark it now).
       const sentAt = this.tf[TF * t + F_LAST] + this.tf[TF * t + F_AUX];
       if (this.now < sentAt) {
         this.wake(t, sentAt);
@@ -771,20 +829,45 @@ class FlowSim {
     const o = TF * t;
     tf[o + F_REM] = b;
     tf[o + F_LAST] = this.now;
-    if (ti[r + I_EXCL]) {
-      // Alone for good: sent at its bottleneck rate, it arrives one path latency after its send time.
+    const lz = ti[r + I_LAZY];
+    if (lz === LZ_EXCL || lz === LZ_SOLO) {
+      // Alone for good (or still alone on the links it holds): sent at its bottleneck rate.
+      this.sendAlone(t);
+      return false;
+    }
+    if (lz === LZ_SENT) {
+      ti[r + I_LAZY] = LZ_NONE;
       ti[r + I_VER]++;
       this.wakeArmed[t] = 0;
-      tf[o + F_PBYTES] += b;
-      const sentAt = this.now + tf[o + F_AUX];
-      this.scheduleFinish(t, sentAt);
-      // Nothing else would call tryStart when this repetition is sent if the next one's stepDeps already hold.
-      if (rep + 1 < ti[r + I_REPEAT] && this.stepDepsMet(t, rep + 1)) this.wake(t, sentAt);
-      return false;
     }
     tf[o + F_RATE] = 0;
     this.insertFlow(t);
     return false;
+  }
+
+  /**
+   * An exclusive or solo flow's repetition (F_REM and F_LAST set) is sent at its bottleneck rate F_RATE in
+   * F_AUX ps and arrives one path latency after that: its bytes and arrival are booked now (a solo one keeps
+   * what it needs to take them back, see endSolo).
+   */
+  private sendAlone(t: number): void {
+    const { ti, tf } = this;
+    const r = TI * t;
+    const o = TF * t;
+    ti[r + I_VER]++;
+    this.wakeArmed[t] = 0;
+    const solo = ti[r + I_LAZY] === LZ_SOLO;
+    if (solo) {
+      this.soloPBytes[t] = tf[o + F_PBYTES];
+      this.soloLastFin[t] = tf[o + F_LASTFIN];
+    }
+    tf[o + F_PBYTES] += tf[o + F_BYTES];
+    const sentAt = tf[o + F_LAST] + tf[o + F_AUX];
+    const it = this.scheduleFinish(t, sentAt);
+    if (solo) this.soloItem[t] = it;
+    // Nothing else would call tryStart when this repetition is sent if the next one's stepDeps already hold.
+    const next = ti[r + I_NEXT];
+    if (next < ti[r + I_REPEAT] && this.stepDepsMet(t, next)) this.wake(t, sentAt);
   }
 
   /** Repetition 0: every dep finished and startPs reached (else a start event at startPs). */
@@ -799,12 +882,12 @@ class FlowSim {
   }
 
   /** The repetition's last byte left the source at `sentAt`: it arrives one path latency later. */
-  private scheduleFinish(t: number, sentAt: number): void {
+  private scheduleFinish(t: number, sentAt: number): number {
     const o = TF * t;
     let at = sentAt + this.tf[o + F_LAT];
     if (at < this.tf[o + F_LASTFIN]) at = this.tf[o + F_LASTFIN];
     this.tf[o + F_LASTFIN] = at;
-    this.addItem(EV_FINISH, at, t, 0);
+    return this.addItem(EV_FINISH, at, t, 0);
   }
 
   /** The repetition's last byte has left the source. */
@@ -813,7 +896,7 @@ class FlowSim {
     const o = TF * t;
     const r = TI * t;
     this.ti[r + I_BUSY] = 0;
-    if (this.ti[r + I_EXCL]) {
+    if (this.ti[r + I_LAZY]) {
       // Woken at its send time: bytes were counted and the arrival scheduled when it started.
       this.wakeArmed[t] = 0;
     } else {
@@ -858,7 +941,7 @@ class FlowSim {
   private sending(t: number): boolean {
     const r = TI * t;
     if (!this.ti[r + I_BUSY] || !this.ti[r + I_XFER]) return false;
-    return !this.ti[r + I_EXCL] || this.now < this.tf[TF * t + F_LAST] + this.tf[TF * t + F_AUX];
+    return !this.ti[r + I_LAZY] || this.now < this.tf[TF * t + F_LAST] + this.tf[TF * t + F_AUX];
   }
 
   /** A repetition finished: delivered at dst (transfer) or its time is up (delay). */
@@ -947,7 +1030,13 @@ class FlowSim {
       if (!ti[r + I_BUSY] || ti[r + I_VISIT] === stamp) continue;
       ti[r + I_VISIT] = stamp;
       const rate = tf[TF * t + F_AUX];
-      this.setRate(t, rate);
+      if (this.solos) {
+        // Its drain time is known until another flow joins one of its links (endSolo): no drain event.
+        tf[TF * t + F_RATE] = rate;
+        tf[TF * t + F_AUX] = Math.max(Math.ceil(tf[TF * t + F_BYTES] / rate - 1e-6), 0);
+        ti[r + I_LAZY] = LZ_SOLO;
+        this.sendAlone(t);
+      } else this.setRate(t, rate);
       // Capacity check, counted on its own: this flow's rate against each link it is alone on.
       for (let s = ti[r + I_PATH0], e = ti[r + I_PATH1]; s < e; s++) {
         const l = sl[4 * s + S_LINK];
@@ -1019,7 +1108,7 @@ class FlowSim {
         if (cached >= 0) {
           const fl = this.cFlows[cached];
           const rt = this.cRates[cached];
-          for (let i = 0; i < fl.length; i++) wRate[fl[i]] = rt[i];
+          for (let i = 0, e = this.cLen[cached]; i < e; i++) wRate[fl[i]] = rt[i];
           fromCache = true;
         } else {
           this.waterFill(nl, stamp, pass);
@@ -1255,28 +1344,31 @@ class FlowSim {
    * is about 2^-64 likely); paths and capacities do not change between cache clears.
    */
   private cacheFind(h1: number, h2: number, n: number): number {
-    for (let i = 0; i < this.cFlows.length; i++)
-      if (this.cKey1[i] === h1 && this.cKey2[i] === h2 && this.cFlows[i].length === n) return i;
+    for (let i = 0; i < this.cUsed; i++)
+      if (this.cKey1[i] === h1 && this.cKey2[i] === h2 && this.cLen[i] === n) return i;
     return -1;
   }
 
   private cacheStore(h1: number, h2: number, n: number): void {
-    const flows = this.compFlows.slice(0, n);
-    const rates = new Float64Array(n);
-    for (let i = 0; i < n; i++) rates[i] = this.wRate[flows[i]];
-    const i = this.cFlows.length < CACHE_ENTRIES ? this.cFlows.length : this.cNext;
+    const i = this.cUsed < CACHE_ENTRIES ? this.cUsed++ : this.cNext;
     this.cNext = (i + 1) % CACHE_ENTRIES;
+    if (this.cFlows[i].length < n) {
+      this.cFlows[i] = new Int32Array(2 * n);
+      this.cRates[i] = new Float64Array(2 * n);
+    }
+    const flows = this.cFlows[i];
+    const rates = this.cRates[i];
+    for (let k = 0; k < n; k++) {
+      flows[k] = this.compFlows[k];
+      rates[k] = this.wRate[flows[k]];
+    }
     this.cKey1[i] = h1;
     this.cKey2[i] = h2;
-    this.cFlows[i] = flows;
-    this.cRates[i] = rates;
+    this.cLen[i] = n;
   }
 
   private cacheClear(): void {
-    this.cKey1.length = 0;
-    this.cKey2.length = 0;
-    this.cFlows.length = 0;
-    this.cRates.length = 0;
+    this.cUsed = 0;
     this.cNext = 0;
   }
 
@@ -1311,7 +1403,7 @@ class FlowSim {
   // ---- run -------------------------------------------------------------------------------------------
 
   run(wall0: number): Result {
-    let peakRss = process.memoryUsage().rss;
+    let peakRss = process.memoryUsage.rss();
     const maxT = this.opts.maxTimePs ?? Number.POSITIVE_INFINITY;
     for (const fl of this.net.failures)
       for (const l of fl.links) {
@@ -1337,13 +1429,13 @@ class FlowSim {
       }
       this.recompute();
       if ((++batches & 4095) === 0) {
-        const rss = process.memoryUsage().rss;
+        const rss = process.memoryUsage.rss();
         if (rss > peakRss) peakRss = rss;
         this.opts.onProgress?.(this.doneTasks, this.T, this.now);
       }
     }
     this.opts.onProgress?.(this.doneTasks, this.T, this.now);
-    const rss = process.memoryUsage().rss;
+    const rss = process.memoryUsage.rss();
     if (rss > peakRss) peakRss = rss;
     return this.result(performance.now() - wall0, peakRss);
   }
@@ -1357,7 +1449,7 @@ class FlowSim {
     const tasks = this.program.transfers;
     for (let t = 0; t < this.T; t++) {
       if (this.sending(t)) {
-        if (ti[TI * t + I_EXCL]) {
+        if (ti[TI * t + I_LAZY]) {
           // Counted whole at its start: take back what it had not sent yet.
           const o = TF * t;
           tf[o + F_PBYTES] -= Math.max(tf[o + F_REM] - tf[o + F_RATE] * (this.now - tf[o + F_LAST]), 0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeId } from '../../fabric/types.ts';
 import { ProgramBuilder } from '../builder.ts';
+import { opIndex } from '../program.ts';
 import { compileCollective } from './collectives.ts';
 import { checkWellFormed, criticalPath } from './verify.ts';
 
@@ -135,5 +136,25 @@ describe('ProgramBuilder: ops, frontiers and rank-local chaining', () => {
     const h = hostsOf(2);
     b.task({ src: h[0], dst: h[1], bytes: 5, item: 3, cls: 'lossy', startPs: 7 });
     expect(b.build().transfers[0]).toMatchObject({ op: -1, item: 3, cls: 'lossy', startPs: 7, repeat: 1, channel: 0 });
+  });
+});
+
+describe('ProgramBuilder: the op index', () => {
+  it("build() carries every op's first-task start, deps and ranks in flat arrays (as read from the ops)", () => {
+    const ranks = hostsOf(8);
+    const b = new ProgramBuilder();
+    const fwd = b.delayOp({ ranks, durationPs: 10, deps: [], item: 0, iteration: 0, label: 'compute', startPs: 7 });
+    const ring = compileCollective(b, { op: 'all-reduce', algorithm: 'ring', ranks, bytes: 8e6 }, ctx([fwd]));
+    compileCollective(b, { op: 'all-to-all', algorithm: 'pairwise', ranks: ranks.slice(2), bytes: 6e6 }, ctx([ring]));
+    const p = b.build();
+    const idx = p.opIndex;
+    expect(idx).toBeDefined();
+    expect(opIndex({ transfers: p.transfers, ops: p.ops })).toEqual(idx);
+    p.ops.forEach((op, o) => {
+      expect(idx?.startPs[o]).toBe(p.transfers[op.firstTask].startPs);
+      expect(Array.from(idx?.deps.subarray(idx.depStart[o], idx.depStart[o + 1]) ?? [])).toEqual(op.deps);
+      expect(Array.from(idx?.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]) ?? [])).toEqual(op.ranks);
+    });
+    expect(idx?.startPs[0]).toBe(7);
   });
 });
