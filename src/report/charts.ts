@@ -410,7 +410,22 @@ export interface HeatMapOptions {
   valueLabel: string;
   /** Cell tooltip and legend tick text (default: percent). */
   format?: (v: number) => string;
+  /** The value drawn darkest (default 1): a lightly loaded fabric gets a finer scale instead of all pale cells. */
+  max?: number;
   width?: number;
+}
+
+/** A share as a percent with two significant digits below 10 %: 0%, 0.12%, 3.4%, 56%. */
+export function formatPercent(v: number): string {
+  const p = v * 100;
+  if (p === 0) return '0%';
+  return `${Math.abs(p) >= 10 ? p.toFixed(0) : Math.abs(p) >= 1 ? p.toFixed(1) : String(Number(p.toPrecision(2)))}%`;
+}
+
+/** The next of 1, 2, 5 times a power of ten at or above a share, at most 1 (a heat map's top colour). */
+export function niceMax(v: number): number {
+  if (!(v > 0)) return 1;
+  return Math.min(1, niceStep(v));
 }
 
 /** A heat map: cells coloured by a value in [0, 1], with the colour scale drawn as a legend. */
@@ -420,7 +435,8 @@ export function heatMap(o: HeatMapOptions): string {
   const right = 20;
   const top = 34;
   const plotW = width - left - right;
-  const fmt = o.format ?? ((v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`);
+  const fmt = o.format ?? formatPercent;
+  const max = o.max ?? 1;
   const most = Math.max(1, ...o.rows.map((r) => r.cells.length));
   // At least 6 px per cell; a row with more links than that wraps.
   const cols = Math.min(most, Math.floor(plotW / 6));
@@ -446,12 +462,12 @@ export function heatMap(o: HeatMapOptions): string {
       const cx = left + (i % cols) * cellW;
       const cy = y + Math.floor(i / cols) * cellH;
       marks.push(
-        `<rect class="mark cell" x="${r1(cx)}" y="${r1(cy)}" width="${r1(Math.max(1, cellW - (cellW > 4 ? 1 : 0)))}" height="${cellH - 1}" fill="${heatColor(c.value)}"><title>${escapeXml(`${c.label}: ${fmt(c.value)}`)}</title></rect>`,
+        `<rect class="mark cell" x="${r1(cx)}" y="${r1(cy)}" width="${r1(Math.max(1, cellW - (cellW > 4 ? 1 : 0)))}" height="${cellH - 1}" fill="${heatColor(c.value / max)}"><title>${escapeXml(`${c.label}: ${fmt(c.value)}`)}</title></rect>`,
       );
     });
     y += Math.max(h, 34) + 8;
   }
-  // The colour scale: 20 steps from 0 to 1 with ticks every 25 %.
+  // The colour scale: 20 steps from 0 to max with ticks every quarter.
   const ly = y + 10;
   const lw = Math.min(360, plotW);
   const scaleSvg: string[] = ['<g class="legend">', text(left, ly - 2, o.valueLabel, 'font-size="12"')];
@@ -463,7 +479,9 @@ export function heatMap(o: HeatMapOptions): string {
   for (const v of [0, 0.25, 0.5, 0.75, 1]) {
     const x = left + v * lw;
     scaleSvg.push(`<line x1="${r1(x)}" x2="${r1(x)}" y1="${r1(ly + 16)}" y2="${r1(ly + 20)}" stroke="#222"/>`);
-    scaleSvg.push(text(x, ly + 32, fmt(v), 'text-anchor="middle" font-size="11"'));
+    scaleSvg.push(
+      text(x, ly + 32, `${v === 1 && max < 1 ? '>= ' : ''}${fmt(v * max)}`, 'text-anchor="middle" font-size="11"'),
+    );
   }
   scaleSvg.push('</g>');
   const height = ly + 42;

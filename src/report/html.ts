@@ -2,7 +2,17 @@
 // a ReportInput. Sections in order: notes, claims, designs (diagram and BOM), bus bandwidth, loss sweep, queues,
 // inference latency, link utilization. A section whose input is missing or empty is left out.
 import type { LinkStats, Percentiles, RequestsResult } from '../result/types.ts';
-import { barChart, cdfChart, formatBytes, formatNumber, heatMap, lineChart, PALETTE } from './charts.ts';
+import {
+  barChart,
+  cdfChart,
+  formatBytes,
+  formatNumber,
+  formatPercent,
+  heatMap,
+  lineChart,
+  niceMax,
+  PALETTE,
+} from './charts.ts';
 import { escapeXml } from './diagram.ts';
 import type { ClaimRow, ReportDesign, ReportInput } from './input.ts';
 
@@ -307,10 +317,12 @@ function linksSection(all: NonNullable<ReportInput['links']>): string {
   const figs = all
     .filter((l) => l.links.length > 0)
     .map((l) => {
+      const max = niceMax(l.links.reduce((m, x) => Math.max(m, x.utilization), 0));
       const svg = heatMap({
         chart: 'links',
         title: `Link utilization: ${l.label}`,
-        valueLabel: 'utilization (bytes x 8 / (rate x run time))',
+        valueLabel: `utilization (bytes x 8 / (rate x run time))${max < 1 ? `, scale to ${formatPercent(max)}` : ''}`,
+        max,
         rows: linksByTier(l.links).map((g) => ({
           label: g.tiers,
           cells: g.links.map((x) => ({ label: `${x.link} (${x.rateGbps}G)`, value: x.utilization })),
