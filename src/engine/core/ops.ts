@@ -95,7 +95,10 @@ export function summarizeOps(
     if (key !== lastKey) {
       const g = groups.get(key);
       if (g) last = g;
-      else groups.set(key, (last = []));
+      else {
+        last = [];
+        groups.set(key, last);
+      }
       lastKey = key;
     }
     last.push(op.id);

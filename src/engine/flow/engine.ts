@@ -25,12 +25,13 @@
 // Zobrist hash of its flow set (collective steps repeat the same sets thousands of times).
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
-import type { FlowResult, InvariantCheck, LinkStats, Result } from '../../result/types.ts';
+import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { CalendarQueue } from '../core/calendar.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
+import { linkStatsFromBytes } from '../core/links.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
 
@@ -1479,22 +1480,7 @@ class FlowSim {
         retransmittedBytes: 0,
       });
     }
-    const links: LinkStats[] = [];
-    for (let d = 0; d < this.D; d++) {
-      const b = this.linkBytes[d];
-      if (b <= 0) continue;
-      const link = f.links[d >> 1];
-      // With the ports: parallel links between two switches are told apart.
-      const [from, fromPort, to, toPort] =
-        d & 1 ? [link.b, link.bPort, link.a, link.aPort] : [link.a, link.aPort, link.b, link.bPort];
-      links.push({
-        link: `${f.nodes[from].name}:${fromPort} -> ${f.nodes[to].name}:${toPort}`,
-        tiers: `${f.nodes[link.a].role}-${f.nodes[link.b].role}`,
-        rateGbps: link.rateBps / 1e9,
-        bytes: b,
-        utilization: T > 0 ? (b * 8e12) / (link.rateBps * T) : 0,
-      });
-    }
+    const links = linkStatsFromBytes(f, this.linkBytes, T);
     let eastWest = 0;
     let northSouth = 0;
     for (let t = 0; t < this.T; t++) {
