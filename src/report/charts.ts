@@ -49,14 +49,14 @@ interface Scale {
 
 const r1 = (x: number) => String(Math.round(x * 10) / 10);
 
-/** A compact number: 0, 0.05, 12, 1.5k, 2M, 1e-5. */
+/** A compact number: 0, 0.05, 12, 1.5k, 2M, 1e-5 (below 0.01 as a power of ten, as loss rates are written). */
 export function formatNumber(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e9) return `${trim(v / 1e9)}G`;
   if (a >= 1e6) return `${trim(v / 1e6)}M`;
   if (a >= 1e4) return `${trim(v / 1e3)}k`;
-  if (a < 1e-3) {
+  if (a < 1e-2) {
     const e = Math.floor(Math.log10(a));
     const m = v / 10 ** e;
     return Math.abs(m - 1) < 1e-9 ? `1e${e}` : `${trim(m)}e${e}`;
@@ -89,6 +89,8 @@ function niceStep(x: number): number {
 }
 
 function linearScale(axis: AxisSpec, lo: number, hi: number, r0: number, r1: number): Scale {
+  if (axis.min !== undefined) lo = Math.min(lo, axis.min);
+  if (axis.max !== undefined) hi = Math.max(hi, axis.max);
   if (!(hi > lo)) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     lo -= pad;
@@ -129,7 +131,7 @@ function logScale(axis: AxisSpec, lo: number, hi: number, r0: number, r1: number
   const stride = Math.max(1, Math.ceil((e1 - e0 + 1) / 9));
   for (let e = e0; e <= e1; e += stride) ticks.push({ v: base ** e, label: fmt(base ** e) });
   // A decimal axis spanning less than two decades also gets 2 and 5 ticks, or it would have only two labels.
-  if (base === 10 && e1 - e0 <= 2)
+  if (base === 10 && e1 - e0 < 2)
     for (let e = e0; e < e1; e++)
       for (const m of [2, 5]) ticks.push({ v: m * 10 ** e, label: fmt(Number((m * 10 ** e).toPrecision(6))) });
   ticks.sort((p, q) => p.v - q.v);
