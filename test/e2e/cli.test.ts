@@ -1,5 +1,5 @@
 // The real CLI on the happy paths: what a user (or a script) gets back.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,14 +107,5 @@ describe('aifabric CLI', () => {
     expect(j.rejectedFamilies.map((f: { topology: string }) => f.topology)).toContain('leaf-spine');
     const t = runCli(['plan', '--hosts', '100000', '--gpus-per-node', '8', '--nic', '400G']);
     expect(t.stdout).toMatch(/rejected leaf-spine:/);
-  });
-
-  it('demo prints the built-in training and inference designs', () => {
-    const r = runCli(['demo', '--quick']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/=== training-512/);
-    expect(r.stdout).toMatch(/=== inference-384/);
-    expect(r.stdout).toMatch(/access 1\.50:1/);
-    expect(existsSync(join(dir, 'nothing'))).toBe(false);
   });
 });
