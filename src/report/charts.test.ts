@@ -98,6 +98,8 @@ describe('SVG chart primitives', () => {
     const cx = attrs(svg, 'cx');
     // The zero point sits at the left edge of the plot, the others on the log scale to its right.
     expect(cx[0]).toBeLessThan(cx[1] - 30);
+    // ...and is not joined to them by a line across the break.
+    expect(svg).toMatch(/class="mark line" d="M[0-9.]+,[0-9.]+M[0-9.]+,[0-9.]+L/);
     // Without `zero` the 0 point cannot be drawn on a log axis and is left out.
     const noZero = lineChart({
       chart: 'x',

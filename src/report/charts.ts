@@ -274,7 +274,8 @@ export function lineChart(o: LineChartOptions): string {
     pts.forEach(([px, py], i) => {
       const X = r1(xs.map(px));
       const Y = r1(ys.map(py));
-      if (i === 0) d.push(`M${X},${Y}`);
+      // A point at 0 on a broken log axis is not joined to the log scale's points: the gap has no distance.
+      if (i === 0 || (xs.breakAt !== undefined && pts[i - 1][0] === 0)) d.push(`M${X},${Y}`);
       else if (s.step) d.push(`H${X}V${Y}`);
       else d.push(`L${X},${Y}`);
     });
