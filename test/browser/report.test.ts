@@ -1,0 +1,200 @@
+// The HTML report in a real browser (issue 6): headless Debian chromium through playwright-core. A report with
+// every section, from small real runs, must load with no console or page errors, draw marks in every chart,
+// fetch nothing, and fit 1280 px without horizontal scrolling. Leaves a full-page screenshot in test/artifacts/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/index.ts';
+import { designFabric } from '../../src/fabric/index.ts';
+import { renderTopologySvg } from '../../src/report/diagram.ts';
+import { reportFromResult } from '../../src/report/from-result.ts';
+import { renderReport } from '../../src/report/html.ts';
+import type { ReportDesign, ReportInput } from '../../src/report/input.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+import { runInferenceYaml, runYaml, simulateYaml } from '../helpers/simulate.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const CI = process.env.CI === 'true';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && !CI)
+  console.warn(`skipping the browser tests: no chromium at ${CHROMIUM} (apt-get install chromium; CI installs it)`);
+
+const dir = mkdtempSync(join(tmpdir(), 'aifabric-browser-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const INCAST = `
+name: incast-16
+fabric: { topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g }
+network: { pfc: true, ecn: { kmin: 5KB, kmax: 200KB, pmax: 0.01 }, cc: dcqcn }
+traffic: [{ pattern: incast, senders: [h1, h2, h3], receiver: h0, bytes: 2MB }]
+`;
+
+const INFERENCE = `
+seed: 3
+fabric: {topology: access-aggregation, hosts: 48, nic: 25G, switch: aurcore-48x25g-8x100g, spineSwitch: aurcore-32x100g}
+traffic:
+  - inference:
+      arrivals: {trace: code, duration: 300s}
+      replicas: 4
+      slo: {ttft: 2s}
+`;
+
+const allReduce = (bytes: string) => `
+fabric: { topology: leaf-spine, hosts: 16, nic: 400G, switch: aurcore-32x400g }
+traffic: [{ collective: all-reduce, algorithm: ring, bytes: ${bytes} }]
+`;
+
+/** A report with every section, from small real runs (the loss sweep is literal: it takes minutes to run). */
+function fullReport(): ReportInput {
+  const catalog = loadCatalog();
+  const d = designFabric(parseScenario(INCAST, catalog).fabric, catalog, 'incast-16');
+  const design: ReportDesign = {
+    name: 'leaf-spine, 16 hosts',
+    summary: `${d.blueprint.topology}, ${d.blueprint.hosts} hosts`,
+    bom: d.bom.items.map((i) => ({
+      item: i.id,
+      role: i.role,
+      qty: i.quantity,
+      unitUsd: i.unitPriceUsd,
+      costUsd: i.costUsd,
+      powerW: i.powerW,
+    })),
+    totals: {
+      costUsd: d.bom.totals.costUsd,
+      powerW: d.bom.totals.powerW,
+      switches: d.bom.totals.switches,
+      perHostUsd: d.bom.totals.costPerHostUsd,
+    },
+    diagramSvg: renderTopologySvg(d.fabric, catalog),
+  };
+  const incast = reportFromResult(simulateYaml(INCAST));
+  const inference = runInferenceYaml(INFERENCE, 'flow');
+  const busbw = ['analytic', 'flow'].map((engine) => ({
+    label: `all-reduce ring, 16 GPUs, ${engine} engine`,
+    points: ['1MiB', '4MiB', '16MiB', '64MiB'].map((b) => {
+      const op = runYaml(allReduce(b), engine as 'analytic' | 'flow').ops!.find((o) => o.op === 'all-reduce')!;
+      return { bytes: op.bytes, busbwGBps: op.busbwGBps };
+    }),
+  }));
+  return {
+    title: 'aifabric report <browser test>',
+    subtitle: 'every section, small real runs',
+    notes: ['The loss sweep is literal data.'],
+    claims: [
+      {
+        aspect: 'network demands',
+        side: 'training',
+        claim: 'lossless fabric',
+        evidence: 'iteration +20% at 1e-4',
+        values: {},
+        verdict: 'supported',
+        rule: 'slowdown > 1.1',
+      },
+      {
+        aspect: 'traffic',
+        side: 'inference',
+        claim: 'north-south',
+        evidence: '60%',
+        values: {},
+        verdict: 'depends',
+        rule: 'r',
+      },
+      { aspect: 'topology', side: 'both', claim: 'x', evidence: 'y', values: {}, verdict: 'not supported', rule: 'r' },
+    ],
+    designs: [design],
+    busbw,
+    lossSweep: [
+      {
+        label: 'DP job',
+        pfc: true,
+        points: [0, 1e-5, 1e-4, 1e-3].map((loss, i) => ({ loss, iterationMs: 650 + 20 * i * i })),
+      },
+      {
+        label: 'DP job',
+        pfc: false,
+        points: [0, 1e-5, 1e-4, 1e-3].map((loss, i) => ({ loss, iterationMs: 640 + 40 * i * i })),
+      },
+    ],
+    queues: incast.queues,
+    inference: [{ label: 'code trace, 4 replicas', requests: inference.requests![0] }],
+    links: [...(incast.links ?? []), { label: 'inference', links: inference.links ?? [] }],
+  };
+}
+
+describe('the HTML report in headless chromium', () => {
+  it.skipIf(!haveChromium && !CI)(
+    'loads without errors, every chart draws marks, nothing is fetched, and it fits 1280 px',
+    async () => {
+      if (!haveChromium)
+        throw new Error(`no chromium at ${CHROMIUM}: .ci/run must install it (apt-get install chromium)`);
+      const input = fullReport();
+      const file = join(dir, 'report.html');
+      writeFileSync(file, renderReport(input));
+      const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const errors: string[] = [];
+        const requests: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+        });
+        page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+        page.on('request', (r) => requests.push(r.url()));
+        const url = pathToFileURL(file).href;
+        await page.goto(url, { waitUntil: 'load' });
+        expect(errors).toEqual([]);
+        expect(requests).toEqual([url]);
+
+        const charts = await page.$$eval('svg.chart', (els) =>
+          els.map((e) => {
+            const marks = [...e.querySelectorAll('.mark')];
+            const box = e.getBoundingClientRect();
+            // A mark is drawn if it has an area (a line's bounding box has a width or a height).
+            const drawn = marks.filter((m) => {
+              const b = m.getBoundingClientRect();
+              return b.width > 0 || b.height > 0;
+            }).length;
+            return { chart: e.getAttribute('data-chart'), marks: marks.length, drawn, width: box.width };
+          }),
+        );
+        expect(new Set(charts.map((c) => c.chart))).toEqual(
+          new Set(['busbw', 'lossSweep', 'queues', 'inference-cdf', 'inference-ttft', 'inference-tpot', 'links']),
+        );
+        for (const c of charts) {
+          expect(c.marks, `${c.chart} marks`).toBeGreaterThan(0);
+          expect(c.drawn, `${c.chart} drawn marks`).toBeGreaterThan(0);
+          // Readable: a half-width chart is still at least 500 px wide at 1280.
+          expect(c.width, `${c.chart} width`).toBeGreaterThan(500);
+        }
+        expect(await page.locator('.diagram svg').count()).toBe(1);
+        expect(await page.locator('.badge').count()).toBe(3);
+
+        // A string: the project's TypeScript has no DOM library, the page does.
+        const { scrollWidth, clientWidth } = await page.evaluate<{ scrollWidth: number; clientWidth: number }>(
+          '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
+        );
+        expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+        expect(clientWidth).toBeLessThanOrEqual(1280);
+
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+        expect(existsSync(join(ARTIFACTS, 'report.png'))).toBe(true);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
+});
