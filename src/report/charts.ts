@@ -252,7 +252,7 @@ export interface LineChartOptions {
 /** A line chart (one path per series, circles at the points of short series) with a legend under it. */
 export function lineChart(o: LineChartOptions): string {
   const width = o.width ?? 600;
-  const b: Box = { width, left: 72, right: 20, top: 34, plotH: o.plotHeight ?? 260 };
+  const b: Box = { width, left: 72, right: 34, top: 34, plotH: o.plotHeight ?? 260 };
   const colored = o.series.map((s, i) => ({ ...s, color: s.color ?? PALETTE[i % PALETTE.length] }));
   const xs = scale(
     o.x,
@@ -349,7 +349,7 @@ export interface BarChartOptions {
 /** Grouped vertical bars from 0, one colour per series, values printed above the bars when they fit. */
 export function barChart(o: BarChartOptions): string {
   const width = o.width ?? 600;
-  const b: Box = { width, left: 72, right: 20, top: 34, plotH: 240 };
+  const b: Box = { width, left: 72, right: 34, top: 34, plotH: 240 };
   const values = o.series.flatMap((s) => s.values).filter(Number.isFinite);
   const ys = scale({ ...o.y, kind: 'linear', min: 0 }, [0, ...values], b.top + b.plotH, b.top);
   const plotW = width - b.left - b.right;

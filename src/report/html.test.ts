@@ -169,8 +169,8 @@ describe('renderReport (HTML report, issue 6)', () => {
     ]);
     for (const c of cs) expect(c.marks, c.chart).toBeGreaterThan(0);
     // Sections, the claims table with one badge per verdict, the BOM.
-    for (const id of ['claims', 'designs', 'busbw', 'loss', 'queues', 'inference', 'links'])
-      expect(html).toContain(`<section id="${id}">`);
+    for (const id of ['claims', 'designs', 'network', 'inference', 'links'])
+      expect(html).toContain(`<section id="sec-${id}">`);
     expect(html).toContain('<span class="badge supported">supported</span>');
     expect(html).toContain('<span class="badge not-supported">not supported</span>');
     expect(html).toContain('<span class="badge depends">depends</span>');

@@ -1,6 +1,6 @@
 // The HTML report (issue 6): one self-contained file (inline CSS and SVG, no scripts, nothing fetched) drawn from
-// a ReportInput. Sections in order: notes, claims, designs (diagram and BOM), bus bandwidth, loss sweep, queues,
-// inference latency, link utilization. A section whose input is missing or empty is left out.
+// a ReportInput. Sections in order: notes, claims, designs (diagram and BOM), bus bandwidth with the loss sweep
+// and queues, inference latency, link utilization. A section whose input is missing or empty is left out.
 import type { LinkStats, Percentiles, RequestsResult } from '../result/types.ts';
 import {
   barChart,
@@ -71,7 +71,7 @@ function claimsSection(claims: ClaimRow[]): string {
       return `<tr><td>${esc(c.aspect)}</td><td>${esc(c.side)}</td><td>${esc(c.claim)}</td><td>${esc(c.evidence)}</td><td><span class="badge ${esc(cls)}">${esc(c.verdict)}</span></td><td class="rule">${esc(c.rule)}</td></tr>`;
     })
     .join('');
-  return `<section id="claims"><h2>Claims and evidence</h2><div class="table-wrap"><table><thead><tr><th>aspect</th><th>side</th><th>claim</th><th>evidence</th><th>verdict</th><th>rule</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+  return `<section id="sec-claims"><h2>Claims and evidence</h2><div class="table-wrap"><table><thead><tr><th>aspect</th><th>side</th><th>claim</th><th>evidence</th><th>verdict</th><th>rule</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 /**
@@ -91,9 +91,17 @@ export function safeSvg(svg: string): string {
   return s.startsWith('<svg') ? s : '';
 }
 
+/** Ids of an embedded SVG made unique in the page (several diagrams each have `links`, `hosts`, ...). */
+export function prefixIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\sid="([^"]+)"/g, ` id="${prefix}$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`);
+}
+
 function designSection(designs: ReportDesign[]): string {
-  const parts = designs.map((d) => {
-    const diagram = d.diagramSvg ? safeSvg(d.diagramSvg) : '';
+  const parts = designs.map((d, i) => {
+    const diagram = d.diagramSvg ? prefixIds(safeSvg(d.diagramSvg), `diagram${i}-`) : '';
     const bom = tableHtml(
       [
         { text: 'item' },
@@ -122,10 +130,10 @@ function designSection(designs: ReportDesign[]): string {
     );
     return `<h3>${esc(d.name)}</h3><p class="subtitle">${esc(d.summary)}</p>${diagram ? `<figure class="diagram">${diagram}</figure>` : ''}<h3>Bill of materials</h3>${bom}`;
   });
-  return `<section id="designs"><h2>Designs</h2>${parts.join('')}</section>`;
+  return `<section id="sec-designs"><h2>Designs</h2>${parts.join('')}</section>`;
 }
 
-function busbwSection(busbw: NonNullable<ReportInput['busbw']>): string {
+function busbwFigure(busbw: NonNullable<ReportInput['busbw']>): string {
   const svg = lineChart({
     chart: 'busbw',
     title: 'Bus bandwidth versus message size',
@@ -136,25 +144,31 @@ function busbwSection(busbw: NonNullable<ReportInput['busbw']>): string {
       points: [...s.points].sort((a, b) => a.bytes - b.bytes).map((p) => [p.bytes, p.busbwGBps] as [number, number]),
     })),
   });
-  return `<section id="busbw"><h2>Collective bus bandwidth</h2><div class="grid">${figure(svg, "busbw as nccl-tests defines it: algorithm bandwidth (bytes per rank / time) times the collective's bus factor; GB/s = 10^9 bytes per second.")}</div></section>`;
+  return figure(
+    svg,
+    "Collective bus bandwidth as nccl-tests defines it: algorithm bandwidth (bytes per rank / time) times the collective's bus factor; GB/s = 10^9 bytes per second.",
+  );
 }
 
-function lossSection(loss: NonNullable<ReportInput['lossSweep']>): string {
+function lossFigure(loss: NonNullable<ReportInput['lossSweep']>): string {
   const svg = lineChart({
     chart: 'lossSweep',
     title: 'Iteration time versus random loss',
     x: { label: 'random loss rate (per packet, log axis; 0 left of the break)', kind: 'log10', zero: true },
     y: { label: 'iteration time (ms)', min: 0 },
     series: loss.map((s) => ({
-      label: `${s.label} (PFC ${s.pfc ? 'on' : 'off'})`,
+      label: /\bPFC\b/i.test(s.label) ? s.label : `${s.label} (PFC ${s.pfc ? 'on' : 'off'})`,
       dashed: !s.pfc,
       points: [...s.points].sort((a, b) => a.loss - b.loss).map((p) => [p.loss, p.iterationMs] as [number, number]),
     })),
   });
-  return `<section id="loss"><h2>Loss sensitivity</h2><div class="grid">${figure(svg, 'Solid lines: PFC on; dashed: PFC off. Injected random loss is not prevented by PFC: every loss costs a go-back-N retransmission.')}</div></section>`;
+  return figure(
+    svg,
+    'Solid lines: PFC on; dashed: PFC off. PFC cannot prevent injected random loss: every lost packet costs a go-back-N retransmission.',
+  );
 }
 
-function queueSection(q: NonNullable<ReportInput['queues']>): string {
+function queueFigure(q: NonNullable<ReportInput['queues']>): string {
   const series = q.ports
     .filter((p) => p.series.length > 0)
     .map((p) => ({
@@ -172,7 +186,7 @@ function queueSection(q: NonNullable<ReportInput['queues']>): string {
     series,
   });
   const caption = `Busiest egress queues, sampled. PFC pause frames: ${q.pauseFrames.toLocaleString('en-US')}; time paused, summed over ports and classes: ${formatNumber(q.pausedPs / 1e6)} us.`;
-  return `<section id="queues"><h2>Queues</h2><div class="grid">${figure(svg, caption)}</div></section>`;
+  return figure(svg, caption);
 }
 
 const PCTS: [keyof Percentiles, string][] = [
@@ -278,7 +292,7 @@ function inferenceSection(runs: { label: string; requests: RequestsResult }[]): 
     )
     .map((s) => `<li>${esc(s)}</li>`)
     .join('');
-  return `<section id="inference"><h2>Inference latency</h2><div class="grid">${figs.join('')}</div><h3>Percentiles</h3>${table}<ul class="notes">${summary}</ul></section>`;
+  return `<section id="sec-inference"><h2>Inference latency</h2><div class="grid">${figs.join('')}</div><h3>Percentiles</h3>${table}<ul class="notes">${summary}</ul></section>`;
 }
 
 /** Rank of a role in the fabric's height, to order tier pairs bottom-up. */
@@ -334,7 +348,7 @@ function linksSection(all: NonNullable<ReportInput['links']>): string {
       );
     });
   if (figs.length === 0) return '';
-  return `<section id="links"><h2>Link utilization</h2>${figs.join('')}</section>`;
+  return `<section id="sec-links"><h2>Link utilization</h2>${figs.join('')}</section>`;
 }
 
 /** The whole report as one HTML document. */
@@ -348,11 +362,17 @@ export function renderReport(input: ReportInput): string {
   const head = body.length;
   if (input.claims && input.claims.length > 0) body.push(claimsSection(input.claims));
   if (input.designs && input.designs.length > 0) body.push(designSection(input.designs));
+  // Bus bandwidth, loss and queues side by side: each is half the page wide.
+  const training: string[] = [];
   const busbw = (input.busbw ?? []).filter((s) => s.points.length > 0);
-  if (busbw.length > 0) body.push(busbwSection(busbw));
+  if (busbw.length > 0) training.push(busbwFigure(busbw));
   const loss = (input.lossSweep ?? []).filter((s) => s.points.length > 0);
-  if (loss.length > 0) body.push(lossSection(loss));
-  if (input.queues && input.queues.ports.length > 0) body.push(queueSection(input.queues));
+  if (loss.length > 0) training.push(lossFigure(loss));
+  if (input.queues) training.push(queueFigure(input.queues));
+  if (training.some((f) => f !== ''))
+    body.push(
+      `<section id="sec-network"><h2>Collectives, loss and queues</h2><div class="grid">${training.join('')}</div></section>`,
+    );
   if (input.inference && input.inference.length > 0) body.push(inferenceSection(input.inference));
   if (input.links && input.links.length > 0) body.push(linksSection(input.links));
   if (body.length === head) body.push('<p>Nothing to show: the input had no sections.</p>');
