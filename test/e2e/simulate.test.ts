@@ -1,5 +1,5 @@
 // `aifabric simulate` end to end: the issue's example scenario runs unchanged.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,16 @@ describe('aifabric simulate', () => {
     expect(j.invariants.every((i: { ok: boolean }) => i.ok)).toBe(true);
     for (const k of ['events', 'wallMs', 'eventsPerSec', 'peakRssMB']) expect(j.stats).toHaveProperty(k);
     expect(r.stderr).toBe('');
+  });
+
+  it('--report writes the HTML report of the run next to the usual output', () => {
+    const out = join(dir, 'incast.html');
+    const r = runCli(['simulate', file, '--report', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/flows finished/);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/<svg class="chart" data-chart="queues"/);
+    expect(html).toMatch(/class="mark /);
   });
 
   it('prints a summary table without --json', () => {

@@ -6,6 +6,8 @@ import { inferenceItem, runInference } from '../../engine/inference/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
+import { reportFromResult, reportFromSweep } from '../../report/from-result.ts';
+import { renderReport } from '../../report/html.ts';
 import { simulateText, sweepText } from '../../report/simulate.ts';
 import type { Result } from '../../result/types.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
@@ -13,6 +15,7 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { parseSweep, withBytes } from '../../scenario/sweep.ts';
 import { parseTimePs } from '../../scenario/units.ts';
 import { compileTraffic } from '../../workload/program.ts';
+import { writeFilesAtomically } from '../output.ts';
 
 function runOnce(
   s: Scenario,
@@ -68,6 +71,7 @@ export function simulateCommand() {
     .option('--until <time>', 'stop after this much simulated time, e.g. 50ms (default: 10s; inference: no limit)')
     .option('--sweep <field=values>', 'run once per collective size, e.g. bytes=1MiB..8GiB (a bus-bandwidth curve)')
     .option('--json', 'print the full result as JSON')
+    .option('--report <file>', 'also write the HTML report of the run (charts, link heat map) to this file')
     .action((file, opts) => {
       const catalog = loadCatalog();
       const s = loadScenarioFile(file, catalog);
@@ -127,12 +131,16 @@ export function simulateCommand() {
           seed,
           sweep: points.map((p) => ({ bytes: p.bytes, ops: p.result.ops ?? [], completed: p.result.completed })),
         };
+        if (opts.report)
+          writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromSweep(out)) }], '--report');
         process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : sweepText(out));
         if (points.some((p) => p.result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')))
           process.exitCode = 4;
         return;
       }
       const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress);
+      if (opts.report)
+        writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromResult(result)) }], '--report');
       process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : simulateText(result));
       // A broken invariant is a bug in the engine, not in the input: exit 4 (unfinished flows are reported, not fatal).
       if (result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')) process.exitCode = 4;
