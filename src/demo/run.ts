@@ -13,6 +13,7 @@ import { capacitySearch, parseSlo } from '../engine/inference/capacity.ts';
 import { runInference } from '../engine/inference/index.ts';
 import { type Design, designFabric, planDesigns } from '../fabric/index.ts';
 import { renderTopologySvg } from '../report/diagram.ts';
+import { queuesOf } from '../report/from-result.ts';
 import type { ClaimRow, ReportDesign, ReportInput } from '../report/input.ts';
 import type { LinkStats, RequestsResult, Result } from '../result/types.ts';
 import { loadScenarioFile, parseScenario } from '../scenario/load.ts';
@@ -217,6 +218,7 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   const slice = q ? 16 : 32;
   const losses = q ? LOSSES_QUICK : LOSSES_FULL;
   const sliceFabric = `fabric: {topology: leaf-spine, hosts: ${slice}, nic: 400G, switch: aurcore-32x400g}`;
+  let sliceRun: Result | null = null; // the lossless run of the configured fabric, for its queues
   const lossSweep = step(`loss sweep on a ${slice}-GPU slice, PFC on and off (packet engine)`, () =>
     [true, false].map((pfc) => ({
       label: `PFC ${pfc ? 'on' : 'off'}`,
@@ -226,6 +228,7 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
           `${sliceFabric}\n${pfcNet(pfc, loss)}\ntraffic: [{job: {params: ${q ? 2e6 : 4e6}, bytesPerGrad: 4, dp: ${slice}, stepCompute: 1ms, buckets: 1}}]\n`,
           'packet',
         ).r;
+        if (loss === 0 && pfc === opts.pfc) sliceRun = r;
         return { loss, iterationMs: (r.iterations?.[0]?.timePs ?? 0) / 1e9 };
       }),
     })),
@@ -377,12 +380,17 @@ ${traffic}`;
     ],
     busbw,
     lossSweep,
-    queues: {
-      label: `${senders.length}:1 incast on a 32-GPU slice, PFC ${opts.pfc ? 'on' : 'off'}`,
-      ports: configured.ports.slice(0, 4).map((p) => ({ port: p.port, peer: p.peer, series: p.series })),
-      pausedPs: configured.counters.pausedPs,
-      pauseFrames: configured.counters.pauseFrames,
-    },
+    queues: [
+      ...(sliceRun
+        ? [
+            queuesOf(
+              sliceRun,
+              `gradient all-reduce of the ${slice}-GPU slice (ring, lossless run), PFC ${opts.pfc ? 'on' : 'off'}`,
+            ),
+          ]
+        : []),
+      queuesOf(configured, `${senders.length}:1 incast on a 32-GPU slice, PFC ${opts.pfc ? 'on' : 'off'}`),
+    ],
     inference: [
       { label: 'conversation trace', requests: rq },
       { label: 'with an access switch failure', requests: fq },

@@ -43,6 +43,20 @@ const simulated = (ps: number) =>
       ? `${(ps / 1e9).toFixed(3)} ms`
       : `${(ps / 1e6).toFixed(1)} us`;
 
+/** The busiest sampled egress queues of a packet run (by peak), with its pause totals. */
+export function queuesOf(r: Result, label: string, n = QUEUE_PORTS): NonNullable<ReportInput['queues']>[number] {
+  const ports = r.ports
+    .filter((p) => p.series.length > 0)
+    .sort((a, b) => b.maxQueueBytes - a.maxQueueBytes)
+    .slice(0, n);
+  return {
+    label,
+    ports: ports.map((p) => ({ port: p.port, peer: p.peer, series: p.series })),
+    pausedPs: r.counters.pausedPs,
+    pauseFrames: r.counters.pauseFrames,
+  };
+}
+
 /** A `simulate --json` result: links, busiest queues with pause totals, inference requests, collective busbw. */
 export function reportFromResult(r: Result): ReportInput {
   const notes: string[] = [];
@@ -66,17 +80,8 @@ export function reportFromResult(r: Result): ReportInput {
   };
   const busbw = busbwSeries((r.ops ?? []).map((op) => ({ op, bytes: op.bytes })));
   if (busbw.length > 0) input.busbw = busbw;
-  const ports = r.ports
-    .filter((p) => p.series.length > 0)
-    .sort((a, b) => b.maxQueueBytes - a.maxQueueBytes)
-    .slice(0, QUEUE_PORTS);
-  if (ports.length > 0)
-    input.queues = {
-      label: r.scenario,
-      ports: ports.map((p) => ({ port: p.port, peer: p.peer, series: p.series })),
-      pausedPs: c.pausedPs,
-      pauseFrames: c.pauseFrames,
-    };
+  const queues = queuesOf(r, r.scenario);
+  if (queues.ports.length > 0) input.queues = [queues];
   if (r.requests && r.requests.length > 0)
     input.inference = r.requests.map((q) => ({
       label: r.requests!.length === 1 ? q.arrivals : `item ${q.item}: ${q.arrivals}`,

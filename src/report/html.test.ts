@@ -108,22 +108,24 @@ function fullInput(): ReportInput {
       { label: 'job', pfc: true, points: [0, 1e-5, 1e-4].map((loss, i) => ({ loss, iterationMs: 700 + 50 * i })) },
       { label: 'job', pfc: false, points: [0, 1e-5, 1e-4].map((loss, i) => ({ loss, iterationMs: 700 + 80 * i })) },
     ],
-    queues: {
-      label: '2:1 incast',
-      ports: [
-        {
-          port: 'leaf0:eth1',
-          peer: 'h0',
-          series: [
-            [0, 0],
-            [1e7, 5000],
-            [2e7, 200000],
-          ],
-        },
-      ],
-      pausedPs: 12.5e6,
-      pauseFrames: 42,
-    },
+    queues: [
+      {
+        label: '2:1 incast',
+        ports: [
+          {
+            port: 'leaf0:eth1',
+            peer: 'h0',
+            series: [
+              [0, 0],
+              [1e7, 5000],
+              [2e7, 200000],
+            ],
+          },
+        ],
+        pausedPs: 12.5e6,
+        pauseFrames: 42,
+      },
+    ],
     inference: [
       { label: 'fabric A', requests: requests(1) },
       { label: 'fabric B', requests: requests(1.5) },
@@ -206,7 +208,7 @@ describe('renderReport (HTML report, issue 6)', () => {
       subtitle: 's',
       busbw: [{ label: 'x', points: [] }],
       lossSweep: [],
-      queues: { label: 'q', ports: [{ port: 'p', peer: 'h', series: [] }], pausedPs: 0, pauseFrames: 0 },
+      queues: [{ label: 'q', ports: [{ port: 'p', peer: 'h', series: [] }], pausedPs: 0, pauseFrames: 0 }],
       inference: [],
       links: [{ label: 'l', links: [] }],
       claims: [],
@@ -291,9 +293,9 @@ describe('report adapters (what `aifabric report` reads)', () => {
         links: [link('x', 'host-leaf', 0.3)],
       }),
     );
-    expect(input.queues?.ports.map((p) => p.port)).toEqual(['b', 'a']);
-    expect(input.queues?.pauseFrames).toBe(3);
-    expect(input.queues?.pausedPs).toBe(2e6);
+    expect(input.queues?.[0]?.ports.map((p) => p.port)).toEqual(['b', 'a']);
+    expect(input.queues?.[0]?.pauseFrames).toBe(3);
+    expect(input.queues?.[0]?.pausedPs).toBe(2e6);
     expect(input.busbw).toEqual([
       {
         label: 'all-reduce ring, 8 ranks',

@@ -168,7 +168,7 @@ function lossFigure(loss: NonNullable<ReportInput['lossSweep']>): string {
   );
 }
 
-function queueFigure(q: NonNullable<ReportInput['queues']>): string {
+function queueFigure(q: NonNullable<ReportInput['queues']>[number]): string {
   const series = q.ports
     .filter((p) => p.series.length > 0)
     .map((p) => ({
@@ -368,7 +368,7 @@ export function renderReport(input: ReportInput): string {
   if (busbw.length > 0) training.push(busbwFigure(busbw));
   const loss = (input.lossSweep ?? []).filter((s) => s.points.length > 0);
   if (loss.length > 0) training.push(lossFigure(loss));
-  if (input.queues) training.push(queueFigure(input.queues));
+  for (const q of input.queues ?? []) training.push(queueFigure(q));
   if (training.some((f) => f !== ''))
     body.push(
       `<section id="sec-network"><h2>Collectives, loss and queues</h2><div class="grid">${training.join('')}</div></section>`,

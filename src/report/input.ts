@@ -40,13 +40,13 @@ export interface ReportInput {
   busbw?: { label: string; points: { bytes: number; busbwGBps: number }[] }[];
   /** Iteration time versus random loss rate, PFC on and off. */
   lossSweep?: { label: string; pfc: boolean; points: { loss: number; iterationMs: number }[] }[];
-  /** Queue occupancy over time at the busiest ports (packet engine), and pause totals. */
+  /** Queue occupancy over time at the busiest ports (packet engine), and pause totals: one chart per run. */
   queues?: {
     label: string;
     ports: Pick<PortStats, 'port' | 'peer' | 'series'>[];
     pausedPs: number;
     pauseFrames: number;
-  };
+  }[];
   /** Inference: latency CDF and percentiles per run (e.g. per fabric). */
   inference?: { label: string; requests: RequestsResult }[];
   /** Per directed link utilization, grouped by tier for the heat map. */
