@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.ts';
+import { runDemo } from '../../src/demo/run.ts';
 import { designFabric } from '../../src/fabric/index.ts';
 import { renderTopologySvg } from '../../src/report/diagram.ts';
 import { reportFromResult } from '../../src/report/from-result.ts';
@@ -134,6 +135,62 @@ function fullReport(): ReportInput {
   };
 }
 
+/** Opens a report file in chromium and checks it: no errors, nothing fetched, marks in every chart, fits 1280 px. */
+async function openAndCheck(file: string, shot: string, diagrams: number, badges: number): Promise<void> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    const url = pathToFileURL(file).href;
+    await page.goto(url, { waitUntil: 'load' });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+
+    const charts = await page.$$eval('svg.chart', (els) =>
+      els.map((e) => {
+        const marks = [...e.querySelectorAll('.mark')];
+        const box = e.getBoundingClientRect();
+        // A mark is drawn if it has an area (a line's bounding box has a width or a height).
+        const drawn = marks.filter((m) => {
+          const b = m.getBoundingClientRect();
+          return b.width > 0 || b.height > 0;
+        }).length;
+        return { chart: e.getAttribute('data-chart'), marks: marks.length, drawn, width: box.width };
+      }),
+    );
+    expect(new Set(charts.map((c) => c.chart))).toEqual(
+      new Set(['busbw', 'lossSweep', 'queues', 'inference-cdf', 'inference-ttft', 'inference-tpot', 'links']),
+    );
+    for (const c of charts) {
+      expect(c.marks, `${c.chart} marks`).toBeGreaterThan(0);
+      expect(c.drawn, `${c.chart} drawn marks`).toBeGreaterThan(0);
+      // Readable: a half-width chart is still at least 500 px wide at 1280.
+      expect(c.width, `${c.chart} width`).toBeGreaterThan(500);
+    }
+    expect(await page.locator('.diagram svg').count()).toBe(diagrams);
+    expect(await page.locator('.badge').count()).toBe(badges);
+
+    // A string: the project's TypeScript has no DOM library, the page does.
+    const { scrollWidth, clientWidth } = await page.evaluate<{ scrollWidth: number; clientWidth: number }>(
+      '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
+    );
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    expect(clientWidth).toBeLessThanOrEqual(1280);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, shot), fullPage: true });
+    expect(existsSync(join(ARTIFACTS, shot))).toBe(true);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('the HTML report in headless chromium', () => {
   it.skipIf(!haveChromium && !CI)(
     'loads without errors, every chart draws marks, nothing is fetched, and it fits 1280 px',
@@ -143,58 +200,20 @@ describe('the HTML report in headless chromium', () => {
       const input = fullReport();
       const file = join(dir, 'report.html');
       writeFileSync(file, renderReport(input));
-      const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        const errors: string[] = [];
-        const requests: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-        });
-        page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
-        page.on('request', (r) => requests.push(r.url()));
-        const url = pathToFileURL(file).href;
-        await page.goto(url, { waitUntil: 'load' });
-        expect(errors).toEqual([]);
-        expect(requests).toEqual([url]);
-
-        const charts = await page.$$eval('svg.chart', (els) =>
-          els.map((e) => {
-            const marks = [...e.querySelectorAll('.mark')];
-            const box = e.getBoundingClientRect();
-            // A mark is drawn if it has an area (a line's bounding box has a width or a height).
-            const drawn = marks.filter((m) => {
-              const b = m.getBoundingClientRect();
-              return b.width > 0 || b.height > 0;
-            }).length;
-            return { chart: e.getAttribute('data-chart'), marks: marks.length, drawn, width: box.width };
-          }),
-        );
-        expect(new Set(charts.map((c) => c.chart))).toEqual(
-          new Set(['busbw', 'lossSweep', 'queues', 'inference-cdf', 'inference-ttft', 'inference-tpot', 'links']),
-        );
-        for (const c of charts) {
-          expect(c.marks, `${c.chart} marks`).toBeGreaterThan(0);
-          expect(c.drawn, `${c.chart} drawn marks`).toBeGreaterThan(0);
-          // Readable: a half-width chart is still at least 500 px wide at 1280.
-          expect(c.width, `${c.chart} width`).toBeGreaterThan(500);
-        }
-        expect(await page.locator('.diagram svg').count()).toBe(1);
-        expect(await page.locator('.badge').count()).toBe(3);
-
-        // A string: the project's TypeScript has no DOM library, the page does.
-        const { scrollWidth, clientWidth } = await page.evaluate<{ scrollWidth: number; clientWidth: number }>(
-          '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
-        );
-        expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
-        expect(clientWidth).toBeLessThanOrEqual(1280);
-
-        mkdirSync(ARTIFACTS, { recursive: true });
-        await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
-        expect(existsSync(join(ARTIFACTS, 'report.png'))).toBe(true);
-      } finally {
-        await browser.close();
-      }
+      await openAndCheck(file, 'report.png', 1, 3);
     },
+  );
+  it.skipIf(!haveChromium && !CI)(
+    "the demo's own report (--quick): the same checks, a badge per claim, the drawable designs' diagrams",
+    async () => {
+      if (!haveChromium)
+        throw new Error(`no chromium at ${CHROMIUM}: .ci/run must install it (apt-get install chromium)`);
+      const demo = runDemo(loadCatalog(), { quick: true, seed: 1, pfc: true });
+      const file = join(dir, 'demo.html');
+      writeFileSync(file, renderReport(demo.report));
+      // Diagrams: the 512-GPU Clos and the inference fabric (the 8,192-GPU design is too large to draw).
+      await openAndCheck(file, 'demo-report.png', 2, demo.claims.length);
+    },
+    120_000,
   );
 });
