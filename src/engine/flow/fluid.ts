@@ -434,62 +434,87 @@ export class FluidNetwork {
     this.flush();
     const h = flowHash >>> 0;
     let path = this.tmp;
+    let off = 0;
     let n: number;
     let lat: number;
     if (this.routeDownCount === 0) {
-      // Streamed tokens of one response take the same path again and again: cache it with its latency.
-      const slot =
-        (Math.imul(h ^ Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca6b), 0x27d4eb2d) >>> 19) & (MC_SIZE - 1);
-      const k = slot * 3;
-      const mc = this.mcKey;
-      if (mc[k] === src && mc[k + 1] === dst && mc[k + 2] === h) {
-        n = this.mcHops[slot];
-      } else {
-        n = this.walk(src, dst, h, this.tmp);
-        if (n < 0) return Number.POSITIVE_INFINITY;
-        mc[k] = src;
-        mc[k + 1] = dst;
-        mc[k + 2] = h;
-        this.mcHops[slot] = n;
-        this.mcPath.set(this.tmp.subarray(0, n), slot * PMAX);
-        this.mcBytes[slot] = -1;
-      }
-      path = this.mcPath.subarray(slot * PMAX, slot * PMAX + n);
-      if (this.mcBytes[slot] !== bytes) {
-        this.mcBytes[slot] = bytes;
-        this.mcLat[slot] = this.latencyNs(path, n, bytes);
-      }
-      lat = this.mcLat[slot];
+      // Streamed tokens of one response take the same path again and again: cached with its latency.
+      const slot = this.pathSlot(src, dst, h);
+      if (slot < 0) return Number.POSITIVE_INFINITY;
+      path = this.mcPath;
+      off = slot * PMAX;
+      n = this.mcHops[slot];
+      lat = this.cachedLatency(slot, bytes);
     } else {
       n = this.walk(src, dst, h, path);
       if (n < 0) return Number.POSITIVE_INFINITY;
-      lat = -1;
+      lat = this.latencyNs(path, n, bytes);
     }
     let capNew = Number.POSITIVE_INFINITY;
     let wait = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = off; i < off + n; i++) {
       const d = path[i];
       if (this.cap[d] === 0) wait = Math.max(wait, this.detectAt[d >> 1] - nowNs);
       else if (this.cap[d] < capNew) capNew = this.cap[d];
     }
     if (wait > 0) return Math.ceil(wait) + this.unloadedDelayNs(src, dst, bytes, flowHash);
     let rate = capNew;
-    if (this.contention) for (let i = 0; i < n; i++) rate = Math.min(rate, this.shareOf(path[i], capNew));
+    if (this.contention) for (let i = off; i < off + n; i++) rate = Math.min(rate, this.shareOf(path[i], capNew));
     const ser = bytes > 0 ? bytes / rate : 0;
-    if (lat < 0) lat = this.latencyNs(path, n, bytes);
     return Math.max(Math.ceil(lat + ser - CEIL_SLACK_NS), 0);
   }
 
   /** Unloaded delay of a transfer of `bytes` on that path: what `start` gives on an idle network. */
   unloadedDelayNs(src: number, dst: number, bytes: number, flowHash: number): number {
     if (src === dst) return 0;
-    const path = this.tmp;
-    const n = this.walk(src, dst, flowHash >>> 0, path);
-    if (n < 0) return Number.POSITIVE_INFINITY;
+    const h = flowHash >>> 0;
+    let path = this.tmp;
+    let off = 0;
+    let n: number;
+    let lat: number;
+    if (this.routeDownCount === 0) {
+      const slot = this.pathSlot(src, dst, h);
+      if (slot < 0) return Number.POSITIVE_INFINITY;
+      path = this.mcPath;
+      off = slot * PMAX;
+      n = this.mcHops[slot];
+      lat = this.cachedLatency(slot, bytes);
+    } else {
+      n = this.walk(src, dst, h, path);
+      if (n < 0) return Number.POSITIVE_INFINITY;
+      lat = this.latencyNs(path, n, bytes);
+    }
     let c = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < n; i++) c = Math.min(c, this.capFull[path[i]]);
+    for (let i = off; i < off + n; i++) c = Math.min(c, this.capFull[path[i]]);
     const ser = bytes > 0 ? bytes / c : 0;
-    return Math.max(Math.ceil(this.latencyNs(path, n, bytes) + ser - CEIL_SLACK_NS), 0);
+    return Math.max(Math.ceil(lat + ser - CEIL_SLACK_NS), 0);
+  }
+
+  /** The path cache slot of (src, dst, hash), walked and filled on a miss; -1 if dst is unreachable. */
+  private pathSlot(src: number, dst: number, h: number): number {
+    const slot =
+      (Math.imul(h ^ Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca6b), 0x27d4eb2d) >>> 19) & (MC_SIZE - 1);
+    const k = slot * 3;
+    const mc = this.mcKey;
+    if (mc[k] === src && mc[k + 1] === dst && mc[k + 2] === h) return slot;
+    const n = this.walk(src, dst, h, this.tmp);
+    if (n < 0) return -1;
+    mc[k] = src;
+    mc[k + 1] = dst;
+    mc[k + 2] = h;
+    this.mcHops[slot] = n;
+    this.mcPath.set(this.tmp.subarray(0, n), slot * PMAX);
+    this.mcBytes[slot] = -1;
+    return slot;
+  }
+
+  /** The latency of `bytes` on a cached path (the last size asked is remembered). */
+  private cachedLatency(slot: number, bytes: number): number {
+    if (this.mcBytes[slot] !== bytes) {
+      this.mcBytes[slot] = bytes;
+      this.mcLat[slot] = this.latencyNs(this.mcPath, this.mcHops[slot], bytes, slot * PMAX);
+    }
+    return this.mcLat[slot];
   }
 
   /** Current time (ns): the last time advanced to or started at. */
@@ -715,10 +740,10 @@ export class FluidNetwork {
    * Latency of the last byte after it leaves the source: per hop one frame serialized (store and forward),
    * propagation, and the receiving switch's latency. The frame is min(bytes, mtu) plus headers and overhead.
    */
-  private latencyNs(path: Int32Array, n: number, bytes: number): number {
+  private latencyNs(path: Int32Array, n: number, bytes: number, off = 0): number {
     const frame = Math.min(bytes, this.mtu) + this.frameExtra;
     let ns = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = off; i < off + n; i++) {
       const d = path[i];
       ns += frame * this.nsPerByte[d] + this.propNs[d];
       ns += this.switchNs[d & 1 ? this.linkA[d >> 1] : this.linkB[d >> 1]];

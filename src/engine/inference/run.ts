@@ -257,6 +257,8 @@ export function runService(x: ServiceSetup): ServiceRun {
   /** Disaggregation: the prefill replica holding the request's KV until its transfer lands (-1: none). */
   let kvFrom = new Int32Array(1024);
   let kvNs = new Float64Array(1024);
+  /** The flow hash of the current attempt (set when it is sent to a replica). */
+  let hashA = new Uint32Array(1024);
 
   // Per replica.
   const host = x.replicaHosts;
@@ -368,6 +370,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     const bytes = b.request ?? b.overhead + inTok[req] * b.perInputToken;
     sentAt[req] = t;
     const h = hashOf(req);
+    hashA[req] = h;
     unloadedNs[req] += net.unloadedDelayNs(x.border, host[r], bytes, h);
     net.start(t, x.border, host[r], bytes, h, req * 4 + T_REQUEST);
   }
@@ -481,7 +484,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     phase[req] = PH_AWAY;
     const bytes = b.response ?? b.overhead + outTok[req] * b.perOutputToken;
     sentAt[req] = t;
-    const h = hashOf(req);
+    const h = hashA[req];
     unloadedNs[req] += net.unloadedDelayNs(host[r], x.border, bytes, h);
     net.start(t, host[r], x.border, bytes, h, req * 4 + T_RESPONSE);
   }
@@ -563,7 +566,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     sentAt[req] = t;
     const bytes = inTok[req] * kvPerToken;
     kvBytes += bytes;
-    net.start(t, host[r], host[d], bytes, hashOf(req), req * 4 + T_KV);
+    net.start(t, host[r], host[d], bytes, hashA[req], req * 4 + T_KV);
   }
 
   /** The KV transfer landed (or failed): the prefill server frees the request's KV. */
@@ -615,7 +618,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     }
     const r = rep[req];
     const bytes = k === 1 ? tokenBytes + b.overhead : tokenBytes;
-    const h = hashOf(req);
+    const h = hashA[req];
     const d = net.messageDelayNs(t, host[r], x.border, bytes, h);
     if (!Number.isFinite(d)) {
       tokens[req]--; // this token never reached the client
@@ -717,6 +720,11 @@ export function runService(x: ServiceSetup): ServiceRun {
     failT = growF64(failT, m);
     kvFrom = growI32(kvFrom, m);
     kvNs = growF64(kvNs, m);
+    if (m > hashA.length) {
+      const h2 = new Uint32Array(Math.max(m, hashA.length * 2));
+      h2.set(hashA);
+      hashA = h2;
+    }
   };
   let progressAt = 0;
   for (;;) {
