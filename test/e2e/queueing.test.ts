@@ -60,6 +60,9 @@ describe('queueing checks (network delay zero, 10^6 requests each)', () => {
     const B = (c.expect as { B: Record<string, number> }).B;
     const { q } = mmc('exponential: 0.05ms', 1, 16);
     // 1 ms of the run stands for 1 hour: minutes = ms x 60.
+    console.log(
+      `Q-01 B (10^6 requests): Wq ${(q.queueMs.mean * 60).toFixed(3)} min, W ${(q.latencyMs.mean * 60).toFixed(3)} min`,
+    );
     expect(rel(q.queueMs.mean * 60, B.Wq_min)).toBeLessThan(0.02);
     expect(rel(q.latencyMs.mean * 60, B.W_min)).toBeLessThan(0.02);
   });
