@@ -29,6 +29,7 @@
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { LinkStats } from '../../result/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
+import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import type { NetworkConfig } from '../packet/config.ts';
 
@@ -232,9 +233,7 @@ export class FluidNetwork {
   private stamp = 0;
 
   // Water-filling heap: links keyed by their share, flows (as -1 - slot) by their cap.
-  private hKey = new Float64Array(256);
-  private hVal = new Int32Array(256);
-  private hN = 0;
+  private readonly wheap = new KeyValueHeap(256);
 
   // Routing: ECMP groups memoized per (node, destination), and the routing view of failures.
   private readonly routing: Fabric['routing'];
@@ -247,6 +246,11 @@ export class FluidNetwork {
   private readonly mcHops = new Int32Array(MC_SIZE);
   private readonly mcBytes = new Float64Array(MC_SIZE).fill(-1);
   private readonly mcLat = new Float64Array(MC_SIZE);
+  /** What lookPath found: the path in qArr[qOff .. qOff + qN) and its latency. */
+  private qArr: Int32Array = this.mcPath;
+  private qOff = 0;
+  private qN = 0;
+  private qLat = 0;
   private memoLinks = new Int32Array(1024);
   private memoUsed = 0;
   private readonly routeDown: Uint8Array; // per link
@@ -432,62 +436,56 @@ export class FluidNetwork {
     if (nowNs < this.now) throw new RangeError(`messageDelayNs(${nowNs}): time is already ${this.now} ns`);
     if (src === dst) return 0;
     this.flush();
-    const h = flowHash >>> 0;
-    let path = this.tmp;
-    let off = 0;
-    let n: number;
-    let lat: number;
-    if (this.routeDownCount === 0) {
-      // Streamed tokens of one response take the same path again and again: cached with its latency.
-      const slot = this.pathSlot(src, dst, h);
-      if (slot < 0) return Number.POSITIVE_INFINITY;
-      path = this.mcPath;
-      off = slot * PMAX;
-      n = this.mcHops[slot];
-      lat = this.cachedLatency(slot, bytes);
-    } else {
-      n = this.walk(src, dst, h, path);
-      if (n < 0) return Number.POSITIVE_INFINITY;
-      lat = this.latencyNs(path, n, bytes);
-    }
+    if (!this.lookPath(src, dst, flowHash >>> 0, bytes)) return Number.POSITIVE_INFINITY;
+    const path = this.qArr;
+    const off = this.qOff;
+    const end = off + this.qN;
     let capNew = Number.POSITIVE_INFINITY;
     let wait = 0;
-    for (let i = off; i < off + n; i++) {
+    for (let i = off; i < end; i++) {
       const d = path[i];
       if (this.cap[d] === 0) wait = Math.max(wait, this.detectAt[d >> 1] - nowNs);
       else if (this.cap[d] < capNew) capNew = this.cap[d];
     }
     if (wait > 0) return Math.ceil(wait) + this.unloadedDelayNs(src, dst, bytes, flowHash);
     let rate = capNew;
-    if (this.contention) for (let i = off; i < off + n; i++) rate = Math.min(rate, this.shareOf(path[i], capNew));
+    if (this.contention) for (let i = off; i < end; i++) rate = Math.min(rate, this.shareOf(path[i], capNew));
     const ser = bytes > 0 ? bytes / rate : 0;
-    return Math.max(Math.ceil(lat + ser - CEIL_SLACK_NS), 0);
+    return Math.max(Math.ceil(this.qLat + ser - CEIL_SLACK_NS), 0);
   }
 
   /** Unloaded delay of a transfer of `bytes` on that path: what `start` gives on an idle network. */
   unloadedDelayNs(src: number, dst: number, bytes: number, flowHash: number): number {
     if (src === dst) return 0;
-    const h = flowHash >>> 0;
-    let path = this.tmp;
-    let off = 0;
-    let n: number;
-    let lat: number;
-    if (this.routeDownCount === 0) {
-      const slot = this.pathSlot(src, dst, h);
-      if (slot < 0) return Number.POSITIVE_INFINITY;
-      path = this.mcPath;
-      off = slot * PMAX;
-      n = this.mcHops[slot];
-      lat = this.cachedLatency(slot, bytes);
-    } else {
-      n = this.walk(src, dst, h, path);
-      if (n < 0) return Number.POSITIVE_INFINITY;
-      lat = this.latencyNs(path, n, bytes);
-    }
+    if (!this.lookPath(src, dst, flowHash >>> 0, bytes)) return Number.POSITIVE_INFINITY;
     let c = Number.POSITIVE_INFINITY;
-    for (let i = off; i < off + n; i++) c = Math.min(c, this.capFull[path[i]]);
+    for (let i = this.qOff, end = this.qOff + this.qN; i < end; i++) c = Math.min(c, this.capFull[this.qArr[i]]);
     const ser = bytes > 0 ? bytes / c : 0;
-    return Math.max(Math.ceil(lat + ser - CEIL_SLACK_NS), 0);
+    return Math.max(Math.ceil(this.qLat + ser - CEIL_SLACK_NS), 0);
+  }
+
+  /**
+   * The path of (src, dst, hash) into qArr[qOff .. qOff + qN) with its latency for `bytes` in qLat: from the
+   * path cache while no failure is routed around, else walked into tmp. False if dst cannot be reached.
+   */
+  private lookPath(src: number, dst: number, h: number, bytes: number): boolean {
+    if (this.routeDownCount === 0) {
+      // Streamed tokens of one response take the same path again and again: cached with its latency.
+      const slot = this.pathSlot(src, dst, h);
+      if (slot < 0) return false;
+      this.qArr = this.mcPath;
+      this.qOff = slot * PMAX;
+      this.qN = this.mcHops[slot];
+      this.qLat = this.cachedLatency(slot, bytes);
+      return true;
+    }
+    const n = this.walk(src, dst, h, this.tmp);
+    if (n < 0) return false;
+    this.qArr = this.tmp;
+    this.qOff = 0;
+    this.qN = n;
+    this.qLat = this.latencyNs(this.tmp, n, bytes);
+    return true;
   }
 
   /** The path cache slot of (src, dst, hash), walked and filled on a miss; -1 if dst is unreachable. */
@@ -928,17 +926,17 @@ export class FluidNetwork {
     // Progressive filling (Bertsekas and Gallager 6.5.2): all unfrozen rates rise together; the next to stop is
     // either a link whose capacity left per unfrozen flow is the least (its flows freeze at that share) or a
     // flow reaching its cap. A heap of both, links lazily re-keyed (a share only grows as flows freeze).
-    this.hN = 0;
-    for (let i = 0; i < nl; i++) this.hPush(wRem[compL[i]] / wN[compL[i]], compL[i]);
+    this.wheap.clear();
+    for (let i = 0; i < nl; i++) this.wheap.push(wRem[compL[i]] / wN[compL[i]], compL[i]);
     for (let i = 0; i < nf; i++) {
       fW[compF[i]] = -1;
-      this.hPush(fCap[compF[i]], -1 - compF[i]);
+      this.wheap.push(fCap[compF[i]], -1 - compF[i]);
     }
     let left = nf;
-    while (left > 0 && this.hN > 0) {
-      const key = this.hKey[0];
-      const v = this.hVal[0];
-      this.hPop();
+    while (left > 0 && this.wheap.size > 0) {
+      const key = this.wheap.topKey;
+      const v = this.wheap.topVal;
+      this.wheap.pop();
       if (v < 0) {
         const g = -1 - v;
         if (fW[g] < 0) {
@@ -967,7 +965,7 @@ export class FluidNetwork {
       if (l === skip || this.lMark[l] !== stamp) continue;
       const rest = Math.max(wRem[l] - rate, 0);
       wRem[l] = rest;
-      if (--wN[l] > 0) this.hPush(rest / wN[l], l);
+      if (--wN[l] > 0) this.wheap.push(rest / wN[l], l);
     }
   }
 
@@ -990,46 +988,6 @@ export class FluidNetwork {
       x = y;
     }
     return Math.min(x, capNew);
-  }
-
-  private hPush(key: number, val: number): void {
-    if (this.hN === this.hKey.length) {
-      this.hKey = growF64(this.hKey, 2 * this.hN);
-      this.hVal = growI32(this.hVal, 2 * this.hN);
-    }
-    const hk = this.hKey;
-    const hv = this.hVal;
-    let i = this.hN++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (hk[p] < key || (hk[p] === key && hv[p] <= val)) break;
-      hk[i] = hk[p];
-      hv[i] = hv[p];
-      i = p;
-    }
-    hk[i] = key;
-    hv[i] = val;
-  }
-
-  private hPop(): void {
-    const hk = this.hKey;
-    const hv = this.hVal;
-    const last = --this.hN;
-    if (last === 0) return;
-    const key = hk[last];
-    const val = hv[last];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      if (c + 1 < last && (hk[c + 1] < hk[c] || (hk[c + 1] === hk[c] && hv[c + 1] < hv[c]))) c++;
-      if (key < hk[c] || (key === hk[c] && val <= hv[c])) break;
-      hk[i] = hk[c];
-      hv[i] = hv[c];
-      i = c;
-    }
-    hk[i] = key;
-    hv[i] = val;
   }
 
   // ---- flow life ---------------------------------------------------------------------------------------
