@@ -11,10 +11,9 @@ import type { Catalog } from '../catalog/index.ts';
 import { runEngine } from '../engine/index.ts';
 import { capacitySearch, parseSlo } from '../engine/inference/capacity.ts';
 import { runInference } from '../engine/inference/index.ts';
-import { type Design, designFabric, planDesigns } from '../fabric/index.ts';
-import { renderTopologySvg } from '../report/diagram.ts';
-import { queuesOf } from '../report/from-result.ts';
-import type { ClaimRow, ReportDesign, ReportInput } from '../report/input.ts';
+import { designFabric, planDesigns } from '../fabric/index.ts';
+import { queuesOf, reportDesign } from '../report/from-result.ts';
+import type { ClaimRow, ReportInput } from '../report/input.ts';
 import type { LinkStats, RequestsResult, Result } from '../result/types.ts';
 import { loadScenarioFile, parseScenario } from '../scenario/load.ts';
 import type { FabricSpec, Scenario } from '../scenario/schema.ts';
@@ -45,30 +44,6 @@ export interface DemoResult {
 
 const LOSSES_FULL = [0, 1e-5, 1e-4, 1e-3];
 const LOSSES_QUICK = [0, 1e-4, 1e-3];
-
-function reportDesign(name: string, d: Design, catalog: Catalog): ReportDesign {
-  const bp = d.blueprint;
-  const roles = bp.switches.map((s) => `${s.count} ${s.role} ${s.model}`).join(', ');
-  return {
-    name,
-    summary: `${bp.topology}, ${bp.hosts.toLocaleString('en-US')} hosts at ${bp.hostRateBps / 1e9}G, ${bp.tiers} tiers: ${roles}`,
-    bom: d.bom.items.map((i) => ({
-      item: i.id,
-      role: i.role,
-      qty: i.quantity,
-      unitUsd: i.unitPriceUsd,
-      costUsd: i.costUsd,
-      powerW: i.powerW,
-    })),
-    totals: {
-      costUsd: d.bom.totals.costUsd,
-      powerW: d.bom.totals.powerW,
-      switches: d.bom.totals.switches,
-      perHostUsd: d.bom.totals.costPerHostUsd,
-    },
-    ...(d.fabric.nodes.length <= 3000 ? { diagramSvg: renderTopologySvg(d.fabric, catalog) } : {}),
-  };
-}
 
 /** Per server (gpusPerNode hosts): bytes it sent and received over its hosts' links, from per-link stats. */
 function serverImbalance(links: LinkStats[], gpusPerNode: number): number {

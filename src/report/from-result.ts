@@ -1,9 +1,12 @@
 // What `aifabric report` reads, turned into a ReportInput: a `simulate --json` Result, a `simulate --sweep
 // --json` SweepOutput, or a demo bundle (`{ report: ReportInput, ... }`). Anything else is an input error that
 // names the file and the shapes it could have been.
+import type { Catalog } from '../catalog/index.ts';
 import { ScenarioError } from '../errors.ts';
+import type { Design } from '../fabric/index.ts';
 import type { OpResult, Result } from '../result/types.ts';
-import type { ReportInput } from './input.ts';
+import { renderTopologySvg } from './diagram.ts';
+import type { ReportDesign, ReportInput } from './input.ts';
 import type { SweepOutput } from './simulate.ts';
 
 /** How many of the busiest queues the queue chart shows. */
@@ -42,6 +45,31 @@ const simulated = (ps: number) =>
     : ps >= 1e9
       ? `${(ps / 1e9).toFixed(3)} ms`
       : `${(ps / 1e6).toFixed(1)} us`;
+
+/** A design's summary, bill of materials and (when small enough to draw, up to 3,000 nodes) its diagram. */
+export function reportDesign(name: string, d: Design, catalog: Catalog): ReportDesign {
+  const bp = d.blueprint;
+  const roles = bp.switches.map((s) => `${s.count} ${s.role} ${s.model}`).join(', ');
+  return {
+    name,
+    summary: `${bp.topology}, ${bp.hosts.toLocaleString('en-US')} hosts at ${bp.hostRateBps / 1e9}G, ${bp.tiers} tiers: ${roles}`,
+    bom: d.bom.items.map((i) => ({
+      item: i.id,
+      role: i.role,
+      qty: i.quantity,
+      unitUsd: i.unitPriceUsd,
+      costUsd: i.costUsd,
+      powerW: i.powerW,
+    })),
+    totals: {
+      costUsd: d.bom.totals.costUsd,
+      powerW: d.bom.totals.powerW,
+      switches: d.bom.totals.switches,
+      perHostUsd: d.bom.totals.costPerHostUsd,
+    },
+    ...(d.fabric.nodes.length <= 3000 ? { diagramSvg: renderTopologySvg(d.fabric, catalog) } : {}),
+  };
+}
 
 /** The busiest sampled egress queues of a packet run (by peak), with its pause totals. */
 export function queuesOf(r: Result, label: string, n = QUEUE_PORTS): NonNullable<ReportInput['queues']>[number] {

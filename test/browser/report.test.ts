@@ -10,8 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.ts';
 import { runDemo } from '../../src/demo/run.ts';
 import { designFabric } from '../../src/fabric/index.ts';
-import { renderTopologySvg } from '../../src/report/diagram.ts';
-import { reportFromResult } from '../../src/report/from-result.ts';
+import { reportDesign, reportFromResult } from '../../src/report/from-result.ts';
 import { renderReport } from '../../src/report/html.ts';
 import type { ReportDesign, ReportInput } from '../../src/report/input.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
@@ -62,25 +61,7 @@ traffic: [{ collective: all-reduce, algorithm: ring, bytes: ${bytes} }]
 function fullReport(): ReportInput {
   const catalog = loadCatalog();
   const d = designFabric(parseScenario(INCAST, catalog).fabric, catalog, 'incast-16');
-  const design: ReportDesign = {
-    name: 'leaf-spine, 16 hosts',
-    summary: `${d.blueprint.topology}, ${d.blueprint.hosts} hosts`,
-    bom: d.bom.items.map((i) => ({
-      item: i.id,
-      role: i.role,
-      qty: i.quantity,
-      unitUsd: i.unitPriceUsd,
-      costUsd: i.costUsd,
-      powerW: i.powerW,
-    })),
-    totals: {
-      costUsd: d.bom.totals.costUsd,
-      powerW: d.bom.totals.powerW,
-      switches: d.bom.totals.switches,
-      perHostUsd: d.bom.totals.costPerHostUsd,
-    },
-    diagramSvg: renderTopologySvg(d.fabric, catalog),
-  };
+  const design: ReportDesign = reportDesign('leaf-spine, 16 hosts', d, catalog);
   const incast = reportFromResult(simulateYaml(INCAST));
   const inference = runInferenceYaml(INFERENCE, 'flow');
   const busbw = ['analytic', 'flow'].map((engine) => ({
