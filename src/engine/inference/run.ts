@@ -13,6 +13,7 @@
 import type { RequestsResult } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { ArrivalSource } from '../../workload/inference/arrivals.ts';
+import { mixHash } from '../core/ecmp.ts';
 import { BinaryHeapQueue } from '../core/heap2.ts';
 import { LogHistogram } from '../core/histogram.ts';
 import type { RandomStream } from '../core/types.ts';
@@ -176,16 +177,6 @@ function growU8(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> 
   return b;
 }
 
-function mix(h: number, salt: number): number {
-  let x = (h ^ Math.imul(salt + 1, 0x9e3779b1)) >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b) >>> 0;
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35) >>> 0;
-  x ^= x >>> 16;
-  return x >>> 0;
-}
-
 const CDF_P = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999, 0.9999, 1];
 
 /** An empirical CDF of the first n values as [p, value x scale] at CDF_P (nearest rank). */
@@ -308,7 +299,7 @@ export function runService(x: ServiceSetup): ServiceRun {
   };
 
   /** The flow hash of a request's current attempt (a new connection per attempt). */
-  const hashOf = (req: number) => mix(req * 16 + (attempt[req] & 15), x.hashSalt);
+  const hashOf = (req: number) => mixHash(req * 16 + (attempt[req] & 15), x.hashSalt);
   const tokenBytes = b.perMessage + b.perOutputToken;
 
   // ---- balancer -------------------------------------------------------------------------------------------
