@@ -3,7 +3,7 @@
 // any engine with `network: zero` (queueing only). The packet engine does not carry request traffic yet.
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
-import type { Fabric } from '../../fabric/types.ts';
+import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -65,7 +65,7 @@ export function placeReplicas(fabric: Fabric, spec: InferenceSpec, path: string)
   const groups = new Map<number, number[]>();
   for (const h of hosts) {
     const l = fabric.adjLinks[fabric.adjStart[h]];
-    const edge = fabric.peer(l as never, h as never) as number;
+    const edge: number = fabric.peer(l as LinkId, h as NodeId);
     const g = groups.get(edge);
     if (g) g.push(h);
     else groups.set(edge, [h]);
