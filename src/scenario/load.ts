@@ -262,3 +262,45 @@ function locate(doc: Document, lc: LineCounter, file: string, path: PropertyKey[
 }
 
 export type { Scenario, ScenarioInput };
+
+/** `traffic[0].job.stepCompute` -> ['traffic', 0, 'job', 'stepCompute']. */
+function pathSegments(path: string): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return out;
+}
+
+/**
+ * Errors found after validation (compiling traffic, running an inference service) name a scenario field but not
+ * where it is: this adds `file:line:col` to each problem whose path is a scenario field (not a CLI flag).
+ */
+export function locateProblems(e: ScenarioError, file: string): ScenarioError {
+  if (e.problems.every((p) => p.location !== undefined || p.path.startsWith('-'))) return e;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return e;
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) return e;
+  const raw = doc.toJS() as Record<string, unknown> | null;
+  return new ScenarioError(
+    e.problems.map((p) => {
+      const seg = pathSegments(p.path);
+      // Only fields the file has (an engine chosen by --engine is not in the file).
+      const inFile = raw !== null && typeof raw === 'object' && typeof seg[0] === 'string' && seg[0] in raw;
+      return p.location !== undefined || !inFile ? p : { ...p, location: locate(doc, lc, file, seg) };
+    }),
+  );
+}
+
+/** Runs `fn`, adding scenario locations to the ScenarioError it throws (see locateProblems). */
+export function locatingErrors<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw e instanceof ScenarioError ? locateProblems(e, file) : e;
+  }
+}

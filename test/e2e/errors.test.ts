@@ -183,22 +183,22 @@ const TRAINING: [string, string, string][] = [
   [
     'an unknown collective algorithm',
     `${B64}traffic: [{collective: all-reduce, algorithm: rign, bytes: 1GiB}]\n`,
-    'traffic[0].algorithm: unknown all-reduce algorithm "rign"; use one of ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical (did you mean ring?)',
+    '{file}:2:47: traffic[0].algorithm: unknown all-reduce algorithm "rign"; use one of ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical (did you mean ring?)',
   ],
   [
     'more ranks than hosts',
     `${B64}traffic: [{collective: all-reduce, bytes: 1GiB, ranks: 100}]\n`,
-    'traffic[0].ranks: 100 ranks do not fit on 64 hosts; use at most 64 or a bigger fabric',
+    '{file}:2:56: traffic[0].ranks: 100 ranks do not fit on 64 hosts; use at most 64 or a bigger fabric',
   ],
   [
     'a job without its compute time',
     `${B64}traffic: [{job: {params: 1e9, dp: 64}}]\n`,
-    'traffic[0].job.stepCompute: a job needs its compute time: stepCompute (e.g. 350ms), or flopsPerStep with gpuFlops (and mfu)',
+    '{file}:2:17: traffic[0].job.stepCompute: a job needs its compute time: stepCompute (e.g. 350ms), or flopsPerStep with gpuFlops (and mfu)',
   ],
   [
     'a job larger than the fabric',
     `${B64}traffic: [{job: {params: 1e9, dp: 64, tp: 2, stepCompute: 1ms}}]\n`,
-    'traffic[0].job: dp x tp x pp = 64 x 2 x 1 = 128 GPUs do not fit on 64 hosts; lower a degree or use a bigger fabric',
+    '{file}:2:17: traffic[0].job: dp x tp x pp = 64 x 2 x 1 = 128 GPUs do not fit on 64 hosts; lower a degree or use a bigger fabric',
   ],
 ];
 
@@ -210,7 +210,7 @@ describe('training traffic that cannot be compiled', () => {
       const r = runCli(['simulate', file, '--engine', engine]);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr.trimEnd()).toBe(`error: ${expected}`);
+      expect(r.stderr.trimEnd()).toBe(`error: ${expected.replaceAll('{file}', file)}`);
     }
   });
   it('a sweep of anything but bytes', () => {
@@ -232,13 +232,13 @@ const INFERENCE: [string, string, string[], string][] = [
     'more replicas than hosts',
     `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 64}}]\n`,
     [],
-    'traffic[0].inference.replicas: 64 replicas do not fit on 48 hosts (one replica per host: lower replicas or raise fabric.hosts)',
+    '{file}:2:76: traffic[0].inference.replicas: 64 replicas do not fit on 48 hosts (one replica per host: lower replicas or raise fabric.hosts)',
   ],
   [
     'synthetic arrivals that never stop',
     `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, replicas: 4}}]\n`,
     [],
-    'traffic[0].inference.requests: say when synthetic arrivals stop: requests: 100000 or duration: 60s',
+    '{file}:2:23: traffic[0].inference.requests: say when synthetic arrivals stop: requests: 100000 or duration: 60s',
   ],
   [
     'a request rate without a unit',
@@ -250,19 +250,19 @@ const INFERENCE: [string, string, string[], string][] = [
     'a trace file that is not there',
     `${AA}traffic: [{inference: {arrivals: {trace: nope.csv}, replicas: 4}}]\n`,
     [],
-    'traffic[0].inference.arrivals.trace: cannot read "nope.csv" (use conv or code for the bundled Azure traces, or a path to a CSV file)',
+    '{file}:2:42: traffic[0].inference.arrivals.trace: cannot read "nope.csv" (use conv or code for the bundled Azure traces, or a path to a CSV file)',
   ],
   [
     'a fault of a replica that does not exist',
     `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4, faults: [{replica: 4, at: 1s}]}}]\n`,
     [],
-    'traffic[0].inference.faults[0].replica: there are 4 replicas (0..3); pick one of them',
+    '{file}:2:98: traffic[0].inference.faults[0].replica: there are 4 replicas (0..3); pick one of them',
   ],
   [
     'requests through border0 on a fabric without one',
     `${B64}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`,
     [],
-    'fabric.topology: inference requests enter through border0, which only access-aggregation fabrics have (use topology: access-aggregation, or network: zero)',
+    '{file}:1:20: fabric.topology: inference requests enter through border0, which only access-aggregation fabrics have (use topology: access-aggregation, or network: zero)',
   ],
   [
     'inference on the packet engine',
@@ -274,7 +274,7 @@ const INFERENCE: [string, string, string[], string][] = [
     'inference mixed with training traffic',
     `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}, {pattern: permutation, bytes: 1MB}]\n`,
     [],
-    'traffic[0].inference: an inference service must be the only traffic item of a scenario for now (put training traffic in another scenario)',
+    '{file}:2:23: traffic[0].inference: an inference service must be the only traffic item of a scenario for now (put training traffic in another scenario)',
   ],
 ];
 
@@ -305,7 +305,7 @@ describe('inference scenarios that cannot run', () => {
     const r = runCli(['capacity', file, '--slo', 'p99-ttft=1ms']);
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd()).toBe(
-      'error: traffic[0].inference.replicas: even 48 replicas (every host of the fabric) miss the SLO at this load: raise fabric.hosts, lower the load, or relax --slo',
+      `error: ${file}:2:76: traffic[0].inference.replicas: even 48 replicas (every host of the fabric) miss the SLO at this load: raise fabric.hosts, lower the load, or relax --slo`,
     );
   });
 });

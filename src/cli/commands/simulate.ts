@@ -10,7 +10,7 @@ import { reportFromResult, reportFromSweep } from '../../report/from-result.ts';
 import { renderReport } from '../../report/html.ts';
 import { simulateText, sweepText } from '../../report/simulate.ts';
 import type { Result } from '../../result/types.ts';
-import { loadScenarioFile } from '../../scenario/load.ts';
+import { loadScenarioFile, locatingErrors } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { parseSweep, withBytes } from '../../scenario/sweep.ts';
 import { parseTimePs } from '../../scenario/units.ts';
@@ -72,77 +72,82 @@ export function simulateCommand() {
     .option('--sweep <field=values>', 'run once per collective size, e.g. bytes=1MiB..8GiB (a bus-bandwidth curve)')
     .option('--json', 'print the full result as JSON')
     .option('--report <file>', 'also write the HTML report of the run (charts, link heat map) to this file')
-    .action((file, opts) => {
-      const catalog = loadCatalog();
-      const s = loadScenarioFile(file, catalog);
-      let seed = s.seed;
-      if (opts.seed !== undefined) {
-        if (!/^[0-9]+$/.test(opts.seed))
+    .action((file, opts) =>
+      locatingErrors(file, () => {
+        const catalog = loadCatalog();
+        const s = loadScenarioFile(file, catalog);
+        let seed = s.seed;
+        if (opts.seed !== undefined) {
+          if (!/^[0-9]+$/.test(opts.seed))
+            throw new ScenarioError([
+              { path: '--seed', message: `"${opts.seed}" is not a whole number (write it like --seed 7)` },
+            ]);
+          seed = Number(opts.seed);
+        }
+        const until =
+          opts.until === undefined ? (inferenceItem(s) ? Number.POSITIVE_INFINITY : 10e12) : parseTimePs(opts.until);
+        if (Number.isNaN(until) || until <= 0)
           throw new ScenarioError([
-            { path: '--seed', message: `"${opts.seed}" is not a whole number (write it like --seed 7)` },
+            { path: '--until', message: `"${opts.until}" is not a time (write it like 50ms or 2s)` },
           ]);
-        seed = Number(opts.seed);
-      }
-      const until =
-        opts.until === undefined ? (inferenceItem(s) ? Number.POSITIVE_INFINITY : 10e12) : parseTimePs(opts.until);
-      if (Number.isNaN(until) || until <= 0)
-        throw new ScenarioError([
-          { path: '--until', message: `"${opts.until}" is not a time (write it like 50ms or 2s)` },
-        ]);
-      const isInference = inferenceItem(s) !== null;
-      const engine: EngineKind =
-        (opts.engine as EngineKind | undefined) ?? s.engine ?? (isInference ? 'flow' : 'packet');
-      if (isInference && (opts.sweep !== undefined || s.sweep))
-        throw new ScenarioError([
-          {
-            path: opts.sweep !== undefined ? '--sweep' : 'sweep',
-            message:
-              'sweeps collective sizes; an inference scenario has none (use aifabric capacity for replica counts)',
-          },
-        ]);
-      if (!s.traffic || s.traffic.length === 0)
-        throw new ScenarioError([
-          { path: 'traffic', message: 'is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])' },
-        ]);
-      const sweepSpec = opts.sweep ?? (s.sweep ? `bytes=${s.sweep.bytes}` : undefined);
-      const sweepPath = opts.sweep !== undefined ? '--sweep' : 'sweep.bytes';
-      const sweep = sweepSpec === undefined ? null : parseSweep(sweepSpec, sweepPath);
-      const design = designFabric(s.fabric, catalog, s.name);
-      const progress = process.stderr.isTTY === true && !opts.json;
-      const name = s.name ?? file;
-      if (sweep) {
-        const points = sweep.values.map((bytes) => {
-          const r = runOnce(
-            withBytes(s, bytes, sweepPath),
-            design.fabric,
-            catalog,
+        const isInference = inferenceItem(s) !== null;
+        const engine: EngineKind =
+          (opts.engine as EngineKind | undefined) ?? s.engine ?? (isInference ? 'flow' : 'packet');
+        if (isInference && (opts.sweep !== undefined || s.sweep))
+          throw new ScenarioError([
+            {
+              path: opts.sweep !== undefined ? '--sweep' : 'sweep',
+              message:
+                'sweeps collective sizes; an inference scenario has none (use aifabric capacity for replica counts)',
+            },
+          ]);
+        if (!s.traffic || s.traffic.length === 0)
+          throw new ScenarioError([
+            {
+              path: 'traffic',
+              message: 'is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])',
+            },
+          ]);
+        const sweepSpec = opts.sweep ?? (s.sweep ? `bytes=${s.sweep.bytes}` : undefined);
+        const sweepPath = opts.sweep !== undefined ? '--sweep' : 'sweep.bytes';
+        const sweep = sweepSpec === undefined ? null : parseSweep(sweepSpec, sweepPath);
+        const design = designFabric(s.fabric, catalog, s.name);
+        const progress = process.stderr.isTTY === true && !opts.json;
+        const name = s.name ?? file;
+        if (sweep) {
+          const points = sweep.values.map((bytes) => {
+            const r = runOnce(
+              withBytes(s, bytes, sweepPath),
+              design.fabric,
+              catalog,
+              engine,
+              seed,
+              until,
+              name,
+              progress,
+            );
+            return { bytes, result: r };
+          });
+          const out = {
+            version: 1,
             engine,
+            scenario: name,
             seed,
-            until,
-            name,
-            progress,
-          );
-          return { bytes, result: r };
-        });
-        const out = {
-          version: 1,
-          engine,
-          scenario: name,
-          seed,
-          sweep: points.map((p) => ({ bytes: p.bytes, ops: p.result.ops ?? [], completed: p.result.completed })),
-        };
+            sweep: points.map((p) => ({ bytes: p.bytes, ops: p.result.ops ?? [], completed: p.result.completed })),
+          };
+          if (opts.report)
+            writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromSweep(out)) }], '--report');
+          process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : sweepText(out));
+          if (points.some((p) => p.result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')))
+            process.exitCode = 4;
+          return;
+        }
+        const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress);
         if (opts.report)
-          writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromSweep(out)) }], '--report');
-        process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : sweepText(out));
-        if (points.some((p) => p.result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')))
-          process.exitCode = 4;
-        return;
-      }
-      const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress);
-      if (opts.report)
-        writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromResult(result)) }], '--report');
-      process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : simulateText(result));
-      // A broken invariant is a bug in the engine, not in the input: exit 4 (unfinished flows are reported, not fatal).
-      if (result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')) process.exitCode = 4;
-    });
+          writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromResult(result)) }], '--report');
+        process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : simulateText(result));
+        // A broken invariant is a bug in the engine, not in the input: exit 4 (unfinished flows are reported, not fatal).
+        if (result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')) process.exitCode = 4;
+      }),
+    );
 }
