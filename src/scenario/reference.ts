@@ -50,6 +50,27 @@ function rows(s: JsonSchema, prefix: string, out: string[]): void {
   }
 }
 
+/** The fields of a traffic item form, nested objects and each alternative of a union included. */
+function itemRows(s: JsonSchema, prefix: string, out: string[]): void {
+  for (const [k, v] of Object.entries(s.properties ?? {})) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    const def = v.default !== undefined ? `\`${JSON.stringify(v.default)}\`` : '';
+    const desc = [v.description ?? '', range(v), v.examples ? `e.g. \`${String(v.examples[0])}\`` : '']
+      .filter(Boolean)
+      .join('; ');
+    const objects = (v.anyOf ?? []).filter((x) => x.properties);
+    const kind = v.properties
+      ? 'object'
+      : objects.length > 0 && objects.length === v.anyOf?.length
+        ? 'one of the forms below'
+        : typeOf(v);
+    out.push(`| \`${path}\` | ${kind} | ${def} | ${desc} |`);
+    if (v.properties) itemRows(v, path, out);
+    else if (v.type === 'array' && v.items?.properties) itemRows(v.items, `${path}[]`, out);
+    else for (const alt of objects) itemRows(alt, path, out);
+  }
+}
+
 export function scenarioReferenceMarkdown(): string {
   const schema = scenarioJsonSchema() as JsonSchema;
   const out = [
@@ -74,10 +95,7 @@ export function scenarioReferenceMarkdown(): string {
       '| field | type | default | meaning |',
       '|---|---|---|---|',
     );
-    for (const [k, v] of Object.entries(t.properties ?? {}))
-      out.push(
-        `| \`${k}\` | ${typeOf(v)} | ${v.default !== undefined ? `\`${JSON.stringify(v.default)}\`` : ''} | ${v.description ?? ''} |`,
-      );
+    itemRows(t, '', out);
     out.push('');
   });
   return `${out.join('\n')}\n`;

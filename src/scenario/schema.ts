@@ -218,6 +218,12 @@ export const jobSchema = z
     pp: z.number().int().positive().default(1).describe('pipeline-parallel stages'),
     ep: z.number().int().positive().default(1).describe('expert-parallel degree (MoE all-to-all groups)'),
     microBatches: z.number().int().positive().default(1).describe('micro-batches per iteration (pipeline)'),
+    schedule: z
+      .enum(['gpipe', '1f1b'])
+      .default('gpipe')
+      .describe(
+        'pipeline order of micro-batches: gpipe (every forward, then every backward) or 1f1b (PipeDream-Flush, as Megatron: warm-up forwards, then one forward one backward)',
+      ),
     stepCompute: duration().optional().describe('compute time of one iteration (forward + backward) per GPU'),
     flopsPerStep: z.number().positive().optional().describe('FLOPs per GPU per iteration (instead of stepCompute)'),
     gpuFlops: z.number().positive().optional().describe('peak FLOP/s of one GPU, e.g. 989e12 (H100 bf16 dense)'),

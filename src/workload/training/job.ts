@@ -4,7 +4,8 @@
 // produced them (DESIGN.md, src/workload/training).
 //
 //   rank r = t + tp (d + dp s)          t: TP index (innermost: inside a server), d: DP index, s: PP stage
-//   iteration: for each micro-batch m (GPipe order: every forward, then every backward, stage by stage)
+//   iteration: for each micro-batch m, in GPipe order (every forward, then every backward, stage by stage) or
+//   1F1B (warm-up forwards, then one forward one backward per stage; `schedule`)
 //     forward  on stage s: [compute f/K, TP all-reduce x2, MoE all-to-all x2] per chunk, then send to s+1
 //     backward on stage s: the same, layers in reverse, then send to s-1
 //     last micro-batch's backward: gradient bucket b is all-reduced over its DP group after chunk (b+1)K/B - 1
@@ -272,19 +273,47 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
           b.task({ src: rankOf(tt, d, from), dst: rankOf(tt, d, to), bytes: j.ppBytes ?? 0 });
       return b.endOp();
     };
-    for (let m = 0; m < M; m++)
-      for (let st = 0; st < j.pp; st++) {
-        const deps = [...stageTail[st], ...(st > 0 ? [sendOps[st][m]] : [])];
-        stageTail[st] = chunkOps(st, m, 'forward', fwdChunks, fwdPs, deps, false);
-        if (st + 1 < j.pp) sendOps[st + 1][m] = p2p(st, st + 1, m, 'forward', stageTail[st]);
-      }
     const back: number[][] = Array.from({ length: j.pp }, () => []);
-    for (let m = 0; m < M; m++)
-      for (let st = j.pp - 1; st >= 0; st--) {
-        const deps = [...stageTail[st], ...(st < j.pp - 1 ? [back[st][m]] : [])];
-        stageTail[st] = chunkOps(st, m, 'backward', bwdChunks, bwdPs, deps, m === M - 1);
-        if (st > 0) back[st - 1][m] = p2p(st, st - 1, m, 'backward', stageTail[st]);
+    const forward = (st: number, m: number) => {
+      const deps = [...stageTail[st], ...(st > 0 ? [sendOps[st][m]] : [])];
+      stageTail[st] = chunkOps(st, m, 'forward', fwdChunks, fwdPs, deps, false);
+      if (st + 1 < j.pp) sendOps[st + 1][m] = p2p(st, st + 1, m, 'forward', stageTail[st]);
+    };
+    const backward = (st: number, m: number) => {
+      const deps = [...stageTail[st], ...(st < j.pp - 1 ? [back[st][m]] : [])];
+      stageTail[st] = chunkOps(st, m, 'backward', bwdChunks, bwdPs, deps, m === M - 1);
+      if (st > 0) back[st - 1][m] = p2p(st, st - 1, m, 'backward', stageTail[st]);
+    };
+    if (j.schedule === 'gpipe') {
+      for (let m = 0; m < M; m++) for (let st = 0; st < j.pp; st++) forward(st, m);
+      for (let m = 0; m < M; m++) for (let st = j.pp - 1; st >= 0; st--) backward(st, m);
+    } else {
+      // 1F1B: stage s runs min(pp - s - 1, M) warm-up forwards, then alternates one forward and one backward, then
+      // drains the remaining backwards. Ops are created stage by stage as their inputs from the neighbours exist.
+      const seq = Array.from({ length: j.pp }, (_, st) => {
+        const w = Math.min(j.pp - st - 1, M);
+        const out: [boolean, number][] = [];
+        for (let m = 0; m < w; m++) out.push([true, m]);
+        for (let i = 0; i < M - w; i++) out.push([true, w + i], [false, i]);
+        for (let m = M - w; m < M; m++) out.push([false, m]);
+        return out;
+      });
+      const pos = new Int32Array(j.pp);
+      for (let left = j.pp * 2 * M; left > 0; ) {
+        let progressed = false;
+        for (let st = 0; st < j.pp; st++)
+          while (pos[st] < seq[st].length) {
+            const [fwd, m] = seq[st][pos[st]];
+            if (fwd ? st > 0 && sendOps[st][m] === undefined : st < j.pp - 1 && back[st][m] === undefined) break;
+            if (fwd) forward(st, m);
+            else backward(st, m);
+            pos[st]++;
+            left--;
+            progressed = true;
+          }
+        if (!progressed) throw new Error('internal: the 1F1B schedule has a cycle');
       }
+    }
     prev = [...grads, ...stageTail.flat()];
   }
 }
