@@ -13,7 +13,7 @@ import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import { opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
+import { OP_KIND, opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
 import { collectiveTimeS, ncclLatencyUs } from './collectives.ts';
@@ -441,24 +441,29 @@ export function runAnalytic(
   const start = new Float64Array(nOps);
   const end = new Float64Array(nOps);
   const idx = opIndex(program);
+  const { kind, shape, depStart, deps } = idx;
   const tables = costTables(fabric, net, { catalog, key: JSON.stringify(scenario.network ?? null) });
+  // A collective's time depends on its shape only (OpIndex.shape): each shape's is computed once, from its first op.
+  const shapePs = new Float64Array(idx.shapeOp.length).fill(Number.NaN);
   let depsOk = true;
-  // Plain flows are the tasks outside every op; their scan is skipped when the ops cover every task (large jobs).
-  let inOps = 0;
   for (let o = 0; o < nOps; o++) {
-    const op = program.ops[o];
-    inOps += op.lastTask - op.firstTask;
     let s = idx.startPs[o];
-    for (let k = idx.depStart[o], e = idx.depStart[o + 1]; k < e; k++) {
-      const d = idx.deps[k];
+    for (let k = depStart[o], e = depStart[o + 1]; k < e; k++) {
+      const d = deps[k];
       if (d >= o) depsOk = false;
       s = Math.max(s, end[d]);
     }
     let dur = 0;
-    if (op.kind === 'compute') dur = op.durationPs;
-    else if (op.kind === 'collective') {
-      const ranks = idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
-      dur = Math.round(opTimeS(op, rankCost(fabric, tables, op, ranks), ranks.length) * 1e12);
+    if (kind[o] === OP_KIND.compute) dur = idx.durationPs[o];
+    else if (kind[o] === OP_KIND.collective) {
+      dur = shapePs[shape[o]];
+      if (Number.isNaN(dur)) {
+        const first = idx.shapeOp[shape[o]];
+        const ranks = idx.ranks.subarray(idx.rankStart[first], idx.rankStart[first + 1]);
+        const op = program.ops[first];
+        dur = Math.round(opTimeS(op, rankCost(fabric, tables, op, ranks), ranks.length) * 1e12);
+        shapePs[shape[o]] = dur;
+      }
     }
     start[o] = s;
     end[o] = s + dur;
@@ -467,7 +472,9 @@ export function runAnalytic(
 
   // Plain flows: the hose-model bound at both ends.
   const plain =
-    inOps === program.transfers.length ? [] : program.transfers.filter((t) => t.op === -1 && t.kind === 'transfer');
+    idx.opTasks === program.transfers.length
+      ? []
+      : program.transfers.filter((t) => t.op === -1 && t.kind === 'transfer');
   const out = new Map<NodeId, number>();
   const inn = new Map<NodeId, number>();
   for (const t of plain) {
