@@ -61,8 +61,15 @@ export function summarizeOps(
   endPs: ArrayLike<number>,
 ): { ops: OpResult[]; iterations: IterationResult[] } {
   const idx = opIndex(program);
+  return {
+    ops: opResults(idx, program.ops.length, startPs, endPs),
+    iterations: summarizeIterations(idx, startPs, endPs),
+  };
+}
+
+/** OpResult per op: its loop alone in a function, so that the JIT optimizes it whole from the first run. */
+function opResults(idx: OpIndex, n: number, startPs: ArrayLike<number>, endPs: ArrayLike<number>): OpResult[] {
   const { rankStart, opName, algorithm, label, bytes, iteration, busFactor } = idx;
-  const n = program.ops.length;
   const ops: OpResult[] = new Array(n);
   for (let o = 0; o < n; o++) {
     const s = startPs[o];
@@ -90,12 +97,13 @@ export function summarizeOps(
       iteration: iteration[o],
     };
   }
-  return { ops, iterations: summarizeIterations(idx, startPs, endPs) };
+  return ops;
 }
 
 /** IterationResult per (job, iteration) of the OpIndex's groups. */
 function summarizeIterations(idx: OpIndex, startPs: ArrayLike<number>, endPs: ArrayLike<number>): IterationResult[] {
   const { iterStart, iterOps, kind } = idx;
+  const COMPUTE = OP_KIND.compute;
   const iterations: IterationResult[] = [];
   let most = 0;
   for (let g = 0; g + 1 < iterStart.length; g++) most = Math.max(most, iterStart[g + 1] - iterStart[g]);
@@ -119,7 +127,7 @@ function summarizeIterations(idx: OpIndex, startPs: ArrayLike<number>, endPs: Ar
       }
       s = Math.min(s, a);
       e = Math.max(e, b);
-      if (kind[id] === OP_KIND.compute) {
+      if (kind[id] === COMPUTE) {
         cs[nc] = a;
         ce[nc++] = b;
       } else {
