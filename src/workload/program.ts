@@ -126,6 +126,8 @@ export interface OpIndex {
   shape: Int32Array;
   /** The first op of each shape. */
   shapeOp: Int32Array;
+  /** Each shape's scalars (operation, algorithm, latency model, bytes) as an id: shapes that differ only in ranks. */
+  shapeScalars: Int32Array;
   /** Tasks that belong to some op (the others are plain flows). */
   opTasks: number;
   /** What OpResult reports per op: `op` (the collective, or the kind), `algorithm` ('' for none), `label`. */
@@ -178,7 +180,7 @@ export function opIndex(p: TrafficProgram): OpIndex {
     deps.set(p.ops[o].deps, depStart[o]);
     ranks.set(p.ops[o].ranks, rankStart[o]);
   }
-  const { shape, shapeOp } = collectiveShapes(p, rankStart, ranks);
+  const { shape, shapeOp, shapeScalars } = collectiveShapes(p, rankStart, ranks);
   return {
     startPs,
     depStart,
@@ -191,6 +193,7 @@ export function opIndex(p: TrafficProgram): OpIndex {
     iteration,
     shape,
     shapeOp,
+    shapeScalars,
     opTasks,
     opName,
     algorithm,
@@ -204,6 +207,8 @@ export function opIndex(p: TrafficProgram): OpIndex {
 function collectiveShapes(p: TrafficProgram, rankStart: Int32Array, ranks: Int32Array) {
   const shape = new Int32Array(p.ops.length).fill(-1);
   const shapeOp: number[] = [];
+  const shapeScalars: number[] = [];
+  const scalarIds = new Map<string, number>();
   const byKey = new Map<string, number[]>();
   const sameRanks = (a: number, b: number) => {
     const n = rankStart[a + 1] - rankStart[a];
@@ -217,7 +222,9 @@ function collectiveShapes(p: TrafficProgram, rankStart: Int32Array, ranks: Int32
     // FNV-1a over the ranks (32-bit).
     let h = 0x811c9dc5;
     for (let i = rankStart[o]; i < rankStart[o + 1]; i++) h = Math.imul(h ^ ranks[i], 0x01000193);
-    const key = `${op.op}/${op.algorithm}/${op.latencyModel}/${op.bytes}/${rankStart[o + 1] - rankStart[o]}/${h}`;
+    // JSON keeps an absent field apart from any string.
+    const scalars = JSON.stringify([op.op, op.algorithm, op.latencyModel, op.bytes]);
+    const key = `${scalars}/${rankStart[o + 1] - rankStart[o]}/${h}`;
     let shapes = byKey.get(key);
     if (!shapes) {
       shapes = [];
@@ -227,11 +234,17 @@ function collectiveShapes(p: TrafficProgram, rankStart: Int32Array, ranks: Int32
     if (s === undefined) {
       s = shapeOp.length;
       shapeOp.push(o);
+      let id = scalarIds.get(scalars);
+      if (id === undefined) {
+        id = scalarIds.size;
+        scalarIds.set(scalars, id);
+      }
+      shapeScalars.push(id);
       shapes.push(s);
     }
     shape[o] = s;
   }
-  return { shape, shapeOp: Int32Array.from(shapeOp) };
+  return { shape, shapeOp: Int32Array.from(shapeOp), shapeScalars: Int32Array.from(shapeScalars) };
 }
 
 /** OpIndex's iteration groups: the ops of each (job, iteration) of a training job, sorted by job and iteration. */

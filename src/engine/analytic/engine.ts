@@ -466,8 +466,9 @@ function placementHash(t: CostTables, ranks: Int32Array): number {
   return repeats ? -1 : h >>> 0;
 }
 
-/** A placement class: its first rank list, the server labels placementHash gave it, its algorithm and OpCost. */
+/** A placement class: its id, first rank list, the server labels placementHash gave it, algorithm and OpCost. */
 interface Placement {
+  id: number;
   ranks: Int32Array;
   labels: Int32Array;
   algorithm: string;
@@ -489,31 +490,40 @@ function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm
 /**
  * 1. The time (ps) of each collective shape (OpIndex.shape), from its first op: ops of one shape have one time.
  * Shapes of one placement (placementHash: same algorithm, leaves, NIC rates and servers up to a renaming) share
- * one OpCost: the 2,048 expert-parallel groups of the 16,384-GPU MoE job lie on 256 sets of servers. Reuse
- * changes no value: rankCost of two such rank lists makes the same steps on the same numbers, and the hop table,
- * filled per leaf pair on first use, already holds every pair the class's first list asked for.
+ * one OpCost, and those with the same scalars too (OpIndex.shapeScalars) one time: the 2,048 expert-parallel
+ * groups of the 16,384-GPU MoE job lie on 256 sets of servers. Reuse changes no value: rankCost of two such rank
+ * lists makes the same steps on the same numbers, and the hop table, filled per leaf pair on first use, already
+ * holds every pair the class's first list asked for.
  * A loop of its own (as is 2.), so that the JIT optimizes it whole from the first run.
  */
 function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
   const out = new Float64Array(idx.shapeOp.length);
   const placements = new Map<number, Placement[]>();
+  let nPlacements = 0;
+  // Time by placement id and scalars id.
+  const times = new Map<number, number>();
+  let nScalars = 0;
+  for (let sh = 0; sh < out.length; sh++) nScalars = Math.max(nScalars, idx.shapeScalars[sh] + 1);
   for (let sh = 0; sh < out.length; sh++) {
     const o = idx.shapeOp[sh];
     const ranks = idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
-    const op = program.ops[o];
     const algorithm = idx.algorithm[o];
     const h = placementHash(t, ranks);
     const known = h >= 0 ? placements.get(h) : undefined;
-    let cost = known?.find((p) => samePlacement(t, p, ranks, algorithm))?.cost;
-    if (!cost) {
-      cost = rankCost(fabric, t, op, ranks);
-      if (h >= 0) {
-        const p = { ranks, labels: t.labels.slice(0, ranks.length), algorithm, cost };
-        if (known) known.push(p);
-        else placements.set(h, [p]);
-      }
+    let p = known?.find((x) => samePlacement(t, x, ranks, algorithm));
+    if (!p) {
+      const cost = rankCost(fabric, t, program.ops[o], ranks);
+      p = { id: nPlacements++, ranks, labels: t.labels.slice(0, ranks.length), algorithm, cost };
+      if (known) known.push(p);
+      else if (h >= 0) placements.set(h, [p]);
     }
-    out[sh] = Math.round(opTimeS(op, cost, ranks.length) * 1e12);
+    const key = p.id * nScalars + idx.shapeScalars[sh];
+    let ps = times.get(key);
+    if (ps === undefined) {
+      ps = Math.round(opTimeS(program.ops[o], p.cost, ranks.length) * 1e12);
+      times.set(key, ps);
+    }
+    out[sh] = ps;
   }
   return out;
 }
