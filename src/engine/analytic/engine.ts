@@ -466,13 +466,12 @@ function placementHash(t: CostTables, ranks: Int32Array): number {
   return repeats ? -1 : h >>> 0;
 }
 
-/** A placement class: its id, first rank list, the server labels placementHash gave it, algorithm and OpCost. */
+/** A placement: its id, first rank list, the server labels placementHash gave it, and algorithm. */
 interface Placement {
   id: number;
   ranks: Int32Array;
   labels: Int32Array;
   algorithm: string;
-  cost: OpCost;
 }
 
 /** Whether `ranks` (labels in t.labels) under `algorithm` has placement p: rank by rank, leaf, NIC and label. */
@@ -487,24 +486,39 @@ function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm
   return true;
 }
 
+/** Shapes grouped by placement (one OpCost each) and by placement and scalars (one time each). */
+interface ShapeClasses {
+  /** Per shape: its placement and its (placement, scalars) class. */
+  placement: Int32Array;
+  timeClass: Int32Array;
+  /** The first shape of each placement, of each time class. */
+  placementShape: Int32Array;
+  timeShape: Int32Array;
+}
+
 /**
- * 1. The time (ps) of each collective shape (OpIndex.shape), from its first op: ops of one shape have one time.
- * Shapes of one placement (placementHash: same algorithm, leaves, NIC rates and servers up to a renaming) share
- * one OpCost, and those with the same scalars too (OpIndex.shapeScalars) one time: the 2,048 expert-parallel
- * groups of the 16,384-GPU MoE job lie on 256 sets of servers. Reuse changes no value: rankCost of two such rank
- * lists makes the same steps on the same numbers, and the hop table, filled per leaf pair on first use, already
- * holds every pair the class's first list asked for.
- * A loop of its own (as is 2.), so that the JIT optimizes it whole from the first run.
+ * 1a. Shape classes of a program on a fabric. Shapes of one placement (placementHash: same algorithm, leaves, NIC
+ * rates and servers up to a renaming) share one OpCost, and those with the same scalars too (OpIndex.shapeScalars)
+ * one time: the 2,048 expert-parallel groups of the 16,384-GPU MoE job lie on 256 sets of servers. Reuse changes
+ * no value: rankCost of two such rank lists makes the same steps on the same numbers, and the hop table, filled
+ * per leaf pair on first use, already holds every pair the class's first list asked for. Equal NIC payload rates
+ * are equal link rates under any network settings, so the classes depend on the program and the fabric only and
+ * are kept per program (as the cost tables per fabric).
  */
-function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
-  const out = new Float64Array(idx.shapeOp.length);
+const classesCache = new WeakMap<OpIndex, { fabric: Fabric; c: ShapeClasses }>();
+function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses {
+  const cached = classesCache.get(idx);
+  if (cached && cached.fabric === fabric) return cached.c;
+  const n = idx.shapeOp.length;
+  const placement = new Int32Array(n);
+  const timeClass = new Int32Array(n);
+  const placementShape: number[] = [];
+  const timeShape: number[] = [];
   const placements = new Map<number, Placement[]>();
-  let nPlacements = 0;
-  // Time by placement id and scalars id.
   const times = new Map<number, number>();
   let nScalars = 0;
-  for (let sh = 0; sh < out.length; sh++) nScalars = Math.max(nScalars, idx.shapeScalars[sh] + 1);
-  for (let sh = 0; sh < out.length; sh++) {
+  for (let sh = 0; sh < n; sh++) nScalars = Math.max(nScalars, idx.shapeScalars[sh] + 1);
+  for (let sh = 0; sh < n; sh++) {
     const o = idx.shapeOp[sh];
     const ranks = idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
     const algorithm = idx.algorithm[o];
@@ -512,19 +526,55 @@ function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, id
     const known = h >= 0 ? placements.get(h) : undefined;
     let p = known?.find((x) => samePlacement(t, x, ranks, algorithm));
     if (!p) {
-      const cost = rankCost(fabric, t, program.ops[o], ranks);
-      p = { id: nPlacements++, ranks, labels: t.labels.slice(0, ranks.length), algorithm, cost };
+      p = { id: placementShape.length, ranks, labels: t.labels.slice(0, ranks.length), algorithm };
+      placementShape.push(sh);
       if (known) known.push(p);
       else if (h >= 0) placements.set(h, [p]);
     }
+    placement[sh] = p.id;
     const key = p.id * nScalars + idx.shapeScalars[sh];
-    let ps = times.get(key);
-    if (ps === undefined) {
-      ps = Math.round(opTimeS(program.ops[o], p.cost, ranks.length) * 1e12);
-      times.set(key, ps);
+    let k = times.get(key);
+    if (k === undefined) {
+      k = timeShape.length;
+      timeShape.push(sh);
+      times.set(key, k);
     }
-    out[sh] = ps;
+    timeClass[sh] = k;
   }
+  const c = {
+    placement,
+    timeClass,
+    placementShape: Int32Array.from(placementShape),
+    timeShape: Int32Array.from(timeShape),
+  };
+  classesCache.set(idx, { fabric, c });
+  return c;
+}
+
+/**
+ * 1. The time (ps) of each collective shape (OpIndex.shape): an OpCost per placement, a time per time class (from
+ * their first shape's first op, in order of shapes, as the hop table's first use must be), copied to each shape.
+ * A loop of its own (as is 2.), so that the JIT optimizes it whole from the first run.
+ */
+function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
+  const c = shapeClasses(fabric, t, idx);
+  const ranksOf = (sh: number) => {
+    const o = idx.shapeOp[sh];
+    return idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
+  };
+  const costs: OpCost[] = [];
+  for (let p = 0; p < c.placementShape.length; p++) {
+    const sh = c.placementShape[p];
+    costs.push(rankCost(fabric, t, program.ops[idx.shapeOp[sh]], ranksOf(sh)));
+  }
+  const times = new Float64Array(c.timeShape.length);
+  for (let k = 0; k < times.length; k++) {
+    const sh = c.timeShape[k];
+    const op = program.ops[idx.shapeOp[sh]];
+    times[k] = Math.round(opTimeS(op, costs[c.placement[sh]], ranksOf(sh).length) * 1e12);
+  }
+  const out = new Float64Array(idx.shapeOp.length);
+  for (let sh = 0; sh < out.length; sh++) out[sh] = times[c.timeClass[sh]];
   return out;
 }
 
