@@ -16,7 +16,7 @@
 // - `channel` salts the flow hash: the same (src, dst) on another channel is another QP, so ECMP may give it
 //   another path (NCCL's parallel channels).
 
-import type { CollectiveOp } from '../engine/analytic/collectives.ts';
+import { busBandwidthFactor, type CollectiveOp } from '../engine/analytic/collectives.ts';
 import { createRandom } from '../engine/core/random.ts';
 import { ScenarioError } from '../errors.ts';
 import type { Fabric, NodeId } from '../fabric/types.ts';
@@ -95,9 +95,13 @@ export interface TrafficProgram {
   opIndex?: OpIndex;
 }
 
+/** ProgramOp kinds as OpIndex codes. */
+export const OP_KIND = { compute: 0, collective: 1, flows: 2 } as const;
+
 /**
  * The op-level DAG as CSR arrays: what an op-level engine reads per op without touching the op's own arrays nor
- * its first task (objects spread over a heap of a million tasks: a cache miss each).
+ * its first task (objects spread over a heap of a million tasks: a cache miss each), and what every engine
+ * reports per op and per iteration (summarizeOps), so that a run reads no op object at all.
  */
 export interface OpIndex {
   /** Start of the op's first task, ps (0 for an op without tasks). */
@@ -108,6 +112,35 @@ export interface OpIndex {
   /** Ranks of op o: ranks[rankStart[o] .. rankStart[o + 1]). */
   rankStart: Int32Array;
   ranks: Int32Array;
+  /** OP_KIND code of each op. */
+  kind: Uint8Array;
+  /** Compute time of each op, ps (0 for other ops). */
+  durationPs: Float64Array;
+  bytes: Float64Array;
+  iteration: Int32Array;
+  /**
+   * Collectives: the op's shape, the same for ops that an op-level cost model cannot tell apart (operation,
+   * algorithm, latency model, bytes and the ranks in order); -1 for other ops. A training job repeats each
+   * group's collectives on every layer and pass: 16,416 collectives of a 16,384-GPU MoE iteration have 2,056.
+   */
+  shape: Int32Array;
+  /** The first op of each shape. */
+  shapeOp: Int32Array;
+  /** Each shape's scalars (operation, algorithm, latency model, bytes) as an id: shapes that differ only in ranks. */
+  shapeScalars: Int32Array;
+  /** Tasks that belong to some op (the others are plain flows). */
+  opTasks: number;
+  /** What OpResult reports per op: `op` (the collective, or the kind), `algorithm` ('' for none), `label`. */
+  opName: string[];
+  algorithm: string[];
+  label: string[];
+  /** nccl-tests' bus-bandwidth factor of each collective (COLL-01), NaN for ops without one. */
+  busFactor: Float64Array;
+  /** Ops of each (job, iteration), in that order: iterOps[iterStart[g] .. iterStart[g + 1]), ascending. */
+  iterStart: Int32Array;
+  iterOps: Int32Array;
+  iterJob: Int32Array;
+  iterIteration: Int32Array;
 }
 
 /** The program's OpIndex, built from its ops if it has none. */
@@ -117,11 +150,29 @@ export function opIndex(p: TrafficProgram): OpIndex {
   const startPs = new Float64Array(n);
   const depStart = new Int32Array(n + 1);
   const rankStart = new Int32Array(n + 1);
+  const kind = new Uint8Array(n);
+  const durationPs = new Float64Array(n);
+  const bytes = new Float64Array(n);
+  const iteration = new Int32Array(n);
+  const busFactor = new Float64Array(n);
+  const opName: string[] = [];
+  const algorithm: string[] = [];
+  const label: string[] = [];
+  let opTasks = 0;
   for (let o = 0; o < n; o++) {
     const op = p.ops[o];
     startPs[o] = op.firstTask < op.lastTask ? p.transfers[op.firstTask].startPs : 0;
     depStart[o + 1] = depStart[o] + op.deps.length;
     rankStart[o + 1] = rankStart[o] + op.ranks.length;
+    kind[o] = OP_KIND[op.kind];
+    durationPs[o] = op.durationPs;
+    bytes[o] = op.bytes;
+    iteration[o] = op.iteration;
+    busFactor[o] = op.kind === 'collective' && op.op ? busBandwidthFactor(op.op, op.ranks.length) : Number.NaN;
+    opName.push(op.kind === 'collective' ? (op.op ?? 'collective') : op.kind);
+    algorithm.push(op.algorithm ?? '');
+    label.push(op.label);
+    opTasks += op.lastTask - op.firstTask;
   }
   const deps = new Int32Array(depStart[n]);
   const ranks = new Int32Array(rankStart[n]);
@@ -129,7 +180,101 @@ export function opIndex(p: TrafficProgram): OpIndex {
     deps.set(p.ops[o].deps, depStart[o]);
     ranks.set(p.ops[o].ranks, rankStart[o]);
   }
-  return { startPs, depStart, deps, rankStart, ranks };
+  const { shape, shapeOp, shapeScalars } = collectiveShapes(p, rankStart, ranks);
+  return {
+    startPs,
+    depStart,
+    deps,
+    rankStart,
+    ranks,
+    kind,
+    durationPs,
+    bytes,
+    iteration,
+    shape,
+    shapeOp,
+    shapeScalars,
+    opTasks,
+    opName,
+    algorithm,
+    label,
+    busFactor,
+    ...iterationGroups(p),
+  };
+}
+
+/** OpIndex.shape: collectives keyed by their scalar fields and a hash of their ranks, ranks compared on a match. */
+function collectiveShapes(p: TrafficProgram, rankStart: Int32Array, ranks: Int32Array) {
+  const shape = new Int32Array(p.ops.length).fill(-1);
+  const shapeOp: number[] = [];
+  const shapeScalars: number[] = [];
+  const scalarIds = new Map<string, number>();
+  const byKey = new Map<string, number[]>();
+  const sameRanks = (a: number, b: number) => {
+    const n = rankStart[a + 1] - rankStart[a];
+    if (rankStart[b + 1] - rankStart[b] !== n) return false;
+    for (let i = 0; i < n; i++) if (ranks[rankStart[a] + i] !== ranks[rankStart[b] + i]) return false;
+    return true;
+  };
+  for (let o = 0; o < p.ops.length; o++) {
+    const op = p.ops[o];
+    if (op.kind !== 'collective') continue;
+    // FNV-1a over the ranks (32-bit).
+    let h = 0x811c9dc5;
+    for (let i = rankStart[o]; i < rankStart[o + 1]; i++) h = Math.imul(h ^ ranks[i], 0x01000193);
+    // JSON keeps an absent field apart from any string.
+    const scalars = JSON.stringify([op.op, op.algorithm, op.latencyModel, op.bytes]);
+    const key = `${scalars}/${rankStart[o + 1] - rankStart[o]}/${h}`;
+    let shapes = byKey.get(key);
+    if (!shapes) {
+      shapes = [];
+      byKey.set(key, shapes);
+    }
+    let s = shapes.find((x) => sameRanks(shapeOp[x], o));
+    if (s === undefined) {
+      s = shapeOp.length;
+      shapeOp.push(o);
+      let id = scalarIds.get(scalars);
+      if (id === undefined) {
+        id = scalarIds.size;
+        scalarIds.set(scalars, id);
+      }
+      shapeScalars.push(id);
+      shapes.push(s);
+    }
+    shape[o] = s;
+  }
+  return { shape, shapeOp: Int32Array.from(shapeOp), shapeScalars: Int32Array.from(shapeScalars) };
+}
+
+/** OpIndex's iteration groups: the ops of each (job, iteration) of a training job, sorted by job and iteration. */
+function iterationGroups(p: TrafficProgram) {
+  const groups = new Map<string, { job: number; iteration: number; ops: number[] }>();
+  for (const op of p.ops) {
+    if (op.iteration < 0) continue;
+    const key = `${op.item}/${op.iteration}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { job: op.item, iteration: op.iteration, ops: [] };
+      groups.set(key, g);
+    }
+    g.ops.push(op.id);
+  }
+  const sorted = [...groups.values()].sort((a, b) => a.job - b.job || a.iteration - b.iteration);
+  const iterStart = new Int32Array(sorted.length + 1);
+  sorted.forEach((g, i) => {
+    iterStart[i + 1] = iterStart[i] + g.ops.length;
+  });
+  const iterOps = new Int32Array(iterStart[sorted.length]);
+  sorted.forEach((g, i) => {
+    iterOps.set(g.ops, iterStart[i]);
+  });
+  return {
+    iterStart,
+    iterOps,
+    iterJob: Int32Array.from(sorted, (g) => g.job),
+    iterIteration: Int32Array.from(sorted, (g) => g.iteration),
+  };
 }
 
 /** A plain network transfer with no dependencies (patterns and flow lists). */

@@ -32,37 +32,39 @@ export function collectiveTimeS(op: CollectiveOp, algorithm: string, p: number, 
   const lg = Math.log2(p);
   const share = (p - 1) / p;
   const pow2 = Number.isInteger(lg);
-  switch (`${op}/${algorithm}`) {
-    case 'all-gather/ring':
-      return (p - 1) * a + n * share * b;
-    case 'all-gather/recursive-doubling':
-      return Math.ceil(lg) * a + n * share * b;
-    case 'reduce-scatter/ring':
-      return (p - 1) * a + n * share * b + n * share * g;
-    case 'reduce-scatter/recursive-halving':
-      return Math.ceil(lg) * a + n * share * b + n * share * g;
-    case 'all-reduce/ring':
+  // By operation, then algorithm: no "op/algorithm" string per call (the analytic engine calls this per op shape).
+  switch (op) {
+    case 'all-gather':
+      if (algorithm === 'ring') return (p - 1) * a + n * share * b;
+      if (algorithm === 'recursive-doubling') return Math.ceil(lg) * a + n * share * b;
+      break;
+    case 'reduce-scatter':
+      if (algorithm === 'ring') return (p - 1) * a + n * share * b + n * share * g;
+      if (algorithm === 'recursive-halving') return Math.ceil(lg) * a + n * share * b + n * share * g;
+      break;
+    case 'all-reduce':
       // Ring reduce-scatter then ring all-gather (MPICH allreduce_intra_ring.c).
-      return 2 * (p - 1) * a + 2 * n * share * b + n * share * g;
-    case 'all-reduce/rabenseifner':
-      if (pow2) return 2 * lg * a + 2 * n * share * b + n * share * g;
-      return (2 * Math.floor(lg) + 2) * a + (2 * share + 2) * n * b + n * (1 + share) * g;
-    case 'all-reduce/recursive-doubling':
-      return Math.ceil(lg) * a + n * Math.ceil(lg) * b + n * Math.ceil(lg) * g;
-    case 'broadcast/binomial':
-    case 'reduce/binomial':
-      return Math.ceil(lg) * a + n * Math.ceil(lg) * b + (op === 'reduce' ? n * Math.ceil(lg) * g : 0);
-    case 'broadcast/scatter-allgather':
-      return 2 * Math.ceil(lg) * a + 2 * n * share * b;
-    case 'all-to-all/bruck':
-      return Math.ceil(lg) * a + (n / 2) * Math.ceil(lg) * b;
-    case 'all-to-all/pairwise':
-      return (p - 1) * a + n * b;
-    default:
-      throw new Error(
-        `unknown algorithm "${algorithm}" for ${op}; use one of ${(ALGORITHMS[op] as readonly string[]).join(', ')}`,
-      );
+      if (algorithm === 'ring') return 2 * (p - 1) * a + 2 * n * share * b + n * share * g;
+      if (algorithm === 'rabenseifner') {
+        if (pow2) return 2 * lg * a + 2 * n * share * b + n * share * g;
+        return (2 * Math.floor(lg) + 2) * a + (2 * share + 2) * n * b + n * (1 + share) * g;
+      }
+      if (algorithm === 'recursive-doubling') return Math.ceil(lg) * a + n * Math.ceil(lg) * b + n * Math.ceil(lg) * g;
+      break;
+    case 'broadcast':
+    case 'reduce':
+      if (algorithm === 'binomial')
+        return Math.ceil(lg) * a + n * Math.ceil(lg) * b + (op === 'reduce' ? n * Math.ceil(lg) * g : 0);
+      if (op === 'broadcast' && algorithm === 'scatter-allgather') return 2 * Math.ceil(lg) * a + 2 * n * share * b;
+      break;
+    case 'all-to-all':
+      if (algorithm === 'bruck') return Math.ceil(lg) * a + (n / 2) * Math.ceil(lg) * b;
+      if (algorithm === 'pairwise') return (p - 1) * a + n * b;
+      break;
   }
+  throw new Error(
+    `unknown algorithm "${algorithm}" for ${op}; use one of ${(ALGORITHMS[op] as readonly string[]).join(', ')}`,
+  );
 }
 
 /** nccl-tests bus-bandwidth factor: busbw = algbw x factor (COLL-01, nccl-tests doc/PERFORMANCE.md). */

@@ -2,9 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { COLL02_ALGORITHMS, expectClose, validationCase } from '../../../test/helpers/cases.ts';
 import { runYaml } from '../../../test/helpers/simulate.ts';
-import type { NodeId } from '../../fabric/types.ts';
-import type { ProgramOp } from '../../workload/program.ts';
-import { type OpCost, opTimeS } from './engine.ts';
+import { loadCatalog } from '../../catalog/index.ts';
+import { designFabric } from '../../fabric/index.ts';
+import type { LinkId, NodeId } from '../../fabric/types.ts';
+import { parseScenario } from '../../scenario/load.ts';
+import { compileTraffic, opIndex, type ProgramOp } from '../../workload/program.ts';
+import { resolveNetwork } from '../packet/config.ts';
+import { type OpCost, opCost, opTimeS, runAnalytic } from './engine.ts';
 
 /** One server of `gpus` GPUs whose intra domain runs at `gbps` (GB/s per direction) with no latency. */
 const server = (gpus: number, gbps: number, traffic: string) => `
@@ -128,5 +132,48 @@ traffic: [{collective: all-reduce, algorithm: ${algorithm}, bytes: ${bytes}, lat
     expect(latencyUs(1, 'ring')).toBeCloseTo(want.ring_1node_8gpu, 4);
     expect(latencyUs(16, 'ring')).toBeCloseTo(want.ring_16node_128gpu, 4);
     expect(latencyUs(16, 'double-binary-tree')).toBeCloseTo(want.tree_16node_128gpu, 4);
+  });
+});
+
+describe('the analytic engine reuses costs by op shape and placement without changing them', () => {
+  // Jobs and collectives on a k=8 fat-tree (4 GPUs a server, a server a leaf, 4 leaves a pod): gradient buckets
+  // of several sizes over one ring (one placement), a hierarchical all-reduce, a double binary tree under NCCL's
+  // latency model, and expert-parallel groups of 6 GPUs placed in order, whose servers are alike up to a renaming
+  // (h0-h5, h12-h17: 4 GPUs on one server, 2 on the next) but that lie in one pod or in two (negative control for
+  // placements keyed without leaves).
+  const yaml = `
+fabric: {topology: fat-tree, hosts: 128, nic: 400G, switch: aurcore-32x400g, k: 8, gpusPerNode: 4}
+traffic:
+  - job: {params: 1e9, bytesPerGrad: 2, tp: 2, dp: 64, ep: 4, layers: 2, moeBytesPerLayer: 8MiB, stepCompute: 10ms,
+          buckets: 2, iterations: 2}
+  - job: {params: 1e8, bytesPerGrad: 2, dp: 32, stepCompute: 5ms, buckets: 2, algorithm: hierarchical}
+  - job: {params: 1e8, bytesPerGrad: 2, dp: 16, stepCompute: 5ms, buckets: 1, algorithm: rabenseifner}
+  - {collective: all-reduce, algorithm: double-binary-tree, bytes: 64MiB, latencyModel: nccl}
+  - {collective: all-gather, algorithm: ring, bytes: 16MiB, ranks: 12}
+  - job: {params: 1e8, bytesPerGrad: 2, dp: 48, ep: 6, layers: 1, moeBytesPerLayer: 4MiB, stepCompute: 5ms, buckets: 3}
+    placement: sequential
+`;
+  it('every collective takes the time opCost and opTimeS give its own ranks (no cache)', () => {
+    const catalog = loadCatalog();
+    const s = parseScenario(yaml, catalog);
+    const { fabric } = designFabric(s.fabric, catalog);
+    const program = compileTraffic(s, fabric);
+    const r = runAnalytic(fabric, program, s, catalog, { seed: s.seed });
+    const net = resolveNetwork(s.network, fabric, catalog);
+    const collectives = program.ops.filter((op) => op.kind === 'collective');
+    const idx = opIndex(program);
+    const leaves = (op: ProgramOp) =>
+      op.ranks.map((h) => fabric.peer(fabric.adjLinks[fabric.adjStart[h]] as LinkId, h)).join();
+    const placements = new Set(Array.from(idx.shapeOp, (o) => `${program.ops[o].algorithm} ${leaves(program.ops[o])}`));
+    // The caches are exercised: fewer shapes than collectives, fewer placements than shapes.
+    expect(idx.shapeOp.length).toBeLessThan(collectives.length);
+    expect(placements.size).toBeLessThan(idx.shapeOp.length);
+    expect(new Set(collectives.map((op) => op.algorithm))).toEqual(
+      new Set(['pairwise', 'ring', 'hierarchical', 'rabenseifner', 'double-binary-tree']),
+    );
+    for (const op of collectives) {
+      const want = Math.round(opTimeS(op, opCost(fabric, net, op)) * 1e12);
+      expect(r.ops?.[op.id].timePs, `op ${op.id} ${op.label}`).toBe(want);
+    }
   });
 });

@@ -13,7 +13,7 @@ import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import { opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
+import { OP_KIND, type OpIndex, opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
 import { collectiveTimeS, ncclLatencyUs } from './collectives.ts';
@@ -125,6 +125,10 @@ class CostTables {
   readonly perServer: Int32Array;
   /** Touched keys of the counters, to reset them. */
   readonly touched: Int32Array;
+  /** Placement scratch (placementHash): a server's first-seen index in a rank list, -1; a host seen, 0 or 1. */
+  readonly serverLabel: Int32Array;
+  readonly hostSeen: Uint8Array;
+  labels = new Int32Array(64);
   pairS = new Int32Array(64);
   pairD = new Int32Array(64);
   /** hopLatencyPs by (leaf index, leaf index), NaN until asked (a leaf count x leaf count table). */
@@ -165,6 +169,8 @@ class CostTables {
     this.outPod = new Int32Array(maxPod + 2);
     this.inPod = new Int32Array(maxPod + 2);
     this.perServer = new Int32Array(maxServer + 1);
+    this.serverLabel = new Int32Array(maxServer + 1).fill(-1);
+    this.hostSeen = new Uint8Array(N);
     this.touched = new Int32Array(Math.max(N, maxServer + 1));
     this.leafIndex = new Int32Array(N).fill(-1);
     let nLeaves = 0;
@@ -428,6 +434,175 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length): number {
   return collectiveTimeS(name, alg, p, n, abg);
 }
 
+/**
+ * Placement of a rank list, for OpCost reuse: rankCost reads ranks only through each rank's leaf (hop latencies
+ * by leaf pair, uplinks of leaves and their pods), NIC rate and server (ranks per server, same-server tests), and
+ * host identity (a rank paired with itself). Writes each rank's server label (servers numbered in order of first
+ * appearance) into t.labels and returns a hash of leaves and labels, or -1 when a host repeats or has no
+ * server (not reused).
+ */
+function placementHash(t: CostTables, ranks: Int32Array): number {
+  const { server, serverLabel, hostSeen, leaf } = t;
+  if (t.labels.length < ranks.length) t.labels = new Int32Array(2 * ranks.length);
+  const labels = t.labels;
+  let servers = 0;
+  let repeats = false;
+  // FNV-1a (32-bit) over the leaf and the server label of each rank.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < ranks.length; i++) {
+    const r = ranks[i];
+    const sv = server[r];
+    if (hostSeen[r] || sv < 0) repeats = true;
+    hostSeen[r] = 1;
+    if (sv >= 0 && serverLabel[sv] < 0) serverLabel[sv] = servers++;
+    labels[i] = sv >= 0 ? serverLabel[sv] : -1;
+    h = Math.imul(h ^ leaf[r], 0x01000193);
+    h = Math.imul(h ^ labels[i], 0x01000193);
+  }
+  for (let i = 0; i < ranks.length; i++) {
+    hostSeen[ranks[i]] = 0;
+    if (server[ranks[i]] >= 0) serverLabel[server[ranks[i]]] = -1;
+  }
+  return repeats ? -1 : h >>> 0;
+}
+
+/** A placement: its id, first rank list, the server labels placementHash gave it, and algorithm. */
+interface Placement {
+  id: number;
+  ranks: Int32Array;
+  labels: Int32Array;
+  algorithm: string;
+}
+
+/** Whether `ranks` (labels in t.labels) under `algorithm` has placement p: rank by rank, leaf, NIC and label. */
+function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string): boolean {
+  if (p.ranks.length !== ranks.length || p.algorithm !== algorithm) return false;
+  const { leaf, nic, labels } = t;
+  for (let i = 0; i < ranks.length; i++) {
+    const a = p.ranks[i];
+    const b = ranks[i];
+    if (leaf[a] !== leaf[b] || nic[a] !== nic[b] || p.labels[i] !== labels[i]) return false;
+  }
+  return true;
+}
+
+/** Shapes grouped by placement (one OpCost each) and by placement and scalars (one time each). */
+interface ShapeClasses {
+  /** Per shape: its placement and its (placement, scalars) class. */
+  placement: Int32Array;
+  timeClass: Int32Array;
+  /** The first shape of each placement, of each time class. */
+  placementShape: Int32Array;
+  timeShape: Int32Array;
+}
+
+/**
+ * 1a. Shape classes of a program on a fabric. Shapes of one placement (placementHash: same algorithm, leaves, NIC
+ * rates and servers up to a renaming) share one OpCost, and those with the same scalars too (OpIndex.shapeScalars)
+ * one time: the 2,048 expert-parallel groups of the 16,384-GPU MoE job lie on 256 sets of servers. Reuse changes
+ * no value: rankCost of two such rank lists makes the same steps on the same numbers, and the hop table, filled
+ * per leaf pair on first use, already holds every pair the class's first list asked for. Equal NIC payload rates
+ * are equal link rates under any network settings, so the classes depend on the program and the fabric only and
+ * are kept per program (as the cost tables per fabric).
+ */
+const classesCache = new WeakMap<OpIndex, { fabric: Fabric; c: ShapeClasses }>();
+function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses {
+  const cached = classesCache.get(idx);
+  if (cached && cached.fabric === fabric) return cached.c;
+  const n = idx.shapeOp.length;
+  const placement = new Int32Array(n);
+  const timeClass = new Int32Array(n);
+  const placementShape: number[] = [];
+  const timeShape: number[] = [];
+  const placements = new Map<number, Placement[]>();
+  const times = new Map<number, number>();
+  let nScalars = 0;
+  for (let sh = 0; sh < n; sh++) nScalars = Math.max(nScalars, idx.shapeScalars[sh] + 1);
+  for (let sh = 0; sh < n; sh++) {
+    const o = idx.shapeOp[sh];
+    const ranks = idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
+    const algorithm = idx.algorithm[o];
+    const h = placementHash(t, ranks);
+    const known = h >= 0 ? placements.get(h) : undefined;
+    let p = known?.find((x) => samePlacement(t, x, ranks, algorithm));
+    if (!p) {
+      p = { id: placementShape.length, ranks, labels: t.labels.slice(0, ranks.length), algorithm };
+      placementShape.push(sh);
+      if (known) known.push(p);
+      else if (h >= 0) placements.set(h, [p]);
+    }
+    placement[sh] = p.id;
+    const key = p.id * nScalars + idx.shapeScalars[sh];
+    let k = times.get(key);
+    if (k === undefined) {
+      k = timeShape.length;
+      timeShape.push(sh);
+      times.set(key, k);
+    }
+    timeClass[sh] = k;
+  }
+  const c = {
+    placement,
+    timeClass,
+    placementShape: Int32Array.from(placementShape),
+    timeShape: Int32Array.from(timeShape),
+  };
+  classesCache.set(idx, { fabric, c });
+  return c;
+}
+
+/**
+ * 1. The time (ps) of each collective shape (OpIndex.shape): an OpCost per placement, a time per time class (from
+ * their first shape's first op, in order of shapes, as the hop table's first use must be), copied to each shape.
+ * A loop of its own (as is 2.), so that the JIT optimizes it whole from the first run.
+ */
+function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
+  const c = shapeClasses(fabric, t, idx);
+  const ranksOf = (sh: number) => {
+    const o = idx.shapeOp[sh];
+    return idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
+  };
+  const costs: OpCost[] = [];
+  for (let p = 0; p < c.placementShape.length; p++) {
+    const sh = c.placementShape[p];
+    costs.push(rankCost(fabric, t, program.ops[idx.shapeOp[sh]], ranksOf(sh)));
+  }
+  const times = new Float64Array(c.timeShape.length);
+  for (let k = 0; k < times.length; k++) {
+    const sh = c.timeShape[k];
+    const op = program.ops[idx.shapeOp[sh]];
+    times[k] = Math.round(opTimeS(op, costs[c.placement[sh]], ranksOf(sh).length) * 1e12);
+  }
+  const out = new Float64Array(idx.shapeOp.length);
+  for (let sh = 0; sh < out.length; sh++) out[sh] = times[c.timeClass[sh]];
+  return out;
+}
+
+/** 2. Op start and end times (ps): an op starts when its deps have ended. False if an op depends on a later one. */
+function opTimesPs(idx: OpIndex, shapePs: Float64Array, start: Float64Array, end: Float64Array): boolean {
+  const { kind, shape, depStart, deps, durationPs } = idx;
+  // Locals: an imported object's property per op costs a getter call under some loaders (tsx).
+  const COMPUTE = OP_KIND.compute;
+  const COLLECTIVE = OP_KIND.collective;
+  let depsOk = true;
+  for (let o = 0; o < start.length; o++) {
+    let s = idx.startPs[o];
+    for (let k = depStart[o], e = depStart[o + 1]; k < e; k++) {
+      const d = deps[k];
+      if (d >= o) depsOk = false;
+      s = Math.max(s, end[d]);
+    }
+    const k = kind[o];
+    start[o] = s;
+    end[o] = s + (k === COMPUTE ? durationPs[o] : k === COLLECTIVE ? shapePs[shape[o]] : 0);
+  }
+  return depsOk;
+}
+
+/**
+ * Runs a traffic program: 1. a time per collective shape, 2. op times along the DAG, 3. per-op and per-iteration
+ * results (summarizeOps), 4. plain flows by the hose model.
+ */
 export function runAnalytic(
   fabric: Fabric,
   program: TrafficProgram,
@@ -438,36 +613,25 @@ export function runAnalytic(
   const t0 = performance.now();
   const net = resolveNetwork(scenario.network, fabric, catalog);
   const nOps = program.ops.length;
-  const start = new Float64Array(nOps);
-  const end = new Float64Array(nOps);
   const idx = opIndex(program);
   const tables = costTables(fabric, net, { catalog, key: JSON.stringify(scenario.network ?? null) });
-  let depsOk = true;
-  // Plain flows are the tasks outside every op; their scan is skipped when the ops cover every task (large jobs).
-  let inOps = 0;
-  for (let o = 0; o < nOps; o++) {
-    const op = program.ops[o];
-    inOps += op.lastTask - op.firstTask;
-    let s = idx.startPs[o];
-    for (let k = idx.depStart[o], e = idx.depStart[o + 1]; k < e; k++) {
-      const d = idx.deps[k];
-      if (d >= o) depsOk = false;
-      s = Math.max(s, end[d]);
-    }
-    let dur = 0;
-    if (op.kind === 'compute') dur = op.durationPs;
-    else if (op.kind === 'collective') {
-      const ranks = idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
-      dur = Math.round(opTimeS(op, rankCost(fabric, tables, op, ranks), ranks.length) * 1e12);
-    }
-    start[o] = s;
-    end[o] = s + dur;
-  }
+  const shapePs = shapeTimesPs(fabric, tables, program, idx);
+  const start = new Float64Array(nOps);
+  const end = new Float64Array(nOps);
+  const depsOk = opTimesPs(idx, shapePs, start, end);
   const { ops, iterations } = summarizeOps(program, start, end);
+  // Each op's timePs as summarizeOps reports it, checked on the arrays rather than on the OpResults.
+  let timesOk = true;
+  for (let o = 0; o < nOps; o++) {
+    const timePs = start[o] >= 0 && end[o] >= 0 ? end[o] - start[o] : -1;
+    if (!(Number.isFinite(timePs) && timePs >= 0)) timesOk = false;
+  }
 
   // Plain flows: the hose-model bound at both ends.
   const plain =
-    inOps === program.transfers.length ? [] : program.transfers.filter((t) => t.op === -1 && t.kind === 'transfer');
+    idx.opTasks === program.transfers.length
+      ? []
+      : program.transfers.filter((t) => t.op === -1 && t.kind === 'transfer');
   const out = new Map<NodeId, number>();
   const inn = new Map<NodeId, number>();
   for (const t of plain) {
@@ -506,7 +670,7 @@ export function runAnalytic(
     },
     {
       name: 'op times finite and non-negative',
-      ok: ops.every((o) => Number.isFinite(o.timePs) && o.timePs >= 0),
+      ok: timesOk,
       detail: `${ops.length} ops`,
     },
   ];

@@ -1,8 +1,7 @@
 // What every engine reports about a traffic program's op-level DAG: per-op times with nccl-tests' algbw and
 // busbw (COLL-01), and per-iteration compute, communication and exposed communication of training jobs.
 import type { IterationResult, OpResult } from '../../result/types.ts';
-import { opIndex, type TrafficProgram } from '../../workload/program.ts';
-import { busBandwidthFactor } from '../analytic/collectives.ts';
+import { OP_KIND, type OpIndex, opIndex, type TrafficProgram } from '../../workload/program.ts';
 
 /** Op start and end from task times: the earliest task start and the latest task end (-1: not finished). */
 export function opTimesFromTasks(
@@ -52,95 +51,95 @@ function unionPs(starts: Float64Array, ends: Float64Array, n: number): number {
   return total + (e[n - 1] - from);
 }
 
-/** OpResult per op and IterationResult per (job, iteration), from op start and end times (ps, -1 unknown). */
+/**
+ * OpResult per op and IterationResult per (job, iteration), from op start and end times (ps, -1 unknown). Reads
+ * the program's OpIndex only (an op's id is its index): no op object is touched.
+ */
 export function summarizeOps(
   program: TrafficProgram,
   startPs: ArrayLike<number>,
   endPs: ArrayLike<number>,
 ): { ops: OpResult[]; iterations: IterationResult[] } {
-  const rankStart = opIndex(program).rankStart;
-  const ops: OpResult[] = program.ops.map((op, o) => {
+  const idx = opIndex(program);
+  return {
+    ops: opResults(idx, program.ops.length, startPs, endPs),
+    iterations: summarizeIterations(idx, startPs, endPs),
+  };
+}
+
+/** OpResult per op: its loop alone in a function, so that the JIT optimizes it whole from the first run. */
+function opResults(idx: OpIndex, n: number, startPs: ArrayLike<number>, endPs: ArrayLike<number>): OpResult[] {
+  const { rankStart, opName, algorithm, label, bytes, iteration, busFactor } = idx;
+  const ops: OpResult[] = new Array(n);
+  for (let o = 0; o < n; o++) {
     const s = startPs[o];
     const e = endPs[o];
     const timePs = s >= 0 && e >= 0 ? e - s : -1;
-    const ranks = rankStart[o + 1] - rankStart[o];
+    const factor = busFactor[o];
     let algbwGBps = 0;
     let busbwGBps = 0;
-    if (op.kind === 'collective' && op.op && timePs > 0) {
-      algbwGBps = op.bytes / (timePs * 1e-12) / 1e9;
-      busbwGBps = algbwGBps * busBandwidthFactor(op.op, ranks);
+    if (!Number.isNaN(factor) && timePs > 0) {
+      algbwGBps = bytes[o] / (timePs * 1e-12) / 1e9;
+      busbwGBps = algbwGBps * factor;
     }
-    return {
-      id: op.id,
-      op: op.kind === 'collective' ? (op.op ?? 'collective') : op.kind,
-      algorithm: op.algorithm ?? '',
-      label: op.label,
-      ranks,
-      bytes: op.bytes,
+    ops[o] = {
+      id: o,
+      op: opName[o],
+      algorithm: algorithm[o],
+      label: label[o],
+      ranks: rankStart[o + 1] - rankStart[o],
+      bytes: bytes[o],
       startPs: s,
       endPs: e,
       timePs,
       algbwGBps,
       busbwGBps,
-      iteration: op.iteration,
+      iteration: iteration[o],
     };
-  });
-  // Ops by (job, iteration); a job's ops of one iteration are mostly consecutive, so the last group is checked first.
-  const groups = new Map<number, number[]>();
-  let lastKey = -1;
-  let last: number[] = [];
-  for (const op of program.ops) {
-    if (op.iteration < 0) continue;
-    const key = op.item * 2 ** 26 + op.iteration;
-    if (key !== lastKey) {
-      const g = groups.get(key);
-      if (g) last = g;
-      else {
-        last = [];
-        groups.set(key, last);
-      }
-      lastKey = key;
-    }
-    last.push(op.id);
   }
+  return ops;
+}
+
+/** IterationResult per (job, iteration) of the OpIndex's groups. */
+function summarizeIterations(idx: OpIndex, startPs: ArrayLike<number>, endPs: ArrayLike<number>): IterationResult[] {
+  const { iterStart, iterOps, kind } = idx;
+  const COMPUTE = OP_KIND.compute;
   const iterations: IterationResult[] = [];
-  let cs = new Float64Array(0);
-  let ce = new Float64Array(0);
-  let ms = new Float64Array(0);
-  let me = new Float64Array(0);
-  for (const ids of groups.values()) {
-    const first = program.ops[ids[0]];
+  let most = 0;
+  for (let g = 0; g + 1 < iterStart.length; g++) most = Math.max(most, iterStart[g + 1] - iterStart[g]);
+  const cs = new Float64Array(most);
+  const ce = new Float64Array(most);
+  const ms = new Float64Array(most);
+  const me = new Float64Array(most);
+  for (let g = 0; g + 1 < iterStart.length; g++) {
     let s = Number.POSITIVE_INFINITY;
     let e = 0;
     let done = true;
-    if (cs.length < ids.length) {
-      cs = new Float64Array(ids.length);
-      ce = new Float64Array(ids.length);
-      ms = new Float64Array(ids.length);
-      me = new Float64Array(ids.length);
-    }
     let nc = 0;
     let nm = 0;
-    for (const id of ids) {
-      if (startPs[id] < 0 || endPs[id] < 0) {
+    for (let k = iterStart[g]; k < iterStart[g + 1]; k++) {
+      const id = iterOps[k];
+      const a = startPs[id];
+      const b = endPs[id];
+      if (a < 0 || b < 0) {
         done = false;
         continue;
       }
-      s = Math.min(s, startPs[id]);
-      e = Math.max(e, endPs[id]);
-      if (program.ops[id].kind === 'compute') {
-        cs[nc] = startPs[id];
-        ce[nc++] = endPs[id];
+      s = Math.min(s, a);
+      e = Math.max(e, b);
+      if (kind[id] === COMPUTE) {
+        cs[nc] = a;
+        ce[nc++] = b;
       } else {
-        ms[nm] = startPs[id];
-        me[nm++] = endPs[id];
+        ms[nm] = a;
+        me[nm++] = b;
       }
     }
     const timePs = done ? e - s : -1;
     const computePs = unionPs(cs, ce, nc);
     iterations.push({
-      job: first.item,
-      iteration: first.iteration,
+      job: idx.iterJob[g],
+      iteration: idx.iterIteration[g],
       startPs: done ? s : -1,
       endPs: done ? e : -1,
       timePs,
@@ -149,6 +148,5 @@ export function summarizeOps(
       exposedCommPs: done ? timePs - computePs : -1,
     });
   }
-  iterations.sort((a, b) => a.job - b.job || a.iteration - b.iteration);
-  return { ops, iterations };
+  return iterations;
 }
