@@ -16,8 +16,11 @@ function median(xs: number[]): number {
 /** `--only <text>` runs the benchmarks whose name contains it. */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
+/** Is this benchmark (or family, by a name's start) asked for? Unselected ones do no setup either. */
+const selected = (name: string) => only === undefined || name.includes(only) || only.startsWith(name);
+
 function bench(name: string, runs: number, budgetMs: number, fn: () => Record<string, unknown>): void {
-  if (only !== undefined && !name.includes(only)) return;
+  if (!selected(name)) return;
   const times: number[] = [];
   let info: Record<string, unknown> = {};
   if (runs > 1) fn(); // warm-up (JIT); single-run benchmarks are long enough to include it
@@ -66,6 +69,8 @@ import { compileTraffic } from '../src/workload/program.ts';
 import { runEventQueueBench } from './event-queue.ts';
 
 function packetBench(k: number, referenceS: number, runs: number): void {
+  const name = `packet engine: k=${k} fat-tree (${k ** 3 / 4} hosts, 100G) permutation of 2 MB, DCQCN + PFC`;
+  if (!selected(name)) return;
   const yaml = `
 fabric: {topology: fat-tree, hosts: ${k ** 3 / 4}, nic: 100G, switch: aurcore-32x400g, k: ${k}}
 network: {pfc: true, cc: dcqcn, mtu: 1000}
@@ -83,7 +88,7 @@ traffic: [{pattern: permutation, bytes: 2MB}]
   const ms = median(times);
   process.stdout.write(
     `${JSON.stringify({
-      name: `packet engine: k=${k} fat-tree (${k ** 3 / 4} hosts, 100G) permutation of 2 MB, DCQCN + PFC`,
+      name,
       figure: ms,
       unit: 'ms',
       events: last?.stats.events,
@@ -97,7 +102,7 @@ traffic: [{pattern: permutation, bytes: 2MB}]
   );
 }
 
-runEventQueueBench();
+if (selected('event queue')) runEventQueueBench();
 packetBench(8, 0.65, 3);
 if (!process.argv.includes('--quick')) packetBench(16, 21, 1);
 
@@ -117,6 +122,7 @@ function flowBench(
   fabric: Parameters<typeof fabricSpec>[0],
   collectives: (hosts: NodeId[]) => CollectiveSpec[],
 ): void {
+  if (!selected(name)) return;
   const d = designFabric(spec(fabric), catalog);
   const hosts = Array.from(d.fabric.hosts) as NodeId[];
   bench(name, 1, budgetMs, () => {
@@ -183,8 +189,10 @@ for (const [name, yaml] of [
   ['analytic engine: ring all-reduce of 1 GiB on 8,192 GPUs', RING],
   ['analytic engine: one iteration of a 16,384-GPU MoE job (tp 8, dp 2,048, ep 8)', MOE],
 ] as const) {
+  if (!selected(name)) continue;
   const c = compiled(yaml);
-  bench(name, 5, 10, () => {
+  // Milliseconds: a median of 15 warm runs (a few early runs pay for the JIT and a young-generation collection).
+  bench(name, 15, 10, () => {
     const r = runAnalytic(c.fabric, c.program, c.s, catalog, { seed: 1 });
     return {
       ops: r.ops?.length ?? 0,
