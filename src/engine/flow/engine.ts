@@ -41,6 +41,18 @@ export interface FlowRunOptions {
   maxTimePs?: number;
   onProgress?: (doneTasks: number, totalTasks: number, nowPs: number) => void;
   name?: string;
+  /**
+   * Chain the repetitions of solo ring-like flows (see FlowSim.chain; default true). false runs every
+   * repetition as its own events, with the same results: the differential tests compare the two.
+   */
+  chain?: boolean;
+  /** Filled in by the run when given (tests: the chain took part). */
+  diagnostics?: FlowDiagnostics;
+}
+
+export interface FlowDiagnostics {
+  /** Repetitions computed by a chain pass rather than started by an event. */
+  chainedRepetitions: number;
 }
 
 // Queue event kinds. The first three carry a group of task items, all due at the event's time.
@@ -103,6 +115,23 @@ const L_HEAD = 0;
 const L_COUNT = 1; // flows sending on it
 const L_SEED = 2; // batch in which a flow left it
 const L_VISIT = 3;
+
+// Chained repetitions (see chain()): a task's chained repetitions, in order, in a block of CHAIN_CAP entries.
+const CH = 8; // stride of a task's chain record (Float64: one cache line)
+const CH_BLOCK = 0; // entry block, or -1: the task is not chained
+const CH_HEAD = 1;
+const CH_LEN = 2;
+const CH_STARTED = 3; // entries whose start is applied (the first ones)
+const CH_NEXT = 4; // next repetition to chain
+const CH_LAST_S = 5; // the last entry's start and arrival (what the next one is computed from)
+const CH_LAST_F = 6;
+const CHAIN_CAP = 32; // a power of two
+const ENTRY = 3;
+const E_S = 0; // start
+const E_F = 1; // arrival
+const E_ITEM = 2; // its queue item (a chain finish), or -1: the arrival was handed on down the ring
+/** Ring hops one chain pass may run ahead (each pass ends with one queue event). */
+const CHAIN_DEPTH = 24;
 
 /** Remaining bytes below this are rounding residue: the flow has drained. */
 const SNAP_BYTES = 1e-6;
@@ -182,6 +211,20 @@ class FlowSim {
   private readonly soloLastFin: Float64Array;
   private readonly soloPBytes: Float64Array;
   private doneTasks = 0;
+  /**
+   * Chained repetitions. chainable[x]: x has a single stepDep p (lag 1), a transfer whose only stepOut is x,
+   * so x's repetition r + 1 starts at max(x's repetition r sent, p's repetition r arrived) unless a flow joins
+   * x's links. chainNext[x]: x's only stepOut if that one is chainable, else -1.
+   */
+  private readonly chainable: Uint8Array;
+  private readonly chainNext: Int32Array;
+  private readonly chainPrev: Int32Array;
+  private readonly ch: Float64Array;
+  private chainEntries = new Float64Array(0);
+  private chainFree = new Int32Array(0);
+  private nChainFree = 0;
+  private chainBlocks = 0;
+  private chainedReps = 0;
 
   // Paths and links.
   private readonly sl: Int32Array;
@@ -338,6 +381,10 @@ class FlowSim {
     this.soloItem = new Int32Array(T);
     this.soloLastFin = new Float64Array(T);
     this.soloPBytes = new Float64Array(T);
+    this.chainable = new Uint8Array(T);
+    this.chainNext = new Int32Array(T).fill(-1);
+    this.chainPrev = new Int32Array(T).fill(-1);
+    this.ch = new Float64Array(this.solos && opts.maxTimePs === undefined && opts.chain !== false ? CH * T : 0);
     this.singles = new Int32Array(Math.max(16, T));
     this.shared = new Int32Array(Math.max(16, T));
     this.compFlows = new Int32Array(Math.max(16, T));
@@ -426,6 +473,34 @@ class FlowSim {
       this.idealCap[i] = minCap;
     }
     this.markExclusive();
+    this.markChains();
+  }
+
+  /**
+   * Tasks whose repetitions may be chained (see chain()): transfers in a ring-like pattern, chained while they
+   * are solo. Not exclusive ones: their repetition already costs one event on a small hot record, and a chain
+   * entry, written now and read back many steps later, costs more memory traffic than the event (8,192-GPU
+   * ring: 9.5 s -> 14 s). Off with failures (solo flows are) and with maxTimePs (the run would stop between
+   * chained repetitions).
+   */
+  private markChains(): void {
+    if (this.ch.length === 0) return;
+    const { ti, tf, stepDL, stepOut } = this;
+    for (let x = 0; x < this.T; x++) {
+      const r = TI * x;
+      this.ch[CH * x + CH_BLOCK] = -1;
+      if (!ti[r + I_XFER] || ti[r + I_LAZY] === LZ_EXCL || tf[TF * x + F_BYTES] === 0) continue;
+      if (ti[r + I_STEP1] - ti[r + I_STEP0] !== 1) continue;
+      const k = ti[r + I_STEP0];
+      const p = stepDL[2 * k];
+      const rp = TI * p;
+      if (stepDL[2 * k + 1] !== 1 || p === x || !ti[rp + I_XFER] || tf[TF * p + F_BYTES] === 0) continue;
+      if (ti[rp + I_OUT1] - ti[rp + I_OUT0] !== 1 || stepOut[ti[rp + I_OUT0]] !== x) continue;
+      this.chainable[x] = 1;
+      this.chainPrev[x] = p;
+      this.chainNext[p] = x;
+    }
+    for (let p = 0; p < this.T; p++) if (this.chainNext[p] >= 0 && !this.chainable[p]) this.chainNext[p] = -1;
   }
 
   /**
@@ -638,6 +713,7 @@ class FlowSim {
    * is taken back (with the bookkeeping done for it) and a drain event is due at its send time.
    */
   private endSolo(g: number): void {
+    if (this.ch.length > 0 && this.ch[CH * g + CH_BLOCK] >= 0) this.unchainTask(g);
     const { ti, tf } = this;
     const r = TI * g;
     const o = TF * g;
@@ -748,7 +824,8 @@ class FlowSim {
         const r = TI * task;
         if (this.ti[r + I_VER] === v && this.ti[r + I_BUSY]) this.drain(task);
       } else if (kind === EV_FINISH) {
-        if (v >= 0) this.finish(task);
+        if (v === 0) this.finish(task);
+        else if (v > 0) this.chainFinish(task, v - 1);
       } else {
         this.startArmed[task] = 0;
         this.tryStart(task);
@@ -954,8 +1031,309 @@ class FlowSim {
     if (xfer) this.deliveredBytes += this.tf[TF * t + F_BYTES];
     else ti[r + I_BUSY] = 0;
     if (fin === ti[r + I_REPEAT]) this.taskDone(t);
-    for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) this.tryStart(this.stepOut[k]);
+    for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) this.deliver(this.stepOut[k], fin - 1);
     if (!xfer) this.tryStart(t);
+  }
+
+  // ---- chained repetitions ------------------------------------------------------------------------------
+
+  /**
+   * Task k's stepDep finished repetition `rep` now. A chainable task takes it as a chained input (chain());
+   * otherwise (or once it cannot) it runs repetition by repetition (tryStart).
+   */
+  private deliver(k: number, rep: number): void {
+    if (this.chainable[k]) {
+      if (this.canChain(k, rep)) {
+        this.chain(k, rep, this.now);
+        return;
+      }
+      if (this.ch[CH * k + CH_BLOCK] >= 0) this.unchainTask(k);
+    }
+    this.tryStart(k);
+  }
+
+  /** Can chainable x take its stepDep's repetition q (arriving now or later) as a chained input? */
+  private canChain(x: number, q: number): boolean {
+    const ti = this.ti;
+    const r = TI * x;
+    const lz = ti[r + I_LAZY];
+    // The last repetition always runs as an event (its finish ends the task).
+    if (lz !== LZ_SOLO || q + 2 >= ti[r + I_REPEAT]) return false;
+    const c = CH * x;
+    if (this.ch[c + CH_BLOCK] >= 0) {
+      if (this.ch[c + CH_NEXT] !== q + 1) return false;
+      // Entries are applied when the block fills up (or something needs the task's state): fewer, longer runs.
+      if (this.ch[c + CH_LEN] === CHAIN_CAP) this.settle(x, this.now);
+      return this.ch[c + CH_LEN] < CHAIN_CAP;
+    }
+    // Repetition q started, no wake pending: its next start is max(sent, input), nothing else.
+    return ti[r + I_NEXT] === q + 1 && this.wakeArmed[x] === 0;
+  }
+
+  /**
+   * Chained repetitions. A solo flow keeps its rate until a flow joins one of its links, so
+   * while it is alone its repetition r + 1 of a ring starts at max(repetition r sent, the stepDep's repetition
+   * r arrived) and arrives one send time and one path latency later (program.ts; the max-plus recurrence of a
+   * ring). Its arrival is the next hop's input: one pass runs down the ring for up to CHAIN_DEPTH hops with no
+   * queue event, and only the last hop's arrival is queued (chainFinish continues from there). The chained
+   * repetitions are entries (start, arrival) applied to the task's state when their time has come (settle);
+   * a flow that joins a chained task's links first turns it back into events at that time (unchainTask), as
+   * does anything else the chain cannot take (the last repetition, a full block).
+   */
+  private chain(x: number, q: number, at: number): void {
+    this.chainRep(x, q + 1, at);
+    // x's entries for repetitions lo..hi are new: their arrivals still have to reach the next hop.
+    let lo = q + 1;
+    let hi = q + 1;
+    const en = this.chainEntries;
+    for (let depth = 1; ; depth++) {
+      const y = this.chainNext[x];
+      const from = depth < CHAIN_DEPTH && y >= 0 ? this.handable(x, y, lo, hi) : -1;
+      const c = CH * x;
+      const base = ENTRY * CHAIN_CAP * this.ch[c + CH_BLOCK];
+      const first = this.ch[c + CH_NEXT] - this.ch[c + CH_LEN];
+      if (from < 0) {
+        // The pass ends: the new arrivals are queued (chainFinish hands each on when it comes).
+        for (let rep = lo; rep <= hi; rep++) {
+          const e = base + ENTRY * ((this.ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
+          en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], x, rep + 1);
+        }
+        return;
+      }
+      // y also takes x's earlier queued arrivals it still waits for (their events are cancelled), in order.
+      for (let rep = from; rep <= hi; rep++) {
+        const e = base + ENTRY * ((this.ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
+        const it = en[e + E_ITEM];
+        if (it >= 0) {
+          this.items[4 * it + 1] = -1;
+          en[e + E_ITEM] = -1;
+        }
+        this.chainRep(y, rep + 1, en[e + E_F]);
+      }
+      x = y;
+      lo = from + 1;
+      hi++;
+    }
+  }
+
+  /**
+   * The first of x's repetitions that y would take now (every one from there to hi, see chain()), or -1:
+   * y must be solo and waiting for x's repetition `from`, which x must still hold (with a queued
+   * arrival if it is older than lo), none of them y's last repetition, and y's block must have room.
+   */
+  private handable(x: number, y: number, lo: number, hi: number): number {
+    const { ti, ch } = this;
+    const r = TI * y;
+    const lz = ti[r + I_LAZY];
+    if (lz !== LZ_SOLO || hi + 2 >= ti[r + I_REPEAT]) return -1;
+    const cy = CH * y;
+    let from: number;
+    if (ch[cy + CH_BLOCK] >= 0) from = ch[cy + CH_NEXT] - 1;
+    else if (this.wakeArmed[y] === 0) from = ti[r + I_NEXT] - 1;
+    else return -1;
+    const cx = CH * x;
+    if (from > lo || from < ch[cx + CH_NEXT] - ch[cx + CH_LEN]) return -1;
+    const need = hi - from + 1;
+    if (ch[cy + CH_BLOCK] >= 0 && ch[cy + CH_LEN] + need > CHAIN_CAP) {
+      this.settle(y, this.now);
+      if (ch[cy + CH_LEN] + need > CHAIN_CAP) return -1;
+    }
+    return need > CHAIN_CAP ? -1 : from;
+  }
+
+  /** Appends x's chained repetition `rep`, whose stepDep input arrives at `at`. */
+  private chainRep(x: number, rep: number, at: number): void {
+    const { ch, tf } = this;
+    const c = CH * x;
+    if (ch[c + CH_BLOCK] < 0) this.enterChain(x);
+    const o = TF * x;
+    const aux = tf[o + F_AUX];
+    const len = ch[c + CH_LEN];
+    let sent: number;
+    let last: number;
+    if (len > 0) {
+      sent = ch[c + CH_LAST_S] + aux;
+      last = ch[c + CH_LAST_F];
+    } else {
+      sent = tf[o + F_LAST] + aux;
+      last = tf[o + F_LASTFIN];
+    }
+    const start = Math.max(sent, at);
+    // As sendAlone and scheduleFinish: sent at start + aux, one path latency on, after the QP's last arrival.
+    let fin = start + aux + tf[o + F_LAT];
+    if (fin < last) fin = last;
+    const en = this.chainEntries;
+    const e = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * ((ch[c + CH_HEAD] + len) & (CHAIN_CAP - 1));
+    en[e + E_S] = start;
+    en[e + E_F] = fin;
+    en[e + E_ITEM] = -1;
+    ch[c + CH_LAST_S] = start;
+    ch[c + CH_LAST_F] = fin;
+    ch[c + CH_LEN] = len + 1;
+    if (ch[c + CH_NEXT] !== rep)
+      throw new Error(`internal: task ${x} chains repetition ${rep}, expected ${ch[c + CH_NEXT]}`);
+    ch[c + CH_NEXT] = rep + 1;
+    this.chainedReps++;
+  }
+
+  private enterChain(x: number): void {
+    if (this.nChainFree === 0) {
+      const n = Math.max(64, 2 * this.chainBlocks);
+      const grown = new Float64Array(ENTRY * CHAIN_CAP * n);
+      grown.set(this.chainEntries);
+      this.chainEntries = grown;
+      const free = new Int32Array(n);
+      for (let b = this.chainBlocks; b < n; b++) free[this.nChainFree++] = n - 1 - (b - this.chainBlocks);
+      this.chainFree = free;
+      this.chainBlocks = n;
+    }
+    const c = CH * x;
+    this.ch[c + CH_BLOCK] = this.chainFree[--this.nChainFree];
+    this.ch[c + CH_HEAD] = 0;
+    this.ch[c + CH_LEN] = 0;
+    this.ch[c + CH_STARTED] = 0;
+    this.ch[c + CH_NEXT] = this.ti[TI * x + I_NEXT];
+  }
+
+  /** Applies x's chained starts and arrivals due by `t`, as startRep, sendAlone and finish would have. */
+  private settle(x: number, t: number): void {
+    const { ch, ti, tf } = this;
+    const c = CH * x;
+    let len = ch[c + CH_LEN];
+    if (len === 0) return;
+    let head = ch[c + CH_HEAD];
+    let started = ch[c + CH_STARTED];
+    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    const en = this.chainEntries;
+    const r = TI * x;
+    const o = TF * x;
+    const b = tf[o + F_BYTES];
+    // Starts: what only the last one leaves behind (solo undo data, wake flag) is written once.
+    let e = -1;
+    let pBytes = 0;
+    let lastFin = 0;
+    while (started < len) {
+      const f = base + ENTRY * ((head + started) & (CHAIN_CAP - 1));
+      if (en[f + E_S] > t) break;
+      e = f;
+      this.injectedBytes += b;
+      pBytes = tf[o + F_PBYTES];
+      lastFin = tf[o + F_LASTFIN];
+      tf[o + F_PBYTES] = pBytes + b;
+      tf[o + F_LASTFIN] = en[f + E_F];
+      ti[r + I_NEXT]++;
+      ti[r + I_VER]++;
+      started++;
+    }
+    if (e >= 0) {
+      ti[r + I_BUSY] = 1;
+      tf[o + F_REM] = b;
+      tf[o + F_LAST] = en[e + E_S];
+      this.wakeArmed[x] = 0;
+      if (ti[r + I_LAZY] === LZ_SOLO) {
+        this.soloPBytes[x] = pBytes;
+        this.soloLastFin[x] = lastFin;
+        this.soloItem[x] = en[e + E_ITEM];
+      }
+    }
+    while (started > 0) {
+      const e = base + ENTRY * (head & (CHAIN_CAP - 1));
+      if (en[e + E_F] > t) break;
+      if (++ti[r + I_FIN] >= ti[r + I_REPEAT])
+        throw new Error(`internal: task ${x} finished its last repetition in a chain`);
+      this.deliveredBytes += b;
+      head = (head + 1) & (CHAIN_CAP - 1);
+      len--;
+      started--;
+    }
+    ch[c + CH_HEAD] = head;
+    ch[c + CH_LEN] = len;
+    ch[c + CH_STARTED] = started;
+  }
+
+  /** A chain pass's last hop arrived (repetition rep of x): settle x and hand the arrival on. */
+  private chainFinish(x: number, rep: number): void {
+    if (this.ch[CH * x + CH_BLOCK] >= 0) this.settle(x, this.now);
+    const r = TI * x;
+    for (let k = this.ti[r + I_OUT0], e = this.ti[r + I_OUT1]; k < e; k++) this.deliver(this.stepOut[k], rep);
+  }
+
+  /**
+   * Turns chained task x back into events now, as the repetition-by-repetition run has them: repetitions
+   * started and not arrived get their finish events, later ones are dropped (with what was chained from them
+   * down the ring), the stepDep's chained arrivals that fed them get queue events, and a pending wake is armed.
+   */
+  private unchainTask(x: number): void {
+    const { ch, ti, tf } = this;
+    const c = CH * x;
+    const p = this.chainPrev[x];
+    if (ch[CH * p + CH_BLOCK] >= 0) this.settle(p, this.now);
+    this.settle(x, this.now);
+    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    const en = this.chainEntries;
+    const head = ch[c + CH_HEAD];
+    const len = ch[c + CH_LEN];
+    const started = ch[c + CH_STARTED];
+    const first = ch[c + CH_NEXT] - len;
+    for (let i = 0; i < len; i++) {
+      const e = base + ENTRY * ((head + i) & (CHAIN_CAP - 1));
+      const it = en[e + E_ITEM];
+      if (it >= 0) this.items[4 * it + 1] = -1; // cancelled
+      if (i < started) {
+        const item = this.addItem(EV_FINISH, en[e + E_F], x, 0);
+        if (i === started - 1) this.soloItem[x] = item;
+      }
+    }
+    this.chainFree[this.nChainFree++] = ch[c + CH_BLOCK];
+    ch[c + CH_BLOCK] = -1;
+    ch[c + CH_LEN] = 0;
+    ch[c + CH_STARTED] = 0;
+    if (len > 0) this.dropChained(this.chainNext[x], first + 1);
+    // The stepDep's arrivals that fed x's dropped repetitions come as events now.
+    const pc = CH * p;
+    if (ch[pc + CH_BLOCK] >= 0) {
+      const pb = ENTRY * CHAIN_CAP * ch[pc + CH_BLOCK];
+      const pfirst = ch[pc + CH_NEXT] - ch[pc + CH_LEN];
+      for (let i = 0; i < ch[pc + CH_LEN]; i++) {
+        const e = pb + ENTRY * ((ch[pc + CH_HEAD] + i) & (CHAIN_CAP - 1));
+        if (en[e + E_ITEM] < 0) en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], p, pfirst + i + 1);
+      }
+    }
+    // The wake the repetition-by-repetition run has pending when the next repetition only waits to be sent.
+    const r = TI * x;
+    const next = ti[r + I_NEXT];
+    const sentAt = tf[TF * x + F_LAST] + tf[TF * x + F_AUX];
+    if (next < ti[r + I_REPEAT] && ti[r + I_BUSY] && this.now < sentAt && this.stepDepsMet(x, next))
+      this.wake(x, sentAt);
+  }
+
+  /** Drops the chained repetitions >= rep of y, and down the ring those chained from them (none started). */
+  private dropChained(y: number, rep: number): void {
+    const { ch } = this;
+    const en = this.chainEntries;
+    while (y >= 0) {
+      const c = CH * y;
+      if (ch[c + CH_BLOCK] < 0) return;
+      const len = ch[c + CH_LEN];
+      const first = ch[c + CH_NEXT] - len;
+      if (ch[c + CH_NEXT] <= rep) return;
+      const keep = rep - first;
+      if (keep < ch[c + CH_STARTED]) throw new Error(`internal: task ${y} drops a started chained repetition`);
+      const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+      for (let i = keep; i < len; i++) {
+        const it = en[base + ENTRY * ((ch[c + CH_HEAD] + i) & (CHAIN_CAP - 1)) + E_ITEM];
+        if (it >= 0) this.items[4 * it + 1] = -1;
+      }
+      ch[c + CH_LEN] = keep;
+      ch[c + CH_NEXT] = rep;
+      if (keep > 0) {
+        const e = base + ENTRY * ((ch[c + CH_HEAD] + keep - 1) & (CHAIN_CAP - 1));
+        ch[c + CH_LAST_S] = en[e + E_S];
+        ch[c + CH_LAST_F] = en[e + E_F];
+      }
+      y = this.chainNext[y];
+      rep++;
+    }
   }
 
   private taskDone(t: number): void {
@@ -1435,6 +1813,8 @@ class FlowSim {
         this.opts.onProgress?.(this.doneTasks, this.T, this.now);
       }
     }
+    if (this.ch.length > 0) for (let t = 0; t < this.T; t++) if (this.ch[CH * t + CH_BLOCK] >= 0) this.unchainTask(t);
+    if (this.opts.diagnostics) this.opts.diagnostics.chainedRepetitions = this.chainedReps;
     this.opts.onProgress?.(this.doneTasks, this.T, this.now);
     const rss = process.memoryUsage.rss();
     if (rss > peakRss) peakRss = rss;
