@@ -116,22 +116,27 @@ const L_COUNT = 1; // flows sending on it
 const L_SEED = 2; // batch in which a flow left it
 const L_VISIT = 3;
 
-// Chained repetitions (see chain()): a task's chained repetitions, in order, in a block of CHAIN_CAP entries.
-const CH = 8; // stride of a task's chain record (Float64: one cache line)
-const CH_BLOCK = 0; // entry block, or -1: the task is not chained
+// Chained repetitions (see chain()). A chained task's record (Float64: one cache line) and its log of chained
+// repetitions, oldest first, in a block of CHAIN_CAP entries.
+const CH = 8;
+const CH_BLOCK = 0; // log block, or -1: the task is not chained
 const CH_HEAD = 1;
 const CH_LEN = 2;
-const CH_STARTED = 3; // entries whose start is applied (the first ones)
-const CH_NEXT = 4; // next repetition to chain
-const CH_LAST_S = 5; // the last entry's start and arrival (what the next one is computed from)
-const CH_LAST_F = 6;
-const CHAIN_CAP = 32; // a power of two
+const CH_PREV_S = 3; // start and arrival of the repetition before the oldest logged one
+const CH_PREV_F = 4;
+/** Chained starts whose bytes are not on F_PBYTES yet (added one by one when unchained: the same float sums). */
+const CH_PB_N = 5;
+const CHAIN_CAP = 16; // a power of two
 const ENTRY = 3;
 const E_S = 0; // start
 const E_F = 1; // arrival
-const E_ITEM = 2; // its queue item (a chain finish), or -1: the arrival was handed on down the ring
-/** Ring hops one chain pass may run ahead (each pass ends with one queue event). */
-const CHAIN_DEPTH = 24;
+const E_ITEM = 2; // ITEM_*, or its queued arrival (a chain finish item): the finish is not counted yet
+/** The arrival is counted (handed on to the next hop, or its queued item came). */
+const ITEM_DONE = -1;
+/** Not handed on nor queued yet (inside a chain pass). */
+const ITEM_NEW = -2;
+/** Ring hops one chain pass may run ahead (each pass ends with queue events for its last hop only). */
+const CHAIN_DEPTH = 12;
 
 /** Remaining bytes below this are rounding residue: the flow has drained. */
 const SNAP_BYTES = 1e-6;
@@ -1056,59 +1061,56 @@ class FlowSim {
   private canChain(x: number, q: number): boolean {
     const ti = this.ti;
     const r = TI * x;
-    const lz = ti[r + I_LAZY];
     // The last repetition always runs as an event (its finish ends the task).
-    if (lz !== LZ_SOLO || q + 2 >= ti[r + I_REPEAT]) return false;
-    const c = CH * x;
-    if (this.ch[c + CH_BLOCK] >= 0) {
-      if (this.ch[c + CH_NEXT] !== q + 1) return false;
-      // Entries are applied when the block fills up (or something needs the task's state): fewer, longer runs.
-      if (this.ch[c + CH_LEN] === CHAIN_CAP) this.settle(x, this.now);
-      return this.ch[c + CH_LEN] < CHAIN_CAP;
-    }
-    // Repetition q started, no wake pending: its next start is max(sent, input), nothing else.
-    return ti[r + I_NEXT] === q + 1 && this.wakeArmed[x] === 0;
+    if (ti[r + I_LAZY] !== LZ_SOLO || q + 2 >= ti[r + I_REPEAT] || ti[r + I_NEXT] !== q + 1) return false;
+    // Repetition q started and no wake is pending: the next start is max(sent, input), nothing else.
+    if (this.ch[CH * x + CH_BLOCK] < 0) return this.wakeArmed[x] === 0;
+    return this.room(x) > 0;
   }
 
   /**
-   * Chained repetitions. A solo flow keeps its rate until a flow joins one of its links, so
-   * while it is alone its repetition r + 1 of a ring starts at max(repetition r sent, the stepDep's repetition
-   * r arrived) and arrives one send time and one path latency later (program.ts; the max-plus recurrence of a
-   * ring). Its arrival is the next hop's input: one pass runs down the ring for up to CHAIN_DEPTH hops with no
-   * queue event, and only the last hop's arrival is queued (chainFinish continues from there). The chained
-   * repetitions are entries (start, arrival) applied to the task's state when their time has come (settle);
-   * a flow that joins a chained task's links first turns it back into events at that time (unchainTask), as
-   * does anything else the chain cannot take (the last repetition, a full block).
+   * Chained repetitions. A solo flow keeps its rate until a flow joins one of its links, so while it is alone
+   * its repetition r + 1 of a ring starts at max(repetition r sent, the stepDep's repetition r arrived) and
+   * arrives one send time and one path latency later (program.ts; the max-plus recurrence of a ring). Its
+   * arrival is the next hop's input: one pass runs down the ring for up to CHAIN_DEPTH hops with no queue
+   * event, and only the last hop's arrivals are queued (chainFinish continues from there). A chained
+   * repetition is applied to the task's state at once, ahead of its time, and logged: nothing reads a chained
+   * task's state before its time but the next hop (chained too), and whatever must (a flow joining its links,
+   * its last repetition, the end of the run) first turns it back into the state and events of the
+   * repetition-by-repetition run at that time (unchainTask).
    */
   private chain(x: number, q: number, at: number): void {
-    this.chainRep(x, q + 1, at);
-    // x's entries for repetitions lo..hi are new: their arrivals still have to reach the next hop.
+    this.chainRep(x, at);
+    // x's logged repetitions lo..hi are new: their arrivals still have to reach the next hop.
     let lo = q + 1;
     let hi = q + 1;
+    const { ch, ti } = this;
     const en = this.chainEntries;
     for (let depth = 1; ; depth++) {
       const y = this.chainNext[x];
       const from = depth < CHAIN_DEPTH && y >= 0 ? this.handable(x, y, lo, hi) : -1;
       const c = CH * x;
-      const base = ENTRY * CHAIN_CAP * this.ch[c + CH_BLOCK];
-      const first = this.ch[c + CH_NEXT] - this.ch[c + CH_LEN];
+      const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+      const first = ti[TI * x + I_NEXT] - ch[c + CH_LEN];
       if (from < 0) {
-        // The pass ends: the new arrivals are queued (chainFinish hands each on when it comes).
+        // The pass ends: the new arrivals are queued (chainFinish counts each and hands it on when it comes).
         for (let rep = lo; rep <= hi; rep++) {
-          const e = base + ENTRY * ((this.ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
+          const e = base + ENTRY * ((ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
           en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], x, rep + 1);
         }
         return;
       }
-      // y also takes x's earlier queued arrivals it still waits for (their events are cancelled), in order.
+      // y takes x's arrivals from..hi in order, with the queued ones it still waited for (their events
+      // cancelled); each is counted as x's finish now (only y reads it).
+      const b = this.tf[TF * x + F_BYTES];
       for (let rep = from; rep <= hi; rep++) {
-        const e = base + ENTRY * ((this.ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
+        const e = base + ENTRY * ((ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
         const it = en[e + E_ITEM];
-        if (it >= 0) {
-          this.items[4 * it + 1] = -1;
-          en[e + E_ITEM] = -1;
-        }
-        this.chainRep(y, rep + 1, en[e + E_F]);
+        if (it >= 0) this.items[4 * it + 1] = -1;
+        en[e + E_ITEM] = ITEM_DONE;
+        ti[TI * x + I_FIN]++;
+        this.deliveredBytes += b;
+        this.chainRep(y, en[e + E_F]);
       }
       x = y;
       lo = from + 1;
@@ -1118,61 +1120,76 @@ class FlowSim {
 
   /**
    * The first of x's repetitions that y would take now (every one from there to hi, see chain()), or -1:
-   * y must be solo and waiting for x's repetition `from`, which x must still hold (with a queued
-   * arrival if it is older than lo), none of them y's last repetition, and y's block must have room.
+   * y must be solo and waiting for x's repetition `from`, which x must still log (queued if older than lo),
+   * none of them y's last repetition, and y's log must have room.
    */
   private handable(x: number, y: number, lo: number, hi: number): number {
     const { ti, ch } = this;
     const r = TI * y;
-    const lz = ti[r + I_LAZY];
-    if (lz !== LZ_SOLO || hi + 2 >= ti[r + I_REPEAT]) return -1;
-    const cy = CH * y;
-    let from: number;
-    if (ch[cy + CH_BLOCK] >= 0) from = ch[cy + CH_NEXT] - 1;
-    else if (this.wakeArmed[y] === 0) from = ti[r + I_NEXT] - 1;
-    else return -1;
-    const cx = CH * x;
-    if (from > lo || from < ch[cx + CH_NEXT] - ch[cx + CH_LEN]) return -1;
+    if (ti[r + I_LAZY] !== LZ_SOLO || hi + 2 >= ti[r + I_REPEAT]) return -1;
+    const from = ti[r + I_NEXT] - 1;
+    const chained = ch[CH * y + CH_BLOCK] >= 0;
+    if (!chained && this.wakeArmed[y] !== 0) return -1;
+    if (from > lo || from < ti[TI * x + I_NEXT] - ch[CH * x + CH_LEN]) return -1;
     const need = hi - from + 1;
-    if (ch[cy + CH_BLOCK] >= 0 && ch[cy + CH_LEN] + need > CHAIN_CAP) {
-      this.settle(y, this.now);
-      if (ch[cy + CH_LEN] + need > CHAIN_CAP) return -1;
-    }
-    return need > CHAIN_CAP ? -1 : from;
+    if (need > (chained ? this.room(y) : CHAIN_CAP)) return -1;
+    return from;
   }
 
-  /** Appends x's chained repetition `rep`, whose stepDep input arrives at `at`. */
-  private chainRep(x: number, rep: number, at: number): void {
-    const { ch, tf } = this;
+  /** Free log entries of chained x, after dropping the oldest ones that are past and counted. */
+  private room(x: number): number {
+    const { ch } = this;
     const c = CH * x;
-    if (ch[c + CH_BLOCK] < 0) this.enterChain(x);
-    const o = TF * x;
-    const aux = tf[o + F_AUX];
-    const len = ch[c + CH_LEN];
-    let sent: number;
-    let last: number;
-    if (len > 0) {
-      sent = ch[c + CH_LAST_S] + aux;
-      last = ch[c + CH_LAST_F];
-    } else {
-      sent = tf[o + F_LAST] + aux;
-      last = tf[o + F_LASTFIN];
+    let len = ch[c + CH_LEN];
+    if (len < CHAIN_CAP) return CHAIN_CAP - len;
+    const en = this.chainEntries;
+    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    let head = ch[c + CH_HEAD];
+    while (len > 0) {
+      const e = base + ENTRY * head;
+      if (en[e + E_F] > this.now || en[e + E_ITEM] !== ITEM_DONE) break;
+      ch[c + CH_PREV_S] = en[e + E_S];
+      ch[c + CH_PREV_F] = en[e + E_F];
+      head = (head + 1) & (CHAIN_CAP - 1);
+      len--;
     }
+    ch[c + CH_HEAD] = head;
+    ch[c + CH_LEN] = len;
+    return CHAIN_CAP - len;
+  }
+
+  /**
+   * Starts x's next repetition as chained, its stepDep's input arriving at `at`: as startRep and sendAlone
+   * would at its start time, and logged.
+   */
+  private chainRep(x: number, at: number): void {
+    const { ch, ti, tf } = this;
+    const c = CH * x;
+    const o = TF * x;
+    const r = TI * x;
+    if (ch[c + CH_BLOCK] < 0) this.enterChain(x);
+    const aux = tf[o + F_AUX];
+    const sent = tf[o + F_LAST] + aux;
     const start = Math.max(sent, at);
     // As sendAlone and scheduleFinish: sent at start + aux, one path latency on, after the QP's last arrival.
     let fin = start + aux + tf[o + F_LAT];
-    if (fin < last) fin = last;
-    const en = this.chainEntries;
+    if (fin < tf[o + F_LASTFIN]) fin = tf[o + F_LASTFIN];
+    const len = ch[c + CH_LEN];
     const e = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * ((ch[c + CH_HEAD] + len) & (CHAIN_CAP - 1));
+    const en = this.chainEntries;
+    const b = tf[o + F_BYTES];
     en[e + E_S] = start;
     en[e + E_F] = fin;
-    en[e + E_ITEM] = -1;
-    ch[c + CH_LAST_S] = start;
-    ch[c + CH_LAST_F] = fin;
+    en[e + E_ITEM] = ITEM_NEW;
     ch[c + CH_LEN] = len + 1;
-    if (ch[c + CH_NEXT] !== rep)
-      throw new Error(`internal: task ${x} chains repetition ${rep}, expected ${ch[c + CH_NEXT]}`);
-    ch[c + CH_NEXT] = rep + 1;
+    ch[c + CH_PB_N]++;
+    ti[r + I_NEXT]++;
+    ti[r + I_VER]++;
+    ti[r + I_BUSY] = 1;
+    this.injectedBytes += b;
+    tf[o + F_REM] = b;
+    tf[o + F_LAST] = start;
+    tf[o + F_LASTFIN] = fin;
     this.chainedReps++;
   }
 
@@ -1183,7 +1200,7 @@ class FlowSim {
       grown.set(this.chainEntries);
       this.chainEntries = grown;
       const free = new Int32Array(n);
-      for (let b = this.chainBlocks; b < n; b++) free[this.nChainFree++] = n - 1 - (b - this.chainBlocks);
+      for (let b = n - 1; b >= this.chainBlocks; b--) free[this.nChainFree++] = b;
       this.chainFree = free;
       this.chainBlocks = n;
     }
@@ -1191,149 +1208,140 @@ class FlowSim {
     this.ch[c + CH_BLOCK] = this.chainFree[--this.nChainFree];
     this.ch[c + CH_HEAD] = 0;
     this.ch[c + CH_LEN] = 0;
-    this.ch[c + CH_STARTED] = 0;
-    this.ch[c + CH_NEXT] = this.ti[TI * x + I_NEXT];
+    this.ch[c + CH_PREV_S] = this.tf[TF * x + F_LAST];
+    this.ch[c + CH_PREV_F] = this.tf[TF * x + F_LASTFIN];
+    this.ch[c + CH_PB_N] = 0;
   }
 
-  /** Applies x's chained starts and arrivals due by `t`, as startRep, sendAlone and finish would have. */
-  private settle(x: number, t: number): void {
-    const { ch, ti, tf } = this;
+  /** A pass's queued arrival came (repetition rep of x): it is counted and handed on. */
+  private chainFinish(x: number, rep: number): void {
+    const { ch, ti } = this;
     const c = CH * x;
-    let len = ch[c + CH_LEN];
-    if (len === 0) return;
-    let head = ch[c + CH_HEAD];
-    let started = ch[c + CH_STARTED];
-    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
-    const en = this.chainEntries;
     const r = TI * x;
-    const o = TF * x;
-    const b = tf[o + F_BYTES];
-    // Starts: what only the last one leaves behind (solo undo data, wake flag) is written once.
-    let e = -1;
-    let pBytes = 0;
-    let lastFin = 0;
-    while (started < len) {
-      const f = base + ENTRY * ((head + started) & (CHAIN_CAP - 1));
-      if (en[f + E_S] > t) break;
-      e = f;
-      this.injectedBytes += b;
-      pBytes = tf[o + F_PBYTES];
-      lastFin = tf[o + F_LASTFIN];
-      tf[o + F_PBYTES] = pBytes + b;
-      tf[o + F_LASTFIN] = en[f + E_F];
-      ti[r + I_NEXT]++;
-      ti[r + I_VER]++;
-      started++;
-    }
-    if (e >= 0) {
-      ti[r + I_BUSY] = 1;
-      tf[o + F_REM] = b;
-      tf[o + F_LAST] = en[e + E_S];
-      this.wakeArmed[x] = 0;
-      if (ti[r + I_LAZY] === LZ_SOLO) {
-        this.soloPBytes[x] = pBytes;
-        this.soloLastFin[x] = lastFin;
-        this.soloItem[x] = en[e + E_ITEM];
+    if (ch[c + CH_BLOCK] >= 0) {
+      const first = ti[r + I_NEXT] - ch[c + CH_LEN];
+      if (rep >= first) {
+        const e = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * ((ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
+        this.chainEntries[e + E_ITEM] = ITEM_DONE;
       }
     }
-    while (started > 0) {
-      const e = base + ENTRY * (head & (CHAIN_CAP - 1));
-      if (en[e + E_F] > t) break;
-      if (++ti[r + I_FIN] >= ti[r + I_REPEAT])
-        throw new Error(`internal: task ${x} finished its last repetition in a chain`);
-      this.deliveredBytes += b;
-      head = (head + 1) & (CHAIN_CAP - 1);
-      len--;
-      started--;
-    }
-    ch[c + CH_HEAD] = head;
-    ch[c + CH_LEN] = len;
-    ch[c + CH_STARTED] = started;
-  }
-
-  /** A chain pass's last hop arrived (repetition rep of x): settle x and hand the arrival on. */
-  private chainFinish(x: number, rep: number): void {
-    if (this.ch[CH * x + CH_BLOCK] >= 0) this.settle(x, this.now);
-    const r = TI * x;
-    for (let k = this.ti[r + I_OUT0], e = this.ti[r + I_OUT1]; k < e; k++) this.deliver(this.stepOut[k], rep);
+    if (++ti[r + I_FIN] >= ti[r + I_REPEAT])
+      throw new Error(`internal: task ${x} finished its last repetition in a chain`);
+    this.deliveredBytes += this.tf[TF * x + F_BYTES];
+    for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) this.deliver(this.stepOut[k], rep);
   }
 
   /**
-   * Turns chained task x back into events now, as the repetition-by-repetition run has them: repetitions
-   * started and not arrived get their finish events, later ones are dropped (with what was chained from them
-   * down the ring), the stepDep's chained arrivals that fed them get queue events, and a pending wake is armed.
+   * Takes back x's logged repetitions >= rep (none started by now): their starts, their counted finishes, their
+   * queued arrivals. Returns how many.
+   */
+  private undoFrom(x: number, rep: number): number {
+    const { ch, ti, tf } = this;
+    const c = CH * x;
+    const r = TI * x;
+    const o = TF * x;
+    const en = this.chainEntries;
+    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    const b = tf[o + F_BYTES];
+    let len = ch[c + CH_LEN];
+    let n = 0;
+    while (len > 0 && ti[r + I_NEXT] > rep) {
+      const e = base + ENTRY * ((ch[c + CH_HEAD] + len - 1) & (CHAIN_CAP - 1));
+      if (en[e + E_S] <= this.now) throw new Error(`internal: task ${x} takes back a started chained repetition`);
+      const it = en[e + E_ITEM];
+      if (it === ITEM_DONE) {
+        ti[r + I_FIN]--;
+        this.deliveredBytes -= b;
+      } else if (it >= 0) this.items[4 * it + 1] = -1;
+      ti[r + I_NEXT]--;
+      this.injectedBytes -= b;
+      ch[c + CH_PB_N]--;
+      len--;
+      n++;
+      const p = base + ENTRY * ((ch[c + CH_HEAD] + len - 1) & (CHAIN_CAP - 1));
+      tf[o + F_LAST] = len > 0 ? en[p + E_S] : ch[c + CH_PREV_S];
+      tf[o + F_LASTFIN] = len > 0 ? en[p + E_F] : ch[c + CH_PREV_F];
+    }
+    ch[c + CH_LEN] = len;
+    return n;
+  }
+
+  /**
+   * Turns chained task x back into the state and events of the repetition-by-repetition run now: repetitions
+   * not started by now are taken back (with what was chained from them down the ring), those started and not
+   * arrived get their finish events, the stepDep's counted arrivals that fed taken-back ones are queued again,
+   * and a pending wake is armed.
    */
   private unchainTask(x: number): void {
     const { ch, ti, tf } = this;
     const c = CH * x;
-    const p = this.chainPrev[x];
-    if (ch[CH * p + CH_BLOCK] >= 0) this.settle(p, this.now);
-    this.settle(x, this.now);
-    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    const r = TI * x;
+    const o = TF * x;
+    const now = this.now;
     const en = this.chainEntries;
-    const head = ch[c + CH_HEAD];
-    const len = ch[c + CH_LEN];
-    const started = ch[c + CH_STARTED];
-    const first = ch[c + CH_NEXT] - len;
+    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    // Not started by now: taken back, newest first.
+    let len = ch[c + CH_LEN];
+    let started = len;
+    while (started > 0 && en[base + ENTRY * ((ch[c + CH_HEAD] + started - 1) & (CHAIN_CAP - 1)) + E_S] > now) started--;
+    const firstUndone = ti[r + I_NEXT] - (len - started);
+    this.undoFrom(x, firstUndone);
+    len = started;
+    // The started ones' bytes, added as sendAlone would have, one by one.
+    const b = tf[o + F_BYTES];
+    let pBytes = tf[o + F_PBYTES];
+    for (let k = ch[c + CH_PB_N]; k > 0; k--) {
+      pBytes = tf[o + F_PBYTES];
+      tf[o + F_PBYTES] = pBytes + b;
+    }
+    // Started and not arrived: ordinary finish events (their arrivals were counted if handed on).
+    const first = ti[r + I_NEXT] - len;
+    let firstOpen = ti[r + I_NEXT];
     for (let i = 0; i < len; i++) {
-      const e = base + ENTRY * ((head + i) & (CHAIN_CAP - 1));
+      const e = base + ENTRY * ((ch[c + CH_HEAD] + i) & (CHAIN_CAP - 1));
+      if (en[e + E_F] <= now) continue; // arrived (counted, or its queued item comes in this batch)
+      if (firstOpen > first + i) firstOpen = first + i;
       const it = en[e + E_ITEM];
-      if (it >= 0) this.items[4 * it + 1] = -1; // cancelled
-      if (i < started) {
-        const item = this.addItem(EV_FINISH, en[e + E_F], x, 0);
-        if (i === started - 1) this.soloItem[x] = item;
+      if (it === ITEM_DONE) {
+        ti[r + I_FIN]--;
+        this.deliveredBytes -= b;
+      } else if (it >= 0) this.items[4 * it + 1] = -1;
+      const item = this.addItem(EV_FINISH, en[e + E_F], x, 0);
+      if (i === len - 1) {
+        this.soloItem[x] = item;
+        this.soloPBytes[x] = pBytes;
+        this.soloLastFin[x] =
+          i > 0 ? en[base + ENTRY * ((ch[c + CH_HEAD] + i - 1) & (CHAIN_CAP - 1)) + E_F] : ch[c + CH_PREV_F];
       }
     }
     this.chainFree[this.nChainFree++] = ch[c + CH_BLOCK];
     ch[c + CH_BLOCK] = -1;
     ch[c + CH_LEN] = 0;
-    ch[c + CH_STARTED] = 0;
-    if (len > 0) this.dropChained(this.chainNext[x], first + 1);
-    // The stepDep's arrivals that fed x's dropped repetitions come as events now.
+    // Down the ring: what was chained from x's repetitions still to arrive.
+    for (let y = this.chainNext[x], rep = firstOpen + 1; y >= 0 && ch[CH * y + CH_BLOCK] >= 0; y = this.chainNext[y]) {
+      if (this.undoFrom(y, rep) === 0) break;
+      rep++;
+    }
+    // Up the ring: the stepDep's arrivals handed on to x and not there yet are queued again, uncounted.
+    const p = this.chainPrev[x];
     const pc = CH * p;
     if (ch[pc + CH_BLOCK] >= 0) {
       const pb = ENTRY * CHAIN_CAP * ch[pc + CH_BLOCK];
-      const pfirst = ch[pc + CH_NEXT] - ch[pc + CH_LEN];
-      for (let i = 0; i < ch[pc + CH_LEN]; i++) {
+      const plen = ch[pc + CH_LEN];
+      const pfirst = ti[TI * p + I_NEXT] - plen;
+      const bp = tf[TF * p + F_BYTES];
+      for (let i = 0; i < plen; i++) {
         const e = pb + ENTRY * ((ch[pc + CH_HEAD] + i) & (CHAIN_CAP - 1));
-        if (en[e + E_ITEM] < 0) en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], p, pfirst + i + 1);
+        if (en[e + E_F] <= now || en[e + E_ITEM] !== ITEM_DONE) continue;
+        ti[TI * p + I_FIN]--;
+        this.deliveredBytes -= bp;
+        en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], p, pfirst + i + 1);
       }
     }
     // The wake the repetition-by-repetition run has pending when the next repetition only waits to be sent.
-    const r = TI * x;
     const next = ti[r + I_NEXT];
-    const sentAt = tf[TF * x + F_LAST] + tf[TF * x + F_AUX];
-    if (next < ti[r + I_REPEAT] && ti[r + I_BUSY] && this.now < sentAt && this.stepDepsMet(x, next))
-      this.wake(x, sentAt);
-  }
-
-  /** Drops the chained repetitions >= rep of y, and down the ring those chained from them (none started). */
-  private dropChained(y: number, rep: number): void {
-    const { ch } = this;
-    const en = this.chainEntries;
-    while (y >= 0) {
-      const c = CH * y;
-      if (ch[c + CH_BLOCK] < 0) return;
-      const len = ch[c + CH_LEN];
-      const first = ch[c + CH_NEXT] - len;
-      if (ch[c + CH_NEXT] <= rep) return;
-      const keep = rep - first;
-      if (keep < ch[c + CH_STARTED]) throw new Error(`internal: task ${y} drops a started chained repetition`);
-      const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
-      for (let i = keep; i < len; i++) {
-        const it = en[base + ENTRY * ((ch[c + CH_HEAD] + i) & (CHAIN_CAP - 1)) + E_ITEM];
-        if (it >= 0) this.items[4 * it + 1] = -1;
-      }
-      ch[c + CH_LEN] = keep;
-      ch[c + CH_NEXT] = rep;
-      if (keep > 0) {
-        const e = base + ENTRY * ((ch[c + CH_HEAD] + keep - 1) & (CHAIN_CAP - 1));
-        ch[c + CH_LAST_S] = en[e + E_S];
-        ch[c + CH_LAST_F] = en[e + E_F];
-      }
-      y = this.chainNext[y];
-      rep++;
-    }
+    const sentAt = tf[o + F_LAST] + tf[o + F_AUX];
+    if (next < ti[r + I_REPEAT] && ti[r + I_BUSY] && now < sentAt && this.stepDepsMet(x, next)) this.wake(x, sentAt);
   }
 
   private taskDone(t: number): void {
