@@ -116,16 +116,24 @@ const L_COUNT = 1; // flows sending on it
 const L_SEED = 2; // batch in which a flow left it
 const L_VISIT = 3;
 
-// Chained repetitions (see chain()). A chained task's record (Float64: one cache line) and its log of chained
-// repetitions, oldest first, in a block of CHAIN_CAP entries.
-const CH = 8;
+// Chained repetitions (see chain()). A chained task's record (Float64, stride CH: the first cache line is
+// all a chain pass touches) and its log of chained repetitions, repetition r in slot r mod CHAIN_CAP. While a
+// task is chained its record holds the state (next repetition, last start and arrival); ti and tf get it back
+// when it is unchained.
+const CH = 16;
 const CH_BLOCK = 0; // log block, or -1: the task is not chained
-const CH_HEAD = 1;
-const CH_LEN = 2;
-const CH_PREV_S = 3; // start and arrival of the repetition before the oldest logged one
-const CH_PREV_F = 4;
-/** Chained starts whose bytes are not on F_PBYTES yet (added one by one when unchained: the same float sums). */
-const CH_PB_N = 5;
+const CH_FIRST = 1; // oldest logged repetition
+const CH_NEXT = 2; // next repetition (I_NEXT)
+const CH_LAST_S = 3; // start (F_LAST) and arrival (F_LASTFIN) of the last started repetition
+const CH_LAST_F = 4;
+const CH_AUX = 5; // F_AUX and F_LAT
+const CH_LAT = 6;
+const CH_LIMIT = 7; // the last repetition a chain may take (repeat - 2: the last one runs as events)
+const CH_PREV_S = 8; // start and arrival of the repetition before the oldest logged one
+const CH_PREV_F = 9;
+const CH_NEXT0 = 10; // I_NEXT when chained: starts since then are counted (bytes) when unchained
+const CH_FIN_ADD = 11; // arrivals handed on and not yet on I_FIN
+const CH_BYTES = 12;
 const CHAIN_CAP = 16; // a power of two
 const ENTRY = 3;
 const E_S = 0; // start
@@ -913,8 +921,18 @@ class FlowSim {
     tf[o + F_REM] = b;
     tf[o + F_LAST] = this.now;
     const lz = ti[r + I_LAZY];
-    if (lz === LZ_EXCL || lz === LZ_SOLO) {
-      // Alone for good (or still alone on the links it holds): sent at its bottleneck rate.
+    if (lz === LZ_EXCL) {
+      // Alone for good: sendAlone without the solo bookkeeping, inline (an 8,192-GPU ring is 134 million).
+      ti[r + I_VER]++;
+      this.wakeArmed[t] = 0;
+      tf[o + F_PBYTES] += b;
+      const sentAt = this.now + tf[o + F_AUX];
+      this.scheduleFinish(t, sentAt);
+      if (rep + 1 < ti[r + I_REPEAT] && this.stepDepsMet(t, rep + 1)) this.wake(t, sentAt);
+      return false;
+    }
+    if (lz === LZ_SOLO) {
+      // Still alone on the links it holds: sent at its bottleneck rate.
       this.sendAlone(t);
       return false;
     }
@@ -1059,13 +1077,16 @@ class FlowSim {
 
   /** Can chainable x take its stepDep's repetition q (arriving now or later) as a chained input? */
   private canChain(x: number, q: number): boolean {
+    const c = CH * x;
+    if (this.ch[c + CH_BLOCK] >= 0)
+      return this.ch[c + CH_NEXT] === q + 1 && q + 1 <= this.ch[c + CH_LIMIT] && this.room(x) > 0;
     const ti = this.ti;
     const r = TI * x;
-    // The last repetition always runs as an event (its finish ends the task).
-    if (ti[r + I_LAZY] !== LZ_SOLO || q + 2 >= ti[r + I_REPEAT] || ti[r + I_NEXT] !== q + 1) return false;
-    // Repetition q started and no wake is pending: the next start is max(sent, input), nothing else.
-    if (this.ch[CH * x + CH_BLOCK] < 0) return this.wakeArmed[x] === 0;
-    return this.room(x) > 0;
+    // The last repetition always runs as events (its finish ends the task). Repetition q started and no wake
+    // is pending: the next start is max(sent, input), nothing else.
+    return (
+      ti[r + I_LAZY] === LZ_SOLO && q + 2 < ti[r + I_REPEAT] && ti[r + I_NEXT] === q + 1 && this.wakeArmed[x] === 0
+    );
   }
 
   /**
@@ -1074,9 +1095,9 @@ class FlowSim {
    * arrives one send time and one path latency later (program.ts; the max-plus recurrence of a ring). Its
    * arrival is the next hop's input: one pass runs down the ring for up to CHAIN_DEPTH hops with no queue
    * event, and only the last hop's arrivals are queued (chainFinish continues from there). A chained
-   * repetition is applied to the task's state at once, ahead of its time, and logged: nothing reads a chained
-   * task's state before its time but the next hop (chained too), and whatever must (a flow joining its links,
-   * its last repetition, the end of the run) first turns it back into the state and events of the
+   * repetition is started at once, ahead of its time, and logged: nothing reads a chained task's state before
+   * its time but the next hop (chained too), and whatever must (a flow joining its links, its last
+   * repetition, the end of the run) first turns it back into the state and events of the
    * repetition-by-repetition run at that time (unchainTask).
    */
   private chain(x: number, q: number, at: number): void {
@@ -1084,34 +1105,31 @@ class FlowSim {
     // x's logged repetitions lo..hi are new: their arrivals still have to reach the next hop.
     let lo = q + 1;
     let hi = q + 1;
-    const { ch, ti } = this;
+    const ch = this.ch;
     const en = this.chainEntries;
     for (let depth = 1; ; depth++) {
       const y = this.chainNext[x];
       const from = depth < CHAIN_DEPTH && y >= 0 ? this.handable(x, y, lo, hi) : -1;
       const c = CH * x;
       const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
-      const first = ti[TI * x + I_NEXT] - ch[c + CH_LEN];
       if (from < 0) {
         // The pass ends: the new arrivals are queued (chainFinish counts each and hands it on when it comes).
         for (let rep = lo; rep <= hi; rep++) {
-          const e = base + ENTRY * ((ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
+          const e = base + ENTRY * (rep & (CHAIN_CAP - 1));
           en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], x, rep + 1);
         }
         return;
       }
       // y takes x's arrivals from..hi in order, with the queued ones it still waited for (their events
       // cancelled); each is counted as x's finish now (only y reads it).
-      const b = this.tf[TF * x + F_BYTES];
       for (let rep = from; rep <= hi; rep++) {
-        const e = base + ENTRY * ((ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
+        const e = base + ENTRY * (rep & (CHAIN_CAP - 1));
         const it = en[e + E_ITEM];
         if (it >= 0) this.items[4 * it + 1] = -1;
         en[e + E_ITEM] = ITEM_DONE;
-        ti[TI * x + I_FIN]++;
-        this.deliveredBytes += b;
         this.chainRep(y, en[e + E_F]);
       }
+      ch[c + CH_FIN_ADD] += hi - from + 1;
       x = y;
       lo = from + 1;
       hi++;
@@ -1124,72 +1142,63 @@ class FlowSim {
    * none of them y's last repetition, and y's log must have room.
    */
   private handable(x: number, y: number, lo: number, hi: number): number {
-    const { ti, ch } = this;
-    const r = TI * y;
-    if (ti[r + I_LAZY] !== LZ_SOLO || hi + 2 >= ti[r + I_REPEAT]) return -1;
-    const from = ti[r + I_NEXT] - 1;
-    const chained = ch[CH * y + CH_BLOCK] >= 0;
-    if (!chained && this.wakeArmed[y] !== 0) return -1;
-    if (from > lo || from < ti[TI * x + I_NEXT] - ch[CH * x + CH_LEN]) return -1;
+    const ch = this.ch;
+    const cy = CH * y;
+    let from: number;
+    if (ch[cy + CH_BLOCK] >= 0) {
+      from = ch[cy + CH_NEXT] - 1;
+      if (hi + 1 > ch[cy + CH_LIMIT]) return -1;
+    } else {
+      const r = TI * y;
+      const ti = this.ti;
+      if (ti[r + I_LAZY] !== LZ_SOLO || hi + 3 > ti[r + I_REPEAT] || this.wakeArmed[y] !== 0) return -1;
+      from = ti[r + I_NEXT] - 1;
+    }
+    if (from > lo || from < ch[CH * x + CH_FIRST]) return -1;
     const need = hi - from + 1;
-    if (need > (chained ? this.room(y) : CHAIN_CAP)) return -1;
+    if (need > (ch[cy + CH_BLOCK] >= 0 ? this.room(y) : CHAIN_CAP)) return -1;
     return from;
   }
 
   /** Free log entries of chained x, after dropping the oldest ones that are past and counted. */
   private room(x: number): number {
-    const { ch } = this;
+    const ch = this.ch;
     const c = CH * x;
-    let len = ch[c + CH_LEN];
-    if (len < CHAIN_CAP) return CHAIN_CAP - len;
+    const next = ch[c + CH_NEXT];
+    let first = ch[c + CH_FIRST];
+    if (next - first < CHAIN_CAP) return CHAIN_CAP - (next - first);
     const en = this.chainEntries;
     const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
-    let head = ch[c + CH_HEAD];
-    while (len > 0) {
-      const e = base + ENTRY * head;
+    while (first < next) {
+      const e = base + ENTRY * (first & (CHAIN_CAP - 1));
       if (en[e + E_F] > this.now || en[e + E_ITEM] !== ITEM_DONE) break;
       ch[c + CH_PREV_S] = en[e + E_S];
       ch[c + CH_PREV_F] = en[e + E_F];
-      head = (head + 1) & (CHAIN_CAP - 1);
-      len--;
+      first++;
     }
-    ch[c + CH_HEAD] = head;
-    ch[c + CH_LEN] = len;
-    return CHAIN_CAP - len;
+    ch[c + CH_FIRST] = first;
+    return CHAIN_CAP - (next - first);
   }
 
-  /**
-   * Starts x's next repetition as chained, its stepDep's input arriving at `at`: as startRep and sendAlone
-   * would at its start time, and logged.
-   */
+  /** Starts x's next repetition as chained, its stepDep's input arriving at `at`: as sendAlone would, logged. */
   private chainRep(x: number, at: number): void {
-    const { ch, ti, tf } = this;
+    const ch = this.ch;
     const c = CH * x;
-    const o = TF * x;
-    const r = TI * x;
     if (ch[c + CH_BLOCK] < 0) this.enterChain(x);
-    const aux = tf[o + F_AUX];
-    const sent = tf[o + F_LAST] + aux;
-    const start = Math.max(sent, at);
+    const aux = ch[c + CH_AUX];
+    const start = Math.max(ch[c + CH_LAST_S] + aux, at);
     // As sendAlone and scheduleFinish: sent at start + aux, one path latency on, after the QP's last arrival.
-    let fin = start + aux + tf[o + F_LAT];
-    if (fin < tf[o + F_LASTFIN]) fin = tf[o + F_LASTFIN];
-    const len = ch[c + CH_LEN];
-    const e = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * ((ch[c + CH_HEAD] + len) & (CHAIN_CAP - 1));
+    let fin = start + aux + ch[c + CH_LAT];
+    if (fin < ch[c + CH_LAST_F]) fin = ch[c + CH_LAST_F];
+    const rep = ch[c + CH_NEXT];
+    const e = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * (rep & (CHAIN_CAP - 1));
     const en = this.chainEntries;
-    const b = tf[o + F_BYTES];
     en[e + E_S] = start;
     en[e + E_F] = fin;
     en[e + E_ITEM] = ITEM_NEW;
-    ch[c + CH_LEN] = len + 1;
-    ch[c + CH_PB_N]++;
-    ti[r + I_NEXT]++;
-    ti[r + I_VER]++;
-    ti[r + I_BUSY] = 1;
-    this.injectedBytes += b;
-    tf[o + F_REM] = b;
-    tf[o + F_LAST] = start;
-    tf[o + F_LASTFIN] = fin;
+    ch[c + CH_NEXT] = rep + 1;
+    ch[c + CH_LAST_S] = start;
+    ch[c + CH_LAST_F] = fin;
     this.chainedReps++;
   }
 
@@ -1204,13 +1213,23 @@ class FlowSim {
       this.chainFree = free;
       this.chainBlocks = n;
     }
+    const { ch, ti, tf } = this;
     const c = CH * x;
-    this.ch[c + CH_BLOCK] = this.chainFree[--this.nChainFree];
-    this.ch[c + CH_HEAD] = 0;
-    this.ch[c + CH_LEN] = 0;
-    this.ch[c + CH_PREV_S] = this.tf[TF * x + F_LAST];
-    this.ch[c + CH_PREV_F] = this.tf[TF * x + F_LASTFIN];
-    this.ch[c + CH_PB_N] = 0;
+    const r = TI * x;
+    const o = TF * x;
+    ch[c + CH_BLOCK] = this.chainFree[--this.nChainFree];
+    ch[c + CH_FIRST] = ti[r + I_NEXT];
+    ch[c + CH_NEXT] = ti[r + I_NEXT];
+    ch[c + CH_NEXT0] = ti[r + I_NEXT];
+    ch[c + CH_LAST_S] = tf[o + F_LAST];
+    ch[c + CH_LAST_F] = tf[o + F_LASTFIN];
+    ch[c + CH_PREV_S] = tf[o + F_LAST];
+    ch[c + CH_PREV_F] = tf[o + F_LASTFIN];
+    ch[c + CH_AUX] = tf[o + F_AUX];
+    ch[c + CH_LAT] = tf[o + F_LAT];
+    ch[c + CH_LIMIT] = ti[r + I_REPEAT] - 2;
+    ch[c + CH_BYTES] = tf[o + F_BYTES];
+    ch[c + CH_FIN_ADD] = 0;
   }
 
   /** A pass's queued arrival came (repetition rep of x): it is counted and handed on. */
@@ -1218,59 +1237,63 @@ class FlowSim {
     const { ch, ti } = this;
     const c = CH * x;
     const r = TI * x;
+    let fin = ++ti[r + I_FIN];
     if (ch[c + CH_BLOCK] >= 0) {
-      const first = ti[r + I_NEXT] - ch[c + CH_LEN];
-      if (rep >= first) {
-        const e = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * ((ch[c + CH_HEAD] + rep - first) & (CHAIN_CAP - 1));
-        this.chainEntries[e + E_ITEM] = ITEM_DONE;
-      }
+      fin += ch[c + CH_FIN_ADD];
+      if (rep >= ch[c + CH_FIRST])
+        this.chainEntries[ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * (rep & (CHAIN_CAP - 1)) + E_ITEM] = ITEM_DONE;
     }
-    if (++ti[r + I_FIN] >= ti[r + I_REPEAT])
-      throw new Error(`internal: task ${x} finished its last repetition in a chain`);
+    if (fin >= ti[r + I_REPEAT]) throw new Error(`internal: task ${x} finished its last repetition in a chain`);
     this.deliveredBytes += this.tf[TF * x + F_BYTES];
     for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) this.deliver(this.stepOut[k], rep);
   }
 
   /**
-   * Takes back x's logged repetitions >= rep (none started by now): their starts, their counted finishes, their
-   * queued arrivals. Returns how many.
+   * Takes back x's logged repetitions >= rep (none started by now): their starts, their arrivals handed on
+   * (counted) or queued. Returns how many.
    */
   private undoFrom(x: number, rep: number): number {
-    const { ch, ti, tf } = this;
+    const ch = this.ch;
     const c = CH * x;
-    const r = TI * x;
-    const o = TF * x;
     const en = this.chainEntries;
     const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
-    const b = tf[o + F_BYTES];
-    let len = ch[c + CH_LEN];
+    const first = ch[c + CH_FIRST];
+    let next = ch[c + CH_NEXT];
     let n = 0;
-    while (len > 0 && ti[r + I_NEXT] > rep) {
-      const e = base + ENTRY * ((ch[c + CH_HEAD] + len - 1) & (CHAIN_CAP - 1));
+    while (next > rep) {
+      if (next <= first) throw new Error(`internal: task ${x} takes back a repetition it no longer logs`);
+      const e = base + ENTRY * ((next - 1) & (CHAIN_CAP - 1));
       if (en[e + E_S] <= this.now) throw new Error(`internal: task ${x} takes back a started chained repetition`);
       const it = en[e + E_ITEM];
-      if (it === ITEM_DONE) {
-        ti[r + I_FIN]--;
-        this.deliveredBytes -= b;
-      } else if (it >= 0) this.items[4 * it + 1] = -1;
-      ti[r + I_NEXT]--;
-      this.injectedBytes -= b;
-      ch[c + CH_PB_N]--;
-      len--;
+      if (it === ITEM_DONE) ch[c + CH_FIN_ADD]--;
+      else if (it >= 0) this.items[4 * it + 1] = -1;
+      next--;
       n++;
-      const p = base + ENTRY * ((ch[c + CH_HEAD] + len - 1) & (CHAIN_CAP - 1));
-      tf[o + F_LAST] = len > 0 ? en[p + E_S] : ch[c + CH_PREV_S];
-      tf[o + F_LASTFIN] = len > 0 ? en[p + E_F] : ch[c + CH_PREV_F];
     }
-    ch[c + CH_LEN] = len;
+    if (n > 0) {
+      const p = base + ENTRY * ((next - 1) & (CHAIN_CAP - 1));
+      ch[c + CH_NEXT] = next;
+      ch[c + CH_LAST_S] = next > first ? en[p + E_S] : ch[c + CH_PREV_S];
+      ch[c + CH_LAST_F] = next > first ? en[p + E_F] : ch[c + CH_PREV_F];
+    }
     return n;
+  }
+
+  /** Puts a chained task's handed-on arrivals on I_FIN (and the bytes delivered). */
+  private flushFinishes(x: number): void {
+    const c = CH * x;
+    const n = this.ch[c + CH_FIN_ADD];
+    if (n === 0) return;
+    this.ti[TI * x + I_FIN] += n;
+    this.deliveredBytes += n * this.ch[c + CH_BYTES];
+    this.ch[c + CH_FIN_ADD] = 0;
   }
 
   /**
    * Turns chained task x back into the state and events of the repetition-by-repetition run now: repetitions
-   * not started by now are taken back (with what was chained from them down the ring), those started and not
-   * arrived get their finish events, the stepDep's counted arrivals that fed taken-back ones are queued again,
-   * and a pending wake is armed.
+   * not started by now are taken back (with what was chained from them down the ring), the others go to ti and
+   * tf, those not arrived get their finish events, the stepDep's counted arrivals that fed taken-back ones are
+   * queued again, and a pending wake is armed.
    */
   private unchainTask(x: number): void {
     const { ch, ti, tf } = this;
@@ -1280,43 +1303,49 @@ class FlowSim {
     const now = this.now;
     const en = this.chainEntries;
     const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
-    // Not started by now: taken back, newest first.
-    let len = ch[c + CH_LEN];
-    let started = len;
-    while (started > 0 && en[base + ENTRY * ((ch[c + CH_HEAD] + started - 1) & (CHAIN_CAP - 1)) + E_S] > now) started--;
-    const firstUndone = ti[r + I_NEXT] - (len - started);
-    this.undoFrom(x, firstUndone);
-    len = started;
-    // The started ones' bytes, added as sendAlone would have, one by one.
-    const b = tf[o + F_BYTES];
+    const first = ch[c + CH_FIRST];
+    let started = ch[c + CH_NEXT];
+    while (started > first && en[base + ENTRY * ((started - 1) & (CHAIN_CAP - 1)) + E_S] > now) started--;
+    this.undoFrom(x, started);
+    const next = ch[c + CH_NEXT];
+    // The started ones, as startRep and sendAlone left them (bytes added one by one: the same float sums).
+    const b = ch[c + CH_BYTES];
+    const n = next - ch[c + CH_NEXT0];
     let pBytes = tf[o + F_PBYTES];
-    for (let k = ch[c + CH_PB_N]; k > 0; k--) {
-      pBytes = tf[o + F_PBYTES];
-      tf[o + F_PBYTES] = pBytes + b;
+    if (n > 0) {
+      ti[r + I_NEXT] = next;
+      ti[r + I_VER]++;
+      ti[r + I_BUSY] = 1;
+      tf[o + F_REM] = b;
+      tf[o + F_LAST] = ch[c + CH_LAST_S];
+      tf[o + F_LASTFIN] = ch[c + CH_LAST_F];
+      this.injectedBytes += n * b;
+      for (let k = 0; k < n; k++) {
+        pBytes = tf[o + F_PBYTES];
+        tf[o + F_PBYTES] = pBytes + b;
+      }
     }
-    // Started and not arrived: ordinary finish events (their arrivals were counted if handed on).
-    const first = ti[r + I_NEXT] - len;
-    let firstOpen = ti[r + I_NEXT];
-    for (let i = 0; i < len; i++) {
-      const e = base + ENTRY * ((ch[c + CH_HEAD] + i) & (CHAIN_CAP - 1));
+    this.flushFinishes(x);
+    // Started and not arrived: ordinary finish events (uncounted again if handed on).
+    let firstOpen = next;
+    for (let rep = first; rep < next; rep++) {
+      const e = base + ENTRY * (rep & (CHAIN_CAP - 1));
       if (en[e + E_F] <= now) continue; // arrived (counted, or its queued item comes in this batch)
-      if (firstOpen > first + i) firstOpen = first + i;
+      if (firstOpen > rep) firstOpen = rep;
       const it = en[e + E_ITEM];
       if (it === ITEM_DONE) {
         ti[r + I_FIN]--;
         this.deliveredBytes -= b;
       } else if (it >= 0) this.items[4 * it + 1] = -1;
       const item = this.addItem(EV_FINISH, en[e + E_F], x, 0);
-      if (i === len - 1) {
+      if (rep === next - 1) {
         this.soloItem[x] = item;
         this.soloPBytes[x] = pBytes;
-        this.soloLastFin[x] =
-          i > 0 ? en[base + ENTRY * ((ch[c + CH_HEAD] + i - 1) & (CHAIN_CAP - 1)) + E_F] : ch[c + CH_PREV_F];
+        this.soloLastFin[x] = rep > first ? en[base + ENTRY * ((rep - 1) & (CHAIN_CAP - 1)) + E_F] : ch[c + CH_PREV_F];
       }
     }
     this.chainFree[this.nChainFree++] = ch[c + CH_BLOCK];
     ch[c + CH_BLOCK] = -1;
-    ch[c + CH_LEN] = 0;
     // Down the ring: what was chained from x's repetitions still to arrive.
     for (let y = this.chainNext[x], rep = firstOpen + 1; y >= 0 && ch[CH * y + CH_BLOCK] >= 0; y = this.chainNext[y]) {
       if (this.undoFrom(y, rep) === 0) break;
@@ -1326,20 +1355,18 @@ class FlowSim {
     const p = this.chainPrev[x];
     const pc = CH * p;
     if (ch[pc + CH_BLOCK] >= 0) {
+      this.flushFinishes(p);
       const pb = ENTRY * CHAIN_CAP * ch[pc + CH_BLOCK];
-      const plen = ch[pc + CH_LEN];
-      const pfirst = ti[TI * p + I_NEXT] - plen;
-      const bp = tf[TF * p + F_BYTES];
-      for (let i = 0; i < plen; i++) {
-        const e = pb + ENTRY * ((ch[pc + CH_HEAD] + i) & (CHAIN_CAP - 1));
+      const bp = ch[pc + CH_BYTES];
+      for (let rep = ch[pc + CH_FIRST]; rep < ch[pc + CH_NEXT]; rep++) {
+        const e = pb + ENTRY * (rep & (CHAIN_CAP - 1));
         if (en[e + E_F] <= now || en[e + E_ITEM] !== ITEM_DONE) continue;
         ti[TI * p + I_FIN]--;
         this.deliveredBytes -= bp;
-        en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], p, pfirst + i + 1);
+        en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], p, rep + 1);
       }
     }
     // The wake the repetition-by-repetition run has pending when the next repetition only waits to be sent.
-    const next = ti[r + I_NEXT];
     const sentAt = tf[o + F_LAST] + tf[o + F_AUX];
     if (next < ti[r + I_REPEAT] && ti[r + I_BUSY] && now < sentAt && this.stepDepsMet(x, next)) this.wake(x, sentAt);
   }
