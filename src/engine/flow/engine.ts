@@ -20,9 +20,12 @@
 // their bottleneck without a solve; a flow no other task's path ever shares a link with ("exclusive", most ring
 // flows on a Clos) needs neither link lists nor a drain event; a flow that starts alone on its links ("solo")
 // needs no drain event nor solve until another flow joins one of them (most repetitions of a training job's
-// rings, whose links the job's other collectives use at other times); a pipeline whose next repetition starts
-// as the last one drains keeps its place and rate; and a region that is a union of whole components is cached by a
-// Zobrist hash of its flow set (collective steps repeat the same sets thousands of times).
+// rings, whose links the job's other collectives use at other times); the repetitions of solo ring hops are
+// chained down the ring by the ring's max-plus recurrence, up to CHAIN_DEPTH hops per queue event, and turned
+// back into events exactly where the repetition-by-repetition run would differ (see chain(); chain: false runs
+// without, and the differential tests compare both); a pipeline whose next repetition starts as the last one
+// drains keeps its place and rate; and a region that is a union of whole components is cached by a Zobrist hash
+// of its flow set (collective steps repeat the same sets thousands of times).
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
