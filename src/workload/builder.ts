@@ -188,10 +188,10 @@ export class ProgramBuilder {
       throw new Error(`task ${id}: a transfer needs a dst other than its src`);
     const item = o.item ?? this.open?.item;
     if (item === undefined) throw new Error(`task ${id}: item is required outside an op`);
-    const deps = o.deps ? [...o.deps] : [];
+    const deps = o.deps ? o.deps.slice() : [];
     for (const d of deps) if (!(d >= 0 && d < id)) throw new Error(`task ${id}: dep ${d} is not an earlier task`);
-    const stepDeps = o.stepDeps ? [...o.stepDeps] : [];
-    const stepLags = o.stepLags ? [...o.stepLags] : stepDeps.map(() => 1);
+    const stepDeps = o.stepDeps ?? [];
+    const stepLags = o.stepLags ?? stepDeps.map(() => 1);
     if (stepLags.length !== stepDeps.length) throw new Error(`task ${id}: stepLags and stepDeps differ in length`);
     this.transfers.push({
       id,

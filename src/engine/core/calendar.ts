@@ -1,8 +1,8 @@
 // Calendar queue (R. Brown, "Calendar queues: a fast O(1) priority queue implementation for the simulation
 // event set problem", CACM 31(10), 1988) over typed arrays.
 //
-// Events live in a node pool (struct of arrays, singly linked through `nx`, grown by doubling, free list reused
-// LIFO). Time is cut into buckets of `width`; an event with virtual bucket vb = floor(t / width) sits in bucket
+// Events live in a node pool (one Float64 record per node, its fields interleaved so that a push or a pop touches
+// one cache line; singly linked through N_X, grown by doubling, free list reused LIFO). Time is cut into buckets of `width`; an event with virtual bucket vb = floor(t / width) sits in bucket
 // vb mod nbk (nbk a power of two), each bucket a list sorted by (t, seq). A tail pointer per bucket makes the
 // common push (latest in its bucket, or equal to the latest) O(1).
 //
@@ -16,13 +16,21 @@
 // re-estimates the width as 3 x the mean separation of the (up to) 25 earliest events, ignoring separations over
 // twice the mean. Beyond Brown, the width is also re-estimated when the measured work per operation (buckets
 // scanned + list nodes walked) gets high, so a workload whose time scale drifts at constant size stays O(1).
-import { checkTime, growF64, growI32 } from './heap2.ts';
+import { checkTime, growF64 } from './heap2.ts';
 import type { EventQueue } from './types.ts';
 
 const MIN_BUCKETS = 4;
 const SAMPLE = 25;
 /** Re-estimate the width when operations average more than this many steps, checked every max(64, nbk) pops. */
 const MAX_STEPS_PER_OP = 12;
+// A node's fields, interleaved in one record: a push or pop touches one cache line, not six arrays.
+const NODE = 8;
+const N_T = 0;
+const N_S = 1;
+const N_K = 2;
+const N_A = 3;
+const N_B = 4;
+const N_X = 5;
 
 export class CalendarQueue implements EventQueue {
   t = 0;
@@ -37,12 +45,8 @@ export class CalendarQueue implements EventQueue {
   private cap: number;
   private used = 0;
   private freeHead = -1;
-  private nt: Float64Array;
-  private ns: Float64Array;
-  private nk: Int32Array;
-  private na: Float64Array;
-  private nb: Float64Array;
-  private nx: Int32Array;
+  /** Node records of NODE Float64 fields (one cache line): time, seq, kind, a, b, next. */
+  private nd: Float64Array;
 
   // Calendar.
   private nbk = MIN_BUCKETS;
@@ -68,12 +72,7 @@ export class CalendarQueue implements EventQueue {
   constructor(initialCapacity = 1024) {
     const cap = Math.max(2, Math.ceil(initialCapacity));
     this.cap = cap;
-    this.nt = new Float64Array(cap);
-    this.ns = new Float64Array(cap);
-    this.nk = new Int32Array(cap);
-    this.na = new Float64Array(cap);
-    this.nb = new Float64Array(cap);
-    this.nx = new Int32Array(cap);
+    this.nd = new Float64Array(NODE * cap);
     this.heads = new Int32Array(MIN_BUCKETS).fill(-1);
     this.tails = new Int32Array(MIN_BUCKETS).fill(-1);
     this.hints = new Int32Array(MIN_BUCKETS).fill(-1);
@@ -92,18 +91,17 @@ export class CalendarQueue implements EventQueue {
     checkTime(t);
     let node = this.freeHead;
     if (node >= 0) {
-      this.freeHead = this.nx[node];
+      this.freeHead = this.nd[NODE * node + N_X];
     } else {
       if (this.used === this.cap) this.grow();
       node = this.used++;
     }
-    const nt = this.nt;
-    const nx = this.nx;
-    nt[node] = t;
-    this.ns[node] = this.seq++;
-    this.nk[node] = kind;
-    this.na[node] = a;
-    this.nb[node] = b;
+    const nd = this.nd;
+    nd[NODE * node + N_T] = t;
+    nd[NODE * node + N_S] = this.seq++;
+    nd[NODE * node + N_K] = kind;
+    nd[NODE * node + N_A] = a;
+    nd[NODE * node + N_B] = b;
     const vb = Math.floor(t * this.inv);
     if (this.n === 0 || vb < this.cvb) {
       this.cvb = vb;
@@ -115,30 +113,30 @@ export class CalendarQueue implements EventQueue {
     if (tl < 0) {
       this.heads[idx] = node;
       this.tails[idx] = node;
-      nx[node] = -1;
-    } else if (nt[tl] <= t) {
-      nx[tl] = node;
+      nd[NODE * node + N_X] = -1;
+    } else if (nd[NODE * tl + N_T] <= t) {
+      nd[NODE * tl + N_X] = node;
       this.tails[idx] = node;
-      nx[node] = -1;
+      nd[NODE * node + N_X] = -1;
     } else {
       // Ties and near-ties arrive in bursts: start from the bucket's last insertion when it is not later.
       const hint = this.hints[idx];
       let prev = -1;
       let cur = this.heads[idx];
-      if (hint >= 0 && nt[hint] <= t) {
+      if (hint >= 0 && nd[NODE * hint + N_T] <= t) {
         prev = hint;
-        cur = nx[hint];
+        cur = nd[NODE * hint + N_X];
       }
       let steps = 0;
-      while (nt[cur] <= t) {
+      while (nd[NODE * cur + N_T] <= t) {
         prev = cur;
-        cur = nx[cur];
+        cur = nd[NODE * cur + N_X];
         steps++;
       }
       this.steps += steps;
-      nx[node] = cur;
+      nd[NODE * node + N_X] = cur;
       if (prev < 0) this.heads[idx] = node;
-      else nx[prev] = node;
+      else nd[NODE * prev + N_X] = node;
     }
     this.hints[idx] = node;
     if (++this.n > this.growAt) this.resize(this.nbk * 2);
@@ -148,16 +146,16 @@ export class CalendarQueue implements EventQueue {
     if (this.n === 0) return false;
     const h = this.locate();
     const idx = this.cidx;
-    const nx = this.nx;
-    const next = nx[h];
+    const nd = this.nd;
+    const next = nd[NODE * h + N_X];
     this.heads[idx] = next;
     if (next < 0) this.tails[idx] = -1;
     if (this.hints[idx] === h) this.hints[idx] = -1;
-    this.t = this.nt[h];
-    this.kind = this.nk[h];
-    this.a = this.na[h];
-    this.b = this.nb[h];
-    nx[h] = this.freeHead;
+    this.t = nd[NODE * h + N_T];
+    this.kind = nd[NODE * h + N_K];
+    this.a = nd[NODE * h + N_A];
+    this.b = nd[NODE * h + N_B];
+    nd[NODE * h + N_X] = this.freeHead;
     this.freeHead = h;
     this.n--;
     if (this.n < this.shrinkAt) {
@@ -170,7 +168,7 @@ export class CalendarQueue implements EventQueue {
   }
 
   peekTime(): number {
-    return this.n > 0 ? this.nt[this.locate()] : Number.POSITIVE_INFINITY;
+    return this.n > 0 ? this.nd[NODE * this.locate() + N_T] : Number.POSITIVE_INFINITY;
   }
 
   clear(): void {
@@ -189,7 +187,7 @@ export class CalendarQueue implements EventQueue {
   /** Node of the earliest event (queue must be non-empty); leaves cvb/cidx on its bucket. */
   private locate(): number {
     const heads = this.heads;
-    const nt = this.nt;
+    const nd = this.nd;
     const inv = this.inv;
     const mask = this.mask;
     const nbk = this.nbk;
@@ -198,7 +196,7 @@ export class CalendarQueue implements EventQueue {
     let idx = this.cidx;
     for (let k = 0; k < nbk; k++) {
       const h = heads[idx];
-      if (h >= 0 && nt[h] * inv < top) {
+      if (h >= 0 && nd[NODE * h + N_T] * inv < top) {
         this.cvb = top - 1;
         this.cidx = idx;
         this.steps += k;
@@ -214,19 +212,18 @@ export class CalendarQueue implements EventQueue {
   /** The minimum over all bucket heads; moves the current bucket there. */
   private directSearch(): number {
     const heads = this.heads;
-    const nt = this.nt;
-    const ns = this.ns;
+    const nd = this.nd;
     let best = -1;
     let bt = Number.POSITIVE_INFINITY;
     let bs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.nbk; i++) {
       const h = heads[i];
       if (h < 0) continue;
-      const ht = nt[h];
-      if (ht < bt || (ht === bt && ns[h] < bs)) {
+      const ht = nd[NODE * h + N_T];
+      if (ht < bt || (ht === bt && nd[NODE * h + N_S] < bs)) {
         best = h;
         bt = ht;
-        bs = ns[h];
+        bs = nd[NODE * h + N_S];
       }
     }
     const vb = Math.floor(bt * this.inv);
@@ -237,43 +234,40 @@ export class CalendarQueue implements EventQueue {
 
   /** Insert an existing node keeping (t, seq) order (used when rebuilding). */
   private relink(node: number): void {
-    const nt = this.nt;
-    const ns = this.ns;
-    const nx = this.nx;
-    const t = nt[node];
-    const s = ns[node];
+    const nd = this.nd;
+    const t = nd[NODE * node + N_T];
+    const s = nd[NODE * node + N_S];
     const idx = Math.floor(t * this.inv) & this.mask;
     const tl = this.tails[idx];
     if (tl < 0) {
       this.heads[idx] = node;
       this.tails[idx] = node;
-      nx[node] = -1;
-    } else if (nt[tl] < t || (nt[tl] === t && ns[tl] < s)) {
-      nx[tl] = node;
+      nd[NODE * node + N_X] = -1;
+    } else if (nd[NODE * tl + N_T] < t || (nd[NODE * tl + N_T] === t && nd[NODE * tl + N_S] < s)) {
+      nd[NODE * tl + N_X] = node;
       this.tails[idx] = node;
-      nx[node] = -1;
+      nd[NODE * node + N_X] = -1;
     } else {
       let prev = -1;
       let cur = this.heads[idx];
-      while (nt[cur] < t || (nt[cur] === t && ns[cur] < s)) {
+      while (nd[NODE * cur + N_T] < t || (nd[NODE * cur + N_T] === t && nd[NODE * cur + N_S] < s)) {
         prev = cur;
-        cur = nx[cur];
+        cur = nd[NODE * cur + N_X];
       }
-      nx[node] = cur;
+      nd[NODE * node + N_X] = cur;
       if (prev < 0) this.heads[idx] = node;
-      else nx[prev] = node;
+      else nd[NODE * prev + N_X] = node;
     }
   }
 
   private resize(newBuckets: number): void {
-    const nt = this.nt;
-    const nx = this.nx;
+    const nd = this.nd;
     // Take the earliest events out (nodes stay allocated) to estimate the separation near the front.
     const count = Math.min(this.n, SAMPLE);
     const sample = this.sample;
     for (let i = 0; i < count; i++) {
       const h = this.locate();
-      const next = nx[h];
+      const next = nd[NODE * h + N_X];
       this.heads[this.cidx] = next;
       if (next < 0) this.tails[this.cidx] = -1;
       sample[i] = h;
@@ -281,16 +275,17 @@ export class CalendarQueue implements EventQueue {
     const oldHeads = this.heads;
     const oldTails = this.tails;
     const oldBuckets = this.nbk;
-    let maxT = count > 0 ? nt[sample[count - 1]] : 0;
-    for (let i = 0; i < oldBuckets; i++) if (oldTails[i] >= 0 && nt[oldTails[i]] > maxT) maxT = nt[oldTails[i]];
+    let maxT = count > 0 ? nd[NODE * sample[count - 1] + N_T] : 0;
+    for (let i = 0; i < oldBuckets; i++)
+      if (oldTails[i] >= 0 && nd[NODE * oldTails[i] + N_T] > maxT) maxT = nd[NODE * oldTails[i] + N_T];
 
     let width = 0;
     if (count >= 2) {
-      const mean = (nt[sample[count - 1]] - nt[sample[0]]) / (count - 1);
+      const mean = (nd[NODE * sample[count - 1] + N_T] - nd[NODE * sample[0] + N_T]) / (count - 1);
       let sum = 0;
       let m = 0;
       for (let i = 1; i < count; i++) {
-        const d = nt[sample[i]] - nt[sample[i - 1]];
+        const d = nd[NODE * sample[i] + N_T] - nd[NODE * sample[i - 1] + N_T];
         if (d <= 2 * mean) {
           sum += d;
           m++;
@@ -298,7 +293,7 @@ export class CalendarQueue implements EventQueue {
       }
       if (m > 0) width = (3 * sum) / m;
       // All sampled events tied: fall back to the mean separation over the whole span.
-      if (!(width > 0) && this.n > 1) width = (3 * (maxT - nt[sample[0]])) / this.n;
+      if (!(width > 0) && this.n > 1) width = (3 * (maxT - nd[NODE * sample[0] + N_T])) / this.n;
     }
     if (!(width > 0)) width = this.width;
     width = Math.max(1, width);
@@ -314,7 +309,7 @@ export class CalendarQueue implements EventQueue {
     for (let i = 0; i < oldBuckets; i++) {
       let h = oldHeads[i];
       while (h >= 0) {
-        const next = nx[h];
+        const next = nd[NODE * h + N_X];
         this.relink(h);
         h = next;
       }
@@ -329,12 +324,7 @@ export class CalendarQueue implements EventQueue {
 
   private grow(): void {
     const cap = this.cap * 2;
-    this.nt = growF64(this.nt, cap);
-    this.ns = growF64(this.ns, cap);
-    this.nk = growI32(this.nk, cap);
-    this.na = growF64(this.na, cap);
-    this.nb = growF64(this.nb, cap);
-    this.nx = growI32(this.nx, cap);
+    this.nd = growF64(this.nd, NODE * cap);
     this.cap = cap;
   }
 }

@@ -20,9 +20,12 @@
 // their bottleneck without a solve; a flow no other task's path ever shares a link with ("exclusive", most ring
 // flows on a Clos) needs neither link lists nor a drain event; a flow that starts alone on its links ("solo")
 // needs no drain event nor solve until another flow joins one of them (most repetitions of a training job's
-// rings, whose links the job's other collectives use at other times); a pipeline whose next repetition starts
-// as the last one drains keeps its place and rate; and a region that is a union of whole components is cached by a
-// Zobrist hash of its flow set (collective steps repeat the same sets thousands of times).
+// rings, whose links the job's other collectives use at other times); the repetitions of solo ring hops are
+// chained down the ring by the ring's max-plus recurrence, up to CHAIN_DEPTH hops per queue event, and turned
+// back into events exactly where the repetition-by-repetition run would differ (see chain(); chain: false runs
+// without, and the differential tests compare both); a pipeline whose next repetition starts as the last one
+// drains keeps its place and rate; and a region that is a union of whole components is cached by a Zobrist hash
+// of its flow set (collective steps repeat the same sets thousands of times).
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
@@ -41,6 +44,18 @@ export interface FlowRunOptions {
   maxTimePs?: number;
   onProgress?: (doneTasks: number, totalTasks: number, nowPs: number) => void;
   name?: string;
+  /**
+   * Chain the repetitions of solo ring-like flows (see FlowSim.chain; default true). false runs every
+   * repetition as its own events, with the same results: the differential tests compare the two.
+   */
+  chain?: boolean;
+  /** Filled in by the run when given (tests: the chain took part). */
+  diagnostics?: FlowDiagnostics;
+}
+
+export interface FlowDiagnostics {
+  /** Repetitions computed by a chain pass rather than started by an event. */
+  chainedRepetitions: number;
 }
 
 // Queue event kinds. The first three carry a group of task items, all due at the event's time.
@@ -103,6 +118,36 @@ const L_HEAD = 0;
 const L_COUNT = 1; // flows sending on it
 const L_SEED = 2; // batch in which a flow left it
 const L_VISIT = 3;
+
+// Chained repetitions (see chain()). A chained task's record (Float64, stride CH: the first cache line is
+// all a chain pass touches) and its log of chained repetitions, repetition r in slot r mod CHAIN_CAP. While a
+// task is chained its record holds the state (next repetition, last start and arrival); ti and tf get it back
+// when it is unchained.
+const CH = 16;
+const CH_BLOCK = 0; // log block, or -1: the task is not chained
+const CH_FIRST = 1; // oldest logged repetition
+const CH_NEXT = 2; // next repetition (I_NEXT)
+const CH_LAST_S = 3; // start (F_LAST) and arrival (F_LASTFIN) of the last started repetition
+const CH_LAST_F = 4;
+const CH_AUX = 5; // F_AUX and F_LAT
+const CH_LAT = 6;
+const CH_LIMIT = 7; // the last repetition a chain may take (repeat - 2: the last one runs as events)
+const CH_PREV_S = 8; // start and arrival of the repetition before the oldest logged one
+const CH_PREV_F = 9;
+const CH_NEXT0 = 10; // I_NEXT when chained: starts since then are counted (bytes) when unchained
+const CH_FIN_ADD = 11; // arrivals handed on and not yet on I_FIN
+const CH_BYTES = 12;
+const CHAIN_CAP = 16; // a power of two
+const ENTRY = 3;
+const E_S = 0; // start
+const E_F = 1; // arrival
+const E_ITEM = 2; // ITEM_*, or its queued arrival (a chain finish item): the finish is not counted yet
+/** The arrival is counted (handed on to the next hop, or its queued item came). */
+const ITEM_DONE = -1;
+/** Not handed on nor queued yet (inside a chain pass). */
+const ITEM_NEW = -2;
+/** Ring hops one chain pass may run ahead (each pass ends with queue events for its last hop only). */
+const CHAIN_DEPTH = 12;
 
 /** Remaining bytes below this are rounding residue: the flow has drained. */
 const SNAP_BYTES = 1e-6;
@@ -182,6 +227,20 @@ class FlowSim {
   private readonly soloLastFin: Float64Array;
   private readonly soloPBytes: Float64Array;
   private doneTasks = 0;
+  /**
+   * Chained repetitions. chainable[x]: x has a single stepDep p (lag 1), a transfer whose only stepOut is x,
+   * so x's repetition r + 1 starts at max(x's repetition r sent, p's repetition r arrived) unless a flow joins
+   * x's links. chainNext[x]: x's only stepOut if that one is chainable, else -1.
+   */
+  private readonly chainable: Uint8Array;
+  private readonly chainNext: Int32Array;
+  private readonly chainPrev: Int32Array;
+  private readonly ch: Float64Array;
+  private chainEntries = new Float64Array(0);
+  private chainFree = new Int32Array(0);
+  private nChainFree = 0;
+  private chainBlocks = 0;
+  private chainedReps = 0;
 
   // Paths and links.
   private readonly sl: Int32Array;
@@ -338,6 +397,10 @@ class FlowSim {
     this.soloItem = new Int32Array(T);
     this.soloLastFin = new Float64Array(T);
     this.soloPBytes = new Float64Array(T);
+    this.chainable = new Uint8Array(T);
+    this.chainNext = new Int32Array(T).fill(-1);
+    this.chainPrev = new Int32Array(T).fill(-1);
+    this.ch = new Float64Array(this.solos && opts.maxTimePs === undefined && opts.chain !== false ? CH * T : 0);
     this.singles = new Int32Array(Math.max(16, T));
     this.shared = new Int32Array(Math.max(16, T));
     this.compFlows = new Int32Array(Math.max(16, T));
@@ -426,6 +489,34 @@ class FlowSim {
       this.idealCap[i] = minCap;
     }
     this.markExclusive();
+    this.markChains();
+  }
+
+  /**
+   * Tasks whose repetitions may be chained (see chain()): transfers in a ring-like pattern, chained while they
+   * are solo. Not exclusive ones: their repetition already costs one event on a small hot record, and a chain
+   * entry, written now and read back many steps later, costs more memory traffic than the event (8,192-GPU
+   * ring: 9.5 s -> 14 s). Off with failures (solo flows are) and with maxTimePs (the run would stop between
+   * chained repetitions).
+   */
+  private markChains(): void {
+    if (this.ch.length === 0) return;
+    const { ti, tf, stepDL, stepOut } = this;
+    for (let x = 0; x < this.T; x++) {
+      const r = TI * x;
+      this.ch[CH * x + CH_BLOCK] = -1;
+      if (!ti[r + I_XFER] || ti[r + I_LAZY] === LZ_EXCL || tf[TF * x + F_BYTES] === 0) continue;
+      if (ti[r + I_STEP1] - ti[r + I_STEP0] !== 1) continue;
+      const k = ti[r + I_STEP0];
+      const p = stepDL[2 * k];
+      const rp = TI * p;
+      if (stepDL[2 * k + 1] !== 1 || p === x || !ti[rp + I_XFER] || tf[TF * p + F_BYTES] === 0) continue;
+      if (ti[rp + I_OUT1] - ti[rp + I_OUT0] !== 1 || stepOut[ti[rp + I_OUT0]] !== x) continue;
+      this.chainable[x] = 1;
+      this.chainPrev[x] = p;
+      this.chainNext[p] = x;
+    }
+    for (let p = 0; p < this.T; p++) if (this.chainNext[p] >= 0 && !this.chainable[p]) this.chainNext[p] = -1;
   }
 
   /**
@@ -638,6 +729,7 @@ class FlowSim {
    * is taken back (with the bookkeeping done for it) and a drain event is due at its send time.
    */
   private endSolo(g: number): void {
+    if (this.ch.length > 0 && this.ch[CH * g + CH_BLOCK] >= 0) this.unchainTask(g);
     const { ti, tf } = this;
     const r = TI * g;
     const o = TF * g;
@@ -748,7 +840,8 @@ class FlowSim {
         const r = TI * task;
         if (this.ti[r + I_VER] === v && this.ti[r + I_BUSY]) this.drain(task);
       } else if (kind === EV_FINISH) {
-        if (v >= 0) this.finish(task);
+        if (v === 0) this.finish(task);
+        else if (v > 0) this.chainFinish(task, v - 1);
       } else {
         this.startArmed[task] = 0;
         this.tryStart(task);
@@ -831,8 +924,18 @@ class FlowSim {
     tf[o + F_REM] = b;
     tf[o + F_LAST] = this.now;
     const lz = ti[r + I_LAZY];
-    if (lz === LZ_EXCL || lz === LZ_SOLO) {
-      // Alone for good (or still alone on the links it holds): sent at its bottleneck rate.
+    if (lz === LZ_EXCL) {
+      // Alone for good: sendAlone without the solo bookkeeping, inline (an 8,192-GPU ring is 134 million).
+      ti[r + I_VER]++;
+      this.wakeArmed[t] = 0;
+      tf[o + F_PBYTES] += b;
+      const sentAt = this.now + tf[o + F_AUX];
+      this.scheduleFinish(t, sentAt);
+      if (rep + 1 < ti[r + I_REPEAT] && this.stepDepsMet(t, rep + 1)) this.wake(t, sentAt);
+      return false;
+    }
+    if (lz === LZ_SOLO) {
+      // Still alone on the links it holds: sent at its bottleneck rate.
       this.sendAlone(t);
       return false;
     }
@@ -954,8 +1057,321 @@ class FlowSim {
     if (xfer) this.deliveredBytes += this.tf[TF * t + F_BYTES];
     else ti[r + I_BUSY] = 0;
     if (fin === ti[r + I_REPEAT]) this.taskDone(t);
-    for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) this.tryStart(this.stepOut[k]);
+    for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) this.deliver(this.stepOut[k], fin - 1);
     if (!xfer) this.tryStart(t);
+  }
+
+  // ---- chained repetitions ------------------------------------------------------------------------------
+
+  /**
+   * Task k's stepDep finished repetition `rep` now. A chainable task takes it as a chained input (chain());
+   * otherwise (or once it cannot) it runs repetition by repetition (tryStart).
+   */
+  private deliver(k: number, rep: number): void {
+    if (this.chainable[k]) {
+      if (this.canChain(k, rep)) {
+        this.chain(k, rep, this.now);
+        return;
+      }
+      if (this.ch[CH * k + CH_BLOCK] >= 0) this.unchainTask(k);
+    }
+    this.tryStart(k);
+  }
+
+  /** Can chainable x take its stepDep's repetition q (arriving now or later) as a chained input? */
+  private canChain(x: number, q: number): boolean {
+    const c = CH * x;
+    if (this.ch[c + CH_BLOCK] >= 0)
+      return this.ch[c + CH_NEXT] === q + 1 && q + 1 <= this.ch[c + CH_LIMIT] && this.room(x) > 0;
+    const ti = this.ti;
+    const r = TI * x;
+    // The last repetition always runs as events (its finish ends the task). Repetition q started and no wake
+    // is pending: the next start is max(sent, input), nothing else.
+    return (
+      ti[r + I_LAZY] === LZ_SOLO && q + 2 < ti[r + I_REPEAT] && ti[r + I_NEXT] === q + 1 && this.wakeArmed[x] === 0
+    );
+  }
+
+  /**
+   * Chained repetitions. A solo flow keeps its rate until a flow joins one of its links, so while it is alone
+   * its repetition r + 1 of a ring starts at max(repetition r sent, the stepDep's repetition r arrived) and
+   * arrives one send time and one path latency later (program.ts; the max-plus recurrence of a ring). Its
+   * arrival is the next hop's input: one pass runs down the ring for up to CHAIN_DEPTH hops with no queue
+   * event, and only the last hop's arrivals are queued (chainFinish continues from there). A chained
+   * repetition is started at once, ahead of its time, and logged: nothing reads a chained task's state before
+   * its time but the next hop (chained too), and whatever must (a flow joining its links, its last
+   * repetition, the end of the run) first turns it back into the state and events of the
+   * repetition-by-repetition run at that time (unchainTask).
+   */
+  private chain(x: number, q: number, at: number): void {
+    this.chainRep(x, at);
+    // x's logged repetitions lo..hi are new: their arrivals still have to reach the next hop.
+    let lo = q + 1;
+    let hi = q + 1;
+    const ch = this.ch;
+    const en = this.chainEntries;
+    for (let depth = 1; ; depth++) {
+      const y = this.chainNext[x];
+      const from = depth < CHAIN_DEPTH && y >= 0 ? this.handable(x, y, lo, hi) : -1;
+      const c = CH * x;
+      const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+      if (from < 0) {
+        // The pass ends: the new arrivals are queued (chainFinish counts each and hands it on when it comes).
+        for (let rep = lo; rep <= hi; rep++) {
+          const e = base + ENTRY * (rep & (CHAIN_CAP - 1));
+          en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], x, rep + 1);
+        }
+        return;
+      }
+      // y takes x's arrivals from..hi in order, with the queued ones it still waited for (their events
+      // cancelled); each is counted as x's finish now (only y reads it).
+      for (let rep = from; rep <= hi; rep++) {
+        const e = base + ENTRY * (rep & (CHAIN_CAP - 1));
+        const it = en[e + E_ITEM];
+        if (it >= 0) this.items[4 * it + 1] = -1;
+        en[e + E_ITEM] = ITEM_DONE;
+        this.chainRep(y, en[e + E_F]);
+      }
+      ch[c + CH_FIN_ADD] += hi - from + 1;
+      x = y;
+      lo = from + 1;
+      hi++;
+    }
+  }
+
+  /**
+   * The first of x's repetitions that y would take now (every one from there to hi, see chain()), or -1:
+   * y must be solo and waiting for x's repetition `from`, which x must still log (queued if older than lo),
+   * none of them y's last repetition, and y's log must have room.
+   */
+  private handable(x: number, y: number, lo: number, hi: number): number {
+    const ch = this.ch;
+    const cy = CH * y;
+    let from: number;
+    if (ch[cy + CH_BLOCK] >= 0) {
+      from = ch[cy + CH_NEXT] - 1;
+      if (hi + 1 > ch[cy + CH_LIMIT]) return -1;
+    } else {
+      const r = TI * y;
+      const ti = this.ti;
+      if (ti[r + I_LAZY] !== LZ_SOLO || hi + 3 > ti[r + I_REPEAT] || this.wakeArmed[y] !== 0) return -1;
+      from = ti[r + I_NEXT] - 1;
+    }
+    if (from > lo || from < ch[CH * x + CH_FIRST]) return -1;
+    const need = hi - from + 1;
+    if (need > (ch[cy + CH_BLOCK] >= 0 ? this.room(y) : CHAIN_CAP)) return -1;
+    return from;
+  }
+
+  /** Free log entries of chained x, after dropping the oldest ones that are past and counted. */
+  private room(x: number): number {
+    const ch = this.ch;
+    const c = CH * x;
+    const next = ch[c + CH_NEXT];
+    let first = ch[c + CH_FIRST];
+    if (next - first < CHAIN_CAP) return CHAIN_CAP - (next - first);
+    const en = this.chainEntries;
+    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    while (first < next) {
+      const e = base + ENTRY * (first & (CHAIN_CAP - 1));
+      if (en[e + E_F] > this.now || en[e + E_ITEM] !== ITEM_DONE) break;
+      ch[c + CH_PREV_S] = en[e + E_S];
+      ch[c + CH_PREV_F] = en[e + E_F];
+      first++;
+    }
+    ch[c + CH_FIRST] = first;
+    return CHAIN_CAP - (next - first);
+  }
+
+  /** Starts x's next repetition as chained, its stepDep's input arriving at `at`: as sendAlone would, logged. */
+  private chainRep(x: number, at: number): void {
+    const ch = this.ch;
+    const c = CH * x;
+    if (ch[c + CH_BLOCK] < 0) this.enterChain(x);
+    const aux = ch[c + CH_AUX];
+    const start = Math.max(ch[c + CH_LAST_S] + aux, at);
+    // As sendAlone and scheduleFinish: sent at start + aux, one path latency on, after the QP's last arrival.
+    let fin = start + aux + ch[c + CH_LAT];
+    if (fin < ch[c + CH_LAST_F]) fin = ch[c + CH_LAST_F];
+    const rep = ch[c + CH_NEXT];
+    const e = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * (rep & (CHAIN_CAP - 1));
+    const en = this.chainEntries;
+    en[e + E_S] = start;
+    en[e + E_F] = fin;
+    en[e + E_ITEM] = ITEM_NEW;
+    ch[c + CH_NEXT] = rep + 1;
+    ch[c + CH_LAST_S] = start;
+    ch[c + CH_LAST_F] = fin;
+    this.chainedReps++;
+  }
+
+  private enterChain(x: number): void {
+    if (this.nChainFree === 0) {
+      const n = Math.max(64, 2 * this.chainBlocks);
+      const grown = new Float64Array(ENTRY * CHAIN_CAP * n);
+      grown.set(this.chainEntries);
+      this.chainEntries = grown;
+      const free = new Int32Array(n);
+      for (let b = n - 1; b >= this.chainBlocks; b--) free[this.nChainFree++] = b;
+      this.chainFree = free;
+      this.chainBlocks = n;
+    }
+    const { ch, ti, tf } = this;
+    const c = CH * x;
+    const r = TI * x;
+    const o = TF * x;
+    ch[c + CH_BLOCK] = this.chainFree[--this.nChainFree];
+    ch[c + CH_FIRST] = ti[r + I_NEXT];
+    ch[c + CH_NEXT] = ti[r + I_NEXT];
+    ch[c + CH_NEXT0] = ti[r + I_NEXT];
+    ch[c + CH_LAST_S] = tf[o + F_LAST];
+    ch[c + CH_LAST_F] = tf[o + F_LASTFIN];
+    ch[c + CH_PREV_S] = tf[o + F_LAST];
+    ch[c + CH_PREV_F] = tf[o + F_LASTFIN];
+    ch[c + CH_AUX] = tf[o + F_AUX];
+    ch[c + CH_LAT] = tf[o + F_LAT];
+    ch[c + CH_LIMIT] = ti[r + I_REPEAT] - 2;
+    ch[c + CH_BYTES] = tf[o + F_BYTES];
+    ch[c + CH_FIN_ADD] = 0;
+  }
+
+  /** A pass's queued arrival came (repetition rep of x): it is counted and handed on. */
+  private chainFinish(x: number, rep: number): void {
+    const { ch, ti } = this;
+    const c = CH * x;
+    const r = TI * x;
+    let fin = ++ti[r + I_FIN];
+    if (ch[c + CH_BLOCK] >= 0) {
+      fin += ch[c + CH_FIN_ADD];
+      if (rep >= ch[c + CH_FIRST])
+        this.chainEntries[ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * (rep & (CHAIN_CAP - 1)) + E_ITEM] = ITEM_DONE;
+    }
+    if (fin >= ti[r + I_REPEAT]) throw new Error(`internal: task ${x} finished its last repetition in a chain`);
+    this.deliveredBytes += this.tf[TF * x + F_BYTES];
+    for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) this.deliver(this.stepOut[k], rep);
+  }
+
+  /**
+   * Takes back x's logged repetitions >= rep (none started by now): their starts, their arrivals handed on
+   * (counted) or queued. Returns how many.
+   */
+  private undoFrom(x: number, rep: number): number {
+    const ch = this.ch;
+    const c = CH * x;
+    const en = this.chainEntries;
+    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    const first = ch[c + CH_FIRST];
+    let next = ch[c + CH_NEXT];
+    let n = 0;
+    while (next > rep) {
+      if (next <= first) throw new Error(`internal: task ${x} takes back a repetition it no longer logs`);
+      const e = base + ENTRY * ((next - 1) & (CHAIN_CAP - 1));
+      if (en[e + E_S] <= this.now) throw new Error(`internal: task ${x} takes back a started chained repetition`);
+      const it = en[e + E_ITEM];
+      if (it === ITEM_DONE) ch[c + CH_FIN_ADD]--;
+      else if (it >= 0) this.items[4 * it + 1] = -1;
+      next--;
+      n++;
+    }
+    if (n > 0) {
+      const p = base + ENTRY * ((next - 1) & (CHAIN_CAP - 1));
+      ch[c + CH_NEXT] = next;
+      ch[c + CH_LAST_S] = next > first ? en[p + E_S] : ch[c + CH_PREV_S];
+      ch[c + CH_LAST_F] = next > first ? en[p + E_F] : ch[c + CH_PREV_F];
+    }
+    return n;
+  }
+
+  /** Puts a chained task's handed-on arrivals on I_FIN (and the bytes delivered). */
+  private flushFinishes(x: number): void {
+    const c = CH * x;
+    const n = this.ch[c + CH_FIN_ADD];
+    if (n === 0) return;
+    this.ti[TI * x + I_FIN] += n;
+    this.deliveredBytes += n * this.ch[c + CH_BYTES];
+    this.ch[c + CH_FIN_ADD] = 0;
+  }
+
+  /**
+   * Turns chained task x back into the state and events of the repetition-by-repetition run now: repetitions
+   * not started by now are taken back (with what was chained from them down the ring), the others go to ti and
+   * tf, those not arrived get their finish events, the stepDep's counted arrivals that fed taken-back ones are
+   * queued again, and a pending wake is armed.
+   */
+  private unchainTask(x: number): void {
+    const { ch, ti, tf } = this;
+    const c = CH * x;
+    const r = TI * x;
+    const o = TF * x;
+    const now = this.now;
+    const en = this.chainEntries;
+    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    const first = ch[c + CH_FIRST];
+    let started = ch[c + CH_NEXT];
+    while (started > first && en[base + ENTRY * ((started - 1) & (CHAIN_CAP - 1)) + E_S] > now) started--;
+    this.undoFrom(x, started);
+    const next = ch[c + CH_NEXT];
+    // The started ones, as startRep and sendAlone left them (bytes added one by one: the same float sums).
+    const b = ch[c + CH_BYTES];
+    const n = next - ch[c + CH_NEXT0];
+    let pBytes = tf[o + F_PBYTES];
+    if (n > 0) {
+      ti[r + I_NEXT] = next;
+      ti[r + I_VER]++;
+      ti[r + I_BUSY] = 1;
+      tf[o + F_REM] = b;
+      tf[o + F_LAST] = ch[c + CH_LAST_S];
+      tf[o + F_LASTFIN] = ch[c + CH_LAST_F];
+      this.injectedBytes += n * b;
+      for (let k = 0; k < n; k++) {
+        pBytes = tf[o + F_PBYTES];
+        tf[o + F_PBYTES] = pBytes + b;
+      }
+    }
+    this.flushFinishes(x);
+    // Started and not arrived: ordinary finish events (uncounted again if handed on).
+    let firstOpen = next;
+    for (let rep = first; rep < next; rep++) {
+      const e = base + ENTRY * (rep & (CHAIN_CAP - 1));
+      if (en[e + E_F] <= now) continue; // arrived (counted, or its queued item comes in this batch)
+      if (firstOpen > rep) firstOpen = rep;
+      const it = en[e + E_ITEM];
+      if (it === ITEM_DONE) {
+        ti[r + I_FIN]--;
+        this.deliveredBytes -= b;
+      } else if (it >= 0) this.items[4 * it + 1] = -1;
+      const item = this.addItem(EV_FINISH, en[e + E_F], x, 0);
+      if (rep === next - 1) {
+        this.soloItem[x] = item;
+        this.soloPBytes[x] = pBytes;
+        this.soloLastFin[x] = rep > first ? en[base + ENTRY * ((rep - 1) & (CHAIN_CAP - 1)) + E_F] : ch[c + CH_PREV_F];
+      }
+    }
+    this.chainFree[this.nChainFree++] = ch[c + CH_BLOCK];
+    ch[c + CH_BLOCK] = -1;
+    // Down the ring: what was chained from x's repetitions still to arrive.
+    for (let y = this.chainNext[x], rep = firstOpen + 1; y >= 0 && ch[CH * y + CH_BLOCK] >= 0; y = this.chainNext[y]) {
+      if (this.undoFrom(y, rep) === 0) break;
+      rep++;
+    }
+    // Up the ring: the stepDep's arrivals handed on to x and not there yet are queued again, uncounted.
+    const p = this.chainPrev[x];
+    const pc = CH * p;
+    if (ch[pc + CH_BLOCK] >= 0) {
+      this.flushFinishes(p);
+      const pb = ENTRY * CHAIN_CAP * ch[pc + CH_BLOCK];
+      const bp = ch[pc + CH_BYTES];
+      for (let rep = ch[pc + CH_FIRST]; rep < ch[pc + CH_NEXT]; rep++) {
+        const e = pb + ENTRY * (rep & (CHAIN_CAP - 1));
+        if (en[e + E_F] <= now || en[e + E_ITEM] !== ITEM_DONE) continue;
+        ti[TI * p + I_FIN]--;
+        this.deliveredBytes -= bp;
+        en[e + E_ITEM] = this.addItem(EV_FINISH, en[e + E_F], p, rep + 1);
+      }
+    }
+    // The wake the repetition-by-repetition run has pending when the next repetition only waits to be sent.
+    const sentAt = tf[o + F_LAST] + tf[o + F_AUX];
+    if (next < ti[r + I_REPEAT] && ti[r + I_BUSY] && now < sentAt && this.stepDepsMet(x, next)) this.wake(x, sentAt);
   }
 
   private taskDone(t: number): void {
@@ -1435,6 +1851,8 @@ class FlowSim {
         this.opts.onProgress?.(this.doneTasks, this.T, this.now);
       }
     }
+    if (this.ch.length > 0) for (let t = 0; t < this.T; t++) if (this.ch[CH * t + CH_BLOCK] >= 0) this.unchainTask(t);
+    if (this.opts.diagnostics) this.opts.diagnostics.chainedRepetitions = this.chainedReps;
     this.opts.onProgress?.(this.doneTasks, this.T, this.now);
     const rss = process.memoryUsage.rss();
     if (rss > peakRss) peakRss = rss;

@@ -134,22 +134,22 @@ class Emitter {
             return { reduce: m.reduce, blocks: m.blocks.map((k) => k + base) };
           }
         : undefined;
-    const common = {
-      src,
-      dst,
-      bytes,
-      repeat: o.repeat,
-      deps: defined(o.deps ?? []),
-      channel: o.channel ?? this.channel,
-    };
+    const deps = o.deps ? defined(o.deps) : undefined;
+    const channel = o.channel ?? this.channel;
+    // Object literals, not spreads of a common part: a million tasks per program, and spreads are slow.
     if (this.intra && this.intra.serverOf(src) === this.intra.serverOf(dst))
       return this.b.task({
-        ...common,
+        src,
+        dst,
+        bytes,
+        repeat: o.repeat,
+        deps,
+        channel,
         kind: 'delay',
         durationPs: intraCopyPs(this.intra, bytes, this.channels),
         trace: t,
       });
-    return this.b.task({ ...common, kind: 'transfer', trace: t });
+    return this.b.task({ src, dst, bytes, repeat: o.repeat, deps, channel, kind: 'transfer', trace: t });
   }
 }
 
@@ -669,9 +669,9 @@ const pairwise: Algorithm = (e, g) => {
   let prev: number[] = [];
   for (let s = 1; s < p; s++) {
     const step = range(p).map((i) => {
-      const deps = s === 1 ? [] : [prev[i], prev[mod(i - s + 1, p)]];
-      const blocks = [i * p + ((i + s) % p)];
-      return e.send(i, (i + s) % p, unit, { deps }, () => move(blocks, false));
+      const deps = s === 1 ? undefined : [prev[i], prev[mod(i - s + 1, p)]];
+      const trace = e.b.tracing ? () => move([i * p + ((i + s) % p)], false) : undefined;
+      return e.send(i, (i + s) % p, unit, { deps }, trace);
     });
     prev = step;
   }
