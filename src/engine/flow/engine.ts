@@ -34,6 +34,7 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { CalendarQueue } from '../core/calendar.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
+import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
@@ -272,9 +273,7 @@ class FlowSim {
   // The region being solved (its flows and links) and the water-filling heap.
   private readonly compFlows: Int32Array;
   private readonly compLinks: Int32Array;
-  private heapKey = new Float64Array(1024);
-  private heapVal = new Int32Array(1024);
-  private heapN = 0;
+  private readonly wheap = new KeyValueHeap(1024);
 
   // Groups of items (task, version) sharing one queue event: pooled singly linked lists.
   /** Items as records of 4: task, version, next item, unused. */
@@ -1610,16 +1609,16 @@ class FlowSim {
   private fillPiece(from: number, to: number, flows: number, stamp: number, pass: number): void {
     const { ti, sl, li, wRem, wN, frozen, wRate } = this;
     const links = this.pieceLinks;
-    this.heapN = 0;
+    this.wheap.clear();
     for (let i = from; i < to; i++) {
       const l = links[i];
-      if (wN[l] > 0) this.heapPush(wRem[l] / wN[l], l);
+      if (wN[l] > 0) this.wheap.push(wRem[l] / wN[l], l);
     }
     let left = flows;
-    while (left > 0 && this.heapN > 0) {
-      const share = this.heapKey[0];
-      const l = this.heapVal[0];
-      this.heapPop();
+    while (left > 0 && this.wheap.size > 0) {
+      const share = this.wheap.topKey;
+      const l = this.wheap.topVal;
+      this.wheap.pop();
       if (wN[l] === 0 || share !== wRem[l] / wN[l]) continue;
       for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
         const g = sl[4 * x + S_FLOW];
@@ -1632,7 +1631,7 @@ class FlowSim {
           if (l2 === l) continue;
           const rest = Math.max(wRem[l2] - share, 0);
           wRem[l2] = rest;
-          if (--wN[l2] > 0) this.heapPush(rest / wN[l2], l2);
+          if (--wN[l2] > 0) this.wheap.push(rest / wN[l2], l2);
         }
       }
       wN[l] = 0;
@@ -1710,50 +1709,6 @@ class FlowSim {
       if (this.saturated(load, this.cap[l]) && rg >= max * (1 - SAT_SLACK)) return true;
     }
     return false;
-  }
-
-  private heapPush(key: number, val: number): void {
-    if (this.heapN === this.heapKey.length) {
-      const k = new Float64Array(2 * this.heapN);
-      k.set(this.heapKey);
-      this.heapKey = k;
-      const v = new Int32Array(2 * this.heapN);
-      v.set(this.heapVal);
-      this.heapVal = v;
-    }
-    const hk = this.heapKey;
-    const hv = this.heapVal;
-    let i = this.heapN++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (hk[p] < key || (hk[p] === key && hv[p] <= val)) break;
-      hk[i] = hk[p];
-      hv[i] = hv[p];
-      i = p;
-    }
-    hk[i] = key;
-    hv[i] = val;
-  }
-
-  private heapPop(): void {
-    const hk = this.heapKey;
-    const hv = this.heapVal;
-    const last = --this.heapN;
-    if (last === 0) return;
-    const key = hk[last];
-    const val = hv[last];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      if (c + 1 < last && (hk[c + 1] < hk[c] || (hk[c + 1] === hk[c] && hv[c + 1] < hv[c]))) c++;
-      if (key < hk[c] || (key === hk[c] && val <= hv[c])) break;
-      hk[i] = hk[c];
-      hv[i] = hv[c];
-      i = c;
-    }
-    hk[i] = key;
-    hv[i] = val;
   }
 
   /**
