@@ -63,7 +63,7 @@ describe('aifabric simulate', () => {
     const r = runCli(['simulate', bad]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
-      'error: traffic[0].senders[1]: no host h99 in this fabric (it has h0..h15); use a host in that range',
+      `error: ${bad}:3:43: traffic[0].senders[1]: no host h99 in this fabric (it has h0..h15); use a host in that range`,
     );
     const none = join(dir, 'none.yaml');
     writeFileSync(none, 'fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}\n');
