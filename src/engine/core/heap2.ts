@@ -142,14 +142,27 @@ export class BinaryHeapQueue implements EventQueue {
   }
 }
 
-export function growF64(a: Float64Array, cap: number): Float64Array {
+/** A copy of `a` in a new array of length `cap` (>= a.length). */
+export function growF64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
   const r = new Float64Array(cap);
   r.set(a);
   return r;
 }
 
-export function growI32(a: Int32Array, cap: number): Int32Array {
+export function growI32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
   const r = new Int32Array(cap);
+  r.set(a);
+  return r;
+}
+
+export function growU32(a: Uint32Array, cap: number): Uint32Array<ArrayBuffer> {
+  const r = new Uint32Array(cap);
+  r.set(a);
+  return r;
+}
+
+export function growU8(a: Uint8Array, cap: number): Uint8Array<ArrayBuffer> {
+  const r = new Uint8Array(cap);
   r.set(a);
   return r;
 }

@@ -29,6 +29,7 @@
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { LinkStats } from '../../result/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
+import { growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
 import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import type { NetworkConfig } from '../packet/config.ts';
@@ -150,18 +151,6 @@ class EventHeap {
     this.a = growF64(this.a, m);
     this.b = growF64(this.b, m);
   }
-}
-
-function growF64(x: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const y = new Float64Array(n);
-  y.set(x);
-  return y;
-}
-
-function growI32(x: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const y = new Int32Array(n);
-  y.set(x);
-  return y;
 }
 
 export class FluidNetwork {
@@ -622,15 +611,9 @@ export class FluidNetwork {
     this.free = g32(this.free);
     this.scratch = g32(this.scratch);
     this.compF = g32(this.compF);
-    const h = new Uint32Array(n);
-    h.set(this.fHash);
-    this.fHash = h;
-    const live = new Uint8Array(n);
-    live.set(this.fLive);
-    this.fLive = live;
-    const fresh = new Uint8Array(n);
-    fresh.set(this.fFresh);
-    this.fFresh = fresh;
+    this.fHash = growU32(this.fHash, n);
+    this.fLive = growU8(this.fLive, n);
+    this.fFresh = growU8(this.fFresh, n);
     this.sLink = growI32(this.sLink, n << PSHIFT);
     this.sNext = growI32(this.sNext, n << PSHIFT);
     this.sPrev = growI32(this.sPrev, n << PSHIFT);

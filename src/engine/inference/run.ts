@@ -14,7 +14,7 @@ import type { RequestsResult } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { ArrivalSource } from '../../workload/inference/arrivals.ts';
 import { mixHash } from '../core/ecmp.ts';
-import { BinaryHeapQueue } from '../core/heap2.ts';
+import { BinaryHeapQueue, growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
 import { LogHistogram } from '../core/histogram.ts';
 import type { RandomStream } from '../core/types.ts';
 import type { RequestNetwork } from './network.ts';
@@ -158,41 +158,31 @@ class Fifo {
   }
 }
 
-function growF64(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
-  if (n <= a.length) return a;
-  const b = new Float64Array(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
-}
-function growI32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  if (n <= a.length) return a;
-  const b = new Int32Array(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
-}
-function growU8(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> {
-  if (n <= a.length) return a;
-  const b = new Uint8Array(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
-}
-
 const CDF_P = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999, 0.9999, 1];
 
-/** An empirical CDF of the first n values as [p, value x scale] at CDF_P (nearest rank). */
-export function cdf(values: Float64Array, n: number, scale = 1e-6): [number, number][] {
-  if (n === 0) return [];
-  const s = values.slice(0, n).sort();
-  return CDF_P.map((p) => [p, s[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))] * scale]);
+/** The p-quantile (0 < p <= 1) of the first n values of an ascending array, by nearest rank. */
+function nearestRank(sorted: ArrayLike<number>, n: number, p: number): number {
+  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))];
 }
 
-/** Exact order statistics of the first n values: mean and the p-quantiles (nearest rank), in ms. */
-export function summarize(values: Float64Array, n: number, scale = 1e-6) {
+/** The first n values, sorted ascending (a copy). */
+function sortedCopy(values: Float64Array, n: number): Float64Array {
+  return values.slice(0, n).sort();
+}
+
+/** An empirical CDF of an ascending array as [p, value x scale] at CDF_P. */
+export function cdf(sorted: Float64Array, scale = 1e-6): [number, number][] {
+  const n = sorted.length;
+  return n === 0 ? [] : CDF_P.map((p) => [p, nearestRank(sorted, n, p) * scale]);
+}
+
+/** Exact order statistics of an ascending array: mean and the p-quantiles (nearest rank), in ms. */
+export function summarize(sorted: Float64Array, scale = 1e-6) {
+  const n = sorted.length;
   if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0 };
-  const s = values.slice(0, n).sort();
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += s[i];
-  const q = (p: number) => s[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))] * scale;
+  for (let i = 0; i < n; i++) sum += sorted[i];
+  const q = (p: number) => nearestRank(sorted, n, p) * scale;
   return { count: n, mean: (sum / n) * scale, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999) };
 }
 
@@ -691,31 +681,28 @@ export function runService(x: ServiceSetup): ServiceRun {
   let nextArrival = x.arrivals.next();
   if (nextArrival) q.push(nextArrival.timeNs, EV_ARRIVE, 0, 0);
   const grow = (m: number) => {
-    arrive = growF64(arrive, m);
-    inTok = growI32(inTok, m);
-    outTok = growI32(outTok, m);
-    rep = growI32(rep, m);
-    attempt = growI32(attempt, m);
-    status = growU8(status, m);
-    atReplica = growF64(atReplica, m);
-    sentAt = growF64(sentAt, m);
-    queueNs = growF64(queueNs, m);
-    netNs = growF64(netNs, m);
-    unloadedNs = growF64(unloadedNs, m);
-    firstTok = growF64(firstTok, m);
-    lastTok = growF64(lastTok, m);
-    tokens = growI32(tokens, m);
-    departT = growF64(departT, m);
-    serviceEpoch = growI32(serviceEpoch, m);
-    phase = growU8(phase, m);
-    failT = growF64(failT, m);
-    kvFrom = growI32(kvFrom, m);
-    kvNs = growF64(kvNs, m);
-    if (m > hashA.length) {
-      const h2 = new Uint32Array(Math.max(m, hashA.length * 2));
-      h2.set(hashA);
-      hashA = h2;
-    }
+    const c = Math.max(m, 2 * arrive.length);
+    arrive = growF64(arrive, c);
+    inTok = growI32(inTok, c);
+    outTok = growI32(outTok, c);
+    rep = growI32(rep, c);
+    attempt = growI32(attempt, c);
+    status = growU8(status, c);
+    atReplica = growF64(atReplica, c);
+    sentAt = growF64(sentAt, c);
+    queueNs = growF64(queueNs, c);
+    netNs = growF64(netNs, c);
+    unloadedNs = growF64(unloadedNs, c);
+    firstTok = growF64(firstTok, c);
+    lastTok = growF64(lastTok, c);
+    tokens = growI32(tokens, c);
+    departT = growF64(departT, c);
+    serviceEpoch = growI32(serviceEpoch, c);
+    phase = growU8(phase, c);
+    failT = growF64(failT, c);
+    kvFrom = growI32(kvFrom, c);
+    kvNs = growF64(kvNs, c);
+    hashA = growU32(hashA, c);
   };
   let progressAt = 0;
   for (;;) {
@@ -864,13 +851,15 @@ export function runService(x: ServiceSetup): ServiceRun {
       failed: bad,
       retried: re,
       availability: m > 0 ? ok / m : 1,
-      p99LatencyMs:
-        sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] / 1e6 : 0,
+      p99LatencyMs: sorted.length > 0 ? nearestRank(sorted, sorted.length, 0.99) / 1e6 : 0,
       recoveryMs: lastHit >= 0 ? (lastHit - w.atNs) / 1e6 : 0,
     };
   });
   const gp50 = gaps.count > 0 ? gaps.quantile(0.5) / 1e6 : 0;
   const gp99 = gaps.count > 0 ? gaps.quantile(0.99) / 1e6 : 0;
+  // Latency and TTFT feed both their percentiles and their CDFs: sorted once.
+  const latS = sortedCopy(lat, c);
+  const ttftS = sortedCopy(ttft, c);
   const requests: RequestsResult = {
     item: x.item,
     arrivals: x.arrivals.describe,
@@ -885,15 +874,15 @@ export function runService(x: ServiceSetup): ServiceRun {
     arrivalRatePerS: span > 0 ? n / span : 0,
     meanInputTokens: n > 0 ? sumIn / n : 0,
     meanOutputTokens: n > 0 ? sumOut / n : 0,
-    latencyMs: summarize(lat, c),
-    ttftMs: summarize(ttft, c),
-    tpotMs: summarize(tpot, nt),
-    queueMs: summarize(qu, c),
+    latencyMs: summarize(latS),
+    ttftMs: summarize(ttftS),
+    tpotMs: summarize(sortedCopy(tpot, nt)),
+    queueMs: summarize(sortedCopy(qu, c)),
     queuedShare: c > 0 ? waited / c : 0,
-    networkMs: summarize(nw, c),
-    networkUnloadedMs: summarize(nwu, c),
-    ...(dis ? { kvTransferMs: summarize(kvt, c), kvBytes } : {}),
-    cdfMs: { latency: cdf(lat, c), ttft: cdf(ttft, c) },
+    networkMs: summarize(sortedCopy(nw, c)),
+    networkUnloadedMs: summarize(sortedCopy(nwu, c)),
+    ...(dis ? { kvTransferMs: summarize(sortedCopy(kvt, c)), kvBytes } : {}),
+    cdfMs: { latency: cdf(latS), ttft: cdf(ttftS) },
     tokenGapMs: { count: gaps.count, p50: gp50, p99: gp99, jitter: gp99 - gp50 },
     throughputPerS: runS > 0 ? completed / runS : 0,
     goodputPerS: runS > 0 ? good / runS : 0,
