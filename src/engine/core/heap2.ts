@@ -123,6 +123,19 @@ export class BinaryHeapQueue implements EventQueue {
     return this.n > 0 ? this.ht[0] : Number.POSITIVE_INFINITY;
   }
 
+  /** The earliest event's payload without popping it (valid when size > 0): for lazy invalidation. */
+  peekKind(): number {
+    return this.pk[this.hp[0]];
+  }
+
+  peekA(): number {
+    return this.pa[this.hp[0]];
+  }
+
+  peekB(): number {
+    return this.pb[this.hp[0]];
+  }
+
   clear(): void {
     this.n = 0;
     this.freeTop = 0;

@@ -29,7 +29,7 @@
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { LinkStats } from '../../result/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
-import { growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
+import { BinaryHeapQueue, growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
 import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import type { NetworkConfig } from '../packet/config.ts';
@@ -83,80 +83,11 @@ const CEIL_SLACK_NS = 1e-6;
 /** A link is over-demanded when the caps of its flows exceed its capacity by more than float residue. */
 const OVER = 1 + 1e-9;
 
-/** Min-heap of events keyed (time, insertion sequence), payload readable at the top (lazy invalidation). */
-class EventHeap {
-  n = 0;
-  private seq = 0;
-  t = new Float64Array(256);
-  private s = new Float64Array(256);
-  k = new Int32Array(256);
-  a = new Float64Array(256);
-  b = new Float64Array(256);
-
-  push(t: number, kind: number, a: number, b: number): void {
-    if (this.n === this.t.length) this.grow();
-    const { t: ht, s: hs, k: hk, a: ha, b: hb } = this;
-    const seq = this.seq++;
-    let i = this.n++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (ht[p] <= t) break;
-      ht[i] = ht[p];
-      hs[i] = hs[p];
-      hk[i] = hk[p];
-      ha[i] = ha[p];
-      hb[i] = hb[p];
-      i = p;
-    }
-    ht[i] = t;
-    hs[i] = seq;
-    hk[i] = kind;
-    ha[i] = a;
-    hb[i] = b;
-  }
-
-  /** Removes the top (read it first at index 0). */
-  pop(): void {
-    const last = --this.n;
-    if (last === 0) return;
-    const { t: ht, s: hs, k: hk, a: ha, b: hb } = this;
-    const lt = ht[last];
-    const ls = hs[last];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      const r = c + 1;
-      if (r < last && (ht[r] < ht[c] || (ht[r] === ht[c] && hs[r] < hs[c]))) c = r;
-      if (lt < ht[c] || (lt === ht[c] && ls < hs[c])) break;
-      ht[i] = ht[c];
-      hs[i] = hs[c];
-      hk[i] = hk[c];
-      ha[i] = ha[c];
-      hb[i] = hb[c];
-      i = c;
-    }
-    ht[i] = lt;
-    hs[i] = ls;
-    hk[i] = hk[last];
-    ha[i] = ha[last];
-    hb[i] = hb[last];
-  }
-
-  private grow(): void {
-    const m = 2 * this.t.length;
-    this.t = growF64(this.t, m);
-    this.s = growF64(this.s, m);
-    this.k = growI32(this.k, m);
-    this.a = growF64(this.a, m);
-    this.b = growF64(this.b, m);
-  }
-}
-
 export class FluidNetwork {
   private readonly contention: boolean;
   private now = 0;
-  private readonly q = new EventHeap();
+  /** Events keyed (time, insertion sequence); a drain's payload is peeked for lazy invalidation. */
+  private readonly q = new BinaryHeapQueue(256);
   private readonly detectNs: number;
 
   // Topology, per directed link d (2 l: a -> b, 2 l + 1: b -> a) unless said otherwise.
@@ -371,7 +302,7 @@ export class FluidNetwork {
   nextTime(): number {
     this.flush();
     this.purge();
-    return this.q.n > 0 ? this.q.t[0] : Number.POSITIVE_INFINITY;
+    return this.q.peekTime();
   }
 
   /**
@@ -384,14 +315,14 @@ export class FluidNetwork {
     for (;;) {
       this.flush();
       this.purge();
-      if (q.n === 0 || q.t[0] > t) break;
-      const te = q.t[0];
+      const te = q.peekTime();
+      if (te > t) break;
       this.now = te;
-      while (q.n > 0 && q.t[0] === te) {
-        const kind = q.k[0];
-        const a = q.a[0];
-        const b = q.b[0];
+      while (q.peekTime() === te) {
         q.pop();
+        const kind = q.kind;
+        const a = q.a;
+        const b = q.b;
         if (kind === EV_DRAIN) {
           if (this.fVer[a] === b && this.fLive[a]) this.drain(a);
         } else if (kind === EV_DELIVER) {
@@ -553,17 +484,17 @@ export class FluidNetwork {
     if (t < this.now) throw new RangeError(`time ${t} ns is before the current ${this.now} ns`);
     this.flush();
     this.purge();
-    if (this.q.n > 0 && this.q.t[0] < t)
-      throw new Error(`events are due at ${this.q.t[0]} ns, before ${t} ns: advance() to ${t} first`);
+    if (this.q.peekTime() < t)
+      throw new Error(`events are due at ${this.q.peekTime()} ns, before ${t} ns: advance() to ${t} first`);
     this.now = t;
   }
 
   /** Drops stale drain events (the flow's rate changed since) from the top of the queue. */
   private purge(): void {
     const q = this.q;
-    while (q.n > 0 && q.k[0] === EV_DRAIN) {
-      const f = q.a[0];
-      if (this.fVer[f] === q.b[0] && this.fLive[f]) return;
+    while (q.size > 0 && q.peekKind() === EV_DRAIN) {
+      const f = q.peekA();
+      if (this.fVer[f] === q.peekB() && this.fLive[f]) return;
       q.pop();
     }
   }
