@@ -7,7 +7,7 @@
 // many hosts, cheapest first; each is simulated (contention counts on the flow engine) until one passes.
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
-import { designFabric, planDesigns } from '../../fabric/index.ts';
+import { designFabric, type Fabric, planDesigns } from '../../fabric/index.ts';
 import type { Percentiles, RequestsResult, Result } from '../../result/types.ts';
 import type { FabricSpec, Scenario } from '../../scenario/schema.ts';
 import { parseTimePs } from '../../scenario/units.ts';
@@ -96,8 +96,14 @@ export function capacitySearch(
   if (!it) throw new ScenarioError([{ path: 'traffic', message: 'capacity needs an inference traffic item' }]);
   const maxR = opts.maxReplicas ?? s.fabric.hosts;
   const steps: CapacityStep[] = [];
+  // The replica search runs many times on one fabric: design each fabric once.
+  const fabrics = new Map<FabricSpec, Fabric>();
   const run = (spec: FabricSpec, replicas: number, label: string): Result => {
-    const fabric = designFabric(spec, catalog, label).fabric;
+    let fabric = fabrics.get(spec);
+    if (!fabric) {
+      fabric = designFabric(spec, catalog, label).fabric;
+      fabrics.set(spec, fabric);
+    }
     const traffic = [{ inference: { ...it.spec, replicas } }] as Scenario['traffic'];
     return runInference(engine, fabric, { ...s, traffic }, catalog, { seed: s.seed, name: label });
   };
