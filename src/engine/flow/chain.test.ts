@@ -196,6 +196,12 @@ describe('flow engine: chained repetitions give the results of repetition-by-rep
       'fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g, oversubscription: 2}\ntraffic:\n  - job: {params: 1e8, bytesPerGrad: 2, dp: 64, stepCompute: 2ms, buckets: 4, iterations: 2}',
     ],
     [
+      // 512 hosts: the chain log grows (a new array) while a pass runs down a ring; a pass that kept writing to
+      // the old array queued events at undefined times (found on a 4,096-GPU job with one bucket).
+      'a MoE job on 512 GPUs whose chain log grows during a pass (tp 4, dp 128, ep 4, one bucket)',
+      'fabric: {topology: fat-tree, hosts: 512, nic: 400G, switch: generic-64x400g, k: 16, gpusPerNode: 4}\ntraffic:\n  - job: {params: 1e9, bytesPerGrad: 2, tp: 4, dp: 128, ep: 4, layers: 2, moeBytesPerLayer: 4MiB, stepCompute: 50ms, buckets: 1}',
+    ],
+    [
       'a ring all-reduce and a double binary tree at once',
       'fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g}\ntraffic:\n  - {collective: all-reduce, algorithm: ring, bytes: 64MiB, ranks: 32}\n  - {collective: all-reduce, algorithm: double-binary-tree, bytes: 16MiB}',
     ],

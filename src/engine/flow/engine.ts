@@ -1108,8 +1108,9 @@ class FlowSim {
     let lo = q + 1;
     let hi = q + 1;
     const ch = this.ch;
-    const en = this.chainEntries;
     for (let depth = 1; ; depth++) {
+      // Read afresh: chainRep grows the log (a new array) when y enters the chain.
+      const en = this.chainEntries;
       const y = this.chainNext[x];
       const from = depth < CHAIN_DEPTH && y >= 0 ? this.handable(x, y, lo, hi) : -1;
       const c = CH * x;
@@ -1126,10 +1127,11 @@ class FlowSim {
       // cancelled); each is counted as x's finish now (only y reads it).
       for (let rep = from; rep <= hi; rep++) {
         const e = base + ENTRY * (rep & (CHAIN_CAP - 1));
-        const it = en[e + E_ITEM];
+        const log = this.chainEntries;
+        const it = log[e + E_ITEM];
         if (it >= 0) this.items[4 * it + 1] = -1;
-        en[e + E_ITEM] = ITEM_DONE;
-        this.chainRep(y, en[e + E_F]);
+        log[e + E_ITEM] = ITEM_DONE;
+        this.chainRep(y, log[e + E_F]);
       }
       ch[c + CH_FIN_ADD] += hi - from + 1;
       x = y;
