@@ -120,12 +120,13 @@ const L_COUNT = 1; // flows sending on it
 const L_SEED = 2; // batch in which a flow left it
 const L_VISIT = 3;
 
-// Chained repetitions (see chain()). A chained task's record (Float64, stride CH: the first cache line is
-// all a chain pass touches) and its log of chained repetitions, repetition r in slot r mod CHAIN_CAP. While a
-// task is chained its record holds the state (next repetition, last start and arrival); ti and tf get it back
-// when it is unchained.
+// Chained repetitions (see chain()). Each chainable task has a slot (in task order, so the hops of a ring are
+// neighbours in memory and a chain pass walks it forwards) of CS doubles: its record (CH: the first cache line
+// is all a chain pass touches) and its log of chained repetitions, repetition r in entry r mod CHAIN_CAP. While
+// a task is chained its record holds the state (next repetition, last start and arrival); ti and tf get it
+// back when it is unchained.
 const CH = 16;
-const CH_BLOCK = 0; // log block, or -1: the task is not chained
+const CH_ON = 0; // 0: the task is chained; -1: it is not
 const CH_FIRST = 1; // oldest logged repetition
 const CH_NEXT = 2; // next repetition (I_NEXT)
 const CH_LAST_S = 3; // start (F_LAST) and arrival (F_LASTFIN) of the last started repetition
@@ -143,6 +144,8 @@ const ENTRY = 3;
 const E_S = 0; // start
 const E_F = 1; // arrival
 const E_ITEM = 2; // ITEM_*, or its queued arrival (a chain finish item): the finish is not counted yet
+/** A chainable task's slot: its record, then its log. */
+const CS = CH + ENTRY * CHAIN_CAP;
 /** The arrival is counted (handed on to the next hop, or its queued item came). */
 const ITEM_DONE = -1;
 /** Not handed on nor queued yet (inside a chain pass). */
@@ -236,11 +239,10 @@ class FlowSim {
   private readonly chainable: Uint8Array;
   private readonly chainNext: Int32Array;
   private readonly chainPrev: Int32Array;
+  /** Slots of the chainable tasks (see CS), or empty with the chain off. */
   private readonly ch: Float64Array;
-  private chainEntries = new Float64Array(0);
-  private chainFree = new Int32Array(0);
-  private nChainFree = 0;
-  private chainBlocks = 0;
+  /** A chainable task's slot offset in ch (CS x its rank among chainable tasks), else -1. */
+  private readonly chainAt: Int32Array;
   private chainedReps = 0;
 
   // Paths and links.
@@ -399,7 +401,7 @@ class FlowSim {
     this.chainable = new Uint8Array(T);
     this.chainNext = new Int32Array(T).fill(-1);
     this.chainPrev = new Int32Array(T).fill(-1);
-    this.ch = new Float64Array(this.solos && opts.maxTimePs === undefined && opts.chain !== false ? CH * T : 0);
+    this.chainAt = new Int32Array(T).fill(-1);
     this.singles = new Int32Array(Math.max(16, T));
     this.shared = new Int32Array(Math.max(16, T));
     this.compFlows = new Int32Array(Math.max(16, T));
@@ -488,7 +490,9 @@ class FlowSim {
       this.idealCap[i] = minCap;
     }
     this.markExclusive();
-    this.markChains();
+    const chains = this.solos && opts.maxTimePs === undefined && opts.chain !== false ? this.markChains() : 0;
+    this.ch = new Float64Array(CS * chains);
+    for (let k = 0; k < chains; k++) this.ch[CS * k + CH_ON] = -1;
   }
 
   /**
@@ -498,12 +502,10 @@ class FlowSim {
    * ring: 9.5 s -> 14 s). Off with failures (solo flows are) and with maxTimePs (the run would stop between
    * chained repetitions).
    */
-  private markChains(): void {
-    if (this.ch.length === 0) return;
+  private markChains(): number {
     const { ti, tf, stepDL, stepOut } = this;
     for (let x = 0; x < this.T; x++) {
       const r = TI * x;
-      this.ch[CH * x + CH_BLOCK] = -1;
       if (!ti[r + I_XFER] || ti[r + I_LAZY] === LZ_EXCL || tf[TF * x + F_BYTES] === 0) continue;
       if (ti[r + I_STEP1] - ti[r + I_STEP0] !== 1) continue;
       const k = ti[r + I_STEP0];
@@ -515,7 +517,18 @@ class FlowSim {
       this.chainPrev[x] = p;
       this.chainNext[p] = x;
     }
-    for (let p = 0; p < this.T; p++) if (this.chainNext[p] >= 0 && !this.chainable[p]) this.chainNext[p] = -1;
+    let n = 0;
+    for (let p = 0; p < this.T; p++) {
+      if (this.chainNext[p] >= 0 && !this.chainable[p]) this.chainNext[p] = -1;
+      if (this.chainable[p]) this.chainAt[p] = CS * n++;
+    }
+    return n;
+  }
+
+  /** Is task x chained now? */
+  private chained(x: number): boolean {
+    const c = this.chainAt[x];
+    return c >= 0 && this.ch[c + CH_ON] >= 0;
   }
 
   /**
@@ -728,7 +741,7 @@ class FlowSim {
    * is taken back (with the bookkeeping done for it) and a drain event is due at its send time.
    */
   private endSolo(g: number): void {
-    if (this.ch.length > 0 && this.ch[CH * g + CH_BLOCK] >= 0) this.unchainTask(g);
+    if (this.chained(g)) this.unchainTask(g);
     const { ti, tf } = this;
     const r = TI * g;
     const o = TF * g;
@@ -1072,15 +1085,15 @@ class FlowSim {
         this.chain(k, rep, this.now);
         return;
       }
-      if (this.ch[CH * k + CH_BLOCK] >= 0) this.unchainTask(k);
+      if (this.chained(k)) this.unchainTask(k);
     }
     this.tryStart(k);
   }
 
   /** Can chainable x take its stepDep's repetition q (arriving now or later) as a chained input? */
   private canChain(x: number, q: number): boolean {
-    const c = CH * x;
-    if (this.ch[c + CH_BLOCK] >= 0)
+    const c = this.chainAt[x];
+    if (this.ch[c + CH_ON] >= 0)
       return this.ch[c + CH_NEXT] === q + 1 && q + 1 <= this.ch[c + CH_LIMIT] && this.room(x) > 0;
     const ti = this.ti;
     const r = TI * x;
@@ -1110,11 +1123,11 @@ class FlowSim {
     const ch = this.ch;
     for (let depth = 1; ; depth++) {
       // Read afresh: chainRep grows the log (a new array) when y enters the chain.
-      const en = this.chainEntries;
+      const en = this.ch;
       const y = this.chainNext[x];
       const from = depth < CHAIN_DEPTH && y >= 0 ? this.handable(x, y, lo, hi) : -1;
-      const c = CH * x;
-      const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+      const c = this.chainAt[x];
+      const base = c + CH;
       if (from < 0) {
         // The pass ends: the new arrivals are queued (chainFinish counts each and hands it on when it comes).
         for (let rep = lo; rep <= hi; rep++) {
@@ -1127,7 +1140,7 @@ class FlowSim {
       // cancelled); each is counted as x's finish now (only y reads it).
       for (let rep = from; rep <= hi; rep++) {
         const e = base + ENTRY * (rep & (CHAIN_CAP - 1));
-        const log = this.chainEntries;
+        const log = this.ch;
         const it = log[e + E_ITEM];
         if (it >= 0) this.items[4 * it + 1] = -1;
         log[e + E_ITEM] = ITEM_DONE;
@@ -1147,9 +1160,9 @@ class FlowSim {
    */
   private handable(x: number, y: number, lo: number, hi: number): number {
     const ch = this.ch;
-    const cy = CH * y;
+    const cy = this.chainAt[y];
     let from: number;
-    if (ch[cy + CH_BLOCK] >= 0) {
+    if (ch[cy + CH_ON] >= 0) {
       from = ch[cy + CH_NEXT] - 1;
       if (hi + 1 > ch[cy + CH_LIMIT]) return -1;
     } else {
@@ -1158,21 +1171,21 @@ class FlowSim {
       if (ti[r + I_LAZY] !== LZ_SOLO || hi + 3 > ti[r + I_REPEAT] || this.wakeArmed[y] !== 0) return -1;
       from = ti[r + I_NEXT] - 1;
     }
-    if (from > lo || from < ch[CH * x + CH_FIRST]) return -1;
+    if (from > lo || from < ch[this.chainAt[x] + CH_FIRST]) return -1;
     const need = hi - from + 1;
-    if (need > (ch[cy + CH_BLOCK] >= 0 ? this.room(y) : CHAIN_CAP)) return -1;
+    if (need > (ch[cy + CH_ON] >= 0 ? this.room(y) : CHAIN_CAP)) return -1;
     return from;
   }
 
   /** Free log entries of chained x, after dropping the oldest ones that are past and counted. */
   private room(x: number): number {
     const ch = this.ch;
-    const c = CH * x;
+    const c = this.chainAt[x];
     const next = ch[c + CH_NEXT];
     let first = ch[c + CH_FIRST];
     if (next - first < CHAIN_CAP) return CHAIN_CAP - (next - first);
-    const en = this.chainEntries;
-    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    const en = this.ch;
+    const base = c + CH;
     while (first < next) {
       const e = base + ENTRY * (first & (CHAIN_CAP - 1));
       if (en[e + E_F] > this.now || en[e + E_ITEM] !== ITEM_DONE) break;
@@ -1187,16 +1200,16 @@ class FlowSim {
   /** Starts x's next repetition as chained, its stepDep's input arriving at `at`: as sendAlone would, logged. */
   private chainRep(x: number, at: number): void {
     const ch = this.ch;
-    const c = CH * x;
-    if (ch[c + CH_BLOCK] < 0) this.enterChain(x);
+    const c = this.chainAt[x];
+    if (ch[c + CH_ON] < 0) this.enterChain(x);
     const aux = ch[c + CH_AUX];
     const start = Math.max(ch[c + CH_LAST_S] + aux, at);
     // As sendAlone and scheduleFinish: sent at start + aux, one path latency on, after the QP's last arrival.
     let fin = start + aux + ch[c + CH_LAT];
     if (fin < ch[c + CH_LAST_F]) fin = ch[c + CH_LAST_F];
     const rep = ch[c + CH_NEXT];
-    const e = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * (rep & (CHAIN_CAP - 1));
-    const en = this.chainEntries;
+    const e = c + CH + ENTRY * (rep & (CHAIN_CAP - 1));
+    const en = this.ch;
     en[e + E_S] = start;
     en[e + E_F] = fin;
     en[e + E_ITEM] = ITEM_NEW;
@@ -1207,21 +1220,11 @@ class FlowSim {
   }
 
   private enterChain(x: number): void {
-    if (this.nChainFree === 0) {
-      const n = Math.max(64, 2 * this.chainBlocks);
-      const grown = new Float64Array(ENTRY * CHAIN_CAP * n);
-      grown.set(this.chainEntries);
-      this.chainEntries = grown;
-      const free = new Int32Array(n);
-      for (let b = n - 1; b >= this.chainBlocks; b--) free[this.nChainFree++] = b;
-      this.chainFree = free;
-      this.chainBlocks = n;
-    }
     const { ch, ti, tf } = this;
-    const c = CH * x;
+    const c = this.chainAt[x];
     const r = TI * x;
     const o = TF * x;
-    ch[c + CH_BLOCK] = this.chainFree[--this.nChainFree];
+    ch[c + CH_ON] = 0;
     ch[c + CH_FIRST] = ti[r + I_NEXT];
     ch[c + CH_NEXT] = ti[r + I_NEXT];
     ch[c + CH_NEXT0] = ti[r + I_NEXT];
@@ -1239,13 +1242,12 @@ class FlowSim {
   /** A pass's queued arrival came (repetition rep of x): it is counted and handed on. */
   private chainFinish(x: number, rep: number): void {
     const { ch, ti } = this;
-    const c = CH * x;
+    const c = this.chainAt[x];
     const r = TI * x;
     let fin = ++ti[r + I_FIN];
-    if (ch[c + CH_BLOCK] >= 0) {
+    if (ch[c + CH_ON] >= 0) {
       fin += ch[c + CH_FIN_ADD];
-      if (rep >= ch[c + CH_FIRST])
-        this.chainEntries[ENTRY * CHAIN_CAP * ch[c + CH_BLOCK] + ENTRY * (rep & (CHAIN_CAP - 1)) + E_ITEM] = ITEM_DONE;
+      if (rep >= ch[c + CH_FIRST]) this.ch[c + CH + ENTRY * (rep & (CHAIN_CAP - 1)) + E_ITEM] = ITEM_DONE;
     }
     if (fin >= ti[r + I_REPEAT]) throw new Error(`internal: task ${x} finished its last repetition in a chain`);
     this.deliveredBytes += this.tf[TF * x + F_BYTES];
@@ -1258,9 +1260,9 @@ class FlowSim {
    */
   private undoFrom(x: number, rep: number): number {
     const ch = this.ch;
-    const c = CH * x;
-    const en = this.chainEntries;
-    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    const c = this.chainAt[x];
+    const en = this.ch;
+    const base = c + CH;
     const first = ch[c + CH_FIRST];
     let next = ch[c + CH_NEXT];
     let n = 0;
@@ -1285,7 +1287,7 @@ class FlowSim {
 
   /** Puts a chained task's handed-on arrivals on I_FIN (and the bytes delivered). */
   private flushFinishes(x: number): void {
-    const c = CH * x;
+    const c = this.chainAt[x];
     const n = this.ch[c + CH_FIN_ADD];
     if (n === 0) return;
     this.ti[TI * x + I_FIN] += n;
@@ -1301,12 +1303,12 @@ class FlowSim {
    */
   private unchainTask(x: number): void {
     const { ch, ti, tf } = this;
-    const c = CH * x;
+    const c = this.chainAt[x];
     const r = TI * x;
     const o = TF * x;
     const now = this.now;
-    const en = this.chainEntries;
-    const base = ENTRY * CHAIN_CAP * ch[c + CH_BLOCK];
+    const en = this.ch;
+    const base = c + CH;
     const first = ch[c + CH_FIRST];
     let started = ch[c + CH_NEXT];
     while (started > first && en[base + ENTRY * ((started - 1) & (CHAIN_CAP - 1)) + E_S] > now) started--;
@@ -1348,19 +1350,18 @@ class FlowSim {
         this.soloLastFin[x] = rep > first ? en[base + ENTRY * ((rep - 1) & (CHAIN_CAP - 1)) + E_F] : ch[c + CH_PREV_F];
       }
     }
-    this.chainFree[this.nChainFree++] = ch[c + CH_BLOCK];
-    ch[c + CH_BLOCK] = -1;
+    ch[c + CH_ON] = -1;
     // Down the ring: what was chained from x's repetitions still to arrive.
-    for (let y = this.chainNext[x], rep = firstOpen + 1; y >= 0 && ch[CH * y + CH_BLOCK] >= 0; y = this.chainNext[y]) {
+    for (let y = this.chainNext[x], rep = firstOpen + 1; y >= 0 && this.chained(y); y = this.chainNext[y]) {
       if (this.undoFrom(y, rep) === 0) break;
       rep++;
     }
     // Up the ring: the stepDep's arrivals handed on to x and not there yet are queued again, uncounted.
     const p = this.chainPrev[x];
-    const pc = CH * p;
-    if (ch[pc + CH_BLOCK] >= 0) {
+    if (p >= 0 && this.chained(p)) {
+      const pc = this.chainAt[p];
       this.flushFinishes(p);
-      const pb = ENTRY * CHAIN_CAP * ch[pc + CH_BLOCK];
+      const pb = pc + CH;
       const bp = ch[pc + CH_BYTES];
       for (let rep = ch[pc + CH_FIRST]; rep < ch[pc + CH_NEXT]; rep++) {
         const e = pb + ENTRY * (rep & (CHAIN_CAP - 1));
@@ -1808,7 +1809,7 @@ class FlowSim {
         this.opts.onProgress?.(this.doneTasks, this.T, this.now);
       }
     }
-    if (this.ch.length > 0) for (let t = 0; t < this.T; t++) if (this.ch[CH * t + CH_BLOCK] >= 0) this.unchainTask(t);
+    if (this.ch.length > 0) for (let t = 0; t < this.T; t++) if (this.chained(t)) this.unchainTask(t);
     if (this.opts.diagnostics) this.opts.diagnostics.chainedRepetitions = this.chainedReps;
     this.opts.onProgress?.(this.doneTasks, this.T, this.now);
     const rss = process.memoryUsage.rss();
