@@ -217,6 +217,13 @@ export const jobSchema = z
     tp: z.number().int().positive().default(1).describe('tensor-parallel degree (inside a server when it fits)'),
     pp: z.number().int().positive().default(1).describe('pipeline-parallel stages'),
     ep: z.number().int().positive().default(1).describe('expert-parallel degree (MoE all-to-all groups)'),
+    expertParams: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe(
+        'parameters (of params) in the MoE experts: sharded over the ep ranks of a group, so their gradients are all-reduced over the dp/ep ranks that hold the same experts, the rest over all dp ranks',
+      ),
     microBatches: z.number().int().positive().default(1).describe('micro-batches per iteration (pipeline)'),
     schedule: z
       .enum(['gpipe', '1f1b'])

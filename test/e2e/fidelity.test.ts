@@ -38,6 +38,33 @@ describe('fidelities agree on a non-blocking fabric: ring all-reduce (issue 4)',
   }
 });
 
+describe('fidelities agree on the other schedules, powers of two or not (issue 4)', () => {
+  // Ranks inside one leaf (16 hosts per aurcore-32x400g leaf), so no flow crosses an ECMP choice: the flow engine
+  // runs the compiled schedule (MPICH's fold for p not a power of two, rendezvous exchanges) and the analytic
+  // engine costs the same schedule (scheduleTimeS). Across leaves they part where ECMP collides (below).
+  const one = (op: string, algorithm: string, p: number) => `
+fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g}
+traffic: [{collective: ${op}, algorithm: ${algorithm}, bytes: 64MiB, ranks: ${p}}]
+`;
+  for (const [op, algorithm] of [
+    ['all-reduce', 'recursive-doubling'],
+    ['all-reduce', 'rabenseifner'],
+    ['reduce-scatter', 'recursive-halving'],
+    ['all-gather', 'recursive-doubling'],
+    ['all-to-all', 'pairwise'],
+    ['all-to-all', 'bruck'],
+  ] as const)
+    it(`${op} ${algorithm} on 6, 8 and 12 ranks: flow within 0.5% of the analytic engine`, () => {
+      for (const p of [6, 8, 12]) {
+        const a = runYaml(one(op, algorithm, p), 'analytic').ops?.[0];
+        const f = runYaml(one(op, algorithm, p), 'flow').ops?.[0];
+        if (!a || !f) throw new Error('no ops');
+        const err = Math.abs(f.timePs - a.timePs) / a.timePs;
+        expect(err, `p=${p}: analytic ${a.timePs} ps, flow ${f.timePs} ps`).toBeLessThan(0.005);
+      }
+    });
+});
+
 describe('where fidelities differ, the reason is measurable', () => {
   // 32 hosts on 4:1 oversubscribed leaves, ranks placed at random: most ring hops cross leaves. The analytic
   // engine assumes perfectly balanced ECMP over the uplinks; the flow engine hashes each QP onto one uplink,

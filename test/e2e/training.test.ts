@@ -1,6 +1,11 @@
 // Issue 4's sensitivity claims, measured: iteration time versus random loss (PFC on and off) on the packet
-// engine, and versus oversubscription on the flow engine. Each test prints its table.
+// engine, and versus oversubscription on the flow engine. Each test prints its table. And MoE jobs' expert
+// gradients, all-reduced over their expert-data-parallel groups.
 import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/index.ts';
+import { designFabric } from '../../src/fabric/index.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+import { compileTraffic } from '../../src/workload/program.ts';
 import { runYaml } from '../helpers/simulate.ts';
 
 const ms = (ps: number) => (ps / 1e9).toFixed(4);
@@ -70,5 +75,61 @@ describe('oversubscription sensitivity: the same jobs on 1:1, 2:1 and 4:1 leaf-s
     expect(rows[2].moe.a2aPs).toBeGreaterThan(rows[0].moe.a2aPs * 1.4);
     expect(rows[2].moe.exposedCommPs).toBeGreaterThan(rows[1].moe.exposedCommPs);
     expect(rows[1].moe.exposedCommPs).toBeGreaterThan(rows[0].moe.exposedCommPs);
+  });
+});
+
+describe('MoE expert gradients: all-reduced over the ranks holding the same experts (issue 4)', () => {
+  // 1e9 parameters, 8e8 of them in experts sharded over ep = 4: each rank all-reduces 2e8 x 2 B of dense gradient
+  // over its 16 DP ranks and 8e8 x 2 / 4 B of expert gradient over the 4 ranks at its EP position.
+  const yaml = (expertParams: number) => `
+fabric: {topology: leaf-spine, hosts: 16, nic: 400G, switch: aurcore-32x400g}
+traffic: [{job: {params: 1e9, expertParams: ${expertParams}, bytesPerGrad: 2, dp: 16, ep: 4, layers: 2, moeBytesPerLayer: 4MiB, stepCompute: 10ms}}]
+`;
+  it('groups: one dense all-reduce over all 16 DP ranks, and 4 expert all-reduces, each with one rank of every EP group', () => {
+    const catalog = loadCatalog();
+    const s = parseScenario(yaml(8e8), catalog);
+    const f = designFabric(s.fabric, catalog).fabric;
+    const ops = compileTraffic(s, f).ops;
+    const dense = ops.filter((o) => o.label.startsWith('gradient bucket'));
+    const expert = ops.filter((o) => o.label.startsWith('expert gradient bucket'));
+    const a2a = ops.filter((o) => o.op === 'all-to-all');
+    expect(dense.map((o) => [o.ranks.length, o.bytes])).toEqual([[16, 4e8]]);
+    expect(expert.map((o) => [o.ranks.length, o.bytes])).toEqual(Array(4).fill([4, 4e8]));
+    // Together the expert groups hold every rank once, and each meets every EP group (all-to-all group) once.
+    expect(expert.flatMap((o) => [...o.ranks]).sort((a, b) => a - b)).toEqual(
+      [...dense[0].ranks].sort((a, b) => a - b),
+    );
+    // The first all-to-all: one op per EP group, 4 groups of 4.
+    const epGroups = a2a.slice(0, 4);
+    expect(epGroups.map((o) => [o.label, o.ranks.length])).toEqual(Array(4).fill([a2a[0].label, 4]));
+    for (const e of expert)
+      for (const g of epGroups) expect(e.ranks.filter((r) => g.ranks.includes(r)).length, `${e.label}`).toBe(1);
+    // expertParams larger than params is an error that names the field.
+    expect(() => compileTraffic(parseScenario(yaml(2e9), catalog), f)).toThrow(
+      /expertParams = 2000000000 is more than params/,
+    );
+  });
+  it('flow engine: the split gradient all-reduces take the ring closed form times of their groups and bytes (2%)', () => {
+    const grad = (r: ReturnType<typeof runYaml>, prefix: string) =>
+      (r.ops ?? []).filter((o) => o.label.startsWith(prefix)).map((o) => o.timePs);
+    const whole = grad(runYaml(yaml(0), 'flow'), 'gradient bucket');
+    const split = runYaml(yaml(8e8), 'flow');
+    const dense = grad(split, 'gradient bucket');
+    const expert = grad(split, 'expert gradient bucket');
+    expect(whole.length).toBe(1);
+    // Ring all-reduce t = 2 (p-1)/p n beta (+ alpha terms, small here): dense 16 ranks 4e8 B, expert 4 ranks
+    // 4e8 B, against all of it (2e9 B) over 16 ranks.
+    const ring = (p: number, n: number) => (2 * (p - 1) * n) / p;
+    const rows = [
+      ['dense', dense[0] / whole[0], ring(16, 4e8) / ring(16, 2e9)],
+      ...expert.map((t, i) => [`expert ${i}`, t / whole[0], ring(4, 4e8) / ring(16, 2e9)] as const),
+    ] as const;
+    console.log(
+      rows
+        .map(([n, got, want]) => `${n}: ${got.toFixed(4)} of the unsplit all-reduce (closed form ${want.toFixed(4)})`)
+        .join('\n'),
+    );
+    expect(expert.length).toBe(4);
+    for (const [n, got, want] of rows) expect(Math.abs(got - want) / want, String(n)).toBeLessThan(0.02);
   });
 });

@@ -67,6 +67,39 @@ export function collectiveTimeS(op: CollectiveOp, algorithm: string, p: number, 
   );
 }
 
+/**
+ * Time (s) of the schedule the other engines run (src/workload/training/collectives.ts), where it differs from
+ * the published form of collectiveTimeS (which COLL-02 checks): with p not a power of two MPICH folds the extra
+ * ranks in and out of recursive doubling and Rabenseifner (p' = 2^floor(lg p) ranks run the algorithm:
+ * floor(lg p) + 2 whole-buffer steps for recursive doubling, where the published form says ceil(lg p); 2 + 2
+ * (p'-1)/p' buffers on Rabenseifner's path, where it says 2 + 2 (p-1)/p); a pairwise all-to-all sends
+ * (p-1)/p of the buffer (a rank's own block stays), where it says all of it; and Bruck's step k sends the
+ * slots j < p with bit k set, S/2 only at powers of two. The collective schedule tests (collectives.test.ts)
+ * count the same steps and bytes in the compiled schedules.
+ */
+export function scheduleTimeS(op: CollectiveOp, algorithm: string, p: number, n: number, c: AlphaBetaGamma): number {
+  if (p < 2) return 0;
+  const { alphaS: a, betaSPerByte: b, gammaSPerByte: g } = c;
+  const F = Math.floor(Math.log2(p));
+  const pp = 2 ** F;
+  if (op === 'all-to-all' && algorithm === 'pairwise') return (p - 1) * a + ((p - 1) / p) * n * b;
+  if (pp !== p) {
+    if (op === 'all-reduce' && algorithm === 'recursive-doubling')
+      return (F + 2) * a + (F + 2) * n * b + (F + 1) * n * g;
+    if (op === 'all-reduce' && algorithm === 'rabenseifner') {
+      const share = (pp - 1) / pp;
+      return (2 * F + 2) * a + (2 + 2 * share) * n * b + (1 + share) * n * g;
+    }
+    if (op === 'all-to-all' && algorithm === 'bruck') {
+      let slots = 0;
+      // Slots j < p with bit d set, per step: floor(p / 2d) d + max(0, p mod 2d - d).
+      for (let d = 1; d < p; d *= 2) slots += Math.floor(p / (2 * d)) * d + Math.max(0, (p % (2 * d)) - d);
+      return Math.ceil(Math.log2(p)) * a + (slots / p) * n * b;
+    }
+  }
+  return collectiveTimeS(op, algorithm, p, n, c);
+}
+
 /** nccl-tests bus-bandwidth factor: busbw = algbw x factor (COLL-01, nccl-tests doc/PERFORMANCE.md). */
 export function busBandwidthFactor(op: CollectiveOp, ranks: number): number {
   switch (op) {

@@ -16,7 +16,7 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { OP_KIND, type OpIndex, opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
-import { collectiveTimeS, ncclLatencyUs } from './collectives.ts';
+import { collectiveTimeS, ncclLatencyUs, scheduleTimeS } from './collectives.ts';
 
 export interface AnalyticRunOptions {
   seed: number;
@@ -431,7 +431,7 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length): number {
     const step = Math.max(x * c.netBetaSPerByte, x * c.intraBetaSPerByte, q * netHop + (1 - q) * intraHop);
     return steps * step;
   }
-  return collectiveTimeS(name, alg, p, n, abg);
+  return scheduleTimeS(name, alg, p, n, abg);
 }
 
 /**

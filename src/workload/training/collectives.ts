@@ -412,7 +412,11 @@ function foldOut(e: Emitter, f: Fold, st: Steps, bytes: number, blocks: number[]
   for (let i = 1; i < 2 * f.rem; i += 2) e.send(i, i - 1, bytes, { deps: st.deps(i >> 1) }, () => move(blocks, false));
 }
 
-/** One exchange round among new ranks: every nr sends what(nr) to nr ^ mask; deps on its previous round. */
+/**
+ * One exchange round among new ranks: every nr sends what(nr) to nr ^ mask once both have finished their previous
+ * round (MPIC_Sendrecv of large messages is a rendezvous: the data moves once the partner posted its receive; an
+ * eager send would land on the partner's NIC while it still receives its previous round).
+ */
 function round(
   e: Emitter,
   f: Fold,
@@ -424,9 +428,8 @@ function round(
 ): void {
   const tasks = range(f.pp).map((nr) => {
     const blocks = what(nr);
-    return e.send(f.real[nr], f.real[nr ^ mask], blocks.length * unit, { deps: st.deps(nr) }, () =>
-      move(blocks, reduce),
-    );
+    const deps = [...st.deps(nr), ...st.deps(nr ^ mask)];
+    return e.send(f.real[nr], f.real[nr ^ mask], blocks.length * unit, { deps }, () => move(blocks, reduce));
   });
   tasks.forEach((t, nr) => {
     st.sent[nr] = t;

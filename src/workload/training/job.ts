@@ -110,6 +110,13 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
         message: 'an expert-parallel job (ep > 1) needs moeBytesPerLayer, e.g. 64MiB',
       },
     ]);
+  if (j.expertParams > j.params)
+    throw new ScenarioError([
+      {
+        path: `${path}.expertParams`,
+        message: `expertParams = ${j.expertParams} is more than params = ${j.params}; the experts are part of the model's parameters`,
+      },
+    ]);
   if (j.pp > 1 && j.ppBytes === undefined)
     throw new ScenarioError([
       { path: `${path}.ppBytes`, message: 'a pipeline-parallel job (pp > 1) needs ppBytes, e.g. 32MiB' },
@@ -138,6 +145,14 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
     for (let tt = 0; tt < j.tp; tt++) g.push(Array.from({ length: j.dp }, (_, d) => rankOf(tt, d, st)));
     return g;
   };
+  // The ranks holding the same experts: position k of every EP group (d = k, k + ep, ...).
+  const expertDpGroups = (st: number) => {
+    const g: NodeId[][] = [];
+    for (let tt = 0; tt < j.tp; tt++)
+      for (let k = 0; k < j.ep; k++)
+        g.push(Array.from({ length: j.dp / j.ep }, (_, m) => rankOf(tt, k + j.ep * m, st)));
+    return g;
+  };
   const intra = intraOf(f);
   const cls = t.class;
   const M = j.microBatches;
@@ -147,9 +162,13 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
   const bwdChunks = perLayer ? Math.max(L, j.buckets) : j.buckets;
   const fwdPs = (C * (1 - j.backwardShare)) / j.pp / M;
   const bwdPs = (C * j.backwardShare) / j.pp / M;
-  // Each rank holds 1/(tp pp) of the parameters; its gradient is all-reduced over its DP group in buckets.
-  const gradBytes = (j.params * j.bytesPerGrad) / (j.tp * j.pp);
+  // Each rank holds 1/(tp pp) of the dense parameters, all-reduced over its DP group in buckets, and 1/(tp pp ep)
+  // of the experts' (Megatron's expert-data-parallel group), all-reduced over the dp/ep ranks holding the same
+  // experts: a bucket is its share of both, on one stream.
+  const gradBytes = ((j.params - j.expertParams) * j.bytesPerGrad) / (j.tp * j.pp);
   const bucketBytes = Math.ceil(gradBytes / j.buckets);
+  const expertBucketBytes =
+    j.dp / j.ep > 1 ? Math.ceil((j.expertParams * j.bytesPerGrad) / (j.tp * j.pp * j.ep) / j.buckets) : 0;
 
   const coll = (
     op: CollectiveOp,
@@ -240,17 +259,32 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
           const to = Math.ceil(((k + 1) * j.buckets) / chunks);
           // The buckets of a stage go out on one NCCL stream, so each waits for the one before (as DDP does).
           for (let bk = from; bk < to; bk++) {
-            const ops = coll(
-              'all-reduce',
-              j.algorithm,
-              dpGroups(st),
-              bucketBytes,
-              [c, ...gradTail[st]],
-              it,
-              `gradient bucket ${bk + 1}/${j.buckets} s${st}`,
-            );
-            gradTail[st] = ops;
-            grads.push(...ops);
+            if (bucketBytes > 0) {
+              const ops = coll(
+                'all-reduce',
+                j.algorithm,
+                dpGroups(st),
+                bucketBytes,
+                [c, ...gradTail[st]],
+                it,
+                `gradient bucket ${bk + 1}/${j.buckets} s${st}`,
+              );
+              gradTail[st] = ops;
+              grads.push(...ops);
+            }
+            if (expertBucketBytes > 0) {
+              const ops = coll(
+                'all-reduce',
+                j.algorithm,
+                expertDpGroups(st),
+                expertBucketBytes,
+                [c, ...gradTail[st]],
+                it,
+                `expert gradient bucket ${bk + 1}/${j.buckets} s${st}`,
+              );
+              gradTail[st] = ops;
+              grads.push(...ops);
+            }
           }
         }
       }
