@@ -7,7 +7,7 @@ import { designFabric } from '../../fabric/index.ts';
 import type { LinkId, NodeId } from '../../fabric/types.ts';
 import { parseScenario } from '../../scenario/load.ts';
 import { compileTraffic, opIndex, type ProgramOp } from '../../workload/program.ts';
-import { resolveNetwork } from '../packet/config.ts';
+import { resolveNetwork } from '../core/network.ts';
 import { type OpCost, opCost, opTimeS, runAnalytic } from './engine.ts';
 
 /** One server of `gpus` GPUs whose intra domain runs at `gbps` (GB/s per direction) with no latency. */

@@ -14,8 +14,8 @@ import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { OP_KIND, type OpIndex, opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
+import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
 import { collectiveTimeS, ncclLatencyUs, scheduleTimeS } from './collectives.ts';
 
 export interface AnalyticRunOptions {

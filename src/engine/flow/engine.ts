@@ -36,8 +36,8 @@ import { CalendarQueue } from '../core/calendar.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
 import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
+import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
-import { type NetworkConfig, resolveNetwork } from '../packet/config.ts';
 
 export interface FlowRunOptions {
   seed: number;

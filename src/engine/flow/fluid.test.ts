@@ -4,8 +4,8 @@ import { designFabric } from '../../fabric/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import { fabricSpec, networkSchema } from '../../scenario/schema.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
+import { resolveNetwork } from '../core/network.ts';
 import { createRandom } from '../core/random.ts';
-import { resolveNetwork } from '../packet/config.ts';
 import { FluidNetwork, type FluidStats } from './fluid.ts';
 
 const catalog = loadCatalog();

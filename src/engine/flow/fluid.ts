@@ -32,7 +32,7 @@ import { ecmpIndex } from '../core/ecmp.ts';
 import { BinaryHeapQueue, growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
 import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
-import type { NetworkConfig } from '../packet/config.ts';
+import type { NetworkConfig } from '../core/network.ts';
 
 export interface FluidOptions {
   /** false: the analytic model, every transfer alone at its path's bottleneck. Default true. */

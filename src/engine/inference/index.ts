@@ -17,9 +17,9 @@ import {
   traceArrivals,
 } from '../../workload/inference/arrivals.ts';
 import { loadTrace } from '../../workload/inference/trace.ts';
+import { resolveNetwork } from '../core/network.ts';
 import { createRandom } from '../core/random.ts';
 import { FluidNetwork } from '../flow/fluid.ts';
-import { resolveNetwork } from '../packet/config.ts';
 import type { RequestNetwork } from './network.ts';
 import { ZeroNetwork } from './network.ts';
 import { runService } from './run.ts';

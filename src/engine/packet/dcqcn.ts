@@ -2,21 +2,9 @@
 // the sender) and the notification point (CNP pacing at the receiver). State lives in typed arrays indexed
 // by QP id; the engine calls these on its own events (CNP arrival, alpha timer, rate timer, bytes sent).
 
-export interface DcqcnParams {
-  lineRateBps: number;
-  g: number;
-  /** tau': alpha update period (ps). */
-  alphaIntervalPs: number;
-  /** T: rate increase timer (ps). */
-  rateTimerPs: number;
-  /** B: byte counter. */
-  byteCounter: number;
-  /** F: fast recovery steps. */
-  fastRecoverySteps: number;
-  additiveIncreaseBps: number;
-  hyperIncreaseBps: number;
-  minRateBps: number;
-}
+import type { DcqcnParams } from '../core/network.ts';
+
+export type { DcqcnParams };
 
 /** Per-QP reaction point state (struct of arrays). */
 export class DcqcnRp {

@@ -22,10 +22,10 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
 import { createEventQueue } from '../core/index.ts';
+import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { createRandom } from '../core/random.ts';
 import type { RandomStream } from '../core/types.ts';
-import { type NetworkConfig, resolveNetwork } from './config.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
 
 // Event kinds.

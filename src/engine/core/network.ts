@@ -1,9 +1,9 @@
-// The scenario's `network` section resolved against a fabric: every number the packet engine needs.
+// The scenario's `network` section resolved against a fabric: every number the engines need (the packet engine
+// all of it; the flow, analytic and inference engines the rates, latencies, MTU and failures).
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
-import type { DcqcnParams } from './dcqcn.ts';
 
 /** Light in fiber or copper: about 5 ns per metre (PFC-02). */
 export const PROP_PS_PER_M = 5000;
@@ -29,6 +29,23 @@ export function pfcReactionBytes(rateBps: number): number {
   }
   const [rl, bl] = t[t.length - 1];
   return (bl * rateBps) / rl;
+}
+
+/** DCQCN parameters of one reaction point (the packet engine's congestion control; DCQCN-01). */
+export interface DcqcnParams {
+  lineRateBps: number;
+  g: number;
+  /** tau': alpha update period (ps). */
+  alphaIntervalPs: number;
+  /** T: rate increase timer (ps). */
+  rateTimerPs: number;
+  /** B: byte counter. */
+  byteCounter: number;
+  /** F: fast recovery steps. */
+  fastRecoverySteps: number;
+  additiveIncreaseBps: number;
+  hyperIncreaseBps: number;
+  minRateBps: number;
 }
 
 export interface NetworkConfig {
