@@ -23,11 +23,12 @@ function bench(name: string, runs: number, budgetMs: number, fn: () => Record<st
   if (!selected(name)) return;
   const times: number[] = [];
   let info: Record<string, unknown> = {};
+  // The garbage of earlier benchmarks (a million-task program is about a gigabyte) is collected before this one
+  // starts, not charged to it (npm run bench passes --expose-gc). Once: a full collection before each of many
+  // short runs makes them slower (8 ms runs took 12 ms).
+  (globalThis as { gc?: () => void }).gc?.();
   if (runs > 1) fn(); // warm-up (JIT); single-run benchmarks are long enough to include it
   for (let i = 0; i < runs; i++) {
-    // The garbage of earlier benchmarks (a million-task program is about a gigabyte) is collected before the
-    // clock starts, not charged to this one (npm run bench passes --expose-gc).
-    (globalThis as { gc?: () => void }).gc?.();
     const t = performance.now();
     info = fn();
     times.push(performance.now() - t);
