@@ -258,34 +258,24 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
           const from = Math.ceil((k * j.buckets) / chunks);
           const to = Math.ceil(((k + 1) * j.buckets) / chunks);
           // The buckets of a stage go out on one NCCL stream, so each waits for the one before (as DDP does).
-          for (let bk = from; bk < to; bk++) {
-            if (bucketBytes > 0) {
+          for (let bk = from; bk < to; bk++)
+            for (const [groups, bytes, what] of [
+              [dpGroups, bucketBytes, 'gradient'],
+              [expertDpGroups, expertBucketBytes, 'expert gradient'],
+            ] as const) {
+              if (bytes <= 0) continue;
               const ops = coll(
                 'all-reduce',
                 j.algorithm,
-                dpGroups(st),
-                bucketBytes,
+                groups(st),
+                bytes,
                 [c, ...gradTail[st]],
                 it,
-                `gradient bucket ${bk + 1}/${j.buckets} s${st}`,
+                `${what} bucket ${bk + 1}/${j.buckets} s${st}`,
               );
               gradTail[st] = ops;
               grads.push(...ops);
             }
-            if (expertBucketBytes > 0) {
-              const ops = coll(
-                'all-reduce',
-                j.algorithm,
-                expertDpGroups(st),
-                expertBucketBytes,
-                [c, ...gradTail[st]],
-                it,
-                `expert gradient bucket ${bk + 1}/${j.buckets} s${st}`,
-              );
-              gradTail[st] = ops;
-              grads.push(...ops);
-            }
-          }
         }
       }
       return tail;
