@@ -40,7 +40,7 @@ describe('fidelities agree on a non-blocking fabric: ring all-reduce (issue 4)',
 
 describe('fidelities agree on the other schedules, powers of two or not (issue 4)', () => {
   // Ranks inside one leaf (16 hosts per aurcore-32x400g leaf), so no flow crosses an ECMP choice: the flow engine
-  // runs the compiled schedule (MPICH's fold for p not a power of two, rendezvous exchanges) and the analytic
+  // runs the compiled schedule (MPICH's fold for p not a power of two, rendezvous exchanges, Bruck steps) and the analytic
   // engine costs the same schedule (scheduleTimeS). Across leaves they part where ECMP collides (below).
   const one = (op: string, algorithm: string, p: number) => `
 fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g}
@@ -53,6 +53,8 @@ traffic: [{collective: ${op}, algorithm: ${algorithm}, bytes: 64MiB, ranks: ${p}
     ['all-gather', 'recursive-doubling'],
     ['all-to-all', 'pairwise'],
     ['all-to-all', 'bruck'],
+    ['broadcast', 'binomial'],
+    ['broadcast', 'scatter-allgather'],
   ] as const)
     it(`${op} ${algorithm} on 6, 8 and 12 ranks: flow within 0.5% of the analytic engine`, () => {
       for (const p of [6, 8, 12]) {

@@ -543,8 +543,10 @@ function bruckGather(e: Emitter, unit: number, first: RankDeps): void {
     const cnt = Math.min(d, p - d);
     const tasks = range(p).map((i) => {
       const blocks = range(cnt).map((j) => (i + j) % p);
-      const deps = d === 1 ? first(i) : st.deps(i);
-      return e.send(i, mod(i - d, p), cnt * unit, { deps }, () => move(blocks, false));
+      // Rendezvous (see round()): the partner must have finished its own previous step too.
+      const to = mod(i - d, p);
+      const deps = d === 1 ? [...first(i), ...first(to)] : [...st.deps(i), ...st.deps(to)];
+      return e.send(i, to, cnt * unit, { deps }, () => move(blocks, false));
     });
     tasks.forEach((t, i) => {
       st.sent[i] = t;
@@ -562,7 +564,8 @@ function bruckReduceScatter(e: Emitter, unit: number): void {
     const cnt = Math.min(d, p - d);
     const tasks = range(p).map((i) => {
       const blocks = range(cnt).map((j) => (i + d + j) % p);
-      return e.send(i, (i + d) % p, cnt * unit, { deps: st.deps(i) }, () => move(blocks, true));
+      const to = (i + d) % p;
+      return e.send(i, to, cnt * unit, { deps: [...st.deps(i), ...st.deps(to)] }, () => move(blocks, true));
     });
     tasks.forEach((t, i) => {
       st.sent[i] = t;
