@@ -38,6 +38,7 @@ import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
+import { RouteView } from '../core/route-view.ts';
 
 export interface FlowRunOptions {
   seed: number;
@@ -309,9 +310,8 @@ class FlowSim {
   private cNext = 0;
 
   // Failures: the physical state is `cap`; the routing view follows after the detection delay.
-  private readonly routeDown: Uint8Array;
+  private readonly view: RouteView;
   private routeEpoch = 0;
-  private readonly reachMemo = new Map<number, boolean>();
   private readonly tmpPath = new Int32Array(64);
   /** ECMP groups by (switch, destination) while paths are built: offset of [count, links...] in memoLinks. */
   private readonly hopMemo = new Map<number, number>();
@@ -367,7 +367,7 @@ class FlowSim {
     this.pieceLinkMark = new Int32Array(D);
     this.seedLinks = new Int32Array(Math.max(16, D));
     this.compLinks = new Int32Array(Math.max(16, D));
-    this.routeDown = new Uint8Array(L);
+    this.view = new RouteView(f);
 
     const tasks = program.transfers;
     const T = tasks.length;
@@ -640,37 +640,10 @@ class FlowSim {
     return Math.ceil(ps);
   }
 
+  /** The hash's choice among the members the routing view believes usable, or -1. */
   private pickAlive(node: number, dst: number, cnt: number, h: number): number {
-    let alive = 0;
-    for (let j = 0; j < cnt; j++)
-      if (this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) alive++;
-    if (alive === 0) return -1;
-    let want = ecmpIndex(h, 0, node, alive);
-    for (let j = 0; j < cnt; j++) {
-      if (!this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) continue;
-      if (want-- === 0) return j;
-    }
-    return -1;
-  }
-
-  private usable(node: number, link: number, dst: number): boolean {
-    if (this.routeDown[link]) return false;
-    return this.reaches(this.linkA[link] === node ? this.linkB[link] : this.linkA[link], dst);
-  }
-
-  /** Can `n` still deliver to `dst` over up/down paths the routing view believes are up (memoized per epoch). */
-  private reaches(n: number, dst: number): boolean {
-    if (n === dst) return true;
-    if (this.isHost[n]) return false;
-    const key = n * this.f.nodes.length + dst;
-    const hit = this.reachMemo.get(key);
-    if (hit !== undefined) return hit;
-    this.reachMemo.set(key, false);
-    const cnt = this.routing.count(n as NodeId, dst as NodeId);
-    let ok = false;
-    for (let j = 0; j < cnt && !ok; j++) ok = this.usable(n, this.routing.pick(n as NodeId, dst as NodeId, j), dst);
-    this.reachMemo.set(key, ok);
-    return ok;
+    const alive = this.view.aliveCount(node, dst, cnt);
+    return alive === 0 ? -1 : this.view.nthAlive(node, dst, cnt, ecmpIndex(h, 0, node, alive));
   }
 
   /** Moves a flow (not on the link lists) to the path in tmpPath; bytes sent so far stay counted on the old one. */
@@ -1762,9 +1735,8 @@ class FlowSim {
 
   /** The routing view changes: every sending flow is re-pathed now, the others when they next start. */
   private routeState(link: number, down: boolean): void {
-    this.routeDown[link] = down ? 1 : 0;
+    this.view.set(link, down);
     this.routeEpoch++;
-    this.reachMemo.clear();
     this.cacheClear();
     for (let t = 0; t < this.T; t++) {
       if (!this.ti[TI * t + I_XFER] || !this.ti[TI * t + I_BUSY] || !this.pathMoved(t)) continue;

@@ -33,6 +33,7 @@ import { BinaryHeapQueue, growF64, growI32, growU8, growU32 } from '../core/heap
 import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import type { NetworkConfig } from '../core/network.ts';
+import { RouteView } from '../core/route-view.ts';
 
 export interface FluidOptions {
   /** false: the analytic model, every transfer alone at its path's bottleneck. Default true. */
@@ -173,9 +174,7 @@ export class FluidNetwork {
   private qLat = 0;
   private memoLinks = new Int32Array(1024);
   private memoUsed = 0;
-  private readonly routeDown: Uint8Array; // per link
-  private routeDownCount = 0;
-  private readonly reachMemo = new Map<number, boolean>();
+  private readonly view: RouteView;
   private rerouteDue = false;
   private readonly detectAt: Float64Array; // per link: when the routing learns of its current failure
   private readonly tmp = new Int32Array(PMAX);
@@ -246,7 +245,7 @@ export class FluidNetwork {
     this.wN = new Int32Array(D);
     this.seeds = new Int32Array(D);
     this.compL = new Int32Array(D);
-    this.routeDown = new Uint8Array(L);
+    this.view = new RouteView(f);
     this.detectAt = new Float64Array(L);
     this.grow(256);
     this.detectNs = Math.ceil(net.detectionDelayPs / 1000);
@@ -389,7 +388,7 @@ export class FluidNetwork {
    * path cache while no failure is routed around, else walked into tmp. False if dst cannot be reached.
    */
   private lookPath(src: number, dst: number, h: number, bytes: number): boolean {
-    if (this.routeDownCount === 0) {
+    if (!this.view.anyDown) {
       // Streamed tokens of one response take the same path again and again: cached with its latency.
       const slot = this.pathSlot(src, dst, h);
       if (slot < 0) return false;
@@ -562,14 +561,14 @@ export class FluidNetwork {
   private walk(src: number, dst: number, hash: number, out: Int32Array): number {
     let at = src;
     let n = 0;
-    const failures = this.routeDownCount > 0;
+    const failures = this.view.anyDown;
     while (at !== dst) {
       if (n === PMAX) throw new Error(`internal: path from ${src} to ${dst} longer than ${PMAX} hops`);
       const off = this.group(at, dst);
       const cnt = this.memoLinks[off];
       let i = 0;
       if (failures) {
-        i = this.isHost[at] ? this.firstAlive(at, dst, off, cnt) : this.pickAlive(at, dst, off, cnt, hash);
+        i = this.isHost[at] ? this.view.nthAlive(at, dst, cnt, 0) : this.pickAlive(at, dst, cnt, hash);
         if (i < 0) return -1;
       } else if (cnt > 1 && !this.isHost[at]) i = ecmpIndex(hash, 0, at, cnt);
       const l = this.memoLinks[off + 1 + i];
@@ -609,43 +608,10 @@ export class FluidNetwork {
     return off;
   }
 
-  private firstAlive(node: number, dst: number, off: number, cnt: number): number {
-    for (let j = 0; j < cnt; j++) if (this.usable(node, this.memoLinks[off + 1 + j], dst)) return j;
-    return -1;
-  }
-
-  /** The hash's choice among the live members (runFlow's pickAlive). */
-  private pickAlive(node: number, dst: number, off: number, cnt: number, hash: number): number {
-    let alive = 0;
-    for (let j = 0; j < cnt; j++) if (this.usable(node, this.memoLinks[off + 1 + j], dst)) alive++;
-    if (alive === 0) return -1;
-    let want = ecmpIndex(hash, 0, node, alive);
-    for (let j = 0; j < cnt; j++) {
-      if (!this.usable(node, this.memoLinks[off + 1 + j], dst)) continue;
-      if (want-- === 0) return j;
-    }
-    return -1;
-  }
-
-  private usable(node: number, link: number, dst: number): boolean {
-    if (this.routeDown[link]) return false;
-    return this.reaches(this.linkA[link] === node ? this.linkB[link] : this.linkA[link], dst);
-  }
-
-  /** Can `n` still deliver to `dst` over paths the routing view believes are up (memoized per view). */
-  private reaches(n: number, dst: number): boolean {
-    if (n === dst) return true;
-    if (this.isHost[n]) return false;
-    const key = n * this.N + dst;
-    const hit = this.reachMemo.get(key);
-    if (hit !== undefined) return hit;
-    this.reachMemo.set(key, false);
-    const off = this.group(n, dst);
-    const cnt = this.memoLinks[off];
-    let ok = false;
-    for (let j = 0; j < cnt && !ok; j++) ok = this.usable(n, this.memoLinks[off + 1 + j], dst);
-    this.reachMemo.set(key, ok);
-    return ok;
+  /** The hash's choice among the members the routing view believes usable, or -1 (runFlow's pickAlive). */
+  private pickAlive(node: number, dst: number, cnt: number, hash: number): number {
+    const alive = this.view.aliveCount(node, dst, cnt);
+    return alive === 0 ? -1 : this.view.nthAlive(node, dst, cnt, ecmpIndex(hash, 0, node, alive));
   }
 
   /**
@@ -950,12 +916,7 @@ export class FluidNetwork {
   }
 
   private routeState(link: number, down: boolean): void {
-    const was = this.routeDown[link] === 1;
-    if (was === down) return;
-    this.routeDown[link] = down ? 1 : 0;
-    this.routeDownCount += down ? 1 : -1;
-    this.reachMemo.clear();
-    this.rerouteDue = true;
+    if (this.view.set(link, down)) this.rerouteDue = true;
   }
 
   /** The routing view changed: every sending flow takes its path in the new view, or fails if dst is gone. */

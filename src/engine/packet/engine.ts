@@ -25,6 +25,7 @@ import { createEventQueue } from '../core/index.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { createRandom } from '../core/random.ts';
+import { RouteView } from '../core/route-view.ts';
 import type { RandomStream } from '../core/types.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
 
@@ -265,9 +266,8 @@ class PacketSim {
   private readonly linkDown: Uint8Array;
   /** Gilbert-Elliott state per link direction (1 = bad: every data packet is lost). */
   private readonly burstBad: Uint8Array;
-  private readonly routeDown: Uint8Array;
+  private readonly view: RouteView;
   private routeEpoch = 0;
-  private readonly reachMemo = new Map<number, boolean>();
   private sentPayload = 0;
   private droppedPayload = 0;
   private losslessOverflowDrops = 0;
@@ -373,7 +373,7 @@ class PacketSim {
     this.growPool(4096);
     this.linkDown = new Uint8Array(f.links.length);
     this.burstBad = new Uint8Array(P);
-    this.routeDown = new Uint8Array(f.links.length);
+    this.view = new RouteView(f);
 
     // Tasks.
     this.program = program;
@@ -646,9 +646,8 @@ class PacketSim {
           this.linkState(a, b === 1);
           break;
         case EV_ROUTE_STATE:
-          this.routeDown[a] = b;
+          this.view.set(a, b === 1);
           this.routeEpoch++;
-          this.reachMemo.clear();
           break;
       }
       if ((this.events & 0xffff) === 0) {
@@ -910,7 +909,7 @@ class PacketSim {
       for (let j = 0; j < cnt; j++) {
         const cand = (start + j) % cnt;
         const l = this.routing.pick(node as NodeId, dst as NodeId, cand);
-        if (alive >= 0 && !this.usable(node, l, dst)) continue;
+        if (alive >= 0 && !this.view.usable(node, l, dst)) continue;
         const op = 2 * l + (this.portFrom[2 * l] === node ? 0 : 1);
         const load = this.portQBytes[op] + (this.busy[op] ? this.pFrame(this.txPkt[op]) : 0);
         if (load < best) {
@@ -920,42 +919,13 @@ class PacketSim {
       }
       return bestI;
     }
-    if (alive < 0) return want;
-    for (let j = 0; j < cnt; j++) {
-      if (!this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) continue;
-      if (want-- === 0) return j;
-    }
-    return -1;
+    return alive < 0 ? want : this.view.nthAlive(node, dst, cnt, want);
   }
 
   /** After a detected failure: choose among candidates whose link is up and whose far end still reaches dst. */
   private pickAlive(node: number, dst: number, cnt: number, id: number): number {
-    let alive = 0;
-    for (let j = 0; j < cnt; j++)
-      if (this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) alive++;
-    if (alive === 0) return -1;
-    return this.pickIndex(node, dst, cnt, id, alive);
-  }
-
-  private usable(node: number, link: number, dst: number): boolean {
-    if (this.routeDown[link]) return false;
-    const peer = this.portFrom[2 * link] === node ? this.portTo[2 * link] : this.portFrom[2 * link];
-    return this.reaches(peer, dst);
-  }
-
-  /** Can `n` still deliver to `dst` over up/down paths the routing view believes are up (memoized per epoch). */
-  private reaches(n: number, dst: number): boolean {
-    if (n === dst) return true;
-    if (this.isHost[n]) return false;
-    const key = n * this.N + dst;
-    const hit = this.reachMemo.get(key);
-    if (hit !== undefined) return hit;
-    this.reachMemo.set(key, false);
-    const cnt = this.routing.count(n as NodeId, dst as NodeId);
-    let ok = false;
-    for (let j = 0; j < cnt && !ok; j++) ok = this.usable(n, this.routing.pick(n as NodeId, dst as NodeId, j), dst);
-    this.reachMemo.set(key, ok);
-    return ok;
+    const alive = this.view.aliveCount(node, dst, cnt);
+    return alive === 0 ? -1 : this.pickIndex(node, dst, cnt, id, alive);
   }
 
   /** A link fails (or recovers) now; routing learns of it after the detection delay. */
