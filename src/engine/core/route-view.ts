@@ -2,6 +2,7 @@
 // ECMP group still lead to a destination over up/down paths. One copy for the packet engine, the flow engine and
 // the fluid network of request traffic, which all pick "the hash's choice among the live members".
 import type { Fabric, NodeId } from '../../fabric/types.ts';
+import { growI32 } from './heap2.ts';
 
 export class RouteView {
   private readonly down: Uint8Array;
@@ -73,5 +74,62 @@ export class RouteView {
       if (k-- === 0) return j;
     }
     return -1;
+  }
+}
+
+/** Largest node count squared for the dense group memo (16 MB of Int32). */
+const DENSE_MAX = 4_194_304;
+
+/**
+ * ECMP groups by (node, destination), memoized: the routing tables memoize only small fabrics, and building paths
+ * asks for the same groups many times. Group `off = offset(at, dst)` has links[off] members, member i being
+ * links[off + 1 + i] (routing.pick's order).
+ */
+export class EcmpGroups {
+  links = new Int32Array(1024);
+  private used = 0;
+  private readonly map = new Map<number, number>();
+  /** at x N + dst -> offset + 1 (0: not yet), when N^2 is small enough; else the map. */
+  private readonly dense: Int32Array | null;
+  private readonly N: number;
+
+  constructor(private readonly f: Fabric) {
+    this.N = f.nodes.length;
+    this.dense = this.N * this.N <= DENSE_MAX ? new Int32Array(this.N * this.N) : null;
+  }
+
+  offset(at: number, dst: number): number {
+    const key = at * this.N + dst;
+    const dense = this.dense;
+    if (dense !== null) {
+      const v = dense[key];
+      if (v > 0) return v - 1;
+    } else {
+      const hit = this.map.get(key);
+      if (hit !== undefined) return hit;
+    }
+    const cnt = this.f.routing.count(at as NodeId, dst as NodeId);
+    if (cnt === 0) {
+      const names = this.f.nodes;
+      throw new Error(
+        `no route from ${names[at]?.name ?? at} to ${names[dst]?.name ?? dst} (endpoints: hosts, border)`,
+      );
+    }
+    if (this.used + cnt + 1 > this.links.length) this.links = growI32(this.links, 2 * this.links.length + cnt + 1);
+    const off = this.used;
+    this.links[off] = cnt;
+    for (let i = 0; i < cnt; i++) this.links[off + 1 + i] = this.f.routing.pick(at as NodeId, dst as NodeId, i);
+    this.used += cnt + 1;
+    if (dense !== null) dense[key] = off + 1;
+    else this.map.set(key, off);
+    return off;
+  }
+
+  /** Forgets every group (and its memory); they are built again on demand. */
+  clear(): void {
+    this.map.clear();
+    this.dense?.fill(0);
+    this.links = new Int32Array(1024);
+    this.used = 0;
   }
 }

@@ -38,7 +38,7 @@ import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
-import { RouteView } from '../core/route-view.ts';
+import { EcmpGroups, RouteView } from '../core/route-view.ts';
 
 export interface FlowRunOptions {
   seed: number;
@@ -313,10 +313,8 @@ class FlowSim {
   private readonly view: RouteView;
   private routeEpoch = 0;
   private readonly tmpPath = new Int32Array(64);
-  /** ECMP groups by (switch, destination) while paths are built: offset of [count, links...] in memoLinks. */
-  private readonly hopMemo = new Map<number, number>();
-  private memoLinks = new Int32Array(1024);
-  private memoUsed = 0;
+  /** ECMP groups by (switch, destination) while paths are built. */
+  private readonly groups: EcmpGroups;
 
   // Byte accounting, each counted where it happens.
   private injectedBytes = 0;
@@ -368,6 +366,7 @@ class FlowSim {
     this.seedLinks = new Int32Array(Math.max(16, D));
     this.compLinks = new Int32Array(Math.max(16, D));
     this.view = new RouteView(f);
+    this.groups = new EcmpGroups(f);
 
     const tasks = program.transfers;
     const T = tasks.length;
@@ -474,9 +473,7 @@ class FlowSim {
       ti[TI * i + I_PATH1] = nh;
     }
     // The groups are rebuilt on demand if failures re-path flows; their memory is not needed meanwhile.
-    this.hopMemo.clear();
-    this.memoLinks = new Int32Array(1024);
-    this.memoUsed = 0;
+    this.groups.clear();
     this.sl = new Int32Array(4 * nh);
     for (let i = 0; i < T; i++) {
       let minCap = Number.POSITIVE_INFINITY;
@@ -585,15 +582,15 @@ class FlowSim {
       let l: number;
       if (this.isHost[at]) l = this.routing.pick(at as NodeId, dst as NodeId, 0);
       else {
-        const off = this.group(at, dst);
-        const cnt = this.memoLinks[off];
+        const off = this.groups.offset(at, dst);
+        const cnt = this.groups.links[off];
         let i = 0;
         if (this.routeEpoch > 0) {
           i = this.pickAlive(at, dst, cnt, h);
           // Nothing usable: stay on the hash's member (its flows wait at rate 0 until a recovery).
           if (i < 0) i = ecmpIndex(h, 0, at, cnt);
         } else if (cnt > 1) i = ecmpIndex(h, 0, at, cnt);
-        l = this.memoLinks[off + 1 + i];
+        l = this.groups.links[off + 1 + i];
       }
       const up = this.linkA[l] === at;
       out[n++] = up ? 2 * l : 2 * l + 1;
@@ -601,29 +598,6 @@ class FlowSim {
       if (n > 32) throw new Error(`internal: routing loop from task ${t}`);
     }
     return n;
-  }
-
-  /**
-   * The ECMP group of `at` toward `dst` as an offset into memoLinks ([count, links...]). The routing tables
-   * memoize only small fabrics; building a million paths on a large one asks for the same groups many times.
-   */
-  private group(at: number, dst: number): number {
-    const key = at * this.f.nodes.length + dst;
-    const hit = this.hopMemo.get(key);
-    if (hit !== undefined) return hit;
-    const cnt = this.routing.count(at as NodeId, dst as NodeId);
-    if (cnt === 0) throw new Error(`internal: no route from ${this.f.nodes[at].name} to ${this.f.nodes[dst].name}`);
-    if (this.memoUsed + cnt + 1 > this.memoLinks.length) {
-      const grown = new Int32Array(2 * this.memoLinks.length + cnt + 1);
-      grown.set(this.memoLinks);
-      this.memoLinks = grown;
-    }
-    const off = this.memoUsed;
-    this.memoLinks[off] = cnt;
-    for (let i = 0; i < cnt; i++) this.memoLinks[off + 1 + i] = this.routing.pick(at as NodeId, dst as NodeId, i);
-    this.memoUsed += cnt + 1;
-    this.hopMemo.set(key, off);
-    return off;
   }
 
   /**

@@ -26,14 +26,14 @@
 // ideal congestion control would), slow start, in-order delivery across transfers of one connection.
 // `contention: false` is the analytic model: every transfer runs alone at its path's bottleneck (no sharing),
 // with the same paths, latency and failure handling (a down link stalls its flows until the reroute).
-import type { Fabric, NodeId } from '../../fabric/types.ts';
+import type { Fabric } from '../../fabric/types.ts';
 import type { LinkStats } from '../../result/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
 import { BinaryHeapQueue, growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
 import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import type { NetworkConfig } from '../core/network.ts';
-import { RouteView } from '../core/route-view.ts';
+import { EcmpGroups, RouteView } from '../core/route-view.ts';
 
 export interface FluidOptions {
   /** false: the analytic model, every transfer alone at its path's bottleneck. Default true. */
@@ -72,8 +72,6 @@ const EV_ROUTE = 4; // a: link, b: 1 down, 0 up
 
 /** Entries of the message path cache (a power of two). */
 const MC_SIZE = 8192;
-/** Largest node count squared for the dense route memo (16 MB of Int32). */
-const DENSE_MEMO_MAX = 4_194_304;
 /** Longest path (hops) a flow may take. */
 const PMAX = 16;
 const PSHIFT = 4;
@@ -92,7 +90,6 @@ export class FluidNetwork {
   private readonly detectNs: number;
 
   // Topology, per directed link d (2 l: a -> b, 2 l + 1: b -> a) unless said otherwise.
-  private readonly N: number;
   private readonly isHost: Uint8Array;
   private readonly switchNs: Float64Array; // per node
   private readonly linkA: Int32Array; // per link
@@ -158,9 +155,7 @@ export class FluidNetwork {
 
   // Routing: ECMP groups memoized per (node, destination), and the routing view of failures.
   private readonly routing: Fabric['routing'];
-  private readonly memo = new Map<number, number>();
-  /** The same memo as a dense table (at * N + dst -> offset + 1, 0 = not yet) when N^2 is small enough. */
-  private readonly memoDense: Int32Array | null;
+  private readonly groups: EcmpGroups;
   /** Message paths, direct-mapped by (src, dst, hash), valid while no failure is routed around. */
   private readonly mcKey = new Float64Array(MC_SIZE * 3).fill(-1);
   private readonly mcPath = new Int32Array(MC_SIZE * PMAX);
@@ -172,8 +167,6 @@ export class FluidNetwork {
   private qOff = 0;
   private qN = 0;
   private qLat = 0;
-  private memoLinks = new Int32Array(1024);
-  private memoUsed = 0;
   private readonly view: RouteView;
   private rerouteDue = false;
   private readonly detectAt: Float64Array; // per link: when the routing learns of its current failure
@@ -206,8 +199,7 @@ export class FluidNetwork {
     const N = f.nodes.length;
     const L = f.links.length;
     const D = 2 * L;
-    this.N = N;
-    this.memoDense = N * N <= DENSE_MEMO_MAX ? new Int32Array(N * N) : null;
+    this.groups = new EcmpGroups(f);
     this.routing = f.routing;
     this.isHost = new Uint8Array(N);
     this.switchNs = new Float64Array(N);
@@ -564,48 +556,19 @@ export class FluidNetwork {
     const failures = this.view.anyDown;
     while (at !== dst) {
       if (n === PMAX) throw new Error(`internal: path from ${src} to ${dst} longer than ${PMAX} hops`);
-      const off = this.group(at, dst);
-      const cnt = this.memoLinks[off];
+      const off = this.groups.offset(at, dst);
+      const cnt = this.groups.links[off];
       let i = 0;
       if (failures) {
         i = this.isHost[at] ? this.view.nthAlive(at, dst, cnt, 0) : this.pickAlive(at, dst, cnt, hash);
         if (i < 0) return -1;
       } else if (cnt > 1 && !this.isHost[at]) i = ecmpIndex(hash, 0, at, cnt);
-      const l = this.memoLinks[off + 1 + i];
+      const l = this.groups.links[off + 1 + i];
       const up = this.linkA[l] === at;
       out[n++] = up ? 2 * l : 2 * l + 1;
       at = up ? this.linkB[l] : this.linkA[l];
     }
     return n;
-  }
-
-  /** The ECMP group of `at` toward `dst` as an offset into memoLinks ([count, links...]). */
-  private group(at: number, dst: number): number {
-    const key = at * this.N + dst;
-    const dense = this.memoDense;
-    if (dense !== null) {
-      const v = dense[key];
-      if (v > 0) return v - 1;
-    } else {
-      const hit = this.memo.get(key);
-      if (hit !== undefined) return hit;
-    }
-    const cnt = this.routing.count(at as NodeId, dst as NodeId);
-    if (cnt === 0) {
-      const names = this.fabric.nodes;
-      throw new Error(
-        `no route from ${names[at]?.name ?? at} to ${names[dst]?.name ?? dst} (endpoints: hosts, border)`,
-      );
-    }
-    if (this.memoUsed + cnt + 1 > this.memoLinks.length)
-      this.memoLinks = growI32(this.memoLinks, 2 * this.memoLinks.length + cnt + 1);
-    const off = this.memoUsed;
-    this.memoLinks[off] = cnt;
-    for (let i = 0; i < cnt; i++) this.memoLinks[off + 1 + i] = this.routing.pick(at as NodeId, dst as NodeId, i);
-    this.memoUsed += cnt + 1;
-    if (dense !== null) dense[key] = off + 1;
-    else this.memo.set(key, off);
-    return off;
   }
 
   /** The hash's choice among the members the routing view believes usable, or -1 (runFlow's pickAlive). */
