@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ecmpPath } from '../../../test/helpers/paths.ts';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { Result } from '../../result/types.ts';
 import { fabricSpec, networkSchema } from '../../scenario/schema.ts';
 import { plainTransfer, type TrafficProgram, type Transfer } from '../../workload/program.ts';
-import { ecmpIndex, flowHashes } from '../core/ecmp.ts';
+import { flowHashes } from '../core/ecmp.ts';
 import { runPacket } from '../packet/engine.ts';
 import { runFlow } from './engine.ts';
 
@@ -49,20 +50,6 @@ function allInvariantsOk(r: Result) {
 // propagation at 5 ns/m, the switch model's latency at each switch).
 const FRAME = NET.mtu + NET.headerBytes + NET.wireOverheadBytes;
 const capOf = (rateBps: number) => ((rateBps / 8e12) * NET.mtu) / FRAME;
-
-/** The path the packet engine gives a flow: ECMP member ecmpIndex(hash, 0, switch, count) at every switch. */
-function ecmpPath(f: Fabric, src: NodeId, dst: NodeId, hash: number): number[] {
-  const path: number[] = [];
-  let at: number = src;
-  while (at !== dst) {
-    const cnt = f.routing.count(at as NodeId, dst);
-    const i = f.nodes[at].role === 'host' ? 0 : ecmpIndex(hash, 0, at, cnt);
-    const l = f.routing.pick(at as NodeId, dst, i);
-    path.push(l);
-    at = f.peer(l, at as NodeId);
-  }
-  return path;
-}
 
 /** The engine's name of a directed link: `node:port -> node:port`. */
 function linkName(f: Fabric, l: number, from: NodeId): string {

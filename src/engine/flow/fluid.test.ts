@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { ecmpPath } from '../../../test/helpers/paths.ts';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import { fabricSpec, networkSchema } from '../../scenario/schema.ts';
-import { ecmpIndex } from '../core/ecmp.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { createRandom } from '../core/random.ts';
 import { FluidNetwork, type FluidStats } from './fluid.ts';
@@ -36,20 +36,6 @@ const C25 = capNs(25e9);
 
 function network(f: Fabric, scenarioNetwork?: Record<string, unknown>) {
   return resolveNetwork(scenarioNetwork ? networkSchema.parse(scenarioNetwork) : undefined, f, catalog);
-}
-
-/** The packet engine's path: ECMP member ecmpIndex(hash, 0, switch, count) at every switch; link ids. */
-function ecmpPath(f: Fabric, src: NodeId, dst: NodeId, hash: number): number[] {
-  const path: number[] = [];
-  let at: number = src;
-  while (at !== dst) {
-    const cnt = f.routing.count(at as NodeId, dst);
-    const i = f.nodes[at].role === 'host' ? 0 : ecmpIndex(hash, 0, at, cnt);
-    const l = f.routing.pick(at as NodeId, dst, i);
-    path.push(l);
-    at = f.peer(l, at as NodeId);
-  }
-  return path;
 }
 
 /** Directed link ids of a path (2 l from the link's a end, 2 l + 1 from its b end). */
