@@ -14,6 +14,7 @@ import { reportDesign, reportFromResult } from '../../src/report/from-result.ts'
 import { renderReport } from '../../src/report/html.ts';
 import type { ReportDesign, ReportInput } from '../../src/report/input.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
+import { smallInference } from '../helpers/scenarios.ts';
 import { runInferenceYaml, runYaml, simulateYaml } from '../helpers/simulate.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -42,15 +43,7 @@ network: { pfc: true, ecn: { kmin: 5KB, kmax: 200KB, pmax: 0.01 }, cc: dcqcn }
 traffic: [{ pattern: incast, senders: [h1, h2, h3], receiver: h0, bytes: 2MB }]
 `;
 
-const INFERENCE = `
-seed: 3
-fabric: {topology: access-aggregation, hosts: 48, nic: 25G, switch: aurcore-48x25g-8x100g, spineSwitch: aurcore-32x100g}
-traffic:
-  - inference:
-      arrivals: {trace: code, duration: 300s}
-      replicas: 4
-      slo: {ttft: 2s}
-`;
+const INFERENCE = smallInference('300s');
 
 const allReduce = (bytes: string) => `
 fabric: { topology: leaf-spine, hosts: 16, nic: 400G, switch: aurcore-32x400g }

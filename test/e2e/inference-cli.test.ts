@@ -5,21 +5,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CapacityResult } from '../../src/engine/inference/capacity.ts';
 import type { Result } from '../../src/result/types.ts';
+import { smallInference } from '../helpers/scenarios.ts';
 import { requestsOf, runInferenceYaml } from '../helpers/simulate.ts';
 import { runCli } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-inference-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const SMALL = `
-seed: 3
-fabric: {topology: access-aggregation, hosts: 48, nic: 25G, switch: aurcore-48x25g-8x100g, spineSwitch: aurcore-32x100g}
-traffic:
-  - inference:
-      arrivals: {trace: code, duration: 600s}
-      replicas: 4
-      slo: {ttft: 2s}
-`;
+const SMALL = smallInference('600s');
 
 describe('aifabric simulate with an inference item', () => {
   it('prints the latency table and the invariants; --json has the requests block of the issue', () => {

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { smallInference } from '../helpers/scenarios.ts';
 import { runCli } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-report-'));
@@ -24,15 +25,7 @@ function simulateTo(file: string, args: string[]): string {
   return out;
 }
 
-const INFERENCE = `
-seed: 3
-fabric: {topology: access-aggregation, hosts: 48, nic: 25G, switch: aurcore-48x25g-8x100g, spineSwitch: aurcore-32x100g}
-traffic:
-  - inference:
-      arrivals: {trace: code, duration: 300s}
-      replicas: 4
-      slo: {ttft: 2s}
-`;
+const INFERENCE = smallInference('300s');
 
 describe('aifabric report', () => {
   it('a packet-engine incast result gives the queue chart (pause totals in the caption) and the link heat map', () => {
