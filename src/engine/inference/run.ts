@@ -17,7 +17,10 @@ import { mixHash } from '../core/ecmp.ts';
 import { BinaryHeapQueue, growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
 import { LogHistogram } from '../core/histogram.ts';
 import type { RandomStream } from '../core/types.ts';
+import { Fifo } from './fifo.ts';
+import { MinTree } from './min-tree.ts';
 import type { RequestNetwork } from './network.ts';
+import { cdf, nearestRank, sortedCopy, summarize } from './percentiles.ts';
 
 type InferenceSpec = Extract<NonNullable<Scenario['traffic']>[number], { inference: unknown }>['inference'];
 
@@ -87,104 +90,6 @@ const entry = (req: number, att: number) => req * 16 + (att & 15);
 const STEP_IDLE = 0;
 const STEP_PREFILL = 1;
 const STEP_DECODE = 2;
-
-/** Min-segment tree over replicas (least-outstanding choice in O(log n)); ties go to the lowest index. */
-class MinTree {
-  private readonly size: number;
-  private readonly key: Float64Array;
-  private readonly idx: Int32Array;
-  constructor(n: number) {
-    let s = 1;
-    while (s < n) s *= 2;
-    this.size = s;
-    this.key = new Float64Array(2 * s).fill(Number.POSITIVE_INFINITY);
-    this.idx = new Int32Array(2 * s).fill(-1);
-    for (let i = 0; i < n; i++) {
-      this.key[s + i] = 0;
-      this.idx[s + i] = i;
-    }
-    for (let i = s - 1; i >= 1; i--) this.pull(i);
-  }
-  private pull(i: number): void {
-    const l = 2 * i;
-    const r = l + 1;
-    if (this.key[r] < this.key[l]) {
-      this.key[i] = this.key[r];
-      this.idx[i] = this.idx[r];
-    } else {
-      this.key[i] = this.key[l];
-      this.idx[i] = this.idx[l];
-    }
-  }
-  set(i: number, k: number): void {
-    let p = this.size + i;
-    this.key[p] = k;
-    for (p >>= 1; p >= 1; p >>= 1) this.pull(p);
-  }
-  minIndex(): number {
-    return this.idx[1];
-  }
-  minKey(): number {
-    return this.key[1];
-  }
-}
-
-/** A FIFO of request ids (amortized O(1), compacts itself). */
-class Fifo {
-  private a: number[] = [];
-  private h = 0;
-  get length(): number {
-    return this.a.length - this.h;
-  }
-  push(x: number): void {
-    this.a.push(x);
-  }
-  peek(): number {
-    return this.a[this.h];
-  }
-  shift(): number {
-    const x = this.a[this.h++];
-    if (this.h > 1024 && this.h * 2 > this.a.length) {
-      this.a = this.a.slice(this.h);
-      this.h = 0;
-    }
-    return x;
-  }
-  drain(): number[] {
-    const out = this.a.slice(this.h);
-    this.a = [];
-    this.h = 0;
-    return out;
-  }
-}
-
-const CDF_P = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999, 0.9999, 1];
-
-/** The p-quantile (0 < p <= 1) of the first n values of an ascending array, by nearest rank. */
-function nearestRank(sorted: ArrayLike<number>, n: number, p: number): number {
-  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))];
-}
-
-/** The first n values, sorted ascending (a copy). */
-function sortedCopy(values: Float64Array, n: number): Float64Array {
-  return values.slice(0, n).sort();
-}
-
-/** An empirical CDF of an ascending array as [p, value x scale] at CDF_P. */
-export function cdf(sorted: Float64Array, scale = 1e-6): [number, number][] {
-  const n = sorted.length;
-  return n === 0 ? [] : CDF_P.map((p) => [p, nearestRank(sorted, n, p) * scale]);
-}
-
-/** Exact order statistics of an ascending array: mean and the p-quantiles (nearest rank), in ms. */
-export function summarize(sorted: Float64Array, scale = 1e-6) {
-  const n = sorted.length;
-  if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0 };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i];
-  const q = (p: number) => nearestRank(sorted, n, p) * scale;
-  return { count: n, mean: (sum / n) * scale, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999) };
-}
 
 export function runService(x: ServiceSetup): ServiceRun {
   const spec = x.spec;
