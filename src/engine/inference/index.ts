@@ -3,18 +3,26 @@
 // bottleneck: no contention), or any engine with `network: zero` (queueing only). The packet engine does not
 // carry request traffic yet. One element per file; events flow between them like this:
 //
-//   run.ts: event loop, EV_ARRIVE                 RequestNetwork (network.ts: fluid.ts, or zero delay)
-//      │                                        ┌─────────────────────────────────────────────┐
-//      ▼                                        │                                             │
-//   balancer.ts ── request transfer ──────────► deliveries.ts ──► plain.ts ── EV_SERVICE ──┐  │
-//   pick a replica, or hold in the shared        (network's      └──► llm.ts ── EV_STEP ───┤  │
-//   queue; eject a replica that failed            callback)           │ prefill done and   ▼  │
-//      ▲                                             ▲                │ disaggregated    responses.ts
-//      │                                             └─ KV transfer ◄─ disaggregation.ts  │ respond: one transfer ──►┘
-//      │ retry (another replica)                                                          │ emit: a message a token
-//   outcome.ts ◄── failAttempt: replica down, host unreachable, token undeliverable ◄────┘ last token: EV_DEPART
-//      │          ◄── faults.ts: EV_FAULT fails the attempts at its replica (EV_REPAIR brings it back, empty)
-//      └── leave: done (response delivered, EV_DEPART) or failed ──► accounting.ts
+//   run.ts: the event loop; EV_ARRIVE takes the next request from the arrival source (setup.ts)
+//      │
+//      ▼
+//   balancer.ts: least outstanding, round-robin,     request: border0 → host       RequestNetwork (network.ts):
+//   random, power of two, or the shared queue ─────────────────────────────────►  fluid.ts with or without
+//   (a replica that failed a request is ejected                                    contention, or zero delay
+//   until EV_UNEJECT)                                                                         │
+//      ▲                                                                                      ▼
+//      │ retry                                             deliveries.ts (the network's callback): request landed,
+//      │                                                   KV landed, whole response landed
+//   outcome.ts: failAttempt ◄── replica down, host               │ request                │ KV
+//   unreachable (deliveries), token undeliverable                ▼                        ▼
+//   (responses), EV_FAULT (faults.ts: fails the      plain.ts (EV_SERVICE)      llm.ts (EV_STEP): continuous
+//   attempts at its replica; EV_REPAIR: back, empty)             │              batching; a prefill server hands
+//      │                                                         │              over to disaggregation.ts: KV
+//   outcome.ts: leave ──► accounting.ts                          │              prefill host → decode host
+//      ▲                                                         ▼                        │ each token
+//      └── done: the response landed (deliveries), or  responses.ts: respond (one transfer host → border0)
+//          the last streamed token reached border0      or emit (one message per token, in order)
+//          (EV_DEPART)
 //
 // State, shared by reference (no element keeps a closure over another's locals): config.ts (settings, read only),
 // clock.ts (time, event queue), requests.ts and replicas.ts (struct-of-arrays tables), accounting.ts (counts).
@@ -32,7 +40,7 @@ import { bytesInvariant, serviceInvariants } from './invariants.ts';
 import type { RequestNetwork } from './network.ts';
 import { ZeroNetwork } from './network.ts';
 import { runService } from './run.ts';
-import { arrivalSource, inferenceItem, placeReplicas, validateService } from './setup.ts';
+import { arrivalSource, inferenceItem, networkFaultWindows, placeReplicas, validateService } from './setup.ts';
 
 export type { InferenceSpec } from './config.ts';
 export { inferenceItem, placeReplicas } from './setup.ts';
@@ -62,12 +70,6 @@ export function runInference(
   const net = resolveNetwork(s.network, fabric, catalog);
   const network: RequestNetwork =
     spec.network === 'zero' ? new ZeroNetwork() : new FluidNetwork(fabric, net, { contention: engine === 'flow' });
-  const nf = s.network?.failures ?? [];
-  const networkFaults = nf.map((f) => ({
-    target: 'link' in f ? `link ${f.link}` : `switch ${f.switch}`,
-    atNs: f.at / 1000,
-    untilNs: f.until !== undefined ? f.until / 1000 : null,
-  }));
   const run = runService({
     item: it.index,
     spec,
@@ -78,7 +80,7 @@ export function runInference(
     rngService: createRandom(opts.seed, 'inference', 'service'),
     rngBalancer: createRandom(opts.seed, 'inference', 'balancer'),
     hashSalt: createRandom(opts.seed, 'inference', 'hash').u32(),
-    networkFaults: spec.network === 'zero' ? [] : networkFaults,
+    networkFaults: spec.network === 'zero' ? [] : networkFaultWindows(s),
     maxTimeNs: opts.maxTimePs !== undefined ? opts.maxTimePs / 1000 : Number.POSITIVE_INFINITY,
     onProgress: opts.onProgress ? (n, t) => opts.onProgress?.(n, spec.requests ?? 0, t * 1000) : undefined,
   });

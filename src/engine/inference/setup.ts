@@ -1,6 +1,7 @@
 // From a scenario's inference item to what the simulator needs: the item itself, the checks the schema cannot
-// make (they need the fabric, the engine or several fields at once), the replicas' hosts, and the arrival source
-// with its seeded streams. Errors name the field and the fix.
+// make (they need the fabric, the engine or several fields at once), the replicas' hosts, the arrival source
+// with its seeded streams, and the network failures' windows for the per-fault report. Errors name the field
+// and the fix.
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -16,6 +17,7 @@ import {
 import { loadTrace } from '../../workload/inference/trace.ts';
 import { createRandom } from '../core/random.ts';
 import type { InferenceSpec } from './config.ts';
+import type { FaultWindow } from './faults.ts';
 
 /** The inference item of a scenario's traffic, or null. Mixing it with other traffic items is an input error. */
 export function inferenceItem(s: Pick<Scenario, 'traffic'>): { index: number; spec: InferenceSpec } | null {
@@ -95,6 +97,15 @@ export function arrivalSource(spec: InferenceSpec, seed: number, path: string): 
     max,
     end,
   );
+}
+
+/** The scenario's switch and link failures, as windows for the per-fault report (times in ns). */
+export function networkFaultWindows(s: Pick<Scenario, 'network'>): FaultWindow[] {
+  return (s.network?.failures ?? []).map((f) => ({
+    target: 'link' in f ? `link ${f.link}` : `switch ${f.switch}`,
+    atNs: f.at / 1000,
+    untilNs: f.until !== undefined ? f.until / 1000 : null,
+  }));
 }
 
 /** Input errors of an inference item (at `path`) on this fabric and engine. */
