@@ -1,12 +1,11 @@
-// Engine core: event queues and seeded random streams.
+// Engine core: the event queues (seeded random streams live in src/base/random.ts).
 import { CalendarQueue } from './calendar.ts';
 import type { EventQueue } from './types.ts';
 
 export { CalendarQueue } from './calendar.ts';
 export { BinaryHeapQueue, MAX_EVENT_TIME } from './heap2.ts';
 export { QuaternaryHeapQueue } from './heap4.ts';
-export { createRandom, streamState } from './random.ts';
-export type { EventQueue, RandomStream } from './types.ts';
+export type { EventQueue } from './types.ts';
 
 /**
  * The fastest queue by bench/event-queue.ts: the calendar queue. Hold workload (pop + push at now + Exp(1 us)),

@@ -18,15 +18,3 @@ export interface EventQueue {
   b: number;
   clear(): void;
 }
-
-/** A seeded random stream. One per component, split from the run's seed, so adding a component never shifts another's numbers. */
-export interface RandomStream {
-  /** Uniform in [0, 1). */
-  uniform(): number;
-  /** Uniform integer in [0, n). */
-  int(n: number): number;
-  /** Exponential with the given mean. */
-  exp(mean: number): number;
-  /** Raw 32-bit unsigned integer. */
-  u32(): number;
-}

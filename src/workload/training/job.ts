@@ -12,12 +12,13 @@
 //   next iteration: after this one's gradient all-reduces (rank-locally)
 // TRAIN-01's iteration model T = T_compute + max(0, T_allreduce - T_overlap) is what this produces with one
 // bucket (no overlap) and with many (overlap with the rest of the backward pass).
-import type { CollectiveOp } from '../../engine/analytic/collectives.ts';
-import { createRandom } from '../../engine/core/random.ts';
+
+import { createRandom } from '../../base/random.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { ProgramBuilder } from '../builder.ts';
+import type { CollectiveOp } from '../collective.ts';
 import { type CollectiveSpec, compileCollective } from './collectives.ts';
 import { intraDomain, placeRanks } from './placement.ts';
 
