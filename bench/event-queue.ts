@@ -7,7 +7,6 @@ import { pathToFileURL } from 'node:url';
 import { createRandom } from '../src/base/random.ts';
 import { CalendarQueue } from '../src/engine/core/calendar.ts';
 import { BinaryHeapQueue } from '../src/engine/core/heap2.ts';
-import { QuaternaryHeapQueue } from '../src/engine/core/heap4.ts';
 import type { EventQueue } from '../src/engine/core/types.ts';
 
 export interface EventQueueBenchResult {
@@ -28,7 +27,6 @@ export interface EventQueueBenchOptions {
 
 const IMPLS: { name: string; make: () => EventQueue }[] = [
   { name: 'heap2', make: () => new BinaryHeapQueue() },
-  { name: 'heap4', make: () => new QuaternaryHeapQueue() },
   { name: 'calendar', make: () => new CalendarQueue() },
 ];
 
