@@ -25,7 +25,8 @@ const LAYERS: readonly Level[] = [
   [folder('engine/core')],
   [folder('engine/analytic'), folder('engine/flow'), folder('engine/packet')],
   [folder('engine/inference')],
-  [{ name: 'engine', paths: ['src/engine/index.ts'] }],
+  // The engine folder's own files (index.ts, which picks an engine); its subfolders match longer paths above.
+  [{ name: 'engine', paths: ['src/engine/'] }],
   [folder('report')],
   [folder('demo')],
   [folder('cli')],
