@@ -1,5 +1,5 @@
 // The hardware catalog's format (YAML files under `catalog/`), validated on load with zod.
-// Adding a switch model is a YAML entry, never a code change (DESIGN.md, "Data, not code").
+// Adding a switch model is a YAML entry, never a code change (docs/architecture.md, "Rules that keep it simple").
 import { z } from 'zod';
 import { parseBytes, parseRateBps, parseTimePs } from '../base/units.ts';
 

@@ -1,5 +1,5 @@
 // A workload compiles to a traffic program: a DAG of tasks (network transfers and fixed delays) with
-// dependencies. Every engine runs the same program (DESIGN.md, src/workload).
+// dependencies. Every engine runs the same program (docs/architecture.md, "Engines and their elements").
 //
 // Task semantics (every engine implements exactly these):
 // - A task runs `repeat` times in order (a collective's steps, or chunks of a pipelined schedule). A transfer

@@ -1,4 +1,4 @@
-// Contracts shared by every engine's core (DESIGN.md, src/engine/core).
+// Contracts shared by every engine's core (docs/architecture.md, "engine/core").
 
 /**
  * A priority queue of events keyed by integer time (picoseconds in the packet engine), ties broken by

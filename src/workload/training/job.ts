@@ -1,7 +1,7 @@
 // A training job compiled to a traffic program: per iteration, micro-batches of forward and backward compute
 // on every GPU, the tensor-parallel all-reduces and MoE all-to-alls of each layer, pipeline sends between
 // stages, and the data-parallel gradient all-reduce in buckets that start as soon as the backward pass has
-// produced them (DESIGN.md, src/workload/training).
+// produced them (docs/architecture.md, "Folders").
 //
 //   rank r = t + tp (d + dp s)          t: TP index (innermost: inside a server), d: DP index, s: PP stage
 //   iteration: for each micro-batch m, in GPipe order (every forward, then every backward, stage by stage) or
