@@ -2,10 +2,13 @@
 // scenario -> fabric -> workload -> engine -> report -> cli runs one way, and no module cycle remains.
 // Tests beside the code (`*.test.ts`, `*.contract.ts`) may check a stage against a higher one (a schedule
 // against the analytic engine's closed form), so the direction rule skips them; cycles are checked everywhere.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   cycles,
   type ImportGraph,
+  importSpecifiers,
   type Level,
   layerViolations,
   REPO_ROOT,
@@ -43,6 +46,13 @@ describe('layering of src/ (docs/architecture.md, "Layering")', () => {
     expect(graph.get('src/workload/program.ts')).toContain('src/workload/collective.ts');
   });
 
+  it('every import it read names an existing file (the reading is not misled by text that looks like an import)', () => {
+    const missing = [...graph].flatMap(([from, edges]) =>
+      edges.filter((to) => !existsSync(join(REPO_ROOT, to))).map((to) => `${from} -> ${to}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('no import runs from a lower stage to a higher one, nor between sibling engines', () => {
     expect(layerViolations(graph, LAYERS, isTest)).toEqual([]);
   });
@@ -59,6 +69,23 @@ describe('the checks find what they look for (negative controls on synthetic gra
     [folder('engine/flow'), folder('engine/packet')],
   ];
   const graphOf = (edges: Record<string, string[]>): ImportGraph => new Map(Object.entries(edges));
+
+  it('the reader finds every form of import of our files, and no package import', () => {
+    const source = [
+      "import { z } from 'zod';",
+      "import type { A } from './a.ts';",
+      'import {',
+      '  b,',
+      '  type B,',
+      "} from '../b.ts';",
+      "export { c } from './c.ts';",
+      "export type * from './d.ts';",
+      "import './e.ts';",
+      "const f = await import('./f.ts');",
+      "const g = 'not from ./g.ts';",
+    ].join('\n');
+    expect(importSpecifiers(source).sort()).toEqual(['../b.ts', './a.ts', './c.ts', './d.ts', './e.ts', './f.ts']);
+  });
 
   it('a planted backwards import is reported', () => {
     const g = graphOf({
