@@ -69,7 +69,7 @@ bench('planner over the whole catalog, 100,000 GPUs (8 per server, 400G)', 3, 50
 // fat-trees of 100G hosts. Reference (the issue): a C++ packet simulator takes about 0.65 s and 21 s.
 import { runPacket } from '../src/engine/packet/engine.ts';
 import { parseScenario } from '../src/scenario/load.ts';
-import { compileTraffic } from '../src/workload/program.ts';
+import { compileTraffic } from '../src/workload/compile.ts';
 import { runEventQueueBench } from './event-queue.ts';
 
 function packetBench(k: number, referenceS: number, runs: number): void {

@@ -1,9 +1,10 @@
 import { Command } from '@commander-js/extra-typings';
+import { closest } from '../../base/suggest.ts';
+import { formatBytes, formatRate } from '../../base/units.ts';
 import { type Catalog, loadCatalog } from '../../catalog/index.ts';
 import { DesignError } from '../../errors.ts';
 import { msg } from '../../messages.ts';
 import { table, usd } from '../../report/plan.ts';
-import { closest, formatBytes, formatRate } from '../../scenario/units.ts';
 
 function ports(
   groups: { count: number; speedBps: number; use: string; breakouts: { lanes: number; speedBps: number }[] }[],

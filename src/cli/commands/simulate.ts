@@ -1,5 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import cliProgress from 'cli-progress';
+import { parseTimePs } from '../../base/units.ts';
 import { type Catalog, loadCatalog } from '../../catalog/index.ts';
 import { ENGINES, type EngineKind, runEngine } from '../../engine/index.ts';
 import { inferenceItem, runInference } from '../../engine/inference/index.ts';
@@ -13,8 +14,7 @@ import type { Result } from '../../result/types.ts';
 import { loadScenarioFile, locatingErrors } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { parseSweep, withBytes } from '../../scenario/sweep.ts';
-import { parseTimePs } from '../../scenario/units.ts';
-import { compileTraffic } from '../../workload/program.ts';
+import { compileTraffic } from '../../workload/compile.ts';
 import { writeFilesAtomically } from '../output.ts';
 
 function runOnce(

@@ -5,12 +5,13 @@
 // Replicas: a binary search over 1..max, assuming more replicas never make a percentile worse (the search checks
 // its answer: the result passes, one fewer fails). Designs: the planner's access/aggregation candidates for that
 // many hosts, cheapest first; each is simulated (contention counts on the flow engine) until one passes.
+
+import { parseTimePs } from '../../base/units.ts';
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { designFabric, type Fabric, planDesigns } from '../../fabric/index.ts';
 import type { Percentiles, RequestsResult, Result } from '../../result/types.ts';
 import type { FabricSpec, Scenario } from '../../scenario/schema.ts';
-import { parseTimePs } from '../../scenario/units.ts';
 import { inferenceItem, runInference } from './index.ts';
 
 export const SLO_METRICS = {

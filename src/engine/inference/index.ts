@@ -1,6 +1,8 @@
 // Runs a scenario's inference item (issue 5) on a fidelity: `flow` (requests and responses are fluid flows
 // sharing the fabric max-min fairly), `analytic` (each transfer alone at its path's bottleneck: no contention), or
 // any engine with `network: zero` (queueing only). The packet engine does not carry request traffic yet.
+
+import { createRandom } from '../../base/random.ts';
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
@@ -18,7 +20,6 @@ import {
 } from '../../workload/inference/arrivals.ts';
 import { loadTrace } from '../../workload/inference/trace.ts';
 import { resolveNetwork } from '../core/network.ts';
-import { createRandom } from '../core/random.ts';
 import { FluidNetwork } from '../flow/fluid.ts';
 import type { RequestNetwork } from './network.ts';
 import { ZeroNetwork } from './network.ts';

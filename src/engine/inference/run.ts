@@ -10,13 +10,14 @@
 //
 // Time is integer nanoseconds. Ties are broken by insertion order (the event queue) and the network's deliveries
 // due at a time are handled before the simulator's own events at that time.
+
+import type { RandomStream } from '../../base/random.ts';
 import type { RequestsResult } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { ArrivalSource } from '../../workload/inference/arrivals.ts';
 import { mixHash } from '../core/ecmp.ts';
 import { BinaryHeapQueue, growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
 import { LogHistogram } from '../core/histogram.ts';
-import type { RandomStream } from '../core/types.ts';
 import type { RequestNetwork } from './network.ts';
 
 type InferenceSpec = Extract<NonNullable<Scenario['traffic']>[number], { inference: unknown }>['inference'];
