@@ -2,7 +2,7 @@
 // of several runs as a child process, with `node -e 0` beside them as the floor no CLI can beat. Builds dist/
 // first, so the figure is for the current sources. Leaves out `npx`, which adds about 0.3 s of its own.
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -42,6 +42,8 @@ export function runStartupBench(runs = 15): void {
       runs,
       minMs: Math.round(t.minMs),
       maxMs: Math.round(t.maxMs),
+      // Other work on the machine raises the floor and the figure alike: compare aboveFloorMs across runs.
+      load1: loadavg()[0],
       machine,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
