@@ -69,8 +69,9 @@ bench('planner over the whole catalog, 100,000 GPUs (8 per server, 400G)', 3, 50
 // fat-trees of 100G hosts. Reference (the issue): a C++ packet simulator takes about 0.65 s and 21 s.
 import { runPacket } from '../src/engine/packet/engine.ts';
 import { parseScenario } from '../src/scenario/load.ts';
-import { compileTraffic } from '../src/workload/program.ts';
+import { compileTraffic } from '../src/workload/compile.ts';
 import { runEventQueueBench } from './event-queue.ts';
+import { runStartupBench } from './startup.ts';
 
 function packetBench(k: number, referenceS: number, runs: number): void {
   const name = `packet engine: k=${k} fat-tree (${k ** 3 / 4} hosts, 100G) permutation of 2 MB, DCQCN + PFC`;
@@ -106,6 +107,7 @@ traffic: [{pattern: permutation, bytes: 2MB}]
   );
 }
 
+if (selected('start-up')) runStartupBench();
 if (selected('event queue')) runEventQueueBench();
 packetBench(8, 0.65, 3);
 if (!process.argv.includes('--quick')) packetBench(16, 21, 1);

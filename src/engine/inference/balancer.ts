@@ -3,8 +3,9 @@
 // there over the network, and keeps the replicas' loads. A replica whose request failed is ejected (passed over)
 // for `ejectFor`. Left out: health probes (a replica is judged only by its failed requests), balancer capacity and
 // its own delay, and session affinity.
+
+import type { RandomStream } from '../../base/random.ts';
 import { mixHash } from '../core/ecmp.ts';
-import type { RandomStream } from '../core/types.ts';
 import { type Clock, EV_UNEJECT } from './clock.ts';
 import type { ServiceConfig } from './config.ts';
 import { Fifo } from './fifo.ts';

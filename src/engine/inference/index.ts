@@ -28,13 +28,14 @@
 // clock.ts (time, event queue), requests.ts and replicas.ts (struct-of-arrays tables), accounting.ts (counts).
 // After the loop: summary.ts (latency, TTFT, TPOT, goodput, per-fault report) and invariants.ts. setup.ts turns
 // the scenario into the simulator's inputs; capacity.ts searches replicas and designs for an SLO.
+
+import { createRandom } from '../../base/random.ts';
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import type { Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { resolveNetwork } from '../core/network.ts';
-import { createRandom } from '../core/random.ts';
 import { FluidNetwork } from '../flow/fluid.ts';
 import { bytesInvariant, serviceInvariants } from './invariants.ts';
 import type { RequestNetwork } from './network.ts';

@@ -1,7 +1,7 @@
 // A plain replica: `concurrency` slots, each serving one request for an exponential or fixed service time (the
 // M/M/c and M/D/c models of the queueing checks Q-01..Q-03), and a FIFO of requests waiting for a slot. Left out:
 // any dependence of the service time on the request's size, and processor sharing between the slots.
-import type { RandomStream } from '../core/types.ts';
+import type { RandomStream } from '../../base/random.ts';
 import { type Clock, EV_SERVICE } from './clock.ts';
 import type { ServiceConfig } from './config.ts';
 import type { ReplicaTable } from './replicas.ts';

@@ -1,9 +1,9 @@
 // The simulator's elements wired by runService, on a zero-delay network with hand-placed arrivals, so that each
 // expected time follows from the models' own formulas (llm.ts: iteration times linear in tokens and batch).
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../base/random.ts';
 import { inferenceSchema } from '../../scenario/schema.ts';
 import type { Arrival, ArrivalSource } from '../../workload/inference/arrivals.ts';
-import { createRandom } from '../core/random.ts';
 import { ZeroNetwork } from './network.ts';
 import { runService } from './run.ts';
 

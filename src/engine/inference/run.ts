@@ -5,8 +5,9 @@
 //
 // Time is integer nanoseconds. Ties are broken by insertion order (the event queue) and the network's deliveries
 // due at a time are handled before the simulator's own events at that time.
+
+import type { RandomStream } from '../../base/random.ts';
 import type { Arrival, ArrivalSource } from '../../workload/inference/arrivals.ts';
-import type { RandomStream } from '../core/types.ts';
 import { Accounting } from './accounting.ts';
 import { Balancer } from './balancer.ts';
 import { Clock, EV_ARRIVE, EV_DEPART, EV_FAULT, EV_REPAIR, EV_SERVICE, EV_STEP, EV_UNEJECT } from './clock.ts';

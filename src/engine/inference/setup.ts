@@ -2,6 +2,8 @@
 // make (they need the fabric, the engine or several fields at once), the replicas' hosts, the arrival source
 // with its seeded streams, and the network failures' windows for the per-fault report. Errors name the field
 // and the fix.
+
+import { createRandom } from '../../base/random.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -15,7 +17,6 @@ import {
   traceArrivals,
 } from '../../workload/inference/arrivals.ts';
 import { loadTrace } from '../../workload/inference/trace.ts';
-import { createRandom } from '../core/random.ts';
 import type { InferenceSpec } from './config.ts';
 import type { FaultWindow } from './faults.ts';
 

@@ -1,9 +1,10 @@
 // Latency SLO bounds as the capacity search and the demo take them (`p99-ttft=500ms`): parsing with errors that
 // name the flag and the fix, and whether a run's RequestsResult meets them. A run with any failed or unfinished
 // request never meets an SLO. Left out: SLOs on goodput or availability.
+
+import { parseTimePs } from '../../base/units.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Percentiles, RequestsResult } from '../../result/types.ts';
-import { parseTimePs } from '../../scenario/units.ts';
 
 export const SLO_METRICS = {
   latency: 'latencyMs',

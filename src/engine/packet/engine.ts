@@ -6,6 +6,8 @@
 //
 // Per-packet state lives in typed arrays (a pool addressed by packet id); events carry (kind, a, b) integers.
 // Numbers in the comments cite the validation cases (validation/README.md).
+
+import { createRandom, type RandomStream } from '../../base/random.ts';
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type {
@@ -24,9 +26,7 @@ import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
 import { createEventQueue } from '../core/index.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
-import { createRandom } from '../core/random.ts';
 import { RouteView } from '../core/route-view.ts';
-import type { RandomStream } from '../core/types.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
 
 // Event kinds.
