@@ -26,6 +26,7 @@ import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { createRandom } from '../core/random.ts';
 import { RouteView } from '../core/route-view.ts';
+import { buildTaskGraph, K_DELAY, K_TRANSFER, TaskDriver } from '../core/task-graph.ts';
 import type { RandomStream } from '../core/types.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
 
@@ -44,10 +45,6 @@ const EV_SAMPLE = 11;
 const EV_LINK_STATE = 12;
 const EV_ROUTE_STATE = 13;
 const EV_DELAY_DONE = 14;
-
-// Task kinds (workload/program.ts).
-const K_TRANSFER = 0;
-const K_DELAY = 1;
 
 // Packet types and traffic classes.
 const T_DATA = 0;
@@ -177,6 +174,8 @@ class PacketSim {
   // the sender go only as far as the repetitions whose dependencies are met. A delay is a timer per repetition.
   private readonly program: TrafficProgram;
   private readonly F: number;
+  /** The dependency driver (engine/core/task-graph.ts): which repetitions may start. */
+  private readonly tasks: TaskDriver;
   private readonly tKind: Uint8Array;
   private readonly fSrc: Int32Array;
   private readonly fDst: Int32Array;
@@ -187,31 +186,9 @@ class PacketSim {
   private readonly fPkts: Int32Array;
   private readonly fPpr: Int32Array;
   private readonly fLastPayload: Int32Array;
-  private readonly tRepeat: Int32Array;
   private readonly tDurationPs: Float64Array;
   /** Send gate: the sender may send packets with seq < gate (0 until repetition 0 may start). */
   private readonly gate: Int32Array;
-  /** Repetitions allowed to start, started (delays), and finished (transfers: delivered in order at dst). */
-  private readonly allowedReps: Int32Array;
-  private readonly startedReps: Int32Array;
-  private readonly finishedReps: Int32Array;
-  /** Whole-task dependencies not finished yet, and whether `startPs` has come. */
-  private readonly depsLeft: Int32Array;
-  private readonly startReached: Uint8Array;
-  /** When repetition 0 was allowed to start (startPs, or later when deps finished): a flow's start. */
-  private readonly readyPs: Float64Array;
-  /** Task times for ops: first send (or delay start) of repetition 0, and the last repetition's finish. */
-  private readonly taskStartPs: Float64Array;
-  private readonly taskEndPs: Float64Array;
-  // Dependency graph in CSR form, built once: who waits for a task's end (deps), who waits for its
-  // repetitions (stepDeps), and each task's own step dependencies with their lags.
-  private readonly depOutStart: Int32Array;
-  private readonly depOut: Int32Array;
-  private readonly stepOutStart: Int32Array;
-  private readonly stepOut: Int32Array;
-  private readonly stepInStart: Int32Array;
-  private readonly stepIn: Int32Array;
-  private readonly stepInLag: Int32Array;
   private readonly fHash: Uint32Array;
   /** Traffic class of each flow's data packets. */
   private readonly fClass: Uint8Array;
@@ -380,7 +357,8 @@ class PacketSim {
     const T = program.transfers;
     this.F = T.length;
     const F = this.F;
-    this.tKind = new Uint8Array(F);
+    this.tasks = new TaskDriver(buildTaskGraph(T));
+    this.tKind = this.tasks.g.kind;
     this.fSrc = new Int32Array(F);
     this.fDst = new Int32Array(F);
     this.fBytes = new Float64Array(F);
@@ -388,17 +366,8 @@ class PacketSim {
     this.fPkts = new Int32Array(F);
     this.fPpr = new Int32Array(F);
     this.fLastPayload = new Int32Array(F);
-    this.tRepeat = new Int32Array(F);
     this.tDurationPs = new Float64Array(F);
     this.gate = new Int32Array(F);
-    this.allowedReps = new Int32Array(F);
-    this.startedReps = new Int32Array(F);
-    this.finishedReps = new Int32Array(F);
-    this.depsLeft = new Int32Array(F);
-    this.startReached = new Uint8Array(F);
-    this.readyPs = new Float64Array(F).fill(-1);
-    this.taskStartPs = new Float64Array(F).fill(-1);
-    this.taskEndPs = new Float64Array(F).fill(-1);
     this.fHash = new Uint32Array(F);
     this.fClass = new Uint8Array(F);
     this.sndNxt = new Int32Array(F);
@@ -417,9 +386,6 @@ class PacketSim {
     this.ackCount = new Int32Array(F);
     const hashes = flowHashes(opts.seed, T.length);
     const perHost = new Int32Array(this.N + 1);
-    const depOutStart = new Int32Array(F + 1);
-    const stepOutStart = new Int32Array(F + 1);
-    const stepInStart = new Int32Array(F + 1);
     for (let i = 0; i < F; i++) {
       const t = T[i];
       if (t.id !== i) throw new Error(`internal: task ${i} has id ${t.id}`);
@@ -427,11 +393,9 @@ class PacketSim {
       for (const h of delay ? [t.src] : [t.src, t.dst])
         if (!this.isHost[h])
           throw new Error(`internal: the packet engine runs tasks between hosts (task ${i} uses ${nodes[h].name})`);
-      this.tKind[i] = delay ? K_DELAY : K_TRANSFER;
       this.fSrc[i] = t.src;
       this.fDst[i] = t.dst;
       const repeat = Math.max(1, t.repeat);
-      this.tRepeat[i] = repeat;
       this.tDurationPs[i] = t.durationPs;
       this.fStart[i] = t.startPs;
       if (!delay) {
@@ -445,32 +409,6 @@ class PacketSim {
       // The 5-tuple's UDP source port is random per QP; its hash picks the ECMP member at each switch.
       this.fHash[i] = hashes[i];
       this.fClass[i] = t.cls === 'lossy' ? C_LOSSY : C_ROCE;
-      this.depsLeft[i] = t.deps.length;
-      for (const d of t.deps) depOutStart[d + 1]++;
-      for (const d of t.stepDeps) stepOutStart[d + 1]++;
-      stepInStart[i + 1] = stepInStart[i] + t.stepDeps.length;
-    }
-    for (let i = 0; i < F; i++) {
-      depOutStart[i + 1] += depOutStart[i];
-      stepOutStart[i + 1] += stepOutStart[i];
-    }
-    this.depOutStart = depOutStart;
-    this.stepOutStart = stepOutStart;
-    this.stepInStart = stepInStart;
-    this.depOut = new Int32Array(depOutStart[F]);
-    this.stepOut = new Int32Array(stepOutStart[F]);
-    this.stepIn = new Int32Array(stepInStart[F]);
-    this.stepInLag = new Int32Array(stepInStart[F]);
-    const depFill = depOutStart.slice(0, F);
-    const stepFill = stepOutStart.slice(0, F);
-    for (let i = 0; i < F; i++) {
-      const t = T[i];
-      for (const d of t.deps) this.depOut[depFill[d]++] = i;
-      t.stepDeps.forEach((d, j) => {
-        this.stepOut[stepFill[d]++] = i;
-        this.stepIn[stepInStart[i] + j] = d;
-        this.stepInLag[stepInStart[i] + j] = t.stepLags[j] ?? 0;
-      });
     }
     for (let i = 0; i < this.N; i++) perHost[i + 1] += perHost[i];
     this.hostFlowsStart = perHost;
@@ -615,8 +553,7 @@ class PacketSim {
           this.pauseExpire(a);
           break;
         case EV_FLOW_START:
-          this.startReached[a] = 1;
-          this.advance(a);
+          this.reach(a);
           break;
         case EV_DELAY_DONE:
           this.delayDone(a);
@@ -1092,63 +1029,46 @@ class PacketSim {
 
   // ---- tasks: dependencies and the send gate --------------------------------------------------------
 
+  /** Task t's start time has come. */
+  private reach(t: number): void {
+    this.tasks.reach(t, this.now);
+    this.startReleased();
+  }
+
+  /** A repetition of task t finished (engine/core/task-graph.ts releases what waits for it). */
+  private repFinished(t: number): void {
+    this.tasks.repFinished(t, this.now);
+    this.startReleased();
+  }
+
   /**
-   * Lets task t start every repetition whose dependencies are met (program.ts semantics): repetition 0 once
-   * `startPs` has come and every dep has finished; repetition r once repetition r - lag of each step dep has
-   * finished. A transfer's gate opens to the end of the allowed repetitions (repetition r's bytes queue behind
-   * r-1's in the QP's stream); a delay runs its allowed repetitions one after another.
+   * Starts what the driver released, in release order. A transfer's gate opens to the end of the allowed
+   * repetitions (repetition r's bytes queue behind r-1's in the QP's stream); a delay runs its allowed
+   * repetitions one after another.
    */
-  private advance(t: number): void {
-    let r = this.allowedReps[t];
-    if (r === 0 && (!this.startReached[t] || this.depsLeft[t] > 0)) return;
-    const r0 = r;
-    const R = this.tRepeat[t];
-    const s0 = this.stepInStart[t];
-    const s1 = this.stepInStart[t + 1];
-    for (; r < R; r++) {
-      let ready = true;
-      for (let j = s0; j < s1; j++) {
-        const need = r - this.stepInLag[j];
-        if (need >= 0 && this.finishedReps[this.stepIn[j]] <= need) {
-          ready = false;
-          break;
-        }
+  private startReleased(): void {
+    const tasks = this.tasks;
+    for (let t = tasks.nextReleased(); t >= 0; t = tasks.nextReleased()) {
+      if (this.tKind[t] === K_DELAY) {
+        if (tasks.startedReps[t] === tasks.finishedReps[t]) this.startDelayRep(t);
+        continue;
       }
-      if (!ready) break;
+      this.gate[t] = tasks.releasedTo * this.fPpr[t];
+      if (tasks.releasedFrom === 0) this.nextSend[t] = this.now;
+      this.tryStart(this.hostPort[this.fSrc[t]]);
     }
-    if (r === r0) return;
-    this.allowedReps[t] = r;
-    if (r0 === 0) this.readyPs[t] = this.now;
-    if (this.tKind[t] === K_DELAY) {
-      if (this.startedReps[t] === this.finishedReps[t]) this.startDelayRep(t);
-      return;
-    }
-    this.gate[t] = r * this.fPpr[t];
-    if (r0 === 0) this.nextSend[t] = this.now;
-    this.tryStart(this.hostPort[this.fSrc[t]]);
   }
 
   private startDelayRep(t: number): void {
-    if (this.startedReps[t]++ === 0) this.taskStartPs[t] = this.now;
+    if (this.tasks.startedReps[t]++ === 0) this.tasks.taskStartPs[t] = this.now;
     this.q.push(this.now + this.tDurationPs[t], EV_DELAY_DONE, t, 0);
   }
 
   private delayDone(t: number): void {
     this.repFinished(t);
-    if (this.finishedReps[t] === this.tRepeat[t]) this.doneFlows++;
-    else if (this.startedReps[t] < this.allowedReps[t]) this.startDelayRep(t);
-  }
-
-  /** A repetition of task t finished: release what waits for it (step dependents, then whole-task dependents). */
-  private repFinished(t: number): void {
-    const done = ++this.finishedReps[t];
-    for (let j = this.stepOutStart[t]; j < this.stepOutStart[t + 1]; j++) this.advance(this.stepOut[j]);
-    if (done < this.tRepeat[t]) return;
-    this.taskEndPs[t] = this.now;
-    for (let j = this.depOutStart[t]; j < this.depOutStart[t + 1]; j++) {
-      const d = this.depOut[j];
-      if (--this.depsLeft[d] === 0) this.advance(d);
-    }
+    const tasks = this.tasks;
+    if (tasks.finishedReps[t] === tasks.g.repeat[t]) this.doneFlows++;
+    else if (tasks.startedReps[t] < tasks.allowedReps[t]) this.startDelayRep(t);
   }
 
   // ---- hosts -------------------------------------------------------------------------------------
@@ -1187,7 +1107,7 @@ class PacketSim {
     const seq = this.sndNxt[fl];
     // Each repetition is packetized on its own: its last packet carries the remainder.
     const payload = (seq + 1) % this.fPpr[fl] === 0 ? this.fLastPayload[fl] : this.net.mtu;
-    if (seq === 0 && this.taskStartPs[fl] < 0) this.taskStartPs[fl] = this.now;
+    if (seq === 0 && this.tasks.taskStartPs[fl] < 0) this.tasks.taskStartPs[fl] = this.now;
     const id = this.alloc(fl, T_DATA, seq, payload, 0, this.fDst[fl]);
     this.sndNxt[fl] = seq + 1;
     if (seq < this.highSent[fl]) {
@@ -1354,7 +1274,7 @@ class PacketSim {
       // Plain flows only: the tasks of collectives, jobs and services are summarized in `ops`.
       if (tasks[i].op !== -1 || this.tKind[i] !== K_TRANSFER) continue;
       const end = this.fEnd[i];
-      const start = this.readyPs[i] >= 0 ? this.readyPs[i] : this.fStart[i];
+      const start = this.tasks.readyPs[i] >= 0 ? this.tasks.readyPs[i] : this.fStart[i];
       const fct = end >= 0 ? end - start : -1;
       const ideal = this.standaloneFct(i);
       flows.push({
@@ -1407,7 +1327,7 @@ class PacketSim {
     const opSummary =
       this.program.ops.length > 0
         ? (() => {
-            const t = opTimesFromTasks(this.program, this.taskStartPs, this.taskEndPs);
+            const t = opTimesFromTasks(this.program, this.tasks.taskStartPs, this.tasks.taskEndPs);
             return summarizeOps(this.program, t.startPs, t.endPs);
           })()
         : null;
@@ -1507,7 +1427,8 @@ class PacketSim {
     // A transfer is finished when its sender has every byte acknowledged, a delay when its last repetition ends.
     let unfinished = 0;
     for (let i = 0; i < this.F; i++)
-      if (this.tKind[i] === K_TRANSFER ? this.fEnd[i] < 0 : this.finishedReps[i] < this.tRepeat[i]) unfinished++;
+      if (this.tKind[i] === K_TRANSFER ? this.fEnd[i] < 0 : this.tasks.finishedReps[i] < this.tasks.g.repeat[i])
+        unfinished++;
     return [
       {
         name: 'bytes conserved',
