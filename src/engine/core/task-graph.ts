@@ -86,6 +86,8 @@ export class TaskDriver {
   readonly startReached: Uint8Array;
   /** When repetition 0 was allowed to start (startPs, or later when deps finished). */
   readonly readyPs: Float64Array;
+  /** Tasks the engine declared finished, by its own criterion (the packet engine: every byte acknowledged). */
+  done = 0;
   /** Task times for ops: first start of repetition 0 (the engine sets it), and the last repetition's finish. */
   readonly taskStartPs: Float64Array;
   readonly taskEndPs: Float64Array;
