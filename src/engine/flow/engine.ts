@@ -34,8 +34,8 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { CalendarQueue } from '../core/calendar.ts';
 import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
-import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
+import { MaxMinSolver } from '../core/maxmin.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { EcmpGroups, RouteView } from '../core/route-view.ts';
@@ -220,7 +220,6 @@ class FlowSim {
   private readonly idealCap: Float64Array;
   private readonly zob1: Int32Array;
   private readonly zob2: Int32Array;
-  private readonly frozen: Int32Array;
   private readonly wRate: Float64Array;
   /** Routing epoch of each task's path. */
   private readonly pathEpoch: Int32Array;
@@ -251,7 +250,6 @@ class FlowSim {
   private readonly li: Int32Array;
   private readonly linkBytes: Float64Array;
   private readonly wRem: Float64Array;
-  private readonly wN: Int32Array;
   private maxLoad = 0;
 
   // Per batch: flows that started alone on their links, flows that started (or moved) onto shared links, and
@@ -263,20 +261,19 @@ class FlowSim {
   private readonly seedLinks: Int32Array;
   private nSeedLinks = 0;
   private visitEpoch = 0;
-  /** Stamps of the local solve's passes (link marks, frozen flows, flows checked). */
+  /** Stamps of the local solve's passes (link marks, pieces, flows checked). */
   private passEpoch = 0;
   private nR = 0;
   private readonly checked: Int32Array;
   private readonly pieceMark: Int32Array;
   private readonly pieceFlows: Int32Array;
-  private readonly pieceLinks: Int32Array;
   private readonly pieceLinkMark: Int32Array;
   private readonly vLoad: Float64Array;
   private readonly vMax: Float64Array;
   // The region being solved (its flows and links) and the water-filling heap.
   private readonly compFlows: Int32Array;
   private readonly compLinks: Int32Array;
-  private readonly wheap = new KeyValueHeap(1024);
+  private readonly maxmin: MaxMinSolver;
 
   // Groups of items (task, version) sharing one queue event: pooled singly linked lists.
   /** Items as records of 4: task, version, next item, unused. */
@@ -358,10 +355,9 @@ class FlowSim {
     for (let d = 0; d < D; d++) this.li[4 * d + L_HEAD] = -1;
     this.linkBytes = new Float64Array(D);
     this.wRem = new Float64Array(D);
-    this.wN = new Int32Array(D);
     this.vLoad = new Float64Array(D);
     this.vMax = new Float64Array(D);
-    this.pieceLinks = new Int32Array(Math.max(16, D));
+    this.maxmin = new MaxMinSolver(D);
     this.pieceLinkMark = new Int32Array(D);
     this.seedLinks = new Int32Array(Math.max(16, D));
     this.compLinks = new Int32Array(Math.max(16, D));
@@ -386,7 +382,6 @@ class FlowSim {
     this.idealCap = new Float64Array(T);
     this.zob1 = new Int32Array(T);
     this.zob2 = new Int32Array(T);
-    this.frozen = new Int32Array(T);
     this.checked = new Int32Array(T);
     this.pieceMark = new Int32Array(T);
     this.pieceFlows = new Int32Array(Math.max(16, T));
@@ -1430,7 +1425,7 @@ class FlowSim {
    * flow touches is a union of whole components: its solution depends on its flow set alone and is cached.
    */
   private solveRegion(stamp: number): void {
-    const { ti, tf, sl, li, cap, wRem, wN, wRate } = this;
+    const { ti, tf, sl, li, cap, wRem, wRate } = this;
     const region = this.compFlows;
     const links = this.compLinks;
     let nl = 0;
@@ -1456,17 +1451,14 @@ class FlowSim {
           li[4 * l + L_VISIT] = pass;
           links[nl++] = l;
           let rest = cap[l];
-          let k = 0;
           for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
             const g = sl[4 * x + S_FLOW];
-            if (ti[TI * g + I_VISIT] === stamp) k++;
-            else {
+            if (ti[TI * g + I_VISIT] !== stamp) {
               rest -= tf[TF * g + F_RATE];
               closed = false;
             }
           }
           wRem[l] = Math.max(rest, 0);
-          wN[l] = k;
         }
       }
       if (closed) {
@@ -1514,78 +1506,51 @@ class FlowSim {
   }
 
   /**
-   * Progressive filling (Bertsekas and Gallager, Data Networks, 2nd ed., 6.5.2) of the region's flows over the
-   * capacities in wRem (wN region flows per link): every unfrozen flow's rate rises together; the link with the
-   * least capacity left per unfrozen flow saturates first and freezes its flows at that share. A heap of links
-   * keyed by that share, with lazy deletion (a share only grows as flows freeze elsewhere), makes it
-   * O(incidences x log links).
+   * Max-min fair rates (core/maxmin.ts, progressive filling) of the region's flows over the capacities the flows
+   * outside leave (wRem), into wRate. One problem per connected piece of the region (flows linked by shared
+   * links): a region is often many small independent pieces (the channels of one rank pair), and a heap over all
+   * of them costs a log factor.
    */
   private waterFill(nl: number, stamp: number, pass: number): void {
-    // One heap per connected piece of the region (flows linked by shared links): a region is often many
-    // small independent pieces (the channels of one rank pair), and a heap over all of them costs a log factor.
-    const { ti, sl, li } = this;
+    const { ti, sl, li, wRem, wRate } = this;
+    const mm = this.maxmin;
     const queue = this.pieceFlows;
-    const pl = this.pieceLinks;
     let k = 0;
     for (let i = 0; i < this.nR; i++) {
       const f = this.compFlows[i];
       if (this.pieceMark[f] === pass) continue;
       this.pieceMark[f] = pass;
-      const base = k;
+      mm.reset();
       let head = 0;
       let tail = 0;
       queue[tail++] = f;
+      mm.addFlow(f, Number.POSITIVE_INFINITY);
       while (head < tail) {
-        const g = queue[head++];
+        const g = queue[head];
+        mm.flowLinks(head++);
         for (let s = ti[TI * g + I_PATH0], e = ti[TI * g + I_PATH1]; s < e; s++) {
           const l = sl[4 * s + S_LINK];
+          mm.flowLink(l);
           if (this.pieceLinkMark[l] === pass) continue;
           this.pieceLinkMark[l] = pass;
-          pl[k++] = l;
+          k++;
+          mm.addLink(l, wRem[l]);
           for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
             const h = sl[4 * x + S_FLOW];
-            if (ti[TI * h + I_VISIT] === stamp && this.pieceMark[h] !== pass) {
+            if (ti[TI * h + I_VISIT] !== stamp) continue;
+            if (this.pieceMark[h] !== pass) {
               this.pieceMark[h] = pass;
               queue[tail++] = h;
-            }
+              mm.linkFlow(mm.addFlow(h, Number.POSITIVE_INFINITY));
+            } else mm.linkFlow(mm.local(h));
           }
         }
       }
-      this.fillPiece(base, k, tail, stamp, pass);
+      mm.solve();
+      const rate = mm.rate;
+      for (let j = 0; j < tail; j++) wRate[queue[j]] = rate[j];
     }
     if (k !== nl) throw new Error(`internal: region pieces cover ${k} of ${nl} links`);
-  }
-
-  private fillPiece(from: number, to: number, flows: number, stamp: number, pass: number): void {
-    const { ti, sl, li, wRem, wN, frozen, wRate } = this;
-    const links = this.pieceLinks;
-    this.wheap.clear();
-    for (let i = from; i < to; i++) {
-      const l = links[i];
-      if (wN[l] > 0) this.wheap.push(wRem[l] / wN[l], l);
-    }
-    let left = flows;
-    while (left > 0 && this.wheap.size > 0) {
-      const share = this.wheap.topKey;
-      const l = this.wheap.topVal;
-      this.wheap.pop();
-      if (wN[l] === 0 || share !== wRem[l] / wN[l]) continue;
-      for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) {
-        const g = sl[4 * x + S_FLOW];
-        if (ti[TI * g + I_VISIT] !== stamp || frozen[g] === pass) continue;
-        frozen[g] = pass;
-        wRate[g] = share;
-        left--;
-        for (let s = ti[TI * g + I_PATH0], e = ti[TI * g + I_PATH1]; s < e; s++) {
-          const l2 = sl[4 * s + S_LINK];
-          if (l2 === l) continue;
-          const rest = Math.max(wRem[l2] - share, 0);
-          wRem[l2] = rest;
-          if (--wN[l2] > 0) this.wheap.push(rest / wN[l2], l2);
-        }
-      }
-      wN[l] = 0;
-    }
   }
 
   /**

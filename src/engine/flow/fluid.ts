@@ -9,7 +9,7 @@
 // Time is integer nanoseconds (runs of hours to days; exact to 104 days in a JS number). Every event lands on a
 // whole ns: a drain at the next ns after its fluid time, a delivery at the next ns after drain + latency.
 //
-// Rates (Bertsekas and Gallager, Data Networks, 2nd ed., 6.5.2): a flow's cap is its path's bottleneck
+// Rates (Bertsekas and Gallager, Data Networks, 2nd ed., 6.5.2; solved by core/maxmin.ts): a flow's cap is its path's bottleneck
 // capacity; each directed link keeps the sum of the caps of its flows (its demand). A flow none of whose links
 // is over-demanded runs at its cap, which is its exact max-min rate (it is alone on its cap link, and no link
 // it crosses can bind it below its cap); no solve. Only the connected component (flows linked through
@@ -30,8 +30,8 @@ import type { Fabric } from '../../fabric/types.ts';
 import type { LinkStats } from '../../result/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
 import { BinaryHeapQueue, growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
-import { KeyValueHeap } from '../core/kvheap.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
+import { MaxMinSolver } from '../core/maxmin.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { EcmpGroups, RouteView } from '../core/route-view.ts';
 
@@ -108,8 +108,6 @@ export class FluidNetwork {
   private readonly lMark: Int32Array;
   private readonly lSeed: Int32Array;
   private readonly linkBytes: Float64Array;
-  private readonly wRem: Float64Array;
-  private readonly wN: Int32Array;
 
   // Flows: a pool of slots (struct of arrays); a slot's hops are slots [f << PSHIFT, + fHops).
   private size = 0;
@@ -126,7 +124,6 @@ export class FluidNetwork {
   private fTag = new Float64Array(0);
   private fT0 = new Float64Array(0); // drain scheduled at fT0 + fDt (fluid time) under the current rate
   private fDt = new Float64Array(0);
-  private fW = new Float64Array(0); // water-filling rate (-1: not frozen yet)
   private fVer = new Int32Array(0);
   private fHops = new Int32Array(0);
   private fMark = new Int32Array(0);
@@ -140,7 +137,6 @@ export class FluidNetwork {
   private sPrev = new Int32Array(0);
   private scratch = new Int32Array(0);
   private compF = new Int32Array(0);
-  private readonly compL: Int32Array;
 
   // Changes since the last rate computation: flows put on links, and over-demanded links a flow left.
   private newFlows = new Int32Array(64);
@@ -150,8 +146,8 @@ export class FluidNetwork {
   private batch = 1;
   private stamp = 0;
 
-  // Water-filling heap: links keyed by their share, flows (as -1 - slot) by their cap.
-  private readonly wheap = new KeyValueHeap(256);
+  /** The max-min solver of a component (flows by slot, links by directed link id). */
+  private readonly maxmin: MaxMinSolver;
 
   // Routing: ECMP groups memoized per (node, destination), and the routing view of failures.
   private readonly routing: Fabric['routing'];
@@ -233,10 +229,8 @@ export class FluidNetwork {
     this.lMark = new Int32Array(D);
     this.lSeed = new Int32Array(D);
     this.linkBytes = new Float64Array(D);
-    this.wRem = new Float64Array(D);
-    this.wN = new Int32Array(D);
     this.seeds = new Int32Array(D);
-    this.compL = new Int32Array(D);
+    this.maxmin = new MaxMinSolver(D);
     this.view = new RouteView(f);
     this.detectAt = new Float64Array(L);
     this.grow(256);
@@ -524,7 +518,6 @@ export class FluidNetwork {
     this.fTag = g64(this.fTag);
     this.fT0 = g64(this.fT0);
     this.fDt = g64(this.fDt);
-    this.fW = g64(this.fW);
     this.fVer = g32(this.fVer);
     this.fHops = g32(this.fHops);
     this.fMark = g32(this.fMark);
@@ -737,79 +730,44 @@ export class FluidNetwork {
     this.batch++;
   }
 
-  /** Water-fills the component of f: flows linked through over-demanded links (marked with `stamp`). */
+  /**
+   * Water-fills the component of f: flows linked through over-demanded links (marked with `stamp`), each bounded
+   * by its cap, with the engines' one max-min solver (core/maxmin.ts). Only over-demanded links can bind.
+   */
   private solveFrom(f: number, stamp: number): void {
-    const { fMark, lMark, sLink, sNext, lHead, cap, lDemand, wRem, wN, fW, fCap } = this;
+    const { fMark, lMark, sLink, sNext, lHead, cap, lDemand, fCap } = this;
+    const mm = this.maxmin;
     const compF = this.compF;
-    const compL = this.compL;
+    mm.reset();
     let nf = 0;
-    let nl = 0;
     fMark[f] = stamp;
     compF[nf++] = f;
+    mm.addFlow(f, fCap[f]);
     for (let i = 0; i < nf; i++) {
       const g = compF[i];
+      mm.flowLinks(i);
       for (let s = g << PSHIFT, e = s + this.fHops[g]; s < e; s++) {
         const l = sLink[s];
-        if (lMark[l] === stamp || !(lDemand[l] > cap[l] * OVER)) continue;
+        if (!(lDemand[l] > cap[l] * OVER)) continue;
+        mm.flowLink(l);
+        if (lMark[l] === stamp) continue;
         lMark[l] = stamp;
-        compL[nl++] = l;
-        wRem[l] = cap[l];
-        wN[l] = this.lCount[l];
+        mm.addLink(l, cap[l]);
         for (let x = lHead[l]; x >= 0; x = sNext[x]) {
           const h = x >> PSHIFT;
           if (fMark[h] !== stamp) {
             fMark[h] = stamp;
             compF[nf++] = h;
-          }
+            mm.linkFlow(mm.addFlow(h, fCap[h]));
+          } else mm.linkFlow(mm.local(h));
         }
       }
     }
     this.solves++;
     this.solvedFlows += nf;
-    // Progressive filling (Bertsekas and Gallager 6.5.2): all unfrozen rates rise together; the next to stop is
-    // either a link whose capacity left per unfrozen flow is the least (its flows freeze at that share) or a
-    // flow reaching its cap. A heap of both, links lazily re-keyed (a share only grows as flows freeze).
-    this.wheap.clear();
-    for (let i = 0; i < nl; i++) this.wheap.push(wRem[compL[i]] / wN[compL[i]], compL[i]);
-    for (let i = 0; i < nf; i++) {
-      fW[compF[i]] = -1;
-      this.wheap.push(fCap[compF[i]], -1 - compF[i]);
-    }
-    let left = nf;
-    while (left > 0 && this.wheap.size > 0) {
-      const key = this.wheap.topKey;
-      const v = this.wheap.topVal;
-      this.wheap.pop();
-      if (v < 0) {
-        const g = -1 - v;
-        if (fW[g] < 0) {
-          this.freeze(g, key, -1, stamp);
-          left--;
-        }
-        continue;
-      }
-      if (wN[v] === 0 || key !== wRem[v] / wN[v]) continue;
-      for (let x = lHead[v]; x >= 0; x = sNext[x]) {
-        const g = x >> PSHIFT;
-        if (fW[g] >= 0) continue;
-        this.freeze(g, key, v, stamp);
-        left--;
-      }
-      wN[v] = 0;
-    }
-    for (let i = 0; i < nf; i++) this.setRate(compF[i], fW[compF[i]]);
-  }
-
-  private freeze(g: number, rate: number, skip: number, stamp: number): void {
-    this.fW[g] = rate;
-    const { wRem, wN } = this;
-    for (let s = g << PSHIFT, e = s + this.fHops[g]; s < e; s++) {
-      const l = this.sLink[s];
-      if (l === skip || this.lMark[l] !== stamp) continue;
-      const rest = Math.max(wRem[l] - rate, 0);
-      wRem[l] = rest;
-      if (--wN[l] > 0) this.wheap.push(rest / wN[l], l);
-    }
+    mm.solve();
+    const rate = mm.rate;
+    for (let i = 0; i < nf; i++) this.setRate(compF[i], rate[i]);
   }
 
   /** The max-min share a new flow of cap `capNew` would get on link d alone: its water level with the flow added. */
