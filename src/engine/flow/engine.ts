@@ -25,7 +25,7 @@
 // back into events exactly where the repetition-by-repetition run would differ (see chain(); chain: false runs
 // without, and the differential tests compare both); a pipeline whose next repetition starts as the last one
 // drains keeps its place and rate; and a region that is a union of whole components is cached by a Zobrist hash
-// of its flow set (collective steps repeat the same sets thousands of times).
+// of its flow set (collective steps repeat the same sets thousands of times; region-cache.ts).
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
@@ -33,12 +33,13 @@ import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { CalendarQueue } from '../core/calendar.ts';
-import { ecmpIndex, flowHashes, mixHash } from '../core/ecmp.ts';
+import { ecmpIndex, flowHashes } from '../core/ecmp.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import { MaxMinSolver } from '../core/maxmin.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { EcmpGroups, RouteView } from '../core/route-view.ts';
+import { CACHE_MIN_FLOWS, RegionCache } from './region-cache.ts';
 
 export interface FlowRunOptions {
   seed: number;
@@ -156,9 +157,6 @@ const CHAIN_DEPTH = 12;
 
 /** Remaining bytes below this are rounding residue: the flow has drained. */
 const SNAP_BYTES = 1e-6;
-/** Closed regions (unions of whole components) of at least this many flows are cached by their flow set. */
-const CACHE_MIN_FLOWS = 8;
-const CACHE_ENTRIES = 8;
 /** Capacity check slack: rates come out of float sums. */
 const CAP_SLACK = 1e-9;
 /** A link within this share of its capacity is saturated (bottleneck test of the local solve). */
@@ -218,9 +216,9 @@ class FlowSim {
   private readonly endAt: Float64Array;
   private readonly idealLatPs: Float64Array;
   private readonly idealCap: Float64Array;
-  private readonly zob1: Int32Array;
-  private readonly zob2: Int32Array;
   private readonly wRate: Float64Array;
+  /** Solved closed regions by their flow set. */
+  private readonly cache: RegionCache;
   /** Routing epoch of each task's path. */
   private readonly pathEpoch: Int32Array;
   private readonly wakeArmed: Uint8Array;
@@ -292,19 +290,6 @@ class FlowSim {
   private readonly openT = new Float64Array(GROUP_KINDS * OPEN_SLOTS).fill(-1);
   private readonly openG = new Int32Array(GROUP_KINDS * OPEN_SLOTS);
   private readonly openNext = new Int32Array(GROUP_KINDS);
-
-  // Solved closed regions: Zobrist key (two 32-bit words and the size), flows and their rates. Entries keep
-  // their buffers (grown when too small): allocating per solve promoted garbage into a heap of a million tasks.
-  private readonly cKey1 = new Int32Array(CACHE_ENTRIES);
-  private readonly cKey2 = new Int32Array(CACHE_ENTRIES);
-  private readonly cLen = new Int32Array(CACHE_ENTRIES);
-  private readonly cFlows: Int32Array[] = Array.from({ length: CACHE_ENTRIES }, () => new Int32Array(CACHE_MIN_FLOWS));
-  private readonly cRates: Float64Array[] = Array.from(
-    { length: CACHE_ENTRIES },
-    () => new Float64Array(CACHE_MIN_FLOWS),
-  );
-  private cUsed = 0;
-  private cNext = 0;
 
   // Failures: the physical state is `cap`; the routing view follows after the detection delay.
   private readonly view: RouteView;
@@ -380,8 +365,7 @@ class FlowSim {
     this.endAt = new Float64Array(T).fill(-1);
     this.idealLatPs = new Float64Array(T);
     this.idealCap = new Float64Array(T);
-    this.zob1 = new Int32Array(T);
-    this.zob2 = new Int32Array(T);
+    this.cache = new RegionCache(T);
     this.checked = new Int32Array(T);
     this.pieceMark = new Int32Array(T);
     this.pieceFlows = new Int32Array(Math.max(16, T));
@@ -422,8 +406,6 @@ class FlowSim {
       this.dst[i] = t.dst;
       for (const d of t.deps) depOutStart[d + 1]++;
       for (const d of t.stepDeps) stepOutStart[d + 1]++;
-      this.zob1[i] = mixHash(i, 0x5a17);
-      this.zob2[i] = mixHash(i, 0x2b3c);
     }
     for (let i = 0; i < T; i++) {
       depOutStart[i + 1] += depOutStart[i];
@@ -1426,6 +1408,7 @@ class FlowSim {
    */
   private solveRegion(stamp: number): void {
     const { ti, tf, sl, li, cap, wRem, wRate } = this;
+    const { zob1, zob2 } = this.cache;
     const region = this.compFlows;
     const links = this.compLinks;
     let nl = 0;
@@ -1443,8 +1426,8 @@ class FlowSim {
       let h2 = 0;
       for (let i = 0; i < n; i++) {
         const t = region[i];
-        h1 ^= this.zob1[t];
-        h2 ^= this.zob2[t];
+        h1 ^= zob1[t];
+        h2 ^= zob2[t];
         for (let s = ti[TI * t + I_PATH0], e = ti[TI * t + I_PATH1]; s < e; s++) {
           const l = sl[4 * s + S_LINK];
           if (li[4 * l + L_VISIT] === pass) continue;
@@ -1462,15 +1445,13 @@ class FlowSim {
         }
       }
       if (closed) {
-        const cached = n >= CACHE_MIN_FLOWS ? this.cacheFind(h1, h2, n) : -1;
+        const cached = n >= CACHE_MIN_FLOWS ? this.cache.find(h1, h2, n) : -1;
         if (cached >= 0) {
-          const fl = this.cFlows[cached];
-          const rt = this.cRates[cached];
-          for (let i = 0, e = this.cLen[cached]; i < e; i++) wRate[fl[i]] = rt[i];
+          this.cache.apply(cached, wRate);
           fromCache = true;
         } else {
           this.waterFill(nl, stamp, pass);
-          if (n >= CACHE_MIN_FLOWS) this.cacheStore(h1, h2, n);
+          if (n >= CACHE_MIN_FLOWS) this.cache.store(h1, h2, n, region, wRate);
         }
         break;
       }
@@ -1626,45 +1607,12 @@ class FlowSim {
     return false;
   }
 
-  /**
-   * A closed region is known by its flow set (a 64-bit Zobrist hash, Zobrist 1970, and its size: a false match
-   * is about 2^-64 likely); paths and capacities do not change between cache clears.
-   */
-  private cacheFind(h1: number, h2: number, n: number): number {
-    for (let i = 0; i < this.cUsed; i++)
-      if (this.cKey1[i] === h1 && this.cKey2[i] === h2 && this.cLen[i] === n) return i;
-    return -1;
-  }
-
-  private cacheStore(h1: number, h2: number, n: number): void {
-    const i = this.cUsed < CACHE_ENTRIES ? this.cUsed++ : this.cNext;
-    this.cNext = (i + 1) % CACHE_ENTRIES;
-    if (this.cFlows[i].length < n) {
-      this.cFlows[i] = new Int32Array(2 * n);
-      this.cRates[i] = new Float64Array(2 * n);
-    }
-    const flows = this.cFlows[i];
-    const rates = this.cRates[i];
-    for (let k = 0; k < n; k++) {
-      flows[k] = this.compFlows[k];
-      rates[k] = this.wRate[flows[k]];
-    }
-    this.cKey1[i] = h1;
-    this.cKey2[i] = h2;
-    this.cLen[i] = n;
-  }
-
-  private cacheClear(): void {
-    this.cUsed = 0;
-    this.cNext = 0;
-  }
-
   // ---- failures -------------------------------------------------------------------------------------
 
   /** A link goes down (capacity 0: its flows stop) or comes back; routing learns after the detection delay. */
   private linkState(link: number, down: boolean): void {
     if ((this.cap[2 * link] === 0) === down) return;
-    this.cacheClear();
+    this.cache.clear();
     for (const d of [2 * link, 2 * link + 1]) {
       this.cap[d] = down ? 0 : this.capFull[d];
       if (this.li[4 * d + L_COUNT] > 0) this.seedLink(d);
@@ -1676,7 +1624,7 @@ class FlowSim {
   private routeState(link: number, down: boolean): void {
     this.view.set(link, down);
     this.routeEpoch++;
-    this.cacheClear();
+    this.cache.clear();
     for (let t = 0; t < this.T; t++) {
       if (!this.ti[TI * t + I_XFER] || !this.ti[TI * t + I_BUSY] || !this.pathMoved(t)) continue;
       this.advance(t);
