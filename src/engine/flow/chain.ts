@@ -6,35 +6,37 @@
 // tests (chain.test.ts) compare both. Left out: exclusive flows (an event is cheaper for them), runs with
 // failures or maxTimePs, and any task with more than one stepDep.
 import { addItem } from './groups.ts';
+import * as layout from './layout.ts';
 import { stepDepsMet, wake } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
-// Layout offsets and kinds, copies of layout.ts (which documents them; layout.test.ts checks every copy): a
-// local constant is free in the hot loops, where an imported one costs a load and a check at each use (25% of
-// the ring benchmark).
-const EV_FINISH = 1;
-const F_AUX = 7;
-const F_BYTES = 4;
-const F_LAST = 2;
-const F_LASTFIN = 6;
-const F_LAT = 5;
-const F_PBYTES = 3;
-const F_REM = 0;
-const I_BUSY = 2;
-const I_FIN = 3;
-const I_LAZY = 15;
-const I_NEXT = 0;
-const I_OUT0 = 6;
-const I_OUT1 = 7;
-const I_REPEAT = 1;
-const I_STEP0 = 4;
-const I_STEP1 = 5;
-const I_VER = 10;
-const I_XFER = 13;
-const LZ_EXCL = 1;
-const LZ_SOLO = 2;
-const TF = 8;
-const TI = 16;
+// The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
+// imported binding costs a load and a check at every use (25% of the ring benchmark).
+const {
+  EV_FINISH,
+  F_AUX,
+  F_BYTES,
+  F_LAST,
+  F_LASTFIN,
+  F_LAT,
+  F_PBYTES,
+  F_REM,
+  I_BUSY,
+  I_FIN,
+  I_LAZY,
+  I_NEXT,
+  I_OUT0,
+  I_OUT1,
+  I_REPEAT,
+  I_STEP0,
+  I_STEP1,
+  I_VER,
+  I_XFER,
+  LZ_EXCL,
+  LZ_SOLO,
+  TF,
+  TI,
+} = layout;
 
 // Chained repetitions (see chain()). Each chainable task has a slot (in task order, so the hops of a ring are
 // neighbours in memory and a chain pass walks it forwards) of CS doubles: its record (CH: the first cache line

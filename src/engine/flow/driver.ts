@@ -5,38 +5,40 @@
 // Left out: the rates (rates.ts) and everything about time order (engine.ts's queue).
 import { canChain, chain, chained, countChainArrival, unchainTask } from './chain.ts';
 import { addItem } from './groups.ts';
+import * as layout from './layout.ts';
 import { insertFlow, removeFlow } from './links.ts';
 import { pathMoved, setPath } from './paths.ts';
 import { firstReady, scheduleFinish, sendAlone, stepDepsMet, wake } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
-// Layout offsets and kinds, copies of layout.ts (which documents them; layout.test.ts checks every copy): a
-// local constant is free in the hot loops, where an imported one costs a load and a check at each use (25% of
-// the ring benchmark).
-const EV_DRAIN = 0;
-const EV_FINISH = 1;
-const F_AUX = 7;
-const F_BYTES = 4;
-const F_LAST = 2;
-const F_PBYTES = 3;
-const F_RATE = 1;
-const F_REM = 0;
-const I_BUSY = 2;
-const I_DEPS = 14;
-const I_FIN = 3;
-const I_LAZY = 15;
-const I_NEXT = 0;
-const I_OUT0 = 6;
-const I_OUT1 = 7;
-const I_REPEAT = 1;
-const I_VER = 10;
-const I_XFER = 13;
-const LZ_EXCL = 1;
-const LZ_NONE = 0;
-const LZ_SENT = 3;
-const LZ_SOLO = 2;
-const TF = 8;
-const TI = 16;
+// The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
+// imported binding costs a load and a check at every use (25% of the ring benchmark).
+const {
+  EV_DRAIN,
+  EV_FINISH,
+  F_AUX,
+  F_BYTES,
+  F_LAST,
+  F_PBYTES,
+  F_RATE,
+  F_REM,
+  I_BUSY,
+  I_DEPS,
+  I_FIN,
+  I_LAZY,
+  I_NEXT,
+  I_OUT0,
+  I_OUT1,
+  I_REPEAT,
+  I_VER,
+  I_XFER,
+  LZ_EXCL,
+  LZ_NONE,
+  LZ_SENT,
+  LZ_SOLO,
+  TF,
+  TI,
+} = layout;
 
 /** Starts the task's next repetition if program.ts's conditions hold now. */
 export function tryStart(sim: FlowSim, t: number): void {

@@ -2,19 +2,16 @@
 // the routing view learns of it after the detection delay, and every sending flow is re-pathed then (the others
 // when they next start). Left out: loss of the bytes in flight (the fluid model has none) and switch failures
 // other than as their links.
+
+import * as layout from './layout.ts';
 import { insertFlow, removeFlow, seedLink } from './links.ts';
 import { pathMoved, setPath } from './paths.ts';
 import { advance } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
-// Layout offsets and kinds, copies of layout.ts (which documents them; layout.test.ts checks every copy): a
-// local constant is free in the hot loops, where an imported one costs a load and a check at each use (25% of
-// the ring benchmark).
-const EV_ROUTE = 4;
-const I_BUSY = 2;
-const I_XFER = 13;
-const L_COUNT = 1;
-const TI = 16;
+// The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
+// imported binding costs a load and a check at every use (25% of the ring benchmark).
+const { EV_ROUTE, I_BUSY, I_XFER, L_COUNT, TI } = layout;
 
 /** A link goes down (capacity 0: its flows stop) or comes back; routing learns after the detection delay. */
 export function linkState(sim: FlowSim, link: number, down: boolean): void {

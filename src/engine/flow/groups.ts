@@ -2,12 +2,13 @@
 // picosecond of the same kind (drain, finish, start) join one group, a pooled singly linked list, so that one
 // queue entry serves them all. engine.ts pops and runs a group; a cancelled item has version -1.
 // Left out: the order of items across groups of one time (groups run in the queue's order).
+
+import * as layout from './layout.ts';
 import type { FlowSim } from './state.ts';
 
-// Layout offsets and kinds, copies of layout.ts (which documents them; layout.test.ts checks every copy): a
-// local constant is free in the hot loops, where an imported one costs a load and a check at each use (25% of
-// the ring benchmark).
-const OPEN_SLOTS = 4;
+// The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
+// imported binding costs a load and a check at every use (25% of the ring benchmark).
+const { OPEN_SLOTS } = layout;
 
 export function addItem(sim: FlowSim, kind: number, t: number, task: number, ver: number): number {
   let g = -1;

@@ -4,33 +4,35 @@
 // of the next rate recomputation. Left out: per-link queues (the model is fluid).
 import { chained, unchainTask } from './chain.ts';
 import { addItem } from './groups.ts';
+import * as layout from './layout.ts';
 import type { FlowSim } from './state.ts';
 
-// Layout offsets and kinds, copies of layout.ts (which documents them; layout.test.ts checks every copy): a
-// local constant is free in the hot loops, where an imported one costs a load and a check at each use (25% of
-// the ring benchmark).
-const EV_DRAIN = 0;
-const F_AUX = 7;
-const F_LAST = 2;
-const F_LASTFIN = 6;
-const F_PBYTES = 3;
-const I_LAZY = 15;
-const I_PATH0 = 8;
-const I_PATH1 = 9;
-const I_STAMP = 11;
-const I_VER = 10;
-const L_COUNT = 1;
-const L_HEAD = 0;
-const L_SEED = 2;
-const LZ_NONE = 0;
-const LZ_SENT = 3;
-const LZ_SOLO = 2;
-const S_FLOW = 3;
-const S_LINK = 0;
-const S_NEXT = 1;
-const S_PREV = 2;
-const TF = 8;
-const TI = 16;
+// The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
+// imported binding costs a load and a check at every use (25% of the ring benchmark).
+const {
+  EV_DRAIN,
+  F_AUX,
+  F_LAST,
+  F_LASTFIN,
+  F_PBYTES,
+  I_LAZY,
+  I_PATH0,
+  I_PATH1,
+  I_STAMP,
+  I_VER,
+  L_COUNT,
+  L_HEAD,
+  L_SEED,
+  LZ_NONE,
+  LZ_SENT,
+  LZ_SOLO,
+  S_FLOW,
+  S_LINK,
+  S_NEXT,
+  S_PREV,
+  TF,
+  TI,
+} = layout;
 
 /** Puts a flow on its links' lists; a flow alone on every link is a "single" (no solve needed). */
 export function insertFlow(sim: FlowSim, t: number): void {

@@ -5,26 +5,13 @@
 // gives every ECMP member the same hop count), source routing and adaptive choices.
 import type { NodeId } from '../../fabric/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
-import { linkLoad } from './layout.ts';
+import * as layout from './layout.ts';
 import type { FlowSim } from './state.ts';
 
-// Layout offsets and kinds, copies of layout.ts (which documents them; layout.test.ts checks every copy): a
-// local constant is free in the hot loops, where an imported one costs a load and a check at each use (25% of
-// the ring benchmark).
-const F_AUX = 7;
-const F_BYTES = 4;
-const F_LAT = 5;
-const F_PBYTES = 3;
-const F_RATE = 1;
-const I_LAZY = 15;
-const I_PATH0 = 8;
-const I_PATH1 = 9;
-const I_XFER = 13;
-const LZ_EXCL = 1;
-const S_FLOW = 3;
-const S_LINK = 0;
-const TF = 8;
-const TI = 16;
+// The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
+// imported binding costs a load and a check at every use (25% of the ring benchmark).
+const { F_AUX, F_BYTES, F_LAT, F_PBYTES, F_RATE, I_LAZY, I_PATH0, I_PATH1, I_XFER, LZ_EXCL, S_FLOW, S_LINK, TF, TI } =
+  layout;
 
 /**
  * Paths: one walk per transfer at build time gives the hop counts (fixed under up/down routing: every ECMP
@@ -174,7 +161,7 @@ export function markExclusive(sim: FlowSim): void {
     tf[TF * t + F_AUX] = Math.max(Math.ceil(tf[TF * t + F_BYTES] / minCap - 1e-6), 0);
     // Capacity check for these flows, once: the bottleneck rate against each of the links.
     for (let s = ti[r + I_PATH0]; s < ti[r + I_PATH1]; s++) {
-      const load = linkLoad(minCap, cap[sl[4 * s + S_LINK]]);
+      const load = layout.linkLoad(minCap, cap[sl[4 * s + S_LINK]]);
       if (load > sim.maxLoad) sim.maxLoad = load;
     }
   }

@@ -4,36 +4,37 @@
 // a closed region is looked up in region-cache.ts first. A flow alone on its links takes their bottleneck.
 // Left out: congestion control dynamics (a flow takes its share at once, as an ideal one would).
 import { addItem } from './groups.ts';
-import { linkLoad } from './layout.ts';
+import * as layout from './layout.ts';
 import { seedLink } from './links.ts';
 import { CACHE_MIN_FLOWS } from './region-cache.ts';
 import { advance, sendAlone } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
-// Layout offsets and kinds, copies of layout.ts (which documents them; layout.test.ts checks every copy): a
-// local constant is free in the hot loops, where an imported one costs a load and a check at each use (25% of
-// the ring benchmark).
-const EV_DRAIN = 0;
-const F_AUX = 7;
-const F_BYTES = 4;
-const F_RATE = 1;
-const F_REM = 0;
-const I_BUSY = 2;
-const I_LAZY = 15;
-const I_PATH0 = 8;
-const I_PATH1 = 9;
-const I_STAMP = 11;
-const I_VER = 10;
-const I_VISIT = 12;
-const L_COUNT = 1;
-const L_HEAD = 0;
-const L_VISIT = 3;
-const LZ_SOLO = 2;
-const S_FLOW = 3;
-const S_LINK = 0;
-const S_NEXT = 1;
-const TF = 8;
-const TI = 16;
+// The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
+// imported binding costs a load and a check at every use (25% of the ring benchmark).
+const {
+  EV_DRAIN,
+  F_AUX,
+  F_BYTES,
+  F_RATE,
+  F_REM,
+  I_BUSY,
+  I_LAZY,
+  I_PATH0,
+  I_PATH1,
+  I_STAMP,
+  I_VER,
+  I_VISIT,
+  L_COUNT,
+  L_HEAD,
+  L_VISIT,
+  LZ_SOLO,
+  S_FLOW,
+  S_LINK,
+  S_NEXT,
+  TF,
+  TI,
+} = layout;
 
 /** A link within this share of its capacity is saturated (bottleneck test of the local solve). */
 const SAT_SLACK = 1e-9;
@@ -91,7 +92,7 @@ export function recompute(sim: FlowSim): void {
     // Capacity check, counted on its own: this flow's rate against each link it is alone on.
     for (let s = ti[r + I_PATH0], e = ti[r + I_PATH1]; s < e; s++) {
       const l = sl[4 * s + S_LINK];
-      const load = li[4 * l + L_COUNT] === 1 ? linkLoad(rate, cap[l]) : Number.POSITIVE_INFINITY;
+      const load = li[4 * l + L_COUNT] === 1 ? layout.linkLoad(rate, cap[l]) : Number.POSITIVE_INFINITY;
       if (load > sim.maxLoad) sim.maxLoad = load;
     }
   }
@@ -170,7 +171,7 @@ function solveRegion(sim: FlowSim, stamp: number): void {
     const l = links[i];
     let sum = 0;
     for (let x = li[4 * l + L_HEAD]; x >= 0; x = sl[4 * x + S_NEXT]) sum += tf[TF * sl[4 * x + S_FLOW] + F_RATE];
-    const load = linkLoad(sum, cap[l]);
+    const load = layout.linkLoad(sum, cap[l]);
     if (load > sim.maxLoad) sim.maxLoad = load;
   }
 }

@@ -4,25 +4,14 @@
 import { type FlowResult, type InvariantCheck, RESULT_VERSION, type Result, zeroCounters } from '../../result/types.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
+import * as layout from './layout.ts';
 import { flushPathBytes } from './paths.ts';
 import { advance, sending } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
-// Layout offsets and kinds, copies of layout.ts (which documents them; layout.test.ts checks every copy): a
-// local constant is free in the hot loops, where an imported one costs a load and a check at each use (25% of
-// the ring benchmark).
-const F_BYTES = 4;
-const F_LAST = 2;
-const F_PBYTES = 3;
-const F_RATE = 1;
-const F_REM = 0;
-const I_FIN = 3;
-const I_LAZY = 15;
-const I_NEXT = 0;
-const I_REPEAT = 1;
-const I_XFER = 13;
-const TF = 8;
-const TI = 16;
+// The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
+// imported binding costs a load and a check at every use (25% of the ring benchmark).
+const { F_BYTES, F_LAST, F_PBYTES, F_RATE, F_REM, I_FIN, I_LAZY, I_NEXT, I_REPEAT, I_XFER, TF, TI } = layout;
 
 /** Capacity check slack: rates come out of float sums. */
 const CAP_SLACK = 1e-9;

@@ -8,24 +8,13 @@ import { flowHashes } from '../core/ecmp.ts';
 import { MaxMinSolver } from '../core/maxmin.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { EcmpGroups, RouteView } from '../core/route-view.ts';
+import * as layout from './layout.ts';
 import { RegionCache } from './region-cache.ts';
 
-// Layout offsets and kinds, copies of layout.ts (which documents them; layout.test.ts checks every copy): a
-// local constant is free in the hot loops, where an imported one costs a load and a check at each use (25% of
-// the ring benchmark).
-const F_BYTES = 4;
-const GROUP_KINDS = 3;
-const I_DEPS = 14;
-const I_OUT0 = 6;
-const I_OUT1 = 7;
-const I_REPEAT = 1;
-const I_STEP0 = 4;
-const I_STEP1 = 5;
-const I_XFER = 13;
-const L_HEAD = 0;
-const OPEN_SLOTS = 4;
-const TF = 8;
-const TI = 16;
+// The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
+// imported binding costs a load and a check at every use (25% of the ring benchmark).
+const { F_BYTES, GROUP_KINDS, I_DEPS, I_OUT0, I_OUT1, I_REPEAT, I_STEP0, I_STEP1, I_XFER, L_HEAD, OPEN_SLOTS, TF, TI } =
+  layout;
 
 export interface FlowRunOptions {
   seed: number;
