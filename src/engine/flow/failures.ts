@@ -1,8 +1,6 @@
 // Link failures in the flow engine: a link that goes down has capacity 0 (its flows stop) until it comes back;
 // the routing view learns of it after the detection delay, and every sending flow is re-pathed then (the others
-// when they next start). Left out: loss of the bytes in flight (the fluid model has none) and switch failures
-// other than as their links.
-
+// when they next start). Left out: loss of the bytes in flight (a fluid model has none).
 import * as layout from './layout.ts';
 import { insertFlow, removeFlow, seedLink } from './links.ts';
 import { pathMoved, setPath } from './paths.ts';

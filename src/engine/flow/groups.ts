@@ -2,7 +2,6 @@
 // picosecond of the same kind (drain, finish, start) join one group, a pooled singly linked list, so that one
 // queue entry serves them all. engine.ts pops and runs a group; a cancelled item has version -1.
 // Left out: the order of items across groups of one time (groups run in the queue's order).
-
 import * as layout from './layout.ts';
 import type { FlowSim } from './state.ts';
 

@@ -1,6 +1,6 @@
 // The flow engine's record layouts: the queue's event kinds and the typed-array records of tasks (one Int32 and one
 // Float64 cache line each), path slots and directed links that every file of the engine reads. Only layouts and
-// their one shared helper live here; the state that holds the records is state.ts.
+// their one shared helper live here. Left out: the state that holds the records (state.ts).
 
 // Queue event kinds. The first three carry a group of task items, all due at the event's time.
 export const EV_DRAIN = 0;
@@ -28,7 +28,7 @@ export const I_STAMP = 11; // batch in which the flow started or moved (it needs
 export const I_VISIT = 12; // recomputation whose region (or singles pass) holds the flow
 export const I_XFER = 13; // 1 transfer, 0 delay
 export const I_DEPS = 14; // deps not finished yet
-export const I_LAZY = 15; // LZ_*: how the current repetition's send is tracked (see markExclusive and makeSolo)
+export const I_LAZY = 15; // LZ_*: how the current repetition's send is tracked (paths.ts markExclusive, rates.ts recompute)
 
 // Flows whose send time is known when they start (I_LAZY): no drain event, the arrival is scheduled at once and
 // the flow is marked sent lazily (I_BUSY stays set until something asks after its send time).

@@ -1,6 +1,6 @@
 // The flow engine's state (FlowSim): topology, task records, dependency lists, link lists, the batch's change lists,
-// the item groups of the queue and the counters, all in typed arrays, with the run's options. It holds data and
-// builds it from the fabric and the traffic program; what happens to it is in the files named in engine.ts.
+// the item groups of the queue and the counters, all in typed arrays, with the run's options, built from the fabric
+// and the traffic program. Left out: what happens to it, in the files named in engine.ts.
 import type { Fabric } from '../../fabric/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { CalendarQueue } from '../core/calendar.ts';
