@@ -4,6 +4,7 @@ import SummaryReporter from './test/summary-reporter.ts';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/build-first.ts'],
     reporters: ['default', new SummaryReporter()],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -4,10 +4,9 @@
 // "machine"}. Run: `node --import tsx bench/event-queue.ts`. Takes about 30 s.
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { createRandom } from '../src/base/random.ts';
 import { CalendarQueue } from '../src/engine/core/calendar.ts';
 import { BinaryHeapQueue } from '../src/engine/core/heap2.ts';
-import { QuaternaryHeapQueue } from '../src/engine/core/heap4.ts';
-import { createRandom } from '../src/engine/core/random.ts';
 import type { EventQueue } from '../src/engine/core/types.ts';
 
 export interface EventQueueBenchResult {
@@ -28,7 +27,6 @@ export interface EventQueueBenchOptions {
 
 const IMPLS: { name: string; make: () => EventQueue }[] = [
   { name: 'heap2', make: () => new BinaryHeapQueue() },
-  { name: 'heap4', make: () => new QuaternaryHeapQueue() },
   { name: 'calendar', make: () => new CalendarQueue() },
 ];
 

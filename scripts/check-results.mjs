@@ -8,7 +8,7 @@
 //   npm run check:results -- --only NAME   the cases whose name contains NAME
 //   npm run check:results -- --save DIR    also write each stripped output to DIR/NAME.json (for a diff)
 //   npm run check:results -- --update      write the hashes of this run (of the cases that ran)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -24,6 +24,10 @@ const value = (f) => (argv.includes(f) ? argv[argv.indexOf(f) + 1] : undefined);
 const only = value('--only');
 const saveDir = value('--save');
 const cases = CASES.filter((c) => (flag('--full') || !c.full) && (only === undefined || c.name.includes(only)));
+// The cases run the built CLI (bin/aifabric.js runs dist/): build it from the current sources first, never compare
+// a stale build.
+if (spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0) process.exit(1);
+
 const tmp = mkdtempSync(join(tmpdir(), 'aifabric-results-'));
 
 /** The output without its `stats` blocks and the demo's step timings (`wallMs`): the only parts that may differ

@@ -1,4 +1,5 @@
-// `npm test`: type-check, lint, then every vitest test; ends with the plain line `N passed, N failed`.
+// `npm test`: type-check, lint, then every vitest test (which build dist/ first: test/build-first.ts); ends with the
+// ten slowest tests and the plain line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,8 @@ try {
   const s = JSON.parse(readFileSync(summary, 'utf8'));
   passed += s.passed;
   failed += s.failed;
+  // The ten slowest tests (test/summary-reporter.ts), just above the closing line.
+  for (const line of s.slowest) console.log(line);
 } catch {
   failed++;
   console.log('FAILED: vitest did not report a summary');

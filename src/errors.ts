@@ -1,4 +1,4 @@
-// Typed errors. The CLI turns each into one clear line and a non-zero exit code (DESIGN.md, "Errors").
+// Typed errors. The CLI turns each into one clear line and a non-zero exit code (docs/architecture.md, "Errors").
 
 /** One problem with the input: a path into it (`fabric.switch`), what is wrong and what would fix it. */
 export interface InputProblem {

@@ -1,4 +1,6 @@
 // aifabric's public API: the same functions the CLI calls.
+
+export { formatRate, parseBytes, parseRateBps, parseRatio, parseTimePs } from './base/units.ts';
 export { type Catalog, loadCatalog } from './catalog/index.ts';
 export type { LinkMedium, NicModel, SwitchModel } from './catalog/schema.ts';
 export { type DemoOptions, type DemoResult, runDemo } from './demo/run.ts';
@@ -26,4 +28,3 @@ export { designJson, plannerJson } from './report/plan.ts';
 export type { RequestsResult, Result } from './result/types.ts';
 export { loadScenarioFile, parseScenario, validateScenario } from './scenario/load.ts';
 export { type FabricSpec, type Scenario, scenarioJsonSchema } from './scenario/schema.ts';
-export { formatRate, parseBytes, parseRateBps, parseRatio, parseTimePs } from './scenario/units.ts';

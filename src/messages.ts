@@ -1,5 +1,5 @@
 // Every user-facing message in one place, so tests assert on them and wording stays consistent.
-import { formatRate } from './scenario/units.ts';
+import { formatRate } from './base/units.ts';
 
 const mean = (s: string | undefined) => (s ? ` (did you mean ${s}?)` : '');
 

@@ -1,7 +1,7 @@
 // The hardware catalog's format (YAML files under `catalog/`), validated on load with zod.
-// Adding a switch model is a YAML entry, never a code change (DESIGN.md, "Data, not code").
+// Adding a switch model is a YAML entry, never a code change (docs/architecture.md, "Rules that keep it simple").
 import { z } from 'zod';
-import { parseBytes, parseRateBps, parseTimePs } from '../scenario/units.ts';
+import { parseBytes, parseRateBps, parseTimePs } from '../base/units.ts';
 
 const rate = z
   .union([z.string(), z.number()])

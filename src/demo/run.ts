@@ -17,8 +17,8 @@ import type { ClaimRow, ReportInput } from '../report/input.ts';
 import type { LinkStats, RequestsResult, Result } from '../result/types.ts';
 import { loadScenarioFile, parseScenario } from '../scenario/load.ts';
 import type { FabricSpec, Scenario } from '../scenario/schema.ts';
+import { compileTraffic } from '../workload/compile.ts';
 import { loadTrace } from '../workload/inference/trace.ts';
-import { compileTraffic } from '../workload/program.ts';
 import { claims, type Evidence } from './claims.ts';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));

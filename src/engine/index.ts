@@ -1,5 +1,5 @@
-// The three engines behind one interface (DESIGN.md): every engine takes (Fabric, TrafficProgram, network) and
-// returns the same Result.
+// The three engines behind one interface (docs/architecture.md, "Engines and their elements"): every engine
+// takes (Fabric, TrafficProgram, network) and returns the same Result.
 import type { Catalog } from '../catalog/index.ts';
 import type { Fabric } from '../fabric/types.ts';
 import type { Result } from '../result/types.ts';

@@ -3,11 +3,13 @@
 //
 //   spec ──► resolve models ──► split leaf ports ──► size upper tiers ──► Blueprint ──► (build.ts) Fabric
 //
+
+import { closest } from '../base/suggest.ts';
+import { formatRate, parseRateBps } from '../base/units.ts';
 import { type Catalog, maxPortsAt, type NicModel, type SwitchModel } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
 import { msg } from '../messages.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
-import { closest, formatRate, parseRateBps } from '../scenario/units.ts';
 import { commonUplinkSpeed, divisors, evenSpread, resolveSwitch, splitLeaf } from './ports.ts';
 import type {
   AccessAggWiring,

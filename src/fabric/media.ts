@@ -1,7 +1,8 @@
 // Picks the link medium for a link from the catalog: the cheapest that runs the speed over the length.
+
+import { formatRate } from '../base/units.ts';
 import type { Catalog, LinkMedium } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
-import { formatRate } from '../scenario/units.ts';
 import { LENGTH_M, type LengthClass } from './types.ts';
 
 export interface MediumChoice {

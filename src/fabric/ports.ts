@@ -1,8 +1,9 @@
 // Port arithmetic shared by the generators: how many hosts and uplinks a switch model offers.
+
+import { formatRate } from '../base/units.ts';
 import type { Catalog, SwitchModel } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
 import { msg } from '../messages.ts';
-import { formatRate } from '../scenario/units.ts';
 
 /** All speeds a model can run (native or by breakout), for ports of a given use. */
 export function speedsOf(model: SwitchModel, use: 'client' | 'fabric' | 'any' = 'any'): number[] {

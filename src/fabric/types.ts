@@ -1,4 +1,4 @@
-// The immutable Fabric graph every engine and report reads (DESIGN.md, src/fabric).
+// The immutable Fabric graph every engine and report reads (docs/architecture.md, "Folders").
 import type { NicModel, SwitchModel } from '../catalog/index.ts';
 import type { FabricSpec, Topology } from '../scenario/schema.ts';
 

@@ -1,7 +1,8 @@
 // Cabling plan and NetBox import CSVs from a built Fabric.
+
+import { formatRate } from '../base/units.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Fabric, FabricNode } from '../fabric/types.ts';
-import { formatRate } from '../scenario/units.ts';
 
 function csvRow(cells: (string | number)[]): string {
   return cells

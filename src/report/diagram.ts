@@ -2,9 +2,10 @@
 // switches as labelled boxes, links bundled per pair of drawn boxes and counted per tier pair. Large tiers are
 // drawn as their first few switches, an ellipsis box "… N more" and the last one, and hosts always as one group
 // box per leaf (access switch, line card), so the drawing stays small (tens of KB) at any fabric size.
+
+import { formatRate } from '../base/units.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Fabric, FabricNode, Role } from '../fabric/types.ts';
-import { formatRate } from '../scenario/units.ts';
 
 const WIDTH = 1280;
 /** Left edge of the drawing area; the column left of it holds the tier and link labels. */

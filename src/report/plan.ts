@@ -1,8 +1,9 @@
 // What `aifabric plan` prints: one design (JSON object or text tables) or the planner's ranking.
+
+import { formatRate } from '../base/units.ts';
 import type { Design } from '../fabric/index.ts';
 import type { PlanResult } from '../fabric/planner.ts';
 import type { Blueprint } from '../fabric/types.ts';
-import { formatRate } from '../scenario/units.ts';
 
 export const OUTPUT_VERSION = 1;
 

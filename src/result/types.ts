@@ -1,4 +1,5 @@
-// The one output format of every engine (DESIGN.md, src/result). Documented field by field in docs/simulate.md.
+// The one output format of every engine (docs/architecture.md, "Folders"). Documented field by field in
+// docs/simulate.md.
 
 export const RESULT_VERSION = 1;
 

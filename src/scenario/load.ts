@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { closest } from '../base/suggest.ts';
+import { parseRateBps } from '../base/units.ts';
 import type { Catalog } from '../catalog/index.ts';
 import { type InputProblem, ScenarioError } from '../errors.ts';
 import { msg } from '../messages.ts';
@@ -19,7 +21,6 @@ import {
   type ScenarioInput,
   scenarioSchema,
 } from './schema.ts';
-import { closest, parseRateBps } from './units.ts';
 
 export function loadScenarioFile(file: string, catalog: Catalog): Scenario {
   let text: string;

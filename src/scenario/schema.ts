@@ -1,8 +1,8 @@
 // The one input format of aifabric: a scenario (YAML or JSON). One zod schema gives the types, the
-// validation and the JSON Schema (`aifabric schema`) the docs are generated from (DESIGN.md).
+// validation and the JSON Schema (`aifabric schema`) the docs are generated from (docs/architecture.md, "Folders").
 import { z } from 'zod';
+import { parseBytes, parseRateBps, parseRatio, parseTimePs } from '../base/units.ts';
 import { msg } from '../messages.ts';
-import { parseBytes, parseRateBps, parseRatio, parseTimePs } from './units.ts';
 
 const unitValue = (parse: (v: string | number) => number, bad: (v: unknown) => string, example: string) =>
   z

@@ -1,8 +1,9 @@
 // Parameter sweeps of `aifabric simulate --sweep` (and the scenario's `sweep` field): the message sizes of a
 // bus-bandwidth curve, as nccl-tests' -b/-e/-f (begin, end, multiplication factor) give them.
+
+import { parseBytes } from '../base/units.ts';
 import { ScenarioError } from '../errors.ts';
 import type { Scenario } from './schema.ts';
-import { parseBytes } from './units.ts';
 
 export interface Sweep {
   field: 'bytes';

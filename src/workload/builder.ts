@@ -14,8 +14,8 @@
 // When A does not involve h, A's own deps are looked through (recursively), so chains of ops stay ordered
 // per rank even across ops on other ranks.
 
-import type { CollectiveOp } from '../engine/analytic/collectives.ts';
 import type { NodeId } from '../fabric/types.ts';
+import type { CollectiveOp } from './collective.ts';
 import { opIndex, type ProgramOp, type TrafficProgram, type Transfer } from './program.ts';
 
 export interface BeginOpOptions {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { runCli, runMain } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,15 +29,15 @@ describe('aifabric CLI', () => {
     expect(bad.stderr.trim()).toBe('error: id: unknown catalog entry "aurcore-32x40g" (did you mean aurcore-32x400g?)');
   });
 
-  it('schema prints a JSON Schema of the scenario', () => {
-    const r = runCli(['schema']);
+  it('schema prints a JSON Schema of the scenario', async () => {
+    const r = await runMain(['schema']);
     const j = JSON.parse(r.stdout);
     expect(j.$schema).toMatch(/json-schema/);
     expect(j.properties.fabric.properties.topology.enum).toContain('fat-tree');
   });
 
-  it('plan --json prints the documented object for the seed training fabric', () => {
-    const r = runCli([
+  it('plan --json prints the documented object for the seed training fabric', async () => {
+    const r = await runMain([
       'plan',
       '--topology',
       'leaf-spine',
@@ -65,22 +65,22 @@ describe('aifabric CLI', () => {
     expect(j.metrics.maxHops).toBe(4);
   });
 
-  it('plan takes a scenario file and flags override it (3:1 oversubscription)', () => {
-    const r = runCli(['plan', 'scenarios/training-512.yaml', '--oversubscription', '3:1', '--json']);
+  it('plan takes a scenario file and flags override it (3:1 oversubscription)', async () => {
+    const r = await runMain(['plan', 'scenarios/training-512.yaml', '--oversubscription', '3:1', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.metrics.oversubscription.leaf).toBe(3);
     expect(j.switchesByRole.leaf).toBe(Math.ceil(512 / 24));
   });
 
-  it('plan --csv writes the cabling plan and NetBox CSVs, --svg the diagram', () => {
+  it('plan --csv writes the cabling plan and NetBox CSVs, --svg the diagram', async () => {
     const out = join(dir, 'inf');
     const svg = join(dir, 'inf.svg');
-    const r = runCli(['plan', 'scenarios/inference.yaml', '--csv', out, '--svg', svg]);
+    const r = await runMain(['plan', 'scenarios/inference.yaml', '--csv', out, '--svg', svg]);
     expect(r.code).toBe(0);
     const cabling = readFileSync(join(out, 'cabling.csv'), 'utf8').trim().split('\n');
     expect(cabling[0]).toBe('cable_id,a_device,a_port,z_device,z_port,speed,medium,medium_type,length_m');
-    const j = JSON.parse(runCli(['plan', 'scenarios/inference.yaml', '--json']).stdout);
+    const j = JSON.parse((await runMain(['plan', 'scenarios/inference.yaml', '--json'])).stdout);
     const links = Object.values(j.linksByTier as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(cabling.length - 1).toBe(links);
     expect(cabling.some((l) => /^C\d+,access0,eth5[56],agg0,eth\d+,100G,aoc-100g,aoc,30$/.test(l))).toBe(true);
@@ -98,14 +98,14 @@ describe('aifabric CLI', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
   });
 
-  it('plan without a topology runs the planner and says why families were rejected', () => {
-    const r = runCli(['plan', '--hosts', '100000', '--gpus-per-node', '8', '--nic', '400G', '--json']);
+  it('plan without a topology runs the planner and says why families were rejected', async () => {
+    const r = await runMain(['plan', '--hosts', '100000', '--gpus-per-node', '8', '--nic', '400G', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.designs.length).toBeGreaterThan(0);
     expect(j.designs[0].rank).toBe(1);
     expect(j.rejectedFamilies.map((f: { topology: string }) => f.topology)).toContain('leaf-spine');
-    const t = runCli(['plan', '--hosts', '100000', '--gpus-per-node', '8', '--nic', '400G']);
+    const t = await runMain(['plan', '--hosts', '100000', '--gpus-per-node', '8', '--nic', '400G']);
     expect(t.stdout).toMatch(/rejected leaf-spine:/);
   });
 });

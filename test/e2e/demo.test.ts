@@ -8,7 +8,7 @@ import { claims } from '../../src/demo/claims.ts';
 import type { DemoResult } from '../../src/demo/run.ts';
 import { escapeXml } from '../../src/report/diagram.ts';
 import { runYaml } from '../helpers/simulate.ts';
-import { runCli } from './run-cli.ts';
+import { runCli, runMain } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,11 +25,13 @@ const ASPECTS = [
 
 let base: DemoResult;
 let text: string;
+// One run of the built command (it finds the built-in scenarios from dist/) gives the text on stdout and the
+// result in demo.json, which is what --json prints (the --no-pfc run below checks that).
 beforeAll(() => {
-  const r = runCli(['demo', '--quick', '-o', join(dir, 'on'), '--json']);
+  const r = runCli(['demo', '--quick', '-o', join(dir, 'on')]);
   expect(r.code, r.stderr).toBe(0);
-  base = JSON.parse(r.stdout) as DemoResult;
-  text = runCli(['demo', '--quick', '-o', join(dir, 'text')]).stdout;
+  text = r.stdout;
+  base = JSON.parse(readFileSync(join(dir, 'on', 'demo.json'), 'utf8')) as DemoResult;
 }, 120_000);
 
 describe('aifabric demo --quick', () => {
@@ -70,7 +72,7 @@ traffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: 64, stepCompute: 600ms, bucke
     expect(text).toMatch(/measured: /);
     expect(text).toMatch(/verdict: {2}(supported|NOT supported|depends) \(supported if /);
     const path = /report: (.+)\n/.exec(text)?.[1] ?? '';
-    expect(path).toBe(join(dir, 'text', 'report.html'));
+    expect(path).toBe(join(dir, 'on', 'report.html'));
     const html = readFileSync(path, 'utf8');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http|url\(http/); // nothing fetched from the network
     for (const c of base.claims) expect(html).toContain(escapeXml(c.rule));
@@ -79,9 +81,10 @@ traffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: 64, stepCompute: 600ms, bucke
 });
 
 describe('aifabric demo --quick --no-pfc', () => {
-  it('changes the incast drops of the configured fabric and flips the training switch verdict', () => {
-    const r = runCli(['demo', '--quick', '--no-pfc', '-o', join(dir, 'off'), '--json']);
+  it('changes the incast drops of the configured fabric and flips the training switch verdict', async () => {
+    const r = await runMain(['demo', '--quick', '--no-pfc', '-o', join(dir, 'off'), '--json']);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(dir, 'off', 'demo.json'), 'utf8'));
     const off = JSON.parse(r.stdout) as DemoResult;
     const row = (d: DemoResult) => d.claims.find((c) => c.aspect === 'Switch recommendation' && c.side === 'training');
     console.log('PFC on :', row(base)?.evidence, '->', row(base)?.verdict);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { runCli, runMain } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -125,11 +125,11 @@ describe('malformed or impossible scenarios', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(15);
   });
 
-  it.each(CASES)('%s: exact message, exit 1, no stack trace, no output file', (name, text, expected) => {
+  it.each(CASES)('%s: exact message, exit 1, no stack trace, no output file', async (name, text, expected) => {
     const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`);
     writeFileSync(file, text);
     const out = join(dir, `out-${name.replace(/[^a-z0-9]+/gi, '-')}`);
-    const r = runCli(['plan', file, '--csv', out, '--svg', `${out}.svg`]);
+    const r = await runMain(['plan', file, '--csv', out, '--svg', `${out}.svg`]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd()).toBe(`error: ${expected.replaceAll('{file}', file)}`);
@@ -138,23 +138,23 @@ describe('malformed or impossible scenarios', () => {
     expect(existsSync(`${out}.svg`)).toBe(false);
   });
 
-  it('a missing scenario file is named', () => {
-    const r = runCli(['plan', join(dir, 'nope.yaml')]);
+  it('a missing scenario file is named', async () => {
+    const r = await runMain(['plan', join(dir, 'nope.yaml')]);
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd()).toBe(`error: scenario: cannot read ${join(dir, 'nope.yaml')}: no such file`);
   });
 
-  it('a flag with a bad value names the field', () => {
-    const r = runCli(['plan', '--topology', 'leaf-spine', '--hosts', 'many', '--switch', 'aurcore-32x400g']);
+  it('a flag with a bad value names the field', async () => {
+    const r = await runMain(['plan', '--topology', 'leaf-spine', '--hosts', 'many', '--switch', 'aurcore-32x400g']);
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd()).toBe('error: fabric.hosts: expected a number, got "many"');
   });
 
-  it('an output directory that cannot be created leaves nothing behind', () => {
+  it('an output directory that cannot be created leaves nothing behind', async () => {
     const blocker = join(dir, 'blocker');
     writeFileSync(blocker, 'a file, not a directory');
     const before = readdirSync(dir).length;
-    const r = runCli([
+    const r = await runMain([
       'plan',
       '--topology',
       'leaf-spine',
@@ -203,20 +203,20 @@ const TRAINING: [string, string, string][] = [
 ];
 
 describe('training traffic that cannot be compiled', () => {
-  it.each(TRAINING)('%s: exact message, exit 1, no stack trace', (name, text, expected) => {
+  it.each(TRAINING)('%s: exact message, exit 1, no stack trace', async (name, text, expected) => {
     const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`);
     writeFileSync(file, text);
     for (const engine of ['analytic', 'flow', 'packet']) {
-      const r = runCli(['simulate', file, '--engine', engine]);
+      const r = await runMain(['simulate', file, '--engine', engine]);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr.trimEnd()).toBe(`error: ${expected.replaceAll('{file}', file)}`);
     }
   });
-  it('a sweep of anything but bytes', () => {
+  it('a sweep of anything but bytes', async () => {
     const file = join(dir, 'sweep.yaml');
     writeFileSync(file, `${B64}traffic: [{collective: all-reduce, bytes: 1GiB}]\n`);
-    const r = runCli(['simulate', file, '--sweep', 'bites=1..2']);
+    const r = await runMain(['simulate', file, '--sweep', 'bites=1..2']);
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd()).toBe(
       'error: --sweep: only the collective size can be swept ("bytes"), not "bites"; write it like bytes=1MiB..8GiB (doubling), bytes=1MiB..1GiB:x4 or bytes=1MiB,64MiB,1GiB',
@@ -279,19 +279,19 @@ const INFERENCE: [string, string, string[], string][] = [
 ];
 
 describe('inference scenarios that cannot run', () => {
-  it.each(INFERENCE)('%s: exact message, exit 1, no stack trace', (name, text, flags, expected) => {
+  it.each(INFERENCE)('%s: exact message, exit 1, no stack trace', async (name, text, flags, expected) => {
     const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`);
     writeFileSync(file, text);
-    const r = runCli(['simulate', file, ...flags]);
+    const r = await runMain(['simulate', file, ...flags]);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd()).toBe(`error: ${expected.replaceAll('{file}', file)}`);
     expect(r.code).toBe(1);
   });
 
-  it('capacity: a malformed SLO names the flag and the form', () => {
+  it('capacity: a malformed SLO names the flag and the form', async () => {
     const file = join(dir, 'capacity.yaml');
     writeFileSync(file, `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`);
-    const r = runCli(['capacity', file, '--slo', 'p99-ttfb=1s']);
+    const r = await runMain(['capacity', file, '--slo', 'p99-ttfb=1s']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd()).toBe(
@@ -299,10 +299,10 @@ describe('inference scenarios that cannot run', () => {
     );
   });
 
-  it('capacity: an SLO no replica count can meet says what to change', () => {
+  it('capacity: an SLO no replica count can meet says what to change', async () => {
     const file = join(dir, 'capacity2.yaml');
     writeFileSync(file, `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 200, replicas: 4}}]\n`);
-    const r = runCli(['capacity', file, '--slo', 'p99-ttft=1ms']);
+    const r = await runMain(['capacity', file, '--slo', 'p99-ttft=1ms']);
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd()).toBe(
       `error: ${file}:2:76: traffic[0].inference.replicas: even 48 replicas (every host of the fabric) miss the SLO at this load: raise fabric.hosts, lower the load, or relax --slo`,

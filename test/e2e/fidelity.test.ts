@@ -1,4 +1,5 @@
-// Issue 4: the three engines agree where they overlap (DESIGN.md), and where they differ a test says why.
+// Issue 4: the three engines agree where they overlap (docs/architecture.md, "Rules that keep it simple"), and
+// where they differ a test says why.
 import { describe, expect, it } from 'vitest';
 import { runYaml } from '../helpers/simulate.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { smallInference } from '../helpers/scenarios.ts';
-import { runCli } from './run-cli.ts';
+import { runMain } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,8 +17,8 @@ function charts(html: string): Map<string, number> {
   return m;
 }
 
-function simulateTo(file: string, args: string[]): string {
-  const r = runCli(['simulate', ...args, '--json']);
+async function simulateTo(file: string, args: string[]): Promise<string> {
+  const r = await runMain(['simulate', ...args, '--json']);
   expect(r.code, r.stderr).toBe(0);
   const out = join(dir, file);
   writeFileSync(out, r.stdout);
@@ -28,10 +28,10 @@ function simulateTo(file: string, args: string[]): string {
 const INFERENCE = smallInference('300s');
 
 describe('aifabric report', () => {
-  it('a packet-engine incast result gives the queue chart (pause totals in the caption) and the link heat map', () => {
-    const json = simulateTo('incast.json', ['scenarios/incast-16.yaml']);
+  it('a packet-engine incast result gives the queue chart (pause totals in the caption) and the link heat map', async () => {
+    const json = await simulateTo('incast.json', ['scenarios/incast-16.yaml']);
     const out = join(dir, 'nested', 'incast.html');
-    const r = runCli(['report', json, '-o', out]);
+    const r = await runMain(['report', json, '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^wrote .*incast\.html \(\d+ KB\)\n$/);
     const html = readFileSync(out, 'utf8');
@@ -45,12 +45,12 @@ describe('aifabric report', () => {
     expect(readdirSync(join(dir, 'nested'))).toEqual(['incast.html']);
   });
 
-  it('inference results give the latency CDF, the TTFT and TPOT bars and the percentile table', () => {
+  it('inference results give the latency CDF, the TTFT and TPOT bars and the percentile table', async () => {
     const yaml = join(dir, 'inference.yaml');
     writeFileSync(yaml, INFERENCE);
-    const json = simulateTo('inference.json', [yaml]);
+    const json = await simulateTo('inference.json', [yaml]);
     const out = join(dir, 'inference.html');
-    expect(runCli(['report', json, '--output', out]).code).toBe(0);
+    expect((await runMain(['report', json, '--output', out])).code).toBe(0);
     const html = readFileSync(out, 'utf8');
     const c = charts(html);
     for (const name of ['inference-cdf', 'inference-ttft', 'inference-tpot', 'links'])
@@ -58,16 +58,16 @@ describe('aifabric report', () => {
     expect(html).toMatch(/<td>TTFT<\/td><td class="num">[0-9,]+<\/td>/);
     expect(html).toContain('access-aggregation');
     // The shipped inference scenario (the Azure trace replayed onto 128 replicas) on the fast analytic engine.
-    const big = simulateTo('inference-384.json', ['scenarios/inference.yaml', '--engine', 'analytic']);
+    const big = await simulateTo('inference-384.json', ['scenarios/inference.yaml', '--engine', 'analytic']);
     const bigOut = join(dir, 'inference-384.html');
-    expect(runCli(['report', big, '-o', bigOut]).code).toBe(0);
+    expect((await runMain(['report', big, '-o', bigOut])).code).toBe(0);
     const bigHtml = readFileSync(bigOut, 'utf8');
     expect(bigHtml).toContain('<title>aifabric report: inference-384</title>');
     expect(charts(bigHtml).get('inference-cdf')).toBeGreaterThan(0);
   });
 
-  it('a --sweep output gives the bus bandwidth curve with one point per size', () => {
-    const json = simulateTo('sweep.json', [
+  it('a --sweep output gives the bus bandwidth curve with one point per size', async () => {
+    const json = await simulateTo('sweep.json', [
       'scenarios/allreduce-64.yaml',
       '--engine',
       'analytic',
@@ -75,13 +75,13 @@ describe('aifabric report', () => {
       'bytes=1MiB..16MiB',
     ]);
     const out = join(dir, 'sweep.html');
-    expect(runCli(['report', json, '-o', out]).code).toBe(0);
+    expect((await runMain(['report', json, '-o', out])).code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(charts(html).get('busbw')).toBe(5 + 1);
     for (const t of ['1 MiB', '16 MiB']) expect(html).toContain(`>${t}<`);
   });
 
-  it('a demo bundle ({report: ReportInput}) is drawn as it is', () => {
+  it('a demo bundle ({report: ReportInput}) is drawn as it is', async () => {
     const json = join(dir, 'bundle.json');
     writeFileSync(
       json,
@@ -104,13 +104,13 @@ describe('aifabric report', () => {
       }),
     );
     const out = join(dir, 'bundle.html');
-    expect(runCli(['report', json, '-o', out]).code).toBe(0);
+    expect((await runMain(['report', json, '-o', out])).code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('<h1>bundle &lt;title&gt;</h1>');
     expect(charts(html).get('lossSweep')).toBeGreaterThan(0);
   });
 
-  it('bad JSON, an unknown shape or a missing file: exit 1, one line naming the file and what was expected, no output', () => {
+  it('bad JSON, an unknown shape or a missing file: exit 1, one line naming the file and what was expected, no output', async () => {
     const cases: [string, string | null, RegExp][] = [
       [
         'broken.json',
@@ -129,7 +129,7 @@ describe('aifabric report', () => {
       const file = join(dir, name);
       if (content !== null) writeFileSync(file, content);
       const out = join(dir, `${name}.html`);
-      const r = runCli(['report', file, '-o', out]);
+      const r = await runMain(['report', file, '-o', out]);
       expect(r.code, name).toBe(1);
       expect(r.stdout).toBe('');
       const lines = r.stderr.trimEnd().split('\n');

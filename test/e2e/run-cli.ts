@@ -1,6 +1,11 @@
-// Runs the real CLI (bin/aifabric.js) in a child process, as a user would.
+// The CLI as a user meets it. `runCli` spawns the real command (bin/aifabric.js, the build that test/build-first.ts
+// makes from the current sources) for what only a process shows: exit codes and the bin script. `runMain` calls the
+// CLI's main function in this process with the same arguments and captures what it writes to stdout and stderr:
+// the same code path from the argument parser down, without paying a Node start-up per case.
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/aifabric.js', import.meta.url));
@@ -19,4 +24,44 @@ export function runCli(args: string[], cwd = ROOT): CliRun {
     maxBuffer: 256 * 2 ** 20,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+type Write = typeof process.stdout.write;
+
+/** Runs `aifabric <args>` in this process, from the repository's root as runCli does. Not a TTY, as in a spawn: no
+ * progress bars. The process's exit code and streams are restored afterwards. */
+export async function runMain(args: string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const capture =
+    (into: string[]): Write =>
+    (chunk: string | Uint8Array) => {
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    };
+  const { stdout, stderr } = process;
+  const saved = {
+    out: stdout.write,
+    err: stderr.write,
+    tty: Object.getOwnPropertyDescriptor(stderr, 'isTTY'),
+    exitCode: process.exitCode,
+    cwd: process.cwd(),
+    moved: resolve(process.cwd()) !== resolve(ROOT),
+  };
+  stdout.write = capture(out);
+  stderr.write = capture(err);
+  Object.defineProperty(stderr, 'isTTY', { value: false, configurable: true, writable: true });
+  process.exitCode = undefined;
+  if (saved.moved) process.chdir(ROOT);
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    stdout.write = saved.out;
+    stderr.write = saved.err;
+    if (saved.tty) Object.defineProperty(stderr, 'isTTY', saved.tty);
+    else delete (stderr as { isTTY?: boolean }).isTTY;
+    process.exitCode = saved.exitCode;
+    if (saved.moved) process.chdir(saved.cwd);
+  }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { runMain } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,8 +18,8 @@ describe('aifabric simulate', () => {
   const file = join(dir, 'incast.yaml');
   writeFileSync(file, EXAMPLE);
 
-  it('--json prints the documented result for the example scenario', () => {
-    const r = runCli(['simulate', file, '--engine', 'packet', '--json', '--seed', '3']);
+  it('--json prints the documented result for the example scenario', async () => {
+    const r = await runMain(['simulate', file, '--engine', 'packet', '--json', '--seed', '3']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.version).toBe(1);
@@ -40,9 +40,9 @@ describe('aifabric simulate', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('--report writes the HTML report of the run next to the usual output', () => {
+  it('--report writes the HTML report of the run next to the usual output', async () => {
     const out = join(dir, 'incast.html');
-    const r = runCli(['simulate', file, '--report', out]);
+    const r = await runMain(['simulate', file, '--report', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/flows finished/);
     const html = readFileSync(out, 'utf8');
@@ -50,29 +50,29 @@ describe('aifabric simulate', () => {
     expect(html).toMatch(/class="mark /);
   });
 
-  it('prints a summary table without --json', () => {
-    const r = runCli(['simulate', file]);
+  it('prints a summary table without --json', async () => {
+    const r = await runMain(['simulate', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/2\/2 flows finished/);
     expect(r.stdout).toMatch(/ok {3}bytes conserved/);
   });
 
-  it('names what is wrong in a traffic section', () => {
+  it('names what is wrong in a traffic section', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, EXAMPLE.replace('[h1, h2]', '[h1, h99]'));
-    const r = runCli(['simulate', bad]);
+    const r = await runMain(['simulate', bad]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
       `error: ${bad}:3:43: traffic[0].senders[1]: no host h99 in this fabric (it has h0..h15); use a host in that range`,
     );
     const none = join(dir, 'none.yaml');
     writeFileSync(none, 'fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}\n');
-    const r2 = runCli(['simulate', none]);
+    const r2 = await runMain(['simulate', none]);
     expect(r2.code).toBe(1);
     expect(r2.stderr.trim()).toBe(
       'error: traffic: is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])',
     );
-    const r3 = runCli(['simulate', file, '--seed', 'x']);
+    const r3 = await runMain(['simulate', file, '--seed', 'x']);
     expect(r3.code).toBe(1);
     expect(r3.stderr.trim()).toBe('error: --seed: "x" is not a whole number (write it like --seed 7)');
   });
@@ -85,18 +85,27 @@ describe('aifabric simulate: training traffic (issue 4)', () => {
     file,
     'fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g}\ntraffic: [{collective: all-reduce, algorithm: ring, bytes: 1GiB}]\n',
   );
+  // The packet engine runs the same example at 64 MiB: a packet-level GiB takes 25-70 s, and what is checked here
+  // (the ops block, the nccl-tests definitions, busbw near the 400 Gb/s bound) holds at any size that reaches line
+  // rate (64 MiB: 46 GB/s). The GiB on the packet engine stays in `npm run check:results -- --full`.
+  const small = join(dir, 'allreduce-64mib.yaml');
+  writeFileSync(small, readFileSync(file, 'utf8').replace('bytes: 1GiB', 'bytes: 64MiB'));
   const ops: Record<string, { timePs: number; algbwGBps: number; busbwGBps: number }> = {};
-  for (const engine of ['analytic', 'flow', 'packet'])
-    it(`runs unchanged on the ${engine} engine with ops in the result`, () => {
-      const r = runCli(['simulate', file, '--engine', engine, '--json']);
+  for (const [engine, scenario, bytes] of [
+    ['analytic', file, 2 ** 30],
+    ['flow', file, 2 ** 30],
+    ['packet', small, 2 ** 26],
+  ] as const)
+    it(`runs unchanged on the ${engine} engine with ops in the result (${bytes / 2 ** 20} MiB)`, async () => {
+      const r = await runMain(['simulate', scenario, '--engine', engine, '--json']);
       expect(r.code).toBe(0);
       const j = JSON.parse(r.stdout);
       expect(j.engine).toBe(engine);
       expect(j.ops).toHaveLength(1);
       const op = j.ops[0];
-      expect(op).toMatchObject({ op: 'all-reduce', algorithm: 'ring', ranks: 64, bytes: 2 ** 30 });
+      expect(op).toMatchObject({ op: 'all-reduce', algorithm: 'ring', ranks: 64, bytes });
       // nccl-tests definitions (COLL-01): algbw = S / t, busbw = algbw x 2(n-1)/n.
-      expect(op.algbwGBps).toBeCloseTo(2 ** 30 / (op.timePs * 1e-12) / 1e9, 6);
+      expect(op.algbwGBps).toBeCloseTo(bytes / (op.timePs * 1e-12) / 1e9, 6);
       expect(op.busbwGBps).toBeCloseTo((op.algbwGBps * 2 * 63) / 64, 6);
       // Bounded by 400 Gb/s per rank: busbw below 50 GB/s.
       expect(op.busbwGBps).toBeLessThan(50);
@@ -107,14 +116,14 @@ describe('aifabric simulate: training traffic (issue 4)', () => {
         expect(j.links.length).toBeGreaterThan(0);
       }
     });
-  it('--sweep prints a bus-bandwidth curve that rises with the message size', () => {
-    const r = runCli(['simulate', file, '--engine', 'flow', '--sweep', 'bytes=1MiB..64MiB:x4', '--json']);
+  it('--sweep prints a bus-bandwidth curve that rises with the message size', async () => {
+    const r = await runMain(['simulate', file, '--engine', 'flow', '--sweep', 'bytes=1MiB..64MiB:x4', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.sweep.map((p: { bytes: number }) => p.bytes)).toEqual([2 ** 20, 2 ** 22, 2 ** 24, 2 ** 26]);
     const bus = j.sweep.map((p: { ops: { busbwGBps: number }[] }) => p.ops[0].busbwGBps);
     for (let i = 1; i < bus.length; i++) expect(bus[i]).toBeGreaterThan(bus[i - 1]);
-    const text = runCli(['simulate', file, '--engine', 'analytic', '--sweep', 'bytes=1MiB,1GiB']);
+    const text = await runMain(['simulate', file, '--engine', 'analytic', '--sweep', 'bytes=1MiB,1GiB']);
     expect(text.stdout).toMatch(/busbw \(GB\/s\)/);
     expect(text.stdout.trim().split('\n')).toHaveLength(5);
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.ts';
 import { designFabric } from '../../src/fabric/index.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
-import { compileTraffic } from '../../src/workload/program.ts';
+import { compileTraffic } from '../../src/workload/compile.ts';
 import { runYaml } from '../helpers/simulate.ts';
 
 const ms = (ps: number) => (ps / 1e9).toFixed(4);

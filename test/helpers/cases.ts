@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import type { CollectiveOp } from '../../src/engine/analytic/collectives.ts';
+import type { CollectiveOp } from '../../src/workload/collective.ts';
 
 export interface ValidationCase {
   id: string;

@@ -6,7 +6,7 @@ import { runPacket } from '../../src/engine/packet/engine.ts';
 import { designFabric } from '../../src/fabric/index.ts';
 import type { RequestsResult, Result } from '../../src/result/types.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
-import { compileTraffic } from '../../src/workload/program.ts';
+import { compileTraffic } from '../../src/workload/compile.ts';
 
 export function simulateYaml(yaml: string, seed?: number, maxTimePs?: number, catalogDirs: string[] = []): Result {
   const catalog = loadCatalog(catalogDirs);

@@ -1,10 +1,5 @@
+// `aifabric capacity`: its arguments and options. The search (src/cli/actions/capacity.ts) loads on use.
 import { Command, Option } from '@commander-js/extra-typings';
-import { loadCatalog } from '../../catalog/index.ts';
-import { capacitySearch, parseSlo } from '../../engine/inference/capacity.ts';
-import { inferenceItem } from '../../engine/inference/index.ts';
-import { ScenarioError } from '../../errors.ts';
-import { table } from '../../report/plan.ts';
-import { loadScenarioFile, locatingErrors } from '../../scenario/load.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -23,64 +18,5 @@ export function capacityCommand() {
     )
     .option('--max-replicas <n>', 'upper end of the search (default: fabric.hosts)')
     .option('--json', 'print the result as JSON')
-    .action((file, opts) =>
-      locatingErrors(file, () => {
-        const catalog = loadCatalog();
-        const s = loadScenarioFile(file, catalog);
-        if (!inferenceItem(s))
-          throw new ScenarioError([
-            { path: 'traffic', message: 'capacity needs an inference item, e.g. traffic: [{inference: {...}}]' },
-          ]);
-        const bounds = parseSlo(opts.slo);
-        let maxReplicas: number | undefined;
-        if (opts.maxReplicas !== undefined) {
-          if (!/^[1-9][0-9]*$/.test(opts.maxReplicas))
-            throw new ScenarioError([
-              { path: '--max-replicas', message: `"${opts.maxReplicas}" is not a positive whole number` },
-            ]);
-          maxReplicas = Number(opts.maxReplicas);
-        }
-        const engine =
-          (opts.engine as 'analytic' | 'flow' | undefined) ?? (s.engine === 'analytic' ? 'analytic' : 'flow');
-        const progress = process.stderr.isTTY === true && !opts.json;
-        const r = capacitySearch(s, catalog, bounds, engine, {
-          maxReplicas,
-          onStep: progress
-            ? (st) =>
-                process.stderr.write(
-                  `  ${st.stage} ${st.replicas} on ${st.design}: ${st.values.map((v) => v.toFixed(2)).join(', ')} ms ${st.ok ? 'meets' : 'misses'} the SLO\n`,
-                )
-            : undefined,
-        });
-        if (opts.json) {
-          process.stdout.write(`${JSON.stringify(r)}\n`);
-          return;
-        }
-        const out: string[] = [];
-        out.push(
-          `SLO ${r.slo.join(', ')} at ${r.load.ratePerS.toFixed(2)} requests/s (${r.load.arrivals}, ${r.load.requests} requests), ${r.engine} engine`,
-        );
-        out.push('');
-        out.push(
-          table(
-            ['step', 'replicas', 'design', ...r.slo.map((x) => `${x.split('=')[0]} (ms)`), 'SLO'],
-            r.steps.map((st) => [
-              st.stage,
-              st.replicas,
-              st.design,
-              ...st.values.map((v) => v.toFixed(2)),
-              st.ok ? 'met' : 'missed',
-            ]),
-          ),
-        );
-        out.push('');
-        out.push(
-          `fewest replicas: ${r.replicas}; cheapest design that meets the SLO: ${r.design.switch} access under ${r.design.spineSwitch} aggregation (${r.design.switches} switches, $${Math.round(r.design.costUsd).toLocaleString('en-US')}, ${(r.design.powerW / 1000).toFixed(1)} kW)`,
-        );
-        out.push(
-          `throughput ${r.throughputPerS.toFixed(2)} requests/s; network cost per 1,000 requests/s: $${Math.round(r.costPer1kRpsUsd).toLocaleString('en-US')}`,
-        );
-        process.stdout.write(`${out.join('\n')}\n`);
-      }),
-    );
+    .action(async (file, opts) => (await import('../actions/capacity.ts')).capacity(file, opts));
 }

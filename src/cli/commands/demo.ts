@@ -1,56 +1,5 @@
-// `aifabric demo`: the main job. Designs a training and an inference fabric from the catalog, simulates both,
-// prints the seed's comparison with measured evidence and verdicts, and writes a self-contained HTML report.
-import { resolve } from 'node:path';
+// `aifabric demo`: its options. The demo itself (src/cli/actions/demo.ts) loads on use, with every engine.
 import { Command } from '@commander-js/extra-typings';
-import cliProgress from 'cli-progress';
-import { loadCatalog } from '../../catalog/index.ts';
-import { type DemoResult, runDemo } from '../../demo/run.ts';
-import { ScenarioError } from '../../errors.ts';
-import { renderReport } from '../../report/html.ts';
-import { writeFilesAtomically } from '../output.ts';
-
-export { SCENARIO_DIR } from '../../demo/run.ts';
-
-const VERDICT = { supported: 'supported', 'not supported': 'NOT supported', depends: 'depends' } as const;
-
-/** The demo's text output: what ran, then each row of the seed's table with the claim, evidence and verdict. */
-export function demoText(r: DemoResult, reportPath: string): string {
-  const out: string[] = [];
-  const e = r.evidence;
-  out.push(
-    `aifabric demo${r.options.quick ? ' --quick' : ''} (seed ${r.options.seed}): the seed's training-versus-inference comparison, measured`,
-  );
-  out.push('');
-  for (const d of r.report.designs ?? [])
-    out.push(
-      `  ${d.name}: ${d.summary}; $${Math.round(d.totals.costUsd).toLocaleString('en-US')}, ${(d.totals.powerW / 1000).toFixed(1)} kW, $${Math.round(d.totals.perHostUsd).toLocaleString('en-US')} per host`,
-    );
-  out.push('');
-  out.push(
-    `  training: ${e.training.gpus} GPUs, iteration ${e.training.iterationMs.toFixed(1)} ms (compute ${e.training.computeMs.toFixed(1)}, communication ${e.training.commMs.toFixed(1)}, exposed ${e.training.exposedCommMs.toFixed(1)}); busbw ${e.training.busbwGBps.toFixed(1)} GB/s`,
-  );
-  out.push(
-    `  inference: ${e.inference.requests} requests at ${e.inference.ratePerS.toFixed(1)}/s on ${e.inference.replicas} replicas; p99 TTFT ${e.inference.p99TtftMs.toFixed(1)} ms, p99 TPOT ${e.inference.p99TpotMs.toFixed(1)} ms, token jitter ${e.inference.jitterMs.toFixed(1)} ms; ${e.inference.replicasForSlo} replicas meet the SLO`,
-  );
-  let aspect = '';
-  for (const c of r.claims) {
-    if (c.aspect !== aspect) {
-      aspect = c.aspect;
-      out.push('');
-      out.push(`${aspect}`);
-    }
-    out.push(`  ${c.side.padEnd(9)} claim:    ${c.claim}`);
-    out.push(`  ${''.padEnd(9)} measured: ${c.evidence}`);
-    out.push(`  ${''.padEnd(9)} verdict:  ${VERDICT[c.verdict]} (${c.rule})`);
-  }
-  const count = (v: string) => r.claims.filter((c) => c.verdict === v).length;
-  out.push('');
-  out.push(
-    `${r.claims.length} claims: ${count('supported')} supported, ${count('depends')} depend on conditions, ${count('not supported')} not supported`,
-  );
-  out.push(`report: ${reportPath}`);
-  return `${out.join('\n')}\n`;
-}
 
 export function demoCommand() {
   return new Command('demo')
@@ -62,44 +11,5 @@ export function demoCommand() {
     .option('--seed <n>', 'seed of every random stream', '1')
     .option('--no-pfc', 'run the training fabric without PFC (to see what the lossless claim rests on)')
     .option('--json', 'print the demo result as JSON instead of text')
-    .action((opts) => {
-      if (!/^[0-9]+$/.test(opts.seed))
-        throw new ScenarioError([
-          { path: '--seed', message: `"${opts.seed}" is not a whole number (write it like --seed 7)` },
-        ]);
-      const catalog = loadCatalog();
-      const tty = process.stderr.isTTY === true;
-      const bar = tty
-        ? new cliProgress.SingleBar(
-            { format: 'demo [{bar}] {value}/{total} {step}', stream: process.stderr },
-            cliProgress.Presets.shades_classic,
-          )
-        : null;
-      bar?.start(9, 0, { step: '' });
-      const t0 = performance.now();
-      const r = runDemo(catalog, {
-        quick: opts.quick === true,
-        seed: Number(opts.seed),
-        pfc: opts.pfc,
-        onStep: (label, done, total) => {
-          if (bar) bar.update(done, { step: label });
-          else
-            process.stderr.write(
-              `[${done + 1}/${total}] ${label} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
-            );
-        },
-      });
-      bar?.update(9, { step: 'done' });
-      bar?.stop();
-      const dir = resolve(opts.out);
-      const reportPath = resolve(dir, 'report.html');
-      writeFilesAtomically(
-        [
-          { path: reportPath, content: renderReport(r.report) },
-          { path: resolve(dir, 'demo.json'), content: `${JSON.stringify(r)}\n` },
-        ],
-        '--out',
-      );
-      process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : demoText(r, reportPath));
-    });
+    .action(async (opts) => (await import('../actions/demo.ts')).demo(opts));
 }

@@ -1,10 +1,8 @@
+// `aifabric schema`: the command. The schema (src/cli/actions/schema.ts, with zod) loads on use.
 import { Command } from '@commander-js/extra-typings';
-import { scenarioJsonSchema } from '../../scenario/schema.ts';
 
 export function schemaCommand() {
   return new Command('schema')
     .description('print the JSON Schema of the scenario format (for editors and validators)')
-    .action(() => {
-      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
-    });
+    .action(async () => (await import('../actions/schema.ts')).printSchema());
 }

@@ -1,153 +1,23 @@
+// `aifabric simulate`: its arguments and options. The run itself (src/cli/actions/simulate.ts) loads on use, with
+// the engines, so `--help` does not pay for them.
 import { Command, Option } from '@commander-js/extra-typings';
-import cliProgress from 'cli-progress';
-import { type Catalog, loadCatalog } from '../../catalog/index.ts';
-import { ENGINES, type EngineKind, runEngine } from '../../engine/index.ts';
-import { inferenceItem, runInference } from '../../engine/inference/index.ts';
-import { ScenarioError } from '../../errors.ts';
-import { designFabric } from '../../fabric/index.ts';
-import type { Fabric } from '../../fabric/types.ts';
-import { reportFromResult, reportFromSweep } from '../../report/from-result.ts';
-import { renderReport } from '../../report/html.ts';
-import { simulateText, sweepText } from '../../report/simulate.ts';
-import type { Result } from '../../result/types.ts';
-import { loadScenarioFile, locatingErrors } from '../../scenario/load.ts';
-import type { Scenario } from '../../scenario/schema.ts';
-import { parseSweep, withBytes } from '../../scenario/sweep.ts';
-import { parseTimePs } from '../../scenario/units.ts';
-import { compileTraffic } from '../../workload/program.ts';
-import { writeFilesAtomically } from '../output.ts';
+import type { EngineKind } from '../../engine/index.ts';
 
-function runOnce(
-  s: Scenario,
-  fabric: Fabric,
-  catalog: Catalog,
-  engine: EngineKind,
-  seed: number,
-  untilPs: number,
-  name: string,
-  showProgress: boolean,
-): Result {
-  if (inferenceItem(s)) {
-    const bar = showProgress
-      ? new cliProgress.SingleBar(
-          { format: `${engine} [{bar}] {value} requests | t = {sim}`, stream: process.stderr },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
-    bar?.start(inferenceItem(s)?.spec.requests ?? 0, 0, { sim: '0 s' });
-    const r = runInference(engine, fabric, { ...s, seed }, catalog, {
-      seed,
-      maxTimePs: untilPs,
-      name,
-      onProgress: (done, _total, now) => bar?.update(done, { sim: `${(now / 1e12).toFixed(1)} s` }),
-    });
-    bar?.stop();
-    return r;
-  }
-  const program = compileTraffic({ ...s, seed }, fabric);
-  const bar = showProgress
-    ? new cliProgress.SingleBar(
-        { format: `${engine} [{bar}] {value}/{total} tasks | t = {sim}`, stream: process.stderr },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  bar?.start(program.transfers.length, 0, { sim: '0 us' });
-  const result = runEngine(engine, fabric, program, { ...s, seed }, catalog, {
-    seed,
-    maxTimePs: untilPs,
-    name,
-    onProgress: (done, _total, now) => bar?.update(done, { sim: `${(now / 1e6).toFixed(1)} us` }),
-  });
-  bar?.stop();
-  return result;
-}
+/** The engines `--engine` accepts: ENGINES of src/engine/index.ts, spelled here so that declaring the option does
+ * not load the engines (test/e2e/startup.test.ts checks the two agree). */
+export const ENGINE_CHOICES: readonly EngineKind[] = ['analytic', 'flow', 'packet'];
 
 export function simulateCommand() {
   return new Command('simulate')
     .description('run a scenario on an engine: flow and collective times, drops, pauses, queues, invariants')
     .argument('<scenario>', 'scenario file (YAML or JSON) with fabric, network and traffic')
-    .addOption(new Option('--engine <engine>', "engine to run (default: the scenario's, else packet)").choices(ENGINES))
+    .addOption(
+      new Option('--engine <engine>', "engine to run (default: the scenario's, else packet)").choices(ENGINE_CHOICES),
+    )
     .option('--seed <n>', 'seed of every random stream (overrides the scenario)')
     .option('--until <time>', 'stop after this much simulated time, e.g. 50ms (default: 10s; inference: no limit)')
     .option('--sweep <field=values>', 'run once per collective size, e.g. bytes=1MiB..8GiB (a bus-bandwidth curve)')
     .option('--json', 'print the full result as JSON')
     .option('--report <file>', 'also write the HTML report of the run (charts, link heat map) to this file')
-    .action((file, opts) =>
-      locatingErrors(file, () => {
-        const catalog = loadCatalog();
-        const s = loadScenarioFile(file, catalog);
-        let seed = s.seed;
-        if (opts.seed !== undefined) {
-          if (!/^[0-9]+$/.test(opts.seed))
-            throw new ScenarioError([
-              { path: '--seed', message: `"${opts.seed}" is not a whole number (write it like --seed 7)` },
-            ]);
-          seed = Number(opts.seed);
-        }
-        const until =
-          opts.until === undefined ? (inferenceItem(s) ? Number.POSITIVE_INFINITY : 10e12) : parseTimePs(opts.until);
-        if (Number.isNaN(until) || until <= 0)
-          throw new ScenarioError([
-            { path: '--until', message: `"${opts.until}" is not a time (write it like 50ms or 2s)` },
-          ]);
-        const isInference = inferenceItem(s) !== null;
-        const engine: EngineKind =
-          (opts.engine as EngineKind | undefined) ?? s.engine ?? (isInference ? 'flow' : 'packet');
-        if (isInference && (opts.sweep !== undefined || s.sweep))
-          throw new ScenarioError([
-            {
-              path: opts.sweep !== undefined ? '--sweep' : 'sweep',
-              message:
-                'sweeps collective sizes; an inference scenario has none (use aifabric capacity for replica counts)',
-            },
-          ]);
-        if (!s.traffic || s.traffic.length === 0)
-          throw new ScenarioError([
-            {
-              path: 'traffic',
-              message: 'is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])',
-            },
-          ]);
-        const sweepSpec = opts.sweep ?? (s.sweep ? `bytes=${s.sweep.bytes}` : undefined);
-        const sweepPath = opts.sweep !== undefined ? '--sweep' : 'sweep.bytes';
-        const sweep = sweepSpec === undefined ? null : parseSweep(sweepSpec, sweepPath);
-        const design = designFabric(s.fabric, catalog, s.name);
-        const progress = process.stderr.isTTY === true && !opts.json;
-        const name = s.name ?? file;
-        if (sweep) {
-          const points = sweep.values.map((bytes) => {
-            const r = runOnce(
-              withBytes(s, bytes, sweepPath),
-              design.fabric,
-              catalog,
-              engine,
-              seed,
-              until,
-              name,
-              progress,
-            );
-            return { bytes, result: r };
-          });
-          const out = {
-            version: 1,
-            engine,
-            scenario: name,
-            seed,
-            sweep: points.map((p) => ({ bytes: p.bytes, ops: p.result.ops ?? [], completed: p.result.completed })),
-          };
-          if (opts.report)
-            writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromSweep(out)) }], '--report');
-          process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : sweepText(out));
-          if (points.some((p) => p.result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')))
-            process.exitCode = 4;
-          return;
-        }
-        const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress);
-        if (opts.report)
-          writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromResult(result)) }], '--report');
-        process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : simulateText(result));
-        // A broken invariant is a bug in the engine, not in the input: exit 4 (unfinished flows are reported, not fatal).
-        if (result.invariants.some((i) => !i.ok && i.name !== 'every flow completed')) process.exitCode = 4;
-      }),
-    );
+    .action(async (file, opts) => (await import('../actions/simulate.ts')).simulate(file, opts));
 }

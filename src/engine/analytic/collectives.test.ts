@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COLL02_ALGORITHMS, expectClose, validationCase } from '../../../test/helpers/cases.ts';
-import { busBandwidthFactor, collectiveTimeS, ncclLatencyUs, timeAtBusBandwidthS } from './collectives.ts';
+import { busBandwidthFactor, timeAtBusBandwidthS } from '../../workload/collective.ts';
+import { collectiveTimeS, ncclLatencyUs } from './collectives.ts';
 
 describe('nccl-tests bus bandwidth (COLL-01)', () => {
   const c = validationCase('COLL-01');

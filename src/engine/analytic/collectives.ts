@@ -1,6 +1,7 @@
 // Closed forms of collective operations: the alpha-beta-gamma costs of MPI algorithms (Thakur, Rabenseifner
-// and Gropp, IJHPCA 2005, as carried in MPICH; COLL-02), nccl-tests' bus-bandwidth definitions (COLL-01) and
-// NCCL's ring/tree latency model (COLL-03). The analytic engine (issue 4) builds on these.
+// and Gropp, IJHPCA 2005, as carried in MPICH; COLL-02) and NCCL's ring/tree latency model (COLL-03); nccl-tests'
+// bus-bandwidth definitions (COLL-01) are in src/workload/collective.ts. The analytic engine (issue 4) builds on these.
+import type { CollectiveOp } from '../../workload/collective.ts';
 
 /** Per-message latency (s), per-byte transfer time (s/B) and per-byte reduction time (s/B). */
 export interface AlphaBetaGamma {
@@ -8,8 +9,6 @@ export interface AlphaBetaGamma {
   betaSPerByte: number;
   gammaSPerByte: number;
 }
-
-export type CollectiveOp = 'all-reduce' | 'reduce-scatter' | 'all-gather' | 'broadcast' | 'all-to-all' | 'reduce';
 
 export const ALGORITHMS = {
   'all-reduce': ['ring', 'rabenseifner', 'recursive-doubling'],
@@ -98,32 +97,6 @@ export function scheduleTimeS(op: CollectiveOp, algorithm: string, p: number, n:
     }
   }
   return collectiveTimeS(op, algorithm, p, n, c);
-}
-
-/** nccl-tests bus-bandwidth factor: busbw = algbw x factor (COLL-01, nccl-tests doc/PERFORMANCE.md). */
-export function busBandwidthFactor(op: CollectiveOp, ranks: number): number {
-  switch (op) {
-    case 'all-reduce':
-      return (2 * (ranks - 1)) / ranks;
-    case 'reduce-scatter':
-    case 'all-gather':
-    case 'all-to-all':
-      return (ranks - 1) / ranks;
-    case 'broadcast':
-    case 'reduce':
-      return 1;
-  }
-}
-
-/** algbw = S / t (bytes per second), busbw = algbw x factor. */
-export function bandwidths(op: CollectiveOp, ranks: number, bytes: number, timeS: number) {
-  const algbw = bytes / timeS;
-  return { algbwBps: algbw, busbwBps: algbw * busBandwidthFactor(op, ranks) };
-}
-
-/** The time a collective takes at a given bus bandwidth (bytes/s): t = S x factor / busbw. */
-export function timeAtBusBandwidthS(op: CollectiveOp, ranks: number, bytes: number, busbwBps: number): number {
-  return (bytes * busBandwidthFactor(op, ranks)) / busbwBps;
 }
 
 /**

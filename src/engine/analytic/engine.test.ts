@@ -6,7 +6,8 @@ import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { LinkId, NodeId } from '../../fabric/types.ts';
 import { parseScenario } from '../../scenario/load.ts';
-import { compileTraffic, opIndex, type ProgramOp } from '../../workload/program.ts';
+import { compileTraffic } from '../../workload/compile.ts';
+import { opIndex, type ProgramOp } from '../../workload/program.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { type OpCost, opCost, opTimeS, runAnalytic } from './engine.ts';
 

@@ -1,6 +1,6 @@
 // ECMP path choice shared by the flow and packet engines: the same seeded 5-tuple hash per QP and the same
 // member choice at every switch, so both engines put a flow on the same path.
-import { createRandom } from './random.ts';
+import { createRandom } from '../../base/random.ts';
 
 /** Each flow's 5-tuple hash: its UDP source port is random per QP, drawn from the run's seed. */
 export function flowHashes(seed: number, n: number): Uint32Array {

@@ -1,6 +1,6 @@
 // The contract every EventQueue implementation must meet; event-queue.test.ts runs it on each one.
 import { describe, expect, it } from 'vitest';
-import { createRandom } from './random.ts';
+import { createRandom } from '../../base/random.ts';
 import type { EventQueue } from './types.ts';
 
 interface Ev {

@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CalendarQueue } from './calendar.ts';
 import { eventQueueContract } from './event-queue.contract.ts';
 import { BinaryHeapQueue } from './heap2.ts';
-import { QuaternaryHeapQueue } from './heap4.ts';
 import { createEventQueue } from './index.ts';
 
 // Tiny initial capacities so every test also exercises growth.
 eventQueueContract('BinaryHeapQueue', () => new BinaryHeapQueue(2));
-eventQueueContract('QuaternaryHeapQueue', () => new QuaternaryHeapQueue(3));
 eventQueueContract('CalendarQueue', () => new CalendarQueue(2));
 eventQueueContract('createEventQueue()', () => createEventQueue());
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../base/random.ts';
 import { LogHistogram } from './histogram.ts';
-import { createRandom } from './random.ts';
 
 describe('LogHistogram', () => {
   it('every value falls in its bucket (exact below 2048, then 1024 buckets per power of two, past 2^32)', () => {

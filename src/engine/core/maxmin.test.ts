@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../base/random.ts';
 import { MaxMinSolver } from './maxmin.ts';
-import { createRandom } from './random.ts';
 
 interface Problem {
   /** Capacity per link id. */

@@ -1,4 +1,4 @@
-// Contracts shared by every engine's core (DESIGN.md, src/engine/core).
+// Contracts shared by every engine's core (docs/architecture.md, "engine/core").
 
 /**
  * A priority queue of events keyed by integer time (picoseconds in the packet engine), ties broken by
@@ -17,16 +17,4 @@ export interface EventQueue {
   a: number;
   b: number;
   clear(): void;
-}
-
-/** A seeded random stream. One per component, split from the run's seed, so adding a component never shifts another's numbers. */
-export interface RandomStream {
-  /** Uniform in [0, 1). */
-  uniform(): number;
-  /** Uniform integer in [0, n). */
-  int(n: number): number;
-  /** Exponential with the given mean. */
-  exp(mean: number): number;
-  /** Raw 32-bit unsigned integer. */
-  u32(): number;
 }

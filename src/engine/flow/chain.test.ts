@@ -11,7 +11,8 @@ import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { Result } from '../../result/types.ts';
 import { parseScenario } from '../../scenario/load.ts';
 import { fabricSpec, networkSchema } from '../../scenario/schema.ts';
-import { compileTraffic, plainTransfer, type TrafficProgram, type Transfer } from '../../workload/program.ts';
+import { compileTraffic } from '../../workload/compile.ts';
+import { plainTransfer, type TrafficProgram, type Transfer } from '../../workload/program.ts';
 import { type FlowDiagnostics, runFlow } from './engine.ts';
 
 const catalog = loadCatalog();

@@ -490,7 +490,7 @@ describe('flow engine: determinism', () => {
   });
 });
 
-describe('flow engine: agrees with the packet engine where they overlap (DESIGN.md: fidelities agree)', () => {
+describe('flow engine: agrees with the packet engine where they overlap (docs/architecture.md: fidelities agree)', () => {
   // The packet engine's FCT ends when the sender sees the last ACK, the flow engine's when the last byte
   // arrives: they differ by the ACK's way back (a few us against hundreds), and by per-packet effects.
   const packet = (program: Transfer[]) =>

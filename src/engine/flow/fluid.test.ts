@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ecmpPath } from '../../../test/helpers/paths.ts';
+import { createRandom } from '../../base/random.ts';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import { fabricSpec, networkSchema } from '../../scenario/schema.ts';
 import { resolveNetwork } from '../core/network.ts';
-import { createRandom } from '../core/random.ts';
 import { FluidNetwork, type FluidStats } from './fluid.ts';
 
 const catalog = loadCatalog();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validationCase } from '../../../test/helpers/cases.ts';
 import { simulateYaml } from '../../../test/helpers/simulate.ts';
+import { createRandom } from '../../base/random.ts';
 import { createEventQueue } from '../core/index.ts';
-import { createRandom } from '../core/random.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
 
 const rel = (got: number, want: number, tol: number) =>

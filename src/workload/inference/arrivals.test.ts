@@ -1,7 +1,7 @@
 // Arrival processes against their closed forms. Sample sizes are in the test names; tolerances next to each check
 // are about 4 standard errors of the estimate at that sample size.
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../engine/core/random.ts';
+import { createRandom } from '../../base/random.ts';
 import type { ArrivalSource } from './arrivals.ts';
 import { fixedTokens, gammaArrivals, gammaSampler, onOff, poisson, traceArrivals } from './arrivals.ts';
 import { parseTrace } from './trace.ts';

@@ -2,7 +2,7 @@
 // Poisson process) and trace replay. A source is pulled one request at a time, so 10^6 requests cost no memory.
 // Times are integer nanoseconds: a gap is drawn as a real number and the arrival clock is kept in real time, and
 // only the reported instant is rounded, so rounding never accumulates (the Poisson stream stays exact).
-import type { RandomStream } from '../../engine/core/types.ts';
+import type { RandomStream } from '../../base/random.ts';
 import type { RequestTrace } from './trace.ts';
 
 export interface Arrival {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type CollectiveOp, collectiveTimeS } from '../../engine/analytic/collectives.ts';
-import { createRandom } from '../../engine/core/random.ts';
+import { createRandom } from '../../base/random.ts';
+import { collectiveTimeS } from '../../engine/analytic/collectives.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { NodeId } from '../../fabric/types.ts';
 import { ProgramBuilder } from '../builder.ts';
+import type { CollectiveOp } from '../collective.ts';
 import { COLLECTIVE_ALGORITHMS, type CollectiveSpec, compileCollective, type IntraDomain } from './collectives.ts';
 import { checkWellFormed, criticalPath, sentBytes, simulateData } from './verify.ts';
 

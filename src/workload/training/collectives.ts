@@ -15,11 +15,12 @@
 // all-to-all's send buffer). Each task's bytes per repetition are rounded up to whole bytes, so a schedule may
 // carry at most one byte per block more than S x its busbw factor.
 
-import type { CollectiveOp } from '../../engine/analytic/collectives.ts';
+import { closest } from '../../base/suggest.ts';
+import { formatBytes } from '../../base/units.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { NodeId } from '../../fabric/types.ts';
-import { closest, formatBytes } from '../../scenario/units.ts';
 import type { MoveTrace, OpLayout, ProgramBuilder, RepMove } from '../builder.ts';
+import type { CollectiveOp } from '../collective.ts';
 import type { Transfer } from '../program.ts';
 
 /** Algorithms per operation: the closed forms' names (engine/analytic/collectives.ts) plus NCCL's tree and hierarchical. */

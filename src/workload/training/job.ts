@@ -1,7 +1,7 @@
 // A training job compiled to a traffic program: per iteration, micro-batches of forward and backward compute
 // on every GPU, the tensor-parallel all-reduces and MoE all-to-alls of each layer, pipeline sends between
 // stages, and the data-parallel gradient all-reduce in buckets that start as soon as the backward pass has
-// produced them (DESIGN.md, src/workload/training).
+// produced them (docs/architecture.md, "Folders").
 //
 //   rank r = t + tp (d + dp s)          t: TP index (innermost: inside a server), d: DP index, s: PP stage
 //   iteration: for each micro-batch m, in GPipe order (every forward, then every backward, stage by stage) or
@@ -12,12 +12,13 @@
 //   next iteration: after this one's gradient all-reduces (rank-locally)
 // TRAIN-01's iteration model T = T_compute + max(0, T_allreduce - T_overlap) is what this produces with one
 // bucket (no overlap) and with many (overlap with the rest of the backward pass).
-import type { CollectiveOp } from '../../engine/analytic/collectives.ts';
-import { createRandom } from '../../engine/core/random.ts';
+
+import { createRandom } from '../../base/random.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { ProgramBuilder } from '../builder.ts';
+import type { CollectiveOp } from '../collective.ts';
 import { type CollectiveSpec, compileCollective } from './collectives.ts';
 import { intraDomain, placeRanks } from './placement.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../base/random.ts';
 import { loadCatalog } from '../../catalog/index.ts';
-import { createRandom } from '../../engine/core/random.ts';
 import { ScenarioError } from '../../errors.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';

@@ -11,7 +11,7 @@
 // 'sequential': h0, h1, ... in host order. 'random': a uniformly random choice of hosts in random order, from
 // the given stream (the caller splits it from the scenario seed).
 
-import type { RandomStream } from '../../engine/core/types.ts';
+import type { RandomStream } from '../../base/random.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { IntraDomain } from './collectives.ts';

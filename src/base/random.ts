@@ -6,7 +6,18 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import type { RandomStream } from './types.ts';
+
+/** A seeded random stream. One per component, split from the run's seed, so adding a component never shifts another's numbers. */
+export interface RandomStream {
+  /** Uniform in [0, 1). */
+  uniform(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+  /** Exponential with the given mean. */
+  exp(mean: number): number;
+  /** Raw 32-bit unsigned integer. */
+  u32(): number;
+}
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;

@@ -1,5 +1,6 @@
 // Units as people write them (`400G`, `1GiB`, `5us`), turned into the units used inside:
-// bits per second, bytes, picoseconds. KB/MB/GB are powers of 1000; KiB/MiB/GiB powers of 1024 (DESIGN.md).
+// bits per second, bytes, picoseconds. KB/MB/GB are powers of 1000; KiB/MiB/GiB powers of 1024
+// (docs/architecture.md, "Time and units"). Not handled: negative values and binary rate prefixes (Gibps).
 
 const SI: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
 const IEC: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
@@ -70,34 +71,4 @@ export function formatBytes(bytes: number): string {
 
 function trim(x: number): string {
   return Number.isInteger(x) ? String(x) : String(Number(x.toFixed(3)));
-}
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-
-/** The closest candidate within a reasonable edit distance, or undefined. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }

@@ -1,0 +1,128 @@
+// `npm run build` (and `npm ci`, through `prepare`): compiles src/ to JavaScript with esbuild, file by file, into
+// dist/ (dist/cli/main.js from src/cli/main.ts), which bin/aifabric.js runs: start-up parses JavaScript instead of
+// compiling TypeScript through tsx. A command's work is imported when it runs (src/cli/commands), so `--help` loads
+// only commander (bundled into dist/vendor/) and the command declarations.
+// Leaves out: type-checking (tsc --noEmit does that), bundling and minifying. One file per source keeps dist/ at
+// src/'s depth, so the paths the sources find data by (`new URL('../../catalog/', import.meta.url)`) hold as
+// they are, and keeps top-level `const` (a bundle turns it into `var`, which cost the packet engine 10-17% of
+// its CPU time here: V8 folds a module's constants into optimized code, not its variables).
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = join(root, 'dist');
+const src = join(root, 'src');
+const SCHEMA_TEXT = join(src, 'cli/schema-text.ts');
+
+/** `aifabric schema`'s text, from the sources as they are now (src/cli/schema-text.ts run once, through a
+ * throwaway bundle). */
+async function schemaText() {
+  const tmp = mkdtempSync(join(tmpdir(), 'aifabric-build-'));
+  try {
+    const file = join(tmp, 'schema-text.mjs');
+    await build({
+      entryPoints: [SCHEMA_TEXT],
+      outfile: file,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      logLevel: 'warning',
+    });
+    return (await import(pathToFileURL(file).href)).schemaText();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** src/cli/schema-text.ts in dist/: the string it returns, computed above, so `schema` loads no zod. */
+function prebuiltSchema(text) {
+  return {
+    name: 'prebuilt-schema-text',
+    setup(b) {
+      b.onLoad({ filter: /schema-text\.ts$/ }, (args) =>
+        args.path === SCHEMA_TEXT
+          ? { contents: `export function schemaText() { return ${JSON.stringify(text)}; }`, loader: 'js' }
+          : undefined,
+      );
+    },
+  };
+}
+
+/** Third-party modules on the start-up path, bundled into one file each in dist/vendor/: resolving and parsing
+ * commander's CommonJS files took 35-45 ms of `--help`'s 60 above Node's own start (loaded machine). */
+const VENDORED = { '@commander-js/extra-typings': 'commander.js' };
+
+async function vendored() {
+  return Promise.all(
+    Object.entries(VENDORED).map(async ([pkg, file]) => {
+      const r = await build({
+        stdin: { contents: `export * from '${pkg}';`, resolveDir: root, loader: 'js' },
+        outfile: join(outdir, 'vendor', file),
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        write: false,
+        logLevel: 'warning',
+        // commander is CommonJS and requires Node built-ins, which an ES module needs a `require` for.
+        banner: { js: "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);" },
+      });
+      return r.outputFiles[0];
+    }),
+  );
+}
+
+/** The sources import each other as `./x.ts` (tsx, vitest and tsc read them so); the compiled files are `.js`,
+ * and vendored packages are imported from dist/vendor/. */
+function jsImports(code, file) {
+  let out = code.replace(/((?:\bfrom|\bimport\()\s*")(\.{1,2}\/[^"]*)\.ts"/g, '$1$2.js"');
+  for (const [pkg, vendor] of Object.entries(VENDORED)) {
+    let rel = relative(dirname(file), join(outdir, 'vendor', vendor))
+      .split('\\')
+      .join('/');
+    if (!rel.startsWith('.')) rel = `./${rel}`;
+    out = out.replaceAll(`from "${pkg}"`, `from "${rel}"`);
+  }
+  return out;
+}
+
+const sources = readdirSync(src, { recursive: true })
+  .map((f) => join(src, f))
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+const result = await build({
+  entryPoints: sources,
+  outdir,
+  outbase: src,
+  bundle: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  write: false,
+  logLevel: 'warning',
+  plugins: [prebuiltSchema(await schemaText())],
+});
+// Only changed files are written and only files of an older build removed, so a build that changes nothing
+// changes nothing on disk, and a CLI running from dist/ meanwhile is not disturbed.
+const keep = new Set();
+for (const f of [...result.outputFiles, ...(await vendored())]) {
+  const text = f.path.startsWith(join(outdir, 'vendor')) ? f.text : jsImports(f.text, f.path);
+  keep.add(f.path);
+  mkdirSync(dirname(f.path), { recursive: true });
+  if (!existsSync(f.path) || readFileSync(f.path, 'utf8') !== text) writeFileSync(f.path, text);
+}
+for (const name of readdirSync(outdir, { recursive: true })) {
+  const f = join(outdir, name);
+  if (!keep.has(f) && statSync(f).isFile()) rmSync(f);
+}

@@ -1,0 +1,26 @@
+// `aifabric report`: reads a result, sweep or demo bundle and writes its self-contained HTML report.
+import { readFileSync, statSync } from 'node:fs';
+import { ScenarioError } from '../../errors.ts';
+import { reportInputFromText } from '../../report/from-result.ts';
+import { renderReport } from '../../report/html.ts';
+import { writeFilesAtomically } from '../output.ts';
+
+/** `aifabric report result.json -o report.html`: one self-contained HTML file from a result, sweep or demo bundle. */
+export function report(file: string, opts: { output: string }): void {
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ScenarioError([
+      {
+        path: file,
+        message: `cannot read: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code}`,
+      },
+    ]);
+  }
+  const html = renderReport(reportInputFromText(text, file));
+  writeFilesAtomically([{ path: opts.output, content: html }], '--output');
+  process.stdout.write(`wrote ${opts.output} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB)\n`);
+}

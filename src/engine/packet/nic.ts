@@ -1,0 +1,360 @@
+// RoCEv2 NICs: one queue pair per transfer task, sending from the source host and receiving at the destination.
+// Sender: round robin over the host's QPs that may send, each paced at its DCQCN rate (dcqcn.ts), behind a
+// send gate that the task driver opens one repetition at a time (a QP's repetitions are one byte stream, each
+// packetized on its own, its last packet possibly short); go-back-N on a NAK or a retransmission timeout.
+// Receiver: in-order delivery, an ACK every `ackEvery` packets and at every repetition's end, one NAK per gap,
+// and CNPs (at most one per interval) for CE-marked data. Leaves out QP connection setup, read and atomic verbs,
+// selective repeat, and the NIC's own buffers and PCIe (packets are made when the port can send them).
+import type { Counters } from '../../result/types.ts';
+import type { TrafficProgram } from '../../workload/program.ts';
+import type { NetworkConfig } from '../core/network.ts';
+import { K_TRANSFER, type TaskDriver } from '../core/task-graph.ts';
+import { DcqcnNp, type DcqcnParams, DcqcnRp } from './dcqcn.ts';
+import { type Clock, EV_ALPHA_TIMER, EV_HOST_WAKE, EV_RATE_TIMER, EV_RTO } from './events.ts';
+import {
+  B_ECN,
+  C_CTRL,
+  C_LOSSY,
+  C_ROCE,
+  type PacketPool,
+  PK,
+  PK_BITS,
+  PK_FLOW,
+  PK_PAYLOAD,
+  PK_SEQ,
+  T_ACK,
+  T_CNP,
+  T_DATA,
+  T_NAK,
+} from './packets.ts';
+import { ACK_EXTRA, CNP_EXTRA, type Ports } from './port.ts';
+import type { Topology } from './topology.ts';
+
+export class Nics {
+  /** Per QP (indexed by task id; delays have none): endpoints, traffic class of its data, sizes. */
+  readonly fSrc: Int32Array;
+  readonly fDst: Int32Array;
+  readonly fClass: Uint8Array;
+  /** Bytes over all repetitions. */
+  readonly fBytes: Float64Array;
+  /** Packets over all repetitions, packets per repetition, and the payload of a repetition's last packet. */
+  readonly fPkts: Int32Array;
+  private readonly fPpr: Int32Array;
+  private readonly fLastPayload: Int32Array;
+  /** Send gate: the sender may send packets with seq < gate (0 until repetition 0 may start). */
+  private readonly gate: Int32Array;
+  private readonly sndNxt: Int32Array;
+  private readonly sndUna: Int32Array;
+  private readonly highSent: Int32Array;
+  private readonly nextSend: Float64Array;
+  /** When the sender had every byte acknowledged, or -1. */
+  readonly fEnd: Float64Array;
+  readonly fRetx: Float64Array;
+  readonly fDelivered: Float64Array;
+  /**
+   * Retransmission timer, lazily: each ACK that makes progress moves the deadline, but a QP keeps at most one
+   * timer event in the queue, which re-arms itself at the deadline when it finds it moved. (One event per ACK
+   * left hundreds of thousands of dead timers in the queue and made every queue operation miss the cache.)
+   */
+  private readonly rtoArmed: Uint8Array;
+  private readonly rtoAt: Float64Array;
+  private readonly rtoQueued: Uint8Array;
+  // Receiver state per QP.
+  private readonly expected: Int32Array;
+  private readonly nakSent: Uint8Array;
+  private readonly ackCount: Int32Array;
+  /** Each host's QPs (CSR), its round-robin position, and the time of its pending wake-up (or -1). */
+  private readonly hostFlowsStart: Int32Array;
+  private readonly hostFlows: Int32Array;
+  private readonly rr: Int32Array;
+  private readonly wakeAt: Float64Array;
+  /** Payload of data packets sent (the bytes-conserved invariant). */
+  sentPayload = 0;
+  readonly rp: DcqcnRp;
+  private readonly np: DcqcnNp;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly topo: Topology,
+    private readonly pool: PacketPool,
+    private readonly ports: Ports,
+    private readonly tasks: TaskDriver,
+    private readonly net: NetworkConfig,
+    private readonly c: Counters,
+    program: TrafficProgram,
+  ) {
+    const T = program.transfers;
+    const F = T.length;
+    const N = topo.N;
+    this.fSrc = new Int32Array(F);
+    this.fDst = new Int32Array(F);
+    this.fClass = new Uint8Array(F);
+    this.fBytes = new Float64Array(F);
+    this.fPkts = new Int32Array(F);
+    this.fPpr = new Int32Array(F);
+    this.fLastPayload = new Int32Array(F);
+    this.gate = new Int32Array(F);
+    this.sndNxt = new Int32Array(F);
+    this.sndUna = new Int32Array(F);
+    this.highSent = new Int32Array(F);
+    this.nextSend = new Float64Array(F);
+    this.fEnd = new Float64Array(F).fill(-1);
+    this.fRetx = new Float64Array(F);
+    this.fDelivered = new Float64Array(F);
+    this.rtoArmed = new Uint8Array(F);
+    this.rtoAt = new Float64Array(F);
+    this.rtoQueued = new Uint8Array(F);
+    this.expected = new Int32Array(F);
+    this.nakSent = new Uint8Array(F);
+    this.ackCount = new Int32Array(F);
+    const perHost = new Int32Array(N + 1);
+    for (let i = 0; i < F; i++) {
+      const t = T[i];
+      this.fSrc[i] = t.src;
+      this.fDst[i] = t.dst;
+      this.fClass[i] = t.cls === 'lossy' ? C_LOSSY : C_ROCE;
+      if (tasks.g.kind[i] !== K_TRANSFER) continue;
+      const ppr = Math.max(1, Math.ceil(t.bytes / net.mtu));
+      this.fPpr[i] = ppr;
+      this.fLastPayload[i] = t.bytes - (ppr - 1) * net.mtu;
+      this.fPkts[i] = ppr * tasks.g.repeat[i];
+      this.fBytes[i] = t.bytes * tasks.g.repeat[i];
+      perHost[t.src + 1]++;
+    }
+    for (let i = 0; i < N; i++) perHost[i + 1] += perHost[i];
+    this.hostFlowsStart = perHost;
+    this.hostFlows = new Int32Array(perHost[N]);
+    const fill = perHost.slice(0, N);
+    for (let i = 0; i < F; i++) if (tasks.g.kind[i] === K_TRANSFER) this.hostFlows[fill[T[i].src]++] = i;
+    this.rr = new Int32Array(N);
+    this.wakeAt = new Float64Array(N).fill(-1);
+    // DcqcnRp asks for a QP's parameters on every byte-counter step, increase and cut; `net.dcqcn` builds a
+    // fresh object each call, so resolve them once per QP (one shared object per line rate).
+    const byRate = new Map<number, DcqcnParams>();
+    const qpParams: DcqcnParams[] = new Array(F);
+    for (let i = 0; i < F; i++) {
+      const rate = topo.hostLineRate(this.fSrc[i]);
+      let prm = byRate.get(rate);
+      if (prm === undefined) {
+        prm = net.dcqcn(rate);
+        byRate.set(rate, prm);
+      }
+      qpParams[i] = prm;
+    }
+    this.rp = new DcqcnRp(F, (qp) => qpParams[qp]);
+    this.np = new DcqcnNp(F, net.cnpIntervalPs);
+  }
+
+  // ---- sender ------------------------------------------------------------------------------------
+
+  /** The driver allowed QP t repetitions up to `reps` (from `before`): open its gate and let the host send. */
+  open(t: number, before: number, reps: number): void {
+    this.gate[t] = reps * this.fPpr[t];
+    if (before === 0) this.nextSend[t] = this.clock.now;
+    this.ports.tryStart(this.topo.hostPort[this.fSrc[t]]);
+  }
+
+  /** A paced QP of host h may send now (EV_HOST_WAKE). */
+  wake(h: number): void {
+    if (this.wakeAt[h] === this.clock.now) {
+      this.wakeAt[h] = -1;
+      this.ports.tryStart(this.topo.hostPort[h]);
+    }
+  }
+
+  /** The NIC's next data packet: round robin over its QPs that may send now (DCQCN pacing). */
+  nextDataPacket(h: number, onlyClass: number): number {
+    const s = this.hostFlowsStart[h];
+    const n = this.hostFlowsStart[h + 1] - s;
+    if (n === 0) return -1;
+    const now = this.clock.now;
+    let soonest = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) {
+      const slot = (this.rr[h] + j) % n;
+      const fl = this.hostFlows[s + slot];
+      // Past the gate: not started, waiting for a dependency, or everything sent (gate <= packets).
+      if (this.sndNxt[fl] >= this.gate[fl]) continue;
+      if (onlyClass && this.fClass[fl] !== onlyClass) continue;
+      if (this.nextSend[fl] > now) {
+        if (this.nextSend[fl] < soonest) soonest = this.nextSend[fl];
+        continue;
+      }
+      this.rr[h] = (slot + 1) % n;
+      return this.sendData(fl);
+    }
+    if (soonest < Number.POSITIVE_INFINITY) {
+      const t = Math.ceil(soonest);
+      if (this.wakeAt[h] < 0 || this.wakeAt[h] > t) {
+        this.wakeAt[h] = t;
+        this.clock.q.push(t, EV_HOST_WAKE, h, 0);
+      }
+    }
+    return -1;
+  }
+
+  private sendData(fl: number): number {
+    const now = this.clock.now;
+    const net = this.net;
+    const seq = this.sndNxt[fl];
+    // Each repetition is packetized on its own: its last packet carries the remainder.
+    const payload = (seq + 1) % this.fPpr[fl] === 0 ? this.fLastPayload[fl] : net.mtu;
+    if (seq === 0 && this.tasks.taskStartPs[fl] < 0) this.tasks.taskStartPs[fl] = now;
+    const id = this.pool.alloc(fl, T_DATA, this.fClass[fl], seq, payload, payload + net.headerBytes, this.fDst[fl]);
+    this.sndNxt[fl] = seq + 1;
+    if (seq < this.highSent[fl]) {
+      this.c.retransmittedBytes += payload;
+      this.fRetx[fl] += payload;
+    } else this.highSent[fl] = seq + 1;
+    this.c.dataPacketsSent++;
+    this.sentPayload += payload;
+    const wire = this.pool.frame(id) + net.wireOverheadBytes;
+    // Pacing at the QP's current DCQCN rate; at line rate this equals the serialization time.
+    const gap = net.ccOn ? (wire * 8e12) / this.rp.rc[fl] : 0;
+    this.nextSend[fl] = Math.max(this.nextSend[fl], now) + gap;
+    if (net.ccOn) this.rp.onBytesSent(fl, wire);
+    if (!this.rtoArmed[fl]) this.armRto(fl);
+    return id;
+  }
+
+  private armRto(fl: number): void {
+    this.rtoArmed[fl] = 1;
+    const at = this.clock.now + this.net.rtoPs;
+    this.rtoAt[fl] = at;
+    if (!this.rtoQueued[fl]) {
+      this.rtoQueued[fl] = 1;
+      this.clock.q.push(at, EV_RTO, fl, 0);
+    }
+  }
+
+  /** The retransmission timer of QP fl fires (EV_RTO). */
+  rto(fl: number): void {
+    this.rtoQueued[fl] = 0;
+    if (!this.rtoArmed[fl] || this.fEnd[fl] >= 0) return;
+    if (this.rtoAt[fl] > this.clock.now) {
+      // Progress since this event was queued: wait for the current deadline.
+      this.rtoQueued[fl] = 1;
+      this.clock.q.push(this.rtoAt[fl], EV_RTO, fl, 0);
+      return;
+    }
+    this.rtoArmed[fl] = 0;
+    if (this.sndUna[fl] < this.fPkts[fl]) {
+      // No progress for a whole timeout: go back to the first unacknowledged packet.
+      this.c.timeouts++;
+      this.sndNxt[fl] = this.sndUna[fl];
+      this.armRto(fl);
+      this.ports.tryStart(this.topo.hostPort[this.fSrc[fl]]);
+    }
+  }
+
+  /** DCQCN alpha timer of QP a, armed in generation b (stale generations are ignored). */
+  alphaTimer(a: number, b: number): void {
+    if (b === this.rp.alphaGen[a] && this.fEnd[a] < 0) {
+      this.rp.onAlphaTimer(a);
+      this.clock.q.push(this.clock.now + this.net.alphaIntervalPs, EV_ALPHA_TIMER, a, b);
+    }
+  }
+
+  /** DCQCN rate timer of QP a, armed in generation b. */
+  rateTimer(a: number, b: number): void {
+    if (b === this.rp.rateGen[a] && this.fEnd[a] < 0) {
+      this.rp.onRateTimer(a);
+      this.clock.q.push(this.clock.now + this.net.rateTimerPs, EV_RATE_TIMER, a, b);
+    }
+  }
+
+  // ---- receiver ----------------------------------------------------------------------------------
+
+  private sendControl(from: number, fl: number, type: number, seq: number, dst: number): void {
+    const extra = type === T_CNP ? CNP_EXTRA : ACK_EXTRA;
+    const id = this.pool.alloc(fl, type, C_CTRL, seq, 0, extra + this.net.headerBytes, dst);
+    const p = this.topo.hostPort[from];
+    // Sent into the host's own failed link: lost.
+    if (this.topo.linkDown[p >> 1]) this.pool.drop(id, 'failure');
+    else this.ports.enqueue(p, id);
+  }
+
+  /**
+   * Packet id arrives at host h. Returns its QP when it completed a repetition (the caller tells the task
+   * driver), else -1.
+   */
+  receive(h: number, id: number): number {
+    const fl = this.pool.pk[id * PK + PK_FLOW];
+    if (this.pool.type(id) === T_DATA) return this.receiveData(h, fl, id);
+    this.receiveControl(fl, id);
+    return -1;
+  }
+
+  private receiveData(h: number, fl: number, id: number): number {
+    const pool = this.pool;
+    const o = id * PK;
+    const seq = pool.pk[o + PK_SEQ];
+    if (pool.pk[o + PK_BITS] & B_ECN && this.net.ccOn && this.np.shouldSend(fl, this.clock.now)) {
+      this.c.cnps++;
+      this.sendControl(h, fl, T_CNP, 0, this.fSrc[fl]);
+    }
+    if (seq === this.expected[fl]) {
+      const payload = pool.pk[o + PK_PAYLOAD];
+      this.expected[fl] = seq + 1;
+      this.c.deliveredBytes += payload;
+      this.fDelivered[fl] += payload;
+      this.nakSent[fl] = 0;
+      // The last packet of a repetition is always acknowledged (a gated sender waits for it) and releases
+      // the repetition's dependents at once.
+      const repEnd = (seq + 1) % this.fPpr[fl] === 0;
+      if (++this.ackCount[fl] >= this.net.ackEvery || repEnd) {
+        this.ackCount[fl] = 0;
+        this.sendControl(h, fl, T_ACK, seq + 1, this.fSrc[fl]);
+      }
+      pool.free(id);
+      return repEnd ? fl : -1;
+    }
+    // Go-back-N receiver: out-of-order data is discarded; one NAK per gap asks for a rewind.
+    this.c.receiverDiscards++;
+    pool.droppedPayload += pool.pk[o + PK_PAYLOAD];
+    if (seq > this.expected[fl]) {
+      if (!this.nakSent[fl]) {
+        this.nakSent[fl] = 1;
+        this.c.naks++;
+        this.sendControl(h, fl, T_NAK, this.expected[fl], this.fSrc[fl]);
+      }
+    } else if (++this.ackCount[fl] >= this.net.ackEvery) {
+      // A duplicate: the sender went back because ACKs were lost; acknowledge again so it moves on.
+      this.ackCount[fl] = 0;
+      this.sendControl(h, fl, T_ACK, this.expected[fl], this.fSrc[fl]);
+    }
+    pool.free(id);
+    return -1;
+  }
+
+  /** An ACK, NAK or CNP reaches the sender of QP fl. */
+  private receiveControl(fl: number, id: number): void {
+    const type = this.pool.type(id);
+    const seq = this.pool.pk[id * PK + PK_SEQ];
+    this.pool.free(id);
+    if (this.fEnd[fl] >= 0) return;
+    const now = this.clock.now;
+    if (type === T_CNP) {
+      if (!this.net.ccOn) return;
+      this.rp.onCnp(fl);
+      // Both timers restart from the cut (DCQCN-02/03).
+      this.clock.q.push(now + this.net.alphaIntervalPs, EV_ALPHA_TIMER, fl, ++this.rp.alphaGen[fl]);
+      this.clock.q.push(now + this.net.rateTimerPs, EV_RATE_TIMER, fl, this.rp.rateGen[fl]);
+      return;
+    }
+    if (seq > this.sndUna[fl]) {
+      this.sndUna[fl] = seq;
+      if (this.sndNxt[fl] < seq) this.sndNxt[fl] = seq;
+      this.rtoArmed[fl] = 0;
+      if (seq >= this.fPkts[fl]) {
+        this.fEnd[fl] = now;
+        this.tasks.done++;
+        return;
+      }
+      if (this.sndNxt[fl] > this.sndUna[fl]) this.armRto(fl);
+    }
+    if (type === T_NAK) {
+      this.sndNxt[fl] = seq;
+      this.ports.tryStart(this.topo.hostPort[this.fSrc[fl]]);
+    }
+  }
+}

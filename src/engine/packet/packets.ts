@@ -1,0 +1,119 @@
+// The packet pool: one record of PK int32 fields per packet, addressed by packet id, with a free list. The
+// fields a hop reads share a cache line (separate arrays per field cost a cache miss per field once a large
+// fabric holds 10^5-10^6 packets in its queues). Elements hold the pool, never its array: growing replaces it.
+// Dropping is here too, counted by cause (the result's bufferDrops, lossDrops, failureDrops). Leaves out what a
+// packet means to each element (queues link packets through PK_NEXT; switches count hops in PK_BITS).
+import type { Counters } from '../../result/types.ts';
+
+// Packet types and traffic classes.
+export const T_DATA = 0;
+export const T_ACK = 1;
+export const T_NAK = 2;
+export const T_CNP = 3;
+export const C_CTRL = 0;
+export const C_ROCE = 1;
+export const C_LOSSY = 2;
+/** Traffic classes per port. */
+export const NC = 3;
+
+// Packet record: int32 fields at these offsets; PK_BITS holds the type (2 bits), class (2 bits) and flags.
+export const PK = 8;
+export const PK_FLOW = 0;
+export const PK_SEQ = 1;
+export const PK_PAYLOAD = 2;
+export const PK_FRAME = 3;
+/** Ingress port at the current switch (PFC accounting), or -1. */
+export const PK_INGRESS = 4;
+/** Next packet in its queue, or in the free list. */
+export const PK_NEXT = 5;
+export const PK_DST = 6;
+export const PK_BITS = 7;
+/** CE-marked; held in PFC headroom at the current switch; allocated. */
+export const B_ECN = 16;
+export const B_HDRM = 32;
+export const B_LIVE = 64;
+/** Switches passed so far, in PK_BITS above the flags. */
+export const HOP_SHIFT = 8;
+export const HOP_ONE = 1 << HOP_SHIFT;
+
+export class PacketPool {
+  private cap = 0;
+  /** The records; replaced when the pool grows, so read it through the pool each time. */
+  pk = new Int32Array(0);
+  private freeHead = -1;
+  /** Payload of dropped and discarded data packets (the bytes-conserved invariant). */
+  droppedPayload = 0;
+
+  constructor(
+    private readonly c: Counters,
+    initialPackets: number,
+  ) {
+    this.grow(initialPackets);
+  }
+
+  private grow(n: number): void {
+    const pk = new Int32Array(n * PK);
+    pk.set(this.pk);
+    this.pk = pk;
+    for (let i = n - 1; i >= this.cap; i--) {
+      pk[i * PK + PK_NEXT] = this.freeHead;
+      this.freeHead = i;
+    }
+    this.cap = n;
+  }
+
+  /** A new packet of `type` in class `cls`, with `frame` bytes on the wire before preamble and gap. */
+  alloc(flow: number, type: number, cls: number, seq: number, payload: number, frame: number, dst: number): number {
+    if (this.freeHead < 0) this.grow(this.cap * 2);
+    const id = this.freeHead;
+    const pk = this.pk;
+    const o = id * PK;
+    this.freeHead = pk[o + PK_NEXT];
+    pk[o + PK_FLOW] = flow;
+    pk[o + PK_SEQ] = seq;
+    pk[o + PK_PAYLOAD] = payload;
+    pk[o + PK_FRAME] = frame;
+    pk[o + PK_INGRESS] = -1;
+    pk[o + PK_NEXT] = -1;
+    pk[o + PK_DST] = dst;
+    pk[o + PK_BITS] = type | (cls << 2) | B_LIVE;
+    return id;
+  }
+
+  type(id: number): number {
+    return this.pk[id * PK + PK_BITS] & 3;
+  }
+
+  cls(id: number): number {
+    return (this.pk[id * PK + PK_BITS] >> 2) & 3;
+  }
+
+  frame(id: number): number {
+    return this.pk[id * PK + PK_FRAME];
+  }
+
+  free(id: number): void {
+    const o = id * PK;
+    this.pk[o + PK_BITS] &= ~B_LIVE;
+    this.pk[o + PK_NEXT] = this.freeHead;
+    this.freeHead = id;
+  }
+
+  drop(id: number, cause: 'buffer' | 'loss' | 'failure'): void {
+    if (cause === 'buffer') this.c.bufferDrops++;
+    else if (cause === 'loss') this.c.lossDrops++;
+    else this.c.failureDrops++;
+    if (this.type(id) === T_DATA) this.droppedPayload += this.pk[id * PK + PK_PAYLOAD];
+    this.free(id);
+  }
+
+  /** Payload of the data packets still allocated (in queues or on links). */
+  inFlightPayload(): number {
+    let bytes = 0;
+    for (let i = 0; i < this.cap; i++) {
+      const bits = this.pk[i * PK + PK_BITS];
+      if (bits & B_LIVE && (bits & 3) === T_DATA) bytes += this.pk[i * PK + PK_PAYLOAD];
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,64 @@
+// The fabric as the packet engine sees it: nodes and directed ports in flat arrays. Link l is ports 2l (from
+// end a to end b) and 2l + 1 (back); a port has a rate, a propagation delay and the switch latency of the node
+// it feeds. Also the physical state of each link (up or down: link.ts changes it, every element reads it).
+// Leaves out routing (switch.ts reads the fabric's tables) and buffers (mmu.ts).
+import type { Fabric } from '../../fabric/types.ts';
+import type { NetworkConfig } from '../core/network.ts';
+
+export class Topology {
+  readonly N: number;
+  readonly P: number;
+  readonly isHost: Uint8Array;
+  readonly portFrom: Int32Array;
+  readonly portTo: Int32Array;
+  readonly psPerByte: Float64Array;
+  readonly propPs: Float64Array;
+  /** Forwarding latency of each node (0 at hosts). */
+  readonly latencyPs: Float64Array;
+  /** Each host's port onto the fabric (its first link), or -1. */
+  readonly hostPort: Int32Array;
+  /** Per link: 1 while failed (packets sent into it or on it are lost). */
+  readonly linkDown: Uint8Array;
+
+  constructor(f: Fabric, net: NetworkConfig) {
+    const nodes = f.nodes;
+    const N = nodes.length;
+    const P = 2 * f.links.length;
+    this.N = N;
+    this.P = P;
+    this.isHost = new Uint8Array(N);
+    for (const n of nodes) this.isHost[n.id] = n.role === 'host' ? 1 : 0;
+    this.portFrom = new Int32Array(P);
+    this.portTo = new Int32Array(P);
+    this.psPerByte = new Float64Array(P);
+    this.propPs = new Float64Array(P);
+    this.hostPort = new Int32Array(N).fill(-1);
+    for (const l of f.links) {
+      const up = 2 * l.id;
+      const down = up + 1;
+      this.portFrom[up] = l.a;
+      this.portTo[up] = l.b;
+      this.portFrom[down] = l.b;
+      this.portTo[down] = l.a;
+      const ppb = 8e12 / l.rateBps;
+      const prop = net.propPs(l.id);
+      this.psPerByte[up] = ppb;
+      this.psPerByte[down] = ppb;
+      this.propPs[up] = prop;
+      this.propPs[down] = prop;
+      if (this.isHost[l.a] && this.hostPort[l.a] < 0) this.hostPort[l.a] = up;
+    }
+    this.latencyPs = new Float64Array(N);
+    for (const n of nodes) this.latencyPs[n.id] = this.isHost[n.id] ? 0 : net.switchLatencyPs(n.id);
+    this.linkDown = new Uint8Array(f.links.length);
+  }
+
+  /** The port on which `node` sends over `link`. */
+  outPort(link: number, node: number): number {
+    return 2 * link + (this.portFrom[2 * link] === node ? 0 : 1);
+  }
+
+  hostLineRate(h: number): number {
+    return 8e12 / this.psPerByte[this.hostPort[h]];
+  }
+}

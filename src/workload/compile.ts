@@ -1,0 +1,99 @@
+// The scenario's `traffic` list compiled on a fabric into one TrafficProgram (program.ts says what its tasks
+// mean): patterns and flow lists here, collectives and training jobs through training/. Inference services are
+// not compiled: they run as request-level components (src/engine/inference).
+
+import { createRandom } from '../base/random.ts';
+import { ScenarioError } from '../errors.ts';
+import type { Fabric, NodeId } from '../fabric/types.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { ProgramBuilder } from './builder.ts';
+import type { TrafficProgram, Transfer } from './program.ts';
+import { compileCollectiveItem, compileJob } from './training/job.ts';
+
+function host(f: Fabric, ref: string, path: string): NodeId {
+  if (ref === 'border0') {
+    if (f.border === -1)
+      throw new ScenarioError([{ path, message: 'this fabric has no border0 (only access-aggregation fabrics do)' }]);
+    return f.border;
+  }
+  const i = Number(ref.slice(1));
+  if (!Number.isInteger(i) || i < 0 || i >= f.hosts.length)
+    throw new ScenarioError([
+      { path, message: `no host ${ref} in this fabric (it has h0..h${f.hosts.length - 1}); use a host in that range` },
+    ]);
+  return f.hosts[i] as NodeId;
+}
+
+/** Compiles the scenario's `traffic` list on a fabric. Random choices (permutation) use the scenario seed. */
+export function compileTraffic(s: Scenario, f: Fabric): TrafficProgram {
+  const b = new ProgramBuilder();
+  let cls: Transfer['cls'] = 'roce';
+  const add = (src: NodeId, dst: NodeId, bytes: number, startPs: number, item: number) => {
+    b.task({ src, dst, bytes, startPs, item, cls });
+  };
+  (s.traffic ?? []).forEach((t, i) => {
+    const path = `traffic[${i}]`;
+    if ('inference' in t)
+      throw new ScenarioError([
+        {
+          path: `${path}.inference`,
+          message:
+            'an inference service runs as request-level components, not as a traffic program (aifabric simulate runs it)',
+        },
+      ]);
+    cls = t.class;
+    if ('flows' in t) {
+      t.flows.forEach((fl, j) => {
+        const src = host(f, fl.src, `${path}.flows[${j}].src`);
+        const dst = host(f, fl.dst, `${path}.flows[${j}].dst`);
+        if (src === dst)
+          throw new ScenarioError([
+            { path: `${path}.flows[${j}]`, message: 'src and dst are the same host; pick two hosts' },
+          ]);
+        add(src, dst, fl.bytes, fl.start, i);
+      });
+      return;
+    }
+    if ('collective' in t) {
+      compileCollectiveItem(b, s, f, t, i);
+      return;
+    }
+    if ('job' in t) {
+      compileJob(b, s, f, t, i);
+      return;
+    }
+    const start = t.start ?? 0;
+    const H = f.hosts.length;
+    if (t.pattern === 'incast') {
+      const recv = host(f, t.receiver ?? 'h0', `${path}.receiver`);
+      const senders = t.senders
+        ? t.senders.map((r, j) => host(f, r, `${path}.senders[${j}]`))
+        : Array.from(f.hosts)
+            .filter((h) => h !== recv)
+            .map((h) => h as NodeId);
+      senders.forEach((snd, j) => {
+        if (snd === recv)
+          throw new ScenarioError([{ path: `${path}.senders[${j}]`, message: 'the receiver cannot also be a sender' }]);
+        add(snd, recv, t.bytes, start, i);
+      });
+    } else if (t.pattern === 'permutation') {
+      if (H < 2) throw new ScenarioError([{ path, message: 'a permutation needs at least 2 hosts' }]);
+      // A uniformly random derangement (no host sends to itself), by rejection from Fisher-Yates shuffles.
+      const rng = createRandom(s.seed, 'traffic', i);
+      const perm = Array.from({ length: H }, (_, k) => k);
+      for (;;) {
+        for (let k = H - 1; k > 0; k--) {
+          const j = rng.int(k + 1);
+          [perm[k], perm[j]] = [perm[j], perm[k]];
+        }
+        if (perm.every((v, k) => v !== k)) break;
+      }
+      for (let k = 0; k < H; k++) add(f.hosts[k] as NodeId, f.hosts[perm[k]] as NodeId, t.bytes, start, i);
+    } else {
+      // all-to-all: every host sends `bytes` to every other host.
+      for (let a = 0; a < H; a++)
+        for (let b = 0; b < H; b++) if (a !== b) add(f.hosts[a] as NodeId, f.hosts[b] as NodeId, t.bytes, start, i);
+    }
+  });
+  return b.build();
+}

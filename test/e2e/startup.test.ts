@@ -1,0 +1,50 @@
+// Start-up (issue 12, item 7): the built command loads only what the command it runs needs. Before any command runs
+// it loads commander and the command declarations (dist/cli/commands), no engine, zod or yaml; `schema` prints the
+// text computed at build time. The data found through `import.meta.url` is read from the build by other spawns:
+// the catalog (cli.test.ts), the built-in scenarios (demo.test.ts) and the Azure traces (inference-cli.test.ts).
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ENGINE_CHOICES } from '../../src/cli/commands/simulate.ts';
+import { schemaText } from '../../src/cli/schema-text.ts';
+import { ENGINES } from '../../src/engine/index.ts';
+import { ROOT, runCli } from './run-cli.ts';
+
+/** The files the built command loads before a command runs: dist/cli/run.js and what it imports statically,
+ * transitively (a command's work is a dynamic `import()`, loaded when that command runs). */
+function loadedAtStart(): string[] {
+  const seen = new Set<string>();
+  const todo = [join(ROOT, 'dist/cli/run.js')];
+  for (let f = todo.pop(); f !== undefined; f = todo.pop()) {
+    if (seen.has(f)) continue;
+    seen.add(f);
+    if (!f.startsWith('/')) continue;
+    for (const m of readFileSync(f, 'utf8').matchAll(
+      /(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*"([^"]+)"|(?:^|\n)\s*import\s*"([^"]+)"/g,
+    )) {
+      const spec = m[1] ?? m[2];
+      todo.push(spec.startsWith('.') ? resolve(dirname(f), spec) : spec);
+    }
+  }
+  return [...seen].map((f) => (f.startsWith('/') ? relative(ROOT, f) : f)).sort();
+}
+
+describe('start-up of the built command', () => {
+  it('loads commander and the command declarations only, no engine, zod or yaml', () => {
+    const loaded = loadedAtStart();
+    expect(loaded).toContain('dist/cli/commands/simulate.js');
+    const allowed =
+      /^(dist\/cli\/(main|run)\.js|dist\/cli\/commands\/[a-z-]+\.js|dist\/errors\.js|dist\/vendor\/commander\.js|node:[a-z_/]+)$/;
+    expect(loaded.filter((f) => !allowed.test(f))).toEqual([]);
+  });
+
+  it('--engine offers exactly the engines of src/engine/index.ts', () => {
+    expect([...ENGINE_CHOICES]).toEqual([...ENGINES]);
+  });
+
+  it('schema prints the JSON Schema of the current sources, computed at build time', () => {
+    const r = runCli(['schema']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(schemaText());
+  });
+});
