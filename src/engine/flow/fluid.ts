@@ -9,7 +9,7 @@
 // Time is integer nanoseconds (runs of hours to days; exact to 104 days in a JS number). Every event lands on a
 // whole ns: a drain at the next ns after its fluid time, a delivery at the next ns after drain + latency.
 //
-// Rates (Bertsekas and Gallager, Data Networks, 2nd ed., 6.5.2): a flow's cap is its path's bottleneck
+// Rates (Bertsekas and Gallager, Data Networks, 2nd ed., 6.5.2; solved by core/maxmin.ts): a flow's cap is its path's bottleneck
 // capacity; each directed link keeps the sum of the caps of its flows (its demand). A flow none of whose links
 // is over-demanded runs at its cap, which is its exact max-min rate (it is alone on its cap link, and no link
 // it crosses can bind it below its cap); no solve. Only the connected component (flows linked through
@@ -26,14 +26,16 @@
 // ideal congestion control would), slow start, in-order delivery across transfers of one connection.
 // `contention: false` is the analytic model: every transfer runs alone at its path's bottleneck (no sharing),
 // with the same paths, latency and failure handling (a down link stalls its flows until the reroute).
+// Files: fluid-paths.ts (walks, latency, the message path cache), fluid-pool.ts (the flows' slots), and the
+// max-min solver of a component in core/maxmin.ts.
 import type { Fabric } from '../../fabric/types.ts';
 import type { LinkStats } from '../../result/types.ts';
-import { ecmpIndex } from '../core/ecmp.ts';
-import { BinaryHeapQueue, growF64, growI32, growU8, growU32 } from '../core/heap2.ts';
-import { KeyValueHeap } from '../core/kvheap.ts';
+import { BinaryHeapQueue, growI32 } from '../core/heap2.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
+import { MaxMinSolver } from '../core/maxmin.ts';
 import type { NetworkConfig } from '../core/network.ts';
-import { EcmpGroups, RouteView } from '../core/route-view.ts';
+import { FluidPaths } from './fluid-paths.ts';
+import { FlowPool, PSHIFT as POOL_SHIFT } from './fluid-pool.ts';
 
 export interface FluidOptions {
   /** false: the analytic model, every transfer alone at its path's bottleneck. Default true. */
@@ -70,11 +72,8 @@ const EV_FAIL = 2; // a: tag, b: bytes
 const EV_LINK = 3; // a: link, b: 1 down, 0 up
 const EV_ROUTE = 4; // a: link, b: 1 down, 0 up
 
-/** Entries of the message path cache (a power of two). */
-const MC_SIZE = 8192;
-/** Longest path (hops) a flow may take. */
-const PMAX = 16;
-const PSHIFT = 4;
+/** A flow's hops are slots [f << PSHIFT, + fHops) (fluid-pool.ts; a local constant: hot loops read it). */
+const PSHIFT = POOL_SHIFT;
 /** Remaining bytes below this are rounding residue: the flow has drained. */
 const SNAP_BYTES = 1e-6;
 /** Fluid times within this of a whole ns are that ns (float residue of rem / rate). */
@@ -89,17 +88,10 @@ export class FluidNetwork {
   private readonly q = new BinaryHeapQueue(256);
   private readonly detectNs: number;
 
-  // Topology, per directed link d (2 l: a -> b, 2 l + 1: b -> a) unless said otherwise.
-  private readonly isHost: Uint8Array;
-  private readonly switchNs: Float64Array; // per node
-  private readonly linkA: Int32Array; // per link
-  private readonly linkB: Int32Array;
+  // Capacity per directed link d (2 l: a -> b, 2 l + 1: b -> a); paths, latency and the routing view in `paths`.
   private readonly capFull: Float64Array; // payload bytes per ns with full-MTU frames
   private readonly cap: Float64Array; // 0 while down
-  private readonly nsPerByte: Float64Array; // serialization
-  private readonly propNs: Float64Array;
-  private readonly frameExtra: number; // headers + wire overhead per frame
-  private readonly mtu: number;
+  private readonly paths: FluidPaths;
 
   // Per directed link: the list of flow hops on it, the sum of their flows' caps, marks, bytes carried.
   private readonly lHead: Int32Array;
@@ -108,39 +100,9 @@ export class FluidNetwork {
   private readonly lMark: Int32Array;
   private readonly lSeed: Int32Array;
   private readonly linkBytes: Float64Array;
-  private readonly wRem: Float64Array;
-  private readonly wN: Int32Array;
 
-  // Flows: a pool of slots (struct of arrays); a slot's hops are slots [f << PSHIFT, + fHops).
-  private size = 0;
-  private used = 0;
-  private freeTop = 0;
-  private free = new Int32Array(0);
-  private fRem = new Float64Array(0);
-  private fRate = new Float64Array(0);
-  private fLast = new Float64Array(0);
-  private fCap = new Float64Array(0);
-  private fBytes = new Float64Array(0);
-  private fLat = new Float64Array(0); // path latency, ns (fractional)
-  private fPB = new Float64Array(0); // bytes sent on the current path, not yet added to its links
-  private fTag = new Float64Array(0);
-  private fT0 = new Float64Array(0); // drain scheduled at fT0 + fDt (fluid time) under the current rate
-  private fDt = new Float64Array(0);
-  private fW = new Float64Array(0); // water-filling rate (-1: not frozen yet)
-  private fVer = new Int32Array(0);
-  private fHops = new Int32Array(0);
-  private fMark = new Int32Array(0);
-  private fSrc = new Int32Array(0);
-  private fDst = new Int32Array(0);
-  private fHash = new Uint32Array(0);
-  private fLive = new Uint8Array(0);
-  private fFresh = new Uint8Array(0);
-  private sLink = new Int32Array(0);
-  private sNext = new Int32Array(0);
-  private sPrev = new Int32Array(0);
-  private scratch = new Int32Array(0);
-  private compF = new Int32Array(0);
-  private readonly compL: Int32Array;
+  /** The flows' pool of slots (struct of arrays); a slot's hops are slots [f << PSHIFT, + fHops). */
+  private readonly pool = new FlowPool();
 
   // Changes since the last rate computation: flows put on links, and over-demanded links a flow left.
   private newFlows = new Int32Array(64);
@@ -150,27 +112,14 @@ export class FluidNetwork {
   private batch = 1;
   private stamp = 0;
 
-  // Water-filling heap: links keyed by their share, flows (as -1 - slot) by their cap.
-  private readonly wheap = new KeyValueHeap(256);
+  /** The max-min solver of a component (flows by slot, links by directed link id). */
+  private readonly maxmin: MaxMinSolver;
 
-  // Routing: ECMP groups memoized per (node, destination), and the routing view of failures.
-  private readonly routing: Fabric['routing'];
-  private readonly groups: EcmpGroups;
-  /** Message paths, direct-mapped by (src, dst, hash), valid while no failure is routed around. */
-  private readonly mcKey = new Float64Array(MC_SIZE * 3).fill(-1);
-  private readonly mcPath = new Int32Array(MC_SIZE * PMAX);
-  private readonly mcHops = new Int32Array(MC_SIZE);
-  private readonly mcBytes = new Float64Array(MC_SIZE).fill(-1);
-  private readonly mcLat = new Float64Array(MC_SIZE);
-  /** What lookPath found: the path in qArr[qOff .. qOff + qN) and its latency. */
-  private qArr: Int32Array = this.mcPath;
-  private qOff = 0;
-  private qN = 0;
-  private qLat = 0;
-  private readonly view: RouteView;
+  // Failures: a reroute is due once the routing view changed.
   private rerouteDue = false;
   private readonly detectAt: Float64Array; // per link: when the routing learns of its current failure
-  private readonly tmp = new Int32Array(PMAX);
+  /** Paths walked by start and reroute (PMAX hops). */
+  private readonly tmp: Int32Array;
 
   // Counters.
   private nextId = 0;
@@ -196,35 +145,17 @@ export class FluidNetwork {
   ) {
     this.contention = opts.contention ?? true;
     const f = fabric;
-    const N = f.nodes.length;
     const L = f.links.length;
     const D = 2 * L;
-    this.groups = new EcmpGroups(f);
-    this.routing = f.routing;
-    this.isHost = new Uint8Array(N);
-    this.switchNs = new Float64Array(N);
-    for (const n of f.nodes) {
-      this.isHost[n.id] = n.role === 'host' ? 1 : 0;
-      this.switchNs[n.id] = n.role === 'host' || n.role === 'border' ? 0 : net.switchLatencyPs(n.id) / 1000;
-    }
-    this.mtu = net.mtu;
-    this.frameExtra = net.headerBytes + net.wireOverheadBytes;
-    const frame = net.mtu + this.frameExtra;
-    this.linkA = new Int32Array(L);
-    this.linkB = new Int32Array(L);
+    this.paths = new FluidPaths(f, net);
+    this.tmp = this.paths.tmp;
+    const frame = net.mtu + net.headerBytes + net.wireOverheadBytes;
     this.capFull = new Float64Array(D);
-    this.nsPerByte = new Float64Array(D);
-    this.propNs = new Float64Array(D);
     for (const l of f.links) {
-      this.linkA[l.id] = l.a;
-      this.linkB[l.id] = l.b;
       // Payload capacity with full-MTU frames: rate x mtu / (mtu + headers + wire overhead), as runFlow.
       const c = (l.rateBps / 8e9) * (net.mtu / frame);
-      for (const d of [2 * l.id, 2 * l.id + 1]) {
-        this.capFull[d] = c;
-        this.nsPerByte[d] = 8e9 / l.rateBps;
-        this.propNs[d] = net.propPs(l.id) / 1000;
-      }
+      this.capFull[2 * l.id] = c;
+      this.capFull[2 * l.id + 1] = c;
     }
     this.cap = Float64Array.from(this.capFull);
     this.lHead = new Int32Array(D).fill(-1);
@@ -233,13 +164,10 @@ export class FluidNetwork {
     this.lMark = new Int32Array(D);
     this.lSeed = new Int32Array(D);
     this.linkBytes = new Float64Array(D);
-    this.wRem = new Float64Array(D);
-    this.wN = new Int32Array(D);
     this.seeds = new Int32Array(D);
-    this.compL = new Int32Array(D);
-    this.view = new RouteView(f);
+    this.maxmin = new MaxMinSolver(D);
     this.detectAt = new Float64Array(L);
-    this.grow(256);
+
     this.detectNs = Math.ceil(net.detectionDelayPs / 1000);
     // A failure at a fraction of a ns takes effect at the next whole ns.
     for (const fl of net.failures)
@@ -261,7 +189,7 @@ export class FluidNetwork {
     this.moveTo(nowNs);
     this.started++;
     this.bytesStarted += bytes;
-    const n = src === dst ? 0 : this.walk(src, dst, flowHash >>> 0, this.tmp);
+    const n = src === dst ? 0 : this.paths.walk(src, dst, flowHash >>> 0, this.tmp);
     if (n < 0) {
       this.failLater(tag, bytes);
       return this.nextId++;
@@ -269,20 +197,20 @@ export class FluidNetwork {
     if (bytes <= 0) {
       this.wireBytes += bytes;
       this.wireCount++;
-      this.q.push(this.now + Math.ceil(this.latencyNs(this.tmp, n, 0) - CEIL_SLACK_NS), EV_DELIVER, tag, bytes);
+      this.q.push(this.now + Math.ceil(this.paths.latencyNs(this.tmp, n, 0) - CEIL_SLACK_NS), EV_DELIVER, tag, bytes);
       return this.nextId++;
     }
     const f = this.alloc();
-    this.fSrc[f] = src;
-    this.fDst[f] = dst;
-    this.fHash[f] = flowHash >>> 0;
-    this.fTag[f] = tag;
-    this.fBytes[f] = bytes;
-    this.fRem[f] = bytes;
-    this.fRate[f] = 0;
-    this.fLast[f] = this.now;
-    this.fPB[f] = 0;
-    this.fLive[f] = 1;
+    this.pool.fSrc[f] = src;
+    this.pool.fDst[f] = dst;
+    this.pool.fHash[f] = flowHash >>> 0;
+    this.pool.fTag[f] = tag;
+    this.pool.fBytes[f] = bytes;
+    this.pool.fRem[f] = bytes;
+    this.pool.fRate[f] = 0;
+    this.pool.fLast[f] = this.now;
+    this.pool.fPB[f] = 0;
+    this.pool.fLive[f] = 1;
     this.setPath(f, n);
     this.insert(f);
     if (++this.active > this.peak) this.peak = this.active;
@@ -315,7 +243,7 @@ export class FluidNetwork {
         const a = q.a;
         const b = q.b;
         if (kind === EV_DRAIN) {
-          if (this.fVer[a] === b && this.fLive[a]) this.drain(a);
+          if (this.pool.fVer[a] === b && this.pool.fLive[a]) this.drain(a);
         } else if (kind === EV_DELIVER) {
           this.delivered++;
           this.bytesDelivered += b;
@@ -347,10 +275,10 @@ export class FluidNetwork {
     if (nowNs < this.now) throw new RangeError(`messageDelayNs(${nowNs}): time is already ${this.now} ns`);
     if (src === dst) return 0;
     this.flush();
-    if (!this.lookPath(src, dst, flowHash >>> 0, bytes)) return Number.POSITIVE_INFINITY;
-    const path = this.qArr;
-    const off = this.qOff;
-    const end = off + this.qN;
+    if (!this.paths.lookPath(src, dst, flowHash >>> 0, bytes)) return Number.POSITIVE_INFINITY;
+    const path = this.paths.qArr;
+    const off = this.paths.qOff;
+    const end = off + this.paths.qN;
     let capNew = Number.POSITIVE_INFINITY;
     let wait = 0;
     for (let i = off; i < end; i++) {
@@ -362,68 +290,18 @@ export class FluidNetwork {
     let rate = capNew;
     if (this.contention) for (let i = off; i < end; i++) rate = Math.min(rate, this.shareOf(path[i], capNew));
     const ser = bytes > 0 ? bytes / rate : 0;
-    return Math.max(Math.ceil(this.qLat + ser - CEIL_SLACK_NS), 0);
+    return Math.max(Math.ceil(this.paths.qLat + ser - CEIL_SLACK_NS), 0);
   }
 
   /** Unloaded delay of a transfer of `bytes` on that path: what `start` gives on an idle network. */
   unloadedDelayNs(src: number, dst: number, bytes: number, flowHash: number): number {
     if (src === dst) return 0;
-    if (!this.lookPath(src, dst, flowHash >>> 0, bytes)) return Number.POSITIVE_INFINITY;
+    if (!this.paths.lookPath(src, dst, flowHash >>> 0, bytes)) return Number.POSITIVE_INFINITY;
     let c = Number.POSITIVE_INFINITY;
-    for (let i = this.qOff, end = this.qOff + this.qN; i < end; i++) c = Math.min(c, this.capFull[this.qArr[i]]);
+    for (let i = this.paths.qOff, end = this.paths.qOff + this.paths.qN; i < end; i++)
+      c = Math.min(c, this.capFull[this.paths.qArr[i]]);
     const ser = bytes > 0 ? bytes / c : 0;
-    return Math.max(Math.ceil(this.qLat + ser - CEIL_SLACK_NS), 0);
-  }
-
-  /**
-   * The path of (src, dst, hash) into qArr[qOff .. qOff + qN) with its latency for `bytes` in qLat: from the
-   * path cache while no failure is routed around, else walked into tmp. False if dst cannot be reached.
-   */
-  private lookPath(src: number, dst: number, h: number, bytes: number): boolean {
-    if (!this.view.anyDown) {
-      // Streamed tokens of one response take the same path again and again: cached with its latency.
-      const slot = this.pathSlot(src, dst, h);
-      if (slot < 0) return false;
-      this.qArr = this.mcPath;
-      this.qOff = slot * PMAX;
-      this.qN = this.mcHops[slot];
-      this.qLat = this.cachedLatency(slot, bytes);
-      return true;
-    }
-    const n = this.walk(src, dst, h, this.tmp);
-    if (n < 0) return false;
-    this.qArr = this.tmp;
-    this.qOff = 0;
-    this.qN = n;
-    this.qLat = this.latencyNs(this.tmp, n, bytes);
-    return true;
-  }
-
-  /** The path cache slot of (src, dst, hash), walked and filled on a miss; -1 if dst is unreachable. */
-  private pathSlot(src: number, dst: number, h: number): number {
-    const slot =
-      (Math.imul(h ^ Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca6b), 0x27d4eb2d) >>> 19) & (MC_SIZE - 1);
-    const k = slot * 3;
-    const mc = this.mcKey;
-    if (mc[k] === src && mc[k + 1] === dst && mc[k + 2] === h) return slot;
-    const n = this.walk(src, dst, h, this.tmp);
-    if (n < 0) return -1;
-    mc[k] = src;
-    mc[k + 1] = dst;
-    mc[k + 2] = h;
-    this.mcHops[slot] = n;
-    this.mcPath.set(this.tmp.subarray(0, n), slot * PMAX);
-    this.mcBytes[slot] = -1;
-    return slot;
-  }
-
-  /** The latency of `bytes` on a cached path (the last size asked is remembered). */
-  private cachedLatency(slot: number, bytes: number): number {
-    if (this.mcBytes[slot] !== bytes) {
-      this.mcBytes[slot] = bytes;
-      this.mcLat[slot] = this.latencyNs(this.mcPath, this.mcHops[slot], bytes, slot * PMAX);
-    }
-    return this.mcLat[slot];
+    return Math.max(Math.ceil(this.paths.qLat + ser - CEIL_SLACK_NS), 0);
   }
 
   /** Current time (ns): the last time advanced to or started at. */
@@ -435,13 +313,13 @@ export class FluidNetwork {
     const linkBytes = Float64Array.from(this.linkBytes);
     let inFlight = this.wireBytes + this.failPendingBytes;
     let live = 0;
-    for (let f = 0; f < this.used; f++) {
-      if (!this.fLive[f]) continue;
+    for (let f = 0; f < this.pool.used; f++) {
+      if (!this.pool.fLive[f]) continue;
       live++;
-      inFlight += this.fBytes[f];
+      inFlight += this.pool.fBytes[f];
       // Sent on the current path so far (the flow's state is brought to now without changing it).
-      const sent = this.fPB[f] + Math.min(this.fRate[f] * (this.now - this.fLast[f]), this.fRem[f]);
-      for (let s = f << PSHIFT, e = s + this.fHops[f]; s < e; s++) linkBytes[this.sLink[s]] += sent;
+      const sent = this.pool.fPB[f] + Math.min(this.pool.fRate[f] * (this.now - this.pool.fLast[f]), this.pool.fRem[f]);
+      for (let s = f << PSHIFT, e = s + this.pool.fHops[f]; s < e; s++) linkBytes[this.pool.sLink[s]] += sent;
     }
     return {
       transfersStarted: this.started,
@@ -485,7 +363,7 @@ export class FluidNetwork {
     const q = this.q;
     while (q.size > 0 && q.peekKind() === EV_DRAIN) {
       const f = q.peekA();
-      if (this.fVer[f] === q.peekB() && this.fLive[f]) return;
+      if (this.pool.fVer[f] === q.peekB() && this.pool.fLive[f]) return;
       q.pop();
     }
   }
@@ -499,132 +377,50 @@ export class FluidNetwork {
   // ---- flow pool ---------------------------------------------------------------------------------------
 
   private alloc(): number {
-    if (this.freeTop > 0) return this.free[--this.freeTop];
-    if (this.used === this.size) this.grow(2 * this.size);
-    return this.used++;
+    return this.pool.alloc();
   }
 
   private release(f: number): void {
-    this.fLive[f] = 0;
-    this.fVer[f]++;
-    this.free[this.freeTop++] = f;
+    this.pool.release(f);
     this.active--;
-  }
-
-  private grow(n: number): void {
-    const g64 = (x: Float64Array) => growF64(x, n);
-    const g32 = (x: Int32Array) => growI32(x, n);
-    this.fRem = g64(this.fRem);
-    this.fRate = g64(this.fRate);
-    this.fLast = g64(this.fLast);
-    this.fCap = g64(this.fCap);
-    this.fBytes = g64(this.fBytes);
-    this.fLat = g64(this.fLat);
-    this.fPB = g64(this.fPB);
-    this.fTag = g64(this.fTag);
-    this.fT0 = g64(this.fT0);
-    this.fDt = g64(this.fDt);
-    this.fW = g64(this.fW);
-    this.fVer = g32(this.fVer);
-    this.fHops = g32(this.fHops);
-    this.fMark = g32(this.fMark);
-    this.fSrc = g32(this.fSrc);
-    this.fDst = g32(this.fDst);
-    this.free = g32(this.free);
-    this.scratch = g32(this.scratch);
-    this.compF = g32(this.compF);
-    this.fHash = growU32(this.fHash, n);
-    this.fLive = growU8(this.fLive, n);
-    this.fFresh = growU8(this.fFresh, n);
-    this.sLink = growI32(this.sLink, n << PSHIFT);
-    this.sNext = growI32(this.sNext, n << PSHIFT);
-    this.sPrev = growI32(this.sPrev, n << PSHIFT);
-    this.size = n;
   }
 
   // ---- paths -------------------------------------------------------------------------------------------
 
-  /**
-   * Walks src -> dst with the routing tables into `out` (directed links); returns the hop count, or -1 if the
-   * routing view cannot reach dst. A host sends on its first link; a switch picks the ECMP member
-   * ecmpIndex(hash, 0, switch, count), among the members the routing view believes usable once a failure has
-   * been detected (runFlow's and the packet engine's choice).
-   */
-  private walk(src: number, dst: number, hash: number, out: Int32Array): number {
-    let at = src;
-    let n = 0;
-    const failures = this.view.anyDown;
-    while (at !== dst) {
-      if (n === PMAX) throw new Error(`internal: path from ${src} to ${dst} longer than ${PMAX} hops`);
-      const off = this.groups.offset(at, dst);
-      const cnt = this.groups.links[off];
-      let i = 0;
-      if (failures) {
-        i = this.isHost[at] ? this.view.nthAlive(at, dst, cnt, 0) : this.pickAlive(at, dst, cnt, hash);
-        if (i < 0) return -1;
-      } else if (cnt > 1 && !this.isHost[at]) i = ecmpIndex(hash, 0, at, cnt);
-      const l = this.groups.links[off + 1 + i];
-      const up = this.linkA[l] === at;
-      out[n++] = up ? 2 * l : 2 * l + 1;
-      at = up ? this.linkB[l] : this.linkA[l];
-    }
-    return n;
-  }
-
-  /** The hash's choice among the members the routing view believes usable, or -1 (runFlow's pickAlive). */
-  private pickAlive(node: number, dst: number, cnt: number, hash: number): number {
-    const alive = this.view.aliveCount(node, dst, cnt);
-    return alive === 0 ? -1 : this.view.nthAlive(node, dst, cnt, ecmpIndex(hash, 0, node, alive));
-  }
-
-  /**
-   * Latency of the last byte after it leaves the source: per hop one frame serialized (store and forward),
-   * propagation, and the receiving switch's latency. The frame is min(bytes, mtu) plus headers and overhead.
-   */
-  private latencyNs(path: Int32Array, n: number, bytes: number, off = 0): number {
-    const frame = Math.min(bytes, this.mtu) + this.frameExtra;
-    let ns = 0;
-    for (let i = off; i < off + n; i++) {
-      const d = path[i];
-      ns += frame * this.nsPerByte[d] + this.propNs[d];
-      ns += this.switchNs[d & 1 ? this.linkA[d >> 1] : this.linkB[d >> 1]];
-    }
-    return ns;
-  }
-
   /** Gives flow f the path in tmp (n hops); f is not on any link list. */
   private setPath(f: number, n: number): void {
     const s0 = f << PSHIFT;
-    for (let i = 0; i < n; i++) this.sLink[s0 + i] = this.tmp[i];
-    this.fHops[f] = n;
-    this.fLat[f] = this.latencyNs(this.tmp, n, this.fBytes[f]);
+    for (let i = 0; i < n; i++) this.pool.sLink[s0 + i] = this.tmp[i];
+    this.pool.fHops[f] = n;
+    this.pool.fLat[f] = this.paths.latencyNs(this.tmp, n, this.pool.fBytes[f]);
   }
 
   private samePath(f: number, n: number): boolean {
-    if (n !== this.fHops[f]) return false;
+    if (n !== this.pool.fHops[f]) return false;
     const s0 = f << PSHIFT;
-    for (let i = 0; i < n; i++) if (this.sLink[s0 + i] !== this.tmp[i]) return false;
+    for (let i = 0; i < n; i++) if (this.pool.sLink[s0 + i] !== this.tmp[i]) return false;
     return true;
   }
 
   /** Adds the bytes sent on the current path to its links. */
   private flushBytes(f: number): void {
-    const b = this.fPB[f];
+    const b = this.pool.fPB[f];
     if (b === 0) return;
-    for (let s = f << PSHIFT, e = s + this.fHops[f]; s < e; s++) this.linkBytes[this.sLink[s]] += b;
-    this.fPB[f] = 0;
+    for (let s = f << PSHIFT, e = s + this.pool.fHops[f]; s < e; s++) this.linkBytes[this.pool.sLink[s]] += b;
+    this.pool.fPB[f] = 0;
   }
 
   // ---- link lists --------------------------------------------------------------------------------------
 
   /** Puts a flow on its links with its cap (the bottleneck of its path now); its rate is set at the next flush. */
   private insert(f: number): void {
-    const { sLink, sNext, sPrev, lHead, cap } = this;
+    const { sLink, sNext, sPrev } = this.pool;
+    const { lHead, cap } = this;
     const s0 = f << PSHIFT;
-    const e = s0 + this.fHops[f];
+    const e = s0 + this.pool.fHops[f];
     let c = Number.POSITIVE_INFINITY;
     for (let s = s0; s < e; s++) if (cap[sLink[s]] < c) c = cap[sLink[s]];
-    this.fCap[f] = c;
+    this.pool.fCap[f] = c;
     for (let s = s0; s < e; s++) {
       const l = sLink[s];
       const h = lHead[l];
@@ -635,16 +431,17 @@ export class FluidNetwork {
       this.lCount[l]++;
       this.lDemand[l] += c;
     }
-    this.fFresh[f] = 1;
+    this.pool.fFresh[f] = 1;
     if (this.nNew === this.newFlows.length) this.newFlows = growI32(this.newFlows, 2 * this.nNew);
     this.newFlows[this.nNew++] = f;
   }
 
   /** Takes a flow off its links; links it left that were over-demanded need their component re-solved. */
   private remove(f: number): void {
-    const { sLink, sNext, sPrev, lHead, lCount, lDemand } = this;
-    const c = this.fCap[f];
-    for (let s = f << PSHIFT, e = s + this.fHops[f]; s < e; s++) {
+    const { sLink, sNext, sPrev } = this.pool;
+    const { lHead, lCount, lDemand } = this;
+    const c = this.pool.fCap[f];
+    for (let s = f << PSHIFT, e = s + this.pool.fHops[f]; s < e; s++) {
       const l = sLink[s];
       const p = sPrev[s];
       const nx = sNext[s];
@@ -665,41 +462,41 @@ export class FluidNetwork {
 
   /** Brings a flow's remaining bytes to now at its current rate. */
   private advanceFlow(f: number): void {
-    const dt = this.now - this.fLast[f];
-    let rm = this.fRem[f];
-    const r = this.fRate[f];
+    const dt = this.now - this.pool.fLast[f];
+    let rm = this.pool.fRem[f];
+    const r = this.pool.fRate[f];
     if (dt > 0 && r > 0) {
       const sent = Math.min(r * dt, rm);
       rm -= sent;
-      this.fPB[f] += sent;
+      this.pool.fPB[f] += sent;
     }
     if (rm < SNAP_BYTES) {
-      this.fPB[f] += rm;
+      this.pool.fPB[f] += rm;
       rm = 0;
     }
-    this.fRem[f] = rm;
-    this.fLast[f] = this.now;
+    this.pool.fRem[f] = rm;
+    this.pool.fLast[f] = this.now;
   }
 
   /** Gives a flow a new rate (a fresh one always) and schedules its drain. */
   private setRate(f: number, rate: number): void {
-    if (rate === this.fRate[f] && !this.fFresh[f]) return;
-    this.fFresh[f] = 0;
+    if (rate === this.pool.fRate[f] && !this.pool.fFresh[f]) return;
+    this.pool.fFresh[f] = 0;
     this.advanceFlow(f);
-    this.fRate[f] = rate;
-    const v = ++this.fVer[f];
-    const rm = this.fRem[f];
+    this.pool.fRate[f] = rate;
+    const v = ++this.pool.fVer[f];
+    const rm = this.pool.fRem[f];
     if (rm > 0 && !(rate > 0)) return; // stalled: no drain until its rate comes back
     const dt = rm > 0 ? rm / rate : 0;
-    this.fT0[f] = this.now;
-    this.fDt[f] = dt;
+    this.pool.fT0[f] = this.now;
+    this.pool.fDt[f] = dt;
     this.q.push(this.now + Math.max(Math.ceil(dt - CEIL_SLACK_NS), 0), EV_DRAIN, f, v);
   }
 
   /** Does the flow cross a link whose flows' caps add up to more than its capacity? */
   private touchesOver(f: number): boolean {
-    for (let s = f << PSHIFT, e = s + this.fHops[f]; s < e; s++) {
-      const l = this.sLink[s];
+    for (let s = f << PSHIFT, e = s + this.pool.fHops[f]; s < e; s++) {
+      const l = this.pool.sLink[s];
       if (this.lDemand[l] > this.cap[l] * OVER) return true;
     }
     return false;
@@ -712,24 +509,24 @@ export class FluidNetwork {
   private flush(): void {
     if (this.nNew === 0 && this.nSeeds === 0) return;
     const stamp = ++this.stamp;
-    const { fMark, fLive } = this;
+    const { fMark, fLive } = this.pool;
     for (let i = 0; i < this.nNew; i++) {
       const f = this.newFlows[i];
       if (!fLive[f] || fMark[f] === stamp) continue;
       if (this.contention && this.touchesOver(f)) this.solveFrom(f, stamp);
       else {
         fMark[f] = stamp;
-        this.setRate(f, this.fCap[f]);
+        this.setRate(f, this.pool.fCap[f]);
       }
     }
     for (let i = 0; i < this.nSeeds; i++)
-      for (let x = this.lHead[this.seeds[i]]; x >= 0; x = this.sNext[x]) {
+      for (let x = this.lHead[this.seeds[i]]; x >= 0; x = this.pool.sNext[x]) {
         const g = x >> PSHIFT;
         if (fMark[g] === stamp) continue;
         if (this.touchesOver(g)) this.solveFrom(g, stamp);
         else {
           fMark[g] = stamp;
-          this.setRate(g, this.fCap[g]);
+          this.setRate(g, this.pool.fCap[g]);
         }
       }
     this.nNew = 0;
@@ -737,79 +534,45 @@ export class FluidNetwork {
     this.batch++;
   }
 
-  /** Water-fills the component of f: flows linked through over-demanded links (marked with `stamp`). */
+  /**
+   * Water-fills the component of f: flows linked through over-demanded links (marked with `stamp`), each bounded
+   * by its cap, with the engines' one max-min solver (core/maxmin.ts). Only over-demanded links can bind.
+   */
   private solveFrom(f: number, stamp: number): void {
-    const { fMark, lMark, sLink, sNext, lHead, cap, lDemand, wRem, wN, fW, fCap } = this;
-    const compF = this.compF;
-    const compL = this.compL;
+    const { fMark, sLink, sNext, fCap } = this.pool;
+    const { lMark, lHead, cap, lDemand } = this;
+    const mm = this.maxmin;
+    const compF = this.pool.compF;
+    mm.reset();
     let nf = 0;
-    let nl = 0;
     fMark[f] = stamp;
     compF[nf++] = f;
+    mm.addFlow(f, fCap[f]);
     for (let i = 0; i < nf; i++) {
       const g = compF[i];
-      for (let s = g << PSHIFT, e = s + this.fHops[g]; s < e; s++) {
+      mm.flowLinks(i);
+      for (let s = g << PSHIFT, e = s + this.pool.fHops[g]; s < e; s++) {
         const l = sLink[s];
-        if (lMark[l] === stamp || !(lDemand[l] > cap[l] * OVER)) continue;
+        if (!(lDemand[l] > cap[l] * OVER)) continue;
+        mm.flowLink(l);
+        if (lMark[l] === stamp) continue;
         lMark[l] = stamp;
-        compL[nl++] = l;
-        wRem[l] = cap[l];
-        wN[l] = this.lCount[l];
+        mm.addLink(l, cap[l]);
         for (let x = lHead[l]; x >= 0; x = sNext[x]) {
           const h = x >> PSHIFT;
           if (fMark[h] !== stamp) {
             fMark[h] = stamp;
             compF[nf++] = h;
-          }
+            mm.linkFlow(mm.addFlow(h, fCap[h]));
+          } else mm.linkFlow(mm.local(h));
         }
       }
     }
     this.solves++;
     this.solvedFlows += nf;
-    // Progressive filling (Bertsekas and Gallager 6.5.2): all unfrozen rates rise together; the next to stop is
-    // either a link whose capacity left per unfrozen flow is the least (its flows freeze at that share) or a
-    // flow reaching its cap. A heap of both, links lazily re-keyed (a share only grows as flows freeze).
-    this.wheap.clear();
-    for (let i = 0; i < nl; i++) this.wheap.push(wRem[compL[i]] / wN[compL[i]], compL[i]);
-    for (let i = 0; i < nf; i++) {
-      fW[compF[i]] = -1;
-      this.wheap.push(fCap[compF[i]], -1 - compF[i]);
-    }
-    let left = nf;
-    while (left > 0 && this.wheap.size > 0) {
-      const key = this.wheap.topKey;
-      const v = this.wheap.topVal;
-      this.wheap.pop();
-      if (v < 0) {
-        const g = -1 - v;
-        if (fW[g] < 0) {
-          this.freeze(g, key, -1, stamp);
-          left--;
-        }
-        continue;
-      }
-      if (wN[v] === 0 || key !== wRem[v] / wN[v]) continue;
-      for (let x = lHead[v]; x >= 0; x = sNext[x]) {
-        const g = x >> PSHIFT;
-        if (fW[g] >= 0) continue;
-        this.freeze(g, key, v, stamp);
-        left--;
-      }
-      wN[v] = 0;
-    }
-    for (let i = 0; i < nf; i++) this.setRate(compF[i], fW[compF[i]]);
-  }
-
-  private freeze(g: number, rate: number, skip: number, stamp: number): void {
-    this.fW[g] = rate;
-    const { wRem, wN } = this;
-    for (let s = g << PSHIFT, e = s + this.fHops[g]; s < e; s++) {
-      const l = this.sLink[s];
-      if (l === skip || this.lMark[l] !== stamp) continue;
-      const rest = Math.max(wRem[l] - rate, 0);
-      wRem[l] = rest;
-      if (--wN[l] > 0) this.wheap.push(rest / wN[l], l);
-    }
+    mm.solve();
+    const rate = mm.rate;
+    for (let i = 0; i < nf; i++) this.setRate(compF[i], rate[i]);
   }
 
   /** The max-min share a new flow of cap `capNew` would get on link d alone: its water level with the flow added. */
@@ -821,8 +584,8 @@ export class FluidNetwork {
     for (let it = 0; it <= this.lCount[d] + 1; it++) {
       let below = 0;
       let above = 1;
-      for (let s = this.lHead[d]; s >= 0; s = this.sNext[s]) {
-        const r = this.fRate[s >> PSHIFT];
+      for (let s = this.lHead[d]; s >= 0; s = this.pool.sNext[s]) {
+        const r = this.pool.fRate[s >> PSHIFT];
         if (r < x) below += r;
         else above++;
       }
@@ -838,16 +601,16 @@ export class FluidNetwork {
   /** The flow's last byte has left the source: it leaves its links and is delivered one path latency later. */
   private drain(f: number): void {
     this.advanceFlow(f);
-    this.fPB[f] += this.fRem[f];
-    this.fRem[f] = 0;
+    this.pool.fPB[f] += this.pool.fRem[f];
+    this.pool.fRem[f] = 0;
     this.flushBytes(f);
     this.remove(f);
-    const bytes = this.fBytes[f];
+    const bytes = this.pool.fBytes[f];
     // From the fluid drain time, so the delivery is the closed form rounded up once.
-    const at = this.fT0[f] + Math.max(Math.ceil(this.fDt[f] + this.fLat[f] - CEIL_SLACK_NS), 0);
+    const at = this.pool.fT0[f] + Math.max(Math.ceil(this.pool.fDt[f] + this.pool.fLat[f] - CEIL_SLACK_NS), 0);
     this.wireBytes += bytes;
     this.wireCount++;
-    this.q.push(Math.max(at, this.now), EV_DELIVER, this.fTag[f], bytes);
+    this.q.push(Math.max(at, this.now), EV_DELIVER, this.pool.fTag[f], bytes);
     this.release(f);
   }
 
@@ -860,16 +623,16 @@ export class FluidNetwork {
     const stamp = ++this.stamp;
     for (let d = 2 * link; d <= 2 * link + 1; d++) {
       this.cap[d] = down ? 0 : this.capFull[d];
-      for (let x = this.lHead[d]; x >= 0; x = this.sNext[x]) {
+      for (let x = this.lHead[d]; x >= 0; x = this.pool.sNext[x]) {
         const f = x >> PSHIFT;
-        if (this.fMark[f] === stamp) continue;
-        this.fMark[f] = stamp;
-        this.scratch[n++] = f;
+        if (this.pool.fMark[f] === stamp) continue;
+        this.pool.fMark[f] = stamp;
+        this.pool.scratch[n++] = f;
       }
     }
     // Their caps change: back on the links with the new one (the others on those links are re-solved).
     for (let i = 0; i < n; i++) {
-      const f = this.scratch[i];
+      const f = this.pool.scratch[i];
       this.advanceFlow(f);
       this.remove(f);
       this.insert(f);
@@ -879,22 +642,22 @@ export class FluidNetwork {
   }
 
   private routeState(link: number, down: boolean): void {
-    if (this.view.set(link, down)) this.rerouteDue = true;
+    if (this.paths.view.set(link, down)) this.rerouteDue = true;
   }
 
   /** The routing view changed: every sending flow takes its path in the new view, or fails if dst is gone. */
   private reroute(): void {
     this.rerouteDue = false;
-    const end = this.used;
+    const end = this.pool.used;
     for (let f = 0; f < end; f++) {
-      if (!this.fLive[f]) continue;
-      const n = this.walk(this.fSrc[f], this.fDst[f], this.fHash[f], this.tmp);
+      if (!this.pool.fLive[f]) continue;
+      const n = this.paths.walk(this.pool.fSrc[f], this.pool.fDst[f], this.pool.fHash[f], this.tmp);
       if (n >= 0 && this.samePath(f, n)) continue;
       this.advanceFlow(f);
       this.flushBytes(f);
       this.remove(f);
       if (n < 0) {
-        this.failLater(this.fTag[f], this.fBytes[f]);
+        this.failLater(this.pool.fTag[f], this.pool.fBytes[f]);
         this.release(f);
         continue;
       }
