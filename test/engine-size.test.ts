@@ -24,7 +24,7 @@ function sources(dir: string): string[] {
 const lineCount = (text: string) => text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
 
 /** Every function-like node of a source text longer than `max` lines, as `name (lines)`. */
-export function longFunctions(fileName: string, text: string, max: number): string[] {
+function longFunctions(fileName: string, text: string, max: number): string[] {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
   const out: string[] = [];
   const visit = (node: ts.Node) => {
