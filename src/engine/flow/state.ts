@@ -8,6 +8,7 @@ import { flowHashes } from '../core/ecmp.ts';
 import { MaxMinSolver } from '../core/maxmin.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { EcmpGroups, RouteView } from '../core/route-view.ts';
+import { buildTaskGraph } from '../core/task-graph.ts';
 import * as layout from './layout.ts';
 import { RegionCache } from './region-cache.ts';
 
@@ -254,9 +255,9 @@ export class FlowSim {
     // One seeded 5-tuple hash per QP, the packet engine's: both engines put a flow on the same path.
     this.hash = flowHashes(opts.seed, T);
 
-    const depOutStart = new Int32Array(T + 1);
-    const stepOutStart = new Int32Array(T + 1);
-    let steps = 0;
+    // The dependency graph is the core one the packet engine uses (engine/core/task-graph.ts); the flow engine
+    // keeps its step lists in its task records and the [dep, lag] pairs side by side for locality.
+    const g = buildTaskGraph(tasks);
     for (let i = 0; i < T; i++) {
       const t = tasks[i];
       if (t.id !== i) throw new Error(`internal: task ${i} has id ${t.id}`);
@@ -264,39 +265,23 @@ export class FlowSim {
       ti[r + I_REPEAT] = t.repeat;
       ti[r + I_XFER] = t.kind === 'transfer' ? 1 : 0;
       ti[r + I_DEPS] = t.deps.length;
-      ti[r + I_STEP0] = steps;
-      steps += t.stepDeps.length;
-      ti[r + I_STEP1] = steps;
+      ti[r + I_STEP0] = g.stepInStart[i];
+      ti[r + I_STEP1] = g.stepInStart[i + 1];
+      ti[r + I_OUT0] = g.stepOutStart[i];
+      ti[r + I_OUT1] = g.stepOutStart[i + 1];
       tf[TF * i + F_BYTES] = t.kind === 'transfer' ? t.bytes : 0;
       this.dur[i] = t.kind === 'delay' ? Math.ceil(t.durationPs) : 0;
       this.startAt[i] = Math.ceil(t.startPs);
       this.src[i] = t.src;
       this.dst[i] = t.dst;
-      for (const d of t.deps) depOutStart[d + 1]++;
-      for (const d of t.stepDeps) stepOutStart[d + 1]++;
     }
-    for (let i = 0; i < T; i++) {
-      depOutStart[i + 1] += depOutStart[i];
-      stepOutStart[i + 1] += stepOutStart[i];
-    }
-    this.depOutStart = depOutStart.slice();
-    this.depOut = new Int32Array(depOutStart[T]);
-    this.stepOut = new Int32Array(stepOutStart[T]);
-    this.stepDL = new Int32Array(2 * steps);
-    for (let i = 0; i < T; i++) {
-      ti[TI * i + I_OUT0] = stepOutStart[i];
-      ti[TI * i + I_OUT1] = stepOutStart[i + 1];
-    }
-    for (let i = 0; i < T; i++) {
-      const t = tasks[i];
-      for (const d of t.deps) this.depOut[depOutStart[d]++] = i;
-      for (let k = 0; k < t.stepDeps.length; k++) {
-        const d = t.stepDeps[k];
-        this.stepOut[stepOutStart[d]++] = i;
-        const p = ti[TI * i + I_STEP0] + k;
-        this.stepDL[2 * p] = d;
-        this.stepDL[2 * p + 1] = t.stepLags[k] ?? 0;
-      }
+    this.depOutStart = g.depOutStart;
+    this.depOut = g.depOut;
+    this.stepOut = g.stepOut;
+    this.stepDL = new Int32Array(2 * g.stepIn.length);
+    for (let p = 0; p < g.stepIn.length; p++) {
+      this.stepDL[2 * p] = g.stepIn[p];
+      this.stepDL[2 * p + 1] = g.stepInLag[p];
     }
   }
 }
