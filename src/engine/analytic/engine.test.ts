@@ -56,6 +56,7 @@ describe('COLL-02 by the analytic engine: every algorithm the case lists, throug
     servers: s.p,
     gpusPerServer: 1,
     netBetaSPerByte: s.beta_s_per_byte,
+    channels: 1,
   };
   for (const [name, [op, algorithm]] of Object.entries(MAP))
     it(`${name}: ${want[name]} ms`, () => {

@@ -14,6 +14,8 @@ import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { OP_KIND, type OpIndex, opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
+import { ringOrder } from '../../workload/training/collectives.ts';
+import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { collectiveTimeS, ncclLatencyUs, scheduleTimeS } from './collectives.ts';
@@ -35,6 +37,12 @@ export interface OpCost {
   gpusPerServer: number;
   /** Network (not intra-server) per-byte time of the ranks' NICs, for rings that mix both kinds of hop. */
   netBetaSPerByte: number;
+  /**
+   * Rings whose channels take different rails (ringOrder): the channels, each with 1/channels of the buffer and
+   * netBetaSPerByte with every channel's flows sharing the NICs and uplinks. 1 when every channel runs the same
+   * ring: then they share each of its NICs and take as long as one ring of the whole buffer.
+   */
+  channels: number;
 }
 
 /** The switch a host is cabled to (its first link's other end). */
@@ -112,12 +120,17 @@ class CostTables {
   /** A host's NIC payload rate (B/s). */
   readonly nic: Float64Array;
   readonly server: Int32Array;
+  /** A host's GPU index in its server (ringOrder sorts a server's ranks by it), -1 for none. */
+  readonly rail: Int32Array;
   readonly pod1: Int32Array;
   /** Per leaf (node id): uplink payload capacity, +Infinity for none. */
   readonly leafUp: Float64Array;
   /** Per pod + 1: uplink payload capacity toward the core, +Infinity for none. */
   readonly podUp: Float64Array;
   readonly hasPodUp: boolean;
+  /** Per host: flows it sends and receives in the pairs pairRate is given (0 between calls). */
+  readonly outNic: Int32Array;
+  readonly inNic: Int32Array;
   readonly outLeaf: Int32Array;
   readonly inLeaf: Int32Array;
   readonly outPod: Int32Array;
@@ -144,11 +157,13 @@ class CostTables {
     this.leaf = new Int32Array(N).fill(-1);
     this.nic = new Float64Array(N);
     this.server = new Int32Array(N);
+    this.rail = new Int32Array(N);
     this.pod1 = new Int32Array(N);
     let maxServer = 0;
     let maxPod = -1;
     for (const n of f.nodes) {
       this.server[n.id] = n.server;
+      this.rail[n.id] = n.rail;
       this.pod1[n.id] = n.pod + 1;
       if (n.server > maxServer) maxServer = n.server;
       if (n.pod > maxPod) maxPod = n.pod;
@@ -164,6 +179,8 @@ class CostTables {
     this.podUp = new Float64Array(maxPod + 2).fill(Number.POSITIVE_INFINITY);
     for (const [pod, c] of podUp) this.podUp[pod + 1] = c;
     this.hasPodUp = podUp.size > 0;
+    this.outNic = new Int32Array(N);
+    this.inNic = new Int32Array(N);
     this.outLeaf = new Int32Array(N);
     this.inLeaf = new Int32Array(N);
     this.outPod = new Int32Array(maxPod + 2);
@@ -220,7 +237,8 @@ function costTables(f: Fabric, net: NetworkConfig, same?: { catalog: Catalog; ke
 
 /**
  * The slowest flow's rate (payload B/s) when `pairs` all send at once with perfectly balanced ECMP: each flow
- * starts at its NIC's rate; a leaf (or pod) whose crossing flows exceed its uplink capacity shares it equally.
+ * starts at its NIC's rate shared by the flows leaving (entering) that NIC; a leaf (or pod) whose crossing flows
+ * exceed its uplink capacity shares it equally.
  */
 export function patternRateBps(f: Fabric, net: NetworkConfig, pairs: [NodeId, NodeId][]): number {
   const t = costTables(f, net);
@@ -235,15 +253,19 @@ export function patternRateBps(f: Fabric, net: NetworkConfig, pairs: [NodeId, No
 /** patternRateBps of the first n pairs in t.pairS, t.pairD. */
 function pairRate(t: CostTables, n: number): number {
   if (n === 0) return Number.POSITIVE_INFINITY;
-  const { leaf, nic, pod1, outLeaf, inLeaf, outPod, inPod, touched, pairS, pairD } = t;
+  const { leaf, nic, pod1, outNic, inNic, outLeaf, inLeaf, outPod, inPod, touched, pairS, pairD } = t;
+  for (let i = 0; i < n; i++) {
+    outNic[pairS[i]]++;
+    inNic[pairD[i]]++;
+  }
   let nic0 = Number.POSITIVE_INFINITY;
   let nLeaves = 0;
   let nPods = 0;
   for (let i = 0; i < n; i++) {
     const s = pairS[i];
     const d = pairD[i];
-    nic0 = Math.min(nic0, nic[s]);
-    nic0 = Math.min(nic0, nic[d]);
+    nic0 = Math.min(nic0, nic[s] / outNic[s]);
+    nic0 = Math.min(nic0, nic[d] / inNic[d]);
     const ls = leaf[s];
     const ld = leaf[d];
     if (ls === ld) continue;
@@ -256,6 +278,10 @@ function pairRate(t: CostTables, n: number): number {
       if (outPod[ps]++ === 0 && inPod[ps] === 0) touched[touched.length - 1 - nPods++] = ps;
       if (inPod[pd]++ === 0 && outPod[pd] === 0) touched[touched.length - 1 - nPods++] = pd;
     }
+  }
+  for (let i = 0; i < n; i++) {
+    outNic[pairS[i]] = 0;
+    inNic[pairD[i]] = 0;
   }
   let rate = nic0;
   for (let i = 0; i < nLeaves; i++) {
@@ -287,12 +313,37 @@ function serverGroups(f: Fabric, ranks: NodeId[]): NodeId[][] {
   return [...by.values()];
 }
 
-export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
-  return rankCost(f, costTables(f, net), op, op.ranks);
+export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp, channels = 1): OpCost {
+  return rankCost(f, costTables(f, net), op, op.ranks, channels);
+}
+
+/** QP channels of a collective's compiled schedule (a double binary tree uses two per channel, one per tree). */
+function channelsOf(program: TrafficProgram, op: ProgramOp): number {
+  let most = 0;
+  for (let k = op.firstTask; k < op.lastTask; k++) most = Math.max(most, program.transfers[k].channel);
+  return op.algorithm === 'double-binary-tree' ? (most >> 1) + 1 : most + 1;
+}
+
+/**
+ * The ring of each channel as the schedule orders it (rank indices by position, ringOrder: rail-aligned, rotated
+ * per channel), or undefined when every channel follows rank order (one GPU per server, uneven servers).
+ */
+function ringOrders(f: Fabric, ranks: ArrayLike<number>, channels: number): number[][] | undefined {
+  const intra = intraOf(f);
+  if (!intra) return undefined;
+  const nodes = Array.from(ranks) as NodeId[];
+  const orders: number[][] = [];
+  let rankOrder = true;
+  for (let c = 0; c < channels; c++) {
+    const order = ringOrder(nodes, intra, c);
+    orders.push(order);
+    for (let q = 0; q < order.length && rankOrder; q++) if (order[q] !== q) rankOrder = false;
+  }
+  return rankOrder ? undefined : orders;
 }
 
 /** opCost with the op's ranks given apart (a view into an OpIndex). */
-function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<number>): OpCost {
+function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<number>, channels: number): OpCost {
   const intra = f.spec.intraServer;
   const server = t.server;
   const hierarchical = op.algorithm === 'hierarchical';
@@ -315,20 +366,26 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   }
   // Hierarchical: the fabric carries rings of same-index GPUs across servers.
   const netRanks: ArrayLike<number> = groups ? groups.map((g) => g[0]) : ranks;
+  // Rings over servers of several GPUs: the schedule's own orders, one per channel.
+  const rings =
+    op.algorithm === 'ring' && gpusPerServer > 1 && servers > 1 ? ringOrders(f, ranks, channels) : undefined;
   // Rings: the mean latency of the ring's fabric hops. A pipelined ring's step is bounded by the cycle's mean
   // hop time, not its slowest hop (the flow and packet engines show it: hops inside a leaf are shorter than
   // hops across the spine). Other algorithms: the longest path, below.
   let alphaPs = 0;
   let sum = 0;
   let hops = 0;
-  for (let i = 0; i < netRanks.length; i++) {
-    const a = netRanks[i];
-    const b = netRanks[(i + 1) % netRanks.length];
-    if (a !== b && server[a] !== server[b]) {
-      const l = t.hop(a as NodeId, b as NodeId);
-      alphaPs = Math.max(alphaPs, l);
-      sum += l;
-      hops++;
+  for (const order of rings ?? [undefined]) {
+    const m = netRanks.length;
+    for (let i = 0; i < m; i++) {
+      const a = order ? ranks[order[i]] : netRanks[i];
+      const b = order ? ranks[order[(i + 1) % m]] : netRanks[(i + 1) % m];
+      if (a !== b && server[a] !== server[b]) {
+        const l = t.hop(a as NodeId, b as NodeId);
+        alphaPs = Math.max(alphaPs, l);
+        sum += l;
+        hops++;
+      }
     }
   }
   if ((op.algorithm === 'ring' || hierarchical) && hops > 0) alphaPs = sum / hops;
@@ -345,12 +402,25 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
       servers: 1,
       gpusPerServer,
       netBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+      channels: 1,
     };
   }
   // The pairs that send at once in the op's busiest step: hierarchical, same-index GPUs of neighbouring servers;
   // rings, ring edges; others, half-way pairs. Pairs inside a server do not cross the fabric.
   let n = 0;
-  if (groups) {
+  if (rings) {
+    // Every channel's fabric hops at once: channels on other rails use other NICs.
+    const p = ranks.length;
+    t.pairs(p * rings.length);
+    for (const order of rings)
+      for (let q = 0; q < p; q++) {
+        const a = ranks[order[q]];
+        const b = ranks[order[(q + 1) % p]];
+        if (server[a] === server[b]) continue;
+        t.pairS[n] = a;
+        t.pairD[n++] = b;
+      }
+  } else if (groups) {
     t.pairs(groups.length * groups[0].length);
     for (let s = 0; s < groups.length; s++)
       for (let k = 0; k < groups[0].length; k++) {
@@ -388,6 +458,7 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
     servers,
     gpusPerServer,
     netBetaSPerByte: Number.isFinite(rate) ? 1 / rate : 0,
+    channels: rings ? rings.length : 1,
   };
 }
 
@@ -423,12 +494,15 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length): number {
     // A ring over servers of g GPUs: one hop in g crosses the fabric, the others the intra domain. A pipelined
     // ring's step is bounded by its slowest hop's sending time and by the cycle's mean hop time (latency
     // included): the cycle ratio of the ring's step dependencies. Uniform hops give back alpha + x beta.
+    // Each of C channels moves x / C per step; an intra-server copy of x / C runs at 1 / C of the GPU's
+    // bandwidth (intraCopyPs), so it takes x intraBeta whatever C.
     const steps = name === 'all-reduce' ? 2 * (p - 1) : p - 1;
     const x = n / p;
+    const xc = x / c.channels;
     const q = c.servers / p;
-    const netHop = c.alphaS + x * c.netBetaSPerByte;
+    const netHop = c.alphaS + xc * c.netBetaSPerByte;
     const intraHop = c.intraAlphaS + x * c.intraBetaSPerByte;
-    const step = Math.max(x * c.netBetaSPerByte, x * c.intraBetaSPerByte, q * netHop + (1 - q) * intraHop);
+    const step = Math.max(xc * c.netBetaSPerByte, x * c.intraBetaSPerByte, q * netHop + (1 - q) * intraHop);
     return steps * step;
   }
   return scheduleTimeS(name, alg, p, n, abg);
@@ -466,22 +540,26 @@ function placementHash(t: CostTables, ranks: Int32Array): number {
   return repeats ? -1 : h >>> 0;
 }
 
-/** A placement: its id, first rank list, the server labels placementHash gave it, and algorithm. */
+/** A placement: its id, first rank list, the server labels placementHash gave it, algorithm and channels. */
 interface Placement {
   id: number;
   ranks: Int32Array;
   labels: Int32Array;
   algorithm: string;
+  channels: number;
 }
 
-/** Whether `ranks` (labels in t.labels) under `algorithm` has placement p: rank by rank, leaf, NIC and label. */
-function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string): boolean {
-  if (p.ranks.length !== ranks.length || p.algorithm !== algorithm) return false;
-  const { leaf, nic, labels } = t;
+/**
+ * Whether `ranks` (labels in t.labels) under `algorithm` on `channels` has placement p: rank by rank, leaf, NIC,
+ * label and rail (the order of a ring inside a server, ringOrder).
+ */
+function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string, channels: number): boolean {
+  if (p.ranks.length !== ranks.length || p.algorithm !== algorithm || p.channels !== channels) return false;
+  const { leaf, nic, labels, rail } = t;
   for (let i = 0; i < ranks.length; i++) {
     const a = p.ranks[i];
     const b = ranks[i];
-    if (leaf[a] !== leaf[b] || nic[a] !== nic[b] || p.labels[i] !== labels[i]) return false;
+    if (leaf[a] !== leaf[b] || nic[a] !== nic[b] || p.labels[i] !== labels[i] || rail[a] !== rail[b]) return false;
   }
   return true;
 }
@@ -506,7 +584,7 @@ interface ShapeClasses {
  * are kept per program (as the cost tables per fabric).
  */
 const classesCache = new WeakMap<OpIndex, { fabric: Fabric; c: ShapeClasses }>();
-function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses {
+function shapeClasses(fabric: Fabric, t: CostTables, program: TrafficProgram, idx: OpIndex): ShapeClasses {
   const cached = classesCache.get(idx);
   if (cached && cached.fabric === fabric) return cached.c;
   const n = idx.shapeOp.length;
@@ -522,11 +600,12 @@ function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses
     const o = idx.shapeOp[sh];
     const ranks = idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
     const algorithm = idx.algorithm[o];
+    const channels = channelsOf(program, program.ops[o]);
     const h = placementHash(t, ranks);
     const known = h >= 0 ? placements.get(h) : undefined;
-    let p = known?.find((x) => samePlacement(t, x, ranks, algorithm));
+    let p = known?.find((x) => samePlacement(t, x, ranks, algorithm, channels));
     if (!p) {
-      p = { id: placementShape.length, ranks, labels: t.labels.slice(0, ranks.length), algorithm };
+      p = { id: placementShape.length, ranks, labels: t.labels.slice(0, ranks.length), algorithm, channels };
       placementShape.push(sh);
       if (known) known.push(p);
       else if (h >= 0) placements.set(h, [p]);
@@ -557,7 +636,7 @@ function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses
  * A loop of its own (as is 2.), so that the JIT optimizes it whole from the first run.
  */
 function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
-  const c = shapeClasses(fabric, t, idx);
+  const c = shapeClasses(fabric, t, program, idx);
   const ranksOf = (sh: number) => {
     const o = idx.shapeOp[sh];
     return idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
@@ -565,7 +644,8 @@ function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, id
   const costs: OpCost[] = [];
   for (let p = 0; p < c.placementShape.length; p++) {
     const sh = c.placementShape[p];
-    costs.push(rankCost(fabric, t, program.ops[idx.shapeOp[sh]], ranksOf(sh)));
+    const op = program.ops[idx.shapeOp[sh]];
+    costs.push(rankCost(fabric, t, op, ranksOf(sh), channelsOf(program, op)));
   }
   const times = new Float64Array(c.timeShape.length);
   for (let k = 0; k < times.length; k++) {
