@@ -658,8 +658,56 @@ function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, id
   return out;
 }
 
+/**
+ * 1b. The time (ps) of each op of plain transfers (a pipeline job's sends between stages), 0 for other ops: the
+ * critical path of its tasks after the op starts, a transfer taking its path latency and `repeat` x bytes at the
+ * hose rate (its NIC's payload rate shared by the op's transfers at its busier end, as plain flows below), a
+ * delay `repeat` x its duration. Deps on tasks of other ops are the op's deps (2.).
+ */
+function flowOpsPs(t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
+  const out = new Float64Array(idx.kind.length);
+  const FLOWS = OP_KIND.flows;
+  for (let o = 0; o < out.length; o++) if (idx.kind[o] === FLOWS) out[o] = taskPathPs(t, program, program.ops[o]);
+  return out;
+}
+
+function taskPathPs(t: CostTables, program: TrafficProgram, op: ProgramOp): number {
+  const { firstTask: a, lastTask: z } = op;
+  const { outNic, inNic, nic } = t;
+  const tasks = program.transfers;
+  for (let k = a; k < z; k++)
+    if (tasks[k].kind === 'transfer') {
+      outNic[tasks[k].src]++;
+      inNic[tasks[k].dst]++;
+    }
+  const end = new Float64Array(z - a);
+  let last = 0;
+  for (let k = a; k < z; k++) {
+    const task = tasks[k];
+    let s = 0;
+    for (const d of task.deps) if (d >= a) s = Math.max(s, end[d - a]);
+    if (task.kind === 'delay') end[k - a] = s + task.durationPs * task.repeat;
+    else {
+      const rate = Math.min(nic[task.src] / outNic[task.src], nic[task.dst] / inNic[task.dst]);
+      end[k - a] = s + Math.round(t.hop(task.src, task.dst) + ((task.repeat * task.bytes) / rate) * 1e12);
+    }
+    last = Math.max(last, end[k - a]);
+  }
+  for (let k = a; k < z; k++) {
+    outNic[tasks[k].src] = 0;
+    inNic[tasks[k].dst] = 0;
+  }
+  return last;
+}
+
 /** 2. Op start and end times (ps): an op starts when its deps have ended. False if an op depends on a later one. */
-function opTimesPs(idx: OpIndex, shapePs: Float64Array, start: Float64Array, end: Float64Array): boolean {
+function opTimesPs(
+  idx: OpIndex,
+  shapePs: Float64Array,
+  flowsPs: Float64Array,
+  start: Float64Array,
+  end: Float64Array,
+): boolean {
   const { kind, shape, depStart, deps, durationPs } = idx;
   // Locals: an imported object's property per op costs a getter call under some loaders (tsx).
   const COMPUTE = OP_KIND.compute;
@@ -674,13 +722,13 @@ function opTimesPs(idx: OpIndex, shapePs: Float64Array, start: Float64Array, end
     }
     const k = kind[o];
     start[o] = s;
-    end[o] = s + (k === COMPUTE ? durationPs[o] : k === COLLECTIVE ? shapePs[shape[o]] : 0);
+    end[o] = s + (k === COMPUTE ? durationPs[o] : k === COLLECTIVE ? shapePs[shape[o]] : flowsPs[o]);
   }
   return depsOk;
 }
 
 /**
- * Runs a traffic program: 1. a time per collective shape, 2. op times along the DAG, 3. per-op and per-iteration
+ * Runs a traffic program: 1. a time per collective shape and per op of plain transfers, 2. op times along the DAG, 3. per-op and per-iteration
  * results (summarizeOps), 4. plain flows by the hose model.
  */
 export function runAnalytic(
@@ -698,7 +746,8 @@ export function runAnalytic(
   const shapePs = shapeTimesPs(fabric, tables, program, idx);
   const start = new Float64Array(nOps);
   const end = new Float64Array(nOps);
-  const depsOk = opTimesPs(idx, shapePs, start, end);
+  const flowsPs = flowOpsPs(tables, program, idx);
+  const depsOk = opTimesPs(idx, shapePs, flowsPs, start, end);
   const { ops, iterations } = summarizeOps(program, start, end);
   // Each op's timePs as summarizeOps reports it, checked on the arrays rather than on the OpResults.
   let timesOk = true;
