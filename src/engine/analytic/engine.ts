@@ -474,10 +474,6 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length): number {
     const lat = ncclLatencyUs(alg === 'ring' ? 'ring' : 'tree', p, c.servers) * 1e-6;
     return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p);
   }
-  if (alg === 'double-binary-tree') {
-    // NCCL's tree model (COLL-03): algBw = busBw / 2, latency 2 log2 p steps: t = 2 lg p alpha + 2 n beta.
-    return 2 * Math.ceil(Math.log2(p)) * c.alphaS + 2 * n * c.betaSPerByte + n * c.gammaSPerByte;
-  }
   if (alg === 'hierarchical') {
     // Reduce-scatter inside each server (ring over the intra domain), all-reduce of n/g across servers on every
     // rail at once (ring), all-gather inside the server.
