@@ -53,6 +53,8 @@ const COLLECTIVES: [string, string][] = [
     ]),
   ),
   [ONE_LEAF, 'collective: all-reduce, bytes: 64MiB, ranks: 12, channels: 4'],
+  [ONE_LEAF, 'collective: all-reduce, bytes: 64MiB, chunk: 256KiB'],
+  [ONE_LEAF, 'collective: all-gather, bytes: 64MiB, ranks: 6, chunk: 1MiB, channels: 2'],
   [RAILS, 'collective: all-reduce, bytes: 64MiB'],
   // The analytic engine once took one ring for 8 (issue 12): 42.4 ms where the flow engine's 8 rails take 5.3 ms.
   [RAILS, 'collective: all-reduce, bytes: 1GiB, channels: 8'],
@@ -60,6 +62,7 @@ const COLLECTIVES: [string, string][] = [
   [RAILS, 'collective: all-reduce, bytes: 64MiB, ranks: 24'],
   [RAILS, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB'],
   [RAILS, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, channels: 4'],
+  [RAILS, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, channels: 2, chunk: 64KiB'],
   [RAILS, 'collective: reduce-scatter, bytes: 64MiB, ranks: 16'],
   [SERVERS_ONE_LEAF, 'collective: all-gather, bytes: 64MiB'],
 ];

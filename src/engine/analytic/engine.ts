@@ -317,11 +317,33 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp, channels = 
   return rankCost(f, costTables(f, net), op, op.ranks, channels);
 }
 
-/** QP channels of a collective's compiled schedule (a double binary tree uses two per channel, one per tree). */
-function channelsOf(program: TrafficProgram, op: ProgramOp): number {
+/**
+ * What the analytic engine reads of a collective's compiled schedule besides its op: the QP channels (a double
+ * binary tree uses two per channel, one per tree) and the repetitions of its first task (a ring's steps x chunks).
+ */
+interface ScheduleShape {
+  channels: number;
+  firstRepeat: number;
+}
+
+function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
   let most = 0;
   for (let k = op.firstTask; k < op.lastTask; k++) most = Math.max(most, program.transfers[k].channel);
-  return op.algorithm === 'double-binary-tree' ? (most >> 1) + 1 : most + 1;
+  return {
+    channels: op.algorithm === 'double-binary-tree' ? (most >> 1) + 1 : most + 1,
+    firstRepeat: op.firstTask < op.lastTask ? program.transfers[op.firstTask].repeat : 1,
+  };
+}
+
+/**
+ * Pipelining chunks per step of a ring (and of each ring of hierarchical): the first task's repetitions over its
+ * ring's steps (workload/training/collectives.ts: a ring task repeats steps x chunks); 1 for other algorithms.
+ */
+function ringChunks(op: ProgramOp, c: OpCost, p: number, firstRepeat: number): number {
+  let steps = 0;
+  if (op.algorithm === 'ring') steps = op.op === 'all-reduce' ? 2 * (p - 1) : p - 1;
+  else if (op.algorithm === 'hierarchical') steps = c.gpusPerServer > 1 ? c.gpusPerServer - 1 : 2 * (c.servers - 1);
+  return steps > 0 ? Math.max(1, Math.round(firstRepeat / steps)) : 1;
 }
 
 /**
@@ -462,24 +484,28 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   };
 }
 
-/** Closed-form time (s) of a collective op with its cost parameters. */
-export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length): number {
+/**
+ * Closed-form time (s) of a collective op with its cost parameters. A ring cut into `chunks` per step makes
+ * steps x chunks pipelined repetitions of x / chunks: each pays the hop latency, so alpha counts chunks times.
+ */
+export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 1): number {
   const n = op.bytes;
-  const abg = { alphaS: c.alphaS, betaSPerByte: c.betaSPerByte, gammaSPerByte: c.gammaSPerByte };
+  const k = op.algorithm === 'ring' || op.algorithm === 'hierarchical' ? chunks : 1;
+  const abg = { alphaS: c.alphaS * k, betaSPerByte: c.betaSPerByte, gammaSPerByte: c.gammaSPerByte };
   const name = op.op ?? 'all-reduce';
   const alg = op.algorithm ?? 'ring';
   if (op.latencyModel === 'nccl' && name === 'all-reduce' && (alg === 'ring' || alg === 'double-binary-tree')) {
     // COLL-03: NCCL's tuning model, t = latency(ring | tree, ranks, nodes) + the bandwidth term.
     const noAlpha = { ...c, alphaS: 0, intraAlphaS: 0 };
     const lat = ncclLatencyUs(alg === 'ring' ? 'ring' : 'tree', p, c.servers) * 1e-6;
-    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p);
+    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p, chunks);
   }
   if (alg === 'hierarchical') {
     // Reduce-scatter inside each server (ring over the intra domain), all-reduce of n/g across servers on every
     // rail at once (ring), all-gather inside the server.
     const g = c.gpusPerServer;
     const m = c.servers;
-    const intra = { alphaS: c.intraAlphaS, betaSPerByte: c.intraBetaSPerByte, gammaSPerByte: c.gammaSPerByte };
+    const intra = { alphaS: c.intraAlphaS * k, betaSPerByte: c.intraBetaSPerByte, gammaSPerByte: c.gammaSPerByte };
     return (
       collectiveTimeS('reduce-scatter', 'ring', g, n, intra) +
       collectiveTimeS('all-reduce', 'ring', m, n / g, abg) +
@@ -492,8 +518,8 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length): number {
     // included): the cycle ratio of the ring's step dependencies. Uniform hops give back alpha + x beta.
     // Each of C channels moves x / C per step; an intra-server copy of x / C runs at 1 / C of the GPU's
     // bandwidth (intraCopyPs), so it takes x intraBeta whatever C.
-    const steps = name === 'all-reduce' ? 2 * (p - 1) : p - 1;
-    const x = n / p;
+    const steps = (name === 'all-reduce' ? 2 * (p - 1) : p - 1) * k;
+    const x = n / p / k;
     const xc = x / c.channels;
     const q = c.servers / p;
     const netHop = c.alphaS + xc * c.netBetaSPerByte;
@@ -536,21 +562,22 @@ function placementHash(t: CostTables, ranks: Int32Array): number {
   return repeats ? -1 : h >>> 0;
 }
 
-/** A placement: its id, first rank list, the server labels placementHash gave it, algorithm and channels. */
+/** A placement: its id, first rank list, the server labels placementHash gave it, algorithm and schedule shape. */
 interface Placement {
   id: number;
   ranks: Int32Array;
   labels: Int32Array;
   algorithm: string;
-  channels: number;
+  schedule: ScheduleShape;
 }
 
 /**
- * Whether `ranks` (labels in t.labels) under `algorithm` on `channels` has placement p: rank by rank, leaf, NIC,
- * label and rail (the order of a ring inside a server, ringOrder).
+ * Whether `ranks` (labels in t.labels) under `algorithm` and schedule shape `sc` has placement p: rank by rank,
+ * leaf, NIC, label and rail (the order of a ring inside a server, ringOrder).
  */
-function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string, channels: number): boolean {
-  if (p.ranks.length !== ranks.length || p.algorithm !== algorithm || p.channels !== channels) return false;
+function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string, sc: ScheduleShape): boolean {
+  if (p.ranks.length !== ranks.length || p.algorithm !== algorithm) return false;
+  if (p.schedule.channels !== sc.channels || p.schedule.firstRepeat !== sc.firstRepeat) return false;
   const { leaf, nic, labels, rail } = t;
   for (let i = 0; i < ranks.length; i++) {
     const a = p.ranks[i];
@@ -568,6 +595,8 @@ interface ShapeClasses {
   /** The first shape of each placement, of each time class. */
   placementShape: Int32Array;
   timeShape: Int32Array;
+  /** Each placement's schedule shape. */
+  schedules: ScheduleShape[];
 }
 
 /**
@@ -589,6 +618,7 @@ function shapeClasses(fabric: Fabric, t: CostTables, program: TrafficProgram, id
   const placementShape: number[] = [];
   const timeShape: number[] = [];
   const placements = new Map<number, Placement[]>();
+  const schedules: ScheduleShape[] = [];
   const times = new Map<number, number>();
   let nScalars = 0;
   for (let sh = 0; sh < n; sh++) nScalars = Math.max(nScalars, idx.shapeScalars[sh] + 1);
@@ -596,13 +626,14 @@ function shapeClasses(fabric: Fabric, t: CostTables, program: TrafficProgram, id
     const o = idx.shapeOp[sh];
     const ranks = idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
     const algorithm = idx.algorithm[o];
-    const channels = channelsOf(program, program.ops[o]);
+    const schedule = scheduleOf(program, program.ops[o]);
     const h = placementHash(t, ranks);
     const known = h >= 0 ? placements.get(h) : undefined;
-    let p = known?.find((x) => samePlacement(t, x, ranks, algorithm, channels));
+    let p = known?.find((x) => samePlacement(t, x, ranks, algorithm, schedule));
     if (!p) {
-      p = { id: placementShape.length, ranks, labels: t.labels.slice(0, ranks.length), algorithm, channels };
+      p = { id: placementShape.length, ranks, labels: t.labels.slice(0, ranks.length), algorithm, schedule };
       placementShape.push(sh);
+      schedules.push(schedule);
       if (known) known.push(p);
       else if (h >= 0) placements.set(h, [p]);
     }
@@ -621,6 +652,7 @@ function shapeClasses(fabric: Fabric, t: CostTables, program: TrafficProgram, id
     timeClass,
     placementShape: Int32Array.from(placementShape),
     timeShape: Int32Array.from(timeShape),
+    schedules,
   };
   classesCache.set(idx, { fabric, c });
   return c;
@@ -640,14 +672,16 @@ function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, id
   const costs: OpCost[] = [];
   for (let p = 0; p < c.placementShape.length; p++) {
     const sh = c.placementShape[p];
-    const op = program.ops[idx.shapeOp[sh]];
-    costs.push(rankCost(fabric, t, op, ranksOf(sh), channelsOf(program, op)));
+    costs.push(rankCost(fabric, t, program.ops[idx.shapeOp[sh]], ranksOf(sh), c.schedules[p].channels));
   }
   const times = new Float64Array(c.timeShape.length);
   for (let k = 0; k < times.length; k++) {
     const sh = c.timeShape[k];
     const op = program.ops[idx.shapeOp[sh]];
-    times[k] = Math.round(opTimeS(op, costs[c.placement[sh]], ranksOf(sh).length) * 1e12);
+    const cost = costs[c.placement[sh]];
+    const p = ranksOf(sh).length;
+    const chunks = ringChunks(op, cost, p, c.schedules[c.placement[sh]].firstRepeat);
+    times[k] = Math.round(opTimeS(op, cost, p, chunks) * 1e12);
   }
   const out = new Float64Array(idx.shapeOp.length);
   for (let sh = 0; sh < out.length; sh++) out[sh] = times[c.timeClass[sh]];
