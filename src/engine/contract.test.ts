@@ -35,6 +35,7 @@ const COLLECTIVES: [string, string][] = [
   ...(
     [
       ['all-reduce', 'ring'],
+      ['all-reduce', 'double-binary-tree'],
       ['all-reduce', 'recursive-doubling'],
       ['all-reduce', 'rabenseifner'],
       ['reduce-scatter', 'ring'],

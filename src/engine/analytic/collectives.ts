@@ -7,7 +7,7 @@
 // table's type, so that an algorithm added there without a cost here fails to compile, and collectives.test.ts
 // counts the steps and bytes of every compiled schedule against it. collectiveTimeS keeps the published forms
 // that COLL-02 checks, where they differ from the schedules.
-import type { COLLECTIVE_ALGORITHMS } from '../../workload/training/collectives.ts';
+import { type COLLECTIVE_ALGORITHMS, doubleTreeParents } from '../../workload/training/collectives.ts';
 
 /** Per-message latency (s), per-byte transfer time (s/B) and per-byte reduction time (s/B). */
 export interface AlphaBetaGamma {
@@ -64,8 +64,58 @@ export function collectiveTimeS(op: CollectiveOp, algorithm: string, p: number, 
   throw new Error(`no published closed form for ${op} ${algorithm} (COLL-02); scheduleTimeS costs every schedule`);
 }
 
-/** Time (s) of one compiled schedule over p ranks on n bytes per rank, on one domain of uniform alpha and beta. */
-type ScheduleTime = (p: number, n: number, c: AlphaBetaGamma) => number;
+/** How a schedule is pipelined: chunks per tree per channel (double binary tree). */
+export interface Pipelining {
+  chunks: number;
+}
+
+/**
+ * Time (s) of one compiled schedule over p ranks on n bytes per rank, on one domain of uniform alpha and beta.
+ * Only the double binary tree reads `pipe` (default: the bandwidth-bound limit of many chunks).
+ */
+type ScheduleTime = (p: number, n: number, c: AlphaBetaGamma, pipe?: Pipelining) => number;
+
+/** Deepest rank of either tree and the most chunk copies a rank's NIC sends or receives per chunk index. */
+const treeShapes = new Map<number, { depth: number; load: number }>();
+export function doubleTreeShape(p: number): { depth: number; load: number } {
+  let shape = treeShapes.get(p);
+  if (shape) return shape;
+  const sends = new Int32Array(p);
+  const recvs = new Int32Array(p);
+  let depth = 0;
+  for (const parent of doubleTreeParents(p))
+    for (let r = 0; r < p; r++) {
+      if (parent[r] < 0) continue;
+      // Up (reduce) from r to its parent, down (broadcast) from the parent to r: a chunk each way.
+      sends[r]++;
+      recvs[parent[r]]++;
+      sends[parent[r]]++;
+      recvs[r]++;
+      let d = 0;
+      for (let x = r; parent[x] >= 0; x = parent[x]) d++;
+      depth = Math.max(depth, d);
+    }
+  let load = 0;
+  for (let r = 0; r < p; r++) load = Math.max(load, sends[r], recvs[r]);
+  shape = { depth, load };
+  treeShapes.set(p, shape);
+  return shape;
+}
+
+/**
+ * NCCL's double binary tree as compiled: each tree carries n/2 in `chunks` chunks, pipelined. In steady state the
+ * busiest NIC copies `load` chunks per chunk index (4 for p >= 4: up and down in the tree where it is inside, up
+ * in the other, which is NCCL's algBw = busBw / 2, COLL-03; fewer below), so a chunk index takes tau = load x
+ * n/2/chunks x beta; the first chunk fills the pipeline up and down the deepest tree, which the flow engine shows
+ * as depth - 2 more chunk times (p = 4 to 16, within 1% at 64 chunks), and each of the 2 depth hops pays alpha.
+ * Channels split n and share the NICs: the same time. Many chunks give back 2 lg p alpha + (load / 2) n beta.
+ */
+function doubleBinaryTreeS(p: number, n: number, c: AlphaBetaGamma, pipe?: Pipelining): number {
+  const { depth, load } = doubleTreeShape(p);
+  if (!pipe) return 2 * depth * c.alphaS + (load / 2) * n * c.betaSPerByte + n * c.gammaSPerByte;
+  const tau = load * (n / 2 / pipe.chunks) * c.betaSPerByte;
+  return (pipe.chunks + Math.max(depth - 2, 0)) * tau + 2 * depth * c.alphaS + n * c.gammaSPerByte;
+}
 
 /**
  * The time of every schedule the other engines run (src/workload/training/collectives.ts), one entry per
@@ -75,15 +125,14 @@ type ScheduleTime = (p: number, n: number, c: AlphaBetaGamma) => number;
  * steps for recursive doubling, where the published form says ceil(lg p); 2 + 2 (p'-1)/p' buffers on
  * Rabenseifner's path, where it says 2 + 2 (p-1)/p); a pairwise all-to-all sends (p-1)/p of the buffer (a rank's
  * own block stays), where it says all of it; and Bruck's step k sends the slots j < p with bit k set, S/2 only at
- * powers of two. NCCL's double binary tree takes 2 lg p steps and 2 n beta (COLL-03: algBw = busBw / 2); the
+ * powers of two. NCCL's double binary tree is pipelined (doubleBinaryTreeS); the
  * hierarchical all-reduce on one domain (one GPU per server) is the ring across servers, and the analytic
  * engine costs its two domains itself (engine.ts).
  */
 export const SCHEDULE_TIME_S: { [O in CollectiveOp]: Record<Algorithm<O>, ScheduleTime> } = {
   'all-reduce': {
     ring: (p, n, c) => collectiveTimeS('all-reduce', 'ring', p, n, c),
-    'double-binary-tree': (p, n, c) =>
-      2 * Math.ceil(Math.log2(p)) * c.alphaS + 2 * n * c.betaSPerByte + n * c.gammaSPerByte,
+    'double-binary-tree': doubleBinaryTreeS,
     'recursive-doubling': (p, n, c) => {
       const F = Math.floor(Math.log2(p));
       if (2 ** F === p) return collectiveTimeS('all-reduce', 'recursive-doubling', p, n, c);
@@ -126,12 +175,19 @@ export const SCHEDULE_TIME_S: { [O in CollectiveOp]: Record<Algorithm<O>, Schedu
 };
 
 /** SCHEDULE_TIME_S of an operation and algorithm given as strings (0 below 2 ranks). */
-export function scheduleTimeS(op: CollectiveOp, algorithm: string, p: number, n: number, c: AlphaBetaGamma): number {
+export function scheduleTimeS(
+  op: CollectiveOp,
+  algorithm: string,
+  p: number,
+  n: number,
+  c: AlphaBetaGamma,
+  pipe?: Pipelining,
+): number {
   if (p < 2) return 0;
   const time = (SCHEDULE_TIME_S[op] as Record<string, ScheduleTime | undefined>)[algorithm];
   if (!time)
     throw new Error(`unknown algorithm "${algorithm}" for ${op}; the workload's COLLECTIVE_ALGORITHMS lists them`);
-  return time(p, n, c);
+  return time(p, n, c, pipe);
 }
 
 /** nccl-tests bus-bandwidth factor: busbw = algbw x factor (COLL-01, nccl-tests doc/PERFORMANCE.md). */

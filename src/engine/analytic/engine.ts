@@ -341,6 +341,7 @@ function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
  */
 function ringChunks(op: ProgramOp, c: OpCost, p: number, firstRepeat: number): number {
   let steps = 0;
+  if (op.algorithm === 'double-binary-tree') return firstRepeat;
   if (op.algorithm === 'ring') steps = op.op === 'all-reduce' ? 2 * (p - 1) : p - 1;
   else if (op.algorithm === 'hierarchical') steps = c.gpusPerServer > 1 ? c.gpusPerServer - 1 : 2 * (c.servers - 1);
   return steps > 0 ? Math.max(1, Math.round(firstRepeat / steps)) : 1;
@@ -487,6 +488,7 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
 /**
  * Closed-form time (s) of a collective op with its cost parameters. A ring cut into `chunks` per step makes
  * steps x chunks pipelined repetitions of x / chunks: each pays the hop latency, so alpha counts chunks times.
+ * A double binary tree takes its chunks per tree (0: the many-chunk limit, no pipeline fill).
  */
 export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 1): number {
   const n = op.bytes;
@@ -498,7 +500,8 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
     // COLL-03: NCCL's tuning model, t = latency(ring | tree, ranks, nodes) + the bandwidth term.
     const noAlpha = { ...c, alphaS: 0, intraAlphaS: 0 };
     const lat = ncclLatencyUs(alg === 'ring' ? 'ring' : 'tree', p, c.servers) * 1e-6;
-    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p, chunks);
+    // NCCL's model has no pipeline fill: its tree's bandwidth term is the many-chunk limit.
+    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p, alg === 'ring' ? chunks : 0);
   }
   if (alg === 'hierarchical') {
     // Reduce-scatter inside each server (ring over the intra domain), all-reduce of n/g across servers on every
@@ -527,7 +530,20 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
     const step = Math.max(xc * c.netBetaSPerByte, x * c.intraBetaSPerByte, q * netHop + (1 - q) * intraHop);
     return steps * step;
   }
+  if (alg === 'double-binary-tree') {
+    // The pipeline model counts every tree edge on the NICs: ranks on servers of their own. Trees whose low
+    // levels stay inside servers (NVLink copies, which hold no NIC) keep NCCL's many-chunk limit (issue 12).
+    const pipelined = chunks > 0 && c.gpusPerServer === 1;
+    return scheduleTimeS(name, alg, p, n, abg, pipelined ? { chunks } : undefined);
+  }
   return scheduleTimeS(name, alg, p, n, abg);
+}
+
+/** A collective's time (s) costed alone, without the placement and shape caches (tests compare runs with it). */
+export function collectiveTimeAloneS(f: Fabric, net: NetworkConfig, program: TrafficProgram, op: ProgramOp): number {
+  const sc = scheduleOf(program, op);
+  const c = opCost(f, net, op, sc.channels);
+  return opTimeS(op, c, op.ranks.length, ringChunks(op, c, op.ranks.length, sc.firstRepeat));
 }
 
 /**
