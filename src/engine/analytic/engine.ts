@@ -237,7 +237,7 @@ function costTables(f: Fabric, net: NetworkConfig, same?: { catalog: Catalog; ke
 
 /**
  * The slowest flow's rate (payload B/s) when `pairs` all send at once with perfectly balanced ECMP: each flow
- * starts at its NIC's rate shared by the flows leaving (entering) that NIC; a leaf (or pod) whose crossing flows
+ * starts at its NIC's rate (one flow per NIC; sharedPairRate shares it); a leaf (or pod) whose crossing flows
  * exceed its uplink capacity shares it equally.
  */
 export function patternRateBps(f: Fabric, net: NetworkConfig, pairs: [NodeId, NodeId][]): number {
@@ -250,22 +250,39 @@ export function patternRateBps(f: Fabric, net: NetworkConfig, pairs: [NodeId, No
   return pairRate(t, pairs.length);
 }
 
-/** patternRateBps of the first n pairs in t.pairS, t.pairD. */
-function pairRate(t: CostTables, n: number): number {
-  if (n === 0) return Number.POSITIVE_INFINITY;
-  const { leaf, nic, pod1, outNic, inNic, outLeaf, inLeaf, outPod, inPod, touched, pairS, pairD } = t;
+/**
+ * pairRate where a host may send or receive several of the flows (the rings of several channels): each NIC
+ * shared by its flows. A function of its own so that pairRate, on every op's path, stays as small as it was.
+ */
+function sharedPairRate(t: CostTables, n: number): number {
+  const { nic, outNic, inNic, pairS, pairD } = t;
   for (let i = 0; i < n; i++) {
     outNic[pairS[i]]++;
     inNic[pairD[i]]++;
   }
+  let rate = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    rate = Math.min(rate, nic[pairS[i]] / outNic[pairS[i]], nic[pairD[i]] / inNic[pairD[i]]);
+  }
+  for (let i = 0; i < n; i++) {
+    outNic[pairS[i]] = 0;
+    inNic[pairD[i]] = 0;
+  }
+  return Math.min(rate, pairRate(t, n));
+}
+
+/** patternRateBps of the first n pairs in t.pairS, t.pairD. */
+function pairRate(t: CostTables, n: number): number {
+  if (n === 0) return Number.POSITIVE_INFINITY;
+  const { leaf, nic, pod1, outLeaf, inLeaf, outPod, inPod, touched, pairS, pairD } = t;
   let nic0 = Number.POSITIVE_INFINITY;
   let nLeaves = 0;
   let nPods = 0;
   for (let i = 0; i < n; i++) {
     const s = pairS[i];
     const d = pairD[i];
-    nic0 = Math.min(nic0, nic[s] / outNic[s]);
-    nic0 = Math.min(nic0, nic[d] / inNic[d]);
+    nic0 = Math.min(nic0, nic[s]);
+    nic0 = Math.min(nic0, nic[d]);
     const ls = leaf[s];
     const ld = leaf[d];
     if (ls === ld) continue;
@@ -278,10 +295,6 @@ function pairRate(t: CostTables, n: number): number {
       if (outPod[ps]++ === 0 && inPod[ps] === 0) touched[touched.length - 1 - nPods++] = ps;
       if (inPod[pd]++ === 0 && outPod[pd] === 0) touched[touched.length - 1 - nPods++] = pd;
     }
-  }
-  for (let i = 0; i < n; i++) {
-    outNic[pairS[i]] = 0;
-    inNic[pairD[i]] = 0;
   }
   let rate = nic0;
   for (let i = 0; i < nLeaves; i++) {
@@ -327,8 +340,9 @@ interface ScheduleShape {
 }
 
 function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
-  let most = 0;
-  for (let k = op.firstTask; k < op.lastTask; k++) most = Math.max(most, program.transfers[k].channel);
+  // compileCollective emits channel after channel, so the last task has the highest (a task per task read
+  // would touch every task of the program's shapes, scattered over a heap of a million).
+  const most = op.firstTask < op.lastTask ? program.transfers[op.lastTask - 1].channel : 0;
   return {
     channels: op.algorithm === 'double-binary-tree' ? (most >> 1) + 1 : most + 1,
     firstRepeat: op.firstTask < op.lastTask ? program.transfers[op.firstTask].repeat : 1,
@@ -398,11 +412,24 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   let alphaPs = 0;
   let sum = 0;
   let hops = 0;
-  for (const order of rings ?? [undefined]) {
-    const m = netRanks.length;
-    for (let i = 0; i < m; i++) {
-      const a = order ? ranks[order[i]] : netRanks[i];
-      const b = order ? ranks[order[(i + 1) % m]] : netRanks[(i + 1) % m];
+  if (rings)
+    for (const order of rings) {
+      const m = order.length;
+      for (let i = 0; i < m; i++) {
+        const a = ranks[order[i]];
+        const b = ranks[order[(i + 1) % m]];
+        if (server[a] !== server[b]) {
+          const l = t.hop(a as NodeId, b as NodeId);
+          alphaPs = Math.max(alphaPs, l);
+          sum += l;
+          hops++;
+        }
+      }
+    }
+  else
+    for (let i = 0; i < netRanks.length; i++) {
+      const a = netRanks[i];
+      const b = netRanks[(i + 1) % netRanks.length];
       if (a !== b && server[a] !== server[b]) {
         const l = t.hop(a as NodeId, b as NodeId);
         alphaPs = Math.max(alphaPs, l);
@@ -410,7 +437,6 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
         hops++;
       }
     }
-  }
   if ((op.algorithm === 'ring' || hierarchical) && hops > 0) alphaPs = sum / hops;
   if (!hierarchical && op.algorithm !== 'ring' && netRanks.length > 1)
     alphaPs = Math.max(alphaPs, t.hop(netRanks[0] as NodeId, netRanks[Math.floor(netRanks.length / 2)] as NodeId));
@@ -468,7 +494,7 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
       }
     }
   }
-  const rate = pairRate(t, n);
+  const rate = rings !== undefined && rings.length > 1 ? sharedPairRate(t, n) : pairRate(t, n);
   // A flat algorithm over servers of several GPUs also crosses the intra domain: the slower of the two bounds.
   const intraRate = (intra?.bandwidth ?? 3600e9) / 8;
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
@@ -589,16 +615,19 @@ interface Placement {
 
 /**
  * Whether `ranks` (labels in t.labels) under `algorithm` and schedule shape `sc` has placement p: rank by rank,
- * leaf, NIC, label and rail (the order of a ring inside a server, ringOrder).
+ * leaf, NIC, label and, for rings, rail (which orders a ring inside a server, ringOrder; other algorithms' costs
+ * do not read it, and telling the rails of a job's expert groups apart made 8 times the classes).
  */
 function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string, sc: ScheduleShape): boolean {
   if (p.ranks.length !== ranks.length || p.algorithm !== algorithm) return false;
   if (p.schedule.channels !== sc.channels || p.schedule.firstRepeat !== sc.firstRepeat) return false;
   const { leaf, nic, labels, rail } = t;
+  const rails = algorithm === 'ring';
   for (let i = 0; i < ranks.length; i++) {
     const a = p.ranks[i];
     const b = ranks[i];
-    if (leaf[a] !== leaf[b] || nic[a] !== nic[b] || p.labels[i] !== labels[i] || rail[a] !== rail[b]) return false;
+    if (leaf[a] !== leaf[b] || nic[a] !== nic[b] || p.labels[i] !== labels[i]) return false;
+    if (rails && rail[a] !== rail[b]) return false;
   }
   return true;
 }
@@ -711,11 +740,18 @@ function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, id
  * delay `repeat` x its duration. Deps on tasks of other ops are the op's deps (2.).
  */
 function flowOpsPs(t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
-  const out = new Float64Array(idx.kind.length);
   const FLOWS = OP_KIND.flows;
-  for (let o = 0; o < out.length; o++) if (idx.kind[o] === FLOWS) out[o] = taskPathPs(t, program, program.ops[o]);
+  let out = NO_FLOW_OPS;
+  for (let o = 0; o < idx.kind.length; o++)
+    if (idx.kind[o] === FLOWS) {
+      if (out === NO_FLOW_OPS) out = new Float64Array(idx.kind.length);
+      out[o] = taskPathPs(t, program, program.ops[o]);
+    }
   return out;
 }
+
+/** flowOpsPs of a program without such ops: opTimesPs reads it only at ops of kind flows. */
+const NO_FLOW_OPS = new Float64Array(0);
 
 function taskPathPs(t: CostTables, program: TrafficProgram, op: ProgramOp): number {
   const { firstTask: a, lastTask: z } = op;
