@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { COLL02_ALGORITHMS, expectClose, validationCase } from '../../../test/helpers/cases.ts';
-import { busBandwidthFactor, timeAtBusBandwidthS } from '../../workload/collective.ts';
-import { collectiveTimeS, ncclLatencyUs } from './collectives.ts';
+import type { NodeId } from '../../fabric/types.ts';
+import { ProgramBuilder } from '../../workload/builder.ts';
+import { busBandwidthFactor, type CollectiveOp, timeAtBusBandwidthS } from '../../workload/collective.ts';
+import { COLLECTIVE_ALGORITHMS, compileCollective } from '../../workload/training/collectives.ts';
+import { criticalPath, sentBytes } from '../../workload/training/verify.ts';
+import { collectiveTimeS, ncclLatencyUs, SCHEDULE_TIME_S, scheduleTimeS } from './collectives.ts';
 
 describe('nccl-tests bus bandwidth (COLL-01)', () => {
   const c = validationCase('COLL-01');
@@ -57,10 +61,11 @@ describe('alpha-beta-gamma costs of MPI collectives (COLL-02, Thakur, Rabenseifn
       `${key}: got ${got} ms, expected ${want[key]} ms`,
     ).toBeLessThanOrEqual(c.tolerance.value!);
   });
-  it('rejects an unknown algorithm with the list of known ones', () => {
+  it('has no published form for an algorithm COLL-02 does not list', () => {
     expect(() => collectiveTimeS('all-reduce', 'hypercube', 8, 1e6, ab)).toThrow(
-      /unknown algorithm "hypercube" for all-reduce; use one of ring, rabenseifner, recursive-doubling/,
+      /no published closed form for all-reduce hypercube/,
     );
+    expect(() => scheduleTimeS('all-reduce', 'hypercube', 8, 1e6, ab)).toThrow(/unknown algorithm "hypercube"/);
   });
 });
 
@@ -99,4 +104,49 @@ describe('data-parallel gradient all-reduce (TRAIN-01, ResNet-50 fp32)', () => {
       '4.282',
     );
   });
+});
+
+describe("the analytic engine costs every schedule of the workload's algorithm table (one table, issue 12)", () => {
+  /** Divisible by every rank count below, so that no block is rounded up. */
+  const S = 3 * 3 * 5 * 7 * 11 * 2 ** 16;
+  const PS = [2, 3, 5, 6, 8, 11, 12, 16];
+  const one = { alphaS: 1, betaSPerByte: 0, gammaSPerByte: 0 };
+  const perByte = { alphaS: 0, betaSPerByte: 1, gammaSPerByte: 0 };
+  const pairs = (Object.entries(COLLECTIVE_ALGORITHMS) as [CollectiveOp, readonly string[]][]).flatMap(([op, algs]) =>
+    algs.map((algorithm) => [op, algorithm] as const),
+  );
+  it('has a cost for each algorithm the workload compiles, and no other', () => {
+    for (const [op, algs] of Object.entries(COLLECTIVE_ALGORITHMS) as [CollectiveOp, readonly string[]][])
+      expect(Object.keys(SCHEDULE_TIME_S[op]).sort(), op).toEqual([...algs].sort());
+  });
+  it.each(pairs)(
+    '%s %s: steps and bytes on the compiled critical path are the alpha and beta terms of its cost',
+    (op, algorithm) => {
+      for (const p of PS) {
+        const b = new ProgramBuilder();
+        // Hierarchical needs servers: one rank per server, where it is the ring across servers.
+        const intra = { bandwidthBps: 1e12, latencyPs: 0, serverOf: (h: NodeId) => h };
+        const ranks = Array.from({ length: p }, (_, i) => (100 + 3 * i) as NodeId);
+        const id = compileCollective(
+          b,
+          { op, algorithm, ranks, bytes: S, intra: algorithm === 'hierarchical' ? intra : undefined },
+          { item: 0, cls: 'roce', startPs: 0, deps: [], iteration: -1 },
+        );
+        const program = b.build();
+        const steps = criticalPath(program, () => ({ sendTime: 0, latency: 1 }));
+        const what = `${op} ${algorithm} on ${p} ranks`;
+        expect(steps, `${what}: steps`).toBe(scheduleTimeS(op, algorithm, p, S, one));
+        const beta = scheduleTimeS(op, algorithm, p, S, perByte);
+        if (algorithm === 'double-binary-tree') {
+          // Pipelined in chunks: the cost's 2 n beta is the busiest rank's bandwidth bound, not one chunk's path.
+          const busiest = Math.max(...sentBytes(b, id).fabric.values());
+          // Chunks are rounded up to whole bytes (workload/training/collectives.ts): a byte per chunk at most.
+          expect(busiest, `${what}: busiest rank's bytes`).toBeLessThanOrEqual(beta + 2 * Math.ceil(S / 2 ** 19));
+        } else {
+          const path = criticalPath(program, (x) => ({ sendTime: b.movedBytes(x.id), latency: 0 }));
+          expect(path / S, `${what}: bytes on the critical path / S`).toBeCloseTo(beta / S, 12);
+        }
+      }
+    },
+  );
 });

@@ -9,7 +9,7 @@ import { parseScenario } from '../../scenario/load.ts';
 import { compileTraffic } from '../../workload/compile.ts';
 import { opIndex, type ProgramOp } from '../../workload/program.ts';
 import { resolveNetwork } from '../core/network.ts';
-import { type OpCost, opCost, opTimeS, runAnalytic } from './engine.ts';
+import { collectiveTimeAloneS, type OpCost, opTimeS, runAnalytic } from './engine.ts';
 
 /** One server of `gpus` GPUs whose intra domain runs at `gbps` (GB/s per direction) with no latency. */
 const server = (gpus: number, gbps: number, traffic: string) => `
@@ -57,6 +57,7 @@ describe('COLL-02 by the analytic engine: every algorithm the case lists, throug
     servers: s.p,
     gpusPerServer: 1,
     netBetaSPerByte: s.beta_s_per_byte,
+    channels: 1,
   };
   for (const [name, [op, algorithm]] of Object.entries(MAP))
     it(`${name}: ${want[name]} ms`, () => {
@@ -156,7 +157,7 @@ traffic:
   - job: {params: 1e8, bytesPerGrad: 2, dp: 48, ep: 6, layers: 1, moeBytesPerLayer: 4MiB, stepCompute: 5ms, buckets: 3}
     placement: sequential
 `;
-  it('every collective takes the time opCost and opTimeS give its own ranks (no cache)', () => {
+  it('every collective takes the time opCost and opTimeS give its own ranks and schedule (no cache)', () => {
     const catalog = loadCatalog();
     const s = parseScenario(yaml, catalog);
     const { fabric } = designFabric(s.fabric, catalog);
@@ -175,7 +176,7 @@ traffic:
       new Set(['pairwise', 'ring', 'hierarchical', 'rabenseifner', 'double-binary-tree']),
     );
     for (const op of collectives) {
-      const want = Math.round(opTimeS(op, opCost(fabric, net, op)) * 1e12);
+      const want = Math.round(collectiveTimeAloneS(fabric, net, program, op) * 1e12);
       expect(r.ops?.[op.id].timePs, `op ${op.id} ${op.label}`).toBe(want);
     }
   });

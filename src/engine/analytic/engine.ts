@@ -14,6 +14,8 @@ import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { OP_KIND, type OpIndex, opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
+import { ringOrder } from '../../workload/training/collectives.ts';
+import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { collectiveTimeS, ncclLatencyUs, scheduleTimeS } from './collectives.ts';
@@ -35,6 +37,12 @@ export interface OpCost {
   gpusPerServer: number;
   /** Network (not intra-server) per-byte time of the ranks' NICs, for rings that mix both kinds of hop. */
   netBetaSPerByte: number;
+  /**
+   * Rings whose channels take different rails (ringOrder): the channels, each with 1/channels of the buffer and
+   * netBetaSPerByte with every channel's flows sharing the NICs and uplinks. 1 when every channel runs the same
+   * ring: then they share each of its NICs and take as long as one ring of the whole buffer.
+   */
+  channels: number;
 }
 
 /** The switch a host is cabled to (its first link's other end). */
@@ -112,12 +120,17 @@ class CostTables {
   /** A host's NIC payload rate (B/s). */
   readonly nic: Float64Array;
   readonly server: Int32Array;
+  /** A host's GPU index in its server (ringOrder sorts a server's ranks by it), -1 for none. */
+  readonly rail: Int32Array;
   readonly pod1: Int32Array;
   /** Per leaf (node id): uplink payload capacity, +Infinity for none. */
   readonly leafUp: Float64Array;
   /** Per pod + 1: uplink payload capacity toward the core, +Infinity for none. */
   readonly podUp: Float64Array;
   readonly hasPodUp: boolean;
+  /** Per host: flows it sends and receives in the pairs pairRate is given (0 between calls). */
+  readonly outNic: Int32Array;
+  readonly inNic: Int32Array;
   readonly outLeaf: Int32Array;
   readonly inLeaf: Int32Array;
   readonly outPod: Int32Array;
@@ -144,11 +157,13 @@ class CostTables {
     this.leaf = new Int32Array(N).fill(-1);
     this.nic = new Float64Array(N);
     this.server = new Int32Array(N);
+    this.rail = new Int32Array(N);
     this.pod1 = new Int32Array(N);
     let maxServer = 0;
     let maxPod = -1;
     for (const n of f.nodes) {
       this.server[n.id] = n.server;
+      this.rail[n.id] = n.rail;
       this.pod1[n.id] = n.pod + 1;
       if (n.server > maxServer) maxServer = n.server;
       if (n.pod > maxPod) maxPod = n.pod;
@@ -164,6 +179,8 @@ class CostTables {
     this.podUp = new Float64Array(maxPod + 2).fill(Number.POSITIVE_INFINITY);
     for (const [pod, c] of podUp) this.podUp[pod + 1] = c;
     this.hasPodUp = podUp.size > 0;
+    this.outNic = new Int32Array(N);
+    this.inNic = new Int32Array(N);
     this.outLeaf = new Int32Array(N);
     this.inLeaf = new Int32Array(N);
     this.outPod = new Int32Array(maxPod + 2);
@@ -220,7 +237,8 @@ function costTables(f: Fabric, net: NetworkConfig, same?: { catalog: Catalog; ke
 
 /**
  * The slowest flow's rate (payload B/s) when `pairs` all send at once with perfectly balanced ECMP: each flow
- * starts at its NIC's rate; a leaf (or pod) whose crossing flows exceed its uplink capacity shares it equally.
+ * starts at its NIC's rate (one flow per NIC; sharedPairRate shares it); a leaf (or pod) whose crossing flows
+ * exceed its uplink capacity shares it equally.
  */
 export function patternRateBps(f: Fabric, net: NetworkConfig, pairs: [NodeId, NodeId][]): number {
   const t = costTables(f, net);
@@ -230,6 +248,27 @@ export function patternRateBps(f: Fabric, net: NetworkConfig, pairs: [NodeId, No
     t.pairD[i] = d;
   });
   return pairRate(t, pairs.length);
+}
+
+/**
+ * pairRate where a host may send or receive several of the flows (the rings of several channels): each NIC
+ * shared by its flows. A function of its own so that pairRate, on every op's path, stays as small as it was.
+ */
+function sharedPairRate(t: CostTables, n: number): number {
+  const { nic, outNic, inNic, pairS, pairD } = t;
+  for (let i = 0; i < n; i++) {
+    outNic[pairS[i]]++;
+    inNic[pairD[i]]++;
+  }
+  let rate = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    rate = Math.min(rate, nic[pairS[i]] / outNic[pairS[i]], nic[pairD[i]] / inNic[pairD[i]]);
+  }
+  for (let i = 0; i < n; i++) {
+    outNic[pairS[i]] = 0;
+    inNic[pairD[i]] = 0;
+  }
+  return Math.min(rate, pairRate(t, n));
 }
 
 /** patternRateBps of the first n pairs in t.pairS, t.pairD. */
@@ -287,12 +326,61 @@ function serverGroups(f: Fabric, ranks: NodeId[]): NodeId[][] {
   return [...by.values()];
 }
 
-export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp): OpCost {
-  return rankCost(f, costTables(f, net), op, op.ranks);
+export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp, channels = 1): OpCost {
+  return rankCost(f, costTables(f, net), op, op.ranks, channels);
+}
+
+/**
+ * What the analytic engine reads of a collective's compiled schedule besides its op: the QP channels (a double
+ * binary tree uses two per channel, one per tree) and the repetitions of its first task (a ring's steps x chunks).
+ */
+interface ScheduleShape {
+  channels: number;
+  firstRepeat: number;
+}
+
+function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
+  // compileCollective emits channel after channel, so the last task has the highest (a task per task read
+  // would touch every task of the program's shapes, scattered over a heap of a million).
+  const most = op.firstTask < op.lastTask ? program.transfers[op.lastTask - 1].channel : 0;
+  return {
+    channels: op.algorithm === 'double-binary-tree' ? (most >> 1) + 1 : most + 1,
+    firstRepeat: op.firstTask < op.lastTask ? program.transfers[op.firstTask].repeat : 1,
+  };
+}
+
+/**
+ * Pipelining chunks per step of a ring (and of each ring of hierarchical): the first task's repetitions over its
+ * ring's steps (workload/training/collectives.ts: a ring task repeats steps x chunks); 1 for other algorithms.
+ */
+function ringChunks(op: ProgramOp, c: OpCost, p: number, firstRepeat: number): number {
+  let steps = 0;
+  if (op.algorithm === 'double-binary-tree') return firstRepeat;
+  if (op.algorithm === 'ring') steps = op.op === 'all-reduce' ? 2 * (p - 1) : p - 1;
+  else if (op.algorithm === 'hierarchical') steps = c.gpusPerServer > 1 ? c.gpusPerServer - 1 : 2 * (c.servers - 1);
+  return steps > 0 ? Math.max(1, Math.round(firstRepeat / steps)) : 1;
+}
+
+/**
+ * The ring of each channel as the schedule orders it (rank indices by position, ringOrder: rail-aligned, rotated
+ * per channel), or undefined when every channel follows rank order (one GPU per server, uneven servers).
+ */
+function ringOrders(f: Fabric, ranks: ArrayLike<number>, channels: number): number[][] | undefined {
+  const intra = intraOf(f);
+  if (!intra) return undefined;
+  const nodes = Array.from(ranks) as NodeId[];
+  const orders: number[][] = [];
+  let rankOrder = true;
+  for (let c = 0; c < channels; c++) {
+    const order = ringOrder(nodes, intra, c);
+    orders.push(order);
+    for (let q = 0; q < order.length && rankOrder; q++) if (order[q] !== q) rankOrder = false;
+  }
+  return rankOrder ? undefined : orders;
 }
 
 /** opCost with the op's ranks given apart (a view into an OpIndex). */
-function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<number>): OpCost {
+function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<number>, channels: number): OpCost {
   const intra = f.spec.intraServer;
   const server = t.server;
   const hierarchical = op.algorithm === 'hierarchical';
@@ -315,22 +403,40 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   }
   // Hierarchical: the fabric carries rings of same-index GPUs across servers.
   const netRanks: ArrayLike<number> = groups ? groups.map((g) => g[0]) : ranks;
+  // Rings over servers of several GPUs: the schedule's own orders, one per channel.
+  const rings =
+    op.algorithm === 'ring' && gpusPerServer > 1 && servers > 1 ? ringOrders(f, ranks, channels) : undefined;
   // Rings: the mean latency of the ring's fabric hops. A pipelined ring's step is bounded by the cycle's mean
   // hop time, not its slowest hop (the flow and packet engines show it: hops inside a leaf are shorter than
   // hops across the spine). Other algorithms: the longest path, below.
   let alphaPs = 0;
   let sum = 0;
   let hops = 0;
-  for (let i = 0; i < netRanks.length; i++) {
-    const a = netRanks[i];
-    const b = netRanks[(i + 1) % netRanks.length];
-    if (a !== b && server[a] !== server[b]) {
-      const l = t.hop(a as NodeId, b as NodeId);
-      alphaPs = Math.max(alphaPs, l);
-      sum += l;
-      hops++;
+  if (rings)
+    for (const order of rings) {
+      const m = order.length;
+      for (let i = 0; i < m; i++) {
+        const a = ranks[order[i]];
+        const b = ranks[order[(i + 1) % m]];
+        if (server[a] !== server[b]) {
+          const l = t.hop(a as NodeId, b as NodeId);
+          alphaPs = Math.max(alphaPs, l);
+          sum += l;
+          hops++;
+        }
+      }
     }
-  }
+  else
+    for (let i = 0; i < netRanks.length; i++) {
+      const a = netRanks[i];
+      const b = netRanks[(i + 1) % netRanks.length];
+      if (a !== b && server[a] !== server[b]) {
+        const l = t.hop(a as NodeId, b as NodeId);
+        alphaPs = Math.max(alphaPs, l);
+        sum += l;
+        hops++;
+      }
+    }
   if ((op.algorithm === 'ring' || hierarchical) && hops > 0) alphaPs = sum / hops;
   if (!hierarchical && op.algorithm !== 'ring' && netRanks.length > 1)
     alphaPs = Math.max(alphaPs, t.hop(netRanks[0] as NodeId, netRanks[Math.floor(netRanks.length / 2)] as NodeId));
@@ -345,12 +451,25 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
       servers: 1,
       gpusPerServer,
       netBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+      channels: 1,
     };
   }
   // The pairs that send at once in the op's busiest step: hierarchical, same-index GPUs of neighbouring servers;
   // rings, ring edges; others, half-way pairs. Pairs inside a server do not cross the fabric.
   let n = 0;
-  if (groups) {
+  if (rings) {
+    // Every channel's fabric hops at once: channels on other rails use other NICs.
+    const p = ranks.length;
+    t.pairs(p * rings.length);
+    for (const order of rings)
+      for (let q = 0; q < p; q++) {
+        const a = ranks[order[q]];
+        const b = ranks[order[(q + 1) % p]];
+        if (server[a] === server[b]) continue;
+        t.pairS[n] = a;
+        t.pairD[n++] = b;
+      }
+  } else if (groups) {
     t.pairs(groups.length * groups[0].length);
     for (let s = 0; s < groups.length; s++)
       for (let k = 0; k < groups[0].length; k++) {
@@ -375,7 +494,7 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
       }
     }
   }
-  const rate = pairRate(t, n);
+  const rate = rings !== undefined && rings.length > 1 ? sharedPairRate(t, n) : pairRate(t, n);
   // A flat algorithm over servers of several GPUs also crosses the intra domain: the slower of the two bounds.
   const intraRate = (intra?.bandwidth ?? 3600e9) / 8;
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
@@ -388,31 +507,34 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
     servers,
     gpusPerServer,
     netBetaSPerByte: Number.isFinite(rate) ? 1 / rate : 0,
+    channels: rings ? rings.length : 1,
   };
 }
 
-/** Closed-form time (s) of a collective op with its cost parameters. */
-export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length): number {
+/**
+ * Closed-form time (s) of a collective op with its cost parameters. A ring cut into `chunks` per step makes
+ * steps x chunks pipelined repetitions of x / chunks: each pays the hop latency, so alpha counts chunks times.
+ * A double binary tree takes its chunks per tree (0: the many-chunk limit, no pipeline fill).
+ */
+export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 1): number {
   const n = op.bytes;
-  const abg = { alphaS: c.alphaS, betaSPerByte: c.betaSPerByte, gammaSPerByte: c.gammaSPerByte };
+  const k = op.algorithm === 'ring' || op.algorithm === 'hierarchical' ? chunks : 1;
+  const abg = { alphaS: c.alphaS * k, betaSPerByte: c.betaSPerByte, gammaSPerByte: c.gammaSPerByte };
   const name = op.op ?? 'all-reduce';
   const alg = op.algorithm ?? 'ring';
   if (op.latencyModel === 'nccl' && name === 'all-reduce' && (alg === 'ring' || alg === 'double-binary-tree')) {
     // COLL-03: NCCL's tuning model, t = latency(ring | tree, ranks, nodes) + the bandwidth term.
     const noAlpha = { ...c, alphaS: 0, intraAlphaS: 0 };
     const lat = ncclLatencyUs(alg === 'ring' ? 'ring' : 'tree', p, c.servers) * 1e-6;
-    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p);
-  }
-  if (alg === 'double-binary-tree') {
-    // NCCL's tree model (COLL-03): algBw = busBw / 2, latency 2 log2 p steps: t = 2 lg p alpha + 2 n beta.
-    return 2 * Math.ceil(Math.log2(p)) * c.alphaS + 2 * n * c.betaSPerByte + n * c.gammaSPerByte;
+    // NCCL's model has no pipeline fill: its tree's bandwidth term is the many-chunk limit.
+    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p, alg === 'ring' ? chunks : 0);
   }
   if (alg === 'hierarchical') {
     // Reduce-scatter inside each server (ring over the intra domain), all-reduce of n/g across servers on every
     // rail at once (ring), all-gather inside the server.
     const g = c.gpusPerServer;
     const m = c.servers;
-    const intra = { alphaS: c.intraAlphaS, betaSPerByte: c.intraBetaSPerByte, gammaSPerByte: c.gammaSPerByte };
+    const intra = { alphaS: c.intraAlphaS * k, betaSPerByte: c.intraBetaSPerByte, gammaSPerByte: c.gammaSPerByte };
     return (
       collectiveTimeS('reduce-scatter', 'ring', g, n, intra) +
       collectiveTimeS('all-reduce', 'ring', m, n / g, abg) +
@@ -423,15 +545,31 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length): number {
     // A ring over servers of g GPUs: one hop in g crosses the fabric, the others the intra domain. A pipelined
     // ring's step is bounded by its slowest hop's sending time and by the cycle's mean hop time (latency
     // included): the cycle ratio of the ring's step dependencies. Uniform hops give back alpha + x beta.
-    const steps = name === 'all-reduce' ? 2 * (p - 1) : p - 1;
-    const x = n / p;
+    // Each of C channels moves x / C per step; an intra-server copy of x / C runs at 1 / C of the GPU's
+    // bandwidth (intraCopyPs), so it takes x intraBeta whatever C.
+    const steps = (name === 'all-reduce' ? 2 * (p - 1) : p - 1) * k;
+    const x = n / p / k;
+    const xc = x / c.channels;
     const q = c.servers / p;
-    const netHop = c.alphaS + x * c.netBetaSPerByte;
+    const netHop = c.alphaS + xc * c.netBetaSPerByte;
     const intraHop = c.intraAlphaS + x * c.intraBetaSPerByte;
-    const step = Math.max(x * c.netBetaSPerByte, x * c.intraBetaSPerByte, q * netHop + (1 - q) * intraHop);
+    const step = Math.max(xc * c.netBetaSPerByte, x * c.intraBetaSPerByte, q * netHop + (1 - q) * intraHop);
     return steps * step;
   }
+  if (alg === 'double-binary-tree') {
+    // The pipeline model counts every tree edge on the NICs: ranks on servers of their own. Trees whose low
+    // levels stay inside servers (NVLink copies, which hold no NIC) keep NCCL's many-chunk limit (issue 12).
+    const pipelined = chunks > 0 && c.gpusPerServer === 1;
+    return scheduleTimeS(name, alg, p, n, abg, pipelined ? { chunks } : undefined);
+  }
   return scheduleTimeS(name, alg, p, n, abg);
+}
+
+/** A collective's time (s) costed alone, without the placement and shape caches (tests compare runs with it). */
+export function collectiveTimeAloneS(f: Fabric, net: NetworkConfig, program: TrafficProgram, op: ProgramOp): number {
+  const sc = scheduleOf(program, op);
+  const c = opCost(f, net, op, sc.channels);
+  return opTimeS(op, c, op.ranks.length, ringChunks(op, c, op.ranks.length, sc.firstRepeat));
 }
 
 /**
@@ -466,22 +604,30 @@ function placementHash(t: CostTables, ranks: Int32Array): number {
   return repeats ? -1 : h >>> 0;
 }
 
-/** A placement: its id, first rank list, the server labels placementHash gave it, and algorithm. */
+/** A placement: its id, first rank list, the server labels placementHash gave it, algorithm and schedule shape. */
 interface Placement {
   id: number;
   ranks: Int32Array;
   labels: Int32Array;
   algorithm: string;
+  schedule: ScheduleShape;
 }
 
-/** Whether `ranks` (labels in t.labels) under `algorithm` has placement p: rank by rank, leaf, NIC and label. */
-function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string): boolean {
+/**
+ * Whether `ranks` (labels in t.labels) under `algorithm` and schedule shape `sc` has placement p: rank by rank,
+ * leaf, NIC, label and, for rings, rail (which orders a ring inside a server, ringOrder; other algorithms' costs
+ * do not read it, and telling the rails of a job's expert groups apart made 8 times the classes).
+ */
+function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string, sc: ScheduleShape): boolean {
   if (p.ranks.length !== ranks.length || p.algorithm !== algorithm) return false;
-  const { leaf, nic, labels } = t;
+  if (p.schedule.channels !== sc.channels || p.schedule.firstRepeat !== sc.firstRepeat) return false;
+  const { leaf, nic, labels, rail } = t;
+  const rails = algorithm === 'ring';
   for (let i = 0; i < ranks.length; i++) {
     const a = p.ranks[i];
     const b = ranks[i];
     if (leaf[a] !== leaf[b] || nic[a] !== nic[b] || p.labels[i] !== labels[i]) return false;
+    if (rails && rail[a] !== rail[b]) return false;
   }
   return true;
 }
@@ -494,6 +640,8 @@ interface ShapeClasses {
   /** The first shape of each placement, of each time class. */
   placementShape: Int32Array;
   timeShape: Int32Array;
+  /** Each placement's schedule shape. */
+  schedules: ScheduleShape[];
 }
 
 /**
@@ -506,7 +654,7 @@ interface ShapeClasses {
  * are kept per program (as the cost tables per fabric).
  */
 const classesCache = new WeakMap<OpIndex, { fabric: Fabric; c: ShapeClasses }>();
-function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses {
+function shapeClasses(fabric: Fabric, t: CostTables, program: TrafficProgram, idx: OpIndex): ShapeClasses {
   const cached = classesCache.get(idx);
   if (cached && cached.fabric === fabric) return cached.c;
   const n = idx.shapeOp.length;
@@ -515,6 +663,7 @@ function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses
   const placementShape: number[] = [];
   const timeShape: number[] = [];
   const placements = new Map<number, Placement[]>();
+  const schedules: ScheduleShape[] = [];
   const times = new Map<number, number>();
   let nScalars = 0;
   for (let sh = 0; sh < n; sh++) nScalars = Math.max(nScalars, idx.shapeScalars[sh] + 1);
@@ -522,12 +671,14 @@ function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses
     const o = idx.shapeOp[sh];
     const ranks = idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
     const algorithm = idx.algorithm[o];
+    const schedule = scheduleOf(program, program.ops[o]);
     const h = placementHash(t, ranks);
     const known = h >= 0 ? placements.get(h) : undefined;
-    let p = known?.find((x) => samePlacement(t, x, ranks, algorithm));
+    let p = known?.find((x) => samePlacement(t, x, ranks, algorithm, schedule));
     if (!p) {
-      p = { id: placementShape.length, ranks, labels: t.labels.slice(0, ranks.length), algorithm };
+      p = { id: placementShape.length, ranks, labels: t.labels.slice(0, ranks.length), algorithm, schedule };
       placementShape.push(sh);
+      schedules.push(schedule);
       if (known) known.push(p);
       else if (h >= 0) placements.set(h, [p]);
     }
@@ -546,6 +697,7 @@ function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses
     timeClass,
     placementShape: Int32Array.from(placementShape),
     timeShape: Int32Array.from(timeShape),
+    schedules,
   };
   classesCache.set(idx, { fabric, c });
   return c;
@@ -557,7 +709,7 @@ function shapeClasses(fabric: Fabric, t: CostTables, idx: OpIndex): ShapeClasses
  * A loop of its own (as is 2.), so that the JIT optimizes it whole from the first run.
  */
 function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
-  const c = shapeClasses(fabric, t, idx);
+  const c = shapeClasses(fabric, t, program, idx);
   const ranksOf = (sh: number) => {
     const o = idx.shapeOp[sh];
     return idx.ranks.subarray(idx.rankStart[o], idx.rankStart[o + 1]);
@@ -565,21 +717,79 @@ function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, id
   const costs: OpCost[] = [];
   for (let p = 0; p < c.placementShape.length; p++) {
     const sh = c.placementShape[p];
-    costs.push(rankCost(fabric, t, program.ops[idx.shapeOp[sh]], ranksOf(sh)));
+    costs.push(rankCost(fabric, t, program.ops[idx.shapeOp[sh]], ranksOf(sh), c.schedules[p].channels));
   }
   const times = new Float64Array(c.timeShape.length);
   for (let k = 0; k < times.length; k++) {
     const sh = c.timeShape[k];
     const op = program.ops[idx.shapeOp[sh]];
-    times[k] = Math.round(opTimeS(op, costs[c.placement[sh]], ranksOf(sh).length) * 1e12);
+    const cost = costs[c.placement[sh]];
+    const p = ranksOf(sh).length;
+    const chunks = ringChunks(op, cost, p, c.schedules[c.placement[sh]].firstRepeat);
+    times[k] = Math.round(opTimeS(op, cost, p, chunks) * 1e12);
   }
   const out = new Float64Array(idx.shapeOp.length);
   for (let sh = 0; sh < out.length; sh++) out[sh] = times[c.timeClass[sh]];
   return out;
 }
 
+/**
+ * 1b. The time (ps) of each op of plain transfers (a pipeline job's sends between stages), 0 for other ops: the
+ * critical path of its tasks after the op starts, a transfer taking its path latency and `repeat` x bytes at the
+ * hose rate (its NIC's payload rate shared by the op's transfers at its busier end, as plain flows below), a
+ * delay `repeat` x its duration. Deps on tasks of other ops are the op's deps (2.).
+ */
+function flowOpsPs(t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
+  const FLOWS = OP_KIND.flows;
+  let out = NO_FLOW_OPS;
+  for (let o = 0; o < idx.kind.length; o++)
+    if (idx.kind[o] === FLOWS) {
+      if (out === NO_FLOW_OPS) out = new Float64Array(idx.kind.length);
+      out[o] = taskPathPs(t, program, program.ops[o]);
+    }
+  return out;
+}
+
+/** flowOpsPs of a program without such ops: opTimesPs reads it only at ops of kind flows. */
+const NO_FLOW_OPS = new Float64Array(0);
+
+function taskPathPs(t: CostTables, program: TrafficProgram, op: ProgramOp): number {
+  const { firstTask: a, lastTask: z } = op;
+  const { outNic, inNic, nic } = t;
+  const tasks = program.transfers;
+  for (let k = a; k < z; k++)
+    if (tasks[k].kind === 'transfer') {
+      outNic[tasks[k].src]++;
+      inNic[tasks[k].dst]++;
+    }
+  const end = new Float64Array(z - a);
+  let last = 0;
+  for (let k = a; k < z; k++) {
+    const task = tasks[k];
+    let s = 0;
+    for (const d of task.deps) if (d >= a) s = Math.max(s, end[d - a]);
+    if (task.kind === 'delay') end[k - a] = s + task.durationPs * task.repeat;
+    else {
+      const rate = Math.min(nic[task.src] / outNic[task.src], nic[task.dst] / inNic[task.dst]);
+      end[k - a] = s + Math.round(t.hop(task.src, task.dst) + ((task.repeat * task.bytes) / rate) * 1e12);
+    }
+    last = Math.max(last, end[k - a]);
+  }
+  for (let k = a; k < z; k++) {
+    outNic[tasks[k].src] = 0;
+    inNic[tasks[k].dst] = 0;
+  }
+  return last;
+}
+
 /** 2. Op start and end times (ps): an op starts when its deps have ended. False if an op depends on a later one. */
-function opTimesPs(idx: OpIndex, shapePs: Float64Array, start: Float64Array, end: Float64Array): boolean {
+function opTimesPs(
+  idx: OpIndex,
+  shapePs: Float64Array,
+  flowsPs: Float64Array,
+  start: Float64Array,
+  end: Float64Array,
+): boolean {
   const { kind, shape, depStart, deps, durationPs } = idx;
   // Locals: an imported object's property per op costs a getter call under some loaders (tsx).
   const COMPUTE = OP_KIND.compute;
@@ -594,13 +804,13 @@ function opTimesPs(idx: OpIndex, shapePs: Float64Array, start: Float64Array, end
     }
     const k = kind[o];
     start[o] = s;
-    end[o] = s + (k === COMPUTE ? durationPs[o] : k === COLLECTIVE ? shapePs[shape[o]] : 0);
+    end[o] = s + (k === COMPUTE ? durationPs[o] : k === COLLECTIVE ? shapePs[shape[o]] : flowsPs[o]);
   }
   return depsOk;
 }
 
 /**
- * Runs a traffic program: 1. a time per collective shape, 2. op times along the DAG, 3. per-op and per-iteration
+ * Runs a traffic program: 1. a time per collective shape and per op of plain transfers, 2. op times along the DAG, 3. per-op and per-iteration
  * results (summarizeOps), 4. plain flows by the hose model.
  */
 export function runAnalytic(
@@ -618,7 +828,8 @@ export function runAnalytic(
   const shapePs = shapeTimesPs(fabric, tables, program, idx);
   const start = new Float64Array(nOps);
   const end = new Float64Array(nOps);
-  const depsOk = opTimesPs(idx, shapePs, start, end);
+  const flowsPs = flowOpsPs(tables, program, idx);
+  const depsOk = opTimesPs(idx, shapePs, flowsPs, start, end);
   const { ops, iterations } = summarizeOps(program, start, end);
   // Each op's timePs as summarizeOps reports it, checked on the arrays rather than on the OpResults.
   let timesOk = true;

@@ -23,7 +23,11 @@ import type { MoveTrace, OpLayout, ProgramBuilder, RepMove } from '../builder.ts
 import type { CollectiveOp } from '../collective.ts';
 import type { Transfer } from '../program.ts';
 
-/** Algorithms per operation: the closed forms' names (engine/analytic/collectives.ts) plus NCCL's tree and hierarchical. */
+/**
+ * Algorithms per operation: the one table of them. The schedules below are what the flow and packet engines run,
+ * and the analytic engine costs each entry (SCHEDULE_TIME_S in engine/analytic/collectives.ts, keyed by this
+ * table's type, and checked against these schedules' steps and bytes by its tests).
+ */
 export const COLLECTIVE_ALGORITHMS = {
   'all-reduce': ['ring', 'double-binary-tree', 'recursive-doubling', 'rabenseifner', 'hierarchical'],
   'reduce-scatter': ['ring', 'recursive-halving'],
