@@ -1,7 +1,8 @@
 // Issue 12's limits on the engines' size, so a change lands in one small room: no file in src/engine/packet over
 // 500 lines, none in src/engine/flow or src/engine/inference over 700, no function over 150 lines in src/engine.
 // Functions are found by the TypeScript parser (declarations, methods, constructors, accessors, arrows, function
-// expressions), counted from their first to their last line. Test files and test factories are left out.
+// expressions), counted from their first to their last line; test files and test factories are not engine code
+// for that limit (the file limits count them).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,13 +12,9 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const engine = join(root, 'src/engine');
 
-function sources(dir: string): string[] {
+function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? sources(join(dir, e.name))
-      : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')
-        ? [join(dir, e.name)]
-        : [],
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
   );
 }
 
@@ -42,15 +39,16 @@ function longFunctions(fileName: string, text: string, max: number): string[] {
 
 describe('engine size limits (issue 12)', () => {
   // Test factories (they import vitest: a describe block per contract) are tests, not engine code.
-  const files = sources(engine).filter((f) => !readFileSync(f, 'utf8').includes("from 'vitest'"));
+  const all = tsFiles(engine);
+  const files = all.filter((f) => !readFileSync(f, 'utf8').includes("from 'vitest'"));
   it('reads the engines', () => expect(files.length).toBeGreaterThan(40));
   for (const [folder, max] of [
     ['packet', 500],
     ['flow', 700],
     ['inference', 700],
   ] as const) {
-    it(`no file in src/engine/${folder} over ${max} lines`, () => {
-      const over = files
+    it(`no file in src/engine/${folder} over ${max} lines (tests included)`, () => {
+      const over = all
         .filter((f) => f.startsWith(join(engine, folder)))
         .map((f) => ({ f: relative(root, f), n: lineCount(readFileSync(f, 'utf8')) }))
         .filter((x) => x.n > max);

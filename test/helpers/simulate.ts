@@ -1,4 +1,5 @@
 // Runs a scenario (YAML text) through the same stages as `aifabric simulate`.
+import { expect } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.ts';
 import { type EngineKind, runEngine } from '../../src/engine/index.ts';
 import { runInference } from '../../src/engine/inference/index.ts';
@@ -52,4 +53,9 @@ export function requestsOf(r: Result): RequestsResult {
   const q = r.requests?.[0];
   if (!q) throw new Error('the run has no requests summary');
   return q;
+}
+
+/** Every invariant the run checked holds (each named in the failure). */
+export function allInvariantsOk(r: Result): void {
+  for (const i of r.invariants) expect(i.ok, `${i.name}: ${i.detail}`).toBe(true);
 }

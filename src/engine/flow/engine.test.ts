@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ecmpPath } from '../../../test/helpers/paths.ts';
+import { allInvariantsOk } from '../../../test/helpers/simulate.ts';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
@@ -39,10 +40,6 @@ function invariant(r: Result, name: string) {
   const i = r.invariants.find((x) => x.name === name);
   if (!i) throw new Error(`no invariant ${name}`);
   return i;
-}
-
-function allInvariantsOk(r: Result) {
-  for (const i of r.invariants) expect(i.ok, `${i.name}: ${i.detail}`).toBe(true);
 }
 
 // Expected numbers come from the fabric's links and the catalog, never from the engine: payload bytes per ps
