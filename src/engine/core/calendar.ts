@@ -14,13 +14,17 @@
 //
 // Resizing (Brown): the bucket count doubles when size > 2 * nbk and halves when size < nbk / 2; each resize
 // re-estimates the width as 3 x the mean separation of the (up to) 25 earliest events, ignoring separations over
-// twice the mean. Beyond Brown, the width is also re-estimated when the measured work per operation (buckets
+// twice the mean, unless that is more than 4x off the mean separation of the earliest half of the queue. Beyond Brown, the width is also re-estimated when the measured work per operation (buckets
 // scanned + list nodes walked) gets high, so a workload whose time scale drifts at constant size stays O(1).
 import { checkTime, growF64 } from './heap2.ts';
 import type { EventQueue } from './types.ts';
 
 const MIN_BUCKETS = 4;
 const SAMPLE = 25;
+/** Times sampled across the whole queue for the broad density estimate (a sort of 255 numbers per resize). */
+const SPREAD = 255;
+/** Brown's estimate stands unless it is this many times off the broad one, either way. */
+const BURST_RATIO = 4;
 /** Re-estimate the width when operations average more than this many steps, checked every max(64, nbk) pops. */
 const MAX_STEPS_PER_OP = 12;
 // A node's fields, interleaved in one record: a push or pop touches one cache line, not six arrays.
@@ -68,6 +72,7 @@ export class CalendarQueue implements EventQueue {
   private ops = 0;
 
   private readonly sample = new Int32Array(SAMPLE);
+  private readonly spread = new Float64Array(SPREAD);
 
   constructor(initialCapacity = 1024) {
     const cap = Math.max(2, Math.ceil(initialCapacity));
@@ -295,6 +300,11 @@ export class CalendarQueue implements EventQueue {
       // All sampled events tied: fall back to the mean separation over the whole span.
       if (!(width > 0) && this.n > 1) width = (3 * (maxT - nd[NODE * sample[0] + N_T])) / this.n;
     }
+    // The 25 earliest events can mislead: in a fabric running in lock-step they are a burst of near-ties (width
+    // far too small: every bucket holds several years), or a lull (far too large: buckets of thousands). When
+    // Brown's estimate and the density of the whole front half disagree by more than BURST_RATIO, the broad one wins.
+    const broad = count >= 2 ? this.broadWidth(oldHeads, oldBuckets, nd[NODE * sample[0] + N_T]) : 0;
+    if (broad > 0 && (!(width > 0) || width * BURST_RATIO < broad || broad * BURST_RATIO < width)) width = broad;
     if (!(width > 0)) width = this.width;
     width = Math.max(1, width);
 
@@ -320,6 +330,26 @@ export class CalendarQueue implements EventQueue {
     this.growAt = 2 * newBuckets;
     this.shrinkAt = newBuckets > MIN_BUCKETS ? newBuckets >> 1 : -1;
     this.steps = this.ops = 0;
+  }
+
+  /**
+   * 3 x the mean separation of the earliest half of the queue: (median time - earliest time) / (n / 2). The
+   * median comes from every k-th node of the old lists, a systematic sample of up to SPREAD times over the whole
+   * queue. Far-future timers (DCQCN, RTO) sit above the median and do not widen it. 0 for small queues.
+   */
+  private broadWidth(heads: Int32Array, buckets: number, t0: number): number {
+    const nd = this.nd;
+    const left = this.n - Math.min(this.n, SAMPLE);
+    if (left < SPREAD) return 0;
+    const stride = Math.floor(left / SPREAD);
+    const spread = this.spread;
+    let m = 0;
+    let i = 0;
+    for (let b = 0; b < buckets && m < SPREAD; b++)
+      for (let h = heads[b]; h >= 0 && m < SPREAD; h = nd[NODE * h + N_X])
+        if (i++ % stride === 0) spread[m++] = nd[NODE * h + N_T];
+    const sorted = spread.subarray(0, m).sort();
+    return (3 * (sorted[m >> 1] - t0)) / (this.n / 2);
   }
 
   private grow(): void {
