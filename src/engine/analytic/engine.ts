@@ -496,7 +496,8 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
     }
   }
   const rate = rings !== undefined && rings.length > 1 ? sharedPairRate(t, n) : pairRate(t, n);
-  // A flat algorithm over servers of several GPUs also crosses the intra domain: the slower of the two bounds.
+  // An all-to-all or a double binary tree over servers of several GPUs also crosses the intra domain: the slower
+  // of the two bounds (the other flat algorithms take their schedule's path, collectiveS).
   const intraRate = (intra?.bandwidth ?? 3600e9) / 8;
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
   return {

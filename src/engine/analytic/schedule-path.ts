@@ -1,6 +1,6 @@
 // The time of a flat collective (recursive doubling and halving, Rabenseifner, binomial, scatter-allgather) over
-// servers of several GPUs: the critical path of its compiled schedule (workload/training/
-// collectives.ts), each step costed where it runs. A step between GPUs of one server is a delay the schedule
+// servers of several GPUs: the critical path of its compiled schedule (workload/training/collectives.ts), each
+// step costed where it runs. A step between GPUs of one server is a delay the schedule
 // already sized at the intra-server rate and latency (intraCopyPs); a step between servers takes the fabric
 // path's latency and its bytes at the NIC rate. No closed form fits these: which steps stay inside a server
 // depends on the placement (Rabenseifner over 4 servers x 8 GPUs: its 3 nearest rounds are NVLink copies).
