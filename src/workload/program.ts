@@ -115,13 +115,14 @@ export interface OpIndex {
   iteration: Int32Array;
   /**
    * Collectives: the op's shape, the same for ops that an op-level cost model cannot tell apart (operation,
-   * algorithm, latency model, bytes and the ranks in order); -1 for other ops. A training job repeats each
-   * group's collectives on every layer and pass: 16,416 collectives of a 16,384-GPU MoE iteration have 2,056.
+   * algorithm, latency model, bytes, the schedule's channels and chunks, and the ranks in order); -1 for other
+   * ops. A training job repeats each group's collectives on every layer and pass: 16,416 collectives of a
+   * 16,384-GPU MoE iteration have 2,056.
    */
   shape: Int32Array;
   /** The first op of each shape. */
   shapeOp: Int32Array;
-  /** Each shape's scalars (operation, algorithm, latency model, bytes) as an id: shapes that differ only in ranks. */
+  /** Each shape's scalars (all of the shape but its ranks) as an id: shapes that differ only in ranks. */
   shapeScalars: Int32Array;
   /** Tasks that belong to some op (the others are plain flows). */
   opTasks: number;
@@ -217,8 +218,12 @@ function collectiveShapes(p: TrafficProgram, rankStart: Int32Array, ranks: Int32
     // FNV-1a over the ranks (32-bit).
     let h = 0x811c9dc5;
     for (let i = rankStart[o]; i < rankStart[o + 1]; i++) h = Math.imul(h ^ ranks[i], 0x01000193);
-    // JSON keeps an absent field apart from any string.
-    const scalars = JSON.stringify([op.op, op.algorithm, op.latencyModel, op.bytes]);
+    // JSON keeps an absent field apart from any string. An op carries no channels nor chunk: its schedule does,
+    // as the last task's QP channel (channels are emitted in order) and the first task's repetitions (steps x
+    // chunks), which is what the analytic engine reads of it (scheduleOf).
+    const first = op.firstTask < op.lastTask ? p.transfers[op.firstTask].repeat : 0;
+    const channel = op.firstTask < op.lastTask ? p.transfers[op.lastTask - 1].channel : 0;
+    const scalars = JSON.stringify([op.op, op.algorithm, op.latencyModel, op.bytes, channel, first]);
     const key = `${scalars}/${rankStart[o + 1] - rankStart[o]}/${h}`;
     let shapes = byKey.get(key);
     if (!shapes) {

@@ -180,4 +180,28 @@ traffic:
       expect(r.ops?.[op.id].timePs, `op ${op.id} ${op.label}`).toBe(want);
     }
   });
+  it('collectives that differ only in channels or chunk get their own times (OpIndex.shape keys both)', () => {
+    const rails = 'topology: rail-optimized, hosts: 32, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8';
+    const leaf = 'topology: leaf-spine, hosts: 16, nic: 400G, switch: aurcore-32x400g';
+    // Channels take other rails; chunks pay the hop latency once each.
+    for (const [fabricLine, b] of [
+      [rails, ', channels: 8'],
+      [leaf, ', chunk: 64KiB'],
+    ]) {
+      const yaml = `fabric: {${fabricLine}}
+traffic:
+  - {collective: all-reduce, bytes: 64MiB}
+  - {collective: all-reduce, bytes: 64MiB${b}}
+`;
+      const catalog = loadCatalog();
+      const s = parseScenario(yaml, catalog);
+      const { fabric } = designFabric(s.fabric, catalog);
+      const program = compileTraffic(s, fabric);
+      const r = runAnalytic(fabric, program, s, catalog, { seed: s.seed });
+      const net = resolveNetwork(s.network, fabric, catalog);
+      const alone = program.ops.map((op) => Math.round(collectiveTimeAloneS(fabric, net, program, op) * 1e12));
+      expect(alone[1], `${b}: the schedules cost differently`).not.toBe(alone[0]);
+      expect(r.ops?.map((o) => o.timePs)).toEqual(alone);
+    }
+  });
 });

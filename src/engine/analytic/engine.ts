@@ -19,6 +19,7 @@ import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { collectiveTimeS, ncclLatencyUs, scheduleTimeS } from './collectives.ts';
+import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
 
 export interface AnalyticRunOptions {
   seed: number;
@@ -495,7 +496,8 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
     }
   }
   const rate = rings !== undefined && rings.length > 1 ? sharedPairRate(t, n) : pairRate(t, n);
-  // A flat algorithm over servers of several GPUs also crosses the intra domain: the slower of the two bounds.
+  // An all-to-all or a double binary tree over servers of several GPUs also crosses the intra domain: the slower
+  // of the two bounds (the other flat algorithms take their schedule's path, collectiveS).
   const intraRate = (intra?.bandwidth ?? 3600e9) / 8;
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
   return {
@@ -565,11 +567,24 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
   return scheduleTimeS(name, alg, p, n, abg);
 }
 
+/**
+ * Time (s) of a collective with its cost parameters and schedule: a flat algorithm over servers of several GPUs
+ * by its schedule's critical path (schedule-path.ts), every other by its closed form (opTimeS).
+ */
+function collectiveS(t: CostTables, program: TrafficProgram, op: ProgramOp, c: OpCost, sc: ScheduleShape): number {
+  const p = op.ranks.length;
+  if (c.servers > 1 && c.gpusPerServer > 1 && FLAT_ALGORITHMS.has(op.algorithm ?? '')) {
+    const rate = c.netBetaSPerByte > 0 ? 1 / c.netBetaSPerByte : Number.POSITIVE_INFINITY;
+    return schedulePathPs(t, program, op, rate, sc.channels) * 1e-12;
+  }
+  return opTimeS(op, c, p, ringChunks(op, c, p, sc.firstRepeat));
+}
+
 /** A collective's time (s) costed alone, without the placement and shape caches (tests compare runs with it). */
 export function collectiveTimeAloneS(f: Fabric, net: NetworkConfig, program: TrafficProgram, op: ProgramOp): number {
   const sc = scheduleOf(program, op);
-  const c = opCost(f, net, op, sc.channels);
-  return opTimeS(op, c, op.ranks.length, ringChunks(op, c, op.ranks.length, sc.firstRepeat));
+  const t = costTables(f, net);
+  return collectiveS(t, program, op, rankCost(f, t, op, op.ranks, sc.channels), sc);
 }
 
 /**
@@ -723,10 +738,7 @@ function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, id
   for (let k = 0; k < times.length; k++) {
     const sh = c.timeShape[k];
     const op = program.ops[idx.shapeOp[sh]];
-    const cost = costs[c.placement[sh]];
-    const p = ranksOf(sh).length;
-    const chunks = ringChunks(op, cost, p, c.schedules[c.placement[sh]].firstRepeat);
-    times[k] = Math.round(opTimeS(op, cost, p, chunks) * 1e12);
+    times[k] = Math.round(collectiveS(t, program, op, costs[c.placement[sh]], c.schedules[c.placement[sh]]) * 1e12);
   }
   const out = new Float64Array(idx.shapeOp.length);
   for (let sh = 0; sh < out.length; sh++) out[sh] = times[c.timeClass[sh]];

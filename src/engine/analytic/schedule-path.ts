@@ -1,0 +1,67 @@
+// The time of a flat collective (recursive doubling and halving, Rabenseifner, binomial, scatter-allgather) over
+// servers of several GPUs: the critical path of its compiled schedule (workload/training/collectives.ts), each
+// step costed where it runs. A step between GPUs of one server is a delay the schedule
+// already sized at the intra-server rate and latency (intraCopyPs); a step between servers takes the fabric
+// path's latency and its bytes at the NIC rate. No closed form fits these: which steps stay inside a server
+// depends on the placement (Rabenseifner over 4 servers x 8 GPUs: its 3 nearest rounds are NVLink copies).
+//
+// Left out: sharing between steps. These schedules send one step at a time per rank (each waits for its own and
+// its partner's previous step), so within a channel no two of a rank's fabric steps overlap; channels run the
+// same schedule on 1/C of the buffer at once and share every NIC, so channel 0's path at 1/C of the rate is the
+// op's time. Rings, hierarchical and the double binary tree keep their closed forms (engine.ts), and so do the
+// all-to-alls: a rank receives from other ranks than it sends to, so its NIC takes two steps' bytes at once when
+// intra-server copies let some ranks run ahead (pairwise over 8 servers x 4 GPUs on one leaf: flow 1,430 us,
+// this path 1,356 us, the closed form the same; Bruck 4,036 us against 3,427 us), which a path without sharing
+// cannot see.
+import type { NodeId } from '../../fabric/types.ts';
+import type { ProgramOp, TrafficProgram } from '../../workload/program.ts';
+
+/** What the path reads of the engine's cost tables: hop latency (ps) and each host's NIC payload rate (B/s). */
+export interface HopTable {
+  hop(src: NodeId, dst: NodeId): number;
+  readonly nic: Float64Array;
+}
+
+/** Algorithms whose time is their schedule's critical path when their ranks span servers of several GPUs. */
+export const FLAT_ALGORITHMS: ReadonlySet<string> = new Set([
+  'recursive-doubling',
+  'recursive-halving',
+  'rabenseifner',
+  'binomial',
+  'scatter-allgather',
+]);
+
+let endScratch = new Float64Array(64);
+
+/**
+ * Critical path (ps) of channel 0's tasks of `op` (the compiler emits channel after channel, and each task's deps
+ * come before it): a delay takes its duration, a transfer its path latency plus its bytes at
+ * min(rateBps, its NICs) / channels.
+ */
+export function schedulePathPs(
+  t: HopTable,
+  program: TrafficProgram,
+  op: ProgramOp,
+  rateBps: number,
+  channels: number,
+): number {
+  const tasks = program.transfers;
+  const a = op.firstTask;
+  let z = a;
+  while (z < op.lastTask && tasks[z].channel === 0) z++;
+  if (endScratch.length < z - a) endScratch = new Float64Array(2 * (z - a));
+  const end = endScratch;
+  let last = 0;
+  for (let k = a; k < z; k++) {
+    const task = tasks[k];
+    let s = 0;
+    for (const d of task.deps) if (d >= a && d < z) s = Math.max(s, end[d - a]);
+    if (task.kind === 'delay') end[k - a] = s + task.durationPs * task.repeat;
+    else {
+      const rate = Math.min(rateBps, t.nic[task.src], t.nic[task.dst]) / channels;
+      end[k - a] = s + t.hop(task.src, task.dst) + ((task.repeat * task.bytes) / rate) * 1e12;
+    }
+    last = Math.max(last, end[k - a]);
+  }
+  return last;
+}
