@@ -5,13 +5,8 @@ const HPCC_CATALOG = fileURLToPath(new URL('../../../test/fixtures/catalog-hpcc/
 
 import { validationCase } from '../../../test/helpers/cases.ts';
 import { allInvariantsOk, invariant, jain, simulateYaml } from '../../../test/helpers/simulate.ts';
-import { loadCatalog } from '../../catalog/index.ts';
-import { designFabric } from '../../fabric/index.ts';
-import type { Fabric, NodeId } from '../../fabric/types.ts';
-import { parseScenario } from '../../scenario/load.ts';
-import type { ProgramOp, TrafficProgram, Transfer } from '../../workload/program.ts';
 import { ecmpIndex, flowHashes } from '../core/ecmp.ts';
-import { pauseDurationPs, runPacket } from './engine.ts';
+import { pauseDurationPs } from './engine.ts';
 
 const INCAST = `
 fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}
