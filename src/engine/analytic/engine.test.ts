@@ -18,6 +18,16 @@ fabric: {topology: leaf-spine, hosts: ${gpus}, nic: 400G, switch: aurcore-32x400
 traffic: [${traffic}]
 `;
 
+/** A scenario compiled and run on the analytic engine, with the network it resolved. */
+function analyticRun(yaml: string) {
+  const catalog = loadCatalog();
+  const s = parseScenario(yaml, catalog);
+  const { fabric } = designFabric(s.fabric, catalog);
+  const program = compileTraffic(s, fabric);
+  const r = runAnalytic(fabric, program, s, catalog, { seed: s.seed });
+  return { fabric, program, r, net: resolveNetwork(s.network, fabric, catalog) };
+}
+
 describe('COLL-01 by the analytic engine: nccl-tests algbw and busbw', () => {
   const e = validationCase('COLL-01').expect as {
     conversions_4GiB: Record<string, number>;
@@ -158,12 +168,7 @@ traffic:
     placement: sequential
 `;
   it('every collective takes the time opCost and opTimeS give its own ranks and schedule (no cache)', () => {
-    const catalog = loadCatalog();
-    const s = parseScenario(yaml, catalog);
-    const { fabric } = designFabric(s.fabric, catalog);
-    const program = compileTraffic(s, fabric);
-    const r = runAnalytic(fabric, program, s, catalog, { seed: s.seed });
-    const net = resolveNetwork(s.network, fabric, catalog);
+    const { fabric, program, r, net } = analyticRun(yaml);
     const collectives = program.ops.filter((op) => op.kind === 'collective');
     const idx = opIndex(program);
     const leaves = (op: ProgramOp) =>
@@ -193,12 +198,7 @@ traffic:
   - {collective: all-reduce, bytes: 64MiB}
   - {collective: all-reduce, bytes: 64MiB${b}}
 `;
-      const catalog = loadCatalog();
-      const s = parseScenario(yaml, catalog);
-      const { fabric } = designFabric(s.fabric, catalog);
-      const program = compileTraffic(s, fabric);
-      const r = runAnalytic(fabric, program, s, catalog, { seed: s.seed });
-      const net = resolveNetwork(s.network, fabric, catalog);
+      const { fabric, program, r, net } = analyticRun(yaml);
       const alone = program.ops.map((op) => Math.round(collectiveTimeAloneS(fabric, net, program, op) * 1e12));
       expect(alone[1], `${b}: the schedules cost differently`).not.toBe(alone[0]);
       expect(r.ops?.map((o) => o.timePs)).toEqual(alone);
