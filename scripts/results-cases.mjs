@@ -147,21 +147,16 @@ traffic:
 `,
     sim('packet'),
   ),
-  yaml(
-    'packet-failures',
-    `${LEAF_SPINE_64}
+  // A link that fails and recovers and a spine that fails, on the packet and the flow engine.
+  ...['packet', 'flow'].map((engine) =>
+    yaml(
+      `${engine}-failures`,
+      `${LEAF_SPINE_64}
 network: {failures: [{link: leaf0-spine0, at: 100us, until: 600us}, {switch: spine1, at: 300us}], detectionDelay: 20us}
 traffic: [{pattern: permutation, bytes: 4MB}]
 `,
-    sim('packet'),
-  ),
-  yaml(
-    'flow-failures',
-    `${LEAF_SPINE_64}
-network: {failures: [{link: leaf0-spine0, at: 100us, until: 600us}, {switch: spine1, at: 300us}], detectionDelay: 20us}
-traffic: [{pattern: permutation, bytes: 4MB}]
-`,
-    sim('flow'),
+      sim(engine),
+    ),
   ),
   // Every collective algorithm, on 24 ranks (not a power of two) and 32 ranks (whole servers), each engine.
   ...['analytic', 'flow', 'packet'].flatMap((engine) => [
