@@ -2,6 +2,7 @@
 // picosecond of the same kind (drain, finish, start) join one group, a pooled singly linked list, so that one
 // queue entry serves them all. engine.ts pops and runs a group; a cancelled item has version -1.
 // Left out: the order of items across groups of one time (groups run in the queue's order).
+import { growI32 } from '../core/heap2.ts';
 import * as layout from './layout.ts';
 import type { FlowSim } from './state.ts';
 
@@ -44,12 +45,8 @@ function openGroup(sim: FlowSim, kind: number, t: number): number {
   else {
     if (sim.grUsed === sim.grHead.length) {
       const n = 2 * sim.grHead.length;
-      const h = new Int32Array(n);
-      h.set(sim.grHead);
-      sim.grHead = h;
-      const tl = new Int32Array(n);
-      tl.set(sim.grTail);
-      sim.grTail = tl;
+      sim.grHead = growI32(sim.grHead, n);
+      sim.grTail = growI32(sim.grTail, n);
     }
     g = sim.grUsed++;
   }

@@ -14,6 +14,7 @@ import type {
 } from '../../result/types.ts';
 import { RESULT_VERSION } from '../../result/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
+import { growF64, growI32 } from '../core/heap2.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { K_TRANSFER } from '../core/task-graph.ts';
@@ -86,15 +87,9 @@ export class Stats {
 
   private growSamples(): void {
     const n = this.sPort.length * 2;
-    const np = new Int32Array(n);
-    np.set(this.sPort);
-    this.sPort = np;
-    const nt = new Float64Array(n);
-    nt.set(this.sT);
-    this.sT = nt;
-    const nb = new Float64Array(n);
-    nb.set(this.sB);
-    this.sB = nb;
+    this.sPort = growI32(this.sPort, n);
+    this.sT = growF64(this.sT, n);
+    this.sB = growF64(this.sB, n);
   }
 
   result(run: RunFigures): Result {
