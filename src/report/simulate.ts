@@ -116,8 +116,14 @@ export function simulateText(r: Result): string {
   const c = r.counters;
   out.push('');
   out.push(
-    `drops ${c.drops} (buffer ${c.bufferDrops}, loss ${c.lossDrops}, failure ${c.failureDrops}); receiver discards ${c.receiverDiscards}; pause frames ${c.pauseFrames}, paused ${us(c.pausedPs)}; ECN marks ${c.ecnMarks}, CNPs ${c.cnps}; NAKs ${c.naks}, timeouts ${c.timeouts}, retransmitted ${c.retransmittedBytes} B`,
+    `drops ${c.drops} (buffer ${c.bufferDrops}, loss ${c.lossDrops}, failure ${c.failureDrops}); receiver discards ${c.receiverDiscards}; pause frames ${c.pauseFrames}, paused ${us(c.pausedPs)}; ECN marks ${c.ecnMarks}, CNPs ${c.cnps}; NAKs ${c.naks}, timeouts ${c.timeouts} (spurious ${c.spuriousTimeouts}), retransmitted ${c.retransmittedBytes} B`,
   );
+  if (c.spuriousTimeouts > 0)
+    out.push(
+      `warning: ${c.spuriousTimeouts} retransmission timeouts fired with nothing lost (packets queued behind pauses); the timeout (network.rto / ackTimeout) is shorter than the queueing delay`,
+    );
+  if (c.qpErrors > 0)
+    out.push(`warning: ${c.qpErrors} QPs gave up after network.retryCount timeouts in a row; their transfers failed`);
   if (r.ports.length > 0) out.push('');
   if (r.ports.length > 0)
     out.push(

@@ -38,6 +38,10 @@ export interface Counters {
   cnps: number;
   naks: number;
   timeouts: number;
+  /** Timeouts that fired while nothing of the QP had been lost (its packets were only queued or paused). */
+  spuriousTimeouts: number;
+  /** QPs that gave up after their retry count of timeouts in a row (the transfer failed). */
+  qpErrors: number;
   retransmittedBytes: number;
   dataPacketsSent: number;
   deliveredBytes: number;
@@ -58,6 +62,8 @@ export function zeroCounters(): Counters {
     cnps: 0,
     naks: 0,
     timeouts: 0,
+    spuriousTimeouts: 0,
+    qpErrors: 0,
     retransmittedBytes: 0,
     dataPacketsSent: 0,
     deliveredBytes: 0,

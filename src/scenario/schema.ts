@@ -81,26 +81,57 @@ export const ecnSchema = z.strictObject({
 
 export const dcqcnSchema = z
   .strictObject({
-    g: z
+    profile: z
+      .enum(['paper', 'hpcc-ns3'])
+      .default('hpcc-ns3')
+      .describe(
+        "parameter set the fields below override: paper = DCQCN-01 (Zhu et al. SIGCOMM'15: cut per CNP, byte counter, tau' 55us); hpcc-ns3 = ConnectX firmware algorithm as in HPCC's ns-3 rdma-hw.cc with run.py --cc dcqcn values (ECN-02: alpha every 1us, cut check every 4us, T 300us, F 1); default hpcc-ns3, what deployed NICs run (NVIDIA DOCA DCQCN parameters: dce_tcp_rtt 1us, rate_reduce_monitor_period 4us)",
+      ),
+    g: z.number().gt(0).lt(1).optional().describe('alpha EWMA gain (both profiles 1/256: DCQCN-01, run.py EWMA_GAIN)'),
+    alphaInterval: duration()
+      .optional()
+      .describe("alpha update period tau' (paper 55us, DCQCN-01; hpcc-ns3 1us, run.py ALPHA_RESUME_INTERVAL)"),
+    rateTimer: duration()
+      .optional()
+      .describe('rate increase timer T (paper 55us, DCQCN-01; hpcc-ns3 300us, run.py RP_TIMER)'),
+    byteCounter: size()
+      .optional()
+      .describe('rate increase byte counter B, 0 = none (paper 10MB, DCQCN-01; hpcc-ns3 none, rdma-hw.cc)'),
+    fastRecoverySteps: z
       .number()
-      .gt(0)
-      .lt(1)
-      .default(1 / 256)
-      .describe('alpha EWMA gain (DCQCN-01: 1/256)'),
-    alphaInterval: duration().prefault('55us').describe("alpha update period tau' (DCQCN-01: 55us)"),
-    rateTimer: duration().prefault('55us').describe('rate increase timer T (DCQCN-01: 55us)'),
-    byteCounter: size().prefault('10MB').describe('rate increase byte counter B (DCQCN-01: 10MB)'),
-    fastRecoverySteps: z.number().int().nonnegative().default(5).describe('F (DCQCN-01: 5)'),
-    additiveIncrease: rate().prefault('40M').describe('R_AI (DCQCN-01: 40Mbps)'),
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('F (paper 5, DCQCN-01; hpcc-ns3 1, run.py FAST_RECOVERY_TIMES)'),
+    additiveIncrease: rate()
+      .optional()
+      .describe('R_AI (paper 40Mbps, DCQCN-01; hpcc-ns3 5Mbps x line rate / 25G, run.py RATE_AI)'),
     hyperIncrease: rate()
-      .prefault('200M')
-      .describe('R_HAI; DCQCN-01 leaves it open, 200Mbps is HPCC evaluation config (ECN-02)'),
+      .optional()
+      .describe('R_HAI (paper 200Mbps, which it leaves open; hpcc-ns3 50Mbps x line rate / 25G, run.py RATE_HAI)'),
     cnpInterval: duration()
-      .prefault('50us')
-      .describe('notification point: at most one CNP per flow per interval (50us)'),
-    minRate: rate().prefault('100M').describe('the rate never drops below this'),
+      .optional()
+      .describe(
+        'notification point: at most one CNP per flow per interval (paper 50us, DCQCN-04; hpcc-ns3 0, a CNP with every marked packet)',
+      ),
+    minRate: rate()
+      .optional()
+      .describe(
+        'the rate never drops below this (paper 100Mbps, rdma-hw.cc MinRate; hpcc-ns3 1000Mbps, run.py MIN_RATE)',
+      ),
+    rateDecreaseInterval: duration()
+      .optional()
+      .describe(
+        '0 = cut on each CNP (paper); else cut at most once per interval (hpcc-ns3 4us, run.py RATE_DECREASE_INTERVAL)',
+      ),
+    clampTargetRate: z
+      .boolean()
+      .optional()
+      .describe(
+        'R_T = R_C on every cut (paper true, DCQCN-02) or only after an increase step (hpcc-ns3 false, run.py CLAMP_TARGET_RATE 0)',
+      ),
   })
-  .describe('DCQCN reaction and notification point parameters');
+  .describe('DCQCN reaction and notification point parameters: a named profile and overrides');
 
 export const pfcSchema = z
   .strictObject({
@@ -150,7 +181,27 @@ export const networkSchema = z
       .describe('per packet headers: Ethernet 14 + IPv4 20 + UDP 8 + BTH 12 + ICRC 4 + FCS 4 = 62'),
     wireOverheadBytes: size().default(20).describe('preamble + SFD 8 and inter-frame gap 12, counted on the wire'),
     ackEvery: z.number().int().positive().default(1).describe('the receiver ACKs every N data packets'),
-    rto: duration().prefault('1ms').describe('go-back-N retransmission timeout'),
+    rto: duration()
+      .optional()
+      .describe('first go-back-N retransmission timeout, overriding ackTimeout (default: 4.096us x 2^ackTimeout)'),
+    ackTimeout: z
+      .number()
+      .int()
+      .min(0)
+      .max(31)
+      .default(20)
+      .describe(
+        'RoCE local ACK timeout exponent n: the NIC retransmits after 4.096us x 2^n, doubling on each further timeout (default 20 = 4.3s: NCCL_IB_TIMEOUT and HCCL_RDMA_TIMEOUT defaults; 5-bit IBTA field)',
+      ),
+    retryCount: z
+      .number()
+      .int()
+      .min(0)
+      .max(7)
+      .default(7)
+      .describe(
+        'timeouts in a row without progress before the QP enters the error state and its transfer fails (default 7: NCCL_IB_RETRY_CNT; 3-bit IBTA field)',
+      ),
     scheduler: z
       .enum(['strict', 'dwrr'])
       .default('strict')

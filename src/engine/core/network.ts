@@ -4,6 +4,7 @@ import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
+import { DCQCN_PROFILE_VALUES, type DcqcnAlgorithm } from './dcqcn-profiles.ts';
 
 /** Light in fiber or copper: about 5 ns per metre (PFC-02). */
 export const PROP_PS_PER_M = 5000;
@@ -33,6 +34,7 @@ export function pfcReactionBytes(rateBps: number): number {
 
 /** DCQCN parameters of one reaction point (the packet engine's congestion control; DCQCN-01). */
 export interface DcqcnParams {
+  algorithm: DcqcnAlgorithm;
   lineRateBps: number;
   g: number;
   /** tau': alpha update period (ps). */
@@ -46,7 +48,14 @@ export interface DcqcnParams {
   additiveIncreaseBps: number;
   hyperIncreaseBps: number;
   minRateBps: number;
+  /** 0: cut on each CNP (paper); else cut at most once per this period (connectx). */
+  rateDecreaseIntervalPs: number;
+  /** R_T = R_C on every cut, or only when an increase step ran since the last one. */
+  clampTargetRate: boolean;
 }
+
+/** The ConnectX local ACK timeout unit: the QP's timeout is 4.096 us x 2^n (IBTA, HCCL_RDMA_TIMEOUT docs). */
+export const ACK_TIMEOUT_UNIT_PS = 4096e3;
 
 export interface NetworkConfig {
   mtu: number;
@@ -59,8 +68,6 @@ export interface NetworkConfig {
   ccOn: boolean;
   dcqcn(lineRateBps: number): DcqcnParams;
   cnpIntervalPs: number;
-  alphaIntervalPs: number;
-  rateTimerPs: number;
   loss: number;
   /** Gilbert-Elliott per link: probability per packet of entering the bad state, and of leaving it. */
   burst: { enter: number; leave: number } | null;
@@ -70,7 +77,10 @@ export interface NetworkConfig {
   headerBytes: number;
   wireOverheadBytes: number;
   ackEvery: number;
+  /** The first retransmission timeout; each further one without progress doubles it. */
   rtoPs: number;
+  /** Timeouts in a row without progress before the QP gives up (enters the error state). */
+  retryCount: number;
   bufferAlpha: number;
   scheduler: 'strict' | 'dwrr';
   dwrrWeights: { roce: number; lossy: number };
@@ -116,6 +126,29 @@ function resolveFailures(n: NonNullable<Scenario['network']>, f: Fabric): Networ
   });
 }
 
+export type DcqcnInput = NonNullable<NonNullable<Scenario['network']>['dcqcn']>;
+
+/** A QP's DCQCN parameters: its profile's values at its line rate, then the scenario's overrides. */
+export function resolveDcqcn(d: DcqcnInput, lineRateBps: number): DcqcnParams {
+  const p = DCQCN_PROFILE_VALUES[d.profile];
+  // hpcc-ns3 scales R_AI and R_HAI with the NIC (run.py: 5 and 50 Mb/s per 25G); values are stated at 100G.
+  const scale = p.scaleIncreaseWithRate ? lineRateBps / 100e9 : 1;
+  return {
+    algorithm: p.algorithm,
+    lineRateBps,
+    g: d.g ?? p.g,
+    alphaIntervalPs: d.alphaInterval ?? p.alphaIntervalPs,
+    rateTimerPs: d.rateTimer ?? p.rateTimerPs,
+    byteCounter: d.byteCounter ?? p.byteCounter,
+    fastRecoverySteps: d.fastRecoverySteps ?? p.fastRecoverySteps,
+    additiveIncreaseBps: d.additiveIncrease ?? p.additiveIncreaseBps * scale,
+    hyperIncreaseBps: d.hyperIncrease ?? p.hyperIncreaseBps * scale,
+    minRateBps: d.minRate ?? p.minRateBps,
+    rateDecreaseIntervalPs: d.rateDecreaseInterval ?? p.rateDecreaseIntervalPs,
+    clampTargetRate: d.clampTargetRate ?? p.clampTargetRate,
+  };
+}
+
 export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog: Catalog): NetworkConfig {
   const n = network ?? networkSchema.parse({});
   const pfcObj = typeof n.pfc === 'object' ? n.pfc : null;
@@ -153,22 +186,8 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
       return { kmin: 100e3 * scale, kmax: 400e3 * scale, pmax: 0.2 };
     },
     ccOn: n.cc === 'dcqcn',
-    dcqcn(lineRateBps) {
-      return {
-        lineRateBps,
-        g: d.g,
-        alphaIntervalPs: d.alphaInterval,
-        rateTimerPs: d.rateTimer,
-        byteCounter: d.byteCounter,
-        fastRecoverySteps: d.fastRecoverySteps,
-        additiveIncreaseBps: d.additiveIncrease,
-        hyperIncreaseBps: d.hyperIncrease,
-        minRateBps: d.minRate,
-      };
-    },
-    cnpIntervalPs: d.cnpInterval,
-    alphaIntervalPs: d.alphaInterval,
-    rateTimerPs: d.rateTimer,
+    dcqcn: (lineRateBps) => resolveDcqcn(d, lineRateBps),
+    cnpIntervalPs: d.cnpInterval ?? DCQCN_PROFILE_VALUES[d.profile].cnpIntervalPs,
     loss: n.loss,
     // Long-run loss r = enter / (enter + leave) with leave = 1 / meanBurst, so enter = r leave / (1 - r).
     burst: n.burstLoss
@@ -183,7 +202,8 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     headerBytes: n.headerBytes,
     wireOverheadBytes: n.wireOverheadBytes,
     ackEvery: n.ackEvery,
-    rtoPs: n.rto,
+    rtoPs: n.rto ?? ACK_TIMEOUT_UNIT_PS * 2 ** n.ackTimeout,
+    retryCount: n.retryCount,
     bufferAlpha: n.bufferAlpha,
     scheduler: n.scheduler,
     dwrrWeights: n.dwrrWeights,

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { validationCase } from '../../../test/helpers/cases.ts';
 import { simulateYaml } from '../../../test/helpers/simulate.ts';
 import { createRandom } from '../../base/random.ts';
+import { loadCatalog } from '../../catalog/index.ts';
+import { designFabric } from '../../fabric/index.ts';
+import { parseScenario } from '../../scenario/load.ts';
+import { DCQCN_PROFILE_VALUES } from '../core/dcqcn-profiles.ts';
 import { createEventQueue } from '../core/index.ts';
-import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnMarkProbability } from './dcqcn.ts';
+import { resolveDcqcn, resolveNetwork } from '../core/network.ts';
+import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnBeforePfc, ecnMarkProbability } from './dcqcn.ts';
 
 const rel = (got: number, want: number, tol: number) =>
   expect(
@@ -15,6 +20,7 @@ function paperParams(lineRateBps: number): DcqcnParams {
   // DCQCN-01 defaults.
   const c = validationCase('DCQCN-01').expect as Record<string, number>;
   return {
+    algorithm: 'paper',
     lineRateBps,
     g: c.g,
     alphaIntervalPs: c.alpha_update_interval_us * 1e6,
@@ -24,6 +30,8 @@ function paperParams(lineRateBps: number): DcqcnParams {
     additiveIncreaseBps: c.R_AI_mbps * 1e6,
     hyperIncreaseBps: 200e6,
     minRateBps: 100e6,
+    rateDecreaseIntervalPs: 0,
+    clampTargetRate: true,
   };
 }
 
@@ -155,10 +163,10 @@ describe('DCQCN fixed point at packet level (DCQCN-05)', () => {
     '%i flows into one 100G port: time-averaged queue within 35% of q* (second half of a 400 MB run)',
     (n) => {
       const senders = Array.from({ length: n }, (_, i) => `h${i + 1}`).join(', ');
-      // DCQCN-01 parameters and ECN thresholds, 1 KB packets (1048 B frames), feedback delay well under 4 us.
+      // DCQCN-01 parameters (the paper's fluid model) and ECN thresholds, 1 KB packets (1048 B frames), feedback delay well under 4 us.
       const r = simulateYaml(`
 fabric: {topology: leaf-spine, hosts: 32, nic: 100G, switch: aurcore-32x100g}
-network: {pfc: true, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}, cc: dcqcn, mtu: 1000, headerBytes: 48, sampleInterval: 1us}
+network: {pfc: true, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}, cc: dcqcn, dcqcn: {profile: paper}, mtu: 1000, headerBytes: 48, sampleInterval: 1us}
 traffic: [{pattern: incast, senders: [${senders}], receiver: h0, bytes: ${400 / n}MB}]
 `);
       const port = r.ports[0];
@@ -175,4 +183,131 @@ traffic: [{pattern: incast, senders: [${senders}], receiver: h0, bytes: ${400 / 
       ).toBeLessThanOrEqual(0.35);
     },
   );
+});
+
+describe('named DCQCN profiles (DCQCN-01, ECN-02)', () => {
+  it('paper is the DCQCN-01 parameter set, exactly', () => {
+    const e = validationCase('DCQCN-01').expect as Record<string, number>;
+    const p = resolveDcqcn({ profile: 'paper' }, 40e9);
+    expect(p.algorithm).toBe('paper');
+    expect(p.g).toBe(e.g);
+    expect(p.alphaIntervalPs).toBe(e.alpha_update_interval_us * 1e6);
+    expect(p.rateTimerPs).toBe(e.rate_increase_timer_T_us * 1e6);
+    expect(p.byteCounter).toBe(e.byte_counter_B_bytes);
+    expect(p.fastRecoverySteps).toBe(e.fast_recovery_steps_F);
+    expect(p.additiveIncreaseBps).toBe(e.R_AI_mbps * 1e6);
+    expect(p.clampTargetRate).toBe(true);
+    expect(DCQCN_PROFILE_VALUES.paper.cnpIntervalPs).toBe(e.cnp_min_interval_us * 1e6);
+  });
+
+  it('hpcc-ns3 is run.py --cc dcqcn at 100G, R_AI and R_HAI scaled per 25G (ECN-02)', () => {
+    const e = (validationCase('ECN-02').expect as { dcqcn: Record<string, number> }).dcqcn;
+    const p = resolveDcqcn({ profile: 'hpcc-ns3' }, 100e9);
+    expect(p.algorithm).toBe('connectx');
+    expect(p.alphaIntervalPs).toBe(e.ALPHA_RESUME_INTERVAL_us * 1e6);
+    expect(p.rateDecreaseIntervalPs).toBe(e.RATE_DECREASE_INTERVAL_us * 1e6);
+    expect(p.rateTimerPs).toBe(e.RP_TIMER_us * 1e6);
+    expect(p.g).toBe(e.EWMA_GAIN);
+    expect(p.fastRecoverySteps).toBe(e.FAST_RECOVERY_TIMES);
+    expect(p.additiveIncreaseBps).toBeCloseTo(e.RATE_AI_mbps * 1e6, 3);
+    expect(p.hyperIncreaseBps).toBeCloseTo(e.RATE_HAI_mbps * 1e6, 3);
+    expect(p.minRateBps).toBe(e.MIN_RATE_mbps * 1e6);
+    expect(p.clampTargetRate).toBe(e.CLAMP_TARGET_RATE === 1);
+    // run.py: ai = 5 x bw/25, hai = 50 x bw/25 Mb/s, so 4x at 400G; an override wins over the profile.
+    expect(resolveDcqcn({ profile: 'hpcc-ns3' }, 400e9).additiveIncreaseBps).toBeCloseTo(4 * e.RATE_AI_mbps * 1e6, 3);
+    expect(resolveDcqcn({ profile: 'hpcc-ns3', additiveIncrease: 5e6 }, 400e9).additiveIncreaseBps).toBe(5e6);
+  });
+
+  it('the default ECN thresholds are KMIN/KMAX/PMAX of run.py at 100G and 400G (ECN-02)', () => {
+    const e = validationCase('ECN-02').expect as {
+      KMIN_KB: Record<string, number>;
+      KMAX_KB: Record<string, number>;
+      PMAX: number;
+    };
+    const catalog = loadCatalog([]);
+    const s = parseScenario('fabric: {topology: leaf-spine, hosts: 32, nic: 100G, switch: aurcore-32x400g}', catalog);
+    const f = designFabric(s.fabric, catalog).fabric;
+    const net = resolveNetwork(s.network, f, catalog);
+    for (const gbps of [100, 400]) {
+      const link = f.links.findIndex((l) => l.rateBps === gbps * 1e9);
+      expect(link, `a ${gbps}G link`).toBeGreaterThanOrEqual(0);
+      const t = net.ecn(link);
+      expect(t.kmin).toBeCloseTo(e.KMIN_KB[`${gbps}G`] * 1000, 6);
+      expect(t.kmax).toBeCloseTo(e.KMAX_KB[`${gbps}G`] * 1000, 6);
+      expect(t.pmax).toBe(e.PMAX);
+    }
+  });
+});
+
+describe('ConnectX reaction point (hpcc-ns3: rdma-hw.cc *Mlx, DCQCN-02 notes)', () => {
+  const p = resolveDcqcn({ profile: 'hpcc-ns3' }, 100e9);
+  const fresh = () => new DcqcnRp(1, () => p);
+
+  it('the first CNP sets alpha to 1 and keeps the rate; the check 4 us later halves it (same 50% as DCQCN-02)', () => {
+    const rp = fresh();
+    const at = rp.onCnpConnectx(0, 0);
+    expect(at).toBe(p.rateDecreaseIntervalPs + 1000);
+    expect(rp.rc[0]).toBe(100e9);
+    expect(rp.onCnpConnectx(0, 1.5e6)).toBe(-1); // one check queued at a time
+    expect(rp.onDecreaseCheck(0, at)).toBe(true);
+    // Alpha ticks at 1, 2, 3, 4 us: the one at 2 us follows the second CNP and adds g, the others decay.
+    const g = p.g;
+    const alpha = ((1 - g) ** 2 + g) * (1 - g) ** 2;
+    expect(rp.alpha[0]).toBeCloseTo(alpha, 12);
+    expect(rp.rc[0]).toBeCloseTo(100e9 * (1 - alpha / 2), 0);
+    expect(rp.rt[0]).toBe(100e9);
+  });
+
+  it('alpha decays by (1-g) per idle microsecond, applied lazily', () => {
+    const rp = fresh();
+    rp.onCnpConnectx(0, 0);
+    rp.advanceAlpha(0, 256e6);
+    expect(rp.alpha[0]).toBeCloseTo((1 - p.g) ** 256, 12);
+  });
+
+  it('R_T is not clamped by cuts in a row, only after an increase step (CLAMP_TARGET_RATE 0)', () => {
+    const rp = fresh();
+    let t = 0;
+    for (let i = 0; i < 3; i++) {
+      const at = rp.onCnpConnectx(0, t);
+      rp.onDecreaseCheck(0, at);
+      t = at;
+    }
+    expect(rp.rt[0]).toBe(100e9);
+    const cut = rp.rc[0];
+    // Stage 0 < F = 1: fast recovery halfway to R_T; stage 1 = F: R_T + R_AI (capped); then hyper steps.
+    rp.onRateTimer(0);
+    expect(rp.rc[0]).toBeCloseTo((cut + 100e9) / 2, 0);
+    const rc1 = rp.rc[0];
+    const at = rp.onCnpConnectx(0, t + 1e6);
+    rp.onDecreaseCheck(0, at);
+    expect(rp.rt[0]).toBe(rc1);
+    rp.onRateTimer(0);
+    rp.onRateTimer(0);
+    expect(rp.rt[0]).toBeCloseTo(rc1 + p.additiveIncreaseBps, 0);
+    rp.onRateTimer(0);
+    expect(rp.rt[0]).toBeCloseTo(rc1 + p.additiveIncreaseBps + p.hyperIncreaseBps, 0);
+  });
+});
+
+describe('ECN before PFC on a shared buffer (ECN-03)', () => {
+  it("reproduces the paper's Trident II numbers (relative 0.001)", () => {
+    const c = validationCase('ECN-03');
+    const s = c.setup as { B_bytes: number; n_ports: number; priorities: number; t_flight_bytes: number; beta: number };
+    const e = c.expect as {
+      t_PFC_static_max_bytes: number;
+      t_ECN_dynamic_max_bytes: number;
+      t_ECN_static_max_bytes: number;
+    };
+    const got = ecnBeforePfc({
+      bufferBytes: s.B_bytes,
+      ports: s.n_ports,
+      priorities: s.priorities,
+      flightBytes: s.t_flight_bytes,
+      beta: s.beta,
+    });
+    rel(got.pfcStaticMax, e.t_PFC_static_max_bytes, c.tolerance.value!);
+    rel(got.ecnDynamicMax, e.t_ECN_dynamic_max_bytes, c.tolerance.value!);
+    rel(got.ecnStaticMax, e.t_ECN_static_max_bytes, c.tolerance.value!);
+  });
 });

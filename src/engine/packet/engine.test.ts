@@ -10,7 +10,7 @@ import { pauseDurationPs } from './engine.ts';
 
 const INCAST = `
 fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}
-network: {pfc: true, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}, cc: dcqcn}
+network: {pfc: true, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}, cc: dcqcn, dcqcn: {profile: paper}}
 traffic: [{pattern: incast, senders: [h1, h2], receiver: h0, bytes: 20MB}]
 engine: packet
 `;
@@ -61,9 +61,10 @@ describe('packet engine: the 2:1 incast of the issue (PFC + ECN + DCQCN)', () =>
 });
 
 describe('PFC', () => {
+  // ackTimeout 8: a 1 ms first timeout (4.096 us x 2^8), so a lost tail packet costs ms, not the NIC default's 4.3 s.
   const heavy = (pfc: string, cc = 'none') => `
 fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}
-network: {pfc: ${pfc}, cc: ${cc}}
+network: {pfc: ${pfc}, cc: ${cc}, ackTimeout: 8}
 traffic: [{pattern: incast, receiver: h0, bytes: 2MB}]
 `;
 
@@ -269,7 +270,7 @@ describe('burst loss (Gilbert-Elliott)', () => {
   it('loses packets in bursts of the configured mean length at the configured long-run rate, and recovers', () => {
     const r = simulateYaml(`
 fabric: {topology: leaf-spine, hosts: 32, nic: 100G, switch: aurcore-32x100g}
-network: {cc: none, burstLoss: {rate: 0.01, meanBurst: 4}, mtu: 1000}
+network: {cc: none, burstLoss: {rate: 0.01, meanBurst: 4}, mtu: 1000, ackTimeout: 8}
 traffic: [{flows: [{src: h0, dst: h16, bytes: 50MB}]}]
 `);
     const c = r.counters;

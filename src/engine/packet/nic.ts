@@ -3,8 +3,10 @@
 // send gate that the task driver opens one repetition at a time (a QP's repetitions are one byte stream, each
 // packetized on its own, its last packet possibly short); go-back-N on a NAK or a retransmission timeout.
 // Receiver: in-order delivery, an ACK every `ackEvery` packets and at every repetition's end, one NAK per gap,
-// and CNPs (at most one per interval) for CE-marked data. Leaves out QP connection setup, read and atomic verbs,
-// selective repeat, and the NIC's own buffers and PCIe (packets are made when the port can send them).
+// and CNPs (at most one per interval) for CE-marked data. Retransmission timer as a ConnectX QP has it: a first
+// timeout (4.096 us x 2^n, network.ts), doubled after each timeout without progress, and the QP's error state
+// after `retryCount` of them. Leaves out QP connection setup, read and atomic verbs, selective repeat, RNR
+// retries, and the NIC's own buffers and PCIe (packets are made when the port can send them).
 import type { Counters } from '../../result/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import type { NetworkConfig } from '../core/network.ts';
@@ -59,6 +61,12 @@ export class Nics {
   private readonly rtoArmed: Uint8Array;
   private readonly rtoAt: Float64Array;
   private readonly rtoQueued: Uint8Array;
+  /** Timeouts in a row without progress (the back-off exponent and the retry count). */
+  private readonly retries: Int32Array;
+  /** The QP's packets lost (pool.lostByFlow) at its last progress: none lost since means a spurious timeout. */
+  private readonly lostAtProgress: Int32Array;
+  /** The QP gave up after `retryCount` timeouts (IBTA retry exceeded): it sends nothing more. */
+  private readonly failed: Uint8Array;
   // Receiver state per QP.
   private readonly expected: Int32Array;
   private readonly nakSent: Uint8Array;
@@ -72,6 +80,7 @@ export class Nics {
   sentPayload = 0;
   readonly rp: DcqcnRp;
   private readonly np: DcqcnNp;
+  private readonly qpParams: DcqcnParams[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -104,6 +113,10 @@ export class Nics {
     this.rtoArmed = new Uint8Array(F);
     this.rtoAt = new Float64Array(F);
     this.rtoQueued = new Uint8Array(F);
+    this.retries = new Int32Array(F);
+    this.lostAtProgress = new Int32Array(F);
+    this.failed = new Uint8Array(F);
+    pool.lostByFlow = new Int32Array(F);
     this.expected = new Int32Array(F);
     this.nakSent = new Uint8Array(F);
     this.ackCount = new Int32Array(F);
@@ -131,7 +144,7 @@ export class Nics {
     // DcqcnRp asks for a QP's parameters on every byte-counter step, increase and cut; `net.dcqcn` builds a
     // fresh object each call, so resolve them once per QP (one shared object per line rate).
     const byRate = new Map<number, DcqcnParams>();
-    const qpParams: DcqcnParams[] = new Array(F);
+    const qpParams = this.qpParams;
     for (let i = 0; i < F; i++) {
       const rate = topo.hostLineRate(this.fSrc[i]);
       let prm = byRate.get(rate);
@@ -173,7 +186,7 @@ export class Nics {
       const slot = (this.rr[h] + j) % n;
       const fl = this.hostFlows[s + slot];
       // Past the gate: not started, waiting for a dependency, or everything sent (gate <= packets).
-      if (this.sndNxt[fl] >= this.gate[fl]) continue;
+      if (this.sndNxt[fl] >= this.gate[fl] || this.failed[fl]) continue;
       if (onlyClass && this.fClass[fl] !== onlyClass) continue;
       if (this.nextSend[fl] > now) {
         if (this.nextSend[fl] < soonest) soonest = this.nextSend[fl];
@@ -218,7 +231,8 @@ export class Nics {
 
   private armRto(fl: number): void {
     this.rtoArmed[fl] = 1;
-    const at = this.clock.now + this.net.rtoPs;
+    // Exponential back-off: each timeout in a row without progress doubles the next one.
+    const at = this.clock.now + this.net.rtoPs * 2 ** this.retries[fl];
     this.rtoAt[fl] = at;
     if (!this.rtoQueued[fl]) {
       this.rtoQueued[fl] = 1;
@@ -237,20 +251,38 @@ export class Nics {
       return;
     }
     this.rtoArmed[fl] = 0;
-    if (this.sndUna[fl] < this.fPkts[fl]) {
-      // No progress for a whole timeout: go back to the first unacknowledged packet.
-      this.c.timeouts++;
-      this.sndNxt[fl] = this.sndUna[fl];
-      this.armRto(fl);
-      this.ports.tryStart(this.topo.hostPort[this.fSrc[fl]]);
+    if (this.sndUna[fl] >= this.fPkts[fl]) return;
+    // No progress for a whole timeout. Nothing of this QP lost since its last progress: its packets are
+    // only queued (behind pauses), and resending them is waste the NIC cannot tell from recovery.
+    this.c.timeouts++;
+    if (this.pool.lostByFlow[fl] === this.lostAtProgress[fl]) this.c.spuriousTimeouts++;
+    if (this.retries[fl] >= this.net.retryCount) {
+      // IBTA "retry exceeded": the QP moves to the error state and the transfer fails.
+      this.failed[fl] = 1;
+      this.c.qpErrors++;
+      return;
     }
+    this.retries[fl]++;
+    this.sndNxt[fl] = this.sndUna[fl];
+    this.armRto(fl);
+    this.ports.tryStart(this.topo.hostPort[this.fSrc[fl]]);
   }
 
-  /** DCQCN alpha timer of QP a, armed in generation b (stale generations are ignored). */
+  /**
+   * The reaction point's own timer of QP a, armed in generation b (stale generations are ignored): the paper's
+   * alpha timer, or connectx's rate-decrease check (whose alpha ticks are applied lazily, dcqcn.ts).
+   */
   alphaTimer(a: number, b: number): void {
-    if (b === this.rp.alphaGen[a] && this.fEnd[a] < 0) {
+    if (this.fEnd[a] >= 0) return;
+    const p = this.qpParams[a];
+    if (p.algorithm === 'connectx') {
+      if (this.rp.onDecreaseCheck(a, this.clock.now))
+        this.clock.q.push(this.clock.now + p.rateTimerPs, EV_RATE_TIMER, a, this.rp.rateGen[a]);
+      return;
+    }
+    if (b === this.rp.alphaGen[a]) {
       this.rp.onAlphaTimer(a);
-      this.clock.q.push(this.clock.now + this.net.alphaIntervalPs, EV_ALPHA_TIMER, a, b);
+      this.clock.q.push(this.clock.now + p.alphaIntervalPs, EV_ALPHA_TIMER, a, b);
     }
   }
 
@@ -258,7 +290,7 @@ export class Nics {
   rateTimer(a: number, b: number): void {
     if (b === this.rp.rateGen[a] && this.fEnd[a] < 0) {
       this.rp.onRateTimer(a);
-      this.clock.q.push(this.clock.now + this.net.rateTimerPs, EV_RATE_TIMER, a, b);
+      this.clock.q.push(this.clock.now + this.qpParams[a].rateTimerPs, EV_RATE_TIMER, a, b);
     }
   }
 
@@ -326,6 +358,19 @@ export class Nics {
     return -1;
   }
 
+  private cnpArrived(fl: number, now: number): void {
+    const p = this.qpParams[fl];
+    if (p.algorithm === 'connectx') {
+      const at = this.rp.onCnpConnectx(fl, now);
+      if (at >= 0) this.clock.q.push(at, EV_ALPHA_TIMER, fl, 0);
+      return;
+    }
+    this.rp.onCnp(fl);
+    // Both timers restart from the cut (DCQCN-02/03).
+    this.clock.q.push(now + p.alphaIntervalPs, EV_ALPHA_TIMER, fl, ++this.rp.alphaGen[fl]);
+    this.clock.q.push(now + p.rateTimerPs, EV_RATE_TIMER, fl, this.rp.rateGen[fl]);
+  }
+
   /** An ACK, NAK or CNP reaches the sender of QP fl. */
   private receiveControl(fl: number, id: number): void {
     const type = this.pool.type(id);
@@ -334,15 +379,13 @@ export class Nics {
     if (this.fEnd[fl] >= 0) return;
     const now = this.clock.now;
     if (type === T_CNP) {
-      if (!this.net.ccOn) return;
-      this.rp.onCnp(fl);
-      // Both timers restart from the cut (DCQCN-02/03).
-      this.clock.q.push(now + this.net.alphaIntervalPs, EV_ALPHA_TIMER, fl, ++this.rp.alphaGen[fl]);
-      this.clock.q.push(now + this.net.rateTimerPs, EV_RATE_TIMER, fl, this.rp.rateGen[fl]);
+      if (this.net.ccOn) this.cnpArrived(fl, now);
       return;
     }
     if (seq > this.sndUna[fl]) {
       this.sndUna[fl] = seq;
+      this.retries[fl] = 0;
+      this.lostAtProgress[fl] = this.pool.lostByFlow[fl];
       if (this.sndNxt[fl] < seq) this.sndNxt[fl] = seq;
       this.rtoArmed[fl] = 0;
       if (seq >= this.fPkts[fl]) {

@@ -99,7 +99,12 @@ export class PacketPool {
     this.freeHead = id;
   }
 
+  /** Packets of each QP lost so far, any type (the NICs size it; a timeout with none lost is spurious). */
+  lostByFlow: Int32Array = new Int32Array(0);
+
   drop(id: number, cause: 'buffer' | 'loss' | 'failure'): void {
+    const fl = this.pk[id * PK + PK_FLOW];
+    if (fl >= 0 && fl < this.lostByFlow.length) this.lostByFlow[fl]++;
     if (cause === 'buffer') this.c.bufferDrops++;
     else if (cause === 'loss') this.c.lossDrops++;
     else this.c.failureDrops++;

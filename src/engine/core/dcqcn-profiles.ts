@@ -1,0 +1,74 @@
+// Named DCQCN parameter sets (`network.dcqcn.profile`). Each profile fixes the reaction point's algorithm and
+// its constants, each constant cited where it is set; the scenario may still override any of them. Leaves out
+// vendor firmware variants we have no citable defaults for (ConnectX's byte counter and rate-increase timer).
+
+/** Which reaction point: the SIGCOMM'15 algorithm, or ConnectX firmware's as the HPCC ns-3 model has it. */
+export type DcqcnAlgorithm = 'paper' | 'connectx';
+
+export const DCQCN_PROFILES = ['paper', 'hpcc-ns3'] as const;
+export type DcqcnProfile = (typeof DCQCN_PROFILES)[number];
+
+/**
+ * The default profile. hpcc-ns3 is the ConnectX firmware algorithm (NVIDIA DOCA "DCQCN CC Parameters",
+ * ConnectX-4 and later: alpha updated every dce_tcp_rtt = 1 us whether or not a CNP came, rate cut at most once
+ * per rate_reduce_monitor_period = 4 us), which is what deployed RoCE NICs run; the paper's algorithm (a cut per
+ * CNP, alpha decaying only after 55 us without one) is what the NICs were derived from, not what they ship.
+ */
+export const DEFAULT_DCQCN_PROFILE: DcqcnProfile = 'hpcc-ns3';
+
+/** A profile's values; rates per 100 Gb/s of line rate where the profile scales them with the NIC. */
+export interface DcqcnProfileValues {
+  algorithm: DcqcnAlgorithm;
+  g: number;
+  alphaIntervalPs: number;
+  rateTimerPs: number;
+  /** 0: no byte counter (the connectx algorithm increases on the timer only). */
+  byteCounter: number;
+  fastRecoverySteps: number;
+  additiveIncreaseBps: number;
+  hyperIncreaseBps: number;
+  /** Scale R_AI and R_HAI with line rate / 25G (HPCC run.py: ai = 5 x bw/25, hai = 50 x bw/25). */
+  scaleIncreaseWithRate: boolean;
+  minRateBps: number;
+  cnpIntervalPs: number;
+  /** 0: cut on each CNP (paper); else the period of the rate-decrease check. */
+  rateDecreaseIntervalPs: number;
+  /** R_T = R_C on every cut (paper), or only when an increase step ran since the last cut (connectx). */
+  clampTargetRate: boolean;
+}
+
+export const DCQCN_PROFILE_VALUES: Record<DcqcnProfile, DcqcnProfileValues> = {
+  // DCQCN-01 (Zhu et al., SIGCOMM'15 defaults, restated in CoNEXT'16 dcqcn-model.tex and fluidmodel/dcqcn2.m).
+  paper: {
+    algorithm: 'paper',
+    g: 1 / 256, // DCQCN-01 g
+    alphaIntervalPs: 55e6, // DCQCN-01 tau' = 55 us
+    rateTimerPs: 55e6, // DCQCN-01 T = 55 us
+    byteCounter: 10e6, // DCQCN-01 B = 10 MB
+    fastRecoverySteps: 5, // DCQCN-01 F = 5
+    additiveIncreaseBps: 40e6, // DCQCN-01 R_AI = 40 Mb/s
+    hyperIncreaseBps: 200e6, // the paper leaves R_HAI open; HPCC run.py's 50 x bw/25 at 100G (ECN-02)
+    scaleIncreaseWithRate: false,
+    minRateBps: 100e6, // HPCC rdma-hw.cc RdmaHw::GetTypeId MinRate default 100 Mb/s (the paper gives none)
+    cnpIntervalPs: 50e6, // DCQCN-01 / DCQCN-04: at most one CNP per 50 us per flow
+    rateDecreaseIntervalPs: 0, // the paper cuts on each CNP (DCQCN-02 Eq. 1)
+    clampTargetRate: true, // DCQCN-02 Eq. 1: R_T = R_C on every CNP
+  },
+  // HPCC's public ns-3 model of ConnectX DCQCN (rdma-hw.cc *Mlx functions) with simulation/run.py `--cc dcqcn`
+  // values (ECN-02), which the HPCC paper's DCQCN baseline used.
+  'hpcc-ns3': {
+    algorithm: 'connectx',
+    g: 1 / 256, // run.py EWMA_GAIN 0.00390625
+    alphaIntervalPs: 1e6, // run.py ALPHA_RESUME_INTERVAL 1 (us); DOCA dce_tcp_rtt default 1 us
+    rateTimerPs: 300e6, // run.py RP_TIMER 300 (us)
+    byteCounter: 0, // rdma-hw.cc RateIncEventTimerMlx: timer-driven only
+    fastRecoverySteps: 1, // run.py FAST_RECOVERY_TIMES 1
+    additiveIncreaseBps: 20e6, // run.py RATE_AI 5 x bw/25 Mb/s: 20 Mb/s at 100G
+    hyperIncreaseBps: 200e6, // run.py RATE_HAI 50 x bw/25 Mb/s: 200 Mb/s at 100G
+    scaleIncreaseWithRate: true,
+    minRateBps: 1e9, // run.py MIN_RATE 1000Mb/s
+    cnpIntervalPs: 0, // rdma-hw.cc ReceiveUdp: every ACK of a marked packet carries the CNP (L2_ACK_INTERVAL 1)
+    rateDecreaseIntervalPs: 4e6, // run.py RATE_DECREASE_INTERVAL 4 (us); DOCA rate_reduce_monitor_period 4 us
+    clampTargetRate: false, // run.py CLAMP_TARGET_RATE 0 (rdma-hw.cc CheckRateDecreaseMlx)
+  },
+};

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { simulateYaml } from '../../../test/helpers/simulate.ts';
+
+// The RoCEv2 transport claims of issue 13 on the issue's own scenarios: DCQCN (default profile, hpcc-ns3)
+// without a tail, PFC incast at line rate with no timeouts, and the NIC's retransmission timer.
+
+const fatTree = `fabric: {topology: fat-tree, hosts: 128, k: 8, nic: 100G, switch: aurcore-32x400g}
+network: {mtu: 4000, pfc: true, cc: dcqcn, linkDelay: 1us, switchLatency: 0ns}`;
+
+describe('DCQCN on the fat-tree of issue 13 (hpcc-ns3 profile)', () => {
+  it('a 2 MB permutation on 128 hosts: slowest flow within 3x the median, no drops, no timeouts', () => {
+    const r = simulateYaml(`${fatTree}\ntraffic: [{pattern: permutation, bytes: 2000000}]`, 1);
+    const fct = r.flows.map((f) => f.fctPs).sort((a, b) => a - b);
+    const median = fct[Math.ceil(fct.length / 2) - 1];
+    // The reference ns-3 model keeps max/median near 2.5 on this scenario (issue 13); 3x is the claim.
+    expect(fct.at(-1)! / median, `max ${fct.at(-1)! / 1e6} us, median ${median / 1e6} us`).toBeLessThanOrEqual(3);
+    expect(r.counters.drops).toBe(0);
+    expect(r.counters.timeouts).toBe(0);
+  });
+
+  it('127:1 incast of 2 MB into h0 ends within 3% of the 20.32 ms line-rate bound, no drops, no timeouts', () => {
+    const r = simulateYaml(`${fatTree}\ntraffic: [{pattern: incast, receiver: h0, bytes: 2000000}]`, 1);
+    // 127 x 2 MB of payload through h0's 100G link: 20.32 ms; our 82 B of framing per 4000 B add 2.05%.
+    const boundPs = (127 * 2e6 * 8e12) / 100e9;
+    const end = Math.max(...r.flows.map((f) => f.endPs));
+    expect(end / boundPs, `last flow ends at ${end / 1e9} ms`).toBeLessThanOrEqual(1.03);
+    expect(r.counters.drops).toBe(0);
+    expect(r.counters.timeouts).toBe(0);
+  });
+});
+
+describe('retransmission timer like a ConnectX QP', () => {
+  // PFC only, 63 senders into one 25G host: pauses hold each QP's packets in queues for over 1 ms.
+  const pfcIncast = (rto: string) => `fabric: {topology: leaf-spine, hosts: 64, nic: 25G, switch: aurcore-32x100g}
+network: {mtu: 4000, pfc: true, cc: none, linkDelay: 1us, switchLatency: 0ns${rto}}
+traffic: [{pattern: incast, receiver: h0, bytes: 300000}]`;
+
+  it('a 1 ms timeout behind PFC pauses fires with nothing lost: every one is counted spurious', () => {
+    const r = simulateYaml(pfcIncast(', rto: 1ms'), 1);
+    expect(r.counters.drops).toBe(0);
+    expect(r.counters.timeouts).toBeGreaterThan(0);
+    expect(r.counters.spuriousTimeouts).toBe(r.counters.timeouts);
+  });
+
+  it('the NIC default (4.096 us x 2^20) does not fire behind the same pauses', () => {
+    const r = simulateYaml(pfcIncast(''), 1);
+    expect(r.counters.timeouts).toBe(0);
+    expect(r.completed).toBe(true);
+  });
+
+  // h1's link fails for good at 5 us: its QP times out at T0 + 100, 300, 700 and 1500 us with back-off (T0,
+  // its last progress, is before 10 us); a fixed timeout would reach its 4th by 410 us.
+  const dead = `fabric: {topology: leaf-spine, hosts: 32, nic: 100G, switch: aurcore-32x100g}
+network: {rto: 100us, retryCount: 3, failures: [{link: h1-leaf0, at: 5us}]}
+traffic: [{flows: [{src: h1, dst: h0, bytes: 2MB}]}]`;
+
+  it('doubles the timeout after each one without progress (3 timeouts by 1 ms, not 4)', () => {
+    const r = simulateYaml(dead, 1, 1e9);
+    expect(r.counters.timeouts).toBe(3);
+    expect(r.counters.qpErrors).toBe(0);
+  });
+
+  it('gives up after retryCount retransmissions: the QP errors and its transfer fails; the losses make none spurious', () => {
+    const r = simulateYaml(dead, 1);
+    expect(r.counters.timeouts).toBe(4);
+    expect(r.counters.qpErrors).toBe(1);
+    expect(r.counters.spuriousTimeouts).toBe(0);
+    expect(r.completed).toBe(false);
+  });
+});
