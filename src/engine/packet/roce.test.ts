@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulateYaml } from '../../../test/helpers/simulate.ts';
+import { simulateText } from '../../report/simulate.ts';
 
 // The RoCEv2 transport claims of issue 13 on the issue's own scenarios: DCQCN (default profile, hpcc-ns3)
 // without a tail, PFC incast at line rate with no timeouts, and the NIC's retransmission timer.
@@ -40,12 +41,16 @@ traffic: [{pattern: incast, receiver: h0, bytes: 300000}]`;
     expect(r.counters.drops).toBe(0);
     expect(r.counters.timeouts).toBeGreaterThan(0);
     expect(r.counters.spuriousTimeouts).toBe(r.counters.timeouts);
+    expect(simulateText(r)).toMatch(
+      new RegExp(`warning: ${r.counters.spuriousTimeouts} retransmission timeouts fired with nothing lost`),
+    );
   });
 
   it('the NIC default (4.096 us x 2^20) does not fire behind the same pauses', () => {
     const r = simulateYaml(pfcIncast(''), 1);
     expect(r.counters.timeouts).toBe(0);
     expect(r.completed).toBe(true);
+    expect(simulateText(r)).not.toMatch(/warning: .* retransmission timeouts/);
   });
 
   // h1's link fails for good at 5 us: its QP times out at T0 + 100, 300, 700 and 1500 us with back-off (T0,
