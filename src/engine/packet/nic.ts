@@ -162,6 +162,7 @@ export class Nics {
     if (net.hpccOn) {
       pool.enableInt();
       for (let i = 0; i < F; i++) {
+        if (tasks.g.kind[i] !== K_TRANSFER) continue;
         this.fInt[i] = net.intBytes(net.switchesBetween(this.fSrc[i], this.fDst[i]));
         this.fWire[i] = net.mtu + net.headerBytes + this.fInt[i] + net.wireOverheadBytes;
       }
