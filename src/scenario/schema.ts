@@ -133,6 +133,32 @@ export const dcqcnSchema = z
   })
   .describe('DCQCN reaction and notification point parameters: a named profile and overrides');
 
+export const hpccSchema = z
+  .strictObject({
+    targetUtilization: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.95)
+      .describe('eta: the utilization each link is held at (HPCC paper Sec. 3.3; rdma-hw.cc TargetUtil 0.95)'),
+    maxStage: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe(
+        "additive steps before a multiplicative one: 0 as HPCC's simulations ran (run.py --mi 0; the paper's 5 is a typo per its authors, ECN-02 notes); rdma-hw.cc MiThresh is 5",
+      ),
+    additiveIncrease: rate()
+      .optional()
+      .describe('W_AI / T as a rate (default: 10 Mb/s per 25 Gb/s of NIC rate, HPCC simulation/run.py hp RATE_AI)'),
+    minRate: rate().prefault('100M').describe('the rate never drops below this (rdma-hw.cc MinRate 100Mb/s)'),
+    baseRtt: duration()
+      .optional()
+      .describe("T: base RTT of the window W = rate x T (default: the fabric's largest idle RTT, third.cc GLOBAL_T 1)"),
+  })
+  .describe('HPCC sender parameters (Li et al., SIGCOMM 2019)');
+
 export const pfcSchema = z
   .strictObject({
     alpha: z
@@ -158,8 +184,12 @@ export const networkSchema = z
     ecn: ecnSchema
       .optional()
       .describe('ECN marking thresholds (default: Kmin 100KB, Kmax 400KB, Pmax 0.2 per 25G, ECN-02)'),
-    cc: z.enum(['dcqcn', 'none']).default('dcqcn').describe('congestion control'),
+    cc: z
+      .enum(['dcqcn', 'hpcc', 'none'])
+      .default('dcqcn')
+      .describe('congestion control: DCQCN (ECN and CNPs), HPCC (in-band telemetry per hop) or none'),
     dcqcn: dcqcnSchema.optional(),
+    hpcc: hpccSchema.optional(),
     loss: z.number().min(0).max(1).default(0).describe('random loss rate per packet on every link'),
     burstLoss: z
       .strictObject({

@@ -2,7 +2,7 @@
 // all of it; the flow, analytic and inference engines the rates, latencies, MTU and failures).
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
-import type { Fabric } from '../../fabric/types.ts';
+import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
 import { DCQCN_PROFILE_VALUES, type DcqcnAlgorithm } from './dcqcn-profiles.ts';
 
@@ -57,6 +57,27 @@ export interface DcqcnParams {
 /** The ConnectX local ACK timeout unit: the QP's timeout is 4.096 us x 2^n (IBTA, HCCL_RDMA_TIMEOUT docs). */
 export const ACK_TIMEOUT_UNIT_PS = 4096e3;
 
+/**
+ * In-band telemetry as HPCC carries it: a 2-byte header and one 8-byte record per switch (HPCC paper Sec. 4.1,
+ * Fig. 6), at most 5 records (int-header.h maxHop 5; an up/down path of a 3-tier Clos passes 5 switches).
+ */
+export const INT_BASE_BYTES = 2;
+export const INT_HOP_BYTES = 8;
+export const INT_MAX_HOPS = 5;
+
+/** HPCC parameters of one sender (the packet engine's second congestion control; Li et al., SIGCOMM 2019). */
+export interface HpccParams {
+  lineRateBps: number;
+  /** eta: target utilization. */
+  eta: number;
+  maxStage: number;
+  /** W_AI / T. */
+  additiveIncreaseBps: number;
+  minRateBps: number;
+  /** T: the base RTT that turns rates into windows. */
+  baseRttPs: number;
+}
+
 export interface NetworkConfig {
   mtu: number;
   pfc: boolean;
@@ -67,6 +88,13 @@ export interface NetworkConfig {
   ecn(link: number): { kmin: number; kmax: number; pmax: number };
   ccOn: boolean;
   dcqcn(lineRateBps: number): DcqcnParams;
+  /** HPCC is the congestion control: switches stamp INT records, senders pace at HPCC's rate and window. */
+  hpccOn: boolean;
+  hpcc(lineRateBps: number): HpccParams;
+  /** INT bytes every packet of a flow through `hops` switches carries (0 unless HPCC is on). */
+  intBytes(hops: number): number;
+  /** Switches on a path from host src to host dst. */
+  switchesBetween(src: number, dst: number): number;
   cnpIntervalPs: number;
   loss: number;
   /** Gilbert-Elliott per link: probability per packet of entering the bad state, and of leaving it. */
@@ -149,12 +177,50 @@ export function resolveDcqcn(d: DcqcnInput, lineRateBps: number): DcqcnParams {
   };
 }
 
+/** The links of the first ECMP path from src to dst (every up/down path between two hosts has as many). */
+function firstPath(f: Fabric, src: number, dst: number): LinkId[] {
+  const links: LinkId[] = [];
+  let at = src as NodeId;
+  while (at !== dst && links.length < 16 && f.routing.count(at, dst as NodeId) > 0) {
+    const l = f.routing.pick(at, dst as NodeId, 0);
+    links.push(l);
+    at = f.peer(l, at);
+  }
+  return links;
+}
+
+/**
+ * The largest idle RTT between the first host and any other (HPCC's global T, third.cc GLOBAL_T 1): propagation
+ * both ways, one MTU serialized per hop, switch latency both ways (FCT-01's base RTT). The generated fabrics are
+ * symmetric, so the first host's farthest peer is as far as any pair.
+ */
+function maxBaseRttPs(f: Fabric, mtu: number, propPs: (l: number) => number, latency: (n: number) => number): number {
+  let max = 0;
+  const h0 = f.hosts[0];
+  for (let j = 1; j < f.hosts.length; j++) {
+    let at = h0 as NodeId;
+    let rtt = 0;
+    for (const l of firstPath(f, h0, f.hosts[j])) {
+      rtt += 2 * propPs(l) + (mtu * 8e12) / f.links[l].rateBps;
+      at = f.peer(l, at);
+      if (f.nodes[at].role !== 'host') rtt += 2 * latency(at);
+    }
+    if (rtt > max) max = rtt;
+  }
+  return max;
+}
+
 export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog: Catalog): NetworkConfig {
   const n = network ?? networkSchema.parse({});
   const pfcObj = typeof n.pfc === 'object' ? n.pfc : null;
   const pfc = n.pfc !== false;
-  const frameMax = n.mtu + n.headerBytes + n.wireOverheadBytes;
+  const hpccOn = n.cc === 'hpcc';
+  const intBytes = (hops: number) => (hpccOn ? INT_BASE_BYTES + INT_HOP_BYTES * Math.min(hops, INT_MAX_HOPS) : 0);
+  const frameMax = n.mtu + n.headerBytes + n.wireOverheadBytes + intBytes(INT_MAX_HOPS);
   const d = n.dcqcn ?? networkSchema.shape.dcqcn.unwrap().parse({});
+  const hp = n.hpcc ?? networkSchema.shape.hpcc.unwrap().parse({});
+  let baseRtt = hp.baseRtt ?? -1;
+  const propPs = (link: number) => n.linkDelay ?? Math.round(f.links[link].lengthM * PROP_PS_PER_M);
   const model = (node: number) => {
     const m = f.nodes[node].model;
     return m ? catalog.switches.get(m) : undefined;
@@ -188,6 +254,21 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     ccOn: n.cc === 'dcqcn',
     dcqcn: (lineRateBps) => resolveDcqcn(d, lineRateBps),
     cnpIntervalPs: d.cnpInterval ?? DCQCN_PROFILE_VALUES[d.profile].cnpIntervalPs,
+    hpccOn,
+    hpcc(lineRateBps) {
+      if (baseRtt < 0) baseRtt = maxBaseRttPs(f, n.mtu, propPs, latency);
+      return {
+        lineRateBps,
+        eta: hp.targetUtilization,
+        maxStage: hp.maxStage,
+        // run.py (cc hp): RATE_AI = 10 Mb/s x NIC Gb/s / 25.
+        additiveIncreaseBps: hp.additiveIncrease ?? (10e6 * lineRateBps) / 25e9,
+        minRateBps: hp.minRate,
+        baseRttPs: baseRtt,
+      };
+    },
+    intBytes,
+    switchesBetween: (src, dst) => Math.max(0, firstPath(f, src, dst).length - 1),
     loss: n.loss,
     // Long-run loss r = enter / (enter + leave) with leave = 1 / meanBurst, so enter = r leave / (1 - r).
     burst: n.burstLoss
@@ -209,7 +290,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     dwrrWeights: n.dwrrWeights,
     sampleIntervalPs: n.sampleInterval,
     propPsPerM: PROP_PS_PER_M,
-    propPs: (link) => n.linkDelay ?? Math.round(f.links[link].lengthM * PROP_PS_PER_M),
+    propPs,
     failures: resolveFailures(n, f),
     detectionDelayPs: n.detectionDelay,
   };

@@ -3,21 +3,25 @@
 // send gate that the task driver opens one repetition at a time (a QP's repetitions are one byte stream, each
 // packetized on its own, its last packet possibly short); go-back-N on a NAK or a retransmission timeout.
 // Receiver: in-order delivery, an ACK every `ackEvery` packets and at every repetition's end, one NAK per gap,
-// and CNPs (at most one per interval) for CE-marked data. Retransmission timer as a ConnectX QP has it: a first
-// timeout (4.096 us x 2^n, network.ts), doubled after each timeout without progress, and the QP's error state
-// after `retryCount` of them. Leaves out QP connection setup, read and atomic verbs, selective repeat, RNR
-// retries, and the NIC's own buffers and PCIe (packets are made when the port can send them).
+// and CNPs (at most one per interval) for CE-marked data. With HPCC instead (hpcc.ts) a QP is paced at HPCC's
+// rate and held to its window, every packet carries INT bytes, and each ACK echoes the INT of its data packet.
+// Retransmission timer as a ConnectX QP has it: a first timeout (4.096 us x 2^n, network.ts), doubled after each
+// timeout without progress, and the QP's error state after `retryCount` of them. Leaves out QP connection setup,
+// read and atomic verbs, selective repeat, RNR retries, and the NIC's own buffers and PCIe (packets are made when
+// the port can send them).
 import type { Counters } from '../../result/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { K_TRANSFER, type TaskDriver } from '../core/task-graph.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp } from './dcqcn.ts';
 import { type Clock, EV_ALPHA_TIMER, EV_HOST_WAKE, EV_RATE_TIMER, EV_RTO } from './events.ts';
+import { HpccSender } from './hpcc.ts';
 import {
   B_ECN,
   C_CTRL,
   C_LOSSY,
   C_ROCE,
+  INT_REC,
   type PacketPool,
   PK,
   PK_BITS,
@@ -81,6 +85,15 @@ export class Nics {
   readonly rp: DcqcnRp;
   private readonly np: DcqcnNp;
   private readonly qpParams: DcqcnParams[] = [];
+  /** HPCC senders (empty unless HPCC is on), and the INT bytes each QP's packets carry. */
+  readonly hp: HpccSender;
+  private readonly hpccOn: boolean;
+  private readonly fInt: Int32Array;
+  /** Its largest frame on the wire (HPCC re-times the packet in pacing when its rate changes). */
+  private readonly fWire: Float64Array;
+  /** Pacing: each QP's rate (DCQCN's R_C or HPCC's W / T) when a congestion control is on. */
+  private readonly paced: boolean;
+  private readonly rate: Float64Array;
 
   constructor(
     private readonly clock: Clock,
@@ -156,6 +169,20 @@ export class Nics {
     }
     this.rp = new DcqcnRp(F, (qp) => qpParams[qp]);
     this.np = new DcqcnNp(F, net.cnpIntervalPs);
+    this.hpccOn = net.hpccOn;
+    this.hp = new HpccSender(net.hpccOn ? F : 0, (qp) => net.hpcc(topo.hostLineRate(this.fSrc[qp])));
+    this.fInt = new Int32Array(F);
+    this.fWire = new Float64Array(F);
+    if (net.hpccOn) {
+      pool.enableInt();
+      for (let i = 0; i < F; i++) {
+        if (tasks.g.kind[i] !== K_TRANSFER) continue;
+        this.fInt[i] = net.intBytes(net.switchesBetween(this.fSrc[i], this.fDst[i]));
+        this.fWire[i] = net.mtu + net.headerBytes + this.fInt[i] + net.wireOverheadBytes;
+      }
+    }
+    this.paced = net.ccOn || net.hpccOn;
+    this.rate = net.hpccOn ? this.hp.rate : this.rp.rc;
   }
 
   // ---- sender ------------------------------------------------------------------------------------
@@ -188,6 +215,8 @@ export class Nics {
       // Past the gate: not started, waiting for a dependency, or everything sent (gate <= packets).
       if (this.sndNxt[fl] >= this.gate[fl] || this.failed[fl]) continue;
       if (onlyClass && this.fClass[fl] !== onlyClass) continue;
+      // HPCC's window: payload in flight stays below W (rdma-queue-pair.cc IsWinBound); an ACK reopens it.
+      if (this.hpccOn && (this.sndNxt[fl] - this.sndUna[fl]) * this.net.mtu >= this.hp.win[fl]) continue;
       if (this.nextSend[fl] > now) {
         if (this.nextSend[fl] < soonest) soonest = this.nextSend[fl];
         continue;
@@ -212,7 +241,9 @@ export class Nics {
     // Each repetition is packetized on its own: its last packet carries the remainder.
     const payload = (seq + 1) % this.fPpr[fl] === 0 ? this.fLastPayload[fl] : net.mtu;
     if (seq === 0 && this.tasks.taskStartPs[fl] < 0) this.tasks.taskStartPs[fl] = now;
-    const id = this.pool.alloc(fl, T_DATA, this.fClass[fl], seq, payload, payload + net.headerBytes, this.fDst[fl]);
+    const frame = payload + net.headerBytes + this.fInt[fl];
+    const id = this.pool.alloc(fl, T_DATA, this.fClass[fl], seq, payload, frame, this.fDst[fl]);
+    if (this.hpccOn) this.pool.int[id * INT_REC] = 0;
     this.sndNxt[fl] = seq + 1;
     if (seq < this.highSent[fl]) {
       this.c.retransmittedBytes += payload;
@@ -221,8 +252,8 @@ export class Nics {
     this.c.dataPacketsSent++;
     this.sentPayload += payload;
     const wire = this.pool.frame(id) + net.wireOverheadBytes;
-    // Pacing at the QP's current DCQCN rate; at line rate this equals the serialization time.
-    const gap = net.ccOn ? (wire * 8e12) / this.rp.rc[fl] : 0;
+    // Pacing at the QP's current rate; at line rate this equals the serialization time.
+    const gap = this.paced ? (wire * 8e12) / this.rate[fl] : 0;
     this.nextSend[fl] = Math.max(this.nextSend[fl], now) + gap;
     if (net.ccOn) this.rp.onBytesSent(fl, wire);
     if (!this.rtoArmed[fl]) this.armRto(fl);
@@ -294,11 +325,22 @@ export class Nics {
     }
   }
 
+  /** HPCC reads the ACK's INT; a new rate re-times the packet in pacing (rdma-hw.cc ChangeRate). */
+  private hpccAck(fl: number, id: number, seq: number): void {
+    const hp = this.hp;
+    const old = hp.rate[fl];
+    hp.onAck(fl, this.pool.int, id, seq, this.sndNxt[fl]);
+    const r = hp.rate[fl];
+    if (r !== old) this.nextSend[fl] += this.fWire[fl] * 8e12 * (1 / r - 1 / old);
+  }
+
   // ---- receiver ----------------------------------------------------------------------------------
 
-  private sendControl(from: number, fl: number, type: number, seq: number, dst: number): void {
-    const extra = type === T_CNP ? CNP_EXTRA : ACK_EXTRA;
+  /** A control packet of QP fl from host `from`; an ACK or NAK echoes the INT of data packet `data` (HPCC). */
+  private sendControl(from: number, fl: number, type: number, seq: number, dst: number, data: number): void {
+    const extra = type === T_CNP ? CNP_EXTRA : ACK_EXTRA + this.fInt[fl];
     const id = this.pool.alloc(fl, type, C_CTRL, seq, 0, extra + this.net.headerBytes, dst);
+    if (this.hpccOn && type !== T_CNP) this.pool.copyInt(data, id);
     const p = this.topo.hostPort[from];
     // Sent into the host's own failed link: lost.
     if (this.topo.linkDown[p >> 1]) this.pool.drop(id, 'failure');
@@ -322,7 +364,7 @@ export class Nics {
     const seq = pool.pk[o + PK_SEQ];
     if (pool.pk[o + PK_BITS] & B_ECN && this.net.ccOn && this.np.shouldSend(fl, this.clock.now)) {
       this.c.cnps++;
-      this.sendControl(h, fl, T_CNP, 0, this.fSrc[fl]);
+      this.sendControl(h, fl, T_CNP, 0, this.fSrc[fl], id);
     }
     if (seq === this.expected[fl]) {
       const payload = pool.pk[o + PK_PAYLOAD];
@@ -335,7 +377,7 @@ export class Nics {
       const repEnd = (seq + 1) % this.fPpr[fl] === 0;
       if (++this.ackCount[fl] >= this.net.ackEvery || repEnd) {
         this.ackCount[fl] = 0;
-        this.sendControl(h, fl, T_ACK, seq + 1, this.fSrc[fl]);
+        this.sendControl(h, fl, T_ACK, seq + 1, this.fSrc[fl], id);
       }
       pool.free(id);
       return repEnd ? fl : -1;
@@ -347,12 +389,12 @@ export class Nics {
       if (!this.nakSent[fl]) {
         this.nakSent[fl] = 1;
         this.c.naks++;
-        this.sendControl(h, fl, T_NAK, this.expected[fl], this.fSrc[fl]);
+        this.sendControl(h, fl, T_NAK, this.expected[fl], this.fSrc[fl], id);
       }
     } else if (++this.ackCount[fl] >= this.net.ackEvery) {
       // A duplicate: the sender went back because ACKs were lost; acknowledge again so it moves on.
       this.ackCount[fl] = 0;
-      this.sendControl(h, fl, T_ACK, this.expected[fl], this.fSrc[fl]);
+      this.sendControl(h, fl, T_ACK, this.expected[fl], this.fSrc[fl], id);
     }
     pool.free(id);
     return -1;
@@ -375,6 +417,7 @@ export class Nics {
   private receiveControl(fl: number, id: number): void {
     const type = this.pool.type(id);
     const seq = this.pool.pk[id * PK + PK_SEQ];
+    if (this.hpccOn && type !== T_CNP && this.fEnd[fl] < 0) this.hpccAck(fl, id, seq);
     this.pool.free(id);
     if (this.fEnd[fl] >= 0) return;
     const now = this.clock.now;
@@ -394,6 +437,7 @@ export class Nics {
         return;
       }
       if (this.sndNxt[fl] > this.sndUna[fl]) this.armRto(fl);
+      if (this.hpccOn) this.ports.tryStart(this.topo.hostPort[this.fSrc[fl]]);
     }
     if (type === T_NAK) {
       this.sndNxt[fl] = seq;

@@ -1,9 +1,12 @@
 // The packet pool: one record of PK int32 fields per packet, addressed by packet id, with a free list. The
 // fields a hop reads share a cache line (separate arrays per field cost a cache miss per field once a large
 // fabric holds 10^5-10^6 packets in its queues). Elements hold the pool, never its array: growing replaces it.
-// Dropping is here too, counted by cause (the result's bufferDrops, lossDrops, failureDrops). Leaves out what a
-// packet means to each element (queues link packets through PK_NEXT; switches count hops in PK_BITS).
+// Dropping is here too, counted by cause (the result's bufferDrops, lossDrops, failureDrops). With HPCC each
+// packet also carries in-band telemetry: per switch a record of (time, bytes sent, queue, link rate), in a side
+// array that exists only then. Leaves out what a packet means to each element (queues link packets through
+// PK_NEXT; switches count hops in PK_BITS) and INT's field widths (records hold exact values).
 import type { Counters } from '../../result/types.ts';
+import { INT_MAX_HOPS } from '../core/network.ts';
 
 // Packet types and traffic classes.
 export const T_DATA = 0;
@@ -36,6 +39,15 @@ export const B_LIVE = 64;
 export const HOP_SHIFT = 8;
 export const HOP_ONE = 1 << HOP_SHIFT;
 
+// INT record of a packet: the number of hops stamped, then per hop its fields (HPCC paper Fig. 6; int-header.h
+// IntHop: ts, txBytes, qlen, B).
+export const INT_HOP = 4;
+export const INT_REC = 1 + INT_MAX_HOPS * INT_HOP;
+export const INT_TS = 0;
+export const INT_TX = 1;
+export const INT_QLEN = 2;
+export const INT_RATE = 3;
+
 export class PacketPool {
   private cap = 0;
   /** The records; replaced when the pool grows, so read it through the pool each time. */
@@ -43,6 +55,8 @@ export class PacketPool {
   private freeHead = -1;
   /** Payload of dropped and discarded data packets (the bytes-conserved invariant). */
   droppedPayload = 0;
+  /** INT records, INT_REC per packet (HPCC only, else empty); replaced when the pool grows, like `pk`. */
+  int = new Float64Array(0);
 
   constructor(
     private readonly c: Counters,
@@ -55,6 +69,11 @@ export class PacketPool {
     const pk = new Int32Array(n * PK);
     pk.set(this.pk);
     this.pk = pk;
+    if (this.int.length > 0) {
+      const rec = new Float64Array(n * INT_REC);
+      rec.set(this.int);
+      this.int = rec;
+    }
     for (let i = n - 1; i >= this.cap; i--) {
       pk[i * PK + PK_NEXT] = this.freeHead;
       this.freeHead = i;
@@ -78,6 +97,17 @@ export class PacketPool {
     pk[o + PK_DST] = dst;
     pk[o + PK_BITS] = type | (cls << 2) | B_LIVE;
     return id;
+  }
+
+  /** Gives every packet an INT record (HPCC runs). */
+  enableInt(): void {
+    if (this.int.length === 0) this.int = new Float64Array(this.cap * INT_REC);
+  }
+
+  /** Copies packet `from`'s INT record to packet `to` (an ACK echoes the telemetry of the data it answers). */
+  copyInt(from: number, to: number): void {
+    const o = from * INT_REC;
+    this.int.copyWithin(to * INT_REC, o, o + INT_REC);
   }
 
   type(id: number): number {

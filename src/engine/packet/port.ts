@@ -1,6 +1,6 @@
 // Egress ports: per port, one FIFO per traffic class (packets linked through the pool), the scheduler that
 // picks the next frame (strict priority, or control first then DWRR between RoCE and lossy at switches), ECN
-// marking at dequeue, and the reaction to PFC frames (a paused class waits until its pause runs out or an XON
+// marking at dequeue, HPCC's INT record stamped at dequeue, and the reaction to PFC frames (a paused class waits until its pause runs out or an XON
 // comes). A host's port asks its NIC for a data packet whenever nothing is queued (the NIC makes them on
 // demand). Also the port statistics (queue peak and time average, busy time, bytes on the wire). Leaves out
 // what happens after serialization (link.ts) and buffer admission (mmu.ts).
@@ -8,9 +8,27 @@
 import type { RandomStream } from '../../base/random.ts';
 import type { Counters } from '../../result/types.ts';
 import type { NetworkConfig } from '../core/network.ts';
+import { INT_MAX_HOPS } from '../core/network.ts';
 import { ecnMarkProbability } from './dcqcn.ts';
 import { type Clock, EV_PAUSE_EXPIRE, EV_TX_DONE } from './events.ts';
-import { B_ECN, C_CTRL, C_LOSSY, C_ROCE, NC, type PacketPool, PK, PK_BITS, PK_NEXT } from './packets.ts';
+import {
+  B_ECN,
+  C_CTRL,
+  C_LOSSY,
+  C_ROCE,
+  INT_HOP,
+  INT_QLEN,
+  INT_RATE,
+  INT_REC,
+  INT_TS,
+  INT_TX,
+  NC,
+  type PacketPool,
+  PK,
+  PK_BITS,
+  PK_NEXT,
+  T_DATA,
+} from './packets.ts';
 import { pauseDurationPs } from './pfc.ts';
 import type { Topology } from './topology.ts';
 
@@ -50,6 +68,8 @@ export class Ports {
   private readonly ecnKmax: Float64Array;
   private readonly ecnPmax: Float64Array;
   private readonly wireOverhead: number;
+  /** HPCC: switches stamp an INT record on each data packet they send. */
+  private readonly intOn: boolean;
   // Statistics.
   readonly maxQ: Float64Array;
   readonly qIntegral: Float64Array;
@@ -80,7 +100,7 @@ export class Ports {
     this.deficit = new Float64Array(P * NC);
     this.drrCur = new Uint8Array(P).fill(C_ROCE);
     // A quantum of at least one largest frame lets every visit send something.
-    const frameMax = net.mtu + net.headerBytes + CNP_EXTRA;
+    const frameMax = net.mtu + net.headerBytes + CNP_EXTRA + net.intBytes(INT_MAX_HOPS);
     const wmin = Math.min(net.dwrrWeights.roce, net.dwrrWeights.lossy);
     this.quantum = Float64Array.of(
       0,
@@ -105,6 +125,7 @@ export class Ports {
         this.ecnPmax[l] = e.pmax;
       }
     this.wireOverhead = net.wireOverheadBytes;
+    this.intOn = net.hpccOn;
   }
 
   /** Brings port p's time-integral of queued bytes to now. */
@@ -177,6 +198,7 @@ export class Ports {
       return;
     }
     if (!host && this.ecnOn) this.markEcn(p, id);
+    if (this.intOn && !host) this.stampInt(p, id, now);
     this.busy[p] = 1;
     this.txPkt[p] = id;
     const wire = this.pool.frame(id) + this.wireOverhead;
@@ -198,6 +220,26 @@ export class Ports {
       if (!(pk[o] & B_ECN)) this.c.ecnMarks++;
       pk[o] |= B_ECN;
     }
+  }
+
+  /**
+   * HPCC's INT at a switch egress as the data packet starts on the wire (switch-node.cc SwitchNotifyDequeue):
+   * the time, the bytes this port sent before it (with preamble and gap, so a busy link counts at its full
+   * rate), the bytes still queued at the port, and the link rate. Past INT_MAX_HOPS switches nothing is added.
+   */
+  private stampInt(p: number, id: number, now: number): void {
+    const pool = this.pool;
+    if (pool.type(id) !== T_DATA) return;
+    const rec = pool.int;
+    const o = id * INT_REC;
+    const hop = rec[o];
+    if (hop >= INT_MAX_HOPS) return;
+    const h = o + 1 + hop * INT_HOP;
+    rec[h + INT_TS] = now;
+    rec[h + INT_TX] = this.portBytes[p];
+    rec[h + INT_QLEN] = this.portQBytes[p];
+    rec[h + INT_RATE] = 8e12 / this.topo.psPerByte[p];
+    rec[o] = hop + 1;
   }
 
   /** Removes the head of queue k (port p, class k % NC). */
