@@ -8,16 +8,22 @@
 /** Light in fibre (SMF about 5.13 ns/m) and copper DAC (about 4.76 ns/m): 5 ns/m (PFC-02, Cisco's 100 m figures). */
 export const PROP_PS_PER_M = 5000;
 
-/** PFC-02 reaction bytes: the sender's response time, in pause quanta x 64 B (IEEE 802.3 Table 31B-1 via Cisco Press). */
+/**
+ * The sender's response time in pause quanta x 64 B: PFC-02 (IEEE 802.3 Table 31B-1 via Cisco Press) at 10, 25,
+ * 40, 100 and 400G; 50G (147 quanta) and 200G (453) from the same 802.3 clause 31B.3.7 as SONiC tabulates it
+ * (sonic-swss cfgmgr/buffer_headroom_barefoot.lua), rather than interpolated between their neighbours.
+ */
 const REACTION_BYTES: [number, number][] = [
   [10e9, 3840],
   [25e9, 5120],
   [40e9, 7552],
+  [50e9, 147 * 64],
   [100e9, 25216],
+  [200e9, 453 * 64],
   [400e9, 57920],
 ];
 
-/** The sender's PFC response time in bytes at its rate (PFC-02), linear between the published speeds. */
+/** The sender's PFC response time in bytes at its rate (PFC-02), linear between the tabulated speeds. */
 export function pfcReactionBytes(rateBps: number): number {
   const t = REACTION_BYTES;
   if (rateBps <= t[0][0]) return t[0][1];
