@@ -15,7 +15,11 @@ export const msg = {
   badRate: (got: unknown) => `"${String(got)}" is not a rate (write it like 400G, 100G or 25Gbps)`,
   badBytes: (got: unknown) => `"${String(got)}" is not a size (write it like 4096, 20MB or 1GiB)`,
   badTime: (got: unknown) => `"${String(got)}" is not a time (write it like 5us, 350ms or 2s)`,
+  badLength: (got: unknown) => `"${String(got)}" is not a length (write it like 3m, 30m or 0.5km)`,
   badRatio: (got: unknown) => `"${String(got)}" is not a ratio (write it like 1, 3 or 3:1)`,
+  outOfRange: (got: string, min: string, max: string) => `${got} is out of range (use ${min} to ${max})`,
+  cablesWithLinkDelay: () =>
+    'network.linkDelay already sets the propagation delay of every link; set either linkDelay or cables, not both',
   tooSmall: (min: number | bigint, inclusive: boolean | undefined) =>
     `must be ${inclusive === false ? 'greater than' : 'at least'} ${min}`,
   tooBig: (max: number | bigint, inclusive: boolean | undefined) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRate, parseBytes, parseRateBps, parseRatio, parseTimePs } from './units.ts';
+import { formatRate, parseBytes, parseLengthM, parseRateBps, parseRatio, parseTimePs } from './units.ts';
 
 describe('units as people write them (docs/architecture.md: KB = 1000 B, KiB = 1024 B, rates in bit/s)', () => {
   it.each([
@@ -40,6 +40,15 @@ describe('units as people write them (docs/architecture.md: KB = 1000 B, KiB = 1
     expect(parseBytes(s)).toBeNaN();
     expect(parseRateBps(s)).toBeNaN();
     expect(parseTimePs(s)).toBeNaN();
+  });
+
+  it('reads cable lengths in metres: 3m, 0.5km, 250cm, a bare number', () => {
+    expect(parseLengthM('3m')).toBe(3);
+    expect(parseLengthM('0.5km')).toBe(500);
+    expect(parseLengthM('250cm')).toBe(2.5);
+    expect(parseLengthM(30)).toBe(30);
+    expect(parseLengthM('30 m')).toBe(30);
+    expect(parseLengthM('3 ft')).toBeNaN();
   });
 
   it('formats rates back', () => {

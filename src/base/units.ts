@@ -36,6 +36,16 @@ export function parseTimePs(input: string | number): number {
   return Math.round(Number(m[1]) * TIME_PS[m[2]]);
 }
 
+const LENGTH_M: Record<string, number> = { mm: 1e-3, cm: 1e-2, m: 1, km: 1e3 };
+
+/** `3m`, `0.5km`, `30` (metres) -> metres. Returns NaN if it does not parse. */
+export function parseLengthM(input: string | number): number {
+  if (typeof input === 'number') return input;
+  const m = new RegExp(`^${NUM}\\s*(mm|cm|m|km)?$`).exec(input.trim());
+  if (!m) return Number.NaN;
+  return Number(m[1]) * LENGTH_M[m[2] ?? 'm'];
+}
+
 /** `3`, `3:1`, `1.5:1` -> a ratio (down:up). NaN if it does not parse. */
 export function parseRatio(input: string | number): number {
   if (typeof input === 'number') return input;

@@ -243,6 +243,8 @@ function result(over: Partial<Result> = {}): Result {
         meanQueueBytes: 1,
         utilization: 0.1,
         series: [[0, 10]],
+        headroomBytes: 0,
+        peakHeadroomBytes: 0,
       },
       {
         port: 'b',
@@ -253,6 +255,8 @@ function result(over: Partial<Result> = {}): Result {
         meanQueueBytes: 1,
         utilization: 0.1,
         series: [[0, 99]],
+        headroomBytes: 0,
+        peakHeadroomBytes: 0,
       },
       {
         port: 'c',
@@ -263,6 +267,8 @@ function result(over: Partial<Result> = {}): Result {
         meanQueueBytes: 1,
         utilization: 0.1,
         series: [],
+        headroomBytes: 0,
+        peakHeadroomBytes: 0,
       },
     ],
     invariants: [{ name: 'bytes conserved', ok: true, detail: '' }],

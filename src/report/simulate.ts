@@ -1,5 +1,5 @@
-// What `aifabric simulate` prints without --json: flow completion times, counters, busiest queues, invariants.
-import type { OpResult, Result } from '../result/types.ts';
+// What `aifabric simulate` prints without --json: flow completion times, counters, busiest queues, PFC headroom per link tier, invariants.
+import type { HeadroomTier, OpResult, Result } from '../result/types.ts';
 import { table } from './plan.ts';
 
 function percentile(sorted: number[], p: number): number {
@@ -140,6 +140,7 @@ export function simulateText(r: Result): string {
           ]),
       ),
     );
+  if (r.headroom && r.headroom.length > 0) out.push('', headroomTable(r.headroom));
   out.push('');
   for (const i of r.invariants) out.push(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
   out.push('');
@@ -147,6 +148,22 @@ export function simulateText(r: Result): string {
     `${r.stats.events} events in ${r.stats.wallMs} ms (${r.stats.eventsPerSec} events/s), peak RSS ${r.stats.peakRssMB} MB`,
   );
   return `${out.join('\n')}\n`;
+}
+
+/** PFC headroom per link tier: what each receiving port reserves, and the most any queue used. */
+function headroomTable(h: HeadroomTier[]): string {
+  return table(
+    ['PFC headroom per link tier', 'rate', 'cable', 'propagation', 'headroom', 'peak used', 'links'],
+    h.map((t) => [
+      `${t.tiers} (${t.cable})`,
+      `${t.rateGbps}G`,
+      `${t.cableM} m`,
+      `${t.propagationNs} ns`,
+      `${t.headroomBytes} B`,
+      `${t.peakHeadroomBytes} B`,
+      t.links,
+    ]),
+  );
 }
 
 const m3 = (x: number) => (x >= 100 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
@@ -226,6 +243,7 @@ function requestsText(r: Result, out: string[]): string {
       );
     }
   }
+  if (r.headroom && r.headroom.length > 0) out.push('', headroomTable(r.headroom));
   out.push('');
   for (const i of r.invariants) out.push(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
   out.push('');

@@ -83,6 +83,26 @@ export interface PortStats {
   utilization: number;
   /** Sampled queue occupancy: [timePs, bytes] pairs. */
   series: [number, number][];
+  /** PFC headroom the receiving switch reserves for this port's lossless class (0: PFC off, or a host receives). */
+  headroomBytes: number;
+  /** The most of that headroom the lossless class used. */
+  peakHeadroomBytes: number;
+}
+
+/** PFC headroom of a group of links with the same tier pair, rate and cable length (packet engine, PFC on). */
+export interface HeadroomTier {
+  /** Tier pair, as in LinkStats: host-leaf, leaf-spine, ... */
+  tiers: string;
+  /** Its `network.cables` key: host, leaf or spine. */
+  cable: string;
+  rateGbps: number;
+  cableM: number;
+  propagationNs: number;
+  /** Headroom reserved at the receiving switch port, per direction (the largest in the group). */
+  headroomBytes: number;
+  /** The most any of the group's ingress queues held in headroom. */
+  peakHeadroomBytes: number;
+  links: number;
 }
 
 /** One collective (or compute phase) of the traffic program: nccl-tests' algbw and busbw (COLL-01). */
@@ -251,6 +271,8 @@ export interface Result {
   traffic?: TrafficShare;
   counters: Counters;
   ports: PortStats[];
+  /** PFC headroom per link tier (packet engine with PFC). */
+  headroom?: HeadroomTier[];
   invariants: InvariantCheck[];
   stats: RunStats;
 }

@@ -47,6 +47,8 @@ function rows(s: JsonSchema, prefix: string, out: string[]): void {
       .join('; ');
     out.push(`| \`${path}\` | ${typeOf(v.properties ? { type: 'object' } : v)} | ${req} | ${def} | ${desc} |`);
     if (v.properties) rows(v, path, out);
+    // A field that is a value or an object of settings (network.pfc: true or thresholds): the object's fields too.
+    for (const alt of v.anyOf ?? []) if (alt.properties) rows(alt, path, out);
   }
 }
 

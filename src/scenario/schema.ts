@@ -1,7 +1,7 @@
 // The one input format of aifabric: a scenario (YAML or JSON). One zod schema gives the types, the
 // validation and the JSON Schema (`aifabric schema`) the docs are generated from (docs/architecture.md, "Folders").
 import { z } from 'zod';
-import { parseBytes, parseRateBps, parseRatio, parseTimePs } from '../base/units.ts';
+import { parseBytes, parseLengthM, parseRateBps, parseRatio, parseTimePs } from '../base/units.ts';
 import { msg } from '../messages.ts';
 
 const unitValue = (parse: (v: string | number) => number, bad: (v: unknown) => string, example: string) =>
@@ -18,6 +18,18 @@ export const rate = () =>
   unitValue(parseRateBps, msg.badRate, '400G').describe('a rate in bits per second: 400G, 25Gbps');
 export const size = () => unitValue(parseBytes, msg.badBytes, '1GiB').describe('bytes: 4096, 20MB (10^6), 1GiB (2^30)');
 export const duration = () => unitValue(parseTimePs, msg.badTime, '5us').describe('a time: 5us, 350ms, 2s');
+export const length = () => unitValue(parseLengthM, msg.badLength, '30m').describe('a cable length: 3m, 30m, 0.5km');
+
+/** Bytes for an error message: 208 B, 64MB, 1GB. */
+const bytesText = (b: number) => (b >= 1e9 ? `${b / 1e9}GB` : b >= 1e6 ? `${b / 1e6}MB` : `${b} B`);
+
+/** A unit value kept within [min, max]; the error names the value and the range (the field comes from the path). */
+const within = <T extends z.ZodType<number>>(t: T, min: number, max: number, show: (x: number) => string) =>
+  t.superRefine((v, ctx) => {
+    if (v < min || v > max)
+      ctx.addIssue({ code: 'custom', message: msg.outOfRange(show(v), show(min), show(max)), input: v });
+  });
+
 const ratio = () =>
   z
     .union([z.string(), z.number()])
@@ -167,10 +179,17 @@ export const pfcSchema = z
       .default(1 / 8)
       .describe('dynamic XOFF threshold: alpha x free shared buffer per ingress queue (PFC-04: 1/8)'),
     headroom: z
-      .union([z.literal('auto'), size()])
+      .union([z.literal('auto'), size(), duration().transform((ps) => ({ ps }))])
       .default('auto')
-      .describe('per ingress port headroom: auto = PFC-02 components (cable round trip, 2 MTU, response time)'),
+      .describe(
+        'per ingress port headroom: auto = PFC-02 components (cable round trip, 2 MTU, response time, cables per network.cables); a size; or a time, bytes = port rate x time (PFC-04: HPCC gives 3 x link delay)',
+      ),
     resumeOffset: size().optional().describe('XON when the ingress queue falls this far below XOFF (default 2 MTU)'),
+    reserve: within(size(), 0, 1e6, bytesText)
+      .prefault(0)
+      .describe(
+        'bytes each lossless ingress queue gets before it counts against the shared pool (0 B to 1MB; HPCC ns-3 switch-mmu.cc, PFC-04: 4KiB)',
+      ),
   })
   .describe('PFC thresholds');
 
@@ -240,6 +259,32 @@ export const networkSchema = z
       .strictObject({ roce: z.number().positive().default(1), lossy: z.number().positive().default(1) })
       .prefault({})
       .describe('dwrr: weights of the RoCE and lossy classes (control traffic always goes first)'),
+    switchBuffer: within(size(), 1e3, 1e12, bytesText)
+      .optional()
+      .describe(
+        "shared packet buffer of every switch, replacing the catalog model's (1KB to 1TB; e.g. 64MiB, Broadcom Tomahawk 3 in FBOSS's getMMUBufferBytes)",
+      ),
+    bufferCell: within(size(), 1, 4096, bytesText)
+      .optional()
+      .describe(
+        'buffer accounting unit: each frame takes whole cells, as switch ASICs count (1 B to 4096 B; Broadcom Trident 2 / Tomahawk 208 B, Tomahawk 3 254 B: FBOSS getMMUCellBytes); default: exact bytes',
+      ),
+    cables: z
+      .strictObject({
+        host: within(length(), 0, 10000, (m) => `${m}m`)
+          .optional()
+          .describe('host to first switch tier (default: its length class, rack 2.5m or row 30m for rail leaves)'),
+        leaf: within(length(), 0, 10000, (m) => `${m}m`)
+          .optional()
+          .describe('first to second switch tier: leaf-spine, access-aggregation, linecard-fabric (default: row, 30m)'),
+        spine: within(length(), 0, 10000, (m) => `${m}m`)
+          .optional()
+          .describe('second to third tier: spine-core, aggregation-border (default: hall, 150m)'),
+      })
+      .optional()
+      .describe(
+        'cable length per link tier (0 to 10km): sets propagation (5 ns/m, PFC-02) and PFC headroom; the BOM keeps its length classes',
+      ),
     bufferAlpha: z.number().gt(0).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
     sampleInterval: duration().prefault('10us').describe('queue time-series sampling period'),
     failures: z
@@ -263,6 +308,10 @@ export const networkSchema = z
     detectionDelay: duration()
       .prefault('50us')
       .describe('how long after a failure (or recovery) its paths leave (or rejoin) the ECMP groups'),
+  })
+  .superRefine((n, ctx) => {
+    if (n.cables && n.linkDelay !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['cables'], message: msg.cablesWithLinkDelay(), input: n.cables });
   })
   .describe('network behaviour for the simulation engines');
 

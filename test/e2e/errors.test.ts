@@ -118,6 +118,21 @@ const CASES: [string, string, string][] = [
     'fabric: {topology: access-aggregation, hosts: 64, nic: 25G, switch: generic-ddc-fabric}\n',
     'fabric.switch: generic-ddc-fabric is not made for the access role (its roles: fabric); pick a access model from `aifabric catalog`',
   ],
+  [
+    'cable lengths beside a fixed link delay',
+    `${base}network: {linkDelay: 1us, cables: {host: 3m}}\n`,
+    '{file}:2:35: network.cables: network.linkDelay already sets the propagation delay of every link; set either linkDelay or cables, not both',
+  ],
+  [
+    'a cable length in feet',
+    `${base}network: {cables: {spine: 300ft}}\n`,
+    '{file}:2:27: network.cables.spine: "300ft" is not a length (write it like 3m, 30m or 0.5km)',
+  ],
+  [
+    'a buffer cell of 0 bytes',
+    `${base}network: {bufferCell: 0}\n`,
+    '{file}:2:23: network.bufferCell: 0 B is out of range (use 1 B to 4096 B)',
+  ],
 ];
 
 describe('malformed or impossible scenarios', () => {

@@ -4,33 +4,9 @@ import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
+import { cableLengths } from './cables.ts';
 import { DCQCN_PROFILE_VALUES, type DcqcnAlgorithm } from './dcqcn-profiles.ts';
-
-/** Light in fiber or copper: about 5 ns per metre (PFC-02). */
-export const PROP_PS_PER_M = 5000;
-
-/** PFC-02 reaction bytes (IEEE upper bounds via Cisco Press): the sender's response time at each speed. */
-const REACTION_BYTES: [number, number][] = [
-  [10e9, 3840],
-  [25e9, 5120],
-  [40e9, 7552],
-  [100e9, 25216],
-  [400e9, 57920],
-];
-
-export function pfcReactionBytes(rateBps: number): number {
-  const t = REACTION_BYTES;
-  if (rateBps <= t[0][0]) return t[0][1];
-  for (let i = 1; i < t.length; i++) {
-    if (rateBps <= t[i][0]) {
-      const [r0, b0] = t[i - 1];
-      const [r1, b1] = t[i];
-      return b0 + ((b1 - b0) * (rateBps - r0)) / (r1 - r0);
-    }
-  }
-  const [rl, bl] = t[t.length - 1];
-  return (bl * rateBps) / rl;
-}
+import { headroomBytes, PAUSE_WIRE_BYTES, PROP_PS_PER_M, pfcReactionBytes, reservedHeadroomBytes } from './headroom.ts';
 
 /** DCQCN parameters of one reaction point (the packet engine's congestion control; DCQCN-01). */
 export interface DcqcnParams {
@@ -83,7 +59,14 @@ export interface NetworkConfig {
   pfc: boolean;
   pfcAlpha: number;
   resumeOffset: number;
+  /** Bytes each lossless ingress queue holds before it counts against the shared pool (PFC-04's reserve). */
+  pfcReserve: number;
+  /** PFC headroom reserved at the receiving end of a link (whole cells when the buffer counts in cells). */
   headroomBytes(link: number): number;
+  /** Buffer accounting unit in bytes (0: exact bytes). */
+  cellBytes: number;
+  /** Cable length of a link in metres: `network.cables` for its tier, else its length class. */
+  lengthM(link: number): number;
   ecnOn: boolean;
   ecn(link: number): { kmin: number; kmax: number; pmax: number };
   ccOn: boolean;
@@ -114,7 +97,7 @@ export interface NetworkConfig {
   dwrrWeights: { roce: number; lossy: number };
   sampleIntervalPs: number;
   propPsPerM: number;
-  /** Propagation delay of a link: `linkDelay` if given, else 5 ns/m over its length. */
+  /** Propagation delay of a link: `linkDelay` if given, else 5 ns/m over its cable (`lengthM`). */
   propPs(link: number): number;
   /** Failures resolved to link ids (a switch failure is all of its links). */
   failures: { links: number[]; atPs: number; untilPs: number | null }[];
@@ -217,10 +200,12 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
   const hpccOn = n.cc === 'hpcc';
   const intBytes = (hops: number) => (hpccOn ? INT_BASE_BYTES + INT_HOP_BYTES * Math.min(hops, INT_MAX_HOPS) : 0);
   const frameMax = n.mtu + n.headerBytes + n.wireOverheadBytes + intBytes(INT_MAX_HOPS);
+  const cell = n.bufferCell ?? 0;
+  const lengthM = cableLengths(n, f);
   const d = n.dcqcn ?? networkSchema.shape.dcqcn.unwrap().parse({});
   const hp = n.hpcc ?? networkSchema.shape.hpcc.unwrap().parse({});
   let baseRtt = hp.baseRtt ?? -1;
-  const propPs = (link: number) => n.linkDelay ?? Math.round(f.links[link].lengthM * PROP_PS_PER_M);
+  const propPs = (link: number) => n.linkDelay ?? Math.round(lengthM(link) * PROP_PS_PER_M);
   const model = (node: number) => {
     const m = f.nodes[node].model;
     return m ? catalog.switches.get(m) : undefined;
@@ -234,16 +219,27 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     pfc,
     pfcAlpha: pfcObj?.alpha ?? 1 / 8,
     resumeOffset: pfcObj?.resumeOffset ?? 2 * (n.mtu + n.headerBytes),
+    pfcReserve: pfcObj?.reserve ?? 0,
     headroomBytes(link) {
-      if (pfcObj && pfcObj.headroom !== 'auto') return pfcObj.headroom;
-      // PFC-02 components: the round trip of the cable, a frame in flight at each end, the PFC frame, the
-      // sender's response time; plus what the receiving switch's pipeline holds (its port-to-port latency).
+      const fixed = pfcObj?.headroom ?? 'auto';
+      if (typeof fixed === 'number') return fixed;
+      // A time: the bytes the port's rate carries in it (PFC-04: HPCC's third.cc reserves 3 x rate x delay).
+      if (typeof fixed === 'object') return Math.ceil((fixed.ps * f.links[link].rateBps) / 8e12);
+      // PFC-02 components, plus what the receiving switch's pipeline holds (its port-to-port latency).
       const l = f.links[link];
-      const bytesPerPs = l.rateBps / 8e12;
-      const cable = (n.linkDelay ?? l.lengthM * PROP_PS_PER_M) * bytesPerPs;
-      const pipeline = Math.max(latency(l.a), latency(l.b)) * bytesPerPs;
-      return Math.ceil(2 * cable + 2 * frameMax + 84 + pfcReactionBytes(l.rateBps) + pipeline);
+      const raw = headroomBytes({
+        rateBps: l.rateBps,
+        cablePs: n.linkDelay ?? lengthM(link) * PROP_PS_PER_M,
+        receiverFrameBytes: frameMax,
+        senderFrameBytes: frameMax,
+        pauseFrameBytes: PAUSE_WIRE_BYTES,
+        responseBytes: pfcReactionBytes(l.rateBps),
+        pipelinePs: Math.max(latency(l.a), latency(l.b)),
+      });
+      return reservedHeadroomBytes(raw, n.mtu + n.headerBytes, cell);
     },
+    cellBytes: cell,
+    lengthM,
     ecnOn: n.ecn !== undefined || n.cc === 'dcqcn',
     ecn(link) {
       if (n.ecn) return n.ecn;
@@ -279,7 +275,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
       : null,
     loadBalancing: n.loadBalancing,
     switchLatencyPs: latency,
-    bufferBytes: (node) => (f.nodes[node].role === 'border' ? 1e9 : (model(node)?.bufferBytes ?? 0)),
+    bufferBytes: (node) => (f.nodes[node].role === 'border' ? 1e9 : (n.switchBuffer ?? model(node)?.bufferBytes ?? 0)),
     headerBytes: n.headerBytes,
     wireOverheadBytes: n.wireOverheadBytes,
     ackEvery: n.ackEvery,

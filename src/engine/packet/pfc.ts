@@ -11,7 +11,7 @@ import type { Topology } from './topology.ts';
 /** PFC pause quanta are 512 bit times; the field is 16 bits (PFC-01). */
 export const PAUSE_QUANTA_MAX = 65535;
 /** A PFC frame is a 64-byte MAC control frame (PFC-01). */
-const PFC_FRAME_BYTES = 64;
+export const PFC_FRAME_BYTES = 64;
 
 /** How long a PFC pause of `quanta` lasts at a port speed: one quantum is 512 bit times (PFC-01). */
 export function pauseDurationPs(quanta: number, rateBps: number): number {

@@ -18,6 +18,7 @@ import { growF64, growI32 } from '../core/heap2.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import { K_TRANSFER } from '../core/task-graph.ts';
+import { headroomTiers, portHeadroom } from './buffers.ts';
 import { type Clock, EV_SAMPLE } from './events.ts';
 import type { Mmu } from './mmu.ts';
 import type { Nics } from './nic.ts';
@@ -123,6 +124,7 @@ export class Stats {
       traffic: this.trafficShare(),
       counters: { ...c },
       ports: ps,
+      ...(this.e.net.pfc ? { headroom: headroomTiers(this.e.f, this.e.net, this.e.topo, this.e.mmu) } : {}),
       invariants,
       stats: {
         events,
@@ -195,6 +197,7 @@ export class Stats {
         meanQueueBytes: T > 0 ? ports.qIntegral[p] / T : 0,
         utilization: T > 0 ? Math.min(1, busyPs[p] / T) : 0,
         series: series.get(p) ?? [],
+        ...portHeadroom(this.e.mmu, p),
       };
     });
   }
