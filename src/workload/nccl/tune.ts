@@ -179,16 +179,18 @@ export function ncclAlgBwGBs(t: Tuned, bytes: number, x: TuneInput): number {
 
 /**
  * What NCCL picks for `bytes` (the fastest entry by ncclTimeUs, ties to the earlier algorithm and protocol, as
- * its loops keep the first minimum), among `algorithms` when given. Undefined when none is enabled.
+ * its loops keep the first minimum), among `algorithms` and `protocols` when given (NCCL_ALGO, NCCL_PROTO). Undefined when none is enabled.
  */
 export function ncclChoose(
   x: TuneInput,
   bytes: number,
   algorithms?: readonly NcclAlgorithm[],
+  protocols?: readonly Protocol[],
 ): (Tuned & { timeUs: number }) | undefined {
   let best: (Tuned & { timeUs: number }) | undefined;
   for (const t of ncclTune(x)) {
     if (algorithms && !algorithms.includes(t.algorithm)) continue;
+    if (protocols && !protocols.includes(t.protocol)) continue;
     const timeUs = ncclTimeUs(t, bytes, x);
     if (!best || timeUs < best.timeUs) best = { ...t, timeUs };
   }
