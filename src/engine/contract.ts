@@ -141,8 +141,16 @@ export function optionCases(bytes: string): OptionCase[] {
           items: [`collective: ${op}, algorithm: ${a}, bytes: ${bytes}, ranks: ${p}`],
         });
   const c = (name: string, fabric: string, ...items: string[]) => out.push({ name, fabric, items });
-  c('ring all-reduce, 3 channels', ONE_LEAF, `collective: all-reduce, bytes: ${bytes}, ranks: 8, channels: 3`);
-  c('ring all-reduce, chunks', ONE_LEAF, `collective: all-reduce, bytes: ${bytes}, ranks: 5, chunk: 64KiB`);
+  c(
+    'ring all-reduce, 3 channels',
+    ONE_LEAF,
+    `collective: all-reduce, algorithm: ring, bytes: ${bytes}, ranks: 8, channels: 3`,
+  );
+  c(
+    'ring all-reduce, chunks',
+    ONE_LEAF,
+    `collective: all-reduce, algorithm: ring, bytes: ${bytes}, ranks: 5, chunk: 64KiB`,
+  );
   c(
     'tree all-reduce, chunk',
     ONE_LEAF,
@@ -151,11 +159,32 @@ export function optionCases(bytes: string): OptionCase[] {
   c(
     'ring all-reduce, sequential placement',
     ONE_LEAF,
-    `collective: all-reduce, bytes: ${bytes}, ranks: 4, placement: sequential`,
+    `collective: all-reduce, algorithm: ring, bytes: ${bytes}, ranks: 4, placement: sequential`,
   );
-  c('ring all-reduce, NCCL latency model', ONE_LEAF, `collective: all-reduce, bytes: ${bytes}, latencyModel: nccl`);
-  c('ring all-reduce, 4 servers of 8 GPUs', RAILS, `collective: all-reduce, bytes: ${bytes}`);
-  c('ring all-reduce, 8 GPUs, 8 channels', RAILS, `collective: all-reduce, bytes: ${bytes}, channels: 8`);
+  c('all-reduce, algorithm and protocol auto', ONE_LEAF, `collective: all-reduce, bytes: ${bytes}`);
+  c('ring all-reduce, protocol LL', ONE_LEAF, `collective: all-reduce, algorithm: ring, bytes: ${bytes}, protocol: LL`);
+  c(
+    'tree all-reduce, protocol LL128',
+    ONE_LEAF,
+    `collective: all-reduce, algorithm: double-binary-tree, bytes: ${bytes}, ranks: 6, protocol: LL128`,
+  );
+  c(
+    'ring all-reduce, protocol none',
+    ONE_LEAF,
+    `collective: all-reduce, algorithm: ring, bytes: ${bytes}, protocol: none`,
+  );
+  c('ring all-reduce, 4 servers of 8 GPUs', RAILS, `collective: all-reduce, algorithm: ring, bytes: ${bytes}`);
+  c('all-reduce auto, 4 servers of 8 GPUs', RAILS, `collective: all-reduce, bytes: ${bytes}`);
+  c(
+    'ring all-reduce, 4 servers of 8 GPUs, 1 channel',
+    RAILS,
+    `collective: all-reduce, algorithm: ring, bytes: ${bytes}, channels: 1`,
+  );
+  c(
+    'ring all-reduce, 8 GPUs, 8 channels',
+    RAILS,
+    `collective: all-reduce, algorithm: ring, bytes: ${bytes}, channels: 8`,
+  );
   c('ring all-gather, 20 of 32 GPUs', RAILS, `collective: all-gather, bytes: ${bytes}, ranks: 20`);
   c('hierarchical all-reduce', RAILS, `collective: all-reduce, algorithm: hierarchical, bytes: ${bytes}`);
   c(

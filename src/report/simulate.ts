@@ -22,21 +22,48 @@ export interface SweepOutput {
 }
 
 /** A bus-bandwidth curve as nccl-tests prints it: size, time, algbw and busbw per collective. */
+/** nccl-tests' element type (its default, -d float) and reduction of each collective (-o sum where it reduces). */
+const NCCL_TESTS_TYPE_BYTES = 4;
+const REDUCES = new Set(['all-reduce', 'reduce-scatter', 'reduce']);
+
+/**
+ * A bus-bandwidth sweep in nccl-tests' columns (size, count, type, redop, time, algbw, busbw; one out-of-place
+ * set), then ours (op, algorithm, ranks), and where NCCL's cost model is idealised.
+ */
 export function sweepText(o: SweepOutput): string {
   const rows: (string | number)[][] = [];
   for (const p of o.sweep)
     for (const op of p.ops.filter((x) => x.op !== 'compute'))
       rows.push([
         p.bytes,
-        op.op,
-        op.algorithm,
-        op.ranks,
+        Math.floor(p.bytes / NCCL_TESTS_TYPE_BYTES),
+        'float',
+        REDUCES.has(op.op) ? 'sum' : 'none',
         (op.timePs / 1e6).toFixed(2),
         gb(op.algbwGBps),
         gb(op.busbwGBps),
+        op.op,
+        op.algorithm,
+        op.ranks,
       ]);
-  return `# ${o.engine} engine, seed ${o.seed}: ${o.scenario}\n${table(['size (B)', 'op', 'algorithm', 'ranks', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)'], rows)}\n`;
+  const head = [
+    'size (B)',
+    'count',
+    'type',
+    'redop',
+    'time (us)',
+    'algbw (GB/s)',
+    'busbw (GB/s)',
+    'op',
+    'algorithm',
+    'ranks',
+  ];
+  return `# ${o.engine} engine, seed ${o.seed}: ${o.scenario}\n${table(head, rows)}\n${NCCL_MODEL_NOTE}\n`;
 }
+
+/** Where the collectives' cost model is idealised (docs/simulate.md, "NCCL's cost model"). */
+export const NCCL_MODEL_NOTE =
+  "# ring and tree collectives: NCCL 2.20.3's tuning model (protocol latency and efficiency); idealised: NCCL's channel count and per-channel bandwidths come from our fabric, not its graph search, and each host is one GPU with one NIC";
 
 export function simulateText(r: Result): string {
   const out: string[] = [];

@@ -121,6 +121,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
     'placement',
     'channels',
     'chunk',
+    'protocol',
     'job',
     'inference',
   ],

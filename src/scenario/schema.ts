@@ -317,26 +317,51 @@ export const networkSchema = z
 
 export const COLLECTIVES = ['all-reduce', 'reduce-scatter', 'all-gather', 'broadcast', 'all-to-all'] as const;
 
+/** `channels`: `auto` (one ring per NIC the ranks' servers use) or a count of rings/trees in total. */
+const channelsField = () =>
+  z
+    .union([z.literal('auto'), z.number().int().positive().max(64)])
+    .default('auto')
+    .describe(
+      "NCCL channels in total: parallel rings/trees, each on its own QPs. auto (default): one per NIC of a server (a ring's channel c enters servers on rail c, so every NIC carries one in and one out, as NCCL uses every NIC; one on a single server and for the MPI algorithms); a number keeps the old meaning (1: one ring through one NIC per server). 1..64 (NCCL's MAXCHANNELS)",
+    );
+
+const protocolField = () =>
+  z
+    .enum(['auto', 'LL', 'LL128', 'Simple', 'none'])
+    .default('auto')
+    .describe(
+      "NCCL protocol of ring and double-binary-tree collectives: auto (default: the fastest by NCCL's tuning model at this size), LL, LL128 or Simple (NCCL_PROTO), or none (no protocol: the schedule's fabric latency and bandwidth alone). Every engine charges the protocol's latency once and its bandwidth efficiency on every byte; constants from NVIDIA/nccl 2.20.3 src/graph/tuning.cc (docs/simulate.md, \"NCCL's cost model\")",
+    );
+
+/** Removed fields: an error that names what replaces them. */
+const removed = (replacement: string) =>
+  z
+    .unknown()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v !== undefined) ctx.addIssue({ code: 'custom', message: `was removed: ${replacement}` });
+    })
+    .describe(`removed: ${replacement}`);
+
 const collectiveFields = {
   algorithm: z
     .string()
-    .optional()
+    .default('auto')
     .describe(
-      'all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical; reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck (default: ring, binomial for broadcast, pairwise for all-to-all)',
+      "auto (default: NCCL's choice by its tuning model; all-reduce: ring or double-binary-tree; reduce-scatter, all-gather: ring; broadcast: binomial; all-to-all: pairwise) or all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical; reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck",
     ),
   ranks: z.number().int().min(2).optional().describe('how many GPUs take part (default: every host)'),
   placement: z
     .enum(['rail', 'sequential', 'random'])
     .default('rail')
     .describe('which hosts get the ranks: whole servers, rail-aligned (rail), h0.. in order, or random'),
-  channels: z.number().int().positive().default(1).describe('parallel rings/trees, each its own QP (NCCL channels)'),
+  channels: channelsField(),
   chunk: size().optional().describe('pipelining chunk per step (default: one chunk per step)'),
-  latencyModel: z
-    .enum(['alpha', 'nccl'])
-    .default('alpha')
-    .describe(
-      "analytic engine: latency per step from the fabric's paths (alpha), or NCCL's ring/tree tuning model (COLL-03)",
-    ),
+  protocol: protocolField(),
+  latencyModel: removed(
+    "NCCL's cost model now applies on every engine through `protocol` (default auto; `latencyModel: nccl` is `protocol: Simple`, `latencyModel: alpha` is `protocol: none`)",
+  ),
 };
 
 export const jobSchema = z
@@ -386,8 +411,12 @@ export const jobSchema = z
         'all-to-all buffer per GPU of one MoE dispatch (combine is the same) per layer and micro-batch; each GPU sends (ep-1)/ep of it',
       ),
     iterations: z.number().int().positive().default(1),
-    algorithm: z.string().default('ring').describe('all-reduce algorithm of the gradient sync'),
-    channels: z.number().int().positive().default(1),
+    algorithm: z
+      .string()
+      .default('auto')
+      .describe("all-reduce algorithm of the gradient sync (auto: NCCL's choice; or one of `collective`'s)"),
+    channels: channelsField(),
+    protocol: protocolField(),
   })
   .describe('a training job: DP/TP/PP/EP degrees, model size and compute time per iteration');
 

@@ -66,6 +66,11 @@ export interface TaskOptions {
   /** transfer: bytes per repetition. delay: bytes an intra-server copy moves per repetition (recorded in
    * movedBytes(); the task's `bytes` stays 0 as program.ts says). */
   bytes?: number;
+  /**
+   * transfer: bytes per repetition on the wire when they differ from the data it moves (`bytes`, which the
+   * schedule checks count): a protocol's line format and efficiency (workload/nccl). Default `bytes`.
+   */
+  wireBytes?: number;
   /** delay: time per repetition. */
   durationPs?: number;
   /** Default: the op's startPs, or 0. */
@@ -184,7 +189,9 @@ export class ProgramBuilder {
     const kind = o.kind ?? 'transfer';
     const repeat = o.repeat ?? 1;
     const bytes = o.bytes ?? 0;
+    const wire = o.wireBytes ?? bytes;
     const durationPs = o.durationPs ?? 0;
+    if (!(wire >= 0) || !Number.isFinite(wire)) throw new Error(`task ${id}: wireBytes must be finite and >= 0`);
     if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`task ${id}: repeat must be an integer >= 1`);
     if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new Error(`task ${id}: bytes must be finite and >= 0`);
     if (!(durationPs >= 0) || !Number.isFinite(durationPs))
@@ -205,7 +212,7 @@ export class ProgramBuilder {
       kind,
       src: o.src,
       dst: kind === 'delay' ? o.src : (o.dst as NodeId),
-      bytes: kind === 'delay' ? 0 : bytes,
+      bytes: kind === 'delay' ? 0 : wire,
       durationPs: kind === 'delay' ? durationPs : 0,
       startPs: o.startPs ?? this.open?.startPs ?? 0,
       deps,

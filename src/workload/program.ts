@@ -18,6 +18,7 @@
 
 import type { NodeId } from '../fabric/types.ts';
 import { busBandwidthFactor, type CollectiveOp } from './collective.ts';
+import type { Protocol } from './nccl/index.ts';
 
 export interface Transfer {
   id: number;
@@ -69,10 +70,14 @@ export interface ProgramOp {
   /** Ops that must finish first. */
   deps: number[];
   /**
-   * How the analytic engine charges latency: alpha per step from the fabric (default), or NCCL's tuning model
-   * (COLL-03: ring and tree base + per-step latencies of the Simple protocol).
+   * NCCL's protocol the collective runs with (workload/nccl, chosen by training/protocol.ts), absent where the
+   * model does not apply (the MPI algorithms, `protocol: none`). Every engine charges its latency once (the
+   * schedule ends with a delay of it on every rank) and its efficiency on every byte (the schedule's transfers
+   * and copies carry bytes / efficiency).
    */
-  latencyModel?: 'alpha' | 'nccl';
+  protocol?: Protocol;
+  protocolLatencyPs?: number;
+  protocolEfficiency?: number;
   /** Tasks of this op: transfers[firstTask .. lastTask) (contiguous). */
   firstTask: number;
   lastTask: number;
@@ -115,7 +120,7 @@ export interface OpIndex {
   iteration: Int32Array;
   /**
    * Collectives: the op's shape, the same for ops that an op-level cost model cannot tell apart (operation,
-   * algorithm, latency model, bytes, the schedule's channels and chunks, and the ranks in order); -1 for other
+   * algorithm, protocol, bytes, the schedule's channels and chunks, and the ranks in order); -1 for other
    * ops. A training job repeats each group's collectives on every layer and pass: 16,416 collectives of a
    * 16,384-GPU MoE iteration have 2,056.
    */
@@ -223,7 +228,16 @@ function collectiveShapes(p: TrafficProgram, rankStart: Int32Array, ranks: Int32
     // chunks), which is what the analytic engine reads of it (scheduleOf).
     const first = op.firstTask < op.lastTask ? p.transfers[op.firstTask].repeat : 0;
     const channel = op.firstTask < op.lastTask ? p.transfers[op.lastTask - 1].channel : 0;
-    const scalars = JSON.stringify([op.op, op.algorithm, op.latencyModel, op.bytes, channel, first]);
+    const scalars = JSON.stringify([
+      op.op,
+      op.algorithm,
+      op.protocol,
+      op.protocolLatencyPs,
+      op.protocolEfficiency,
+      op.bytes,
+      channel,
+      first,
+    ]);
     const key = `${scalars}/${rankStart[o + 1] - rankStart[o]}/${h}`;
     let shapes = byKey.get(key);
     if (!shapes) {

@@ -93,10 +93,10 @@ traffic: [{collective: all-reduce, algorithm: ring, bytes: 64MiB, placement: ran
     // 64 servers of 8 GPUs, tp 8: rail t's DP ring crosses from leaf to leaf (8 servers per leaf) on its own
     // flow; the 8 rails' crossing flows hash onto the leaf's 64 uplinks, and two on one uplink share it. The
     // analytic engine assumes balanced ECMP, as does the flow engine's run on the rail-optimized fabric, where
-    // each rail has its own leaves.
+    // each rail has its own leaves. No protocol (protocol: none): the collision's factor 2 is on bandwidth alone.
     const job = (topology: string) => `
 fabric: {topology: ${topology}, hosts: 512, nic: 400G, switch: generic-128x400g, spineSwitch: generic-144x800g, gpusPerNode: 8}
-traffic: [{job: {params: 8e9, bytesPerGrad: 2, tp: 8, dp: 64, stepCompute: 100ms}}]
+traffic: [{job: {params: 8e9, bytesPerGrad: 2, tp: 8, dp: 64, stepCompute: 100ms, algorithm: ring, protocol: none}}]
 `;
     const rings = (r: ReturnType<typeof runYaml>) =>
       (r.ops ?? []).filter((o) => o.label.startsWith('gradient')).map((o) => o.timePs);

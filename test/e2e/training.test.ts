@@ -83,7 +83,7 @@ describe('MoE expert gradients: all-reduced over the ranks holding the same expe
   // over its 16 DP ranks and 8e8 x 2 / 4 B of expert gradient over the 4 ranks at its EP position.
   const yaml = (expertParams: number) => `
 fabric: {topology: leaf-spine, hosts: 16, nic: 400G, switch: aurcore-32x400g}
-traffic: [{job: {params: 1e9, expertParams: ${expertParams}, bytesPerGrad: 2, dp: 16, ep: 4, layers: 2, moeBytesPerLayer: 4MiB, stepCompute: 10ms}}]
+traffic: [{job: {params: 1e9, expertParams: ${expertParams}, bytesPerGrad: 2, dp: 16, ep: 4, layers: 2, moeBytesPerLayer: 4MiB, stepCompute: 10ms, algorithm: ring, protocol: none}}]
 `;
   it('groups: one dense all-reduce over all 16 DP ranks, and 4 expert all-reduces, each with one rank of every EP group', () => {
     const catalog = loadCatalog();

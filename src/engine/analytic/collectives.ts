@@ -1,5 +1,6 @@
 // Closed forms of collective operations: the alpha-beta-gamma costs of MPI algorithms (Thakur, Rabenseifner
-// and Gropp, IJHPCA 2005, as carried in MPICH; COLL-02) and NCCL's ring/tree latency model (COLL-03); nccl-tests'
+// and Gropp, IJHPCA 2005, as carried in MPICH; COLL-02) with NCCL's double binary tree; NCCL's protocol latency and efficiency
+// (COLL-03) come from the shared model in src/workload/nccl; nccl-tests'
 // bus-bandwidth definitions (COLL-01) are in src/workload/collective.ts. The analytic engine (issue 4) builds on these.
 //
 // Which algorithms exist is the workload's table (COLLECTIVE_ALGORITHMS, src/workload/training/collectives.ts):
@@ -187,28 +188,4 @@ export function scheduleTimeS(
   if (!time)
     throw new Error(`unknown algorithm "${algorithm}" for ${op}; the workload's COLLECTIVE_ALGORITHMS lists them`);
   return time(p, n, c, pipe);
-}
-
-/**
- * NCCL's latency model for the Simple protocol (NVIDIA/nccl src/graph/tuning.cc at 01afd20a77b5, COLL-03):
- * ring = base + (nsteps - nInterSteps) intra + nInterSteps inter, nsteps = 2(nRanks-1), nInterSteps =
- * 2(nNodes-1); tree = base + 2((nRanks/nNodes - 1) intra + log2(nNodes) inter). Microseconds.
- */
-export const NCCL_SIMPLE_US = {
-  baseRing: 8.4,
-  baseTree: 0,
-  intraRing: 3.4,
-  interRing: 9.6,
-  intraTree: 28,
-  interTree: 50,
-} as const;
-
-export function ncclLatencyUs(algorithm: 'ring' | 'tree', ranks: number, nodes: number): number {
-  const c = NCCL_SIMPLE_US;
-  if (algorithm === 'ring') {
-    const nsteps = 2 * (ranks - 1);
-    const inter = nodes > 1 ? 2 * (nodes - 1) : 0;
-    return c.baseRing + (nsteps - inter) * c.intraRing + inter * c.interRing;
-  }
-  return c.baseTree + 2 * ((ranks / nodes - 1) * c.intraTree + Math.log2(nodes) * c.interTree);
 }

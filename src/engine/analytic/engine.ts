@@ -18,7 +18,7 @@ import { ringOrder } from '../../workload/training/collectives.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { collectiveTimeS, ncclLatencyUs, scheduleTimeS } from './collectives.ts';
+import { collectiveTimeS, scheduleTimeS } from './collectives.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
 
 export interface AnalyticRunOptions {
@@ -524,13 +524,6 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
   const abg = { alphaS: c.alphaS * k, betaSPerByte: c.betaSPerByte, gammaSPerByte: c.gammaSPerByte };
   const name = op.op ?? 'all-reduce';
   const alg = op.algorithm ?? 'ring';
-  if (op.latencyModel === 'nccl' && name === 'all-reduce' && (alg === 'ring' || alg === 'double-binary-tree')) {
-    // COLL-03: NCCL's tuning model, t = latency(ring | tree, ranks, nodes) + the bandwidth term.
-    const noAlpha = { ...c, alphaS: 0, intraAlphaS: 0 };
-    const lat = ncclLatencyUs(alg === 'ring' ? 'ring' : 'tree', p, c.servers) * 1e-6;
-    // NCCL's model has no pipeline fill: its tree's bandwidth term is the many-chunk limit.
-    return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p, alg === 'ring' ? chunks : 0);
-  }
   if (alg === 'hierarchical') {
     // Reduce-scatter inside each server (ring over the intra domain), all-reduce of n/g across servers on every
     // rail at once (ring), all-gather inside the server.
@@ -571,8 +564,26 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
  * Time (s) of a collective with its cost parameters and schedule: a flat algorithm over servers of several GPUs
  * by its schedule's critical path (schedule-path.ts), every other by its closed form (opTimeS).
  */
-function collectiveS(t: CostTables, program: TrafficProgram, op: ProgramOp, c: OpCost, sc: ScheduleShape): number {
+function collectiveS(t: CostTables, program: TrafficProgram, op: ProgramOp, cost: OpCost, sc: ScheduleShape): number {
   const p = op.ranks.length;
+  // NCCL's protocol (workload/nccl): its latency once, its efficiency on every byte, as the schedule carries them.
+  const eff = op.protocolEfficiency ?? 1;
+  const latencyS = (op.protocolLatencyPs ?? 0) * 1e-12;
+  const c = eff < 1 ? derated(cost, eff) : cost;
+  return latencyS + scheduleS(t, program, op, c, sc, p);
+}
+
+/** An OpCost with every per-byte time divided by a protocol's efficiency. */
+function derated(c: OpCost, eff: number): OpCost {
+  return {
+    ...c,
+    betaSPerByte: c.betaSPerByte / eff,
+    intraBetaSPerByte: c.intraBetaSPerByte / eff,
+    netBetaSPerByte: c.netBetaSPerByte / eff,
+  };
+}
+
+function scheduleS(t: CostTables, program: TrafficProgram, op: ProgramOp, c: OpCost, sc: ScheduleShape, p: number) {
   if (c.servers > 1 && c.gpusPerServer > 1 && FLAT_ALGORITHMS.has(op.algorithm ?? '')) {
     const rate = c.netBetaSPerByte > 0 ? 1 / c.netBetaSPerByte : Number.POSITIVE_INFINITY;
     return schedulePathPs(t, program, op, rate, sc.channels) * 1e-12;

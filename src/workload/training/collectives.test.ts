@@ -346,7 +346,7 @@ describe('errors name the field and list what is valid', () => {
 
   it('an algorithm of another operation is unknown for this one', () => {
     expect(() => compile({ op: 'all-gather', algorithm: 'pairwise', p: 4 })).toThrow(
-      /use one of ring, recursive-doubling/,
+      /use auto or one of ring, recursive-doubling/,
     );
   });
 

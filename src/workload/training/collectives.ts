@@ -22,6 +22,7 @@ import type { NodeId } from '../../fabric/types.ts';
 import type { MoveTrace, OpLayout, ProgramBuilder, RepMove } from '../builder.ts';
 import type { CollectiveOp } from '../collective.ts';
 import type { Transfer } from '../program.ts';
+import { NCCL_NAME, type ProtocolChoice, planProtocol } from './protocol.ts';
 
 /**
  * Algorithms per operation: the one table of them. The schedules below are what the flow and packet engines run,
@@ -56,13 +57,26 @@ export interface IntraDomain {
 
 export interface CollectiveSpec {
   op: CollectiveOp;
+  /** An algorithm of COLLECTIVE_ALGORITHMS, or `auto`: NCCL's choice by its tuning model (protocol.ts). */
   algorithm: string;
+  /**
+   * NCCL's protocol (protocol.ts): its latency and efficiency on every engine, or `none` (default here; the
+   * scenario's default is `auto`): no protocol cost, the schedule alone.
+   */
+  protocol?: ProtocolChoice;
+  /** A rank's NIC line rate (bits/s), the model's bandwidth across servers; default 400e9. */
+  nicBps?: number;
+  /** NVLink SHARP available on the ranks' NVLink domain (a GPU profile's): lets `auto` consider nvls algorithms. */
+  nvls?: boolean;
   /** Hosts in rank order (placement.ts). Rank 0 is the root of broadcast and reduce. */
   ranks: readonly NodeId[];
   /** Per-rank buffer S, nccl-tests convention. */
   bytes: number;
-  /** Parallel rings/trees (NCCL channels), each with bytes/channels on its own QPs. Default 1. */
-  channels?: number;
+  /**
+   * Parallel rings/trees (NCCL channels), each with bytes/channels on its own QPs. Default 1. `auto`: rings get
+   * one channel per NIC of a server (railChannels), everything else 1.
+   */
+  channels?: number | 'auto';
   /**
    * Pipelining chunk of rings, trees and hierarchical. Default: one chunk per step (trees: TREE_CHUNK_BYTES).
    * The MPICH log-step algorithms send each step as one message and ignore it.
@@ -122,6 +136,10 @@ class Emitter {
     readonly channel: number,
     private readonly channels: number,
     private readonly blockBase: number,
+    /** The protocol's efficiency: each task carries bytes / efficiency on the wire (or through NVLink). */
+    private readonly efficiency = 1,
+    /** Per rank index, the tasks that touch it (sender or receiver), when the op ends with a latency delay. */
+    private readonly touched?: number[][],
   ) {}
 
   get p(): number {
@@ -141,9 +159,11 @@ class Emitter {
         : undefined;
     const deps = o.deps ? defined(o.deps) : undefined;
     const channel = o.channel ?? this.channel;
+    const wireBytes = this.efficiency < 1 ? Math.ceil(bytes / this.efficiency) : bytes;
+    let id: number;
     // Object literals, not spreads of a common part: a million tasks per program, and spreads are slow.
     if (this.intra && this.intra.serverOf(src) === this.intra.serverOf(dst))
-      return this.b.task({
+      id = this.b.task({
         src,
         dst,
         bytes,
@@ -151,10 +171,15 @@ class Emitter {
         deps,
         channel,
         kind: 'delay',
-        durationPs: intraCopyPs(this.intra, bytes, this.channels),
+        durationPs: intraCopyPs(this.intra, wireBytes, this.channels),
         trace: t,
       });
-    return this.b.task({ src, dst, bytes, repeat: o.repeat, deps, channel, kind: 'transfer', trace: t });
+    else id = this.b.task({ src, dst, bytes, wireBytes, repeat: o.repeat, deps, channel, kind: 'transfer', trace: t });
+    if (this.touched) {
+      this.touched[from].push(id);
+      this.touched[to].push(id);
+    }
+    return id;
   }
 }
 
@@ -738,32 +763,57 @@ function fail(path: string, message: string): never {
   throw new ScenarioError([{ path, message }]);
 }
 
-function validate(spec: CollectiveSpec, prefix: string): Algorithm {
+function validate(spec: CollectiveSpec, prefix: string): readonly string[] {
   const valid = COLLECTIVE_ALGORITHMS[spec.op] as readonly string[] | undefined;
   if (!valid)
     fail(
       `${prefix}collective`,
       `unknown collective "${spec.op}"; use one of ${Object.keys(COLLECTIVE_ALGORITHMS).join(', ')}`,
     );
-  if (!valid.includes(spec.algorithm)) {
+  if (spec.algorithm !== 'auto' && !valid.includes(spec.algorithm)) {
     const near = closest(spec.algorithm, valid);
     fail(
       `${prefix}algorithm`,
-      `unknown ${spec.op} algorithm "${spec.algorithm}"; use one of ${valid.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`,
+      `unknown ${spec.op} algorithm "${spec.algorithm}"; use auto or one of ${valid.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`,
     );
   }
+  const proto = spec.protocol ?? 'none';
+  if (proto !== 'auto' && proto !== 'none' && spec.algorithm !== 'auto' && !(spec.algorithm in NCCL_NAME))
+    fail(
+      `${prefix}protocol`,
+      `protocol ${proto} is NCCL's, and ${spec.algorithm} is an MPI algorithm NCCL does not run; use protocol: auto (or none), or algorithm: ${Object.keys(NCCL_NAME).join(' or ')}`,
+    );
   if (spec.ranks.length < 1) fail(`${prefix}ranks`, 'a collective needs at least one rank');
   if (new Set(spec.ranks).size !== spec.ranks.length) fail(`${prefix}ranks`, 'a host appears twice among the ranks');
   if (!(spec.bytes >= 0) || !Number.isFinite(spec.bytes)) fail(`${prefix}bytes`, 'bytes must be a size >= 0');
   const channels = spec.channels ?? 1;
-  if (!Number.isInteger(channels) || channels < 1) fail(`${prefix}channels`, 'channels must be an integer >= 1');
+  if (channels !== 'auto' && (!Number.isInteger(channels) || channels < 1))
+    fail(`${prefix}channels`, 'channels must be auto or an integer >= 1');
   if (spec.chunkBytes !== undefined && !(spec.chunkBytes > 0)) fail(`${prefix}chunk`, 'chunk must be a size > 0');
   if (spec.algorithm === 'hierarchical' && !spec.intra)
     fail(
       `${prefix}algorithm`,
       'hierarchical all-reduce needs servers of several GPUs with an intra-server domain (fabric.gpusPerNode > 1); use ring or double-binary-tree',
     );
-  return SCHEDULES[`${spec.op}/${spec.algorithm}`];
+  return valid;
+}
+
+/** Servers the ranks are on (each rank its own without an intra domain). */
+function serverCount(ranks: readonly NodeId[], intra: IntraDomain | undefined): number {
+  return intra ? new Set(ranks.map((h) => intra.serverOf(h))).size : ranks.length;
+}
+
+/**
+ * `channels: auto` for a ring: one channel per NIC of a server, that is the most ranks on one server (a host is
+ * a GPU with its own NIC), when the ranks span several servers; 1 on one server, where every hop is an NVLink
+ * copy and channels only split it. ringOrder sends channel c into servers on rail c and out on rail c - 1, so
+ * R channels put one ring in and one out on every NIC, as NCCL runs at least one channel per NIC.
+ */
+export function railChannels(ranks: readonly NodeId[], intra: IntraDomain | undefined): number {
+  if (!intra) return 1;
+  const per = new Map<number, number>();
+  for (const h of ranks) per.set(intra.serverOf(h), (per.get(intra.serverOf(h)) ?? 0) + 1);
+  return per.size > 1 ? Math.max(...per.values()) : 1;
 }
 
 /**
@@ -772,38 +822,78 @@ function validate(spec: CollectiveSpec, prefix: string): Algorithm {
  */
 export function compileCollective(b: ProgramBuilder, spec: CollectiveSpec, ctx: CollectiveContext): number {
   const prefix = ctx.path ? `${ctx.path}.` : '';
-  const schedule = validate(spec, prefix);
-  const channels = spec.channels ?? 1;
+  const valid = validate(spec, prefix);
+  const rails = spec.channels === 'auto' ? railChannels(spec.ranks, spec.intra) : 0;
+  const nicBps = spec.nicBps ?? 400e9;
+  const plan = planProtocol(
+    {
+      op: spec.op,
+      algorithm: spec.algorithm,
+      protocol: spec.protocol ?? 'none',
+      bytes: spec.bytes,
+      nRanks: spec.ranks.length,
+      nNodes: serverCount(spec.ranks, spec.intra),
+      nicBps,
+      intraBps: spec.intra?.bandwidthBps ?? nicBps,
+      channels: spec.channels === 'auto' ? rails : (spec.channels ?? 1),
+      nvls: spec.nvls,
+      ringNics: Math.min(spec.channels === 'auto' ? rails : (spec.channels ?? 1), railChannels(spec.ranks, spec.intra)),
+    },
+    (a) => valid.includes(a),
+  );
+  const algorithm = plan.algorithm;
+  const channels = spec.channels === 'auto' ? (algorithm === 'ring' ? rails : 1) : (spec.channels ?? 1);
+  const schedule = SCHEDULES[`${spec.op}/${algorithm}`];
   const groups =
-    spec.algorithm === 'hierarchical' && spec.intra
-      ? serverGroups(spec.ranks, spec.intra, `${prefix}ranks`)
-      : undefined;
+    algorithm === 'hierarchical' && spec.intra ? serverGroups(spec.ranks, spec.intra, `${prefix}ranks`) : undefined;
   const opId = b.beginOp({
     kind: 'collective',
     op: spec.op,
-    algorithm: spec.algorithm,
+    algorithm,
     ranks: spec.ranks,
     bytes: spec.bytes,
     deps: ctx.deps,
     item: ctx.item,
     iteration: ctx.iteration,
-    label: ctx.label ?? `${spec.op} ${spec.algorithm} ${formatBytes(spec.bytes)}`,
+    label: ctx.label ?? `${spec.op} ${algorithm} ${formatBytes(spec.bytes)}`,
     startPs: ctx.startPs,
     cls: ctx.cls,
   });
+  if (plan.protocol) {
+    const op = b.ops[opId];
+    op.protocol = plan.protocol;
+    op.protocolLatencyPs = plan.latencyPs;
+    op.protocolEfficiency = plan.efficiency;
+  }
   const layouts: Layout[] = [];
   if (spec.ranks.length > 1) {
+    const touched = plan.latencyPs > 0 ? spec.ranks.map(() => [] as number[]) : undefined;
     let base = 0;
     for (let c = 0; c < channels; c++) {
-      const e = new Emitter(b, spec.ranks, spec.intra, c, channels, base);
+      const e = new Emitter(b, spec.ranks, spec.intra, c, channels, base, plan.efficiency, touched);
       const l = schedule(e, { bytes: spec.bytes / channels, chunkBytes: spec.chunkBytes, groups });
       layouts.push(l);
       base += l.blocks;
     }
+    if (touched) latencyDelays(b, spec.ranks, touched, plan.latencyPs);
   }
   b.endOp();
   if (b.tracing) b.setLayout(opId, mergeLayouts(layouts));
   return opId;
+}
+
+/**
+ * NCCL's latency term, charged once per rank as a delay after everything the rank sends and receives (NCCL's
+ * model is t = latency + bytes / bandwidth, so where in the op it is paid does not change the op's time; at the
+ * end it leaves the schedule's first task, whose repetitions the analytic engine reads, in front). Each delay
+ * takes the schedule's last QP channel, which the analytic engine reads from the op's last task.
+ */
+function latencyDelays(b: ProgramBuilder, ranks: readonly NodeId[], touched: number[][], latencyPs: number): void {
+  const channel = b.transfers[b.transfers.length - 1].channel;
+  const none = () => move([], false);
+  ranks.forEach((h, i) => {
+    b.task({ kind: 'delay', src: h, durationPs: latencyPs, deps: touched[i], channel, trace: none });
+  });
 }
 
 function mergeLayouts(parts: readonly Layout[]): OpLayout {

@@ -26,21 +26,18 @@ type TrafficItem = NonNullable<Scenario['traffic']>[number];
 export type JobItem = Extract<TrafficItem, { job: unknown }>;
 export type CollectiveItem = Extract<TrafficItem, { collective: unknown }>;
 
-export const DEFAULT_ALGORITHM: Record<CollectiveOp, string> = {
-  'all-reduce': 'ring',
-  'reduce-scatter': 'ring',
-  'all-gather': 'ring',
-  broadcast: 'binomial',
-  'all-to-all': 'pairwise',
-  reduce: 'binomial',
-};
-
 /** The fabric's NVLink-class domain (schema defaults: 3600G, 1 us), or none with one GPU per server. */
 export function intraOf(f: Fabric): CollectiveSpec['intra'] {
   return intraDomain(f, {
     bandwidthBps: f.spec.intraServer?.bandwidth ?? 3600e9,
     latencyPs: f.spec.intraServer?.latency ?? 1e6,
   });
+}
+
+/** A GPU's NIC line rate (bits/s): the first host's link (the generators give every host the same NIC). */
+export function nicBpsOf(f: Fabric): number {
+  const h = f.hosts[0];
+  return h === undefined || f.adjStart[h] === f.adjStart[h + 1] ? 400e9 : f.links[f.adjLinks[f.adjStart[h]]].rateBps;
 }
 
 /** A `collective` traffic item: one op over `ranks` hosts placed on the fabric. */
@@ -55,12 +52,13 @@ export function compileCollectiveItem(b: ProgramBuilder, s: Scenario, f: Fabric,
       },
     ]);
   const ranks = placeRanks(f, count, t.placement, createRandom(s.seed, 'placement', item), `${path}.ranks`);
-  const algorithm = t.algorithm ?? DEFAULT_ALGORITHM[t.collective];
-  const id = compileCollective(
+  compileCollective(
     b,
     {
       op: t.collective,
-      algorithm,
+      algorithm: t.algorithm,
+      protocol: t.protocol,
+      nicBps: nicBpsOf(f),
       ranks,
       bytes: t.bytes,
       channels: t.channels,
@@ -69,7 +67,6 @@ export function compileCollectiveItem(b: ProgramBuilder, s: Scenario, f: Fabric,
     },
     { item, cls: t.class, startPs: t.start ?? 0, deps: [], iteration: -1, path },
   );
-  b.ops[id].latencyModel = t.latencyModel;
 }
 
 /** Compute time of one iteration per GPU (ps): given, or FLOPs / (peak x MFU). */
@@ -155,6 +152,7 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
     return g;
   };
   const intra = intraOf(f);
+  const nicBps = nicBpsOf(f);
   const cls = t.class;
   const M = j.microBatches;
   const L = j.layers;
@@ -203,7 +201,7 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
     return groups.map((g) =>
       compileCollective(
         b,
-        { op, algorithm, ranks: g, bytes, channels: j.channels, intra },
+        { op, algorithm, ranks: g, bytes, channels: j.channels, protocol: j.protocol, nicBps, intra },
         { item, cls, startPs: t.start ?? 0, deps: depsOf(g), iteration, label, path },
       ),
     );

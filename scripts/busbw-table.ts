@@ -1,0 +1,104 @@
+// Writes the bus-bandwidth table of docs/simulate.md ("NCCL's cost model"): ring all-reduce on servers of 8 GPUs,
+// 1 MiB to 16 GiB, 8 to 1,024 GPUs, 100/200/400/800G NICs, on the analytic engine with the scenario defaults
+// (protocol auto, channels auto: one ring per NIC), and the model's constants with their sources. Flow-engine
+// spot checks with --flow (slower). Usage: node --import tsx scripts/busbw-table.ts [--flow] > table.md
+import { loadCatalog } from '../src/catalog/index.ts';
+import { type EngineKind, runEngine } from '../src/engine/index.ts';
+import { designFabric } from '../src/fabric/index.ts';
+import { parseScenario } from '../src/scenario/load.ts';
+import { compileTraffic } from '../src/workload/compile.ts';
+import { NCCL_2_20_3, PROTOCOLS, protocolChunkBytes, wireEfficiency } from '../src/workload/nccl/index.ts';
+
+const SIZES = [20, 22, 24, 26, 28, 30, 32, 34].map((k) => 2 ** k);
+const GPUS = [8, 64, 512, 1024];
+const NICS = ['100G', '200G', '400G', '800G'];
+const catalog = loadCatalog();
+
+const label = (b: number) => (b >= 2 ** 30 ? `${b / 2 ** 30} GiB` : `${b / 2 ** 20} MiB`);
+
+/** One run: busbw (GB/s) and the protocol the model chose. */
+function run(gpus: number, nic: string, bytes: number, engine: EngineKind): { busbw: number; protocol: string } {
+  const sw = nic === '800G' ? 'generic-144x800g' : 'generic-128x400g';
+  const yaml = `fabric: {topology: rail-optimized, hosts: ${gpus}, nic: ${nic}, switch: ${sw}, gpusPerNode: 8}
+traffic: [{collective: all-reduce, algorithm: ring, bytes: ${bytes}}]`;
+  const s = parseScenario(yaml, catalog);
+  const d = designFabric(s.fabric, catalog);
+  const program = compileTraffic(s, d.fabric);
+  const r = runEngine(engine, d.fabric, program, s, catalog, { seed: s.seed });
+  const op = r.ops?.[0];
+  return { busbw: op?.busbwGBps ?? Number.NaN, protocol: program.ops[0].protocol ?? '-' };
+}
+
+function table(): string[] {
+  const out = [`| GPUs | NIC | ${SIZES.map(label).join(' | ')} |`, `|---|---|${SIZES.map(() => '---:').join('|')}|`];
+  for (const g of GPUS)
+    for (const nic of g === 8 ? ['any'] : NICS) {
+      const cells = SIZES.map((b) => {
+        const { busbw, protocol } = run(g, nic === 'any' ? '400G' : nic, b, 'analytic');
+        return `${busbw.toFixed(1)} ${protocol}`;
+      });
+      out.push(`| ${g} | ${nic} | ${cells.join(' | ')} |`);
+    }
+  return out;
+}
+
+function spotChecks(): string[] {
+  const out = ['| GPUs | NIC | size | analytic | flow | flow / analytic |', '|---|---|---|---:|---:|---:|'];
+  for (const [g, nic, b] of [
+    [64, '400G', 2 ** 20],
+    [64, '400G', 2 ** 26],
+    [64, '400G', 2 ** 30],
+    [512, '400G', 2 ** 26],
+  ] as const) {
+    const a = run(g, nic, b, 'analytic').busbw;
+    const f = run(g, nic, b, 'flow').busbw;
+    out.push(`| ${g} | ${nic} | ${label(b)} | ${a.toFixed(2)} | ${f.toFixed(2)} | ${(f / a).toFixed(4)} |`);
+  }
+  return out;
+}
+
+function constants(): string[] {
+  const k = NCCL_2_20_3;
+  const row = (name: string, v: string, src: string) => `| ${name} | ${v} | ${src} |`;
+  const pp = (x: Record<string, number>) => PROTOCOLS.map((p) => `${p} ${x[p]}`).join(', ');
+  return [
+    '| constant | value | source |',
+    '|---|---|---|',
+    row('baseLat ring (us)', pp(k.baseLatUs.ring), 'tuning.cc `baseLat`'),
+    row('baseLat tree (us)', pp(k.baseLatUs.tree), 'tuning.cc `baseLat`'),
+    row('hwLat NVLink ring (us)', pp(k.hwLatUs.nvlink.ring), 'tuning.cc `hwLat[NCCL_HW_NVLINK]`'),
+    row('hwLat NET ring (us)', pp(k.hwLatUs.net.ring), 'tuning.cc `hwLat[NCCL_HW_NET]`'),
+    row('hwLat NVLink tree (us)', pp(k.hwLatUs.nvlink.tree), 'tuning.cc `hwLat[NCCL_HW_NVLINK]`'),
+    row('hwLat NET tree (us)', pp(k.hwLatUs.net.tree), 'tuning.cc `hwLat[NCCL_HW_NET]`'),
+    row('net overhead (us per step)', `${k.netOverheadUs} (x3 Simple)`, 'tuning.cc `getNetOverhead` (Intel x86)'),
+    row('ring LL bandwidth', 'x 1/4, cap llMaxBw (Hopper: 87.7, 22.5, 19.0 GB/s for 1, 2, 4+ nodes)', 'tuning.cc'),
+    row('ring LL128 bandwidth', 'x 0.92 (x 0.7 at 1 GPU per node), cap 36.7 GB/s per channel', 'tuning.cc'),
+    row('tree bandwidth', 'x 0.92, cap 38.7/41.4/36.0 GB/s per channel; LL /3.8; LL128 x 120/128', 'tuning.cc'),
+    row(
+      'ring plateau',
+      `latency x ${k.ringPlateau} (Simple all-reduce, several nodes)`,
+      'tuning.cc `ncclTopoGetAlgoTime`',
+    ),
+    row('inter-node steps of a ring all-reduce', '2 x nNodes', 'tuning.cc `nInterSteps`'),
+    ...PROTOCOLS.map((p) =>
+      row(
+        `${p} line format, chunk`,
+        `${wireEfficiency(p)} data per wire byte, ${protocolChunkBytes(p)} B per chunk`,
+        'device.h, init.cc',
+      ),
+    ),
+  ];
+}
+
+const lines = [
+  `Ring all-reduce bus bandwidth (GB/s, nccl-tests' busbw) and the protocol NCCL's model picks, on the analytic`,
+  `engine: rail-optimized fabrics of 8-GPU servers, every rail used (channels: auto), network defaults.`,
+  '',
+  ...table(),
+  '',
+  ...(process.argv.includes('--flow') ? ['Flow-engine spot checks:', '', ...spotChecks(), ''] : []),
+  `Constants (${NCCL_2_20_3.release}):`,
+  '',
+  ...constants(),
+];
+process.stdout.write(`${lines.join('\n')}\n`);
