@@ -9,6 +9,7 @@
 // Compute ops take their given time; an op starts when its dependencies end. Plain flows (patterns, flow lists)
 // get the hose-model bound: each flow's rate is its NIC's payload rate shared by the flows at its busiest end.
 import type { Catalog } from '../../catalog/index.ts';
+import { domainOf, indexInDomain } from '../../fabric/nvlink.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
@@ -162,11 +163,13 @@ class CostTables {
     this.pod1 = new Int32Array(N);
     let maxServer = 0;
     let maxPod = -1;
+    // "Server" is the NVLink domain from here on (a server, or several on one NVLink fabric: fabric/nvlink.ts).
+    const nv = f.nvlink;
     for (const n of f.nodes) {
-      this.server[n.id] = n.server;
-      this.rail[n.id] = n.rail;
+      this.server[n.id] = n.server < 0 ? n.server : domainOf(nv, n.server);
+      this.rail[n.id] = n.server < 0 ? n.rail : indexInDomain(nv, n.server, n.rail, f.spec.gpusPerNode);
       this.pod1[n.id] = n.pod + 1;
-      if (n.server > maxServer) maxServer = n.server;
+      if (this.server[n.id] > maxServer) maxServer = this.server[n.id];
       if (n.pod > maxPod) maxPod = n.pod;
     }
     for (const h of f.hosts) {
@@ -319,7 +322,7 @@ function pairRate(t: CostTables, n: number): number {
 function serverGroups(f: Fabric, ranks: NodeId[]): NodeId[][] {
   const by = new Map<number, NodeId[]>();
   for (const h of ranks) {
-    const s = f.nodes[h].server;
+    const s = domainOf(f.nvlink, f.nodes[h].server);
     const g = by.get(s);
     if (g) g.push(h);
     else by.set(s, [h]);
@@ -382,7 +385,7 @@ function ringOrders(f: Fabric, ranks: ArrayLike<number>, channels: number): numb
 
 /** opCost with the op's ranks given apart (a view into an OpIndex). */
 function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<number>, channels: number): OpCost {
-  const intra = f.spec.intraServer;
+  const nv = f.nvlink;
   const server = t.server;
   const hierarchical = op.algorithm === 'hierarchical';
   const groups = hierarchical ? serverGroups(f, Array.from(ranks) as NodeId[]) : undefined;
@@ -444,14 +447,14 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   if (servers === 1 && ranks.length > 1) {
     // Every rank in one server: the collective runs on the intra-server domain alone.
     return {
-      alphaS: (intra?.latency ?? 1e6) * 1e-12,
-      betaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+      alphaS: nv.latencyPs * 1e-12,
+      betaSPerByte: 8 / nv.bandwidthBps,
       gammaSPerByte: 0,
-      intraAlphaS: (intra?.latency ?? 1e6) * 1e-12,
-      intraBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+      intraAlphaS: nv.latencyPs * 1e-12,
+      intraBetaSPerByte: 8 / nv.bandwidthBps,
       servers: 1,
       gpusPerServer,
-      netBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+      netBetaSPerByte: 8 / nv.bandwidthBps,
       channels: 1,
     };
   }
@@ -498,14 +501,14 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   const rate = rings !== undefined && rings.length > 1 ? sharedPairRate(t, n) : pairRate(t, n);
   // An all-to-all or a double binary tree over servers of several GPUs also crosses the intra domain: the slower
   // of the two bounds (the other flat algorithms take their schedule's path, collectiveS).
-  const intraRate = (intra?.bandwidth ?? 3600e9) / 8;
+  const intraRate = nv.bandwidthBps / 8;
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
   return {
     alphaS: alphaPs * 1e-12,
     betaSPerByte: Number.isFinite(rankRate) ? 1 / rankRate : 0,
     gammaSPerByte: 0,
-    intraAlphaS: (intra?.latency ?? 1e6) * 1e-12,
-    intraBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+    intraAlphaS: nv.latencyPs * 1e-12,
+    intraBetaSPerByte: 8 / nv.bandwidthBps,
     servers,
     gpusPerServer,
     netBetaSPerByte: Number.isFinite(rate) ? 1 / rate : 0,

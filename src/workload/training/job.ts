@@ -35,12 +35,9 @@ export const DEFAULT_ALGORITHM: Record<CollectiveOp, string> = {
   reduce: 'binomial',
 };
 
-/** The fabric's NVLink-class domain (schema defaults: 3600G, 1 us), or none with one GPU per server. */
+/** The fabric's NVLink-class domain (fabric/nvlink.ts), or none with one GPU per domain. */
 export function intraOf(f: Fabric): CollectiveSpec['intra'] {
-  return intraDomain(f, {
-    bandwidthBps: f.spec.intraServer?.bandwidth ?? 3600e9,
-    latencyPs: f.spec.intraServer?.latency ?? 1e6,
-  });
+  return intraDomain(f, { bandwidthBps: f.nvlink.bandwidthBps, latencyPs: f.nvlink.latencyPs });
 }
 
 /** A `collective` traffic item: one op over `ranks` hosts placed on the fabric. */
