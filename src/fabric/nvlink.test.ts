@@ -101,3 +101,35 @@ describe('gb200: an NVLink domain that spans servers', () => {
     expect(fabricBytes(144)).toBeGreaterThan(0);
   });
 });
+
+describe('NVLS inside one H100 server (NVLink SHARP: the switch reduces and multicasts)', () => {
+  const fabric = 'fabric: {topology: rail-optimized, hosts: 32, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8}';
+  it('a chunk of B bytes per GPU loads each direction of its NVLink with B (1 + 1/8); C chunks pipeline in C + 1 phases', () => {
+    // Reduce-scatter then all-gather per chunk, side by side on the duplex link (workload/training/hierarchical.ts):
+    // (C + 1) x (1 us + B (1 + 1/R) / 370.8 GB/s), B = S / C; C = (S / 8) / chunk = 16.
+    const S = 64 * 2 ** 20;
+    const C = 16;
+    const phasePs = 1e6 + Math.round(((S / C) * (9 / 8) * 8 * 1e12) / (18 * 164.8e9));
+    const yaml = scenarioYaml(
+      fabric.replace('gpusPerNode: 8', 'gpusPerNode: 8, gpu: h100'),
+      'collective: all-reduce, algorithm: nvls, bytes: 64MiB, ranks: 8, chunk: 512KiB',
+    );
+    for (const engine of ['analytic', 'flow'] as const) {
+      const op = runScenario(engine, yaml).result.ops?.[0];
+      // Within a picosecond per phase: the flow engine runs whole-picosecond delays, the analytic engine does not round.
+      expect(Math.abs((op?.timePs ?? 0) - (C + 1) * phasePs), engine).toBeLessThanOrEqual(C + 1);
+    }
+  });
+  it('needs a profile whose switches reduce: the A100 (second-generation NVSwitch) has none', () => {
+    const run = (gpu: string) =>
+      runScenario(
+        'analytic',
+        scenarioYaml(
+          fabric.replace('gpusPerNode: 8', `gpusPerNode: 8, gpu: ${gpu}`),
+          'collective: all-reduce, algorithm: nvls, bytes: 1MiB',
+        ),
+      );
+    expect(() => run('a100')).toThrow(/traffic\[0\].algorithm.*NVLink SHARP.*set fabric.gpu to h100/);
+    expect(() => run('h100')).not.toThrow();
+  });
+});

@@ -16,11 +16,13 @@ import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { OP_KIND, type OpIndex, opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
 import { ringOrder } from '../../workload/training/collectives.ts';
+import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { collectiveTimeS, ncclLatencyUs, scheduleTimeS } from './collectives.ts';
+import { ncclLatencyUs, scheduleTimeS } from './collectives.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
+import { twoLevelTimeS } from './two-level.ts';
 
 export interface AnalyticRunOptions {
   seed: number;
@@ -341,6 +343,8 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp, channels = 
 interface ScheduleShape {
   channels: number;
   firstRepeat: number;
+  /** Tasks of the op (two-level all-reduces: chunks x phases x ranks x channels). */
+  tasks: number;
 }
 
 function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
@@ -350,6 +354,7 @@ function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
   return {
     channels: op.algorithm === 'double-binary-tree' ? (most >> 1) + 1 : most + 1,
     firstRepeat: op.firstTask < op.lastTask ? program.transfers[op.firstTask].repeat : 1,
+    tasks: op.lastTask - op.firstTask,
   };
 }
 
@@ -357,11 +362,18 @@ function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
  * Pipelining chunks per step of a ring (and of each ring of hierarchical): the first task's repetitions over its
  * ring's steps (workload/training/collectives.ts: a ring task repeats steps x chunks); 1 for other algorithms.
  */
-function ringChunks(op: ProgramOp, c: OpCost, p: number, firstRepeat: number): number {
+function ringChunks(op: ProgramOp, c: OpCost, p: number, sc: ScheduleShape): number {
+  const firstRepeat = sc.firstRepeat;
+  if (TWO_LEVEL.has(op.algorithm ?? '')) {
+    // One task per (rank, chunk, phase) per channel (hierarchical.ts): chunks from the op's task count.
+    const R = c.gpusPerServer;
+    const N = c.servers;
+    const perChunk = (R > 1 ? 2 * R * N : 0) + (N > 1 ? R * N : 0);
+    return perChunk > 0 ? Math.max(1, Math.round(sc.tasks / sc.channels / perChunk)) : 1;
+  }
   let steps = 0;
   if (op.algorithm === 'double-binary-tree') return firstRepeat;
   if (op.algorithm === 'ring') steps = op.op === 'all-reduce' ? 2 * (p - 1) : p - 1;
-  else if (op.algorithm === 'hierarchical') steps = c.gpusPerServer > 1 ? c.gpusPerServer - 1 : 2 * (c.servers - 1);
   return steps > 0 ? Math.max(1, Math.round(firstRepeat / steps)) : 1;
 }
 
@@ -387,7 +399,7 @@ function ringOrders(f: Fabric, ranks: ArrayLike<number>, channels: number): numb
 function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<number>, channels: number): OpCost {
   const nv = f.nvlink;
   const server = t.server;
-  const hierarchical = op.algorithm === 'hierarchical';
+  const hierarchical = TWO_LEVEL.has(op.algorithm ?? '');
   const groups = hierarchical ? serverGroups(f, Array.from(ranks) as NodeId[]) : undefined;
   // Servers and the most ranks on one.
   let servers = 0;
@@ -512,7 +524,7 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
     servers,
     gpusPerServer,
     netBetaSPerByte: Number.isFinite(rate) ? 1 / rate : 0,
-    channels: rings ? rings.length : 1,
+    channels: rings ? rings.length : hierarchical ? channels : 1,
   };
 }
 
@@ -523,7 +535,7 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
  */
 export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 1): number {
   const n = op.bytes;
-  const k = op.algorithm === 'ring' || op.algorithm === 'hierarchical' ? chunks : 1;
+  const k = op.algorithm === 'ring' ? chunks : 1;
   const abg = { alphaS: c.alphaS * k, betaSPerByte: c.betaSPerByte, gammaSPerByte: c.gammaSPerByte };
   const name = op.op ?? 'all-reduce';
   const alg = op.algorithm ?? 'ring';
@@ -534,18 +546,18 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
     // NCCL's model has no pipeline fill: its tree's bandwidth term is the many-chunk limit.
     return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p, alg === 'ring' ? chunks : 0);
   }
-  if (alg === 'hierarchical') {
-    // Reduce-scatter inside each server (ring over the intra domain), all-reduce of n/g across servers on every
-    // rail at once (ring), all-gather inside the server.
-    const g = c.gpusPerServer;
-    const m = c.servers;
-    const intra = { alphaS: c.intraAlphaS * k, betaSPerByte: c.intraBetaSPerByte, gammaSPerByte: c.gammaSPerByte };
-    return (
-      collectiveTimeS('reduce-scatter', 'ring', g, n, intra) +
-      collectiveTimeS('all-reduce', 'ring', m, n / g, abg) +
-      collectiveTimeS('all-gather', 'ring', g, n, intra)
-    );
-  }
+  if (alg === 'hierarchical' || alg === 'nvls')
+    // Intra-domain reduce-scatter, all-reduce per rail across domains, intra-domain all-gather, pipelined by chunk.
+    return twoLevelTimeS(alg, n, {
+      R: c.gpusPerServer,
+      N: c.servers,
+      chunks,
+      channels: c.channels,
+      intraAlphaS: c.intraAlphaS,
+      intraBetaSPerByte: c.intraBetaSPerByte,
+      netAlphaS: c.alphaS,
+      netBetaSPerByte: c.betaSPerByte,
+    });
   if (alg === 'ring' && c.servers > 1 && c.gpusPerServer > 1 && name !== 'all-to-all' && name !== 'broadcast') {
     // A ring over servers of g GPUs: one hop in g crosses the fabric, the others the intra domain. A pipelined
     // ring's step is bounded by its slowest hop's sending time and by the cycle's mean hop time (latency
@@ -580,7 +592,7 @@ function collectiveS(t: CostTables, program: TrafficProgram, op: ProgramOp, c: O
     const rate = c.netBetaSPerByte > 0 ? 1 / c.netBetaSPerByte : Number.POSITIVE_INFINITY;
     return schedulePathPs(t, program, op, rate, sc.channels) * 1e-12;
   }
-  return opTimeS(op, c, p, ringChunks(op, c, p, sc.firstRepeat));
+  return opTimeS(op, c, p, ringChunks(op, c, p, sc));
 }
 
 /** A collective's time (s) costed alone, without the placement and shape caches (tests compare runs with it). */
@@ -639,6 +651,7 @@ interface Placement {
 function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string, sc: ScheduleShape): boolean {
   if (p.ranks.length !== ranks.length || p.algorithm !== algorithm) return false;
   if (p.schedule.channels !== sc.channels || p.schedule.firstRepeat !== sc.firstRepeat) return false;
+  if (TWO_LEVEL.has(algorithm) && p.schedule.tasks !== sc.tasks) return false;
   const { leaf, nic, labels, rail } = t;
   const rails = algorithm === 'ring';
   for (let i = 0; i < ranks.length; i++) {

@@ -59,5 +59,6 @@ export function intraDomain(fabric: Fabric, o: { bandwidthBps: number; latencyPs
     latencyPs: o.latencyPs,
     serverOf: (h) => domainOf(nv, fabric.nodes[h].server),
     railOf: (h) => indexInDomain(nv, fabric.nodes[h].server, fabric.nodes[h].rail, R),
+    nvls: nv.nvls,
   };
 }
