@@ -114,6 +114,11 @@ const COLLECTIVES: [string, string][] = [
   [GB200, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, ranks: 72'],
   [GB200, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, chunk: 512KiB'],
   [GB200, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, chunk: 512KiB'],
+  [GB200, 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB'],
+  [H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, ranks: 8'],
+  // nvls-tree across servers agrees at 1 GiB (64 chunks per tree); at 64 MiB see the bound below.
+  [H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 1GiB'],
+  [H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 1GiB, ranks: 24'],
 ];
 
 /** Jobs on the same fabrics. */
@@ -154,6 +159,30 @@ describe('engines agree on a non-blocking fabric without ECMP choices', () => {
   )('packet within 5 percent of analytic at 64 MiB: $name', ({ fabric, item }) => {
     const yaml = scenarioYaml(fabric, item);
     expectAgree(opTimes('analytic', yaml), opTimes('packet', yaml), 0.05, item);
+  });
+});
+
+describe('nvls-tree across servers at 64 MiB: the analytic engine is a lower bound (the tree pipeline fill)', () => {
+  // With 8 chunks per tree (64 MiB over 8 GPUs, halves of 512 KiB chunks) the double binary tree's fill, which
+  // the analytic model (two-level.ts, from doubleBinaryTreeS: depth - 2 chunks) fits at 64 chunks, is a larger
+  // share: measured flow/analytic 1.07 (4 servers) and 1.23 (3 servers, an odd tree), packet/analytic 1.09 at
+  // 64 KiB chunks. The bound: analytic <= flow, packet <= 1.25 x analytic; at 1 GiB they agree within 2% (above).
+  it.each([
+    ['4 servers', 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB'],
+    ['3 servers', 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, ranks: 24'],
+  ])('%s: analytic <= flow <= 1.25 x analytic', (_, item) => {
+    const yaml = scenarioYaml(H100, item);
+    const [a] = opTimes('analytic', yaml);
+    const [f] = opTimes('flow', yaml);
+    expect(f).toBeGreaterThanOrEqual(a * 0.999);
+    expect(f, `analytic ${a} ps, flow ${f} ps`).toBeLessThanOrEqual(a * 1.25);
+  });
+  it('4 servers, 64 KiB chunks: analytic <= packet <= 1.25 x analytic', () => {
+    const yaml = scenarioYaml(H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, chunk: 64KiB');
+    const [a] = opTimes('analytic', yaml);
+    const [p] = opTimes('packet', yaml);
+    expect(p).toBeGreaterThanOrEqual(a * 0.999);
+    expect(p, `analytic ${a} ps, packet ${p} ps`).toBeLessThanOrEqual(a * 1.25);
   });
 });
 

@@ -204,6 +204,21 @@ export function optionCases(bytes: string): OptionCase[] {
     H100,
     `collective: all-reduce, algorithm: nvls, bytes: ${bytes}, ranks: 24, channels: 2`,
   );
+  c(
+    'nvls-tree all-reduce, 4 servers',
+    H100,
+    `collective: all-reduce, algorithm: nvls-tree, bytes: ${bytes}, chunk: 16KiB`,
+  );
+  c(
+    'nvls-tree all-reduce, 3 servers, 2 channels',
+    H100,
+    `collective: all-reduce, algorithm: nvls-tree, bytes: ${bytes}, ranks: 24, channels: 2, chunk: 16KiB`,
+  );
+  c(
+    'nvls-tree all-reduce, one server only',
+    H100,
+    `collective: all-reduce, algorithm: nvls-tree, bytes: ${bytes}, ranks: 8`,
+  );
   for (const gpu of ['a100', 'h100', 'h200', 'b200'])
     c(`ring all-reduce on ${gpu} servers`, gpuRails(gpu), `collective: all-reduce, bytes: ${bytes}, channels: 2`);
   c(

@@ -121,15 +121,17 @@ describe('NVLS inside one H100 server (NVLink SHARP: the switch reduces and mult
     }
   });
   it('needs a profile whose switches reduce: the A100 (second-generation NVSwitch) has none', () => {
-    const run = (gpu: string) =>
+    const run = (gpu: string, algorithm: string) =>
       runScenario(
         'analytic',
         scenarioYaml(
           fabric.replace('gpusPerNode: 8', `gpusPerNode: 8, gpu: ${gpu}`),
-          'collective: all-reduce, algorithm: nvls, bytes: 1MiB',
+          `collective: all-reduce, algorithm: ${algorithm}, bytes: 1MiB`,
         ),
       );
-    expect(() => run('a100')).toThrow(/traffic\[0\].algorithm.*NVLink SHARP.*set fabric.gpu to h100/);
-    expect(() => run('h100')).not.toThrow();
+    for (const algorithm of ['nvls', 'nvls-tree']) {
+      expect(() => run('a100', algorithm)).toThrow(/traffic\[0\].algorithm.*NVLink SHARP.*set fabric.gpu to h100/);
+      expect(() => run('h100', algorithm)).not.toThrow();
+    }
   });
 });

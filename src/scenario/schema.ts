@@ -208,7 +208,7 @@ const collectiveFields = {
     .string()
     .optional()
     .describe(
-      'all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical (intra-domain reduce-scatter, all-reduce per rail, intra-domain all-gather, pipelined by chunk), nvls (the same with NVLink SHARP inside each domain: fabric.gpu h100, h200, b200, gb200); reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck (default: ring, binomial for broadcast, pairwise for all-to-all)',
+      'all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical (intra-domain reduce-scatter, all-reduce per rail, intra-domain all-gather, pipelined by chunk), nvls (the same with NVLink SHARP inside each domain: fabric.gpu h100, h200, b200, gb200), nvls-tree (NVLink SHARP inside, the NCCL double binary tree per rail across domains); reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck (default: ring, binomial for broadcast, pairwise for all-to-all)',
     ),
   ranks: z.number().int().min(2).optional().describe('how many GPUs take part (default: every host)'),
   placement: z

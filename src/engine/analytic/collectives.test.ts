@@ -134,7 +134,7 @@ describe("the analytic engine costs every schedule of the workload's algorithm t
             algorithm,
             ranks,
             bytes: S,
-            intra: algorithm === 'hierarchical' || algorithm === 'nvls' ? intra : undefined,
+            intra: ['hierarchical', 'nvls', 'nvls-tree'].includes(algorithm) ? intra : undefined,
           },
           { item: 0, cls: 'roce', startPs: 0, deps: [], iteration: -1 },
         );
@@ -143,7 +143,7 @@ describe("the analytic engine costs every schedule of the workload's algorithm t
         const what = `${op} ${algorithm} on ${p} ranks`;
         expect(steps, `${what}: steps`).toBe(scheduleTimeS(op, algorithm, p, S, one));
         const beta = scheduleTimeS(op, algorithm, p, S, perByte);
-        if (algorithm === 'double-binary-tree') {
+        if (algorithm === 'double-binary-tree' || algorithm === 'nvls-tree') {
           // Pipelined in chunks: the cost's 2 n beta is the busiest rank's bandwidth bound, not one chunk's path.
           const busiest = Math.max(...sentBytes(b, id).fabric.values());
           // Chunks are rounded up to whole bytes (workload/training/collectives.ts): a byte per chunk at most.

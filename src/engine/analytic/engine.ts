@@ -20,9 +20,9 @@ import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { ncclLatencyUs, scheduleTimeS } from './collectives.ts';
+import { doubleTreeShape, ncclLatencyUs, scheduleTimeS } from './collectives.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
-import { twoLevelTimeS } from './two-level.ts';
+import { nvlsTreeTimeS, twoLevelTimeS } from './two-level.ts';
 
 export interface AnalyticRunOptions {
   seed: number;
@@ -352,7 +352,12 @@ function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
   // would touch every task of the program's shapes, scattered over a heap of a million).
   const most = op.firstTask < op.lastTask ? program.transfers[op.lastTask - 1].channel : 0;
   return {
-    channels: op.algorithm === 'double-binary-tree' ? (most >> 1) + 1 : most + 1,
+    // Trees use two QP channels per channel; nvls-tree's end with an all-gather delay on the channel itself.
+    channels:
+      op.algorithm === 'double-binary-tree' ||
+      (op.algorithm === 'nvls-tree' && program.transfers[op.lastTask - 1]?.kind === 'transfer')
+        ? (most >> 1) + 1
+        : most + 1,
     firstRepeat: op.firstTask < op.lastTask ? program.transfers[op.firstTask].repeat : 1,
     tasks: op.lastTask - op.firstTask,
   };
@@ -364,6 +369,7 @@ function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
  */
 function ringChunks(op: ProgramOp, c: OpCost, p: number, sc: ScheduleShape): number {
   const firstRepeat = sc.firstRepeat;
+  if (op.algorithm === 'nvls-tree') return firstRepeat;
   if (TWO_LEVEL.has(op.algorithm ?? '')) {
     // One task per (rank, chunk, phase) per channel (hierarchical.ts): chunks from the op's task count.
     const R = c.gpusPerServer;
@@ -546,9 +552,9 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
     // NCCL's model has no pipeline fill: its tree's bandwidth term is the many-chunk limit.
     return lat + opTimeS({ ...op, latencyModel: 'alpha' }, noAlpha, p, alg === 'ring' ? chunks : 0);
   }
-  if (alg === 'hierarchical' || alg === 'nvls')
+  if (alg === 'hierarchical' || alg === 'nvls' || alg === 'nvls-tree') {
     // Intra-domain reduce-scatter, all-reduce per rail across domains, intra-domain all-gather, pipelined by chunk.
-    return twoLevelTimeS(alg, n, {
+    const two = {
       R: c.gpusPerServer,
       N: c.servers,
       chunks,
@@ -557,7 +563,9 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
       intraBetaSPerByte: c.intraBetaSPerByte,
       netAlphaS: c.alphaS,
       netBetaSPerByte: c.betaSPerByte,
-    });
+    };
+    return alg === 'nvls-tree' ? nvlsTreeTimeS(n, two, doubleTreeShape(c.servers)) : twoLevelTimeS(alg, n, two);
+  }
   if (alg === 'ring' && c.servers > 1 && c.gpusPerServer > 1 && name !== 'all-to-all' && name !== 'broadcast') {
     // A ring over servers of g GPUs: one hop in g crosses the fabric, the others the intra domain. A pipelined
     // ring's step is bounded by its slowest hop's sending time and by the cycle's mean hop time (latency

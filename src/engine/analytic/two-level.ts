@@ -47,3 +47,21 @@ export function twoLevelTimeS(kind: 'hierarchical' | 'nvls', n: number, c: TwoLe
   }
   return ag;
 }
+
+/**
+ * Time (s) of NCCL's NVLS_TREE all-reduce (workload/training/nvls-tree.ts) of n bytes per rank: an NVLS phase
+ * per chunk on each side of a double binary tree per rail, every phase pipelined by lag-0 step deps. The tree
+ * pipeline is collectives.ts' doubleBinaryTreeS (the busiest NIC copies `load` chunks of one tree's half slice per
+ * chunk index, the first chunk fills depth - 2 more, 2 depth hops of latency); the NVLS phases add the first
+ * chunk's reduce-scatter before it and the last chunk's all-gather after it, or bound it when they are slower.
+ */
+export function nvlsTreeTimeS(n: number, c: TwoLevelCost, tree: { depth: number; load: number }): number {
+  const { R, N, chunks: C, channels: K } = c;
+  if (R * N < 2) return 0;
+  const unit = Math.ceil(n / K / (R * 2 * C));
+  const phase = R < 2 ? 0 : c.intraAlphaS + 2 * R * unit * (1 + 1 / R) * K * c.intraBetaSPerByte;
+  if (N < 2) return (C + 1) * phase;
+  const tau = tree.load * unit * K * c.netBetaSPerByte;
+  const treeS = (C + Math.max(tree.depth - 2, 0)) * tau + 2 * tree.depth * c.netAlphaS;
+  return 2 * phase + Math.max((C - 1) * phase, treeS);
+}

@@ -23,6 +23,7 @@ import type { MoveTrace, OpLayout, ProgramBuilder, RepMove } from '../builder.ts
 import type { CollectiveOp } from '../collective.ts';
 import type { Transfer } from '../program.ts';
 import { nvlsUnavailable, TWO_LEVEL, type TwoLevelKind, twoLevelAllReduce } from './hierarchical.ts';
+import { nvlsTreeAllReduce } from './nvls-tree.ts';
 
 /**
  * Algorithms per operation: the one table of them. The schedules below are what the flow and packet engines run,
@@ -30,7 +31,15 @@ import { nvlsUnavailable, TWO_LEVEL, type TwoLevelKind, twoLevelAllReduce } from
  * table's type, and checked against these schedules' steps and bytes by its tests).
  */
 export const COLLECTIVE_ALGORITHMS = {
-  'all-reduce': ['ring', 'double-binary-tree', 'recursive-doubling', 'rabenseifner', 'hierarchical', 'nvls'],
+  'all-reduce': [
+    'ring',
+    'double-binary-tree',
+    'recursive-doubling',
+    'rabenseifner',
+    'hierarchical',
+    'nvls',
+    'nvls-tree',
+  ],
   'reduce-scatter': ['ring', 'recursive-halving'],
   'all-gather': ['ring', 'recursive-doubling'],
   broadcast: ['binomial', 'scatter-allgather'],
@@ -700,6 +709,17 @@ const SCHEDULES: Record<string, Algorithm> = {
   'all-reduce/rabenseifner': rabenseifner,
   'all-reduce/hierarchical': twoLevel('hierarchical'),
   'all-reduce/nvls': twoLevel('nvls'),
+  'all-reduce/nvls-tree': (e, g) =>
+    nvlsTreeAllReduce(
+      e,
+      {
+        bytes: g.bytes,
+        chunkBytes: g.chunkBytes ?? TREE_CHUNK_BYTES,
+        groups: g.groups as number[][],
+        channels: g.channels,
+      },
+      doubleTreeParents,
+    ),
   'reduce-scatter/ring': ringCollective('reduce-scatter'),
   'reduce-scatter/recursive-halving': reduceScatterHalving,
   'all-gather/ring': ringCollective('all-gather'),

@@ -24,15 +24,16 @@ import type { NodeId } from '../../fabric/types.ts';
 import type { ProgramBuilder } from '../builder.ts';
 
 export type TwoLevelKind = 'hierarchical' | 'nvls';
-export const TWO_LEVEL: ReadonlySet<string> = new Set<TwoLevelKind>(['hierarchical', 'nvls']);
+/** Algorithms that run per NVLink domain and across domains (here and nvls-tree.ts): they need equal domains. */
+export const TWO_LEVEL: ReadonlySet<string> = new Set(['hierarchical', 'nvls', 'nvls-tree']);
 
 /** Why `nvls` cannot run on this domain (a message naming the fix), or undefined. */
 export function nvlsUnavailable(algorithm: string, intra: { nvls?: boolean } | undefined): string | undefined {
-  if (algorithm !== 'nvls') return undefined;
+  if (algorithm !== 'nvls' && algorithm !== 'nvls-tree') return undefined;
   if (!intra)
-    return 'nvls all-reduce needs NVLink domains of several GPUs (fabric.gpusPerNode > 1 or fabric.nvlinkDomain); use ring or hierarchical';
+    return `${algorithm} all-reduce needs NVLink domains of several GPUs (fabric.gpusPerNode > 1 or fabric.nvlinkDomain); use ring or hierarchical`;
   if (!intra.nvls)
-    return 'nvls all-reduce needs NVLink switches that reduce in the switch (NVLink SHARP); set fabric.gpu to h100, h200, b200 or gb200, or use hierarchical';
+    return `${algorithm} all-reduce needs NVLink switches that reduce in the switch (NVLink SHARP); set fabric.gpu to h100, h200, b200 or gb200, or use hierarchical`;
   return undefined;
 }
 
