@@ -7,6 +7,7 @@ import type { NodeId } from '../../fabric/types.ts';
 import { ProgramBuilder } from '../builder.ts';
 import type { CollectiveOp } from '../collective.ts';
 import { COLLECTIVE_ALGORITHMS, type CollectiveSpec, compileCollective, type IntraDomain } from './collectives.ts';
+import { twoLevelChunks } from './hierarchical.ts';
 import { checkWellFormed, criticalPath, sentBytes, simulateData } from './verify.ts';
 
 /** Divisible by every rank, channel and chunk count below, so that no block is rounded up. */
@@ -262,7 +263,8 @@ describe('hierarchical all-reduce (intra reduce-scatter, rail rings across serve
         serverOf: (h) => Math.floor((idx.get(h) as number) / R),
         railOf: (h) => (R - 1 - ((idx.get(h) as number) % R) + 1) % R,
       };
-      for (const chunkBytes of [undefined, S / p / 2]) {
+      // One chunk per step, two, and the default (NCCL's 512 KiB Simple step where two levels overlap).
+      for (const chunkBytes of [S, S / p / 2, undefined]) {
         const { b, id } = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra, chunkBytes });
         const { fabric, intra: copies } = sentBytes(b, id);
         for (const h of ranks) {
@@ -271,7 +273,9 @@ describe('hierarchical all-reduce (intra reduce-scatter, rail rings across serve
         }
         // Pipelined by chunk (hierarchical.ts): the critical path of unit-latency steps is the analytic engine's
         // recurrence (two-level.ts), C (R-1) + ... rather than C times the unpipelined 2(R-1) + 2(N-1).
-        const C = chunkBytes ? 2 : 1;
+        const C = twoLevelChunks('hierarchical', S, R, N, chunkBytes);
+        if (chunkBytes !== undefined) expect(C).toBe(chunkBytes === S ? 1 : 2);
+        else expect(C).toBe(R > 1 && N > 1 ? Math.ceil(S / (R * N) / 2 ** 19) : 1);
         const unitSteps = { R, N, chunks: C, channels: 1, intraAlphaS: 1, intraBetaSPerByte: 0, netAlphaS: 1 };
         expect(alphaSteps(b)).toBe(twoLevelTimeS('hierarchical', S, { ...unitSteps, netBetaSPerByte: 0 }));
         if (C === 1) expect(alphaSteps(b)).toBe(2 * (R - 1) + 2 * (N - 1));
@@ -290,7 +294,7 @@ describe('hierarchical all-reduce (intra reduce-scatter, rail rings across serve
   it('intra copies are delays on the sender of latency + bytes x 8 / (bandwidth / channels)', () => {
     const ranks = hostsOf(8);
     const intra = intraOf(ranks, 4);
-    const { b } = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra });
+    const { b } = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra, chunkBytes: S });
     const delays = b.transfers.filter((t) => t.kind === 'delay');
     expect(delays.length).toBe(2 * 2 * 4);
     const bytes = S / 4;
@@ -300,7 +304,8 @@ describe('hierarchical all-reduce (intra reduce-scatter, rail rings across serve
       expect(d.durationPs).toBe(1e6 + Math.round((bytes * 8 * 1e12) / 3.6e12));
     }
     // Two channels copy half the bytes each, at the same time, on half the bandwidth each.
-    const two = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra, channels: 2 }).b.transfers;
+    const two = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra, channels: 2, chunkBytes: S }).b
+      .transfers;
     for (const d of two.filter((t) => t.kind === 'delay'))
       expect(d.durationPs).toBe(1e6 + Math.round((bytes * 8 * 1e12) / 3.6e12));
   });

@@ -7,7 +7,7 @@
 //                 NCCL's NVLS algorithm (src/device/all_reduce.h: runRing-free NVLS path; tuning.cc NCCL_ALGO_NVLS).
 // The phase across domains is a ring per rail in both (NCCL_CROSS_NIC=0: the same NIC index on every server).
 // Leaves out: NCCL's per-protocol chunk sizes (issue 14 item 1, the nccl branch; the chunk is `chunk`, default
-// one per step) and the SM cost of the reductions.
+// NCCL's Simple step where pipelining overlaps two phases, TWO_LEVEL_CHUNK_BYTES) and the SM cost of reductions.
 //
 // Units (a, b, c): a = the GPU index in the domain that reduces it, b = the domain, c = the chunk. Tasks are one
 // per (rank, chunk, phase), so that each phase of chunk c waits for the previous phase of chunk c alone.
@@ -68,9 +68,25 @@ export interface TwoLevelGeometry {
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const mod = (a: number, p: number) => ((a % p) + p) % p;
 
+/**
+ * NCCL's Simple-protocol step (NCCL_BUFFSIZE 4 MiB over NCCL_STEPS 8, as collectives.ts' TREE_CHUNK_BYTES): the
+ * default chunk where pipelining overlaps something, i.e. two levels (R > 1 and N > 1), or NVLS phases, whose
+ * reduce-scatter and all-gather use the two directions of the link. One ring level alone gains nothing from
+ * chunks (every copy shares one NVLink egress, or one NIC), so it keeps one chunk per step.
+ */
+export const TWO_LEVEL_CHUNK_BYTES = 512 * 1024;
+
 /** Chunks per channel: the fabric step of one rank (S / (R N)) cut into `chunkBytes` pieces. */
-export function twoLevelChunks(bytes: number, R: number, N: number, chunkBytes: number | undefined): number {
-  return chunkBytes ? Math.max(1, Math.ceil(bytes / (R * N) / chunkBytes)) : 1;
+export function twoLevelChunks(
+  kind: TwoLevelKind,
+  bytes: number,
+  R: number,
+  N: number,
+  chunkBytes: number | undefined,
+): number {
+  const pipelined = R > 1 && (N > 1 || kind === 'nvls');
+  const chunk = chunkBytes ?? (pipelined ? TWO_LEVEL_CHUNK_BYTES : undefined);
+  return chunk ? Math.max(1, Math.ceil(bytes / (R * N) / chunk)) : 1;
 }
 
 /** Picoseconds of one NVLS phase on a chunk of `chunkBytes` per rank: B (1 + 1/R) on the busier direction. */
@@ -96,7 +112,7 @@ export function twoLevelAllReduce(
   const groups = g.groups;
   const N = groups.length;
   const R = groups[0].length;
-  const C = twoLevelChunks(g.bytes, R, N, g.chunkBytes);
+  const C = twoLevelChunks(kind, g.bytes, R, N, g.chunkBytes);
   const unit = Math.ceil(g.bytes / (R * N * C));
   const local = new Int32Array(e.ranks.length);
   const server = new Int32Array(e.ranks.length);
