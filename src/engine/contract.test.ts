@@ -136,6 +136,9 @@ const JOBS: [string, string][] = [
     'job: {params: 1e9, dp: 4, pp: 4, ppBytes: 4MiB, microBatches: 4, schedule: 1f1b, stepCompute: 10ms, iterations: 2}',
   ],
   [RAILS, 'job: {params: 1e9, dp: 2, tp: 8, pp: 2, ppBytes: 4MiB, microBatches: 4, schedule: 1f1b, stepCompute: 10ms}'],
+  // Data parallelism over 4 H100 servers with the two-level all-reduces (issue 14).
+  [H100, 'job: {params: 1e9, dp: 32, stepCompute: 10ms, algorithm: hierarchical, buckets: 2}'],
+  [H100, 'job: {params: 1e9, dp: 32, stepCompute: 10ms, algorithm: nvls-tree, buckets: 2}'],
 ];
 
 describe('engines agree on a non-blocking fabric without ECMP choices', () => {
