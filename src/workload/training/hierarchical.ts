@@ -4,7 +4,7 @@
 // reduced inside the domain).
 //   hierarchical: the intra-domain phases are rings over NVLink copies.
 //   nvls:         they are NVLink SHARP: the NVSwitch reduces (multimem.ld_reduce) and multicasts (multimem.st),
-//                 NCCL's NVLS algorithm (src/device/all_reduce.h: runRing-free NVLS path; tuning.cc NCCL_ALGO_NVLS).
+//                 NCCL's NVLS algorithm (NVIDIA/nccl tuning.cc, NCCL_ALGO_NVLS).
 // The phase across domains is a ring per rail in both (NCCL_CROSS_NIC=0: the same NIC index on every server).
 // Leaves out: NCCL's per-protocol chunk sizes (issue 14 item 1, the nccl branch; the chunk is `chunk`, default
 // NCCL's Simple step where pipelining overlaps two phases, TWO_LEVEL_CHUNK_BYTES) and the SM cost of reductions.
