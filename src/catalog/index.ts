@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { CatalogError } from '../errors.ts';
-import { catalogFileSchema, type LinkMedium, type NicModel, type SwitchModel } from './schema.ts';
+import { catalogFileSchema, type GpuModel, type LinkMedium, type NicModel, type SwitchModel } from './schema.ts';
 
-export type { LinkMedium, NicModel, PortGroup, SwitchModel, SwitchRole } from './schema.ts';
+export type { GpuModel, LinkMedium, NicModel, PortGroup, SwitchModel, SwitchRole } from './schema.ts';
 
 export interface Catalog {
   readonly switches: ReadonlyMap<string, SwitchModel>;
   readonly nics: ReadonlyMap<string, NicModel>;
   readonly media: ReadonlyMap<string, LinkMedium>;
+  /** GPU and server profiles (catalog/gpus.yaml): the NVLink domain of fabric.gpu. */
+  readonly gpus: ReadonlyMap<string, GpuModel>;
 }
 
 export const BUILTIN_CATALOG_DIR = fileURLToPath(new URL('../../catalog/', import.meta.url));
@@ -30,6 +32,7 @@ export function readCatalogDirs(dirs: readonly string[]): Catalog {
   const switches = new Map<string, SwitchModel>();
   const nics = new Map<string, NicModel>();
   const media = new Map<string, LinkMedium>();
+  const gpus = new Map<string, GpuModel>();
   const seen = new Map<string, string>();
   for (const dir of dirs) {
     let files: string[];
@@ -65,10 +68,11 @@ export function readCatalogDirs(dirs: readonly string[]): Catalog {
       add('switch', r.data.switches, switches);
       add('nic', r.data.nics, nics);
       add('medium', r.data.media, media);
+      add('gpu', r.data.gpus, gpus);
     }
   }
   for (const s of switches.values()) checkSwitch(s);
-  return { switches, nics, media };
+  return { switches, nics, media, gpus };
 }
 
 function checkSwitch(s: SwitchModel): void {

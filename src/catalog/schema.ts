@@ -106,10 +106,35 @@ export const linkMediumSchema = z
   })
   .transform(({ speed, ...rest }) => ({ ...rest, speedBps: speed }));
 
+/** A GPU's NVLink-class domain (catalog/gpus.yaml explains each field and where its figures come from). */
+export const gpuModelSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    name: z.string(),
+    nvlinkGeneration: z.number().int().positive(),
+    /** NVLink links per GPU. */
+    links: z.number().int().positive(),
+    /** One link's signalling rate per direction. */
+    linkRate: rate,
+    /** One link's payload rate in NCCL's topology model (src/graph/topo.h). */
+    ncclLinkRate: rate,
+    /** GPUs of one NVLink switch fabric: `server` (the server's GPUs) or a count spanning servers. */
+    nvlinkDomain: z.union([z.literal('server'), z.number().int().min(2)]),
+    /** In-switch reduction and multicast (NVLink SHARP: NCCL's NVLS algorithms). */
+    nvls: z.boolean(),
+    source: z.string().min(3),
+  })
+  .transform(({ linkRate, ncclLinkRate, ...rest }) => ({
+    ...rest,
+    linkRateBps: linkRate,
+    ncclLinkRateBps: ncclLinkRate,
+  }));
+
 export const catalogFileSchema = z.strictObject({
   switches: z.array(switchModelSchema).optional(),
   nics: z.array(nicModelSchema).optional(),
   media: z.array(linkMediumSchema).optional(),
+  gpus: z.array(gpuModelSchema).optional(),
 });
 
 export type PortGroup = z.output<typeof portGroupSchema>;
@@ -117,4 +142,5 @@ export type SwitchRole = z.output<typeof switchRoleSchema>;
 export type SwitchModel = z.output<typeof switchModelSchema>;
 export type NicModel = z.output<typeof nicModelSchema>;
 export type LinkMedium = z.output<typeof linkMediumSchema>;
+export type GpuModel = z.output<typeof gpuModelSchema>;
 export type Price = z.output<typeof priceSchema>;

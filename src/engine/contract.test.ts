@@ -3,7 +3,16 @@
 // and job, and the packet engine within 5% at 64 MiB; where the flow engine's ECMP hashing collides and the
 // analytic hose bound assumes balance, the flow time lies between the bound and the bound times the collision.
 import { describe, expect, it } from 'vitest';
-import { engineContract, ONE_LEAF, RAILS, runScenario, SERVERS_ONE_LEAF, scenarioYaml } from './contract.ts';
+import {
+  engineContract,
+  GB200,
+  gpuRails,
+  ONE_LEAF,
+  RAILS,
+  runScenario,
+  SERVERS_ONE_LEAF,
+  scenarioYaml,
+} from './contract.ts';
 import type { EngineKind } from './index.ts';
 
 engineContract('analytic', { bytes: '1MiB' });
@@ -22,10 +31,15 @@ function expectAgree(a: number[], b: number[], tolerance: number, what: string):
     expect(Math.abs(b[i] - a[i]) / a[i], `${what} [${i}]: ${a[i]} ps vs ${b[i]} ps`).toBeLessThan(tolerance);
 }
 
+const H100 = gpuRails('h100');
 const FABRIC_NAMES: Record<string, string> = {
   [ONE_LEAF]: 'one leaf',
   [RAILS]: '4 servers x 8 GPUs, rail-optimized',
   [SERVERS_ONE_LEAF]: '8 servers x 4 GPUs, one leaf',
+  [H100]: '4 H100 servers, rail-optimized',
+  [gpuRails('h200')]: '4 H200 servers, rail-optimized',
+  [gpuRails('b200')]: '4 B200 servers, rail-optimized',
+  [GB200]: 'two GB200 NVL72 domains, rail-optimized',
 };
 const named = (cases: [string, string][]) =>
   cases.map(([fabric, item]) => ({ fabric, item, name: `${item} (${FABRIC_NAMES[fabric]})` }));
@@ -84,6 +98,27 @@ const COLLECTIVES: [string, string][] = [
     [RAILS, `collective: ${op}, algorithm: ${a}, bytes: 64MiB`],
   ]),
   [RAILS, 'collective: all-reduce, algorithm: rabenseifner, bytes: 64MiB, channels: 2'],
+  // Issue 14: GPU profiles, NVLS and the pipelined two-level all-reduces, with servers alone and non-powers of two.
+  [H100, 'collective: all-reduce, bytes: 64MiB, ranks: 8'],
+  [H100, 'collective: all-reduce, bytes: 64MiB, channels: 8'],
+  [gpuRails('h200'), 'collective: all-reduce, bytes: 64MiB, channels: 4'],
+  [gpuRails('b200'), 'collective: all-reduce, bytes: 64MiB, ranks: 24'],
+  [H100, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, ranks: 8, chunk: 512KiB'],
+  [H100, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, chunk: 512KiB'],
+  [H100, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, ranks: 24, chunk: 512KiB, channels: 2'],
+  [H100, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, ranks: 8, chunk: 512KiB'],
+  [H100, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB'],
+  [H100, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, chunk: 512KiB'],
+  [H100, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, ranks: 24, chunk: 512KiB, channels: 2'],
+  [GB200, 'collective: all-reduce, bytes: 64MiB, ranks: 72'],
+  [GB200, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, ranks: 72'],
+  [GB200, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, chunk: 512KiB'],
+  [GB200, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, chunk: 512KiB'],
+  [GB200, 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB'],
+  [H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, ranks: 8'],
+  // nvls-tree across servers agrees at 1 GiB (64 chunks per tree); at 64 MiB see the bound below.
+  [H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 1GiB'],
+  [H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 1GiB, ranks: 24'],
 ];
 
 /** Jobs on the same fabrics. */
@@ -101,6 +136,9 @@ const JOBS: [string, string][] = [
     'job: {params: 1e9, dp: 4, pp: 4, ppBytes: 4MiB, microBatches: 4, schedule: 1f1b, stepCompute: 10ms, iterations: 2}',
   ],
   [RAILS, 'job: {params: 1e9, dp: 2, tp: 8, pp: 2, ppBytes: 4MiB, microBatches: 4, schedule: 1f1b, stepCompute: 10ms}'],
+  // Data parallelism over 4 H100 servers with the two-level all-reduces (issue 14).
+  [H100, 'job: {params: 1e9, dp: 32, stepCompute: 10ms, algorithm: hierarchical, buckets: 2}'],
+  [H100, 'job: {params: 1e9, dp: 32, stepCompute: 10ms, algorithm: nvls-tree, buckets: 2}'],
 ];
 
 describe('engines agree on a non-blocking fabric without ECMP choices', () => {
@@ -116,10 +154,38 @@ describe('engines agree on a non-blocking fabric without ECMP choices', () => {
     named([
       [ONE_LEAF, 'collective: all-reduce, bytes: 64MiB, ranks: 6'],
       [ONE_LEAF, 'collective: all-to-all, algorithm: pairwise, bytes: 64MiB, ranks: 4'],
+      // Two-level all-reduces on H100 servers: 0.9%, 0.8% and 0% apart when measured (issue 14).
+      [H100, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, ranks: 24, chunk: 2MiB'],
+      [H100, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB'],
+      [H100, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, ranks: 8'],
     ]),
   )('packet within 5 percent of analytic at 64 MiB: $name', ({ fabric, item }) => {
     const yaml = scenarioYaml(fabric, item);
     expectAgree(opTimes('analytic', yaml), opTimes('packet', yaml), 0.05, item);
+  });
+});
+
+describe('nvls-tree across servers at 64 MiB: the analytic engine is a lower bound (the tree pipeline fill)', () => {
+  // With 8 chunks per tree (64 MiB over 8 GPUs, halves of 512 KiB chunks) the double binary tree's fill, which
+  // the analytic model (two-level.ts, from doubleBinaryTreeS: depth - 2 chunks) fits at 64 chunks, is a larger
+  // share: measured flow/analytic 1.07 (4 servers) and 1.23 (3 servers, an odd tree), packet/analytic 1.09 at
+  // 64 KiB chunks. The bound: analytic <= flow, packet <= 1.25 x analytic; at 1 GiB they agree within 2% (above).
+  it.each([
+    ['4 servers', 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB'],
+    ['3 servers', 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, ranks: 24'],
+  ])('%s: analytic <= flow <= 1.25 x analytic', (_, item) => {
+    const yaml = scenarioYaml(H100, item);
+    const [a] = opTimes('analytic', yaml);
+    const [f] = opTimes('flow', yaml);
+    expect(f).toBeGreaterThanOrEqual(a * 0.999);
+    expect(f, `analytic ${a} ps, flow ${f} ps`).toBeLessThanOrEqual(a * 1.25);
+  });
+  it('4 servers, 64 KiB chunks: analytic <= packet <= 1.25 x analytic', () => {
+    const yaml = scenarioYaml(H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, chunk: 64KiB');
+    const [a] = opTimes('analytic', yaml);
+    const [p] = opTimes('packet', yaml);
+    expect(p).toBeGreaterThanOrEqual(a * 0.999);
+    expect(p, `analytic ${a} ps, packet ${p} ps`).toBeLessThanOrEqual(a * 1.25);
   });
 });
 

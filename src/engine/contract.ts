@@ -29,6 +29,15 @@ export const RAILS =
 export const SERVERS_ONE_LEAF =
   'fabric: {topology: leaf-spine, hosts: 32, nic: 400G, switch: generic-64x400g, gpusPerNode: 4}';
 
+/** RAILS with a GPU profile (fabric.gpu): NCCL's NVLink rate, and NVLS on the profiles that have it. */
+export const gpuRails = (gpu: string) => RAILS.replace('gpusPerNode: 8}', `gpusPerNode: 8, gpu: ${gpu}}`);
+/**
+ * GB200 NVL72: 36 trays of 4 GPUs in two NVLink domains of 72, one rail leaf per NIC index holding all 36 trays
+ * (generic-128x400g: 64 down), so the hops between domains never meet an ECMP choice.
+ */
+export const GB200 =
+  'fabric: {topology: rail-optimized, hosts: 144, nic: 400G, switch: generic-128x400g, gpusPerNode: 4, gpu: gb200}';
+
 /** A scenario of one fabric line and traffic items (YAML flow maps, one per line). */
 export const scenarioYaml = (fabric: string, ...items: string[]) =>
   `${fabric}\ntraffic:\n${items.map((i) => `  - {${i}}`).join('\n')}\n`;
@@ -196,6 +205,60 @@ export function optionCases(bytes: string): OptionCase[] {
     'ring reduce-scatter, 4 GPUs per server on one leaf',
     SERVERS_ONE_LEAF,
     `collective: reduce-scatter, bytes: ${bytes}, ranks: 12`,
+  );
+  // Two-level all-reduces (hierarchical.ts) and the GPU profiles (catalog/gpus.yaml), issue 14 items 3-5.
+  const H100 = gpuRails('h100');
+  c(
+    'hierarchical all-reduce, one server only',
+    H100,
+    `collective: all-reduce, algorithm: hierarchical, bytes: ${bytes}, ranks: 8`,
+  );
+  c(
+    'hierarchical all-reduce, 3 servers',
+    H100,
+    `collective: all-reduce, algorithm: hierarchical, bytes: ${bytes}, ranks: 24, chunk: 16KiB`,
+  );
+  c(
+    'nvls all-reduce, one server only',
+    H100,
+    `collective: all-reduce, algorithm: nvls, bytes: ${bytes}, ranks: 8, chunk: 16KiB`,
+  );
+  c(
+    'nvls all-reduce, 4 servers, chunk',
+    H100,
+    `collective: all-reduce, algorithm: nvls, bytes: ${bytes}, chunk: 16KiB`,
+  );
+  c(
+    'nvls all-reduce, 3 servers, 2 channels',
+    H100,
+    `collective: all-reduce, algorithm: nvls, bytes: ${bytes}, ranks: 24, channels: 2`,
+  );
+  c(
+    'nvls-tree all-reduce, 4 servers',
+    H100,
+    `collective: all-reduce, algorithm: nvls-tree, bytes: ${bytes}, chunk: 16KiB`,
+  );
+  c(
+    'nvls-tree all-reduce, 3 servers, 2 channels',
+    H100,
+    `collective: all-reduce, algorithm: nvls-tree, bytes: ${bytes}, ranks: 24, channels: 2, chunk: 16KiB`,
+  );
+  c(
+    'nvls-tree all-reduce, one server only',
+    H100,
+    `collective: all-reduce, algorithm: nvls-tree, bytes: ${bytes}, ranks: 8`,
+  );
+  for (const gpu of ['a100', 'h100', 'h200', 'b200'])
+    c(`ring all-reduce on ${gpu} servers`, gpuRails(gpu), `collective: all-reduce, bytes: ${bytes}, channels: 2`);
+  c(
+    'ring all-reduce inside one GB200 NVL72 domain (72 GPUs, 18 trays)',
+    GB200,
+    `collective: all-reduce, bytes: ${bytes}, ranks: 72`,
+  );
+  c(
+    'nvls all-reduce over two GB200 NVL72 domains',
+    GB200,
+    `collective: all-reduce, algorithm: nvls, bytes: ${bytes}, chunk: 16KiB`,
   );
   c('incast', ONE_LEAF, `pattern: incast, senders: [h1, h2, h3], receiver: h0, bytes: ${bytes}`);
   c('permutation', ONE_LEAF, `pattern: permutation, bytes: ${bytes}, start: 3us`);

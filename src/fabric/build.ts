@@ -2,6 +2,7 @@
 import type { Catalog, SwitchModel } from '../catalog/index.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { chooseMedium } from './media.ts';
+import { resolveNvlink } from './nvlink.ts';
 import { buildRouting } from './routing.ts';
 import {
   type AccessAggWiring,
@@ -136,7 +137,7 @@ export function buildFabric(spec: FabricSpec, bp: Blueprint, catalog: Catalog, n
   if (w.kind === 'clos') wireClos(b, bp, w);
   else if (w.kind === 'ddc') wireDdc(b, bp, w);
   else border = wireAccessAgg(b, bp, w);
-  return freeze(spec, bp, name, b.nodes, b.links, border);
+  return freeze(spec, bp, name, b.nodes, b.links, border, catalog);
 }
 
 function wireClos(b: Builder, bp: Blueprint, w: ClosWiring): void {
@@ -224,6 +225,7 @@ function freeze(
   nodes: FabricNode[],
   links: FabricLink[],
   border: NodeId | -1,
+  catalog: Catalog,
 ): Fabric {
   const n = nodes.length;
   const adjStart = new Int32Array(n + 1);
@@ -253,6 +255,7 @@ function freeze(
     topology: bp.topology,
     spec,
     blueprint: bp,
+    nvlink: resolveNvlink(spec, catalog),
     nodes: Object.freeze(nodes),
     links: Object.freeze(links),
     hosts,

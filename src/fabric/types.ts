@@ -1,6 +1,7 @@
 // The immutable Fabric graph every engine and report reads (docs/architecture.md, "Folders").
 import type { NicModel, SwitchModel } from '../catalog/index.ts';
 import type { FabricSpec, Topology } from '../scenario/schema.ts';
+import type { Nvlink } from './nvlink.ts';
 
 export type NodeId = number & { readonly __brand: 'NodeId' };
 export type LinkId = number & { readonly __brand: 'LinkId' };
@@ -147,6 +148,8 @@ export interface Fabric {
   readonly topology: Topology;
   readonly spec: FabricSpec;
   readonly blueprint: Blueprint;
+  /** The GPUs' NVLink-class domain (nvlink.ts): fabric.gpu, nvlinkDomain and intraServer resolved. */
+  readonly nvlink: Nvlink;
   readonly nodes: readonly FabricNode[];
   readonly links: readonly FabricLink[];
   /** Node ids of hosts h0..h(N-1), in order. */

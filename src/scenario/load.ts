@@ -230,6 +230,13 @@ function checkCatalogRefs(
         location: where(['fabric', key]),
       });
   }
+  const gpu = s.fabric.gpu;
+  if (gpu !== undefined && !catalog.gpus.has(gpu))
+    out.push({
+      path: 'fabric.gpu',
+      message: msg.unknownModel('GPU', gpu, closest(gpu, [...catalog.gpus.keys()]), 'GPU profiles'),
+      location: where(['fabric', 'gpu']),
+    });
   const nic = s.fabric.nic;
   if (!catalog.nics.has(nic) && !Number.isFinite(parseRateBps(nic)))
     out.push({

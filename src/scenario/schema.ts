@@ -71,16 +71,32 @@ export const fabricSchema = z
       .lt(1)
       .default(0.25)
       .describe('access-aggregation: share of each aggregation switch ports reserved for uplinks to border0'),
+    gpu: z
+      .string()
+      .optional()
+      .describe(
+        "GPU and server profile from the catalog (h100, h200, b200, gb200; a100 has no NVLS): sets the NVLink bandwidth per direction (links x the payload rate per link of NCCL's topology model, src/graph/topo.h: 370.8 GB/s on an H100, 721.8 GB/s on a B200), the NVLink domain and whether NVLS is available (catalog/gpus.yaml cites each figure). Default: none, the intraServer defaults",
+      ),
+    nvlinkDomain: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'GPUs per NVLink domain, a multiple of gpusPerNode: the server (default) or several servers on one NVLink switch fabric (gb200: 72, 18 trays of 4)',
+      ),
     intraServer: z
       .strictObject({
         bandwidth: rate()
-          .prefault('3600G')
-          .describe('per GPU and direction (default: NVLink 4, 450 GB/s per direction on an H100)'),
+          .optional()
+          .describe(
+            "per GPU and direction, as payload; overrides fabric.gpu (default: fabric.gpu's NCCL rate, else 3600G = 450 GB/s, the H100's NVLink 4 signalling rate)",
+          ),
         latency: duration().prefault('1us').describe('per transfer inside the server'),
       })
       .optional()
       .describe(
-        'the NVLink-class domain between the GPUs of one server (gpusPerNode > 1); the fabric does not carry it',
+        'the NVLink-class domain between the GPUs of one server or NVLink domain (gpusPerNode > 1); the fabric does not carry it',
       ),
   })
   .describe('the fabric to design: a generator and its parameters');
@@ -349,7 +365,7 @@ const collectiveFields = {
     .string()
     .default('auto')
     .describe(
-      "auto (default: NCCL's choice by its tuning model; all-reduce: ring or double-binary-tree; reduce-scatter, all-gather: ring; broadcast: binomial; all-to-all: pairwise) or all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical; reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck",
+      "auto (default: NCCL's choice by its tuning model; all-reduce: ring or double-binary-tree; reduce-scatter, all-gather: ring; broadcast: binomial; all-to-all: pairwise) or all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical (intra-domain reduce-scatter, all-reduce per rail, intra-domain all-gather, pipelined by chunk), nvls (the same with NVLink SHARP inside each domain: fabric.gpu h100, h200, b200, gb200), nvls-tree (NVLink SHARP inside, the NCCL double binary tree per rail across domains); reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck",
     ),
   ranks: z.number().int().min(2).optional().describe('how many GPUs take part (default: every host)'),
   placement: z

@@ -19,6 +19,8 @@ describe('aifabric CLI', () => {
     const r = runCli(['catalog']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/aurcore-48x25g-8x100g\s+48x25G \+ 8x100G/);
+    // GPU profiles (catalog/gpus.yaml): 18 NVLink 4 links at NCCL's 20.6 GB/s each on an H100.
+    expect(r.stdout).toMatch(/h100\s+4\s+18\s+200Gb\/s\s+164.8Gb\/s\s+2.966Tb\/s\s+server\s+yes/);
     const s = runCli(['catalog', 'show', 'aurcore-32x400g', '--json']);
     expect(s.code).toBe(0);
     const j = JSON.parse(s.stdout);

@@ -56,15 +56,31 @@ export function catalogText(c: Catalog): string {
       ]),
     ),
   );
+  out.push('');
+  out.push(
+    table(
+      ['gpu', 'NVLink', 'links', 'per link', 'NCCL per link', 'per GPU', 'domain', 'NVLS'],
+      [...c.gpus.values()].map((g) => [
+        g.id,
+        String(g.nvlinkGeneration),
+        String(g.links),
+        `${formatRate(g.linkRateBps)}b/s`,
+        `${formatRate(g.ncclLinkRateBps)}b/s`,
+        `${formatRate(g.links * g.ncclLinkRateBps)}b/s`,
+        g.nvlinkDomain === 'server' ? 'server' : `${g.nvlinkDomain} GPUs`,
+        g.nvls ? 'yes' : 'no',
+      ]),
+    ),
+  );
   return `${out.join('\n')}\n`;
 }
 
-/** `aifabric catalog [--json]`: every switch, NIC and medium. */
+/** `aifabric catalog [--json]`: every switch, NIC, medium and GPU profile. */
 export function listCatalog(opts: { json?: boolean }): void {
   const c = loadCatalog();
   if (opts.json)
     process.stdout.write(
-      `${JSON.stringify({ version: 1, switches: [...c.switches.values()], nics: [...c.nics.values()], media: [...c.media.values()] }, null, 2)}\n`,
+      `${JSON.stringify({ version: 1, switches: [...c.switches.values()], nics: [...c.nics.values()], media: [...c.media.values()], gpus: [...c.gpus.values()] }, null, 2)}\n`,
     );
   else process.stdout.write(catalogText(c));
 }
@@ -72,9 +88,9 @@ export function listCatalog(opts: { json?: boolean }): void {
 /** `aifabric catalog show <id> [--json]`: one entry in full. */
 export function showCatalogEntry(id: string, opts: { json?: boolean }): void {
   const c = loadCatalog();
-  const item = c.switches.get(id) ?? c.nics.get(id) ?? c.media.get(id);
+  const item = c.switches.get(id) ?? c.nics.get(id) ?? c.media.get(id) ?? c.gpus.get(id);
   if (!item) {
-    const all = [...c.switches.keys(), ...c.nics.keys(), ...c.media.keys()];
+    const all = [...c.switches.keys(), ...c.nics.keys(), ...c.media.keys(), ...c.gpus.keys()];
     throw new DesignError('id', msg.unknownModel('catalog entry', id, closest(id, all), 'every id'));
   }
   if (opts.json) process.stdout.write(`${JSON.stringify(item, null, 2)}\n`);

@@ -115,12 +115,18 @@ describe("the analytic engine costs every schedule of the workload's algorithm t
     (op, algorithm) => {
       for (const p of PS) {
         const b = new ProgramBuilder();
-        // Hierarchical needs servers: one rank per server, where it is the ring across servers.
-        const intra = { bandwidthBps: 1e12, latencyPs: 0, serverOf: (h: NodeId) => h };
+        // Two-level all-reduces need domains: one rank per domain, where they are the ring across domains.
+        const intra = { bandwidthBps: 1e12, latencyPs: 0, serverOf: (h: NodeId) => h, nvls: true };
         const ranks = Array.from({ length: p }, (_, i) => (100 + 3 * i) as NodeId);
         const id = compileCollective(
           b,
-          { op, algorithm, ranks, bytes: S, intra: algorithm === 'hierarchical' ? intra : undefined },
+          {
+            op,
+            algorithm,
+            ranks,
+            bytes: S,
+            intra: ['hierarchical', 'nvls', 'nvls-tree'].includes(algorithm) ? intra : undefined,
+          },
           { item: 0, cls: 'roce', startPs: 0, deps: [], iteration: -1 },
         );
         const program = b.build();
@@ -128,7 +134,7 @@ describe("the analytic engine costs every schedule of the workload's algorithm t
         const what = `${op} ${algorithm} on ${p} ranks`;
         expect(steps, `${what}: steps`).toBe(scheduleTimeS(op, algorithm, p, S, one));
         const beta = scheduleTimeS(op, algorithm, p, S, perByte);
-        if (algorithm === 'double-binary-tree') {
+        if (algorithm === 'double-binary-tree' || algorithm === 'nvls-tree') {
           // Pipelined in chunks: the cost's 2 n beta is the busiest rank's bandwidth bound, not one chunk's path.
           const busiest = Math.max(...sentBytes(b, id).fabric.values());
           // Chunks are rounded up to whole bytes (workload/training/collectives.ts): a byte per chunk at most.

@@ -126,8 +126,8 @@ function doubleBinaryTreeS(p: number, n: number, c: AlphaBetaGamma, pipe?: Pipel
  * Rabenseifner's path, where it says 2 + 2 (p-1)/p); a pairwise all-to-all sends (p-1)/p of the buffer (a rank's
  * own block stays), where it says all of it; and Bruck's step k sends the slots j < p with bit k set, S/2 only at
  * powers of two. NCCL's double binary tree is pipelined (doubleBinaryTreeS); the
- * hierarchical all-reduce on one domain (one GPU per server) is the ring across servers, and the analytic
- * engine costs its two domains itself (engine.ts).
+ * hierarchical and nvls all-reduces on one domain (one GPU per server) are the ring across servers, nvls-tree the
+ * double binary tree, and the analytic engine costs their two levels itself (two-level.ts).
  */
 export const SCHEDULE_TIME_S: { [O in CollectiveOp]: Record<Algorithm<O>, ScheduleTime> } = {
   'all-reduce': {
@@ -146,6 +146,8 @@ export const SCHEDULE_TIME_S: { [O in CollectiveOp]: Record<Algorithm<O>, Schedu
       return (2 * F + 2) * c.alphaS + (2 + 2 * share) * n * c.betaSPerByte + (1 + share) * n * c.gammaSPerByte;
     },
     hierarchical: (p, n, c) => collectiveTimeS('all-reduce', 'ring', p, n, c),
+    nvls: (p, n, c) => collectiveTimeS('all-reduce', 'ring', p, n, c),
+    'nvls-tree': doubleBinaryTreeS,
   },
   'reduce-scatter': {
     ring: (p, n, c) => collectiveTimeS('reduce-scatter', 'ring', p, n, c),

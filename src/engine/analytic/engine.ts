@@ -9,17 +9,20 @@
 // Compute ops take their given time; an op starts when its dependencies end. Plain flows (patterns, flow lists)
 // get the hose-model bound: each flow's rate is its NIC's payload rate shared by the flows at its busiest end.
 import type { Catalog } from '../../catalog/index.ts';
+import { domainOf, indexInDomain } from '../../fabric/nvlink.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { OP_KIND, type OpIndex, opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
 import { ringOrder } from '../../workload/training/collectives.ts';
+import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { collectiveTimeS, scheduleTimeS } from './collectives.ts';
+import { collectiveTimeS, doubleTreeShape, scheduleTimeS } from './collectives.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
+import { nvlsTreeTimeS, twoLevelTimeS } from './two-level.ts';
 
 export interface AnalyticRunOptions {
   seed: number;
@@ -162,11 +165,13 @@ class CostTables {
     this.pod1 = new Int32Array(N);
     let maxServer = 0;
     let maxPod = -1;
+    // "Server" is the NVLink domain from here on (a server, or several on one NVLink fabric: fabric/nvlink.ts).
+    const nv = f.nvlink;
     for (const n of f.nodes) {
-      this.server[n.id] = n.server;
-      this.rail[n.id] = n.rail;
+      this.server[n.id] = n.server < 0 ? n.server : domainOf(nv, n.server);
+      this.rail[n.id] = n.server < 0 ? n.rail : indexInDomain(nv, n.server, n.rail, f.spec.gpusPerNode);
       this.pod1[n.id] = n.pod + 1;
-      if (n.server > maxServer) maxServer = n.server;
+      if (this.server[n.id] > maxServer) maxServer = this.server[n.id];
       if (n.pod > maxPod) maxPod = n.pod;
     }
     for (const h of f.hosts) {
@@ -319,7 +324,7 @@ function pairRate(t: CostTables, n: number): number {
 function serverGroups(f: Fabric, ranks: NodeId[]): NodeId[][] {
   const by = new Map<number, NodeId[]>();
   for (const h of ranks) {
-    const s = f.nodes[h].server;
+    const s = domainOf(f.nvlink, f.nodes[h].server);
     const g = by.get(s);
     if (g) g.push(h);
     else by.set(s, [h]);
@@ -338,6 +343,8 @@ export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp, channels = 
 interface ScheduleShape {
   channels: number;
   firstRepeat: number;
+  /** Tasks of the op (two-level all-reduces: chunks x phases x ranks x channels). */
+  tasks: number;
 }
 
 function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
@@ -345,8 +352,14 @@ function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
   // would touch every task of the program's shapes, scattered over a heap of a million).
   const most = op.firstTask < op.lastTask ? program.transfers[op.lastTask - 1].channel : 0;
   return {
-    channels: op.algorithm === 'double-binary-tree' ? (most >> 1) + 1 : most + 1,
+    // Trees use two QP channels per channel; nvls-tree's end with an all-gather delay on the channel itself.
+    channels:
+      op.algorithm === 'double-binary-tree' ||
+      (op.algorithm === 'nvls-tree' && program.transfers[op.lastTask - 1]?.kind === 'transfer')
+        ? (most >> 1) + 1
+        : most + 1,
     firstRepeat: op.firstTask < op.lastTask ? program.transfers[op.firstTask].repeat : 1,
+    tasks: op.lastTask - op.firstTask,
   };
 }
 
@@ -354,11 +367,19 @@ function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
  * Pipelining chunks per step of a ring (and of each ring of hierarchical): the first task's repetitions over its
  * ring's steps (workload/training/collectives.ts: a ring task repeats steps x chunks); 1 for other algorithms.
  */
-function ringChunks(op: ProgramOp, c: OpCost, p: number, firstRepeat: number): number {
+function ringChunks(op: ProgramOp, c: OpCost, p: number, sc: ScheduleShape): number {
+  const firstRepeat = sc.firstRepeat;
+  if (op.algorithm === 'nvls-tree') return firstRepeat;
+  if (TWO_LEVEL.has(op.algorithm ?? '')) {
+    // One task per (rank, chunk, phase) per channel (hierarchical.ts): chunks from the op's task count.
+    const R = c.gpusPerServer;
+    const N = c.servers;
+    const perChunk = (R > 1 ? 2 * R * N : 0) + (N > 1 ? R * N : 0);
+    return perChunk > 0 ? Math.max(1, Math.round(sc.tasks / sc.channels / perChunk)) : 1;
+  }
   let steps = 0;
   if (op.algorithm === 'double-binary-tree') return firstRepeat;
   if (op.algorithm === 'ring') steps = op.op === 'all-reduce' ? 2 * (p - 1) : p - 1;
-  else if (op.algorithm === 'hierarchical') steps = c.gpusPerServer > 1 ? c.gpusPerServer - 1 : 2 * (c.servers - 1);
   return steps > 0 ? Math.max(1, Math.round(firstRepeat / steps)) : 1;
 }
 
@@ -382,9 +403,9 @@ function ringOrders(f: Fabric, ranks: ArrayLike<number>, channels: number): numb
 
 /** opCost with the op's ranks given apart (a view into an OpIndex). */
 function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<number>, channels: number): OpCost {
-  const intra = f.spec.intraServer;
+  const nv = f.nvlink;
   const server = t.server;
-  const hierarchical = op.algorithm === 'hierarchical';
+  const hierarchical = TWO_LEVEL.has(op.algorithm ?? '');
   const groups = hierarchical ? serverGroups(f, Array.from(ranks) as NodeId[]) : undefined;
   // Servers and the most ranks on one.
   let servers = 0;
@@ -444,14 +465,14 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   if (servers === 1 && ranks.length > 1) {
     // Every rank in one server: the collective runs on the intra-server domain alone.
     return {
-      alphaS: (intra?.latency ?? 1e6) * 1e-12,
-      betaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+      alphaS: nv.latencyPs * 1e-12,
+      betaSPerByte: 8 / nv.bandwidthBps,
       gammaSPerByte: 0,
-      intraAlphaS: (intra?.latency ?? 1e6) * 1e-12,
-      intraBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+      intraAlphaS: nv.latencyPs * 1e-12,
+      intraBetaSPerByte: 8 / nv.bandwidthBps,
       servers: 1,
       gpusPerServer,
-      netBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+      netBetaSPerByte: 8 / nv.bandwidthBps,
       channels: 1,
     };
   }
@@ -498,18 +519,18 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   const rate = rings !== undefined && rings.length > 1 ? sharedPairRate(t, n) : pairRate(t, n);
   // An all-to-all or a double binary tree over servers of several GPUs also crosses the intra domain: the slower
   // of the two bounds (the other flat algorithms take their schedule's path, collectiveS).
-  const intraRate = (intra?.bandwidth ?? 3600e9) / 8;
+  const intraRate = nv.bandwidthBps / 8;
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
   return {
     alphaS: alphaPs * 1e-12,
     betaSPerByte: Number.isFinite(rankRate) ? 1 / rankRate : 0,
     gammaSPerByte: 0,
-    intraAlphaS: (intra?.latency ?? 1e6) * 1e-12,
-    intraBetaSPerByte: 8 / (intra?.bandwidth ?? 3600e9),
+    intraAlphaS: nv.latencyPs * 1e-12,
+    intraBetaSPerByte: 8 / nv.bandwidthBps,
     servers,
     gpusPerServer,
     netBetaSPerByte: Number.isFinite(rate) ? 1 / rate : 0,
-    channels: rings ? rings.length : 1,
+    channels: rings ? rings.length : hierarchical ? channels : 1,
   };
 }
 
@@ -520,21 +541,23 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
  */
 export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 1): number {
   const n = op.bytes;
-  const k = op.algorithm === 'ring' || op.algorithm === 'hierarchical' ? chunks : 1;
+  const k = op.algorithm === 'ring' ? chunks : 1;
   const abg = { alphaS: c.alphaS * k, betaSPerByte: c.betaSPerByte, gammaSPerByte: c.gammaSPerByte };
   const name = op.op ?? 'all-reduce';
   const alg = op.algorithm ?? 'ring';
-  if (alg === 'hierarchical') {
-    // Reduce-scatter inside each server (ring over the intra domain), all-reduce of n/g across servers on every
-    // rail at once (ring), all-gather inside the server.
-    const g = c.gpusPerServer;
-    const m = c.servers;
-    const intra = { alphaS: c.intraAlphaS * k, betaSPerByte: c.intraBetaSPerByte, gammaSPerByte: c.gammaSPerByte };
-    return (
-      collectiveTimeS('reduce-scatter', 'ring', g, n, intra) +
-      collectiveTimeS('all-reduce', 'ring', m, n / g, abg) +
-      collectiveTimeS('all-gather', 'ring', g, n, intra)
-    );
+  if (alg === 'hierarchical' || alg === 'nvls' || alg === 'nvls-tree') {
+    // Intra-domain reduce-scatter, all-reduce per rail across domains, intra-domain all-gather, pipelined by chunk.
+    const two = {
+      R: c.gpusPerServer,
+      N: c.servers,
+      chunks,
+      channels: c.channels,
+      intraAlphaS: c.intraAlphaS,
+      intraBetaSPerByte: c.intraBetaSPerByte,
+      netAlphaS: c.alphaS,
+      netBetaSPerByte: c.betaSPerByte,
+    };
+    return alg === 'nvls-tree' ? nvlsTreeTimeS(n, two, doubleTreeShape(c.servers)) : twoLevelTimeS(alg, n, two);
   }
   if (alg === 'ring' && c.servers > 1 && c.gpusPerServer > 1 && name !== 'all-to-all' && name !== 'broadcast') {
     // A ring over servers of g GPUs: one hop in g crosses the fabric, the others the intra domain. A pipelined
@@ -588,7 +611,7 @@ function scheduleS(t: CostTables, program: TrafficProgram, op: ProgramOp, c: OpC
     const rate = c.netBetaSPerByte > 0 ? 1 / c.netBetaSPerByte : Number.POSITIVE_INFINITY;
     return schedulePathPs(t, program, op, rate, sc.channels) * 1e-12;
   }
-  return opTimeS(op, c, p, ringChunks(op, c, p, sc.firstRepeat));
+  return opTimeS(op, c, p, ringChunks(op, c, p, sc));
 }
 
 /** A collective's time (s) costed alone, without the placement and shape caches (tests compare runs with it). */
@@ -647,6 +670,7 @@ interface Placement {
 function samePlacement(t: CostTables, p: Placement, ranks: Int32Array, algorithm: string, sc: ScheduleShape): boolean {
   if (p.ranks.length !== ranks.length || p.algorithm !== algorithm) return false;
   if (p.schedule.channels !== sc.channels || p.schedule.firstRepeat !== sc.firstRepeat) return false;
+  if (TWO_LEVEL.has(algorithm) && p.schedule.tasks !== sc.tasks) return false;
   const { leaf, nic, labels, rail } = t;
   const rails = algorithm === 'ring';
   for (let i = 0; i < ranks.length; i++) {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../base/random.ts';
 import { collectiveTimeS } from '../../engine/analytic/collectives.ts';
+import { twoLevelTimeS } from '../../engine/analytic/two-level.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { NodeId } from '../../fabric/types.ts';
 import { ProgramBuilder } from '../builder.ts';
 import type { CollectiveOp } from '../collective.ts';
 import { COLLECTIVE_ALGORITHMS, type CollectiveSpec, compileCollective, type IntraDomain } from './collectives.ts';
+import { twoLevelChunks } from './hierarchical.ts';
 import { checkWellFormed, criticalPath, sentBytes, simulateData } from './verify.ts';
 
 /** Divisible by every rank, channel and chunk count below, so that no block is rounded up. */
@@ -104,7 +106,7 @@ function want(op: CollectiveOp, algorithm: string, p: number): Want {
 }
 
 const CASES = (Object.entries(COLLECTIVE_ALGORITHMS) as [CollectiveOp, readonly string[]][]).flatMap(([op, algs]) =>
-  algs.filter((a) => a !== 'hierarchical').map((algorithm) => ({ op, algorithm })),
+  algs.filter((a) => !['hierarchical', 'nvls', 'nvls-tree'].includes(a)).map((algorithm) => ({ op, algorithm })),
 );
 
 describe('collective schedules cost what their closed forms say (COLL-02)', () => {
@@ -261,15 +263,23 @@ describe('hierarchical all-reduce (intra reduce-scatter, rail rings across serve
         serverOf: (h) => Math.floor((idx.get(h) as number) / R),
         railOf: (h) => (R - 1 - ((idx.get(h) as number) % R) + 1) % R,
       };
-      for (const chunkBytes of [undefined, S / p / 2]) {
+      // One chunk per step, two, and the default (NCCL's 512 KiB Simple step where two levels overlap).
+      for (const chunkBytes of [S, S / p / 2, undefined]) {
         const { b, id } = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra, chunkBytes });
         const { fabric, intra: copies } = sentBytes(b, id);
         for (const h of ranks) {
           expect(fabric.get(h)! / S).toBeCloseTo((2 * (N - 1)) / (N * R), 12);
           expect(copies.get(h)! / S).toBeCloseTo((2 * (R - 1)) / R, 12);
         }
-        const C = chunkBytes ? 2 : 1;
-        expect(alphaSteps(b)).toBe(C * (2 * (R - 1) + 2 * (N - 1)));
+        // Pipelined by chunk (hierarchical.ts): the critical path of unit-latency steps is the analytic engine's
+        // recurrence (two-level.ts), C (R-1) + ... rather than C times the unpipelined 2(R-1) + 2(N-1).
+        const C = twoLevelChunks('hierarchical', S, R, N, chunkBytes);
+        if (chunkBytes !== undefined) expect(C).toBe(chunkBytes === S ? 1 : 2);
+        else expect(C).toBe(R > 1 && N > 1 ? Math.ceil(S / (R * N) / 2 ** 19) : 1);
+        const unitSteps = { R, N, chunks: C, channels: 1, intraAlphaS: 1, intraBetaSPerByte: 0, netAlphaS: 1 };
+        expect(alphaSteps(b)).toBe(twoLevelTimeS('hierarchical', S, { ...unitSteps, netBetaSPerByte: 0 }));
+        if (C === 1) expect(alphaSteps(b)).toBe(2 * (R - 1) + 2 * (N - 1));
+        else if (R > 1 && N > 1) expect(alphaSteps(b)).toBeLessThan(C * (2 * (R - 1) + 2 * (N - 1)));
         // Fabric transfers join one rail at both ends.
         for (const t of b.transfers) if (t.kind === 'transfer') expect(intra.railOf!(t.src)).toBe(intra.railOf!(t.dst));
         expect(checkWellFormed(b.build())).toEqual([]);
@@ -284,7 +294,7 @@ describe('hierarchical all-reduce (intra reduce-scatter, rail rings across serve
   it('intra copies are delays on the sender of latency + bytes x 8 / (bandwidth / channels)', () => {
     const ranks = hostsOf(8);
     const intra = intraOf(ranks, 4);
-    const { b } = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra });
+    const { b } = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra, chunkBytes: S });
     const delays = b.transfers.filter((t) => t.kind === 'delay');
     expect(delays.length).toBe(2 * 2 * 4);
     const bytes = S / 4;
@@ -294,7 +304,8 @@ describe('hierarchical all-reduce (intra reduce-scatter, rail rings across serve
       expect(d.durationPs).toBe(1e6 + Math.round((bytes * 8 * 1e12) / 3.6e12));
     }
     // Two channels copy half the bytes each, at the same time, on half the bandwidth each.
-    const two = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra, channels: 2 }).b.transfers;
+    const two = compile({ op: 'all-reduce', algorithm: 'hierarchical', ranks, intra, channels: 2, chunkBytes: S }).b
+      .transfers;
     for (const d of two.filter((t) => t.kind === 'delay'))
       expect(d.durationPs).toBe(1e6 + Math.round((bytes * 8 * 1e12) / 3.6e12));
   });
@@ -339,7 +350,9 @@ describe('errors name the field and list what is valid', () => {
     } catch (e) {
       const pr = (e as ScenarioError).problems[0];
       expect(pr.path).toBe('traffic[1].algorithm');
-      expect(pr.message).toContain('ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical');
+      expect(pr.message).toContain(
+        'ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical, nvls, nvls-tree',
+      );
       expect(pr.message).toContain('did you mean ring?');
     }
   });

@@ -22,6 +22,8 @@ import type { NodeId } from '../../fabric/types.ts';
 import type { MoveTrace, OpLayout, ProgramBuilder, RepMove } from '../builder.ts';
 import type { CollectiveOp } from '../collective.ts';
 import type { Transfer } from '../program.ts';
+import { nvlsUnavailable, TWO_LEVEL, type TwoLevelKind, twoLevelAllReduce } from './hierarchical.ts';
+import { nvlsTreeAllReduce } from './nvls-tree.ts';
 import { NCCL_NAME, type ProtocolChoice, planProtocol } from './protocol.ts';
 
 /**
@@ -30,7 +32,15 @@ import { NCCL_NAME, type ProtocolChoice, planProtocol } from './protocol.ts';
  * table's type, and checked against these schedules' steps and bytes by its tests).
  */
 export const COLLECTIVE_ALGORITHMS = {
-  'all-reduce': ['ring', 'double-binary-tree', 'recursive-doubling', 'rabenseifner', 'hierarchical'],
+  'all-reduce': [
+    'ring',
+    'double-binary-tree',
+    'recursive-doubling',
+    'rabenseifner',
+    'hierarchical',
+    'nvls',
+    'nvls-tree',
+  ],
   'reduce-scatter': ['ring', 'recursive-halving'],
   'all-gather': ['ring', 'recursive-doubling'],
   broadcast: ['binomial', 'scatter-allgather'],
@@ -53,6 +63,8 @@ export interface IntraDomain {
   serverOf: (h: NodeId) => number;
   /** A host's GPU index in its server (FabricNode.rail); default: its order among the ranks on that server. */
   railOf?: (h: NodeId) => number;
+  /** Whether the domain's switches reduce in the switch (NVLS, hierarchical.ts); default false. */
+  nvls?: boolean;
 }
 
 export interface CollectiveSpec {
@@ -282,49 +294,20 @@ function ringCollective(kind: RingKind): Algorithm {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Hierarchical all-reduce: ring reduce-scatter inside each server (over the intra domain), ring all-reduce
-// across servers among the ranks of one GPU index (one rail each), ring all-gather inside each server. Units
-// (a, b, c): a = intra block (the GPU index that reduces it), b = block of the rail ring, c = chunk.
+// Two-level all-reduces (hierarchical, nvls): hierarchical.ts, given this file's ring bound to the Emitter.
 
-const hierarchical: Algorithm = (e, g) => {
-  const groups = g.groups as number[][];
-  const N = groups.length;
-  const R = groups[0].length;
-  const chunks = chunkCount(g.bytes / (R * N), g.chunkBytes);
-  const unit = Math.ceil(g.bytes / (R * N * chunks));
-  const local = new Int32Array(e.p);
-  const server = new Int32Array(e.p);
-  groups.forEach((grp, s) => {
-    grp.forEach((j, l) => {
-      local[j] = l;
-      server[j] = s;
-    });
-  });
-  const id = (a: number, b: number, c: number) => (a * N + b) * chunks + c;
-  const wholeBlock = (j: number, c: number) => range(N).map((b) => id(local[j], b, c));
-  const rs = groups.map((grp) => ring(e, 'reduce-scatter', grp, chunks, unit, wholeBlock));
-  // Rank (s, l) sends rs[s][l] and receives rs[s][l-1] in its server's ring.
-  const afterRs = (s: number, l: number) => (R > 1 ? [rs[s][l], rs[s][mod(l - 1, R)]] : []);
-  const ar = range(R).map((l) =>
-    ring(
+const twoLevel =
+  (kind: TwoLevelKind): Algorithm =>
+  (e, g) =>
+    twoLevelAllReduce(
+      kind,
       e,
-      'all-reduce',
-      groups.map((grp) => grp[l]),
-      chunks,
-      unit,
-      (j, c) => [id(l, server[j], c)],
-      (s) => afterRs(s, l),
-    ),
-  );
-  const afterAr = (s: number, l: number) => (N > 1 ? [ar[l][s], ar[l][mod(s - 1, N)]] : afterRs(s, l));
-  groups.forEach((grp, s) => {
-    ring(e, 'all-gather', grp, chunks, unit, wholeBlock, (l) => afterAr(s, l));
-  });
-  return { blocks: R * N * chunks, blockBytes: unit };
-};
+      { bytes: g.bytes, chunkBytes: g.chunkBytes, groups: g.groups as number[][], channels: g.channels },
+      (k, pos, unit, blocksOf, depsOf) => ring(e, k, pos, 1, unit, blocksOf, depsOf),
+    );
 
 /** Servers in order of their first rank, each a list of rank indices sorted by rail; equal sizes required. */
-function serverGroups(ranks: readonly NodeId[], intra: IntraDomain, path: string): number[][] {
+function serverGroups(ranks: readonly NodeId[], intra: IntraDomain, path: string, algorithm: string): number[][] {
   const byServer = new Map<number, number[]>();
   ranks.forEach((h, i) => {
     const s = intra.serverOf(h);
@@ -340,7 +323,7 @@ function serverGroups(ranks: readonly NodeId[], intra: IntraDomain, path: string
     throw new ScenarioError([
       {
         path,
-        message: `hierarchical all-reduce needs the same number of ranks on every server, got ${[...sizes].join(', ')}; use a rank count that is a multiple of the GPUs per server`,
+        message: `${algorithm} all-reduce needs the same number of ranks on every server, got ${[...sizes].join(', ')}; use a rank count that is a multiple of the GPUs per server`,
       },
     ]);
   return groups;
@@ -736,8 +719,10 @@ interface Geometry {
   /** This channel's share of S. */
   bytes: number;
   chunkBytes?: number;
-  /** hierarchical: rank indices per server. */
+  /** hierarchical, nvls: rank indices per server. */
   groups?: number[][];
+  /** Channels of the collective (each runs this schedule on bytes / channels). */
+  channels: number;
 }
 
 type Algorithm = (e: Emitter, g: Geometry) => Layout;
@@ -747,7 +732,19 @@ const SCHEDULES: Record<string, Algorithm> = {
   'all-reduce/double-binary-tree': doubleBinaryTree,
   'all-reduce/recursive-doubling': recursiveDoublingAllReduce,
   'all-reduce/rabenseifner': rabenseifner,
-  'all-reduce/hierarchical': hierarchical,
+  'all-reduce/hierarchical': twoLevel('hierarchical'),
+  'all-reduce/nvls': twoLevel('nvls'),
+  'all-reduce/nvls-tree': (e, g) =>
+    nvlsTreeAllReduce(
+      e,
+      {
+        bytes: g.bytes,
+        chunkBytes: g.chunkBytes ?? TREE_CHUNK_BYTES,
+        groups: g.groups as number[][],
+        channels: g.channels,
+      },
+      doubleTreeParents,
+    ),
   'reduce-scatter/ring': ringCollective('reduce-scatter'),
   'reduce-scatter/recursive-halving': reduceScatterHalving,
   'all-gather/ring': ringCollective('all-gather'),
@@ -795,6 +792,8 @@ function validate(spec: CollectiveSpec, prefix: string): readonly string[] {
       `${prefix}algorithm`,
       'hierarchical all-reduce needs servers of several GPUs with an intra-server domain (fabric.gpusPerNode > 1); use ring or double-binary-tree',
     );
+  const nvlsProblem = nvlsUnavailable(spec.algorithm, spec.intra);
+  if (nvlsProblem) fail(`${prefix}algorithm`, nvlsProblem);
   return valid;
 }
 
@@ -845,7 +844,9 @@ export function compileCollective(b: ProgramBuilder, spec: CollectiveSpec, ctx: 
   const channels = spec.channels === 'auto' ? (algorithm === 'ring' ? rails : 1) : (spec.channels ?? 1);
   const schedule = SCHEDULES[`${spec.op}/${algorithm}`];
   const groups =
-    algorithm === 'hierarchical' && spec.intra ? serverGroups(spec.ranks, spec.intra, `${prefix}ranks`) : undefined;
+    TWO_LEVEL.has(algorithm) && spec.intra
+      ? serverGroups(spec.ranks, spec.intra, `${prefix}ranks`, algorithm as TwoLevelKind)
+      : undefined;
   const opId = b.beginOp({
     kind: 'collective',
     op: spec.op,
@@ -871,7 +872,7 @@ export function compileCollective(b: ProgramBuilder, spec: CollectiveSpec, ctx: 
     let base = 0;
     for (let c = 0; c < channels; c++) {
       const e = new Emitter(b, spec.ranks, spec.intra, c, channels, base, plan.efficiency, touched);
-      const l = schedule(e, { bytes: spec.bytes / channels, chunkBytes: spec.chunkBytes, groups });
+      const l = schedule(e, { bytes: spec.bytes / channels, chunkBytes: spec.chunkBytes, groups, channels });
       layouts.push(l);
       base += l.blocks;
     }

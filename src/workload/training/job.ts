@@ -26,12 +26,18 @@ type TrafficItem = NonNullable<Scenario['traffic']>[number];
 export type JobItem = Extract<TrafficItem, { job: unknown }>;
 export type CollectiveItem = Extract<TrafficItem, { collective: unknown }>;
 
-/** The fabric's NVLink-class domain (schema defaults: 3600G, 1 us), or none with one GPU per server. */
+export const DEFAULT_ALGORITHM: Record<CollectiveOp, string> = {
+  'all-reduce': 'ring',
+  'reduce-scatter': 'ring',
+  'all-gather': 'ring',
+  broadcast: 'binomial',
+  'all-to-all': 'pairwise',
+  reduce: 'binomial',
+};
+
+/** The fabric's NVLink-class domain (fabric/nvlink.ts), or none with one GPU per domain. */
 export function intraOf(f: Fabric): CollectiveSpec['intra'] {
-  return intraDomain(f, {
-    bandwidthBps: f.spec.intraServer?.bandwidth ?? 3600e9,
-    latencyPs: f.spec.intraServer?.latency ?? 1e6,
-  });
+  return intraDomain(f, { bandwidthBps: f.nvlink.bandwidthBps, latencyPs: f.nvlink.latencyPs });
 }
 
 /** A GPU's NIC line rate (bits/s): the first host's link (the generators give every host the same NIC). */

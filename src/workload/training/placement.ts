@@ -13,6 +13,7 @@
 
 import type { RandomStream } from '../../base/random.ts';
 import { ScenarioError } from '../../errors.ts';
+import { domainOf, indexInDomain } from '../../fabric/nvlink.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { IntraDomain } from './collectives.ts';
 
@@ -45,15 +46,19 @@ export function placeRanks(
 }
 
 /**
- * The NVLink-class domain of a fabric's servers for compileCollective, or undefined when a server holds one GPU
- * (then every rank pair talks over the fabric).
+ * The NVLink-class domain of a fabric's servers for compileCollective, or undefined when a domain holds one GPU
+ * (then every rank pair talks over the fabric). A domain is a server, or `fabric.nvlink.servers` servers on one
+ * NVLink switch fabric (GB200 NVL72): serverOf gives the domain and railOf the GPU's index in it.
  */
 export function intraDomain(fabric: Fabric, o: { bandwidthBps: number; latencyPs: number }): IntraDomain | undefined {
-  if (fabric.spec.gpusPerNode <= 1) return undefined;
+  const nv = fabric.nvlink;
+  if (nv.gpus <= 1) return undefined;
+  const R = fabric.spec.gpusPerNode;
   return {
     bandwidthBps: o.bandwidthBps,
     latencyPs: o.latencyPs,
-    serverOf: (h) => fabric.nodes[h].server,
-    railOf: (h) => fabric.nodes[h].rail,
+    serverOf: (h) => domainOf(nv, fabric.nodes[h].server),
+    railOf: (h) => indexInDomain(nv, fabric.nodes[h].server, fabric.nodes[h].rail, R),
+    nvls: nv.nvls,
   };
 }
