@@ -21,6 +21,10 @@ export const msg = {
   tooBig: (max: number | bigint, inclusive: boolean | undefined) =>
     `must be ${inclusive === false ? 'less than' : 'at most'} ${max}`,
   notInteger: () => 'must be a whole number',
+  outOfRange: (got: string, range: string, nearest: string | undefined) =>
+    `${got} is out of range: must be ${range}${nearest === undefined ? '' : `; the nearest valid value is ${nearest}`}`,
+  crossField: (got: string, rule: string, nearest: string | undefined) =>
+    `${got} must be ${rule}${nearest === undefined ? '' : `; the nearest valid value is ${nearest}`}`,
   yamlSyntax: (detail: string) => `not valid YAML: ${detail}`,
   jsonSyntax: (detail: string) => `not valid JSON: ${detail}`,
   notAnObject: () => 'the scenario must be a mapping with at least a `fabric` section',

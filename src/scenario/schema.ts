@@ -3,21 +3,17 @@
 import { z } from 'zod';
 import { parseBytes, parseRateBps, parseRatio, parseTimePs } from '../base/units.ts';
 import { msg } from '../messages.ts';
+import { MAX_EXACT, num, type Range, unitValue } from './range.ts';
 
-const unitValue = (parse: (v: string | number) => number, bad: (v: unknown) => string, example: string) =>
-  z
-    .union([z.string(), z.number()])
-    .superRefine((v, ctx) => {
-      const x = parse(v);
-      if (!Number.isFinite(x) || x < 0) ctx.addIssue({ code: 'custom', message: bad(v), input: v });
-    })
-    .transform((v) => parse(v))
-    .meta({ examples: [example] });
+/** Sizes, times and rates default to the whole numbers a JS number holds exactly (2^53 bytes, ps, bit/s). */
+const EXACT: Range = { min: 0, max: MAX_EXACT };
 
-export const rate = () =>
-  unitValue(parseRateBps, msg.badRate, '400G').describe('a rate in bits per second: 400G, 25Gbps');
-export const size = () => unitValue(parseBytes, msg.badBytes, '1GiB').describe('bytes: 4096, 20MB (10^6), 1GiB (2^30)');
-export const duration = () => unitValue(parseTimePs, msg.badTime, '5us').describe('a time: 5us, 350ms, 2s');
+export const rate = (r: Range = EXACT) =>
+  unitValue(parseRateBps, msg.badRate, '400G', 'rate', r).describe('a rate in bits per second: 400G, 25Gbps');
+export const size = (r: Range = EXACT) =>
+  unitValue(parseBytes, msg.badBytes, '1GiB', 'bytes', r).describe('bytes: 4096, 20MB (10^6), 1GiB (2^30)');
+export const duration = (r: Range = EXACT) =>
+  unitValue(parseTimePs, msg.badTime, '5us', 'time', r).describe('a time: 5us, 350ms, 2s');
 const ratio = () =>
   z
     .union([z.string(), z.number()])
@@ -29,12 +25,27 @@ const ratio = () =>
     .transform((v) => parseRatio(v))
     .describe('down:up bandwidth ratio: 1 (non-blocking), 3 or 3:1');
 
+// Ranges shared by several fields (docs/scenario-reference.md prints each field's own).
+/** Timers and timeouts: a zero period would fire forever at one instant. */
+const TIMER: Range = { gt: 0, max: MAX_EXACT };
+/** Latencies, delays and start times: zero is a valid ideal. */
+const LATENCY: Range = { min: 0, max: MAX_EXACT };
+/** Message and flow sizes: a zero-byte transfer has no completion time to measure. */
+const SOME_BYTES: Range = { gt: 0, max: MAX_EXACT };
+const SOME_RATE: Range = { gt: 0, max: MAX_EXACT };
+/** A share strictly between none and all. */
+const SHARE: Range = { gt: 0, lt: 1 };
+/** 2^20 endpoints: five times the largest GPU cluster announced (xAI Colossus, 200,000 GPUs, 2025). */
+export const MAX_HOSTS = 2 ** 20;
+/** A count of things: a whole number from 1 up. */
+const count = (max = MAX_EXACT): Range => ({ int: true, min: 1, max });
+
 export const TOPOLOGIES = ['leaf-spine', 'fat-tree', 'rail-optimized', 'ddc', 'access-aggregation'] as const;
 
 export const fabricSchema = z
   .strictObject({
     topology: z.enum(TOPOLOGIES).optional().describe('fabric family; leave out to let the planner choose'),
-    hosts: z.number().int().positive().describe('NIC endpoints (one GPU and its NIC), addressed h0..h(N-1)'),
+    hosts: num(count(MAX_HOSTS)).describe('NIC endpoints (one GPU and its NIC), addressed h0..h(N-1)'),
     nic: z.string().prefault('400G').describe('host NIC: a speed (400G) or a catalog NIC id (nic-400g)'),
     switch: z.string().optional().describe('catalog id of the leaf / access / line-card switch'),
     spineSwitch: z.string().optional().describe('catalog id of the spine / aggregation / fabric-element switch'),
@@ -42,29 +53,25 @@ export const fabricSchema = z
     oversubscription: ratio()
       .optional()
       .describe('leaf (access) down:up ratio target; default 1 (non-blocking), access-aggregation: all ports'),
-    k: z.number().int().min(4).max(256).optional().describe('fat-tree: ports of each switch used (k-ary fat-tree)'),
-    fabricSpeed: rate()
+    k: num({ int: true, min: 4, max: 256 }).optional().describe('fat-tree: ports of each switch used (k-ary fat-tree)'),
+    // 1.6 Tb/s: IEEE 802.3dj, the fastest standard Ethernet port.
+    fabricSpeed: rate({ gt: 0, max: 1.6e12 })
       .optional()
       .describe('fat-tree: run leaf uplinks and the upper tiers at this speed (default: every port at the host speed)'),
-    gpusPerNode: z.number().int().positive().default(1).describe('hosts (GPU+NIC) per server'),
-    nodesPerUnit: z
-      .number()
-      .int()
-      .positive()
+    // 576: the largest announced NVLink domain (NVIDIA Rubin Ultra NVL576, GTC 2025).
+    gpusPerNode: num(count(576)).default(1).describe('hosts (GPU+NIC) per server'),
+    nodesPerUnit: num(count(MAX_HOSTS))
       .optional()
       .describe('rail-optimized: servers per scalable unit (default: as many as one rail leaf can take)'),
-    northSouthShare: z
-      .number()
-      .gt(0)
-      .lt(1)
+    northSouthShare: num(SHARE)
       .default(0.25)
       .describe('access-aggregation: share of each aggregation switch ports reserved for uplinks to border0'),
     intraServer: z
       .strictObject({
-        bandwidth: rate()
+        bandwidth: rate(SOME_RATE)
           .prefault('3600G')
           .describe('per GPU and direction (default: NVLink 4, 450 GB/s per direction on an H100)'),
-        latency: duration().prefault('1us').describe('per transfer inside the server'),
+        latency: duration(LATENCY).prefault('1us').describe('per transfer inside the server'),
       })
       .optional()
       .describe(
@@ -76,50 +83,51 @@ export const fabricSchema = z
 export const ecnSchema = z.strictObject({
   kmin: size(),
   kmax: size(),
-  pmax: z.number().min(0).max(1),
+  pmax: num({ min: 0, max: 1 }),
 });
 
 export const dcqcnSchema = z
   .strictObject({
-    g: z
-      .number()
-      .gt(0)
-      .lt(1)
+    g: num(SHARE)
       .default(1 / 256)
       .describe('alpha EWMA gain (DCQCN-01: 1/256)'),
-    alphaInterval: duration().prefault('55us').describe("alpha update period tau' (DCQCN-01: 55us)"),
-    rateTimer: duration().prefault('55us').describe('rate increase timer T (DCQCN-01: 55us)'),
-    byteCounter: size().prefault('10MB').describe('rate increase byte counter B (DCQCN-01: 10MB)'),
-    fastRecoverySteps: z.number().int().nonnegative().default(5).describe('F (DCQCN-01: 5)'),
-    additiveIncrease: rate().prefault('40M').describe('R_AI (DCQCN-01: 40Mbps)'),
-    hyperIncrease: rate()
+    alphaInterval: duration(TIMER).prefault('55us').describe("alpha update period tau' (DCQCN-01: 55us)"),
+    rateTimer: duration(TIMER).prefault('55us').describe('rate increase timer T (DCQCN-01: 55us)'),
+    byteCounter: size(SOME_BYTES).prefault('10MB').describe('rate increase byte counter B (DCQCN-01: 10MB)'),
+    fastRecoverySteps: num({ int: true, min: 0, max: MAX_EXACT }).default(5).describe('F (DCQCN-01: 5)'),
+    additiveIncrease: rate(SOME_RATE).prefault('40M').describe('R_AI (DCQCN-01: 40Mbps)'),
+    hyperIncrease: rate(SOME_RATE)
       .prefault('200M')
       .describe('R_HAI; DCQCN-01 leaves it open, 200Mbps is HPCC evaluation config (ECN-02)'),
-    cnpInterval: duration()
+    cnpInterval: duration(TIMER)
       .prefault('50us')
       .describe('notification point: at most one CNP per flow per interval (50us)'),
-    minRate: rate().prefault('100M').describe('the rate never drops below this'),
+    minRate: rate(SOME_RATE).prefault('100M').describe('the rate never drops below this'),
   })
   .describe('DCQCN reaction and notification point parameters');
 
 export const pfcSchema = z
   .strictObject({
-    alpha: z
-      .number()
-      .gt(0)
+    // 2^3: the largest dynamic threshold SONiC's buffer profiles set (dynamic_th 3 = alpha 8).
+    alpha: num({ gt: 0, max: 8 })
       .default(1 / 8)
       .describe('dynamic XOFF threshold: alpha x free shared buffer per ingress queue (PFC-04: 1/8)'),
     headroom: z
       .union([z.literal('auto'), size()])
       .default('auto')
       .describe('per ingress port headroom: auto = PFC-02 components (cable round trip, 2 MTU, response time)'),
-    resumeOffset: size().optional().describe('XON when the ingress queue falls this far below XOFF (default 2 MTU)'),
+    resumeOffset: size(SOME_BYTES)
+      .optional()
+      .describe('XON when the ingress queue falls this far below XOFF (default 2 MTU)'),
   })
   .describe('PFC thresholds');
 
 export const networkSchema = z
   .strictObject({
-    mtu: size().default(4096).describe('RoCE payload bytes per packet; headers and wire overhead come on top'),
+    // 256 B: the smallest RoCE MTU (IBTA: 256 to 4096); 9216 B: the usual jumbo frame limit of data-centre switches.
+    mtu: size({ min: 256, max: 9216 })
+      .default(4096)
+      .describe('RoCE payload bytes per packet; headers and wire overhead come on top'),
     pfc: z
       .union([z.boolean(), pfcSchema])
       .default(true)
@@ -129,44 +137,51 @@ export const networkSchema = z
       .describe('ECN marking thresholds (default: Kmin 100KB, Kmax 400KB, Pmax 0.2 per 25G, ECN-02)'),
     cc: z.enum(['dcqcn', 'none']).default('dcqcn').describe('congestion control'),
     dcqcn: dcqcnSchema.optional(),
-    loss: z.number().min(0).max(1).default(0).describe('random loss rate per packet on every link'),
+    loss: num({ min: 0, lt: 1 }).default(0).describe('random loss rate per packet on every link'),
     burstLoss: z
       .strictObject({
-        rate: z.number().gt(0).lt(1).describe('long-run share of data packets lost on each link'),
-        meanBurst: z.number().min(1).default(4).describe('mean number of packets lost in a row'),
+        rate: num(SHARE).describe('long-run share of data packets lost on each link'),
+        meanBurst: num({ min: 1, max: MAX_EXACT }).default(4).describe('mean number of packets lost in a row'),
       })
       .optional()
       .describe('bursty loss on every link (Gilbert-Elliott: a bad state that loses every packet)'),
     loadBalancing: z.enum(['ecmp', 'spray', 'adaptive']).default('ecmp'),
     switchLatency: z
-      .union([z.literal('catalog'), duration()])
+      .union([z.literal('catalog'), duration(LATENCY)])
       .default('catalog')
       .describe("port-to-port latency of every switch: the catalog model's, or a time"),
-    linkDelay: duration()
+    linkDelay: duration(LATENCY)
       .optional()
       .describe("propagation delay of every link (default: 5 ns/m over the link's length class)"),
-    headerBytes: size()
+    headerBytes: size({ min: 0, max: 9216 })
       .default(62)
       .describe('per packet headers: Ethernet 14 + IPv4 20 + UDP 8 + BTH 12 + ICRC 4 + FCS 4 = 62'),
-    wireOverheadBytes: size().default(20).describe('preamble + SFD 8 and inter-frame gap 12, counted on the wire'),
-    ackEvery: z.number().int().positive().default(1).describe('the receiver ACKs every N data packets'),
-    rto: duration().prefault('1ms').describe('go-back-N retransmission timeout'),
+    wireOverheadBytes: size({ min: 0, max: 9216 })
+      .default(20)
+      .describe('preamble + SFD 8 and inter-frame gap 12, counted on the wire'),
+    ackEvery: num(count()).default(1).describe('the receiver ACKs every N data packets'),
+    rto: duration(TIMER).prefault('1ms').describe('go-back-N retransmission timeout'),
     scheduler: z
       .enum(['strict', 'dwrr'])
       .default('strict')
       .describe('egress scheduling of the data classes: strict priority (RoCE first) or deficit weighted round robin'),
     dwrrWeights: z
-      .strictObject({ roce: z.number().positive().default(1), lossy: z.number().positive().default(1) })
+      .strictObject({
+        roce: num({ gt: 0, max: MAX_EXACT }).default(1),
+        lossy: num({ gt: 0, max: MAX_EXACT }).default(1),
+      })
       .prefault({})
       .describe('dwrr: weights of the RoCE and lossy classes (control traffic always goes first)'),
-    bufferAlpha: z.number().gt(0).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
-    sampleInterval: duration().prefault('10us').describe('queue time-series sampling period'),
+    bufferAlpha: num({ gt: 0, max: 8 }).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
+    sampleInterval: duration(TIMER).prefault('10us').describe('queue time-series sampling period'),
     failures: z
       .array(
         z.union([
           z.strictObject({
             link: z.string().regex(/^[a-z]+[0-9]+-[a-z]+[0-9]+$/, 'expected a link such as leaf0-spine1'),
-            index: z.number().int().nonnegative().default(0).describe('which of several parallel links (0 = first)'),
+            index: num({ int: true, min: 0, max: MAX_EXACT })
+              .default(0)
+              .describe('which of several parallel links (0 = first)'),
             at: duration(),
             until: duration().optional().describe('the link comes back up at this time'),
           }),
@@ -179,7 +194,7 @@ export const networkSchema = z
       )
       .default([])
       .describe('links or switches that fail at a time (and optionally recover)'),
-    detectionDelay: duration()
+    detectionDelay: duration(LATENCY)
       .prefault('50us')
       .describe('how long after a failure (or recovery) its paths leave (or rejoin) the ECMP groups'),
   })
@@ -194,13 +209,16 @@ const collectiveFields = {
     .describe(
       'all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical; reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck (default: ring, binomial for broadcast, pairwise for all-to-all)',
     ),
-  ranks: z.number().int().min(2).optional().describe('how many GPUs take part (default: every host)'),
+  ranks: num({ int: true, min: 2, max: MAX_HOSTS })
+    .optional()
+    .describe('how many GPUs take part (default: every host)'),
   placement: z
     .enum(['rail', 'sequential', 'random'])
     .default('rail')
     .describe('which hosts get the ranks: whole servers, rail-aligned (rail), h0.. in order, or random'),
-  channels: z.number().int().positive().default(1).describe('parallel rings/trees, each its own QP (NCCL channels)'),
-  chunk: size().optional().describe('pipelining chunk per step (default: one chunk per step)'),
+  // 32: NCCL's MAXCHANNELS (src/include/device.h).
+  channels: num(count(32)).default(1).describe('parallel rings/trees, each its own QP (NCCL channels)'),
+  chunk: size(SOME_BYTES).optional().describe('pipelining chunk per step (default: one chunk per step)'),
   latencyModel: z
     .enum(['alpha', 'nccl'])
     .default('alpha')
@@ -211,53 +229,48 @@ const collectiveFields = {
 
 export const jobSchema = z
   .strictObject({
-    params: z.number().positive().describe('model parameters, e.g. 70e9'),
-    bytesPerGrad: z.number().positive().default(2).describe('bytes per gradient element (2 = bf16, 4 = fp32)'),
-    dp: z.number().int().positive().default(1).describe('data-parallel degree'),
-    tp: z.number().int().positive().default(1).describe('tensor-parallel degree (inside a server when it fits)'),
-    pp: z.number().int().positive().default(1).describe('pipeline-parallel stages'),
-    ep: z.number().int().positive().default(1).describe('expert-parallel degree (MoE all-to-all groups)'),
-    expertParams: z
-      .number()
-      .nonnegative()
+    params: num({ gt: 0, max: MAX_EXACT }).describe('model parameters, e.g. 70e9'),
+    // 8: fp64, the widest gradient element.
+    bytesPerGrad: num({ gt: 0, max: 8 }).default(2).describe('bytes per gradient element (2 = bf16, 4 = fp32)'),
+    dp: num(count(MAX_HOSTS)).default(1).describe('data-parallel degree'),
+    tp: num(count(MAX_HOSTS)).default(1).describe('tensor-parallel degree (inside a server when it fits)'),
+    pp: num(count(MAX_HOSTS)).default(1).describe('pipeline-parallel stages'),
+    ep: num(count(MAX_HOSTS)).default(1).describe('expert-parallel degree (MoE all-to-all groups)'),
+    expertParams: num({ min: 0, max: MAX_EXACT })
       .default(0)
       .describe(
         'parameters (of params) in the MoE experts: sharded over the ep ranks of a group, so their gradients are all-reduced over the dp/ep ranks that hold the same experts, the rest over all dp ranks',
       ),
-    microBatches: z.number().int().positive().default(1).describe('micro-batches per iteration (pipeline)'),
+    microBatches: num(count()).default(1).describe('micro-batches per iteration (pipeline)'),
     schedule: z
       .enum(['gpipe', '1f1b'])
       .default('gpipe')
       .describe(
         'pipeline order of micro-batches: gpipe (every forward, then every backward) or 1f1b (PipeDream-Flush, as Megatron: warm-up forwards, then one forward one backward)',
       ),
-    stepCompute: duration().optional().describe('compute time of one iteration (forward + backward) per GPU'),
-    flopsPerStep: z.number().positive().optional().describe('FLOPs per GPU per iteration (instead of stepCompute)'),
-    gpuFlops: z.number().positive().optional().describe('peak FLOP/s of one GPU, e.g. 989e12 (H100 bf16 dense)'),
-    mfu: z.number().gt(0).max(1).default(0.4).describe('model FLOPs utilization that turns FLOPs into time'),
-    buckets: z
-      .number()
-      .int()
-      .positive()
+    stepCompute: duration(TIMER).optional().describe('compute time of one iteration (forward + backward) per GPU'),
+    flopsPerStep: num({ gt: 0 }).optional().describe('FLOPs per GPU per iteration (instead of stepCompute)'),
+    gpuFlops: num({ gt: 0 }).optional().describe('peak FLOP/s of one GPU, e.g. 989e12 (H100 bf16 dense)'),
+    mfu: num({ gt: 0, max: 1 }).default(0.4).describe('model FLOPs utilization that turns FLOPs into time'),
+    buckets: num(count())
       .default(1)
       .describe('gradient buckets: each is all-reduced as soon as the backward pass has produced it'),
-    backwardShare: z
-      .number()
-      .gt(0)
-      .lt(1)
+    backwardShare: num(SHARE)
       .default(2 / 3)
       .describe('share of the step compute spent in backward'),
-    layers: z.number().int().positive().default(1).describe('transformer layers (TP and MoE collectives per layer)'),
-    tpBytesPerLayer: size().optional().describe('activation bytes each TP all-reduce moves per layer and micro-batch'),
-    ppBytes: size().optional().describe('activation bytes sent between pipeline stages per micro-batch'),
-    moeBytesPerLayer: size()
+    layers: num(count()).default(1).describe('transformer layers (TP and MoE collectives per layer)'),
+    tpBytesPerLayer: size(SOME_BYTES)
+      .optional()
+      .describe('activation bytes each TP all-reduce moves per layer and micro-batch'),
+    ppBytes: size(SOME_BYTES).optional().describe('activation bytes sent between pipeline stages per micro-batch'),
+    moeBytesPerLayer: size(SOME_BYTES)
       .optional()
       .describe(
         'all-to-all buffer per GPU of one MoE dispatch (combine is the same) per layer and micro-batch; each GPU sends (ep-1)/ep of it',
       ),
-    iterations: z.number().int().positive().default(1),
+    iterations: num(count()).default(1),
     algorithm: z.string().default('ring').describe('all-reduce algorithm of the gradient sync'),
-    channels: z.number().int().positive().default(1),
+    channels: collectiveFields.channels,
   })
   .describe('a training job: DP/TP/PP/EP degrees, model size and compute time per iteration');
 
@@ -292,23 +305,22 @@ export const llmServiceSchema = z
   .strictObject({
     prefill: z
       .strictObject({
-        base: duration().prefault('15ms').describe('fixed time of one prefill iteration'),
-        perToken: duration().prefault('60us').describe('added per input token in the iteration'),
+        base: duration(LATENCY).prefault('15ms').describe('fixed time of one prefill iteration'),
+        perToken: duration(LATENCY).prefault('60us').describe('added per input token in the iteration'),
       })
       .prefault({})
       .describe('prefill iteration time = base + perToken x input tokens of the requests it admits'),
     decode: z
       .strictObject({
-        base: duration().prefault('20ms').describe('fixed time of one decode iteration (one token per sequence)'),
-        perSequence: duration().prefault('150us').describe('added per sequence in the batch'),
+        base: duration(LATENCY)
+          .prefault('20ms')
+          .describe('fixed time of one decode iteration (one token per sequence)'),
+        perSequence: duration(LATENCY).prefault('150us').describe('added per sequence in the batch'),
       })
       .prefault({})
       .describe('decode iteration time = base + perSequence x batch size'),
-    maxBatch: z.number().int().positive().default(64).describe('sequences decoded together (continuous batching)'),
-    kvTokens: z
-      .number()
-      .int()
-      .positive()
+    maxBatch: num(count()).default(64).describe('sequences decoded together (continuous batching)'),
+    kvTokens: num(count())
       .default(500000)
       .describe('KV-cache capacity in tokens: a request reserves input + output tokens while it runs'),
   })
@@ -324,14 +336,16 @@ export const inferenceSchema = z
         z.strictObject({
           gamma: z.strictObject({
             rate: perSecond(),
-            cv: z.number().positive().describe('coefficient of variation of the gaps (1 = Poisson, > 1 bursty)'),
+            cv: num({ gt: 0, max: MAX_EXACT }).describe(
+              'coefficient of variation of the gaps (1 = Poisson, > 1 bursty)',
+            ),
           }),
         }),
         z.strictObject({
           onOff: z.strictObject({
             rate: perSecond().describe('Poisson rate while on'),
-            on: duration().describe('mean on period (exponential)'),
-            off: duration().describe('mean off period (exponential)'),
+            on: duration(TIMER).describe('mean on period (exponential)'),
+            off: duration(TIMER).describe('mean off period (exponential)'),
           }),
         }),
         z.strictObject({
@@ -340,19 +354,19 @@ export const inferenceSchema = z
             .describe(
               'conv or code (the bundled Azure LLM inference traces 2023), or a CSV path with TIMESTAMP,ContextTokens,GeneratedTokens',
             ),
-          speed: z.number().positive().default(1).describe('replay this many times faster'),
-          from: duration().default(0).describe('skip the trace up to this offset from its first request'),
-          duration: duration().optional().describe('replay only this much of the trace (trace time)'),
+          speed: num({ gt: 0, max: MAX_EXACT }).default(1).describe('replay this many times faster'),
+          from: duration(LATENCY).default(0).describe('skip the trace up to this offset from its first request'),
+          duration: duration(TIMER).optional().describe('replay only this much of the trace (trace time)'),
         }),
       ])
       .describe('how requests arrive at border0'),
-    requests: z.number().int().positive().optional().describe('stop arrivals after this many requests'),
-    duration: duration().optional().describe('stop arrivals after this much simulated time'),
+    requests: num(count()).optional().describe('stop arrivals after this many requests'),
+    duration: duration(TIMER).optional().describe('stop arrivals after this much simulated time'),
     tokens: z
       .union([
         z.strictObject({
-          input: z.number().int().nonnegative().default(1000),
-          output: z.number().int().positive().default(200),
+          input: num({ int: true, min: 0, max: MAX_EXACT }).default(1000),
+          output: num(count()).default(200),
         }),
         z.strictObject({
           sample: z.string().describe('draw (input, output) pairs at random from a trace: conv, code or a CSV path'),
@@ -360,7 +374,7 @@ export const inferenceSchema = z
       ])
       .prefault({})
       .describe('tokens per request when arrivals are not a trace: fixed counts, or sampled from a trace'),
-    replicas: z.number().int().positive().describe('serving replicas, one per server (host)'),
+    replicas: num(count(MAX_HOSTS)).describe('serving replicas, one per server (host)'),
     placement: z
       .enum(['spread', 'sequential'])
       .default('spread')
@@ -368,15 +382,12 @@ export const inferenceSchema = z
     service: z
       .union([
         z.strictObject({ llm: llmServiceSchema.prefault({}) }),
-        z.strictObject({ exponential: duration().describe('mean service time (M/M/c checks)') }),
-        z.strictObject({ deterministic: duration().describe('fixed service time (M/D/c checks)') }),
+        z.strictObject({ exponential: duration(TIMER).describe('mean service time (M/M/c checks)') }),
+        z.strictObject({ deterministic: duration(TIMER).describe('fixed service time (M/D/c checks)') }),
       ])
       .prefault({ llm: {} })
       .describe('per replica: an LLM model (prefill/decode, batching), or a plain service-time distribution'),
-    concurrency: z
-      .number()
-      .int()
-      .positive()
+    concurrency: num(count())
       .default(1)
       .describe('plain service: requests a replica serves at once (each at the full service time)'),
     balancer: z
@@ -406,28 +417,23 @@ export const inferenceSchema = z
       .describe('fabric: requests and responses cross the fabric; zero: no network delay (queueing checks)'),
     slo: z
       .strictObject({
-        ttft: duration().optional(),
-        tpot: duration().optional(),
-        latency: duration().optional(),
+        ttft: duration(TIMER).optional(),
+        tpot: duration(TIMER).optional(),
+        latency: duration(TIMER).optional(),
       })
       .optional()
       .describe('goodput counts requests that complete within every stated bound'),
-    retries: z
-      .number()
-      .int()
-      .nonnegative()
+    retries: num({ int: true, min: 0, max: MAX_EXACT })
       .default(1)
       .describe('times a failed request is sent again (to another replica) before it counts as failed'),
-    ejectFor: duration()
+    ejectFor: duration(LATENCY)
       .prefault('10s')
       .describe('the balancer stops sending to a replica this long after a request to it failed'),
     disaggregation: z
       .strictObject({
-        prefillReplicas: z
-          .number()
-          .int()
-          .positive()
-          .describe('replicas 0..P-1 only prefill (and send the first token); the others only decode'),
+        prefillReplicas: num(count(MAX_HOSTS)).describe(
+          'replicas 0..P-1 only prefill (and send the first token); the others only decode',
+        ),
         kvBytesPerToken: size()
           .prefault('320KiB')
           .describe('KV cache per input token moved from the prefill to the decode server (70B, GQA 8, bf16: 320 KiB)'),
@@ -437,7 +443,7 @@ export const inferenceSchema = z
     faults: z
       .array(
         z.strictObject({
-          replica: z.number().int().nonnegative().describe('replica index (0-based)'),
+          replica: num({ int: true, min: 0, max: MAX_HOSTS - 1 }).describe('replica index (0-based)'),
           at: duration(),
           until: duration().optional().describe('the replica is back (empty) at this time'),
         }),
@@ -459,28 +465,30 @@ export const trafficItemSchema = z.union([
     pattern: z.enum(['incast', 'permutation', 'all-to-all']),
     senders: z.array(hostRef).optional(),
     receiver: hostRef.optional(),
-    bytes: size(),
-    start: duration().optional(),
+    bytes: size(SOME_BYTES),
+    start: duration(LATENCY).optional(),
     class: trafficClass,
   }),
   z.strictObject({
-    flows: z.array(z.strictObject({ src: hostRef, dst: hostRef, bytes: size(), start: duration().default(0) })),
+    flows: z.array(
+      z.strictObject({ src: hostRef, dst: hostRef, bytes: size(SOME_BYTES), start: duration(LATENCY).default(0) }),
+    ),
     class: trafficClass,
   }),
   z.strictObject({
     collective: z.enum(COLLECTIVES).describe('the collective operation (nccl-tests names)'),
-    bytes: size().describe(
+    bytes: size(SOME_BYTES).describe(
       'bytes per rank buffer S (nccl-tests convention: all-gather and reduce-scatter: the full buffer)',
     ),
     ...collectiveFields,
-    start: duration().optional(),
+    start: duration(LATENCY).optional(),
     class: trafficClass,
   }),
   z.strictObject({ inference: inferenceSchema }),
   z.strictObject({
     job: jobSchema,
     placement: collectiveFields.placement,
-    start: duration().optional(),
+    start: duration(LATENCY).optional(),
     class: trafficClass,
   }),
 ]);
@@ -490,7 +498,7 @@ export const scenarioSchema = z
     version: z.literal(1).default(1).describe('scenario format version'),
     name: z.string().optional(),
     description: z.string().optional(),
-    seed: z.number().int().nonnegative().default(1).describe('seed of every random stream of a run'),
+    seed: num({ int: true, min: 0, max: MAX_EXACT }).default(1).describe('seed of every random stream of a run'),
     fabric: fabricSchema,
     network: networkSchema.optional(),
     traffic: z.array(trafficItemSchema).optional(),

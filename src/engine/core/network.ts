@@ -4,6 +4,7 @@ import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
+import { checkPfc } from './network-rules.ts';
 
 /** Light in fiber or copper: about 5 ns per metre (PFC-02). */
 export const PROP_PS_PER_M = 5000;
@@ -130,7 +131,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     if (n.switchLatency !== 'catalog') return n.switchLatency;
     return model(node)?.latencyPs ?? 0;
   };
-  return {
+  const config: NetworkConfig = {
     mtu: n.mtu,
     pfc,
     pfcAlpha: pfcObj?.alpha ?? 1 / 8,
@@ -193,4 +194,6 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     failures: resolveFailures(n, f),
     detectionDelayPs: n.detectionDelay,
   };
+  checkPfc(config, f, pfcObj !== null && pfcObj.headroom !== 'auto');
+  return config;
 }
