@@ -33,6 +33,8 @@ export const msg = {
     `version ${v} is newer than this aifabric understands (1); upgrade aifabric or write version: 1`,
   nicSpeedUnknown: (speed: number, speeds: number[]) =>
     `no NIC of ${formatRate(speed)} in the catalog (available: ${speeds.map(formatRate).join(', ')})`,
+  nicSpeedNegative: (got: string, speeds: number[]) =>
+    `"${got}" is out of range: a NIC speed must be greater than 0 (the catalog has ${speeds.map(formatRate).join(', ')})`,
   noPortAtSpeed: (model: string, speed: number) =>
     `${model} has no port that runs at ${formatRate(speed)}, natively or by breakout; pick a switch whose ports or breakouts include ${formatRate(speed)}`,
   roleNotSupported: (model: string, role: string, roles: string[]) =>

@@ -234,7 +234,14 @@ function checkCatalogRefs(
       });
   }
   const nic = s.fabric.nic;
-  if (!catalog.nics.has(nic) && !Number.isFinite(parseRateBps(nic)))
+  const speeds = () => [...new Set([...catalog.nics.values()].map((n) => n.speedBps))].sort((a, b) => a - b);
+  if (/^\s*-/.test(nic) && Number.isFinite(parseRateBps(nic.trim().slice(1))))
+    out.push({
+      path: 'fabric.nic',
+      message: msg.nicSpeedNegative(nic, speeds()),
+      location: where(['fabric', 'nic']),
+    });
+  else if (!catalog.nics.has(nic) && !Number.isFinite(parseRateBps(nic)))
     out.push({
       path: 'fabric.nic',
       message: msg.unknownModel('NIC', nic, closest(nic, [...catalog.nics.keys()]), 'NICs'),
@@ -242,9 +249,12 @@ function checkCatalogRefs(
     });
   else if (!catalog.nics.has(nic)) {
     const speed = parseRateBps(nic);
-    const speeds = [...new Set([...catalog.nics.values()].map((n) => n.speedBps))].sort((a, b) => a - b);
-    if (!speeds.includes(speed))
-      out.push({ path: 'fabric.nic', message: msg.nicSpeedUnknown(speed, speeds), location: where(['fabric', 'nic']) });
+    if (!speeds().includes(speed))
+      out.push({
+        path: 'fabric.nic',
+        message: msg.nicSpeedUnknown(speed, speeds()),
+        location: where(['fabric', 'nic']),
+      });
   }
   return out;
 }
