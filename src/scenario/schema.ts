@@ -519,8 +519,28 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type FabricSpec = z.output<typeof fabricSchema>;
 export type Topology = (typeof TOPOLOGIES)[number];
 
+type Json = Record<string, unknown>;
+
+/** Copies the output schema's defaults where the input schema has none: zod leaves out a `.default()` on a
+ * field with a unit (its default is the parsed value, e.g. `mtu: 4096`), which is a valid input as well. */
+function addDefaults(input: Json, output: Json): void {
+  if (input.default === undefined && output.default !== undefined) input.default = output.default;
+  const walk = (a: unknown, b: unknown) => {
+    if (a && b && typeof a === 'object' && typeof b === 'object') addDefaults(a as Json, b as Json);
+  };
+  const ip = input.properties as Record<string, unknown> | undefined;
+  const op = output.properties as Record<string, unknown> | undefined;
+  if (ip && op) for (const k of Object.keys(ip)) walk(ip[k], op[k]);
+  walk(input.items, output.items);
+  const ia = input.anyOf as unknown[] | undefined;
+  const oa = output.anyOf as unknown[] | undefined;
+  if (ia && oa && ia.length === oa.length) ia.forEach((x, i) => walk(x, oa[i]));
+}
+
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const input = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Json;
+  addDefaults(input, z.toJSONSchema(scenarioSchema, { io: 'output', unrepresentable: 'any' }) as Json);
+  return input;
 }
 
 /** A fabric spec with the schema's defaults filled in (for the library API, tests and benchmarks). */
