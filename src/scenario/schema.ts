@@ -534,7 +534,7 @@ function addDefaults(input: Json, output: Json): void {
   walk(input.items, output.items);
   const ia = input.anyOf as unknown[] | undefined;
   const oa = output.anyOf as unknown[] | undefined;
-  if (ia && oa && ia.length === oa.length) ia.forEach((x, i) => walk(x, oa[i]));
+  if (ia && oa && ia.length === oa.length) for (let i = 0; i < ia.length; i++) walk(ia[i], oa[i]);
 }
 
 export function scenarioJsonSchema(): Record<string, unknown> {
