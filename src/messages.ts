@@ -21,6 +21,7 @@ export const msg = {
   tooBig: (max: number | bigint, inclusive: boolean | undefined) =>
     `must be ${inclusive === false ? 'less than' : 'at most'} ${max}`,
   notInteger: () => 'must be a whole number',
+  tooFewItems: (min: number) => `must list at least ${min} item${min === 1 ? '' : 's'}`,
   outOfRange: (got: string, range: string, nearest: string | undefined) =>
     `${got} is out of range: must be ${range}${nearest === undefined ? '' : `; the nearest valid value is ${nearest}`}`,
   crossField: (got: string, rule: string, nearest: string | undefined) =>

@@ -4,6 +4,7 @@
 // speeds or a looser oversubscription; the message names those as things to change.
 import type { Catalog } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
+import { msg } from '../messages.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { type PlanCandidate, planDesigns } from './planner.ts';
 
@@ -27,6 +28,9 @@ export function closestFeasible(spec: FabricSpec, catalog: Catalog): PlanCandida
 
 /** The planner's "nothing feasible" as an error: exit 1, naming the closest design it could make. */
 export function noFeasibleDesign(spec: FabricSpec, catalog: Catalog, reasons: string[]): DesignError {
+  // Every family rejects hosts that do not fill whole servers: say that, not "no design".
+  if (spec.hosts % spec.gpusPerNode !== 0)
+    return new DesignError('fabric.hosts', msg.hostsNotMultipleOfGpus(spec.hosts, spec.gpusPerNode));
   const c = closestFeasible(spec, catalog);
   const why = reasons.length > 0 ? ` (${reasons[0]})` : '';
   if (!c)

@@ -179,7 +179,13 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
         },
       ];
     case 'too_small':
-      return [{ path: pathString(path), message: msg.tooSmall(i.minimum, i.inclusive), location: where(path) }];
+      return [
+        {
+          path: pathString(path),
+          message: i.origin === 'array' ? msg.tooFewItems(Number(i.minimum)) : msg.tooSmall(i.minimum, i.inclusive),
+          location: where(path),
+        },
+      ];
     case 'too_big':
       return [{ path: pathString(path), message: msg.tooBig(i.maximum, i.inclusive), location: where(path) }];
     case 'invalid_union': {

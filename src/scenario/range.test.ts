@@ -8,6 +8,7 @@ import { describeRange, exactBytes, nearestValid } from './range.ts';
 
 const catalog = loadCatalog();
 const FABRIC = 'fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}\n';
+const OVERSUB = 'fabric: {topology: leaf-spine, hosts: 16, switch: aurcore-32x100g, oversubscription: 1e9}\n';
 
 function problems(text: string): string[] {
   try {
@@ -72,6 +73,20 @@ const RANGES: [string, string][] = [
     'traffic: [{pattern: permutation, bytes: 0}]',
     's.yaml:2:41: traffic[0].bytes: 0 is out of range: must be greater than 0B; the nearest valid value is 1B',
   ],
+  [
+    'seed: 1e300',
+    's.yaml:2:7: seed: 1e+300 is out of range: must be a whole number from 0 to 9007199254740991; the nearest valid value is 9007199254740991',
+  ],
+  ['seed: 1.5', 's.yaml:2:7: seed: expected a whole number, got 1.5'],
+  [
+    'traffic: [{job: {params: 1e9, stepCompute: 1ms, microBatches: 1e9}}]',
+    's.yaml:2:63: traffic[0].job.microBatches: 1000000000 is out of range: must be a whole number from 1 to 10000; the nearest valid value is 10000',
+  ],
+  [
+    'traffic: [{pattern: incast, bytes: 1MB, senders: []}]',
+    's.yaml:2:50: traffic[0].senders: must list at least 1 item',
+  ],
+  ['traffic: [{flows: []}]', 's.yaml:2:19: traffic[0].flows: must list at least 1 item'],
   ['fabric2: {}', 's.yaml:2:10: fabric2: unknown field "fabric2" (did you mean fabric?)'],
 ];
 
@@ -94,6 +109,11 @@ const RULES: [string, string][] = [
 describe('scenario fields out of range, and rules between fields', () => {
   it.each([...RANGES, ...RULES])('%s', (field, expected) => {
     expect(problems(`${FABRIC}${field}\n`)).toEqual([expected]);
+  });
+  it('fabric.oversubscription: at most 256', () => {
+    expect(problems(OVERSUB)).toEqual([
+      's.yaml:1:86: fabric.oversubscription: 1000000000 is out of range: must be from 1 to 256; the nearest valid value is 256',
+    ]);
   });
   it('the nearest valid value each message names is accepted', () => {
     expect(

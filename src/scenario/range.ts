@@ -49,13 +49,13 @@ export function formatIn(x: number, unit: Unit | undefined): string {
 }
 
 /** `from 256B to 9KiB`, `greater than 0 and less than 1`, `a whole number at least 1`. */
-export function describeRange(r: Range, unit?: Unit): string {
+export function describeRange(r: Range, unit?: Unit, showExactMax = false): string {
   const f = (x: number) => formatIn(x, unit);
   const parts: string[] = [];
   const lo = r.min !== undefined ? { x: r.min, incl: true } : r.gt !== undefined ? { x: r.gt, incl: false } : null;
   // 2^53 bounds every field (the exact whole numbers); it is said once in the reference, not on every row.
   const hi =
-    r.max !== undefined && r.max !== MAX_EXACT
+    r.max !== undefined && (r.max !== MAX_EXACT || showExactMax)
       ? { x: r.max, incl: true }
       : r.lt !== undefined
         ? { x: r.lt, incl: false }
@@ -95,7 +95,9 @@ export function inRange(x: number, r: Range): boolean {
 export function rangeMessage(x: number, written: unknown, r: Range, unit?: Unit): string {
   const near = nearestValid(x, r, unit);
   const shown = typeof written === 'string' ? `"${written}"` : String(written);
-  return msg.outOfRange(shown, describeRange(r, unit), near === undefined ? undefined : formatIn(near, unit));
+  // Above 2^53 the usually unsaid bound is the one crossed: say it.
+  const range = describeRange(r, unit, x > MAX_EXACT);
+  return msg.outOfRange(shown, range, near === undefined ? undefined : formatIn(near, unit));
 }
 
 /** JSON Schema keys that carry a range: standard ones for plain numbers, `x-range`/`x-unit` for the reference. */
@@ -113,12 +115,15 @@ export function rangeMeta(r: Range, unit?: Unit): Record<string, unknown> {
 
 /** A plain number in a range. Wrong types are zod's own issues; a number out of range gets rangeMessage. */
 export function num(r: Range) {
-  const base = r.int ? z.number().int() : z.number();
-  return base
+  // Not zod's .int(): it adds its own safe-integer bounds, a second message for the same value.
+  return z
+    .number()
     .superRefine((x, ctx) => {
-      if (!inRange(x, r)) ctx.addIssue({ code: 'custom', message: rangeMessage(x, x, r), input: x });
+      if (r.int && Number.isFinite(x) && !Number.isInteger(x))
+        ctx.addIssue({ code: 'custom', message: msg.wrongType('a whole number', String(x)), input: x });
+      else if (!inRange(x, r)) ctx.addIssue({ code: 'custom', message: rangeMessage(x, x, r), input: x });
     })
-    .meta(rangeMeta(r));
+    .meta(r.int ? { type: 'integer', ...rangeMeta(r) } : rangeMeta(r));
 }
 
 /** A value with a unit (`4096`, `20MB`, `5us`, `400G`), parsed and checked against its range in that unit. */

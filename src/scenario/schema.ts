@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { parseBytes, parseRateBps, parseRatio, parseTimePs } from '../base/units.ts';
 import { msg } from '../messages.ts';
-import { MAX_EXACT, num, type Range, unitValue } from './range.ts';
+import { MAX_EXACT, num, type Range, rangeMessage, unitValue } from './range.ts';
 
 /** Sizes, times and rates default to the whole numbers a JS number holds exactly (2^53 bytes, ps, bit/s). */
 const EXACT: Range = { min: 0, max: MAX_EXACT };
@@ -21,8 +21,11 @@ const ratio = () =>
       const x = parseRatio(v);
       if (!Number.isFinite(x)) ctx.addIssue({ code: 'custom', message: msg.badRatio(v), input: v });
       else if (x < 1) ctx.addIssue({ code: 'custom', message: msg.oversubBelowOne(), input: v });
+      // 256:1: one uplink beside 256 downlinks, more ports than any switch in the catalog has (144).
+      else if (x > 256) ctx.addIssue({ code: 'custom', message: rangeMessage(x, v, { min: 1, max: 256 }), input: v });
     })
     .transform((v) => parseRatio(v))
+    .meta({ 'x-range': 'from 1 to 256' })
     .describe('down:up bandwidth ratio: 1 (non-blocking), 3 or 3:1');
 
 // Ranges shared by several fields (docs/scenario-reference.md prints each field's own).
@@ -39,6 +42,10 @@ const SHARE: Range = { gt: 0, lt: 1 };
 export const MAX_HOSTS = 2 ** 20;
 /** A count of things: a whole number from 1 up. */
 const count = (max = MAX_EXACT): Range => ({ int: true, min: 1, max });
+/** Repetitions of a job's structure (iterations, micro-batches, layers, buckets): each multiplies the task graph,
+ * so a typo such as 1e9 would exhaust memory before the run starts. 10^4 is far above published configurations
+ * (Llama 3 405B: 126 layers; Megatron-LM's GPT-3 175B: 96 layers, 1,536 sequences per batch). */
+const REPEATS = count(10_000);
 
 export const TOPOLOGIES = ['leaf-spine', 'fat-tree', 'rail-optimized', 'ddc', 'access-aggregation'] as const;
 
@@ -241,7 +248,7 @@ export const jobSchema = z
       .describe(
         'parameters (of params) in the MoE experts: sharded over the ep ranks of a group, so their gradients are all-reduced over the dp/ep ranks that hold the same experts, the rest over all dp ranks',
       ),
-    microBatches: num(count()).default(1).describe('micro-batches per iteration (pipeline)'),
+    microBatches: num(REPEATS).default(1).describe('micro-batches per iteration (pipeline)'),
     schedule: z
       .enum(['gpipe', '1f1b'])
       .default('gpipe')
@@ -252,13 +259,13 @@ export const jobSchema = z
     flopsPerStep: num({ gt: 0 }).optional().describe('FLOPs per GPU per iteration (instead of stepCompute)'),
     gpuFlops: num({ gt: 0 }).optional().describe('peak FLOP/s of one GPU, e.g. 989e12 (H100 bf16 dense)'),
     mfu: num({ gt: 0, max: 1 }).default(0.4).describe('model FLOPs utilization that turns FLOPs into time'),
-    buckets: num(count())
+    buckets: num(REPEATS)
       .default(1)
       .describe('gradient buckets: each is all-reduced as soon as the backward pass has produced it'),
     backwardShare: num(SHARE)
       .default(2 / 3)
       .describe('share of the step compute spent in backward'),
-    layers: num(count()).default(1).describe('transformer layers (TP and MoE collectives per layer)'),
+    layers: num(REPEATS).default(1).describe('transformer layers (TP and MoE collectives per layer)'),
     tpBytesPerLayer: size(SOME_BYTES)
       .optional()
       .describe('activation bytes each TP all-reduce moves per layer and micro-batch'),
@@ -268,7 +275,7 @@ export const jobSchema = z
       .describe(
         'all-to-all buffer per GPU of one MoE dispatch (combine is the same) per layer and micro-batch; each GPU sends (ep-1)/ep of it',
       ),
-    iterations: num(count()).default(1),
+    iterations: num(REPEATS).default(1),
     algorithm: z.string().default('ring').describe('all-reduce algorithm of the gradient sync'),
     channels: collectiveFields.channels,
   })
@@ -463,16 +470,18 @@ const hostRef = z.string().regex(/^(h[0-9]+|border0)$/, 'expected a host such as
 export const trafficItemSchema = z.union([
   z.strictObject({
     pattern: z.enum(['incast', 'permutation', 'all-to-all']),
-    senders: z.array(hostRef).optional(),
+    senders: z.array(hostRef).min(1).optional(),
     receiver: hostRef.optional(),
     bytes: size(SOME_BYTES),
     start: duration(LATENCY).optional(),
     class: trafficClass,
   }),
   z.strictObject({
-    flows: z.array(
-      z.strictObject({ src: hostRef, dst: hostRef, bytes: size(SOME_BYTES), start: duration(LATENCY).default(0) }),
-    ),
+    flows: z
+      .array(
+        z.strictObject({ src: hostRef, dst: hostRef, bytes: size(SOME_BYTES), start: duration(LATENCY).default(0) }),
+      )
+      .min(1),
     class: trafficClass,
   }),
   z.strictObject({

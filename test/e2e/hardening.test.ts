@@ -100,6 +100,13 @@ const ROWS: [string, string[], string, number, string][] = [
     'error: fabric.hosts: no feasible design for 600000 hosts in the catalog; the closest is 8192 hosts: fat-tree with aurcore-32x400g, $78,397,440; lower hosts to 8192, raise oversubscription, or add a larger switch to the catalog',
   ],
   [
+    'the planner on hosts that do not fill whole servers names that, not "no design"',
+    ['plan', '--hosts', '3', '--gpus-per-node', '2'],
+    '',
+    1,
+    'error: fabric.hosts: 3 hosts do not fill whole servers of 2 GPUs; use a multiple of 2',
+  ],
+  [
     'a fabric-level error now has its file:line:col (hosts: 513, gpusPerNode: 8)',
     ['plan', '{file}'],
     'fabric: {topology: leaf-spine, hosts: 513, gpusPerNode: 8, switch: aurcore-32x400g}\n',
