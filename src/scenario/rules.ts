@@ -1,8 +1,8 @@
 // Rules between fields of one scenario, checked after each field is in its own range (src/scenario/range.ts):
-// ECN Kmin <= Kmax, a failure or fault that ends after it starts, expert parameters within the model. Each problem names the field, its value, the rule and the nearest valid value.
+// ECN Kmin <= Kmax, a failure or fault that ends after it starts. Each problem names the field, its value, the rule and the nearest valid value.
 // Rules that need the fabric or the catalog (ranks, jobs and replicas that fit, PFC headroom and XON within a switch
-// buffer) are checked where the fabric exists: src/workload/, src/engine/inference/setup.ts (with fewer prefill
-// replicas than replicas) and src/engine/core/network-rules.ts.
+// buffer) are checked where the fabric exists: src/workload/ (with expertParams <= params), src/engine/inference/setup.ts
+// (with fewer prefill replicas than replicas) and src/engine/core/network-rules.ts.
 import type { InputProblem } from '../errors.ts';
 import { msg } from '../messages.ts';
 import { formatIn, type Unit } from './range.ts';
@@ -65,18 +65,6 @@ export function ruleProblems(s: Scenario, where: Where): InputProblem[] {
     out.push(above(['network', 'ecn', 'kmin'], ecn.kmin, ecn.kmax, 'kmax', false, 'bytes', where));
   windows(s.network?.failures ?? [], ['network', 'failures'], where, out);
   (s.traffic ?? []).forEach((t, i) => {
-    if ('job' in t && t.job.expertParams > t.job.params)
-      out.push(
-        above(
-          ['traffic', i, 'job', 'expertParams'],
-          t.job.expertParams,
-          t.job.params,
-          'params',
-          false,
-          undefined,
-          where,
-        ),
-      );
     if ('inference' in t) windows(t.inference.faults, ['traffic', i, 'inference', 'faults'], where, out);
   });
   return out;
