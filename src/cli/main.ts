@@ -61,13 +61,12 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return EXIT.ok;
-      if (json)
-        process.stdout.write(
-          errorJson({
-            code: EXIT.usage,
-            problems: [{ path: 'command line', message: commanderMessage(usageText, e) }],
-          }),
-        );
+      if (json) {
+        const message = commanderMessage(usageText, e);
+        // The option, argument or command commander quotes (`unknown option '--hostz'`), else the whole line.
+        const field = /'([^']+)'/.exec(message)?.[1] ?? 'command line';
+        process.stdout.write(errorJson({ code: EXIT.usage, problems: [{ path: field, message }] }));
+      }
       return EXIT.usage;
     }
     const report = errorReport(e);

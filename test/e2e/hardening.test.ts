@@ -245,6 +245,14 @@ describe('exit codes per command, and --json errors', () => {
     });
   });
 
+  it('a usage error commander finds names what it quotes as the field', async () => {
+    const r = await runMain(['plan', '--hostz', '5', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { code: 2, message: "unknown option '--hostz'", field: '--hostz', location: null },
+    });
+  });
+
   it('the real process: a usage error under --json is one JSON object and exit 2', () => {
     const r = runCli(['plan', '--hosts', '-5', '--json'], ROOT);
     expect(r.code).toBe(2);
