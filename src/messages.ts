@@ -32,6 +32,8 @@ export const msg = {
   unreadable: (file: string, why: string) => `cannot read ${file}: ${why}`,
   unsupportedVersion: (v: number) =>
     `version ${v} is newer than this aifabric understands (1); upgrade aifabric or write version: 1`,
+  olderVersion: (v: number) =>
+    `version ${v} is not a scenario format version: the first one is 1, which this aifabric reads; write version: 1`,
   nicSpeedUnknown: (speed: number, speeds: number[]) =>
     `no NIC of ${formatRate(speed)} in the catalog (available: ${speeds.map(formatRate).join(', ')})`,
   nicSpeedNegative: (got: string, speeds: number[]) =>

@@ -71,6 +71,9 @@ export function validateScenario(
     throw new ScenarioError([
       { path: 'version', message: msg.unsupportedVersion(version), location: where(['version']) },
     ]);
+  // Version 1 is the first scenario format, so no older one exists to migrate from.
+  if (typeof version === 'number' && version < 1)
+    throw new ScenarioError([{ path: 'version', message: msg.olderVersion(version), location: where(['version']) }]);
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) throw new ScenarioError(r.error.issues.flatMap((i) => toProblems(i, raw, where)));
   const problems = [...checkCatalogRefs(r.data, catalog, where), ...ruleProblems(r.data, where)];

@@ -87,6 +87,10 @@ const RANGES: [string, string][] = [
     's.yaml:2:50: traffic[0].senders: must list at least 1 item',
   ],
   ['traffic: [{flows: []}]', 's.yaml:2:19: traffic[0].flows: must list at least 1 item'],
+  [
+    'version: 0',
+    's.yaml:2:10: version: version 0 is not a scenario format version: the first one is 1, which this aifabric reads; write version: 1',
+  ],
   ['fabric2: {}', 's.yaml:2:10: fabric2: unknown field "fabric2" (did you mean fabric?)'],
 ];
 
