@@ -17,7 +17,6 @@ export const msg = {
   badTime: (got: unknown) => `"${String(got)}" is not a time (write it like 5us, 350ms or 2s)`,
   badLength: (got: unknown) => `"${String(got)}" is not a length (write it like 3m, 30m or 0.5km)`,
   badRatio: (got: unknown) => `"${String(got)}" is not a ratio (write it like 1, 3 or 3:1)`,
-  outOfRange: (got: string, min: string, max: string) => `${got} is out of range (use ${min} to ${max})`,
   cablesWithLinkDelay: () =>
     'network.linkDelay already sets the propagation delay of every link; set either linkDelay or cables, not both',
   tooSmall: (min: number | bigint, inclusive: boolean | undefined) =>
@@ -25,14 +24,23 @@ export const msg = {
   tooBig: (max: number | bigint, inclusive: boolean | undefined) =>
     `must be ${inclusive === false ? 'less than' : 'at most'} ${max}`,
   notInteger: () => 'must be a whole number',
+  tooFewItems: (min: number) => `must list at least ${min} item${min === 1 ? '' : 's'}`,
+  outOfRange: (got: string, range: string, nearest: string | undefined) =>
+    `${got} is out of range: must be ${range}${nearest === undefined ? '' : `; the nearest valid value is ${nearest}`}`,
+  crossField: (got: string, rule: string, nearest: string | undefined) =>
+    `${got} must be ${rule}${nearest === undefined ? '' : `; the nearest valid value is ${nearest}`}`,
   yamlSyntax: (detail: string) => `not valid YAML: ${detail}`,
   jsonSyntax: (detail: string) => `not valid JSON: ${detail}`,
   notAnObject: () => 'the scenario must be a mapping with at least a `fabric` section',
   unreadable: (file: string, why: string) => `cannot read ${file}: ${why}`,
   unsupportedVersion: (v: number) =>
     `version ${v} is newer than this aifabric understands (1); upgrade aifabric or write version: 1`,
+  olderVersion: (v: number) =>
+    `version ${v} is not a scenario format version: the first one is 1, which this aifabric reads; write version: 1`,
   nicSpeedUnknown: (speed: number, speeds: number[]) =>
     `no NIC of ${formatRate(speed)} in the catalog (available: ${speeds.map(formatRate).join(', ')})`,
+  nicSpeedNegative: (got: string, speeds: number[]) =>
+    `"${got}" is out of range: a NIC speed must be greater than 0 (the catalog has ${speeds.map(formatRate).join(', ')})`,
   noPortAtSpeed: (model: string, speed: number) =>
     `${model} has no port that runs at ${formatRate(speed)}, natively or by breakout; pick a switch whose ports or breakouts include ${formatRate(speed)}`,
   roleNotSupported: (model: string, role: string, roles: string[]) =>

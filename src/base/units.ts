@@ -82,3 +82,16 @@ export function formatBytes(bytes: number): string {
 function trim(x: number): string {
   return Number.isInteger(x) ? String(x) : String(Number(x.toFixed(3)));
 }
+
+/** Formats picoseconds in the largest unit that keeps three decimals: 1e9 -> `1ms`, 1500 -> `1.5ns`, 0 -> `0ps`. */
+export function formatTimePs(ps: number): string {
+  for (const [u, m] of [
+    ['s', 1e12],
+    ['ms', 1e9],
+    ['us', 1e6],
+    ['ns', 1e3],
+  ] as const) {
+    if (ps >= m) return `${trim(ps / m)}${u}`;
+  }
+  return `${trim(ps)}ps`;
+}

@@ -83,6 +83,17 @@ describe('catalog validation on load', () => {
     expect(() => readCatalogDirs([dir])).toThrow(/bad.yaml: nics.0.speed: expected a rate such as 400G/);
     rmSync(join(dir, 'bad.yaml'));
   });
+  it('names a file of a newer format version, and of a version that is not one', () => {
+    writeFileSync(join(dir, 'v2.yaml'), 'version: 2\nnics: []\n');
+    expect(() => readCatalogDirs([dir])).toThrow(
+      /v2\.yaml: version 2 is newer than this aifabric reads \(1\); upgrade aifabric, or write version: 1/,
+    );
+    writeFileSync(join(dir, 'v2.yaml'), 'version: one\nnics: []\n');
+    expect(() => readCatalogDirs([dir])).toThrow(/v2\.yaml: version "one" is not a catalog format version/);
+    writeFileSync(join(dir, 'v2.yaml'), 'version: 1\nnics: []\n');
+    expect(() => readCatalogDirs([dir])).not.toThrow();
+    rmSync(join(dir, 'v2.yaml'));
+  });
   it('rejects an id defined twice', () => {
     writeFileSync(
       join(dir, 'dup.yaml'),

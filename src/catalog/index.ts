@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { CatalogError } from '../errors.ts';
-import { catalogFileSchema, type GpuModel, type LinkMedium, type NicModel, type SwitchModel } from './schema.ts';
+import {
+  CATALOG_VERSION,
+  catalogFileSchema,
+  type GpuModel,
+  type LinkMedium,
+  type NicModel,
+  type SwitchModel,
+} from './schema.ts';
 
 export type { GpuModel, LinkMedium, NicModel, PortGroup, SwitchModel, SwitchRole } from './schema.ts';
 
@@ -51,6 +58,7 @@ export function readCatalogDirs(dirs: readonly string[]): Catalog {
       } catch (e) {
         throw new CatalogError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
       }
+      checkVersion(raw, file);
       const r = catalogFileSchema.safeParse(raw ?? {});
       if (!r.success) {
         const i = r.error.issues[0];
@@ -73,6 +81,19 @@ export function readCatalogDirs(dirs: readonly string[]): Catalog {
   }
   for (const s of switches.values()) checkSwitch(s);
   return { switches, nics, media, gpus };
+}
+
+/** A catalog file of another format version is named, with what to do (no older format exists to migrate). */
+function checkVersion(raw: unknown, file: string): void {
+  const v = raw !== null && typeof raw === 'object' ? (raw as { version?: unknown }).version : undefined;
+  if (v === undefined || v === CATALOG_VERSION) return;
+  if (typeof v === 'number' && Number.isInteger(v) && v > CATALOG_VERSION)
+    throw new CatalogError(
+      `${file}: version ${v} is newer than this aifabric reads (${CATALOG_VERSION}); upgrade aifabric, or write version: ${CATALOG_VERSION} with this format (src/catalog/schema.ts)`,
+    );
+  throw new CatalogError(
+    `${file}: version ${JSON.stringify(v)} is not a catalog format version; this aifabric reads version ${CATALOG_VERSION}`,
+  );
 }
 
 function checkSwitch(s: SwitchModel): void {

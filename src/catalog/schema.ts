@@ -130,7 +130,11 @@ export const gpuModelSchema = z
     ncclLinkRateBps: ncclLinkRate,
   }));
 
+/** The catalog file format's version: a file without one predates versioning and has the same shape. */
+export const CATALOG_VERSION = 1;
+
 export const catalogFileSchema = z.strictObject({
+  version: z.number().optional(),
   switches: z.array(switchModelSchema).optional(),
   nics: z.array(nicModelSchema).optional(),
   media: z.array(linkMediumSchema).optional(),

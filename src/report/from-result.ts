@@ -7,6 +7,7 @@ import type { Design } from '../fabric/index.ts';
 import type { OpResult, Result } from '../result/types.ts';
 import { renderTopologySvg } from './diagram.ts';
 import type { ReportDesign, ReportInput } from './input.ts';
+import { atCurrentVersion, checkInput, demoSchema, resultSchema, sweepSchema } from './input-schema.ts';
 import type { SweepOutput } from './simulate.ts';
 
 /** How many of the busiest queues the queue chart shows. */
@@ -139,14 +140,17 @@ export function reportInputFromJson(value: unknown, file: string): ReportInput {
     const rep = value.report;
     if (!isObject(rep) || typeof rep.title !== 'string')
       throw bad('has a "report" that is not a report input (an object with a "title")');
-    return rep as unknown as ReportInput;
+    const bundle = atCurrentVersion(value, 'demo bundle', file);
+    checkInput(demoSchema, bundle, 'demo bundle', file);
+    return bundle.report as ReportInput;
   }
-  if (Array.isArray(value.sweep)) return reportFromSweep(value as unknown as SweepOutput);
+  if (Array.isArray(value.sweep)) {
+    const sweep = checkInput(sweepSchema, atCurrentVersion(value, 'sweep', file), 'sweep', file);
+    return reportFromSweep(sweep as unknown as SweepOutput);
+  }
   if (typeof value.engine === 'string' && isObject(value.counters) && Array.isArray(value.flows)) {
-    const r = value as unknown as Result;
-    if (!Array.isArray(r.ports) || !Array.isArray(r.invariants))
-      throw bad('is a result without "ports" or "invariants"');
-    return reportFromResult(r);
+    const r = checkInput(resultSchema, atCurrentVersion(value, 'result', file), 'result', file);
+    return reportFromResult(r as unknown as Result);
   }
   const keys = Object.keys(value).slice(0, 6);
   throw bad(`has ${keys.length > 0 ? `keys ${keys.map((k) => `"${k}"`).join(', ')}` : 'no keys'}`);

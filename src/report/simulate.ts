@@ -2,13 +2,16 @@
 import type { HeadroomTier, OpResult, Result } from '../result/types.ts';
 import { table } from './plan.ts';
 
+/** -1 when there is no sample (no flow finished): printed as `-`, never NaN. */
 function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
+  if (sorted.length === 0) return -1;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
   return sorted[i];
 }
 
 const us = (ps: number) => (ps < 0 ? '-' : `${(ps / 1e6).toFixed(ps < 1e7 ? 3 : 1)} us`);
+/** A slowdown, or `-` for a flow that did not finish (the result says -1). */
+const times = (x: number) => (x < 0 || !Number.isFinite(x) ? '-' : x.toFixed(2));
 
 const gb = (x: number) => (x > 0 ? x.toFixed(2) : '-');
 const ms = (ps: number) => (ps < 0 ? '-' : `${(ps / 1e9).toFixed(3)} ms`);
@@ -87,8 +90,8 @@ export function simulateText(r: Result): string {
             us(percentile(fct, 0.5)),
             us(percentile(fct, 0.99)),
             us(fct[fct.length - 1] ?? -1),
-            percentile(sd, 0.5).toFixed(2),
-            percentile(sd, 0.99).toFixed(2),
+            times(percentile(sd, 0.5)),
+            times(percentile(sd, 0.99)),
           ],
         ],
       ),
@@ -134,7 +137,7 @@ export function simulateText(r: Result): string {
           us(f.startPs),
           us(f.endPs),
           us(f.fctPs),
-          f.slowdown.toFixed(2),
+          times(f.slowdown),
           f.retransmittedBytes,
         ]),
       ),

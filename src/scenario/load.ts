@@ -6,8 +6,9 @@ import type { z } from 'zod';
 import { closest } from '../base/suggest.ts';
 import { parseRateBps } from '../base/units.ts';
 import type { Catalog } from '../catalog/index.ts';
-import { type InputProblem, ScenarioError } from '../errors.ts';
+import { DesignError, type InputProblem, ScenarioError } from '../errors.ts';
 import { msg } from '../messages.ts';
+import { ruleProblems } from './rules.ts';
 import {
   dcqcnSchema,
   ecnSchema,
@@ -71,9 +72,12 @@ export function validateScenario(
     throw new ScenarioError([
       { path: 'version', message: msg.unsupportedVersion(version), location: where(['version']) },
     ]);
+  // Version 1 is the first scenario format, so no older one exists to migrate from.
+  if (typeof version === 'number' && version < 1)
+    throw new ScenarioError([{ path: 'version', message: msg.olderVersion(version), location: where(['version']) }]);
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) throw new ScenarioError(r.error.issues.flatMap((i) => toProblems(i, raw, where)));
-  const problems = checkCatalogRefs(r.data, catalog, where);
+  const problems = [...checkCatalogRefs(r.data, catalog, where), ...ruleProblems(r.data, where)];
   if (problems.length > 0) throw new ScenarioError(problems);
   return r.data;
 }
@@ -181,12 +185,23 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
         },
       ];
     case 'too_small':
-      return [{ path: pathString(path), message: msg.tooSmall(i.minimum, i.inclusive), location: where(path) }];
+      return [
+        {
+          path: pathString(path),
+          message: i.origin === 'array' ? msg.tooFewItems(Number(i.minimum)) : msg.tooSmall(i.minimum, i.inclusive),
+          location: where(path),
+        },
+      ];
     case 'too_big':
       return [{ path: pathString(path), message: msg.tooBig(i.maximum, i.inclusive), location: where(path) }];
     case 'invalid_union': {
-      // Report the branch that got furthest: the one whose problems are the fewest.
-      const branches = i.errors.filter((b) => b.length > 0).sort((a, b) => a.length - b.length);
+      // Report the branch that got furthest: the one whose problems are the fewest, and of those one whose type
+      // matched (a number out of range rather than "must be catalog" for `switchLatency: -1`).
+      const typeMiss = (b: Issue[]) =>
+        b.every((x) => x.path.length === 0 && (x.code === 'invalid_type' || x.code === 'invalid_value')) ? 1 : 0;
+      const branches = i.errors
+        .filter((b) => b.length > 0)
+        .sort((a, b) => a.length - b.length || typeMiss(a as Issue[]) - typeMiss(b as Issue[]));
       const keyed = branches.find((b) => b.every((x) => x.code !== 'unrecognized_keys' || x.path.length > 0));
       const pick = keyed ?? branches[0];
       if (!pick)
@@ -238,7 +253,14 @@ function checkCatalogRefs(
       location: where(['fabric', 'gpu']),
     });
   const nic = s.fabric.nic;
-  if (!catalog.nics.has(nic) && !Number.isFinite(parseRateBps(nic)))
+  const speeds = () => [...new Set([...catalog.nics.values()].map((n) => n.speedBps))].sort((a, b) => a - b);
+  if (/^\s*-/.test(nic) && Number.isFinite(parseRateBps(nic.trim().slice(1))))
+    out.push({
+      path: 'fabric.nic',
+      message: msg.nicSpeedNegative(nic, speeds()),
+      location: where(['fabric', 'nic']),
+    });
+  else if (!catalog.nics.has(nic) && !Number.isFinite(parseRateBps(nic)))
     out.push({
       path: 'fabric.nic',
       message: msg.unknownModel('NIC', nic, closest(nic, [...catalog.nics.keys()]), 'NICs'),
@@ -246,9 +268,12 @@ function checkCatalogRefs(
     });
   else if (!catalog.nics.has(nic)) {
     const speed = parseRateBps(nic);
-    const speeds = [...new Set([...catalog.nics.values()].map((n) => n.speedBps))].sort((a, b) => a - b);
-    if (!speeds.includes(speed))
-      out.push({ path: 'fabric.nic', message: msg.nicSpeedUnknown(speed, speeds), location: where(['fabric', 'nic']) });
+    if (!speeds().includes(speed))
+      out.push({
+        path: 'fabric.nic',
+        message: msg.nicSpeedUnknown(speed, speeds()),
+        location: where(['fabric', 'nic']),
+      });
   }
   return out;
 }
@@ -285,8 +310,13 @@ function pathSegments(path: string): PropertyKey[] {
  * Errors found after validation (compiling traffic, running an inference service) name a scenario field but not
  * where it is: this adds `file:line:col` to each problem whose path is a scenario field (not a CLI flag).
  */
-export function locateProblems(e: ScenarioError, file: string): ScenarioError {
-  if (e.problems.every((p) => p.location !== undefined || p.path.startsWith('-'))) return e;
+export function locateProblems(
+  e: ScenarioError,
+  file: string,
+  fromFlag: (path: string) => boolean = () => false,
+): ScenarioError {
+  const skip = (p: InputProblem) => p.location !== undefined || p.path.startsWith('-') || fromFlag(p.path);
+  if (e.problems.every(skip)) return e;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -302,16 +332,29 @@ export function locateProblems(e: ScenarioError, file: string): ScenarioError {
       const seg = pathSegments(p.path);
       // Only fields the file has (an engine chosen by --engine is not in the file).
       const inFile = raw !== null && typeof raw === 'object' && typeof seg[0] === 'string' && seg[0] in raw;
-      return p.location !== undefined || !inFile ? p : { ...p, location: locate(doc, lc, file, seg) };
+      return skip(p) || !inFile ? p : { ...p, location: locate(doc, lc, file, seg) };
     }),
   );
 }
 
-/** Runs `fn`, adding scenario locations to the ScenarioError it throws (see locateProblems). */
-export function locatingErrors<T>(file: string, fn: () => T): T {
+/**
+ * Runs `fn`, adding scenario locations to the ScenarioError it throws, and to a DesignError whose path is a
+ * scenario field (`fabric.hosts` of a fabric that cannot be built), which becomes a ScenarioError (see
+ * locateProblems). `fromFlag` names fields a command-line flag set: they are not located in the file.
+ */
+export function locatingErrors<T>(file: string, fn: () => T, fromFlag?: (path: string) => boolean): T {
   try {
     return fn();
   } catch (e) {
-    throw e instanceof ScenarioError ? locateProblems(e, file) : e;
+    if (e instanceof ScenarioError) throw locateProblems(e, file, fromFlag);
+    if (e instanceof DesignError && !e.path.startsWith('-')) {
+      const located = locateProblems(
+        new ScenarioError([{ path: e.path, message: e.message.slice(e.path.length + 2) }]),
+        file,
+        fromFlag,
+      );
+      throw located.problems[0].location === undefined ? e : located;
+    }
+    throw e;
   }
 }

@@ -3,32 +3,19 @@
 import { z } from 'zod';
 import { parseBytes, parseLengthM, parseRateBps, parseRatio, parseTimePs } from '../base/units.ts';
 import { msg } from '../messages.ts';
+import { MAX_EXACT, num, type Range, rangeMessage, unitValue } from './range.ts';
 
-const unitValue = (parse: (v: string | number) => number, bad: (v: unknown) => string, example: string) =>
-  z
-    .union([z.string(), z.number()])
-    .superRefine((v, ctx) => {
-      const x = parse(v);
-      if (!Number.isFinite(x) || x < 0) ctx.addIssue({ code: 'custom', message: bad(v), input: v });
-    })
-    .transform((v) => parse(v))
-    .meta({ examples: [example] });
+/** Sizes, times and rates default to the whole numbers a JS number holds exactly (2^53 bytes, ps, bit/s). */
+const EXACT: Range = { min: 0, max: MAX_EXACT };
 
-export const rate = () =>
-  unitValue(parseRateBps, msg.badRate, '400G').describe('a rate in bits per second: 400G, 25Gbps');
-export const size = () => unitValue(parseBytes, msg.badBytes, '1GiB').describe('bytes: 4096, 20MB (10^6), 1GiB (2^30)');
-export const duration = () => unitValue(parseTimePs, msg.badTime, '5us').describe('a time: 5us, 350ms, 2s');
-export const length = () => unitValue(parseLengthM, msg.badLength, '30m').describe('a cable length: 3m, 30m, 0.5km');
-
-/** Bytes for an error message: 208 B, 64MB, 1GB. */
-const bytesText = (b: number) => (b >= 1e9 ? `${b / 1e9}GB` : b >= 1e6 ? `${b / 1e6}MB` : `${b} B`);
-
-/** A unit value kept within [min, max]; the error names the value and the range (the field comes from the path). */
-const within = <T extends z.ZodType<number>>(t: T, min: number, max: number, show: (x: number) => string) =>
-  t.superRefine((v, ctx) => {
-    if (v < min || v > max)
-      ctx.addIssue({ code: 'custom', message: msg.outOfRange(show(v), show(min), show(max)), input: v });
-  });
+export const rate = (r: Range = EXACT) =>
+  unitValue(parseRateBps, msg.badRate, '400G', 'rate', r).describe('a rate in bits per second: 400G, 25Gbps');
+export const size = (r: Range = EXACT) =>
+  unitValue(parseBytes, msg.badBytes, '1GiB', 'bytes', r).describe('bytes: 4096, 20MB (10^6), 1GiB (2^30)');
+export const duration = (r: Range = EXACT) =>
+  unitValue(parseTimePs, msg.badTime, '5us', 'time', r).describe('a time: 5us, 350ms, 2s');
+export const length = (r: Range = EXACT) =>
+  unitValue(parseLengthM, msg.badLength, '30m', 'length', r).describe('a cable length: 3m, 30m, 0.5km');
 
 const ratio = () =>
   z
@@ -37,16 +24,38 @@ const ratio = () =>
       const x = parseRatio(v);
       if (!Number.isFinite(x)) ctx.addIssue({ code: 'custom', message: msg.badRatio(v), input: v });
       else if (x < 1) ctx.addIssue({ code: 'custom', message: msg.oversubBelowOne(), input: v });
+      // 256:1: one uplink beside 256 downlinks, more ports than any switch in the catalog has (144).
+      else if (x > 256) ctx.addIssue({ code: 'custom', message: rangeMessage(x, v, { min: 1, max: 256 }), input: v });
     })
     .transform((v) => parseRatio(v))
+    .meta({ 'x-range': 'from 1 to 256' })
     .describe('down:up bandwidth ratio: 1 (non-blocking), 3 or 3:1');
+
+// Ranges shared by several fields (docs/scenario-reference.md prints each field's own).
+/** Timers and timeouts: a zero period would fire forever at one instant. */
+const TIMER: Range = { gt: 0, max: MAX_EXACT };
+/** Latencies, delays and start times: zero is a valid ideal. */
+const LATENCY: Range = { min: 0, max: MAX_EXACT };
+/** Message and flow sizes: a zero-byte transfer has no completion time to measure. */
+const SOME_BYTES: Range = { gt: 0, max: MAX_EXACT };
+const SOME_RATE: Range = { gt: 0, max: MAX_EXACT };
+/** A share strictly between none and all. */
+const SHARE: Range = { gt: 0, lt: 1 };
+/** 2^20 endpoints: five times the largest GPU cluster announced (xAI Colossus, 200,000 GPUs, 2025). */
+export const MAX_HOSTS = 2 ** 20;
+/** A count of things: a whole number from 1 up. */
+const count = (max = MAX_EXACT): Range => ({ int: true, min: 1, max });
+/** Repetitions of a job's structure (iterations, micro-batches, layers, buckets): each multiplies the task graph,
+ * so a typo such as 1e9 would exhaust memory before the run starts. 10^4 is far above published configurations
+ * (Llama 3 405B: 126 layers; Megatron-LM's GPT-3 175B: 96 layers, 1,536 sequences per batch). */
+const REPEATS = count(10_000);
 
 export const TOPOLOGIES = ['leaf-spine', 'fat-tree', 'rail-optimized', 'ddc', 'access-aggregation'] as const;
 
 export const fabricSchema = z
   .strictObject({
     topology: z.enum(TOPOLOGIES).optional().describe('fabric family; leave out to let the planner choose'),
-    hosts: z.number().int().positive().describe('NIC endpoints (one GPU and its NIC), addressed h0..h(N-1)'),
+    hosts: num(count(MAX_HOSTS)).describe('NIC endpoints (one GPU and its NIC), addressed h0..h(N-1)'),
     nic: z.string().prefault('400G').describe('host NIC: a speed (400G) or a catalog NIC id (nic-400g)'),
     switch: z.string().optional().describe('catalog id of the leaf / access / line-card switch'),
     spineSwitch: z.string().optional().describe('catalog id of the spine / aggregation / fabric-element switch'),
@@ -54,21 +63,17 @@ export const fabricSchema = z
     oversubscription: ratio()
       .optional()
       .describe('leaf (access) down:up ratio target; default 1 (non-blocking), access-aggregation: all ports'),
-    k: z.number().int().min(4).max(256).optional().describe('fat-tree: ports of each switch used (k-ary fat-tree)'),
-    fabricSpeed: rate()
+    k: num({ int: true, min: 4, max: 256 }).optional().describe('fat-tree: ports of each switch used (k-ary fat-tree)'),
+    // 1.6 Tb/s: IEEE 802.3dj, the fastest standard Ethernet port.
+    fabricSpeed: rate({ gt: 0, max: 1.6e12 })
       .optional()
       .describe('fat-tree: run leaf uplinks and the upper tiers at this speed (default: every port at the host speed)'),
-    gpusPerNode: z.number().int().positive().default(1).describe('hosts (GPU+NIC) per server'),
-    nodesPerUnit: z
-      .number()
-      .int()
-      .positive()
+    // 576: the largest announced NVLink domain (NVIDIA Rubin Ultra NVL576, GTC 2025).
+    gpusPerNode: num(count(576)).default(1).describe('hosts (GPU+NIC) per server'),
+    nodesPerUnit: num(count(MAX_HOSTS))
       .optional()
       .describe('rail-optimized: servers per scalable unit (default: as many as one rail leaf can take)'),
-    northSouthShare: z
-      .number()
-      .gt(0)
-      .lt(1)
+    northSouthShare: num(SHARE)
       .default(0.25)
       .describe('access-aggregation: share of each aggregation switch ports reserved for uplinks to border0'),
     gpu: z
@@ -87,12 +92,12 @@ export const fabricSchema = z
       ),
     intraServer: z
       .strictObject({
-        bandwidth: rate()
+        bandwidth: rate(SOME_RATE)
           .optional()
           .describe(
             "per GPU and direction, as payload; overrides fabric.gpu (default: fabric.gpu's NCCL rate, else 3600G = 450 GB/s, the H100's NVLink 4 signalling rate)",
           ),
-        latency: duration().prefault('1us').describe('per transfer inside the server'),
+        latency: duration(LATENCY).prefault('1us').describe('per transfer inside the server'),
       })
       .optional()
       .describe(
@@ -104,7 +109,7 @@ export const fabricSchema = z
 export const ecnSchema = z.strictObject({
   kmin: size(),
   kmax: size(),
-  pmax: z.number().min(0).max(1),
+  pmax: num({ min: 0, max: 1 }),
 });
 
 export const dcqcnSchema = z
@@ -115,39 +120,36 @@ export const dcqcnSchema = z
       .describe(
         "parameter set the fields below override: paper = DCQCN-01 (Zhu et al. SIGCOMM'15: cut per CNP, byte counter, tau' 55us); hpcc-ns3 = ConnectX firmware algorithm as in HPCC's ns-3 rdma-hw.cc with run.py --cc dcqcn values (ECN-02: alpha every 1us, cut check every 4us, T 300us, F 1); default hpcc-ns3, what deployed NICs run (NVIDIA DOCA DCQCN parameters: dce_tcp_rtt 1us, rate_reduce_monitor_period 4us)",
       ),
-    g: z.number().gt(0).lt(1).optional().describe('alpha EWMA gain (both profiles 1/256: DCQCN-01, run.py EWMA_GAIN)'),
-    alphaInterval: duration()
+    g: num(SHARE).optional().describe('alpha EWMA gain (both profiles 1/256: DCQCN-01, run.py EWMA_GAIN)'),
+    alphaInterval: duration(TIMER)
       .optional()
       .describe("alpha update period tau' (paper 55us, DCQCN-01; hpcc-ns3 1us, run.py ALPHA_RESUME_INTERVAL)"),
-    rateTimer: duration()
+    rateTimer: duration(TIMER)
       .optional()
       .describe('rate increase timer T (paper 55us, DCQCN-01; hpcc-ns3 300us, run.py RP_TIMER)'),
-    byteCounter: size()
+    byteCounter: size(EXACT)
       .optional()
       .describe('rate increase byte counter B, 0 = none (paper 10MB, DCQCN-01; hpcc-ns3 none, rdma-hw.cc)'),
-    fastRecoverySteps: z
-      .number()
-      .int()
-      .nonnegative()
+    fastRecoverySteps: num({ int: true, min: 0, max: MAX_EXACT })
       .optional()
       .describe('F (paper 5, DCQCN-01; hpcc-ns3 1, run.py FAST_RECOVERY_TIMES)'),
-    additiveIncrease: rate()
+    additiveIncrease: rate(SOME_RATE)
       .optional()
       .describe('R_AI (paper 40Mbps, DCQCN-01; hpcc-ns3 5Mbps x line rate / 25G, run.py RATE_AI)'),
-    hyperIncrease: rate()
+    hyperIncrease: rate(SOME_RATE)
       .optional()
       .describe('R_HAI (paper 200Mbps, which it leaves open; hpcc-ns3 50Mbps x line rate / 25G, run.py RATE_HAI)'),
-    cnpInterval: duration()
+    cnpInterval: duration(LATENCY)
       .optional()
       .describe(
         'notification point: at most one CNP per flow per interval (paper 50us, DCQCN-04; hpcc-ns3 0, a CNP with every marked packet)',
       ),
-    minRate: rate()
+    minRate: rate(SOME_RATE)
       .optional()
       .describe(
         'the rate never drops below this (paper 100Mbps, rdma-hw.cc MinRate; hpcc-ns3 1000Mbps, run.py MIN_RATE)',
       ),
-    rateDecreaseInterval: duration()
+    rateDecreaseInterval: duration(LATENCY)
       .optional()
       .describe(
         '0 = cut on each CNP (paper); else cut at most once per interval (hpcc-ns3 4us, run.py RATE_DECREASE_INTERVAL)',
@@ -163,25 +165,19 @@ export const dcqcnSchema = z
 
 export const hpccSchema = z
   .strictObject({
-    targetUtilization: z
-      .number()
-      .gt(0)
-      .max(1)
+    targetUtilization: num({ gt: 0, max: 1 })
       .default(0.95)
       .describe('eta: the utilization each link is held at (HPCC paper Sec. 3.3; rdma-hw.cc TargetUtil 0.95)'),
-    maxStage: z
-      .number()
-      .int()
-      .nonnegative()
+    maxStage: num({ int: true, min: 0, max: MAX_EXACT })
       .default(0)
       .describe(
         "additive steps before a multiplicative one: 0 as HPCC's simulations ran (run.py --mi 0; the paper's 5 is a typo per its authors, ECN-02 notes); rdma-hw.cc MiThresh is 5",
       ),
-    additiveIncrease: rate()
+    additiveIncrease: rate(SOME_RATE)
       .optional()
       .describe('W_AI / T as a rate (default: 10 Mb/s per 25 Gb/s of NIC rate, HPCC simulation/run.py hp RATE_AI)'),
-    minRate: rate().prefault('100M').describe('the rate never drops below this (rdma-hw.cc MinRate 100Mb/s)'),
-    baseRtt: duration()
+    minRate: rate(SOME_RATE).prefault('100M').describe('the rate never drops below this (rdma-hw.cc MinRate 100Mb/s)'),
+    baseRtt: duration(TIMER)
       .optional()
       .describe("T: base RTT of the window W = rate x T (default: the fabric's largest idle RTT, third.cc GLOBAL_T 1)"),
   })
@@ -189,9 +185,8 @@ export const hpccSchema = z
 
 export const pfcSchema = z
   .strictObject({
-    alpha: z
-      .number()
-      .gt(0)
+    // 2^3: the largest dynamic threshold SONiC's buffer profiles set (dynamic_th 3 = alpha 8).
+    alpha: num({ gt: 0, max: 8 })
       .default(1 / 8)
       .describe('dynamic XOFF threshold: alpha x free shared buffer per ingress queue (PFC-04: 1/8)'),
     headroom: z
@@ -200,8 +195,10 @@ export const pfcSchema = z
       .describe(
         'per ingress port headroom: auto = PFC-02 components (cable round trip, 2 MTU, response time, cables per network.cables); a size; or a time, bytes = port rate x time (PFC-04: HPCC gives 3 x link delay)',
       ),
-    resumeOffset: size().optional().describe('XON when the ingress queue falls this far below XOFF (default 2 MTU)'),
-    reserve: within(size(), 0, 1e6, bytesText)
+    resumeOffset: size(SOME_BYTES)
+      .optional()
+      .describe('XON when the ingress queue falls this far below XOFF (default 2 MTU)'),
+    reserve: size({ min: 0, max: 1e6 })
       .prefault(0)
       .describe(
         'bytes each lossless ingress queue gets before it counts against the shared pool (0 B to 1MB; HPCC ns-3 switch-mmu.cc, PFC-04: 4KiB)',
@@ -211,7 +208,10 @@ export const pfcSchema = z
 
 export const networkSchema = z
   .strictObject({
-    mtu: size().default(4096).describe('RoCE payload bytes per packet; headers and wire overhead come on top'),
+    // 256 B: the smallest RoCE MTU (IBTA: 256 to 4096); 9216 B: the usual jumbo frame limit of data-centre switches.
+    mtu: size({ min: 256, max: 9216 })
+      .default(4096)
+      .describe('RoCE payload bytes per packet; headers and wire overhead come on top'),
     pfc: z
       .union([z.boolean(), pfcSchema])
       .default(true)
@@ -225,44 +225,38 @@ export const networkSchema = z
       .describe('congestion control: DCQCN (ECN and CNPs), HPCC (in-band telemetry per hop) or none'),
     dcqcn: dcqcnSchema.optional(),
     hpcc: hpccSchema.optional(),
-    loss: z.number().min(0).max(1).default(0).describe('random loss rate per packet on every link'),
+    loss: num({ min: 0, lt: 1 }).default(0).describe('random loss rate per packet on every link'),
     burstLoss: z
       .strictObject({
-        rate: z.number().gt(0).lt(1).describe('long-run share of data packets lost on each link'),
-        meanBurst: z.number().min(1).default(4).describe('mean number of packets lost in a row'),
+        rate: num(SHARE).describe('long-run share of data packets lost on each link'),
+        meanBurst: num({ min: 1, max: MAX_EXACT }).default(4).describe('mean number of packets lost in a row'),
       })
       .optional()
       .describe('bursty loss on every link (Gilbert-Elliott: a bad state that loses every packet)'),
     loadBalancing: z.enum(['ecmp', 'spray', 'adaptive']).default('ecmp'),
     switchLatency: z
-      .union([z.literal('catalog'), duration()])
+      .union([z.literal('catalog'), duration(LATENCY)])
       .default('catalog')
       .describe("port-to-port latency of every switch: the catalog model's, or a time"),
-    linkDelay: duration()
+    linkDelay: duration(LATENCY)
       .optional()
       .describe("propagation delay of every link (default: 5 ns/m over the link's length class)"),
-    headerBytes: size()
+    headerBytes: size({ min: 0, max: 9216 })
       .default(62)
       .describe('per packet headers: Ethernet 14 + IPv4 20 + UDP 8 + BTH 12 + ICRC 4 + FCS 4 = 62'),
-    wireOverheadBytes: size().default(20).describe('preamble + SFD 8 and inter-frame gap 12, counted on the wire'),
-    ackEvery: z.number().int().positive().default(1).describe('the receiver ACKs every N data packets'),
-    rto: duration()
+    wireOverheadBytes: size({ min: 0, max: 9216 })
+      .default(20)
+      .describe('preamble + SFD 8 and inter-frame gap 12, counted on the wire'),
+    ackEvery: num(count()).default(1).describe('the receiver ACKs every N data packets'),
+    rto: duration(TIMER)
       .optional()
       .describe('first go-back-N retransmission timeout, overriding ackTimeout (default: 4.096us x 2^ackTimeout)'),
-    ackTimeout: z
-      .number()
-      .int()
-      .min(0)
-      .max(31)
+    ackTimeout: num({ int: true, min: 0, max: 31 })
       .default(20)
       .describe(
         'RoCE local ACK timeout exponent n: the NIC retransmits after 4.096us x 2^n, doubling on each further timeout (default 20 = 4.3s: NCCL_IB_TIMEOUT and HCCL_RDMA_TIMEOUT defaults; 5-bit IBTA field)',
       ),
-    retryCount: z
-      .number()
-      .int()
-      .min(0)
-      .max(7)
+    retryCount: num({ int: true, min: 0, max: 7 })
       .default(7)
       .describe(
         'timeouts in a row without progress before the QP enters the error state and its transfer fails (default 7: NCCL_IB_RETRY_CNT; 3-bit IBTA field)',
@@ -272,28 +266,31 @@ export const networkSchema = z
       .default('strict')
       .describe('egress scheduling of the data classes: strict priority (RoCE first) or deficit weighted round robin'),
     dwrrWeights: z
-      .strictObject({ roce: z.number().positive().default(1), lossy: z.number().positive().default(1) })
+      .strictObject({
+        roce: num({ gt: 0, max: MAX_EXACT }).default(1),
+        lossy: num({ gt: 0, max: MAX_EXACT }).default(1),
+      })
       .prefault({})
       .describe('dwrr: weights of the RoCE and lossy classes (control traffic always goes first)'),
-    switchBuffer: within(size(), 1e3, 1e12, bytesText)
+    switchBuffer: size({ min: 1e3, max: 1e12 })
       .optional()
       .describe(
         "shared packet buffer of every switch, replacing the catalog model's (1KB to 1TB; e.g. 64MiB, Broadcom Tomahawk 3 in FBOSS's getMMUBufferBytes)",
       ),
-    bufferCell: within(size(), 1, 4096, bytesText)
+    bufferCell: size({ int: true, min: 1, max: 4096 })
       .optional()
       .describe(
         'buffer accounting unit: each frame takes whole cells, as switch ASICs count (1 B to 4096 B; Broadcom Trident 2 / Tomahawk 208 B, Tomahawk 3 254 B: FBOSS getMMUCellBytes); default: exact bytes',
       ),
     cables: z
       .strictObject({
-        host: within(length(), 0, 10000, (m) => `${m}m`)
+        host: length({ min: 0, max: 10000 })
           .optional()
           .describe('host to first switch tier (default: its length class, rack 2.5m or row 30m for rail leaves)'),
-        leaf: within(length(), 0, 10000, (m) => `${m}m`)
+        leaf: length({ min: 0, max: 10000 })
           .optional()
           .describe('first to second switch tier: leaf-spine, access-aggregation, linecard-fabric (default: row, 30m)'),
-        spine: within(length(), 0, 10000, (m) => `${m}m`)
+        spine: length({ min: 0, max: 10000 })
           .optional()
           .describe('second to third tier: spine-core, aggregation-border (default: hall, 150m)'),
       })
@@ -301,14 +298,16 @@ export const networkSchema = z
       .describe(
         'cable length per link tier (0 to 10km): sets propagation (5 ns/m, PFC-02) and PFC headroom; the BOM keeps its length classes',
       ),
-    bufferAlpha: z.number().gt(0).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
-    sampleInterval: duration().prefault('10us').describe('queue time-series sampling period'),
+    bufferAlpha: num({ gt: 0, max: 8 }).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
+    sampleInterval: duration(TIMER).prefault('10us').describe('queue time-series sampling period'),
     failures: z
       .array(
         z.union([
           z.strictObject({
             link: z.string().regex(/^[a-z]+[0-9]+-[a-z]+[0-9]+$/, 'expected a link such as leaf0-spine1'),
-            index: z.number().int().nonnegative().default(0).describe('which of several parallel links (0 = first)'),
+            index: num({ int: true, min: 0, max: MAX_EXACT })
+              .default(0)
+              .describe('which of several parallel links (0 = first)'),
             at: duration(),
             until: duration().optional().describe('the link comes back up at this time'),
           }),
@@ -321,7 +320,7 @@ export const networkSchema = z
       )
       .default([])
       .describe('links or switches that fail at a time (and optionally recover)'),
-    detectionDelay: duration()
+    detectionDelay: duration(LATENCY)
       .prefault('50us')
       .describe('how long after a failure (or recovery) its paths leave (or rejoin) the ECMP groups'),
   })
@@ -367,13 +366,15 @@ const collectiveFields = {
     .describe(
       "auto (default: NCCL's choice by its tuning model; all-reduce: ring or double-binary-tree; reduce-scatter, all-gather: ring; broadcast: binomial; all-to-all: pairwise) or all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical (intra-domain reduce-scatter, all-reduce per rail, intra-domain all-gather, pipelined by chunk), nvls (the same with NVLink SHARP inside each domain: fabric.gpu h100, h200, b200, gb200), nvls-tree (NVLink SHARP inside, the NCCL double binary tree per rail across domains); reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck",
     ),
-  ranks: z.number().int().min(2).optional().describe('how many GPUs take part (default: every host)'),
+  ranks: num({ int: true, min: 2, max: MAX_HOSTS })
+    .optional()
+    .describe('how many GPUs take part (default: every host)'),
   placement: z
     .enum(['rail', 'sequential', 'random'])
     .default('rail')
     .describe('which hosts get the ranks: whole servers, rail-aligned (rail), h0.. in order, or random'),
   channels: channelsField(),
-  chunk: size().optional().describe('pipelining chunk per step (default: one chunk per step)'),
+  chunk: size(SOME_BYTES).optional().describe('pipelining chunk per step (default: one chunk per step)'),
   protocol: protocolField(),
   latencyModel: removed(
     "NCCL's cost model now applies on every engine through `protocol` (default auto; `latencyModel: nccl` is `protocol: Simple`, `latencyModel: alpha` is `protocol: none`)",
@@ -382,51 +383,46 @@ const collectiveFields = {
 
 export const jobSchema = z
   .strictObject({
-    params: z.number().positive().describe('model parameters, e.g. 70e9'),
-    bytesPerGrad: z.number().positive().default(2).describe('bytes per gradient element (2 = bf16, 4 = fp32)'),
-    dp: z.number().int().positive().default(1).describe('data-parallel degree'),
-    tp: z.number().int().positive().default(1).describe('tensor-parallel degree (inside a server when it fits)'),
-    pp: z.number().int().positive().default(1).describe('pipeline-parallel stages'),
-    ep: z.number().int().positive().default(1).describe('expert-parallel degree (MoE all-to-all groups)'),
-    expertParams: z
-      .number()
-      .nonnegative()
+    params: num({ gt: 0, max: MAX_EXACT }).describe('model parameters, e.g. 70e9'),
+    // 8: fp64, the widest gradient element.
+    bytesPerGrad: num({ gt: 0, max: 8 }).default(2).describe('bytes per gradient element (2 = bf16, 4 = fp32)'),
+    dp: num(count(MAX_HOSTS)).default(1).describe('data-parallel degree'),
+    tp: num(count(MAX_HOSTS)).default(1).describe('tensor-parallel degree (inside a server when it fits)'),
+    pp: num(count(MAX_HOSTS)).default(1).describe('pipeline-parallel stages'),
+    ep: num(count(MAX_HOSTS)).default(1).describe('expert-parallel degree (MoE all-to-all groups)'),
+    expertParams: num({ min: 0, max: MAX_EXACT })
       .default(0)
       .describe(
         'parameters (of params) in the MoE experts: sharded over the ep ranks of a group, so their gradients are all-reduced over the dp/ep ranks that hold the same experts, the rest over all dp ranks',
       ),
-    microBatches: z.number().int().positive().default(1).describe('micro-batches per iteration (pipeline)'),
+    microBatches: num(REPEATS).default(1).describe('micro-batches per iteration (pipeline)'),
     schedule: z
       .enum(['gpipe', '1f1b'])
       .default('gpipe')
       .describe(
         'pipeline order of micro-batches: gpipe (every forward, then every backward) or 1f1b (PipeDream-Flush, as Megatron: warm-up forwards, then one forward one backward)',
       ),
-    stepCompute: duration().optional().describe('compute time of one iteration (forward + backward) per GPU'),
-    flopsPerStep: z.number().positive().optional().describe('FLOPs per GPU per iteration (instead of stepCompute)'),
-    gpuFlops: z.number().positive().optional().describe('peak FLOP/s of one GPU, e.g. 989e12 (H100 bf16 dense)'),
-    mfu: z.number().gt(0).max(1).default(0.4).describe('model FLOPs utilization that turns FLOPs into time'),
-    buckets: z
-      .number()
-      .int()
-      .positive()
+    stepCompute: duration(TIMER).optional().describe('compute time of one iteration (forward + backward) per GPU'),
+    flopsPerStep: num({ gt: 0 }).optional().describe('FLOPs per GPU per iteration (instead of stepCompute)'),
+    gpuFlops: num({ gt: 0 }).optional().describe('peak FLOP/s of one GPU, e.g. 989e12 (H100 bf16 dense)'),
+    mfu: num({ gt: 0, max: 1 }).default(0.4).describe('model FLOPs utilization that turns FLOPs into time'),
+    buckets: num(REPEATS)
       .default(1)
       .describe('gradient buckets: each is all-reduced as soon as the backward pass has produced it'),
-    backwardShare: z
-      .number()
-      .gt(0)
-      .lt(1)
+    backwardShare: num(SHARE)
       .default(2 / 3)
       .describe('share of the step compute spent in backward'),
-    layers: z.number().int().positive().default(1).describe('transformer layers (TP and MoE collectives per layer)'),
-    tpBytesPerLayer: size().optional().describe('activation bytes each TP all-reduce moves per layer and micro-batch'),
-    ppBytes: size().optional().describe('activation bytes sent between pipeline stages per micro-batch'),
-    moeBytesPerLayer: size()
+    layers: num(REPEATS).default(1).describe('transformer layers (TP and MoE collectives per layer)'),
+    tpBytesPerLayer: size(SOME_BYTES)
+      .optional()
+      .describe('activation bytes each TP all-reduce moves per layer and micro-batch'),
+    ppBytes: size(SOME_BYTES).optional().describe('activation bytes sent between pipeline stages per micro-batch'),
+    moeBytesPerLayer: size(SOME_BYTES)
       .optional()
       .describe(
         'all-to-all buffer per GPU of one MoE dispatch (combine is the same) per layer and micro-batch; each GPU sends (ep-1)/ep of it',
       ),
-    iterations: z.number().int().positive().default(1),
+    iterations: num(REPEATS).default(1),
     algorithm: z
       .string()
       .default('auto')
@@ -467,23 +463,22 @@ export const llmServiceSchema = z
   .strictObject({
     prefill: z
       .strictObject({
-        base: duration().prefault('15ms').describe('fixed time of one prefill iteration'),
-        perToken: duration().prefault('60us').describe('added per input token in the iteration'),
+        base: duration(LATENCY).prefault('15ms').describe('fixed time of one prefill iteration'),
+        perToken: duration(LATENCY).prefault('60us').describe('added per input token in the iteration'),
       })
       .prefault({})
       .describe('prefill iteration time = base + perToken x input tokens of the requests it admits'),
     decode: z
       .strictObject({
-        base: duration().prefault('20ms').describe('fixed time of one decode iteration (one token per sequence)'),
-        perSequence: duration().prefault('150us').describe('added per sequence in the batch'),
+        base: duration(LATENCY)
+          .prefault('20ms')
+          .describe('fixed time of one decode iteration (one token per sequence)'),
+        perSequence: duration(LATENCY).prefault('150us').describe('added per sequence in the batch'),
       })
       .prefault({})
       .describe('decode iteration time = base + perSequence x batch size'),
-    maxBatch: z.number().int().positive().default(64).describe('sequences decoded together (continuous batching)'),
-    kvTokens: z
-      .number()
-      .int()
-      .positive()
+    maxBatch: num(count()).default(64).describe('sequences decoded together (continuous batching)'),
+    kvTokens: num(count())
       .default(500000)
       .describe('KV-cache capacity in tokens: a request reserves input + output tokens while it runs'),
   })
@@ -499,14 +494,16 @@ export const inferenceSchema = z
         z.strictObject({
           gamma: z.strictObject({
             rate: perSecond(),
-            cv: z.number().positive().describe('coefficient of variation of the gaps (1 = Poisson, > 1 bursty)'),
+            cv: num({ gt: 0, max: MAX_EXACT }).describe(
+              'coefficient of variation of the gaps (1 = Poisson, > 1 bursty)',
+            ),
           }),
         }),
         z.strictObject({
           onOff: z.strictObject({
             rate: perSecond().describe('Poisson rate while on'),
-            on: duration().describe('mean on period (exponential)'),
-            off: duration().describe('mean off period (exponential)'),
+            on: duration(TIMER).describe('mean on period (exponential)'),
+            off: duration(TIMER).describe('mean off period (exponential)'),
           }),
         }),
         z.strictObject({
@@ -515,19 +512,19 @@ export const inferenceSchema = z
             .describe(
               'conv or code (the bundled Azure LLM inference traces 2023), or a CSV path with TIMESTAMP,ContextTokens,GeneratedTokens',
             ),
-          speed: z.number().positive().default(1).describe('replay this many times faster'),
-          from: duration().default(0).describe('skip the trace up to this offset from its first request'),
-          duration: duration().optional().describe('replay only this much of the trace (trace time)'),
+          speed: num({ gt: 0, max: MAX_EXACT }).default(1).describe('replay this many times faster'),
+          from: duration(LATENCY).default(0).describe('skip the trace up to this offset from its first request'),
+          duration: duration(TIMER).optional().describe('replay only this much of the trace (trace time)'),
         }),
       ])
       .describe('how requests arrive at border0'),
-    requests: z.number().int().positive().optional().describe('stop arrivals after this many requests'),
-    duration: duration().optional().describe('stop arrivals after this much simulated time'),
+    requests: num(count()).optional().describe('stop arrivals after this many requests'),
+    duration: duration(TIMER).optional().describe('stop arrivals after this much simulated time'),
     tokens: z
       .union([
         z.strictObject({
-          input: z.number().int().nonnegative().default(1000),
-          output: z.number().int().positive().default(200),
+          input: num({ int: true, min: 0, max: MAX_EXACT }).default(1000),
+          output: num(count()).default(200),
         }),
         z.strictObject({
           sample: z.string().describe('draw (input, output) pairs at random from a trace: conv, code or a CSV path'),
@@ -535,7 +532,7 @@ export const inferenceSchema = z
       ])
       .prefault({})
       .describe('tokens per request when arrivals are not a trace: fixed counts, or sampled from a trace'),
-    replicas: z.number().int().positive().describe('serving replicas, one per server (host)'),
+    replicas: num(count(MAX_HOSTS)).describe('serving replicas, one per server (host)'),
     placement: z
       .enum(['spread', 'sequential'])
       .default('spread')
@@ -543,15 +540,12 @@ export const inferenceSchema = z
     service: z
       .union([
         z.strictObject({ llm: llmServiceSchema.prefault({}) }),
-        z.strictObject({ exponential: duration().describe('mean service time (M/M/c checks)') }),
-        z.strictObject({ deterministic: duration().describe('fixed service time (M/D/c checks)') }),
+        z.strictObject({ exponential: duration(TIMER).describe('mean service time (M/M/c checks)') }),
+        z.strictObject({ deterministic: duration(TIMER).describe('fixed service time (M/D/c checks)') }),
       ])
       .prefault({ llm: {} })
       .describe('per replica: an LLM model (prefill/decode, batching), or a plain service-time distribution'),
-    concurrency: z
-      .number()
-      .int()
-      .positive()
+    concurrency: num(count())
       .default(1)
       .describe('plain service: requests a replica serves at once (each at the full service time)'),
     balancer: z
@@ -581,28 +575,23 @@ export const inferenceSchema = z
       .describe('fabric: requests and responses cross the fabric; zero: no network delay (queueing checks)'),
     slo: z
       .strictObject({
-        ttft: duration().optional(),
-        tpot: duration().optional(),
-        latency: duration().optional(),
+        ttft: duration(TIMER).optional(),
+        tpot: duration(TIMER).optional(),
+        latency: duration(TIMER).optional(),
       })
       .optional()
       .describe('goodput counts requests that complete within every stated bound'),
-    retries: z
-      .number()
-      .int()
-      .nonnegative()
+    retries: num({ int: true, min: 0, max: MAX_EXACT })
       .default(1)
       .describe('times a failed request is sent again (to another replica) before it counts as failed'),
-    ejectFor: duration()
+    ejectFor: duration(LATENCY)
       .prefault('10s')
       .describe('the balancer stops sending to a replica this long after a request to it failed'),
     disaggregation: z
       .strictObject({
-        prefillReplicas: z
-          .number()
-          .int()
-          .positive()
-          .describe('replicas 0..P-1 only prefill (and send the first token); the others only decode'),
+        prefillReplicas: num(count(MAX_HOSTS)).describe(
+          'replicas 0..P-1 only prefill (and send the first token); the others only decode',
+        ),
         kvBytesPerToken: size()
           .prefault('320KiB')
           .describe('KV cache per input token moved from the prefill to the decode server (70B, GQA 8, bf16: 320 KiB)'),
@@ -612,7 +601,7 @@ export const inferenceSchema = z
     faults: z
       .array(
         z.strictObject({
-          replica: z.number().int().nonnegative().describe('replica index (0-based)'),
+          replica: num({ int: true, min: 0, max: MAX_HOSTS - 1 }).describe('replica index (0-based)'),
           at: duration(),
           until: duration().optional().describe('the replica is back (empty) at this time'),
         }),
@@ -632,30 +621,34 @@ const hostRef = z.string().regex(/^(h[0-9]+|border0)$/, 'expected a host such as
 export const trafficItemSchema = z.union([
   z.strictObject({
     pattern: z.enum(['incast', 'permutation', 'all-to-all']),
-    senders: z.array(hostRef).optional(),
+    senders: z.array(hostRef).min(1).optional(),
     receiver: hostRef.optional(),
-    bytes: size(),
-    start: duration().optional(),
+    bytes: size(SOME_BYTES),
+    start: duration(LATENCY).optional(),
     class: trafficClass,
   }),
   z.strictObject({
-    flows: z.array(z.strictObject({ src: hostRef, dst: hostRef, bytes: size(), start: duration().default(0) })),
+    flows: z
+      .array(
+        z.strictObject({ src: hostRef, dst: hostRef, bytes: size(SOME_BYTES), start: duration(LATENCY).default(0) }),
+      )
+      .min(1),
     class: trafficClass,
   }),
   z.strictObject({
     collective: z.enum(COLLECTIVES).describe('the collective operation (nccl-tests names)'),
-    bytes: size().describe(
+    bytes: size(SOME_BYTES).describe(
       'bytes per rank buffer S (nccl-tests convention: all-gather and reduce-scatter: the full buffer)',
     ),
     ...collectiveFields,
-    start: duration().optional(),
+    start: duration(LATENCY).optional(),
     class: trafficClass,
   }),
   z.strictObject({ inference: inferenceSchema }),
   z.strictObject({
     job: jobSchema,
     placement: collectiveFields.placement,
-    start: duration().optional(),
+    start: duration(LATENCY).optional(),
     class: trafficClass,
   }),
 ]);
@@ -665,7 +658,7 @@ export const scenarioSchema = z
     version: z.literal(1).default(1).describe('scenario format version'),
     name: z.string().optional(),
     description: z.string().optional(),
-    seed: z.number().int().nonnegative().default(1).describe('seed of every random stream of a run'),
+    seed: num({ int: true, min: 0, max: MAX_EXACT }).default(1).describe('seed of every random stream of a run'),
     fabric: fabricSchema,
     network: networkSchema.optional(),
     traffic: z.array(trafficItemSchema).optional(),
@@ -686,8 +679,28 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type FabricSpec = z.output<typeof fabricSchema>;
 export type Topology = (typeof TOPOLOGIES)[number];
 
+type Json = Record<string, unknown>;
+
+/** Copies the output schema's defaults where the input schema has none: zod leaves out a `.default()` on a
+ * field with a unit (its default is the parsed value, e.g. `mtu: 4096`), which is a valid input as well. */
+function addDefaults(input: Json, output: Json): void {
+  if (input.default === undefined && output.default !== undefined) input.default = output.default;
+  const walk = (a: unknown, b: unknown) => {
+    if (a && b && typeof a === 'object' && typeof b === 'object') addDefaults(a as Json, b as Json);
+  };
+  const ip = input.properties as Record<string, unknown> | undefined;
+  const op = output.properties as Record<string, unknown> | undefined;
+  if (ip && op) for (const k of Object.keys(ip)) walk(ip[k], op[k]);
+  walk(input.items, output.items);
+  const ia = input.anyOf as unknown[] | undefined;
+  const oa = output.anyOf as unknown[] | undefined;
+  if (ia && oa && ia.length === oa.length) for (let i = 0; i < ia.length; i++) walk(ia[i], oa[i]);
+}
+
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const input = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Json;
+  addDefaults(input, z.toJSONSchema(scenarioSchema, { io: 'output', unrepresentable: 'any' }) as Json);
+  return input;
 }
 
 /** A fabric spec with the schema's defaults filled in (for the library API, tests and benchmarks). */

@@ -31,7 +31,7 @@ const CASES: [string, string, string][] = [
   [
     'negative hosts',
     'fabric: {topology: leaf-spine, hosts: -5, switch: aurcore-32x400g}\n',
-    '{file}:1:39: fabric.hosts: must be greater than 0',
+    '{file}:1:39: fabric.hosts: -5 is out of range: must be a whole number from 1 to 1048576; the nearest valid value is 1',
   ],
   [
     'fractional hosts',
@@ -96,27 +96,27 @@ const CASES: [string, string, string][] = [
   [
     'hosts that do not fill whole servers',
     'fabric: {topology: leaf-spine, hosts: 100, gpusPerNode: 8, switch: aurcore-32x400g}\n',
-    'fabric.hosts: 100 hosts do not fill whole servers of 8 GPUs; use a multiple of 8',
+    '{file}:1:39: fabric.hosts: 100 hosts do not fill whole servers of 8 GPUs; use a multiple of 8',
   ],
   [
     'too many hosts for two tiers',
     'fabric: {topology: leaf-spine, hosts: 513, switch: aurcore-32x400g}\n',
-    'fabric.hosts: 513 hosts need 33 leaves of 16 hosts, but a aurcore-32x400g spine has only 32 ports at 400G (at most 512 hosts in two tiers); use topology fat-tree, a larger spine switch, or fewer hosts',
+    '{file}:1:39: fabric.hosts: 513 hosts need 33 leaves of 16 hosts, but a aurcore-32x400g spine has only 32 ports at 400G (at most 512 hosts in two tiers); use topology fat-tree, a larger spine switch, or fewer hosts',
   ],
   [
     'fat-tree k larger than the switch',
     'fabric: {topology: fat-tree, hosts: 128, switch: aurcore-32x400g, k: 34}\n',
-    'fabric.k: k=34 needs 34 ports at 400G on every switch, but the models have only 32; use k <= 32 or a larger switch',
+    '{file}:1:70: fabric.k: k=34 needs 34 ports at 400G on every switch, but the models have only 32; use k <= 32 or a larger switch',
   ],
   [
     'a NIC speed the switch cannot run',
     'fabric: {topology: leaf-spine, hosts: 64, nic: 800G, switch: aurcore-32x400g}\n',
-    'fabric.switch: aurcore-32x400g has no port that runs at 800G, natively or by breakout; pick a switch whose ports or breakouts include 800G',
+    '{file}:1:62: fabric.switch: aurcore-32x400g has no port that runs at 800G, natively or by breakout; pick a switch whose ports or breakouts include 800G',
   ],
   [
     'a switch in a role it is not made for',
     'fabric: {topology: access-aggregation, hosts: 64, nic: 25G, switch: generic-ddc-fabric}\n',
-    'fabric.switch: generic-ddc-fabric is not made for the access role (its roles: fabric); pick a access model from `aifabric catalog`',
+    '{file}:1:69: fabric.switch: generic-ddc-fabric is not made for the access role (its roles: fabric); pick a access model from `aifabric catalog`',
   ],
   [
     'cable lengths beside a fixed link delay',
@@ -159,10 +159,10 @@ describe('malformed or impossible scenarios', () => {
     expect(r.stderr.trimEnd()).toBe(`error: scenario: cannot read ${join(dir, 'nope.yaml')}: no such file`);
   });
 
-  it('a flag with a bad value names the field', async () => {
+  it('a flag with a bad value names the flag: a usage error (exit 2)', async () => {
     const r = await runMain(['plan', '--topology', 'leaf-spine', '--hosts', 'many', '--switch', 'aurcore-32x400g']);
-    expect(r.code).toBe(1);
-    expect(r.stderr.trimEnd()).toBe('error: fabric.hosts: expected a number, got "many"');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd()).toBe('error: --hosts: must be a positive integer, got "many"');
   });
 
   it('an output directory that cannot be created leaves nothing behind', async () => {
@@ -232,7 +232,7 @@ describe('training traffic that cannot be compiled', () => {
     const file = join(dir, 'sweep.yaml');
     writeFileSync(file, `${B64}traffic: [{collective: all-reduce, bytes: 1GiB}]\n`);
     const r = await runMain(['simulate', file, '--sweep', 'bites=1..2']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr.trimEnd()).toBe(
       'error: --sweep: only the collective size can be swept ("bytes"), not "bites"; write it like bytes=1MiB..8GiB (doubling), bytes=1MiB..1GiB:x4 or bytes=1MiB,64MiB,1GiB',
     );
@@ -307,7 +307,7 @@ describe('inference scenarios that cannot run', () => {
     const file = join(dir, 'capacity.yaml');
     writeFileSync(file, `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`);
     const r = await runMain(['capacity', file, '--slo', 'p99-ttfb=1s']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd()).toBe(
       'error: --slo: "p99-ttfb=1s" is not an SLO bound: write <stat>-<metric>=<time> with stat mean|p50|p90|p99|p999|p99.9 and metric latency|ttft|tpot|queue|network, e.g. p99-ttft=500ms',

@@ -73,8 +73,8 @@ describe('aifabric simulate', () => {
       'error: traffic: is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])',
     );
     const r3 = await runMain(['simulate', file, '--seed', 'x']);
-    expect(r3.code).toBe(1);
-    expect(r3.stderr.trim()).toBe('error: --seed: "x" is not a whole number (write it like --seed 7)');
+    expect(r3.code).toBe(2);
+    expect(r3.stderr.trim()).toBe('error: --seed: must be a non-negative integer, got "x"');
   });
 });
 

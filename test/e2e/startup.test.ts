@@ -34,7 +34,7 @@ describe('start-up of the built command', () => {
     const loaded = loadedAtStart();
     expect(loaded).toContain('dist/cli/commands/simulate.js');
     const allowed =
-      /^(dist\/cli\/(main|run)\.js|dist\/cli\/commands\/[a-z-]+\.js|dist\/errors\.js|dist\/vendor\/commander\.js|node:[a-z_/]+)$/;
+      /^(dist\/cli\/(main|run|exit)\.js|dist\/cli\/commands\/[a-z-]+\.js|dist\/errors\.js|dist\/vendor\/commander\.js|node:[a-z_/]+)$/;
     expect(loaded.filter((f) => !allowed.test(f))).toEqual([]);
   });
 

@@ -5,6 +5,8 @@ import { inferenceItem } from '../../engine/inference/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { table } from '../../report/plan.ts';
 import { loadScenarioFile, locatingErrors } from '../../scenario/load.ts';
+import { MAX_HOSTS } from '../../scenario/schema.ts';
+import { intOption } from '../options.ts';
 
 /** What `aifabric capacity` was given (its options are declared in src/cli/commands/capacity.ts). */
 export interface CapacityOptions {
@@ -23,14 +25,10 @@ export function capacity(file: string, opts: CapacityOptions): void {
         { path: 'traffic', message: 'capacity needs an inference item, e.g. traffic: [{inference: {...}}]' },
       ]);
     const bounds = parseSlo(opts.slo);
-    let maxReplicas: number | undefined;
-    if (opts.maxReplicas !== undefined) {
-      if (!/^[1-9][0-9]*$/.test(opts.maxReplicas))
-        throw new ScenarioError([
-          { path: '--max-replicas', message: `"${opts.maxReplicas}" is not a positive whole number` },
-        ]);
-      maxReplicas = Number(opts.maxReplicas);
-    }
+    const maxReplicas =
+      opts.maxReplicas === undefined
+        ? undefined
+        : intOption('--max-replicas', opts.maxReplicas, { min: 1, max: MAX_HOSTS });
     const engine = (opts.engine as 'analytic' | 'flow' | undefined) ?? (s.engine === 'analytic' ? 'analytic' : 'flow');
     const progress = process.stderr.isTTY === true && !opts.json;
     const r = capacitySearch(s, catalog, bounds, engine, {

@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { loadCatalog } from '../../catalog/index.ts';
 import { type DemoResult, runDemo } from '../../demo/run.ts';
-import { ScenarioError } from '../../errors.ts';
 import { renderReport } from '../../report/html.ts';
+import { intOption, SEED_RANGE } from '../options.ts';
 import { writeFilesAtomically } from '../output.ts';
 
 export { SCENARIO_DIR } from '../../demo/run.ts';
@@ -61,10 +61,7 @@ export interface DemoOptions {
 }
 
 export function demo(opts: DemoOptions): void {
-  if (!/^[0-9]+$/.test(opts.seed))
-    throw new ScenarioError([
-      { path: '--seed', message: `"${opts.seed}" is not a whole number (write it like --seed 7)` },
-    ]);
+  const seed = intOption('--seed', opts.seed, SEED_RANGE);
   const catalog = loadCatalog();
   const tty = process.stderr.isTTY === true;
   const bar = tty
@@ -77,7 +74,7 @@ export function demo(opts: DemoOptions): void {
   const t0 = performance.now();
   const r = runDemo(catalog, {
     quick: opts.quick === true,
-    seed: Number(opts.seed),
+    seed,
     pfc: opts.pfc,
     onStep: (label, done, total) => {
       if (bar) bar.update(done, { step: label });

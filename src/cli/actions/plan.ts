@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Catalog, loadCatalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
+import { noFeasibleDesign } from '../../fabric/closest.ts';
 import { type Design, designFabric, planDesigns } from '../../fabric/index.ts';
 import { cablingCsv, netboxCsvs } from '../../report/csv.ts';
 import { renderTopologySvg } from '../../report/diagram.ts';
 import { designJson, designText, plannerJson, plannerText } from '../../report/plan.ts';
-import { parseScenario, validateScenario } from '../../scenario/load.ts';
+import { locatingErrors, parseScenario, validateScenario } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { intOption } from '../options.ts';
 import { writeFilesAtomically } from '../output.ts';
 
 export interface FabricFlags {
@@ -25,7 +27,42 @@ export interface FabricFlags {
   nodesPerUnit?: string;
 }
 
-const num = (s: string | undefined) => (s === undefined ? undefined : /^[0-9]+$/.test(s) ? Number(s) : s);
+/** The flag that sets each fabric field: problems with a field a flag set are named by the flag. */
+const FLAG_OF: Record<keyof FabricFlags, string> = {
+  topology: '--topology',
+  hosts: '--hosts',
+  nic: '--nic',
+  switch: '--switch',
+  spineSwitch: '--spine-switch',
+  coreSwitch: '--core-switch',
+  oversubscription: '--oversubscription',
+  k: '--k',
+  gpusPerNode: '--gpus-per-node',
+  nodesPerUnit: '--nodes-per-unit',
+};
+
+/** A count flag: a positive integer here; the schema then checks the field's own range. */
+const count = (flags: FabricFlags, key: 'hosts' | 'k' | 'gpusPerNode' | 'nodesPerUnit') => {
+  const v = flags[key];
+  return v === undefined ? undefined : intOption(FLAG_OF[key], v, { min: 1 });
+};
+
+/** `fabric.hosts` -> `--hosts` when that flag was given. */
+export function flagFor(flags: FabricFlags, path: string): string | undefined {
+  const m = /^fabric\.([A-Za-z]+)$/.exec(path);
+  const key = m?.[1] as keyof FabricFlags | undefined;
+  return key && key in FLAG_OF && flags[key] !== undefined ? FLAG_OF[key] : undefined;
+}
+
+function renameFlagProblems(e: unknown, flags: FabricFlags): unknown {
+  if (!(e instanceof ScenarioError)) return e;
+  return new ScenarioError(
+    e.problems.map((p) => {
+      const flag = flagFor(flags, p.path);
+      return flag ? { path: flag, message: p.message } : p;
+    }),
+  );
+}
 
 /** The scenario file (if any) with the CLI flags laid over its `fabric` section, validated as one. */
 export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, catalog: Catalog): Scenario {
@@ -50,7 +87,7 @@ export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, 
     if (v !== undefined) fabric[k] = v;
   };
   set('topology', flags.topology);
-  set('hosts', num(flags.hosts));
+  set('hosts', count(flags, 'hosts'));
   set('nic', flags.nic);
   set('switch', flags.switch);
   set('spineSwitch', flags.spineSwitch);
@@ -63,10 +100,14 @@ export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, 
         ? Number(flags.oversubscription)
         : flags.oversubscription,
   );
-  set('k', num(flags.k));
-  set('gpusPerNode', num(flags.gpusPerNode));
-  set('nodesPerUnit', num(flags.nodesPerUnit));
-  return validateScenario({ ...raw, fabric }, catalog);
+  set('k', count(flags, 'k'));
+  set('gpusPerNode', count(flags, 'gpusPerNode'));
+  set('nodesPerUnit', count(flags, 'nodesPerUnit'));
+  try {
+    return validateScenario({ ...raw, fabric }, catalog);
+  } catch (e) {
+    throw renameFlagProblems(e, flags);
+  }
 }
 
 /** What `aifabric plan` was given (its options are declared in src/cli/commands/plan.ts). */
@@ -78,6 +119,17 @@ export interface PlanOptions extends FabricFlags {
 }
 
 export function plan(file: string | undefined, opts: PlanOptions): void {
+  if (file === undefined) planWith(undefined, opts);
+  else
+    locatingErrors(
+      file,
+      () => planWith(file, opts),
+      (path) => flagFor(opts, path) !== undefined,
+    );
+}
+
+function planWith(file: string | undefined, opts: PlanOptions): void {
+  const top = intOption('--top', opts.top, { min: 1 });
   const catalog = loadCatalog();
   const scenario = scenarioWithFlags(file, opts, catalog);
   const spec = scenario.fabric;
@@ -90,7 +142,12 @@ export function plan(file: string | undefined, opts: PlanOptions): void {
     text = designText(design);
   } else {
     const r = planDesigns(spec, catalog);
-    const top = Number(opts.top) || 15;
+    if (r.feasible.length === 0)
+      throw noFeasibleDesign(
+        spec,
+        catalog,
+        r.familiesRejected.flatMap((f) => f.reasons),
+      );
     json = plannerJson(r, top);
     text = plannerText(r, top);
     const best = r.feasible[0];

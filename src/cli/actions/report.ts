@@ -6,7 +6,7 @@ import { renderReport } from '../../report/html.ts';
 import { writeFilesAtomically } from '../output.ts';
 
 /** `aifabric report result.json -o report.html`: one self-contained HTML file from a result, sweep or demo bundle. */
-export function report(file: string, opts: { output: string }): void {
+export function report(file: string, opts: { output: string; json?: boolean }): void {
   let text: string;
   try {
     if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -22,5 +22,10 @@ export function report(file: string, opts: { output: string }): void {
   }
   const html = renderReport(reportInputFromText(text, file));
   writeFilesAtomically([{ path: opts.output, content: html }], '--output');
-  process.stdout.write(`wrote ${opts.output} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB)\n`);
+  const bytes = Buffer.byteLength(html);
+  process.stdout.write(
+    opts.json
+      ? `${JSON.stringify({ output: opts.output, bytes })}\n`
+      : `wrote ${opts.output} (${Math.ceil(bytes / 1024)} KB)\n`,
+  );
 }

@@ -7,5 +7,6 @@ export function reportCommand() {
     .description('write a self-contained HTML report (charts, diagram, tables) from simulate/demo JSON output')
     .argument('<input>', 'JSON from `simulate --json`, `simulate --sweep --json` or `demo --json`')
     .option('-o, --output <file>', 'HTML file to write', 'report.html')
+    .option('--json', 'print what was written as JSON ({"output", "bytes"})')
     .action(async (file, opts) => (await import('../actions/report.ts')).report(file, opts));
 }

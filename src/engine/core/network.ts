@@ -7,6 +7,7 @@ import { networkSchema, type Scenario } from '../../scenario/schema.ts';
 import { cableLengths } from './cables.ts';
 import { DCQCN_PROFILE_VALUES, type DcqcnAlgorithm } from './dcqcn-profiles.ts';
 import { headroomBytes, PAUSE_WIRE_BYTES, PROP_PS_PER_M, pfcReactionBytes, reservedHeadroomBytes } from './headroom.ts';
+import { checkPfc } from './network-rules.ts';
 
 /** DCQCN parameters of one reaction point (the packet engine's congestion control; DCQCN-01). */
 export interface DcqcnParams {
@@ -214,7 +215,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     if (n.switchLatency !== 'catalog') return n.switchLatency;
     return model(node)?.latencyPs ?? 0;
   };
-  return {
+  const config: NetworkConfig = {
     mtu: n.mtu,
     pfc,
     pfcAlpha: pfcObj?.alpha ?? 1 / 8,
@@ -290,4 +291,6 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     failures: resolveFailures(n, f),
     detectionDelayPs: n.detectionDelay,
   };
+  checkPfc(config, f, pfcObj !== null && pfcObj.headroom !== 'auto');
+  return config;
 }

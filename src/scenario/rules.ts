@@ -1,0 +1,71 @@
+// Rules between fields of one scenario, checked after each field is in its own range (src/scenario/range.ts):
+// ECN Kmin <= Kmax, a failure or fault that ends after it starts. Each problem names the field, its value, the rule and the nearest valid value.
+// Rules that need the fabric or the catalog (ranks, jobs and replicas that fit, PFC headroom and XON within a switch
+// buffer) are checked where the fabric exists: src/workload/ (with expertParams <= params), src/engine/inference/setup.ts
+// (with fewer prefill replicas than replicas) and src/engine/core/network-rules.ts.
+import type { InputProblem } from '../errors.ts';
+import { msg } from '../messages.ts';
+import { formatIn, type Unit } from './range.ts';
+import type { Scenario } from './schema.ts';
+
+type Where = (path: PropertyKey[]) => string | undefined;
+
+function pathString(path: PropertyKey[]): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  return s;
+}
+
+/** `x` at `path` must be at most (or below) `limit`, named `limitName`; the nearest valid value is given. */
+function above(
+  path: PropertyKey[],
+  x: number,
+  limit: number,
+  limitName: string,
+  strict: boolean,
+  unit: Unit | undefined,
+  where: Where,
+): InputProblem {
+  // Parsed sizes and times are whole bytes and picoseconds, so a strict bound's nearest value is one below it.
+  const nearest = strict ? (unit !== undefined || Number.isInteger(limit) ? limit - 1 : undefined) : limit;
+  return {
+    path: pathString(path),
+    message: msg.crossField(
+      formatIn(x, unit),
+      `${strict ? 'below' : 'at most'} ${limitName} (${formatIn(limit, unit)})`,
+      nearest === undefined ? undefined : formatIn(nearest, unit),
+    ),
+    location: where(path),
+  };
+}
+
+function windows(
+  list: readonly { at: number; until?: number }[],
+  base: PropertyKey[],
+  where: Where,
+  out: InputProblem[],
+): void {
+  list.forEach((w, i) => {
+    if (w.until !== undefined && w.until <= w.at) {
+      const path = [...base, i, 'until'];
+      out.push({
+        path: pathString(path),
+        message: msg.crossField(formatIn(w.until, 'time'), `after at (${formatIn(w.at, 'time')})`, undefined),
+        location: where(path),
+      });
+    }
+  });
+}
+
+/** Every cross-field problem of a scenario whose fields are each valid. */
+export function ruleProblems(s: Scenario, where: Where): InputProblem[] {
+  const out: InputProblem[] = [];
+  const ecn = s.network?.ecn;
+  if (ecn && ecn.kmin > ecn.kmax)
+    out.push(above(['network', 'ecn', 'kmin'], ecn.kmin, ecn.kmax, 'kmax', false, 'bytes', where));
+  windows(s.network?.failures ?? [], ['network', 'failures'], where, out);
+  (s.traffic ?? []).forEach((t, i) => {
+    if ('inference' in t) windows(t.inference.faults, ['traffic', i, 'inference', 'faults'], where, out);
+  });
+  return out;
+}
