@@ -66,8 +66,8 @@ const RANGES: [string, string][] = [
   ],
   ['seed: -1', 's.yaml:2:7: seed: -1 is out of range: must be a whole number at least 0; the nearest valid value is 0'],
   [
-    'traffic: [{collective: all-reduce, bytes: 1MB, channels: 33}]',
-    's.yaml:2:58: traffic[0].channels: 33 is out of range: must be a whole number from 1 to 32; the nearest valid value is 32',
+    'traffic: [{collective: all-reduce, bytes: 1MB, channels: 65}]',
+    's.yaml:2:58: traffic[0].channels: 65 is out of range: must be a whole number from 1 to 64; the nearest valid value is 64',
   ],
   [
     'traffic: [{pattern: permutation, bytes: 0}]',

@@ -335,7 +335,7 @@ export const COLLECTIVES = ['all-reduce', 'reduce-scatter', 'all-gather', 'broad
 /** `channels`: `auto` (one ring per NIC the ranks' servers use) or a count of rings/trees in total. */
 const channelsField = () =>
   z
-    .union([z.literal('auto'), z.number().int().positive().max(64)])
+    .union([z.literal('auto'), num(count(64))])
     .default('auto')
     .describe(
       "NCCL channels in total: parallel rings/trees, each on its own QPs. auto (default): one per NIC of a server (a ring's channel c enters servers on rail c, so every NIC carries one in and one out, as NCCL uses every NIC; one on a single server and for the MPI algorithms); a number keeps the old meaning (1: one ring through one NIC per server). 1..64 (NCCL's MAXCHANNELS)",

@@ -131,7 +131,7 @@ const CASES: [string, string, string][] = [
   [
     'a buffer cell of 0 bytes',
     `${base}network: {bufferCell: 0}\n`,
-    '{file}:2:23: network.bufferCell: 0 B is out of range (use 1 B to 4096 B)',
+    '{file}:2:23: network.bufferCell: 0 is out of range: must be a whole number from 1B to 4096B; the nearest valid value is 1B',
   ],
 ];
 
