@@ -76,31 +76,6 @@ traffic: [{pattern: incast, receiver: h0, bytes: 2MB}]
     allInvariantsOk(r);
   });
 
-  it('one event per hop changes no time: the same runs with every transmission ended by its own event', () => {
-    // A failure scheduled after the run (1 s) makes link.ts end every transmission with an event of its own and
-    // queue each arrival at that end; without it arrivals are queued when sending starts and a switch port's end
-    // needs an event only when a frame waits or a pause is in force. Same model, so the same times: the 15:1
-    // incast drains 15 x 2 MB through h0's port at 100G, and a permutation across the spines finishes when the
-    // most loaded ECMP path does, each equal to 0.1% (only the order of events at one picosecond differs).
-    const eager = (yaml: string) =>
-      simulateYaml(yaml.replace('network: {', 'network: {failures: [{switch: spine0, at: 1s}], '));
-    const perm = heavy('true')
-      .replace('hosts: 16', 'hosts: 64')
-      .replace(/traffic: .*/, 'traffic: [{pattern: permutation, bytes: 1MB}]');
-    for (const yaml of [heavy('true'), perm]) {
-      const folded = simulateYaml(yaml);
-      const each = eager(yaml);
-      expect(each.counters.failureDrops + folded.counters.bufferDrops + each.counters.bufferDrops).toBe(0);
-      expect(Math.abs(folded.simulatedPs / each.simulatedPs - 1)).toBeLessThan(0.001);
-      allInvariantsOk(folded);
-      if (yaml === perm) {
-        // Eager: two events per hop (end, arrival). Folded: one per hop, plus the ends at the hosts' ports and at
-        // switch ports a frame waits behind (ACKs behind data): well under nine tenths of eager in this run.
-        expect(folded.stats.events).toBeLessThan(0.9 * each.stats.events);
-      } else expect(folded.counters.pauseFrames).toBeGreaterThan(0);
-    }
-  });
-
   it('negative control: with headroom far below PFC-02 the lossless class overflows, and it is counted', () => {
     const r = simulateYaml(heavy('{headroom: 1KB, alpha: 0.001}'));
     expect(r.counters.bufferDrops).toBeGreaterThan(0);

@@ -131,12 +131,10 @@ class PacketSim {
       this.switches,
       this.nics,
       this.tasks,
-      this.pfc,
       net,
       c,
       rngLoss,
     );
-    this.ports.wire = this.links;
     const { pool, ports, mmu, nics, tasks } = this;
     this.stats = new Stats({ f, net, program, clock, topo, pool, ports, mmu, nics, tasks, c });
   }

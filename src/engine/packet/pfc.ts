@@ -21,8 +21,6 @@ export function pauseDurationPs(quanta: number, rateBps: number): number {
 export class Pfc {
   /** Per ingress port x class: a PAUSE is in force upstream. */
   readonly pauseSent: Uint8Array;
-  /** Per switch: how many of its ingress queues have a PAUSE in force (link.ts ends transmissions eagerly then). */
-  readonly pausesAt: Int32Array;
 
   constructor(
     private readonly clock: Clock,
@@ -31,7 +29,6 @@ export class Pfc {
     private readonly c: Counters,
   ) {
     this.pauseSent = new Uint8Array(topo.P * NC);
-    this.pausesAt = new Int32Array(topo.N);
   }
 
   /** XOFF: pause class `cls` on the sender feeding `inPort`, unless already paused. */
@@ -39,7 +36,6 @@ export class Pfc {
     const k = inPort * NC + cls;
     if (this.pauseSent[k]) return;
     this.pauseSent[k] = 1;
-    this.pausesAt[this.topo.portTo[inPort]]++;
     this.sendFrame(inPort, cls, PAUSE_QUANTA_MAX);
     // Refresh before the pause expires while the queue stays above XON (802.1Qbb practice: half the time).
     this.clock.q.push(this.clock.now + Math.round(this.maxPausePs(inPort) / 2), EV_PFC_REFRESH, inPort, cls);
@@ -48,7 +44,6 @@ export class Pfc {
   /** XON: the ingress queue drained below the resume threshold. */
   resume(inPort: number, cls: number): void {
     this.pauseSent[inPort * NC + cls] = 0;
-    this.pausesAt[this.topo.portTo[inPort]]--;
     this.sendFrame(inPort, cls, 0);
   }
 

@@ -9,7 +9,7 @@ import type { RandomStream } from '../../base/random.ts';
 import type { Counters } from '../../result/types.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { ecnMarkProbability } from './dcqcn.ts';
-import { type Clock, EV_PAUSE_EXPIRE } from './events.ts';
+import { type Clock, EV_PAUSE_EXPIRE, EV_TX_DONE } from './events.ts';
 import { B_ECN, C_CTRL, C_LOSSY, C_ROCE, NC, type PacketPool, PK, PK_BITS, PK_NEXT } from './packets.ts';
 import { pauseDurationPs } from './pfc.ts';
 import type { Topology } from './topology.ts';
@@ -17,16 +17,6 @@ import type { Topology } from './topology.ts';
 /** ACK: headers + AETH (4 B); CNP: headers + 16 reserved bytes (RoCEv2 annex). */
 export const ACK_EXTRA = 4;
 export const CNP_EXTRA = 16;
-
-/** What a port needs from the link it sends on (link.ts's Links, the one implementation). */
-export interface Wire {
-  /** Port p starts sending packet id, its last bit out at `end`. */
-  launch(p: number, id: number, end: number): void;
-  /** Ends the transmissions at node's ports that are over by now and that no event ends (link.ts). */
-  settle(node: number): void;
-  /** Makes sure an EV_TX_DONE ends port p's transmission at its end. */
-  armTxDone(p: number): void;
-}
 
 /** What a host's port needs from its NIC (nic.ts's Nics, the one implementation). */
 export interface DataSource {
@@ -37,8 +27,6 @@ export interface DataSource {
 export class Ports {
   /** Set by the engine once the NICs exist. */
   nic!: DataSource;
-  /** Set by the engine once the links exist. */
-  wire!: Wire;
   // Queues, per port x class.
   readonly qHead: Int32Array;
   readonly qTail: Int32Array;
@@ -46,9 +34,6 @@ export class Ports {
   readonly portQBytes: Float64Array;
   readonly busy: Uint8Array;
   readonly txPkt: Int32Array;
-  /** When the frame on the wire (txPkt) has been sent; and the time of the EV_TX_DONE queued for the port, or -1. */
-  readonly txEnd: Float64Array;
-  readonly txEvent: Float64Array;
   readonly pausedUntil: Float64Array;
   /** Start of the pause in force per port x class, or -1 (for the paused time counter). */
   readonly pauseBegin: Float64Array;
@@ -88,8 +73,6 @@ export class Ports {
     this.portQBytes = new Float64Array(P);
     this.busy = new Uint8Array(P);
     this.txPkt = new Int32Array(P).fill(-1);
-    this.txEnd = new Float64Array(P);
-    this.txEvent = new Float64Array(P).fill(-1);
     this.pausedUntil = new Float64Array(P * NC);
     this.pauseBegin = new Float64Array(P * NC).fill(-1);
     this.expireArmed = new Float64Array(P).fill(-1);
@@ -151,8 +134,8 @@ export class Ports {
   /** Starts the next transmission on a port: strict priority over classes that are not paused. */
   tryStart(p: number): void {
     const topo = this.topo;
+    if (this.busy[p] || topo.linkDown[p >> 1]) return;
     const now = this.clock.now;
-    if ((this.busy[p] && this.stillBusy(p, now)) || topo.linkDown[p >> 1]) return;
     // Runs several times per packet (every enqueue and every transmission end): the arrays live in locals.
     // (Not the packet pool's: nextDataPacket below may grow, i.e. replace, them.)
     const qHead = this.qHead;
@@ -200,21 +183,7 @@ export class Ports {
     const ser = Math.round(wire * topo.psPerByte[p]);
     this.busyPs[p] += ser;
     this.portBytes[p] += wire;
-    this.txEnd[p] = now + ser;
-    this.wire.launch(p, id, now + ser);
-  }
-
-  /**
-   * Port p is marked busy: true while its frame is still being sent (then an EV_TX_DONE will restart it), false
-   * when the frame was sent by now but no event has ended the transmission yet (link.ts's `settle` ends it).
-   */
-  private stillBusy(p: number, now: number): boolean {
-    if (this.txEnd[p] > now || this.txEvent[p] === this.txEnd[p]) {
-      this.wire.armTxDone(p);
-      return true;
-    }
-    this.wire.settle(this.topo.portFrom[p]);
-    return false;
+    this.clock.q.push(now + ser, EV_TX_DONE, p, 0);
   }
 
   /** ECN marking when a data packet departs a switch queue (ECN-01: egress bytes of its class at dequeue). */
