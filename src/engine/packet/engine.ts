@@ -141,7 +141,7 @@ class PacketSim {
 
   run(): Result {
     const wall0 = performance.now();
-    let peakRss = process.memoryUsage().rss;
+    let peakRss = process.memoryUsage.rss();
     const { clock, F, links, ports, nics, tasks, pfc, switches, stats } = this;
     const q = clock.q;
     const driver = tasks.driver;
@@ -212,7 +212,7 @@ class PacketSim {
           break;
       }
       if ((this.events & 0xffff) === 0) {
-        const rss = process.memoryUsage().rss;
+        const rss = process.memoryUsage.rss();
         if (rss > peakRss) peakRss = rss;
         if (this.opts.onProgress && driver.done !== lastProgress) {
           lastProgress = driver.done;
@@ -221,7 +221,7 @@ class PacketSim {
       }
     }
     this.opts.onProgress?.(driver.done, F, clock.now);
-    const rss = process.memoryUsage().rss;
+    const rss = process.memoryUsage.rss();
     if (rss > peakRss) peakRss = rss;
     const wallMs = performance.now() - wall0;
     return stats.result({
