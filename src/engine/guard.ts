@@ -1,0 +1,88 @@
+// The resource guard (issue 16, item 6): before a packet or flow run, an estimate of its events and peak memory
+// from the traffic program and the fabric; above a limit the run is refused with the estimate and a cheaper
+// engine to use, instead of running out of memory (or for hours). It leaves out inference services (their cost
+// is in requests, not a program), the packet engine's queue samples (they scale with the simulated time, which
+// is not known before the run) and the JSON text of the result.
+//
+// Calibration (measured on this code, `aifabric simulate --json`, leaf-spine and fat-tree, 2 to 256 hosts):
+//   - packet events per data packet: 8.0 (2 links each way, host to host under one leaf), 9.7 (incast), 14.0
+//     (fat-tree, up to 6 links): 2 events per link crossed by a data packet (serialized, arrived) plus ACKs.
+//     The estimate takes 4 events per link of the longest path (2 x switch tiers links): an upper bound,
+//     at most 2x over on a 2-tier fabric (guard.test.ts checks both sides).
+//   - flow events per transfer repetition: 3.0 (start, rate change, end; 12,098 events for 4,032 flows), plus
+//     a few per run.
+//   - peak memory per transfer repetition: 6.3-9.5 KB on the flow engine and 1.9-13 KB on the packet engine
+//     (peak RSS above the start, all-to-all on 64 and 256 hosts, result objects included): 8 KB each.
+import { ScenarioError } from '../errors.ts';
+import type { Fabric } from '../fabric/types.ts';
+import type { TrafficProgram } from '../workload/program.ts';
+import type { EngineKind } from './index.ts';
+
+export interface RunEstimate {
+  events: number;
+  peakBytes: number;
+  /** Transfer repetitions (a flow, or one step of a collective, on one channel). */
+  repetitions: number;
+  dataPackets: number;
+}
+
+export interface ResourceLimits {
+  /** Bytes; a run estimated above it is refused. */
+  maxMemoryBytes: number;
+  /** Events; a run estimated above it is refused (default: no limit). */
+  maxEvents: number;
+}
+
+const EVENTS_PER_LINK_PER_PACKET = 4;
+const FLOW_EVENTS_PER_REPETITION = 3;
+const BYTES_PER_REPETITION = 8192;
+/** Events of a run whatever its traffic (the start, the end, a few samples): 2 measured on a 240-flow run. */
+const EVENTS_PER_RUN = 16;
+
+/** Links of the longest up-down path: 2 per switch tier. */
+function longestPathLinks(fabric: Fabric): number {
+  let top = 1;
+  for (const n of fabric.nodes) if (n.tier > top) top = n.tier;
+  return 2 * top;
+}
+
+/** Events and peak memory of a run of `program` on `engine`, before it runs. */
+export function estimateRun(engine: EngineKind, fabric: Fabric, program: TrafficProgram, mtu: number): RunEstimate {
+  let repetitions = 0;
+  let dataPackets = 0;
+  for (const t of program.transfers) {
+    repetitions += t.repeat;
+    if (t.kind === 'transfer') dataPackets += Math.max(1, Math.ceil(t.bytes / mtu)) * t.repeat;
+  }
+  const events =
+    EVENTS_PER_RUN +
+    (engine === 'packet'
+      ? dataPackets * EVENTS_PER_LINK_PER_PACKET * longestPathLinks(fabric) + FLOW_EVENTS_PER_REPETITION * repetitions
+      : engine === 'flow'
+        ? FLOW_EVENTS_PER_REPETITION * repetitions
+        : 0);
+  const peakBytes = engine === 'analytic' ? 0 : repetitions * BYTES_PER_REPETITION;
+  return { events, peakBytes, repetitions, dataPackets };
+}
+
+const gb = (b: number) => `${(b / 1e9).toPrecision(3)} GB`;
+
+/** Throws (bad input, exit 1) when the estimate is over a limit, naming the limit, the estimate and what to do. */
+export function checkResources(engine: EngineKind, est: RunEstimate, limits: ResourceLimits): void {
+  const cheaper = engine === 'packet' ? 'the flow engine (--engine flow) or the analytic one' : 'the analytic engine';
+  const what = `${est.repetitions.toLocaleString('en-US')} transfer repetitions, ${est.dataPackets.toLocaleString('en-US')} packets`;
+  if (est.peakBytes > limits.maxMemoryBytes)
+    throw new ScenarioError([
+      {
+        path: '--max-memory',
+        message: `this ${engine} run needs about ${gb(est.peakBytes)} (${what}), over the limit of ${gb(limits.maxMemoryBytes)}: use ${cheaper}, a smaller scenario, or raise --max-memory`,
+      },
+    ]);
+  if (est.events > limits.maxEvents)
+    throw new ScenarioError([
+      {
+        path: '--max-events',
+        message: `this ${engine} run needs about ${est.events.toExponential(2)} events (${what}), over the limit of ${limits.maxEvents}: use ${cheaper}, a smaller scenario, or raise --max-events`,
+      },
+    ]);
+}
