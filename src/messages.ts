@@ -15,6 +15,8 @@ export const msg = {
   badRate: (got: unknown) => `"${String(got)}" is not a rate (write it like 400G, 100G or 25Gbps)`,
   badBytes: (got: unknown) => `"${String(got)}" is not a size (write it like 4096, 20MB or 1GiB)`,
   badTime: (got: unknown) => `"${String(got)}" is not a time (write it like 5us, 350ms or 2s)`,
+  unitTooLarge: (got: unknown) =>
+    `"${String(got)}" is too large: at most 2^53 of its unit (9 PB, 9e15 bit/s, or 2.5 hours in picoseconds)`,
   badRatio: (got: unknown) => `"${String(got)}" is not a ratio (write it like 1, 3 or 3:1)`,
   tooSmall: (min: number | bigint, inclusive: boolean | undefined) =>
     `must be ${inclusive === false ? 'greater than' : 'at least'} ${min}`,

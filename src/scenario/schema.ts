@@ -10,6 +10,9 @@ const unitValue = (parse: (v: string | number) => number, bad: (v: unknown) => s
     .superRefine((v, ctx) => {
       const x = parse(v);
       if (!Number.isFinite(x) || x < 0) ctx.addIssue({ code: 'custom', message: bad(v), input: v });
+      // Bytes, bits per second and picoseconds are whole numbers the engines add up exactly: past 2^53 they
+      // cannot (a time of 1e308 crashed the event queue, found by test/fuzz).
+      else if (x > Number.MAX_SAFE_INTEGER) ctx.addIssue({ code: 'custom', message: msg.unitTooLarge(v), input: v });
     })
     .transform((v) => parse(v))
     .meta({ examples: [example] });

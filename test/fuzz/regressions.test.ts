@@ -1,0 +1,25 @@
+// Each failure the fuzzer found, as the smallest case that showed it, checked through the CLI in this process.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runMain } from '../e2e/run-cli.ts';
+
+async function simulate(yaml: string, ...args: string[]) {
+  const file = join(tmpdir(), `aifabric-regression-${process.pid}.yaml`);
+  writeFileSync(file, yaml);
+  return runMain(['simulate', file, ...args]);
+}
+
+const INFERENCE = (service: string) => `fabric: {topology: leaf-spine, hosts: 4, nic: 400G, switch: aurcore-32x400g}
+traffic:
+  - inference: {arrivals: {poisson: 2000/s}, requests: 4, replicas: 4, network: zero, ${service}}
+`;
+
+describe('fuzz regressions', () => {
+  it('a service time of 1e308 is rejected naming the field (was: internal error, event time out of range)', async () => {
+    const r = await simulate(INFERENCE('service: {deterministic: 1e308}'), '--engine', 'analytic');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/:\d+:\d+: traffic\[0\]\.inference\.service\.deterministic: "1e\+308" is too large/);
+  });
+});
