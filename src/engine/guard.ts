@@ -86,3 +86,21 @@ export function checkResources(engine: EngineKind, est: RunEstimate, limits: Res
       },
     ]);
 }
+
+/** Bytes per batch slot of an LLM replica (its running and prefill entries, one Float64 each: replicas.ts). */
+const BYTES_PER_BATCH_SLOT = 16;
+
+/**
+ * An inference service's replicas hold `replicas x slots` batch entries up front (the struct-of-arrays state of
+ * engine/inference/replicas.ts): refused over the memory limit, naming the field that sets the slots.
+ */
+export function checkInferenceSlots(replicas: number, slots: number, path: string, limits: ResourceLimits): void {
+  const bytes = replicas * slots * BYTES_PER_BATCH_SLOT;
+  if (bytes > limits.maxMemoryBytes)
+    throw new ScenarioError([
+      {
+        path,
+        message: `${slots} slots on each of ${replicas} replicas need about ${gb(bytes)}, over the limit of ${gb(limits.maxMemoryBytes)} (--max-memory); use at most ${Math.max(1, Math.floor(limits.maxMemoryBytes / (replicas * BYTES_PER_BATCH_SLOT)))}`,
+      },
+    ]);
+}

@@ -22,4 +22,12 @@ describe('fuzz regressions', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/:\d+:\d+: traffic\[0\]\.inference\.service\.deterministic: "1e\+308" is too large/);
   });
+
+  it('maxBatch 1e15 is refused naming the field (was: internal error, invalid typed array length)', async () => {
+    const r = await simulate(INFERENCE('service: {llm: {maxBatch: 1e15}}'), '--engine', 'analytic');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /traffic\[0\]\.inference\.service\.llm\.maxBatch: 1000000000000000 slots .*\(--max-memory\)/,
+    );
+  });
 });
