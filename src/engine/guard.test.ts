@@ -37,7 +37,13 @@ describe('resource guard estimate', () => {
   });
 
   it('refuses a run over --max-memory or --max-events, naming the limit, the estimate and a cheaper engine', () => {
-    const est = { events: 5e10, peakBytes: 3e10, repetitions: 3_000_000, dataPackets: 1e10 };
+    const est = {
+      events: 5e10,
+      peakBytes: 3e10,
+      repetitions: 3_000_000,
+      dataPackets: 1e10,
+      longest: { item: 0, ps: 1e9 },
+    };
     const refuse = (limits: { maxMemoryBytes: number; maxEvents: number }) => {
       try {
         checkResources('packet', est, limits);

@@ -30,4 +30,16 @@ describe('fuzz regressions', () => {
       /traffic\[0\]\.inference\.service\.llm\.maxBatch: 1000000000000000 slots .*\(--max-memory\)/,
     );
   });
+
+  it('a transfer longer than the event clock is refused naming its item (was: internal error in the flow engine)', async () => {
+    const r = await simulate(
+      `fabric: {topology: leaf-spine, hosts: 4, nic: 100G, switch: aurcore-32x100g}
+traffic: [{flows: [{src: h0, dst: h1, bytes: 1e15}]}]
+`,
+      '--engine',
+      'flow',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/traffic\[0\]: a transfer of this item takes about 22\.2 hours .*\(2\^53 ps/);
+  });
 });
