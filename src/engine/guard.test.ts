@@ -42,6 +42,7 @@ describe('resource guard estimate', () => {
       peakBytes: 3e10,
       repetitions: 3_000_000,
       dataPackets: 1e10,
+      tasks: 3_000_000,
       longest: { item: 0, ps: 1e9 },
     };
     const refuse = (limits: { maxMemoryBytes: number; maxEvents: number }) => {

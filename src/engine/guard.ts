@@ -11,8 +11,10 @@
 //     at most 2x over on a 2-tier fabric (guard.test.ts checks both sides).
 //   - flow events per transfer repetition: 3.0 (start, rate change, end; 12,098 events for 4,032 flows), plus
 //     a few per run.
-//   - peak memory per transfer repetition: 6.3-9.5 KB on the flow engine and 1.9-13 KB on the packet engine
-//     (peak RSS above the start, all-to-all on 64 and 256 hosts, result objects included): 8 KB each.
+//   - peak memory per task: 6.3-9.5 KB on the flow engine and 1.9-13 KB on the packet engine (peak RSS above
+//     the start, all-to-all on 64 and 256 hosts, one repetition per task, result objects included): 8 KB each.
+//     A task's repetitions reuse its records (a 512-GPU DP job has 8.4 M repetitions of 11 k tasks), so memory
+//     is counted per task; events per repetition.
 import { ScenarioError } from '../errors.ts';
 import type { Fabric } from '../fabric/types.ts';
 import type { TrafficProgram } from '../workload/program.ts';
@@ -21,6 +23,7 @@ import type { EngineKind } from './index.ts';
 export interface RunEstimate {
   events: number;
   peakBytes: number;
+  tasks: number;
   /** Transfer repetitions (a flow, or one step of a collective, on one channel). */
   repetitions: number;
   dataPackets: number;
@@ -37,7 +40,7 @@ export interface ResourceLimits {
 
 const EVENTS_PER_LINK_PER_PACKET = 4;
 const FLOW_EVENTS_PER_REPETITION = 3;
-const BYTES_PER_REPETITION = 8192;
+const BYTES_PER_TASK = 8192;
 /** Events of a run whatever its traffic (the start, the end, a few samples): 2 measured on a 240-flow run. */
 const EVENTS_PER_RUN = 16;
 
@@ -72,8 +75,9 @@ export function estimateRun(engine: EngineKind, fabric: Fabric, program: Traffic
       : engine === 'flow'
         ? FLOW_EVENTS_PER_REPETITION * repetitions
         : 0);
-  const peakBytes = engine === 'analytic' ? 0 : repetitions * BYTES_PER_REPETITION;
-  return { events, peakBytes, repetitions, dataPackets, longest };
+  // State is per task (a repetition reuses its task's records), so memory follows tasks, not repetitions.
+  const peakBytes = engine === 'analytic' ? 0 : program.transfers.length * BYTES_PER_TASK;
+  return { events, peakBytes, tasks: program.transfers.length, repetitions, dataPackets, longest };
 }
 
 const gb = (b: number) => `${(b / 1e9).toPrecision(3)} GB`;
@@ -90,7 +94,7 @@ export function checkResources(engine: EngineKind, est: RunEstimate, limits: Res
         message: `a transfer of this item takes about ${(est.longest.ps / 3.6e15).toPrecision(3)} hours alone at the slowest link's rate, past the ${engine} engine's clock (2^53 ps, about 2.5 hours): use smaller sizes or the analytic engine`,
       },
     ]);
-  const what = `${est.repetitions.toLocaleString('en-US')} transfer repetitions, ${est.dataPackets.toLocaleString('en-US')} packets`;
+  const what = `${est.tasks.toLocaleString('en-US')} tasks, ${est.repetitions.toLocaleString('en-US')} transfer repetitions, ${est.dataPackets.toLocaleString('en-US')} packets`;
   if (est.peakBytes > limits.maxMemoryBytes)
     throw new ScenarioError([
       {
