@@ -128,3 +128,23 @@ export function checkInferenceSlots(replicas: number, slots: number, path: strin
       },
     ]);
 }
+
+/**
+ * Bytes a request holds until the run ends: 118 in the struct-of-arrays state of engine/inference/requests.ts
+ * (11 Float64, 7 Int32, 2 Uint8 fields), doubled for the arrays' growth, plus its latency samples for the
+ * percentiles. An estimate from the layout, not a measurement: the guard only has to catch the orders of
+ * magnitude (fuzz found requests: 1e15 growing an array until V8 aborted the process).
+ */
+const BYTES_PER_REQUEST = 320;
+
+/** An inference service's request count, refused when its state would not fit the memory limit. */
+export function checkInferenceRequests(requests: number, path: string, limits: ResourceLimits): void {
+  const bytes = requests * BYTES_PER_REQUEST;
+  if (bytes > limits.maxMemoryBytes)
+    throw new ScenarioError([
+      {
+        path,
+        message: `${requests} requests need about ${gb(bytes)} of state, over the limit of ${gb(limits.maxMemoryBytes)} (--max-memory); use at most ${Math.floor(limits.maxMemoryBytes / BYTES_PER_REQUEST)}`,
+      },
+    ]);
+}

@@ -42,4 +42,12 @@ traffic: [{flows: [{src: h0, dst: h1, bytes: 1e15}]}]
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/traffic\[0\]: a transfer of this item takes about 22\.2 hours .*\(2\^53 ps/);
   });
+
+  it('requests: 1e15 is refused naming the field (was: V8 aborted the process growing an array)', async () => {
+    const r = await simulate(INFERENCE('service: {exponential: 1ms}').replace('requests: 4', 'requests: 1e15'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /traffic\[0\]\.inference\.requests: 1000000000000000 requests need about .*\(--max-memory\)/,
+    );
+  });
 });

@@ -2,7 +2,13 @@ import { totalmem } from 'node:os';
 import cliProgress from 'cli-progress';
 import { parseBytes, parseTimePs } from '../../base/units.ts';
 import { type Catalog, loadCatalog } from '../../catalog/index.ts';
-import { checkInferenceSlots, checkResources, estimateRun, type ResourceLimits } from '../../engine/guard.ts';
+import {
+  checkInferenceRequests,
+  checkInferenceSlots,
+  checkResources,
+  estimateRun,
+  type ResourceLimits,
+} from '../../engine/guard.ts';
 import { type EngineKind, runEngine } from '../../engine/index.ts';
 import { inferenceItem, runInference } from '../../engine/inference/index.ts';
 import { ScenarioError } from '../../errors.ts';
@@ -34,6 +40,8 @@ function runOnce(
     const llm = 'llm' in inf.spec.service ? inf.spec.service.llm : null;
     const path = `traffic[${inf.index}].inference.${llm ? 'service.llm.maxBatch' : 'concurrency'}`;
     checkInferenceSlots(inf.spec.replicas, llm ? llm.maxBatch : inf.spec.concurrency, path, limits);
+    if (inf.spec.requests !== undefined)
+      checkInferenceRequests(inf.spec.requests, `traffic[${inf.index}].inference.requests`, limits);
     const bar = showProgress
       ? new cliProgress.SingleBar(
           { format: `${engine} [{bar}] {value} requests | t = {sim}`, stream: process.stderr },
