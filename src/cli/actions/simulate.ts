@@ -1,5 +1,14 @@
+import { totalmem } from 'node:os';
 import cliProgress from 'cli-progress';
+import { parseBytes, parseTimePs } from '../../base/units.ts';
 import { type Catalog, loadCatalog } from '../../catalog/index.ts';
+import {
+  checkInferenceRequests,
+  checkInferenceSlots,
+  checkResources,
+  estimateRun,
+  type ResourceLimits,
+} from '../../engine/guard.ts';
 import { type EngineKind, runEngine } from '../../engine/index.ts';
 import { inferenceItem, runInference } from '../../engine/inference/index.ts';
 import { ScenarioError } from '../../errors.ts';
@@ -26,8 +35,15 @@ function runOnce(
   untilPs: number,
   name: string,
   showProgress: boolean,
+  limits: ResourceLimits,
 ): Result {
-  if (inferenceItem(s)) {
+  const inf = inferenceItem(s);
+  if (inf) {
+    const llm = 'llm' in inf.spec.service ? inf.spec.service.llm : null;
+    const path = `traffic[${inf.index}].inference.${llm ? 'service.llm.maxBatch' : 'concurrency'}`;
+    checkInferenceSlots(inf.spec.replicas, llm ? llm.maxBatch : inf.spec.concurrency, path, limits);
+    if (inf.spec.requests !== undefined)
+      checkInferenceRequests(inf.spec.requests, `traffic[${inf.index}].inference.requests`, limits);
     const bar = showProgress
       ? new cliProgress.SingleBar(
           { format: `${engine} [{bar}] {value} requests | t = {sim}`, stream: process.stderr },
@@ -45,6 +61,7 @@ function runOnce(
     return r;
   }
   const program = compileTraffic({ ...s, seed }, fabric);
+  checkResources(engine, estimateRun(engine, fabric, program, s.network?.mtu ?? 4096), limits);
   const bar = showProgress
     ? new cliProgress.SingleBar(
         { format: `${engine} [{bar}] {value}/{total} tasks | t = {sim}`, stream: process.stderr },
@@ -70,6 +87,23 @@ export interface SimulateOptions {
   sweep?: string;
   json?: boolean;
   report?: string;
+  maxMemory?: string;
+  maxEvents?: string;
+}
+
+/** --max-memory (default: half of this machine's memory) and --max-events (default: none). */
+function resourceLimits(opts: SimulateOptions): ResourceLimits {
+  const mem = opts.maxMemory === undefined ? totalmem() / 2 : parseBytes(opts.maxMemory);
+  if (!(mem > 0) || !Number.isFinite(mem))
+    throw new ScenarioError([
+      { path: '--max-memory', message: `"${opts.maxMemory}" is not a size (write it like --max-memory 8GB)` },
+    ]);
+  const events = opts.maxEvents === undefined ? Number.POSITIVE_INFINITY : Number(opts.maxEvents);
+  if (!(events > 0) || !/^[0-9]+(e[0-9]+)?$/i.test(opts.maxEvents ?? '1'))
+    throw new ScenarioError([
+      { path: '--max-events', message: `"${opts.maxEvents}" is not a positive whole number (write it like 1e8)` },
+    ]);
+  return { maxMemoryBytes: mem, maxEvents: events };
 }
 
 export function simulate(file: string, opts: SimulateOptions): void {
@@ -102,12 +136,23 @@ export function simulate(file: string, opts: SimulateOptions): void {
     const sweepSpec = opts.sweep ?? (s.sweep ? `bytes=${s.sweep.bytes}` : undefined);
     const sweepPath = opts.sweep !== undefined ? '--sweep' : 'sweep.bytes';
     const sweep = sweepSpec === undefined ? null : parseSweep(sweepSpec, sweepPath);
+    const limits = resourceLimits(opts);
     const design = designFabric(s.fabric, catalog, s.name);
     const progress = process.stderr.isTTY === true && !opts.json;
     const name = s.name ?? file;
     if (sweep) {
       const points = sweep.values.map((bytes) => {
-        const r = runOnce(withBytes(s, bytes, sweepPath), design.fabric, catalog, engine, seed, until, name, progress);
+        const r = runOnce(
+          withBytes(s, bytes, sweepPath),
+          design.fabric,
+          catalog,
+          engine,
+          seed,
+          until,
+          name,
+          progress,
+          limits,
+        );
         return { bytes, result: r };
       });
       const out = {
@@ -123,7 +168,7 @@ export function simulate(file: string, opts: SimulateOptions): void {
       reportInvariants(points.map((p) => p.result));
       return;
     }
-    const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress);
+    const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress, limits);
     if (opts.report)
       writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromResult(result)) }], '--report');
     process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : simulateText(result));

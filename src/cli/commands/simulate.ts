@@ -17,6 +17,11 @@ export function simulateCommand() {
     .option('--seed <n>', 'seed of every random stream (overrides the scenario)')
     .option('--until <time>', 'stop after this much simulated time, e.g. 50ms (default: 10s; inference: no limit)')
     .option('--sweep <field=values>', 'run once per collective size, e.g. bytes=1MiB..8GiB (a bus-bandwidth curve)')
+    .option(
+      '--max-memory <size>',
+      "refuse a packet or flow run estimated above this, e.g. 8GB (default: half the machine's memory)",
+    )
+    .option('--max-events <n>', 'refuse a packet or flow run estimated above this many events (default: no limit)')
     .option('--json', 'print the full result as JSON')
     .option('--report <file>', 'also write the HTML report of the run (charts, link heat map) to this file')
     .action(async (file, opts) => (await import('../actions/simulate.ts')).simulate(file, opts));

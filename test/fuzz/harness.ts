@@ -1,0 +1,120 @@
+// Runs one fuzz case through the CLI as a user meets it (`aifabric simulate FILE --json --engine E`, in this
+// process: runMain) and checks the issue's properties on what comes out:
+//   - exit 0 (a result) or 1 (bad input), never 3 (internal error) or 4 (broken invariant), no stack trace;
+//   - a rejection names a field on every line (`error: file:line:col: path: message`); a line without a
+//     location is a contract gap (listed, not failed: validation work that is not this harness's to fix);
+//   - a result has every invariant holding and no NaN or Infinity: JSON.stringify writes both as null and a
+//     Result has no null field, so any null is one; the text report must not print "NaN" or "Infinity";
+//   - the same scenario and seed give the same JSON twice (minus `stats`, which holds wall time).
+// Left out: the HTML report and the other commands (plan, capacity), which take the same scenario loader.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { simulateText } from '../../src/report/simulate.ts';
+import type { Result } from '../../src/result/types.ts';
+import { runMain } from '../e2e/run-cli.ts';
+
+export type Verdict = 'accepted' | 'rejected';
+
+export interface CaseOutcome {
+  verdict: Verdict;
+  /** Broken properties: each is a bug. */
+  failures: string[];
+  /** Where today's validation falls short of the issue's contract (for the validation work, not bugs here). */
+  gaps: string[];
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'aifabric-fuzz-'));
+let fileNo = 0;
+
+/** The scenario as the YAML a user would write (YAML keeps NaN and Infinity, as .nan and .inf). */
+export function scenarioText(s: Record<string, unknown>): string {
+  return stringify(s, { lineWidth: 0 });
+}
+
+/** Where in a parsed JSON value a null sits (the first one), or null when there is none. */
+export function firstNull(v: unknown, at = ''): string | null {
+  if (v === null) return at || '(root)';
+  if (typeof v !== 'object') return null;
+  for (const [k, x] of Object.entries(v)) {
+    const hit = firstNull(x, Array.isArray(v) ? `${at}[${k}]` : at ? `${at}.${k}` : k);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+const REJECTION = /^error: (?:(\S+?:\d+:\d+): )?((?:--)?[^\s:]+): \S/;
+
+function checkRejection(stderr: string, out: CaseOutcome): void {
+  const lines = stderr.trim().split('\n');
+  for (const line of lines) {
+    const m = REJECTION.exec(line);
+    if (!m) {
+      out.failures.push(`a rejection line names no field: ${JSON.stringify(line.slice(0, 200))}`);
+      continue;
+    }
+    if (!m[1] && !m[2].startsWith('-')) out.gaps.push(`no file:line:col for ${m[2].replace(/\[\d+\]/g, '[]')}`);
+  }
+}
+
+function checkResult(json: string, engine: string, out: CaseOutcome, mustComplete: boolean): Result | null {
+  let r: Result;
+  try {
+    r = JSON.parse(json) as Result;
+  } catch {
+    out.failures.push(`${engine}: --json output is not JSON: ${json.slice(0, 120)}`);
+    return null;
+  }
+  const nul = firstNull(r);
+  if (nul) out.failures.push(`${engine}: NaN or Infinity in the result at ${nul}`);
+  for (const i of r.invariants ?? [])
+    if (!i.ok && (mustComplete || i.name !== 'every flow completed'))
+      out.failures.push(`${engine}: invariant "${i.name}" broken: ${i.detail}`);
+  if (mustComplete && r.completed === false) out.failures.push(`${engine}: a valid small run did not complete`);
+  const text = simulateText(r);
+  const bad = /\b(NaN|-?Infinity)\b/.exec(text);
+  if (bad) out.failures.push(`${engine}: the text output prints ${bad[1]}`);
+  return r;
+}
+
+/** The resource guard keeps a mutated "huge" value from turning one case into an hours-long run. */
+export const FUZZ_LIMITS = ['--max-events', '300000', '--max-memory', '512MB'];
+
+const withoutStats = (r: Result) => JSON.stringify({ ...r, stats: undefined });
+
+/**
+ * Runs the scenario on each engine (twice, for determinism) and checks the properties. `valid` cases must be
+ * accepted and complete on every engine; other cases may be rejected, but only cleanly.
+ */
+export async function runCase(
+  scenario: Record<string, unknown>,
+  engines: readonly string[],
+  valid: boolean,
+  extraArgs: string[] = FUZZ_LIMITS,
+): Promise<CaseOutcome> {
+  const file = join(dir, `case${fileNo++ % 8}.yaml`);
+  writeFileSync(file, scenarioText(scenario));
+  const out: CaseOutcome = { verdict: 'accepted', failures: [], gaps: [] };
+  for (const engine of engines) {
+    const args = ['simulate', file, '--json', '--engine', engine, ...extraArgs];
+    const first = await runMain(args);
+    if ((first.code === 0 || first.code === 1) && /internal error|\n\s+at .+:\d+:\d+/.test(first.stderr))
+      out.failures.push(`${engine}: exit ${first.code} with a stack trace: ${first.stderr.trim().slice(0, 300)}`);
+    if (first.code === 1) {
+      out.verdict = 'rejected';
+      if (valid) out.failures.push(`${engine}: a valid scenario was rejected: ${first.stderr.trim().slice(0, 300)}`);
+      checkRejection(first.stderr, out);
+      return out;
+    }
+    if (first.code !== 0) {
+      out.failures.push(`${engine}: exit ${first.code}: ${first.stderr.trim().slice(0, 300)}`);
+      return out;
+    }
+    const r = checkResult(first.stdout, engine, out, valid);
+    const second = await runMain(args);
+    if (r && (second.code !== 0 || withoutStats(JSON.parse(second.stdout) as Result) !== withoutStats(r)))
+      out.failures.push(`${engine}: a second run of the same scenario and seed gave a different result`);
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+// Each failure the fuzzer found, as the smallest case that showed it, checked through the CLI in this process.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runMain } from '../e2e/run-cli.ts';
+
+async function simulate(yaml: string, ...args: string[]) {
+  const file = join(tmpdir(), `aifabric-regression-${process.pid}.yaml`);
+  writeFileSync(file, yaml);
+  return runMain(['simulate', file, ...args]);
+}
+
+const INFERENCE = (service: string) => `fabric: {topology: leaf-spine, hosts: 4, nic: 400G, switch: aurcore-32x400g}
+traffic:
+  - inference: {arrivals: {poisson: 2000/s}, requests: 4, replicas: 4, network: zero, ${service}}
+`;
+
+describe('fuzz regressions', () => {
+  it('a service time of 1e308 is rejected naming the field (was: internal error, event time out of range)', async () => {
+    const r = await simulate(INFERENCE('service: {deterministic: 1e308}'), '--engine', 'analytic');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/:\d+:\d+: traffic\[0\]\.inference\.service\.deterministic: "1e\+308" is too large/);
+  });
+
+  it('maxBatch 1e15 is refused naming the field (was: internal error, invalid typed array length)', async () => {
+    const r = await simulate(INFERENCE('service: {llm: {maxBatch: 1e15}}'), '--engine', 'analytic');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /traffic\[0\]\.inference\.service\.llm\.maxBatch: 1000000000000000 slots .*\(--max-memory\)/,
+    );
+  });
+
+  it('a transfer longer than the event clock is refused naming its item (was: internal error in the flow engine)', async () => {
+    const r = await simulate(
+      `fabric: {topology: leaf-spine, hosts: 4, nic: 100G, switch: aurcore-32x100g}
+traffic: [{flows: [{src: h0, dst: h1, bytes: 1e15}]}]
+`,
+      '--engine',
+      'flow',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/traffic\[0\]: a transfer of this item takes about 22\.2 hours .*\(2\^53 ps/);
+  });
+
+  it('requests: 1e15 is refused naming the field (was: V8 aborted the process growing an array)', async () => {
+    const r = await simulate(INFERENCE('service: {exponential: 1ms}').replace('requests: 4', 'requests: 1e15'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /traffic\[0\]\.inference\.requests: 1000000000000000 requests need about .*\(--max-memory\)/,
+    );
+  });
+});
