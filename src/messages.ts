@@ -16,8 +16,6 @@ export const msg = {
   badBytes: (got: unknown) => `"${String(got)}" is not a size (write it like 4096, 20MB or 1GiB)`,
   badTime: (got: unknown) => `"${String(got)}" is not a time (write it like 5us, 350ms or 2s)`,
   badLength: (got: unknown) => `"${String(got)}" is not a length (write it like 3m, 30m or 0.5km)`,
-  unitTooLarge: (got: unknown) =>
-    `"${String(got)}" is too large: at most 2^53 of its unit (9 PB, 9e15 bit/s, or 2.5 hours in picoseconds)`,
   badRatio: (got: unknown) => `"${String(got)}" is not a ratio (write it like 1, 3 or 3:1)`,
   cablesWithLinkDelay: () =>
     'network.linkDelay already sets the propagation delay of every link; set either linkDelay or cables, not both',

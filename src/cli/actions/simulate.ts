@@ -1,6 +1,6 @@
 import { totalmem } from 'node:os';
 import cliProgress from 'cli-progress';
-import { parseBytes, parseTimePs } from '../../base/units.ts';
+import { parseBytes } from '../../base/units.ts';
 import { type Catalog, loadCatalog } from '../../catalog/index.ts';
 import {
   checkInferenceRequests,

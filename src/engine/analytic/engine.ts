@@ -20,7 +20,7 @@ import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { collectiveTimeS, doubleTreeShape, scheduleTimeS } from './collectives.ts';
+import { doubleTreeShape, scheduleTimeS } from './collectives.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
 import { nvlsTreeTimeS, twoLevelTimeS } from './two-level.ts';
 
