@@ -18,6 +18,14 @@ export class ScenarioError extends Error {
   }
 }
 
+/** A run the resource guard refuses (over --max-memory or --max-events): an impossible request, not a usage error. */
+export class LimitError extends ScenarioError {
+  constructor(problems: InputProblem[]) {
+    super(problems);
+    this.name = 'LimitError';
+  }
+}
+
 /** A design that cannot be built: names the constraint that failed and what to change. */
 export class DesignError extends Error {
   readonly path: string;

@@ -1,7 +1,7 @@
 // The exit codes every command uses, and how an error is shown: one line per problem on stderr, or with --json one
 // JSON object on stdout (`{"error": {"code", "message", "field", "location"}}`) so scripts never parse prose.
 // Kept free of zod and the engines: main.ts loads it at start-up.
-import { CatalogError, DesignError, type InputProblem, ScenarioError } from '../errors.ts';
+import { CatalogError, DesignError, type InputProblem, LimitError, ScenarioError } from '../errors.ts';
 
 /** The exit codes (README, "Exit codes"; every command's doc). */
 export const EXIT = {
@@ -29,7 +29,8 @@ export interface ErrorReport {
 export function errorReport(e: unknown): ErrorReport {
   if (e instanceof ScenarioError) {
     // A problem with an option's value is a usage error; one with a file's content is bad input.
-    const usage = e.problems.length > 0 && e.problems.every((p) => p.path.startsWith('--'));
+    const usage =
+      !(e instanceof LimitError) && e.problems.length > 0 && e.problems.every((p) => p.path.startsWith('--'));
     return { code: usage ? EXIT.usage : EXIT.input, problems: e.problems };
   }
   if (e instanceof DesignError)

@@ -15,7 +15,7 @@
 //     the start, all-to-all on 64 and 256 hosts, one repetition per task, result objects included): 8 KB each.
 //     A task's repetitions reuse its records (a 512-GPU DP job has 8.4 M repetitions of 11 k tasks), so memory
 //     is counted per task; events per repetition.
-import { ScenarioError } from '../errors.ts';
+import { LimitError } from '../errors.ts';
 import type { Fabric } from '../fabric/types.ts';
 import type { TrafficProgram } from '../workload/program.ts';
 import type { EngineKind } from './index.ts';
@@ -88,7 +88,7 @@ export function checkResources(engine: EngineKind, est: RunEstimate, limits: Res
   // The event clock counts picoseconds up to 2^53 (about 2.5 hours): a transfer that alone outlasts it cannot
   // be simulated (fuzz found a 1e15-byte pipeline send on 25G crashing the flow engine's queue).
   if (engine !== 'analytic' && est.longest.ps > Number.MAX_SAFE_INTEGER)
-    throw new ScenarioError([
+    throw new LimitError([
       {
         path: `traffic[${est.longest.item}]`,
         message: `a transfer of this item takes about ${(est.longest.ps / 3.6e15).toPrecision(3)} hours alone at the slowest link's rate, past the ${engine} engine's clock (2^53 ps, about 2.5 hours): use smaller sizes or the analytic engine`,
@@ -96,14 +96,14 @@ export function checkResources(engine: EngineKind, est: RunEstimate, limits: Res
     ]);
   const what = `${est.tasks.toLocaleString('en-US')} tasks, ${est.repetitions.toLocaleString('en-US')} transfer repetitions, ${est.dataPackets.toLocaleString('en-US')} packets`;
   if (est.peakBytes > limits.maxMemoryBytes)
-    throw new ScenarioError([
+    throw new LimitError([
       {
         path: '--max-memory',
         message: `this ${engine} run needs about ${gb(est.peakBytes)} (${what}), over the limit of ${gb(limits.maxMemoryBytes)}: use ${cheaper}, a smaller scenario, or raise --max-memory`,
       },
     ]);
   if (est.events > limits.maxEvents)
-    throw new ScenarioError([
+    throw new LimitError([
       {
         path: '--max-events',
         message: `this ${engine} run needs about ${est.events.toExponential(2)} events (${what}), over the limit of ${limits.maxEvents}: use ${cheaper}, a smaller scenario, or raise --max-events`,
@@ -121,7 +121,7 @@ const BYTES_PER_BATCH_SLOT = 16;
 export function checkInferenceSlots(replicas: number, slots: number, path: string, limits: ResourceLimits): void {
   const bytes = replicas * slots * BYTES_PER_BATCH_SLOT;
   if (bytes > limits.maxMemoryBytes)
-    throw new ScenarioError([
+    throw new LimitError([
       {
         path,
         message: `${slots} slots on each of ${replicas} replicas need about ${gb(bytes)}, over the limit of ${gb(limits.maxMemoryBytes)} (--max-memory); use at most ${Math.max(1, Math.floor(limits.maxMemoryBytes / (replicas * BYTES_PER_BATCH_SLOT)))}`,
@@ -141,7 +141,7 @@ const BYTES_PER_REQUEST = 320;
 export function checkInferenceRequests(requests: number, path: string, limits: ResourceLimits): void {
   const bytes = requests * BYTES_PER_REQUEST;
   if (bytes > limits.maxMemoryBytes)
-    throw new ScenarioError([
+    throw new LimitError([
       {
         path,
         message: `${requests} requests need about ${gb(bytes)} of state, over the limit of ${gb(limits.maxMemoryBytes)} (--max-memory); use at most ${Math.floor(limits.maxMemoryBytes / BYTES_PER_REQUEST)}`,

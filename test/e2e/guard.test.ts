@@ -16,7 +16,7 @@ describe('simulate resource limits', () => {
       /--max-memory: this flow run needs about .* over the limit of .*: use the analytic engine/,
     );
     const bad = await runMain(['simulate', 'scenarios/incast-16.yaml', '--max-memory', 'lots']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a bad option value is a usage error (exit-code table, README)
     expect(bad.stderr).toMatch(/--max-memory: "lots" is not a size/);
   });
 });

@@ -46,6 +46,29 @@ export function firstNull(v: unknown, at = ''): string | null {
 
 const REJECTION = /^error: (?:(\S+?:\d+:\d+): )?((?:--)?[^\s:]+): \S/;
 
+interface JsonProblem {
+  field?: string;
+  message: string;
+  location?: string;
+}
+
+/**
+ * Under --json an error is one object on stdout (`{"error": {code, message, field, location, problems?}}`) and
+ * nothing on stderr: its problems as the text lines `error: file:line:col: field: message` the rejection check reads.
+ */
+function errorText(r: { stdout: string; stderr: string }): string {
+  if (r.stderr.trim() !== '') return r.stderr;
+  try {
+    const e = (JSON.parse(r.stdout) as { error?: JsonProblem & { problems?: JsonProblem[] } }).error;
+    if (!e) return r.stderr;
+    return (e.problems ?? [e])
+      .map((p) => `error: ${p.location ? `${p.location}: ` : ''}${p.field ?? ''}: ${p.message}`)
+      .join('\n');
+  } catch {
+    return r.stderr;
+  }
+}
+
 function checkRejection(stderr: string, out: CaseOutcome): void {
   const lines = stderr.trim().split('\n');
   for (const line of lines) {
@@ -98,7 +121,8 @@ export async function runCase(
   const out: CaseOutcome = { verdict: 'accepted', failures: [], gaps: [] };
   for (const engine of engines) {
     const args = ['simulate', file, '--json', '--engine', engine, ...extraArgs];
-    const first = await runMain(args);
+    const run = await runMain(args);
+    const first = { ...run, stderr: errorText(run) };
     if ((first.code === 0 || first.code === 1) && /internal error|\n\s+at .+:\d+:\d+/.test(first.stderr))
       out.failures.push(`${engine}: exit ${first.code} with a stack trace: ${first.stderr.trim().slice(0, 300)}`);
     if (first.code === 1) {

@@ -112,11 +112,18 @@ const flowsArb = (f: FabricCase) =>
     class: cls,
   });
 
-// `reduce` is the workload's own (jobs), not a scenario collective; hierarchical needs servers of several GPUs.
+// `reduce` is the workload's own (jobs), not a scenario collective; hierarchical needs servers of several GPUs;
+// nvls and nvls-tree need a GPU profile with NVLink SHARP (fabric.gpu), which the fabric cases do not set.
 const algos = (gpn: number) =>
   Object.entries(COLLECTIVE_ALGORITHMS)
     .filter(([op]) => op !== 'reduce')
-    .flatMap(([op, algs]) => [...algs].filter((a) => gpn > 1 || a !== 'hierarchical').map((a) => [op, a] as const));
+    .flatMap(([op, algs]) =>
+      [...algs, 'auto']
+        .filter((a) => (gpn > 1 || a !== 'hierarchical') && a !== 'nvls' && a !== 'nvls-tree')
+        .map((a) => [op, a] as const),
+    );
+/** NCCL's protocols apply to its own algorithms only (naming one for an MPI algorithm is refused). */
+const NCCL_ALGORITHMS = new Set(['auto', 'ring', 'double-binary-tree']);
 
 const collectiveArb = (f: FabricCase) =>
   fc
@@ -125,16 +132,17 @@ const collectiveArb = (f: FabricCase) =>
       bytes: fc.constantFrom('4KB', '32KiB', '64KB'),
       ranks: fc.option(fc.integer({ min: 2, max: f.hosts }), { nil: undefined }),
       placement: fc.option(fc.constantFrom('rail', 'sequential', 'random'), { nil: undefined }),
-      channels: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+      channels: fc.option(fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant('auto')), { nil: undefined }),
       chunk: fc.option(fc.constantFrom('4KB', '16KiB'), { nil: undefined }),
-      latencyModel: fc.option(fc.constantFrom('alpha', 'nccl'), { nil: undefined }),
+      protocol: fc.option(fc.constantFrom('auto', 'LL', 'LL128', 'Simple', 'none'), { nil: undefined }),
       start,
       class: cls,
     })
-    .map(({ pick: [op, algorithm], ranks, ...t }) => {
+    .map(({ pick: [op, algorithm], ranks, protocol, ...t }) => {
       // Hierarchical needs the same number of ranks on every server: whole servers only (every host).
       const r = algorithm === 'hierarchical' ? undefined : ranks;
-      return { collective: op, algorithm, ...(r !== undefined ? { ranks: r } : {}), ...t };
+      const p = protocol !== undefined && NCCL_ALGORITHMS.has(algorithm) ? { protocol } : {};
+      return { collective: op, algorithm, ...(r !== undefined ? { ranks: r } : {}), ...p, ...t };
     });
 
 const jobArb = (f: FabricCase) =>
@@ -246,6 +254,20 @@ export const NETWORK_OVERRIDES: Overrides = {
   // Long cables need PFC headroom in proportion: at 1 us on a DDC fabric element the reserved headroom is more
   // than its buffer, which the validation does not reject yet ("headroom fits the buffer", issue 16 item 1).
   'network.linkDelay': fc.option(fc.constantFrom('0us', '50ns', '200ns'), { nil: undefined }),
+  // cables and linkDelay both set propagation, so the schema refuses the pair: one of them, from linkDelay above.
+  'network.cables': fc.constant(undefined),
+  'network.dcqcn.g': fc.option(fc.constantFrom(1 / 256, 1 / 16), { nil: undefined }),
+  // A larger buffer only: a smaller one than the model's can leave no shared pool after headroom (refused).
+  'network.switchBuffer': fc.option(fc.constant('64MB'), { nil: undefined }),
+  'network.dcqcn.fastRecoverySteps': fc.option(fc.constantFrom(1, 5), { nil: undefined }),
+  // Cell rounding adds headroom: on a DDC fabric element (7.8 MB) it leaves no shared pool, which the PFC rule
+  // refuses with its own message (tested in range.test.ts); cells are covered by buffers.test.ts.
+  'network.bufferCell': fc.constant(undefined),
+  // A first timeout from 1 ms (n = 8) to the NIC default; the retry limit stays at its default (a QP that gives
+  // up fails its transfer, which a valid run must not).
+  'network.ackTimeout': fc.option(fc.constantFrom(8, 14, 20), { nil: undefined }),
+  'network.retryCount': fc.constant(undefined),
+  'network.hpcc': fc.option(fc.record({ targetUtilization: fc.constantFrom(0.9, 0.95) }), { nil: undefined }),
   'network.dwrrWeights': fc.option(fc.record({ roce: fc.constantFrom(1, 3), lossy: fc.constantFrom(1, 2) }), {
     nil: undefined,
   }),

@@ -60,7 +60,10 @@ export class Stats {
   private sT = new Float64Array(1024);
   private sB = new Float64Array(1024);
   private sN = 0;
+  /** Queue samples, and flow-progress points, kept at most (a long idle tail, e.g. a lost packet waiting for a
+   * 4.3 s NIC timeout, would otherwise grow the progress series by F points every interval until memory ran out). */
   private readonly sampleCap = 400_000;
+  private progressN = 0;
   private readonly F: number;
 
   constructor(private readonly e: Elements) {
@@ -72,7 +75,10 @@ export class Stats {
   sample(): void {
     const { clock, topo, ports, nics } = this.e;
     const now = clock.now;
-    if (this.progress) for (let i = 0; i < this.F; i++) this.progress[i].push([now, nics.fDelivered[i]]);
+    if (this.progress && this.progressN + this.F <= this.sampleCap) {
+      for (let i = 0; i < this.F; i++) this.progress[i].push([now, nics.fDelivered[i]]);
+      this.progressN += this.F;
+    }
     for (let p = 0; p < topo.P; p++) {
       const b = ports.portQBytes[p];
       if (b <= 0 || topo.isHost[topo.portFrom[p]]) continue;
