@@ -16,25 +16,32 @@ export type DcqcnProfile = (typeof DCQCN_PROFILES)[number];
  */
 export const DEFAULT_DCQCN_PROFILE: DcqcnProfile = 'hpcc-ns3';
 
-/** A profile's values; rates per 100 Gb/s of line rate where the profile scales them with the NIC. */
-export interface DcqcnProfileValues {
+/** One reaction point's DCQCN settings, whatever the line rate (network.ts adds the QP's rate: DcqcnParams). */
+export interface DcqcnSettings {
   algorithm: DcqcnAlgorithm;
   g: number;
+  /** tau': alpha update period (ps). */
   alphaIntervalPs: number;
+  /** T: rate increase timer (ps). */
   rateTimerPs: number;
-  /** 0: no byte counter (the connectx algorithm increases on the timer only). */
+  /** B: byte counter; 0: none (the connectx algorithm increases on the timer only). */
   byteCounter: number;
+  /** F: fast recovery steps. */
   fastRecoverySteps: number;
   additiveIncreaseBps: number;
   hyperIncreaseBps: number;
-  /** Scale R_AI and R_HAI with line rate / 25G (HPCC run.py: ai = 5 x bw/25, hai = 50 x bw/25). */
-  scaleIncreaseWithRate: boolean;
   minRateBps: number;
-  cnpIntervalPs: number;
-  /** 0: cut on each CNP (paper); else the period of the rate-decrease check. */
+  /** 0: cut on each CNP (paper); else cut at most once per this period (connectx). */
   rateDecreaseIntervalPs: number;
   /** R_T = R_C on every cut (paper), or only when an increase step ran since the last cut (connectx). */
   clampTargetRate: boolean;
+}
+
+/** A profile's values; rates per 100 Gb/s of line rate where the profile scales them with the NIC. */
+export interface DcqcnProfileValues extends DcqcnSettings {
+  /** Scale R_AI and R_HAI with line rate / 25G (HPCC run.py: ai = 5 x bw/25, hai = 50 x bw/25). */
+  scaleIncreaseWithRate: boolean;
+  cnpIntervalPs: number;
 }
 
 export const DCQCN_PROFILE_VALUES: Record<DcqcnProfile, DcqcnProfileValues> = {

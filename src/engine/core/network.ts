@@ -5,30 +5,13 @@ import { ScenarioError } from '../../errors.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
 import { cableLengths } from './cables.ts';
-import { DCQCN_PROFILE_VALUES, type DcqcnAlgorithm } from './dcqcn-profiles.ts';
+import { DCQCN_PROFILE_VALUES, type DcqcnSettings } from './dcqcn-profiles.ts';
 import { headroomBytes, PAUSE_WIRE_BYTES, PROP_PS_PER_M, pfcReactionBytes, reservedHeadroomBytes } from './headroom.ts';
 import { checkPfc } from './network-rules.ts';
 
 /** DCQCN parameters of one reaction point (the packet engine's congestion control; DCQCN-01). */
-export interface DcqcnParams {
-  algorithm: DcqcnAlgorithm;
+export interface DcqcnParams extends DcqcnSettings {
   lineRateBps: number;
-  g: number;
-  /** tau': alpha update period (ps). */
-  alphaIntervalPs: number;
-  /** T: rate increase timer (ps). */
-  rateTimerPs: number;
-  /** B: byte counter. */
-  byteCounter: number;
-  /** F: fast recovery steps. */
-  fastRecoverySteps: number;
-  additiveIncreaseBps: number;
-  hyperIncreaseBps: number;
-  minRateBps: number;
-  /** 0: cut on each CNP (paper); else cut at most once per this period (connectx). */
-  rateDecreaseIntervalPs: number;
-  /** R_T = R_C on every cut, or only when an increase step ran since the last one. */
-  clampTargetRate: boolean;
 }
 
 /** The ConnectX local ACK timeout unit: the QP's timeout is 4.096 us x 2^n (IBTA, HCCL_RDMA_TIMEOUT docs). */

@@ -26,15 +26,6 @@ type TrafficItem = NonNullable<Scenario['traffic']>[number];
 export type JobItem = Extract<TrafficItem, { job: unknown }>;
 export type CollectiveItem = Extract<TrafficItem, { collective: unknown }>;
 
-export const DEFAULT_ALGORITHM: Record<CollectiveOp, string> = {
-  'all-reduce': 'ring',
-  'reduce-scatter': 'ring',
-  'all-gather': 'ring',
-  broadcast: 'binomial',
-  'all-to-all': 'pairwise',
-  reduce: 'binomial',
-};
-
 /** The fabric's NVLink-class domain (fabric/nvlink.ts), or none with one GPU per domain. */
 export function intraOf(f: Fabric): CollectiveSpec['intra'] {
   return intraDomain(f, { bandwidthBps: f.nvlink.bandwidthBps, latencyPs: f.nvlink.latencyPs });
