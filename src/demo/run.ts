@@ -102,9 +102,9 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
     steps.push({ label, wallMs: Math.round(performance.now() - t) });
     return out;
   };
-  // The DCQCN paper's configuration throughout: its ECN thresholds and its reaction point (DCQCN-01).
+  // The DCQCN paper's ECN thresholds (DCQCN-01), the default DCQCN profile; a 100 us timeout where packets are lost.
   const pfcNet = (pfc: boolean, loss = 0) =>
-    `network: {pfc: ${pfc}, cc: dcqcn, dcqcn: {profile: paper}, loss: ${loss}, rto: 100us, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}}`;
+    `network: {pfc: ${pfc}, cc: dcqcn, loss: ${loss}${loss > 0 || !pfc ? ', rto: 100us' : ''}, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}}`;
   const run = (yaml: string, engine: 'analytic' | 'flow' | 'packet'): { r: Result; s: Scenario } => {
     const s = parseScenario(yaml, catalog);
     const d = designFabric(s.fabric, catalog, s.name);

@@ -115,10 +115,10 @@ export const ecnSchema = z.strictObject({
 export const dcqcnSchema = z
   .strictObject({
     profile: z
-      .enum(['paper', 'hpcc-ns3'])
-      .default('hpcc-ns3')
+      .enum(['paper', 'hpcc-ns3', 'connectx'])
+      .default('connectx')
       .describe(
-        "parameter set the fields below override: paper = DCQCN-01 (Zhu et al. SIGCOMM'15: cut per CNP, byte counter, tau' 55us); hpcc-ns3 = ConnectX firmware algorithm as in HPCC's ns-3 rdma-hw.cc with run.py --cc dcqcn values (ECN-02: alpha every 1us, cut check every 4us, T 300us, F 1); default hpcc-ns3, what deployed NICs run (NVIDIA DOCA DCQCN parameters: dce_tcp_rtt 1us, rate_reduce_monitor_period 4us)",
+        "parameter set the fields below override: paper = DCQCN-01 (Zhu et al. SIGCOMM'15: cut per CNP, byte counter, tau' 55us, a CNP per flow per 50us); hpcc-ns3 = ConnectX firmware algorithm as in HPCC's ns-3 rdma-hw.cc with run.py --cc dcqcn values (ECN-02: alpha every 1us, cut check every 4us, T 300us, F 1, a CNP with every marked packet); connectx = hpcc-ns3 plus ConnectX's notification point (min_time_between_cnps: one CNP per 4us from the receiving port; NVIDIA DCQCN parameters, mstflint); default connectx, what deployed NICs run",
       ),
     g: num(SHARE).optional().describe('alpha EWMA gain (both profiles 1/256: DCQCN-01, run.py EWMA_GAIN)'),
     alphaInterval: duration(TIMER)
@@ -142,7 +142,13 @@ export const dcqcnSchema = z
     cnpInterval: duration(LATENCY)
       .optional()
       .describe(
-        'notification point: at most one CNP per flow per interval (paper 50us, DCQCN-04; hpcc-ns3 0, a CNP with every marked packet)',
+        'notification point: at most one CNP per interval, per flow or per port (cnpScope) (paper 50us, DCQCN-04; hpcc-ns3 0, a CNP with every marked packet; connectx 4us, NVIDIA min_time_between_cnps)',
+      ),
+    cnpScope: z
+      .enum(['flow', 'port'])
+      .optional()
+      .describe(
+        "what cnpInterval paces: each flow (paper, DCQCN-04; hpcc-ns3) or the receiving NIC port over all its flows (connectx: 'minimum time between sending CNPs from the port', mstflint tools_open_layouts.h)",
       ),
     minRate: rate(SOME_RATE)
       .optional()

@@ -1,20 +1,29 @@
 // Named DCQCN parameter sets (`network.dcqcn.profile`). Each profile fixes the reaction point's algorithm and
-// its constants, each constant cited where it is set; the scenario may still override any of them. Leaves out
-// vendor firmware variants we have no citable defaults for (ConnectX's byte counter and rate-increase timer).
+// its constants, and the notification point's CNP pacing, each constant cited where it is set; the scenario may
+// still override any of them. Leaves out ConnectX's byte counter (rpg_byte_reset), which the HPCC ns-3 model
+// of its reaction point has no counterpart for.
 
 /** Which reaction point: the SIGCOMM'15 algorithm, or ConnectX firmware's as the HPCC ns-3 model has it. */
 export type DcqcnAlgorithm = 'paper' | 'connectx';
 
-export const DCQCN_PROFILES = ['paper', 'hpcc-ns3'] as const;
+export const DCQCN_PROFILES = ['paper', 'hpcc-ns3', 'connectx'] as const;
 export type DcqcnProfile = (typeof DCQCN_PROFILES)[number];
 
 /**
- * The default profile. hpcc-ns3 is the ConnectX firmware algorithm (NVIDIA DOCA "DCQCN CC Parameters",
+ * The default profile. connectx is the ConnectX firmware algorithm (NVIDIA DOCA "DCQCN CC Parameters",
  * ConnectX-4 and later: alpha updated every dce_tcp_rtt = 1 us whether or not a CNP came, rate cut at most once
- * per rate_reduce_monitor_period = 4 us), which is what deployed RoCE NICs run; the paper's algorithm (a cut per
- * CNP, alpha decaying only after 55 us without one) is what the NICs were derived from, not what they ship.
+ * per rate_reduce_monitor_period = 4 us) with its notification point (min_time_between_cnps: at most one CNP
+ * per 4 us from the receiving port), which is what deployed RoCE NICs run; the paper's algorithm (a cut per CNP,
+ * alpha decaying only after 55 us without one) is what the NICs were derived from, not what they ship.
  */
-export const DEFAULT_DCQCN_PROFILE: DcqcnProfile = 'hpcc-ns3';
+export const DEFAULT_DCQCN_PROFILE: DcqcnProfile = 'connectx';
+
+/**
+ * What the notification point paces CNPs per: each flow (QP), as the DCQCN paper's NP does (DCQCN-04), or the
+ * receiving NIC port over all its QPs, as ConnectX's min_time_between_cnps does ("minimum time between sending
+ * CNPs from the port": Mellanox mstflint tools_open_layouts.h and mlxconfig's help; NVIDIA "DCQCN parameters").
+ */
+export type CnpScope = 'flow' | 'port';
 
 /** One reaction point's DCQCN settings, whatever the line rate (network.ts adds the QP's rate: DcqcnParams). */
 export interface DcqcnSettings {
@@ -42,6 +51,7 @@ export interface DcqcnProfileValues extends DcqcnSettings {
   /** Scale R_AI and R_HAI with line rate / 25G (HPCC run.py: ai = 5 x bw/25, hai = 50 x bw/25). */
   scaleIncreaseWithRate: boolean;
   cnpIntervalPs: number;
+  cnpScope: CnpScope;
 }
 
 export const DCQCN_PROFILE_VALUES: Record<DcqcnProfile, DcqcnProfileValues> = {
@@ -58,6 +68,7 @@ export const DCQCN_PROFILE_VALUES: Record<DcqcnProfile, DcqcnProfileValues> = {
     scaleIncreaseWithRate: false,
     minRateBps: 100e6, // HPCC rdma-hw.cc RdmaHw::GetTypeId MinRate default 100 Mb/s (the paper gives none)
     cnpIntervalPs: 50e6, // DCQCN-01 / DCQCN-04: at most one CNP per 50 us per flow
+    cnpScope: 'flow', // DCQCN-04: the NP keeps one timer per flow
     rateDecreaseIntervalPs: 0, // the paper cuts on each CNP (DCQCN-02 Eq. 1)
     clampTargetRate: true, // DCQCN-02 Eq. 1: R_T = R_C on every CNP
   },
@@ -75,7 +86,28 @@ export const DCQCN_PROFILE_VALUES: Record<DcqcnProfile, DcqcnProfileValues> = {
     scaleIncreaseWithRate: true,
     minRateBps: 1e9, // run.py MIN_RATE 1000Mb/s
     cnpIntervalPs: 0, // rdma-hw.cc ReceiveUdp: every ACK of a marked packet carries the CNP (L2_ACK_INTERVAL 1)
+    cnpScope: 'flow', // no pacing: the scope does not matter at interval 0
     rateDecreaseIntervalPs: 4e6, // run.py RATE_DECREASE_INTERVAL 4 (us); DOCA rate_reduce_monitor_period 4 us
     clampTargetRate: false, // run.py CLAMP_TARGET_RATE 0 (rdma-hw.cc CheckRateDecreaseMlx)
+  },
+  // ConnectX as deployed: its reaction point as HPCC's ns-3 models it, with the values above (run.py), and its
+  // notification point, which the ns-3 model leaves out (it flags every ACK of a marked packet). The firmware's
+  // own rate constants (DOCA: rpg_min_rate 1 Mb/s, rpg_ai_rate 5 and rpg_hai_rate 50 Mb/s at any line rate) are
+  // not used: with them and no byte counter, 2 MB permutation flows sat near 1 Mb/s for 33 ms (docs/dcqcn.md).
+  connectx: {
+    algorithm: 'connectx',
+    g: 1 / 256, // run.py EWMA_GAIN (DOCA dce_tcp_g 1019/1024 is a gain of 5/1024, within 25% of it)
+    alphaIntervalPs: 1e6, // DOCA dce_tcp_rtt default 1 us
+    rateTimerPs: 300e6, // DOCA rpg_time_reset default 300 us (run.py RP_TIMER 300)
+    byteCounter: 0, // rdma-hw.cc: timer-driven only (DOCA rpg_byte_reset 32767 B is left out, see above)
+    fastRecoverySteps: 1, // DOCA rpg_threshold default 1 (run.py FAST_RECOVERY_TIMES 1)
+    additiveIncreaseBps: 20e6, // run.py RATE_AI 5 x bw/25 Mb/s: 20 Mb/s at 100G
+    hyperIncreaseBps: 200e6, // run.py RATE_HAI 50 x bw/25 Mb/s: 200 Mb/s at 100G
+    scaleIncreaseWithRate: true,
+    minRateBps: 1e9, // run.py MIN_RATE 1000Mb/s
+    cnpIntervalPs: 4e6, // NVIDIA "DCQCN parameters": min_time_between_cnps default 4 us (mlxconfig MIN_TIME_BETWEEN_CNPS 4)
+    cnpScope: 'port', // "minimum time between sending CNPs from the port" (mstflint tools_open_layouts.h)
+    rateDecreaseIntervalPs: 4e6, // DOCA rate_reduce_monitor_period default 4 us
+    clampTargetRate: false, // DOCA clamp_tgt_rate 0, clamp_tgt_rate_after_time_inc 1 (R_T follows after a timer step)
   },
 };

@@ -63,6 +63,8 @@ export interface NetworkConfig {
   /** Switches on a path from host src to host dst. */
   switchesBetween(src: number, dst: number): number;
   cnpIntervalPs: number;
+  /** The NP paces CNPs per receiving host port instead of per flow (ConnectX min_time_between_cnps). */
+  cnpPerPort: boolean;
   loss: number;
   /** Gilbert-Elliott per link: probability per packet of entering the bad state, and of leaving it. */
   burst: { enter: number; leave: number } | null;
@@ -234,6 +236,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     ccOn: n.cc === 'dcqcn',
     dcqcn: (lineRateBps) => resolveDcqcn(d, lineRateBps),
     cnpIntervalPs: d.cnpInterval ?? DCQCN_PROFILE_VALUES[d.profile].cnpIntervalPs,
+    cnpPerPort: (d.cnpScope ?? DCQCN_PROFILE_VALUES[d.profile].cnpScope) === 'port',
     hpccOn,
     hpcc(lineRateBps) {
       if (baseRtt < 0) baseRtt = maxBaseRttPs(f, n.mtu, propPs, latency);

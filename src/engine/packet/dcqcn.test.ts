@@ -5,7 +5,7 @@ import { createRandom } from '../../base/random.ts';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import { parseScenario } from '../../scenario/load.ts';
-import { DCQCN_PROFILE_VALUES } from '../core/dcqcn-profiles.ts';
+import { DCQCN_PROFILE_VALUES, DEFAULT_DCQCN_PROFILE } from '../core/dcqcn-profiles.ts';
 import { createEventQueue } from '../core/index.ts';
 import { resolveDcqcn, resolveNetwork } from '../core/network.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp, ecnBeforePfc, ecnMarkProbability } from './dcqcn.ts';
@@ -216,6 +216,17 @@ describe('named DCQCN profiles (DCQCN-01, ECN-02)', () => {
     // run.py: ai = 5 x bw/25, hai = 50 x bw/25 Mb/s, so 4x at 400G; an override wins over the profile.
     expect(resolveDcqcn({ profile: 'hpcc-ns3' }, 400e9).additiveIncreaseBps).toBeCloseTo(4 * e.RATE_AI_mbps * 1e6, 3);
     expect(resolveDcqcn({ profile: 'hpcc-ns3', additiveIncrease: 5e6 }, 400e9).additiveIncreaseBps).toBe(5e6);
+  });
+
+  it("connectx is hpcc-ns3's reaction point with ConnectX's notification point: one CNP per 4 us per port", () => {
+    const { cnpIntervalPs, cnpScope, ...rp } = DCQCN_PROFILE_VALUES.connectx;
+    const { cnpIntervalPs: _i, cnpScope: _s, ...ns3 } = DCQCN_PROFILE_VALUES['hpcc-ns3'];
+    expect(rp).toEqual(ns3);
+    // NVIDIA "DCQCN parameters": min_time_between_cnps 4 us, "from the port" (mstflint); ns-3 flags every ACK.
+    expect(cnpIntervalPs).toBe(4e6);
+    expect(cnpScope).toBe('port');
+    expect(DCQCN_PROFILE_VALUES['hpcc-ns3'].cnpIntervalPs).toBe(0);
+    expect(DEFAULT_DCQCN_PROFILE).toBe('connectx');
   });
 
   it('the default ECN thresholds are KMIN/KMAX/PMAX of run.py at 100G and 400G (ECN-02)', () => {

@@ -211,7 +211,10 @@ export class DcqcnRp {
   }
 }
 
-/** Notification point: at most one CNP per flow per interval (DCQCN-04). */
+/**
+ * Notification point: at most one CNP per key per interval. The key is the flow (DCQCN-04) or, for ConnectX, the
+ * receiving port: its min_time_between_cnps spaces CNPs from the port over all QPs (dcqcn-profiles.ts).
+ */
 export class DcqcnNp {
   readonly lastCnp: Float64Array;
   constructor(
@@ -220,7 +223,7 @@ export class DcqcnNp {
   ) {
     this.lastCnp = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
   }
-  /** A CE-marked packet of flow q arrived at time t: true when a CNP is to be sent now. */
+  /** A CE-marked packet with key q (flow or receiving host) arrived at time t: true when a CNP is sent now. */
   shouldSend(q: number, t: number): boolean {
     if (t - this.lastCnp[q] < this.intervalPs) return false;
     this.lastCnp[q] = t;

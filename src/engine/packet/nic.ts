@@ -3,8 +3,9 @@
 // send gate that the task driver opens one repetition at a time (a QP's repetitions are one byte stream, each
 // packetized on its own, its last packet possibly short); go-back-N on a NAK or a retransmission timeout.
 // Receiver: in-order delivery, an ACK every `ackEvery` packets and at every repetition's end, one NAK per gap,
-// and CNPs (at most one per interval) for CE-marked data. With HPCC instead (hpcc.ts) a QP is paced at HPCC's
-// rate and held to its window, every packet carries INT bytes, and each ACK echoes the INT of its data packet.
+// and CNPs (at most one per interval, per QP or per receiving port) for CE-marked data. With HPCC instead
+// (hpcc.ts) a QP is paced at HPCC's rate and held to its window, every packet carries INT bytes, and each ACK
+// echoes the INT of its data packet.
 // Retransmission timer as a ConnectX QP has it: a first timeout (4.096 us x 2^n, network.ts), doubled after each
 // timeout without progress, and the QP's error state after `retryCount` of them. Leaves out QP connection setup,
 // read and atomic verbs, selective repeat, RNR retries, and the NIC's own buffers and PCIe (packets are made when
@@ -84,6 +85,8 @@ export class Nics {
   sentPayload = 0;
   readonly rp: DcqcnRp;
   private readonly np: DcqcnNp;
+  /** The NP's pacing key is the receiving host (ConnectX: per port), else the QP (DCQCN-04: per flow). */
+  private readonly cnpPerPort: boolean;
   private readonly qpParams: DcqcnParams[] = [];
   /** HPCC senders (empty unless HPCC is on), and the INT bytes each QP's packets carry. */
   readonly hp: HpccSender;
@@ -168,7 +171,8 @@ export class Nics {
       qpParams[i] = prm;
     }
     this.rp = new DcqcnRp(F, (qp) => qpParams[qp]);
-    this.np = new DcqcnNp(F, net.cnpIntervalPs);
+    this.cnpPerPort = net.cnpPerPort;
+    this.np = new DcqcnNp(net.cnpPerPort ? N : F, net.cnpIntervalPs);
     this.hpccOn = net.hpccOn;
     this.hp = new HpccSender(net.hpccOn ? F : 0, (qp) => net.hpcc(topo.hostLineRate(this.fSrc[qp])));
     this.fInt = new Int32Array(F);
@@ -362,7 +366,7 @@ export class Nics {
     const pool = this.pool;
     const o = id * PK;
     const seq = pool.pk[o + PK_SEQ];
-    if (pool.pk[o + PK_BITS] & B_ECN && this.net.ccOn && this.np.shouldSend(fl, this.clock.now)) {
+    if (pool.pk[o + PK_BITS] & B_ECN && this.net.ccOn && this.np.shouldSend(this.cnpPerPort ? h : fl, this.clock.now)) {
       this.c.cnps++;
       this.sendControl(h, fl, T_CNP, 0, this.fSrc[fl], id);
     }
