@@ -101,6 +101,21 @@ describe('DCQCN reaction point, driven through timer events (DCQCN-02, DCQCN-03)
     rel(ai.rc / 1e9, e.first_AI_step_at_330us.R_C_gbps, c.tolerance.value!);
   });
 
+  it('CNPs 50 us apart (DCQCN-04) beat the 55 us timer: R_T follows R_C down, recovery then needs AI steps (the paper tail)', () => {
+    // Each CNP resets both counters and re-arms the timer and the alpha timer (DCQCN-02/03), so with CNPs every
+    // 50 us neither fires: alpha stays (1-g) 1 + g = 1, each cut halves R_C, and R_T = R_C before it.
+    const cnpAt = Array.from({ length: 8 }, (_, i) => i * 50e6);
+    const { log } = driveRp({ cnpAt, untilPs: 350e6 + 18 * 55e6 });
+    const at = (t: number) => log.filter((x) => x.t <= t).at(-1)!;
+    rel(at(350e6).rc, 40e9 / 2 ** 8, 1e-9);
+    rel(at(350e6).rt, 40e9 / 2 ** 7, 1e-9);
+    expect(at(350e6).alpha).toBe(1);
+    // Then 5 fast-recovery steps toward that R_T and AI steps of 40 Mb/s per 55 us (DCQCN-03): 18 timer events
+    // after the last CNP R_T is 40G/2^7 + 13 x 40 Mb/s, 2% of line rate; line rate is (40 - 0.3) / 0.04 x 55 us
+    // = 55 ms away. Without the clamp (hpcc-ns3's CLAMP_TARGET_RATE 0) R_T would still be 40G.
+    rel(at(350e6 + 18 * 55e6).rt, 40e9 / 2 ** 7 + 13 * 40e6, 1e-9);
+  });
+
   it('the byte counter cannot fire before B bytes: 2 ms at 40G, 4 ms at 20G (DCQCN-03)', () => {
     const p = paperParams(40e9);
     const rp = new DcqcnRp(1, () => p);
