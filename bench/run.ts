@@ -2,6 +2,7 @@
 // never asserted in tests. Each benchmark reports the median of a few runs and its budget from the issue.
 import { cpus } from 'node:os';
 import { loadCatalog } from '../src/catalog/index.ts';
+import { runDemo } from '../src/demo/run.ts';
 import { designFabric, planDesigns } from '../src/fabric/index.ts';
 import { fabricSpec } from '../src/scenario/schema.ts';
 
@@ -372,5 +373,15 @@ traffic:
     design: `${r.design.switch} / ${r.design.spineSwitch}`,
     simulations: r.steps.length,
     costPer1kRpsUsd: Math.round(r.costPer1kRpsUsd),
+  };
+});
+
+// Issue 15: the full `aifabric demo` (every design, simulation and claim, no report or file writing) within 60 s
+// on a 2-core machine. Per step wall times are reported so a slow step can be named.
+bench('aifabric demo, full (seed 1, PFC on): every design, run and claim', 1, 60_000, () => {
+  const r = runDemo(catalog, { quick: false, seed: 1, pfc: true });
+  return {
+    steps: Object.fromEntries(r.steps.map((s) => [s.label, s.wallMs])),
+    verdicts: r.claims.map((c) => c.verdict[0]).join(''),
   };
 });

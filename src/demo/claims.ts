@@ -18,9 +18,18 @@ export interface Evidence {
     peakToMeanLoad: number;
     /** Largest |sent - received| / (sent + received) over the hosts' links (a ring sends what it receives). */
     txRxImbalance: number;
-    /** Ring all-reduce bus bandwidth on the Clos at the largest swept size, and the NIC's payload rate, GB/s. */
+    /** Share of the host NIC links (host to leaf) that carried gradient bytes in the data-parallel job. */
+    hostLinksUsedShare: number;
+    /** Ring all-reduce bus bandwidth on a slice of the Clos (busbwSliceGpus GPUs, busbwBytes per rank), by the
+     * busbwEngine; NCCL's model of the same op on an ideal network (analytic engine), GB/s. */
     busbwGBps: number;
+    busbwEngine: string;
+    busbwSliceGpus: number;
+    busbwBytes: number;
+    busbwModelGBps: number;
+    /** One NIC's payload rate, and what all NICs of a server carry (the bound of a ring's busbw with every rail). */
     nicPayloadGBps: number;
+    serverNicsPayloadGBps: number;
     /** Iteration time of the packet slice at 0.1% random loss over the lossless baseline, PFC on and off. */
     lossSlowdownPfc: number;
     lossSlowdownNoPfc: number;
@@ -29,6 +38,11 @@ export interface Evidence {
     incastDropsNoPfc: number;
     incastMsPfc: number;
     incastMsNoPfc: number;
+    /** The incast's line-rate bound: its bytes at the receiver NIC's payload rate. */
+    incastIdealMs: number;
+    /** Go-back-N retransmission timeouts during the incast. */
+    incastTimeoutsPfc: number;
+    incastTimeoutsNoPfc: number;
     /** The training fabric as configured (PFC on, as the seed recommends, unless the demo was told otherwise). */
     configuredPfc: boolean;
     incastDropsConfigured: number;
@@ -62,8 +76,10 @@ export interface Evidence {
     sloTpotMs: number;
     /** Availability of the requests in the system while an access switch was down. */
     availabilityDuringFailure: number;
-    /** The fewest replicas meeting the SLO (capacity search), and their GPUs. */
+    /** The fewest replicas meeting the SLO (capacity search over the first capacityWindowS of the trace), and
+     * their GPUs. */
     replicasForSlo: number;
+    capacityWindowS: number;
     gpusForSlo: number;
     networkCostPerServerUsd: number;
     bisectionPerServerGbps: number;
@@ -77,8 +93,73 @@ const pct = (x: number) => `${(x * 100).toFixed(x >= 0.995 && x < 1 ? 2 : 1)}%`;
 const f1 = (x: number) => x.toFixed(1);
 const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
 
-/** Every claim with its rule. `decide` returns the verdict (and for `depends`, the condition in the evidence). */
-export function claims(e: Evidence): ClaimRow[] {
+/**
+ * The thresholds of every rule, in one place: the rules below decide with them, and each claim row carries the
+ * ones its rule used (`thresholds`), so a reader can redo the verdict from the row alone.
+ */
+export const THRESHOLDS = {
+  /** Gradient sync at least this share of an iteration: the network is on the objective's critical path. */
+  commShare: 0.2,
+  /** A server sends what it receives within 1% (an exchange); beyond 10% it is one-way. */
+  exchangeImbalance: 0.01,
+  oneWayImbalance: 0.1,
+  /** One direction at least 2x the other is one-way; within 1.25x either way it is an exchange. */
+  oneWayRatio: 2,
+  exchangeRatio: 1.25,
+  /** Training bisection per GPU at least 4x the inference fabric's per server. */
+  bisectionRatio: 4,
+  /** The service within 10% of the training cluster's GPUs is small; over 50% it is not. */
+  smallShare: 0.1,
+  largeShare: 0.5,
+  /** East-west (training) and north-south (inference) majorities. */
+  majorityShare: 0.9,
+  /** Host links while syncing, and the peak of 1 ms windows over the mean (on/off bursts). */
+  syncLoad: 0.8,
+  burstPeakToMean: 1.25,
+  /** Per-second arrivals peak under 2x the mean: stable. */
+  arrivalPeakToMean: 2,
+  /** 0.1% loss slows an iteration by at least 5%: losslessness matters; under 1% it does not. */
+  lossSlowdown: 1.05,
+  lossNoMatter: 1.01,
+  /** Availability through an access-switch failure, and the network's share of TTFT. */
+  availability: 0.99,
+  networkShareOfTtft: 0.1,
+  /** Training network cost per GPU at least 2x the inference network's per server. */
+  costRatio: 2,
+  /** Bus bandwidth at least 90% of what the server's NICs carry; the lossless incast within 1.25x its
+   * line-rate bound (the receiver's link busy at least 80% of the time). */
+  busbwShare: 0.9,
+  incastOverIdeal: 1.25,
+  /** The inference fabric under 75% of the training switch's cost per 1,000 requests/s. */
+  costPer1kRpsRatio: 0.75,
+} as const;
+const T = THRESHOLDS;
+
+/**
+ * The claims a quick demo cannot decide at its size, and why: their verdicts differ between the quick and the
+ * full demo, so the quick one says "not decided at quick scale" rather than a verdict the full demo would not give.
+ */
+export const QUICK_UNDECIDED: { aspect: string; side: string; why: string }[] = [
+  {
+    aspect: 'Network demands',
+    side: 'inference',
+    why: 'availability during the failure is counted over a 10-minute window, in which the outage is a larger share than in the hour',
+  },
+];
+
+/** The rows of `claims(e)`, with the claims of QUICK_UNDECIDED marked as not decided when `quick`. */
+export function claims(e: Evidence, quick = false): ClaimRow[] {
+  const rows = decide(e);
+  if (!quick) return rows;
+  return rows.map((r) => {
+    const u = QUICK_UNDECIDED.find((x) => x.aspect === r.aspect && x.side === r.side);
+    return u ? { ...r, verdict: 'not decided at quick scale', evidence: `${r.evidence} (quick: ${u.why})` } : r;
+  });
+}
+
+/** Every claim with its rule. Each rule can return each verdict its text names (claims.test.ts moves every value
+ * across every threshold). */
+function decide(e: Evidence): ClaimRow[] {
   const t = e.training;
   const i = e.inference;
   const rows: ClaimRow[] = [];
@@ -95,7 +176,8 @@ export function claims(e: Evidence): ClaimRow[] {
       exposedCommMs: t.exposedCommMs,
       commShare: t.commMs / t.iterationMs,
     },
-    verdict: t.commMs / t.iterationMs >= 0.2 ? 'supported' : 'not supported',
+    thresholds: { commShare: T.commShare },
+    verdict: t.commMs / t.iterationMs >= T.commShare ? 'supported' : 'not supported',
     rule: 'supported if gradient synchronization runs for at least 20% of every iteration (the network is on the critical path of the objective)',
   });
   add({
@@ -104,6 +186,7 @@ export function claims(e: Evidence): ClaimRow[] {
     claim: 'Quickly output prediction results to ensure user experience',
     evidence: `p99 TTFT ${f1(i.p99TtftMs)} ms (SLO ${i.sloTtftMs} ms), p99 TPOT ${f1(i.p99TpotMs)} ms (SLO ${i.sloTpotMs} ms) at ${f1(i.ratePerS)} requests/s`,
     values: { p99TtftMs: i.p99TtftMs, p99TpotMs: i.p99TpotMs },
+    thresholds: { sloTtftMs: i.sloTtftMs, sloTpotMs: i.sloTpotMs },
     verdict: i.p99TtftMs <= i.sloTtftMs && i.p99TpotMs <= i.sloTpotMs ? 'supported' : 'not supported',
     rule: 'supported if p99 TTFT and p99 TPOT meet the SLO at the trace load',
   });
@@ -113,17 +196,30 @@ export function claims(e: Evidence): ClaimRow[] {
     claim: 'Forward + backward propagation; bidirectional interaction',
     evidence: `the backward pass feeds a gradient exchange every iteration: each server sends what it receives (largest imbalance ${pct(t.txRxImbalance)})`,
     values: { txRxImbalance: t.txRxImbalance, commMs: t.commMs },
-    verdict: t.txRxImbalance < 0.01 ? 'supported' : 'depends',
-    rule: "supported if every server's links carry the same bytes both ways within 1% (an exchange, not a one-way output)",
+    thresholds: { exchangeImbalance: T.exchangeImbalance, oneWayImbalance: T.oneWayImbalance },
+    verdict:
+      t.txRxImbalance < T.exchangeImbalance
+        ? 'supported'
+        : t.txRxImbalance >= T.oneWayImbalance
+          ? 'not supported'
+          : 'depends',
+    rule: "supported if every server's links carry the same bytes both ways within 1% (an exchange, not a one-way output); not supported if some server's differ by 10% or more; depends in between",
   });
+  const ratio = i.requestToResponseBytes;
   add({
     aspect: 'Computation process',
     side: 'inference',
     claim: 'Forward propagation only; unidirectional output',
-    evidence: `one request, one streamed response: request / response bytes = ${i.requestToResponseBytes.toFixed(2)}`,
-    values: { requestToResponseBytes: i.requestToResponseBytes },
-    verdict: i.requestToResponseBytes < 0.5 || i.requestToResponseBytes > 2 ? 'supported' : 'depends',
-    rule: 'supported if one direction carries at least twice the bytes of the other (a one-way pipeline, not an exchange)',
+    evidence: `one request, one streamed response: request / response bytes at the border = ${ratio.toFixed(2)}`,
+    values: { requestToResponseBytes: ratio },
+    thresholds: { oneWayRatio: T.oneWayRatio, exchangeRatio: T.exchangeRatio },
+    verdict:
+      ratio <= 1 / T.oneWayRatio || ratio >= T.oneWayRatio
+        ? 'supported'
+        : ratio >= 1 / T.exchangeRatio && ratio <= T.exchangeRatio
+          ? 'not supported'
+          : 'depends',
+    rule: 'supported if one direction carries at least twice the bytes of the other (a one-way pipeline, not an exchange); not supported if the two are within 1.25x of each other; depends in between',
   });
   const share = i.gpusForSlo / t.largeGpus;
   add({
@@ -132,31 +228,39 @@ export function claims(e: Evidence): ClaimRow[] {
     claim: 'Large-scale GPU clusters with high memory and compute',
     evidence: `${t.largeGpus.toLocaleString('en-US')} GPUs need a ${t.largeTiers}-tier ${t.largeTopology}; ${f1(t.bisectionPerGpuGbps)} Gb/s of bisection per GPU vs ${f1(i.bisectionPerServerGbps)} Gb/s per inference server`,
     values: { bisectionPerGpuGbps: t.bisectionPerGpuGbps, bisectionPerServerGbps: i.bisectionPerServerGbps },
-    verdict: t.bisectionPerGpuGbps >= 4 * i.bisectionPerServerGbps ? 'supported' : 'not supported',
+    thresholds: { bisectionRatio: T.bisectionRatio },
+    verdict: t.bisectionPerGpuGbps >= T.bisectionRatio * i.bisectionPerServerGbps ? 'supported' : 'not supported',
     rule: 'supported if the training fabric gives each GPU at least 4x the bisection bandwidth the inference fabric gives a server',
   });
   add({
     aspect: 'Resource requirements',
     side: 'inference',
     claim: 'Single GPU or small-scale cluster; moderate resource requirements',
-    evidence: `${i.replicasForSlo} replicas (${i.gpusForSlo} GPUs) meet the SLO at ${f1(i.ratePerS)} requests/s: ${pct(share)} of the ${t.largeGpus.toLocaleString('en-US')}-GPU training cluster`,
+    evidence: `${i.replicasForSlo} replicas (${i.gpusForSlo} GPUs) meet the SLO over the trace's first ${i.capacityWindowS / 60} min at ${f1(i.ratePerS)} requests/s: ${pct(share)} of the ${t.largeGpus.toLocaleString('en-US')}-GPU training cluster`,
     values: { replicasForSlo: i.replicasForSlo, gpusForSlo: i.gpusForSlo, shareOfTrainingGpus: share },
-    verdict: share <= 0.1 ? 'supported' : 'depends',
-    rule: 'supported if the service meets its SLO with at most 10% of the training cluster GPUs (else it depends on the load)',
+    thresholds: { smallShare: T.smallShare, largeShare: T.largeShare },
+    verdict: share <= T.smallShare ? 'supported' : share > T.largeShare ? 'not supported' : 'depends',
+    rule: 'supported if the service meets its SLO with at most 10% of the training cluster GPUs; not supported if it needs more than 50%; depends on the load in between',
   });
   add({
     aspect: 'Traffic characteristics',
     side: 'training',
     claim: 'Primarily east-west; high bandwidth, high concurrency, strong bursts',
-    evidence: `east-west ${pct(t.eastWestShare)} of bytes; host links at ${pct(t.syncLoad)} of line rate while gradients sync, ${t.peakToMeanLoad.toFixed(2)}x their mean over the iteration`,
-    values: { eastWestShare: t.eastWestShare, syncLoad: t.syncLoad, peakToMeanLoad: t.peakToMeanLoad },
+    evidence: `east-west ${pct(t.eastWestShare)} of bytes; host links at ${pct(t.syncLoad)} of line rate while gradients sync (${pct(t.hostLinksUsedShare)} of them carried gradients), their busiest 1 ms at ${t.peakToMeanLoad.toFixed(2)}x their mean`,
+    values: {
+      eastWestShare: t.eastWestShare,
+      syncLoad: t.syncLoad,
+      peakToMeanLoad: t.peakToMeanLoad,
+      hostLinksUsedShare: t.hostLinksUsedShare,
+    },
+    thresholds: { majorityShare: T.majorityShare, syncLoad: T.syncLoad, burstPeakToMean: T.burstPeakToMean },
     verdict:
-      t.eastWestShare <= 0.9
+      t.eastWestShare <= T.majorityShare
         ? 'not supported'
-        : t.syncLoad >= 0.8 && t.peakToMeanLoad >= 1.25
+        : t.syncLoad >= T.syncLoad && t.peakToMeanLoad >= T.burstPeakToMean
           ? 'supported'
           : 'depends',
-    rule: 'supported if east-west bytes exceed 90% and host links run at 80% of line rate or more while syncing, at least 1.25x their mean (on/off bursts); depends if only the first holds',
+    rule: 'supported if east-west bytes exceed 90% and host links run at 80% of line rate or more while syncing, their busiest 1 ms window at least 1.25x their mean (on/off bursts); depends if only the first holds',
   });
   add({
     aspect: 'Traffic characteristics',
@@ -164,7 +268,13 @@ export function claims(e: Evidence): ClaimRow[] {
     claim: 'Primarily north-south; stable traffic, high demand for low latency',
     evidence: `north-south ${pct(i.northSouthShare)} of bytes; per-second arrivals peak at ${f1(i.arrivalPeakToMean)}x their mean`,
     values: { northSouthShare: i.northSouthShare, arrivalPeakToMean: i.arrivalPeakToMean },
-    verdict: i.northSouthShare <= 0.9 ? 'not supported' : i.arrivalPeakToMean < 2 ? 'supported' : 'depends',
+    thresholds: { majorityShare: T.majorityShare, arrivalPeakToMean: T.arrivalPeakToMean },
+    verdict:
+      i.northSouthShare <= T.majorityShare
+        ? 'not supported'
+        : i.arrivalPeakToMean < T.arrivalPeakToMean
+          ? 'supported'
+          : 'depends',
     rule: 'supported if north-south bytes exceed 90% and the per-second arrival peak stays under 2x the mean; depends (bursty) if only the first holds',
   });
   add({
@@ -178,8 +288,14 @@ export function claims(e: Evidence): ClaimRow[] {
       incastDropsNoPfc: t.incastDropsNoPfc,
       incastDropsPfc: t.incastDropsPfc,
     },
-    verdict: t.lossSlowdownNoPfc >= 1.05 && t.incastDropsPfc === 0 && t.incastDropsNoPfc > 0 ? 'supported' : 'depends',
-    rule: 'supported if 0.1% loss slows an iteration by at least 5% and PFC turns the incast drops to zero (lossless matters and PFC delivers it)',
+    thresholds: { lossSlowdown: T.lossSlowdown, lossNoMatter: T.lossNoMatter },
+    verdict:
+      t.incastDropsPfc > 0 || (t.lossSlowdownNoPfc < T.lossNoMatter && t.incastDropsNoPfc === 0)
+        ? 'not supported'
+        : t.lossSlowdownNoPfc >= T.lossSlowdown && t.incastDropsNoPfc > 0
+          ? 'supported'
+          : 'depends',
+    rule: 'supported if 0.1% loss slows an iteration by at least 5% and PFC turns the incast drops to zero (lossless matters and PFC delivers it); not supported if PFC leaves drops, or if loss costs under 1% and the incast drops nothing without PFC; depends otherwise',
   });
   add({
     aspect: 'Network demands',
@@ -192,8 +308,13 @@ export function claims(e: Evidence): ClaimRow[] {
       availabilityDuringFailure: i.availabilityDuringFailure,
       costPer1kRpsUsd: i.costPer1kRpsUsd,
     },
+    thresholds: { availability: T.availability, networkShareOfTtft: T.networkShareOfTtft },
     verdict:
-      i.availabilityDuringFailure < 0.99 ? 'not supported' : i.networkShareOfTtft >= 0.1 ? 'supported' : 'depends',
+      i.availabilityDuringFailure < T.availability
+        ? 'not supported'
+        : i.networkShareOfTtft >= T.networkShareOfTtft
+          ? 'supported'
+          : 'depends',
     rule: 'supported if availability stays at or above 99% through an access-switch failure (servers are single-homed) and the network is at least 10% of TTFT; depends (compute dominates latency) if only availability holds',
   });
   add({
@@ -202,6 +323,7 @@ export function claims(e: Evidence): ClaimRow[] {
     claim: 'Clos/DDC architecture supporting large-scale expansion',
     evidence: `the planner's cheapest non-blocking design for ${t.largeGpus.toLocaleString('en-US')} GPUs is a ${t.largeTiers}-tier ${t.largeTopology} (${usd(t.networkCostPerGpuUsd)} per GPU)`,
     values: { largeTiers: t.largeTiers, networkCostPerGpuUsd: t.networkCostPerGpuUsd },
+    thresholds: {},
     verdict: ['leaf-spine', 'fat-tree', 'rail-optimized', 'ddc'].includes(t.largeTopology)
       ? 'supported'
       : 'not supported',
@@ -218,33 +340,55 @@ export function claims(e: Evidence): ClaimRow[] {
       networkCostPerServerUsd: i.networkCostPerServerUsd,
       trainingOverInferenceCost: costRatio,
     },
-    verdict: i.tiers <= 2 && costRatio >= 2 && i.p99TtftMs <= i.sloTtftMs ? 'supported' : 'not supported',
+    thresholds: { tiers: 2, costRatio: T.costRatio, sloTtftMs: i.sloTtftMs },
+    verdict: i.tiers <= 2 && costRatio >= T.costRatio && i.p99TtftMs <= i.sloTtftMs ? 'supported' : 'not supported',
     rule: 'supported if a two-tier fabric meets the SLO at less than half the network cost per server of the training Clos per GPU',
   });
-  add({
-    aspect: 'Switch recommendation',
-    side: 'training',
-    claim: '32x400G with RoCEv2 and PFC+ECN in a Clos prevents the network from becoming a training bottleneck',
-    evidence: `ring all-reduce bus bandwidth ${f1(t.busbwGBps)} GB/s on the 32x400G Clos, ${pct(t.busbwGBps / t.nicPayloadGBps)} of the NIC's ${f1(t.nicPayloadGBps)} GB/s payload rate; ${t.incastDropsConfigured} buffer drops under incast as configured (PFC ${t.configuredPfc ? 'on' : 'off'})`,
-    values: {
-      busbwGBps: t.busbwGBps,
-      nicPayloadGBps: t.nicPayloadGBps,
-      incastDropsConfigured: t.incastDropsConfigured,
-    },
-    verdict: t.busbwGBps >= 0.9 * t.nicPayloadGBps && t.incastDropsConfigured === 0 ? 'supported' : 'not supported',
-    rule: 'supported if bus bandwidth reaches 90% of the NIC payload rate and the fabric as configured drops no packet under incast',
-  });
+  add(switchTraining(t));
   add({
     aspect: 'Switch recommendation',
     side: 'inference',
     claim: '32x100G and 48x25G+8x100G: low latency, high concurrency, cost-effective for inference',
     evidence: `${i.fabric}: p99 TTFT ${f1(i.p99TtftMs)} ms at ${usd(i.costPer1kRpsUsd)} per 1,000 requests/s; the same service on the training switch: ${usd(i.costPer1kRpsOnTrainingSwitchUsd)}`,
     values: { costPer1kRpsUsd: i.costPer1kRpsUsd, costPer1kRpsOnTrainingSwitchUsd: i.costPer1kRpsOnTrainingSwitchUsd },
+    thresholds: { costPer1kRpsRatio: T.costPer1kRpsRatio, sloTtftMs: i.sloTtftMs },
     verdict:
-      i.p99TtftMs <= i.sloTtftMs && i.costPer1kRpsUsd < 0.75 * i.costPer1kRpsOnTrainingSwitchUsd
+      i.p99TtftMs <= i.sloTtftMs && i.costPer1kRpsUsd < T.costPer1kRpsRatio * i.costPer1kRpsOnTrainingSwitchUsd
         ? 'supported'
         : 'not supported',
     rule: 'supported if the inference fabric meets the SLO at under 75% of the network cost per 1,000 requests/s of the training switch',
   });
   return rows;
+}
+
+/** The switch claim rests on the packet engine (PFC, ECN, DCQCN): bus bandwidth on a slice, and the incast. */
+function switchTraining(t: Evidence['training']): ClaimRow {
+  const pfc = t.configuredPfc;
+  const incastMs = pfc ? t.incastMsPfc : t.incastMsNoPfc;
+  const timeouts = pfc ? t.incastTimeoutsPfc : t.incastTimeoutsNoPfc;
+  const busbwShare = t.busbwGBps / t.serverNicsPayloadGBps;
+  const ok =
+    busbwShare >= T.busbwShare &&
+    t.incastDropsConfigured === 0 &&
+    timeouts === 0 &&
+    incastMs <= T.incastOverIdeal * t.incastIdealMs;
+  return {
+    aspect: 'Switch recommendation',
+    side: 'training',
+    claim: '32x400G with RoCEv2 and PFC+ECN in a Clos prevents the network from becoming a training bottleneck',
+    evidence: `ring all-reduce of ${Math.round(t.busbwBytes / 2 ** 20)} MiB on a ${t.busbwSliceGpus}-GPU slice of the 32x400G Clos (${t.busbwEngine} engine): bus bandwidth ${f1(t.busbwGBps)} GB/s, ${pct(busbwShare)} of the ${f1(t.serverNicsPayloadGBps)} GB/s its servers' NICs carry (NCCL's model on an ideal network: ${f1(t.busbwModelGBps)} GB/s); 16:1 incast as configured (PFC ${pfc ? 'on' : 'off'}): ${f1(incastMs)} ms for a ${f1(t.incastIdealMs)} ms line-rate bound, ${t.incastDropsConfigured} buffer drops, ${timeouts} timeouts`,
+    values: {
+      busbwGBps: t.busbwGBps,
+      serverNicsPayloadGBps: t.serverNicsPayloadGBps,
+      busbwModelGBps: t.busbwModelGBps,
+      nicPayloadGBps: t.nicPayloadGBps,
+      incastMs,
+      incastIdealMs: t.incastIdealMs,
+      incastDropsConfigured: t.incastDropsConfigured,
+      incastTimeouts: timeouts,
+    },
+    thresholds: { busbwShare: T.busbwShare, incastOverIdeal: T.incastOverIdeal, drops: 0, timeouts: 0 },
+    verdict: ok ? 'supported' : 'not supported',
+    rule: "supported if bus bandwidth reaches 90% of what the servers' NICs carry (every rail) and the fabric as configured completes the incast within 1.25x its line-rate bound with no drop and no timeout",
+  };
 }

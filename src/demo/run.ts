@@ -8,18 +8,25 @@
 //              the capacity search for the SLO, and the cost of the same servers on the training switch
 import { fileURLToPath } from 'node:url';
 import type { Catalog } from '../catalog/index.ts';
-import { runEngine } from '../engine/index.ts';
-import { capacitySearch, parseSlo } from '../engine/inference/capacity.ts';
+import { type RunOptions, runEngine } from '../engine/index.ts';
+import { type CapacityResult, capacitySearch, parseSlo } from '../engine/inference/capacity.ts';
 import { runInference } from '../engine/inference/index.ts';
-import { designFabric, planDesigns } from '../fabric/index.ts';
+import { type Design, designFabric, planDesigns } from '../fabric/index.ts';
 import { queuesOf, reportDesign } from '../report/from-result.ts';
 import type { ClaimRow, ReportInput } from '../report/input.ts';
-import type { LinkStats, RequestsResult, Result } from '../result/types.ts';
+import type { RequestsResult, Result } from '../result/types.ts';
 import { loadScenarioFile, parseScenario } from '../scenario/load.ts';
 import type { FabricSpec, Scenario } from '../scenario/schema.ts';
 import { compileTraffic } from '../workload/compile.ts';
-import { loadTrace } from '../workload/inference/trace.ts';
 import { claims, type Evidence } from './claims.ts';
+import {
+  type DemoDesigns,
+  type DemoRun,
+  type DemoRuns,
+  type DesignFigures,
+  evidenceFrom,
+  type TraceWindow,
+} from './evidence.ts';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -30,6 +37,21 @@ export interface DemoOptions {
   /** PFC on the training fabric (the seed recommends it); off shows what the claim rests on. */
   pfc: boolean;
   onStep?: (label: string, done: number, total: number) => void;
+  /** Each simulation as it ends: its name (a file name), the scenario it ran (YAML) and its result. */
+  onRun?: (name: string, yaml: string, result: Result | CapacityResult) => void;
+}
+
+/** Which saved run (runs/NAME.json and .yaml in the output folder) plays which role in the evidence. */
+export interface DemoRunNames {
+  job: string;
+  busPacket: string;
+  busModel: string;
+  loss: { pfc: boolean; loss: number; name: string }[];
+  incastPfc: string;
+  incastNoPfc: string;
+  inference: string;
+  inferenceFailure: string;
+  capacity: string;
 }
 
 export interface DemoResult {
@@ -40,61 +62,39 @@ export interface DemoResult {
   report: ReportInput;
   /** What ran, in order, with its wall time. */
   steps: { label: string; wallMs: number }[];
+  /** What the evidence was computed from (src/demo/evidence.ts): the saved runs by role, the designs' figures
+   * (designs.json) and the trace window. */
+  inputs: { runs: DemoRunNames; designs: DemoDesigns; trace: TraceWindow };
 }
+
+/** The figures of a design the evidence reads. */
+function designFigures(d: Design, spec: FabricSpec): DesignFigures {
+  const f = d.fabric;
+  const hostLinks = f.links.filter((l) => f.nodes[l.a].role === 'host' || f.nodes[l.b].role === 'host').length;
+  return {
+    topology: d.blueprint.topology,
+    tiers: d.blueprint.tiers,
+    hosts: f.nodes.filter((n) => n.role === 'host').length,
+    costUsd: d.bom.totals.costUsd,
+    costPerHostUsd: d.bom.totals.costPerHostUsd,
+    bisectionBps: d.metrics.bisectionBps,
+    switch: spec.switch ?? '',
+    spineSwitch: spec.spineSwitch ?? '',
+    hostLinks,
+  };
+}
+
+/** Steps of a demo run (the progress bar's total). */
+export const DEMO_STEPS = 10;
 
 const LOSSES_FULL = [0, 1e-5, 1e-4, 1e-3];
 const LOSSES_QUICK = [0, 1e-4, 1e-3];
-
-/** Per server (gpusPerNode hosts): bytes it sent and received over its hosts' links, from per-link stats. */
-function serverImbalance(links: LinkStats[], gpusPerNode: number): number {
-  const tx = new Map<number, number>();
-  const rx = new Map<number, number>();
-  const server = (name: string) => (/^h[0-9]+$/.test(name) ? Math.floor(Number(name.slice(1)) / gpusPerNode) : -1);
-  for (const l of links) {
-    const [from, to] = l.link.split(' -> ').map((x) => server(x.split(':')[0]));
-    if (from >= 0) tx.set(from, (tx.get(from) ?? 0) + l.bytes);
-    if (to >= 0) rx.set(to, (rx.get(to) ?? 0) + l.bytes);
-  }
-  let worst = 0;
-  for (const [h, t] of tx) {
-    const r = rx.get(h) ?? 0;
-    worst = Math.max(worst, Math.abs(t - r) / (t + r));
-  }
-  return worst;
-}
-
-/** Mean load (share of line rate) of the host links that carried bytes, over the time gradients synced. */
-function syncLoad(links: LinkStats[], commPs: number): number {
-  const up = links.filter((l) => /^h[0-9]+:/.test(l.link) && l.bytes > 0);
-  if (up.length === 0 || commPs <= 0) return 0;
-  return up.reduce((a, l) => a + (l.bytes * 8e12) / (l.rateGbps * 1e9 * commPs), 0) / up.length;
-}
-
-/** Peak-to-mean of the per-second arrival counts of a trace window replayed `speed` times faster. */
-function arrivalPeakToMean(trace: string, speed: number, windowS: number): number {
-  const t = loadTrace(trace);
-  const bins = new Map<number, number>();
-  for (const x of t.timesNs) {
-    const s = x / 1e9 / speed;
-    if (s > windowS) break;
-    const k = Math.floor(s);
-    bins.set(k, (bins.get(k) ?? 0) + 1);
-  }
-  const n = Math.max(1, Math.ceil(Math.min(windowS, t.timesNs[t.timesNs.length - 1] / 1e9 / speed)));
-  let total = 0;
-  let peak = 0;
-  for (const c of bins.values()) {
-    total += c;
-    peak = Math.max(peak, c);
-  }
-  return total > 0 ? peak / (total / n) : 0;
-}
 
 export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   const q = opts.quick;
   const seed = opts.seed;
   const steps: DemoResult['steps'] = [];
-  const TOTAL = 9;
+  const TOTAL = DEMO_STEPS;
   const step = <T>(label: string, fn: () => T): T => {
     opts.onStep?.(label, steps.length, TOTAL);
     const t = performance.now();
@@ -105,11 +105,17 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   // The DCQCN paper's ECN thresholds (DCQCN-01), the default DCQCN profile; a 100 us timeout where packets are lost.
   const pfcNet = (pfc: boolean, loss = 0) =>
     `network: {pfc: ${pfc}, cc: dcqcn, loss: ${loss}${loss > 0 || !pfc ? ', rto: 100us' : ''}, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}}`;
-  const run = (yaml: string, engine: 'analytic' | 'flow' | 'packet'): { r: Result; s: Scenario } => {
-    const s = parseScenario(yaml, catalog);
+  const run = (
+    yaml: string,
+    engine: 'analytic' | 'flow' | 'packet',
+    name: string,
+    extra: Partial<RunOptions> = {},
+  ): DemoRun & { r: Result; s: Scenario; name: string } => {
+    const s = { ...parseScenario(yaml, catalog), seed };
     const d = designFabric(s.fabric, catalog, s.name);
-    const sc = { ...s, seed };
-    return { r: runEngine(engine, d.fabric, compileTraffic(sc, d.fabric), sc, catalog, { seed }), s };
+    const r = runEngine(engine, d.fabric, compileTraffic(s, d.fabric), s, catalog, { seed, ...extra });
+    opts.onRun?.(name, `seed: ${seed}\nengine: ${engine}\n${yaml}`, r);
+    return { r, s, name, scenario: s, result: r };
   };
 
   // ---- designs ------------------------------------------------------------------------------------------
@@ -141,11 +147,11 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
     run(
       `${trainFabric}\n${pfcNet(opts.pfc)}\ntraffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: ${gpus}, stepCompute: 600ms, buckets: 8, iterations: 2}}]\n`,
       'flow',
+      'job',
+      // The host links' bytes per 1 ms (exact: the flow engine's rates are piecewise constant).
+      { linkSeries: { windowPs: 1e9, hostLinksOnly: true } },
     ),
   );
-  const it1 = job.r.iterations?.[1] ?? job.r.iterations?.[0];
-  if (!it1) throw new Error('the training job reported no iteration');
-  const commTotal = (job.r.iterations ?? []).reduce((a, x) => a + x.commPs, 0);
 
   // ---- training: bus bandwidth versus size (analytic curve, flow points) --------------------------------
   const sizes = q
@@ -159,6 +165,7 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
           const r = run(
             `${trainFabric}\ntraffic: [{collective: all-reduce, algorithm: ring, bytes: ${bytes}}]\n`,
             engine,
+            `busbw-${engine}-${gpus}-${bytes / 2 ** 20}MiB`,
           ).r;
           return { bytes, busbwGBps: r.ops?.[0]?.busbwGBps ?? 0 };
         });
@@ -174,6 +181,7 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
                 const r = run(
                   `${f}\ntraffic: [{collective: all-reduce, algorithm: ring, bytes: ${bytes}}]\n`,
                   'analytic',
+                  `busbw-analytic-${largeSpec.hosts}-${bytes / 2 ** 20}MiB`,
                 ).r;
                 return { bytes, busbwGBps: r.ops?.[0]?.busbwGBps ?? 0 };
               }),
@@ -189,33 +197,43 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
       ];
     },
   );
-  const flowCurve = busbw[1].points;
-  const nicPayloadGBps = (400e9 / 8 / 1e9) * (4096 / (4096 + 62 + 20));
+
+  // ---- training: the switch claim's bus bandwidth on the packet engine (PFC, ECN, DCQCN) -----------------
+  // 32 GPUs, 4 servers of 8 on both leaves of the 32x400G Clos: each ring's server-to-server edges cross the
+  // spines, one ring per rail (channels auto). A ring's busbw barely depends on its rank count beyond a few
+  // dozen (its bandwidth term is 2(n-1)/n of the data, COLL-01); NCCL's model of the same op on an ideal
+  // network (analytic engine) is beside it.
+  const busSlice = 32;
+  const busBytes = (q ? 64 : 256) * 2 ** 20;
+  const busYaml = `fabric: {topology: leaf-spine, hosts: ${busSlice}, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8}\n${pfcNet(opts.pfc)}\ntraffic: [{collective: all-reduce, algorithm: ring, bytes: ${busBytes}}]\n`;
+  const busPacket = step(
+    `ring all-reduce of ${busBytes / 2 ** 20} MiB on a ${busSlice}-GPU slice, every rail (packet engine)`,
+    () => ({ packet: run(busYaml, 'packet', 'bus-packet'), model: run(busYaml, 'analytic', 'bus-model') }),
+  );
 
   // ---- training: packet slice, loss sweep with PFC on and off --------------------------------------------
   const slice = q ? 16 : 32;
   const losses = q ? LOSSES_QUICK : LOSSES_FULL;
   const sliceFabric = `fabric: {topology: leaf-spine, hosts: ${slice}, nic: 400G, switch: aurcore-32x400g}`;
   let sliceRun: Result | null = null; // the lossless run of the configured fabric, for its queues
+  const lossRuns: DemoRuns['loss'] = [];
   const lossSweep = step(`loss sweep on a ${slice}-GPU slice, PFC on and off (packet engine)`, () =>
     [true, false].map((pfc) => ({
       label: `PFC ${pfc ? 'on' : 'off'}`,
       pfc,
       points: losses.map((loss) => {
-        const r = run(
+        const x = run(
           `${sliceFabric}\n${pfcNet(pfc, loss)}\ntraffic: [{job: {params: ${q ? 2e6 : 4e6}, bytesPerGrad: 4, dp: ${slice}, stepCompute: 1ms, buckets: 1}}]\n`,
           'packet',
-        ).r;
+          `loss-pfc-${pfc ? 'on' : 'off'}-${loss}`,
+        );
+        const r = x.r;
+        lossRuns.push({ pfc, loss, run: x });
         if (loss === 0 && pfc === opts.pfc) sliceRun = r;
         return { loss, iterationMs: (r.iterations?.[0]?.timePs ?? 0) / 1e9 };
       }),
     })),
   );
-  const slow = (pfc: boolean) => {
-    const s = lossSweep.find((x) => x.pfc === pfc)?.points ?? [];
-    const base = s.find((p) => p.loss === 0)?.iterationMs ?? 1;
-    return (s.find((p) => p.loss === 1e-3)?.iterationMs ?? base) / base;
-  };
 
   // ---- training: incast on the slice, PFC on and off ------------------------------------------------------
   // 16 senders on both leaves of a 32-GPU slice into h0: 128 MB, twice the 64 MB buffer of the receiver's leaf.
@@ -226,16 +244,16 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   const incastFabric = 'fabric: {topology: leaf-spine, hosts: 32, nic: 400G, switch: aurcore-32x400g}';
   const incast = step(`${senders.length}:1 incast on a 32-GPU slice, PFC on and off (packet engine)`, () =>
     [true, false].map((pfc) => {
-      const r = run(
+      const x = run(
         `${incastFabric}\n${pfcNet(pfc)}\ntraffic: [{pattern: incast, senders: [${senders.join(', ')}], receiver: h0, bytes: 8MB}]\n`,
         'packet',
-      ).r;
-      return { pfc, r };
+        `incast-pfc-${pfc ? 'on' : 'off'}`,
+      );
+      return { pfc, x };
     }),
   );
-  const inc = (pfc: boolean) => incast.find((x) => x.pfc === pfc)?.r as Result;
-  const incastMs = (r: Result) => Math.max(...r.flows.map((f) => f.endPs)) / 1e9;
-  const configured = inc(opts.pfc);
+  const inc = (pfc: boolean) => (incast.find((y) => y.pfc === pfc) ?? incast[0]).x;
+  const configured = inc(opts.pfc).r;
 
   // ---- inference: the conversation trace on the access/aggregation fabric -------------------------------
   const windowS = q ? 600 : 3600;
@@ -250,95 +268,81 @@ traffic:
       replicas: 128
       slo: {ttft: 500ms, tpot: 50ms}
 ${traffic}`;
-  const runInf = (yaml: string, engine: 'analytic' | 'flow' = 'flow') => {
-    const s = parseScenario(yaml, catalog);
+  const runInf = (yaml: string, name: string): DemoRun => {
+    const s = { ...parseScenario(yaml, catalog), seed };
     const d = designFabric(s.fabric, catalog);
-    return runInference(engine, d.fabric, { ...s, seed }, catalog, { seed });
+    const r = runInference('flow', d.fabric, s, catalog, { seed });
+    opts.onRun?.(name, `seed: ${seed}\nengine: flow\n${yaml}`, r);
+    return { scenario: s, result: r };
   };
-  const infRun = step(`conversation trace, ${windowS / 60} min at 16x, on 128 replicas (flow engine)`, () =>
-    runInf(infYaml('', '')),
+  const infX = step(`conversation trace, ${windowS / 60} min at 16x, on 128 replicas (flow engine)`, () =>
+    runInf(infYaml('', ''), 'inference'),
   );
+  const infRun = infX.result;
   const rq = infRun.requests?.[0] as RequestsResult;
   const failAt = Math.round(windowS / 16 / 3);
-  const failRun = step('the same with an access switch failing (flow engine)', () =>
-    runInf(infYaml(`network: {failures: [{switch: access0, at: ${failAt}s}]}`, '      retries: 2\n')),
-  );
-  const fq = failRun.requests?.[0] as RequestsResult;
-  const fault = fq.faults.find((f) => f.target === 'switch access0');
-
-  // ---- inference: capacity for the SLO, and cost on the training switch -----------------------------------
-  const cap = step('capacity search: fewest replicas for p99 TTFT 500 ms and p99 TPOT 50 ms', () => {
-    const s = parseScenario(infYaml('', '').replace(`duration: ${windowS}s`, `duration: ${q ? 300 : 900}s`), catalog);
-    return capacitySearch({ ...s, seed }, catalog, parseSlo(['p99-ttft=500ms,p99-tpot=50ms']), 'flow', {
-      maxReplicas: 128,
-      maxDesigns: 3,
-    });
-  });
-  const onTraining = step('the same servers on the training switch (a 32x400G leaf-spine)', () =>
-    designFabric(
-      { ...train512.fabric, hosts: Math.max(cap.replicas, 2), gpusPerNode: 1, oversubscription: 1 },
-      catalog,
-      'inference on the training switch',
+  const failX = step('the same with an access switch failing (flow engine)', () =>
+    runInf(
+      infYaml(`network: {failures: [{switch: access0, at: ${failAt}s}]}`, '      retries: 2\n'),
+      'inference-failure',
     ),
   );
+  const fq = failX.result.requests?.[0] as RequestsResult;
+
+  // ---- inference: capacity for the SLO, and cost on the training switch -----------------------------------
+  // The search replays the first capWindowS of the trace (a full hour per candidate would take minutes):
+  // `aifabric capacity` on the whole trace can need more replicas (README, "What the demo prints").
+  const capWindowS = q ? 300 : 900;
+  const cap = step(
+    `capacity search: fewest replicas for p99 TTFT 500 ms and p99 TPOT 50 ms (first ${capWindowS / 60} min of the trace)`,
+    () => {
+      const yaml = infYaml('', '').replace(`duration: ${windowS}s`, `duration: ${capWindowS}s`);
+      const s = parseScenario(yaml, catalog);
+      const c = capacitySearch({ ...s, seed }, catalog, parseSlo(['p99-ttft=500ms,p99-tpot=50ms']), 'flow', {
+        maxReplicas: 128,
+        maxDesigns: 3,
+      });
+      opts.onRun?.('capacity', `seed: ${seed}\nengine: flow\n${yaml}`, c);
+      return c;
+    },
+  );
+  const onTraining = step('the same servers on the training switch (a 32x400G leaf-spine)', () => {
+    const spec = { ...train512.fabric, hosts: Math.max(cap.replicas, 2), gpusPerNode: 1, oversubscription: 1 };
+    return { spec, d: designFabric(spec, catalog, 'inference on the training switch') };
+  });
 
   // ---- evidence and claims -------------------------------------------------------------------------------
-  const infGpusPerServer = 8;
-  const evidence: Evidence = {
-    training: {
-      gpus,
-      iterationMs: it1.timePs / 1e9,
-      computeMs: it1.computePs / 1e9,
-      exposedCommMs: it1.exposedCommPs / 1e9,
-      commMs: it1.commPs / 1e9,
-      eastWestShare: job.r.traffic?.eastWestShare ?? 0,
-      peakToMeanLoad: commTotal > 0 ? job.r.simulatedPs / commTotal : 0,
-      txRxImbalance: serverImbalance(job.r.links ?? [], 8),
-      syncLoad: syncLoad(job.r.links ?? [], commTotal),
-      busbwGBps: flowCurve[flowCurve.length - 1].busbwGBps,
-      nicPayloadGBps,
-      lossSlowdownPfc: slow(true),
-      lossSlowdownNoPfc: slow(false),
-      incastDropsPfc: inc(true).counters.bufferDrops,
-      incastDropsNoPfc: inc(false).counters.bufferDrops,
-      incastMsPfc: incastMs(inc(true)),
-      incastMsNoPfc: incastMs(inc(false)),
-      configuredPfc: opts.pfc,
-      incastDropsConfigured: configured.counters.bufferDrops,
-      largeGpus: large.fabric.hosts,
-      largeTopology: dLarge.blueprint.topology,
-      largeTiers: dLarge.blueprint.tiers,
-      networkCostPerGpuUsd: dLarge.bom.totals.costPerHostUsd,
-      bisectionPerGpuGbps: dLarge.metrics.bisectionBps / 1e9 / large.fabric.hosts,
-    },
-    inference: {
-      fabric: 'access/aggregation of aurcore-48x25g-8x100g under aurcore-32x100g',
-      tiers: dInf.blueprint.tiers,
-      servers: inf.fabric.hosts,
-      replicas: rq.replicas,
-      requests: rq.count,
-      ratePerS: rq.arrivalRatePerS,
-      northSouthShare: 1 - (infRun.traffic?.eastWestShare ?? 0),
-      arrivalPeakToMean: arrivalPeakToMean('conv', 16, windowS / 16),
-      requestToResponseBytes: (600 + rq.meanInputTokens * 4) / (600 + rq.meanOutputTokens * (80 + 4)),
-      p99TtftMs: rq.ttftMs.p99,
-      p99TpotMs: rq.tpotMs.p99,
-      p99LatencyMs: rq.latencyMs.p99,
-      jitterMs: rq.tokenGapMs.jitter,
-      networkShareOfTtft: rq.ttftMs.mean > 0 ? rq.networkMs.mean / rq.ttftMs.mean : 0,
-      meanInSystem: rq.meanInSystem,
-      sloTtftMs: 500,
-      sloTpotMs: 50,
-      availabilityDuringFailure: fault?.availability ?? fq.availability,
-      replicasForSlo: cap.replicas,
-      gpusForSlo: cap.replicas * infGpusPerServer,
-      networkCostPerServerUsd: dInf.bom.totals.costPerHostUsd,
-      bisectionPerServerGbps: dInf.metrics.bisectionBps / 1e9 / inf.fabric.hosts,
-      costPer1kRpsUsd: cap.costPer1kRpsUsd,
-      costPer1kRpsOnTrainingSwitchUsd: onTraining.bom.totals.costUsd / (cap.throughputPerS / 1000),
-    },
+  const designs: DemoDesigns = {
+    job: designFigures(designFabric(job.s.fabric, catalog), job.s.fabric),
+    large: designFigures(dLarge, largeSpec),
+    inference: designFigures(dInf, inf.fabric),
+    onTrainingSwitch: designFigures(onTraining.d, onTraining.spec),
   };
-  const rows = claims(evidence);
+  const runs: DemoRuns = {
+    job,
+    busPacket: busPacket.packet,
+    busModel: busPacket.model,
+    loss: lossRuns,
+    incastPfc: inc(true),
+    incastNoPfc: inc(false),
+    inference: infX,
+    inferenceFailure: failX,
+    capacity: cap,
+  };
+  const trace: TraceWindow = { trace: 'conv', speed: 16, windowS, capacityWindowS: capWindowS };
+  const evidence = evidenceFrom(runs, designs, trace, opts.pfc);
+  const names: DemoRunNames = {
+    job: job.name,
+    busPacket: busPacket.packet.name,
+    busModel: busPacket.model.name,
+    loss: lossRuns.map((x) => ({ pfc: x.pfc, loss: x.loss, name: `loss-pfc-${x.pfc ? 'on' : 'off'}-${x.loss}` })),
+    incastPfc: 'incast-pfc-on',
+    incastNoPfc: 'incast-pfc-off',
+    inference: 'inference',
+    inferenceFailure: 'inference-failure',
+    capacity: 'capacity',
+  };
+  const rows = claims(evidence, q);
 
   // ---- the report --------------------------------------------------------------------------------------
   const byTier = (r: Result, label: string) => ({ label, links: r.links ?? [] });
@@ -375,5 +379,13 @@ ${traffic}`;
     ],
     links: [byTier(job.r, `training: ${gpus}-GPU data-parallel job`), byTier(infRun, 'inference: conversation trace')],
   };
-  return { version: 1, options: { quick: q, seed, pfc: opts.pfc }, evidence, claims: rows, report, steps };
+  return {
+    version: 1,
+    options: { quick: q, seed, pfc: opts.pfc },
+    evidence,
+    claims: rows,
+    report,
+    steps,
+    inputs: { runs: names, designs, trace },
+  };
 }

@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { TrafficProgram } from '../workload/program.ts';
 import { runAnalytic } from './analytic/engine.ts';
 import { runFlow } from './flow/engine.ts';
+import type { LinkSeriesOptions } from './flow/series.ts';
 import { runPacket } from './packet/engine.ts';
 
 export type EngineKind = 'analytic' | 'flow' | 'packet';
@@ -18,6 +19,8 @@ export interface RunOptions {
   maxTimePs?: number;
   onProgress?: (done: number, total: number, nowPs: number) => void;
   name?: string;
+  /** Per-link byte series (flow engine; the others ignore it). */
+  linkSeries?: LinkSeriesOptions;
 }
 
 export function runEngine(

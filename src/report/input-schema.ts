@@ -19,7 +19,8 @@ const claim = z.looseObject({
   claim: str,
   evidence: str,
   values: z.record(str, n),
-  verdict: z.enum(['supported', 'not supported', 'depends']),
+  thresholds: z.record(str, n).optional(),
+  verdict: z.enum(['supported', 'not supported', 'depends', 'not decided at quick scale']),
   rule: str,
 });
 

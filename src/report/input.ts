@@ -14,7 +14,9 @@ export interface ClaimRow {
   evidence: string;
   /** The numbers behind the evidence (name -> value), for tests and JSON readers. */
   values: Record<string, number>;
-  verdict: 'supported' | 'not supported' | 'depends';
+  /** The thresholds the rule compared the values with (src/demo/claims.ts, THRESHOLDS). */
+  thresholds?: Record<string, number>;
+  verdict: 'supported' | 'not supported' | 'depends' | 'not decided at quick scale';
   /** The rule that decides the verdict, in words (the same rule is code next to the claim). */
   rule: string;
 }

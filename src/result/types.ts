@@ -154,6 +154,13 @@ export interface LinkStats {
   utilization: number;
 }
 
+/** Bytes per directed link in consecutive windows from time 0 (flow engine, RunOptions.linkSeries). */
+export interface LinkSeries {
+  windowPs: number;
+  /** Links that carried bytes; `bytes[k]` is the window [k windowPs, (k + 1) windowPs). */
+  links: { link: string; bytes: number[] }[];
+}
+
 export interface TrafficShare {
   /** Bytes between hosts (east-west) and between a host and the border (north-south), summed over flows. */
   eastWestBytes: number;
@@ -268,6 +275,8 @@ export interface Result {
   requests?: RequestsResult[];
   /** Per directed link load, when the engine measures it (flow, packet). */
   links?: LinkStats[];
+  /** Per-link byte series in fixed windows (flow engine, when RunOptions.linkSeries asks for them). */
+  linkSeries?: LinkSeries;
   traffic?: TrafficShare;
   counters: Counters;
   ports: PortStats[];

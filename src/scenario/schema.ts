@@ -487,6 +487,11 @@ export const llmServiceSchema = z
     kvTokens: num(count())
       .default(500000)
       .describe('KV-cache capacity in tokens: a request reserves input + output tokens while it runs'),
+    gpus: num(count(576))
+      .default(8)
+      .describe(
+        'GPUs one replica runs on, 1..576 (default 8: a 70B model in bf16, 140 GB of weights, served with tensor parallelism 8 on one 8-GPU server, as Splitwise, ISCA 2024, serves Llama-2-70B); counts GPUs, the fabric does not carry their traffic',
+      ),
   })
   .describe(
     'an LLM replica: prefill-first continuous batching (vLLM style); defaults are of the order of a 70B model on 8 GPUs',

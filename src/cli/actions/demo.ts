@@ -3,14 +3,19 @@
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { loadCatalog } from '../../catalog/index.ts';
-import { type DemoResult, runDemo } from '../../demo/run.ts';
+import { DEMO_STEPS, type DemoResult, runDemo } from '../../demo/run.ts';
 import { renderReport } from '../../report/html.ts';
 import { intOption, SEED_RANGE } from '../options.ts';
 import { writeFilesAtomically } from '../output.ts';
 
 export { SCENARIO_DIR } from '../../demo/run.ts';
 
-const VERDICT = { supported: 'supported', 'not supported': 'NOT supported', depends: 'depends' } as const;
+const VERDICT = {
+  supported: 'supported',
+  'not supported': 'NOT supported',
+  depends: 'depends',
+  'not decided at quick scale': 'not decided at quick scale',
+} as const;
 
 /** The demo's text output: what ran, then each row of the seed's table with the claim, evidence and verdict. */
 export function demoText(r: DemoResult, reportPath: string): string {
@@ -54,7 +59,8 @@ export function demoText(r: DemoResult, reportPath: string): string {
 /** What `aifabric demo` was given (its options are declared in src/cli/commands/demo.ts). */
 export interface DemoOptions {
   quick?: boolean;
-  out: string;
+  /** Default: aifabric-demo, or aifabric-demo-quick with --quick (a quick run never overwrites a full one). */
+  out?: string;
   seed: string;
   pfc: boolean;
   json?: boolean;
@@ -70,8 +76,11 @@ export function demo(opts: DemoOptions): void {
         cliProgress.Presets.shades_classic,
       )
     : null;
-  bar?.start(9, 0, { step: '' });
+  bar?.start(DEMO_STEPS, 0, { step: '' });
   const t0 = performance.now();
+  const dir = resolve(opts.out ?? (opts.quick === true ? 'aifabric-demo-quick' : 'aifabric-demo'));
+  // Each simulation's scenario and --json result, as runs/NAME.yaml and runs/NAME.json (what the evidence reads).
+  const runs: { path: string; content: string }[] = [];
   const r = runDemo(catalog, {
     quick: opts.quick === true,
     seed,
@@ -81,15 +90,19 @@ export function demo(opts: DemoOptions): void {
       else
         process.stderr.write(`[${done + 1}/${total}] ${label} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     },
+    onRun: (name, yaml, result) => {
+      runs.push({ path: resolve(dir, 'runs', `${name}.yaml`), content: yaml });
+      runs.push({ path: resolve(dir, 'runs', `${name}.json`), content: `${JSON.stringify(result)}\n` });
+    },
   });
-  bar?.update(9, { step: 'done' });
+  bar?.update(DEMO_STEPS, { step: 'done' });
   bar?.stop();
-  const dir = resolve(opts.out);
   const reportPath = resolve(dir, 'report.html');
   writeFilesAtomically(
     [
       { path: reportPath, content: renderReport(r.report) },
       { path: resolve(dir, 'demo.json'), content: `${JSON.stringify(r)}\n` },
+      ...runs,
     ],
     '--out',
   );

@@ -7,7 +7,10 @@ export function demoCommand() {
       "the main job: design a training and an inference fabric, simulate both, and measure the seed's comparison (writes an HTML report)",
     )
     .option('--quick', 'smaller versions of every run (seconds; for tests)')
-    .option('-o, --out <dir>', 'where to write report.html and demo.json', 'aifabric-demo')
+    .option(
+      '-o, --out <dir>',
+      'where to write report.html, demo.json and the runs (default: aifabric-demo, or aifabric-demo-quick with --quick)',
+    )
     .option('--seed <n>', 'seed of every random stream', '1')
     .option('--no-pfc', 'run the training fabric without PFC (to see what the lossless claim rests on)')
     .option('--json', 'print the demo result as JSON instead of text')

@@ -7,6 +7,7 @@
 // failures or maxTimePs, and any task with more than one stepDep.
 import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
+import { bookSeries } from './paths.ts';
 import { stepDepsMet, wake } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
@@ -239,6 +240,8 @@ function chainRep(sim: FlowSim, x: number, at: number): void {
   ch[c + CH_LAST_S] = start;
   ch[c + CH_LAST_F] = fin;
   sim.chainedReps++;
+  // Its bytes, as sendAlone books them (series.ts); undoFrom takes them back.
+  if (sim.series !== null) bookSeries(sim, x, start, start + aux, ch[c + CH_BYTES]);
 }
 
 function enterChain(sim: FlowSim, x: number): void {
@@ -280,6 +283,7 @@ function undoFrom(sim: FlowSim, x: number, rep: number): number {
     const it = en[e + E_ITEM];
     if (it === ITEM_DONE) ch[c + CH_FIN_ADD]--;
     else if (it >= 0) sim.items[4 * it + 1] = -1;
+    if (sim.series !== null) bookSeries(sim, x, en[e + E_S], en[e + E_S] + ch[c + CH_AUX], -ch[c + CH_BYTES]);
     next--;
     n++;
   }

@@ -7,7 +7,7 @@ import { canChain, chain, chained, countChainArrival, unchainTask } from './chai
 import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
 import { insertFlow, removeFlow } from './links.ts';
-import { pathMoved, setPath } from './paths.ts';
+import { bookSeries, pathMoved, setPath } from './paths.ts';
 import { firstReady, scheduleFinish, sendAlone, stepDepsMet, wake } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
@@ -98,6 +98,7 @@ function startRep(sim: FlowSim, t: number): boolean {
     sim.wakeArmed[t] = 0;
     tf[o + F_PBYTES] += b;
     const sentAt = sim.now + tf[o + F_AUX];
+    if (sim.series !== null) bookSeries(sim, t, sim.now, sentAt, b);
     scheduleFinish(sim, t, sentAt);
     if (rep + 1 < ti[r + I_REPEAT] && stepDepsMet(sim, t, rep + 1)) wake(sim, t, sentAt);
     return false;
@@ -128,6 +129,7 @@ export function drain(sim: FlowSim, t: number): void {
     sim.wakeArmed[t] = 0;
   } else {
     tf[o + F_PBYTES] += tf[o + F_REM];
+    if (sim.series !== null) bookSeries(sim, t, tf[o + F_LAST], sim.now, tf[o + F_REM]);
     tf[o + F_REM] = 0;
     sim.ti[r + I_VER]++;
     scheduleFinish(sim, t, sim.now);

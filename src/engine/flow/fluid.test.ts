@@ -164,6 +164,20 @@ describe('fluid network: one transfer on an idle fabric', () => {
     const busy = nw.messageDelayNs(0, h(0), B, M, 9);
     expect(Math.abs(busy - (M / (C25 / 4) + pathLat(h(0), B, 9, M)))).toBeLessThanOrEqual(1);
   });
+
+  it("a message's bytes are counted on each link of its path (link stats), outside the transfers' byte balance", () => {
+    const nw = new FluidNetwork(AA, network(AA));
+    nw.messageDelayNs(0, h(0), B, 200, 9);
+    nw.messageDelayNs(0, h(0), B, 300, 9);
+    const path = directed(AA, ecmpPath(AA, h(0), B, 9), h(0));
+    const byLink = new Map(nw.linkStats(1 * MS).map((l) => [l.link, l.bytes]));
+    expect(byLink.size).toBe(path.length);
+    for (const v of byLink.values()) expect(v).toBe(500);
+    const st = nw.stats();
+    expect(st.messageBytes).toBe(500);
+    expect(st.bytesStarted).toBe(0);
+    expect(st.linkBytes.every((b) => b === 0)).toBe(true);
+  });
 });
 
 describe('fluid network: sharing one bottleneck', () => {

@@ -58,6 +58,8 @@ export interface FluidStats {
   bytesInFlight: number;
   /** Payload bytes carried per directed link: index 2 l is link l from its a end to b, 2 l + 1 from b to a. */
   linkBytes: Float64Array;
+  /** Bytes of the messages sent (messageDelayNs: streamed tokens), outside the transfers' accounting above. */
+  messageBytes: number;
   /** Most transfers sending at once. */
   peakFlows: number;
   /** Water-fillings run, and the flows they covered (the rest ran at their cap without a solve). */
@@ -100,6 +102,9 @@ export class FluidNetwork {
   private readonly lMark: Int32Array;
   private readonly lSeed: Int32Array;
   private readonly linkBytes: Float64Array;
+  /** Message bytes per directed link: a message changes no rate, but its bytes cross the links. */
+  private readonly messageLinkBytes: Float64Array;
+  private messageBytes = 0;
 
   /** The flows' pool of slots (struct of arrays); a slot's hops are slots [f << PSHIFT, + fHops). */
   private readonly pool = new FlowPool();
@@ -164,6 +169,7 @@ export class FluidNetwork {
     this.lMark = new Int32Array(D);
     this.lSeed = new Int32Array(D);
     this.linkBytes = new Float64Array(D);
+    this.messageLinkBytes = new Float64Array(D);
     this.seeds = new Int32Array(D);
     this.maxmin = new MaxMinSolver(D);
     this.detectAt = new Float64Array(L);
@@ -289,6 +295,8 @@ export class FluidNetwork {
     if (wait > 0) return Math.ceil(wait) + this.unloadedDelayNs(src, dst, bytes, flowHash);
     let rate = capNew;
     if (this.contention) for (let i = off; i < end; i++) rate = Math.min(rate, this.shareOf(path[i], capNew));
+    for (let i = off; i < end; i++) this.messageLinkBytes[path[i]] += bytes;
+    this.messageBytes += bytes;
     const ser = bytes > 0 ? bytes / rate : 0;
     return Math.max(Math.ceil(this.paths.qLat + ser - CEIL_SLACK_NS), 0);
   }
@@ -331,6 +339,7 @@ export class FluidNetwork {
       bytesFailed: this.bytesFailed,
       bytesInFlight: inFlight,
       linkBytes,
+      messageBytes: this.messageBytes,
       peakFlows: this.peak,
       solves: this.solves,
       solvedFlows: this.solvedFlows,
@@ -342,7 +351,9 @@ export class FluidNetwork {
    * utilization over [0, endNs].
    */
   linkStats(endNs: number): LinkStats[] {
-    return linkStatsFromBytes(this.fabric, this.stats().linkBytes, endNs * 1000);
+    const bytes = this.stats().linkBytes;
+    for (let d = 0; d < bytes.length; d++) bytes[d] += this.messageLinkBytes[d];
+    return linkStatsFromBytes(this.fabric, bytes, endNs * 1000);
   }
 
   // ---- time --------------------------------------------------------------------------------------------

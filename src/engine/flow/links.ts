@@ -5,12 +5,14 @@
 import { chained, unchainTask } from './chain.ts';
 import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
+import { bookSeries } from './paths.ts';
 import type { FlowSim } from './state.ts';
 
 // The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
 // imported binding costs a load and a check at every use (25% of the ring benchmark).
 const {
   EV_DRAIN,
+  F_BYTES,
   F_AUX,
   F_LAST,
   F_LASTFIN,
@@ -84,6 +86,8 @@ function endSolo(sim: FlowSim, g: number): void {
     return;
   }
   ti[r + I_LAZY] = LZ_NONE;
+  // Its whole repetition was booked at its start: taken back, as from F_PBYTES.
+  if (sim.series !== null) bookSeries(sim, g, tf[o + F_LAST], sentAt, -tf[o + F_BYTES]);
   sim.items[4 * sim.soloItem[g] + 1] = -1; // cancelled (runGroup skips it)
   tf[o + F_LASTFIN] = sim.soloLastFin[g];
   tf[o + F_PBYTES] = sim.soloPBytes[g];

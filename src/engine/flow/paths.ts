@@ -123,6 +123,14 @@ export function pathMoved(sim: FlowSim, t: number): boolean {
   return false;
 }
 
+/** Books `bytes` of task t, sent at a constant rate over [t0, t1], on its path's links' series (series.ts). */
+export function bookSeries(sim: FlowSim, t: number, t0: number, t1: number, bytes: number): void {
+  const rec = sim.series;
+  if (rec === null) return;
+  for (let s = sim.ti[TI * t + I_PATH0], e = sim.ti[TI * t + I_PATH1]; s < e; s++)
+    rec.add(sim.sl[4 * s + S_LINK], t0, t1, bytes);
+}
+
 export function flushPathBytes(sim: FlowSim, t: number): void {
   const b = sim.tf[TF * t + F_PBYTES];
   if (b === 0) return;

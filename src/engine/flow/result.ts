@@ -5,13 +5,13 @@ import { type FlowResult, type InvariantCheck, RESULT_VERSION, type Result, zero
 import { linkStatsFromBytes } from '../core/links.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
 import * as layout from './layout.ts';
-import { flushPathBytes } from './paths.ts';
+import { bookSeries, flushPathBytes } from './paths.ts';
 import { advance, sending } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
 // The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
 // imported binding costs a load and a check at every use (25% of the ring benchmark).
-const { F_BYTES, F_LAST, F_PBYTES, F_RATE, F_REM, I_FIN, I_LAZY, I_NEXT, I_REPEAT, I_XFER, TF, TI } = layout;
+const { F_AUX, F_BYTES, F_LAST, F_PBYTES, F_RATE, F_REM, I_FIN, I_LAZY, I_NEXT, I_REPEAT, I_XFER, TF, TI } = layout;
 
 /** Capacity check slack: rates come out of float sums. */
 const CAP_SLACK = 1e-9;
@@ -26,7 +26,9 @@ export function result(sim: FlowSim, wallMs: number, peakRss: number): Result {
       if (ti[TI * t + I_LAZY]) {
         // Counted whole at its start: take back what it had not sent yet.
         const o = TF * t;
-        tf[o + F_PBYTES] -= Math.max(tf[o + F_REM] - tf[o + F_RATE] * (sim.now - tf[o + F_LAST]), 0);
+        const unsent = Math.max(tf[o + F_REM] - tf[o + F_RATE] * (sim.now - tf[o + F_LAST]), 0);
+        tf[o + F_PBYTES] -= unsent;
+        if (sim.series !== null) bookSeries(sim, t, sim.now, tf[o + F_LAST] + tf[o + F_AUX], -unsent);
       } else advance(sim, t);
     }
     flushPathBytes(sim, t);
@@ -82,6 +84,7 @@ export function result(sim: FlowSim, wallMs: number, peakRss: number): Result {
     flows,
     ...(sim.program.ops.length > 0 ? { ops, iterations } : {}),
     links,
+    ...(sim.series !== null ? { linkSeries: sim.series.result(f) } : {}),
     traffic: {
       eastWestBytes: eastWest,
       northSouthBytes: northSouth,

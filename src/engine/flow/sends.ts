@@ -4,6 +4,7 @@
 // Left out: the choice of rates (rates.ts) and what a finished repetition sets off (driver.ts).
 import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
+import { bookSeries } from './paths.ts';
 import type { FlowSim } from './state.ts';
 
 // The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
@@ -94,6 +95,7 @@ export function sendAlone(sim: FlowSim, t: number): void {
   }
   tf[o + F_PBYTES] += tf[o + F_BYTES];
   const sentAt = tf[o + F_LAST] + tf[o + F_AUX];
+  if (sim.series !== null) bookSeries(sim, t, tf[o + F_LAST], sentAt, tf[o + F_BYTES]);
   const it = scheduleFinish(sim, t, sentAt);
   if (solo) sim.soloItem[t] = it;
   // Nothing else would call tryStart when this repetition is sent if the next one's stepDeps already hold.
@@ -113,9 +115,11 @@ export function advance(sim: FlowSim, t: number): void {
     if (sent > rm) sent = rm;
     rm -= sent;
     tf[o + F_PBYTES] += sent;
+    if (sim.series !== null) bookSeries(sim, t, tf[o + F_LAST], sim.now, sent);
   }
   if (rm < SNAP_BYTES) {
     tf[o + F_PBYTES] += rm;
+    if (sim.series !== null) bookSeries(sim, t, sim.now, sim.now, rm);
     rm = 0;
   }
   tf[o + F_REM] = rm;

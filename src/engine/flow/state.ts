@@ -11,6 +11,7 @@ import { EcmpGroups, RouteView } from '../core/route-view.ts';
 import { buildTaskGraph } from '../core/task-graph.ts';
 import * as layout from './layout.ts';
 import { RegionCache } from './region-cache.ts';
+import { type LinkSeriesOptions, SeriesRecorder } from './series.ts';
 
 // The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
 // imported binding costs a load and a check at every use (25% of the ring benchmark).
@@ -28,6 +29,8 @@ export interface FlowRunOptions {
    * repetition as its own events, with the same results: the differential tests compare the two.
    */
   chain?: boolean;
+  /** Record per-link byte series (series.ts). */
+  linkSeries?: LinkSeriesOptions;
   /** Filled in by the run when given (tests: the chain took part). */
   diagnostics?: FlowDiagnostics;
 }
@@ -93,6 +96,8 @@ export class FlowSim {
   readonly wakeArmed: Uint8Array;
   /** Solo flows (LZ_SOLO) are off while failures can change capacities and paths (as exclusive ones are). */
   readonly solos: boolean;
+  /** Per-link byte series, when asked for (series.ts). */
+  readonly series: SeriesRecorder | null;
   /** A solo repetition's arrival item, and the F_LASTFIN and F_PBYTES it had before (to undo if it ends early). */
   readonly soloItem: Int32Array;
   readonly soloLastFin: Float64Array;
@@ -242,6 +247,7 @@ export class FlowSim {
     this.pathEpoch = new Int32Array(T);
     this.wakeArmed = new Uint8Array(T);
     this.solos = net.failures.length === 0;
+    this.series = opts.linkSeries ? new SeriesRecorder(f, opts.linkSeries) : null;
     this.soloItem = new Int32Array(T);
     this.soloLastFin = new Float64Array(T);
     this.soloPBytes = new Float64Array(T);

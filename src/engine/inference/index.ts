@@ -90,9 +90,11 @@ export function runInference(
   const invariants = serviceInvariants(c);
   let links: Result['links'];
   let deliveredBytes = 0;
+  let messageBytes = 0;
   if (network instanceof FluidNetwork) {
     const st = network.stats();
     deliveredBytes = st.bytesDelivered;
+    messageBytes = st.messageBytes;
     invariants.push(bytesInvariant(st));
     links = network.linkStats(run.endNs);
   }
@@ -111,8 +113,9 @@ export function runInference(
     ...(links ? { links } : {}),
     traffic: {
       eastWestBytes: req.kvBytes ?? 0,
-      northSouthBytes: deliveredBytes - (req.kvBytes ?? 0),
-      eastWestShare: deliveredBytes > 0 ? (req.kvBytes ?? 0) / deliveredBytes : 0,
+      // Streamed tokens are messages (src/engine/flow/fluid.ts), north-south like the transfers to border0.
+      northSouthBytes: deliveredBytes + messageBytes - (req.kvBytes ?? 0),
+      eastWestShare: deliveredBytes + messageBytes > 0 ? (req.kvBytes ?? 0) / (deliveredBytes + messageBytes) : 0,
     },
     counters,
     ports: [],
