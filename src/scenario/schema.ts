@@ -659,6 +659,12 @@ export const scenarioSchema = z
     name: z.string().optional(),
     description: z.string().optional(),
     seed: num({ int: true, min: 0, max: MAX_EXACT }).default(1).describe('seed of every random stream of a run'),
+    catalog: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'user catalog files (paths relative to this file) adding switches, NICs and media in the built-in format (src/catalog/schema.ts); their ids may not reuse built-in ones. Default: none',
+      ),
     fabric: fabricSchema,
     network: networkSchema.optional(),
     traffic: z.array(trafficItemSchema).optional(),
