@@ -11,6 +11,7 @@ import { renderTopologySvg } from '../../report/diagram.ts';
 import { designJson, designText, plannerJson, plannerText } from '../../report/plan.ts';
 import { locatingErrors, parseScenario, validateScenario } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { prepareCustomFabric } from '../../scenario/topology-file.ts';
 import { catalogFor } from '../catalog-option.ts';
 import { intOption } from '../options.ts';
 import { writeFilesAtomically } from '../output.ts';
@@ -82,6 +83,7 @@ export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, 
     const base = parseScenario(text, catalog, file);
     if (!Object.values(flags).some((v) => v !== undefined)) return base;
     raw = parseYaml(text) as Record<string, unknown>;
+    prepareCustomFabric(raw, file);
   }
   const fabric: Record<string, unknown> = { ...((raw.fabric as Record<string, unknown>) ?? {}) };
   const set = (k: string, v: unknown) => {
