@@ -45,6 +45,12 @@ export function designCustom(spec: FabricSpec, catalog: Catalog, name: string): 
   const problems: InputProblem[] = [];
   const checked = checkTopology(t, catalog, problems);
   if (problems.length > 0) throw new ScenarioError(problems);
+  // The scenario may leave hosts out (the loader fills it from the file); a number it does give must agree.
+  if (spec.hosts !== checked.hosts.length)
+    throw new DesignError(
+      'fabric.hosts',
+      `is ${spec.hosts} but ${basename(spec.file)} lists ${checked.hosts.length} hosts; leave fabric.hosts out for a custom fabric`,
+    );
   const { nodes, links } = wire(checked, catalog, problems);
   if (problems.length > 0) throw new ScenarioError(problems);
   const R = checked.hosts.length / new Set(checked.hosts.map((h) => h.server)).size;

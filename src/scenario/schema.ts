@@ -67,7 +67,9 @@ export const fabricSchema = z
       .describe(
         'custom: the topology file (switches, hosts, links; docs/topology.md), relative to the scenario file. Default: none',
       ),
-    hosts: num(count(MAX_HOSTS)).describe('NIC endpoints (one GPU and its NIC), addressed h0..h(N-1)'),
+    hosts: num(count(MAX_HOSTS)).describe(
+      'NIC endpoints (one GPU and its NIC), addressed h0..h(N-1); custom: leave it out, the topology file lists them',
+    ),
     nic: z.string().prefault('400G').describe('host NIC: a speed (400G) or a catalog NIC id (nic-400g)'),
     switch: z.string().optional().describe('catalog id of the leaf / access / line-card switch'),
     spineSwitch: z.string().optional().describe('catalog id of the spine / aggregation / fabric-element switch'),

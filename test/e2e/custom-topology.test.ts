@@ -77,8 +77,14 @@ describe('custom topology labs (packet engine)', () => {
   });
 
   it('victim flow: v -> vr, never on the congested port, drops from its solo rate to about C/6', () => {
-    const solo = rates(run(PFC, (f) => f.src === 'v')).get('v->vr') as number;
-    const all = rates(run(PFC, () => true));
+    const alone = run(PFC, (f) => f.src === 'v');
+    const shared = run(PFC, () => true);
+    // Alone nothing is paused; with the incast, PFC pauses (sw2 pausing sw1's uplink, sw1 its hosts) are what
+    // throttle v, since no queue on v's own path is congested.
+    expect(alone.counters.pauseFrames).toBe(0);
+    expect(shared.counters.pausedPs).toBeGreaterThan(0);
+    const solo = rates(alone).get('v->vr') as number;
+    const all = rates(shared);
     const v = all.get('v->vr') as number;
     const b = all.get('b->r') as number;
     // Solo: the 40G line rate less headers (above 90% of it); shared: about C/6 of the same goodput scale (b = C/2
@@ -131,6 +137,14 @@ describe('custom topology files', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/topo.yaml:4:15: links\[0\]\.b: no switch or host named "sw"; did you mean "s"\?/);
     expect(r.stderr).toMatch(/hosts\[1\]\.name: host "y" has no link/);
+  });
+
+  it('a fabric.hosts that disagrees with the file is named, with the fix', async () => {
+    const f = scenario(`${sw}${hosts}links:\n  - {a: x, b: s, speed: 40G}\n  - {a: y, b: s, speed: 40G}\n`);
+    writeFileSync(f, `catalog: [${JSON.stringify(LAB)}]\nfabric: {topology: custom, file: topo.yaml, hosts: 3}\n`);
+    const r = await runMain(['plan', f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/fabric\.hosts: is 3 but topo\.yaml lists 2 hosts; leave fabric\.hosts out/);
   });
 
   it("more links than a model's ports is an error naming the switch", async () => {
