@@ -74,13 +74,13 @@ describe('the built-in catalog', () => {
 
 describe('catalog validation on load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aifabric-cat-'));
-  it('rejects a malformed entry with the file and the field', () => {
+  it('rejects a malformed entry with the file:line:col and the field', () => {
     writeFileSync(
       join(dir, 'bad.yaml'),
       'nics:\n  - {id: nic-x, vendor: v, name: n, speed: fast, form: f, features: [], power: {typicalW: 1, maxW: 2}, price: {usd: 1, source: "estimate: x"}}\n',
     );
     expect(() => readCatalogDirs([dir])).toThrow(CatalogError);
-    expect(() => readCatalogDirs([dir])).toThrow(/bad.yaml: nics.0.speed: expected a rate such as 400G/);
+    expect(() => readCatalogDirs([dir])).toThrow(/bad.yaml:2:44: nics\[0\]\.speed: expected a rate such as 400G/);
     rmSync(join(dir, 'bad.yaml'));
   });
   it('names a file of a newer format version, and of a version that is not one', () => {
@@ -99,7 +99,11 @@ describe('catalog validation on load', () => {
       join(dir, 'dup.yaml'),
       'nics:\n  - {id: nic-400g, vendor: v, name: n, speed: 400G, form: f, features: [], power: {typicalW: 1, maxW: 2}, price: {usd: 1, source: "estimate: x"}}\n',
     );
-    expect(() => readCatalogDirs([BUILTIN_CATALOG_DIR, dir])).toThrow(/nic "nic-400g" is already defined/);
+    expect(() => readCatalogDirs([BUILTIN_CATALOG_DIR, dir])).toThrow(
+      /dup\.yaml:2:10: nic "nic-400g" is already defined in .*catalog\/nics\.yaml \(the built-in catalog\)/,
+    );
+    // A single file (not a directory) is read the same way: `--catalog FILE`.
+    expect(() => readCatalogDirs([BUILTIN_CATALOG_DIR, join(dir, 'dup.yaml')])).toThrow(/already defined/);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,8 +1,9 @@
-// Loads and validates the hardware catalog (every *.yaml under `catalog/`, or directories the user adds).
-import { readdirSync, readFileSync } from 'node:fs';
+// Loads and validates the hardware catalog (every *.yaml under `catalog/`, and the files or directories the user
+// adds: `catalog:` in a scenario, `--catalog FILE`). A user entry may not reuse a built-in id: the error names both files.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { CatalogError } from '../errors.ts';
 import {
   CATALOG_VERSION,
@@ -27,48 +28,57 @@ export const BUILTIN_CATALOG_DIR = fileURLToPath(new URL('../../catalog/', impor
 
 let builtin: Catalog | undefined;
 
-/** The catalog shipped with aifabric (cached), optionally extended by more directories of YAML files. */
-export function loadCatalog(extraDirs: readonly string[] = []): Catalog {
-  if (extraDirs.length === 0 && builtin) return builtin;
-  const cat = readCatalogDirs([BUILTIN_CATALOG_DIR, ...extraDirs]);
-  if (extraDirs.length === 0) builtin = cat;
+/** The catalog shipped with aifabric (cached), optionally extended by more YAML files or directories of them. */
+export function loadCatalog(extra: readonly string[] = []): Catalog {
+  if (extra.length === 0 && builtin) return builtin;
+  const cat = readCatalogDirs([BUILTIN_CATALOG_DIR, ...extra]);
+  if (extra.length === 0) builtin = cat;
   return cat;
 }
 
-export function readCatalogDirs(dirs: readonly string[]): Catalog {
+/** The YAML files a path names: the file itself, or a directory's *.yaml / *.yml in name order. */
+function catalogFiles(path: string): string[] {
+  let dir = false;
+  try {
+    dir = statSync(path).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CatalogError(`catalog: cannot read ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code}`);
+  }
+  if (!dir) return [path];
+  try {
+    return readdirSync(path)
+      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+      .sort()
+      .map((f) => join(path, f));
+  } catch (e) {
+    throw new CatalogError(`catalog: cannot read directory ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Reads catalog files and directories in order; an id defined twice is an error naming both files. */
+export function readCatalogDirs(paths: readonly string[]): Catalog {
   const switches = new Map<string, SwitchModel>();
   const nics = new Map<string, NicModel>();
   const media = new Map<string, LinkMedium>();
   const gpus = new Map<string, GpuModel>();
   const seen = new Map<string, string>();
-  for (const dir of dirs) {
-    let files: string[];
-    try {
-      files = readdirSync(dir)
-        .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-        .sort();
-    } catch (e) {
-      throw new CatalogError(`catalog: cannot read directory ${dir}: ${(e as Error).message}`);
-    }
-    for (const f of files) {
-      const file = join(dir, f);
-      let raw: unknown;
-      try {
-        raw = parseYaml(readFileSync(file, 'utf8'));
-      } catch (e) {
-        throw new CatalogError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-      }
+  for (const path of paths) {
+    for (const file of catalogFiles(path)) {
+      const { raw, where } = readYaml(file);
       checkVersion(raw, file);
       const r = catalogFileSchema.safeParse(raw ?? {});
       if (!r.success) {
         const i = r.error.issues[0];
-        throw new CatalogError(`${file}: ${i.path.join('.')}: ${i.message}`);
+        throw new CatalogError(`${where(i.path)}: ${pathText(i.path)}: ${i.message}`);
       }
       const add = <T extends { id: string }>(kind: string, list: T[] | undefined, into: Map<string, T>) => {
-        for (const item of list ?? []) {
+        for (const [k, item] of (list ?? []).entries()) {
           const prev = seen.get(item.id);
           if (prev)
-            throw new CatalogError(`${file}: ${kind} "${item.id}" is already defined in ${prev}; ids must be unique`);
+            throw new CatalogError(
+              `${where([kindKey(kind), k, 'id'])}: ${kind} "${item.id}" is already defined in ${prev}${prev.startsWith(BUILTIN_CATALOG_DIR) ? ' (the built-in catalog)' : ''}; ids must be unique: rename it`,
+            );
           seen.set(item.id, file);
           into.set(item.id, item);
         }
@@ -81,6 +91,49 @@ export function readCatalogDirs(dirs: readonly string[]): Catalog {
   }
   for (const s of switches.values()) checkSwitch(s);
   return { switches, nics, media, gpus };
+}
+
+const kindKey = (kind: string) => (kind === 'switch' ? 'switches' : kind === 'medium' ? 'media' : `${kind}s`);
+
+function pathText(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  return s || 'catalog';
+}
+
+/** A catalog file's YAML and a function giving `file:line:col` of a path in it (for error messages). */
+function readYaml(file: string): { raw: unknown; where: (path: readonly PropertyKey[]) => string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CatalogError(`catalog: cannot read ${file}: ${(e as Error).message}`);
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const pos = lc.linePos(doc.errors[0].pos[0]);
+    throw new CatalogError(`${file}:${pos.line}:${pos.col}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  }
+  const where = (path: readonly PropertyKey[]) => {
+    let node: unknown = doc.contents;
+    let best: unknown = node;
+    for (const p of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((it) => isNode(it.key) && (it.key as { value?: unknown }).value === p);
+        if (!pair) break;
+        best = pair.value ?? pair.key;
+        node = pair.value;
+      } else if (isSeq(node) && typeof p === 'number') {
+        node = node.items[p];
+        best = node ?? best;
+      } else break;
+    }
+    if (!isNode(best) || !best.range) return file;
+    const pos = lc.linePos(best.range[0]);
+    return `${file}:${pos.line}:${pos.col}`;
+  };
+  return { raw: doc.toJS(), where };
 }
 
 /** A catalog file of another format version is named, with what to do (no older format exists to migrate). */

@@ -5,6 +5,7 @@ import { formatProblem } from '../errors.ts';
 import { capacityCommand } from './commands/capacity.ts';
 import { catalogCommand } from './commands/catalog.ts';
 import { demoCommand } from './commands/demo.ts';
+import { importCommand } from './commands/import.ts';
 import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(capacityCommand());
   program.addCommand(demoCommand());
   program.addCommand(reportCommand());
+  program.addCommand(importCommand());
   // addCommand does not pass these settings down: without them a subcommand's usage error (a misspelt option)
   // would exit the process with commander's own code 1, and print prose under --json.
   const inherit = (cmd: Command) => {

@@ -1,6 +1,7 @@
 // The three engines behind one interface (docs/architecture.md, "Engines and their elements"): every engine
 // takes (Fabric, TrafficProgram, network) and returns the same Result.
 import type { Catalog } from '../catalog/index.ts';
+import { ScenarioError } from '../errors.ts';
 import type { Fabric } from '../fabric/types.ts';
 import type { Result } from '../result/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -33,6 +34,16 @@ export function runEngine(
 ): Result {
   switch (engine) {
     case 'analytic':
+      // Its hose bound and collective costs read a generated Clos's tiers (leaf uplinks, pods); a graph from a file
+      // need not have them, so it is refused rather than given a bound that may not hold.
+      if (fabric.topology === 'custom')
+        throw new ScenarioError([
+          {
+            path: 'engine',
+            message:
+              'the analytic engine models generated Clos fabrics (leaf uplinks, pods); run a custom fabric with --engine flow or packet',
+          },
+        ]);
       return runAnalytic(fabric, program, scenario, catalog, opts);
     case 'flow':
       return runFlow(fabric, program, scenario, catalog, opts);

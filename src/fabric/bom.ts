@@ -2,7 +2,7 @@
 // One function, two sources of counts: a Blueprint (the planner, no graph) or a built Fabric (counted
 // from its nodes and links). A test checks the two agree on every generated fabric.
 import type { Catalog } from '../catalog/index.ts';
-import { chooseMedium } from './media.ts';
+import { chooseMedium, namedMedium } from './media.ts';
 import type { Blueprint, Fabric, LengthClass, SwitchRoleName } from './types.ts';
 
 export interface BomItem {
@@ -41,7 +41,8 @@ export interface Bom {
 export interface BomCounts {
   switches: { role: SwitchRoleName; model: string; count: number }[];
   nics: { model: string; count: number }[];
-  links: { tier: string; rateBps: number; lengthClass: LengthClass; count: number }[];
+  /** `medium`: a medium named for these links (custom fabrics); else the cheapest for the speed and length. */
+  links: { tier: string; rateBps: number; lengthClass: LengthClass; count: number; medium?: string }[];
 }
 
 export function countsFromBlueprint(bp: Blueprint): BomCounts {
@@ -129,7 +130,9 @@ export function billOfMaterials(counts: BomCounts, catalog: Catalog): Bom {
     add('nic', m.id, m.name, 'host', n.count, m.price.usd, m.power.typicalW, 0, m.price.source);
   }
   for (const l of counts.links) {
-    const c = chooseMedium(catalog, l.rateBps, l.lengthClass);
+    const c = l.medium
+      ? namedMedium(catalog, l.medium, l.lengthClass)
+      : chooseMedium(catalog, l.rateBps, l.lengthClass);
     const m = c.medium;
     if (m.type === 'optic') {
       // Two transceivers per optical link, and one fiber patch cord.

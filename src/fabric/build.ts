@@ -20,7 +20,7 @@ import {
 } from './types.ts';
 
 /** Hands out a switch's ports: uplinks from the top of the fastest groups, downlinks from the bottom. */
-class PortAllocator {
+export class PortAllocator {
   private readonly lo: number[];
   private readonly hi: number[];
   private readonly base: number[];
@@ -136,7 +136,8 @@ export function buildFabric(spec: FabricSpec, bp: Blueprint, catalog: Catalog, n
   const w = bp.wiring;
   if (w.kind === 'clos') wireClos(b, bp, w);
   else if (w.kind === 'ddc') wireDdc(b, bp, w);
-  else border = wireAccessAgg(b, bp, w);
+  else if (w.kind === 'access-aggregation') border = wireAccessAgg(b, bp, w);
+  else throw new Error('internal: a custom fabric is built by custom.ts, not from a blueprint');
   return freeze(spec, bp, name, b.nodes, b.links, border, catalog);
 }
 
@@ -218,7 +219,8 @@ function wireAccessAgg(b: Builder, bp: Blueprint, w: AccessAggWiring): NodeId {
   return border;
 }
 
-function freeze(
+/** The graph frozen into a Fabric with its adjacency and routing (up/down ECMP unless a builder passes another). */
+export function freeze(
   spec: FabricSpec,
   bp: Blueprint,
   name: string,
@@ -226,6 +228,7 @@ function freeze(
   links: FabricLink[],
   border: NodeId | -1,
   catalog: Catalog,
+  routingOf: typeof buildRouting = buildRouting,
 ): Fabric {
   const n = nodes.length;
   const adjStart = new Int32Array(n + 1);
@@ -265,6 +268,6 @@ function freeze(
     nodeByName: (s: string) => byName.get(s),
     peer: (l: LinkId, from: NodeId) => (linkA[l] === from ? linkB[l] : linkA[l]) as NodeId,
   };
-  const routing = buildRouting(partial, linkA, linkB);
+  const routing = routingOf(partial, linkA, linkB);
   return Object.freeze({ ...partial, routing });
 }

@@ -70,6 +70,9 @@ export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
       return ddc(spec, catalog, nic);
     case 'access-aggregation':
       return accessAggregation(spec, catalog, nic);
+    case 'custom':
+      // A custom fabric has no formula: designFabric builds it from its file (custom.ts).
+      throw new DesignError('fabric.topology', 'custom fabrics are built from fabric.file by designFabric');
   }
 }
 

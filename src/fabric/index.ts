@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/index.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { type Bom, billOfMaterials, countsFromFabric } from './bom.ts';
 import { buildFabric } from './build.ts';
+import { designCustom } from './custom.ts';
 import { blueprint } from './generators.ts';
 import { fabricMetrics, type Metrics } from './metrics.ts';
 import type { Blueprint, Fabric } from './types.ts';
@@ -16,6 +17,7 @@ export interface Design {
 
 /** Builds one fabric from its spec (a DesignError names the constraint that failed). */
 export function designFabric(spec: FabricSpec, catalog: Catalog, name = 'fabric'): Design {
+  if (spec.topology === 'custom') return designCustom(spec, catalog, name);
   const bp = blueprint(spec, catalog);
   const fabric = buildFabric(spec, bp, catalog, name);
   return {

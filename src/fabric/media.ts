@@ -49,3 +49,20 @@ export function chooseMedium(catalog: Catalog, rateBps: number, lengthClass: Len
   byKey.set(key, best);
   return best;
 }
+
+/** A medium named by id (a custom fabric's link), with the fiber patch cord an optic needs over the length. */
+export function namedMedium(catalog: Catalog, id: string, lengthClass: LengthClass): MediumChoice {
+  const m = catalog.media.get(id);
+  if (!m) throw new Error(`internal: medium ${id} missing from the catalog`);
+  if (m.type !== 'optic')
+    return { medium: m, fiber: null, costPerLinkUsd: m.price.usd, powerPerLinkW: 2 * m.powerWPerEnd };
+  const length = LENGTH_M[lengthClass];
+  const fiber =
+    [...catalog.media.values()].find((f) => f.type === 'fiber' && f.fiber === m.fiber && f.maxReachM >= length) ?? null;
+  return {
+    medium: m,
+    fiber,
+    costPerLinkUsd: 2 * m.price.usd + (fiber?.price.usd ?? 0),
+    powerPerLinkW: 2 * m.powerWPerEnd,
+  };
+}

@@ -4,7 +4,7 @@
 // whole-catalog search for 100,000 GPUs stays in seconds.
 import type { Catalog, SwitchModel } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
-import { type FabricSpec, TOPOLOGIES, type Topology } from '../scenario/schema.ts';
+import { type FabricSpec, type GeneratedTopology, TOPOLOGIES, type Topology } from '../scenario/schema.ts';
 import { billOfMaterials, countsFromBlueprint } from './bom.ts';
 import { blueprint, resolveNic } from './generators.ts';
 import type { Blueprint } from './types.ts';
@@ -34,7 +34,7 @@ export interface PlanResult {
   familiesRejected: { topology: Topology; reasons: string[] }[];
 }
 
-const ROLE_PAIRS: Record<Topology, [lower: string, upper: string]> = {
+const ROLE_PAIRS: Record<GeneratedTopology, [lower: string, upper: string]> = {
   'leaf-spine': ['leaf', 'spine'],
   'fat-tree': ['leaf', 'leaf'],
   'rail-optimized': ['leaf', 'spine'],
@@ -46,7 +46,8 @@ export function planDesigns(spec: FabricSpec, catalog: Catalog): PlanResult {
   const nic = resolveNic(catalog, spec.nic);
   const oversub = spec.oversubscription ?? 1;
   const required = (Math.floor(spec.hosts / 2) * nic.speedBps) / oversub;
-  const families = spec.topology ? [spec.topology] : [...TOPOLOGIES];
+  // A custom fabric is read from its file, not searched: the planner ranks the generators' families.
+  const families: GeneratedTopology[] = spec.topology && spec.topology !== 'custom' ? [spec.topology] : [...TOPOLOGIES];
   const models = [...catalog.switches.values()];
   const feasible: PlanCandidate[] = [];
   const rejected: PlanRejection[] = [];

@@ -86,7 +86,13 @@ export interface Blueprint {
   wiring: Wiring;
 }
 
-export type Wiring = ClosWiring | DdcWiring | AccessAggWiring;
+export type Wiring = ClosWiring | DdcWiring | AccessAggWiring | CustomWiring;
+
+/** A fabric read from a topology file (custom.ts): no generator parameters, only where it came from. */
+export interface CustomWiring {
+  kind: 'custom';
+  file: string;
+}
 
 /** Leaf-spine, fat-tree and rail-optimized are all Clos networks in pods; 2-tier is one pod without cores. */
 export interface ClosWiring {

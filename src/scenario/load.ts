@@ -23,6 +23,7 @@ import {
   type ScenarioInput,
   scenarioSchema,
 } from './schema.ts';
+import { prepareCustomFabric } from './topology-file.ts';
 
 export function loadScenarioFile(file: string, catalog: Catalog): Scenario {
   let text: string;
@@ -56,6 +57,7 @@ export function parseScenario(text: string, catalog: Catalog, file = '<input>'):
     ]);
   }
   const raw = doc.toJS() as unknown;
+  prepareCustomFabric(raw, file === '<input>' ? undefined : file);
   return validateScenario(raw, catalog, (path) => locate(doc, lc, file, path));
 }
 
@@ -75,6 +77,7 @@ export function validateScenario(
   // Version 1 is the first scenario format, so no older one exists to migrate from.
   if (typeof version === 'number' && version < 1)
     throw new ScenarioError([{ path: 'version', message: msg.olderVersion(version), location: where(['version']) }]);
+  prepareCustomFabric(raw, undefined);
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) throw new ScenarioError(r.error.issues.flatMap((i) => toProblems(i, raw, where)));
   const problems = [...checkCatalogRefs(r.data, catalog, where), ...ruleProblems(r.data, where)];

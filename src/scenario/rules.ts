@@ -64,6 +64,19 @@ export function ruleProblems(s: Scenario, where: Where): InputProblem[] {
   if (ecn && ecn.kmin > ecn.kmax)
     out.push(above(['network', 'ecn', 'kmin'], ecn.kmin, ecn.kmax, 'kmax', false, 'bytes', where));
   windows(s.network?.failures ?? [], ['network', 'failures'], where, out);
+  // A custom fabric is its file; a file beside a generator would be silently ignored.
+  if (s.fabric.topology === 'custom' && s.fabric.file === undefined)
+    out.push({
+      path: 'fabric.file',
+      message: 'is required for topology custom: the topology file, e.g. file: lab.yaml (docs/topology.md)',
+      location: where(['fabric']),
+    });
+  if (s.fabric.topology !== 'custom' && s.fabric.file !== undefined)
+    out.push({
+      path: 'fabric.file',
+      message: `is read only with topology: custom (this fabric is ${s.fabric.topology ?? 'left to the planner'}); remove it or set topology: custom`,
+      location: where(['fabric', 'file']),
+    });
   (s.traffic ?? []).forEach((t, i) => {
     if ('inference' in t) windows(t.inference.faults, ['traffic', i, 'inference', 'faults'], where, out);
   });

@@ -51,11 +51,25 @@ const count = (max = MAX_EXACT): Range => ({ int: true, min: 1, max });
 const REPEATS = count(10_000);
 
 export const TOPOLOGIES = ['leaf-spine', 'fat-tree', 'rail-optimized', 'ddc', 'access-aggregation'] as const;
+/** The generators, and `custom`: a fabric read from a topology file (src/scenario/topology-file.ts). */
+export const FABRIC_TOPOLOGIES = [...TOPOLOGIES, 'custom'] as const;
 
 export const fabricSchema = z
   .strictObject({
-    topology: z.enum(TOPOLOGIES).optional().describe('fabric family; leave out to let the planner choose'),
-    hosts: num(count(MAX_HOSTS)).describe('NIC endpoints (one GPU and its NIC), addressed h0..h(N-1)'),
+    topology: z
+      .enum(FABRIC_TOPOLOGIES)
+      .optional()
+      .describe('fabric family; custom: read from fabric.file; leave out to let the planner choose'),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'custom: the topology file (switches, hosts, links; docs/topology.md), relative to the scenario file. Default: none',
+      ),
+    hosts: num(count(MAX_HOSTS)).describe(
+      'NIC endpoints (one GPU and its NIC), addressed h0..h(N-1); custom: leave it out, the topology file lists them',
+    ),
     nic: z.string().prefault('400G').describe('host NIC: a speed (400G) or a catalog NIC id (nic-400g)'),
     switch: z.string().optional().describe('catalog id of the leaf / access / line-card switch'),
     spineSwitch: z.string().optional().describe('catalog id of the spine / aggregation / fabric-element switch'),
@@ -627,7 +641,10 @@ const trafficClass = z
   .default('roce')
   .describe('roce: the lossless RoCE class (PFC, ECN); lossy: a best-effort class with tail drop');
 
-const hostRef = z.string().regex(/^(h[0-9]+|border0)$/, 'expected a host such as h0 or border0');
+// h0..h(N-1) and border0 on every fabric; on a custom fabric also the names its topology file gives its hosts.
+const hostRef = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'expected a host such as h0, border0 or a custom fabric host name');
 
 export const trafficItemSchema = z.union([
   z.strictObject({
@@ -670,6 +687,12 @@ export const scenarioSchema = z
     name: z.string().optional(),
     description: z.string().optional(),
     seed: num({ int: true, min: 0, max: MAX_EXACT }).default(1).describe('seed of every random stream of a run'),
+    catalog: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'user catalog files (paths relative to this file) adding switches, NICs and media in the built-in format (src/catalog/schema.ts); their ids may not reuse built-in ones. Default: none',
+      ),
     fabric: fabricSchema,
     network: networkSchema.optional(),
     traffic: z.array(trafficItemSchema).optional(),
@@ -688,7 +711,9 @@ export const scenarioSchema = z
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 export type FabricSpec = z.output<typeof fabricSchema>;
-export type Topology = (typeof TOPOLOGIES)[number];
+export type Topology = (typeof FABRIC_TOPOLOGIES)[number];
+/** The families the generators and the planner build. */
+export type GeneratedTopology = (typeof TOPOLOGIES)[number];
 
 type Json = Record<string, unknown>;
 

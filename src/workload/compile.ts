@@ -11,6 +11,9 @@ import type { TrafficProgram, Transfer } from './program.ts';
 import { compileCollectiveItem, compileJob } from './training/job.ts';
 
 function host(f: Fabric, ref: string, path: string): NodeId {
+  // A custom fabric's hosts go by the names of its topology file (a generated host's name is its h-index).
+  const named = f.nodeByName(ref);
+  if (named !== undefined && f.nodes[named].role === 'host') return named;
   if (ref === 'border0') {
     if (f.border === -1)
       throw new ScenarioError([{ path, message: 'this fabric has no border0 (only access-aggregation fabrics do)' }]);

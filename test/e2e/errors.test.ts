@@ -41,7 +41,7 @@ const CASES: [string, string, string][] = [
   [
     'misspelled topology',
     'fabric: {topology: leaf-spin, hosts: 16, switch: aurcore-32x400g}\n',
-    '{file}:1:20: fabric.topology: "leaf-spin" is not one of leaf-spine, fat-tree, rail-optimized, ddc, access-aggregation (did you mean leaf-spine?)',
+    '{file}:1:20: fabric.topology: "leaf-spin" is not one of leaf-spine, fat-tree, rail-optimized, ddc, access-aggregation, custom (did you mean leaf-spine?)',
   ],
   [
     'NIC speed not in the catalog',

@@ -1,11 +1,11 @@
 // `aifabric capacity`: the SLO search of src/engine/inference/capacity.ts on a scenario, printed as a table or JSON.
-import { loadCatalog } from '../../catalog/index.ts';
 import { capacitySearch, parseSlo } from '../../engine/inference/capacity.ts';
 import { inferenceItem } from '../../engine/inference/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { table } from '../../report/plan.ts';
 import { loadScenarioFile, locatingErrors } from '../../scenario/load.ts';
 import { MAX_HOSTS } from '../../scenario/schema.ts';
+import { catalogFor } from '../catalog-option.ts';
 import { intOption } from '../options.ts';
 
 /** What `aifabric capacity` was given (its options are declared in src/cli/commands/capacity.ts). */
@@ -14,11 +14,12 @@ export interface CapacityOptions {
   engine?: 'analytic' | 'flow';
   maxReplicas?: string;
   json?: boolean;
+  catalog?: string[];
 }
 
 export function capacity(file: string, opts: CapacityOptions): void {
   locatingErrors(file, () => {
-    const catalog = loadCatalog();
+    const catalog = catalogFor(file, opts.catalog);
     const s = loadScenarioFile(file, catalog);
     if (!inferenceItem(s))
       throw new ScenarioError([

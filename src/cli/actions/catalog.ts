@@ -1,8 +1,9 @@
 // `aifabric catalog`: the hardware catalog as tables or JSON, and one entry in full.
 
+import { resolve } from 'node:path';
 import { closest } from '../../base/suggest.ts';
 import { formatBytes, formatRate } from '../../base/units.ts';
-import { type Catalog, loadCatalog } from '../../catalog/index.ts';
+import { BUILTIN_CATALOG_DIR, type Catalog, loadCatalog, readCatalogDirs } from '../../catalog/index.ts';
 import { DesignError } from '../../errors.ts';
 import { msg } from '../../messages.ts';
 import { table, usd } from '../../report/plan.ts';
@@ -76,8 +77,8 @@ export function catalogText(c: Catalog): string {
 }
 
 /** `aifabric catalog [--json]`: every switch, NIC, medium and GPU profile. */
-export function listCatalog(opts: { json?: boolean }): void {
-  const c = loadCatalog();
+export function listCatalog(opts: { json?: boolean; catalog?: string[] }): void {
+  const c = loadCatalog((opts.catalog ?? []).map((f) => resolve(f)));
   if (opts.json)
     process.stdout.write(
       `${JSON.stringify({ version: 1, switches: [...c.switches.values()], nics: [...c.nics.values()], media: [...c.media.values()], gpus: [...c.gpus.values()] }, null, 2)}\n`,
@@ -86,8 +87,8 @@ export function listCatalog(opts: { json?: boolean }): void {
 }
 
 /** `aifabric catalog show <id> [--json]`: one entry in full. */
-export function showCatalogEntry(id: string, opts: { json?: boolean }): void {
-  const c = loadCatalog();
+export function showCatalogEntry(id: string, opts: { json?: boolean; catalog?: string[] }): void {
+  const c = loadCatalog((opts.catalog ?? []).map((f) => resolve(f)));
   const item = c.switches.get(id) ?? c.nics.get(id) ?? c.media.get(id) ?? c.gpus.get(id);
   if (!item) {
     const all = [...c.switches.keys(), ...c.nics.keys(), ...c.media.keys(), ...c.gpus.keys()];
@@ -111,4 +112,16 @@ function showText(item: object): string {
     else lines.push(`${k}: ${String(v)}`);
   }
   return lines.join('\n');
+}
+
+/** `aifabric catalog validate FILE`: the file alone against the format, then beside the built-in catalog (ids). */
+export function validateCatalog(file: string, opts: { json?: boolean }): void {
+  const own = readCatalogDirs([resolve(file)]);
+  loadCatalog([resolve(file)]);
+  const counts = { switches: own.switches.size, nics: own.nics.size, media: own.media.size, gpus: own.gpus.size };
+  if (opts.json) process.stdout.write(`${JSON.stringify({ file, valid: true, ...counts })}\n`);
+  else
+    process.stdout.write(
+      `${file}: valid (${counts.switches} switches, ${counts.nics} NICs, ${counts.media} media, ${counts.gpus} GPU profiles; no id collides with ${BUILTIN_CATALOG_DIR})\n`,
+    );
 }

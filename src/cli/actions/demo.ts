@@ -64,11 +64,12 @@ export interface DemoOptions {
   seed: string;
   pfc: boolean;
   json?: boolean;
+  catalog?: string[];
 }
 
 export function demo(opts: DemoOptions): void {
   const seed = intOption('--seed', opts.seed, SEED_RANGE);
-  const catalog = loadCatalog();
+  const catalog = loadCatalog((opts.catalog ?? []).map((f) => resolve(f)));
   const tty = process.stderr.isTTY === true;
   const bar = tty
     ? new cliProgress.SingleBar(

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { type Catalog, loadCatalog } from '../../catalog/index.ts';
+import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { noFeasibleDesign } from '../../fabric/closest.ts';
 import { type Design, designFabric, planDesigns } from '../../fabric/index.ts';
@@ -11,6 +11,8 @@ import { renderTopologySvg } from '../../report/diagram.ts';
 import { designJson, designText, plannerJson, plannerText } from '../../report/plan.ts';
 import { locatingErrors, parseScenario, validateScenario } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { prepareCustomFabric } from '../../scenario/topology-file.ts';
+import { catalogFor } from '../catalog-option.ts';
 import { intOption } from '../options.ts';
 import { writeFilesAtomically } from '../output.ts';
 
@@ -81,6 +83,7 @@ export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, 
     const base = parseScenario(text, catalog, file);
     if (!Object.values(flags).some((v) => v !== undefined)) return base;
     raw = parseYaml(text) as Record<string, unknown>;
+    prepareCustomFabric(raw, file);
   }
   const fabric: Record<string, unknown> = { ...((raw.fabric as Record<string, unknown>) ?? {}) };
   const set = (k: string, v: unknown) => {
@@ -116,6 +119,7 @@ export interface PlanOptions extends FabricFlags {
   csv?: string;
   svg?: string;
   top: string;
+  catalog?: string[];
 }
 
 export function plan(file: string | undefined, opts: PlanOptions): void {
@@ -130,7 +134,7 @@ export function plan(file: string | undefined, opts: PlanOptions): void {
 
 function planWith(file: string | undefined, opts: PlanOptions): void {
   const top = intOption('--top', opts.top, { min: 1 });
-  const catalog = loadCatalog();
+  const catalog = catalogFor(file, opts.catalog);
   const scenario = scenarioWithFlags(file, opts, catalog);
   const spec = scenario.fabric;
   let design: Design | undefined;

@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os';
 import cliProgress from 'cli-progress';
 import { parseBytes } from '../../base/units.ts';
-import { type Catalog, loadCatalog } from '../../catalog/index.ts';
+import type { Catalog } from '../../catalog/index.ts';
 import {
   checkInferenceRequests,
   checkInferenceSlots,
@@ -22,6 +22,7 @@ import { loadScenarioFile, locatingErrors } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { parseSweep, withBytes } from '../../scenario/sweep.ts';
 import { compileTraffic } from '../../workload/compile.ts';
+import { catalogFor } from '../catalog-option.ts';
 import { intOption, SEED_RANGE, timeOption } from '../options.ts';
 import { writeFilesAtomically } from '../output.ts';
 import { reportInvariants } from './invariants.ts';
@@ -89,6 +90,7 @@ export interface SimulateOptions {
   report?: string;
   maxMemory?: string;
   maxEvents?: string;
+  catalog?: string[];
 }
 
 /** --max-memory (default: half of this machine's memory) and --max-events (default: none). */
@@ -108,7 +110,7 @@ function resourceLimits(opts: SimulateOptions): ResourceLimits {
 
 export function simulate(file: string, opts: SimulateOptions): void {
   locatingErrors(file, () => {
-    const catalog = loadCatalog();
+    const catalog = catalogFor(file, opts.catalog);
     const s = loadScenarioFile(file, catalog);
     const seed = opts.seed === undefined ? s.seed : intOption('--seed', opts.seed, SEED_RANGE);
     const until =

@@ -1,5 +1,6 @@
 // `aifabric capacity`: its arguments and options. The search (src/cli/actions/capacity.ts) loads on use.
 import { Command, Option } from '@commander-js/extra-typings';
+import { collectFiles } from './plan.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -18,5 +19,6 @@ export function capacityCommand() {
     )
     .option('--max-replicas <n>', 'upper end of the search (default: fabric.hosts)')
     .option('--json', 'print the result as JSON')
+    .option('--catalog <file>', 'add a user catalog file (switches, NICs, media; repeatable)', collectFiles, [])
     .action(async (file, opts) => (await import('../actions/capacity.ts')).capacity(file, opts));
 }

@@ -1,5 +1,6 @@
 // `aifabric demo`: its options. The demo itself (src/cli/actions/demo.ts) loads on use, with every engine.
 import { Command } from '@commander-js/extra-typings';
+import { collectFiles } from './plan.ts';
 
 export function demoCommand() {
   return new Command('demo')
@@ -14,5 +15,6 @@ export function demoCommand() {
     .option('--seed <n>', 'seed of every random stream', '1')
     .option('--no-pfc', 'run the training fabric without PFC (to see what the lossless claim rests on)')
     .option('--json', 'print the demo result as JSON instead of text')
+    .option('--catalog <file>', 'add a user catalog file (switches, NICs, media; repeatable)', collectFiles, [])
     .action(async (opts) => (await import('../actions/demo.ts')).demo(opts));
 }

@@ -1,6 +1,9 @@
 // `aifabric plan`: its arguments and options. The design and the planner (src/cli/actions/plan.ts) load on use.
 import { Command } from '@commander-js/extra-typings';
 
+/** `--catalog` may be given several times. */
+export const collectFiles = (v: string, prev: string[]) => [...prev, v];
+
 export function addFabricOptions<T extends Command<[string | undefined]>>(cmd: T) {
   return cmd
     .option(
@@ -29,5 +32,6 @@ export function planCommand() {
     .option('--csv <dir>', 'write cabling.csv and NetBox import CSVs into DIR')
     .option('--svg <file>', 'write the topology diagram as SVG')
     .option('--top <n>', 'planner: how many designs to list', '15')
+    .option('--catalog <file>', 'add a user catalog file (switches, NICs, media; repeatable)', collectFiles, [])
     .action(async (file, opts) => (await import('../actions/plan.ts')).plan(file, opts));
 }

@@ -2,6 +2,7 @@
 // the engines, so `--help` does not pay for them.
 import { Command, Option } from '@commander-js/extra-typings';
 import type { EngineKind } from '../../engine/index.ts';
+import { collectFiles } from './plan.ts';
 
 /** The engines `--engine` accepts: ENGINES of src/engine/index.ts, spelled here so that declaring the option does
  * not load the engines (test/e2e/startup.test.ts checks the two agree). */
@@ -23,6 +24,7 @@ export function simulateCommand() {
     )
     .option('--max-events <n>', 'refuse a packet or flow run estimated above this many events (default: no limit)')
     .option('--json', 'print the full result as JSON')
+    .option('--catalog <file>', 'add a user catalog file (switches, NICs, media; repeatable)', collectFiles, [])
     .option('--report <file>', 'also write the HTML report of the run (charts, link heat map) to this file')
     .action(async (file, opts) => (await import('../actions/simulate.ts')).simulate(file, opts));
 }
