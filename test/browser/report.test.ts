@@ -169,7 +169,7 @@ describe('the HTML report in headless chromium', () => {
       throw new Error(`no chromium at ${CHROMIUM}: .ci/run must install it (apt-get install chromium)`);
     const input = fullReport();
     const file = join(dir, 'report.html');
-    writeFileSync(file, renderReport(input));
+    writeFileSync(file, await renderReport(input));
     await openAndCheck(file, 'report.png', 1, 3);
   });
   it("the demo's own report (--quick): the same checks, a badge per claim, the drawable designs' diagrams", async () => {
@@ -177,7 +177,7 @@ describe('the HTML report in headless chromium', () => {
       throw new Error(`no chromium at ${CHROMIUM}: .ci/run must install it (apt-get install chromium)`);
     const demo = runDemo(loadCatalog(), { quick: true, seed: 1, pfc: true });
     const file = join(dir, 'demo.html');
-    writeFileSync(file, renderReport(demo.report));
+    writeFileSync(file, await renderReport(demo.report));
     // Diagrams: the 512-GPU Clos and the inference fabric (the 8,192-GPU design is too large to draw).
     await openAndCheck(file, 'demo-report.png', 2, demo.claims.length);
   }, 120_000);

@@ -60,7 +60,7 @@ export interface DemoOptions {
   json?: boolean;
 }
 
-export function demo(opts: DemoOptions): void {
+export async function demo(opts: DemoOptions): Promise<void> {
   const seed = intOption('--seed', opts.seed, SEED_RANGE);
   const catalog = loadCatalog();
   const tty = process.stderr.isTTY === true;
@@ -88,7 +88,7 @@ export function demo(opts: DemoOptions): void {
   const reportPath = resolve(dir, 'report.html');
   writeFilesAtomically(
     [
-      { path: reportPath, content: renderReport(r.report) },
+      { path: reportPath, content: await renderReport(r.report) },
       { path: resolve(dir, 'demo.json'), content: `${JSON.stringify(r)}\n` },
     ],
     '--out',
