@@ -3,6 +3,7 @@
 // circles only, since a line would pass through sizes it never measured (said in a note). Left out: algbw.
 import { formatSize } from '../../base/units.ts';
 import type { ReportInput } from '../input.ts';
+import { mergeCoincident } from './overlap.ts';
 import type { Chart } from './render.ts';
 import { CONFIG, formatNumber, linearTicks, logTicks, PLOT_H, PLOT_W, ticks, title } from './theme.ts';
 
@@ -18,7 +19,20 @@ function dense(sizes: number[], all: number[]): boolean {
 }
 
 export function busbwChart(input: BusbwInput): Chart {
-  const series = input.filter((s) => s.points.some((p) => p.bytes > 0));
+  // Engines that agree (the flow engine on an idle fabric matches the closed form) would draw one line over
+  // another: those are drawn once, with a note.
+  const merged = mergeCoincident(
+    input
+      .filter((s) => s.points.some((p) => p.bytes > 0))
+      .map((s) => ({
+        label: s.label,
+        points: [...s.points].sort((a, b) => a.bytes - b.bytes).map((p) => [p.bytes, p.busbwGBps] as [number, number]),
+      })),
+  );
+  const series = merged.series.map((s) => ({
+    label: s.label,
+    points: s.points.map(([bytes, busbwGBps]) => ({ bytes, busbwGBps })),
+  }));
   const all = [...new Set(series.flatMap((s) => s.points.map((p) => p.bytes)).filter((b) => b > 0))].sort(
     (a, b) => a - b,
   );
@@ -31,18 +45,21 @@ export function busbwChart(input: BusbwInput): Chart {
       .filter((p) => p.bytes > 0)
       .map((p) => ({ bytes: p.bytes, busbw: p.busbwGBps, series: s.label, joined }));
   });
-  const notes = series
-    .filter(
-      (s) =>
-        !dense(
-          s.points.map((p) => p.bytes),
-          all,
-        ),
-    )
-    .map(
-      (s) =>
-        `${s.label}: ${s.points.length === 1 ? 'one size' : `${s.points.length} sizes`} measured, drawn as open circles (a line would pass through sizes it did not measure).`,
-    );
+  const notes = [
+    ...merged.notes,
+    ...series
+      .filter(
+        (s) =>
+          !dense(
+            s.points.map((p) => p.bytes),
+            all,
+          ),
+      )
+      .map(
+        (s) =>
+          `${s.label}: ${s.points.length === 1 ? 'one size' : `${s.points.length} sizes`} measured, drawn as open circles (a line would pass through sizes it did not measure).`,
+      ),
+  ];
   const x = logTicks(all[0] ?? 1, all[all.length - 1] ?? 2, 2);
   const y = linearTicks(0, Math.max(0, ...rows.map((r) => r.busbw)));
   const enc = {

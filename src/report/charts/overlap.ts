@@ -34,7 +34,9 @@ export function mergeCoincident<T extends XYSeries>(series: T[]): { series: T[];
     for (const j of same) used.add(j);
     const labels = [s.label, ...same.map((j) => series[j].label)];
     const joined = `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
-    out.push({ ...s, label: `${joined} (the same)` });
+    // A legend entry stays one short line; the note names them all.
+    const short = labels.length === 2 ? joined : `${labels[0]} and ${labels.length - 1} more`;
+    out.push({ ...s, label: `${short} (the same)` });
     notes.push(`${joined} coincide at every point (within a pixel): drawn as one line.`);
   });
   return { series: out, notes };

@@ -21,7 +21,9 @@ export function queueChart(q: QueueInput): Chart | null {
   if (sampled.length === 0) return null;
   const { series, notes } = mergeCoincident(sampled);
   const rows = series.flatMap((s) => s.points.map(([us, bytes]) => ({ us, bytes, port: s.label })));
-  const peak = rows.reduce((m, r) => (r.bytes > m.bytes ? r : m), rows[0]);
+  // The peak is named by its own port, before ports that coincide were joined.
+  const all = sampled.flatMap((s) => s.points.map(([us, bytes]) => ({ us, bytes, port: s.label })));
+  const peak = all.reduce((m, r) => (r.bytes > m.bytes ? r : m), all[0]);
   const ts = rows.map((r) => r.us);
   const x = linearTicks(Math.min(...ts), Math.max(...ts));
   const y = linearTicks(0, peak.bytes);
@@ -32,7 +34,7 @@ export function queueChart(q: QueueInput): Chart | null {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       config: CONFIG,
       title: title(`Queue occupancy: ${q.label}`, [
-        `Peak ${formatSize(peak.bytes)} at ${peak.port.replace(/ \(the same\)$/, '')}, ${formatNumber(peak.us)} us; ${pause}.`,
+        `Peak ${formatSize(peak.bytes)} at ${peak.port}, ${formatNumber(peak.us)} us; ${pause}.`,
         ...notes,
       ]),
       width: PLOT_W,

@@ -24,7 +24,16 @@ export const CONFIG: Config = {
   background: '#ffffff',
   view: { stroke: null },
   range: { category: PALETTE },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e3e3e3', labelLimit: 0 },
+  // Every tick given is labelled: vega would drop labels it thinks overlap by its 0.8 em estimate, which is
+  // wider than the text drawn (ticks are spaced by linearTicks and logTicks instead).
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 'normal',
+    gridColor: '#e3e3e3',
+    labelLimit: 0,
+    labelOverlap: false,
+  },
   legend: {
     orient: 'bottom',
     direction: 'vertical',
@@ -94,13 +103,16 @@ export function linearTicks(lo: number, hi: number): { values: number[]; domain:
   return { values, domain: [a, b] };
 }
 
-/** Powers of `base` covering [lo, hi] (lo > 0), at most nine labelled, and the domain they span. */
+/** Powers of `base` covering [lo, hi] (lo > 0), at most seven labelled (`128 MiB` needs about 50 px of a
+ * 460 px axis), and the domain they span. */
 export function logTicks(lo: number, hi: number, base: 2 | 10): { values: number[]; domain: [number, number] } {
   const lg = (v: number) => Math.log(v) / Math.log(base);
   let e0 = Math.floor(lg(lo) + 1e-9);
   let e1 = Math.ceil(lg(hi) - 1e-9);
   if (e1 === e0) [e0, e1] = [e0 - 1, e1 + 1];
-  const stride = Math.max(1, Math.ceil((e1 - e0 + 1) / 9));
+  const stride = Math.max(1, Math.ceil((e1 - e0 + 1) / 7));
+  // The domain ends on a labelled tick.
+  e1 = e0 + Math.ceil((e1 - e0) / stride) * stride;
   const values: number[] = [];
   for (let e = e0; e <= e1; e += stride) values.push(Number((base ** e).toPrecision(12)));
   return { values, domain: [base ** e0, base ** e1] };
