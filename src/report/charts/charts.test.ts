@@ -168,6 +168,25 @@ describe('vega-lite charts (issue 15): specs built from results, drawn to SVG in
     expect(logTicks(2 ** 20, 2 ** 32, 2).values[0]).toBe(2 ** 20);
   });
 
+  it('renders with eval and the Function constructor gone (a strict CSP forbids both): vega-interpreter runs the expressions', async () => {
+    const c = lossChart([
+      { label: 'PFC on', pfc: true, points: [0, 1e-4].map((loss, i) => ({ loss, iterationMs: 1 + i })) },
+    ]);
+    const saved = { eval: globalThis.eval, Function: globalThis.Function };
+    const refuse = () => {
+      throw new Error('code generation from strings refused');
+    };
+    try {
+      // What a page with `script-src 'self'` does to eval and new Function: throws.
+      globalThis.eval = refuse as typeof eval;
+      globalThis.Function = refuse as unknown as FunctionConstructor;
+      expect(await renderChart(c)).toContain('iteration time (ms)');
+    } finally {
+      globalThis.eval = saved.eval;
+      globalThis.Function = saved.Function;
+    }
+  });
+
   it('degenerate data (one point, all zero) still renders without a vega warning', async () => {
     for (const c of [
       busbwChart([{ label: 'one', points: [{ bytes: 1024, busbwGBps: 0 }] }]),
