@@ -4,11 +4,21 @@
 //   3 a headless View evaluates them with vega-interpreter (no eval, no Function: the same spec runs in a page
 //     with a strict Content-Security-Policy) and renders SVG (no canvas, no DOM, no fonts, no network)
 //   4 the SVG is tagged for the report: `class="chart"`, `data-chart`, a <title>, tooltips as <title> elements
-// Text widths are vega's estimate without a canvas (0.8 em a character, wider than DejaVu Sans), so layout errs
-// on the roomy side; titles are wrapped before they reach vega (theme.ts). Left out: interaction.
-import { parse, type Spec, View } from 'vega';
+// Text is measured with DejaVu Sans' advance widths (theme.ts), not vega's 0.8 em estimate; titles are wrapped
+// before they reach vega with the same widths. Left out: interaction.
+import * as vega from 'vega';
+import { parse, resetSVGDefIds, type Spec, View } from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { textWidthPx } from './theme.ts';
+
+// vega's hook for text measurement without a canvas (vl-convert sets it too): DejaVu Sans' advance widths,
+// so axes, legends and titles take the room the browser will draw them in.
+/** vega-scenegraph's text measurement hook (exported by vega, missing from its types). */
+type TextItem = { fontSize?: number; fontWeight?: string | number };
+const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: string) => number } }).textMetrics;
+metrics.width = (item, text) =>
+  textWidthPx(String(text ?? ''), item.fontSize ?? 11, item.fontWeight === 'bold' || Number(item.fontWeight) >= 600);
 
 /** One chart: its name (`data-chart`, also the module that built it) and its vega-lite spec. */
 export interface Chart {
@@ -73,6 +83,8 @@ function tag(svg: string, chart: string, title: string): string {
 /** Draws a chart to SVG (stages 1-4 above). Throws on a vega warning or error. */
 export async function renderChart(c: Chart): Promise<string> {
   const log = new Collect();
+  // Clip and gradient ids restart at every chart: the same input gives the same SVG (the page prefixes them).
+  resetSVGDefIds();
   const vgSpec: Spec = compile(c.spec, { logger: log as never }).spec;
   const view = new View(parse(vgSpec, undefined, { ast: true }), {
     renderer: 'none',
