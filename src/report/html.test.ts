@@ -260,7 +260,7 @@ describe('renderReport (HTML report, issue 6)', () => {
     expect(inference).not.toMatch(/<td class="num"><\/td>/);
     expect(html).toContain('<th class="num">jitter: p99 - p50 (ms)</th>');
     expect(textOf(html)).toContain(
-      'availability 99.00% over the whole run, 97% during the fault of switch access0 (75.0 s to 235.5 s, 100 requests)',
+      'availability 99.00% over the whole run, 97.00% during the fault of switch access0 (75.0 s to 235.5 s, 100 requests)',
     );
   });
 

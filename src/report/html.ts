@@ -1,8 +1,9 @@
-// The HTML report (issue 6): one self-contained file (inline CSS and SVG, no scripts, nothing fetched) drawn from
-// a ReportInput. Sections in order: notes, claims, designs (diagram and BOM), bus bandwidth with the loss sweep
-// and queues, inference latency, link utilization. A section whose input is missing or empty is left out.
+// The HTML report (issues 6 and 15): one self-contained file (inline CSS and SVG, no scripts, nothing fetched)
+// drawn from a ReportInput. Sections in order: notes, claims, designs (diagram and BOM), bus bandwidth with the
+// loss sweep, queues and flows, inference latency, link utilization. The charts are vega-lite specs drawn to SVG
+// (./charts/); a section whose input is missing or empty is left out.
 
-import { formatCount, formatPercent, formatPower, powerUnit } from '../base/units.ts';
+import { formatCount, formatPower, powerUnit } from '../base/units.ts';
 import type { LinkStats, Percentiles, RequestsResult } from '../result/types.ts';
 import { busbwChart } from './charts/busbw.ts';
 import { cdfChart } from './charts/cdf.ts';
@@ -246,11 +247,12 @@ function percentileTables(runs: Run[]): string {
 /** One line per run; a run with faults gives its availability over the whole run and during each fault, labelled. */
 function runSummary(r: Run): string {
   const q = r.requests;
+  const pct2 = (x: number) => `${(x * 100).toFixed(2)}%`;
   const faults = q.faults.map(
     (f) =>
-      `${formatPercent(f.availability)} during the fault of ${f.target} (${(f.atMs / 1000).toFixed(1)} s to ${f.untilMs >= 0 ? `${(f.untilMs / 1000).toFixed(1)} s` : 'the end'}, ${f.requests.toLocaleString('en-US')} requests)`,
+      `${pct2(f.availability)} during the fault of ${f.target} (${(f.atMs / 1000).toFixed(1)} s to ${f.untilMs >= 0 ? `${(f.untilMs / 1000).toFixed(1)} s` : 'the end'}, ${f.requests.toLocaleString('en-US')} requests)`,
   );
-  const avail = `availability ${(q.availability * 100).toFixed(2)}% over the whole run${faults.length > 0 ? `, ${faults.join(', ')}` : ''}`;
+  const avail = `availability ${pct2(q.availability)} over the whole run${faults.length > 0 ? `, ${faults.join(', ')}` : ''}`;
   return `${r.label}: ${q.completed.toLocaleString('en-US')}/${q.count.toLocaleString('en-US')} requests completed (${avail}), throughput ${q.throughputPerS.toFixed(1)}/s, goodput ${q.goodputPerS.toFixed(1)}/s, ${formatCount(q.replicas, 'replica')}, ${q.balancer} balancing.`;
 }
 
