@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { formatRate, parseBytes, parseLengthM, parseRateBps, parseRatio, parseTimePs } from './units.ts';
+import {
+  formatCount,
+  formatPercent,
+  formatPower,
+  formatRate,
+  formatSize,
+  parseBytes,
+  parseLengthM,
+  parseRateBps,
+  parseRatio,
+  parseTimePs,
+  powerUnit,
+} from './units.ts';
 
 describe('units as people write them (docs/architecture.md: KB = 1000 B, KiB = 1024 B, rates in bit/s)', () => {
   it.each([
@@ -54,5 +66,42 @@ describe('units as people write them (docs/architecture.md: KB = 1000 B, KiB = 1
   it('formats rates back', () => {
     expect(formatRate(102.4e12)).toBe('102.4T');
     expect(formatRate(400e9)).toBe('400G');
+  });
+});
+
+describe('units for people (one formatter per quantity)', () => {
+  it('sizes: whole binary multiples in KiB/MiB/GiB, anything else in three digits of KB/MB/GB', () => {
+    // The catalog's 64,000,000-byte buffer printed as `61.035Mi B` before (issue 15).
+    expect(formatSize(64e6)).toBe('64 MB');
+    expect(formatSize(4 * 2 ** 20)).toBe('4 MiB');
+    expect(formatSize(2 ** 30)).toBe('1 GiB');
+    expect(formatSize(4096)).toBe('4 KiB');
+    expect(formatSize(4224)).toBe('4.22 KB');
+    expect(formatSize(66)).toBe('66 B');
+    expect(formatSize(0)).toBe('0 B');
+    expect(formatSize(1.6e11)).toBe('160 GB');
+    // What it prints, parseBytes reads back (to its three digits).
+    for (const b of [64e6, 4 * 2 ** 20, 4224, 66])
+      expect(Math.abs(parseBytes(formatSize(b).replace(' ', '')) - b) / b).toBeLessThanOrEqual(0.005);
+  });
+  it('power: one unit for a column, the one its largest value needs', () => {
+    expect(formatPower(450)).toBe('450 W');
+    expect(formatPower(40_100)).toBe('40.1 kW');
+    expect(powerUnit(9_999)).toBe('W');
+    expect(powerUnit(527_000)).toBe('kW');
+    expect(powerUnit(2e6)).toBe('MW');
+    // A BOM column whose total is 40.1 kW prints its 102 W row in kW too, not mixed.
+    expect(formatPower(102, powerUnit(40_100))).toBe('0.102 kW');
+    expect(formatPower(13, 'kW')).toBe('0.013 kW');
+    expect(formatPower(7200, 'kW')).toBe('7.2 kW');
+  });
+  it('counts take the singular for one (not "1 groups") and thousands separators', () => {
+    expect(formatCount(1, 'group')).toBe('1 group');
+    expect(formatCount(2, 'group')).toBe('2 groups');
+    expect(formatCount(8192, 'host')).toBe('8,192 hosts');
+    expect(formatCount(1, 'switch', 'switches')).toBe('1 switch');
+    expect(formatPercent(0.5)).toBe('50%');
+    expect(formatPercent(0.034)).toBe('3.4%');
+    expect(formatPercent(0.0012)).toBe('0.12%');
   });
 });

@@ -95,3 +95,69 @@ export function formatTimePs(ps: number): string {
   }
   return `${trim(ps)}ps`;
 }
+
+// ---- For people: one formatter per quantity, used by the CLI text, the report's tables and its charts' axes.
+
+/** Three significant digits, no trailing zeros: 61.0352 -> `61`, 4.158 -> `4.16`, 1234 -> `1234`. */
+function sig3(x: number): string {
+  return String(Number(x.toPrecision(3)));
+}
+
+const BINARY = [
+  ['TiB', 1024 ** 4],
+  ['GiB', 1024 ** 3],
+  ['MiB', 1024 ** 2],
+  ['KiB', 1024],
+] as const;
+const DECIMAL = [
+  ['TB', 1e12],
+  ['GB', 1e9],
+  ['MB', 1e6],
+  ['KB', 1e3],
+] as const;
+
+/**
+ * A size for people: a whole number of the largest binary unit it reaches when it is one (`4 MiB` messages,
+ * `4 KiB` pages), else three significant digits of a decimal unit (a 64,000,000-byte buffer is `64 MB`, not
+ * `61.035 MiB`). KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024, as `parseBytes` reads them.
+ */
+export function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes)) return String(bytes);
+  const a = Math.abs(bytes);
+  for (const [u, m] of BINARY)
+    if (a >= m) {
+      if (Number.isInteger(bytes / m)) return `${bytes / m} ${u}`;
+      break;
+    }
+  for (const [u, m] of DECIMAL) if (a >= m) return `${sig3(bytes / m)} ${u}`;
+  return `${sig3(bytes)} B`;
+}
+
+export type PowerUnit = 'W' | 'kW' | 'MW';
+
+/** The unit a column of powers is printed in: the one its largest value needs (one unit per column). */
+export function powerUnit(maxW: number): PowerUnit {
+  return maxW >= 1e6 ? 'MW' : maxW >= 10_000 ? 'kW' : 'W';
+}
+
+/** A power in one unit (`450 W`, `40.1 kW`); give the unit to print a whole column alike. */
+export function formatPower(w: number, unit: PowerUnit = powerUnit(w)): string {
+  if (unit === 'W') return `${Math.round(w).toLocaleString('en-US')} W`;
+  const v = w / (unit === 'kW' ? 1e3 : 1e6);
+  // Small rows of a kW column keep their watts: 0.013 kW, not 0.0 kW.
+  const digits = Math.abs(v) >= 10 ? 1 : Math.abs(v) >= 1 ? 2 : 3;
+  return `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: digits })} ${unit}`;
+}
+
+/** A count with its noun: `1 group`, `2 groups`, `8,192 hosts` (plural: the noun's plural when not `s`). */
+export function formatCount(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}
+
+/** A share as a percent: two significant digits below 10% (`0.12%`, `3.4%`), whole above (`56%`). */
+export function formatPercent(share: number): string {
+  const p = share * 100;
+  if (p === 0) return '0%';
+  const a = Math.abs(p);
+  return `${a >= 10 ? p.toFixed(0) : a >= 1 ? p.toFixed(1) : String(Number(p.toPrecision(2)))}%`;
+}

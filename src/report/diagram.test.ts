@@ -183,6 +183,12 @@ describe('renderTopologySvg: other topologies', () => {
     expect(svg).toContain(`access – aggregation: ${linkCount(f, 'access', 'aggregation')} × 100G`);
     expect(svg).toContain('48 hosts · 25G');
     expect(svg).toMatch(/groups, each \d+ access \+ \d+ aggregation/);
+    // The demo's 384 servers make one group: "1 group" (it read "1 groups", issue 15).
+    const one = renderTopologySvg(
+      build({ topology: 'access-aggregation', hosts: 384, nic: '25G', switch: 'aurcore-48x25g-8x100g' }),
+      catalog,
+    );
+    expect(one).toMatch(/>1 group, each \d+ access \+ \d+ aggregation/);
     const y = (label: string) => Number(new RegExp(`y="([\\d.]+)"[^>]*>${label}</text>`).exec(svg)![1]);
     expect(y('border0')).toBeLessThan(y('agg0'));
     expect(y('agg0')).toBeLessThan(y('access0'));

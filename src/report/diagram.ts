@@ -197,10 +197,10 @@ function podSummary(fabric: Fabric): string {
     const size = min === max ? `${min}` : `${min}–${max}`;
     const word = podWord(fabric, role);
     if (word === 'plane') {
-      parts.push(`${pods.size} ${role} planes of ${size}`);
+      parts.push(`${pods.size} ${role} plane${pods.size === 1 ? '' : 's'} of ${size}`);
       continue;
     }
-    const key = `${pods.size} ${word}s`;
+    const key = `${pods.size} ${word}${pods.size === 1 ? '' : 's'}`;
     if (!grouped.has(key)) {
       grouped.set(key, []);
       order.push(key);

@@ -47,7 +47,7 @@ const simulated = (ps: number) =>
       ? `${(ps / 1e9).toFixed(3)} ms`
       : `${(ps / 1e6).toFixed(1)} us`;
 
-/** A design's summary, bill of materials and (when small enough to draw, up to 3,000 nodes) its diagram. */
+/** A design's summary, bill of materials and diagram. */
 export function reportDesign(name: string, d: Design, catalog: Catalog): ReportDesign {
   const bp = d.blueprint;
   const roles = bp.switches.map((s) => `${s.count} ${s.role} ${s.model}`).join(', ');
@@ -68,7 +68,9 @@ export function reportDesign(name: string, d: Design, catalog: Catalog): ReportD
       switches: d.bom.totals.switches,
       perHostUsd: d.bom.totals.costPerHostUsd,
     },
-    ...(d.fabric.nodes.length <= 3000 ? { diagramSvg: renderTopologySvg(d.fabric, catalog) } : {}),
+    // The diagram draws large tiers as a few switches and an ellipsis, so it stays small at any size (about
+    // 21 KB and 0.1 s for 8,192 GPUs): every design gets one.
+    diagramSvg: renderTopologySvg(d.fabric, catalog),
   };
 }
 
@@ -116,6 +118,21 @@ export function reportFromResult(r: Result): ReportInput {
       label: r.requests!.length === 1 ? q.arrivals : `item ${q.item}: ${q.arrivals}`,
       requests: q,
     }));
+  // Plain flows (not the transfers of collectives or requests, which have their own charts).
+  if (r.flows.length > 0 && !r.ops && !r.requests)
+    input.flows = [
+      {
+        label: `${r.scenario} (${r.engine} engine)`,
+        flows: r.flows.map((f) => ({
+          src: f.src,
+          dst: f.dst,
+          bytes: f.bytes,
+          fctPs: f.endPs >= 0 ? f.fctPs : -1,
+          idealFctPs: f.idealFctPs,
+          slowdown: f.slowdown,
+        })),
+      },
+    ];
   if (r.links && r.links.length > 0) input.links = [{ label: `${r.scenario} (${r.engine} engine)`, links: r.links }];
   return input;
 }

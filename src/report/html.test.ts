@@ -130,6 +130,15 @@ function fullInput(): ReportInput {
       { label: 'fabric A', requests: requests(1) },
       { label: 'fabric B', requests: requests(1.5) },
     ],
+    flows: [
+      {
+        label: '2:1 incast',
+        flows: [
+          { src: 'h1', dst: 'h0', bytes: 1e6, fctPs: 200e6, idealFctPs: 100e6, slowdown: 2 },
+          { src: 'h2', dst: 'h0', bytes: 1e6, fctPs: 180e6, idealFctPs: 100e6, slowdown: 1.8 },
+        ],
+      },
+    ],
     links: [
       {
         label: 'training',
@@ -151,18 +160,27 @@ function fullInput(): ReportInput {
 function charts(html: string): { chart: string; marks: number }[] {
   return [...html.matchAll(/<svg class="chart" data-chart="([^"]*)"[\s\S]*?<\/svg>/g)].map((m) => ({
     chart: m[1],
-    marks: (m[0].match(/class="mark[ "]/g) ?? []).length,
+    // vega draws each datum as an item (a path, a line's path, a text) inside a `role-mark` group.
+    // (An empty mark, a layer whose filter kept nothing, is a self-closing <g .../>.)
+    marks: [...m[0].matchAll(/role-mark[^"]*"[^>]*[^/]>([\s\S]*?)<\/g>/g)].reduce(
+      (n, g) => n + (g[1].match(/<(path|text) /g) ?? []).length,
+      0,
+    ),
   }));
 }
 
+/** A page's text as a reader sees it: tags gone, whitespace collapsed (wrapped chart titles join again). */
+const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
 describe('renderReport (HTML report, issue 6)', () => {
-  it('draws every chart of a full input, each with marks', () => {
-    const html = renderReport(fullInput());
+  it('draws every chart of a full input, each with marks', async () => {
+    const html = await renderReport(fullInput());
     const cs = charts(html);
     expect(cs.map((c) => c.chart)).toEqual([
       'busbw',
       'lossSweep',
       'queues',
+      'flows',
       'inference-cdf',
       'inference-ttft',
       'inference-tpot',
@@ -177,14 +195,15 @@ describe('renderReport (HTML report, issue 6)', () => {
     expect(html).toContain('<span class="badge not-supported">not supported</span>');
     expect(html).toContain('<span class="badge depends">depends</span>');
     expect(html).toContain('$960,000');
-    // The pause totals are in the queue chart's caption.
-    expect(html).toMatch(/PFC pause frames: 42; time paused[^<]*12.5 us/);
+    // The pause totals are in the queue chart's subtitle; the BOM's power column is in one unit (kW here).
+    expect(textOf(html)).toMatch(/PFC pause frames 42, time paused \(summed over ports and classes\) 12\.5 us/);
+    expect(html).toContain('<td class="num">32.0 kW</td>');
     // Self-contained: no external resource, no script.
     expect(html).not.toMatch(/<script|<link |src="http|href="http|@import/);
   });
 
-  it('escapes text and strips scripts and event handlers from an embedded diagram', () => {
-    const html = renderReport(fullInput());
+  it('escapes text and strips scripts and event handlers from an embedded diagram', async () => {
+    const html = await renderReport(fullInput());
     expect(html).toContain('<title>Training &lt;versus&gt; inference &amp; &quot;friends&quot;</title>');
     expect(html).toContain('a note with &lt;b&gt;markup&lt;/b&gt;');
     expect(html).toContain('needs lossless &lt;RoCE&gt;');
@@ -195,15 +214,15 @@ describe('renderReport (HTML report, issue 6)', () => {
     expect(safeSvg('<svg><a href="javascript:alert(1)">x</a></svg>')).not.toContain('javascript:');
   });
 
-  it('an empty input gives a valid page with no sections', () => {
-    const html = renderReport({ title: 'empty', subtitle: '' });
+  it('an empty input gives a valid page with no sections', async () => {
+    const html = await renderReport({ title: 'empty', subtitle: '' });
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     expect(html).not.toContain('<section');
     expect(html).not.toContain('<svg');
     expect(html).toContain('Nothing to show');
     // Sections present but empty are skipped too.
-    const empty = renderReport({
+    const empty = await renderReport({
       title: 't',
       subtitle: 's',
       busbw: [{ label: 'x', points: [] }],
@@ -215,6 +234,34 @@ describe('renderReport (HTML report, issue 6)', () => {
       designs: [],
     });
     expect(empty).not.toContain('<section');
+  });
+
+  it('token gaps have their own table with no blank cell; availability is labelled overall and per fault', async () => {
+    const input = fullInput();
+    const faulty = requests(1);
+    faulty.availability = 0.99;
+    faulty.faults = [
+      {
+        target: 'switch access0',
+        atMs: 75000,
+        untilMs: 235500,
+        requests: 100,
+        completed: 97,
+        failed: 3,
+        retried: 2,
+        availability: 0.97,
+        p99LatencyMs: 1,
+        recoveryMs: 1,
+      },
+    ];
+    input.inference = [{ label: 'with a failure', requests: faulty }];
+    const html = await renderReport(input);
+    const inference = html.slice(html.indexOf('<section id="sec-inference">'));
+    expect(inference).not.toMatch(/<td class="num"><\/td>/);
+    expect(html).toContain('<th class="num">jitter: p99 - p50 (ms)</th>');
+    expect(textOf(html)).toContain(
+      'availability 99.00% over the whole run, 97.00% during the fault of switch access0 (75.0 s to 235.5 s, 100 requests)',
+    );
   });
 
   it('link tiers are ordered bottom-up', () => {

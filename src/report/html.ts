@@ -1,18 +1,18 @@
-// The HTML report (issue 6): one self-contained file (inline CSS and SVG, no scripts, nothing fetched) drawn from
-// a ReportInput. Sections in order: notes, claims, designs (diagram and BOM), bus bandwidth with the loss sweep
-// and queues, inference latency, link utilization. A section whose input is missing or empty is left out.
+// The HTML report (issues 6 and 15): one self-contained file (inline CSS and SVG, no scripts, nothing fetched)
+// drawn from a ReportInput. Sections in order: notes, claims, designs (diagram and BOM), bus bandwidth with the
+// loss sweep, queues and flows, inference latency, link utilization. The charts are vega-lite specs drawn to SVG
+// (./charts/); a section whose input is missing or empty is left out.
+
+import { formatCount, formatPower, powerUnit } from '../base/units.ts';
 import type { LinkStats, Percentiles, RequestsResult } from '../result/types.ts';
-import {
-  barChart,
-  cdfChart,
-  formatBytes,
-  formatNumber,
-  formatPercent,
-  heatMap,
-  lineChart,
-  niceMax,
-  PALETTE,
-} from './charts.ts';
+import { busbwChart } from './charts/busbw.ts';
+import { cdfChart } from './charts/cdf.ts';
+import { flowsChart } from './charts/flows.ts';
+import { linksChart } from './charts/links.ts';
+import { lossChart } from './charts/loss.ts';
+import { percentileChart } from './charts/percentiles.ts';
+import { queueChart } from './charts/queues.ts';
+import { type Chart, renderChart } from './charts/render.ts';
 import { escapeXml } from './diagram.ts';
 import type { ClaimRow, ReportDesign, ReportInput } from './input.ts';
 
@@ -50,7 +50,6 @@ footer { margin-top: 40px; color: #777; font-size: 12px; }
 
 const esc = (s: string | number) => escapeXml(String(s));
 const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
-const watts = (x: number) => `${Math.round(x).toLocaleString('en-US')} W`;
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(3));
 
 function figure(svg: string, caption: string): string {
@@ -101,6 +100,9 @@ export function prefixIds(svg: string, prefix: string): string {
 
 function designSection(designs: ReportDesign[]): string {
   const parts = designs.map((d, i) => {
+    // One power unit for the whole column, the one its total needs.
+    const unit = powerUnit(Math.max(d.totals.powerW, ...d.bom.map((b) => b.powerW)));
+    const watts = (w: number) => formatPower(w, unit);
     const diagram = d.diagramSvg ? prefixIds(safeSvg(d.diagramSvg), `diagram${i}-`) : '';
     const bom = tableHtml(
       [
@@ -120,7 +122,7 @@ function designSection(designs: ReportDesign[]): string {
         watts(b.powerW),
       ]),
       [
-        `total (${d.totals.switches.toLocaleString('en-US')} switches, ${usd(d.totals.perHostUsd)} per host)`,
+        `total (${formatCount(d.totals.switches, 'switch', 'switches')}, ${usd(d.totals.perHostUsd)} per host)`,
         '',
         '',
         '',
@@ -133,59 +135,10 @@ function designSection(designs: ReportDesign[]): string {
   return `<section id="sec-designs"><h2>Designs</h2>${parts.join('')}</section>`;
 }
 
-function busbwFigure(busbw: NonNullable<ReportInput['busbw']>): string {
-  const svg = lineChart({
-    chart: 'busbw',
-    title: 'Bus bandwidth versus message size',
-    x: { label: 'message size (bytes, log2 axis)', kind: 'log2', format: formatBytes },
-    y: { label: 'bus bandwidth (GB/s)', min: 0 },
-    series: busbw.map((s) => ({
-      label: s.label,
-      points: [...s.points].sort((a, b) => a.bytes - b.bytes).map((p) => [p.bytes, p.busbwGBps] as [number, number]),
-    })),
-  });
-  return figure(
-    svg,
-    "Collective bus bandwidth as nccl-tests defines it: algorithm bandwidth (bytes per rank / time) times the collective's bus factor; GB/s = 10^9 bytes per second.",
-  );
-}
-
-function lossFigure(loss: NonNullable<ReportInput['lossSweep']>): string {
-  const svg = lineChart({
-    chart: 'lossSweep',
-    title: 'Iteration time versus random loss',
-    x: { label: 'random loss rate (per packet, log axis; 0 left of the break)', kind: 'log10', zero: true },
-    y: { label: 'iteration time (ms)', min: 0 },
-    series: loss.map((s) => ({
-      label: /\bPFC\b/i.test(s.label) ? s.label : `${s.label} (PFC ${s.pfc ? 'on' : 'off'})`,
-      dashed: !s.pfc,
-      points: [...s.points].sort((a, b) => a.loss - b.loss).map((p) => [p.loss, p.iterationMs] as [number, number]),
-    })),
-  });
-  return figure(
-    svg,
-    'Solid lines: PFC on; dashed: PFC off. PFC cannot prevent injected random loss: every lost packet costs a go-back-N retransmission.',
-  );
-}
-
-function queueFigure(q: NonNullable<ReportInput['queues']>[number]): string {
-  const series = q.ports
-    .filter((p) => p.series.length > 0)
-    .map((p) => ({
-      label: `${p.port} -> ${p.peer}`,
-      step: true,
-      markers: false,
-      points: p.series.map(([t, b]) => [t / 1e6, b] as [number, number]),
-    }));
-  if (series.length === 0) return '';
-  const svg = lineChart({
-    chart: 'queues',
-    title: `Queue occupancy: ${q.label}`,
-    x: { label: 'time (us)', min: 0 },
-    y: { label: 'queue occupancy (bytes)', min: 0, format: (v) => formatBytes(v).replace(/ B$/, '') },
-    series,
-  });
-  const caption = `Busiest egress queues, sampled. PFC pause frames: ${q.pauseFrames.toLocaleString('en-US')}; time paused, summed over ports and classes: ${formatNumber(q.pausedPs / 1e6)} us.`;
+/** Draws a chart and wraps it in a figure; ids are made unique in the page (vega numbers its clips per view). */
+async function chartFigure(c: Chart | null, caption: string, ids: { n: number }): Promise<string> {
+  if (!c) return '';
+  const svg = prefixIds(await renderChart(c), `chart${ids.n++}-`);
   return figure(svg, caption);
 }
 
@@ -196,54 +149,48 @@ const PCTS: [keyof Percentiles, string][] = [
   ['p999', 'p99.9'],
 ];
 
-function inferenceSection(runs: { label: string; requests: RequestsResult }[]): string {
-  const cdfSeries: { label: string; cdf: [number, number][]; color: string; dashed?: boolean }[] = [];
-  runs.forEach((r, i) => {
-    const color = PALETTE[i % PALETTE.length];
-    if (r.requests.cdfMs.latency.length > 0)
-      cdfSeries.push({ label: `${r.label}: latency`, cdf: r.requests.cdfMs.latency, color });
-    if (r.requests.cdfMs.ttft.length > 0)
-      cdfSeries.push({ label: `${r.label}: TTFT`, cdf: r.requests.cdfMs.ttft, color, dashed: true });
-  });
+type Run = { label: string; requests: RequestsResult };
+
+async function inferenceFigures(runs: Run[], ids: { n: number }): Promise<string[]> {
   const figs: string[] = [];
-  if (cdfSeries.length > 0)
-    figs.push(
-      figure(
-        cdfChart({
-          chart: 'inference-cdf',
-          title: 'Request latency and time to first token (CDF)',
-          x: { label: 'time (ms, log axis)' },
-          series: cdfSeries,
-        }),
-        'Solid: end-to-end request latency; dashed: time to first token (TTFT). Over completed requests.',
-      ),
-    );
-  const bars = (metric: 'ttftMs' | 'tpotMs', title: string, chart: string) =>
-    barChart({
+  const cdf = cdfChart(
+    runs.map((r) => ({ label: r.label, latency: r.requests.cdfMs.latency, ttft: r.requests.cdfMs.ttft })),
+  );
+  figs.push(
+    await chartFigure(
+      cdf,
+      'Solid: end-to-end request latency; dashed: time to first token (TTFT). Over completed requests.',
+      ids,
+    ),
+  );
+  const bars = (metric: 'ttftMs' | 'tpotMs', chart: string, what: string, name: string) =>
+    percentileChart({
       chart,
-      title,
+      title: `${name} by percentile`,
+      quantity: `${what} (ms)`,
       groups: PCTS.map(([, n]) => n),
-      xLabel: 'percentile',
-      y: {
-        label: `${metric === 'ttftMs' ? 'TTFT' : 'TPOT'} (ms)`,
-        format: (v) => formatNumber(Number(v.toPrecision(3))),
-      },
-      series: runs.map((r) => ({ label: r.label, values: PCTS.map(([k]) => r.requests[metric][k]) })),
+      runs: runs.map((r) => ({ label: r.label, values: PCTS.map(([k]) => r.requests[metric][k]) })),
     });
   if (runs.some((r) => r.requests.ttftMs.count > 0))
     figs.push(
-      figure(
-        bars('ttftMs', 'Time to first token by percentile', 'inference-ttft'),
+      await chartFigure(
+        bars('ttftMs', 'inference-ttft', 'TTFT', 'Time to first token'),
         'TTFT: arrival to the first output token at the client.',
+        ids,
       ),
     );
   if (runs.some((r) => r.requests.tpotMs.count > 0))
     figs.push(
-      figure(
-        bars('tpotMs', 'Time per output token by percentile', 'inference-tpot'),
+      await chartFigure(
+        bars('tpotMs', 'inference-tpot', 'TPOT', 'Time per output token'),
         'TPOT: mean time between output tokens of a request, after the first.',
+        ids,
       ),
     );
+  return figs;
+}
+
+function percentileTables(runs: Run[]): string {
   const rows: (string | number)[][] = [];
   for (const r of runs) {
     const q = r.requests;
@@ -261,16 +208,6 @@ function inferenceSection(runs: { label: string; requests: RequestsResult }[]): 
     add('latency', q.latencyMs);
     add('TTFT', q.ttftMs);
     add('TPOT', q.tpotMs);
-    rows.push([
-      r.label,
-      'token gap',
-      q.tokenGapMs.count.toLocaleString('en-US'),
-      '',
-      ms(q.tokenGapMs.p50),
-      '',
-      ms(q.tokenGapMs.p99),
-      '',
-    ]);
   }
   const table = tableHtml(
     [
@@ -285,14 +222,44 @@ function inferenceSection(runs: { label: string; requests: RequestsResult }[]): 
     ],
     rows,
   );
-  const summary = runs
-    .map(
-      (r) =>
-        `${r.label}: ${r.requests.completed.toLocaleString('en-US')}/${r.requests.count.toLocaleString('en-US')} requests completed (availability ${(r.requests.availability * 100).toFixed(2)}%), throughput ${r.requests.throughputPerS.toFixed(1)}/s, goodput ${r.requests.goodputPerS.toFixed(1)}/s, ${r.requests.replicas} replicas, ${r.requests.balancer} balancing.`,
-    )
-    .map((s) => `<li>${esc(s)}</li>`)
-    .join('');
-  return `<section id="sec-inference"><h2>Inference latency</h2><div class="grid">${figs.join('')}</div><h3>Percentiles</h3>${table}<ul class="notes">${summary}</ul></section>`;
+  // The result keeps p50, p99 and their difference for the gaps between tokens (a stream's jitter), no more:
+  // their own table, so no cell is left blank.
+  const gaps = runs.filter((r) => r.requests.tokenGapMs.count > 0);
+  const gapTable =
+    gaps.length === 0
+      ? ''
+      : `<h3>Gaps between streamed tokens</h3>${tableHtml(
+          [
+            { text: 'run' },
+            { text: 'gaps', num: true },
+            { text: 'p50 (ms)', num: true },
+            { text: 'p99 (ms)', num: true },
+            { text: 'jitter: p99 - p50 (ms)', num: true },
+          ],
+          gaps.map((r) => {
+            const g = r.requests.tokenGapMs;
+            return [r.label, g.count.toLocaleString('en-US'), ms(g.p50), ms(g.p99), ms(g.jitter)];
+          }),
+        )}`;
+  return `<h3>Percentiles</h3>${table}${gapTable}`;
+}
+
+/** One line per run; a run with faults gives its availability over the whole run and during each fault, labelled. */
+function runSummary(r: Run): string {
+  const q = r.requests;
+  const pct2 = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const faults = q.faults.map(
+    (f) =>
+      `${pct2(f.availability)} during the fault of ${f.target} (${(f.atMs / 1000).toFixed(1)} s to ${f.untilMs >= 0 ? `${(f.untilMs / 1000).toFixed(1)} s` : 'the end'}, ${f.requests.toLocaleString('en-US')} requests)`,
+  );
+  const avail = `availability ${pct2(q.availability)} over the whole run${faults.length > 0 ? `, ${faults.join(', ')}` : ''}`;
+  return `${r.label}: ${q.completed.toLocaleString('en-US')}/${q.count.toLocaleString('en-US')} requests completed (${avail}), throughput ${q.throughputPerS.toFixed(1)}/s, goodput ${q.goodputPerS.toFixed(1)}/s, ${formatCount(q.replicas, 'replica')}, ${q.balancer} balancing.`;
+}
+
+async function inferenceSection(runs: Run[], ids: { n: number }): Promise<string> {
+  const figs = await inferenceFigures(runs, ids);
+  const summary = runs.map((r) => `<li>${esc(runSummary(r))}</li>`).join('');
+  return `<section id="sec-inference"><h2>Inference latency</h2><div class="grid">${figs.join('')}</div>${percentileTables(runs)}<ul class="notes">${summary}</ul></section>`;
 }
 
 /** Rank of a role in the fabric's height, to order tier pairs bottom-up. */
@@ -327,32 +294,59 @@ export function linksByTier(links: LinkStats[]): { tiers: string; links: LinkSta
     .map(([tiers, list]) => ({ tiers, links: list }));
 }
 
-function linksSection(all: NonNullable<ReportInput['links']>): string {
-  const figs = all
-    .filter((l) => l.links.length > 0)
-    .map((l) => {
-      const max = niceMax(l.links.reduce((m, x) => Math.max(m, x.utilization), 0));
-      const svg = heatMap({
-        chart: 'links',
-        title: `Link utilization: ${l.label}`,
-        valueLabel: `utilization (bytes x 8 / (rate x run time))${max < 1 ? `, scale to ${formatPercent(max)}` : ''}`,
-        max,
-        rows: linksByTier(l.links).map((g) => ({
-          label: g.tiers,
-          cells: g.links.map((x) => ({ label: `${x.link} (${x.rateGbps}G)`, value: x.utilization })),
-        })),
-      });
-      return figure(
-        svg,
-        'One cell per directed link that carried traffic, one row per tier pair; hover a cell for its name.',
-      );
-    });
+async function linksSection(all: NonNullable<ReportInput['links']>, ids: { n: number }): Promise<string> {
+  const figs: string[] = [];
+  for (const l of all.filter((x) => x.links.length > 0))
+    figs.push(
+      await chartFigure(
+        linksChart({ label: l.label, rows: linksByTier(l.links) }),
+        'One cell per directed link that carried traffic, one row per tier pair; colour from 0 to 100% of line rate. Hover a cell for its name.',
+        ids,
+      ),
+    );
   if (figs.length === 0) return '';
   return `<section id="sec-links"><h2>Link utilization</h2>${figs.join('')}</section>`;
 }
 
-/** The whole report as one HTML document. */
-export function renderReport(input: ReportInput): string {
+async function networkSection(input: ReportInput, ids: { n: number }): Promise<string> {
+  // Bus bandwidth, loss, queues and flows side by side: each is half the page wide.
+  const figs: string[] = [];
+  const busbw = (input.busbw ?? []).filter((s) => s.points.length > 0);
+  if (busbw.length > 0)
+    figs.push(
+      await chartFigure(
+        busbwChart(busbw),
+        "Collective bus bandwidth as nccl-tests defines it: algorithm bandwidth (bytes per rank / time) times the collective's bus factor; GB/s = 10^9 bytes per second.",
+        ids,
+      ),
+    );
+  const loss = (input.lossSweep ?? []).filter((s) => s.points.length > 0);
+  if (loss.length > 0)
+    figs.push(
+      await chartFigure(
+        lossChart(loss),
+        'Solid lines: PFC on; dashed: PFC off. Random loss is not congestion: PFC cannot prevent it, and every lost packet costs a go-back-N retransmission.',
+        ids,
+      ),
+    );
+  for (const q of input.queues ?? [])
+    figs.push(await chartFigure(queueChart(q), 'Busiest egress queues, sampled; steps between samples.', ids));
+  for (const f of input.flows ?? [])
+    figs.push(
+      await chartFigure(
+        flowsChart(f),
+        'Flow completion time (FCT): first byte sent to last byte acknowledged. Idle-fabric FCT: base RTT plus the bytes with headers at the bottleneck rate (FCT-01).',
+        ids,
+      ),
+    );
+  const shown = figs.filter((x) => x !== '');
+  if (shown.length === 0) return '';
+  return `<section id="sec-network"><h2>Collectives, loss, queues and flows</h2><div class="grid">${shown.join('')}</div></section>`;
+}
+
+/** The whole report as one HTML document (async: vega renders each chart asynchronously). */
+export async function renderReport(input: ReportInput): Promise<string> {
+  const ids = { n: 0 };
   const body: string[] = [];
   body.push(`<header><h1>${esc(input.title)}</h1>`);
   if (input.subtitle) body.push(`<p class="subtitle">${esc(input.subtitle)}</p>`);
@@ -362,22 +356,16 @@ export function renderReport(input: ReportInput): string {
   const head = body.length;
   if (input.claims && input.claims.length > 0) body.push(claimsSection(input.claims));
   if (input.designs && input.designs.length > 0) body.push(designSection(input.designs));
-  // Bus bandwidth, loss and queues side by side: each is half the page wide.
-  const training: string[] = [];
-  const busbw = (input.busbw ?? []).filter((s) => s.points.length > 0);
-  if (busbw.length > 0) training.push(busbwFigure(busbw));
-  const loss = (input.lossSweep ?? []).filter((s) => s.points.length > 0);
-  if (loss.length > 0) training.push(lossFigure(loss));
-  for (const q of input.queues ?? []) training.push(queueFigure(q));
-  if (training.some((f) => f !== ''))
-    body.push(
-      `<section id="sec-network"><h2>Collectives, loss and queues</h2><div class="grid">${training.join('')}</div></section>`,
-    );
-  if (input.inference && input.inference.length > 0) body.push(inferenceSection(input.inference));
-  if (input.links && input.links.length > 0) body.push(linksSection(input.links));
+  const network = await networkSection(input, ids);
+  if (network) body.push(network);
+  if (input.inference && input.inference.length > 0) body.push(await inferenceSection(input.inference, ids));
+  if (input.links && input.links.length > 0) {
+    const links = await linksSection(input.links, ids);
+    if (links) body.push(links);
+  }
   if (body.length === head) body.push('<p>Nothing to show: the input had no sections.</p>');
   body.push(
-    '<footer>Made by aifabric. Self-contained: inline CSS and SVG, no scripts, nothing loaded from the network.</footer>',
+    '<footer>Made by aifabric. Self-contained: inline CSS and SVG (charts drawn with vega-lite), no scripts, nothing loaded from the network.</footer>',
   );
   return `<!DOCTYPE html>
 <html lang="en">

@@ -49,6 +49,7 @@ const requests = z.looseObject({
 
 const port = z.looseObject({ port: str, peer: str, series: z.array(point) });
 const link = z.looseObject({ link: str, tiers: str, rateGbps: n, bytes: n, utilization: n });
+const flow = z.looseObject({ src: str, dst: str, bytes: n, fctPs: n, idealFctPs: n, slowdown: n });
 
 export const reportInputSchema = z.looseObject({
   title: str,
@@ -68,6 +69,7 @@ export const reportInputSchema = z.looseObject({
   queues: z.array(z.looseObject({ label: str, ports: z.array(port), pausedPs: n, pauseFrames: n })).optional(),
   inference: z.array(z.looseObject({ label: str, requests })).optional(),
   links: z.array(z.looseObject({ label: str, links: z.array(link) })).optional(),
+  flows: z.array(z.looseObject({ label: str, flows: z.array(flow) })).optional(),
   notes: z.array(str).optional(),
 });
 
@@ -79,7 +81,7 @@ export const resultSchema = z.looseObject({
   seed: n,
   simulatedPs: n,
   completed: z.boolean(),
-  flows: z.array(z.looseObject({})),
+  flows: z.array(flow),
   ops: z.array(op).optional(),
   requests: z.array(requests.extend({ item: n, arrivals: str })).optional(),
   links: z.array(link).optional(),

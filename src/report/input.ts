@@ -1,6 +1,6 @@
 // What the HTML report draws (issue 6). `aifabric report` builds one from a simulate result, a sweep or a demo
 // bundle; the demo builds it directly. Every section is optional: the report shows what it is given.
-import type { LinkStats, PortStats, RequestsResult } from '../result/types.ts';
+import type { FlowResult, LinkStats, PortStats, RequestsResult } from '../result/types.ts';
 
 /** One claim of the seed's "comparison at a glance", with the measured evidence and a verdict. */
 export interface ClaimRow {
@@ -53,6 +53,8 @@ export interface ReportInput {
   inference?: { label: string; requests: RequestsResult }[];
   /** Per directed link utilization, grouped by tier for the heat map. */
   links?: { label: string; links: LinkStats[] }[];
+  /** Plain flows of a run (an incast, a permutation): completion time against the idle-fabric time. */
+  flows?: { label: string; flows: Pick<FlowResult, 'src' | 'dst' | 'bytes' | 'fctPs' | 'idealFctPs' | 'slowdown'>[] }[];
   /** Free-form notes printed under the title (assumptions, scale of the quick mode). */
   notes?: string[];
 }

@@ -1,6 +1,6 @@
 // What `aifabric plan` prints: one design (JSON object or text tables) or the planner's ranking.
 
-import { formatRate } from '../base/units.ts';
+import { formatPower, formatRate, powerUnit } from '../base/units.ts';
 import type { Design } from '../fabric/index.ts';
 import type { PlanResult } from '../fabric/planner.ts';
 import type { Blueprint } from '../fabric/types.ts';
@@ -77,8 +77,10 @@ export function usd(x: number): string {
   return `$${Math.round(x).toLocaleString('en-US')}`;
 }
 
-export function watts(x: number): string {
-  return x >= 10_000 ? `${(x / 1000).toFixed(1)} kW` : `${Math.round(x)} W`;
+/** Powers of one table column, all in the unit its largest value needs (never W and kW mixed). */
+export function wattsColumn(values: number[]): string[] {
+  const unit = powerUnit(Math.max(0, ...values));
+  return values.map((w) => formatPower(w, unit));
 }
 
 export function ratio(x: number): string {
@@ -103,6 +105,7 @@ export function designText(d: Design, title?: string): string {
   const j = designJson(d);
   const bp = d.blueprint;
   const out: string[] = [];
+  const power = wattsColumn(d.bom.items.map((i) => i.powerW));
   out.push(
     title ??
       `${bp.topology}: ${bp.hosts} hosts x ${formatRate(bp.hostRateBps)} (${bp.gpusPerNode} per server), ${bp.tiers} tiers`,
@@ -118,13 +121,13 @@ export function designText(d: Design, title?: string): string {
   out.push(
     table(
       ['item', 'role', 'qty', 'unit price', 'cost', 'power'],
-      d.bom.items.map((i) => [i.id, i.role, i.quantity, usd(i.unitPriceUsd), usd(i.costUsd), watts(i.powerW)]),
+      d.bom.items.map((i, k) => [i.id, i.role, i.quantity, usd(i.unitPriceUsd), usd(i.costUsd), power[k]]),
     ),
   );
   const t = d.bom.totals;
   out.push('');
   out.push(
-    `total: ${usd(t.costUsd)}, ${watts(t.powerW)}, ${t.rackUnits} RU; ${t.switches} switches, ${t.cables} cables, ${t.transceivers} transceivers; ${usd(t.costPerHostUsd)} and ${t.powerPerHostW.toFixed(1)} W per host`,
+    `total: ${usd(t.costUsd)}, ${formatPower(t.powerW)}, ${t.rackUnits} RU; ${t.switches} switches, ${t.cables} cables, ${t.transceivers} transceivers; ${usd(t.costPerHostUsd)} and ${t.powerPerHostW.toFixed(1)} W per host`,
   );
   out.push(
     `oversubscription: ${Object.entries(j.metrics.oversubscription)
@@ -188,6 +191,7 @@ function candidateJson(bp: Blueprint, rank: number, costUsd: number, powerW: num
 export function plannerText(r: PlanResult, top = 15): string {
   const out: string[] = [];
   const q = r.requirement;
+  const power = wattsColumn(r.feasible.slice(0, top).map((c) => c.powerW));
   out.push(
     `planner: ${q.hosts} hosts x ${formatRate(q.nicBps)}, oversubscription <= ${ratio(q.oversubscription)}, bisection >= ${formatRate(q.bisectionBps)}b/s`,
   );
@@ -206,7 +210,7 @@ export function plannerText(r: PlanResult, top = 15): string {
             c.blueprint.tiers,
             usd(c.costUsd),
             usd(c.costUsd / q.hosts),
-            watts(c.powerW),
+            power[i],
           ]),
       ),
     );

@@ -1,6 +1,8 @@
-// The HTML report in a real browser (issue 6): headless Debian chromium through playwright-core. A report with
-// every section, from small real runs, must load with no console or page errors, draw marks in every chart,
-// fetch nothing, and fit 1280 px without horizontal scrolling. Leaves a full-page screenshot in test/artifacts/.
+// The HTML report in a real browser (issues 6 and 15): headless Debian chromium through playwright-core. A report
+// with every section, from small real runs, must load with no console or page errors, draw marks in every chart,
+// fetch nothing, and fit 1280 px without horizontal scrolling; every chart's title must fit inside the chart,
+// every quantitative axis must name its unit, and no series may lie hidden under another unless the chart says
+// so in a note (measured on the drawn paths, checks.ts). Leaves a full-page screenshot in test/artifacts/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +12,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.ts';
 import { runDemo } from '../../src/demo/run.ts';
 import { designFabric } from '../../src/fabric/index.ts';
+import { renderChart } from '../../src/report/charts/render.ts';
 import { reportDesign, reportFromResult } from '../../src/report/from-result.ts';
 import { renderReport } from '../../src/report/html.ts';
 import type { ReportDesign, ReportInput } from '../../src/report/input.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { smallInference } from '../helpers/scenarios.ts';
 import { runInferenceYaml, runYaml, simulateYaml } from '../helpers/simulate.ts';
+import { CHART_CHECKS, type ChartCheck } from './checks.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = [
@@ -102,13 +106,20 @@ function fullReport(): ReportInput {
       },
     ],
     queues: incast.queues,
+    flows: incast.flows,
     inference: [{ label: 'code trace, 4 replicas', requests: inference.requests![0] }],
     links: [...(incast.links ?? []), { label: 'inference', links: inference.links ?? [] }],
   };
 }
 
 /** Opens a report file in chromium and checks it: no errors, nothing fetched, marks in every chart, fits 1280 px. */
-async function openAndCheck(file: string, shot: string, diagrams: number, badges: number): Promise<void> {
+async function openAndCheck(
+  file: string,
+  shot: string,
+  diagrams: number,
+  badges: number,
+  expected: string[],
+): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -126,7 +137,8 @@ async function openAndCheck(file: string, shot: string, diagrams: number, badges
 
     const charts = await page.$$eval('svg.chart', (els) =>
       els.map((e) => {
-        const marks = [...e.querySelectorAll('.mark')];
+        // vega draws each datum as an item inside a `role-mark` group.
+        const marks = [...e.querySelectorAll('.role-mark > path, .role-mark > text')];
         const box = e.getBoundingClientRect();
         // A mark is drawn if it has an area (a line's bounding box has a width or a height).
         const drawn = marks.filter((m) => {
@@ -136,15 +148,14 @@ async function openAndCheck(file: string, shot: string, diagrams: number, badges
         return { chart: e.getAttribute('data-chart'), marks: marks.length, drawn, width: box.width };
       }),
     );
-    expect(new Set(charts.map((c) => c.chart))).toEqual(
-      new Set(['busbw', 'lossSweep', 'queues', 'inference-cdf', 'inference-ttft', 'inference-tpot', 'links']),
-    );
+    expect(new Set(charts.map((c) => c.chart))).toEqual(new Set(expected));
     for (const c of charts) {
       expect(c.marks, `${c.chart} marks`).toBeGreaterThan(0);
       expect(c.drawn, `${c.chart} drawn marks`).toBeGreaterThan(0);
       // Readable: a half-width chart is still at least 500 px wide at 1280.
       expect(c.width, `${c.chart} width`).toBeGreaterThan(500);
     }
+    expectReadable(await page.evaluate<ChartCheck[]>(CHART_CHECKS));
     expect(await page.locator('.diagram svg').count()).toBe(diagrams);
     expect(await page.locator('.badge').count()).toBe(badges);
 
@@ -163,22 +174,103 @@ async function openAndCheck(file: string, shot: string, diagrams: number, badges
   }
 }
 
+/** Titles inside their chart, a unit on every quantitative axis, no series hidden without a note. */
+function expectReadable(checks: ChartCheck[]): void {
+  expect(checks.length).toBeGreaterThan(0);
+  for (const c of checks) {
+    expect(c.titleLines, `${c.chart}: a title`).toBeGreaterThan(0);
+    expect(c.titleOverflowPx, `${c.chart}: title "${c.title}" overflows the chart by`).toBeLessThanOrEqual(0.5);
+    for (const a of c.axes.filter((x) => !x.discrete))
+      expect(a.title, `${c.chart}: axis "${a.title}" names its unit in parentheses`).toMatch(UNIT);
+    if (c.hidden.length > 0)
+      expect(c.notes, `${c.chart}: ${c.hidden.join('; ')} hidden without a note`).toMatch(/coincide|inside it/);
+  }
+}
+
+/** An axis title's unit: `(GB/s)`, `(ms, log axis)`, `(bytes, log2 axis)`, `(%)`, `(per packet, symlog axis)`. */
+const UNIT = /\((bytes|ms|us|s|GB\/s|Gb\/s|%|per packet|x)\b|\(%\)|\(.*\bx\b.*\)/;
+
+/** Opens an SVG page of hand-made charts and returns their checks (the negative controls). */
+async function checkCharts(svgs: string[]): Promise<ChartCheck[]> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.setContent(`<!DOCTYPE html><html><body style="width:600px">${svgs.join('')}</body></html>`);
+    return await page.evaluate<ChartCheck[]>(CHART_CHECKS);
+  } finally {
+    await browser.close();
+  }
+}
+
+const bare = (chart: string, title: string, rows: object[], extra: object = {}) => ({
+  chart,
+  spec: {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 400,
+    height: 200,
+    data: { values: rows },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: 'size (bytes)' },
+      y: { field: 'y', type: 'quantitative', title: 'speed' },
+      color: { field: 's', type: 'nominal' },
+    },
+    ...extra,
+  } as never,
+});
+
+describe('the chart checks catch what a reader saw (negative controls)', () => {
+  it('a title wider than its chart, an axis without a unit and a line hidden under another are all caught', async () => {
+    if (!haveChromium)
+      throw new Error(`no chromium at ${CHROMIUM}: .ci/run must install it (apt-get install chromium)`);
+    const same = [1, 2, 3].flatMap((x) => ['a', 'b'].map((s) => ({ x, y: x * 2, s })));
+    const apart = [1, 2, 3].flatMap((x) => ['a', 'b'].map((s) => ({ x, y: s === 'a' ? x : x * 3, s })));
+    const long = 'Queue occupancy: gradient all-reduce of the 32-GPU slice (ring, lossless run), PFC on, clipped';
+    const [hidden, clipped, fine] = await checkCharts([
+      await renderChart(bare('hidden', 'two lines, one hidden', same)),
+      // vega sizes the view to fit a title; a fixed-size view with a long title clips it, as the old report did.
+      await renderChart(
+        bare('clipped', long, apart, { autosize: { type: 'none' }, title: { text: long, anchor: 'middle' } }),
+      ),
+      await renderChart(bare('fine', 'two lines apart', apart)),
+    ]);
+    expect(hidden.hidden.length).toBeGreaterThan(0);
+    expect(hidden.notes).not.toMatch(/coincide|inside it/);
+    expect(clipped.titleOverflowPx).toBeGreaterThan(10);
+    expect(fine.hidden).toEqual([]);
+    expect(fine.titleOverflowPx).toBeLessThanOrEqual(0.5);
+    expect(fine.axes.find((a) => a.title === 'speed')?.title).not.toMatch(UNIT);
+    expect(fine.axes.find((a) => a.title === 'size (bytes)')?.title).toMatch(UNIT);
+  }, 60_000);
+});
+
 describe('the HTML report in headless chromium', () => {
   it('loads without errors, every chart draws marks, nothing is fetched, and it fits 1280 px', async () => {
     if (!haveChromium)
       throw new Error(`no chromium at ${CHROMIUM}: .ci/run must install it (apt-get install chromium)`);
     const input = fullReport();
     const file = join(dir, 'report.html');
-    writeFileSync(file, renderReport(input));
-    await openAndCheck(file, 'report.png', 1, 3);
+    writeFileSync(file, await renderReport(input));
+    await openAndCheck(file, 'report.png', 1, 3, [
+      'busbw',
+      'lossSweep',
+      'queues',
+      'flows',
+      'inference-cdf',
+      'inference-ttft',
+      'inference-tpot',
+      'links',
+    ]);
   });
   it("the demo's own report (--quick): the same checks, a badge per claim, the drawable designs' diagrams", async () => {
     if (!haveChromium)
       throw new Error(`no chromium at ${CHROMIUM}: .ci/run must install it (apt-get install chromium)`);
     const demo = runDemo(loadCatalog(), { quick: true, seed: 1, pfc: true });
     const file = join(dir, 'demo.html');
-    writeFileSync(file, renderReport(demo.report));
-    // Diagrams: the 512-GPU Clos and the inference fabric (the 8,192-GPU design is too large to draw).
-    await openAndCheck(file, 'demo-report.png', 2, demo.claims.length);
+    writeFileSync(file, await renderReport(demo.report));
+    // Diagrams: every design, the 8,192-GPU one too (issue 15).
+    const charts = ['busbw', 'lossSweep', 'queues', 'inference-cdf', 'inference-ttft', 'inference-tpot', 'links'];
+    await openAndCheck(file, 'demo-report.png', demo.report.designs?.length ?? 0, demo.claims.length, charts);
   }, 120_000);
 });

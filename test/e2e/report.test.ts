@@ -9,13 +9,25 @@ import { runMain } from './run-cli.ts';
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Each chart of a page with how many marks it drew. */
+/** Items vega drew for data: the paths and texts inside its `role-mark` groups (not axes, legends, titles). */
+function items(svg: string): number {
+  let n = 0;
+  // An empty mark (a layer whose filter kept nothing) is a self-closing <g .../>.
+  for (const g of svg.matchAll(/class="mark-\w+ role-mark[^"]*"[^>]*[^/]>([\s\S]*?)<\/g>/g))
+    n += (g[1].match(/<(path|text) /g) ?? []).length;
+  return n;
+}
+
+/** Each chart of a page with how many items it drew. */
 function charts(html: string): Map<string, number> {
   const m = new Map<string, number>();
   for (const c of html.matchAll(/<svg class="chart" data-chart="([^"]*)"[\s\S]*?<\/svg>/g))
-    m.set(c[1], (m.get(c[1]) ?? 0) + (c[0].match(/class="mark[ "]/g) ?? []).length);
+    m.set(c[1], (m.get(c[1]) ?? 0) + items(c[0]));
   return m;
 }
+
+/** A page's text as a reader sees it (tags gone: a wrapped chart subtitle joins again). */
+const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 async function simulateTo(file: string, args: string[]): Promise<string> {
   const r = await runMain(['simulate', ...args, '--json']);
@@ -28,7 +40,7 @@ async function simulateTo(file: string, args: string[]): Promise<string> {
 const INFERENCE = smallInference('300s');
 
 describe('aifabric report', () => {
-  it('a packet-engine incast result gives the queue chart (pause totals in the caption) and the link heat map', async () => {
+  it('a packet-engine incast result gives the queue chart (pause totals in its subtitle), the flows and the link heat map', async () => {
     const json = await simulateTo('incast.json', ['scenarios/incast-16.yaml']);
     const out = join(dir, 'nested', 'incast.html');
     const r = await runMain(['report', json, '-o', out]);
@@ -36,10 +48,12 @@ describe('aifabric report', () => {
     expect(r.stdout).toMatch(/^wrote .*incast\.html \(\d+ KB\)\n$/);
     const html = readFileSync(out, 'utf8');
     const c = charts(html);
-    expect([...c.keys()]).toEqual(['queues', 'links']);
+    expect([...c.keys()]).toEqual(['queues', 'flows', 'links']);
     for (const [name, n] of c) expect(n, name).toBeGreaterThan(0);
     expect(html).toContain('leaf0:eth1 -&gt; h0');
-    expect(html).toMatch(/PFC pause frames: \d+; time paused/);
+    expect(textOf(html)).toMatch(/PFC pause frames \d+, time paused/);
+    // Issue 15: an incast's report shows its flows' completion times against the idle-fabric time.
+    expect(textOf(html)).toMatch(/Flow completion times: incast-16 \(packet engine\)/);
     expect(html).toContain('<title>aifabric report: incast-16</title>');
     // Written atomically: nothing but the report is left in the folder.
     expect(readdirSync(join(dir, 'nested'))).toEqual(['incast.html']);
@@ -77,6 +91,7 @@ describe('aifabric report', () => {
     const out = join(dir, 'sweep.html');
     expect((await runMain(['report', json, '-o', out])).code).toBe(0);
     const html = readFileSync(out, 'utf8');
+    // One line through the five sizes and a point at each.
     expect(charts(html).get('busbw')).toBe(5 + 1);
     for (const t of ['1 MiB', '16 MiB']) expect(html).toContain(`>${t}<`);
   });

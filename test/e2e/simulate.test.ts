@@ -47,7 +47,7 @@ describe('aifabric simulate', () => {
     expect(r.stdout).toMatch(/flows finished/);
     const html = readFileSync(out, 'utf8');
     expect(html).toMatch(/<svg class="chart" data-chart="queues"/);
-    expect(html).toMatch(/class="mark /);
+    expect(html).toMatch(/class="mark-line role-mark/);
   });
 
   it('prints a summary table without --json', async () => {

@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import { closest } from '../../base/suggest.ts';
-import { formatBytes, formatRate } from '../../base/units.ts';
+import { formatRate, formatSize } from '../../base/units.ts';
 import { BUILTIN_CATALOG_DIR, type Catalog, loadCatalog, readCatalogDirs } from '../../catalog/index.ts';
 import { DesignError } from '../../errors.ts';
 import { msg } from '../../messages.ts';
@@ -28,7 +28,7 @@ export function catalogText(c: Catalog): string {
         s.id,
         ports(s.portGroups),
         `${formatRate(s.switchingCapacityBps)}b/s`,
-        formatBytes(s.bufferBytes).replace(/B$/, ' B'),
+        formatSize(s.bufferBytes),
         `${s.latencyPs / 1000} ns`,
         `${s.power.typicalW}/${s.power.maxW} W`,
         s.roles.join(','),
@@ -103,7 +103,7 @@ function showText(item: object): string {
   for (const [k, v] of Object.entries(item)) {
     if (k === 'portGroups') lines.push(`ports: ${ports(v as Parameters<typeof ports>[0])}`);
     else if (k.endsWith('Bps') && typeof v === 'number') lines.push(`${k.replace(/Bps$/, '')}: ${formatRate(v)}b/s`);
-    else if (k === 'bufferBytes') lines.push(`buffer: ${formatBytes(v as number)}`);
+    else if (k === 'bufferBytes') lines.push(`buffer: ${formatSize(v as number)}`);
     else if (k === 'latencyPs') lines.push(`latency: ${(v as number) / 1000} ns`);
     else if (k === 'price') {
       const p = v as { usd: number; source: string };

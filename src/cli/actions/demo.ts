@@ -67,7 +67,7 @@ export interface DemoOptions {
   catalog?: string[];
 }
 
-export function demo(opts: DemoOptions): void {
+export async function demo(opts: DemoOptions): Promise<void> {
   const seed = intOption('--seed', opts.seed, SEED_RANGE);
   const catalog = loadCatalog((opts.catalog ?? []).map((f) => resolve(f)));
   const tty = process.stderr.isTTY === true;
@@ -101,7 +101,7 @@ export function demo(opts: DemoOptions): void {
   const reportPath = resolve(dir, 'report.html');
   writeFilesAtomically(
     [
-      { path: reportPath, content: renderReport(r.report) },
+      { path: reportPath, content: await renderReport(r.report) },
       { path: resolve(dir, 'demo.json'), content: `${JSON.stringify(r)}\n` },
       ...runs,
     ],

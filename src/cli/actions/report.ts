@@ -6,7 +6,7 @@ import { renderReport } from '../../report/html.ts';
 import { writeFilesAtomically } from '../output.ts';
 
 /** `aifabric report result.json -o report.html`: one self-contained HTML file from a result, sweep or demo bundle. */
-export function report(file: string, opts: { output: string; json?: boolean }): void {
+export async function report(file: string, opts: { output: string; json?: boolean }): Promise<void> {
   let text: string;
   try {
     if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -20,7 +20,7 @@ export function report(file: string, opts: { output: string; json?: boolean }): 
       },
     ]);
   }
-  const html = renderReport(reportInputFromText(text, file));
+  const html = await renderReport(reportInputFromText(text, file));
   writeFilesAtomically([{ path: opts.output, content: html }], '--output');
   const bytes = Buffer.byteLength(html);
   process.stdout.write(

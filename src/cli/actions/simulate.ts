@@ -108,8 +108,8 @@ function resourceLimits(opts: SimulateOptions): ResourceLimits {
   return { maxMemoryBytes: mem, maxEvents: events };
 }
 
-export function simulate(file: string, opts: SimulateOptions): void {
-  locatingErrors(file, () => {
+export async function simulate(file: string, opts: SimulateOptions): Promise<void> {
+  const done = locatingErrors(file, () => {
     const catalog = catalogFor(file, opts.catalog);
     const s = loadScenarioFile(file, catalog);
     const seed = opts.seed === undefined ? s.seed : intOption('--seed', opts.seed, SEED_RANGE);
@@ -164,16 +164,21 @@ export function simulate(file: string, opts: SimulateOptions): void {
         seed,
         sweep: points.map((p) => ({ bytes: p.bytes, ops: p.result.ops ?? [], completed: p.result.completed })),
       };
-      if (opts.report)
-        writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromSweep(out)) }], '--report');
-      process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : sweepText(out));
-      reportInvariants(points.map((p) => p.result));
-      return;
+      return {
+        report: reportFromSweep(out),
+        text: opts.json ? `${JSON.stringify(out)}\n` : sweepText(out),
+        results: points.map((p) => p.result),
+      };
     }
     const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress, limits);
-    if (opts.report)
-      writeFilesAtomically([{ path: opts.report, content: renderReport(reportFromResult(result)) }], '--report');
-    process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : simulateText(result));
-    reportInvariants([result]);
+    return {
+      report: reportFromResult(result),
+      text: opts.json ? `${JSON.stringify(result)}\n` : simulateText(result),
+      results: [result],
+    };
   });
+  // The report is drawn after the run (vega renders asynchronously), then written before anything is printed.
+  if (opts.report) writeFilesAtomically([{ path: opts.report, content: await renderReport(done.report) }], '--report');
+  process.stdout.write(done.text);
+  reportInvariants(done.results);
 }
