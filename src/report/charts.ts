@@ -36,6 +36,8 @@ export interface Series {
   step?: boolean;
   /** Circles at the points (default: when a series has at most 40 points). */
   markers?: boolean;
+  /** Vertical bars [x, low, high] (a sweep's spread over seeds). */
+  errorBars?: [number, number, number][];
 }
 
 interface Scale {
@@ -262,7 +264,7 @@ export function lineChart(o: LineChartOptions): string {
   );
   const ys = scale(
     o.y,
-    colored.flatMap((s) => s.points.map((p) => p[1])),
+    colored.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.errorBars ?? []).flatMap((e) => [e[1], e[2]])]),
     b.top + b.plotH,
     b.top,
   );
@@ -284,6 +286,11 @@ export function lineChart(o: LineChartOptions): string {
       marks.push(
         `<path class="mark line" d="${d.join('')}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}><title>${label}</title></path>`,
       );
+    for (const [px, lo, hi] of s.errorBars ?? [])
+      if (xs.ok(px) && ys.ok(lo) && ys.ok(hi))
+        marks.push(
+          `<line class="mark errorbar" x1="${r1(xs.map(px))}" x2="${r1(xs.map(px))}" y1="${r1(ys.map(lo))}" y2="${r1(ys.map(hi))}" stroke="${s.color}" stroke-width="1.5"><title>${label}: ${escapeXml(`${fmtX(o.y, lo)} .. ${fmtX(o.y, hi)}`)}</title></line>`,
+        );
     if (s.markers ?? pts.length <= 40)
       for (const [px, py] of pts)
         marks.push(

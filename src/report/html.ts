@@ -375,6 +375,10 @@ export function renderReport(input: ReportInput): string {
     );
   if (input.inference && input.inference.length > 0) body.push(inferenceSection(input.inference));
   if (input.links && input.links.length > 0) body.push(linksSection(input.links));
+  if (input.figures && input.figures.length > 0)
+    body.push(
+      `<section id="sec-figures"><h2>Sweep</h2><div class="grid">${input.figures.map((f) => figure(f.svg, f.caption)).join('')}</div></section>`,
+    );
   if (body.length === head) body.push('<p>Nothing to show: the input had no sections.</p>');
   body.push(
     '<footer>Made by aifabric. Self-contained: inline CSS and SVG, no scripts, nothing loaded from the network.</footer>',

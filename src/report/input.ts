@@ -51,6 +51,9 @@ export interface ReportInput {
   inference?: { label: string; requests: RequestsResult }[];
   /** Per directed link utilization, grouped by tier for the heat map. */
   links?: { label: string; links: LinkStats[] }[];
+  /** Figures drawn elsewhere (a stored sweep's metrics over its varied fields, src/sweep/report.ts): SVG from
+   * charts.ts with a caption. */
+  figures?: { svg: string; caption: string }[];
   /** Free-form notes printed under the title (assumptions, scale of the quick mode). */
   notes?: string[];
 }

@@ -104,7 +104,12 @@ export function loadSweepFile(file: string): SweepFile {
   }
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0)
-    fail([{ path: 'sweep', message: `${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}` }]);
+    fail([
+      {
+        path: 'sweep',
+        message: `${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}${/\w\[\d+\]/.test(text) ? ' (inside { } a path with [ ] must be quoted, "traffic[0].bytes", or written in block style)' : ''}`,
+      },
+    ]);
   return checkSweep(doc.toJS() as unknown, dirname(resolve(file)), file);
 }
 

@@ -1,0 +1,122 @@
+// `aifabric runs report`: a stored sweep as an HTML report. One metric (the first of busbw, p99 latency, max FCT and
+// simulated time that any run has non-zero) over the varied fields: a line over the first numeric field, one line per
+// combination of the others, the mean over seeds with the seeds' min..max as error bars; with exactly two varied
+// fields, also a heat map of the mean. Failed runs are counted in a note, not drawn.
+import { formatNumber, heatMap, lineChart } from '../report/charts.ts';
+import type { ReportInput } from '../report/input.ts';
+import type { Result } from '../result/types.ts';
+import { type PointMetrics, pointMetrics } from './metrics.ts';
+import type { StoredRun } from './store.ts';
+import { variedPaths } from './table.ts';
+
+type Metric = 'busbwGBps' | 'p99LatencyMs' | 'maxFctUs' | 'simMs';
+const METRICS: readonly { name: Metric; label: string }[] = [
+  { name: 'busbwGBps', label: 'bus bandwidth (GB/s, lowest collective)' },
+  { name: 'p99LatencyMs', label: 'p99 request latency (ms)' },
+  { name: 'maxFctUs', label: 'slowest flow completion time (us)' },
+  { name: 'simMs', label: 'simulated time (ms)' },
+];
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+interface Cell {
+  x: unknown;
+  series: string;
+  values: number[];
+}
+
+/** Mean and min..max of each (x, series) over its seeds. */
+function cells(done: { point: Record<string, unknown>; m: PointMetrics }[], xPath: string, metric: Metric): Cell[] {
+  const byKey = new Map<string, Cell>();
+  for (const r of done) {
+    const rest = Object.entries(r.point)
+      .filter(([p]) => p !== xPath)
+      .map(([p, v]) => `${p}=${text(v)}`)
+      .join(', ');
+    const k = `${text(r.point[xPath])}|${rest}`;
+    const c = byKey.get(k) ?? { x: r.point[xPath], series: rest || 'all', values: [] };
+    c.values.push(r.m[metric]);
+    byKey.set(k, c);
+  }
+  return [...byKey.values()];
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+
+function lineFigure(cs: Cell[], xPath: string, metric: (typeof METRICS)[number]) {
+  const names = [...new Set(cs.map((c) => c.series))];
+  const positive = cs.every((c) => typeof c.x === 'number' && c.x > 0);
+  const spread =
+    Math.max(...cs.map((c) => c.x as number)) / Math.max(1e-300, Math.min(...cs.map((c) => c.x as number)));
+  const svg = lineChart({
+    chart: 'sweep',
+    title: `${metric.label} versus ${xPath}`,
+    x: { label: xPath, ...(positive && spread >= 100 ? { kind: 'log10' as const } : {}) },
+    y: { label: metric.label, min: 0 },
+    series: names.map((name) => {
+      const mine = cs.filter((c) => c.series === name).sort((a, b) => (a.x as number) - (b.x as number));
+      return {
+        label: name,
+        points: mine.map((c) => [c.x as number, mean(c.values)] as [number, number]),
+        errorBars: mine.map(
+          (c) => [c.x as number, Math.min(...c.values), Math.max(...c.values)] as [number, number, number],
+        ),
+      };
+    }),
+  });
+  return { svg, caption: 'Points: the mean over seeds; bars: the lowest and highest seed.' };
+}
+
+function heatFigure(
+  done: { point: Record<string, unknown>; m: PointMetrics }[],
+  paths: string[],
+  metric: (typeof METRICS)[number],
+) {
+  const [a, b] = paths;
+  const grid = new Map<string, Map<string, number[]>>();
+  for (const r of done) {
+    const row = grid.get(text(r.point[a])) ?? new Map<string, number[]>();
+    row.set(text(r.point[b]), [...(row.get(text(r.point[b])) ?? []), r.m[metric.name]]);
+    grid.set(text(r.point[a]), row);
+  }
+  const max = Math.max(1e-300, ...done.map((r) => r.m[metric.name]));
+  const svg = heatMap({
+    chart: 'sweepHeat',
+    title: `${metric.label}: ${a} (rows) by ${b} (cells)`,
+    rows: [...grid].map(([label, row]) => ({
+      label: `${a} = ${label}`,
+      cells: [...row].map(([cl, v]) => ({ label: `${b} = ${cl}`, value: mean(v) })),
+    })),
+    valueLabel: metric.label,
+    format: formatNumber,
+    max,
+    width: 600,
+  });
+  return { svg, caption: `Mean over seeds; darkest: ${formatNumber(max)}.` };
+}
+
+/** The report of a set of stored runs. */
+export function reportFromRuns(runs: StoredRun[]): ReportInput {
+  const done = runs.flatMap((r) =>
+    r.result === undefined ? [] : [{ point: r.point, m: pointMetrics(JSON.parse(r.result) as Result) }],
+  );
+  const paths = variedPaths(runs);
+  const metric = METRICS.find((m) => done.some((r) => r.m[m.name] !== 0)) ?? METRICS[3];
+  const xPath = paths.find((p) => done.every((r) => typeof r.point[p] === 'number'));
+  const figures: NonNullable<ReportInput['figures']> = [];
+  if (xPath && done.length > 0) figures.push(lineFigure(cells(done, xPath, metric.name), xPath, metric));
+  if (paths.length === 2 && done.length > 0) figures.push(heatFigure(done, paths, metric));
+  const sweeps = [...new Set(runs.map((r) => r.sweep))].join(', ');
+  const failed = runs.length - done.length;
+  return {
+    title: `Sweep ${sweeps}`,
+    subtitle: `${runs.length} runs over ${paths.join(', ') || 'no varied field'}; ${failed} failed`,
+    notes: [
+      ...(xPath
+        ? []
+        : ['No varied field holds only numbers, so there is no line chart; the heat map and `runs ls` show them.']),
+      ...(failed > 0 ? [`${failed} failed runs are not drawn (aifabric runs ls lists their errors).`] : []),
+    ],
+    figures,
+  };
+}
