@@ -22,6 +22,8 @@ export interface PointJob {
   untilPs: number | null;
   name: string;
   files: PointFile[];
+  /** The hash of the code that planned it (key.ts): a worker running other code refuses the job. */
+  code: string;
 }
 
 /** What came back: a result or the error that stopped the point, with where and how long it ran. */

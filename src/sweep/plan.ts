@@ -72,7 +72,7 @@ export function planSweep(
       point: p.point,
       seed: p.seed,
       engine,
-      job: { key, scenario: p.scenario, engine, seed: p.seed, untilPs, name, files },
+      job: { key, scenario: p.scenario, engine, seed: p.seed, untilPs, name, files, code },
     };
   });
 }

@@ -4,6 +4,7 @@
 import { dirname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { loadCatalog } from '../../catalog/index.ts';
+import { formatProblem } from '../../errors.ts';
 import type { Result } from '../../result/types.ts';
 import { expandSweep, loadSweepFile } from '../../scenario/sweep.ts';
 import type { Executor } from '../../sweep/executor.ts';
@@ -13,8 +14,16 @@ import { LocalPool } from '../../sweep/pool.ts';
 import { runSweep } from '../../sweep/run-sweep.ts';
 import { RunStore } from '../../sweep/store.ts';
 import { rowsText } from '../../sweep/table.ts';
-import { EXIT } from '../exit.ts';
+import { EXIT, errorReport } from '../exit.ts';
 import { intOption, timeOption } from '../options.ts';
+
+/** Prints `e` as main would and ends the process at once: a Redis client that was refused may keep reconnecting
+ * handles open (and, in a worker, block the event loop) that no close() ends (ioredis under BullMQ 6.7, seen here). */
+export function leaveNow(e: unknown): never {
+  const report = errorReport(e);
+  for (const p of report.problems) process.stderr.write(`error: ${formatProblem(p)}\n`);
+  process.exit(report.code);
+}
 
 export interface SweepOptions {
   workers?: string;
@@ -25,6 +34,10 @@ export interface SweepOptions {
 }
 
 async function executorFor(opts: SweepOptions): Promise<Executor> {
+  if (opts.queue !== undefined) {
+    const { QueueExecutor } = await import('../../sweep/queue.ts');
+    return QueueExecutor.connect(opts.queue).catch((e: unknown) => leaveNow(e));
+  }
   const workers =
     opts.workers === undefined ? undefined : intOption('--workers', opts.workers, { int: true, min: 1, max: 1024 });
   return new LocalPool(workers);
@@ -55,6 +68,8 @@ export async function sweep(file: string, opts: SweepOptions): Promise<void> {
     bar?.stop();
     store.close();
     process.stderr.write(`\nstopped: ${stored} points stored this run; run the same command again to resume\n`);
+    // A queue whose Redis is away may not close cleanly: the store is already closed, so leave regardless.
+    setTimeout(() => process.exit(130), 2000).unref();
     void executor.close().finally(() => process.exit(130));
   };
   process.once('SIGINT', stop);

@@ -14,6 +14,7 @@ export function sweepCommand() {
     .option('--workers <n>', 'worker threads on this machine (default: one per core)')
     .option('--store <path>', 'SQLite run store (default: aifabric-runs.db beside the sweep file)')
     .option('--until <time>', 'stop each run after this much simulated time (default: 10s; inference: no limit)')
+    .option('--queue <url>', 'put the points on a BullMQ queue at this Redis URL instead (redis://HOST:PORT)')
     .option('--json', 'print an array of {key, point, seed, result} (or error) instead of the table')
     .action(async (file, opts) => (await import('../actions/sweep.ts')).sweep(file, opts));
 }
@@ -51,4 +52,17 @@ export function runsCommand() {
     .option('-o, --output <file>', 'HTML file to write', 'sweep-report.html')
     .action(async (opts) => (await import('../actions/runs.ts')).runsReport(opts));
   return runs;
+}
+
+export function workerCommand() {
+  return new Command('worker')
+    .description('take sweep points from a BullMQ queue and run them on this machine until stopped (Ctrl-C)')
+    .requiredOption('--queue <url>', 'the Redis URL the sweep was submitted to (redis://HOST:PORT)')
+    .option('--concurrency <n>', 'points run at once, each on its own thread (default: one per core)')
+    .option(
+      '--lock <time>',
+      "how long a job stays claimed without renewal; a dead worker's job is taken over after it",
+      '30s',
+    )
+    .action(async (opts) => (await import('../actions/worker.ts')).worker(opts));
 }
