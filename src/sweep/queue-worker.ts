@@ -57,8 +57,10 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close:
   process.chdir(dir);
   const pool = new Piscina<PointJob, PointOutcome>({
     filename: fileURLToPath(new URL(FROM_SOURCES ? './worker.ts' : './worker.js', import.meta.url)),
-    minThreads: 0,
+    // Threads kept for the worker's life: starting one loads the engines and the catalog (about half a second).
+    minThreads: opts.concurrency,
     maxThreads: opts.concurrency,
+    idleTimeout: Number.POSITIVE_INFINITY,
     concurrentTasksPerWorker: 1,
     execArgv: FROM_SOURCES ? ['--import', 'tsx'] : [],
   });

@@ -35,6 +35,7 @@ export class QueueExecutor implements Executor {
     let refuse: (e: Error) => void = () => undefined;
     const report = (e: Error) => {
       const m = redactText(e.message, url);
+      if (AUTH_ERROR.test(m)) giveUp();
       if (AUTH_ERROR.test(m))
         refuse(new ScenarioError([{ path: '--queue', message: `${redactUrl(url)} refused the credentials: ${m}` }]));
       else if (!seen.has(m)) process.stderr.write(`queue: ${m} (retrying)\n`);

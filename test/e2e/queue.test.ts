@@ -68,7 +68,13 @@ function run(args: string[]): Proc {
       const m = re.exec(err);
       if (m) return done(m);
       const t = setTimeout(() => fail(new Error(`timed out waiting for ${re} in:\n${err}`)), 60_000);
-      waiters.push({ re, done: (x) => (clearTimeout(t), done(x)) });
+      waiters.push({
+        re,
+        done: (x) => {
+          clearTimeout(t);
+          done(x);
+        },
+      });
     });
   const x = { p, out: () => out, err: () => err, exited, waitErr };
   procs.push(x);
@@ -187,7 +193,7 @@ describe('sweeps on a BullMQ queue with real Redis and worker processes (issue 1
     first.p.kill('SIGINT');
     expect(await first.exited).toBe(130);
     // The worker goes on with the queued points while no submitter waits; the resumed submitter collects them.
-    await w.waitErr(/(ran \w{12}[^]*){4}/);
+    await w.waitErr(/(ran \w{12}[\s\S]*){4}/);
     const second = run(['sweep', file, '--queue', r.url, '--store', db]);
     expect(await second.exited).toBe(0);
     const rows = storeRows(db);
