@@ -134,7 +134,7 @@ describe('running sweeps (issue 19)', () => {
     const s = checkSweep({ scenario: inf, vary: { 'traffic[0].inference.replicas': [1, 2] } }, dir);
     const points = planSweep(s, expandSweep(s, catalog), code, { cwd: dir });
     expect(points.map((p) => p.error)).toEqual([undefined, undefined]);
-    expect(points[0].job?.files.map((f) => [f.ref, f.content.length])).toEqual([['trace.csv', 44]]);
+    expect(points[0].job?.files.map((f) => [f.ref, f.content])).toEqual([['trace.csv', csv]]);
     const missing = planSweep(s, expandSweep(s, catalog), code, { cwd: tmpdir() });
     expect(missing[0].error).toMatch(/cannot read trace\.csv/);
   });
