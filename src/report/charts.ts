@@ -422,6 +422,8 @@ export interface HeatMapOptions {
   format?: (v: number) => string;
   /** The value drawn darkest (default 1): a lightly loaded fabric gets a finer scale instead of all pale cells. */
   max?: number;
+  /** What a row's cells are, in its count under the label (default: links). */
+  cellNoun?: string;
   width?: number;
 }
 
@@ -464,7 +466,7 @@ export function heatMap(o: HeatMapOptions): string {
       text(
         left - 8,
         y + Math.min(h, 26) / 2 + 17,
-        `${row.cells.length} links, mean ${fmt(mean)}`,
+        `${row.cells.length} ${o.cellNoun ?? 'links'}, mean ${fmt(mean)}`,
         'text-anchor="end" font-size="10" fill="#555"',
       ),
     );

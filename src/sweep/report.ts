@@ -91,6 +91,7 @@ function heatFigure(
     format: formatNumber,
     max,
     width: 600,
+    cellNoun: 'points',
   });
   return { svg, caption: `Mean over seeds; darkest: ${formatNumber(max)}.` };
 }
