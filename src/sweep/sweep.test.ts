@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/index.ts';
 import type { Result } from '../result/types.ts';
 import { checkSweep, expandSweep } from '../scenario/sweep.ts';
+import { executorContract } from './executor.contract.ts';
 import type { Executor } from './executor.ts';
 import type { PointJob, PointOutcome } from './job.ts';
 import { canonicalJson, codeHash, runKey } from './key.ts';
@@ -46,6 +47,14 @@ const plan = (vary: Record<string, unknown[]>, seeds = [1]) => {
 describe('running sweeps (issue 19)', () => {
   const pool = new LocalPool(2);
   afterAll(() => pool.close());
+
+  const contractJobs = () => {
+    const planned = plan({ 'fabric.hosts': [4, 8, 100000] });
+    const jobs = planned.map((p) => p.job as PointJob);
+    return { good: jobs.slice(0, 2), bad: jobs[2] };
+  };
+  executorContract('the local thread pool', async () => ({ exec: new LocalPool(2), jobs: contractJobs() }));
+  executorContract('the reference (this thread)', async () => ({ exec: new InlineExecutor(), jobs: contractJobs() }));
 
   // About 5 s: the worker thread loads the engines' sources through tsx, as a sweep run from the sources does.
   it('a point gives the same result, apart from stats, in this thread and in a worker thread', async () => {

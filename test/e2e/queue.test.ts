@@ -10,8 +10,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.ts';
 import type { Result } from '../../src/result/types.ts';
 import { checkSweep, expandSweep } from '../../src/scenario/sweep.ts';
+import { executorContract } from '../../src/sweep/executor.contract.ts';
+import type { PointJob } from '../../src/sweep/job.ts';
 import { canonicalJson } from '../../src/sweep/key.ts';
 import { planSweep } from '../../src/sweep/plan.ts';
+import { QueueExecutor } from '../../src/sweep/queue.ts';
 import { runPointResult } from '../../src/sweep/run-point.ts';
 import { RunStore } from '../../src/sweep/store.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
@@ -102,6 +105,18 @@ const storeRows = (db: string) => {
 };
 
 describe('sweeps on a BullMQ queue with real Redis and worker processes (issue 19)', () => {
+  executorContract('the BullMQ queue with a worker process', async () => {
+    const r = await redis();
+    const w = worker(r.url);
+    await w.waitErr(/threads on the queue/);
+    // The worker runs the build: jobs name the build's code hash, which dist/sweep/key.js computes over dist/.
+    const built = join(ROOT, 'dist/sweep/key.js');
+    const { codeHash } = (await import(built)) as { codeHash: () => string };
+    const spec = checkSweep({ scenario: SCENARIO_OBJ, vary: { 'fabric.hosts': [4, 8, 100000] } }, dir, 'contract');
+    const jobs = planSweep(spec, expandSweep(spec, loadCatalog()), codeHash()).map((p) => p.job as PointJob);
+    return { exec: await QueueExecutor.connect(r.url), jobs: { good: jobs.slice(0, 2), bad: jobs[2] } };
+  });
+
   it('kill -9 of one of two workers mid-job: the other takes the job over after its lock; one row per point', async () => {
     const r = await redis();
     const a = worker(r.url);
