@@ -10,6 +10,7 @@ import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { simulateCommand } from './commands/simulate.ts';
+import { runsCommand, sweepCommand, workerCommand } from './commands/sweep.ts';
 import { EXIT, errorJson, errorReport } from './exit.ts';
 
 export { EXIT } from './exit.ts';
@@ -47,6 +48,9 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(demoCommand());
   program.addCommand(reportCommand());
   program.addCommand(importCommand());
+  program.addCommand(sweepCommand());
+  program.addCommand(runsCommand());
+  program.addCommand(workerCommand());
   // addCommand does not pass these settings down: without them a subcommand's usage error (a misspelt option)
   // would exit the process with commander's own code 1, and print prose under --json.
   const inherit = (cmd: Command) => {

@@ -363,6 +363,11 @@ export async function renderReport(input: ReportInput): Promise<string> {
     const links = await linksSection(input.links, ids);
     if (links) body.push(links);
   }
+  if (input.figures && input.figures.length > 0) {
+    const figs: string[] = [];
+    for (const f of input.figures) figs.push(await chartFigure(f.chart, f.caption, ids));
+    body.push(`<section id="sec-figures"><h2>Sweep</h2><div class="grid">${figs.join('')}</div></section>`);
+  }
   if (body.length === head) body.push('<p>Nothing to show: the input had no sections.</p>');
   body.push(
     '<footer>Made by aifabric. Self-contained: inline CSS and SVG (charts drawn with vega-lite), no scripts, nothing loaded from the network.</footer>',

@@ -1,6 +1,7 @@
 // What the HTML report draws (issue 6). `aifabric report` builds one from a simulate result, a sweep or a demo
 // bundle; the demo builds it directly. Every section is optional: the report shows what it is given.
 import type { FlowResult, LinkStats, PortStats, RequestsResult } from '../result/types.ts';
+import type { Chart } from './charts/render.ts';
 
 /** One claim of the seed's "comparison at a glance", with the measured evidence and a verdict. */
 export interface ClaimRow {
@@ -55,6 +56,9 @@ export interface ReportInput {
   links?: { label: string; links: LinkStats[] }[];
   /** Plain flows of a run (an incast, a permutation): completion time against the idle-fabric time. */
   flows?: { label: string; flows: Pick<FlowResult, 'src' | 'dst' | 'bytes' | 'fctPs' | 'idealFctPs' | 'slowdown'>[] }[];
+  /** Charts built elsewhere (a stored sweep's metrics over its varied fields, src/sweep/report.ts), each a
+   * vega-lite chart with a caption. */
+  figures?: { chart: Chart; caption: string }[];
   /** Free-form notes printed under the title (assumptions, scale of the quick mode). */
   notes?: string[];
 }
