@@ -82,8 +82,10 @@ export class Links {
       this.pool.drop(id, 'failure');
       return;
     }
-    const node = this.ports.to(inPort);
-    if (!this.ports.toHost(inPort)) {
+    // The dense tables, not the port's record: they stay in the cache, the record of a port that sent a microsecond
+    // ago does not.
+    const node = this.topo.portTo[inPort];
+    if (!this.topo.isHost[node]) {
       this.switches.forward(node, id, inPort);
       return;
     }

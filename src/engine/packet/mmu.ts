@@ -18,17 +18,18 @@ const S_BUFFER = 0;
 const S_SHARED = 1;
 const S_RESERVED = 2;
 const S_PEAK = 3;
-// An ingress port's record (by the id of the egress port feeding it): per class, the bytes held in the shared
-// buffer and in headroom; the port's headroom.
-const IG = 8;
+// An ingress port's record (by the id of the egress port feeding it): the bytes its lossless queue holds in the
+// shared buffer and in headroom, and the port's headroom. Only the RoCE class is accounted per ingress (the
+// others are admitted against their egress queue), so the record holds that one queue.
+const IG = 4;
 const G_ING = 0;
-const G_HDRM = G_ING + NC;
-const G_CAP = G_HDRM + NC;
+const G_HDRM = 1;
+const G_CAP = 2;
 
 export class Mmu {
   private readonly sw: Float64Array;
   private readonly ig: Float64Array;
-  /** The most each ingress queue (port x class) held in its headroom. */
+  /** The most each ingress queue (port x NC + class) held in its headroom. */
   private readonly maxHdrm: Float64Array;
   /** Lossless packets dropped past the headroom (the invariant: never with enough headroom). */
   losslessOverflowDrops = 0;
@@ -131,17 +132,17 @@ export class Mmu {
     const xoff = this.xoff(sw);
     const shared = s[o + S_BUFFER] - s[o + S_RESERVED];
     // PFC-04: the bytes past the queue's reserve come from the shared pool, up to the XOFF threshold.
-    const over = ig[g + G_ING + cls] + fr - this.reserve;
+    const over = ig[g + G_ING] + fr - this.reserve;
     const toShared = over <= 0 ? 0 : Math.min(fr, over);
     const pk = pool.pk;
-    if (ig[g + G_HDRM + cls] === 0 && (over <= 0 || (over <= xoff && s[o + S_SHARED] + toShared <= shared))) {
-      ig[g + G_ING + cls] += fr;
+    if (ig[g + G_HDRM] === 0 && (over <= 0 || (over <= xoff && s[o + S_SHARED] + toShared <= shared))) {
+      ig[g + G_ING] += fr;
       s[o + S_SHARED] += toShared;
       if (s[o + S_SHARED] > s[o + S_PEAK]) s[o + S_PEAK] = s[o + S_SHARED];
       pk[id * PK + PK_BITS] &= ~B_HDRM;
-    } else if (ig[g + G_HDRM + cls] + fr <= ig[g + G_CAP]) {
-      const h = ig[g + G_HDRM + cls] + fr;
-      ig[g + G_HDRM + cls] = h;
+    } else if (ig[g + G_HDRM] + fr <= ig[g + G_CAP]) {
+      const h = ig[g + G_HDRM] + fr;
+      ig[g + G_HDRM] = h;
       const k = inPort * NC + cls;
       if (h > this.maxHdrm[k]) this.maxHdrm[k] = h;
       pk[id * PK + PK_BITS] |= B_HDRM;
@@ -152,7 +153,7 @@ export class Mmu {
       return false;
     }
     pk[id * PK + PK_INGRESS] = inPort;
-    if (pk[id * PK + PK_BITS] & B_HDRM || this.shared(g, cls) >= xoff) this.pfc.pause(inPort, cls);
+    if (pk[id * PK + PK_BITS] & B_HDRM || this.shared(g) >= xoff) this.pfc.pause(inPort, cls);
     return true;
   }
 
@@ -166,12 +167,12 @@ export class Mmu {
   /** Bytes an ingress queue (port x NC + class) holds in its headroom. */
   queueHeadroom(k: number): number {
     const p = Math.floor(k / NC);
-    return this.ig[p * IG + G_HDRM + (k - p * NC)];
+    return k - p * NC === C_ROCE ? this.ig[p * IG + G_HDRM] : 0;
   }
 
-  /** Bytes ingress queue (record g, class cls) holds in the shared pool: past its reserve, not in headroom. */
-  private shared(g: number, cls: number): number {
-    return Math.max(this.ig[g + G_ING + cls] - this.reserve, 0);
+  /** Bytes the lossless queue of ingress record g holds in the shared pool: past its reserve, not in headroom. */
+  private shared(g: number): number {
+    return Math.max(this.ig[g + G_ING] - this.reserve, 0);
   }
 
   /** The bytes packet id takes in the buffer: its frame, in whole cells when the buffer counts cells. */
@@ -191,18 +192,19 @@ export class Mmu {
       this.sw[o + S_SHARED] -= fr;
       return;
     }
-    const cls = pool.cls(id);
+    // Only lossless packets carry their ingress.
+    const cls = C_ROCE;
     const ig = this.ig;
     const g = inPort * IG;
-    if (pool.pk[id * PK + PK_BITS] & B_HDRM) ig[g + G_HDRM + cls] -= fr;
+    if (pool.pk[id * PK + PK_BITS] & B_HDRM) ig[g + G_HDRM] -= fr;
     else {
-      const fromShared = this.shared(g, cls);
-      ig[g + G_ING + cls] -= fr;
+      const fromShared = this.shared(g);
+      ig[g + G_ING] -= fr;
       this.sw[o + S_SHARED] -= Math.min(fromShared, fr);
     }
     // PFC-04's resume rule: headroom empty, and the queue back within its reserve or resumeOffset below XOFF.
-    if (!this.pfc.pauseSent[inPort * NC + cls] || ig[g + G_HDRM + cls] > 0) return;
-    const used = this.shared(g, cls);
+    if (!this.pfc.pauseSent[inPort * NC + cls] || ig[g + G_HDRM] > 0) return;
+    const used = this.shared(g);
     if (used === 0 || used + this.resumeOffset <= this.xoff(sw)) this.pfc.resume(inPort, cls);
   }
 }

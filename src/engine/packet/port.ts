@@ -53,14 +53,12 @@ export interface DataSource {
 const RI = 64;
 const I_TX = 0;
 const I_FROM = 1;
-const I_TO = 2;
-const I_FLAGS = 3;
+const I_FLAGS = 2;
 const I_HEAD = 4;
 const I_TAIL = I_HEAD + NC;
 const I_DRR = I_TAIL + NC;
-/** I_FLAGS: the port's sending node is a host; its receiving node is a host. */
+/** I_FLAGS: the port's sending node is a host. */
 const FROM_HOST = 1;
-const TO_HOST = 2;
 // Float64 fields (the first eight doubles are the Int32 line). Line 1: per-port timing and statistics.
 const RD = 32;
 const F_PS_PER_BYTE = 8;
@@ -121,8 +119,7 @@ export class Ports {
       const to = topo.portTo[p];
       r32[i + I_TX] = -1;
       r32[i + I_FROM] = from;
-      r32[i + I_TO] = to;
-      r32[i + I_FLAGS] = (topo.isHost[from] ? FROM_HOST : 0) | (topo.isHost[to] ? TO_HOST : 0);
+      r32[i + I_FLAGS] = topo.isHost[from] ? FROM_HOST : 0;
       for (let c = 0; c < NC; c++) {
         r32[i + I_HEAD + c] = -1;
         r32[i + I_TAIL + c] = -1;
@@ -159,22 +156,14 @@ export class Ports {
 
   // ---- what other elements read -----------------------------------------------------------------
 
-  /** The node port p sends from, and the node it feeds. */
+  /** The node port p sends from. */
   from(p: number): number {
     return this.r32[p * RI + I_FROM];
   }
 
-  to(p: number): number {
-    return this.r32[p * RI + I_TO];
-  }
-
-  /** Port p is a host's (its sender is a host's NIC); port p feeds a host. */
+  /** Port p is a host's (its sender is a host's NIC). */
   fromHost(p: number): boolean {
     return (this.r32[p * RI + I_FLAGS] & FROM_HOST) !== 0;
-  }
-
-  toHost(p: number): boolean {
-    return (this.r32[p * RI + I_FLAGS] & TO_HOST) !== 0;
   }
 
   /** From the end of serialization on port p to the frame's arrival: propagation plus the next node's latency. */
