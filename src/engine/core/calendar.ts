@@ -1,16 +1,19 @@
 // Calendar queue (R. Brown, "Calendar queues: a fast O(1) priority queue implementation for the simulation
 // event set problem", CACM 31(10), 1988) over typed arrays.
 //
-// Events live in a node pool (one Float64 record per node, its fields interleaved so that a push or a pop touches
-// one cache line; singly linked through N_X, grown by doubling, free list reused LIFO). Time is cut into buckets of `width`; an event with virtual bucket vb = floor(t / width) sits in bucket
-// vb mod nbk (nbk a power of two), each bucket a list sorted by (t, seq). A tail pointer per bucket makes the
-// common push (latest in its bucket, or equal to the latest) O(1).
+// Events live in a node pool (one 32-byte record per node, its fields interleaved so that a push or a pop touches
+// one cache line; singly linked through its next field, grown by doubling, free list reused LIFO); the buckets'
+// head, tail and last-push pointers share a record too. Time is cut into buckets of `width`; an event with
+// virtual bucket vb = floor(t / width) sits in bucket vb mod nbk (nbk a power of two), each bucket a list sorted
+// by time and, among equal times, by insertion. A tail pointer per bucket makes the common push (latest in its
+// bucket, or equal to the latest) O(1).
 //
 // Exact order: the queue keeps the invariant cvb <= vb(e) for every queued event e (a push below cvb moves cvb
 // back). All events with the same vb share a bucket, so when the head of bucket cvb mod nbk has vb == cvb it is
-// the global minimum by (t, seq). When a whole year of buckets holds nothing for the current year, the minimum is
-// found by direct search over the bucket heads. vb is only ever computed as floor(t * inv), which is monotone in
-// t, so ordering never depends on rounding.
+// the global minimum. When a whole year of buckets holds nothing for the current year, the minimum is found by
+// direct search over the bucket heads. vb is only ever computed as floor(t * inv), which is monotone in t, so
+// ordering never depends on rounding; and events of equal time always share a bucket, in insertion order, so no
+// sequence number is needed to keep ties first in, first out (not even when resizing, see relink).
 //
 // Resizing (Brown): the bucket count doubles when size > 2 * nbk and halves when size < nbk / 2; each resize
 // re-estimates the width as 3 x the mean separation of the (up to) 25 earliest events, ignoring separations over
@@ -27,14 +30,19 @@ const SPREAD = 255;
 const BURST_RATIO = 4;
 /** Re-estimate the width when operations average more than this many steps, checked every max(64, nbk) pops. */
 const MAX_STEPS_PER_OP = 12;
-// A node's fields, interleaved in one record: a push or pop touches one cache line, not six arrays.
-const NODE = 8;
+// A node's fields, interleaved in one record of NODE doubles: time, a, b; then as Int32 (at 2 x NODE x node + I_K,
+// + I_X) the kind and the next node.
+const NODE = 4;
 const N_T = 0;
-const N_S = 1;
-const N_K = 2;
-const N_A = 3;
-const N_B = 4;
-const N_X = 5;
+const N_A = 1;
+const N_B = 2;
+const I_K = 6;
+const I_X = 7;
+// A bucket's record (BK Int32 fields): its first and last node, and the node pushed last while it is still queued.
+const BK = 4;
+const B_HEAD = 0;
+const B_TAIL = 1;
+const B_HINT = 2;
 
 export class CalendarQueue implements EventQueue {
   t = 0;
@@ -43,22 +51,18 @@ export class CalendarQueue implements EventQueue {
   b = 0;
 
   private n = 0;
-  private seq = 0;
 
-  // Node pool.
+  // Node pool: NODE Float64 fields per node, and the Int32 view of the same buffer.
   private cap: number;
   private used = 0;
   private freeHead = -1;
-  /** Node records of NODE Float64 fields (one cache line): time, seq, kind, a, b, next. */
   private nd: Float64Array;
+  private ni: Int32Array;
 
-  // Calendar.
+  // Calendar: BK Int32 fields per bucket.
   private nbk = MIN_BUCKETS;
   private mask = MIN_BUCKETS - 1;
-  private heads: Int32Array;
-  private tails: Int32Array;
-  /** Per bucket, the node pushed last while it is still queued: later pushes at >= its time walk from it. */
-  private hints: Int32Array;
+  private bk: Int32Array;
   private width = 1;
   private inv = 1;
   /** Current virtual bucket and its index (cidx === cvb mod nbk). */
@@ -78,9 +82,8 @@ export class CalendarQueue implements EventQueue {
     const cap = Math.max(2, Math.ceil(initialCapacity));
     this.cap = cap;
     this.nd = new Float64Array(NODE * cap);
-    this.heads = new Int32Array(MIN_BUCKETS).fill(-1);
-    this.tails = new Int32Array(MIN_BUCKETS).fill(-1);
-    this.hints = new Int32Array(MIN_BUCKETS).fill(-1);
+    this.ni = new Int32Array(this.nd.buffer);
+    this.bk = new Int32Array(BK * MIN_BUCKETS).fill(-1);
   }
 
   get size(): number {
@@ -96,71 +99,76 @@ export class CalendarQueue implements EventQueue {
     checkTime(t);
     let node = this.freeHead;
     if (node >= 0) {
-      this.freeHead = this.nd[NODE * node + N_X];
+      this.freeHead = this.ni[2 * NODE * node + I_X];
     } else {
       if (this.used === this.cap) this.grow();
       node = this.used++;
     }
     const nd = this.nd;
-    nd[NODE * node + N_T] = t;
-    nd[NODE * node + N_S] = this.seq++;
-    nd[NODE * node + N_K] = kind;
-    nd[NODE * node + N_A] = a;
-    nd[NODE * node + N_B] = b;
+    const ni = this.ni;
+    const o = NODE * node;
+    nd[o + N_T] = t;
+    nd[o + N_A] = a;
+    nd[o + N_B] = b;
+    ni[2 * o + I_K] = kind;
     const vb = Math.floor(t * this.inv);
     if (this.n === 0 || vb < this.cvb) {
       this.cvb = vb;
       this.cidx = vb & this.mask;
     }
-    // Insert after every event with time <= t (the new sequence number is the largest).
-    const idx = vb & this.mask;
-    const tl = this.tails[idx];
+    // Insert after every event with time <= t (ties: first in, first out).
+    const bk = this.bk;
+    const r = BK * (vb & this.mask);
+    const tl = bk[r + B_TAIL];
     if (tl < 0) {
-      this.heads[idx] = node;
-      this.tails[idx] = node;
-      nd[NODE * node + N_X] = -1;
+      bk[r + B_HEAD] = node;
+      bk[r + B_TAIL] = node;
+      ni[2 * o + I_X] = -1;
     } else if (nd[NODE * tl + N_T] <= t) {
-      nd[NODE * tl + N_X] = node;
-      this.tails[idx] = node;
-      nd[NODE * node + N_X] = -1;
+      ni[2 * NODE * tl + I_X] = node;
+      bk[r + B_TAIL] = node;
+      ni[2 * o + I_X] = -1;
     } else {
       // Ties and near-ties arrive in bursts: start from the bucket's last insertion when it is not later.
-      const hint = this.hints[idx];
+      const hint = bk[r + B_HINT];
       let prev = -1;
-      let cur = this.heads[idx];
+      let cur = bk[r + B_HEAD];
       if (hint >= 0 && nd[NODE * hint + N_T] <= t) {
         prev = hint;
-        cur = nd[NODE * hint + N_X];
+        cur = ni[2 * NODE * hint + I_X];
       }
       let steps = 0;
       while (nd[NODE * cur + N_T] <= t) {
         prev = cur;
-        cur = nd[NODE * cur + N_X];
+        cur = ni[2 * NODE * cur + I_X];
         steps++;
       }
       this.steps += steps;
-      nd[NODE * node + N_X] = cur;
-      if (prev < 0) this.heads[idx] = node;
-      else nd[NODE * prev + N_X] = node;
+      ni[2 * o + I_X] = cur;
+      if (prev < 0) bk[r + B_HEAD] = node;
+      else ni[2 * NODE * prev + I_X] = node;
     }
-    this.hints[idx] = node;
+    bk[r + B_HINT] = node;
     if (++this.n > this.growAt) this.resize(this.nbk * 2);
   }
 
   pop(): boolean {
     if (this.n === 0) return false;
     const h = this.locate();
-    const idx = this.cidx;
+    const r = BK * this.cidx;
+    const bk = this.bk;
     const nd = this.nd;
-    const next = nd[NODE * h + N_X];
-    this.heads[idx] = next;
-    if (next < 0) this.tails[idx] = -1;
-    if (this.hints[idx] === h) this.hints[idx] = -1;
-    this.t = nd[NODE * h + N_T];
-    this.kind = nd[NODE * h + N_K];
-    this.a = nd[NODE * h + N_A];
-    this.b = nd[NODE * h + N_B];
-    nd[NODE * h + N_X] = this.freeHead;
+    const ni = this.ni;
+    const o = NODE * h;
+    const next = ni[2 * o + I_X];
+    bk[r + B_HEAD] = next;
+    if (next < 0) bk[r + B_TAIL] = -1;
+    if (bk[r + B_HINT] === h) bk[r + B_HINT] = -1;
+    this.t = nd[o + N_T];
+    this.kind = ni[2 * o + I_K];
+    this.a = nd[o + N_A];
+    this.b = nd[o + N_B];
+    ni[2 * o + I_X] = this.freeHead;
     this.freeHead = h;
     this.n--;
     if (this.n < this.shrinkAt) {
@@ -178,12 +186,9 @@ export class CalendarQueue implements EventQueue {
 
   clear(): void {
     this.n = 0;
-    this.seq = 0;
     this.used = 0;
     this.freeHead = -1;
-    this.heads.fill(-1);
-    this.tails.fill(-1);
-    this.hints.fill(-1);
+    this.bk.fill(-1);
     this.cvb = 0;
     this.cidx = 0;
     this.steps = this.ops = 0;
@@ -191,7 +196,7 @@ export class CalendarQueue implements EventQueue {
 
   /** Node of the earliest event (queue must be non-empty); leaves cvb/cidx on its bucket. */
   private locate(): number {
-    const heads = this.heads;
+    const bk = this.bk;
     const nd = this.nd;
     const inv = this.inv;
     const mask = this.mask;
@@ -200,7 +205,7 @@ export class CalendarQueue implements EventQueue {
     let top = this.cvb + 1;
     let idx = this.cidx;
     for (let k = 0; k < nbk; k++) {
-      const h = heads[idx];
+      const h = bk[BK * idx + B_HEAD];
       if (h >= 0 && nd[NODE * h + N_T] * inv < top) {
         this.cvb = top - 1;
         this.cidx = idx;
@@ -214,21 +219,17 @@ export class CalendarQueue implements EventQueue {
     return this.directSearch();
   }
 
-  /** The minimum over all bucket heads; moves the current bucket there. */
+  /** The minimum over all bucket heads (events of one time share a bucket); moves the current bucket there. */
   private directSearch(): number {
-    const heads = this.heads;
+    const bk = this.bk;
     const nd = this.nd;
     let best = -1;
     let bt = Number.POSITIVE_INFINITY;
-    let bs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.nbk; i++) {
-      const h = heads[i];
-      if (h < 0) continue;
-      const ht = nd[NODE * h + N_T];
-      if (ht < bt || (ht === bt && nd[NODE * h + N_S] < bs)) {
+      const h = bk[BK * i + B_HEAD];
+      if (h >= 0 && nd[NODE * h + N_T] < bt) {
         best = h;
-        bt = ht;
-        bs = nd[NODE * h + N_S];
+        bt = nd[NODE * h + N_T];
       }
     }
     const vb = Math.floor(bt * this.inv);
@@ -237,52 +238,60 @@ export class CalendarQueue implements EventQueue {
     return best;
   }
 
-  /** Insert an existing node keeping (t, seq) order (used when rebuilding). */
-  private relink(node: number): void {
+  /**
+   * Insert an existing node when rebuilding: after the events of its time already there, or (`first`) before
+   * them. Events of one time come from one old bucket, in order, so appending keeps their order; the earliest
+   * events, taken out first, go back in reverse order ahead of their ties.
+   */
+  private relink(node: number, first: boolean): void {
     const nd = this.nd;
+    const ni = this.ni;
+    const bk = this.bk;
     const t = nd[NODE * node + N_T];
-    const s = nd[NODE * node + N_S];
-    const idx = Math.floor(t * this.inv) & this.mask;
-    const tl = this.tails[idx];
+    const r = BK * (Math.floor(t * this.inv) & this.mask);
+    const tl = bk[r + B_TAIL];
     if (tl < 0) {
-      this.heads[idx] = node;
-      this.tails[idx] = node;
-      nd[NODE * node + N_X] = -1;
-    } else if (nd[NODE * tl + N_T] < t || (nd[NODE * tl + N_T] === t && nd[NODE * tl + N_S] < s)) {
-      nd[NODE * tl + N_X] = node;
-      this.tails[idx] = node;
-      nd[NODE * node + N_X] = -1;
+      bk[r + B_HEAD] = node;
+      bk[r + B_TAIL] = node;
+      ni[2 * NODE * node + I_X] = -1;
+    } else if (first ? nd[NODE * tl + N_T] < t : nd[NODE * tl + N_T] <= t) {
+      ni[2 * NODE * tl + I_X] = node;
+      bk[r + B_TAIL] = node;
+      ni[2 * NODE * node + I_X] = -1;
     } else {
       let prev = -1;
-      let cur = this.heads[idx];
-      while (nd[NODE * cur + N_T] < t || (nd[NODE * cur + N_T] === t && nd[NODE * cur + N_S] < s)) {
+      let cur = bk[r + B_HEAD];
+      while (first ? nd[NODE * cur + N_T] < t : nd[NODE * cur + N_T] <= t) {
         prev = cur;
-        cur = nd[NODE * cur + N_X];
+        cur = ni[2 * NODE * cur + I_X];
       }
-      nd[NODE * node + N_X] = cur;
-      if (prev < 0) this.heads[idx] = node;
-      else nd[NODE * prev + N_X] = node;
+      ni[2 * NODE * node + I_X] = cur;
+      if (prev < 0) bk[r + B_HEAD] = node;
+      else ni[2 * NODE * prev + I_X] = node;
     }
   }
 
   private resize(newBuckets: number): void {
     const nd = this.nd;
+    const ni = this.ni;
     // Take the earliest events out (nodes stay allocated) to estimate the separation near the front.
     const count = Math.min(this.n, SAMPLE);
     const sample = this.sample;
     for (let i = 0; i < count; i++) {
       const h = this.locate();
-      const next = nd[NODE * h + N_X];
-      this.heads[this.cidx] = next;
-      if (next < 0) this.tails[this.cidx] = -1;
+      const r = BK * this.cidx;
+      const next = ni[2 * NODE * h + I_X];
+      this.bk[r + B_HEAD] = next;
+      if (next < 0) this.bk[r + B_TAIL] = -1;
       sample[i] = h;
     }
-    const oldHeads = this.heads;
-    const oldTails = this.tails;
+    const old = this.bk;
     const oldBuckets = this.nbk;
     let maxT = count > 0 ? nd[NODE * sample[count - 1] + N_T] : 0;
-    for (let i = 0; i < oldBuckets; i++)
-      if (oldTails[i] >= 0 && nd[NODE * oldTails[i] + N_T] > maxT) maxT = nd[NODE * oldTails[i] + N_T];
+    for (let i = 0; i < oldBuckets; i++) {
+      const tl = old[BK * i + B_TAIL];
+      if (tl >= 0 && nd[NODE * tl + N_T] > maxT) maxT = nd[NODE * tl + N_T];
+    }
 
     let width = 0;
     if (count >= 2) {
@@ -303,29 +312,27 @@ export class CalendarQueue implements EventQueue {
     // The 25 earliest events can mislead: in a fabric running in lock-step they are a burst of near-ties (width
     // far too small: every bucket holds several years), or a lull (far too large: buckets of thousands). When
     // Brown's estimate and the density of the whole front half disagree by more than BURST_RATIO, the broad one wins.
-    const broad = count >= 2 ? this.broadWidth(oldHeads, oldBuckets, nd[NODE * sample[0] + N_T]) : 0;
+    const broad = count >= 2 ? this.broadWidth(old, oldBuckets, nd[NODE * sample[0] + N_T]) : 0;
     if (broad > 0 && (!(width > 0) || width * BURST_RATIO < broad || broad * BURST_RATIO < width)) width = broad;
     if (!(width > 0)) width = this.width;
     width = Math.max(1, width);
 
     this.nbk = newBuckets;
     this.mask = newBuckets - 1;
-    this.heads = new Int32Array(newBuckets).fill(-1);
-    this.tails = new Int32Array(newBuckets).fill(-1);
-    this.hints = new Int32Array(newBuckets).fill(-1);
+    this.bk = new Int32Array(BK * newBuckets).fill(-1);
     this.width = width;
     this.inv = 1 / width;
     // Each old list is sorted, so most nodes append at a tail.
     for (let i = 0; i < oldBuckets; i++) {
-      let h = oldHeads[i];
+      let h = old[BK * i + B_HEAD];
       while (h >= 0) {
-        const next = nd[NODE * h + N_X];
-        this.relink(h);
+        const next = ni[2 * NODE * h + I_X];
+        this.relink(h, false);
         h = next;
       }
     }
     // The sampled events are the earliest: in reverse order each goes to the head of its bucket.
-    for (let i = count - 1; i >= 0; i--) this.relink(sample[i]);
+    for (let i = count - 1; i >= 0; i--) this.relink(sample[i], true);
     if (this.n > 0) this.directSearch();
     this.growAt = 2 * newBuckets;
     this.shrinkAt = newBuckets > MIN_BUCKETS ? newBuckets >> 1 : -1;
@@ -337,8 +344,9 @@ export class CalendarQueue implements EventQueue {
    * median comes from every k-th node of the old lists, a systematic sample of up to SPREAD times over the whole
    * queue. Far-future timers (DCQCN, RTO) sit above the median and do not widen it. 0 for small queues.
    */
-  private broadWidth(heads: Int32Array, buckets: number, t0: number): number {
+  private broadWidth(bk: Int32Array, buckets: number, t0: number): number {
     const nd = this.nd;
+    const ni = this.ni;
     const left = this.n - Math.min(this.n, SAMPLE);
     if (left < SPREAD) return 0;
     const stride = Math.floor(left / SPREAD);
@@ -346,7 +354,7 @@ export class CalendarQueue implements EventQueue {
     let m = 0;
     let i = 0;
     for (let b = 0; b < buckets && m < SPREAD; b++)
-      for (let h = heads[b]; h >= 0 && m < SPREAD; h = nd[NODE * h + N_X])
+      for (let h = bk[BK * b + B_HEAD]; h >= 0 && m < SPREAD; h = ni[2 * NODE * h + I_X])
         if (i++ % stride === 0) spread[m++] = nd[NODE * h + N_T];
     const sorted = spread.subarray(0, m).sort();
     return (3 * (sorted[m >> 1] - t0)) / (this.n / 2);
@@ -355,6 +363,7 @@ export class CalendarQueue implements EventQueue {
   private grow(): void {
     const cap = this.cap * 2;
     this.nd = growF64(this.nd, NODE * cap);
+    this.ni = new Int32Array(this.nd.buffer);
     this.cap = cap;
   }
 }

@@ -11,7 +11,7 @@ import type { Topology } from './topology.ts';
 
 /** Headroom reserved for egress port p's traffic at its receiving switch, and the most the lossless class used. */
 export function portHeadroom(mmu: Mmu, p: number): { headroomBytes: number; peakHeadroomBytes: number } {
-  return { headroomBytes: mmu.hdrmCap[p], peakHeadroomBytes: mmu.maxHdrm[p * NC + C_ROCE] };
+  return { headroomBytes: mmu.hdrmCap(p), peakHeadroomBytes: mmu.peakHeadroom(p * NC + C_ROCE) };
 }
 
 /** Headroom per group of links of one tier pair, rate and cable length: lower tiers first, then by rate. */

@@ -44,21 +44,19 @@ export class Links {
 
   /** Port p finished serializing its frame (EV_TX_DONE): the frame leaves the node onto the link. */
   txDone(p: number): void {
-    const topo = this.topo;
-    const id = this.ports.finishTx(p);
-    const from = topo.portFrom[p];
-    if (!topo.isHost[from]) this.mmu.release(from, id);
-    const to = topo.portTo[p];
-    if (topo.linkDown[p >> 1]) this.pool.drop(id, 'failure');
+    const ports = this.ports;
+    const id = ports.finishTx(p);
+    if (!ports.fromHost(p)) this.mmu.release(ports.from(p), id);
+    if (this.topo.linkDown[p >> 1]) this.pool.drop(id, 'failure');
     // Injected random loss on the link (bit errors): PFC cannot prevent it.
     else if (this.loss > 0 && this.pool.type(id) === T_DATA && this.rngLoss.uniform() < this.loss) {
       this.pool.drop(id, 'loss');
     } else if (this.burst !== null && this.pool.type(id) === T_DATA && this.burstLost(p)) {
       this.pool.drop(id, 'loss');
     } else {
-      this.clock.q.push(this.clock.now + topo.propPs[p] + topo.latencyPs[to], EV_ARRIVE, id, p);
+      this.clock.q.push(this.clock.now + ports.arrivalPs(p), EV_ARRIVE, id, p);
     }
-    this.ports.tryStart(p);
+    ports.tryStart(p);
   }
 
   /** Gilbert-Elliott step for one data packet on port p: true when it is lost. */
@@ -84,6 +82,8 @@ export class Links {
       this.pool.drop(id, 'failure');
       return;
     }
+    // The dense tables, not the port's record: they stay in the cache, the record of a port that sent a microsecond
+    // ago does not.
     const node = this.topo.portTo[inPort];
     if (!this.topo.isHost[node]) {
       this.switches.forward(node, id, inPort);
@@ -107,7 +107,7 @@ export class Links {
       // Everything queued at either end of the failed link is lost.
       const from = topo.portFrom[p];
       for (let c = 0; c < NC; c++) {
-        let id = this.ports.takeAll(p, p * NC + c);
+        let id = this.ports.takeAll(p, c);
         while (id >= 0) {
           const next = this.pool.pk[id * PK + PK_NEXT];
           if (!topo.isHost[from]) this.mmu.release(from, id);

@@ -56,10 +56,10 @@ describe('the MMU reproduces the HPCC ns-3 switch MMU (PFC-04)', () => {
     expect(inPorts.length).toBe(20);
     for (const p of inPorts) {
       const key = 8e12 / topo.psPerByte[p] === 100e9 ? '100G_port' : '400G_port';
-      expect(mmu.hdrmCap[p], `port ${p}`).toBe(e.headroom_bytes[key]);
+      expect(mmu.hdrmCap(p), `port ${p}`).toBe(e.headroom_bytes[key]);
     }
-    expect(inPorts.reduce((s, p) => s + mmu.hdrmCap[p], 0)).toBe(e.total_headroom);
-    expect(mmu.hdrmReserved[tor]).toBe(e.total_headroom + e.total_reserve);
+    expect(inPorts.reduce((s, p) => s + mmu.hdrmCap(p), 0)).toBe(e.total_headroom);
+    expect(mmu.hdrmReserved(tor)).toBe(e.total_headroom + e.total_reserve);
   });
 
   it('the XOFF threshold of an empty buffer is alpha x (buffer - headroom - reserve), exactly', () => {
@@ -160,8 +160,8 @@ describe('cell-based accounting (network.bufferCell)', () => {
     const { mmu, pool, tor, topo } = build('{bufferCell: 208}');
     const id = pool.alloc(0, T_DATA, C_ROCE, 0, 1000, 1048, 1);
     expect(mmu.admit(tor, id, topo.hostPort[0], 0)).toBe(true);
-    expect(mmu.sharedUsed[tor]).toBe(6 * 208);
+    expect(mmu.sharedUsed(tor)).toBe(6 * 208);
     mmu.release(tor, id);
-    expect(mmu.sharedUsed[tor]).toBe(0);
+    expect(mmu.sharedUsed(tor)).toBe(0);
   });
 });

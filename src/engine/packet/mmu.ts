@@ -4,60 +4,98 @@
 // their egress queue (alpha x free buffer) and tail drop. Each lossless ingress queue may hold a reserve before it
 // counts against the shared pool (PFC-04: HPCC's switch-mmu.cc). With `network.bufferCell` every frame takes whole
 // cells, as switch ASICs account their buffer. Leaves out egress-side reserves, per-port alpha and multicast.
+// State is in records, one per switch and one per ingress port, each within a cache line (see port.ts on why).
 import type { NetworkConfig } from '../core/network.ts';
 import { B_HDRM, C_ROCE, NC, type PacketPool, PK, PK_BITS, PK_INGRESS } from './packets.ts';
 import type { Pfc } from './pfc.ts';
 import type { Ports } from './port.ts';
 import type { Topology } from './topology.ts';
 
+// A switch's record (by node id): its buffer, the shared bytes in use, the headroom and reserves set aside from
+// the shared pool, and the peak of shared use.
+const SW = 4;
+const S_BUFFER = 0;
+const S_SHARED = 1;
+const S_RESERVED = 2;
+const S_PEAK = 3;
+// An ingress port's record (by the id of the egress port feeding it): the bytes its lossless queue holds in the
+// shared buffer and in headroom, and the port's headroom. Only the RoCE class is accounted per ingress (the
+// others are admitted against their egress queue), so the record holds that one queue.
+const IG = 4;
+const G_ING = 0;
+const G_HDRM = 1;
+const G_CAP = 2;
+
 export class Mmu {
-  readonly bufferBytes: Float64Array;
-  readonly sharedUsed: Float64Array;
-  readonly maxShared: Float64Array;
-  /** Per switch: headroom and per-queue reserves, set aside from the shared pool. */
-  readonly hdrmReserved: Float64Array;
-  /** Per ingress port x class: bytes held in the shared buffer and in headroom. */
-  private readonly ingBytes: Float64Array;
-  private readonly hdrmBytes: Float64Array;
-  /** Headroom per ingress port, and the most each ingress queue held in it. */
-  readonly hdrmCap: Float64Array;
-  readonly maxHdrm: Float64Array;
+  private readonly sw: Float64Array;
+  private readonly ig: Float64Array;
+  /** The most each ingress queue (port x NC + class) held in its headroom. */
+  private readonly maxHdrm: Float64Array;
   /** Lossless packets dropped past the headroom (the invariant: never with enough headroom). */
   losslessOverflowDrops = 0;
   private readonly pfcOn: boolean;
   private readonly cell: number;
   private readonly reserve: number;
+  private readonly alpha: number;
+  private readonly pfcAlpha: number;
+  private readonly resumeOffset: number;
 
   constructor(
     topo: Topology,
-    private readonly net: NetworkConfig,
+    net: NetworkConfig,
     private readonly pool: PacketPool,
     private readonly ports: Ports,
     private readonly pfc: Pfc,
   ) {
     const N = topo.N;
     const P = topo.P;
-    this.bufferBytes = new Float64Array(N);
-    for (let n = 0; n < N; n++) this.bufferBytes[n] = topo.isHost[n] ? 0 : net.bufferBytes(n);
-    this.sharedUsed = new Float64Array(N);
-    this.maxShared = new Float64Array(N);
-    this.hdrmReserved = new Float64Array(N);
-    this.ingBytes = new Float64Array(P * NC);
-    this.hdrmBytes = new Float64Array(P * NC);
-    this.hdrmCap = new Float64Array(P);
+    this.sw = new Float64Array(N * SW);
+    for (let n = 0; n < N; n++) this.sw[n * SW + S_BUFFER] = topo.isHost[n] ? 0 : net.bufferBytes(n);
+    this.ig = new Float64Array(P * IG);
     this.maxHdrm = new Float64Array(P * NC);
     this.pfcOn = net.pfc;
     this.cell = net.cellBytes;
     this.reserve = net.pfc ? net.pfcReserve : 0;
+    this.alpha = net.bufferAlpha;
+    this.pfcAlpha = net.pfcAlpha;
+    this.resumeOffset = net.resumeOffset;
     if (net.pfc) {
       // Headroom and the reserve are set aside at the switch the port feeds into (its ingress).
       for (let p = 0; p < P; p++) {
         const to = topo.portTo[p];
         if (topo.isHost[to]) continue;
-        this.hdrmCap[p] = net.headroomBytes(p >> 1);
-        this.hdrmReserved[to] += this.hdrmCap[p] + this.reserve;
+        const cap = net.headroomBytes(p >> 1);
+        this.ig[p * IG + G_CAP] = cap;
+        this.sw[to * SW + S_RESERVED] += cap + this.reserve;
       }
     }
+  }
+
+  /** Switch sw's buffer, the shared bytes in use, the peak of that, and what headroom and reserves set aside. */
+  bufferBytes(sw: number): number {
+    return this.sw[sw * SW + S_BUFFER];
+  }
+
+  sharedUsed(sw: number): number {
+    return this.sw[sw * SW + S_SHARED];
+  }
+
+  maxShared(sw: number): number {
+    return this.sw[sw * SW + S_PEAK];
+  }
+
+  hdrmReserved(sw: number): number {
+    return this.sw[sw * SW + S_RESERVED];
+  }
+
+  /** The headroom for the traffic egress port p sends (at the switch it feeds). */
+  hdrmCap(p: number): number {
+    return this.ig[p * IG + G_CAP];
+  }
+
+  /** The most ingress queue k (port x NC + class) held in its headroom. */
+  peakHeadroom(k: number): number {
+    return this.maxHdrm[k];
   }
 
   /**
@@ -70,15 +108,16 @@ export class Mmu {
     const pool = this.pool;
     const fr = this.size(id);
     const cls = pool.cls(id);
-    const B = this.bufferBytes[sw];
     if (this.pfcOn && cls === C_ROCE) return this.admitLossless(sw, id, inPort, fr);
-    const k = out * NC + cls;
-    if (this.sharedUsed[sw] + fr > B || this.ports.qBytes[k] + fr > this.net.bufferAlpha * (B - this.sharedUsed[sw])) {
+    const s = this.sw;
+    const o = sw * SW;
+    const B = s[o + S_BUFFER];
+    if (s[o + S_SHARED] + fr > B || this.ports.classBytes(out, cls) + fr > this.alpha * (B - s[o + S_SHARED])) {
       pool.drop(id, 'buffer');
       return false;
     }
-    this.sharedUsed[sw] += fr;
-    if (this.sharedUsed[sw] > this.maxShared[sw]) this.maxShared[sw] = this.sharedUsed[sw];
+    s[o + S_SHARED] += fr;
+    if (s[o + S_SHARED] > s[o + S_PEAK]) s[o + S_PEAK] = s[o + S_SHARED];
     pool.pk[id * PK + PK_INGRESS] = -1;
     return true;
   }
@@ -86,47 +125,54 @@ export class Mmu {
   private admitLossless(sw: number, id: number, inPort: number, fr: number): boolean {
     const cls = C_ROCE;
     const pool = this.pool;
-    const k = inPort * NC + cls;
+    const s = this.sw;
+    const ig = this.ig;
+    const o = sw * SW;
+    const g = inPort * IG;
     const xoff = this.xoff(sw);
-    const shared = this.bufferBytes[sw] - this.hdrmReserved[sw];
+    const shared = s[o + S_BUFFER] - s[o + S_RESERVED];
     // PFC-04: the bytes past the queue's reserve come from the shared pool, up to the XOFF threshold.
-    const over = this.ingBytes[k] + fr - this.reserve;
+    const over = ig[g + G_ING] + fr - this.reserve;
     const toShared = over <= 0 ? 0 : Math.min(fr, over);
-    if (this.hdrmBytes[k] === 0 && (over <= 0 || (over <= xoff && this.sharedUsed[sw] + toShared <= shared))) {
-      this.ingBytes[k] += fr;
-      this.sharedUsed[sw] += toShared;
-      if (this.sharedUsed[sw] > this.maxShared[sw]) this.maxShared[sw] = this.sharedUsed[sw];
-      pool.pk[id * PK + PK_BITS] &= ~B_HDRM;
-    } else if (this.hdrmBytes[k] + fr <= this.hdrmCap[inPort]) {
-      this.hdrmBytes[k] += fr;
-      if (this.hdrmBytes[k] > this.maxHdrm[k]) this.maxHdrm[k] = this.hdrmBytes[k];
-      pool.pk[id * PK + PK_BITS] |= B_HDRM;
+    const pk = pool.pk;
+    if (ig[g + G_HDRM] === 0 && (over <= 0 || (over <= xoff && s[o + S_SHARED] + toShared <= shared))) {
+      ig[g + G_ING] += fr;
+      s[o + S_SHARED] += toShared;
+      if (s[o + S_SHARED] > s[o + S_PEAK]) s[o + S_PEAK] = s[o + S_SHARED];
+      pk[id * PK + PK_BITS] &= ~B_HDRM;
+    } else if (ig[g + G_HDRM] + fr <= ig[g + G_CAP]) {
+      const h = ig[g + G_HDRM] + fr;
+      ig[g + G_HDRM] = h;
+      const k = inPort * NC + cls;
+      if (h > this.maxHdrm[k]) this.maxHdrm[k] = h;
+      pk[id * PK + PK_BITS] |= B_HDRM;
     } else {
       this.losslessOverflowDrops++;
       pool.drop(id, 'buffer');
       this.pfc.pause(inPort, cls);
       return false;
     }
-    const pk = pool.pk;
     pk[id * PK + PK_INGRESS] = inPort;
-    if (pk[id * PK + PK_BITS] & B_HDRM || this.queueShared(k) >= xoff) this.pfc.pause(inPort, cls);
+    if (pk[id * PK + PK_BITS] & B_HDRM || this.shared(g) >= xoff) this.pfc.pause(inPort, cls);
     return true;
   }
 
   /** XOFF threshold of every lossless ingress queue of switch sw: alpha x the free shared pool (PFC-04). */
   xoff(sw: number): number {
-    const free = this.bufferBytes[sw] - this.hdrmReserved[sw] - this.sharedUsed[sw];
-    return free > 0 ? free * this.net.pfcAlpha : 0;
+    const o = sw * SW;
+    const free = this.sw[o + S_BUFFER] - this.sw[o + S_RESERVED] - this.sw[o + S_SHARED];
+    return free > 0 ? free * this.pfcAlpha : 0;
   }
 
-  /** Bytes an ingress queue (port x class) holds in the shared pool: past its reserve, not in headroom. */
-  queueShared(k: number): number {
-    return Math.max(this.ingBytes[k] - this.reserve, 0);
-  }
-
-  /** Bytes an ingress queue holds in its headroom. */
+  /** Bytes an ingress queue (port x NC + class) holds in its headroom. */
   queueHeadroom(k: number): number {
-    return this.hdrmBytes[k];
+    const p = Math.floor(k / NC);
+    return k - p * NC === C_ROCE ? this.ig[p * IG + G_HDRM] : 0;
+  }
+
+  /** Bytes the lossless queue of ingress record g holds in the shared pool: past its reserve, not in headroom. */
+  private shared(g: number): number {
+    return Math.max(this.ig[g + G_ING] - this.reserve, 0);
   }
 
   /** The bytes packet id takes in the buffer: its frame, in whole cells when the buffer counts cells. */
@@ -141,21 +187,24 @@ export class Mmu {
     const pool = this.pool;
     const fr = this.size(id);
     const inPort = pool.pk[id * PK + PK_INGRESS];
+    const o = sw * SW;
     if (inPort < 0) {
-      this.sharedUsed[sw] -= fr;
+      this.sw[o + S_SHARED] -= fr;
       return;
     }
-    const cls = pool.cls(id);
-    const k = inPort * NC + cls;
-    if (pool.pk[id * PK + PK_BITS] & B_HDRM) this.hdrmBytes[k] -= fr;
+    // Only lossless packets carry their ingress.
+    const cls = C_ROCE;
+    const ig = this.ig;
+    const g = inPort * IG;
+    if (pool.pk[id * PK + PK_BITS] & B_HDRM) ig[g + G_HDRM] -= fr;
     else {
-      const fromShared = this.queueShared(k);
-      this.ingBytes[k] -= fr;
-      this.sharedUsed[sw] -= Math.min(fromShared, fr);
+      const fromShared = this.shared(g);
+      ig[g + G_ING] -= fr;
+      this.sw[o + S_SHARED] -= Math.min(fromShared, fr);
     }
     // PFC-04's resume rule: headroom empty, and the queue back within its reserve or resumeOffset below XOFF.
-    if (!this.pfc.pauseSent[k] || this.hdrmBytes[k] > 0) return;
-    const used = this.queueShared(k);
-    if (used === 0 || used + this.net.resumeOffset <= this.xoff(sw)) this.pfc.resume(inPort, cls);
+    if (!this.pfc.pauseSent[inPort * NC + cls] || ig[g + G_HDRM] > 0) return;
+    const used = this.shared(g);
+    if (used === 0 || used + this.resumeOffset <= this.xoff(sw)) this.pfc.resume(inPort, cls);
   }
 }

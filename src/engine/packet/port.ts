@@ -1,9 +1,13 @@
 // Egress ports: per port, one FIFO per traffic class (packets linked through the pool), the scheduler that
 // picks the next frame (strict priority, or control first then DWRR between RoCE and lossy at switches), ECN
-// marking at dequeue, HPCC's INT record stamped at dequeue, and the reaction to PFC frames (a paused class waits until its pause runs out or an XON
-// comes). A host's port asks its NIC for a data packet whenever nothing is queued (the NIC makes them on
-// demand). Also the port statistics (queue peak and time average, busy time, bytes on the wire). Leaves out
-// what happens after serialization (link.ts) and buffer admission (mmu.ts).
+// marking at dequeue, HPCC's INT record stamped at dequeue, and the reaction to PFC frames (a paused class
+// waits until its pause runs out or an XON comes). A host's port asks its NIC for a data packet whenever
+// nothing is queued (the NIC makes them on demand). Also the port statistics (queue peak and time average, busy
+// time, bytes on the wire). Leaves out what happens after serialization (link.ts) and buffer admission (mmu.ts).
+//
+// Each port's state is one record (RI, RD below): the fields a hop reads share a few cache lines. With one
+// array per field, a hop touched some thirty arrays, a cache miss each once a large fabric's ports outgrow the
+// cache (k=32: 49,152 ports; a cost per event 3x that of k=16).
 
 import type { RandomStream } from '../../base/random.ts';
 import type { Counters } from '../../result/types.ts';
@@ -26,6 +30,7 @@ import {
   type PacketPool,
   PK,
   PK_BITS,
+  PK_FRAME,
   PK_NEXT,
   T_DATA,
 } from './packets.ts';
@@ -42,41 +47,56 @@ export interface DataSource {
   nextDataPacket(h: number, onlyClass: number): number;
 }
 
+// The port record: RI Int32 fields and RD Float64 fields over one buffer (RD x 8 = RI x 4 bytes per port),
+// ordered by how often a hop touches them. Int32 line: the frame in serialization (-1 when idle), the nodes at
+// either end, flags, and each class's queue (head and tail packets, linked through PK_NEXT).
+const RI = 64;
+const I_TX = 0;
+const I_FROM = 1;
+const I_FLAGS = 2;
+const I_HEAD = 4;
+const I_TAIL = I_HEAD + NC;
+const I_DRR = I_TAIL + NC;
+/** I_FLAGS: the port's sending node is a host. */
+const FROM_HOST = 1;
+// Float64 fields (the first eight doubles are the Int32 line). Line 1: per-port timing and statistics.
+const RD = 32;
+const F_PS_PER_BYTE = 8;
+/** Propagation plus the receiving node's latency: from the end of serialization to the arrival. */
+const F_ARRIVE = 9;
+const F_QBYTES = 10;
+const F_QLAST = 11;
+const F_QINTEGRAL = 12;
+const F_MAXQ = 13;
+const F_BUSY_PS = 14;
+const F_WIRE_BYTES = 15;
+// Line 2: per class, bytes queued and the pause in force; ECN thresholds (of the port's link).
+const F_CLASS_BYTES = 16;
+const F_PAUSED_UNTIL = F_CLASS_BYTES + NC;
+const F_KMIN = F_PAUSED_UNTIL + NC;
+const F_KMAX = F_KMIN + 1;
+// Line 3: rarely read.
+const F_PMAX = F_KMAX + 1;
+/** The time of the pause-expiry event queued for the port, or -1. */
+const F_EXPIRE_ARMED = F_PMAX + 1;
+/** Start of the pause in force per class, or -1 (for the paused time counter). */
+const F_PAUSE_BEGIN = F_EXPIRE_ARMED + 1;
+/** DWRR deficit per class. */
+const F_DEFICIT = F_PAUSE_BEGIN + NC;
+
 export class Ports {
   /** Set by the engine once the NICs exist. */
   nic!: DataSource;
-  // Queues, per port x class.
-  readonly qHead: Int32Array;
-  readonly qTail: Int32Array;
-  readonly qBytes: Float64Array;
-  readonly portQBytes: Float64Array;
-  readonly busy: Uint8Array;
-  readonly txPkt: Int32Array;
-  readonly pausedUntil: Float64Array;
-  /** Start of the pause in force per port x class, or -1 (for the paused time counter). */
-  readonly pauseBegin: Float64Array;
-  private readonly expireArmed: Float64Array;
-  // DWRR between the RoCE and lossy classes (control always first): deficit per port x class, the class
-  // being served, and each class's quantum in bytes.
-  private readonly deficit: Float64Array;
-  private readonly drrCur: Uint8Array;
+  /** The port records (see RI and RD), two views of one buffer. */
+  private readonly r32: Int32Array;
+  private readonly r64: Float64Array;
+  // DWRR between the RoCE and lossy classes (control always first): each class's quantum in bytes.
   private readonly quantum: Float64Array;
   private readonly dwrr: boolean;
-  /** ECN thresholds per link (`net.ecn` allocates per call; it is read on every switch dequeue). */
   private readonly ecnOn: boolean;
-  private readonly ecnKmin: Float64Array;
-  private readonly ecnKmax: Float64Array;
-  private readonly ecnPmax: Float64Array;
   private readonly wireOverhead: number;
   /** HPCC: switches stamp an INT record on each data packet they send. */
   private readonly intOn: boolean;
-  // Statistics.
-  readonly maxQ: Float64Array;
-  readonly qIntegral: Float64Array;
-  private readonly qLastT: Float64Array;
-  readonly busyPs: Float64Array;
-  /** Bytes on the wire per port (frames with preamble and gap), for per-link load. */
-  readonly portBytes: Float64Array;
 
   constructor(
     private readonly clock: Clock,
@@ -87,18 +107,29 @@ export class Ports {
     private readonly rngEcn: RandomStream,
   ) {
     const P = topo.P;
-    this.qHead = new Int32Array(P * NC).fill(-1);
-    this.qTail = new Int32Array(P * NC).fill(-1);
-    this.qBytes = new Float64Array(P * NC);
-    this.portQBytes = new Float64Array(P);
-    this.busy = new Uint8Array(P);
-    this.txPkt = new Int32Array(P).fill(-1);
-    this.pausedUntil = new Float64Array(P * NC);
-    this.pauseBegin = new Float64Array(P * NC).fill(-1);
-    this.expireArmed = new Float64Array(P).fill(-1);
-    this.maxQ = new Float64Array(P);
-    this.deficit = new Float64Array(P * NC);
-    this.drrCur = new Uint8Array(P).fill(C_ROCE);
+    const buf = new ArrayBuffer(P * RD * 8);
+    const r32 = new Int32Array(buf);
+    const r64 = new Float64Array(buf);
+    this.r32 = r32;
+    this.r64 = r64;
+    for (let p = 0; p < P; p++) {
+      const i = p * RI;
+      const d = p * RD;
+      const from = topo.portFrom[p];
+      const to = topo.portTo[p];
+      r32[i + I_TX] = -1;
+      r32[i + I_FROM] = from;
+      r32[i + I_FLAGS] = topo.isHost[from] ? FROM_HOST : 0;
+      for (let c = 0; c < NC; c++) {
+        r32[i + I_HEAD + c] = -1;
+        r32[i + I_TAIL + c] = -1;
+        r64[d + F_PAUSE_BEGIN + c] = -1;
+      }
+      r32[i + I_DRR] = C_ROCE;
+      r64[d + F_PS_PER_BYTE] = topo.psPerByte[p];
+      r64[d + F_ARRIVE] = topo.propPs[p] + topo.latencyPs[to];
+      r64[d + F_EXPIRE_ARMED] = -1;
+    }
     // A quantum of at least one largest frame lets every visit send something.
     const frameMax = net.mtu + net.headerBytes + CNP_EXTRA + net.intBytes(INT_MAX_HOPS);
     const wmin = Math.min(net.dwrrWeights.roce, net.dwrrWeights.lossy);
@@ -108,103 +139,165 @@ export class Ports {
       (frameMax * net.dwrrWeights.lossy) / wmin,
     );
     this.dwrr = net.scheduler === 'dwrr';
-    this.qIntegral = new Float64Array(P);
-    this.qLastT = new Float64Array(P);
-    this.busyPs = new Float64Array(P);
-    this.portBytes = new Float64Array(P);
-    const L = P >> 1;
     this.ecnOn = net.ecnOn;
-    this.ecnKmin = new Float64Array(L);
-    this.ecnKmax = new Float64Array(L);
-    this.ecnPmax = new Float64Array(L);
+    // ECN thresholds per link (`net.ecn` allocates per call; they are read on every switch dequeue).
     if (net.ecnOn)
-      for (let l = 0; l < L; l++) {
+      for (let l = 0; l < P >> 1; l++) {
         const e = net.ecn(l);
-        this.ecnKmin[l] = e.kmin;
-        this.ecnKmax[l] = e.kmax;
-        this.ecnPmax[l] = e.pmax;
+        for (const p of [2 * l, 2 * l + 1]) {
+          r64[p * RD + F_KMIN] = e.kmin;
+          r64[p * RD + F_KMAX] = e.kmax;
+          r64[p * RD + F_PMAX] = e.pmax;
+        }
       }
     this.wireOverhead = net.wireOverheadBytes;
     this.intOn = net.hpccOn;
   }
 
+  // ---- what other elements read -----------------------------------------------------------------
+
+  /** The node port p sends from. */
+  from(p: number): number {
+    return this.r32[p * RI + I_FROM];
+  }
+
+  /** Port p is a host's (its sender is a host's NIC). */
+  fromHost(p: number): boolean {
+    return (this.r32[p * RI + I_FLAGS] & FROM_HOST) !== 0;
+  }
+
+  /** From the end of serialization on port p to the frame's arrival: propagation plus the next node's latency. */
+  arrivalPs(p: number): number {
+    return this.r64[p * RD + F_ARRIVE];
+  }
+
+  /** The packet port p is serializing, or -1 when it is idle. */
+  sending(p: number): number {
+    return this.r32[p * RI + I_TX];
+  }
+
+  /** Bytes queued at port p, in all classes and in class `cls`. */
+  queueBytes(p: number): number {
+    return this.r64[p * RD + F_QBYTES];
+  }
+
+  classBytes(p: number, cls: number): number {
+    return this.r64[p * RD + F_CLASS_BYTES + cls];
+  }
+
+  /** Statistics of port p: peak queue, time integral of the queue (bytes x ps), busy time, bytes on the wire. */
+  maxQueue(p: number): number {
+    return this.r64[p * RD + F_MAXQ];
+  }
+
+  queueIntegral(p: number): number {
+    return this.r64[p * RD + F_QINTEGRAL];
+  }
+
+  busyPs(p: number): number {
+    return this.r64[p * RD + F_BUSY_PS];
+  }
+
+  wireBytes(p: number): number {
+    return this.r64[p * RD + F_WIRE_BYTES];
+  }
+
+  /** Paused time of the pauses still in force at time T (the run's end closes them). */
+  openPausePs(T: number): number {
+    let ps = 0;
+    for (let p = 0; p < this.topo.P; p++)
+      for (let c = 0; c < NC; c++) {
+        const begin = this.r64[p * RD + F_PAUSE_BEGIN + c];
+        if (begin >= 0) ps += Math.min(T, this.r64[p * RD + F_PAUSED_UNTIL + c]) - begin;
+      }
+    return ps;
+  }
+
+  // ---- queues and the scheduler -----------------------------------------------------------------
+
   /** Brings port p's time-integral of queued bytes to now. */
   touchQueue(p: number): void {
+    const r64 = this.r64;
+    const d = p * RD;
     const now = this.clock.now;
-    const dt = now - this.qLastT[p];
-    if (dt > 0) this.qIntegral[p] += dt * this.portQBytes[p];
-    this.qLastT[p] = now;
+    const dt = now - r64[d + F_QLAST];
+    if (dt > 0) r64[d + F_QINTEGRAL] += dt * r64[d + F_QBYTES];
+    r64[d + F_QLAST] = now;
   }
 
   /** Queues packet id at port p (its link is up: the caller drops what is sent into a failed link). */
   enqueue(p: number, id: number): void {
     const pk = this.pool.pk;
-    const k = p * NC + ((pk[id * PK + PK_BITS] >> 2) & 3);
+    const r32 = this.r32;
+    const r64 = this.r64;
+    const cls = (pk[id * PK + PK_BITS] >> 2) & 3;
+    const i = p * RI;
+    const d = p * RD;
     this.touchQueue(p);
-    if (this.qTail[k] < 0) this.qHead[k] = id;
-    else pk[this.qTail[k] * PK + PK_NEXT] = id;
-    this.qTail[k] = id;
+    const tail = r32[i + I_TAIL + cls];
+    if (tail < 0) r32[i + I_HEAD + cls] = id;
+    else pk[tail * PK + PK_NEXT] = id;
+    r32[i + I_TAIL + cls] = id;
     pk[id * PK + PK_NEXT] = -1;
-    const fr = this.pool.frame(id);
-    this.qBytes[k] += fr;
-    this.portQBytes[p] += fr;
-    if (this.portQBytes[p] > this.maxQ[p]) this.maxQ[p] = this.portQBytes[p];
+    const fr = pk[id * PK + PK_FRAME];
+    r64[d + F_CLASS_BYTES + cls] += fr;
+    const q = r64[d + F_QBYTES] + fr;
+    r64[d + F_QBYTES] = q;
+    if (q > r64[d + F_MAXQ]) r64[d + F_MAXQ] = q;
     this.tryStart(p);
   }
 
   /** Starts the next transmission on a port: strict priority over classes that are not paused. */
   tryStart(p: number): void {
-    const topo = this.topo;
-    if (this.busy[p] || topo.linkDown[p >> 1]) return;
+    const r32 = this.r32;
+    const r64 = this.r64;
+    const i = p * RI;
+    if (r32[i + I_TX] >= 0 || this.topo.linkDown[p >> 1]) return;
+    const d = p * RD;
     const now = this.clock.now;
-    // Runs several times per packet (every enqueue and every transmission end): the arrays live in locals.
-    // (Not the packet pool's: nextDataPacket below may grow, i.e. replace, them.)
-    const qHead = this.qHead;
-    const pausedUntil = this.pausedUntil;
     let id = -1;
     let blockedUntil = Number.POSITIVE_INFINITY;
-    const from = topo.portFrom[p];
-    const host = topo.isHost[from];
+    const host = (r32[i + I_FLAGS] & FROM_HOST) !== 0;
     if (this.dwrr && !host) {
       id = this.dwrrPick(p, now);
-      const k = p * NC + C_ROCE;
-      if (id < 0 && qHead[k] >= 0 && pausedUntil[k] > now) blockedUntil = pausedUntil[k];
+      const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
+      if (id < 0 && r32[i + I_HEAD + C_ROCE] >= 0 && pu > now) blockedUntil = pu;
     } else
-      for (let c = 0, k = p * NC; c < NC; c++, k++) {
-        const head = qHead[k];
+      for (let c = 0; c < NC; c++) {
+        const head = r32[i + I_HEAD + c];
         if (head < 0) continue;
-        const pu = pausedUntil[k];
+        const pu = r64[d + F_PAUSED_UNTIL + c];
         if (pu > now) {
           if (pu < blockedUntil) blockedUntil = pu;
           continue;
         }
         id = head;
-        this.popHead(p, k);
+        this.popHead(p, c);
         break;
       }
     if (id < 0 && host) {
       // The NIC makes data packets on demand; while the RoCE class is paused, only lossy flows may send.
-      const k = p * NC + C_ROCE;
-      if (pausedUntil[k] > now) {
-        if (pausedUntil[k] < blockedUntil) blockedUntil = pausedUntil[k];
+      const from = r32[i + I_FROM];
+      const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
+      if (pu > now) {
+        if (pu < blockedUntil) blockedUntil = pu;
         id = this.nic.nextDataPacket(from, C_LOSSY);
       } else id = this.nic.nextDataPacket(from, 0);
     }
     if (id < 0) {
-      if (blockedUntil < Number.POSITIVE_INFINITY && this.expireArmed[p] !== blockedUntil) {
-        this.expireArmed[p] = blockedUntil;
+      if (blockedUntil < Number.POSITIVE_INFINITY && r64[d + F_EXPIRE_ARMED] !== blockedUntil) {
+        r64[d + F_EXPIRE_ARMED] = blockedUntil;
         this.clock.q.push(blockedUntil, EV_PAUSE_EXPIRE, p, 0);
       }
       return;
     }
     if (!host && this.ecnOn) this.markEcn(p, id);
     if (this.intOn && !host) this.stampInt(p, id, now);
-    this.busy[p] = 1;
-    this.txPkt[p] = id;
-    const wire = this.pool.frame(id) + this.wireOverhead;
-    const ser = Math.round(wire * topo.psPerByte[p]);
-    this.busyPs[p] += ser;
-    this.portBytes[p] += wire;
+    r32[i + I_TX] = id;
+    const wire = this.pool.pk[id * PK + PK_FRAME] + this.wireOverhead;
+    const ser = Math.round(wire * r64[d + F_PS_PER_BYTE]);
+    r64[d + F_BUSY_PS] += ser;
+    r64[d + F_WIRE_BYTES] += wire;
     this.clock.q.push(now + ser, EV_TX_DONE, p, 0);
   }
 
@@ -212,8 +305,9 @@ export class Ports {
   private markEcn(p: number, id: number): void {
     const cls = this.pool.cls(id);
     if (cls === C_CTRL) return;
-    const l = p >> 1;
-    const prob = ecnMarkProbability(this.qBytes[p * NC + cls], this.ecnKmin[l], this.ecnKmax[l], this.ecnPmax[l]);
+    const r64 = this.r64;
+    const d = p * RD;
+    const prob = ecnMarkProbability(r64[d + F_CLASS_BYTES + cls], r64[d + F_KMIN], r64[d + F_KMAX], r64[d + F_PMAX]);
     if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) {
       const pk = this.pool.pk;
       const o = id * PK + PK_BITS;
@@ -235,23 +329,29 @@ export class Ports {
     const hop = rec[o];
     if (hop >= INT_MAX_HOPS) return;
     const h = o + 1 + hop * INT_HOP;
+    const d = p * RD;
     rec[h + INT_TS] = now;
-    rec[h + INT_TX] = this.portBytes[p];
-    rec[h + INT_QLEN] = this.portQBytes[p];
-    rec[h + INT_RATE] = 8e12 / this.topo.psPerByte[p];
+    rec[h + INT_TX] = this.r64[d + F_WIRE_BYTES];
+    rec[h + INT_QLEN] = this.r64[d + F_QBYTES];
+    rec[h + INT_RATE] = 8e12 / this.r64[d + F_PS_PER_BYTE];
     rec[o] = hop + 1;
   }
 
-  /** Removes the head of queue k (port p, class k % NC). */
-  private popHead(p: number, k: number): void {
-    const id = this.qHead[k];
-    const next = this.pool.pk[id * PK + PK_NEXT];
-    this.qHead[k] = next;
-    if (next < 0) this.qTail[k] = -1;
+  /** Removes the head of port p's queue of class c. */
+  private popHead(p: number, c: number): void {
+    const r32 = this.r32;
+    const r64 = this.r64;
+    const pk = this.pool.pk;
+    const i = p * RI;
+    const d = p * RD;
+    const id = r32[i + I_HEAD + c];
+    const next = pk[id * PK + PK_NEXT];
+    r32[i + I_HEAD + c] = next;
+    if (next < 0) r32[i + I_TAIL + c] = -1;
     this.touchQueue(p);
-    const fr = this.pool.frame(id);
-    this.qBytes[k] -= fr;
-    this.portQBytes[p] -= fr;
+    const fr = pk[id * PK + PK_FRAME];
+    r64[d + F_CLASS_BYTES + c] -= fr;
+    r64[d + F_QBYTES] -= fr;
   }
 
   /**
@@ -260,90 +360,100 @@ export class Ports {
    * class gets its quantum. Returns the packet to send, or -1.
    */
   private dwrrPick(p: number, now: number): number {
-    const k0 = p * NC;
-    if (this.qHead[k0] >= 0 && this.pausedUntil[k0] <= now) {
-      const id = this.qHead[k0];
-      this.popHead(p, k0);
-      return id;
+    const r32 = this.r32;
+    const r64 = this.r64;
+    const i = p * RI;
+    const d = p * RD;
+    const ctrl = r32[i + I_HEAD + C_CTRL];
+    if (ctrl >= 0 && r64[d + F_PAUSED_UNTIL + C_CTRL] <= now) {
+      this.popHead(p, C_CTRL);
+      return ctrl;
     }
-    let cur = this.drrCur[p];
-    for (let i = 0; i < 4; i++) {
-      const k = k0 + cur;
-      const head = this.qHead[k];
-      const eligible = head >= 0 && this.pausedUntil[k] <= now;
-      if (eligible && this.deficit[k] >= this.pool.frame(head)) {
-        this.deficit[k] -= this.pool.frame(head);
-        this.drrCur[p] = cur;
-        this.popHead(p, k);
+    let cur = r32[i + I_DRR];
+    for (let n = 0; n < 4; n++) {
+      const head = r32[i + I_HEAD + cur];
+      const eligible = head >= 0 && r64[d + F_PAUSED_UNTIL + cur] <= now;
+      if (eligible && r64[d + F_DEFICIT + cur] >= this.pool.frame(head)) {
+        r64[d + F_DEFICIT + cur] -= this.pool.frame(head);
+        r32[i + I_DRR] = cur;
+        this.popHead(p, cur);
         return head;
       }
-      if (head < 0) this.deficit[k] = 0;
+      if (head < 0) r64[d + F_DEFICIT + cur] = 0;
       const other = cur === C_ROCE ? C_LOSSY : C_ROCE;
-      const ko = k0 + other;
-      if (this.qHead[ko] >= 0 && this.pausedUntil[ko] <= now) {
-        this.deficit[ko] += this.quantum[other];
+      if (r32[i + I_HEAD + other] >= 0 && r64[d + F_PAUSED_UNTIL + other] <= now) {
+        r64[d + F_DEFICIT + other] += this.quantum[other];
         cur = other;
-      } else if (eligible) this.deficit[k] += this.quantum[cur];
+      } else if (eligible) r64[d + F_DEFICIT + cur] += this.quantum[cur];
       else break;
     }
-    this.drrCur[p] = cur;
+    r32[i + I_DRR] = cur;
     return -1;
   }
 
   /** Serialization on port p ended: the port is free; returns the packet that was sent. */
   finishTx(p: number): number {
-    const id = this.txPkt[p];
-    this.busy[p] = 0;
-    this.txPkt[p] = -1;
+    const i = p * RI + I_TX;
+    const id = this.r32[i];
+    this.r32[i] = -1;
     return id;
   }
 
   /**
-   * Empties queue k of port p (its link failed): returns the first packet of the chain (linked through
+   * Empties port p's queue of class c (its link failed): returns the first packet of the chain (linked through
    * PK_NEXT), for the caller to release and drop.
    */
-  takeAll(p: number, k: number): number {
-    const head = this.qHead[k];
+  takeAll(p: number, c: number): number {
+    const r32 = this.r32;
+    const r64 = this.r64;
+    const i = p * RI;
+    const d = p * RD;
+    const head = r32[i + I_HEAD + c];
     this.touchQueue(p);
     const pk = this.pool.pk;
     for (let id = head; id >= 0; id = pk[id * PK + PK_NEXT]) {
-      this.qBytes[k] -= this.pool.frame(id);
-      this.portQBytes[p] -= this.pool.frame(id);
+      r64[d + F_CLASS_BYTES + c] -= this.pool.frame(id);
+      r64[d + F_QBYTES] -= this.pool.frame(id);
     }
-    this.qHead[k] = -1;
-    this.qTail[k] = -1;
+    r32[i + I_HEAD + c] = -1;
+    r32[i + I_TAIL + c] = -1;
     return head;
   }
+
+  // ---- PFC at the sending port ------------------------------------------------------------------
 
   /** A PFC frame arrives at the port it pauses (quanta > 0) or resumes (quanta 0). */
   pfcFrame(port: number, b: number): void {
     const cls = Math.floor(b / 65536);
     const quanta = b % 65536;
-    const k = port * NC + cls;
+    const r64 = this.r64;
+    const d = port * RD;
     const now = this.clock.now;
     if (quanta === 0) {
-      if (this.pauseBegin[k] >= 0) {
-        this.c.pausedPs += now - this.pauseBegin[k];
-        this.pauseBegin[k] = -1;
+      if (r64[d + F_PAUSE_BEGIN + cls] >= 0) {
+        this.c.pausedPs += now - r64[d + F_PAUSE_BEGIN + cls];
+        r64[d + F_PAUSE_BEGIN + cls] = -1;
       }
-      this.pausedUntil[k] = now;
+      r64[d + F_PAUSED_UNTIL + cls] = now;
       this.tryStart(port);
       return;
     }
-    const pausePs = pauseDurationPs(quanta, 8e12 / this.topo.psPerByte[port]);
-    if (this.pauseBegin[k] < 0) this.pauseBegin[k] = now;
-    this.pausedUntil[k] = now + pausePs;
-    this.clock.q.push(this.pausedUntil[k], EV_PAUSE_EXPIRE, port, 0);
+    const pausePs = pauseDurationPs(quanta, 8e12 / r64[d + F_PS_PER_BYTE]);
+    if (r64[d + F_PAUSE_BEGIN + cls] < 0) r64[d + F_PAUSE_BEGIN + cls] = now;
+    r64[d + F_PAUSED_UNTIL + cls] = now + pausePs;
+    this.clock.q.push(now + pausePs, EV_PAUSE_EXPIRE, port, 0);
   }
 
   pauseExpire(port: number): void {
+    const r64 = this.r64;
+    const d = port * RD;
     const now = this.clock.now;
-    if (this.expireArmed[port] === now) this.expireArmed[port] = -1;
+    if (r64[d + F_EXPIRE_ARMED] === now) r64[d + F_EXPIRE_ARMED] = -1;
     for (let c = 0; c < NC; c++) {
-      const k = port * NC + c;
-      if (this.pauseBegin[k] >= 0 && this.pausedUntil[k] <= now) {
-        this.c.pausedPs += this.pausedUntil[k] - this.pauseBegin[k];
-        this.pauseBegin[k] = -1;
+      const until = r64[d + F_PAUSED_UNTIL + c];
+      if (r64[d + F_PAUSE_BEGIN + c] >= 0 && until <= now) {
+        this.c.pausedPs += until - r64[d + F_PAUSE_BEGIN + c];
+        r64[d + F_PAUSE_BEGIN + c] = -1;
       }
     }
     this.tryStart(port);

@@ -80,8 +80,8 @@ export class Stats {
       this.progressN += this.F;
     }
     for (let p = 0; p < topo.P; p++) {
-      const b = ports.portQBytes[p];
-      if (b <= 0 || topo.isHost[topo.portFrom[p]]) continue;
+      const b = ports.queueBytes(p);
+      if (b <= 0 || ports.fromHost(p)) continue;
       if (this.sN >= this.sampleCap) break;
       if (this.sN >= this.sPort.length) this.growSamples();
       this.sPort[this.sN] = p;
@@ -103,8 +103,7 @@ export class Stats {
     const { program, clock, ports, tasks, c } = this.e;
     const T = clock.now;
     // Close open pause intervals at the end of the run.
-    for (let k = 0; k < this.e.topo.P * NC; k++)
-      if (ports.pauseBegin[k] >= 0) c.pausedPs += Math.min(T, ports.pausedUntil[k]) - ports.pauseBegin[k];
+    c.pausedPs += ports.openPausePs(T);
     c.drops = c.bufferDrops + c.lossDrops + c.failureDrops;
     const flows = this.flows();
     const ps = this.ports(T);
@@ -184,10 +183,11 @@ export class Stats {
       }
       s.push([this.sT[i], this.sB[i]]);
     }
-    const { maxQ, busyPs } = ports;
+    const maxQ = (p: number) => ports.maxQueue(p);
+    const busyPs = (p: number) => ports.busyPs(p);
     const order = Array.from({ length: topo.P }, (_, p) => p)
-      .filter((p) => maxQ[p] > 0 || busyPs[p] > 0)
-      .sort((a, b) => maxQ[b] - maxQ[a] || busyPs[b] - busyPs[a] || a - b)
+      .filter((p) => maxQ(p) > 0 || busyPs(p) > 0)
+      .sort((a, b) => maxQ(b) - maxQ(a) || busyPs(b) - busyPs(a) || a - b)
       .slice(0, 64);
     return order.map((p) => {
       const link = f.links[p >> 1];
@@ -199,9 +199,9 @@ export class Stats {
         node: from.name,
         peer: to.name,
         rateGbps: link.rateBps / 1e9,
-        maxQueueBytes: maxQ[p],
-        meanQueueBytes: T > 0 ? ports.qIntegral[p] / T : 0,
-        utilization: T > 0 ? Math.min(1, busyPs[p] / T) : 0,
+        maxQueueBytes: maxQ(p),
+        meanQueueBytes: T > 0 ? ports.queueIntegral(p) / T : 0,
+        utilization: T > 0 ? Math.min(1, busyPs(p) / T) : 0,
         series: series.get(p) ?? [],
         ...portHeadroom(this.e.mmu, p),
       };
@@ -213,7 +213,7 @@ export class Stats {
     const { f, topo, ports } = this.e;
     const out: LinkStats[] = [];
     for (let p = 0; p < topo.P; p++) {
-      const bytes = ports.portBytes[p];
+      const bytes = ports.wireBytes(p);
       if (bytes <= 0) continue;
       const link = f.links[p >> 1];
       const from = f.nodes[topo.portFrom[p]];
@@ -275,8 +275,8 @@ export class Stats {
     let overShared = 0;
     let overHdrm = 0;
     for (let n = 0; n < topo.N; n++)
-      if (!topo.isHost[n] && mmu.maxShared[n] > mmu.bufferBytes[n] - mmu.hdrmReserved[n] + 1e-6) overShared++;
-    for (let k = 0; k < topo.P * NC; k++) if (mmu.maxHdrm[k] > mmu.hdrmCap[Math.floor(k / NC)] + 1e-6) overHdrm++;
+      if (!topo.isHost[n] && mmu.maxShared(n) > mmu.bufferBytes(n) - mmu.hdrmReserved(n) + 1e-6) overShared++;
+    for (let k = 0; k < topo.P * NC; k++) if (mmu.peakHeadroom(k) > mmu.hdrmCap(Math.floor(k / NC)) + 1e-6) overHdrm++;
     // A transfer is finished when its sender has every byte acknowledged, a delay when its last repetition ends.
     const d = tasks.driver;
     let unfinished = 0;

@@ -123,7 +123,8 @@ export class Switches {
       const l = this.routing.pick(node as NodeId, dst as NodeId, cand);
       if (alive >= 0 && !this.view.usable(node, l, dst)) continue;
       const op = this.topo.outPort(l, node);
-      const load = ports.portQBytes[op] + (ports.busy[op] ? this.pool.frame(ports.txPkt[op]) : 0);
+      const tx = ports.sending(op);
+      const load = ports.queueBytes(op) + (tx >= 0 ? this.pool.frame(tx) : 0);
       if (load < best) {
         best = load;
         bestI = cand;
