@@ -2,9 +2,9 @@
 // repetition r sent, its stepDep's repetition r arrived), the ring's max-plus recurrence, so one chain pass runs
 // down the ring for up to CHAIN_DEPTH hops with no queue event, logging each repetition, and turns a task back
 // into the state and events of the repetition-by-repetition run exactly where that run would differ (a flow
-// joining its links, its last repetition, the end of the run). chain: false runs without it; the differential
-// tests (chain.test.ts) compare both. Left out: exclusive flows (an event is cheaper for them), runs with
-// failures or maxTimePs, and any task with more than one stepDep.
+// joining its links, its last repetition, the end of the run or its cut at maxTimePs). chain: false runs without
+// it; the differential tests (chain.test.ts) compare both. Left out: exclusive transfers that are not next to a
+// delay (an event is cheaper for them), runs with failures, and any task with more than one stepDep.
 import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
 import { stepDepsMet, wake } from './sends.ts';
@@ -73,7 +73,7 @@ const CHAIN_DEPTH = 12;
 
 /** Marks the chainable tasks (when the chain is on) and gives each its slot, unchained. */
 export function initChains(sim: FlowSim): void {
-  const on = sim.solos && sim.opts.maxTimePs === undefined && sim.opts.chain !== false;
+  const on = sim.solos && sim.opts.chain !== false;
   const chains = on ? markChains(sim) : 0;
   sim.ch = new Float64Array(CS * chains);
   for (let k = 0; k < chains; k++) sim.ch[CS * k + CH_ON] = -1;
@@ -86,8 +86,7 @@ export function initChains(sim: FlowSim): void {
  * task shares, so each would cost a queue event of its own. Exclusive transfers only next to a delay: on
  * their own (a ring of one GPU per server on a Clos) their repetitions share queue events, and a chain entry,
  * written now and read back many steps later, costs more memory traffic than the event (8,192-GPU ring:
- * 9.5 s -> 14 s). Off with failures (solo flows are) and with maxTimePs (the run would stop between chained
- * repetitions).
+ * 9.5 s -> 14 s). Off with failures (solo flows are).
  */
 function markChains(sim: FlowSim): number {
   const { ti, stepDL, stepOut } = sim;
@@ -402,6 +401,25 @@ export function unchainTask(sim: FlowSim, x: number): void {
   // The wake the repetition-by-repetition run has pending when the next repetition only waits to be sent.
   const sentAt = tf[o + F_LAST] + tf[o + F_AUX];
   if (next < ti[r + I_REPEAT] && ti[r + I_BUSY] && now < sentAt && stepDepsMet(sim, x, next)) wake(sim, x, sentAt);
+}
+
+/**
+ * The run is cut at maxT with the next queue event after it: the last time at or before maxT at which the
+ * repetition-by-repetition run had an event, counting the starts and arrivals that chains logged instead (a
+ * chained repetition's start is its stepDep's arrival or its own send time, each an event of that run).
+ */
+export function lastChainedEvent(sim: FlowSim, maxT: number): number {
+  let last = sim.now;
+  const ch = sim.ch;
+  for (let c = 0; c < ch.length; c += CS) {
+    if (ch[c + CH_ON] < 0) continue;
+    for (let rep = ch[c + CH_FIRST], e = ch[c + CH_NEXT]; rep < e; rep++) {
+      const o = c + CH + ENTRY * (rep & (CHAIN_CAP - 1));
+      if (ch[o + E_S] <= maxT && ch[o + E_S] > last) last = ch[o + E_S];
+      if (ch[o + E_F] <= maxT && ch[o + E_F] > last) last = ch[o + E_F];
+    }
+  }
+  return last;
 }
 
 /**
