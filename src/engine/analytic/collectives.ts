@@ -103,6 +103,33 @@ export function doubleTreeShape(p: number): { depth: number; load: number } {
 }
 
 /**
+ * The double binary tree over ranks on servers of several GPUs (server(r): rank index r's server): the most chunk
+ * copies a rank's NIC sends or receives per chunk index, counting only the edges between servers (an edge inside
+ * a server is an intra-server copy, a delay that holds no NIC), and whether any edge stays inside a server.
+ */
+export function doubleTreeNetShape(p: number, server: (r: number) => number): { netLoad: number; intra: boolean } {
+  const sends = new Int32Array(p);
+  const recvs = new Int32Array(p);
+  let intra = false;
+  for (const parent of doubleTreeParents(p))
+    for (let r = 0; r < p; r++) {
+      const u = parent[r];
+      if (u < 0) continue;
+      if (server(r) === server(u)) {
+        intra = true;
+        continue;
+      }
+      sends[r]++;
+      recvs[u]++;
+      sends[u]++;
+      recvs[r]++;
+    }
+  let netLoad = 0;
+  for (let r = 0; r < p; r++) netLoad = Math.max(netLoad, sends[r], recvs[r]);
+  return { netLoad, intra };
+}
+
+/**
  * NCCL's double binary tree as compiled: each tree carries n/2 in `chunks` chunks, pipelined. In steady state the
  * busiest NIC copies `load` chunks per chunk index (4 for p >= 4: up and down in the tree where it is inside, up
  * in the other, which is NCCL's algBw = busBw / 2, COLL-03; fewer below), so a chunk index takes tau = load x

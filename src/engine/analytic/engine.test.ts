@@ -137,12 +137,14 @@ traffic: [${job(64, 1)}]
 
 describe("the analytic engine charges NCCL's latency from the shared model (NCCL 2.20.3 tuning.cc, by hand)", () => {
   // t(S) with protocol Simple minus t(S) with protocol none is NCCL's latency term plus what the protocol's
-  // efficiency adds, k S: two sizes give the latency by extrapolation to S = 0.
+  // efficiency adds, k S: two sizes give the latency by extrapolation to S = 0. A tree keeps its chunk count (16
+  // per tree): its pipeline fill, d - 2 chunks at the protocol's efficiency too, is then a fixed share of S.
   const latencyUs = (servers: number, algorithm: string) => {
     const t = (bytes: number, protocol: string) => {
+      const chunk = algorithm === 'double-binary-tree' ? `, chunk: ${bytes / 32}` : '';
       const r = runYaml(
         `fabric: {topology: leaf-spine, hosts: ${8 * servers}, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8}
-traffic: [{collective: all-reduce, algorithm: ${algorithm}, bytes: ${bytes}, protocol: ${protocol}}]`,
+traffic: [{collective: all-reduce, algorithm: ${algorithm}, bytes: ${bytes}, protocol: ${protocol}${chunk}}]`,
         'analytic',
       );
       return (r.ops?.[0].timePs ?? Number.NaN) / 1e6;

@@ -20,7 +20,7 @@ import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { doubleTreeShape, scheduleTimeS } from './collectives.ts';
+import { doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
 import { nvlsTreeTimeS, twoLevelTimeS } from './two-level.ts';
 
@@ -47,6 +47,11 @@ export interface OpCost {
    * ring: then they share each of its NICs and take as long as one ring of the whole buffer.
    */
   channels: number;
+  /**
+   * A double binary tree over servers of several GPUs: the most tree edges between servers on one NIC per chunk
+   * index (doubleTreeNetShape), and whether any edge is an intra-server copy.
+   */
+  tree?: { netLoad: number; intra: boolean };
 }
 
 /** The switch a host is cabled to (its first link's other end). */
@@ -474,6 +479,8 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
       gpusPerServer,
       netBetaSPerByte: 8 / nv.bandwidthBps,
       channels: 1,
+      // A double binary tree inside one server: every edge an intra-server copy, none on a NIC.
+      ...(op.algorithm === 'double-binary-tree' ? { tree: { netLoad: 0, intra: true } } : {}),
     };
   }
   // The pairs that send at once in the op's busiest step: hierarchical, same-index GPUs of neighbouring servers;
@@ -521,7 +528,12 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   // of the two bounds (the other flat algorithms take their schedule's path, collectiveS).
   const intraRate = nv.bandwidthBps / 8;
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
+  const tree =
+    op.algorithm === 'double-binary-tree' && gpusPerServer > 1
+      ? doubleTreeNetShape(ranks.length, (r) => server[ranks[r]])
+      : undefined;
   return {
+    ...(tree ? { tree } : {}),
     alphaS: alphaPs * 1e-12,
     betaSPerByte: Number.isFinite(rankRate) ? 1 / rankRate : 0,
     gammaSPerByte: 0,
@@ -574,13 +586,26 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
     const step = Math.max(xc * c.netBetaSPerByte, x * c.intraBetaSPerByte, q * netHop + (1 - q) * intraHop);
     return steps * step;
   }
+  if (alg === 'double-binary-tree' && c.tree && chunks > 0) return treeOnServersS(p, n, c, c.tree, chunks);
   if (alg === 'double-binary-tree') {
-    // The pipeline model counts every tree edge on the NICs: ranks on servers of their own. Trees whose low
-    // levels stay inside servers (NVLink copies, which hold no NIC) keep NCCL's many-chunk limit (issue 12).
+    // The pipeline model counts every tree edge on the NICs: ranks on servers of their own.
     const pipelined = chunks > 0 && c.gpusPerServer === 1;
     return scheduleTimeS(name, alg, p, n, abg, pipelined ? { chunks } : undefined);
   }
   return scheduleTimeS(name, alg, p, n, abg);
+}
+
+/**
+ * The double binary tree over servers of several GPUs, pipelined as doubleBinaryTreeS (collectives.ts) but with
+ * two kinds of edge: a chunk index costs the busiest NIC netLoad chunk copies at the network rate, and an edge
+ * inside a server one intra-server copy (a delay: intraCopyPs, latency included, which holds no NIC and runs
+ * beside the others); the slower sets the pipeline's period tau. Fill and latency as doubleBinaryTreeS.
+ */
+function treeOnServersS(p: number, n: number, c: OpCost, tree: { netLoad: number; intra: boolean }, chunks: number) {
+  const { depth } = doubleTreeShape(p);
+  const h = n / 2 / chunks;
+  const tau = Math.max(tree.netLoad * h * c.netBetaSPerByte, tree.intra ? c.intraAlphaS + h * c.intraBetaSPerByte : 0);
+  return (chunks + Math.max(depth - 2, 0)) * tau + 2 * depth * c.alphaS;
 }
 
 /**

@@ -203,6 +203,12 @@ describe('flow engine: chained repetitions give the results of repetition-by-rep
       'fabric: {topology: fat-tree, hosts: 512, nic: 400G, switch: generic-64x400g, k: 16, gpusPerNode: 4}\ntraffic:\n  - job: {params: 1e9, bytesPerGrad: 2, tp: 4, dp: 128, ep: 4, layers: 2, moeBytesPerLayer: 4MiB, stepCompute: 50ms, buckets: 1}',
     ],
     [
+      // Every rail (issue 14): 8 rings, each 7 intra-server delays and one fabric hop in 8, some hops across the
+      // spine sharing uplinks; delays and the exclusive transfers next to them are chained.
+      'a ring all-reduce on 8 servers of 8 GPUs with every rail, across two leaves',
+      'fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8}\ntraffic:\n  - {collective: all-reduce, algorithm: ring, bytes: 16MiB}',
+    ],
+    [
       'a ring all-reduce and a double binary tree at once',
       'fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g}\ntraffic:\n  - {collective: all-reduce, algorithm: ring, bytes: 64MiB, ranks: 32}\n  - {collective: all-reduce, algorithm: double-binary-tree, bytes: 16MiB}',
     ],
@@ -214,6 +220,23 @@ describe('flow engine: chained repetitions give the results of repetition-by-rep
     const chained = runFlow(f, program, s, catalog, { seed: s.seed, diagnostics });
     const plain = runFlow(f, program, s, catalog, { seed: s.seed, chain: false });
     expectSame(chained, plain);
+    expect(diagnostics.chainedRepetitions).toBeGreaterThan(0);
+  });
+  // The CLI runs with --until (10 s by default): a cut at maxTimePs must leave what the repetition-by-repetition
+  // run leaves, with the clock at that run's last event (chained starts and arrivals included), at any cut.
+  it.each([0.15, 0.4, 0.75])('cut at %s of the run with maxTimePs: the same partial result', (share) => {
+    const yaml =
+      'fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8}\ntraffic:\n  - {collective: all-reduce, algorithm: ring, bytes: 16MiB}\n  - job: {params: 1e7, bytesPerGrad: 2, dp: 64, stepCompute: 200us, buckets: 2}';
+    const s = parseScenario(yaml, catalog);
+    const f = designFabric(s.fabric, catalog).fabric;
+    const program = compileTraffic(s, f);
+    const whole = runFlow(f, program, s, catalog, { seed: s.seed, chain: false });
+    const maxTimePs = Math.round(whole.simulatedPs * share);
+    const diagnostics: FlowDiagnostics = { chainedRepetitions: 0 };
+    const chained = runFlow(f, program, s, catalog, { seed: s.seed, maxTimePs, diagnostics });
+    const plain = runFlow(f, program, s, catalog, { seed: s.seed, maxTimePs, chain: false });
+    expect(chained.completed).toBe(false);
+    expect({ ...chained, stats: null }).toEqual({ ...plain, stats: null });
     expect(diagnostics.chainedRepetitions).toBeGreaterThan(0);
   });
 });

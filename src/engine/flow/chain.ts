@@ -2,9 +2,9 @@
 // repetition r sent, its stepDep's repetition r arrived), the ring's max-plus recurrence, so one chain pass runs
 // down the ring for up to CHAIN_DEPTH hops with no queue event, logging each repetition, and turns a task back
 // into the state and events of the repetition-by-repetition run exactly where that run would differ (a flow
-// joining its links, its last repetition, the end of the run). chain: false runs without it; the differential
-// tests (chain.test.ts) compare both. Left out: exclusive flows (an event is cheaper for them), runs with
-// failures or maxTimePs, and any task with more than one stepDep.
+// joining its links, its last repetition, the end of the run or its cut at maxTimePs). chain: false runs without
+// it; the differential tests (chain.test.ts) compare both. Left out: exclusive transfers that are not next to a
+// delay (an event is cheaper for them), runs with failures, and any task with more than one stepDep.
 import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
 import { bookSeries } from './paths.ts';
@@ -74,30 +74,32 @@ const CHAIN_DEPTH = 12;
 
 /** Marks the chainable tasks (when the chain is on) and gives each its slot, unchained. */
 export function initChains(sim: FlowSim): void {
-  const on = sim.solos && sim.opts.maxTimePs === undefined && sim.opts.chain !== false;
+  const on = sim.solos && sim.opts.chain !== false;
   const chains = on ? markChains(sim) : 0;
   sim.ch = new Float64Array(CS * chains);
   for (let k = 0; k < chains; k++) sim.ch[CS * k + CH_ON] = -1;
 }
 
 /**
- * Tasks whose repetitions may be chained (see chain()): transfers in a ring-like pattern, chained while they
- * are solo. Not exclusive ones: their repetition already costs one event on a small hot record, and a chain
- * entry, written now and read back many steps later, costs more memory traffic than the event (8,192-GPU
- * ring: 9.5 s -> 14 s). Off with failures (solo flows are) and with maxTimePs (the run would stop between
- * chained repetitions).
+ * Tasks whose repetitions may be chained (see chain()): transfers and delays in a ring-like pattern, chained
+ * while they are solo or exclusive. Delays (a ring's hops inside a server, exclusive tasks on no links,
+ * state.ts) are 7 of 8 hops of a ring with every rail in use, and their repetitions fall at times no other
+ * task shares, so each would cost a queue event of its own. Exclusive transfers only next to a delay: on
+ * their own (a ring of one GPU per server on a Clos) their repetitions share queue events, and a chain entry,
+ * written now and read back many steps later, costs more memory traffic than the event (8,192-GPU ring:
+ * 9.5 s -> 14 s). Off with failures (solo flows are).
  */
 function markChains(sim: FlowSim): number {
-  const { ti, tf, stepDL, stepOut } = sim;
+  const { ti, stepDL, stepOut } = sim;
   for (let x = 0; x < sim.T; x++) {
     const r = TI * x;
-    if (!ti[r + I_XFER] || ti[r + I_LAZY] === LZ_EXCL || tf[TF * x + F_BYTES] === 0) continue;
-    if (ti[r + I_STEP1] - ti[r + I_STEP0] !== 1) continue;
+    if (!chainKind(sim, x) || ti[r + I_STEP1] - ti[r + I_STEP0] !== 1) continue;
     const k = ti[r + I_STEP0];
     const p = stepDL[2 * k];
     const rp = TI * p;
-    if (stepDL[2 * k + 1] !== 1 || p === x || !ti[rp + I_XFER] || tf[TF * p + F_BYTES] === 0) continue;
+    if (stepDL[2 * k + 1] !== 1 || p === x || !chainKind(sim, p)) continue;
     if (ti[rp + I_OUT1] - ti[rp + I_OUT0] !== 1 || stepOut[ti[rp + I_OUT0]] !== x) continue;
+    if (ti[r + I_XFER] && ti[r + I_LAZY] === LZ_EXCL && !nextToDelay(sim, x, p)) continue;
     sim.chainable[x] = 1;
     sim.chainPrev[x] = p;
     sim.chainNext[p] = x;
@@ -108,6 +110,19 @@ function markChains(sim: FlowSim): number {
     if (sim.chainable[p]) sim.chainAt[p] = CS * n++;
   }
   return n;
+}
+
+/** A transfer of some bytes, or a delay of some time: the tasks a chain may take. */
+function chainKind(sim: FlowSim, x: number): boolean {
+  return sim.tf[TF * x + (sim.ti[TI * x + I_XFER] ? F_BYTES : F_AUX)] > 0;
+}
+
+/** Is x's stepDep p, or x's only stepOut, a delay? */
+function nextToDelay(sim: FlowSim, x: number, p: number): boolean {
+  const ti = sim.ti;
+  const r = TI * x;
+  if (!ti[TI * p + I_XFER]) return true;
+  return ti[r + I_OUT1] - ti[r + I_OUT0] === 1 && !ti[TI * sim.stepOut[ti[r + I_OUT0]] + I_XFER];
 }
 
 /** Is task x chained now? */
@@ -124,7 +139,12 @@ export function canChain(sim: FlowSim, x: number, q: number): boolean {
   const r = TI * x;
   // The last repetition always runs as events (its finish ends the task). Repetition q started and no wake
   // is pending: the next start is max(sent, input), nothing else.
-  return ti[r + I_LAZY] === LZ_SOLO && q + 2 < ti[r + I_REPEAT] && ti[r + I_NEXT] === q + 1 && sim.wakeArmed[x] === 0;
+  return alone(ti[r + I_LAZY]) && q + 2 < ti[r + I_REPEAT] && ti[r + I_NEXT] === q + 1 && sim.wakeArmed[x] === 0;
+}
+
+/** Solo or exclusive (a chainable exclusive task is a delay or a transfer next to one): sent at a known time. */
+function alone(lazy: number): boolean {
+  return lazy === LZ_SOLO || lazy === LZ_EXCL;
 }
 
 /**
@@ -191,7 +211,7 @@ function handable(sim: FlowSim, x: number, y: number, lo: number, hi: number): n
   } else {
     const r = TI * y;
     const ti = sim.ti;
-    if (ti[r + I_LAZY] !== LZ_SOLO || hi + 3 > ti[r + I_REPEAT] || sim.wakeArmed[y] !== 0) return -1;
+    if (!alone(ti[r + I_LAZY]) || hi + 3 > ti[r + I_REPEAT] || sim.wakeArmed[y] !== 0) return -1;
     from = ti[r + I_NEXT] - 1;
   }
   if (from > lo || from < ch[sim.chainAt[x] + CH_FIRST]) return -1;
@@ -385,6 +405,25 @@ export function unchainTask(sim: FlowSim, x: number): void {
   // The wake the repetition-by-repetition run has pending when the next repetition only waits to be sent.
   const sentAt = tf[o + F_LAST] + tf[o + F_AUX];
   if (next < ti[r + I_REPEAT] && ti[r + I_BUSY] && now < sentAt && stepDepsMet(sim, x, next)) wake(sim, x, sentAt);
+}
+
+/**
+ * The run is cut at maxT with the next queue event after it: the last time at or before maxT at which the
+ * repetition-by-repetition run had an event, counting the starts and arrivals that chains logged instead (a
+ * chained repetition's start is its stepDep's arrival or its own send time, each an event of that run).
+ */
+export function lastChainedEvent(sim: FlowSim, maxT: number): number {
+  let last = sim.now;
+  const ch = sim.ch;
+  for (let c = 0; c < ch.length; c += CS) {
+    if (ch[c + CH_ON] < 0) continue;
+    for (let rep = ch[c + CH_FIRST], e = ch[c + CH_NEXT]; rep < e; rep++) {
+      const o = c + CH + ENTRY * (rep & (CHAIN_CAP - 1));
+      if (ch[o + E_S] <= maxT && ch[o + E_S] > last) last = ch[o + E_S];
+      if (ch[o + E_F] <= maxT && ch[o + E_F] > last) last = ch[o + E_F];
+    }
+  }
+  return last;
 }
 
 /**

@@ -15,7 +15,6 @@ import type { FlowSim } from './state.ts';
 // imported binding costs a load and a check at every use (25% of the ring benchmark).
 const {
   EV_DRAIN,
-  EV_FINISH,
   F_AUX,
   F_BYTES,
   F_LAST,
@@ -73,12 +72,11 @@ function startRep(sim: FlowSim, t: number): boolean {
   const rep = ti[r + I_NEXT];
   ti[r + I_NEXT] = rep + 1;
   if (rep === 0) sim.firstStart[t] = sim.now;
+  const tf = sim.tf;
   if (!ti[r + I_XFER]) {
-    ti[r + I_BUSY] = 1;
-    addItem(sim, EV_FINISH, sim.now + sim.dur[t], t, 0);
+    startDelay(sim, t, rep);
     return false;
   }
-  const tf = sim.tf;
   const b = tf[TF * t + F_BYTES];
   sim.injectedBytes += b;
   if (sim.routeEpoch > 0 && sim.pathEpoch[t] !== sim.routeEpoch && pathMoved(sim, t)) setPath(sim, t);
@@ -116,6 +114,23 @@ function startRep(sim: FlowSim, t: number): boolean {
   tf[o + F_RATE] = 0;
   insertFlow(sim, t);
   return false;
+}
+
+/**
+ * A delay's repetition (LZ_EXCL, state.ts): as an exclusive transfer's, it is done F_AUX ps on (finish event,
+ * no path latency), and it is marked done lazily: the next repetition starts then if its stepDeps already hold
+ * (a wake) or when they come.
+ */
+function startDelay(sim: FlowSim, t: number, rep: number): void {
+  const ti = sim.ti;
+  const r = TI * t;
+  ti[r + I_BUSY] = 1;
+  ti[r + I_VER]++;
+  sim.wakeArmed[t] = 0;
+  sim.tf[TF * t + F_LAST] = sim.now;
+  const doneAt = sim.now + sim.tf[TF * t + F_AUX];
+  scheduleFinish(sim, t, doneAt);
+  if (rep + 1 < ti[r + I_REPEAT] && stepDepsMet(sim, t, rep + 1)) wake(sim, t, doneAt);
 }
 
 /** The repetition's last byte has left the source. */
@@ -166,17 +181,14 @@ function restartInPlace(sim: FlowSim, t: number): void {
   addItem(sim, EV_DRAIN, sim.now + Math.max(Math.ceil(b / rate - 1e-6), 0), t, ++ti[r + I_VER]);
 }
 
-/** A repetition finished: delivered at dst (transfer) or its time is up (delay). */
+/** A repetition finished: delivered at dst (transfer; a delay delivers no bytes) or its time is up (delay). */
 export function finish(sim: FlowSim, t: number): void {
   const ti = sim.ti;
   const r = TI * t;
   const fin = ++ti[r + I_FIN];
-  const xfer = ti[r + I_XFER];
-  if (xfer) sim.deliveredBytes += sim.tf[TF * t + F_BYTES];
-  else ti[r + I_BUSY] = 0;
+  sim.deliveredBytes += sim.tf[TF * t + F_BYTES];
   if (fin === ti[r + I_REPEAT]) taskDone(sim, t);
   for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) deliver(sim, sim.stepOut[k], fin - 1);
-  if (!xfer) tryStart(sim, t);
 }
 
 /**

@@ -40,7 +40,7 @@ import type { Result } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { resolveNetwork } from '../core/network.ts';
-import { chained, initChains, unchainTask } from './chain.ts';
+import { chained, initChains, lastChainedEvent, unchainTask } from './chain.ts';
 import { chainFinish, drain, finish, tryStart } from './driver.ts';
 import { linkState, routeState } from './failures.ts';
 import * as layout from './layout.ts';
@@ -86,7 +86,11 @@ function run(sim: FlowSim, wall0: number): Result {
   let batches = 0;
   while (q.size > 0) {
     const t = q.peekTime();
-    if (t > maxT) break;
+    if (t > maxT) {
+      // Cut: the clock stops where the repetition-by-repetition run's last event was (chains logged some).
+      if (sim.ch.length > 0) sim.now = lastChainedEvent(sim, maxT);
+      break;
+    }
     if (t < sim.now) sim.timeBackwards++;
     sim.now = t;
     sim.batch++;

@@ -15,8 +15,24 @@ import { type LinkSeriesOptions, SeriesRecorder } from './series.ts';
 
 // The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
 // imported binding costs a load and a check at every use (25% of the ring benchmark).
-const { F_BYTES, GROUP_KINDS, I_DEPS, I_OUT0, I_OUT1, I_REPEAT, I_STEP0, I_STEP1, I_XFER, L_HEAD, OPEN_SLOTS, TF, TI } =
-  layout;
+const {
+  F_AUX,
+  F_BYTES,
+  GROUP_KINDS,
+  I_DEPS,
+  I_LAZY,
+  I_OUT0,
+  I_OUT1,
+  I_REPEAT,
+  I_STEP0,
+  I_STEP1,
+  I_XFER,
+  L_HEAD,
+  LZ_EXCL,
+  OPEN_SLOTS,
+  TF,
+  TI,
+} = layout;
 
 export interface FlowRunOptions {
   seed: number;
@@ -78,7 +94,6 @@ export class FlowSim {
   readonly stepOut: Int32Array;
   readonly depOutStart: Int32Array;
   readonly depOut: Int32Array;
-  readonly dur: Float64Array;
   readonly startAt: Float64Array;
   readonly src: Int32Array;
   readonly dst: Int32Array;
@@ -230,7 +245,6 @@ export class FlowSim {
     const tf = new Float64Array(TF * T);
     this.ti = ti;
     this.tf = tf;
-    this.dur = new Float64Array(T);
     this.startAt = new Float64Array(T);
     this.src = new Int32Array(T);
     this.dst = new Int32Array(T);
@@ -276,7 +290,12 @@ export class FlowSim {
       ti[r + I_OUT0] = g.stepOutStart[i];
       ti[r + I_OUT1] = g.stepOutStart[i + 1];
       tf[TF * i + F_BYTES] = t.kind === 'transfer' ? t.bytes : 0;
-      this.dur[i] = t.kind === 'delay' ? Math.ceil(t.durationPs) : 0;
+      // A delay is an exclusive task on no links (layout.ts, LZ_EXCL): done, "sent" and "arrived" alike, F_AUX ps
+      // after its start, so it runs (and chains, chain.ts) as an exclusive transfer with no path latency does.
+      if (t.kind === 'delay') {
+        ti[r + I_LAZY] = LZ_EXCL;
+        tf[TF * i + F_AUX] = Math.ceil(t.durationPs);
+      }
       this.startAt[i] = Math.ceil(t.startPs);
       this.src[i] = t.src;
       this.dst[i] = t.dst;
