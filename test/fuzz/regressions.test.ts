@@ -43,6 +43,35 @@ traffic: [{flows: [{src: h0, dst: h1, bytes: 1e15}]}]
     expect(r.stderr).toMatch(/traffic\[0\]: a transfer of this item takes about 22\.2 hours .*\(2\^53 ps/);
   });
 
+  it('a fabric whose design alone exceeds --max-memory is refused before it is built (was: 20 s of design, then a compile of 10^12 flows that never ended)', async () => {
+    const r = await simulate(
+      `fabric: {topology: access-aggregation, hosts: 1000000, nic: 25G, switch: aurcore-48x25g-8x100g, spineSwitch: aurcore-32x100g}
+traffic: [{pattern: all-to-all, bytes: 1KB}]
+`,
+      '--engine',
+      'analytic',
+      '--max-memory',
+      '512MB',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/:1:\d+: fabric\.hosts: 1000000 hosts need about 2\.05 GB .*use at most 250000/);
+  });
+
+  it('a program past the tasks --max-memory allows stops compiling, naming its item (was: all-to-all compiled without bound)', async () => {
+    const r = await simulate(
+      `fabric: {topology: leaf-spine, hosts: 64, nic: 100G, switch: aurcore-32x100g}
+traffic: [{pattern: permutation, bytes: 1KB}, {pattern: all-to-all, bytes: 1KB}]
+`,
+      '--engine',
+      'analytic',
+      '--max-memory',
+      '1MB',
+    );
+    expect(r.code).toBe(1);
+    // 1 MB / 1 KB per compiled task (guard.ts): 976 tasks; the permutation's 64 fit, the all-to-all's 4,032 do not.
+    expect(r.stderr).toMatch(/:2:\d+: traffic\[1\]: compiles to more than 976 tasks, more than --max-memory allows/);
+  });
+
   it('requests: 1e15 is refused naming the field (was: V8 aborted the process growing an array)', async () => {
     const r = await simulate(INFERENCE('service: {exponential: 1ms}').replace('requests: 4', 'requests: 1e15'));
     expect(r.code).toBe(1);
