@@ -299,7 +299,11 @@ export const networkSchema = z
         'cable length per link tier (0 to 10km): sets propagation (5 ns/m, PFC-02) and PFC headroom; the BOM keeps its length classes',
       ),
     bufferAlpha: num({ gt: 0, max: 8 }).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
-    sampleInterval: duration(TIMER).prefault('10us').describe('queue time-series sampling period'),
+    // 100 ns: the queue monitor period of HPCC's ns-3 simulator (qlen_mon_interval = 100 ns, scratch/third.cc),
+    // the finest a reference samples at; a picosecond period filled the event queue with samples (fuzz).
+    sampleInterval: duration({ min: 100_000, max: MAX_EXACT })
+      .prefault('10us')
+      .describe('queue time-series sampling period'),
     failures: z
       .array(
         z.union([
