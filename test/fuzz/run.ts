@@ -32,6 +32,8 @@ export interface FuzzSummary {
   failures: Failure[];
   /** The five slowest cases (wall ms), to keep the sizes honest. */
   slowest: { run: number; ms: number; what: string }[];
+  /** Every case's wall time (ms), in run order: its median, 99th percentile and maximum go in the summary. */
+  caseMs: number[];
   /** Contract gaps (see harness.ts) and how often each was met. */
   gaps: Map<string, number>;
 }
@@ -55,6 +57,19 @@ async function shrink(seed: number, run: number, extraArgs: string[]): Promise<s
   return ce ? describeCase(ce) : '(did not fail again on replay: not reproducible)';
 }
 
+/** The case of run `run` of `seed` as generated (not run): to replay a failure by hand (`npm run fuzz -- --show N`). */
+export function caseText(seed: number, run: number): string {
+  let text = '';
+  fc.check(
+    fc.property(caseArb, (f) => {
+      text = describeCase(f);
+      return true;
+    }),
+    { seed, path: String(run), numRuns: 1 },
+  );
+  return text;
+}
+
 /** Runs `numRuns` cases from `seed`. `log` gets one line per failure and a progress line now and then. */
 export async function fuzz(opts: {
   numRuns: number;
@@ -74,6 +89,7 @@ export async function fuzz(opts: {
     validCases: 0,
     failures: [],
     slowest: [],
+    caseMs: [],
     gaps: new Map(),
   };
   const firstBySignature = new Map<string, number>();
@@ -88,6 +104,7 @@ export async function fuzz(opts: {
       const o = await outcomeOf(f, extraArgs);
       const ms = performance.now() - t0;
       if (process.env.FUZZ_TRACE) process.stderr.write(`run ${run}: ${ms.toFixed(0)} ms (${what})\n`);
+      sum.caseMs.push(ms);
       if (ms > (sum.slowest.at(-1)?.ms ?? 0) || sum.slowest.length < 5) {
         sum.slowest.push({ run, ms, what: f.valid ? 'valid' : `${f.c.mutation} at ${f.c.path}` });
         sum.slowest.sort((a, b) => b.ms - a.ms).splice(5);
@@ -135,6 +152,9 @@ export function summaryText(s: FuzzSummary): string {
       '  shrunk case:',
       ...f.shrunk.split('\n').map((l) => `    ${l}`),
     );
+  const ms = [...s.caseMs].sort((a, b) => a - b);
+  const at = (q: number) => (ms.length > 0 ? ms[Math.min(ms.length - 1, Math.floor(q * ms.length))].toFixed(0) : '-');
+  lines.push(`case wall time: median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
   lines.push(`slowest cases: ${s.slowest.map((x) => `run ${x.run} ${x.ms.toFixed(0)} ms (${x.what})`).join('; ')}`);
   if (s.gaps.size > 0) {
     lines.push("contract gaps (today's validation, not failures):");
