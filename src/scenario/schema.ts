@@ -45,6 +45,8 @@ const SHARE: Range = { gt: 0, lt: 1 };
 export const MAX_HOSTS = 2 ** 20;
 /** A count of things: a whole number from 1 up. */
 const count = (max = MAX_EXACT): Range => ({ int: true, min: 1, max });
+/** Tokens of one request: what a 32-bit integer holds. */
+const MAX_TOKENS = 2 ** 31 - 1;
 /** Repetitions of a job's structure (iterations, micro-batches, layers, buckets): each multiplies the task graph,
  * so a typo such as 1e9 would exhaust memory before the run starts. 10^4 is far above published configurations
  * (Llama 3 405B: 126 layers; Megatron-LM's GPT-3 175B: 96 layers, 1,536 sequences per batch). */
@@ -526,9 +528,11 @@ export const inferenceSchema = z
     duration: duration(TIMER).optional().describe('stop arrivals after this much simulated time'),
     tokens: z
       .union([
+        // 2^31 - 1: the request state keeps token counts in 32-bit integers (engine/inference/requests.ts; 1e12
+        // wrapped to a negative prefill time, fuzz); 200 times the longest context announced (10M tokens, Llama 4).
         z.strictObject({
-          input: num({ int: true, min: 0, max: MAX_EXACT }).default(1000),
-          output: num(count()).default(200),
+          input: num({ int: true, min: 0, max: MAX_TOKENS }).default(1000),
+          output: num(count(MAX_TOKENS)).default(200),
         }),
         z.strictObject({
           sample: z.string().describe('draw (input, output) pairs at random from a trace: conv, code or a CSV path'),

@@ -72,6 +72,18 @@ traffic: [{pattern: permutation, bytes: 1KB}, {pattern: all-to-all, bytes: 1KB}]
     expect(r.stderr).toMatch(/:2:\d+: traffic\[1\]: compiles to more than 976 tasks, more than --max-memory allows/);
   });
 
+  it('tokens.input 1e12 is rejected naming the field (was: internal error, a negative prefill time from a 32-bit wrap)', async () => {
+    const r = await simulate(
+      INFERENCE('service: {llm: {maxBatch: 8}}').replace('network: zero,', 'network: zero, tokens: {input: 1e12},'),
+      '--engine',
+      'analytic',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /:\d+:\d+: traffic\[0\]\.inference\.tokens\.input: 1000000000000 is out of range: .* the nearest valid value is 2147483647/,
+    );
+  });
+
   it('requests: 1e15 is refused naming the field (was: V8 aborted the process growing an array)', async () => {
     const r = await simulate(INFERENCE('service: {exponential: 1ms}').replace('requests: 4', 'requests: 1e15'));
     expect(r.code).toBe(1);
