@@ -30,6 +30,8 @@ export interface DemoOptions {
   /** PFC on the training fabric (the seed recommends it); off shows what the claim rests on. */
   pfc: boolean;
   onStep?: (label: string, done: number, total: number) => void;
+  /** Every engine result the demo makes, as it is made (the CLI checks their invariants: exit 4 on a failed one). */
+  onResult?: (r: Result) => void;
 }
 
 export interface DemoResult {
@@ -109,7 +111,9 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
     const s = parseScenario(yaml, catalog);
     const d = designFabric(s.fabric, catalog, s.name);
     const sc = { ...s, seed };
-    return { r: runEngine(engine, d.fabric, compileTraffic(sc, d.fabric), sc, catalog, { seed }), s };
+    const r = runEngine(engine, d.fabric, compileTraffic(sc, d.fabric), sc, catalog, { seed });
+    opts.onResult?.(r);
+    return { r, s };
   };
 
   // ---- designs ------------------------------------------------------------------------------------------
@@ -253,7 +257,9 @@ ${traffic}`;
   const runInf = (yaml: string, engine: 'analytic' | 'flow' = 'flow') => {
     const s = parseScenario(yaml, catalog);
     const d = designFabric(s.fabric, catalog);
-    return runInference(engine, d.fabric, { ...s, seed }, catalog, { seed });
+    const r = runInference(engine, d.fabric, { ...s, seed }, catalog, { seed });
+    opts.onResult?.(r);
+    return r;
   };
   const infRun = step(`conversation trace, ${windowS / 60} min at 16x, on 128 replicas (flow engine)`, () =>
     runInf(infYaml('', '')),

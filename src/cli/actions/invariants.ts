@@ -4,7 +4,7 @@
 import type { Result } from '../../result/types.ts';
 import { EXIT } from '../exit.ts';
 
-export function reportInvariants(results: readonly Result[]): void {
+export function reportInvariants(results: readonly Pick<Result, 'invariants'>[]): void {
   let failed = false;
   for (const r of results)
     for (const i of r.invariants) {
