@@ -84,6 +84,22 @@ traffic: [{pattern: permutation, bytes: 1KB}, {pattern: all-to-all, bytes: 1KB}]
     );
   });
 
+  it('a job whose compute outlasts --until ends unfinished with exit 0 on the flow engine (was: exit 4, its "every task completed" taken for a bug)', async () => {
+    const r = await simulate(
+      `fabric: {topology: leaf-spine, hosts: 4, nic: 400G, switch: aurcore-32x400g}
+traffic: [{job: {params: 10000, dp: 2, stepCompute: 1000000000000000}}]
+`,
+      '--engine',
+      'flow',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const res = JSON.parse(r.stdout) as { completed: boolean; invariants: { name: string; ok: boolean }[] };
+    expect(res.completed).toBe(false);
+    expect(res.invariants.find((i) => !i.ok)?.name).toBe('every task completed');
+  });
+
   it('requests: 1e15 is refused naming the field (was: V8 aborted the process growing an array)', async () => {
     const r = await simulate(INFERENCE('service: {exponential: 1ms}').replace('requests: 4', 'requests: 1e15'));
     expect(r.code).toBe(1);

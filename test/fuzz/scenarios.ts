@@ -284,7 +284,7 @@ export const networkArb = fc.option(arbFromSchema(networkSchema, 'network', NETW
 
 /**
  * A network a DDC fabric element holds: auto headroom (181 KB a port at 400G over its 30 m default cable: 7.3 MB for
- * 40 ports of its 8 MB), no longer cables than that. An explicit 200KB a port (8 MB) or 200 ns cables (8.04 MB) leave
+ * 40 ports of its 8 MB), no longer cables than that, the catalog's switch latency. An explicit 200KB a port (8 MB) or 200 ns cables (8.04 MB) leave
  * no shared pool, which the PFC rules refuse: on a real DDC the fabric-element ports carry credit-scheduled cells
  * and reserve no PFC headroom (the line cards' VOQs hold the backlog), which the packet engine does not model.
  */
@@ -292,6 +292,8 @@ function ddcNetwork(n: Record<string, unknown>): Record<string, unknown> {
   const out = { ...n };
   if (typeof out.pfc === 'object' && out.pfc !== null) out.pfc = { ...out.pfc, headroom: 'auto' };
   if (out.linkDelay === '200ns') out.linkDelay = '50ns';
+  // A switch latency of 5 or 20 us is 250 KB or 1 MB of pipeline a port at 400G (PFC-02's pipeline term).
+  delete out.switchLatency;
   return out;
 }
 
