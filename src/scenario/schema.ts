@@ -447,6 +447,9 @@ export function parsePerSecond(input: string | number): number {
   return Number(m[1]) / per[m[2].toLowerCase()];
 }
 
+/** Requests per second: the least a rate field takes (see perSecond). */
+const MIN_RATE = 1e-3;
+
 const perSecond = () =>
   z
     .union([z.string(), z.number()])
@@ -458,6 +461,10 @@ const perSecond = () =>
           message: `"${String(v)}" is not a request rate (write it like 200/s, 8/ms or 12000/min)`,
           input: v,
         });
+      // 0.001/s (3.6/h): the service's clock counts nanoseconds up to 2^53 (104 days), which a gap at this rate
+      // passes once in e^9000; at 1e-12/s the first gap overflowed it (fuzz: internal error, event time).
+      else if (x < MIN_RATE)
+        ctx.addIssue({ code: 'custom', message: rangeMessage(x, v, { min: MIN_RATE, max: MAX_EXACT }), input: v });
     })
     .transform((v) => parsePerSecond(v))
     .meta({ examples: ['200/s'] })
@@ -589,7 +596,9 @@ export const inferenceSchema = z
       })
       .optional()
       .describe('goodput counts requests that complete within every stated bound'),
-    retries: num({ int: true, min: 0, max: MAX_EXACT })
+    // 100: twenty times gRPC's cap (its retry policy treats maxAttempts above 5 as 5, gRFC A6); 2^31 retries of a
+    // request to a replica that never came back grew an array until V8 aborted the process (fuzz).
+    retries: num({ int: true, min: 0, max: 100 })
       .default(1)
       .describe('times a failed request is sent again (to another replica) before it counts as failed'),
     ejectFor: duration(LATENCY)

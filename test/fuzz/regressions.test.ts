@@ -100,6 +100,28 @@ traffic: [{job: {params: 10000, dp: 2, stepCompute: 1000000000000000}}]
     expect(res.invariants.find((i) => !i.ok)?.name).toBe('every task completed');
   });
 
+  it('retries: 2^31 is rejected naming the field (was: V8 aborted the process growing an array of attempts)', async () => {
+    const r = await simulate(
+      INFERENCE('service: {exponential: 1ms}').replace('network: zero,', 'network: zero, retries: 2147483648,'),
+      '--engine',
+      'analytic',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/traffic\[0\]\.inference\.retries: 2147483648 is out of range: .* from 0 to 100/);
+  });
+
+  it('a Poisson rate of 1e-12/s is rejected naming the field (was: internal error, an arrival past the clock)', async () => {
+    const r = await simulate(
+      INFERENCE('service: {exponential: 1ms}').replace('poisson: 2000/s', 'poisson: 1e-12'),
+      '--engine',
+      'analytic',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /traffic\[0\]\.inference\.arrivals\.poisson: 1e-12 is out of range: must be at least 0\.001/,
+    );
+  });
+
   it('requests: 1e15 is refused naming the field (was: V8 aborted the process growing an array)', async () => {
     const r = await simulate(INFERENCE('service: {exponential: 1ms}').replace('requests: 4', 'requests: 1e15'));
     expect(r.code).toBe(1);
