@@ -25,6 +25,8 @@ export interface Failure {
 
 export interface FuzzSummary {
   seed: number;
+  /** The first run index (0 unless --from). */
+  from: number;
   runs: number;
   accepted: number;
   rejected: number;
@@ -78,12 +80,16 @@ export async function fuzz(opts: {
   log?: (line: string) => void;
   /** How many failures (one per kind) to shrink; 0 for none. */
   maxShrinks?: number;
+  /** Start at this run index (fast-check's path): runs from..numRuns-1, to finish a run that was stopped. */
+  from?: number;
 }): Promise<FuzzSummary> {
+  const from = opts.from ?? 0;
   // Every case under the resource guard's limits: without them a mutated "huge" field runs for hours.
   const extraArgs = opts.extraArgs ?? FUZZ_LIMITS;
   const sum: FuzzSummary = {
     seed: opts.seed,
-    runs: 0,
+    from,
+    runs: from,
     accepted: 0,
     rejected: 0,
     validCases: 0,
@@ -121,7 +127,12 @@ export async function fuzz(opts: {
       }
       if (opts.log && sum.runs % 1000 === 0) opts.log(`${sum.runs} cases run`);
     }),
-    { seed: opts.seed, numRuns: opts.numRuns, endOnFailure: true },
+    {
+      seed: opts.seed,
+      numRuns: opts.numRuns - from,
+      endOnFailure: true,
+      ...(from > 0 ? { path: String(from) } : {}),
+    },
   );
   const shrinkRuns = new Set([...firstBySignature.values()].slice(0, opts.maxShrinks ?? 5));
   for (const p of pending)
@@ -138,7 +149,7 @@ export async function fuzz(opts: {
 export function summaryText(s: FuzzSummary): string {
   const lines = [
     `fuzz: seed ${s.seed}`,
-    `cases run: ${s.runs} (${s.validCases} valid, ${s.runs - s.validCases} near-valid)`,
+    `cases run: ${s.runs - s.from}${s.from > 0 ? ` (runs ${s.from} to ${s.runs - 1})` : ''} (${s.validCases} valid, ${s.runs - s.from - s.validCases} near-valid)`,
     `accepted: ${s.accepted}`,
     `rejected: ${s.rejected}`,
     `failures: ${s.failures.length}`,
