@@ -122,6 +122,21 @@ traffic: [{job: {params: 10000, dp: 2, stepCompute: 1000000000000000}}]
     );
   });
 
+  it('a fractional MTU is taken in whole bytes, as "4096.5B" is (was: exit 4, bytes conserved broken on the packet engine)', async () => {
+    const r = await simulate(
+      `fabric: {topology: leaf-spine, hosts: 4, nic: 400G, switch: aurcore-32x400g}
+network: {mtu: 4096.5}
+traffic: [{collective: broadcast, algorithm: binomial, ranks: 3, bytes: 64KB, chunk: 4KB}]
+`,
+      '--engine',
+      'packet',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout) as { invariants: { name: string; ok: boolean; detail: string }[] };
+    expect(res.invariants.find((i) => i.name === 'bytes conserved')?.ok).toBe(true);
+  });
+
   it('requests: 1e15 is refused naming the field (was: V8 aborted the process growing an array)', async () => {
     const r = await simulate(INFERENCE('service: {exponential: 1ms}').replace('requests: 4', 'requests: 1e15'));
     expect(r.code).toBe(1);
