@@ -1,7 +1,10 @@
 // `npm run fuzz`: 10,000 property-based cases through the CLI (test/fuzz/run.ts says what is checked), then a
 // summary: cases run, accepted, rejected, failures (each with its seed, run index and shrunk case) and the
-// contract gaps of today's validation. Options: --runs N, --seed N. Exits 1 when a property failed.
-import { fuzz, summaryText } from '../test/fuzz/run.ts';
+// contract gaps of today's validation. Options: --runs N, --seed N, --shrinks N, --from N (start at run N, to
+// finish a stopped run); --show N prints the case of run N
+// (as YAML, not run). Every case runs under the resource guard's limits (test/fuzz/harness.ts, FUZZ_LIMITS), and
+// FUZZ_TRACE=1 prints each run's index and wall time. Exits 1 when a property failed.
+import { caseText, fuzz, summaryText } from '../test/fuzz/run.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -16,9 +19,20 @@ function arg(name: string, fallback: number): number {
 
 const runs = arg('--runs', 10_000);
 const seed = arg('--seed', 20261206);
+if (process.argv.includes('--show')) {
+  process.stdout.write(`${caseText(seed, arg('--show', 0))}\n`);
+  process.exit(0);
+}
 const shrinks = arg('--shrinks', 5);
 const t0 = performance.now();
-const s = await fuzz({ numRuns: runs, seed, maxShrinks: shrinks, log: (l) => process.stderr.write(`${l}\n`) });
+const from = arg('--from', 0);
+const s = await fuzz({
+  numRuns: runs,
+  seed,
+  maxShrinks: shrinks,
+  from,
+  log: (l) => process.stderr.write(`${l}\n`),
+});
 process.stdout.write(summaryText(s));
 process.stdout.write(`time: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 process.exit(s.failures.length === 0 ? 0 : 1);

@@ -17,7 +17,8 @@ export function parseRateBps(input: string | number): number {
 
 /** `20MB`, `1GiB`, `4096`, `5KB` -> bytes. Returns NaN if it does not parse. */
 export function parseBytes(input: string | number): number {
-  if (typeof input === 'number') return input;
+  // Whole bytes, as a unit string gives them: a fractional MTU of 4096.5 broke the packet engine's byte count.
+  if (typeof input === 'number') return Number.isFinite(input) ? Math.round(input) : input;
   const m = new RegExp(`^${NUM}\\s*(?:([kKMGTP]i|[kKMGTP])?B|B?)$`).exec(input.trim());
   if (!m) return Number.NaN;
   const p = m[2] ?? '';

@@ -39,6 +39,8 @@ export interface DemoOptions {
   onStep?: (label: string, done: number, total: number) => void;
   /** Each simulation as it ends: its name (a file name), the scenario it ran (YAML) and its result. */
   onRun?: (name: string, yaml: string, result: Result | CapacityResult) => void;
+  /** Every engine result the demo makes, as it is made (the CLI checks their invariants: exit 4 on a failed one). */
+  onResult?: (r: Result) => void;
 }
 
 /** Which saved run (runs/NAME.json and .yaml in the output folder) plays which role in the evidence. */
@@ -114,6 +116,7 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
     const s = { ...parseScenario(yaml, catalog), seed };
     const d = designFabric(s.fabric, catalog, s.name);
     const r = runEngine(engine, d.fabric, compileTraffic(s, d.fabric), s, catalog, { seed, ...extra });
+    opts.onResult?.(r);
     opts.onRun?.(name, `seed: ${seed}\nengine: ${engine}\n${yaml}`, r);
     return { r, s, name, scenario: s, result: r };
   };
@@ -272,6 +275,7 @@ ${traffic}`;
     const s = { ...parseScenario(yaml, catalog), seed };
     const d = designFabric(s.fabric, catalog);
     const r = runInference('flow', d.fabric, s, catalog, { seed });
+    opts.onResult?.(r);
     opts.onRun?.(name, `seed: ${seed}\nengine: flow\n${yaml}`, r);
     return { scenario: s, result: r };
   };

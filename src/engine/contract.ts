@@ -344,6 +344,20 @@ export function engineContract(engine: EngineKind, o: { bytes: string; leaveOut?
         expect(ag.startPs).toBe(4 * US);
         expect(ar.timePs).toBeGreaterThan(0);
       });
+      test('a collective of one rank sends nothing: it takes 0 and starts and ends when its dep ends', () => {
+        const { result } = runProgram(engine, ONE_LEAF, (b, h) => {
+          const a = b.delayOp({ ranks: [h[0]], durationPs: 5 * US, deps: [], item: 0, iteration: -1, label: 'a' });
+          const ar = compileCollective(
+            b,
+            { op: 'all-reduce', algorithm: 'ring', ranks: [h[0]], bytes: 2 ** 20 },
+            { item: 0, cls: 'roce', iteration: -1, startPs: 0, deps: [a] },
+          );
+          b.delayOp({ ranks: [h[0]], durationPs: 2 * US, deps: [ar], item: 0, iteration: -1, label: 'b' });
+        });
+        const [, ar, after] = result.ops ?? [];
+        expect([ar.startPs, ar.endPs, ar.timePs]).toEqual([5 * US, 5 * US, 0]);
+        expect([after.startPs, after.endPs]).toEqual([5 * US, 7 * US]);
+      });
       test('transfers of one op run after their deps and `repeat` times: a chain of 2 + 3 repetitions takes 5 transfer times', () => {
         const bytes = 4 * 2 ** 20;
         const one = runProgram(engine, ONE_LEAF, (b, h) => {

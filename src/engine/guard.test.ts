@@ -1,4 +1,5 @@
 // The resource guard's estimate against measured runs (its calibration is in guard.ts), and the refusal.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/index.ts';
 import type { ScenarioError } from '../errors.ts';
@@ -35,6 +36,30 @@ describe('resource guard estimate', () => {
     expect(est.events).toBeGreaterThanOrEqual(events);
     expect(est.events).toBeLessThanOrEqual(2.2 * events);
   });
+
+  // Peak RSS of the run above a fresh process's after a GC (test/helpers/peak-memory.ts; about 4 s each: a fresh
+  // process, since this worker's heap holds other tests' garbage). Sizes large enough (over 30 MB) for the heap's
+  // reserve not to hide the run. Tolerance: never below the measured peak (the guard must not let through a run
+  // that does not fit) and at most 3x over it (the calibration table in guard.ts spans 1.3-2.4x).
+  it.each([
+    ['flow', 2048],
+    ['flow', 4096],
+    ['packet', 2048],
+  ] as const)(
+    '%s, permutation on a fat-tree of %i hosts: estimated memory within [1, 3] x the measured peak',
+    (engine, hosts) => {
+      const yaml = `fabric: {topology: fat-tree, hosts: ${hosts}, nic: 400G, switch: aurcore-32x400g}\ntraffic: [{pattern: permutation, bytes: 4KB}]\n`;
+      const out = execFileSync(
+        process.execPath,
+        ['--expose-gc', '--import', 'tsx', 'test/helpers/peak-memory.ts', engine, yaml],
+        { encoding: 'utf8' },
+      );
+      const { estimatedBytes, measuredBytes } = JSON.parse(out) as { estimatedBytes: number; measuredBytes: number };
+      const what = `estimated ${(estimatedBytes / 1e6).toFixed(1)} MB, measured ${(measuredBytes / 1e6).toFixed(1)} MB`;
+      expect(estimatedBytes, what).toBeGreaterThanOrEqual(measuredBytes);
+      expect(estimatedBytes, what).toBeLessThanOrEqual(3 * measuredBytes);
+    },
+  );
 
   it('refuses a run over --max-memory or --max-events, naming the limit, the estimate and a cheaper engine', () => {
     const est = {

@@ -11,10 +11,24 @@
 //     at most 2x over on a 2-tier fabric (guard.test.ts checks both sides).
 //   - flow events per transfer repetition: 3.0 (start, rate change, end; 12,098 events for 4,032 flows), plus
 //     a few per run.
-//   - peak memory per task: 6.3-9.5 KB on the flow engine and 1.9-13 KB on the packet engine (peak RSS above
-//     the start, all-to-all on 64 and 256 hosts, one repetition per task, result objects included): 8 KB each.
-//     A task's repetitions reuse its records (a 512-GPU DP job has 8.4 M repetitions of 11 k tasks), so memory
-//     is counted per task; events per repetition.
+//   - peak memory: peak RSS above a fresh process's after a GC, through design, compile and run (result included;
+//     test/helpers/peak-memory.ts), against the estimate below (fixed 32 MB + per link + per task):
+//       engine  scenario                                 links   tasks   measured  estimate
+//       flow    fat-tree 2,048 hosts, permutation 4KB    6,144   2,048     34 MB     61 MB
+//       flow    fat-tree 4,096 hosts, permutation 4KB   12,288   4,096     58 MB     91 MB
+//       flow    fat-tree 8,192 hosts, permutation 4KB   24,576   8,192     62 MB    149 MB
+//       flow    leaf-spine 128 hosts, all-to-all 4KB       256  16,256     87 MB    166 MB
+//       flow    leaf-spine 256 hosts, all-to-all 4KB       512  65,280    398 MB    568 MB
+//       packet  fat-tree 2,048 hosts, permutation 4KB    6,144   2,048     37 MB     61 MB
+//       packet  fat-tree 4,096 hosts, permutation 4KB   12,288   4,096     67 MB     90 MB
+//       packet  fat-tree 8,192 hosts, permutation 4KB   24,576   8,192     71 MB    149 MB
+//       packet  leaf-spine 128 hosts, all-to-all 4KB       256  16,256     37 MB     66 MB
+//     Fixed: the engine's pools and sample arrays and the heap's first growth steps; per link: the fabric, its
+//     routing and (packet engine) the port queues, 4.8 KB a link between the packet fat-trees of 2,048 and 4,096
+//     hosts; per task: 5.7 KB on the flow engine (between the all-to-alls of 64 and 128 hosts), 1.1-1.8 KB on the
+//     packet engine. Below about 30 MB the measurement is lost in the heap's reserve. A task's repetitions reuse
+//     its records (a 512-GPU DP job has 8.4 M repetitions of 11 k tasks), so memory is counted per task; events
+//     per repetition.
 import { LimitError } from '../errors.ts';
 import type { Fabric } from '../fabric/types.ts';
 import type { TrafficProgram } from '../workload/program.ts';
@@ -40,7 +54,12 @@ export interface ResourceLimits {
 
 const EVENTS_PER_LINK_PER_PACKET = 4;
 const FLOW_EVENTS_PER_REPETITION = 3;
-const BYTES_PER_TASK = 8192;
+/** Peak bytes per task, per fabric link and fixed, by engine (the calibration table above). */
+const RUN_BYTES: Record<EngineKind, { perTask: number; perLink: number; fixed: number }> = {
+  analytic: { perTask: 1024, perLink: 2048, fixed: 32e6 },
+  flow: { perTask: 8192, perLink: 2048, fixed: 32e6 },
+  packet: { perTask: 2048, perLink: 4096, fixed: 32e6 },
+};
 /** Events of a run whatever its traffic (the start, the end, a few samples): 2 measured on a 240-flow run. */
 const EVENTS_PER_RUN = 16;
 
@@ -76,15 +95,52 @@ export function estimateRun(engine: EngineKind, fabric: Fabric, program: Traffic
         ? FLOW_EVENTS_PER_REPETITION * repetitions
         : 0);
   // State is per task (a repetition reuses its task's records), so memory follows tasks, not repetitions.
-  const peakBytes = engine === 'analytic' ? 0 : program.transfers.length * BYTES_PER_TASK;
+  const m = RUN_BYTES[engine];
+  const peakBytes = m.fixed + fabric.links.length * m.perLink + program.transfers.length * m.perTask;
   return { events, peakBytes, tasks: program.transfers.length, repetitions, dataPackets, longest };
 }
 
 const gb = (b: number) => `${(b / 1e9).toPrecision(3)} GB`;
 
+/**
+ * Bytes of a designed fabric per host (nodes, links, routing tables, BOM), heap and array buffers after a GC:
+ * 661-1,285 on access-aggregation fabrics of 1,000-100,000 hosts and 1,359 on a k=32 fat-tree of 8,192 (two
+ * switch tiers above every host): 2 KB bounds them. Known before the design is built, which at a million hosts
+ * takes 20 s and 0.8 GB.
+ */
+const FABRIC_BYTES_PER_HOST = 2048;
+
+/** A fabric whose design alone would not fit the memory limit: refused before it is built, naming fabric.hosts. */
+export function checkFabricSize(hosts: number, limits: ResourceLimits): void {
+  const bytes = hosts * FABRIC_BYTES_PER_HOST;
+  if (bytes > limits.maxMemoryBytes)
+    throw new LimitError([
+      {
+        path: 'fabric.hosts',
+        message: `${hosts} hosts need about ${gb(bytes)} for the fabric alone, over the limit of ${gb(limits.maxMemoryBytes)} (--max-memory); use at most ${Math.floor(limits.maxMemoryBytes / FABRIC_BYTES_PER_HOST)}`,
+      },
+    ]);
+}
+
+/**
+ * Bytes of a compiled program per task (its Transfer record, deps and the builder's per-task arrays): 252
+ * measured on an all-to-all of 512 hosts; collectives add step deps and per-op frontiers: 1 KB bounds them.
+ */
+const COMPILE_BYTES_PER_TASK = 1024;
+
+/** Tasks the compile may make under the memory limit (compileTraffic's maxTasks). */
+export function maxCompiledTasks(limits: ResourceLimits): number {
+  return Math.max(1, Math.floor(limits.maxMemoryBytes / COMPILE_BYTES_PER_TASK));
+}
+
 /** Throws (bad input, exit 1) when the estimate is over a limit, naming the limit, the estimate and what to do. */
 export function checkResources(engine: EngineKind, est: RunEstimate, limits: ResourceLimits): void {
-  const cheaper = engine === 'packet' ? 'the flow engine (--engine flow) or the analytic one' : 'the analytic engine';
+  const cheaper =
+    engine === 'packet'
+      ? 'the flow engine (--engine flow) or the analytic one'
+      : engine === 'flow'
+        ? 'the analytic engine'
+        : 'fewer hosts or ranks';
   // The event clock counts picoseconds up to 2^53 (about 2.5 hours): a transfer that alone outlasts it cannot
   // be simulated (fuzz found a 1e15-byte pipeline send on 25G crashing the flow engine's queue).
   if (engine !== 'analytic' && est.longest.ps > Number.MAX_SAFE_INTEGER)

@@ -309,6 +309,9 @@ function pathSegments(path: string): PropertyKey[] {
   return out;
 }
 
+/** The scenario's sections that a command may require (simulate: traffic; capacity: an inference item). */
+const SECTIONS = new Set(['fabric', 'traffic', 'network']);
+
 /**
  * Errors found after validation (compiling traffic, running an inference service) name a scenario field but not
  * where it is: this adds `file:line:col` to each problem whose path is a scenario field (not a CLI flag).
@@ -333,8 +336,13 @@ export function locateProblems(
   return new ScenarioError(
     e.problems.map((p) => {
       const seg = pathSegments(p.path);
-      // Only fields the file has (an engine chosen by --engine is not in the file).
-      const inFile = raw !== null && typeof raw === 'object' && typeof seg[0] === 'string' && seg[0] in raw;
+      // Only fields the file has (an engine chosen by --engine is not in the file), and the sections a command
+      // requires when the file leaves them out (`traffic` to simulate): located at the top of the document.
+      const inFile =
+        raw !== null &&
+        typeof raw === 'object' &&
+        typeof seg[0] === 'string' &&
+        (seg[0] in raw || (seg.length === 1 && SECTIONS.has(seg[0])));
       return skip(p) || !inFile ? p : { ...p, location: locate(doc, lc, file, seg) };
     }),
   );

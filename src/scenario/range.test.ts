@@ -92,6 +92,11 @@ const RANGES: [string, string][] = [
     's.yaml:2:10: version: version 0 is not a scenario format version: the first one is 1, which this aifabric reads; write version: 1',
   ],
   ['fabric2: {}', 's.yaml:2:10: fabric2: unknown field "fabric2" (did you mean fabric?)'],
+  // Was a known hang of the fuzzer: a picosecond sampling period filled the event queue with samples.
+  [
+    'network: {sampleInterval: 1.5}',
+    's.yaml:2:27: network.sampleInterval: 1.5 is out of range: must be at least 100ns; the nearest valid value is 100ns',
+  ],
 ];
 
 // Cross-field rules (src/scenario/rules.ts).
@@ -103,6 +108,11 @@ const RULES: [string, string][] = [
   [
     'network: {failures: [{link: leaf0-spine0, at: 2ms, until: 1ms}]}',
     's.yaml:2:59: network.failures[0].until: 1ms must be after at (2ms)',
+  ],
+  // Was a known hang of the fuzzer: a picosecond on period took billions of draws per request.
+  [
+    'traffic: [{inference: {arrivals: {onOff: {rate: 4000/s, on: 1.5, off: 1ms}}, requests: 4, replicas: 1, service: {exponential: 1ms}}}]',
+    's.yaml:2:61: traffic[0].inference.arrivals.onOff.on: 1.5ps must be at least 1/1000 of the mean gap at this rate (on x rate >= 0.001: shorter periods are a Poisson source; use poisson at rate x on / (on + off)); the nearest valid value is 250ns',
   ],
 ];
 
@@ -120,5 +130,11 @@ describe('scenario fields out of range, and rules between fields', () => {
       problems(`${FABRIC}network: {mtu: 9216B, loss: 0, rto: 1ps, ecn: {kmin: 100KB, kmax: 100KB, pmax: 0.1}}\n`),
     ).toEqual([]);
     expect(problems(`${FABRIC}traffic: [{collective: all-reduce, bytes: 1B, channels: 32}]\n`)).toEqual([]);
+    expect(problems(`${FABRIC}network: {sampleInterval: 100ns}\n`)).toEqual([]);
+    expect(
+      problems(
+        `${FABRIC}traffic: [{inference: {arrivals: {onOff: {rate: 4000/s, on: 250ns, off: 1ms}}, requests: 4, replicas: 1, service: {exponential: 1ms}}}]\n`,
+      ),
+    ).toEqual([]);
   });
 });

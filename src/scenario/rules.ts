@@ -1,5 +1,5 @@
 // Rules between fields of one scenario, checked after each field is in its own range (src/scenario/range.ts):
-// ECN Kmin <= Kmax, a failure or fault that ends after it starts. Each problem names the field, its value, the rule and the nearest valid value.
+// ECN Kmin <= Kmax, a failure or fault that ends after it starts, an on-off source's on period against its rate. Each problem names the field, its value, the rule and the nearest valid value.
 // Rules that need the fabric or the catalog (ranks, jobs and replicas that fit, PFC headroom and XON within a switch
 // buffer) are checked where the fabric exists: src/workload/ (with expertParams <= params), src/engine/inference/setup.ts
 // (with fewer prefill replicas than replicas) and src/engine/core/network-rules.ts.
@@ -57,6 +57,33 @@ function windows(
   });
 }
 
+/**
+ * An on-off source's mean on period must hold at least 1/1,000 of an arrival (rate x on >= 0.001). The source
+ * draws each gap period by period (workload/inference/arrivals.ts), so shorter periods cost 1 / (rate x on)
+ * draws per request: a picosecond on period took billions (fuzz). Such a source is no burst: an interrupted
+ * Poisson process whose periods are short beside its gaps is a Poisson process at rate x on / (on + off).
+ */
+const MIN_ARRIVALS_PER_ON = 1e-3;
+
+function onOffPeriods(s: Scenario, where: Where, out: InputProblem[]): void {
+  (s.traffic ?? []).forEach((t, i) => {
+    if (!('inference' in t) || !('onOff' in t.inference.arrivals)) return;
+    const { rate, on } = t.inference.arrivals.onOff;
+    if (rate * on * 1e-12 >= MIN_ARRIVALS_PER_ON) return;
+    const path = ['traffic', i, 'inference', 'arrivals', 'onOff', 'on'];
+    const least = Math.ceil((MIN_ARRIVALS_PER_ON / rate) * 1e12);
+    out.push({
+      path: pathString(path),
+      message: msg.crossField(
+        formatIn(on, 'time'),
+        `at least 1/1000 of the mean gap at this rate (on x rate >= 0.001: shorter periods are a Poisson source; use poisson at rate x on / (on + off))`,
+        formatIn(least, 'time'),
+      ),
+      location: where(path),
+    });
+  });
+}
+
 /** Every cross-field problem of a scenario whose fields are each valid. */
 export function ruleProblems(s: Scenario, where: Where): InputProblem[] {
   const out: InputProblem[] = [];
@@ -80,5 +107,6 @@ export function ruleProblems(s: Scenario, where: Where): InputProblem[] {
   (s.traffic ?? []).forEach((t, i) => {
     if ('inference' in t) windows(t.inference.faults, ['traffic', i, 'inference', 'faults'], where, out);
   });
+  onOffPeriods(s, where, out);
   return out;
 }

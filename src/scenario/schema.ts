@@ -45,6 +45,8 @@ const SHARE: Range = { gt: 0, lt: 1 };
 export const MAX_HOSTS = 2 ** 20;
 /** A count of things: a whole number from 1 up. */
 const count = (max = MAX_EXACT): Range => ({ int: true, min: 1, max });
+/** Tokens of one request: what a 32-bit integer holds. */
+const MAX_TOKENS = 2 ** 31 - 1;
 /** Repetitions of a job's structure (iterations, micro-batches, layers, buckets): each multiplies the task graph,
  * so a typo such as 1e9 would exhaust memory before the run starts. 10^4 is far above published configurations
  * (Llama 3 405B: 126 layers; Megatron-LM's GPT-3 175B: 96 layers, 1,536 sequences per batch). */
@@ -319,7 +321,11 @@ export const networkSchema = z
         'cable length per link tier (0 to 10km): sets propagation (5 ns/m, PFC-02) and PFC headroom; the BOM keeps its length classes',
       ),
     bufferAlpha: num({ gt: 0, max: 8 }).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
-    sampleInterval: duration(TIMER).prefault('10us').describe('queue time-series sampling period'),
+    // 100 ns: the queue monitor period of HPCC's ns-3 simulator (qlen_mon_interval = 100 ns, scratch/third.cc),
+    // the finest a reference samples at; a picosecond period filled the event queue with samples (fuzz).
+    sampleInterval: duration({ min: 100_000, max: MAX_EXACT })
+      .prefault('10us')
+      .describe('queue time-series sampling period'),
     failures: z
       .array(
         z.union([
@@ -461,6 +467,9 @@ export function parsePerSecond(input: string | number): number {
   return Number(m[1]) / per[m[2].toLowerCase()];
 }
 
+/** Requests per second: the least a rate field takes (see perSecond). */
+const MIN_RATE = 1e-3;
+
 const perSecond = () =>
   z
     .union([z.string(), z.number()])
@@ -472,6 +481,10 @@ const perSecond = () =>
           message: `"${String(v)}" is not a request rate (write it like 200/s, 8/ms or 12000/min)`,
           input: v,
         });
+      // 0.001/s (3.6/h): the service's clock counts nanoseconds up to 2^53 (104 days), which a gap at this rate
+      // passes once in e^9000; at 1e-12/s the first gap overflowed it (fuzz: internal error, event time).
+      else if (x < MIN_RATE)
+        ctx.addIssue({ code: 'custom', message: rangeMessage(x, v, { min: MIN_RATE, max: MAX_EXACT }), input: v });
     })
     .transform((v) => parsePerSecond(v))
     .meta({ examples: ['200/s'] })
@@ -547,9 +560,11 @@ export const inferenceSchema = z
     duration: duration(TIMER).optional().describe('stop arrivals after this much simulated time'),
     tokens: z
       .union([
+        // 2^31 - 1: the request state keeps token counts in 32-bit integers (engine/inference/requests.ts; 1e12
+        // wrapped to a negative prefill time, fuzz); 200 times the longest context announced (10M tokens, Llama 4).
         z.strictObject({
-          input: num({ int: true, min: 0, max: MAX_EXACT }).default(1000),
-          output: num(count()).default(200),
+          input: num({ int: true, min: 0, max: MAX_TOKENS }).default(1000),
+          output: num(count(MAX_TOKENS)).default(200),
         }),
         z.strictObject({
           sample: z.string().describe('draw (input, output) pairs at random from a trace: conv, code or a CSV path'),
@@ -606,7 +621,9 @@ export const inferenceSchema = z
       })
       .optional()
       .describe('goodput counts requests that complete within every stated bound'),
-    retries: num({ int: true, min: 0, max: MAX_EXACT })
+    // 100: twenty times gRPC's cap (its retry policy treats maxAttempts above 5 as 5, gRFC A6); 2^31 retries of a
+    // request to a replica that never came back grew an array until V8 aborted the process (fuzz).
+    retries: num({ int: true, min: 0, max: 100 })
       .default(1)
       .describe('times a failed request is sent again (to another replica) before it counts as failed'),
     ejectFor: duration(LATENCY)

@@ -14,6 +14,7 @@
 // When A does not involve h, A's own deps are looked through (recursively), so chains of ops stay ordered
 // per rank even across ops on other ranks.
 
+import { LimitError } from '../errors.ts';
 import type { NodeId } from '../fabric/types.ts';
 import type { CollectiveOp } from './collective.ts';
 import { opIndex, type ProgramOp, type TrafficProgram, type Transfer } from './program.ts';
@@ -143,6 +144,19 @@ const byValue = (a: number, b: number) => a - b;
 /** No step deps (shared: task() only reads it). */
 const NONE: readonly number[] = [];
 
+/**
+ * A program past the task bound: refused while it compiles, before it fills the memory (an all-to-all of a
+ * million hosts is 10^12 tasks; the guard's estimate after the compile would come too late).
+ */
+function tooManyTasks(item: number, maxTasks: number): LimitError {
+  return new LimitError([
+    {
+      path: `traffic[${item}]`,
+      message: `compiles to more than ${maxTasks.toLocaleString('en-US')} tasks, more than --max-memory allows: use fewer hosts or ranks, a simpler pattern, or raise --max-memory`,
+    },
+  ]);
+}
+
 export class ProgramBuilder {
   readonly transfers: Transfer[] = [];
   readonly ops: ProgramOp[] = [];
@@ -155,8 +169,12 @@ export class ProgramBuilder {
   private readonly frontiers: OpFrontier[] = [];
   private open: OpenOp | null = null;
 
-  constructor(options: { trace?: boolean } = {}) {
+  /** Tasks past which task() refuses (LimitError naming the item): the compile's own memory bound. */
+  private readonly maxTasks: number;
+
+  constructor(options: { trace?: boolean; maxTasks?: number } = {}) {
     this.tracing = options.trace ?? false;
+    this.maxTasks = options.maxTasks ?? Number.POSITIVE_INFINITY;
   }
 
   beginOp(o: BeginOpOptions): number {
@@ -200,6 +218,7 @@ export class ProgramBuilder {
       throw new Error(`task ${id}: a transfer needs a dst other than its src`);
     const item = o.item ?? this.open?.item;
     if (item === undefined) throw new Error(`task ${id}: item is required outside an op`);
+    if (id >= this.maxTasks) throw tooManyTasks(item, this.maxTasks);
     const deps = o.deps ? o.deps.slice() : [];
     for (const d of deps) if (!(d >= 0 && d < id)) throw new Error(`task ${id}: dep ${d} is not an earlier task`);
     // Loops, not closures, on this path: a 16,384-GPU job makes a million tasks.

@@ -27,9 +27,12 @@ function host(f: Fabric, ref: string, path: string): NodeId {
   return f.hosts[i] as NodeId;
 }
 
-/** Compiles the scenario's `traffic` list on a fabric. Random choices (permutation) use the scenario seed. */
-export function compileTraffic(s: Scenario, f: Fabric): TrafficProgram {
-  const b = new ProgramBuilder();
+/**
+ * Compiles the scenario's `traffic` list on a fabric. Random choices (permutation) use the scenario seed. Past
+ * `maxTasks` tasks the compile stops with a LimitError naming the traffic item (the resource guard's bound).
+ */
+export function compileTraffic(s: Scenario, f: Fabric, opts: { maxTasks?: number } = {}): TrafficProgram {
+  const b = new ProgramBuilder({ maxTasks: opts.maxTasks });
   let cls: Transfer['cls'] = 'roce';
   const add = (src: NodeId, dst: NodeId, bytes: number, startPs: number, item: number) => {
     b.task({ src, dst, bytes, startPs, item, cls });

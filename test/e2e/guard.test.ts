@@ -10,7 +10,8 @@ describe('simulate resource limits', () => {
   });
 
   it('refuses a run over --max-memory, and says what a bad limit should look like', async () => {
-    const over = await runMain(['simulate', 'scenarios/incast-16.yaml', '--engine', 'flow', '--max-memory', '1KB']);
+    // 64 KB: the fabric (16 hosts x 2 KB) and the compiled program (2 flows x 1 KB) fit, the flow run does not.
+    const over = await runMain(['simulate', 'scenarios/incast-16.yaml', '--engine', 'flow', '--max-memory', '64KB']);
     expect(over.code).toBe(1);
     expect(over.stderr).toMatch(
       /--max-memory: this flow run needs about .* over the limit of .*: use the analytic engine/,

@@ -114,6 +114,20 @@ const ROWS: [string, string[], string, number, string][] = [
     'error: {file}:1:39: fabric.hosts: 513 hosts do not fill whole servers of 8 GPUs; use a multiple of 8',
   ],
   [
+    'a fabric.switch of the wrong role has its file:line:col (simulate)',
+    ['simulate', '{file}'],
+    'fabric: {topology: ddc, hosts: 4, nic: 400G, switch: aurcore-32x400g}\ntraffic: [{pattern: permutation, bytes: 8KB}]\n',
+    1,
+    'error: {file}:1:54: fabric.switch: aurcore-32x400g is not made for the linecard role (its roles: leaf, spine, core); pick a linecard model from `aifabric catalog`',
+  ],
+  [
+    'a scenario without traffic has a location: the top of the file (was: none)',
+    ['simulate', '{file}'],
+    'fabric: {topology: leaf-spine, hosts: 4, nic: 400G, switch: aurcore-32x400g}\n',
+    1,
+    'error: {file}:1:1: traffic: is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])',
+  ],
+  [
     'a misspelt option (was: exit 1)',
     ['plan', '--hostz', '5'],
     '',

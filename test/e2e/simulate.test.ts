@@ -70,7 +70,7 @@ describe('aifabric simulate', () => {
     const r2 = await runMain(['simulate', none]);
     expect(r2.code).toBe(1);
     expect(r2.stderr.trim()).toBe(
-      'error: traffic: is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])',
+      `error: ${none}:1:1: traffic: is required to simulate (e.g. traffic: [{pattern: permutation, bytes: 1MB}])`,
     );
     const r3 = await runMain(['simulate', file, '--seed', 'x']);
     expect(r3.code).toBe(2);

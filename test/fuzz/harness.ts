@@ -91,18 +91,24 @@ function checkResult(json: string, engine: string, out: CaseOutcome, mustComplet
   }
   const nul = firstNull(r);
   if (nul) out.failures.push(`${engine}: NaN or Infinity in the result at ${nul}`);
+  // A QP that meets retryCount timeouts in a row gives up and fails its transfer (the IB spec's retry_cnt): under
+  // loss a valid run may end so, counted in qpErrors, and the tasks after it never start. Ended, not lost.
+  const complete = mustComplete && !((r.counters?.qpErrors ?? 0) > 0);
   for (const i of r.invariants ?? [])
-    if (!i.ok && (mustComplete || i.name !== 'every flow completed'))
+    if (!i.ok && (complete || !/^every (flow|task) completed$/.test(i.name)))
       out.failures.push(`${engine}: invariant "${i.name}" broken: ${i.detail}`);
-  if (mustComplete && r.completed === false) out.failures.push(`${engine}: a valid small run did not complete`);
+  if (complete && r.completed === false) out.failures.push(`${engine}: a valid small run did not complete`);
   const text = simulateText(r);
   const bad = /\b(NaN|-?Infinity)\b/.exec(text);
   if (bad) out.failures.push(`${engine}: the text output prints ${bad[1]}`);
   return r;
 }
 
-/** The resource guard keeps a mutated "huge" value from turning one case into an hours-long run. */
-export const FUZZ_LIMITS = ['--max-events', '300000', '--max-memory', '512MB'];
+/**
+ * The resource guard keeps a mutated "huge" value from turning one case into an hours-long run. 10^6 events:
+ * the largest valid case estimates 5.1e5 (a packet run of 1,080 tasks; the estimate is up to 2x over).
+ */
+export const FUZZ_LIMITS = ['--max-events', '1000000', '--max-memory', '512MB'];
 
 const withoutStats = (r: Result) => JSON.stringify({ ...r, stats: undefined });
 

@@ -3,21 +3,9 @@
 // stopping at the first failure; each distinct failure is then replayed alone from its seed and run index
 // (fast-check's `path`) and shrunk to the smallest scenario that still fails, which is what gets printed.
 import fc from 'fast-check';
-import { type CaseOutcome, runCase, scenarioText } from './harness.ts';
+import { type CaseOutcome, FUZZ_LIMITS, runCase, scenarioText } from './harness.ts';
 import { type MutatedCase, mutatedArb } from './mutate.ts';
 import { type ScenarioCase, validScenarioArb } from './scenarios.ts';
-
-/**
- * Mutations known to make a run take minutes or hours rather than fail: tiny times where the engines step
- * through every period (an on-off source whose on period is picoseconds long cycles billions of times before
- * its requests arrive). They are not run, only counted: the validation work (issue 16, item 1: timers > 0 with
- * ranges) is to reject them, and a case here that starts failing fast will show up when removed.
- */
-export const KNOWN_HANGS: RegExp[] = [
-  /^(fraction|out-of-range) at traffic\[0\]\.inference\.arrivals\.onOff\.(on|off)$/,
-  // A picosecond queue-sampling period fills the heap with samples (the guard does not estimate samples).
-  /^(fraction|out-of-range) at network\.sampleInterval$/,
-];
 
 type FuzzCase = { valid: true; c: ScenarioCase } | { valid: false; c: MutatedCase };
 
@@ -37,6 +25,8 @@ export interface Failure {
 
 export interface FuzzSummary {
   seed: number;
+  /** The first run index (0 unless --from). */
+  from: number;
   runs: number;
   accepted: number;
   rejected: number;
@@ -44,8 +34,8 @@ export interface FuzzSummary {
   failures: Failure[];
   /** The five slowest cases (wall ms), to keep the sizes honest. */
   slowest: { run: number; ms: number; what: string }[];
-  /** Cases not run because they match KNOWN_HANGS. */
-  skipped: Map<string, number>;
+  /** Every case's wall time (ms), in run order: its median, 99th percentile and maximum go in the summary. */
+  caseMs: number[];
   /** Contract gaps (see harness.ts) and how often each was met. */
   gaps: Map<string, number>;
 }
@@ -69,6 +59,19 @@ async function shrink(seed: number, run: number, extraArgs: string[]): Promise<s
   return ce ? describeCase(ce) : '(did not fail again on replay: not reproducible)';
 }
 
+/** The case of run `run` of `seed` as generated (not run): to replay a failure by hand (`npm run fuzz -- --show N`). */
+export function caseText(seed: number, run: number): string {
+  let text = '';
+  fc.check(
+    fc.property(caseArb, (f) => {
+      text = describeCase(f);
+      return true;
+    }),
+    { seed, path: String(run), numRuns: 1 },
+  );
+  return text;
+}
+
 /** Runs `numRuns` cases from `seed`. `log` gets one line per failure and a progress line now and then. */
 export async function fuzz(opts: {
   numRuns: number;
@@ -77,17 +80,22 @@ export async function fuzz(opts: {
   log?: (line: string) => void;
   /** How many failures (one per kind) to shrink; 0 for none. */
   maxShrinks?: number;
+  /** Start at this run index (fast-check's path): runs from..numRuns-1, to finish a run that was stopped. */
+  from?: number;
 }): Promise<FuzzSummary> {
-  const extraArgs = opts.extraArgs ?? [];
+  const from = opts.from ?? 0;
+  // Every case under the resource guard's limits: without them a mutated "huge" field runs for hours.
+  const extraArgs = opts.extraArgs ?? FUZZ_LIMITS;
   const sum: FuzzSummary = {
     seed: opts.seed,
-    runs: 0,
+    from,
+    runs: from,
     accepted: 0,
     rejected: 0,
     validCases: 0,
     failures: [],
     slowest: [],
-    skipped: new Map(),
+    caseMs: [],
     gaps: new Map(),
   };
   const firstBySignature = new Map<string, number>();
@@ -98,13 +106,11 @@ export async function fuzz(opts: {
       if (process.env.FUZZ_TRACE) process.stderr.write(`run ${run}\n`);
       if (f.valid) sum.validCases++;
       const what = f.valid ? 'valid' : `${f.c.mutation} at ${f.c.path}`;
-      if (KNOWN_HANGS.some((re) => re.test(what))) {
-        sum.skipped.set(what, (sum.skipped.get(what) ?? 0) + 1);
-        return;
-      }
       const t0 = performance.now();
       const o = await outcomeOf(f, extraArgs);
       const ms = performance.now() - t0;
+      if (process.env.FUZZ_TRACE) process.stderr.write(`run ${run}: ${ms.toFixed(0)} ms (${what})\n`);
+      sum.caseMs.push(ms);
       if (ms > (sum.slowest.at(-1)?.ms ?? 0) || sum.slowest.length < 5) {
         sum.slowest.push({ run, ms, what: f.valid ? 'valid' : `${f.c.mutation} at ${f.c.path}` });
         sum.slowest.sort((a, b) => b.ms - a.ms).splice(5);
@@ -121,7 +127,12 @@ export async function fuzz(opts: {
       }
       if (opts.log && sum.runs % 1000 === 0) opts.log(`${sum.runs} cases run`);
     }),
-    { seed: opts.seed, numRuns: opts.numRuns, endOnFailure: true },
+    {
+      seed: opts.seed,
+      numRuns: opts.numRuns - from,
+      endOnFailure: true,
+      ...(from > 0 ? { path: String(from) } : {}),
+    },
   );
   const shrinkRuns = new Set([...firstBySignature.values()].slice(0, opts.maxShrinks ?? 5));
   for (const p of pending)
@@ -138,11 +149,10 @@ export async function fuzz(opts: {
 export function summaryText(s: FuzzSummary): string {
   const lines = [
     `fuzz: seed ${s.seed}`,
-    `cases run: ${s.runs} (${s.validCases} valid, ${s.runs - s.validCases} near-valid)`,
+    `cases run: ${s.runs - s.from}${s.from > 0 ? ` (runs ${s.from} to ${s.runs - 1})` : ''} (${s.validCases} valid, ${s.runs - s.from - s.validCases} near-valid)`,
     `accepted: ${s.accepted}`,
     `rejected: ${s.rejected}`,
     `failures: ${s.failures.length}`,
-    `not run (known hangs, for the validation work): ${[...s.skipped.values()].reduce((a, b) => a + b, 0)}${[...s.skipped.keys()].map((k) => `; ${k}`).join('')}`,
   ];
   for (const f of s.failures)
     lines.push(
@@ -153,6 +163,9 @@ export function summaryText(s: FuzzSummary): string {
       '  shrunk case:',
       ...f.shrunk.split('\n').map((l) => `    ${l}`),
     );
+  const ms = [...s.caseMs].sort((a, b) => a - b);
+  const at = (q: number) => (ms.length > 0 ? ms[Math.min(ms.length - 1, Math.floor(q * ms.length))].toFixed(0) : '-');
+  lines.push(`case wall time: median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
   lines.push(`slowest cases: ${s.slowest.map((x) => `run ${x.run} ${x.ms.toFixed(0)} ms (${x.what})`).join('; ')}`);
   if (s.gaps.size > 0) {
     lines.push("contract gaps (today's validation, not failures):");

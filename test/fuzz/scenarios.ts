@@ -51,9 +51,16 @@ export const fabricArb: fc.Arbitrary<FabricCase> = fc.oneof(
     links: ['leaf0-spine0'],
     switches: ['leaf0'],
   })),
-  // No DDC case for now: on its fabric element (7.8 MB) the PFC headroom the network cases ask for (auto with
-  // cells or long cables, 200KB per port) leaves no shared pool, which the PFC rule refuses. Found after the
-  // issue-13/16 merges; to be fixed in the headroom model (issue 13), then the DDC case comes back.
+  // DDC: 2-4 servers on line cards, 40 fabric links into each fabric element (8 MB). Its network is constrained
+  // (ddcNetwork below): the headroom model reserves PFC headroom on the cell-fabric ports as on any switch port.
+  fc.integer({ min: 2, max: 4 }).map((hosts) => ({
+    fabric: { topology: 'ddc', hosts, nic: '400G', switch: 'generic-ddc-linecard' },
+    hosts,
+    gpn: 1,
+    border: false,
+    links: [],
+    switches: [],
+  })),
   fc.integer({ min: 2, max: 8 }).map((hosts) => ({
     fabric: {
       topology: 'access-aggregation',
@@ -275,6 +282,21 @@ export const networkArb = fc.option(arbFromSchema(networkSchema, 'network', NETW
   freq: 3,
 });
 
+/**
+ * A network a DDC fabric element holds: auto headroom (181 KB a port at 400G over its 30 m default cable: 7.3 MB for
+ * 40 ports of its 8 MB), no longer cables than that, the catalog's switch latency. An explicit 200KB a port (8 MB) or 200 ns cables (8.04 MB) leave
+ * no shared pool, which the PFC rules refuse: on a real DDC the fabric-element ports carry credit-scheduled cells
+ * and reserve no PFC headroom (the line cards' VOQs hold the backlog), which the packet engine does not model.
+ */
+function ddcNetwork(n: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...n };
+  if (typeof out.pfc === 'object' && out.pfc !== null) out.pfc = { ...out.pfc, headroom: 'auto' };
+  if (out.linkDelay === '200ns') out.linkDelay = '50ns';
+  // A switch latency of 5 or 20 us is 250 KB or 1 MB of pipeline a port at 400G (PFC-02's pipeline term).
+  delete out.switchLatency;
+  return out;
+}
+
 /** What the fuzzer feeds the CLI: the scenario and the engines that must run it. */
 export interface ScenarioCase {
   scenario: Record<string, unknown>;
@@ -298,7 +320,8 @@ export const validScenarioArb: fc.Arbitrary<ScenarioCase> = fabricArb.chain((f) 
     })
     .map(({ network, name, ...rest }) => {
       const scenario: Record<string, unknown> = { version: 1, fabric: f.fabric, ...rest };
-      if (network !== undefined) scenario.network = network;
+      if (network !== undefined)
+        scenario.network = f.fabric.topology === 'ddc' ? ddcNetwork(network as Record<string, unknown>) : network;
       if (name !== undefined) scenario.name = name;
       const inference = (rest.traffic as object[]).some((t) => 'inference' in t);
       return { scenario, engines: inference ? ['analytic', 'flow'] : ['analytic', 'flow', 'packet'] };

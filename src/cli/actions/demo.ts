@@ -5,8 +5,10 @@ import cliProgress from 'cli-progress';
 import { loadCatalog } from '../../catalog/index.ts';
 import { DEMO_STEPS, type DemoResult, runDemo } from '../../demo/run.ts';
 import { renderReport } from '../../report/html.ts';
+import type { Result } from '../../result/types.ts';
 import { intOption, SEED_RANGE } from '../options.ts';
 import { writeFilesAtomically } from '../output.ts';
+import { reportInvariants } from './invariants.ts';
 
 export { SCENARIO_DIR } from '../../demo/run.ts';
 
@@ -67,7 +69,15 @@ export interface DemoOptions {
   catalog?: string[];
 }
 
-export async function demo(opts: DemoOptions): Promise<void> {
+/**
+ * The seam a test injects through: each engine result of the demo passes here before its invariants are checked
+ * (a test marks one failed to see exit 4; the engines themselves are not replaced).
+ */
+export interface DemoHooks {
+  onResult?: (r: Result) => void;
+}
+
+export async function demo(opts: DemoOptions, hooks: DemoHooks = {}): Promise<void> {
   const seed = intOption('--seed', opts.seed, SEED_RANGE);
   const catalog = loadCatalog((opts.catalog ?? []).map((f) => resolve(f)));
   const tty = process.stderr.isTTY === true;
@@ -82,10 +92,16 @@ export async function demo(opts: DemoOptions): Promise<void> {
   const dir = resolve(opts.out ?? (opts.quick === true ? 'aifabric-demo-quick' : 'aifabric-demo'));
   // Each simulation's scenario and --json result, as runs/NAME.yaml and runs/NAME.json (what the evidence reads).
   const runs: { path: string; content: string }[] = [];
+  // Only the invariants are kept: the demo's runs are large, and most are dropped once their numbers are read.
+  const results: Pick<Result, 'invariants'>[] = [];
   const r = runDemo(catalog, {
     quick: opts.quick === true,
     seed,
     pfc: opts.pfc,
+    onResult: (x) => {
+      hooks.onResult?.(x);
+      results.push({ invariants: x.invariants });
+    },
     onStep: (label, done, total) => {
       if (bar) bar.update(done, { step: label });
       else
@@ -108,4 +124,6 @@ export async function demo(opts: DemoOptions): Promise<void> {
     '--out',
   );
   process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : demoText(r, reportPath));
+  // A failed invariant in any of the demo's runs is a bug, as in simulate: printed on stderr, exit 4.
+  reportInvariants(results);
 }

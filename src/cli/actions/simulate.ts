@@ -3,10 +3,12 @@ import cliProgress from 'cli-progress';
 import { parseBytes } from '../../base/units.ts';
 import type { Catalog } from '../../catalog/index.ts';
 import {
+  checkFabricSize,
   checkInferenceRequests,
   checkInferenceSlots,
   checkResources,
   estimateRun,
+  maxCompiledTasks,
   type ResourceLimits,
 } from '../../engine/guard.ts';
 import { type EngineKind, runEngine } from '../../engine/index.ts';
@@ -61,7 +63,7 @@ function runOnce(
     bar?.stop();
     return r;
   }
-  const program = compileTraffic({ ...s, seed }, fabric);
+  const program = compileTraffic({ ...s, seed }, fabric, { maxTasks: maxCompiledTasks(limits) });
   checkResources(engine, estimateRun(engine, fabric, program, s.network?.mtu ?? 4096), limits);
   const bar = showProgress
     ? new cliProgress.SingleBar(
@@ -139,6 +141,7 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<voi
     const sweepPath = opts.sweep !== undefined ? '--sweep' : 'sweep.bytes';
     const sweep = sweepSpec === undefined ? null : parseSweep(sweepSpec, sweepPath);
     const limits = resourceLimits(opts);
+    checkFabricSize(s.fabric.hosts, limits);
     const design = designFabric(s.fabric, catalog, s.name);
     const progress = process.stderr.isTTY === true && !opts.json;
     const name = s.name ?? file;

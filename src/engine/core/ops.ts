@@ -3,7 +3,11 @@
 import type { IterationResult, OpResult } from '../../result/types.ts';
 import { OP_KIND, type OpIndex, opIndex, type TrafficProgram } from '../../workload/program.ts';
 
-/** Op start and end from task times: the earliest task start and the latest task end (-1: not finished). */
+/**
+ * Op start and end from task times: the earliest task start and the latest task end (-1: not finished). An op
+ * without tasks (a collective of one rank: nothing to send) takes no time: it starts and ends when its last dep
+ * ends, as the analytic engine's op DAG has it (its closed forms give 0 for one rank).
+ */
 export function opTimesFromTasks(
   program: TrafficProgram,
   taskStartPs: ArrayLike<number>,
@@ -16,7 +20,13 @@ export function opTimesFromTasks(
     const op = program.ops[o];
     let s = Number.POSITIVE_INFINITY;
     let e = 0;
-    let done = op.lastTask > op.firstTask;
+    if (op.lastTask === op.firstTask) {
+      const at = emptyOpTimePs(op.deps, o, endPs);
+      startPs[o] = at;
+      endPs[o] = at;
+      continue;
+    }
+    let done = true;
     for (let t = op.firstTask; t < op.lastTask; t++) {
       if (taskStartPs[t] >= 0 && taskStartPs[t] < s) s = taskStartPs[t];
       if (taskEndPs[t] < 0) done = false;
@@ -26,6 +36,17 @@ export function opTimesFromTasks(
     if (done) endPs[o] = e;
   }
   return { startPs, endPs };
+}
+
+/** When an op without tasks happens: when the last of its deps ends (0 without deps; -1 while one has not). */
+function emptyOpTimePs(deps: readonly number[], o: number, endPs: Float64Array): number {
+  let at = 0;
+  for (const d of deps) {
+    // Ops are built in order (a dep exists before its dependents): a later dep has no end yet.
+    if (d >= o || endPs[d] < 0) return -1;
+    if (endPs[d] > at) at = endPs[d];
+  }
+  return at;
 }
 
 /**
