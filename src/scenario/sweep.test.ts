@@ -94,6 +94,11 @@ describe('sweep files (issue 19)', () => {
     expect(problemsOf(() => checkSweep({ scenario, vary: { 'network.loss': [0] }, sede: 1 }, '.'))[0]).toMatch(
       /^sede: is not a sweep field/,
     );
+    // A versioned format (issue 16): version 1 is read, any other is named with the fix.
+    expect(() => checkSweep({ version: 1, scenario, vary: { 'network.loss': [0] } }, '.')).not.toThrow();
+    expect(problemsOf(() => checkSweep({ version: 2, scenario, vary: { 'network.loss': [0] } }, '.'))[0]).toMatch(
+      /^version: 2 is not a sweep file version this aifabric reads; write version: 1/,
+    );
   });
 
   it('base is read relative to the sweep file', () => {

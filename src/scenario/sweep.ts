@@ -65,7 +65,9 @@ export function withBytes(s: Scenario, bytes: number, path: string): Scenario {
 
 export type SweepEngine = 'analytic' | 'flow' | 'packet';
 const ENGINES: readonly SweepEngine[] = ['analytic', 'flow', 'packet'];
-const KEYS = ['base', 'scenario', 'vary', 'zip', 'seeds', 'engine', 'name'];
+const KEYS = ['version', 'base', 'scenario', 'vary', 'zip', 'seeds', 'engine', 'name'];
+/** The sweep file format this aifabric reads (`version:` may be left out; issue 16: every input file is versioned). */
+export const SWEEP_VERSION = 1;
 /** A sweep is run point by point and every point stored: beyond this it is more likely a typo than a plan. */
 export const MAX_SWEEP_POINTS = 10_000;
 
@@ -123,6 +125,11 @@ export function checkSweep(raw: unknown, dir: string, file = 'sweep'): SweepFile
   const problems: InputProblem[] = [];
   for (const k of Object.keys(o))
     if (!KEYS.includes(k)) problems.push({ path: k, message: `is not a sweep field (the fields: ${KEYS.join(', ')})` });
+  if (o.version !== undefined && o.version !== SWEEP_VERSION)
+    problems.push({
+      path: 'version',
+      message: `${JSON.stringify(o.version)} is not a sweep file version this aifabric reads; write version: ${SWEEP_VERSION} (the only format so far) or upgrade aifabric`,
+    });
   const base = baseOf(o, dir, problems);
   const vary = varyOf(o.vary, problems);
   const zip = o.zip ?? false;
