@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { yamlLocation } from '../base/yaml-where.ts';
 import { CatalogError } from '../errors.ts';
 import {
   CATALOG_VERSION,
@@ -115,24 +116,7 @@ function readYaml(file: string): { raw: unknown; where: (path: readonly Property
     const pos = lc.linePos(doc.errors[0].pos[0]);
     throw new CatalogError(`${file}:${pos.line}:${pos.col}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   }
-  const where = (path: readonly PropertyKey[]) => {
-    let node: unknown = doc.contents;
-    let best: unknown = node;
-    for (const p of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((it) => isNode(it.key) && (it.key as { value?: unknown }).value === p);
-        if (!pair) break;
-        best = pair.value ?? pair.key;
-        node = pair.value;
-      } else if (isSeq(node) && typeof p === 'number') {
-        node = node.items[p];
-        best = node ?? best;
-      } else break;
-    }
-    if (!isNode(best) || !best.range) return file;
-    const pos = lc.linePos(best.range[0]);
-    return `${file}:${pos.line}:${pos.col}`;
-  };
+  const where = (path: readonly PropertyKey[]) => yamlLocation(doc, lc, file, path);
   return { raw: doc.toJS(), where };
 }
 

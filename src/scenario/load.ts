@@ -1,10 +1,11 @@
 // Reads a scenario (YAML or JSON), validates it against the schema and the catalog, and reports every
 // problem with its path, its file:line:col and a fix.
 import { readFileSync } from 'node:fs';
-import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { closest } from '../base/suggest.ts';
 import { parseRateBps } from '../base/units.ts';
+import { yamlLocation } from '../base/yaml-where.ts';
 import type { Catalog } from '../catalog/index.ts';
 import { DesignError, type InputProblem, ScenarioError } from '../errors.ts';
 import { msg } from '../messages.ts';
@@ -281,24 +282,7 @@ function checkCatalogRefs(
   return out;
 }
 
-function locate(doc: Document, lc: LineCounter, file: string, path: PropertyKey[]): string | undefined {
-  let node: unknown = doc.contents;
-  let best: unknown = node;
-  for (const p of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((it) => isNode(it.key) && (it.key as { value?: unknown }).value === p);
-      if (!pair) break;
-      best = pair.value ?? pair.key;
-      node = pair.value;
-    } else if (isSeq(node) && typeof p === 'number') {
-      node = node.items[p];
-      best = node;
-    } else break;
-  }
-  if (!isNode(best) || !best.range) return `${file}`;
-  const pos = lc.linePos(best.range[0]);
-  return `${file}:${pos.line}:${pos.col}`;
-}
+const locate = yamlLocation;
 
 export type { Scenario, ScenarioInput };
 

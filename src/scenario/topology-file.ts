@@ -4,8 +4,9 @@
 // Leaves out: port names (the builder hands ports out as the generators do) and multi-homed hosts.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { yamlLocation } from '../base/yaml-where.ts';
 import { type InputProblem, ScenarioError } from '../errors.ts';
 import { duration, length, rate } from './schema.ts';
 
@@ -96,24 +97,7 @@ export function readTopologyFile(file: string): ReadTopology {
       },
     ]);
   }
-  const where = (path: readonly PropertyKey[]) => {
-    let node: unknown = doc.contents;
-    let best: unknown = node;
-    for (const p of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((it) => isNode(it.key) && (it.key as { value?: unknown }).value === p);
-        if (!pair) break;
-        best = pair.value ?? pair.key;
-        node = pair.value;
-      } else if (isSeq(node) && typeof p === 'number') {
-        node = node.items[p];
-        best = node ?? best;
-      } else break;
-    }
-    if (!isNode(best) || !best.range) return file;
-    const pos = lc.linePos(best.range[0]);
-    return `${file}:${pos.line}:${pos.col}`;
-  };
+  const where = (path: readonly PropertyKey[]) => yamlLocation(doc, lc, file, path);
   const r = topologyFileSchema.safeParse(doc.toJS() ?? {});
   if (!r.success)
     throw new ScenarioError(
