@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/index.ts';
 import type { DesignError } from '../errors.ts';
+import { validateScenario } from '../scenario/load.ts';
 import { fabricSpec } from '../scenario/schema.ts';
 import { blueprint, designFabric, planDesigns } from './index.ts';
 import { splitSpine } from './tiers.ts';
@@ -49,6 +50,12 @@ describe('per-tier oversubscription', () => {
     const b = blueprint(fabricSpec({ ...meta, oversubscription: { leaf: 2 } }), catalog);
     expect(b.switches).toEqual(a.switches);
     expect(b.bisectionBps).toBe(a.bisectionBps);
+  });
+
+  it('a pod ratio below 1 is an input error naming fabric.oversubscription.pod', () => {
+    expect(() => validateScenario({ fabric: { ...meta, oversubscription: { leaf: 1, pod: 0.5 } } }, catalog)).toThrow(
+      /fabric\.oversubscription\.pod/,
+    );
   });
 
   it('refuses a pod ratio on a 2-tier topology, naming the field', () => {
