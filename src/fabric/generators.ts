@@ -11,6 +11,7 @@ import { DesignError } from '../errors.ts';
 import { msg } from '../messages.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { commonUplinkSpeed, divisors, evenSpread, resolveSwitch, splitLeaf } from './ports.ts';
+import { checkTierFields, leafRatio, podRatio, splitSpine } from './tiers.ts';
 import type {
   AccessAggWiring,
   Blueprint,
@@ -58,6 +59,7 @@ export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
   if (!topology) throw new DesignError('fabric.topology', 'is required to build one fabric (or use the planner)');
   if (spec.hosts % spec.gpusPerNode !== 0)
     throw new DesignError('fabric.hosts', msg.hostsNotMultipleOfGpus(spec.hosts, spec.gpusPerNode));
+  checkTierFields(spec);
   const nic = resolveNic(catalog, spec.nic);
   switch (topology) {
     case 'leaf-spine':
@@ -89,7 +91,15 @@ function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint
       'fabric.spineSwitch',
       `${leafModel.id} and ${spineModel.id} share no port speed of at least ${formatRate(host)}`,
     );
-  const split = splitLeaf(leafModel, host, upRate, spec.oversubscription ?? 1, spec.gpusPerNode, 'fabric.switch');
+  const split = splitLeaf(
+    leafModel,
+    host,
+    upRate,
+    leafRatio(spec) ?? 1,
+    spec.gpusPerNode,
+    'fabric.switch',
+    spec.hostsPerLeaf,
+  );
   const leaves = Math.ceil(spec.hosts / split.hostsPerLeaf);
   const spinePorts = maxPortsAt(spineModel, upRate);
   const spines = evenSpread(leaves, split.uplinks, spinePorts);
@@ -156,17 +166,16 @@ function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
       'fabric.k',
       `k=${k} needs ${k} ports at ${formatRate(host)} on every switch, but the models have only ${avail}; use k <= ${avail} or a larger switch`,
     );
-  const o = spec.oversubscription ?? 1;
-  // Edge switches: k/(1+o) uplinks, the rest to hosts (k/2 and k/2 when non-blocking).
-  const up = Math.max(1, Math.round(k / (1 + o)));
-  let hostsPerLeaf = k - up;
-  hostsPerLeaf -= hostsPerLeaf % spec.gpusPerNode;
+  const o = leafRatio(spec) ?? 1;
+  const { up, hostsPerLeaf } = edgeSplit(spec, k, o);
   if (hostsPerLeaf <= 0)
     throw new DesignError(
       'fabric.gpusPerNode',
       `a server of ${spec.gpusPerNode} GPUs does not fit on one k=${k} edge switch`,
     );
-  const leavesPerPod = k / 2;
+  // Aggregation switches: k/2 down and k/2 up when non-blocking; a pod ratio p moves ports down (splitSpine).
+  const spine = splitSpine(k, podRatio(spec));
+  const leavesPerPod = spine.down;
   const spinesPerPod = up;
   const perPod = leavesPerPod * hostsPerLeaf;
   const pods = Math.ceil(spec.hosts / perPod);
@@ -175,7 +184,7 @@ function fatTree(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
       'fabric.hosts',
       `${spec.hosts} hosts need ${pods} pods of ${perPod}, but a k=${k} fat-tree has at most ${k} pods (${k * perPod} hosts); use a larger k or switch`,
     );
-  const spineUplinks = k / 2;
+  const spineUplinks = spine.up;
   const coresPerPlane = evenSpread(pods, spineUplinks, k);
   if (coresPerPlane === null) throw new DesignError('fabric.coreSwitch', `no core layout fits ${pods} pods`);
   const wiring: ClosWiring = {
@@ -226,12 +235,21 @@ function mixedSpeedFatTree(
     [coreModel, 'fabric.coreSwitch'],
   ] as const)
     if (maxPortsAt(m, rate) === 0) throw new DesignError(path, msg.noPortAtSpeed(m.id, rate));
-  const split = splitLeaf(leafModel, host, rate, spec.oversubscription ?? 1, spec.gpusPerNode, 'fabric.switch');
+  const split = splitLeaf(
+    leafModel,
+    host,
+    rate,
+    leafRatio(spec) ?? 1,
+    spec.gpusPerNode,
+    'fabric.switch',
+    spec.hostsPerLeaf,
+  );
   const spinesPerPod = split.uplinks;
-  const leavesPerPod = Math.floor(maxPortsAt(spineModel, rate) / 2);
+  const spine = splitSpine(maxPortsAt(spineModel, rate), podRatio(spec));
+  const leavesPerPod = spine.down;
   const perPod = leavesPerPod * split.hostsPerLeaf;
   const pods = Math.ceil(spec.hosts / perPod);
-  const spineUplinks = leavesPerPod;
+  const spineUplinks = spine.up;
   const coresPerPlane = evenSpread(pods, spineUplinks, maxPortsAt(coreModel, rate));
   if (coresPerPlane === null)
     throw new DesignError(
@@ -275,7 +293,7 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
   if (maxPortsAt(leafModel, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(leafModel.id, host));
   const upRate = commonUplinkSpeed(leafModel, spineModel, host);
   if (!upRate) throw new DesignError('fabric.spineSwitch', `${leafModel.id} and ${spineModel.id} share no port speed`);
-  const split = splitLeaf(leafModel, host, upRate, spec.oversubscription ?? 1, 1, 'fabric.switch');
+  const split = splitLeaf(leafModel, host, upRate, leafRatio(spec) ?? 1, 1, 'fabric.switch');
   const servers = spec.hosts / rails;
   const serversPerUnit = spec.nodesPerUnit ?? Math.min(split.hostsPerLeaf, servers);
   if (serversPerUnit > split.hostsPerLeaf)
@@ -531,8 +549,8 @@ function ddc(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
   if (!fabricRate) throw new DesignError('fabric.spineSwitch', `${lc.id} and ${fe.id} share no fabric port speed`);
   const fabricPorts = maxPortsAt(lc, fabricRate, 'fabric');
   let hostsPerLc = clientPorts - (clientPorts % spec.gpusPerNode);
-  if (spec.oversubscription !== undefined)
-    hostsPerLc = Math.min(hostsPerLc, Math.floor((spec.oversubscription * fabricPorts * fabricRate) / host));
+  const lcRatio = leafRatio(spec);
+  if (lcRatio !== undefined) hostsPerLc = Math.min(hostsPerLc, Math.floor((lcRatio * fabricPorts * fabricRate) / host));
   hostsPerLc -= hostsPerLc % spec.gpusPerNode;
   const linecards = Math.ceil(spec.hosts / hostsPerLc);
   const fePorts = maxPortsAt(fe, fabricRate, 'fabric');
@@ -592,7 +610,7 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
   if (maxPortsAt(access, host) === 0) throw new DesignError('fabric.switch', msg.noPortAtSpeed(access.id, host));
   const upRate = commonUplinkSpeed(access, agg, host);
   if (!upRate) throw new DesignError('fabric.spineSwitch', `${access.id} and ${agg.id} share no port speed`);
-  const split = splitLeaf(access, host, upRate, spec.oversubscription ?? 'natural', spec.gpusPerNode, 'fabric.switch');
+  const split = splitLeaf(access, host, upRate, leafRatio(spec) ?? 'natural', spec.gpusPerNode, 'fabric.switch');
   const accessSwitches = Math.ceil(spec.hosts / split.hostsPerLeaf);
   const aggPorts = maxPortsAt(agg, upRate);
   const borderLinks = Math.floor(aggPorts * spec.northSouthShare);
@@ -669,6 +687,26 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
     ],
     wiring,
   };
+}
+
+/**
+ * A k-port edge switch's uplinks and hosts: k/(1+o) up and the rest down (k/2 and k/2 when non-blocking),
+ * or, with fabric.hostsPerLeaf, that many hosts and the fewest uplinks that keep down:up <= o.
+ */
+function edgeSplit(spec: FabricSpec, k: number, o: number): { up: number; hostsPerLeaf: number } {
+  const h = spec.hostsPerLeaf;
+  if (h !== undefined) {
+    const up = Math.max(1, Math.ceil(h / o - 1e-9));
+    if (h + up > k)
+      throw new DesignError(
+        'fabric.hostsPerLeaf',
+        `${h} hosts and the ${up} uplinks a ${o}:1 leaf needs take ${h + up} ports, a k=${k} edge switch has ${k}; use hostsPerLeaf <= ${Math.floor((k * o) / (1 + o))} or a larger k`,
+      );
+    return { up, hostsPerLeaf: h };
+  }
+  const up = Math.max(1, Math.round(k / (1 + o)));
+  const hostsPerLeaf = k - up;
+  return { up, hostsPerLeaf: hostsPerLeaf - (hostsPerLeaf % spec.gpusPerNode) };
 }
 
 function plural(n: number, word: string): string {

@@ -7,6 +7,7 @@ import { DesignError } from '../errors.ts';
 import { type FabricSpec, type GeneratedTopology, TOPOLOGIES, type Topology } from '../scenario/schema.ts';
 import { billOfMaterials, countsFromBlueprint } from './bom.ts';
 import { blueprint, resolveNic } from './generators.ts';
+import { leafRatio, podRatio } from './tiers.ts';
 import type { Blueprint } from './types.ts';
 
 export interface PlanCandidate {
@@ -44,8 +45,11 @@ const ROLE_PAIRS: Record<GeneratedTopology, [lower: string, upper: string]> = {
 
 export function planDesigns(spec: FabricSpec, catalog: Catalog): PlanResult {
   const nic = resolveNic(catalog, spec.nic);
-  const oversub = spec.oversubscription ?? 1;
-  const required = (Math.floor(spec.hosts / 2) * nic.speedBps) / oversub;
+  const oversub = leafRatio(spec) ?? 1;
+  // fabric.hostsPerLeaf and oversubscription.pod are requirements too: the families that cannot honour them
+  // reject them (tiers.ts), and a pod ratio p lowers the bisection asked for by p (the tier above the pods).
+  const pod = podRatio(spec);
+  const required = (Math.floor(spec.hosts / 2) * nic.speedBps) / (oversub * (pod ?? 1));
   // A custom fabric is read from its file, not searched: the planner ranks the generators' families.
   const families: GeneratedTopology[] = spec.topology && spec.topology !== 'custom' ? [spec.topology] : [...TOPOLOGIES];
   const models = [...catalog.switches.values()];
@@ -83,6 +87,14 @@ export function planDesigns(spec: FabricSpec, catalog: Catalog): PlanResult {
           rejected.push({
             ...id,
             reason: `oversubscribed ${fmt(worst)}:1 at the first tier, above the required ${fmt(oversub)}:1`,
+          });
+          continue;
+        }
+        const spineRatio = bp.oversubscription.spine ?? 1;
+        if (pod !== undefined && spineRatio > pod + 1e-9) {
+          rejected.push({
+            ...id,
+            reason: `oversubscribed ${fmt(spineRatio)}:1 above the pods, more than the required ${fmt(pod)}:1`,
           });
           continue;
         }

@@ -49,6 +49,7 @@ export function splitLeaf(
   oversub: number | 'natural',
   hostMultiple: number,
   path: string,
+  fixedHosts?: number,
 ): LeafSplit {
   const groups = model.portGroups.map((g) => ({
     physical: g.count,
@@ -89,6 +90,7 @@ export function splitLeaf(
     }
     return splitLeaf(model, hostRateBps, uplinkRateBps, 1, hostMultiple, path);
   }
+  if (fixedHosts !== undefined) return fixedSplit(fixedHosts, oversub);
   let best: LeafSplit | null = null;
   for (let u = 1; u <= maxUp; u++) {
     const r = evaluate(u);
@@ -104,6 +106,18 @@ export function splitLeaf(
       `${model.id} cannot hold one server of ${hostMultiple} x ${formatRate(hostRateBps)} with uplinks at ${formatRate(uplinkRateBps)}; pick a larger switch`,
     );
   return best;
+
+  /** fabric.hostsPerLeaf: exactly h hosts and the fewest uplinks that keep down:up <= o, if the ports hold both. */
+  function fixedSplit(h: number, o: number): LeafSplit {
+    const need = Math.max(1, Math.ceil((h * hostRateBps) / (o * uplinkRateBps) - 1e-9));
+    const r = need <= maxUp ? evaluate(need) : null;
+    if (r && r.cap >= h) return finish(h, need, r.left);
+    const most = splitLeaf(model, hostRateBps, uplinkRateBps, o, hostMultiple, path).hostsPerLeaf;
+    throw new DesignError(
+      'fabric.hostsPerLeaf',
+      `${h} hosts at ${formatRate(hostRateBps)} and the ${need} uplinks at ${formatRate(uplinkRateBps)} a ${o}:1 leaf needs do not fit the ports of ${model.id} (at most ${most} hosts at this ratio); use hostsPerLeaf <= ${most}, a higher oversubscription or a larger switch`,
+    );
+  }
 
   function finish(h: number, u: number, left: number[]): LeafSplit {
     // Physical ports the hosts occupy, taking the fewest ports (most lanes) first.

@@ -76,9 +76,29 @@ export const fabricSchema = z
     switch: z.string().optional().describe('catalog id of the leaf / access / line-card switch'),
     spineSwitch: z.string().optional().describe('catalog id of the spine / aggregation / fabric-element switch'),
     coreSwitch: z.string().optional().describe('catalog id of the core switch (3-tier fabrics)'),
-    oversubscription: ratio()
+    oversubscription: z
+      .union([
+        ratio(),
+        z
+          .strictObject({
+            leaf: ratio().prefault(1).describe('leaf down:up ratio (default 1, non-blocking)'),
+            pod: ratio()
+              .optional()
+              .describe(
+                "fat-tree: spine (pod) down:up ratio, between each pod and the core tier (default 1); Meta's 24K-GPU RoCE clusters (Gangidi et al., SIGCOMM 2024, section 3) keep each AI zone non-blocking and oversubscribe the tier above it",
+              ),
+          })
+          .describe('ratios per tier boundary'),
+      ])
       .optional()
-      .describe('leaf (access) down:up ratio target; default 1 (non-blocking), access-aggregation: all ports'),
+      .describe(
+        'down:up ratio target: a number is the leaf (access) ratio; {leaf, pod} sets each tier boundary of a 3-tier design. Default 1 (non-blocking), access-aggregation: all ports',
+      ),
+    hostsPerLeaf: num(count(MAX_HOSTS))
+      .optional()
+      .describe(
+        'leaf-spine and fat-tree: hosts per leaf (a rack), a multiple of gpusPerNode; the leaf must fit them plus the uplinks its oversubscription needs. Default: as many as the leaf holds. rail-optimized: use nodesPerUnit; ddc and access-aggregation fix it',
+      ),
     k: num({ int: true, min: 4, max: 256 }).optional().describe('fat-tree: ports of each switch used (k-ary fat-tree)'),
     // 1.6 Tb/s: IEEE 802.3dj, the fastest standard Ethernet port.
     fabricSpeed: rate({ gt: 0, max: 1.6e12 })
