@@ -139,6 +139,7 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
     return {
       job: load(n.job),
       busPacket: load(n.busPacket),
+      busPacketRail: load(n.busPacketRail),
       busModel: load(n.busModel),
       loss: n.loss.map((x) => ({ pfc: x.pfc, loss: x.loss, run: load(x.name) })),
       incastPfc: load(n.incastPfc),
@@ -175,6 +176,7 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
       ...runs,
       job: { ...runs.job, result: mutate(runs.job.result) },
       busPacket: { ...runs.busPacket, result: mutate(runs.busPacket.result) },
+      busPacketRail: { ...runs.busPacketRail, result: mutate(runs.busPacketRail.result) },
       busModel: { ...runs.busModel, result: mutate(runs.busModel.result) },
       loss: runs.loss.map((x) => ({ ...x, run: { ...x.run, result: mutate(x.run.result) } })),
       incastPfc: { ...runs.incastPfc, result: mutate(runs.incastPfc.result) },
