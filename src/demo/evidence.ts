@@ -206,7 +206,7 @@ function incastIdealMs(x: DemoRun): number {
 
 function training(runs: DemoRuns, d: DemoDesigns, pfc: boolean): Evidence['training'] {
   const job = runs.job.result;
-  const it = job.iterations?.[1] ?? job.iterations?.[0];
+  const it = job.iterations?.at(-1); // the last one (the demo runs one)
   if (!it) throw new Error('the training job reported no iteration');
   const commTotal = (job.iterations ?? []).reduce((a, x) => a + x.commPs, 0);
   const bus = runs.busPacket.result;
