@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'aifabric-demo-invariant-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('aifabric demo and invariants', () => {
-  it('a failed invariant in one of its runs is printed on stderr and exits 4', () => {
+  it('a failed invariant in one of its runs is printed on stderr and exits 4', async () => {
     const err: string[] = [];
     const { stdout, stderr } = process;
     const saved = { out: stdout.write, err: stderr.write, code: process.exitCode };
@@ -25,7 +25,8 @@ describe('aifabric demo and invariants', () => {
     let injected = 0;
     let code: typeof process.exitCode;
     try {
-      demo(
+      // The action is async (the report's charts render asynchronously): the exit code is set once it settles.
+      await demo(
         { quick: true, out: dir, seed: '1', pfc: true, json: true },
         {
           onResult: (r) => {
