@@ -19,7 +19,9 @@ function supported(): Evidence {
       peakToMeanLoad: 2,
       hostLinksUsedShare: 1,
       txRxImbalance: 0,
-      busbwGBps: 380,
+      busbwGBps: 150,
+      busbwRailGBps: 380,
+      busiestUplinkEdges: 3,
       busbwEngine: 'packet',
       busbwSliceGpus: 32,
       busbwBytes: 2 ** 28,
@@ -186,15 +188,17 @@ const CASES: Record<string, Case[]> = {
   ],
   'Switch recommendation / training': [
     [
-      'busbw at 90% of the NICs',
-      (e) => (e.training.busbwGBps = T.busbwShare * e.training.serverNicsPayloadGBps),
+      "rail-optimized busbw at 90% of NCCL's model",
+      (e) => (e.training.busbwRailGBps = T.busbwOverModel * e.training.busbwModelGBps),
       'supported',
     ],
     [
-      'busbw under 90%',
-      (e) => (e.training.busbwGBps = below(T.busbwShare * e.training.serverNicsPayloadGBps)),
+      'rail-optimized busbw under 90%',
+      (e) => (e.training.busbwRailGBps = below(T.busbwOverModel * e.training.busbwModelGBps)),
       'not supported',
     ],
+    // The leaf-spine slice is stated beside the verdict, not part of it: ECMP collisions are a cabling choice.
+    ['leaf-spine busbw far under the model', (e) => (e.training.busbwGBps = 1), 'supported'],
     [
       'incast at 1.25x its bound',
       (e) => (e.training.incastMsPfc = T.incastOverIdeal * e.training.incastIdealMs),
@@ -264,6 +268,14 @@ describe('claims: every rule gives each verdict it names', () => {
         Object.keys(row.thresholds ?? {}).length + (row.aspect === 'Topology' && row.side === 'training' ? 1 : 0),
       ).toBeGreaterThan(0);
     });
+
+  it('the switch claim states the leaf-spine figure, its ECMP collisions and what they cost', () => {
+    const row = claims(supported()).find((r) => key(r) === 'Switch recommendation / training');
+    // 150 GB/s on the leaf-spine against 380 on the rail-optimized slice: 1 - 150/380 = 60.5% lost.
+    expect(row?.evidence).toContain('leaf-spine 150.0 GB/s, per-flow ECMP put 3 ring edges on its busiest uplink');
+    expect(row?.evidence).toContain('Holds with rail-optimized cabling (per-flow ECMP on a leaf-spine loses 60.5%)');
+    expect(row?.values?.ecmpLoss).toBeCloseTo(1 - 150 / 380, 12);
+  });
 
   it('a quick run marks the claims it cannot decide at its size, and only those', () => {
     const quick = claims(supported(), true);

@@ -18,8 +18,10 @@ export interface DemoRun {
 export interface DemoRuns {
   /** The data-parallel job on the training Clos (flow engine), with its per-link byte series. */
   job: DemoRun;
-  /** Ring all-reduce on a slice of the Clos: packet engine, and the analytic engine (NCCL's model). */
+  /** Ring all-reduce on a slice of the Clos: packet engine on the leaf-spine and on the rail-optimized cabling of
+   * the same switch, and the analytic engine (NCCL's model). */
   busPacket: DemoRun;
+  busPacketRail: DemoRun;
   busModel: DemoRun;
   /** The packet slice's gradient sync at each loss rate, PFC on and off. */
   loss: { pfc: boolean; loss: number; run: DemoRun }[];
@@ -168,6 +170,23 @@ export function arrivalPeakToMean(w: TraceWindow): number {
   return total > 0 ? peak / (total / n) : 0;
 }
 
+/**
+ * The most ring edges per-flow ECMP put on one fabric link (leaf-spine tiers) of a multi-rail ring all-reduce,
+ * in host-link units: the bytes of the busiest such link over the busiest host link's. Every host link carries
+ * exactly one ring edge (one channel in and one out per NIC, docs/ecmp-collisions.md) plus the acknowledgements
+ * of the edge coming the other way, so M whole edges read slightly under M (256 MiB, seed 1: 2.96 for 3 edges);
+ * the claim's text rounds it. Not rounded here, so it stays a measurement.
+ */
+export function busiestUplinkEdges(links: LinkStats[]): number {
+  let edge = 0;
+  let uplink = 0;
+  for (const l of links) {
+    if (l.tiers === 'host-leaf') edge = Math.max(edge, l.bytes);
+    else uplink = Math.max(uplink, l.bytes);
+  }
+  return edge > 0 ? uplink / edge : 0;
+}
+
 /** Iteration time at 0.1% loss over the lossless one, PFC on or off. */
 function lossSlowdown(runs: DemoRuns, pfc: boolean): number {
   const ms = (loss: number) =>
@@ -187,7 +206,7 @@ function incastIdealMs(x: DemoRun): number {
 
 function training(runs: DemoRuns, d: DemoDesigns, pfc: boolean): Evidence['training'] {
   const job = runs.job.result;
-  const it = job.iterations?.[1] ?? job.iterations?.[0];
+  const it = job.iterations?.at(-1); // the last one (the demo runs one)
   if (!it) throw new Error('the training job reported no iteration');
   const commTotal = (job.iterations ?? []).reduce((a, x) => a + x.commPs, 0);
   const bus = runs.busPacket.result;
@@ -206,6 +225,8 @@ function training(runs: DemoRuns, d: DemoDesigns, pfc: boolean): Evidence['train
     txRxImbalance: serverImbalance(job.links ?? [], runs.job.scenario.fabric.gpusPerNode),
     syncLoad: syncLoad(job.links ?? [], commTotal),
     busbwGBps: bus.ops?.[0]?.busbwGBps ?? 0,
+    busbwRailGBps: runs.busPacketRail.result.ops?.[0]?.busbwGBps ?? 0,
+    busiestUplinkEdges: busiestUplinkEdges(bus.links ?? []),
     busbwEngine: bus.engine,
     busbwSliceGpus: bus.ops?.[0]?.ranks ?? 0,
     busbwBytes: bus.ops?.[0]?.bytes ?? 0,
