@@ -33,7 +33,7 @@ export function demoText(r: DemoResult, reportPath: string): string {
     );
   out.push('');
   out.push(
-    `  training: ${e.training.gpus} GPUs, iteration ${e.training.iterationMs.toFixed(1)} ms (compute ${e.training.computeMs.toFixed(1)}, communication ${e.training.commMs.toFixed(1)}, exposed ${e.training.exposedCommMs.toFixed(1)}); busbw ${e.training.busbwGBps.toFixed(1)} GB/s`,
+    `  training: ${e.training.gpus} GPUs, iteration ${e.training.iterationMs.toFixed(1)} ms (compute ${e.training.computeMs.toFixed(1)}, communication ${e.training.commMs.toFixed(1)}, exposed ${e.training.exposedCommMs.toFixed(1)}); busbw ${e.training.busbwGBps.toFixed(1)} GB/s leaf-spine, ${e.training.busbwRailGBps.toFixed(1)} GB/s rail-optimized (packet engine)`,
   );
   out.push(
     `  inference: ${e.inference.requests} requests at ${e.inference.ratePerS.toFixed(1)}/s on ${e.inference.replicas} replicas; p99 TTFT ${e.inference.p99TtftMs.toFixed(1)} ms, p99 TPOT ${e.inference.p99TpotMs.toFixed(1)} ms, token jitter ${e.inference.jitterMs.toFixed(1)} ms; ${e.inference.replicasForSlo} replicas meet the SLO`,
