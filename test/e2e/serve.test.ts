@@ -86,6 +86,12 @@ describe('aifabric serve', () => {
     expect(error.message).toMatch(/limit of 1024/);
   });
 
+  it('refuses a simulated time over the limit (10 s, simulate\'s default --until)', async () => {
+    const res = await postJson('/api/simulate', { name: 'incast-16', until: '11s' });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { field: string } }).error.field).toBe('until');
+  });
+
   it('refuses a run the guard estimates over the event limit', async () => {
     const res = await postYaml(
       'fabric: { topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g }\ntraffic: [{ pattern: all-to-all, bytes: 1GB }]\n',
@@ -103,6 +109,13 @@ describe('aifabric serve', () => {
     const e1 = ((await custom.json()) as { error: { field: string; message: string } }).error;
     expect(e1.field).toBe('fabric.file');
     expect(e1.message).toMatch(/reads no files/);
+    const trace = await postYaml(
+      'fabric: { topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g }\ntraffic: [{ inference: { arrivals: { trace: /etc/passwd }, replicas: 4 } }]\n',
+    );
+    expect(trace.status).toBe(400);
+    const e2 = ((await trace.json()) as { error: { field: string; message: string } }).error;
+    expect(e2.field).toBe('traffic.0.inference.arrivals.trace');
+    expect(e2.message).toMatch(/names a trace file/);
     const cat = await postYaml('catalog: [mine.yaml]\nfabric: { topology: leaf-spine, hosts: 16, nic: 100G }\n');
     expect(((await cat.json()) as { error: { field: string } }).error.field).toBe('catalog');
   });
