@@ -86,7 +86,7 @@ describe('aifabric serve', () => {
     expect(error.message).toMatch(/limit of 1024/);
   });
 
-  it('refuses a simulated time over the limit (10 s, simulate\'s default --until)', async () => {
+  it("refuses a simulated time over the limit (10 s, simulate's default --until)", async () => {
     const res = await postJson('/api/simulate', { name: 'incast-16', until: '11s' });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { field: string } }).error.field).toBe('until');
@@ -159,10 +159,17 @@ describe('aifabric serve', () => {
       'fabric: { topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g }\ntraffic: [{ pattern: incast, senders: [h1, h2], receiver: h0, bytes: 2GB }]\n',
     );
     const { id } = (await long.json()) as { id: string };
+    let stateWhileAnswering: string | undefined;
     const seen = events(id, (kind) => {
-      if (kind === 'started') void api(`/api/simulate/${id}`, { method: 'DELETE' });
+      if (kind !== 'started') return;
+      // The server answers while the run goes: had the run held the event loop, this answer would come after it.
+      void api('/api/catalog').then(() => {
+        stateWhileAnswering = server.runs.state(id);
+        return api(`/api/simulate/${id}`, { method: 'DELETE' });
+      });
     });
     const evs = await seen;
+    expect(stateWhileAnswering).toBe('running');
     expect(evs.at(-1)?.kind).toBe('cancelled');
     expect(server.runs.state(id)).toBe('cancelled');
     expect(server.runs.active).toBe(0);
