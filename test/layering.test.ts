@@ -33,6 +33,8 @@ const LAYERS: readonly Level[] = [
   [folder('report')],
   // The demo and sweeps both run the pipe (sweep: src/sweep/run-point.ts) and read the report; neither imports the other.
   [folder('demo'), folder('sweep')],
+  // `aifabric serve`'s HTTP API runs simulations on the sweeps' worker pool; the CLI starts it.
+  [folder('serve')],
   [folder('cli')],
   [{ name: 'api', paths: ['src/index.ts'] }],
 ];

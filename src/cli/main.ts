@@ -9,6 +9,7 @@ import { importCommand } from './commands/import.ts';
 import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { runsCommand, sweepCommand, workerCommand } from './commands/sweep.ts';
 import { EXIT, errorJson, errorReport } from './exit.ts';
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(sweepCommand());
   program.addCommand(runsCommand());
   program.addCommand(workerCommand());
+  program.addCommand(serveCommand());
   // addCommand does not pass these settings down: without them a subcommand's usage error (a misspelt option)
   // would exit the process with commander's own code 1, and print prose under --json.
   const inherit = (cmd: Command) => {

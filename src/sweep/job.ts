@@ -1,5 +1,7 @@
 // What crosses from the process that plans a sweep to whatever runs its points (a worker thread, a worker process on
 // another machine through the queue) and back: plain JSON, so the same messages go through piscina and BullMQ.
+
+import type { MessagePort } from 'node:worker_threads';
 import type { EngineKind } from '../engine/index.ts';
 import type { Result } from '../result/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -24,7 +26,14 @@ export interface PointJob {
   files: PointFile[];
   /** The hash of the code that planned it (key.ts): a worker running other code refuses the job. */
   code: string;
+  /** Where a worker thread posts `started` and progress messages (`aifabric serve`); never set on the queue. */
+  progress?: MessagePort;
 }
+
+/** What a worker thread posts on a job's `progress` port. */
+export type PointProgress =
+  | { kind: 'started' }
+  | { kind: 'progress'; done: number; total: number; simPs: number; events?: number };
 
 /** What came back: a result or the error that stopped the point, with where and how long it ran. */
 export type PointOutcome =

@@ -2,6 +2,7 @@
 // Run from the sources (tests, tsx), a thread loads worker.ts through tsx; run from dist/, it loads worker.js.
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Executor } from './executor.ts';
 import type { PointJob, PointOutcome } from './job.ts';
@@ -38,6 +39,12 @@ export class LocalPool implements Executor {
         ),
       ),
     );
+  }
+
+  /** One job, cancellable: aborting `signal` ends its thread (piscina terminates it), so a run stops at once
+   * wherever it is. `transfer` moves the job's progress port to the thread. */
+  runOne(job: PointJob, signal?: AbortSignal, transfer?: MessagePort[]): Promise<PointOutcome> {
+    return this.pool.run(job, { signal, transferList: transfer });
   }
 
   async close(): Promise<void> {

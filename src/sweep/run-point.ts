@@ -15,11 +15,14 @@ import type { PointJob, PointOutcome } from './job.ts';
 
 let catalog: Catalog | undefined;
 
+/** The engines' progress callback (tasks or requests done, their total, simulated time in ps). */
+export type ProgressHook = (done: number, total: number, nowPs: number) => void;
+
 /** The result of one point; throws what the pipe throws. */
-export function runPointResult(job: PointJob): Result {
+export function runPointResult(job: PointJob, onProgress?: ProgressHook): Result {
   catalog ??= loadCatalog();
   const s = { ...job.scenario, seed: job.seed };
-  const opts = { seed: job.seed, maxTimePs: job.untilPs ?? Number.POSITIVE_INFINITY, name: job.name };
+  const opts = { seed: job.seed, maxTimePs: job.untilPs ?? Number.POSITIVE_INFINITY, name: job.name, onProgress };
   const design = designFabric(s.fabric, catalog, s.name);
   if (inferenceItem(s)) return runInference(job.engine, design.fabric, s, catalog, opts);
   const program = compileTraffic(s, design.fabric);
@@ -38,10 +41,14 @@ export function errorText(e: unknown): string {
 }
 
 /** The outcome of one point, never throwing: a failure is an outcome like a result. */
-export function runPoint(job: PointJob, worker = `${hostname()}/${process.pid}/${threadId}`): PointOutcome {
+export function runPoint(
+  job: PointJob,
+  worker = `${hostname()}/${process.pid}/${threadId}`,
+  onProgress?: ProgressHook,
+): PointOutcome {
   const t = performance.now();
   try {
-    const result = runPointResult(job);
+    const result = runPointResult(job, onProgress);
     return { key: job.key, ok: true, result, wallMs: performance.now() - t, worker };
   } catch (e) {
     return { key: job.key, ok: false, error: errorText(e), wallMs: performance.now() - t, worker };

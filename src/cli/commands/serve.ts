@@ -1,0 +1,15 @@
+// `aifabric serve`: its options. The server (src/cli/actions/serve.ts, src/serve/) loads on use.
+import { Command } from '@commander-js/extra-typings';
+
+export function serveCommand() {
+  return new Command('serve')
+    .description('serve the JSON API (design, planner, simulate with live progress) on this machine, behind a token')
+    .option('--port <n>', 'TCP port (0: any free one)', '4173')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--allow-remote', 'allow a --host other than loopback (anyone who can reach it and has the token can run)')
+    .option('--open', 'open the URL in the default browser')
+    .option('--max-hosts <n>', 'refuse scenarios with more hosts (default 8192)')
+    .option('--max-events <n>', 'refuse runs estimated above this many events (default 1e8)')
+    .option('--max-runs <n>', 'runs at once; the others wait (default: the number of cores)')
+    .action(async (opts) => (await import('../actions/serve.ts')).serve(opts));
+}
