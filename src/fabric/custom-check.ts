@@ -12,17 +12,6 @@ import { resolveNic } from './generators.ts';
 import { speedsOf } from './ports.ts';
 import type { Role } from './types.ts';
 
-export const TIER_OF: Record<Exclude<Role, 'host'>, number> = {
-  leaf: 1,
-  access: 1,
-  linecard: 1,
-  spine: 2,
-  aggregation: 2,
-  fabric: 2,
-  core: 3,
-  border: 3,
-};
-
 export interface CheckedSwitch {
   name: string;
   model: SwitchModel | null;

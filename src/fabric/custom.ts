@@ -10,7 +10,7 @@ import type { FabricSpec } from '../scenario/schema.ts';
 import { readTopologyFile } from '../scenario/topology-file.ts';
 import { type Bom, type BomCounts, billOfMaterials } from './bom.ts';
 import { freeze, PortAllocator } from './build.ts';
-import { type CheckedLink, type CheckedTopology, checkTopology, TIER_OF } from './custom-check.ts';
+import { type CheckedLink, type CheckedTopology, checkTopology } from './custom-check.ts';
 import { chooseMedium } from './media.ts';
 import { bisection, fabricMetrics, hops, type Metrics, oversubscription } from './metrics.ts';
 import { shortestPathRouting } from './shortest-paths.ts';
@@ -25,6 +25,7 @@ import {
   type NodeId,
   type SwitchCount,
   type SwitchRoleName,
+  TIER_OF,
 } from './types.ts';
 
 /** Propagation in fibre, 5 ns/m (light at about 2e8 m/s in silica): the engines' PROP_PS_PER_M, so that a link's

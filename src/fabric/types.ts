@@ -9,6 +9,18 @@ export type LinkId = number & { readonly __brand: 'LinkId' };
 export type SwitchRoleName = 'leaf' | 'spine' | 'core' | 'access' | 'aggregation' | 'linecard' | 'fabric';
 export type Role = 'host' | 'border' | SwitchRoleName;
 
+/** The tier a switch role sits on (1 next to the hosts; the border with the top tier), as the generators place them. */
+export const TIER_OF: Record<Exclude<Role, 'host'>, number> = {
+  leaf: 1,
+  access: 1,
+  linecard: 1,
+  spine: 2,
+  aggregation: 2,
+  fabric: 2,
+  core: 3,
+  border: 3,
+};
+
 /** Where a cable runs, which sets its length and so the medium (DAC, AOC, optics by reach). */
 export type LengthClass = 'rack' | 'row' | 'hall';
 export const LENGTH_M: Record<LengthClass, number> = { rack: 2.5, row: 30, hall: 150 };

@@ -4,6 +4,7 @@
 // (./charts/); a section whose input is missing or empty is left out.
 
 import { formatCount, formatPower, powerUnit } from '../base/units.ts';
+import { TIER_OF } from '../fabric/types.ts';
 import type { LinkStats, Percentiles, RequestsResult } from '../result/types.ts';
 import { busbwChart } from './charts/busbw.ts';
 import { cdfChart } from './charts/cdf.ts';
@@ -263,17 +264,7 @@ async function inferenceSection(runs: Run[], ids: { n: number }): Promise<string
 }
 
 /** Rank of a role in the fabric's height, to order tier pairs bottom-up. */
-const ROLE_RANK: Record<string, number> = {
-  host: 0,
-  leaf: 1,
-  access: 1,
-  linecard: 1,
-  spine: 2,
-  aggregation: 2,
-  fabric: 2,
-  core: 3,
-  border: 3,
-};
+const ROLE_RANK: Record<string, number> = { host: 0, ...TIER_OF };
 
 const tierRank = (t: string) =>
   t
