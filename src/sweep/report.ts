@@ -56,7 +56,7 @@ function lineFigure(cs: Cell[], xPath: string, metric: (typeof METRICS)[number])
       hi: Math.max(...c.values),
     })),
   });
-  return { chart, caption: 'Points: the mean over seeds; bars: the lowest and highest seed.' };
+  return { chart, caption: `${metric.label} against ${xPath}, one line per combination of the other varied fields.` };
 }
 
 function heatFigure(

@@ -4,6 +4,7 @@
 // Left out: more than one metric per chart, interaction.
 
 import { HEAT } from './links.ts';
+import { mergeCoincident } from './overlap.ts';
 import type { Chart } from './render.ts';
 import { CONFIG, formatNumber, linearTicks, logTicks, PLOT_H, PLOT_W, ticks, title } from './theme.ts';
 
@@ -15,15 +16,38 @@ export interface SweepPoint {
   hi: number;
 }
 
+/** Each series' points as (x, mean), sorted by x, for the overlap check. */
+function bySeries(points: SweepPoint[]): { key: string; label: string; points: [number, number][] }[] {
+  const names = [...new Set(points.map((p) => p.series))];
+  return names.map((label) => ({
+    key: label,
+    label,
+    points: points
+      .filter((p) => p.series === label)
+      .sort((a, b) => a.x - b.x)
+      .map((p) => [p.x, p.mean] as [number, number]),
+  }));
+}
+
+/** Series that coincide at every point (within a pixel) are drawn once under a joined label, with a note. */
+function drawnPoints(points: SweepPoint[]): { points: SweepPoint[]; notes: string[] } {
+  const { series, notes } = mergeCoincident(bySeries(points));
+  const label = new Map<string, string>();
+  for (const s of series) label.set(s.key, s.label);
+  const kept = points.filter((p) => label.has(p.series));
+  return { points: kept.map((p) => ({ ...p, series: label.get(p.series) ?? p.series })), notes };
+}
+
 /** Mean (line and points) and seed spread (rules) of a metric against one varied field. */
 export function sweepLineChart(o: { title: string; xLabel: string; yLabel: string; points: SweepPoint[] }): Chart {
-  const xs = o.points.map((p) => p.x);
+  const { points, notes } = drawnPoints(o.points);
+  const xs = points.map((p) => p.x);
   const positive = xs.every((x) => x > 0);
   const spread = Math.max(...xs) / Math.max(1e-300, Math.min(...xs));
   const log = positive && spread >= 100;
   const xt = log ? logTicks(Math.min(...xs), Math.max(...xs), 10) : linearTicks(Math.min(...xs), Math.max(...xs));
-  const yt = linearTicks(0, Math.max(0, ...o.points.map((p) => p.hi)));
-  const series = [...new Set(o.points.map((p) => p.series))];
+  const yt = linearTicks(0, Math.max(0, ...points.map((p) => p.hi)));
+  const series = [...new Set(points.map((p) => p.series))];
   const color = { field: 'series', type: 'nominal', title: null, sort: series };
   const x = {
     field: 'x',
@@ -43,10 +67,10 @@ export function sweepLineChart(o: { title: string; xLabel: string; yLabel: strin
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       config: CONFIG,
-      title: title(o.title, ['Points: the mean over seeds; bars: the lowest and highest seed.']),
+      title: title(o.title, notes),
       width: PLOT_W,
       height: PLOT_H,
-      data: { values: [...o.points].sort((a, b) => a.x - b.x) },
+      data: { values: [...points].sort((a, b) => a.x - b.x) },
       layer: [
         { mark: { type: 'line', point: true }, encoding: { x, y: { ...y, field: 'mean' }, color } },
         {
@@ -81,7 +105,7 @@ export function sweepHeatChart(o: {
       data: { values },
       encoding: {
         x: { field: 'col', type: 'ordinal', title: o.colLabel, sort: cols, axis: { labelAngle: 0 } },
-        y: { field: 'row', type: 'ordinal', title: o.rowLabel },
+        y: { field: 'row', type: 'ordinal', title: o.rowLabel, sort: [...new Set(o.cells.map((c) => c.row))] },
       },
       layer: [
         {
