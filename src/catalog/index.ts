@@ -1,9 +1,11 @@
 // Loads and validates the hardware catalog (every *.yaml under `catalog/`, and the files or directories the user
 // adds: `catalog:` in a scenario, `--catalog FILE`). A user entry may not reuse a built-in id: the error names both files.
+
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
+import { fieldPath } from '../base/field-path.ts';
 import { yamlLocation } from '../base/yaml-where.ts';
 import { CatalogError } from '../errors.ts';
 import {
@@ -96,11 +98,7 @@ export function readCatalogDirs(paths: readonly string[]): Catalog {
 
 const kindKey = (kind: string) => (kind === 'switch' ? 'switches' : kind === 'medium' ? 'media' : `${kind}s`);
 
-function pathText(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
-  return s || 'catalog';
-}
+const pathText = (path: readonly PropertyKey[]): string => fieldPath(path) || 'catalog';
 
 /** A catalog file's YAML and a function giving `file:line:col` of a path in it (for error messages). */
 function readYaml(file: string): { raw: unknown; where: (path: readonly PropertyKey[]) => string } {

@@ -3,7 +3,9 @@
 // (and a migration where one is possible); a file of this version is checked field by field for what the report
 // draws, so a malformed entry is named (`report.claims[0].rule`) instead of failing inside the renderer.
 // Not checked: fields the report does not read (a result carries more than it draws; extra keys are allowed).
+
 import { z } from 'zod';
+import { fieldPath } from '../base/field-path.ts';
 import { ScenarioError } from '../errors.ts';
 
 /** The version of each input kind this aifabric writes and reads. */
@@ -145,11 +147,7 @@ export function atCurrentVersion(
   return x;
 }
 
-function pathString(path: PropertyKey[]): string {
-  let s = '';
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
-  return s;
-}
+const pathString = fieldPath;
 
 /** Checks a value against its kind's schema; the first problems name their place in the file. */
 export function checkInput<T>(schema: z.ZodType<T>, value: unknown, kind: InputKind, file: string): T {

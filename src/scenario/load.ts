@@ -1,8 +1,10 @@
 // Reads a scenario (YAML or JSON), validates it against the schema and the catalog, and reports every
 // problem with its path, its file:line:col and a fix.
+
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { fieldPath } from '../base/field-path.ts';
 import { closest } from '../base/suggest.ts';
 import { parseRateBps } from '../base/units.ts';
 import { yamlLocation } from '../base/yaml-where.ts';
@@ -88,11 +90,7 @@ export function validateScenario(
 
 type Issue = z.core.$ZodIssue;
 
-function pathString(path: PropertyKey[]): string {
-  let s = '';
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
-  return s || 'scenario';
-}
+const pathString = (path: PropertyKey[]): string => fieldPath(path) || 'scenario';
 
 function valueAt(raw: unknown, path: PropertyKey[]): unknown {
   let v = raw;

@@ -3,6 +3,7 @@
 // Rules that need the fabric or the catalog (ranks, jobs and replicas that fit, PFC headroom and XON within a switch
 // buffer) are checked where the fabric exists: src/workload/ (with expertParams <= params), src/engine/inference/setup.ts
 // (with fewer prefill replicas than replicas) and src/engine/core/network-rules.ts.
+import { fieldPath } from '../base/field-path.ts';
 import type { InputProblem } from '../errors.ts';
 import { msg } from '../messages.ts';
 import { formatIn, type Unit } from './range.ts';
@@ -10,11 +11,7 @@ import type { Scenario } from './schema.ts';
 
 type Where = (path: PropertyKey[]) => string | undefined;
 
-function pathString(path: PropertyKey[]): string {
-  let s = '';
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
-  return s;
-}
+const pathString = fieldPath;
 
 /** `x` at `path` must be at most (or below) `limit`, named `limitName`; the nearest valid value is given. */
 function above(

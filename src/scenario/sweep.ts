@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { fieldPath } from '../base/field-path.ts';
 import { parseBytes } from '../base/units.ts';
 import type { Catalog } from '../catalog/index.ts';
 import { formatProblem, type InputProblem, ScenarioError } from '../errors.ts';
@@ -264,9 +265,7 @@ export function setPath(base: Record<string, unknown>, path: string, value: unkn
       // A missing section (network:) is created, as a default section would be; a missing list item is not.
       (node as Record<string, unknown>)[seg] = {};
     } else if (next === null || typeof next !== 'object') {
-      const at = segs
-        .slice(0, i + 1)
-        .reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+      const at = fieldPath(segs.slice(0, i + 1));
       throw new Error(
         `${at} is not in the base scenario (${JSON.stringify(next)}), so ${path} cannot be set; add it to the base or fix the path`,
       );

@@ -2,12 +2,15 @@
 // written by hand or by `aifabric import netbox`. This is its format and its reading (YAML with positions, so each
 // problem carries file:line:col); what it means as a fabric (ports, speeds, media, routing) is src/fabric/custom.ts.
 // Leaves out: port names (the builder hands ports out as the generators do) and multi-homed hosts.
+
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { fieldPath } from '../base/field-path.ts';
 import { yamlLocation } from '../base/yaml-where.ts';
 import { type InputProblem, ScenarioError } from '../errors.ts';
+import { readInputText } from './read-input.ts';
 import { duration, length, rate } from './schema.ts';
 
 /** Node names: what traffic items name hosts by (`src: a1`), and the ends of links. */
@@ -68,23 +71,11 @@ export interface ReadTopology {
   where: (path: readonly PropertyKey[]) => string;
 }
 
-export function pathText(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
-  return s || 'topology';
-}
+export const pathText = (path: readonly PropertyKey[]): string => fieldPath(path) || 'topology';
 
 /** Reads and validates a topology file; every problem is a ScenarioError with its file:line:col. */
 export function readTopologyFile(file: string): ReadTopology {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError([
-      { path: 'fabric.file', message: `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}` },
-    ]);
-  }
+  const text = readInputText(file, 'fabric.file');
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -1,11 +1,11 @@
 // `aifabric import netbox`: reads the three CSVs, maps them onto the catalog, checks the result as a custom fabric
 // (so a file that would not design is refused here, with the reason) and writes the topology file.
-import { readFileSync } from 'node:fs';
+
 import { resolve } from 'node:path';
 import { loadCatalog } from '../../catalog/index.ts';
-import { ScenarioError } from '../../errors.ts';
 import { designFabric } from '../../fabric/index.ts';
 import { importNetbox, topologyYaml } from '../../scenario/netbox-import.ts';
+import { readInputText } from '../../scenario/read-input.ts';
 import { fabricSpec } from '../../scenario/schema.ts';
 import { writeFilesAtomically } from '../output.ts';
 
@@ -19,14 +19,7 @@ export interface ImportOptions {
 }
 
 function read(file: string, flag: string): { file: string; text: string } {
-  try {
-    return { file, text: readFileSync(file, 'utf8') };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError([
-      { path: flag, message: `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}` },
-    ]);
-  }
+  return { file, text: readInputText(file, flag) };
 }
 
 export function importNetboxFiles(opts: ImportOptions): void {

@@ -1,5 +1,5 @@
 // `aifabric plan`: one design or the planner's ranking, with the files (--csv, --svg) written whole or not at all.
-import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Catalog } from '../../catalog/index.ts';
@@ -10,6 +10,7 @@ import { cablingCsv, netboxCsvs } from '../../report/csv.ts';
 import { renderTopologySvg } from '../../report/diagram.ts';
 import { designJson, designText, plannerJson, plannerText } from '../../report/plan.ts';
 import { locatingErrors, parseScenario, validateScenario } from '../../scenario/load.ts';
+import { readInputText } from '../../scenario/read-input.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { prepareCustomFabric } from '../../scenario/topology-file.ts';
 import { catalogFor } from '../catalog-option.ts';
@@ -70,15 +71,7 @@ function renameFlagProblems(e: unknown, flags: FabricFlags): unknown {
 export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, catalog: Catalog): Scenario {
   let raw: Record<string, unknown> = {};
   if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new ScenarioError([
-        { path: 'scenario', message: `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}` },
-      ]);
-    }
+    const text = readInputText(file, 'scenario');
     // Validate the file on its own first, so its errors carry file:line:col.
     const base = parseScenario(text, catalog, file);
     if (!Object.values(flags).some((v) => v !== undefined)) return base;
