@@ -43,3 +43,15 @@ export function noFeasibleDesign(spec: FabricSpec, catalog: Catalog, reasons: st
     `no feasible design for ${spec.hosts} hosts in the catalog; the closest is ${c.blueprint.hosts} hosts: ${c.topology} with ${c.switch}${c.spineSwitch && c.spineSwitch !== c.switch ? ` and ${c.spineSwitch}` : ''}, $${Math.round(c.costUsd).toLocaleString('en-US')}; lower hosts to ${c.blueprint.hosts}, raise oversubscription, or add a larger switch to the catalog`,
   );
 }
+
+/** The planner's ranking, or the "nothing feasible" error naming the closest design (what plan and serve call). */
+export function planFeasible(spec: FabricSpec, catalog: Catalog): ReturnType<typeof planDesigns> {
+  const r = planDesigns(spec, catalog);
+  if (r.feasible.length === 0)
+    throw noFeasibleDesign(
+      spec,
+      catalog,
+      r.familiesRejected.flatMap((f) => f.reasons),
+    );
+  return r;
+}

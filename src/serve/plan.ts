@@ -3,8 +3,8 @@
 // CLI calls (src/cli/actions/plan.ts); the CSV and SVG downloads are a later slice.
 import type { Catalog } from '../catalog/index.ts';
 import { ScenarioError } from '../errors.ts';
-import { noFeasibleDesign } from '../fabric/closest.ts';
-import { designFabric, planDesigns } from '../fabric/index.ts';
+import { planFeasible } from '../fabric/closest.ts';
+import { designFabric } from '../fabric/index.ts';
 import { designJson, plannerJson } from '../report/plan.ts';
 import { validateScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -27,12 +27,6 @@ export function planJson(body: unknown, catalog: Catalog, top = 15): unknown {
   const s = fabricScenario(body, catalog);
   const spec = s.fabric;
   if (spec.topology) return designJson(designFabric(spec, catalog, s.name ?? 'fabric'));
-  const r = planDesigns(spec, catalog);
-  if (r.feasible.length === 0)
-    throw noFeasibleDesign(
-      spec,
-      catalog,
-      r.familiesRejected.flatMap((f) => f.reasons),
-    );
+  const r = planFeasible(spec, catalog);
   return plannerJson(r, top);
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
-import { noFeasibleDesign } from '../../fabric/closest.ts';
-import { type Design, designFabric, planDesigns } from '../../fabric/index.ts';
+import { planFeasible } from '../../fabric/closest.ts';
+import { type Design, designFabric } from '../../fabric/index.ts';
 import { cablingCsv, netboxCsvs } from '../../report/csv.ts';
 import { renderTopologySvg } from '../../report/diagram.ts';
 import { designJson, designText, plannerJson, plannerText } from '../../report/plan.ts';
@@ -138,13 +138,7 @@ function planWith(file: string | undefined, opts: PlanOptions): void {
     json = designJson(design);
     text = designText(design);
   } else {
-    const r = planDesigns(spec, catalog);
-    if (r.feasible.length === 0)
-      throw noFeasibleDesign(
-        spec,
-        catalog,
-        r.familiesRejected.flatMap((f) => f.reasons),
-      );
+    const r = planFeasible(spec, catalog);
     json = plannerJson(r, top);
     text = plannerText(r, top);
     const best = r.feasible[0];
