@@ -4,6 +4,7 @@
 // whose edge switch lies below it goes down over every child that reaches that edge; anything else goes up
 // over every uplink. "Edge" switches are those endpoints attach to (leaves, access switches, line cards,
 // and for the border node, the aggregation switches it hangs from).
+import { enumeratePaths } from './paths.ts';
 import type { Fabric, LinkId, NodeId, Routing } from './types.ts';
 
 type PartialFabric = Omit<Fabric, 'routing'>;
@@ -262,25 +263,8 @@ export function buildRouting(f: PartialFabric, linkA: Int32Array, linkB: Int32Ar
     return memoLinks[(memo as Int32Array)[2 * key + 1] + i] as LinkId;
   };
 
-  const paths = (src: NodeId, dst: NodeId, limit = 100_000): LinkId[][] => {
-    const out: LinkId[][] = [];
-    const path: LinkId[] = [];
-    const walk = (at: number) => {
-      if (out.length >= limit) return;
-      if (at === dst) {
-        out.push([...path]);
-        return;
-      }
-      if (path.length > 16) throw new Error(`internal: routing loop from ${src} to ${dst}`);
-      for (const l of nextHops(at as NodeId, dst)) {
-        path.push(l);
-        walk(peer(l, at));
-        path.pop();
-      }
-    };
-    walk(src);
-    return out;
-  };
+  const paths = (src: NodeId, dst: NodeId, limit = 100_000): LinkId[][] =>
+    enumeratePaths(src, dst, limit, nextHops, peer, 16);
 
   return { nextHops, count, pick, paths };
 }

@@ -5,6 +5,7 @@
 //
 // Tables are built per destination on first use (a BFS from it and each node's next hops in CSR form), so a run
 // pays only for the endpoints its traffic reaches; `count` and `pick` are then two array reads.
+import { enumeratePaths } from './paths.ts';
 import type { Fabric, LinkId, NodeId, Routing } from './types.ts';
 
 type PartialFabric = Omit<Fabric, 'routing'>;
@@ -72,24 +73,8 @@ export function shortestPathRouting(f: PartialFabric, linkA: Int32Array, linkB: 
     return out;
   };
 
-  const paths = (src: NodeId, dst: NodeId, limit = 100_000): LinkId[][] => {
-    const out: LinkId[][] = [];
-    const path: LinkId[] = [];
-    const walk = (at: number) => {
-      if (out.length >= limit) return;
-      if (at === dst) {
-        out.push([...path]);
-        return;
-      }
-      for (const l of nextHops(at as NodeId, dst)) {
-        path.push(l);
-        walk(peer(l, at));
-        path.pop();
-      }
-    };
-    walk(src);
-    return out;
-  };
+  const paths = (src: NodeId, dst: NodeId, limit = 100_000): LinkId[][] =>
+    enumeratePaths(src, dst, limit, nextHops, peer);
 
   return { nextHops, count, pick, paths };
 }
