@@ -1,26 +1,38 @@
-// The simulation runs of `aifabric serve`: each runs on a worker thread of the sweeps' local pool
-// (src/sweep/pool.ts, worker.ts), never on the server's event loop; at most `maxRuns` at once, the others wait in
-// order. A run's events (queued, started, progress, then one of result, error, cancelled) are kept, so a client
-// that subscribes late gets them all. Cancelling a running run aborts its piscina task, which ends its thread.
-// Left out: keeping runs across restarts (the sweeps' run store does that for sweeps) and evicting old runs.
+// The runs of `aifabric serve`: simulations, each on a worker thread of the sweeps' local pool (src/sweep/pool.ts,
+// worker.ts), and the quick demo on the server's own (threads.ts), never on the server's event loop; at most
+// `maxRuns` at once, the others wait in order. A run's events (queued, started, progress, then one of result,
+// error, cancelled) are kept, so a client that subscribes late gets them all. Cancelling a running run aborts its
+// piscina task, which ends its thread. Left out: keeping runs across restarts (the sweeps' run store does that for
+// sweeps) and evicting old runs.
 import { randomUUID } from 'node:crypto';
-import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
-import type { PointJob, PointOutcome, PointProgress } from '../sweep/job.ts';
+import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import type { PointJob, PointProgress } from '../sweep/job.ts';
 import { LocalPool } from '../sweep/pool.ts';
+import type { DemoProgress } from './demo.ts';
+import type { RunOutcome } from './tasks.ts';
 
 export type RunEvent =
   | { kind: 'queued'; position: number }
   | PointProgress
+  | DemoProgress
   | { kind: 'result'; result: unknown; wallMs: number }
   | { kind: 'error'; error: string }
   | { kind: 'cancelled'; reason: string };
 
 export type RunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
+/** What a run is: a simulation (POST /api/simulate) or the quick demo (POST /api/demo). */
+export type RunKind = 'simulate' | 'demo';
+
+/** Starts a run on a thread: progress goes to `port` (moved to the thread), `signal` ends the thread. */
+export type Launch = (port: MessagePort, signal: AbortSignal) => Promise<RunOutcome>;
+
 interface Run {
   id: string;
-  job: PointJob;
+  kind: RunKind;
+  launch: Launch;
   state: RunState;
+  result?: unknown;
   events: RunEvent[];
   listeners: Set<(e: RunEvent) => void>;
   abort: AbortController;
@@ -42,11 +54,17 @@ export class RunManager {
     this.pool = new LocalPool(maxRuns);
   }
 
-  /** Queues a job; its id names it in the events and cancel routes. */
+  /** Queues a simulation; its id names it in the events, result and cancel routes. */
   submit(job: PointJob): string {
+    return this.submitRun('simulate', (port, signal) => this.pool.runOne({ ...job, progress: port }, signal, [port]));
+  }
+
+  /** Queues a run of any kind. */
+  submitRun(kind: RunKind, launch: Launch): string {
     const run: Run = {
       id: randomUUID(),
-      job,
+      kind,
+      launch,
       state: 'queued',
       events: [],
       listeners: new Set(),
@@ -66,6 +84,15 @@ export class RunManager {
 
   state(id: string): RunState | undefined {
     return this.runs.get(id)?.state;
+  }
+
+  kind(id: string): RunKind | undefined {
+    return this.runs.get(id)?.kind;
+  }
+
+  /** A finished run's result (a simulation's `Result`, the demo's JSON); undefined before, or when it failed. */
+  result(id: string): unknown {
+    return this.runs.get(id)?.result;
   }
 
   /** Every event so far, then each new one, until a terminal one; returns the unsubscribe function. */
@@ -118,7 +145,7 @@ export class RunManager {
     this.running++;
     run.state = 'running';
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (m: PointProgress) => {
+    port1.on('message', (m: PointProgress | DemoProgress) => {
       if (run.state === 'running') this.emit(run, m);
     });
     run.timer = setTimeout(
@@ -128,17 +155,18 @@ export class RunManager {
     const settle = (state: RunState, e: RunEvent) => {
       // Messages the thread posted before its outcome may not have been dispatched yet: they come first.
       for (let m = receiveMessageOnPort(port1); m && run.state === 'running'; m = receiveMessageOnPort(port1))
-        this.emit(run, m.message as PointProgress);
+        this.emit(run, m.message as PointProgress | DemoProgress);
       port1.close();
       this.running--;
       this.finish(run, state, e);
       this.next();
     };
-    this.pool.runOne({ ...run.job, progress: port2 }, run.abort.signal, [port2]).then(
-      (o: PointOutcome) =>
-        o.ok
-          ? settle('done', { kind: 'result', result: o.result, wallMs: o.wallMs })
-          : settle('failed', { kind: 'error', error: o.error }),
+    run.launch(port2, run.abort.signal).then(
+      (o: RunOutcome) => {
+        if (!o.ok) return settle('failed', { kind: 'error', error: o.error });
+        run.result = o.result;
+        settle('done', { kind: 'result', result: o.result, wallMs: o.wallMs });
+      },
       () =>
         run.abort.signal.aborted
           ? settle('cancelled', { kind: 'cancelled', reason: String(run.abort.signal.reason) })

@@ -1,16 +1,22 @@
 // The HTTP server of `aifabric serve` (docs/serve.md): a JSON API over the same library the CLI calls, behind an
 // access token, as Jupyter does. Every /api route needs the token (`Authorization: Bearer TOKEN`, or `?token=` for
-// EventSource, which cannot send headers). Simulations run on worker threads (runs.ts). Left out here: the web
-// page (a later slice serves the built client from this server), the demo and run-store routes.
+// EventSource, which cannot send headers). Requests that parse what a client sent run on the server's threads
+// (threads.ts), simulations and the demo on worker threads (runs.ts): the event loop only routes. Left out here:
+// the web page (the client's slice serves the built page from this server).
+
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { type Catalog, loadCatalog } from '../catalog/index.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { loadCatalog } from '../catalog/index.ts';
 import { apiError, errorBody } from './errors.ts';
+import { SECURITY_HEADERS } from './headers.ts';
 import { DEFAULT_LIMITS, type ServeLimits } from './limits.ts';
-import { planJson } from './plan.ts';
-import { type RunEvent, RunManager } from './runs.ts';
-import { builtinScenarios } from './scenario-input.ts';
-import { simulateJob } from './simulate.ts';
+import { designRoutes } from './routes-design.ts';
+import { runRoutes } from './routes-runs.ts';
+import { RunManager } from './runs.ts';
+import { ServeThreads } from './threads.ts';
 
 export interface ServeOptions {
   port: number;
@@ -18,6 +24,8 @@ export interface ServeOptions {
   /** Given: this token; else a random one. */
   token?: string;
   limits?: Partial<ServeLimits>;
+  /** The sweeps' run store GET /api/runs reads (default: aifabric-runs.db in the working folder, as `runs`). */
+  runsDb?: string;
 }
 
 export interface Server {
@@ -27,6 +35,8 @@ export interface Server {
   url: string;
   token: string;
   runs: RunManager;
+  /** The server's temporary folder (the demo's files); removed when it stops. */
+  tmpDir: string;
   close: () => Promise<void>;
 }
 
@@ -47,84 +57,19 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function send(reply: FastifyReply, fn: () => unknown): unknown {
-  try {
-    return fn();
-  } catch (e) {
-    const { status, body } = apiError(e);
-    return reply.code(status).send(body);
-  }
-}
-
-/** Server-sent events of one run: every event so far, then new ones, closed after the last. */
-function streamRun(runs: RunManager, id: string, req: FastifyRequest, reply: FastifyReply): void {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  let unsubscribe: (() => void) | undefined;
-  const write = (e: RunEvent) => {
-    res.write(`event: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`);
-    if (e.kind === 'result' || e.kind === 'error' || e.kind === 'cancelled') {
-      unsubscribe?.();
-      res.end();
-    }
-  };
-  unsubscribe = runs.subscribe(id, write);
-  req.raw.on('close', () => unsubscribe?.());
-}
-
-function routes(app: FastifyInstance, runs: RunManager, catalog: Catalog, limits: ServeLimits): void {
-  app.get('/api/catalog', async () => ({
-    version: 1,
-    switches: [...catalog.switches.values()],
-    nics: [...catalog.nics.values()],
-    media: [...catalog.media.values()],
-    gpus: [...catalog.gpus.values()],
-    scenarios: builtinScenarios(),
-  }));
-  app.post('/api/plan', async (req, reply) => send(reply, () => planJson(req.body, catalog)));
-  app.post('/api/planner', async (req, reply) =>
-    send(reply, () => {
-      const b = (req.body ?? {}) as Record<string, unknown>;
-      const { topology: _t, ...fabric } = (b.fabric ?? b) as Record<string, unknown>;
-      return planJson({ fabric }, catalog, typeof b.top === 'number' ? b.top : 15);
-    }),
-  );
-  app.post('/api/simulate', async (req, reply) =>
-    send(reply, () => ({ id: runs.submit(simulateJob(req.body, catalog, limits)) })),
-  );
-  const unknownRun = (reply: FastifyReply, id: string) =>
-    reply.code(404).send(errorBody(1, [{ path: 'id', message: `no run ${id} on this server` }]));
-  app.get<{ Params: { id: string } }>('/api/simulate/:id/events', async (req, reply) => {
-    if (runs.state(req.params.id) === undefined) return unknownRun(reply, req.params.id);
-    streamRun(runs, req.params.id, req, reply);
-  });
-  app.delete<{ Params: { id: string } }>('/api/simulate/:id', async (req, reply) => {
-    if (!runs.cancel(req.params.id)) return unknownRun(reply, req.params.id);
-    return { id: req.params.id, state: runs.state(req.params.id) };
-  });
-}
-
-/** Builds the server and starts listening. */
-export async function startServer(opts: ServeOptions): Promise<Server> {
-  const limits: ServeLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const token = opts.token ?? newToken();
-  const app = Fastify({ bodyLimit: limits.bodyBytes });
+/** The token check, the security headers on every answer, YAML bodies, and errors in the API's JSON shape. */
+function hooks(app: FastifyInstance, token: string, limits: ServeLimits): void {
   // Scenario text as YAML; Fastify reads text/plain itself.
   app.addContentTypeParser(['text/yaml', 'application/yaml'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );
   app.addHook('onRequest', async (req, reply) => {
+    reply.headers(SECURITY_HEADERS);
     if (!req.url.startsWith('/api/')) return;
     if (!sameToken(tokenOf(req), token))
       return reply
         .code(401)
         .send(errorBody(1, [{ path: 'token', message: 'missing or wrong: use the URL aifabric serve printed' }]));
-  });
-  // The page (a later slice) loads nothing from elsewhere; the API's answers are data, never scripts.
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('content-security-policy', "default-src 'self'");
-    reply.header('x-content-type-options', 'nosniff');
   });
   app.setErrorHandler((e: Error & { statusCode?: number }, _req, reply) => {
     const status = e.statusCode ?? 500;
@@ -136,8 +81,20 @@ export async function startServer(opts: ServeOptions): Promise<Server> {
     const { body } = apiError(e);
     return reply.code(500).send(body);
   });
+}
+
+/** Builds the server and starts listening. */
+export async function startServer(opts: ServeOptions): Promise<Server> {
+  const limits: ServeLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const token = opts.token ?? newToken();
+  const app = Fastify({ bodyLimit: limits.bodyBytes });
+  hooks(app, token, limits);
   const runs = new RunManager(limits.maxRuns, limits.maxWallMs);
-  routes(app, runs, loadCatalog(), limits);
+  const threads = new ServeThreads();
+  const tmpDir = mkdtempSync(join(tmpdir(), 'aifabric-serve-'));
+  const ctx = { runs, threads, limits, tmpDir, runsDb: opts.runsDb ?? 'aifabric-runs.db' };
+  designRoutes(app, loadCatalog(), ctx);
+  runRoutes(app, ctx);
   await app.listen({ port: opts.port, host: opts.host });
   const a = app.server.address();
   const address = a && typeof a === 'object' ? { host: a.address, port: a.port } : { host: opts.host, port: opts.port };
@@ -148,9 +105,12 @@ export async function startServer(opts: ServeOptions): Promise<Server> {
     url: `http://${shown}:${address.port}/?token=${token}`,
     token,
     runs,
+    tmpDir,
     close: async () => {
       await runs.close();
+      await threads.close();
       await app.close();
+      rmSync(tmpDir, { recursive: true, force: true });
     },
   };
 }

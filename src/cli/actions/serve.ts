@@ -2,6 +2,7 @@
 // token, and stops it on Ctrl-C. A non-loopback address needs --allow-remote and gets a warning: the token is then
 // the only thing between the network and the machine's cores.
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { ScenarioError } from '../../errors.ts';
 import { startServer } from '../../serve/server.ts';
 import { intOption } from '../options.ts';
@@ -15,6 +16,7 @@ export interface ServeCliOptions {
   maxHosts?: string;
   maxEvents?: string;
   maxRuns?: string;
+  runs?: string;
 }
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
@@ -48,7 +50,7 @@ export async function serve(opts: ServeCliOptions): Promise<void> {
     process.stderr.write(
       `warning: listening on ${opts.host}: anyone who can reach this address and has the token can run simulations here\n`,
     );
-  const server = await startServer({ port, host: opts.host, limits });
+  const server = await startServer({ port, host: opts.host, limits, runsDb: resolve(opts.runs ?? 'aifabric-runs.db') });
   process.stdout.write(`aifabric serve: ${server.url}\n`);
   if (opts.open) openBrowser(server.url);
   await new Promise<void>((done) => {
