@@ -4,40 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Server, startServer } from '../../src/serve/server.ts';
 import { runMain } from './run-cli.ts';
+import { client } from './serve-client.ts';
 
 let server: Server;
 let base: string;
-
-const auth = () => ({ authorization: `Bearer ${server.token}` });
-const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${base}${path}`, { ...init, headers: { ...auth(), ...(init.headers as Record<string, string>) } });
-const postJson = (path: string, body: unknown) =>
-  api(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-const postYaml = (yaml: string) =>
-  api('/api/simulate', { method: 'POST', body: yaml, headers: { 'content-type': 'text/yaml' } });
-
-/** The server-sent events of a run, parsed, until the stream ends. */
-async function events(id: string, onEvent?: (kind: string) => void): Promise<{ kind: string; [k: string]: unknown }[]> {
-  // The query-parameter token, as EventSource sends it.
-  const res = await fetch(`${base}/api/simulate/${id}/events?token=${server.token}`);
-  expect(res.headers.get('content-type')).toBe('text/event-stream');
-  const out: { kind: string }[] = [];
-  const decoder = new TextDecoder();
-  let buf = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buf += decoder.decode(chunk, { stream: true });
-    for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-      const data = /^data: (.*)$/m.exec(buf.slice(0, i))?.[1];
-      buf = buf.slice(i + 2);
-      if (data) {
-        const e = JSON.parse(data) as { kind: string };
-        out.push(e);
-        onEvent?.(e.kind);
-      }
-    }
-  }
-  return out;
-}
+const { api, postJson, postYaml, events } = client(() => server);
 
 beforeAll(async () => {
   // One run at a time, so that a cancelled run that did not stop would hold the next one back.
