@@ -13,7 +13,7 @@ const FROM_SOURCES = import.meta.url.endsWith('.ts');
  * `require` (where tsx compiles it) and looks the export up there; a name it cannot find there sends it to `import`,
  * which has no tsx in a thread. */
 function pool(name: string, threads: number, keepWarm: boolean): Piscina {
-  return new Piscina({
+  const p = new Piscina({
     filename: fileURLToPath(new URL(FROM_SOURCES ? './worker.ts' : './worker.js', import.meta.url)),
     name,
     // A warm checking thread answers the editor's validation at once; loading the library takes a thread seconds.
@@ -23,6 +23,10 @@ function pool(name: string, threads: number, keepWarm: boolean): Piscina {
     idleTimeout: keepWarm ? 60_000 : 1000,
     execArgv: FROM_SOURCES ? ['--import', 'tsx'] : [],
   });
+  // A thread that dies outside a task (it could not load) is reported, not thrown: unheard, piscina's 'error' event
+  // would end the server. Its tasks fail on their own and answer 500.
+  p.on('error', (e: unknown) => process.stderr.write(`aifabric serve: a ${name} thread failed: ${String(e)}\n`));
+  return p;
 }
 
 export class ServeThreads {
