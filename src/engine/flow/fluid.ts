@@ -22,6 +22,8 @@
 // failures: a down link has capacity 0 (its flows stall), routing avoids it after the detection delay (live
 // ECMP members, the same hash), stalled flows move keeping their remaining bytes, and a transfer whose
 // destination the routing can no longer reach fails then (a new one fails at once). Recovery is the mirror.
+// Traffic classes (start's level and weight) go to the solver: strict priority levels, weighted max-min within
+// one (core/maxmin.ts); a message (messageDelayNs) sees the unclassed water level of its links.
 // Not modelled: queues, loss, PFC, ECN and congestion control (a flow takes its max-min share at once, as an
 // ideal congestion control would), slow start, in-order delivery across transfers of one connection.
 // `contention: false` is the analytic model: every transfer runs alone at its path's bottleneck (no sharing),
@@ -142,6 +144,8 @@ export class FluidNetwork {
   private failPendingCount = 0;
   private solves = 0;
   private solvedFlows = 0;
+  /** A flow with a class other than level 0, weight 1 has started: components are solved with classes. */
+  private classed = false;
 
   constructor(
     private readonly fabric: Fabric,
@@ -190,8 +194,18 @@ export class FluidNetwork {
    * nowNs (non-decreasing across calls; everything due before it must have been advanced). Its ECMP path is
    * chosen per hop with ecmpIndex(flowHash, 0, node, count). `tag` is handed back to onDone. Returns an id.
    * A destination the routing view cannot reach fails at once (onDone(tag, false) at the next advance).
+   * `level` and `weight` are its traffic class (core/maxmin.ts setClass: level 0 is served first).
    */
-  start(nowNs: number, src: number, dst: number, bytes: number, flowHash: number, tag: number): number {
+  start(
+    nowNs: number,
+    src: number,
+    dst: number,
+    bytes: number,
+    flowHash: number,
+    tag: number,
+    level = 0,
+    weight = 1,
+  ): number {
     this.moveTo(nowNs);
     this.started++;
     this.bytesStarted += bytes;
@@ -217,6 +231,9 @@ export class FluidNetwork {
     this.pool.fLast[f] = this.now;
     this.pool.fPB[f] = 0;
     this.pool.fLive[f] = 1;
+    this.pool.fLevel[f] = level;
+    this.pool.fWeight[f] = weight;
+    if (level !== 0 || weight !== 1) this.classed = true;
     this.setPath(f, n);
     this.insert(f);
     if (++this.active > this.peak) this.peak = this.active;
@@ -559,6 +576,9 @@ export class FluidNetwork {
     fMark[f] = stamp;
     compF[nf++] = f;
     mm.addFlow(f, fCap[f]);
+    const classed = this.classed;
+    const { fLevel, fWeight } = this.pool;
+    if (classed) mm.setClass(0, fLevel[f], fWeight[f]);
     for (let i = 0; i < nf; i++) {
       const g = compF[i];
       mm.flowLinks(i);
@@ -574,7 +594,9 @@ export class FluidNetwork {
           if (fMark[h] !== stamp) {
             fMark[h] = stamp;
             compF[nf++] = h;
-            mm.linkFlow(mm.addFlow(h, fCap[h]));
+            const j = mm.addFlow(h, fCap[h]);
+            if (classed) mm.setClass(j, fLevel[h], fWeight[h]);
+            mm.linkFlow(j);
           } else mm.linkFlow(mm.local(h));
         }
       }
