@@ -114,6 +114,12 @@ export const fabricSchema = z
     northSouthShare: num(SHARE)
       .default(0.25)
       .describe('access-aggregation: share of each aggregation switch ports reserved for uplinks to border0'),
+    border: z
+      .boolean()
+      .optional()
+      .describe(
+        'leaf-spine, fat-tree, rail-optimized: add border0, where clients enter, with one link from every top-tier switch (spines; cores in 3 tiers) at the fabric rate: the edge pods of Facebook\'s data center fabric (Andreyev, 2014) collapsed to one node. Default: false (access-aggregation always has one)',
+      ),
     gpu: z
       .string()
       .optional()
