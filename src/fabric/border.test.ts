@@ -3,7 +3,7 @@ import { loadCatalog } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
 import { fabricSpec } from '../scenario/schema.ts';
 import { designFabric } from './index.ts';
-import type { Fabric, NodeId } from './types.ts';
+import type { Fabric, LinkId, NodeId } from './types.ts';
 
 const catalog = loadCatalog();
 const design = (spec: Record<string, unknown>) =>
@@ -15,7 +15,7 @@ function checkBorder(f: Fabric, topRole: string) {
   expect(b).toBeGreaterThanOrEqual(0);
   expect(f.nodes[b].name).toBe('border0');
   const peers = new Set<string>();
-  for (let k = f.adjStart[b]; k < f.adjStart[b + 1]; k++) peers.add(f.nodes[f.peer(f.adjLinks[k], b as NodeId)].role);
+  for (let k = f.adjStart[b]; k < f.adjStart[b + 1]; k++) peers.add(f.nodes[f.peer(f.adjLinks[k] as LinkId, b as NodeId)].role);
   expect([...peers]).toEqual([topRole]);
   const tops = f.nodes.filter((n) => n.role === topRole).length;
   expect(f.adjStart[b + 1] - f.adjStart[b]).toBe(tops);
