@@ -700,6 +700,25 @@ export const inferenceSchema = z
       )
       .default([])
       .describe('replicas that fail at a time; switch and link failures go in network.failures'),
+    realtime: z
+      .strictObject({
+        // 224 x 224 x 3 bytes: ResNet-50 v1.5's input image (MLPerf Inference, mlcommons/inference docs/index.md:
+        // ImageNet 224x224), as uint8 pixels: a camera frame cropped for a vision model.
+        frame: size(SOME_BYTES).prefault('150528').describe('bytes of one input frame (default 224x224x3 = 150,528)'),
+        // Class scores or a detection list: a few hundred bytes above the HTTP/TLS overhead.
+        result: size(SOME_BYTES).prefault('1KB').describe('bytes of one answer'),
+        // Not a measured figure: the issue's "a few ms per batch"; set it from the model's own profile.
+        batchTime: duration(TIMER).prefault('2ms').describe('time to run one batch on a replica'),
+        // Small batches: MLPerf's Server scenario answers each query on its own; 8 bounds the batch here.
+        maxBatch: num(count(1024)).default(8).describe('frames a replica runs at once'),
+        // 15 ms: MLPerf Inference's Server-scenario latency constraint of ResNet50-v1.5 (mlcommons/inference
+        // docs/index.md), met at the 99th percentile under the rules.
+        slo: duration(TIMER).prefault('15ms').describe('latency bound of a frame (goodput counts those within it)'),
+      })
+      .optional()
+      .describe(
+        'a real-time vision service (camera frames): sets bytes.request and bytes.response, a deterministic service of batchTime with maxBatch frames at once (concurrency), no streaming, and slo.latency; defaults from MLPerf Inference ResNet50-v1.5 (224x224x3 input, Server latency bound 15 ms)',
+      ),
     class: z
       .string()
       .regex(CLASS_NAME, 'expected a class name such as lossy, roce or one of network.classes')

@@ -36,7 +36,25 @@ export function inferenceItem(s: Pick<Scenario, 'traffic'>): { index: number; sp
     ]);
   const item = items[i];
   if (!('inference' in item)) return null;
-  return { index: i, spec: item.inference };
+  return { index: i, spec: withRealtime(item.inference) };
+}
+
+/**
+ * A real-time vision service (`realtime`, issue 18) as the plain service it is: each frame a fixed request, a
+ * deterministic batch time with up to maxBatch frames served at once (a batch starts as soon as a slot frees, so
+ * no frame waits for a batch to fill: the low-latency end of dynamic batching), whole answers, a latency SLO.
+ */
+function withRealtime(spec: InferenceSpec): InferenceSpec {
+  const rt = spec.realtime;
+  if (!rt) return spec;
+  return {
+    ...spec,
+    service: { deterministic: rt.batchTime },
+    concurrency: rt.maxBatch,
+    bytes: { ...spec.bytes, request: rt.frame, response: rt.result },
+    stream: false,
+    slo: { ...spec.slo, latency: rt.slo },
+  };
 }
 
 /** Replica hosts: `sequential` h0, h1, ...; `spread` round-robin over the access (edge) switches. */
