@@ -15,7 +15,8 @@ function checkBorder(f: Fabric, topRole: string) {
   expect(b).toBeGreaterThanOrEqual(0);
   expect(f.nodes[b].name).toBe('border0');
   const peers = new Set<string>();
-  for (let k = f.adjStart[b]; k < f.adjStart[b + 1]; k++) peers.add(f.nodes[f.peer(f.adjLinks[k] as LinkId, b as NodeId)].role);
+  for (let k = f.adjStart[b]; k < f.adjStart[b + 1]; k++)
+    peers.add(f.nodes[f.peer(f.adjLinks[k] as LinkId, b as NodeId)].role);
   expect([...peers]).toEqual([topRole]);
   const tops = f.nodes.filter((n) => n.role === topRole).length;
   expect(f.adjStart[b + 1] - f.adjStart[b]).toBe(tops);

@@ -118,7 +118,7 @@ export const fabricSchema = z
       .boolean()
       .optional()
       .describe(
-        'leaf-spine, fat-tree, rail-optimized: add border0, where clients enter, with one link from every top-tier switch (spines; cores in 3 tiers) at the fabric rate: the edge pods of Facebook\'s data center fabric (Andreyev, 2014) collapsed to one node. Default: false (access-aggregation always has one)',
+        "leaf-spine, fat-tree, rail-optimized: add border0, where clients enter, with one link from every top-tier switch (spines; cores in 3 tiers) at the fabric rate: the edge pods of Facebook's data center fabric (Andreyev, 2014) collapsed to one node. Default: false (access-aggregation always has one)",
       ),
     gpu: z
       .string()
