@@ -22,8 +22,6 @@
 // failures: a down link has capacity 0 (its flows stall), routing avoids it after the detection delay (live
 // ECMP members, the same hash), stalled flows move keeping their remaining bytes, and a transfer whose
 // destination the routing can no longer reach fails then (a new one fails at once). Recovery is the mirror.
-// Traffic classes (start's level and weight) go to the solver: strict priority levels, weighted max-min within
-// one (core/maxmin.ts); a message (messageDelayNs) sees the unclassed water level of its links.
 // Not modelled: queues, loss, PFC, ECN and congestion control (a flow takes its max-min share at once, as an
 // ideal congestion control would), slow start, in-order delivery across transfers of one connection.
 // `contention: false` is the analytic model: every transfer runs alone at its path's bottleneck (no sharing),
@@ -194,7 +192,8 @@ export class FluidNetwork {
    * nowNs (non-decreasing across calls; everything due before it must have been advanced). Its ECMP path is
    * chosen per hop with ecmpIndex(flowHash, 0, node, count). `tag` is handed back to onDone. Returns an id.
    * A destination the routing view cannot reach fails at once (onDone(tag, false) at the next advance).
-   * `level` and `weight` are its traffic class (core/maxmin.ts setClass: level 0 is served first).
+   * `level` and `weight` are its traffic class (core/maxmin.ts setClass: level 0 is served first; a message,
+   * messageDelayNs, sees the unclassed water level).
    */
   start(
     nowNs: number,
