@@ -92,6 +92,28 @@ export interface Evidence {
     /** The same service on the training switch (a leaf-spine of it): network cost per 1,000 requests/s. */
     costPer1kRpsOnTrainingSwitchUsd: number;
   };
+  /** scenarios/converged.yaml (issue 18): the real-time service and the training job alone, sharing the fabric
+   * with every class at one level, and with the service at strict priority. Absent: no such row. */
+  converged?: ConvergedEvidence;
+}
+
+export interface ConvergedEvidence {
+  serviceP50AloneMs: number;
+  serviceP99AloneMs: number;
+  serviceP999AloneMs: number;
+  serviceP99SharedMs: number;
+  serviceP999SharedMs: number;
+  serviceP99SeparatedMs: number;
+  serviceP999SeparatedMs: number;
+  /** Jitter: p99 - p50 of the service's latency. */
+  jitterAloneMs: number;
+  jitterSharedMs: number;
+  jitterSeparatedMs: number;
+  sloMs: number;
+  /** The job's mean iteration time. */
+  iterationAloneMs: number;
+  iterationSharedMs: number;
+  iterationSeparatedMs: number;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x >= 0.995 && x < 1 ? 2 : 1)}%`;
@@ -138,6 +160,9 @@ export const THRESHOLDS = {
   incastOverIdeal: 1.25,
   /** The inference fabric under 75% of the training switch's cost per 1,000 requests/s. */
   costPer1kRpsRatio: 0.75,
+  /** One fabric for both: the service's p99 and the job's iteration within 10% of each alone (the issue's bound
+   * for "returns to its solo value"). */
+  convergedTolerance: 0.1,
 } as const;
 const T = THRESHOLDS;
 
@@ -161,6 +186,26 @@ export function claims(e: Evidence, quick = false): ClaimRow[] {
     const u = QUICK_UNDECIDED.find((x) => x.aspect === r.aspect && x.side === r.side);
     return u ? { ...r, verdict: 'not decided at quick scale', evidence: `${r.evidence} (quick: ${u.why})` } : r;
   });
+}
+
+/** The row "one fabric for both?" (issue 18): sharing is harmless, harmless only with classes, or harmful. */
+function convergedRow(c: ConvergedEvidence): ClaimRow {
+  const tol = T.convergedTolerance;
+  const within = (x: number, alone: number) => x <= alone * (1 + tol);
+  const shared = within(c.serviceP99SharedMs, c.serviceP99AloneMs) && within(c.iterationSharedMs, c.iterationAloneMs);
+  const separated =
+    within(c.serviceP99SeparatedMs, c.serviceP99AloneMs) && within(c.iterationSeparatedMs, c.iterationAloneMs);
+  const p = (x: number) => x.toFixed(3);
+  return {
+    aspect: 'One fabric for both?',
+    side: 'both',
+    claim: 'Training and inference need different networks (a real-time service and a training job on one fabric)',
+    evidence: `real-time p99 ${p(c.serviceP99AloneMs)} ms alone, ${p(c.serviceP99SharedMs)} ms sharing fairly, ${p(c.serviceP99SeparatedMs)} ms at strict priority (SLO ${c.sloMs} ms; jitter ${p(c.jitterAloneMs)} / ${p(c.jitterSharedMs)} / ${p(c.jitterSeparatedMs)} ms); job iteration ${f1(c.iterationAloneMs)} / ${f1(c.iterationSharedMs)} / ${f1(c.iterationSeparatedMs)} ms`,
+    values: { ...c },
+    thresholds: { convergedTolerance: tol },
+    verdict: shared ? 'not supported' : separated ? 'depends' : 'supported',
+    rule: 'not supported (one fabric serves both) if, sharing the links fairly, the service p99 and the job iteration each stay within 10% of their values alone; depends (on traffic classes) if they do only with the service at strict priority; supported if even then one of them is more than 10% off',
+  };
 }
 
 /** Every claim with its rule. Each rule can return each verdict its text names (claims.test.ts moves every value
@@ -364,6 +409,7 @@ function decide(e: Evidence): ClaimRow[] {
         : 'not supported',
     rule: 'supported if the inference fabric meets the SLO at under 75% of the network cost per 1,000 requests/s of the training switch',
   });
+  if (e.converged) add(convergedRow(e.converged));
   return rows;
 }
 

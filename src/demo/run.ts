@@ -19,6 +19,7 @@ import { loadScenarioFile, parseScenario } from '../scenario/load.ts';
 import type { FabricSpec, Scenario } from '../scenario/schema.ts';
 import { compileTraffic } from '../workload/compile.ts';
 import { claims, type Evidence } from './claims.ts';
+import { runConverged } from './converged.ts';
 import {
   type DemoDesigns,
   type DemoRun,
@@ -88,7 +89,7 @@ function designFigures(d: Design, spec: FabricSpec): DesignFigures {
 }
 
 /** Steps of a demo run (the progress bar's total). */
-export const DEMO_STEPS = 10;
+export const DEMO_STEPS = 11;
 
 // Random loss rates of the packet slice's sweep. The evidence reads 0 and 1e-3; 1e-4 is the chart's middle point.
 // 1e-5 is left out (2 of the demo's slowest runs, ~5 s): the slice's sync sends 3.5e5 data packets, so it loses a
@@ -349,6 +350,14 @@ ${traffic}`;
   };
   const trace: TraceWindow = { trace: 'conv', speed: 16, windowS, capacityWindowS: capWindowS };
   const evidence = evidenceFrom(runs, designs, trace, opts.pfc);
+  // ---- one fabric for both? (issue 18): scenarios/converged.yaml, four ways ---------------------------------
+  const conv = step('one fabric for both: a real-time service beside a training job, with and without priority', () =>
+    runConverged(`${SCENARIO_DIR}converged.yaml`, catalog, seed, (name, yaml, r) => {
+      opts.onResult?.(r);
+      opts.onRun?.(name, yaml, r);
+    }),
+  );
+  evidence.converged = conv.evidence;
   const names: DemoRunNames = {
     job: job.name,
     busPacket: busPacket.packet.name,
@@ -371,6 +380,7 @@ ${traffic}`;
     notes: [
       `Training: a ${gpus}-GPU data-parallel job (7B parameters, bf16 gradients, 8 buckets, 600 ms compute) on a non-blocking leaf-spine of aurcore-32x400g (flow engine); a ${slice}-GPU slice on the packet engine for loss and incast.`,
       `Inference: the public Azure LLM conversation trace (2023, CC BY 4.0), ${windowS / 60} minutes replayed 16x faster onto 128 LLM replicas on ${inf.fabric.hosts} servers; SLO p99 TTFT 500 ms, p99 TPOT 50 ms.`,
+      'One fabric for both: scenarios/converged.yaml, a real-time vision service (MLPerf Inference ResNet50-v1.5 defaults) beside a data-parallel job on one 48-host leaf-spine, run alone, sharing fairly and with the service at strict priority (flow engine); its latency rows are the last three of the inference table.',
       ...(q ? ['Quick mode: smaller versions of every run (the numbers differ from the full demo).'] : []),
     ],
     claims: rows,
@@ -395,6 +405,7 @@ ${traffic}`;
     inference: [
       { label: 'conversation trace', requests: rq },
       { label: 'with an access switch failure', requests: fq },
+      ...conv.requests,
     ],
     links: [byTier(job.r, `training: ${gpus}-GPU data-parallel job`), byTier(infRun, 'inference: conversation trace')],
   };

@@ -1,5 +1,6 @@
 // Fabric generators, step 2 of 2: wire a Blueprint into the immutable Fabric graph.
 import type { Catalog, SwitchModel } from '../catalog/index.ts';
+import { DesignError } from '../errors.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { chooseMedium } from './media.ts';
 import { resolveNvlink } from './nvlink.ts';
@@ -134,8 +135,10 @@ export function buildFabric(spec: FabricSpec, bp: Blueprint, catalog: Catalog, n
     b.node(`h${i}`, 'host', 0, null, { model: bp.nic.id, server: Math.floor(i / R), rail: i % R });
   let border: NodeId | -1 = -1;
   const w = bp.wiring;
-  if (w.kind === 'clos') wireClos(b, bp, w);
-  else if (w.kind === 'ddc') wireDdc(b, bp, w);
+  if (w.kind === 'clos') {
+    wireClos(b, bp, w);
+    if (spec.border) border = wireClosBorder(b, w);
+  } else if (w.kind === 'ddc') wireDdc(b, bp, w);
   else if (w.kind === 'access-aggregation') border = wireAccessAgg(b, bp, w);
   else throw new Error('internal: a custom fabric is built by custom.ts, not from a blueprint');
   return freeze(spec, bp, name, b.nodes, b.links, border, catalog);
@@ -186,6 +189,27 @@ function wireClos(b: Builder, bp: Blueprint, w: ClosWiring): void {
       for (let r = 0; r < R; r++) b.link((s * R + r) as NodeId, leafIds[unit * R + r], bp.hostRateBps, hostLen);
     }
   }
+}
+
+/**
+ * border0 (fabric.border) above the top tier, one link from every spine (cores in 3 tiers) at the fabric rate:
+ * Facebook's data center fabric brings external traffic in through edge pods attached to the spine planes
+ * (A. Andreyev, "Introducing data center fabric", 2014); the border-leaf pair and its router are one node here.
+ */
+function wireClosBorder(b: Builder, w: ClosWiring): NodeId {
+  const topRole = w.coreModel ? 'core' : 'spine';
+  const top = b.nodes.filter((n) => n.role === topRole).map((n) => n.id);
+  const border = b.node('border0', 'border', w.coreModel ? 4 : 3, null);
+  for (const t of top)
+    try {
+      b.link(t, border, w.fabricRateBps, 'hall');
+    } catch {
+      throw new DesignError(
+        'fabric.border',
+        `${b.nodes[t].name} has no free ${w.fabricRateBps / 1e9}G port for a link to border0; lower fabric.hosts or raise oversubscription to free one`,
+      );
+    }
+  return border;
 }
 
 function wireDdc(b: Builder, bp: Blueprint, w: DdcWiring): void {

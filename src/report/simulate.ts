@@ -117,15 +117,7 @@ export function simulateText(r: Result): string {
     );
     if (r.ops.length > 24) out.push(`... ${r.ops.length - 24} more ops in --json`);
   }
-  if (r.iterations && r.iterations.length > 0) {
-    out.push('');
-    out.push(
-      table(
-        ['job', 'iteration', 'time', 'compute', 'communication', 'exposed comm'],
-        r.iterations.map((i) => [i.job, i.iteration, ms(i.timePs), ms(i.computePs), ms(i.commPs), ms(i.exposedCommPs)]),
-      ),
-    );
-  }
+  iterationsTable(r, out);
   if (r.flows.length > 0 && r.flows.length <= 16) {
     out.push('');
     out.push(
@@ -199,6 +191,18 @@ function headroomTable(h: HeadroomTier[]): string {
 const m3 = (x: number) => (x >= 100 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 
 /** An inference run: request counts, the latency table, throughput, availability and faults. */
+/** A training job's iterations (also beside a service's requests when a scenario runs both). */
+function iterationsTable(r: Result, out: string[]): void {
+  if (!r.iterations || r.iterations.length === 0) return;
+  out.push('');
+  out.push(
+    table(
+      ['job', 'iteration', 'time', 'compute', 'communication', 'exposed comm'],
+      r.iterations.map((i) => [i.job, i.iteration, ms(i.timePs), ms(i.computePs), ms(i.commPs), ms(i.exposedCommPs)]),
+    ),
+  );
+}
+
 function requestsText(r: Result, out: string[]): string {
   for (const q of r.requests ?? []) {
     out.push(
@@ -274,6 +278,7 @@ function requestsText(r: Result, out: string[]): string {
     }
   }
   if (r.headroom && r.headroom.length > 0) out.push('', headroomTable(r.headroom));
+  iterationsTable(r, out);
   out.push('');
   for (const i of r.invariants) out.push(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
   out.push('');

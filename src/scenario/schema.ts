@@ -41,6 +41,8 @@ const SOME_BYTES: Range = { gt: 0, max: MAX_EXACT };
 const SOME_RATE: Range = { gt: 0, max: MAX_EXACT };
 /** A share strictly between none and all. */
 const SHARE: Range = { gt: 0, lt: 1 };
+/** Traffic class names (network.classes, `class:` on traffic items). */
+export const CLASS_NAME = /^[a-z][a-z0-9-]*$/;
 /** 2^20 endpoints: five times the largest GPU cluster announced (xAI Colossus, 200,000 GPUs, 2025). */
 export const MAX_HOSTS = 2 ** 20;
 /** A count of things: a whole number from 1 up. */
@@ -112,6 +114,12 @@ export const fabricSchema = z
     northSouthShare: num(SHARE)
       .default(0.25)
       .describe('access-aggregation: share of each aggregation switch ports reserved for uplinks to border0'),
+    border: z
+      .boolean()
+      .optional()
+      .describe(
+        "leaf-spine, fat-tree, rail-optimized: add border0, where clients enter, with one link from every top-tier switch (spines; cores in 3 tiers) at the fabric rate: the edge pods of Facebook's data center fabric (Andreyev, 2014) collapsed to one node. Default: false (access-aggregation always has one)",
+      ),
     gpu: z
       .string()
       .optional()
@@ -341,6 +349,28 @@ export const networkSchema = z
         'cable length per link tier (0 to 10km): sets propagation (5 ns/m, PFC-02) and PFC headroom; the BOM keeps its length classes',
       ),
     bufferAlpha: num({ gt: 0, max: 8 }).default(1).describe('dynamic threshold of lossy queues: alpha x free buffer'),
+    classes: z
+      .record(
+        z.string().regex(CLASS_NAME, 'expected a class name such as realtime (lowercase letters, digits, -)'),
+        z.strictObject({
+          // 0..7: the eight traffic classes of IEEE 802.1Q-2018 (8.6.8: strict priority serves the highest first).
+          priority: num({ int: true, min: 0, max: 7 })
+            .default(0)
+            .describe('strict priority, 0..7 (IEEE 802.1Q: the higher is served first; equal: weighted sharing)'),
+          // ETS (IEEE 802.1Qaz) gives classes bandwidth shares in percent; any positive ratio here.
+          weight: num({ gt: 0, max: 1e6 })
+            .default(1)
+            .describe('share among classes of equal priority, as ETS (IEEE 802.1Qaz) weights (weighted max-min)'),
+          pfc: z
+            .boolean()
+            .default(false)
+            .describe('lossless (PFC, IEEE 802.1Qbb): the packet engine puts it in its RoCE queue, else the lossy one'),
+        }),
+      )
+      .optional()
+      .describe(
+        'traffic classes by name, used by `class:` on traffic items; roce {priority 0, weight 1, pfc} and lossy {priority 0, weight 1} always exist and may be redefined here',
+      ),
     // 100 ns: the queue monitor period of HPCC's ns-3 simulator (qlen_mon_interval = 100 ns, scratch/third.cc),
     // the finest a reference samples at; a picosecond period filled the event queue with samples (fuzz).
     sampleInterval: duration({ min: 100_000, max: MAX_EXACT })
@@ -670,13 +700,42 @@ export const inferenceSchema = z
       )
       .default([])
       .describe('replicas that fail at a time; switch and link failures go in network.failures'),
+    realtime: z
+      .strictObject({
+        // 224 x 224 x 3 bytes: ResNet-50 v1.5's input image (MLPerf Inference, mlcommons/inference docs/index.md:
+        // ImageNet 224x224), as uint8 pixels: a camera frame cropped for a vision model.
+        frame: size(SOME_BYTES).prefault('150528').describe('bytes of one input frame (default 224x224x3 = 150,528)'),
+        // Class scores or a detection list: a few hundred bytes above the HTTP/TLS overhead.
+        result: size(SOME_BYTES).prefault('1KB').describe('bytes of one answer'),
+        // Not a measured figure: the issue's "a few ms per batch"; set it from the model's own profile.
+        batchTime: duration(TIMER).prefault('2ms').describe('time to run one batch on a replica'),
+        // Small batches: MLPerf's Server scenario answers each query on its own; 8 bounds the batch here.
+        maxBatch: num(count(1024)).default(8).describe('frames a replica runs at once'),
+        // 15 ms: MLPerf Inference's Server-scenario latency constraint of ResNet50-v1.5 (mlcommons/inference
+        // docs/index.md), met at the 99th percentile under the rules.
+        slo: duration(TIMER).prefault('15ms').describe('latency bound of a frame (goodput counts those within it)'),
+      })
+      .optional()
+      .describe(
+        'a real-time vision service (camera frames): sets bytes.request and bytes.response, a deterministic service of batchTime with maxBatch frames at once (concurrency), no streaming, and slo.latency; defaults from MLPerf Inference ResNet50-v1.5 (224x224x3 input, Server latency bound 15 ms)',
+      ),
+    class: z
+      .string()
+      .regex(CLASS_NAME, 'expected a class name such as lossy, roce or one of network.classes')
+      .optional()
+      .describe(
+        'traffic class of its requests, responses and KV transfers (default lossy: north-south client traffic)',
+      ),
   })
   .describe('an inference service: arrivals at border0, replicas on hosts, a load balancer, a serving model');
 
 const trafficClass = z
-  .enum(['roce', 'lossy'])
+  .string()
+  .regex(CLASS_NAME, 'expected a class name such as roce, lossy or one of network.classes')
   .default('roce')
-  .describe('roce: the lossless RoCE class (PFC, ECN); lossy: a best-effort class with tail drop');
+  .describe(
+    'roce: the lossless RoCE class (PFC, ECN); lossy: a best-effort class with tail drop; or a class of network.classes',
+  );
 
 // h0..h(N-1) and border0 on every fabric; on a custom fabric also the names its topology file gives its hosts.
 const hostRef = z

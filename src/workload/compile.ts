@@ -7,6 +7,7 @@ import { ScenarioError } from '../errors.ts';
 import type { Fabric, NodeId } from '../fabric/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ProgramBuilder } from './builder.ts';
+import { classQueue } from './classes.ts';
 import type { TrafficProgram, Transfer } from './program.ts';
 import { compileCollectiveItem, compileJob } from './training/job.ts';
 
@@ -30,8 +31,13 @@ function host(f: Fabric, ref: string, path: string): NodeId {
 /**
  * Compiles the scenario's `traffic` list on a fabric. Random choices (permutation) use the scenario seed. Past
  * `maxTasks` tasks the compile stops with a LimitError naming the traffic item (the resource guard's bound).
+ * `skipInference` leaves inference items out (a mixed run simulates them beside the program).
  */
-export function compileTraffic(s: Scenario, f: Fabric, opts: { maxTasks?: number } = {}): TrafficProgram {
+export function compileTraffic(
+  s: Scenario,
+  f: Fabric,
+  opts: { maxTasks?: number; skipInference?: boolean } = {},
+): TrafficProgram {
   const b = new ProgramBuilder({ maxTasks: opts.maxTasks });
   let cls: Transfer['cls'] = 'roce';
   const add = (src: NodeId, dst: NodeId, bytes: number, startPs: number, item: number) => {
@@ -39,7 +45,9 @@ export function compileTraffic(s: Scenario, f: Fabric, opts: { maxTasks?: number
   };
   (s.traffic ?? []).forEach((t, i) => {
     const path = `traffic[${i}]`;
-    if ('inference' in t)
+    if ('inference' in t) {
+      // A mixed run (engine/inference/mixed.ts) runs the service itself beside this program.
+      if (opts.skipInference) return;
       throw new ScenarioError([
         {
           path: `${path}.inference`,
@@ -47,7 +55,8 @@ export function compileTraffic(s: Scenario, f: Fabric, opts: { maxTasks?: number
             'an inference service runs as request-level components, not as a traffic program (aifabric simulate runs it)',
         },
       ]);
-    cls = t.class;
+    }
+    cls = classQueue(s, t.class, `${path}.class`);
     if ('flows' in t) {
       t.flows.forEach((fl, j) => {
         const src = host(f, fl.src, `${path}.flows[${j}].src`);
@@ -101,5 +110,7 @@ export function compileTraffic(s: Scenario, f: Fabric, opts: { maxTasks?: number
         for (let b = 0; b < H; b++) if (a !== b) add(f.hosts[a] as NodeId, f.hosts[b] as NodeId, t.bytes, start, i);
     }
   });
-  return b.build();
+  const program = b.build();
+  program.itemClass = (s.traffic ?? []).map((t) => ('inference' in t ? (t.inference.class ?? 'lossy') : t.class));
+  return program;
 }

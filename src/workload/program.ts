@@ -93,6 +93,8 @@ export interface TrafficProgram {
   ops: ProgramOp[];
   /** The op-level DAG in flat arrays (ProgramBuilder.build makes it; opIndex() makes it for other programs). */
   opIndex?: OpIndex;
+  /** The traffic class name of each traffic item (index: Transfer.item); absent: every task in its `cls`. */
+  itemClass?: string[];
 }
 
 /** ProgramOp kinds as OpIndex codes. */

@@ -1,11 +1,13 @@
 // Issue 6: `aifabric demo --quick` measures every claim of the seed's comparison table; changing an input that
 // matters (PFC off on the training fabric) changes the number and, where the rule says so, the verdict.
+
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.ts';
 import { claims } from '../../src/demo/claims.ts';
+import { CONVERGED_RUNS, convergedEvidence } from '../../src/demo/converged.ts';
 import { type DemoRun, type DemoRuns, evidenceFrom } from '../../src/demo/evidence.ts';
 import type { DemoResult } from '../../src/demo/run.ts';
 import type { CapacityResult } from '../../src/engine/inference/capacity.ts';
@@ -152,7 +154,17 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
 
   it('recomputes the evidence from the saved runs, designs and trace window', () => {
     const runs = runsOf();
-    expect(evidenceFrom(runs, base.inputs.designs, base.inputs.trace, base.options.pfc)).toEqual(base.evidence);
+    // The "one fabric for both?" row's evidence (issue 18) from its four saved runs.
+    const loadRun = (name: string) => load(name).result;
+    const converged = convergedEvidence({
+      alone: loadRun(CONVERGED_RUNS.alone),
+      shared: loadRun(CONVERGED_RUNS.shared),
+      separated: loadRun(CONVERGED_RUNS.separated),
+      job: loadRun(CONVERGED_RUNS.job),
+    });
+    expect({ ...evidenceFrom(runs, base.inputs.designs, base.inputs.trace, base.options.pfc), converged }).toEqual(
+      base.evidence,
+    );
     // The designs' figures are the designs': the job's fabric, rebuilt from the scenario it ran.
     const job = designFabric(runs.job.scenario.fabric, catalog);
     expect(base.inputs.designs.job.costUsd).toBe(job.bom.totals.costUsd);

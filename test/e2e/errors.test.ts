@@ -277,7 +277,7 @@ const INFERENCE: [string, string, string[], string][] = [
     'requests through border0 on a fabric without one',
     `${B64}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`,
     [],
-    '{file}:1:20: fabric.topology: inference requests enter through border0, which only access-aggregation fabrics have (use topology: access-aggregation, or network: zero)',
+    '{file}:1:20: fabric.topology: inference requests enter through border0, which this fabric lacks (use topology: access-aggregation, fabric.border: true on leaf-spine, fat-tree or rail-optimized, or network: zero)',
   ],
   [
     'inference on the packet engine',
@@ -286,10 +286,10 @@ const INFERENCE: [string, string, string[], string][] = [
     'engine: the packet engine does not carry inference requests yet: use engine: flow (contention) or analytic (no contention)',
   ],
   [
-    'inference mixed with training traffic',
-    `${AA}traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}, {pattern: permutation, bytes: 1MB}]\n`,
+    'two inference services in one scenario',
+    `${AA}traffic: [{pattern: permutation, bytes: 1MB}, {inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}, {inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`,
     [],
-    '{file}:2:23: traffic[0].inference: an inference service must be the only traffic item of a scenario for now (put training traffic in another scenario)',
+    '{file}:2:129: traffic[2].inference: a scenario runs one inference service for now (put the second service in another scenario)',
   ],
 ];
 

@@ -6,14 +6,18 @@ interface Problem {
   /** Capacity per link id. */
   caps: number[];
   /** Each flow's link ids (in path order) and its cap (Infinity: none). */
-  flows: { links: number[]; cap: number }[];
+  flows: { links: number[]; cap: number; level?: number; weight?: number }[];
 }
 
 /** Solves `p` with the flows listed in `order` (caller's ids are the indices into p.flows); rates by flow index. */
 function solve(p: Problem, order = p.flows.map((_, i) => i)): number[] {
   const mm = new MaxMinSolver(p.caps.length);
   mm.reset();
-  for (const i of order) mm.addFlow(i, p.flows[i].cap);
+  for (const i of order) {
+    const f = p.flows[i];
+    const j = mm.addFlow(i, f.cap);
+    if (f.level !== undefined || f.weight !== undefined) mm.setClass(j, f.level ?? 0, f.weight ?? 1);
+  }
   for (let l = 0; l < p.caps.length; l++) {
     const on = order.filter((i) => p.flows[i].links.includes(l));
     if (on.length === 0) continue;
@@ -134,5 +138,102 @@ describe('max-min solver (progressive filling, Bertsekas and Gallager 6.5.2)', (
       mm.solve();
       expect(Array.from(mm.rate.subarray(0, p.flows.length))).toEqual(p === big ? p.flows.map(() => 100 / 75) : [1]);
     }
+  });
+
+  describe('traffic classes: strict priority levels in turn, weighted max-min within a level', () => {
+    const INF = Number.POSITIVE_INFINITY;
+    // Closed forms for two flows on one link of capacity C = 10 (exact in binary floating point).
+    it('equal classes split the link evenly: C/2 each', () => {
+      expect(
+        solve({
+          caps: [10],
+          flows: [
+            { links: [0], cap: INF, level: 0 },
+            { links: [0], cap: INF, level: 0 },
+          ],
+        }),
+      ).toEqual([5, 5]);
+    });
+    it('strict priority: the higher class takes the link, the lower gets the residual 0', () => {
+      expect(
+        solve({
+          caps: [10],
+          flows: [
+            { links: [0], cap: INF, level: 1 },
+            { links: [0], cap: INF, level: 0 },
+          ],
+        }),
+      ).toEqual([0, 10]);
+    });
+    it('strict priority with a capped higher class: the lower class gets C - cap', () => {
+      expect(
+        solve({
+          caps: [10],
+          flows: [
+            { links: [0], cap: 2.5, level: 0 },
+            { links: [0], cap: INF, level: 1 },
+          ],
+        }),
+      ).toEqual([2.5, 7.5]);
+    });
+    it('weights split a level in proportion: 3:1 gives 3C/4 and C/4', () => {
+      expect(
+        solve({
+          caps: [10],
+          flows: [
+            { links: [0], cap: INF, weight: 3 },
+            { links: [0], cap: INF, weight: 1 },
+          ],
+        }),
+      ).toEqual([7.5, 2.5]);
+    });
+    it('the lower level is max-min fair on the residual capacities of a two-link path', () => {
+      // High flow on link 0 (C 10) at cap 4; low flows: A on links 0 and 1 (C 3), B on link 1. Residual: link 0
+      // 6, link 1 3; A and B share link 1 at 1.5 each (A's link 0 residual 6 does not bind).
+      const r = solve({
+        caps: [10, 3],
+        flows: [
+          { links: [0], cap: 4, level: 0 },
+          { links: [0, 1], cap: INF, level: 1 },
+          { links: [1], cap: INF, level: 1 },
+        ],
+      });
+      expect(r).toEqual([4, 1.5, 1.5]);
+    });
+    it('level 0 with weight 1 everywhere gives the unclassed rates bit for bit', () => {
+      const rng = createRandom(7, 'maxmin', 'classes');
+      const caps = Array.from({ length: 6 }, () => 1 + rng.uniform() * 9);
+      const flows = Array.from({ length: 20 }, () => ({
+        links: [Math.floor(rng.uniform() * 6), Math.floor(rng.uniform() * 6)].filter((l, k, a) => a.indexOf(l) === k),
+        cap: rng.uniform() < 0.3 ? rng.uniform() * 3 : INF,
+      }));
+      const plain = solve({ caps, flows });
+      const classed = solve({ caps, flows: flows.map((f) => ({ ...f, level: 0, weight: 1 })) });
+      expect(classed).toEqual(plain);
+    });
+    it('random classed problems: no link over capacity, and each level max-min on what the levels above left', () => {
+      const rng = createRandom(11, 'maxmin', 'classes');
+      for (let trial = 0; trial < 30; trial++) {
+        const caps = Array.from({ length: 5 }, () => 1 + rng.uniform() * 9);
+        const flows = Array.from({ length: 12 }, () => ({
+          links: [Math.floor(rng.uniform() * 5), Math.floor(rng.uniform() * 5)].filter((l, k, a) => a.indexOf(l) === k),
+          cap: rng.uniform() < 0.3 ? rng.uniform() * 3 : INF,
+          level: Math.floor(rng.uniform() * 3),
+        }));
+        const rate = solve({ caps, flows });
+        // Level by level: on the capacity the levels above left, the level's rates are max-min optimal.
+        const left = caps.slice();
+        for (let lv = 0; lv < 3; lv++) {
+          const idx = flows.map((f, i) => (f.level === lv ? i : -1)).filter((i) => i >= 0);
+          checkMaxMin(
+            { caps: left.slice(), flows: idx.map((i) => flows[i]) },
+            idx.map((i) => rate[i]),
+          );
+          // Residue below 1e-9 of a float sum is a saturated link (the solver leaves it exactly 0).
+          for (const i of idx)
+            for (const l of flows[i].links) left[l] = left[l] - rate[i] < 1e-9 ? 0 : left[l] - rate[i];
+        }
+      }
+    });
   });
 });

@@ -12,7 +12,14 @@
 // whatever the order in which the caller lists a problem's flows and links. A heap of links
 // keyed by their share, with lazy deletion (a share only grows as flows freeze elsewhere), and of the flows' caps,
 // makes it O(incidences x log links). Nothing is allocated once the arrays have grown to the largest problem.
-// Left out: weights (every flow has weight 1) and demands other than a cap (an elastic flow has cap Infinity).
+//
+// Traffic classes (setClass; docs/simulate.md, "Traffic classes"): a flow's priority level (0 is served first)
+// and its weight. Levels are solved in turn, each on the capacity the levels above left (strict priority, IEEE
+// 802.1Q-2018 8.6.8: a lower class sends only when no higher one has a frame queued); within a level, weighted
+// max-min (Bertsekas and Gallager 6.5.2, with shares proportional to the weights, as ETS, IEEE 802.1Qaz,
+// divides a port among its classes). A problem where every flow is level 0 and weight 1 takes the unweighted
+// path unchanged, bit for bit.
+// Left out: demands other than a cap (an elastic flow has cap Infinity).
 import { growF64, growI32, growU8 } from './heap2.ts';
 import { KeyValueHeap } from './kvheap.ts';
 
@@ -38,6 +45,13 @@ export class MaxMinSolver {
   private fl1 = new Int32Array(64);
   private fl = new Int32Array(256);
   private nFl = 0;
+  /** Per local flow: priority level (0 first) and weight; `classed` once any differs from level 0, weight 1. */
+  private level = new Int32Array(64);
+  private weight = new Float64Array(64);
+  private classed = false;
+  private maxLevel = 0;
+  /** Per link id: the weights of its unfrozen flows of the level being solved (classed problems only). */
+  private wsum: Float64Array;
   private nFlows = 0;
   /** The local index of each caller's flow id added to the problem (read when a flow's cap pops). */
   private localOf = new Int32Array(64);
@@ -52,6 +66,7 @@ export class MaxMinSolver {
     this.left = new Int32Array(links);
     this.lf0 = new Int32Array(links);
     this.lf1 = new Int32Array(links);
+    this.wsum = new Float64Array(links);
   }
 
   /** Starts a new problem. */
@@ -62,6 +77,8 @@ export class MaxMinSolver {
     this.nFlows = 0;
     this.curLink = -1;
     this.curFlow = -1;
+    this.classed = false;
+    this.maxLevel = 0;
   }
 
   /**
@@ -78,7 +95,17 @@ export class MaxMinSolver {
     this.frozen[j] = 0;
     this.fl0[j] = 0;
     this.fl1[j] = 0;
+    this.level[j] = 0;
+    this.weight[j] = 1;
     return j;
+  }
+
+  /** Local flow j's traffic class: its priority level (0 is served first) and its weight (> 0) in that level. */
+  setClass(j: number, level: number, weight: number): void {
+    this.level[j] = level;
+    this.weight[j] = weight;
+    if (level !== 0 || weight !== 1) this.classed = true;
+    if (level > this.maxLevel) this.maxLevel = level;
   }
 
   /** The local index of the caller's flow `id`, added to this problem. */
@@ -122,6 +149,10 @@ export class MaxMinSolver {
 
   /** Fills rate[0 .. flows): the max-min fair rates of the problem. */
   solve(): void {
+    if (this.classed) {
+      for (let lv = 0; lv <= this.maxLevel; lv++) this.solveLevel(lv);
+      return;
+    }
     const { rem, left, heap } = this;
     heap.clear();
     for (let i = 0; i < this.nLinks; i++) {
@@ -157,6 +188,72 @@ export class MaxMinSolver {
     }
   }
 
+  /**
+   * Weighted progressive filling of the flows of one priority level on what the levels above left: the level
+   * rises as t, a flow's rate as weight x t; a link stops at t = capacity left / weights of its unfrozen flows,
+   * a flow at t = cap / weight. A saturated link keeps nothing for the levels below.
+   */
+  private solveLevel(lv: number): void {
+    const { rem, left, wsum, heap, lf, level, weight } = this;
+    heap.clear();
+    let unfrozen = 0;
+    for (let i = 0; i < this.nLinks; i++) {
+      const l = this.links[i];
+      let n = 0;
+      let w = 0;
+      for (let k = this.lf0[l], e = this.lf1[l]; k < e; k++) {
+        const j = lf[k];
+        if (level[j] !== lv || this.frozen[j] !== 0) continue;
+        n++;
+        w += weight[j];
+      }
+      left[l] = n;
+      wsum[l] = w;
+      if (n > 0) heap.push(rem[l] / w, l);
+    }
+    for (let j = 0; j < this.nFlows; j++) {
+      if (level[j] !== lv) continue;
+      unfrozen++;
+      if (this.cap[j] < Number.POSITIVE_INFINITY) heap.push(this.cap[j] / weight[j], -1 - this.id[j]);
+    }
+    while (unfrozen > 0 && heap.size > 0) {
+      const key = heap.topKey;
+      const v = heap.topVal;
+      heap.pop();
+      if (v < 0) {
+        const j = this.localOf[-1 - v];
+        if (this.frozen[j] === 0) {
+          this.freezeWeighted(j, key * weight[j], -1);
+          unfrozen--;
+        }
+        continue;
+      }
+      if (left[v] === 0 || key !== rem[v] / wsum[v]) continue;
+      for (let k = this.lf0[v], e = this.lf1[v]; k < e; k++) {
+        const j = lf[k];
+        if (level[j] !== lv || this.frozen[j] !== 0) continue;
+        this.freezeWeighted(j, key * weight[j], v);
+        unfrozen--;
+      }
+      left[v] = 0;
+      rem[v] = 0;
+    }
+  }
+
+  /** As freeze, for a classed problem: its other links lose its rate and its weight. */
+  private freezeWeighted(j: number, rate: number, at: number): void {
+    const { rem, left, wsum, fl } = this;
+    this.frozen[j] = 1;
+    this.rate[j] = rate;
+    for (let k = this.fl0[j], e = this.fl1[j]; k < e; k++) {
+      const l = fl[k];
+      if (l === at) continue;
+      rem[l] = Math.max(rem[l] - rate, 0);
+      wsum[l] -= this.weight[j];
+      if (--left[l] > 0) this.heap.push(rem[l] / wsum[l], l);
+    }
+  }
+
   /** Flow j stops at `rate`: its other links (all but `at`) have that much less for their unfrozen flows. */
   private freeze(j: number, rate: number, at: number): void {
     const { rem, left, fl } = this;
@@ -178,5 +275,7 @@ export class MaxMinSolver {
     this.frozen = growU8(this.frozen, n);
     this.fl0 = growI32(this.fl0, n);
     this.fl1 = growI32(this.fl1, n);
+    this.level = growI32(this.level, n);
+    this.weight = growF64(this.weight, n);
   }
 }

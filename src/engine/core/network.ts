@@ -4,6 +4,7 @@ import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
+import { classLevels, trafficClasses } from '../../workload/classes.ts';
 import { cableLengths } from './cables.ts';
 import { DCQCN_PROFILE_VALUES, type DcqcnSettings } from './dcqcn-profiles.ts';
 import { headroomBytes, PAUSE_WIRE_BYTES, PROP_PS_PER_M, pfcReactionBytes, reservedHeadroomBytes } from './headroom.ts';
@@ -88,6 +89,11 @@ export interface NetworkConfig {
   /** Failures resolved to link ids (a switch failure is all of its links). */
   failures: { links: number[]; atPs: number; untilPs: number | null }[];
   detectionDelayPs: number;
+  /** Traffic classes (workload/classes.ts): each name's max-min priority level (0 first) and weight. */
+  classLevel(name: string): number;
+  classWeight(name: string): number;
+  /** Every class has the same priority and weight: the engines share links as if there were no classes. */
+  classesUniform: boolean;
 }
 
 function resolveFailures(n: NonNullable<Scenario['network']>, f: Fabric): NetworkConfig['failures'] {
@@ -200,6 +206,8 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     if (n.switchLatency !== 'catalog') return n.switchLatency;
     return model(node)?.latencyPs ?? 0;
   };
+  const classes = trafficClasses(n);
+  const levels = classLevels(n);
   const config: NetworkConfig = {
     mtu: n.mtu,
     pfc,
@@ -276,6 +284,9 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     propPs,
     failures: resolveFailures(n, f),
     detectionDelayPs: n.detectionDelay,
+    classLevel: (name) => levels.level.get(name) ?? 0,
+    classWeight: (name) => classes.get(name)?.weight ?? 1,
+    classesUniform: levels.uniform,
   };
   checkPfc(config, f, pfcObj !== null && pfcObj.headroom !== 'auto');
   return config;

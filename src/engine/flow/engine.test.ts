@@ -596,3 +596,40 @@ describe('flow engine: against a brute-force fluid reference', () => {
     allInvariantsOk(r);
   });
 });
+
+describe('flow engine: traffic classes (network.classes, issue 18)', () => {
+  // Two flows of S into h0 (one downlink of capacity c): items 0 and 1, each in its own class.
+  const S = 4e6;
+  const c = capOf(400e9);
+  const lat = pathLatencyPs(F64, ecmpPath(F64, h(F64, 1), h(F64, 0), 0), h(F64, 1));
+  const two = (classes: Record<string, unknown>, names: [string, string]) => {
+    const p: TrafficProgram = {
+      transfers: [xfer(0, h(F64, 1), h(F64, 0), S, { item: 0 }), xfer(1, h(F64, 2), h(F64, 0), S, { item: 1 })],
+      ops: [],
+      itemClass: names,
+    };
+    return run(F64, p, 1, { classes });
+  };
+  const end = (r: Result, i: number) => (r.flows[i].endPs - lat) / (S / c);
+
+  it('equal classes: c/2 each, both end at 2 S/c', () => {
+    const r = two({ a: {}, b: {} }, ['a', 'b']);
+    expect(end(r, 0)).toBeCloseTo(2, 6);
+    expect(end(r, 1)).toBeCloseTo(2, 6);
+    allInvariantsOk(r);
+  });
+
+  it('strict priority: the higher class takes c (ends at S/c), the lower gets the residual, then c (2 S/c)', () => {
+    const r = two({ hi: { priority: 5 }, lo: { priority: 1 } }, ['lo', 'hi']);
+    expect(end(r, 1)).toBeCloseTo(1, 6);
+    expect(end(r, 0)).toBeCloseTo(2, 6);
+    allInvariantsOk(r);
+  });
+
+  it('weights 3:1 in one level: the heavier sends S at 3c/4 (4/3 S/c), the lighter ends at 2 S/c', () => {
+    const r = two({ big: { weight: 3 }, small: { weight: 1 } }, ['big', 'small']);
+    expect(end(r, 0)).toBeCloseTo(4 / 3, 6);
+    expect(end(r, 1)).toBeCloseTo(2, 6);
+    allInvariantsOk(r);
+  });
+});

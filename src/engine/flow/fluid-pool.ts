@@ -31,6 +31,9 @@ export class FlowPool {
   fDst = new Int32Array(0);
   fHash = new Uint32Array(0);
   fLive = new Uint8Array(0);
+  /** Traffic class of the flow: priority level (0 first) and weight (core/maxmin.ts setClass). */
+  fLevel = new Int32Array(0);
+  fWeight = new Float64Array(0);
   fFresh = new Uint8Array(0);
   sLink = new Int32Array(0);
   sNext = new Int32Array(0);
@@ -68,6 +71,8 @@ export class FlowPool {
     this.fT0 = g64(this.fT0);
     this.fDt = g64(this.fDt);
     this.fVer = g32(this.fVer);
+    this.fLevel = g32(this.fLevel);
+    this.fWeight = g64(this.fWeight);
     this.fHops = g32(this.fHops);
     this.fMark = g32(this.fMark);
     this.fSrc = g32(this.fSrc);

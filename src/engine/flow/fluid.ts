@@ -142,6 +142,8 @@ export class FluidNetwork {
   private failPendingCount = 0;
   private solves = 0;
   private solvedFlows = 0;
+  /** A flow with a class other than level 0, weight 1 has started: components are solved with classes. */
+  private classed = false;
 
   constructor(
     private readonly fabric: Fabric,
@@ -190,8 +192,19 @@ export class FluidNetwork {
    * nowNs (non-decreasing across calls; everything due before it must have been advanced). Its ECMP path is
    * chosen per hop with ecmpIndex(flowHash, 0, node, count). `tag` is handed back to onDone. Returns an id.
    * A destination the routing view cannot reach fails at once (onDone(tag, false) at the next advance).
+   * `level` and `weight` are its traffic class (core/maxmin.ts setClass: level 0 is served first; a message,
+   * messageDelayNs, sees the unclassed water level).
    */
-  start(nowNs: number, src: number, dst: number, bytes: number, flowHash: number, tag: number): number {
+  start(
+    nowNs: number,
+    src: number,
+    dst: number,
+    bytes: number,
+    flowHash: number,
+    tag: number,
+    level = 0,
+    weight = 1,
+  ): number {
     this.moveTo(nowNs);
     this.started++;
     this.bytesStarted += bytes;
@@ -217,6 +230,9 @@ export class FluidNetwork {
     this.pool.fLast[f] = this.now;
     this.pool.fPB[f] = 0;
     this.pool.fLive[f] = 1;
+    this.pool.fLevel[f] = level;
+    this.pool.fWeight[f] = weight;
+    if (level !== 0 || weight !== 1) this.classed = true;
     this.setPath(f, n);
     this.insert(f);
     if (++this.active > this.peak) this.peak = this.active;
@@ -559,6 +575,9 @@ export class FluidNetwork {
     fMark[f] = stamp;
     compF[nf++] = f;
     mm.addFlow(f, fCap[f]);
+    const classed = this.classed;
+    const { fLevel, fWeight } = this.pool;
+    if (classed) mm.setClass(0, fLevel[f], fWeight[f]);
     for (let i = 0; i < nf; i++) {
       const g = compF[i];
       mm.flowLinks(i);
@@ -574,7 +593,9 @@ export class FluidNetwork {
           if (fMark[h] !== stamp) {
             fMark[h] = stamp;
             compF[nf++] = h;
-            mm.linkFlow(mm.addFlow(h, fCap[h]));
+            const j = mm.addFlow(h, fCap[h]);
+            if (classed) mm.setClass(j, fLevel[h], fWeight[h]);
+            mm.linkFlow(j);
           } else mm.linkFlow(mm.local(h));
         }
       }

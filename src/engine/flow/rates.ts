@@ -121,7 +121,8 @@ function solveRegion(sim: FlowSim, stamp: number): void {
   let fromCache = false;
   for (let passes = 1; ; passes++) {
     // A region that keeps growing ring by ring is solved as its whole component(s) at once.
-    if (passes === MAX_REGION_PASSES) closeRegion(sim, stamp);
+    // With traffic classes the region is its whole components at once: regionHolds tests unweighted max-min.
+    if (passes === MAX_REGION_PASSES || (passes === 1 && sim.classed)) closeRegion(sim, stamp);
     // The region's links, each with the capacity the flows outside it leave.
     const pass = ++sim.passEpoch;
     const n = sim.nR;
@@ -211,6 +212,7 @@ function waterFill(sim: FlowSim, nl: number, stamp: number, pass: number): void 
     let tail = 0;
     queue[tail++] = f;
     mm.addFlow(f, Number.POSITIVE_INFINITY);
+    if (sim.classed) mm.setClass(0, sim.tLevel[f], sim.tWeight[f]);
     while (head < tail) {
       const g = queue[head];
       mm.flowLinks(head++);
@@ -227,7 +229,9 @@ function waterFill(sim: FlowSim, nl: number, stamp: number, pass: number): void 
           if (sim.pieceMark[h] !== pass) {
             sim.pieceMark[h] = pass;
             queue[tail++] = h;
-            mm.linkFlow(mm.addFlow(h, Number.POSITIVE_INFINITY));
+            const j = mm.addFlow(h, Number.POSITIVE_INFINITY);
+            if (sim.classed) mm.setClass(j, sim.tLevel[h], sim.tWeight[h]);
+            mm.linkFlow(j);
           } else mm.linkFlow(mm.local(h));
         }
       }

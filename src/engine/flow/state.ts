@@ -162,6 +162,13 @@ export class FlowSim {
   readonly compFlows: Int32Array;
   readonly compLinks: Int32Array;
   readonly maxmin: MaxMinSolver;
+  /**
+   * Traffic classes (workload/classes.ts) when they differ: each task's priority level and weight for the
+   * solver, and regions are then solved as whole components (the local optimality test is the unweighted one).
+   */
+  readonly classed: boolean;
+  readonly tLevel: Int32Array;
+  readonly tWeight: Float64Array;
 
   // Groups of items (task, version) sharing one queue event: pooled singly linked lists.
   /** Items as records of 4: task, version, next item, unused. */
@@ -261,6 +268,16 @@ export class FlowSim {
     this.pathEpoch = new Int32Array(T);
     this.wakeArmed = new Uint8Array(T);
     this.solos = net.failures.length === 0;
+    const itemClass = program.itemClass;
+    this.classed = !net.classesUniform && itemClass !== undefined;
+    this.tLevel = new Int32Array(this.classed ? T : 0);
+    this.tWeight = new Float64Array(this.classed ? T : 0);
+    if (this.classed && itemClass)
+      for (let i = 0; i < T; i++) {
+        const name = itemClass[tasks[i].item];
+        this.tLevel[i] = net.classLevel(name);
+        this.tWeight[i] = net.classWeight(name);
+      }
     this.series = opts.linkSeries ? new SeriesRecorder(f, opts.linkSeries) : null;
     this.soloItem = new Int32Array(T);
     this.soloLastFin = new Float64Array(T);

@@ -1,7 +1,8 @@
 // The inference simulator (issue 5): runs a scenario's inference item on a fidelity: `flow` (requests and
 // responses are fluid flows sharing the fabric max-min fairly), `analytic` (each transfer alone at its path's
 // bottleneck: no contention), or any engine with `network: zero` (queueing only). The packet engine does not
-// carry request traffic yet. One element per file; events flow between them like this:
+// carry request traffic yet. A scenario that adds a job or other traffic to the service runs both on one fluid
+// network (mixed.ts, fluid-job.ts). One element per file; events flow between them like this:
 //
 //   run.ts: the event loop; EV_ARRIVE takes the next request from the arrival source (setup.ts)
 //      │
@@ -38,6 +39,7 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { FluidNetwork } from '../flow/fluid.ts';
 import { bytesInvariant, serviceInvariants } from './invariants.ts';
+import { isMixed, runMixed } from './mixed.ts';
 import type { RequestNetwork } from './network.ts';
 import { ZeroNetwork } from './network.ts';
 import { runService } from './run.ts';
@@ -67,6 +69,7 @@ export function runInference(
   const path = `traffic[${it.index}].inference`;
   const spec = it.spec;
   validateService(engine, fabric, spec, path);
+  if (isMixed(s)) return runMixed(engine, fabric, s, catalog, it, opts);
   const hosts = placeReplicas(fabric, spec, path);
   const net = resolveNetwork(s.network, fabric, catalog);
   const network: RequestNetwork =

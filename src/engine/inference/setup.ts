@@ -25,17 +25,36 @@ export function inferenceItem(s: Pick<Scenario, 'traffic'>): { index: number; sp
   const items = s.traffic ?? [];
   const i = items.findIndex((t) => 'inference' in t);
   if (i < 0) return null;
-  if (items.length > 1)
+  // Other traffic beside it runs in the same simulation (mixed.ts); a second service does not, for now.
+  const second = items.findIndex((t, k) => k > i && 'inference' in t);
+  if (second >= 0)
     throw new ScenarioError([
       {
-        path: `traffic[${i}].inference`,
-        message:
-          'an inference service must be the only traffic item of a scenario for now (put training traffic in another scenario)',
+        path: `traffic[${second}].inference`,
+        message: 'a scenario runs one inference service for now (put the second service in another scenario)',
       },
     ]);
   const item = items[i];
   if (!('inference' in item)) return null;
-  return { index: i, spec: item.inference };
+  return { index: i, spec: withRealtime(item.inference) };
+}
+
+/**
+ * A real-time vision service (`realtime`, issue 18) as the plain service it is: each frame a fixed request, a
+ * deterministic batch time with up to maxBatch frames served at once (a batch starts as soon as a slot frees, so
+ * no frame waits for a batch to fill: the low-latency end of dynamic batching), whole answers, a latency SLO.
+ */
+function withRealtime(spec: InferenceSpec): InferenceSpec {
+  const rt = spec.realtime;
+  if (!rt) return spec;
+  return {
+    ...spec,
+    service: { deterministic: rt.batchTime },
+    concurrency: rt.maxBatch,
+    bytes: { ...spec.bytes, request: rt.frame, response: rt.result },
+    stream: false,
+    slo: { ...spec.slo, latency: rt.slo },
+  };
 }
 
 /** Replica hosts: `sequential` h0, h1, ...; `spread` round-robin over the access (edge) switches. */
@@ -121,7 +140,7 @@ export function validateService(
       {
         path: 'fabric.topology',
         message:
-          'inference requests enter through border0, which only access-aggregation fabrics have (use topology: access-aggregation, or network: zero)',
+          'inference requests enter through border0, which this fabric lacks (use topology: access-aggregation, fabric.border: true on leaf-spine, fat-tree or rail-optimized, or network: zero)',
       },
     ]);
   if (engine === 'packet' && spec.network === 'fabric')

@@ -18,6 +18,7 @@ import { ScenarioError } from '../../errors.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { ProgramBuilder } from '../builder.ts';
+import { classQueue } from '../classes.ts';
 import type { CollectiveOp } from '../collective.ts';
 import { type CollectiveSpec, compileCollective } from './collectives.ts';
 import { intraDomain, placeRanks } from './placement.ts';
@@ -62,7 +63,14 @@ export function compileCollectiveItem(b: ProgramBuilder, s: Scenario, f: Fabric,
       chunkBytes: t.chunk,
       intra: intraOf(f),
     },
-    { item, cls: t.class, startPs: t.start ?? 0, deps: [], iteration: -1, path },
+    {
+      item,
+      cls: classQueue(s, t.class, `traffic[${item}].class`),
+      startPs: t.start ?? 0,
+      deps: [],
+      iteration: -1,
+      path,
+    },
   );
 }
 
@@ -150,7 +158,7 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
   };
   const intra = intraOf(f);
   const nicBps = nicBpsOf(f);
-  const cls = t.class;
+  const cls = classQueue(s, t.class, `traffic[${item}].class`);
   const M = j.microBatches;
   const L = j.layers;
   const perLayer = (j.tp > 1 && j.tpBytesPerLayer !== undefined) || j.ep > 1;

@@ -1,0 +1,155 @@
+// Training and inference in one run on the flow fidelity (issue 18): the scenario's inference item runs as the
+// request-level simulator (run.ts), its other items (jobs, collectives, patterns, flow lists) compile to a traffic
+// program that fluid-job.ts runs on the same fluid network, each transfer in its traffic class. One Result holds
+// both: the service's request statistics and the job's flows, ops and iterations, with the invariants of each and
+// of the shared network's bytes. The mechanism is argued in docs/architecture.md ("Training and inference in one
+// run"). Left out: the packet engine (issue 18 item 2), network: zero for the service, and job failures.
+import { createRandom } from '../../base/random.ts';
+import type { Catalog } from '../../catalog/index.ts';
+import { ScenarioError } from '../../errors.ts';
+import type { Fabric } from '../../fabric/types.ts';
+import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
+import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { classNamed } from '../../workload/classes.ts';
+import { compileTraffic } from '../../workload/compile.ts';
+import { resolveNetwork } from '../core/network.ts';
+import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
+import { FluidNetwork } from '../flow/fluid.ts';
+import type { InferenceSpec } from './config.ts';
+import { FluidJob } from './fluid-job.ts';
+import { bytesInvariant, serviceInvariants } from './invariants.ts';
+import { runService } from './run.ts';
+import { arrivalSource, networkFaultWindows, placeReplicas } from './setup.ts';
+
+/** Does the scenario mix an inference item with other traffic? */
+export function isMixed(s: Pick<Scenario, 'traffic'>): boolean {
+  const items = s.traffic ?? [];
+  return items.some((t) => 'inference' in t) && items.some((t) => !('inference' in t));
+}
+
+/** Runs a mixed scenario (isMixed) on the flow fidelity; `it` is its inference item, already validated. */
+export function runMixed(
+  engine: 'analytic' | 'flow' | 'packet',
+  fabric: Fabric,
+  s: Pick<Scenario, 'network' | 'seed' | 'traffic'>,
+  catalog: Catalog,
+  it: { index: number; spec: InferenceSpec },
+  opts: { seed: number; maxTimePs?: number; name?: string },
+): Result {
+  const wall0 = performance.now();
+  const path = `traffic[${it.index}].inference`;
+  const spec = it.spec;
+  if (engine !== 'flow' || spec.network === 'zero')
+    throw new ScenarioError([
+      {
+        path: engine !== 'flow' ? 'engine' : `${path}.network`,
+        message:
+          'a scenario with an inference service and other traffic runs on the flow engine with the service on the fabric (engine: flow, network: fabric)',
+      },
+    ]);
+  const hosts = placeReplicas(fabric, spec, path);
+  const net = resolveNetwork(s.network, fabric, catalog);
+  const cls = classNamed(s.network, spec.class ?? 'lossy', `${path}.class`);
+  const program = compileTraffic(s as Scenario, fabric, { skipInference: true });
+  const fluid = new FluidNetwork(fabric, net, { contention: true });
+  const job = new FluidJob(fluid, program, net, opts.seed, net.classLevel(cls.name), cls.weight);
+  const run = runService({
+    item: it.index,
+    spec,
+    arrivals: arrivalSource(spec, opts.seed, path),
+    replicaHosts: hosts,
+    border: Math.max(fabric.border, 0),
+    network: job,
+    rngService: createRandom(opts.seed, 'inference', 'service'),
+    rngBalancer: createRandom(opts.seed, 'inference', 'balancer'),
+    hashSalt: createRandom(opts.seed, 'inference', 'hash').u32(),
+    networkFaults: networkFaultWindows(s),
+    maxTimeNs: opts.maxTimePs !== undefined ? opts.maxTimePs / 1000 : Number.POSITIVE_INFINITY,
+  });
+  const st = fluid.stats();
+  const req = run.requests;
+  const d = job.driver;
+  const { startPs, endPs } = opTimesFromTasks(program, d.taskStartPs, d.taskEndPs);
+  const { ops, iterations } = summarizeOps(program, startPs, endPs);
+  const invariants = [...serviceInvariants(run.check), bytesInvariant(st), ...jobInvariants(job)];
+  const serviceBytes = st.bytesDelivered - job.bytesDelivered;
+  const kv = req.kvBytes ?? 0;
+  const eastWest = job.bytesDelivered + kv;
+  const total = st.bytesDelivered + st.messageBytes;
+  const wallMs = performance.now() - wall0;
+  const events = run.events + job.events;
+  return {
+    version: RESULT_VERSION,
+    engine,
+    scenario: opts.name ?? '',
+    seed: opts.seed,
+    simulatedPs: run.endNs * 1000,
+    completed: run.check.inFlight === 0 && job.finished,
+    flows: plainFlows(job, fabric),
+    ...(program.ops.length > 0 ? { ops, iterations } : {}),
+    requests: [req],
+    links: fluid.linkStats(run.endNs),
+    traffic: {
+      eastWestBytes: eastWest,
+      northSouthBytes: serviceBytes + st.messageBytes - kv,
+      eastWestShare: total > 0 ? eastWest / total : 0,
+    },
+    counters: { ...zeroCounters(), deliveredBytes: st.bytesDelivered },
+    ports: [],
+    invariants,
+    stats: {
+      events,
+      wallMs,
+      eventsPerSec: wallMs > 0 ? (events / wallMs) * 1000 : 0,
+      peakRssMB: process.memoryUsage().rss / 2 ** 20,
+    },
+  };
+}
+
+/** The job's own checks, counted apart from the network's: its bytes, and every task done. */
+function jobInvariants(job: FluidJob): InvariantCheck[] {
+  const d = job.driver;
+  const T = job.program.transfers;
+  let inFlight = 0;
+  for (let t = 0; t < T.length; t++) inFlight += T[t].bytes * (d.startedReps[t] - d.finishedReps[t]);
+  const failed = job.failedTransfers;
+  return [
+    {
+      name: "job bytes: started = delivered + in flight (the job's own count)",
+      ok: Math.abs(job.bytesStarted - job.bytesDelivered - inFlight) <= 1e-9 * Math.max(1, job.bytesStarted),
+      detail: `${job.bytesStarted} = ${job.bytesDelivered} + ${inFlight} (${failed} transfers failed)`,
+    },
+    {
+      name: 'every task completed',
+      ok: job.finished,
+      detail: `${d.done} of ${T.length} tasks finished`,
+    },
+  ];
+}
+
+/** Plain flows (patterns and flow lists: tasks of no op), as runFlow reports them. */
+function plainFlows(job: FluidJob, fabric: Fabric): FlowResult[] {
+  const d = job.driver;
+  const out: FlowResult[] = [];
+  job.program.transfers.forEach((task, t) => {
+    if (task.kind !== 'transfer' || task.op !== -1) return;
+    const start = d.taskStartPs[t];
+    const end = d.taskEndPs[t];
+    const fct = end >= 0 && start >= 0 ? end - start : -1;
+    const ideal = job.idealPs(t);
+    out.push({
+      id: t,
+      src: fabric.nodes[task.src].name,
+      dst: fabric.nodes[task.dst].name,
+      bytes: task.bytes * task.repeat,
+      startPs: start,
+      endPs: end,
+      fctPs: fct,
+      idealFctPs: ideal,
+      slowdown: fct >= 0 && ideal > 0 ? Math.max(1, fct / ideal) : -1,
+      retransmittedBytes: 0,
+    });
+  });
+  return out;
+}
