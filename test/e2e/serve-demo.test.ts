@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_STEPS } from '../../src/demo/run.ts';
 import { type Server, startServer } from '../../src/serve/server.ts';
 import { ROOT } from './run-cli.ts';
 import { client } from './serve-client.ts';
@@ -61,10 +62,10 @@ describe('the quick demo on the server', () => {
     const kinds = evs.map((e) => e.kind);
     expect(kinds.slice(0, 2)).toEqual(['queued', 'started']);
     expect(kinds.at(-1)).toBe('result');
-    // Each of the demo's 10 steps (DEMO_STEPS) announces itself, then the report: 0..9 of 10, then 10 of 10.
+    // Each of the demo's DEMO_STEPS steps announces itself, then the report: 0..N-1 of N, then N of N.
     const steps = evs.filter((e) => e.kind === 'progress');
-    expect(steps.map((e) => e.done)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(steps.every((e) => e.total === 10 && typeof e.step === 'string')).toBe(true);
+    expect(steps.map((e) => e.done)).toEqual(Array.from({ length: DEMO_STEPS + 1 }, (_, i) => i));
+    expect(steps.every((e) => e.total === DEMO_STEPS && typeof e.step === 'string')).toBe(true);
     const got = await (await api('/api/demo')).json();
     expect(got).toEqual(evs.at(-1)?.result);
     const hashes = JSON.parse(readFileSync(join(ROOT, 'test/results/hashes.json'), 'utf8')) as Record<string, string>;

@@ -101,19 +101,16 @@ describe('ProgramBuilder: ops, frontiers and rank-local chaining', () => {
     });
   });
 
-  it('an 8,192-rank ring all-reduce is 8,192 tasks with 2 frontier entries per rank, compiled in well under a second', () => {
+  it('an 8,192-rank ring all-reduce is 8,192 tasks with 2 frontier entries per rank and at most 5 dependency edges per rank (compile time is in the bench, not here)', () => {
     const ranks = Array.from({ length: 8192 }, (_, i) => i as NodeId);
-    const t0 = performance.now();
     const b = new ProgramBuilder();
     const a = compute(b, ranks, []);
     const ring = compileCollective(b, { op: 'all-reduce', algorithm: 'ring', ranks, bytes: 2 ** 30 }, ctx([a]));
     compute(b, ranks, [ring]);
-    const ms = performance.now() - t0;
     expect(b.ops[ring].lastTask - b.ops[ring].firstTask).toBe(8192);
     expect(b.transfers[b.ops[ring].firstTask].repeat).toBe(2 * 8191);
     expect(b.frontier(ring).own(100 as NodeId).length).toBe(2);
     expect(edges(b)).toBeLessThanOrEqual(5 * 8192);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('misuse throws: nested ops, endOp without an op, deps on ops not ended, step deps of another repeat', () => {
