@@ -10,6 +10,7 @@ import { type Catalog, maxPortsAt, type NicModel, type SwitchModel } from '../ca
 import { DesignError } from '../errors.ts';
 import { msg } from '../messages.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
+import { checkPlaneFields, planePort, withPlanes } from './planes.ts';
 import { commonUplinkSpeed, divisors, evenSpread, resolveSwitch, splitLeaf } from './ports.ts';
 import { checkTierFields, leafRatio, podRatio, splitSpine } from './tiers.ts';
 import type {
@@ -60,14 +61,20 @@ export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
   if (spec.hosts % spec.gpusPerNode !== 0)
     throw new DesignError('fabric.hosts', msg.hostsNotMultipleOfGpus(spec.hosts, spec.gpusPerNode));
   checkTierFields(spec);
+  checkPlaneFields(spec);
   const nic = resolveNic(catalog, spec.nic);
+  const planes = spec.planes ?? 1;
   switch (topology) {
     case 'leaf-spine':
-      return leafSpine(spec, catalog, nic);
+      return planes > 1
+        ? withPlanes(leafSpine(spec, catalog, planePort(nic, planes)), nic, planes)
+        : leafSpine(spec, catalog, nic);
     case 'fat-tree':
       return fatTree(spec, catalog, nic);
     case 'rail-optimized':
-      return railOptimized(spec, catalog, nic);
+      return planes > 1
+        ? withPlanes(railOptimized(spec, catalog, planePort(nic, planes)), nic, planes)
+        : railOptimized(spec, catalog, nic);
     case 'ddc':
       return ddc(spec, catalog, nic);
     case 'access-aggregation':

@@ -112,6 +112,17 @@ export const fabricSchema = z
     northSouthShare: num(SHARE)
       .default(0.25)
       .describe('access-aggregation: share of each aggregation switch ports reserved for uplinks to border0'),
+    planes: num({ int: true, min: 1, max: 2 })
+      .optional()
+      .describe(
+        "leaf-spine and rail-optimized: 2 splits each NIC into two ports of half its speed, port p to a leaf of plane p, the planes disjoint up to the top; a connection stays in the plane its hash picks (Alibaba HPN's dual-ToR and dual-plane design: hosts of 8 NICs of 2x200G, Qian et al., 'Alibaba HPN: A Data Center Network for Large Language Model Training', SIGCOMM 2024). Default 1",
+      ),
+    dualHomed: z
+      .boolean()
+      .optional()
+      .describe(
+        "access-aggregation: each server's NIC has two ports at its speed, to two access switches, active-active (a per-flow hash over both, as LACP, IEEE 802.1AX); an access switch failure moves its flows to the other port. Default false (one access switch per server)",
+      ),
     gpu: z
       .string()
       .optional()
