@@ -229,7 +229,13 @@ function wireAccessAgg(b: Builder, bp: Blueprint, w: AccessAggWiring): NodeId {
     for (let a = 0; a < w.groupSize; a++)
       for (let k = 0; k < w.parallel; k++) b.link(acc[j], aggs[g * w.groupSize + a], w.uplinkRateBps, 'row');
   }
-  for (let i = 0; i < bp.hosts; i++) b.link(i as NodeId, acc[Math.floor(i / w.hostsPerAccess)], bp.hostRateBps, 'rack');
+  if (w.dualHomed)
+    for (let i = 0; i < bp.hosts; i++)
+      for (let k = 0; k < 2; k++)
+        b.link(i as NodeId, acc[2 * Math.floor(i / w.hostsPerAccess) + k], bp.hostRateBps, 'rack', 'any', k);
+  else
+    for (let i = 0; i < bp.hosts; i++)
+      b.link(i as NodeId, acc[Math.floor(i / w.hostsPerAccess)], bp.hostRateBps, 'rack');
   return border;
 }
 

@@ -618,7 +618,10 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
   const upRate = commonUplinkSpeed(access, agg, host);
   if (!upRate) throw new DesignError('fabric.spineSwitch', `${access.id} and ${agg.id} share no port speed`);
   const split = splitLeaf(access, host, upRate, leafRatio(spec) ?? 'natural', spec.gpusPerNode, 'fabric.switch');
-  const accessSwitches = Math.ceil(spec.hosts / split.hostsPerLeaf);
+  // Dual-homed: each block of hosts on a pair of access switches (2j and 2j+1), one NIC port on each.
+  const homes = spec.dualHomed ? 2 : 1;
+  const blocks = Math.ceil(spec.hosts / split.hostsPerLeaf);
+  const accessSwitches = homes * blocks;
   const aggPorts = maxPortsAt(agg, upRate);
   const borderLinks = Math.floor(aggPorts * spec.northSouthShare);
   const down = aggPorts - borderLinks;
@@ -660,12 +663,17 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
     parallel,
     borderLinksPerAgg: borderLinks,
     borderRateBps: upRate,
+    ...(spec.dualHomed ? { dualHomed: true } : {}),
   };
   const accessDown = Math.min(split.hostsPerLeaf, spec.hosts) * host;
   const aggDown = Math.min(accessSwitches, accessPerGroup) * parallel * upRate;
   // East-west between halves crosses the access uplinks; between groups it also crosses the border links.
+  const perBlock = sequentialHalves(spec.hosts, split.hostsPerLeaf, blocks, () => 0);
   const bisection = levelBisection(
-    sequentialHalves(spec.hosts, split.hostsPerLeaf, accessSwitches, (j) => Math.floor(j / accessPerGroup)),
+    Array.from({ length: accessSwitches }, (_, j) => ({
+      ...perBlock[Math.floor(j / homes)],
+      pod: Math.floor(j / accessPerGroup),
+    })),
     host,
     split.uplinks * upRate,
     best.g * borderLinks * upRate,
@@ -682,15 +690,20 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
       { role: 'aggregation', model: agg.id, count: aggs, unusedPorts: down - aggDown / upRate },
     ],
     links: [
-      { tier: 'host-access', count: spec.hosts, rateBps: host, lengthClass: 'rack' },
+      { tier: 'host-access', count: homes * spec.hosts, rateBps: host, lengthClass: 'rack' },
       { tier: 'access-aggregation', count: accessSwitches * split.uplinks, rateBps: upRate, lengthClass: 'row' },
       { tier: 'aggregation-border', count: aggs * borderLinks, rateBps: upRate, lengthClass: 'hall' },
     ],
     oversubscription: { access: accessDown / (split.uplinks * upRate), aggregation: aggDown / (borderLinks * upRate) },
     bisectionBps: bisection,
-    maxHops: best.groups > 1 ? 6 : accessSwitches > 1 ? 4 : 2,
+    maxHops: best.groups > 1 ? 6 : blocks > 1 ? 4 : 2,
     notes: [
       `${accessSwitches} access switches x ${split.hostsPerLeaf} hosts, ${split.uplinks} uplinks at ${formatRate(upRate)} spread over groups of ${best.g} aggregation switches (${plural(parallel, 'link')} each); ${plural(best.groups, 'group')}, ${borderLinks} ports of each aggregation switch reserved for border0`,
+      ...(spec.dualHomed
+        ? [
+            `dual-homed: each server's NIC has two ${formatRate(host)} ports, on access switches 2j and 2j+1, active-active (a per-flow hash over both)`,
+          ]
+        : []),
     ],
     wiring,
   };

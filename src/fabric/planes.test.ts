@@ -128,3 +128,47 @@ describe('planes and dual-homing are refused where not wired, naming the field',
     expect((err as DesignError).path).toBe(path);
   });
 });
+
+describe.each([384, 100])('dual-homed access-aggregation, %i servers of 25G', (hosts) => {
+  const s = (dualHomed: boolean) =>
+    fabricSpec({
+      topology: 'access-aggregation',
+      hosts,
+      nic: '25G',
+      switch: 'aurcore-48x25g-8x100g',
+      spineSwitch: 'aurcore-32x100g',
+      dualHomed,
+    });
+  const d = designFabric(s(true), catalog);
+  const f = d.fabric;
+
+  it('each server has two ports at the NIC speed on two access switches of one pair (2j, 2j+1)', () => {
+    for (let i = 0; i < f.hosts.length; i++) {
+      const h = f.hosts[i];
+      const acc: string[] = [];
+      for (let j = f.adjStart[h]; j < f.adjStart[h + 1]; j++) {
+        const l = f.links[f.adjLinks[j]];
+        expect(l.rateBps).toBe(25e9);
+        acc.push(f.nodes[f.peer(l.id, h as NodeId)].name);
+      }
+      const j = Math.floor(i / 48);
+      expect(acc).toEqual([`access${2 * j}`, `access${2 * j + 1}`]);
+    }
+  });
+
+  it('twice the access switches of single-homing; BOM, hops and bisection on the graph equal the blueprint', () => {
+    const one = designFabric(s(false), catalog);
+    const count = (x: typeof d) => x.blueprint.switches.find((w) => w.role === 'access')?.count ?? 0;
+    expect(count(d)).toBe(2 * count(one));
+    const fromGraph = billOfMaterials(countsFromFabric(f), catalog);
+    expect(fromGraph.totals).toEqual(billOfMaterials(countsFromBlueprint(d.blueprint), catalog).totals);
+    expect(d.metrics.maxHops).toBe(d.blueprint.maxHops);
+    expect(d.metrics.bisectionBps).toBeCloseTo(d.blueprint.bisectionBps, -6);
+  });
+
+  it('no access switch failure cuts a server off (single-homed: a whole access switch of servers)', () => {
+    const cut = (x: typeof d) => x.metrics.blastRadius.find((b) => b.role === 'access')?.hostsCutOff;
+    expect(cut(d)).toBe(0);
+    expect(cut(designFabric(s(false), catalog))).toBe(Math.min(48, hosts));
+  });
+});
