@@ -325,6 +325,11 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
     leafUplinks: split.uplinks,
     fabricRateBps: upRate,
   };
+  if (twoTier !== null && podRatio(spec) !== undefined)
+    throw new DesignError(
+      'fabric.oversubscription.pod',
+      `${spec.hosts} hosts fit one spine layer of ${twoTier} ${spineModel.id} (two tiers: no tier above the pods to oversubscribe); leave out oversubscription.pod, or use a smaller spine switch so that pods and cores are needed`,
+    );
   if (twoTier !== null) {
     const wiring: ClosWiring = {
       ...base,
@@ -346,13 +351,15 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
   checkCoreRole(spec, coreModel);
   const corePorts = maxPortsAt(coreModel, upRate);
   let best: ClosWiring | null = null;
+  // A spine's ports split between its pod and the cores under the pod ratio (half and half when non-blocking).
+  const pod = podRatio(spec) ?? 1;
+  const spineDownMax = splitSpine(spinePorts, pod).down;
   for (let unitsPerPod = 1; unitsPerPod <= units; unitsPerPod++) {
     const leavesPerPod = unitsPerPod * rails;
-    // Spines per pod: half of each spine's ports down, half up (non-blocking at the spine).
-    const sp = evenSpread(leavesPerPod, split.uplinks, Math.floor(spinePorts / 2));
+    const sp = evenSpread(leavesPerPod, split.uplinks, spineDownMax);
     if (sp === null) break;
     const pods = Math.ceil(units / unitsPerPod);
-    const spineUplinks = (leavesPerPod * split.uplinks) / sp;
+    const spineUplinks = Math.ceil((leavesPerPod * split.uplinks) / sp / pod - 1e-9);
     const cpp = evenSpread(pods, spineUplinks, corePorts);
     if (cpp === null) continue;
     const w: ClosWiring = {

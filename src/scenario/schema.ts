@@ -85,7 +85,7 @@ export const fabricSchema = z
             pod: ratio()
               .optional()
               .describe(
-                "fat-tree: spine (pod) down:up ratio, between each pod and the core tier (default 1); Meta's 24K-GPU RoCE clusters (Gangidi et al., SIGCOMM 2024, section 3) keep each AI zone non-blocking and oversubscribe the tier above it",
+                "fat-tree and 3-tier rail-optimized: spine (pod) down:up ratio, between each pod and the core tier (default 1; a rail-optimized design that fits two tiers refuses it); Meta's 24K-GPU RoCE clusters (Gangidi et al., SIGCOMM 2024, section 3) keep each AI zone non-blocking and oversubscribe the tier above it",
               ),
           })
           .describe('ratios per tier boundary'),
