@@ -71,3 +71,46 @@ describe('two planes in the fluid network (inference traffic)', () => {
     expect(plane0).toBeLessThanOrEqual(230);
   });
 });
+
+describe('a dual-homed server on the flow engine', () => {
+  const fabricOf = (dualHomed: boolean) =>
+    designFabric(
+      fabricSpec({
+        topology: 'access-aggregation',
+        hosts: 96,
+        nic: '25G',
+        switch: 'aurcore-48x25g-8x100g',
+        spineSwitch: 'aurcore-32x100g',
+        dualHomed,
+      }),
+      catalog,
+    ).fabric;
+  const g = fabricOf(true);
+  const t = (id: number, src: number, dst: number): Transfer =>
+    plainTransfer(id, g.hosts[src] as NodeId, g.hosts[dst] as NodeId, 100e6, 0, 0, 'roce');
+  const transfers = Array.from({ length: 8 }, (_, i) => t(i, i, 90 - i));
+  const bytesVia = (r: ReturnType<typeof runFlow>, sw: string) =>
+    (r.links ?? [])
+      .filter((l) => /^h\d+:/.test(l.link) && l.link.includes(`-> ${sw}:`))
+      .reduce((a, l) => a + l.bytes, 0);
+
+  it('spreads its flows over both access switches, and moves them to access1 when access0 fails', () => {
+    const ok = runFlow(g, { transfers, ops: [] }, { seed: 1 }, catalog, { seed: 1 });
+    expect(bytesVia(ok, 'access0')).toBeGreaterThan(0);
+    expect(bytesVia(ok, 'access1')).toBeGreaterThan(0);
+    // access0 fails 1 ms in (the flows need 32 ms at 25G): every flow still completes, through access1.
+    const network = networkSchema.parse({ failures: [{ switch: 'access0', at: '1ms' }] });
+    const r = runFlow(g, { transfers, ops: [] }, { seed: 1, network }, catalog, { seed: 1 });
+    expect(r.invariants.every((x) => x.ok)).toBe(true);
+    expect(r.flows?.length).toBe(8);
+    expect(bytesVia(r, 'access1')).toBeGreaterThan(bytesVia(ok, 'access1'));
+  });
+
+  it('negative control: single-homed, the same failure strands the flows of the servers behind access0', () => {
+    const one = fabricOf(false);
+    const ts = transfers.map((x) => ({ ...x, src: one.hosts[x.src] as NodeId, dst: one.hosts[x.dst] as NodeId }));
+    const network = networkSchema.parse({ failures: [{ switch: 'access0', at: '1ms' }] });
+    const r = runFlow(one, { transfers: ts, ops: [] }, { seed: 1, network }, catalog, { seed: 1 });
+    expect(r.invariants.find((x) => x.name === 'every task completed')?.ok).toBe(false);
+  });
+});
