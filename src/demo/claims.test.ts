@@ -64,6 +64,7 @@ function supported(): Evidence {
       sloTtftMs: 500,
       sloTpotMs: 50,
       availabilityDuringFailure: 0.995,
+      availabilityDuringFailureDualHomed: 1,
       replicasForSlo: 21,
       capacityWindowS: 900,
       gpusForSlo: 168,

@@ -81,6 +81,8 @@ export interface Evidence {
     sloTpotMs: number;
     /** Availability of the requests in the system while an access switch was down. */
     availabilityDuringFailure: number;
+    /** The same, with every server dual-homed on two access switches. */
+    availabilityDuringFailureDualHomed: number;
     /** The fewest replicas meeting the SLO (capacity search over the first capacityWindowS of the trace), and
      * their GPUs. */
     replicasForSlo: number;
@@ -352,11 +354,12 @@ function decide(e: Evidence): ClaimRow[] {
     aspect: 'Network demands',
     side: 'inference',
     claim: 'Low latency, high concurrency, high availability, low cost',
-    evidence: `network ${pct(i.networkShareOfTtft)} of TTFT; ${f1(i.meanInSystem)} requests in flight on average; availability ${pct(i.availabilityDuringFailure)} while an access switch was down; ${usd(i.costPer1kRpsUsd)} of network per 1,000 requests/s`,
+    evidence: `network ${pct(i.networkShareOfTtft)} of TTFT; ${f1(i.meanInSystem)} requests in flight on average; availability ${pct(i.availabilityDuringFailure)} while an access switch was down (${pct(i.availabilityDuringFailureDualHomed)} with dual-homed servers); ${usd(i.costPer1kRpsUsd)} of network per 1,000 requests/s`,
     values: {
       networkShareOfTtft: i.networkShareOfTtft,
       meanInSystem: i.meanInSystem,
       availabilityDuringFailure: i.availabilityDuringFailure,
+      availabilityDuringFailureDualHomed: i.availabilityDuringFailureDualHomed,
       costPer1kRpsUsd: i.costPer1kRpsUsd,
     },
     thresholds: { availability: T.availability, networkShareOfTtft: T.networkShareOfTtft },

@@ -29,6 +29,8 @@ export interface DemoRuns {
   incastNoPfc: DemoRun;
   inference: DemoRun;
   inferenceFailure: DemoRun;
+  /** The same failure with every server dual-homed (fabric.dualHomed). */
+  inferenceFailureDualHomed: DemoRun;
   capacity: CapacityResult;
 }
 
@@ -263,6 +265,8 @@ function inference(runs: DemoRuns, d: DemoDesigns, w: TraceWindow): Evidence['in
   const rq = requestsOf(r);
   const fq = requestsOf(runs.inferenceFailure.result);
   const fault = fq.faults.find((f) => f.target.startsWith('switch '));
+  const fdq = requestsOf(runs.inferenceFailureDualHomed.result);
+  const faultDual = fdq.faults.find((f) => f.target.startsWith('switch '));
   const item = runs.inference.scenario.traffic?.find((x) => 'inference' in x);
   const service = item && 'inference' in item ? item.inference.service : undefined;
   const gpusPerReplica = service && 'llm' in service ? service.llm.gpus : 1;
@@ -286,6 +290,7 @@ function inference(runs: DemoRuns, d: DemoDesigns, w: TraceWindow): Evidence['in
     sloTtftMs: rq.slo.ttftMs ?? 0,
     sloTpotMs: rq.slo.tpotMs ?? 0,
     availabilityDuringFailure: fault?.availability ?? fq.availability,
+    availabilityDuringFailureDualHomed: faultDual?.availability ?? fdq.availability,
     replicasForSlo: cap.replicas,
     capacityWindowS: w.capacityWindowS,
     gpusForSlo: cap.replicas * gpusPerReplica,

@@ -55,6 +55,7 @@ export interface DemoRunNames {
   incastNoPfc: string;
   inference: string;
   inferenceFailure: string;
+  inferenceFailureDualHomed: string;
   capacity: string;
 }
 
@@ -89,7 +90,7 @@ function designFigures(d: Design, spec: FabricSpec): DesignFigures {
 }
 
 /** Steps of a demo run (the progress bar's total). */
-export const DEMO_STEPS = 11;
+export const DEMO_STEPS = 12;
 
 // Random loss rates of the packet slice's sweep. The evidence reads 0 and 1e-3; 1e-4 is the chart's middle point.
 // 1e-5 is left out (2 of the demo's slowest runs, ~5 s): the slice's sync sends 3.5e5 data packets, so it loses a
@@ -306,6 +307,16 @@ ${traffic}`;
     ),
   );
   const fq = failX.result.requests?.[0] as RequestsResult;
+  const failDualX = step('the same failure with dual-homed servers (flow engine)', () =>
+    runInf(
+      infYaml(`network: {failures: [{switch: access0, at: ${failAt}s}]}`, '      retries: 2\n').replace(
+        'spineSwitch: aurcore-32x100g}',
+        'spineSwitch: aurcore-32x100g, dualHomed: true}',
+      ),
+      'inference-failure-dual-homed',
+    ),
+  );
+  const fdq = failDualX.result.requests?.[0] as RequestsResult;
 
   // ---- inference: capacity for the SLO, and cost on the training switch -----------------------------------
   // The search replays the first capWindowS of the trace (a full hour per candidate would take minutes):
@@ -346,6 +357,7 @@ ${traffic}`;
     incastNoPfc: inc(false),
     inference: infX,
     inferenceFailure: failX,
+    inferenceFailureDualHomed: failDualX,
     capacity: cap,
   };
   const trace: TraceWindow = { trace: 'conv', speed: 16, windowS, capacityWindowS: capWindowS };
@@ -368,6 +380,7 @@ ${traffic}`;
     incastNoPfc: 'incast-pfc-off',
     inference: 'inference',
     inferenceFailure: 'inference-failure',
+    inferenceFailureDualHomed: 'inference-failure-dual-homed',
     capacity: 'capacity',
   };
   const rows = claims(evidence, q);
@@ -405,6 +418,7 @@ ${traffic}`;
     inference: [
       { label: 'conversation trace', requests: rq },
       { label: 'with an access switch failure', requests: fq },
+      { label: 'the same failure, dual-homed servers', requests: fdq },
       ...conv.requests,
     ],
     links: [byTier(job.r, `training: ${gpus}-GPU data-parallel job`), byTier(infRun, 'inference: conversation trace')],

@@ -103,16 +103,18 @@ class Builder {
     return id;
   }
 
-  /** A host port name is `nic{r}` (its GPU index in the server). */
+  /** A host port name is `nic{r}` (its GPU index in the server), `nic{r}p{q}` for port q of a split NIC. */
   link(
     lower: NodeId,
     upper: NodeId,
     rateBps: number,
     lengthClass: LengthClass,
     use: 'client' | 'fabric' | 'any' = 'any',
+    nicPort = -1,
   ): void {
     const lo = this.nodes[lower];
-    const aPort = lo.role === 'host' ? `nic${Math.max(0, lo.rail)}` : this.ports[lower].take(rateBps, 'up', use);
+    const nic = `nic${Math.max(0, lo.rail)}${nicPort >= 0 ? `p${nicPort}` : ''}`;
+    const aPort = lo.role === 'host' ? nic : this.ports[lower].take(rateBps, 'up', use);
     const bPort = this.ports[upper].take(rateBps, 'down', use);
     this.links.push({
       id: this.links.length as LinkId,
@@ -136,7 +138,7 @@ export function buildFabric(spec: FabricSpec, bp: Blueprint, catalog: Catalog, n
   let border: NodeId | -1 = -1;
   const w = bp.wiring;
   if (w.kind === 'clos') {
-    wireClos(b, bp, w);
+    for (let p = 0; p < (w.planes ?? 1); p++) wireClos(b, bp, w, p);
     if (spec.border) border = wireClosBorder(b, w);
   } else if (w.kind === 'ddc') wireDdc(b, bp, w);
   else if (w.kind === 'access-aggregation') border = wireAccessAgg(b, bp, w);
@@ -144,15 +146,24 @@ export function buildFabric(spec: FabricSpec, bp: Blueprint, catalog: Catalog, n
   return freeze(spec, bp, name, b.nodes, b.links, border, catalog);
 }
 
-function wireClos(b: Builder, bp: Blueprint, w: ClosWiring): void {
+/**
+ * One plane of a Clos: its leaves, spines and cores are numbered after the previous planes' (plane p's leaf j
+ * is leaf{p L + j}), its host links are port p of each NIC at the NIC speed / planes. One plane: as before.
+ */
+function wireClos(b: Builder, bp: Blueprint, w: ClosWiring, plane: number): void {
   const R = bp.gpusPerNode;
   const servers = bp.hosts / R;
+  const planes = w.planes ?? 1;
+  const nicPort = planes > 1 ? plane : -1;
+  const hostRate = bp.hostRateBps / planes;
+  const spineBase = plane * w.pods * w.spinesPerPod;
+  const coreBase = plane * w.spinesPerPod * w.coresPerPlane;
   const leafIds: NodeId[] = [];
   for (let j = 0; j < w.leaves; j++) {
     const pod =
       w.attach === 'rail' ? Math.floor(Math.floor(j / R) / Math.max(1, w.unitsPerPod)) : Math.floor(j / w.leavesPerPod);
     leafIds.push(
-      b.node(`leaf${j}`, 'leaf', 1, w.leafModel, {
+      b.node(`leaf${plane * w.leaves + j}`, 'leaf', 1, w.leafModel, {
         pod: w.coreModel ? pod : w.attach === 'rail' ? Math.floor(j / R) : -1,
         rail: w.attach === 'rail' ? j % R : -1,
       }),
@@ -161,11 +172,13 @@ function wireClos(b: Builder, bp: Blueprint, w: ClosWiring): void {
   const spineIds: NodeId[] = [];
   for (let p = 0; p < w.pods; p++)
     for (let a = 0; a < w.spinesPerPod; a++)
-      spineIds.push(b.node(`spine${p * w.spinesPerPod + a}`, 'spine', 2, w.spineModel, { pod: w.coreModel ? p : -1 }));
+      spineIds.push(
+        b.node(`spine${spineBase + p * w.spinesPerPod + a}`, 'spine', 2, w.spineModel, { pod: w.coreModel ? p : -1 }),
+      );
   const coreIds: NodeId[] = [];
   if (w.coreModel)
     for (let c = 0; c < w.spinesPerPod * w.coresPerPlane; c++)
-      coreIds.push(b.node(`core${c}`, 'core', 3, w.coreModel, { pod: Math.floor(c / w.coresPerPlane) }));
+      coreIds.push(b.node(`core${coreBase + c}`, 'core', 3, w.coreModel, { pod: Math.floor(c / w.coresPerPlane) }));
   // Uplinks are taken first on every switch so hosts never take the ports the blueprint gave to uplinks.
   for (let j = 0; j < w.leaves; j++) {
     const pod = w.coreModel ? b.nodes[leafIds[j]].pod : 0;
@@ -182,11 +195,12 @@ function wireClos(b: Builder, bp: Blueprint, w: ClosWiring): void {
   const hostLen: LengthClass = w.attach === 'rail' ? 'row' : 'rack';
   if (w.attach === 'sequential') {
     for (let i = 0; i < bp.hosts; i++)
-      b.link(i as NodeId, leafIds[Math.floor(i / w.hostsPerLeaf)], bp.hostRateBps, hostLen);
+      b.link(i as NodeId, leafIds[Math.floor(i / w.hostsPerLeaf)], hostRate, hostLen, 'any', nicPort);
   } else {
     for (let s = 0; s < servers; s++) {
       const unit = Math.floor(s / w.serversPerUnit);
-      for (let r = 0; r < R; r++) b.link((s * R + r) as NodeId, leafIds[unit * R + r], bp.hostRateBps, hostLen);
+      for (let r = 0; r < R; r++)
+        b.link((s * R + r) as NodeId, leafIds[unit * R + r], hostRate, hostLen, 'any', nicPort);
     }
   }
 }
@@ -239,7 +253,13 @@ function wireAccessAgg(b: Builder, bp: Blueprint, w: AccessAggWiring): NodeId {
     for (let a = 0; a < w.groupSize; a++)
       for (let k = 0; k < w.parallel; k++) b.link(acc[j], aggs[g * w.groupSize + a], w.uplinkRateBps, 'row');
   }
-  for (let i = 0; i < bp.hosts; i++) b.link(i as NodeId, acc[Math.floor(i / w.hostsPerAccess)], bp.hostRateBps, 'rack');
+  if (w.dualHomed)
+    for (let i = 0; i < bp.hosts; i++)
+      for (let k = 0; k < 2; k++)
+        b.link(i as NodeId, acc[2 * Math.floor(i / w.hostsPerAccess) + k], bp.hostRateBps, 'rack', 'any', k);
+  else
+    for (let i = 0; i < bp.hosts; i++)
+      b.link(i as NodeId, acc[Math.floor(i / w.hostsPerAccess)], bp.hostRateBps, 'rack');
   return border;
 }
 

@@ -10,6 +10,7 @@ import { type Catalog, maxPortsAt, type NicModel, type SwitchModel } from '../ca
 import { DesignError } from '../errors.ts';
 import { msg } from '../messages.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
+import { checkPlaneFields, planePort, withPlanes } from './planes.ts';
 import { commonUplinkSpeed, divisors, evenSpread, resolveSwitch, splitLeaf } from './ports.ts';
 import { checkTierFields, leafRatio, podRatio, splitSpine } from './tiers.ts';
 import type {
@@ -60,14 +61,20 @@ export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
   if (spec.hosts % spec.gpusPerNode !== 0)
     throw new DesignError('fabric.hosts', msg.hostsNotMultipleOfGpus(spec.hosts, spec.gpusPerNode));
   checkTierFields(spec);
+  checkPlaneFields(spec);
   const nic = resolveNic(catalog, spec.nic);
+  const planes = spec.planes ?? 1;
   switch (topology) {
     case 'leaf-spine':
-      return leafSpine(spec, catalog, nic);
+      return planes > 1
+        ? withPlanes(leafSpine(spec, catalog, planePort(nic, planes)), nic, planes)
+        : leafSpine(spec, catalog, nic);
     case 'fat-tree':
       return fatTree(spec, catalog, nic);
     case 'rail-optimized':
-      return railOptimized(spec, catalog, nic);
+      return planes > 1
+        ? withPlanes(railOptimized(spec, catalog, planePort(nic, planes)), nic, planes)
+        : railOptimized(spec, catalog, nic);
     case 'ddc':
       return ddc(spec, catalog, nic);
     case 'access-aggregation':
@@ -318,6 +325,11 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
     leafUplinks: split.uplinks,
     fabricRateBps: upRate,
   };
+  if (twoTier !== null && podRatio(spec) !== undefined)
+    throw new DesignError(
+      'fabric.oversubscription.pod',
+      `${spec.hosts} hosts fit one spine layer of ${twoTier} ${spineModel.id} (two tiers: no tier above the pods to oversubscribe); leave out oversubscription.pod, or use a smaller spine switch so that pods and cores are needed`,
+    );
   if (twoTier !== null) {
     const wiring: ClosWiring = {
       ...base,
@@ -339,13 +351,15 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
   checkCoreRole(spec, coreModel);
   const corePorts = maxPortsAt(coreModel, upRate);
   let best: ClosWiring | null = null;
+  // A spine's ports split between its pod and the cores under the pod ratio (half and half when non-blocking).
+  const pod = podRatio(spec) ?? 1;
+  const spineDownMax = splitSpine(spinePorts, pod).down;
   for (let unitsPerPod = 1; unitsPerPod <= units; unitsPerPod++) {
     const leavesPerPod = unitsPerPod * rails;
-    // Spines per pod: half of each spine's ports down, half up (non-blocking at the spine).
-    const sp = evenSpread(leavesPerPod, split.uplinks, Math.floor(spinePorts / 2));
+    const sp = evenSpread(leavesPerPod, split.uplinks, spineDownMax);
     if (sp === null) break;
     const pods = Math.ceil(units / unitsPerPod);
-    const spineUplinks = (leavesPerPod * split.uplinks) / sp;
+    const spineUplinks = Math.ceil((leavesPerPod * split.uplinks) / sp / pod - 1e-9);
     const cpp = evenSpread(pods, spineUplinks, corePorts);
     if (cpp === null) continue;
     const w: ClosWiring = {
@@ -611,7 +625,10 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
   const upRate = commonUplinkSpeed(access, agg, host);
   if (!upRate) throw new DesignError('fabric.spineSwitch', `${access.id} and ${agg.id} share no port speed`);
   const split = splitLeaf(access, host, upRate, leafRatio(spec) ?? 'natural', spec.gpusPerNode, 'fabric.switch');
-  const accessSwitches = Math.ceil(spec.hosts / split.hostsPerLeaf);
+  // Dual-homed: each block of hosts on a pair of access switches (2j and 2j+1), one NIC port on each.
+  const homes = spec.dualHomed ? 2 : 1;
+  const blocks = Math.ceil(spec.hosts / split.hostsPerLeaf);
+  const accessSwitches = homes * blocks;
   const aggPorts = maxPortsAt(agg, upRate);
   const borderLinks = Math.floor(aggPorts * spec.northSouthShare);
   const down = aggPorts - borderLinks;
@@ -653,12 +670,17 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
     parallel,
     borderLinksPerAgg: borderLinks,
     borderRateBps: upRate,
+    ...(spec.dualHomed ? { dualHomed: true } : {}),
   };
   const accessDown = Math.min(split.hostsPerLeaf, spec.hosts) * host;
   const aggDown = Math.min(accessSwitches, accessPerGroup) * parallel * upRate;
   // East-west between halves crosses the access uplinks; between groups it also crosses the border links.
+  const perBlock = sequentialHalves(spec.hosts, split.hostsPerLeaf, blocks, () => 0);
   const bisection = levelBisection(
-    sequentialHalves(spec.hosts, split.hostsPerLeaf, accessSwitches, (j) => Math.floor(j / accessPerGroup)),
+    Array.from({ length: accessSwitches }, (_, j) => ({
+      ...perBlock[Math.floor(j / homes)],
+      pod: Math.floor(j / accessPerGroup),
+    })),
     host,
     split.uplinks * upRate,
     best.g * borderLinks * upRate,
@@ -675,15 +697,20 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
       { role: 'aggregation', model: agg.id, count: aggs, unusedPorts: down - aggDown / upRate },
     ],
     links: [
-      { tier: 'host-access', count: spec.hosts, rateBps: host, lengthClass: 'rack' },
+      { tier: 'host-access', count: homes * spec.hosts, rateBps: host, lengthClass: 'rack' },
       { tier: 'access-aggregation', count: accessSwitches * split.uplinks, rateBps: upRate, lengthClass: 'row' },
       { tier: 'aggregation-border', count: aggs * borderLinks, rateBps: upRate, lengthClass: 'hall' },
     ],
     oversubscription: { access: accessDown / (split.uplinks * upRate), aggregation: aggDown / (borderLinks * upRate) },
     bisectionBps: bisection,
-    maxHops: best.groups > 1 ? 6 : accessSwitches > 1 ? 4 : 2,
+    maxHops: best.groups > 1 ? 6 : blocks > 1 ? 4 : 2,
     notes: [
       `${accessSwitches} access switches x ${split.hostsPerLeaf} hosts, ${split.uplinks} uplinks at ${formatRate(upRate)} spread over groups of ${best.g} aggregation switches (${plural(parallel, 'link')} each); ${plural(best.groups, 'group')}, ${borderLinks} ports of each aggregation switch reserved for border0`,
+      ...(spec.dualHomed
+        ? [
+            `dual-homed: each server's NIC has two ${formatRate(host)} ports, on access switches 2j and 2j+1, active-active (a per-flow hash over both)`,
+          ]
+        : []),
     ],
     wiring,
   };

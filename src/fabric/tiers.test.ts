@@ -58,6 +58,39 @@ describe('per-tier oversubscription', () => {
     );
   });
 
+  it('rail-optimized, 768 GPUs at pod 3: two pods of 3 units, bisection (384 x 400G) / 3 (closed form) on formula and graph', () => {
+    // aurcore-32x400g: a rail leaf has 16 servers down, 16 uplinks; a spine at 3:1 takes 24 down, 8 up, so a pod
+    // holds 3 units (24 leaves x 16 uplinks over 16 spines); each half of the hosts is one pod.
+    const d = designFabric(
+      fabricSpec({
+        topology: 'rail-optimized',
+        hosts: 768,
+        gpusPerNode: 8,
+        switch: 'aurcore-32x400g',
+        oversubscription: { leaf: 1, pod: 3 },
+      }),
+      catalog,
+    );
+    const w = d.blueprint.wiring;
+    expect(w.kind === 'clos' && [w.pods, w.unitsPerPod]).toEqual([2, 3]);
+    expect(d.blueprint.bisectionBps).toBe((384 * host) / 3);
+    expect(d.metrics.bisectionBps).toBe((384 * host) / 3);
+    expect(d.metrics.oversubscription).toEqual({ leaf: 1, spine: 3 });
+  });
+
+  it('refuses a pod ratio on a rail-optimized design that fits two tiers, naming the field and the fix', () => {
+    const s = fabricSpec({
+      topology: 'rail-optimized',
+      hosts: 512,
+      gpusPerNode: 8,
+      switch: 'aurcore-32x400g',
+      oversubscription: { leaf: 1, pod: 3 },
+    });
+    expect(() => blueprint(s, catalog)).toThrow(
+      /no tier above the pods to oversubscribe\); leave out oversubscription.pod/,
+    );
+  });
+
   it('refuses a pod ratio on a 2-tier topology, naming the field', () => {
     const s = fabricSpec({ ...meta, topology: 'leaf-spine' });
     expect(() => blueprint(s, catalog)).toThrow(/applies to 3-tier designs/);

@@ -1,6 +1,6 @@
 // Rack size and oversubscription per tier boundary: reads `fabric.hostsPerLeaf` and the `{leaf, pod}` form of
 // `fabric.oversubscription`, says which topologies honour them, and splits a spine's ports between its pod and
-// the tier above. Leaves out: per-tier ratios above the pod (a 4th tier) and rail-optimized pods.
+// the tier above. Leaves out: per-tier ratios above the pod (a 4th tier).
 import { DesignError } from '../errors.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 
@@ -40,10 +40,10 @@ export function checkTierFields(spec: FabricSpec): void {
         `${spec.hostsPerLeaf} is not a multiple of gpusPerNode (${spec.gpusPerNode}): a server's GPUs share its leaf; use ${Math.max(spec.gpusPerNode, spec.hostsPerLeaf - (spec.hostsPerLeaf % spec.gpusPerNode))}`,
       );
   }
-  if (podRatio(spec) !== undefined && t !== 'fat-tree')
+  if (podRatio(spec) !== undefined && t !== 'fat-tree' && t !== 'rail-optimized')
     throw new DesignError(
       'fabric.oversubscription.pod',
-      `applies to 3-tier designs with pods (topology fat-tree), not ${t}; use a number for the leaf ratio`,
+      `applies to 3-tier designs with pods (topology fat-tree or rail-optimized), not ${t}; use a number for the leaf ratio`,
     );
 }
 

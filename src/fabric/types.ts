@@ -131,6 +131,8 @@ export interface ClosWiring {
   spineCoreParallel: number;
   /** Rail attach in 3 tiers: each scalable unit is a pod. */
   unitsPerPod: number;
+  /** Disjoint planes (planes.ts): every count above is one plane's, host ports run at the NIC speed / planes. */
+  planes?: number;
 }
 
 export interface DdcWiring {
@@ -159,6 +161,8 @@ export interface AccessAggWiring {
   parallel: number;
   borderLinksPerAgg: number;
   borderRateBps: number;
+  /** Each server on two access switches (planes.ts): access 2j and 2j+1 share hosts block j. */
+  dualHomed?: boolean;
 }
 
 export interface Fabric {

@@ -87,7 +87,7 @@ export const fabricSchema = z
             pod: ratio()
               .optional()
               .describe(
-                "fat-tree: spine (pod) down:up ratio, between each pod and the core tier (default 1); Meta's 24K-GPU RoCE clusters (Gangidi et al., SIGCOMM 2024, section 3) keep each AI zone non-blocking and oversubscribe the tier above it",
+                "fat-tree and 3-tier rail-optimized: spine (pod) down:up ratio, between each pod and the core tier (default 1; a rail-optimized design that fits two tiers refuses it); Meta's 24K-GPU RoCE clusters (Gangidi et al., SIGCOMM 2024, section 3) keep each AI zone non-blocking and oversubscribe the tier above it",
               ),
           })
           .describe('ratios per tier boundary'),
@@ -119,6 +119,17 @@ export const fabricSchema = z
       .optional()
       .describe(
         "leaf-spine, fat-tree, rail-optimized: add border0, where clients enter, with one link from every top-tier switch (spines; cores in 3 tiers) at the fabric rate: the edge pods of Facebook's data center fabric (Andreyev, 2014) collapsed to one node. Default: false (access-aggregation always has one)",
+      ),
+    planes: num({ int: true, min: 1, max: 2 })
+      .optional()
+      .describe(
+        "leaf-spine and rail-optimized: 2 splits each NIC into two ports of half its speed, port p to a leaf of plane p, the planes disjoint up to the top; a connection stays in the plane its hash picks (Alibaba HPN's dual-ToR and dual-plane design: hosts of 8 NICs of 2x200G, Qian et al., 'Alibaba HPN: A Data Center Network for Large Language Model Training', SIGCOMM 2024). Default 1",
+      ),
+    dualHomed: z
+      .boolean()
+      .optional()
+      .describe(
+        "access-aggregation: each server's NIC has two ports at its speed, to two access switches, active-active (a per-flow hash over both, as LACP, IEEE 802.1AX); an access switch failure moves its flows to the other port. Default false (one access switch per server)",
       ),
     gpu: z
       .string()

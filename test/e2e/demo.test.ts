@@ -148,6 +148,7 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
       incastNoPfc: load(n.incastNoPfc),
       inference: load(n.inference),
       inferenceFailure: load(n.inferenceFailure),
+      inferenceFailureDualHomed: load(n.inferenceFailureDualHomed),
       capacity: JSON.parse(readFileSync(join(dir, 'on', 'runs', `${n.capacity}.json`), 'utf8')) as CapacityResult,
     };
   };
@@ -195,6 +196,10 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
       incastNoPfc: { ...runs.incastNoPfc, result: mutate(runs.incastNoPfc.result) },
       inference: { ...runs.inference, result: mutate(runs.inference.result) },
       inferenceFailure: { ...runs.inferenceFailure, result: mutate(runs.inferenceFailure.result) },
+      inferenceFailureDualHomed: {
+        ...runs.inferenceFailureDualHomed,
+        result: mutate(runs.inferenceFailureDualHomed.result),
+      },
       capacity: mutate(runs.capacity),
     };
     const t = base.inputs.trace;

@@ -28,6 +28,8 @@ export interface FabricFlags {
   k?: string;
   gpusPerNode?: string;
   nodesPerUnit?: string;
+  hostsPerLeaf?: string;
+  planes?: string;
 }
 
 /** The flag that sets each fabric field: problems with a field a flag set are named by the flag. */
@@ -42,10 +44,12 @@ const FLAG_OF: Record<keyof FabricFlags, string> = {
   k: '--k',
   gpusPerNode: '--gpus-per-node',
   nodesPerUnit: '--nodes-per-unit',
+  hostsPerLeaf: '--hosts-per-leaf',
+  planes: '--planes',
 };
 
 /** A count flag: a positive integer here; the schema then checks the field's own range. */
-const count = (flags: FabricFlags, key: 'hosts' | 'k' | 'gpusPerNode' | 'nodesPerUnit') => {
+const count = (flags: FabricFlags, key: 'hosts' | 'k' | 'gpusPerNode' | 'nodesPerUnit' | 'hostsPerLeaf' | 'planes') => {
   const v = flags[key];
   return v === undefined ? undefined : intOption(FLAG_OF[key], v, { min: 1 });
 };
@@ -99,6 +103,8 @@ export function scenarioWithFlags(file: string | undefined, flags: FabricFlags, 
   set('k', count(flags, 'k'));
   set('gpusPerNode', count(flags, 'gpusPerNode'));
   set('nodesPerUnit', count(flags, 'nodesPerUnit'));
+  set('hostsPerLeaf', count(flags, 'hostsPerLeaf'));
+  set('planes', count(flags, 'planes'));
   try {
     return validateScenario({ ...raw, fabric }, catalog);
   } catch (e) {

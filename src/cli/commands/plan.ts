@@ -18,7 +18,12 @@ export function addFabricOptions<T extends Command<[string | undefined]>>(cmd: T
     .option('--oversubscription <x>', 'leaf down:up target, e.g. 3 or 3:1 (default 1)')
     .option('--k <k>', 'fat-tree: ports per switch used')
     .option('--gpus-per-node <r>', 'hosts per server')
-    .option('--nodes-per-unit <u>', 'rail-optimized: servers per scalable unit');
+    .option('--nodes-per-unit <u>', 'rail-optimized: servers per scalable unit')
+    .option('--hosts-per-leaf <n>', 'leaf-spine and fat-tree: hosts per leaf (a rack; fabric.hostsPerLeaf)')
+    .option(
+      '--planes <n>',
+      'leaf-spine and rail-optimized: 2 splits each NIC over two disjoint planes (fabric.planes)',
+    );
 }
 
 export function planCommand() {

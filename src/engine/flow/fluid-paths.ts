@@ -124,9 +124,10 @@ export class FluidPaths {
 
   /**
    * Walks src -> dst with the routing tables into `out` (directed links); returns the hop count, or -1 if the
-   * routing view cannot reach dst. A host sends on its first link; a switch picks the ECMP member
-   * ecmpIndex(hash, 0, switch, count), among the members the routing view believes usable once a failure has
-   * been detected (runFlow's and the packet engine's choice).
+   * routing view cannot reach dst. A host with one link sends on it; a host with several (a dual-homed server,
+   * as LACP hashes a flow onto one member) and a switch pick the ECMP member ecmpIndex(hash, 0, node, count),
+   * among the members the routing view believes usable once a failure has been detected (runFlow's and the
+   * packet engine's choice).
    */
   walk(src: number, dst: number, hash: number, out: Int32Array): number {
     let at = src;
@@ -138,9 +139,9 @@ export class FluidPaths {
       const cnt = this.groups.links[off];
       let i = 0;
       if (failures) {
-        i = this.isHost[at] ? this.view.nthAlive(at, dst, cnt, 0) : this.pickAlive(at, dst, cnt, hash);
+        i = this.isHost[at] && cnt === 1 ? this.view.nthAlive(at, dst, cnt, 0) : this.pickAlive(at, dst, cnt, hash);
         if (i < 0) return -1;
-      } else if (cnt > 1 && !this.isHost[at]) i = ecmpIndex(hash, 0, at, cnt);
+      } else if (cnt > 1) i = ecmpIndex(hash, 0, at, cnt);
       const l = this.groups.links[off + 1 + i];
       const up = this.linkA[l] === at;
       out[n++] = up ? 2 * l : 2 * l + 1;

@@ -53,9 +53,9 @@ export function buildPaths(sim: FlowSim): void {
 
 /**
  * Walks src -> dst with the routing tables, writing directed link ids into `out`; returns the hop count.
- * A host sends on its first link (as the packet engine's NIC does); a switch picks the ECMP member
- * ecmpIndex(hash, 0, node, count), among the members the routing view believes usable once any failure
- * has been detected (the packet engine's choice for a data packet).
+ * A host with one link sends on it; a host with several (a NIC split over planes, a dual-homed server) and a
+ * switch pick the ECMP member ecmpIndex(hash, 0, node, count), among the members the routing view believes
+ * usable once any failure has been detected (the packet engine's choice for a data packet).
  */
 function walkPath(sim: FlowSim, t: number, out: Int32Array): number {
   const dst = sim.dst[t];
@@ -64,7 +64,7 @@ function walkPath(sim: FlowSim, t: number, out: Int32Array): number {
   const h = sim.hash[t];
   while (at !== dst) {
     let l: number;
-    if (sim.isHost[at]) l = sim.routing.pick(at as NodeId, dst as NodeId, 0);
+    if (sim.isHost[at]) l = sim.routing.pick(at as NodeId, dst as NodeId, hostPort(sim, at, dst, h));
     else {
       const off = sim.groups.offset(at, dst);
       const cnt = sim.groups.links[off];
@@ -96,6 +96,14 @@ function pathLatency(sim: FlowSim, t: number): number {
     ps += sim.switchPs[d & 1 ? sim.linkA[d >> 1] : sim.linkB[d >> 1]];
   }
   return Math.ceil(ps);
+}
+
+/** A host's port for a flow: its only link, else the hash's choice (among the live ones after a failure). */
+function hostPort(sim: FlowSim, at: number, dst: number, h: number): number {
+  const cnt = sim.routing.count(at as NodeId, dst as NodeId);
+  if (cnt < 2) return 0;
+  const i = sim.routeEpoch > 0 ? pickAlive(sim, at, dst, cnt, h) : -1;
+  return i < 0 ? ecmpIndex(h, 0, at, cnt) : i;
 }
 
 /** The hash's choice among the members the routing view believes usable, or -1. */

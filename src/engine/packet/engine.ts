@@ -119,6 +119,7 @@ class PacketSim {
     this.ports.nic = this.nics;
     this.tasks = new Tasks(clock, driver, this.nics, program);
     const hashes = flowHashes(seed, this.F);
+    this.nics.spreadPorts(f, hashes);
     const rngLb = createRandom(seed, 'packet', 'lb');
     this.switches = new Switches(f, topo, this.pool, this.ports, this.mmu, net, hashes, rngLb);
     const rngLoss = createRandom(seed, 'packet', 'loss');

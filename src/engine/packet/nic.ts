@@ -10,8 +10,10 @@
 // timeout without progress, and the QP's error state after `retryCount` of them. Leaves out QP connection setup,
 // read and atomic verbs, selective repeat, RNR retries, and the NIC's own buffers and PCIe (packets are made when
 // the port can send them).
+import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { Counters } from '../../result/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
+import { ecmpIndex } from '../core/ecmp.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { K_TRANSFER, type TaskDriver } from '../core/task-graph.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp } from './dcqcn.ts';
@@ -76,11 +78,21 @@ export class Nics {
   private readonly expected: Int32Array;
   private readonly nakSent: Uint8Array;
   private readonly ackCount: Int32Array;
-  /** Each host's QPs (CSR), its round-robin position, and the time of its pending wake-up (or -1). */
+  /** Each host's QPs (CSR), the round-robin position of each of its ports, and its pending wake-up (or -1). */
   private readonly hostFlowsStart: Int32Array;
   private readonly hostFlows: Int32Array;
   private readonly rr: Int32Array;
   private readonly wakeAt: Float64Array;
+  /**
+   * The port each QP sends on and its receiver answers on: the host's only port, or on a host of several (a NIC
+   * split over planes, a dual-homed server) the one the flow hash picks (spreadPorts). `multiPort` marks those
+   * hosts, whose ports ask only for their own QPs; `adj` is the fabric's adjacency, to wake every port of one.
+   */
+  private readonly qpPort: Int32Array;
+  private readonly ackPort: Int32Array;
+  private readonly multiPort: Uint8Array;
+  private adjStart: Int32Array = new Int32Array(0);
+  private adjLinks: Int32Array = new Int32Array(0);
   /** Payload of data packets sent (the bytes-conserved invariant). */
   sentPayload = 0;
   readonly rp: DcqcnRp;
@@ -155,8 +167,11 @@ export class Nics {
     this.hostFlows = new Int32Array(perHost[N]);
     const fill = perHost.slice(0, N);
     for (let i = 0; i < F; i++) if (tasks.g.kind[i] === K_TRANSFER) this.hostFlows[fill[T[i].src]++] = i;
-    this.rr = new Int32Array(N);
+    this.rr = new Int32Array(topo.P);
     this.wakeAt = new Float64Array(N).fill(-1);
+    this.qpPort = Int32Array.from(this.fSrc, (h) => topo.hostPort[h]);
+    this.ackPort = Int32Array.from(this.fDst, (h) => topo.hostPort[h]);
+    this.multiPort = new Uint8Array(N);
     // DcqcnRp asks for a QP's parameters on every byte-counter step, increase and cut; `net.dcqcn` builds a
     // fresh object each call, so resolve them once per QP (one shared object per line rate).
     const byRate = new Map<number, DcqcnParams>();
@@ -189,35 +204,65 @@ export class Nics {
     this.rate = net.hpccOn ? this.hp.rate : this.rp.rc;
   }
 
+  /**
+   * Each QP's port on a host of several links: ecmpIndex(hash, type, host, links) over the routing's members,
+   * the choice a switch makes (a connection stays on the port, so in the plane, its hash picks; LACP likewise
+   * keeps a flow on one member of a bond). ACKs and CNPs leave the receiver by the hash of the ACK type.
+   */
+  spreadPorts(f: Fabric, hashes: Uint32Array): void {
+    this.adjStart = f.adjStart;
+    this.adjLinks = f.adjLinks;
+    const pick = (from: number, to: number, h: number, type: number): number => {
+      const cnt = f.routing.count(from as NodeId, to as NodeId);
+      const l = f.routing.pick(from as NodeId, to as NodeId, ecmpIndex(h, type, from, cnt));
+      return this.topo.outPort(l, from);
+    };
+    for (let i = 0; i < this.fSrc.length; i++) {
+      const src = this.fSrc[i];
+      const dst = this.fDst[i];
+      if (src === dst) continue;
+      if (f.adjStart[src + 1] - f.adjStart[src] > 1) {
+        this.multiPort[src] = 1;
+        this.qpPort[i] = pick(src, dst, hashes[i], T_DATA);
+      }
+      if (f.adjStart[dst + 1] - f.adjStart[dst] > 1) this.ackPort[i] = pick(dst, src, hashes[i], T_ACK);
+    }
+  }
+
   // ---- sender ------------------------------------------------------------------------------------
 
   /** The driver allowed QP t repetitions up to `reps` (from `before`): open its gate and let the host send. */
   open(t: number, before: number, reps: number): void {
     this.gate[t] = reps * this.fPpr[t];
     if (before === 0) this.nextSend[t] = this.clock.now;
-    this.ports.tryStart(this.topo.hostPort[this.fSrc[t]]);
+    this.ports.tryStart(this.qpPort[t]);
   }
 
-  /** A paced QP of host h may send now (EV_HOST_WAKE). */
+  /** A paced QP of host h may send now (EV_HOST_WAKE): on every port of a host of several. */
   wake(h: number): void {
     if (this.wakeAt[h] === this.clock.now) {
       this.wakeAt[h] = -1;
-      this.ports.tryStart(this.topo.hostPort[h]);
+      if (!this.multiPort[h]) this.ports.tryStart(this.topo.hostPort[h]);
+      else
+        for (let i = this.adjStart[h]; i < this.adjStart[h + 1]; i++)
+          this.ports.tryStart(this.topo.outPort(this.adjLinks[i], h));
     }
   }
 
-  /** The NIC's next data packet: round robin over its QPs that may send now (DCQCN pacing). */
-  nextDataPacket(h: number, onlyClass: number): number {
+  /** The NIC's next data packet for port `port`: round robin over its QPs that may send now (DCQCN pacing). */
+  nextDataPacket(h: number, onlyClass: number, port: number): number {
     const s = this.hostFlowsStart[h];
     const n = this.hostFlowsStart[h + 1] - s;
     if (n === 0) return -1;
     const now = this.clock.now;
+    const onPort = this.multiPort[h] ? port : -1;
     let soonest = Number.POSITIVE_INFINITY;
     for (let j = 0; j < n; j++) {
-      const slot = (this.rr[h] + j) % n;
+      const slot = (this.rr[port] + j) % n;
       const fl = this.hostFlows[s + slot];
       // Past the gate: not started, waiting for a dependency, or everything sent (gate <= packets).
       if (this.sndNxt[fl] >= this.gate[fl] || this.failed[fl]) continue;
+      if (onPort >= 0 && this.qpPort[fl] !== onPort) continue;
       if (onlyClass && this.fClass[fl] !== onlyClass) continue;
       // HPCC's window: payload in flight stays below W (rdma-queue-pair.cc IsWinBound); an ACK reopens it.
       if (this.hpccOn && (this.sndNxt[fl] - this.sndUna[fl]) * this.net.mtu >= this.hp.win[fl]) continue;
@@ -225,7 +270,7 @@ export class Nics {
         if (this.nextSend[fl] < soonest) soonest = this.nextSend[fl];
         continue;
       }
-      this.rr[h] = (slot + 1) % n;
+      this.rr[port] = (slot + 1) % n;
       return this.sendData(fl);
     }
     if (soonest < Number.POSITIVE_INFINITY) {
@@ -300,7 +345,7 @@ export class Nics {
     this.retries[fl]++;
     this.sndNxt[fl] = this.sndUna[fl];
     this.armRto(fl);
-    this.ports.tryStart(this.topo.hostPort[this.fSrc[fl]]);
+    this.ports.tryStart(this.qpPort[fl]);
   }
 
   /**
@@ -345,7 +390,7 @@ export class Nics {
     const extra = type === T_CNP ? CNP_EXTRA : ACK_EXTRA + this.fInt[fl];
     const id = this.pool.alloc(fl, type, C_CTRL, seq, 0, extra + this.net.headerBytes, dst);
     if (this.hpccOn && type !== T_CNP) this.pool.copyInt(data, id);
-    const p = this.topo.hostPort[from];
+    const p = from === this.fDst[fl] ? this.ackPort[fl] : this.topo.hostPort[from];
     // Sent into the host's own failed link: lost.
     if (this.topo.linkDown[p >> 1]) this.pool.drop(id, 'failure');
     else this.ports.enqueue(p, id);
@@ -441,11 +486,11 @@ export class Nics {
         return;
       }
       if (this.sndNxt[fl] > this.sndUna[fl]) this.armRto(fl);
-      if (this.hpccOn) this.ports.tryStart(this.topo.hostPort[this.fSrc[fl]]);
+      if (this.hpccOn) this.ports.tryStart(this.qpPort[fl]);
     }
     if (type === T_NAK) {
       this.sndNxt[fl] = seq;
-      this.ports.tryStart(this.topo.hostPort[this.fSrc[fl]]);
+      this.ports.tryStart(this.qpPort[fl]);
     }
   }
 }

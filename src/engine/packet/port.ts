@@ -44,7 +44,7 @@ export const CNP_EXTRA = 16;
 /** What a host's port needs from its NIC (nic.ts's Nics, the one implementation). */
 export interface DataSource {
   /** The host's next data packet (only of class `onlyClass` when it is not 0), or -1. */
-  nextDataPacket(h: number, onlyClass: number): number;
+  nextDataPacket(h: number, onlyClass: number, port: number): number;
 }
 
 // The port record: RI Int32 fields and RD Float64 fields over one buffer (RD x 8 = RI x 4 bytes per port),
@@ -281,8 +281,8 @@ export class Ports {
       const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
       if (pu > now) {
         if (pu < blockedUntil) blockedUntil = pu;
-        id = this.nic.nextDataPacket(from, C_LOSSY);
-      } else id = this.nic.nextDataPacket(from, 0);
+        id = this.nic.nextDataPacket(from, C_LOSSY, p);
+      } else id = this.nic.nextDataPacket(from, 0, p);
     }
     if (id < 0) {
       if (blockedUntil < Number.POSITIVE_INFINITY && r64[d + F_EXPIRE_ARMED] !== blockedUntil) {
