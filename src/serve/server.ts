@@ -11,6 +11,7 @@ import { planJson } from './plan.ts';
 import { type RunEvent, RunManager } from './runs.ts';
 import { builtinScenarios } from './scenario-input.ts';
 import { simulateJob } from './simulate.ts';
+import { serveWebPage } from './static.ts';
 
 export interface ServeOptions {
   port: number;
@@ -138,6 +139,7 @@ export async function startServer(opts: ServeOptions): Promise<Server> {
   });
   const runs = new RunManager(limits.maxRuns, limits.maxWallMs);
   routes(app, runs, loadCatalog(), limits);
+  serveWebPage(app);
   await app.listen({ port: opts.port, host: opts.host });
   const a = app.server.address();
   const address = a && typeof a === 'object' ? { host: a.address, port: a.port } : { host: opts.host, port: opts.port };
