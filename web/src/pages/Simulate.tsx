@@ -60,7 +60,7 @@ function Progress({ s, cancel }: { s: RunState; cancel: () => void }) {
   const going = s.phase === 'starting' || s.phase === 'queued' || s.phase === 'running';
   const pct = s.total ? Math.min(100, (100 * (s.done ?? 0)) / s.total) : undefined;
   return (
-    <div className="progress" data-testid="run-progress" data-phase={s.phase} aria-live="polite">
+    <div className="progress" data-testid="run-progress" data-phase={s.phase} data-run={s.id} aria-live="polite">
       <p>
         <strong>{s.phase}</strong>
         {s.phase === 'queued' && s.position !== undefined ? ` (place ${s.position} in the queue)` : ''}
