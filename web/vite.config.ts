@@ -14,7 +14,7 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // One bundle for the page: vega and React together load faster from one local file than from many.
+    // The charts' chunk (vega, vega-lite) is large by nature; it loads only with the pages that draw charts.
     chunkSizeWarningLimit: 4096,
     // No inlined data: URLs: the page's policy allows only its own files.
     assetsInlineLimit: 0,

@@ -1,12 +1,15 @@
 // The page's frame: a tab per page (Design, Planner, Simulate, Demo, Runs), chosen by the URL's hash so the back
 // button and a bookmark work. Each page is kept mounted once opened, so a form keeps what was typed.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { hasToken } from './api.ts';
-import { DemoPage } from './pages/Demo.tsx';
 import { DesignPage } from './pages/Design.tsx';
-import { PlannerPage } from './pages/Planner.tsx';
-import { RunsPage } from './pages/Runs.tsx';
-import { SimulatePage } from './pages/Simulate.tsx';
+
+// The Design page is in the first bundle; the others load when first opened (their own files): they bring
+// vega, vega-lite and the report's chart code, about two thirds of the whole, which the first render does not need.
+const PlannerPage = lazy(() => import('./pages/Planner.tsx').then((m) => ({ default: m.PlannerPage })));
+const SimulatePage = lazy(() => import('./pages/Simulate.tsx').then((m) => ({ default: m.SimulatePage })));
+const DemoPage = lazy(() => import('./pages/Demo.tsx').then((m) => ({ default: m.DemoPage })));
+const RunsPage = lazy(() => import('./pages/Runs.tsx').then((m) => ({ default: m.RunsPage })));
 
 const PAGES = [
   { id: 'design', title: 'Design', Page: DesignPage },
@@ -56,7 +59,9 @@ export function App() {
       <main>
         {PAGES.filter((p) => opened.has(p.id)).map(({ id, Page }) => (
           <div key={id} hidden={id !== page}>
-            <Page />
+            <Suspense fallback={<p className="status">loading the page...</p>}>
+              <Page />
+            </Suspense>
           </div>
         ))}
       </main>
