@@ -1,7 +1,8 @@
 // The page's calls to `aifabric serve` (docs/serve.md): every /api request carries the access token, which the
 // page reads once from the URL the server printed and keeps in memory only (it is taken out of the address bar,
-// so it is not left in the history or a bookmark). Routes a server may not have yet are probed once: Fastify
-// answers an unknown route with its own 404 body, told apart from a route's own 404 (`{error: {...}}`).
+// so it is not left in the history or a bookmark). Routes a server may not have yet: Fastify answers an unknown
+// route with its own 404 body, told apart from a route's own 404 (`{error: {...}}`); the page's first real call
+// to such a route tells (ApiError.missingRoute), or a probe asked once (hasRoute).
 // Leaves out: retries (the server is on this machine).
 
 let token = '';
@@ -24,6 +25,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly problems: Problem[],
+    /** The server has no such route (Fastify's own 404): that part of the page is not available here. */
+    readonly missingRoute = false,
   ) {
     super(message);
   }
@@ -53,10 +56,14 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
   return fetch(path, { ...init, headers });
 }
 
+/** Fastify's own 404 for a route it does not have: `{message: 'Route GET:/x not found', error: 'Not Found'}`. */
+const isMissingRoute = (status: number, body: ErrorBody) =>
+  status === 404 && typeof body.error === 'string' && /^Route /.test(body.message ?? '');
+
 async function failure(res: Response): Promise<ApiError> {
   const body = (await res.json().catch(() => ({}))) as ErrorBody;
   const { message, problems } = problemsOf(body, res.status);
-  return new ApiError(res.status, message, problems);
+  return new ApiError(res.status, message, problems, isMissingRoute(res.status, body));
 }
 
 /** JSON from a route; an ApiError for any status but 2xx. */
@@ -69,16 +76,12 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 export const postJson = <T>(path: string, body: unknown): Promise<T> =>
   api<T>(path, { method: 'POST', body: JSON.stringify(body) });
 
-/** The bytes of a download route, as a Blob. */
-export async function download(path: string, body: unknown): Promise<Blob> {
-  const res = await request(path, { method: 'POST', body: JSON.stringify(body) });
+/** The bytes of a download route, as a Blob: POSTed with a JSON body, or a GET without one. */
+export async function download(path: string, body?: unknown): Promise<Blob> {
+  const res = await request(path, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
   if (!res.ok) throw await failure(res);
   return res.blob();
 }
-
-/** Fastify's own 404 for a route it does not have: `{message: 'Route GET:/x not found', error: 'Not Found'}`. */
-const isMissingRoute = (status: number, body: ErrorBody) =>
-  status === 404 && typeof body.error === 'string' && /^Route /.test(body.message ?? '');
 
 const probes = new Map<string, Promise<boolean>>();
 

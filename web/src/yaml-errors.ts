@@ -1,7 +1,7 @@
 // A scenario's problems at their line: from POST /api/validate (`{ok, errors: [{line, col, path, message}]}`)
 // where the server has it, else from the error POST /api/simulate returns (its `location` is
 // `scenario.yaml:LINE:COL`, its `field` the path). One shape for the editor either way.
-import { ApiError, hasRoute, postJson } from './api.ts';
+import { ApiError, postJson } from './api.ts';
 
 export interface YamlProblem {
   line?: number;
@@ -15,8 +15,7 @@ interface Validation {
   errors?: YamlProblem[];
 }
 
-export const canValidate = (): Promise<boolean> => hasRoute('POST', '/api/validate', { yaml: '' });
-
+/** The problems of the text; an ApiError with `missingRoute` where the server has no /api/validate. */
 export async function validateYaml(yaml: string): Promise<YamlProblem[]> {
   const v = await postJson<Validation>('/api/validate', { yaml });
   return v.ok ? [] : (v.errors ?? []);

@@ -4,7 +4,7 @@
 // server has these routes. Leaves out: the designs' diagrams.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ClaimRow, ReportInput } from '../../../src/report/input.ts';
-import { ApiError, api, hasRoute, postJson, runEvents } from '../api.ts';
+import { ApiError, api, postJson, runEvents } from '../api.ts';
 import { Problems } from '../Field.tsx';
 import { inputCharts } from '../result-charts.ts';
 import { VegaChart } from '../VegaChart.tsx';
@@ -62,15 +62,23 @@ export function DemoPage() {
   const [bundle, setBundle] = useState<Bundle>();
   const [status, setStatus] = useState('');
   const [problems, setProblems] = useState<{ message: string }[]>([]);
+  // The first load tells whether the server has the route; its own 404 says there is no bundle yet.
   const load = useCallback(
-    () => api<Bundle>('/api/demo').then(setBundle, (e) => setStatus(e instanceof ApiError ? e.message : String(e))),
+    () =>
+      api<Bundle>('/api/demo').then(
+        (b) => {
+          setHave(true);
+          setBundle(b);
+        },
+        (e) => {
+          setHave(!(e instanceof ApiError && e.missingRoute));
+          setStatus(e instanceof ApiError ? e.message : String(e));
+        },
+      ),
     [],
   );
   useEffect(() => {
-    hasRoute('GET', '/api/demo').then((h) => {
-      setHave(h);
-      if (h) void load();
-    });
+    void load();
   }, [load]);
   const charts = useMemo(() => (bundle ? inputCharts(bundle.report) : []), [bundle]);
   const runQuick = async () => {

@@ -4,7 +4,7 @@
 // POST /api/plan/files. It asks again each time the form settles. Leaves out: spine/core switch choice.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DesignJson } from '../../../src/report/plan.ts';
-import { ApiError, download, hasRoute, postJson, saveBlob } from '../api.ts';
+import { ApiError, download, postJson, saveBlob } from '../api.ts';
 import { useCatalog, useSettled } from '../catalog.ts';
 import { Field, Problems } from '../Field.tsx';
 import { count, kw, ratio, tbps, usd } from '../format.ts';
@@ -229,28 +229,34 @@ function SvgMarkup({ svg }: { svg: string }) {
   return <figure ref={ref} className="diagram" aria-label="topology diagram" />;
 }
 
-/** The diagram and the downloads, from POST /api/plan/files when this server has it. */
+/** The diagram and the downloads, from POST /api/plan/files where this server has it (the diagram's request
+ * tells: no separate probe). */
 function Files({ spec }: { spec: Record<string, unknown> }) {
   const [have, setHave] = useState<boolean>();
   const [svg, setSvg] = useState('');
   useEffect(() => {
-    hasRoute('POST', '/api/plan/files', {}).then(setHave);
-  }, []);
-  useEffect(() => {
-    if (!have) return;
     let live = true;
     download('/api/plan/files', { spec, format: 'svg' })
       .then((b) => b.text())
       .then(
-        (t) => live && setSvg(t),
-        () => live && setSvg(''),
+        (t) => {
+          if (!live) return;
+          setHave(true);
+          setSvg(t);
+        },
+        (e) => {
+          if (!live) return;
+          if (e instanceof ApiError && e.missingRoute) setHave(false);
+          setSvg('');
+        },
       );
     return () => {
       live = false;
     };
-  }, [have, spec]);
+  }, [spec]);
   if (have === false)
     return <p className="muted">Diagram and downloads: not available on this server (it has no /api/plan/files).</p>;
+  if (have === undefined) return null;
   const get = (format: string, name: string) =>
     download('/api/plan/files', { spec, format }).then((b) => saveBlob(b, name));
   return (

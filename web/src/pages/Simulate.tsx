@@ -3,16 +3,16 @@
 // counters) and the HTML report's charts (result-charts.ts). The editor's problems show at their line: checked
 // as you type through POST /api/validate where the server has it, else from the refused run.
 // Leaves out: field-name completion in the editor (a plain textarea).
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Result } from '../../../src/result/types.ts';
-import { hasRoute, saveBlob } from '../api.ts';
+import { ApiError, download, hasRoute, saveBlob } from '../api.ts';
 import { useCatalog, useSettled } from '../catalog.ts';
 import { Field, Problems } from '../Field.tsx';
 import { count, simTime } from '../format.ts';
 import { resultCharts } from '../result-charts.ts';
 import { type RunState, useRun } from '../run.ts';
 import { VegaChart } from '../VegaChart.tsx';
-import { canValidate, problemsOfError, validateYaml, where, type YamlProblem } from '../yaml-errors.ts';
+import { problemsOfError, validateYaml, where, type YamlProblem } from '../yaml-errors.ts';
 
 const EXAMPLE = `version: 1
 name: incast-example
@@ -160,7 +160,18 @@ function Results({ r, id }: { r: Result; id?: string }) {
         >
           Download the result JSON
         </button>
-        {report ? <span className="muted">The HTML report: GET /api/simulate/{id}/report.html</span> : null}
+        {report && id ? (
+          <button
+            type="button"
+            onClick={() =>
+              void download(`/api/simulate/${encodeURIComponent(id)}/report.html`).then((b) =>
+                saveBlob(b, `${r.scenario}.html`),
+              )
+            }
+          >
+            Download the HTML report
+          </button>
+        ) : null}
       </div>
       {r.flows.length > 0 ? <FlowTable r={r} /> : null}
       <Counters r={r} />
@@ -183,27 +194,36 @@ export function SimulatePage() {
   const [validating, setValidating] = useState<boolean>();
   const settled = useSettled(text, 400);
   const { state, start, cancel } = useRun();
-  useEffect(() => {
-    canValidate().then(setValidating);
+  /** The text's problems from /api/validate; undefined where the server has no such route (then the run's
+   * refusal tells). */
+  const check = useCallback(async (yaml: string): Promise<YamlProblem[] | undefined> => {
+    try {
+      const p = await validateYaml(yaml);
+      setValidating(true);
+      return p;
+    } catch (e) {
+      if (e instanceof ApiError && e.missingRoute) {
+        setValidating(false);
+        return undefined;
+      }
+      return problemsOfError(e);
+    }
   }, []);
   useEffect(() => {
-    if (!validating || source !== 'yaml') return;
+    if (validating === false || source !== 'yaml') return;
     let live = true;
-    validateYaml(settled).then(
-      (p) => live && setProblems(p),
-      (e) => live && setProblems(problemsOfError(e)),
-    );
+    check(settled).then((p) => live && p !== undefined && setProblems(p));
     return () => {
       live = false;
     };
-  }, [settled, validating, source]);
+  }, [settled, validating, source, check]);
   const run = async () => {
     const body: Record<string, unknown> = source === 'yaml' ? { yaml: text } : { name };
     if (engine) body.engine = engine;
-    if (source === 'yaml' && validating) {
-      const p = await validateYaml(text).catch(problemsOfError);
-      setProblems(p);
-      if (p.length > 0) return;
+    if (source === 'yaml' && validating !== false) {
+      const p = await check(text);
+      if (p !== undefined) setProblems(p);
+      if (p !== undefined && p.length > 0) return;
     }
     try {
       setProblems([]);
