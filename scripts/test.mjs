@@ -1,5 +1,5 @@
-// `npm test`: type-check (the library and web/), lint, then every vitest test (which build dist/ first: test/build-first.ts); ends with the
-// ten slowest tests and the plain line `N passed, N failed`.
+// `npm test`: type-check (the library and web/), lint, then every vitest test (which build dist/ first:
+// test/build-first.ts); ends with the ten slowest tests and the plain line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
