@@ -26,7 +26,7 @@ const INCAST = readFileSync(new URL('../../scenarios/incast-16.yaml', import.met
 /** The same incast with 100x the bytes: about 9 million packet events, seconds of wall time, to cancel. */
 const LONG = INCAST.replace('bytes: 20MB', 'bytes: 2GB');
 /** Routes of the other UI branch that the page probes; absent here, each 404 is excused. */
-const PROBED = ['/api/validate', '/api/plan/files', '/api/demo', '/api/runs'];
+const PROBED = ['/api/validate', '/api/plan/files', '/api/demo', '/api/runs', '/api/schema'];
 
 let server: Server;
 let browser: Browser;
@@ -39,7 +39,7 @@ let refusing = false;
 
 /** Fastify's own 404 (`Route POST:/x not found`): the server has no such route. */
 async function routeMissing(path: string): Promise<boolean> {
-  const method = path === '/api/demo' || path === '/api/runs' ? 'GET' : 'POST';
+  const method = ['/api/demo', '/api/runs', '/api/schema'].includes(path) ? 'GET' : 'POST';
   const res = await fetch(`http://127.0.0.1:${server.address.port}${path}`, {
     method,
     headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
@@ -215,6 +215,19 @@ describe('the web page in headless chromium', () => {
     await page.click('button[type=submit]');
     await poll(() => text('yaml-errors')).toMatch(new RegExp(`line ${line}\\b.*bogusField`, 's'));
     refusing = false;
+  });
+
+  it("Simulate: the editor offers the schema's field names at the cursor where the server has /api/schema", async () => {
+    await page.fill('textarea[name=yaml]', 'version: 1\nfabric:\n  ho');
+    const offered = page.locator('fieldset.completions button');
+    if (missing.includes('/api/schema')) {
+      await page.waitForTimeout(300);
+      expect(await offered.count()).toBe(0);
+      return;
+    }
+    await poll(() => offered.allTextContents()).toEqual(['hosts', 'hostsPerLeaf']);
+    await offered.first().click();
+    expect(await page.inputValue('textarea[name=yaml]')).toBe('version: 1\nfabric:\n  hosts: ');
   });
 
   it('loaded nothing from elsewhere and logged no console errors', () => {

@@ -2,11 +2,13 @@
 // (simulated time, tasks done, ETA) and a Cancel button; then the result as tables (flow completion times,
 // counters) and the HTML report's charts (result-charts.ts). The editor's problems show at their line: checked
 // as you type through POST /api/validate where the server has it, else from the refused run.
-// Leaves out: field-name completion in the editor (a plain textarea).
-import { useCallback, useEffect, useMemo, useState } from 'react';
+// Field names are offered at the cursor from the scenario's JSON Schema (GET /api/schema, complete.ts).
+// Leaves out: a code editor (it is a textarea with a line gutter).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Result } from '../../../src/result/types.ts';
-import { ApiError, download, hasRoute, saveBlob } from '../api.ts';
+import { ApiError, api, download, hasRoute, saveBlob } from '../api.ts';
 import { useCatalog, useSettled } from '../catalog.ts';
+import { completions, type JsonSchema } from '../complete.ts';
 import { Field, Problems } from '../Field.tsx';
 import { count, simTime } from '../format.ts';
 import { resultCharts } from '../result-charts.ts';
@@ -23,35 +25,100 @@ traffic: [{ pattern: incast, senders: [h1, h2], receiver: h0, bytes: 2MB }]
 
 const ENGINES = ['', 'analytic', 'flow', 'packet'];
 
+/** The scenario's JSON Schema (GET /api/schema) for completion; null where the server has no such route. */
+let schemaLoad: Promise<JsonSchema | null> | undefined;
+function useSchema(): JsonSchema | null {
+  const [schema, setSchema] = useState<JsonSchema | null>(null);
+  useEffect(() => {
+    schemaLoad ??= api<JsonSchema>('/api/schema').catch(() => null);
+    let live = true;
+    schemaLoad.then((x) => live && setSchema(x));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return schema;
+}
+
+/** The field names the schema allows at the cursor, as buttons that complete the word typed. */
+function Completions({
+  text,
+  cursor,
+  set,
+}: {
+  text: string;
+  cursor: number;
+  set: (t: string, cursor: number) => void;
+}) {
+  const schema = useSchema();
+  if (!schema) return null;
+  const { partial, names } = completions(schema, text.slice(0, cursor));
+  if (names.length === 0) return null;
+  const pick = (n: string) => {
+    const at = cursor - partial.length;
+    const insert = `${n}: `;
+    set(text.slice(0, at) + insert + text.slice(cursor), at + insert.length);
+  };
+  return (
+    <fieldset className="completions">
+      <legend className="muted">fields here:</legend>
+      {names.slice(0, 16).map((n) => (
+        <button key={n} type="button" onClick={() => pick(n)}>
+          {n}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
 function Editor({ text, set, problems }: { text: string; set: (t: string) => void; problems: YamlProblem[] }) {
   const bad = new Set(problems.map((p) => p.line).filter((l) => l !== undefined));
   const lines = text.split('\n').length;
+  const area = useRef<HTMLTextAreaElement>(null);
+  const [cursor, setCursor] = useState(0);
+  const track = (e: { currentTarget: HTMLTextAreaElement }) => setCursor(e.currentTarget.selectionStart);
+  const complete = (t: string, at: number) => {
+    set(t);
+    setCursor(at);
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(at, at);
+    });
+  };
   return (
-    <div className="editor">
-      <pre className="gutter" aria-hidden="true">
-        {Array.from({ length: lines }, (_, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the line number is the line's identity
-          <span key={i} className={bad.has(i + 1) ? 'bad' : undefined}>
-            {i + 1}
-            {'\n'}
-          </span>
-        ))}
-      </pre>
-      <Field label="Scenario YAML">
-        {(id) => (
-          <textarea
-            id={id}
-            name="yaml"
-            spellCheck={false}
-            rows={Math.max(12, lines + 1)}
-            value={text}
-            onChange={(e) => set(e.target.value)}
-            aria-invalid={problems.length > 0}
-            aria-describedby={problems.length > 0 ? 'yaml-problems' : undefined}
-          />
-        )}
-      </Field>
-    </div>
+    <>
+      <div className="editor">
+        <pre className="gutter" aria-hidden="true">
+          {Array.from({ length: lines }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the line number is the line's identity
+            <span key={i} className={bad.has(i + 1) ? 'bad' : undefined}>
+              {i + 1}
+              {'\n'}
+            </span>
+          ))}
+        </pre>
+        <Field label="Scenario YAML">
+          {(id) => (
+            <textarea
+              id={id}
+              ref={area}
+              name="yaml"
+              spellCheck={false}
+              rows={Math.max(12, lines + 1)}
+              value={text}
+              onChange={(e) => {
+                set(e.target.value);
+                track(e);
+              }}
+              onSelect={track}
+              aria-invalid={problems.length > 0}
+              aria-describedby={problems.length > 0 ? 'yaml-problems' : undefined}
+            />
+          )}
+        </Field>
+      </div>
+      <Completions text={text} cursor={cursor} set={complete} />
+    </>
   );
 }
 
