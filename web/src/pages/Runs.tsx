@@ -7,12 +7,18 @@ import { useSettled } from '../catalog.ts';
 import { Field, Problems } from '../Field.tsx';
 
 interface StoredRun {
-  id?: string | number;
+  key?: string;
   sweep?: string;
   point?: unknown;
+  seed?: number;
+  engine?: string;
   status?: string;
-  metrics?: Record<string, unknown>;
+  metrics?: Record<string, unknown> | null;
+  error?: string | null;
 }
+
+/** A stored run either finished with a result or failed (the run store keeps no other state). */
+const STATUSES = ['', 'done', 'failed'];
 
 const short = (x: unknown) => (x === undefined ? '' : typeof x === 'string' ? x : JSON.stringify(x));
 
@@ -58,12 +64,18 @@ export function RunsPage() {
             </Field>
             <Field label="Status">
               {(id) => (
-                <input
+                <select
                   id={id}
                   name="status"
                   value={filter.status}
                   onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value }))}
-                />
+                >
+                  {STATUSES.map((x) => (
+                    <option key={x} value={x}>
+                      {x || 'any'}
+                    </option>
+                  ))}
+                </select>
               )}
             </Field>
           </form>
@@ -75,17 +87,21 @@ export function RunsPage() {
                 <tr>
                   <th>sweep</th>
                   <th>point</th>
+                  <th>seed</th>
+                  <th>engine</th>
                   <th>status</th>
-                  <th>metrics</th>
+                  <th>metrics or error</th>
                 </tr>
               </thead>
               <tbody>
                 {runs.map((r, i) => (
-                  <tr key={short(r.id ?? i)}>
+                  <tr key={short(r.key ?? i)}>
                     <td>{short(r.sweep)}</td>
                     <td>{short(r.point)}</td>
+                    <td>{short(r.seed)}</td>
+                    <td>{short(r.engine)}</td>
                     <td>{short(r.status)}</td>
-                    <td>{short(r.metrics)}</td>
+                    <td>{short(r.metrics ?? r.error ?? undefined)}</td>
                   </tr>
                 ))}
               </tbody>
