@@ -74,6 +74,7 @@ import { compileTraffic } from '../src/workload/compile.ts';
 import { runEventQueueBench } from './event-queue.ts';
 import { runStartupBench } from './startup.ts';
 import { runSweepBench } from './sweep.ts';
+import { runUiBench } from './ui.ts';
 
 function packetBench(k: number, referenceS: number, runs: number): void {
   const name = `packet engine: k=${k} fat-tree (${k ** 3 / 4} hosts, 100G) permutation of 2 MB, DCQCN + PFC`;
@@ -113,6 +114,7 @@ if (selected('start-up')) runStartupBench();
 // Not in the default run: it spawns a Redis and worker processes and takes about a minute (--only sweep).
 if (only !== undefined && selected('sweep')) await runSweepBench();
 if (selected('event queue')) runEventQueueBench();
+if (selected('web page')) await runUiBench();
 packetBench(8, 0.65, 3);
 if (!process.argv.includes('--quick')) packetBench(16, 21, 1);
 

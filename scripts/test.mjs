@@ -1,5 +1,5 @@
-// `npm test`: type-check, lint, then every vitest test (which build dist/ first: test/build-first.ts); ends with the
-// ten slowest tests and the plain line `N passed, N failed`.
+// `npm test`: type-check (the library and web/), lint, then every vitest test (which build dist/ first:
+// test/build-first.ts); ends with the ten slowest tests and the plain line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ let passed = 0;
 let failed = 0;
 for (const [label, cmd, args] of [
   ['type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']],
+  // The web page has its own settings (the DOM library, JSX): web/tsconfig.json.
+  ['type-check web/ (tsc --noEmit -p web)', bin('tsc'), ['--noEmit', '-p', 'web']],
   ['lint (biome check)', bin('biome'), ['check', '.']],
 ]) {
   const r = spawnSync(cmd, args, { stdio: 'inherit' });

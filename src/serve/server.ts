@@ -1,8 +1,8 @@
 // The HTTP server of `aifabric serve` (docs/serve.md): a JSON API over the same library the CLI calls, behind an
 // access token, as Jupyter does. Every /api route needs the token (`Authorization: Bearer TOKEN`, or `?token=` for
 // EventSource, which cannot send headers). Requests that parse what a client sent run on the server's threads
-// (threads.ts), simulations and the demo on worker threads (runs.ts): the event loop only routes. Left out here:
-// the web page (the client's slice serves the built page from this server).
+// (threads.ts), simulations and the demo on worker threads (runs.ts): the event loop only routes. The built web page
+// (web/dist) is served by static.ts.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { designRoutes } from './routes-design.ts';
 import { runRoutes } from './routes-runs.ts';
 import { RunManager } from './runs.ts';
 import { ServeThreads } from './threads.ts';
+import { serveWebPage } from './static.ts';
 
 export interface ServeOptions {
   port: number;
@@ -95,6 +96,7 @@ export async function startServer(opts: ServeOptions): Promise<Server> {
   const ctx = { runs, threads, limits, tmpDir, runsDb: opts.runsDb ?? 'aifabric-runs.db' };
   designRoutes(app, loadCatalog(), ctx);
   runRoutes(app, ctx);
+  serveWebPage(app);
   await app.listen({ port: opts.port, host: opts.host });
   const a = app.server.address();
   const address = a && typeof a === 'object' ? { host: a.address, port: a.port } : { host: opts.host, port: opts.port };

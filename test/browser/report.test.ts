@@ -20,20 +20,9 @@ import { parseScenario } from '../../src/scenario/load.ts';
 import { smallInference } from '../helpers/scenarios.ts';
 import { runInferenceYaml, runYaml, simulateYaml } from '../helpers/simulate.ts';
 import { CHART_CHECKS, type ChartCheck } from './checks.ts';
+import { CHROMIUM, FLAGS, haveChromium } from './chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-// Without chromium the tests fail with what to install (they never skip: the report must be checked in a browser).
-const haveChromium = existsSync(CHROMIUM);
 
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-browser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
