@@ -37,6 +37,7 @@ function supported(): Evidence {
       incastIdealMs: 2.6,
       incastTimeoutsPfc: 0,
       incastTimeoutsNoPfc: 20,
+      incastFailedSendersNoPfc: 0,
       configuredPfc: true,
       incastDropsConfigured: 0,
       largeGpus: 8192,
@@ -164,6 +165,23 @@ const CASES: Record<string, Case[]> = {
     ['loss costs under 5%', (e) => (e.training.lossSlowdownNoPfc = below(T.lossSlowdown)), 'depends'],
     ['PFC leaves drops', (e) => (e.training.incastDropsPfc = 1), 'not supported'],
     ['no drops without PFC', (e) => (e.training.incastDropsNoPfc = 0), 'depends'],
+    [
+      'no drops without PFC but a sender lost to the retry limit',
+      (e) => {
+        e.training.incastDropsNoPfc = 0;
+        e.training.incastFailedSendersNoPfc = 1;
+      },
+      'supported',
+    ],
+    [
+      'a sender lost without PFC, loss under 1%',
+      (e) => {
+        e.training.incastDropsNoPfc = 0;
+        e.training.incastFailedSendersNoPfc = 1;
+        e.training.lossSlowdownNoPfc = below(T.lossNoMatter);
+      },
+      'depends',
+    ],
     [
       'no drops without PFC, loss under 1%',
       (e) => {

@@ -48,6 +48,9 @@ export interface Evidence {
     /** Go-back-N retransmission timeouts during the incast. */
     incastTimeoutsPfc: number;
     incastTimeoutsNoPfc: number;
+    /** Senders of the incast without PFC that never finished: their QP hit the retry limit (network.retryCount
+     * timeouts in a row) and gave up; incastMsNoPfc is the others' last end. */
+    incastFailedSendersNoPfc: number;
     /** The training fabric as configured (PFC on, as the seed recommends, unless the demo was told otherwise). */
     configuredPfc: boolean;
     incastDropsConfigured: number;
@@ -121,6 +124,14 @@ export interface ConvergedEvidence {
 const pct = (x: number) => `${(x * 100).toFixed(x >= 0.995 && x < 1 ? 2 : 1)}%`;
 const f1 = (x: number) => x.toFixed(1);
 const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
+
+/** The incast without PFC: its last end, and the senders that never finished (the time is the others'). */
+function incastNoPfcOutcome(t: Evidence['training']): string {
+  const n = t.incastFailedSendersNoPfc;
+  if (n === 0) return `${f1(t.incastMsNoPfc)} ms`;
+  const who = n === 1 ? '1 sender' : `${n} senders`;
+  return `${who} hit the QP retry limit and never finished; the others by ${f1(t.incastMsNoPfc)} ms`;
+}
 
 /**
  * The thresholds of every rule, in one place: the rules below decide with them, and each claim row carries the
@@ -334,21 +345,23 @@ function decide(e: Evidence): ClaimRow[] {
     aspect: 'Network demands',
     side: 'training',
     claim: 'High bandwidth, low latency, lossless transmission, high scalability',
-    evidence: `0.1% random loss slows an iteration by ${pct(t.lossSlowdownNoPfc - 1)} (PFC off) / ${pct(t.lossSlowdownPfc - 1)} (PFC on); a 16:1 incast drops ${t.incastDropsNoPfc} packets without PFC (${f1(t.incastMsNoPfc)} ms) and ${t.incastDropsPfc} with it (${f1(t.incastMsPfc)} ms)`,
+    evidence: `0.1% random loss slows an iteration by ${pct(t.lossSlowdownNoPfc - 1)} (PFC off) / ${pct(t.lossSlowdownPfc - 1)} (PFC on); a 16:1 incast drops ${t.incastDropsNoPfc} packets without PFC (${incastNoPfcOutcome(t)}) and ${t.incastDropsPfc} with it (${f1(t.incastMsPfc)} ms)`,
     values: {
       lossSlowdownNoPfc: t.lossSlowdownNoPfc,
       lossSlowdownPfc: t.lossSlowdownPfc,
       incastDropsNoPfc: t.incastDropsNoPfc,
       incastDropsPfc: t.incastDropsPfc,
+      incastFailedSendersNoPfc: t.incastFailedSendersNoPfc,
     },
     thresholds: { lossSlowdown: T.lossSlowdown, lossNoMatter: T.lossNoMatter },
     verdict:
-      t.incastDropsPfc > 0 || (t.lossSlowdownNoPfc < T.lossNoMatter && t.incastDropsNoPfc === 0)
+      t.incastDropsPfc > 0 ||
+      (t.lossSlowdownNoPfc < T.lossNoMatter && t.incastDropsNoPfc === 0 && t.incastFailedSendersNoPfc === 0)
         ? 'not supported'
-        : t.lossSlowdownNoPfc >= T.lossSlowdown && t.incastDropsNoPfc > 0
+        : t.lossSlowdownNoPfc >= T.lossSlowdown && (t.incastDropsNoPfc > 0 || t.incastFailedSendersNoPfc > 0)
           ? 'supported'
           : 'depends',
-    rule: 'supported if 0.1% loss slows an iteration by at least 5% and PFC turns the incast drops to zero (lossless matters and PFC delivers it); not supported if PFC leaves drops, or if loss costs under 1% and the incast drops nothing without PFC; depends otherwise',
+    rule: 'supported if 0.1% loss slows an iteration by at least 5% and PFC turns the incast drops to zero while without PFC the incast drops packets or loses senders to the QP retry limit (lossless matters and PFC delivers it); not supported if PFC leaves drops, or if loss costs under 1% and the incast without PFC neither drops a packet nor loses a sender; depends otherwise',
   });
   add({
     aspect: 'Network demands',

@@ -244,6 +244,9 @@ function training(runs: DemoRuns, d: DemoDesigns, pfc: boolean): Evidence['train
     incastIdealMs: incastIdealMs(runs.incastPfc),
     incastTimeoutsPfc: on.counters.timeouts,
     incastTimeoutsNoPfc: off.counters.timeouts,
+    // Each incast sender has one QP: its QPs in the error state (retry limit) are the senders that never finish
+    // (their flows end at -1; test/e2e/demo.test.ts checks the two agree).
+    incastFailedSendersNoPfc: off.counters.qpErrors,
     configuredPfc: pfc,
     incastDropsConfigured: (pfc ? on : off).counters.bufferDrops,
     largeGpus: d.large.hosts,

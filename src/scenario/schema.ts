@@ -205,6 +205,12 @@ export const dcqcnSchema = z
       .describe(
         "what cnpInterval paces: each flow (paper, DCQCN-04; hpcc-ns3) or the receiving NIC port over all its flows (connectx: 'minimum time between sending CNPs from the port', mstflint tools_open_layouts.h)",
       ),
+    markAt: z
+      .enum(['enqueue', 'dequeue'])
+      .optional()
+      .describe(
+        "when switches decide the ECN mark: as a packet joins the egress queue, on the queue it finds (paper: 'an arriving packet is ECN-marked', Zhu et al. SIGCOMM'15 Sec. 3.1, Trident II WRED-ECN), or as it leaves (hpcc-ns3 and connectx: HPCC's switch-node.cc SwitchNotifyDequeue, ECN-01)",
+      ),
     minRate: rate(SOME_RATE)
       .optional()
       .describe(

@@ -178,6 +178,21 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
     );
   });
 
+  it('counts the incast senders that never finished without PFC (QP retry limit) and says so in the row', () => {
+    const off = runsOf().incastNoPfc.result;
+    const failed = off.flows.filter((f) => f.endPs < 0).length;
+    // Each sender has one QP: a QP in the error state is a sender that never finishes.
+    expect(failed).toBe(off.counters.qpErrors);
+    expect(base.evidence.training.incastFailedSendersNoPfc).toBe(failed);
+    const row = base.claims.find((c) => c.aspect === 'Network demands' && c.side === 'training');
+    expect(row?.values.incastFailedSendersNoPfc).toBe(failed);
+    if (failed > 0)
+      expect(row?.evidence).toContain(`${failed === 1 ? '1 sender' : `${failed} senders`} hit the QP retry`);
+    // The reported time is the last end of the senders that finished.
+    const ends = off.flows.filter((f) => f.endPs >= 0).map((f) => f.endPs);
+    expect(base.evidence.training.incastMsNoPfc).toBe(Math.max(...ends) / 1e9);
+  });
+
   it('no numeric evidence value is a constant: each moves when the numbers it was computed from move', () => {
     // Every number of every saved result and design figure scaled by its own factor (1.01 .. 1.07 by position)
     // plus one, so sums, ratios and zero counters all move; the trace windows move too.

@@ -25,6 +25,16 @@ export const DEFAULT_DCQCN_PROFILE: DcqcnProfile = 'connectx';
  */
 export type CnpScope = 'flow' | 'port';
 
+/**
+ * When a switch decides the ECN mark: as a packet joins its egress queue (on the queue it finds there), or as it
+ * leaves (on the queue behind it). The DCQCN paper's CP marks at enqueue: "at an egress queue, an arriving packet
+ * is ECN-marked if the queue length exceeds a threshold", with RED's Kmin/Kmax/Pmax (Zhu et al. SIGCOMM'15,
+ * Sec. 3.1), on Trident II switches whose WRED-ECN decides as the packet is queued ("the decision to drop or queue
+ * the packet": Dell Networking OS S6000 (Trident II) reference, `wred ecn`). HPCC's ns-3 switch marks at dequeue
+ * (switch-node.cc SwitchNotifyDequeue, switch-mmu.cc ShouldSendCN; ECN-01).
+ */
+export type EcnMarkAt = 'enqueue' | 'dequeue';
+
 /** One reaction point's DCQCN settings, whatever the line rate (network.ts adds the QP's rate: DcqcnParams). */
 export interface DcqcnSettings {
   algorithm: DcqcnAlgorithm;
@@ -52,6 +62,8 @@ export interface DcqcnProfileValues extends DcqcnSettings {
   scaleIncreaseWithRate: boolean;
   cnpIntervalPs: number;
   cnpScope: CnpScope;
+  /** Where the switches mark ECN for this profile (the switch the profile's source ran). */
+  ecnMarkAt: EcnMarkAt;
 }
 
 export const DCQCN_PROFILE_VALUES: Record<DcqcnProfile, DcqcnProfileValues> = {
@@ -69,6 +81,7 @@ export const DCQCN_PROFILE_VALUES: Record<DcqcnProfile, DcqcnProfileValues> = {
     minRateBps: 100e6, // HPCC rdma-hw.cc RdmaHw::GetTypeId MinRate default 100 Mb/s (the paper gives none)
     cnpIntervalPs: 50e6, // DCQCN-01 / DCQCN-04: at most one CNP per 50 us per flow
     cnpScope: 'flow', // DCQCN-04: the NP keeps one timer per flow
+    ecnMarkAt: 'enqueue', // SIGCOMM'15 Sec. 3.1: "an arriving packet is ECN-marked" (Trident II WRED-ECN)
     rateDecreaseIntervalPs: 0, // the paper cuts on each CNP (DCQCN-02 Eq. 1)
     clampTargetRate: true, // DCQCN-02 Eq. 1: R_T = R_C on every CNP
   },
@@ -87,6 +100,7 @@ export const DCQCN_PROFILE_VALUES: Record<DcqcnProfile, DcqcnProfileValues> = {
     minRateBps: 1e9, // run.py MIN_RATE 1000Mb/s
     cnpIntervalPs: 0, // rdma-hw.cc ReceiveUdp: every ACK of a marked packet carries the CNP (L2_ACK_INTERVAL 1)
     cnpScope: 'flow', // no pacing: the scope does not matter at interval 0
+    ecnMarkAt: 'dequeue', // switch-node.cc SwitchNotifyDequeue (ECN-01)
     rateDecreaseIntervalPs: 4e6, // run.py RATE_DECREASE_INTERVAL 4 (us); DOCA rate_reduce_monitor_period 4 us
     clampTargetRate: false, // run.py CLAMP_TARGET_RATE 0 (rdma-hw.cc CheckRateDecreaseMlx)
   },
@@ -107,6 +121,7 @@ export const DCQCN_PROFILE_VALUES: Record<DcqcnProfile, DcqcnProfileValues> = {
     minRateBps: 1e9, // run.py MIN_RATE 1000Mb/s
     cnpIntervalPs: 4e6, // NVIDIA "DCQCN parameters": min_time_between_cnps default 4 us (mlxconfig MIN_TIME_BETWEEN_CNPS 4)
     cnpScope: 'port', // "minimum time between sending CNPs from the port" (mstflint tools_open_layouts.h)
+    ecnMarkAt: 'dequeue', // the hpcc-ns3 switch (switch-node.cc SwitchNotifyDequeue, ECN-01)
     rateDecreaseIntervalPs: 4e6, // DOCA rate_reduce_monitor_period default 4 us
     clampTargetRate: false, // DOCA clamp_tgt_rate 0, clamp_tgt_rate_after_time_inc 1 (R_T follows after a timer step)
   },

@@ -53,6 +53,8 @@ export interface NetworkConfig {
   /** Cable length of a link in metres: `network.cables` for its tier, else its length class. */
   lengthM(link: number): number;
   ecnOn: boolean;
+  /** Switches decide the ECN mark as a packet joins the egress queue (else as it leaves; dcqcn-profiles.ts). */
+  ecnMarkAtEnqueue: boolean;
   ecn(link: number): { kmin: number; kmax: number; pmax: number };
   ccOn: boolean;
   dcqcn(lineRateBps: number): DcqcnParams;
@@ -235,6 +237,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     cellBytes: cell,
     lengthM,
     ecnOn: n.ecn !== undefined || n.cc === 'dcqcn',
+    ecnMarkAtEnqueue: (d.markAt ?? DCQCN_PROFILE_VALUES[d.profile].ecnMarkAt) === 'enqueue',
     ecn(link) {
       if (n.ecn) return n.ecn;
       // ECN-02: Kmin = 100KB x Bw/25Gbps, Kmax = 400KB x Bw/25Gbps, Pmax = 0.2 (HPCC evaluation).

@@ -1,6 +1,6 @@
 // Egress ports: per port, one FIFO per traffic class (packets linked through the pool), the scheduler that
 // picks the next frame (strict priority, or control first then DWRR between RoCE and lossy at switches), ECN
-// marking at dequeue, HPCC's INT record stamped at dequeue, and the reaction to PFC frames (a paused class
+// marking at enqueue or at dequeue (network.dcqcn.markAt), HPCC's INT record stamped at dequeue, and the reaction to PFC frames (a paused class
 // waits until its pause runs out or an XON comes). A host's port asks its NIC for a data packet whenever
 // nothing is queued (the NIC makes them on demand). Also the port statistics (queue peak and time average, busy
 // time, bytes on the wire). Leaves out what happens after serialization (link.ts) and buffer admission (mmu.ts).
@@ -94,6 +94,8 @@ export class Ports {
   private readonly quantum: Float64Array;
   private readonly dwrr: boolean;
   private readonly ecnOn: boolean;
+  /** ECN decided as a packet joins a switch queue (the DCQCN paper's CP), else as it leaves. */
+  private readonly markAtEnqueue: boolean;
   private readonly wireOverhead: number;
   /** HPCC: switches stamp an INT record on each data packet they send. */
   private readonly intOn: boolean;
@@ -140,6 +142,7 @@ export class Ports {
     );
     this.dwrr = net.scheduler === 'dwrr';
     this.ecnOn = net.ecnOn;
+    this.markAtEnqueue = net.ecnMarkAtEnqueue;
     // ECN thresholds per link (`net.ecn` allocates per call; they are read on every switch dequeue).
     if (net.ecnOn)
       for (let l = 0; l < P >> 1; l++) {
@@ -233,6 +236,8 @@ export class Ports {
     const cls = (pk[id * PK + PK_BITS] >> 2) & 3;
     const i = p * RI;
     const d = p * RD;
+    // The paper's CP marks an arriving packet on the queue it finds (before it joins).
+    if (this.markAtEnqueue && this.ecnOn && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.markEcn(p, id);
     this.touchQueue(p);
     const tail = r32[i + I_TAIL + cls];
     if (tail < 0) r32[i + I_HEAD + cls] = id;
@@ -291,7 +296,7 @@ export class Ports {
       }
       return;
     }
-    if (!host && this.ecnOn) this.markEcn(p, id);
+    if (!host && this.ecnOn && !this.markAtEnqueue) this.markEcn(p, id);
     if (this.intOn && !host) this.stampInt(p, id, now);
     r32[i + I_TX] = id;
     const wire = this.pool.pk[id * PK + PK_FRAME] + this.wireOverhead;
@@ -301,7 +306,10 @@ export class Ports {
     this.clock.q.push(now + ser, EV_TX_DONE, p, 0);
   }
 
-  /** ECN marking when a data packet departs a switch queue (ECN-01: egress bytes of its class at dequeue). */
+  /**
+   * ECN marking of a packet at a switch's egress, on the bytes of its class queued without it: as it departs
+   * (ECN-01, HPCC's ns-3 switch) or as it arrives (the DCQCN paper's CP).
+   */
   private markEcn(p: number, id: number): void {
     const cls = this.pool.cls(id);
     if (cls === C_CTRL) return;
