@@ -35,6 +35,7 @@ import {
   T_DATA,
 } from './packets.ts';
 import { pauseDurationPs } from './pfc.ts';
+import { TR_DCTCP } from './tcp.ts';
 import type { Topology } from './topology.ts';
 
 /** ACK: headers + AETH (4 B); CNP: headers + 16 reserved bytes (RoCEv2 annex). */
@@ -94,6 +95,9 @@ export class Ports {
   private readonly quantum: Float64Array;
   private readonly dwrr: boolean;
   private readonly ecnOn: boolean;
+  /** DCTCP's K per link for the lossy class (empty: no task runs DCTCP), and whether any class is marked. */
+  private readonly dctcpK: Float64Array;
+  private readonly markOn: boolean;
   private readonly wireOverhead: number;
   /** HPCC: switches stamp an INT record on each data packet they send. */
   private readonly intOn: boolean;
@@ -105,6 +109,7 @@ export class Ports {
     net: NetworkConfig,
     private readonly c: Counters,
     private readonly rngEcn: RandomStream,
+    transports: Uint8Array = new Uint8Array(0),
   ) {
     const P = topo.P;
     const buf = new ArrayBuffer(P * RD * 8);
@@ -152,6 +157,10 @@ export class Ports {
       }
     this.wireOverhead = net.wireOverheadBytes;
     this.intOn = net.hpccOn;
+    this.dctcpK = transports.includes(TR_DCTCP)
+      ? Float64Array.from({ length: P >> 1 }, (_, l) => net.tcp.kBytes(l))
+      : new Float64Array(0);
+    this.markOn = net.ecnOn || this.dctcpK.length > 0;
   }
 
   // ---- what other elements read -----------------------------------------------------------------
@@ -291,7 +300,7 @@ export class Ports {
       }
       return;
     }
-    if (!host && this.ecnOn) this.markEcn(p, id);
+    if (!host && this.markOn) this.markEcn(p, id);
     if (this.intOn && !host) this.stampInt(p, id, now);
     r32[i + I_TX] = id;
     const wire = this.pool.pk[id * PK + PK_FRAME] + this.wireOverhead;
@@ -307,13 +316,21 @@ export class Ports {
     if (cls === C_CTRL) return;
     const r64 = this.r64;
     const d = p * RD;
-    const prob = ecnMarkProbability(r64[d + F_CLASS_BYTES + cls], r64[d + F_KMIN], r64[d + F_KMAX], r64[d + F_PMAX]);
-    if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) {
-      const pk = this.pool.pk;
-      const o = id * PK + PK_BITS;
-      if (!(pk[o] & B_ECN)) this.c.ecnMarks++;
-      pk[o] |= B_ECN;
+    if (cls === C_LOSSY && this.dctcpK.length > 0) {
+      // DCTCP (SIGCOMM 2010 Sec. 3.1): mark when the instantaneous queue exceeds K; no randomness.
+      if (r64[d + F_CLASS_BYTES + cls] > this.dctcpK[p >> 1]) this.mark(id);
+      return;
     }
+    if (!this.ecnOn) return;
+    const prob = ecnMarkProbability(r64[d + F_CLASS_BYTES + cls], r64[d + F_KMIN], r64[d + F_KMAX], r64[d + F_PMAX]);
+    if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) this.mark(id);
+  }
+
+  private mark(id: number): void {
+    const pk = this.pool.pk;
+    const o = id * PK + PK_BITS;
+    if (!(pk[o] & B_ECN)) this.c.ecnMarks++;
+    pk[o] |= B_ECN;
   }
 
   /**
