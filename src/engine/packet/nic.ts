@@ -35,7 +35,8 @@ import {
   T_NAK,
 } from './packets.ts';
 import { ACK_EXTRA, CNP_EXTRA, type Ports } from './port.ts';
-import { TCP_HEADER_BYTES, TCP_RETRIES, TcpFlows } from './tcp.ts';
+import { TCP_RETRIES, TcpFlows } from './tcp.ts';
+import { TcpNic } from './tcp-nic.ts';
 import type { Topology } from './topology.ts';
 
 export class Nics {
@@ -101,6 +102,7 @@ export class Nics {
   /** TCP tasks (tcp.ts): their window and recovery; `tcpOn` is false when every task runs RoCE. */
   readonly tcp: TcpFlows;
   private readonly tcpOn: boolean;
+  private readonly tcpNic: TcpNic;
   /** Repetitions a TCP receiver completed beyond the one receive() returned (an ACK may jump over several). */
   moreReps = 0;
 
@@ -196,6 +198,15 @@ export class Nics {
     this.rate = net.hpccOn ? this.hp.rate : this.rp.rc;
     this.tcp = new TcpFlows(transports, net.tcp, net.mtu, this.sndNxt, this.sndUna, this.highSent);
     this.tcpOn = this.tcp.on;
+    const { sndNxt, sndUna, highSent, expected, retries, lostAtProgress, rtoArmed, fPpr, fLastPayload } = this;
+    this.tcpNic = new TcpNic(
+      { clock, pool, c, topo, ports, net, tasks, tcp: this.tcp, nic: this },
+      {
+        ...{ sndNxt, sndUna, highSent, expected, retries, lostAtProgress, rtoArmed, fPpr, fLastPayload },
+        ...{ fSrc: this.fSrc, fDst: this.fDst, fClass: this.fClass, fPkts: this.fPkts, fRetx: this.fRetx },
+        ...{ fDelivered: this.fDelivered, fEnd: this.fEnd },
+      },
+    );
   }
 
   // ---- sender ------------------------------------------------------------------------------------
@@ -229,7 +240,7 @@ export class Nics {
         if (this.failed[fl] || (onlyClass && this.fClass[fl] !== onlyClass) || !this.tcp.canSend(fl, this.gate[fl]))
           continue;
         this.rr[h] = (slot + 1) % n;
-        return this.sendTcp(fl);
+        return this.tcpNic.send(fl);
       }
       // Past the gate: not started, waiting for a dependency, or everything sent (gate <= packets).
       if (this.sndNxt[fl] >= this.gate[fl] || this.failed[fl]) continue;
@@ -279,30 +290,8 @@ export class Nics {
     return id;
   }
 
-  /** A TCP segment: a hole to fill first (tcp.ts), else the next new one; unpaced, held to the window. */
-  private sendTcp(fl: number): number {
-    const now = this.clock.now;
-    const r = this.tcp.takeRetx(fl);
-    const seq = r >= 0 ? r : this.sndNxt[fl];
-    const payload = (seq + 1) % this.fPpr[fl] === 0 ? this.fLastPayload[fl] : this.net.mtu;
-    if (seq === 0 && this.tasks.taskStartPs[fl] < 0) this.tasks.taskStartPs[fl] = now;
-    const id = this.pool.alloc(fl, T_DATA, this.fClass[fl], seq, payload, payload + TCP_HEADER_BYTES, this.fDst[fl]);
-    if (this.hpccOn) this.pool.int[id * INT_REC] = 0;
-    if (r < 0) this.sndNxt[fl] = seq + 1;
-    const fresh = seq >= this.highSent[fl];
-    if (fresh) this.highSent[fl] = seq + 1;
-    else {
-      this.c.retransmittedBytes += payload;
-      this.fRetx[fl] += payload;
-    }
-    this.tcp.onSent(fl, seq, fresh, now);
-    this.c.dataPacketsSent++;
-    this.sentPayload += payload;
-    if (!this.rtoArmed[fl]) this.armRto(fl);
-    return id;
-  }
-
-  private armRto(fl: number): void {
+  /** Arms the retransmission timer of QP fl (tcp-nic.ts calls it too). */
+  armRto(fl: number): void {
     this.rtoArmed[fl] = 1;
     // Exponential back-off: each timeout in a row without progress doubles the next one.
     const base = this.tcpOn && this.tcp.kind[fl] !== 0 ? this.tcp.rtoPs[fl] : this.net.rtoPs;
@@ -413,7 +402,7 @@ export class Nics {
     const pool = this.pool;
     const o = id * PK;
     const seq = pool.pk[o + PK_SEQ];
-    if (this.tcpOn && this.tcp.kind[fl] !== 0) return this.receiveTcp(h, fl, id, seq);
+    if (this.tcpOn && this.tcp.kind[fl] !== 0) return this.tcpNic.receive(h, fl, id, seq);
     if (pool.pk[o + PK_BITS] & B_ECN && this.net.ccOn && this.np.shouldSend(this.cnpPerPort ? h : fl, this.clock.now)) {
       this.c.cnps++;
       this.sendControl(h, fl, T_CNP, 0, this.fSrc[fl], id);
@@ -452,59 +441,6 @@ export class Nics {
     return -1;
   }
 
-  /**
-   * A TCP segment at its receiver (tcp.ts buffers it out of order): ACK every segment at once with the
-   * cumulative ACK and the segment's CE mark as ECE. Returns the task when it completed repetitions (more in
-   * `moreReps`), else -1.
-   */
-  private receiveTcp(h: number, fl: number, id: number, seq: number): number {
-    const pool = this.pool;
-    const o = id * PK;
-    const payload = pool.pk[o + PK_PAYLOAD];
-    const ece = (pool.pk[o + PK_BITS] & B_ECN) !== 0;
-    const e0 = this.expected[fl];
-    const e = this.tcp.receive(fl, seq, e0);
-    if (e < 0) {
-      this.c.receiverDiscards++;
-      pool.droppedPayload += payload;
-    } else {
-      this.c.deliveredBytes += payload;
-      this.fDelivered[fl] += payload;
-      this.expected[fl] = e;
-    }
-    pool.free(id);
-    const ack = this.expected[fl];
-    const a = pool.alloc(fl, T_ACK, C_CTRL, ack, 0, ACK_EXTRA + this.net.headerBytes, this.fSrc[fl]);
-    if (ece) pool.pk[a * PK + PK_BITS] |= B_ECN;
-    const p = this.topo.hostPort[h];
-    if (this.topo.linkDown[p >> 1]) pool.drop(a, 'failure');
-    else this.ports.enqueue(p, a);
-    const ppr = this.fPpr[fl];
-    const reps = Math.floor(ack / ppr) - Math.floor(e0 / ppr);
-    if (reps <= 0) return -1;
-    this.moreReps = reps - 1;
-    return fl;
-  }
-
-  /** An ACK of TCP task fl: progress moves the window (tcp.ts), three duplicates start fast retransmit. */
-  private tcpAck(fl: number, ack: number, ece: boolean): void {
-    const una = this.sndUna[fl];
-    if (ack > una) {
-      this.sndUna[fl] = ack;
-      this.retries[fl] = 0;
-      this.lostAtProgress[fl] = this.pool.lostByFlow[fl];
-      if (this.sndNxt[fl] < ack) this.sndNxt[fl] = ack;
-      if (this.tcp.onNewAck(fl, ack, una, ece, this.clock.now)) this.rtoArmed[fl] = 0;
-      if (ack >= this.fPkts[fl]) {
-        this.fEnd[fl] = this.clock.now;
-        this.tasks.done++;
-        return;
-      }
-      if (this.sndNxt[fl] > ack && !this.rtoArmed[fl]) this.armRto(fl);
-    } else if (ack === una && this.highSent[fl] > una) this.tcp.onDupAck(fl);
-    this.ports.tryStart(this.topo.hostPort[this.fSrc[fl]]);
-  }
-
   private cnpArrived(fl: number, now: number): void {
     const p = this.qpParams[fl];
     if (p.algorithm === 'connectx') {
@@ -525,7 +461,7 @@ export class Nics {
     if (this.tcpOn && this.tcp.kind[fl] !== 0) {
       const ece = (this.pool.pk[id * PK + PK_BITS] & B_ECN) !== 0;
       this.pool.free(id);
-      if (this.fEnd[fl] < 0) this.tcpAck(fl, seq, ece);
+      if (this.fEnd[fl] < 0) this.tcpNic.ack(fl, seq, ece);
       return;
     }
     if (this.hpccOn && type !== T_CNP && this.fEnd[fl] < 0) this.hpccAck(fl, id, seq);
