@@ -28,7 +28,7 @@ export function runEngine(
   engine: EngineKind,
   fabric: Fabric,
   program: TrafficProgram,
-  scenario: Pick<Scenario, 'network' | 'seed'>,
+  scenario: Pick<Scenario, 'network' | 'seed'> & Partial<Pick<Scenario, 'traffic'>>,
   catalog: Catalog,
   opts: RunOptions,
 ): Result {

@@ -25,6 +25,7 @@ import {
   type Scenario,
   type ScenarioInput,
   scenarioSchema,
+  tcpSchema,
 } from './schema.ts';
 import { prepareCustomFabric } from './topology-file.ts';
 
@@ -109,6 +110,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   'network.ecn': Object.keys(ecnSchema.shape),
   'network.dcqcn': Object.keys(dcqcnSchema.shape),
   'network.hpcc': Object.keys(hpccSchema.shape),
+  'network.tcp': Object.keys(tcpSchema.shape),
   'network.pfc': Object.keys(pfcSchema.shape),
   'network.burstLoss': ['rate', 'meanBurst'],
   'network.failures': ['link', 'index', 'switch', 'at', 'until'],
@@ -121,6 +123,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
     'start',
     'flows',
     'class',
+    'transport',
     'collective',
     'algorithm',
     'ranks',

@@ -250,6 +250,27 @@ export const hpccSchema = z
   })
   .describe('HPCC sender parameters (Li et al., SIGCOMM 2019)');
 
+export const tcpSchema = z
+  .strictObject({
+    k: size({ min: 1, max: 1e12 })
+      .optional()
+      .describe(
+        "DCTCP's marking threshold K on the lossy class's instantaneous queue (default: 65 packets of 1500 B per 10 Gb/s of the port's rate, the K Alizadeh et al. set at 10G, SIGCOMM 2010 Sec. 4; their guideline is K > C x RTT / 7, Sec. 3.4)",
+      ),
+    g: num({ gt: 0, max: 1 })
+      .default(1 / 16)
+      .describe("DCTCP's EWMA gain g of the marked fraction alpha (SIGCOMM 2010 Sec. 3.1 and 3.4: 1/16)"),
+    minRto: duration(TIMER)
+      .prefault('10ms')
+      .describe(
+        "minimum retransmission timeout (RFC 6298 rule 2.4 gives 1 s; data centres lower it: 10 ms in DCTCP's testbed, Alizadeh et al. 2010 Sec. 4, after Vasudevan et al. SIGCOMM 2009)",
+      ),
+    initialWindow: num({ int: true, min: 1, max: 1000 })
+      .default(10)
+      .describe('initial congestion window in segments (RFC 6928: 10)'),
+  })
+  .describe('TCP transports of traffic items with transport: dctcp or newreno (segments of network.mtu payload)');
+
 export const pfcSchema = z
   .strictObject({
     // 2^3: the largest dynamic threshold SONiC's buffer profiles set (dynamic_th 3 = alpha 8).
@@ -292,6 +313,7 @@ export const networkSchema = z
       .describe('congestion control: DCQCN (ECN and CNPs), HPCC (in-band telemetry per hop) or none'),
     dcqcn: dcqcnSchema.optional(),
     hpcc: hpccSchema.optional(),
+    tcp: tcpSchema.optional(),
     loss: num({ min: 0, lt: 1 }).default(0).describe('random loss rate per packet on every link'),
     burstLoss: z
       .strictObject({
@@ -746,6 +768,13 @@ export const inferenceSchema = z
   })
   .describe('an inference service: arrivals at border0, replicas on hosts, a load balancer, a serving model');
 
+const transportField = z
+  .enum(['roce', 'dctcp', 'newreno'])
+  .optional()
+  .describe(
+    'default roce: RoCEv2 queue pairs (go-back-N, the congestion control of network.cc); dctcp: TCP with DCTCP (ECN at network.tcp.k, Alizadeh et al. 2010; RFC 8257); newreno: TCP without ECN (RFC 5681, RFC 6582). Packet engine only; use class: lossy for north-south TCP',
+  );
+
 const trafficClass = z
   .string()
   .regex(CLASS_NAME, 'expected a class name such as roce, lossy or one of network.classes')
@@ -767,6 +796,7 @@ export const trafficItemSchema = z.union([
     bytes: size(SOME_BYTES),
     start: duration(LATENCY).optional(),
     class: trafficClass,
+    transport: transportField,
   }),
   z.strictObject({
     flows: z
@@ -775,6 +805,7 @@ export const trafficItemSchema = z.union([
       )
       .min(1),
     class: trafficClass,
+    transport: transportField,
   }),
   z.strictObject({
     collective: z.enum(COLLECTIVES).describe('the collective operation (nccl-tests names)'),

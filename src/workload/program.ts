@@ -46,6 +46,8 @@ export interface Transfer {
   item: number;
   /** Traffic class: the lossless RoCE class or the lossy one. */
   cls: 'roce' | 'lossy';
+  /** Transport on the packet engine (engine/packet/tcp.ts); absent: its traffic item's, else RoCE. */
+  transport?: 'roce' | 'dctcp' | 'newreno';
   /** The program op this task belongs to (index into `ops`), or -1. */
   op: number;
 }

@@ -81,6 +81,7 @@ const host = (n: number) => fc.integer({ min: 0, max: n - 1 }).map((i) => `h${i}
 const small = fc.constantFrom<string | number>('1KB', '4KiB', 8000, '16KB', '64KB');
 const cls = fc.option(fc.constantFrom('roce', 'lossy'), { nil: undefined });
 const start = fc.option(fc.constantFrom('0us', '2us', 10_000_000), { nil: undefined });
+const transport = fc.option(fc.constantFrom('roce', 'dctcp', 'newreno'), { nil: undefined });
 
 const patternArb = (f: FabricCase) =>
   fc
@@ -89,6 +90,7 @@ const patternArb = (f: FabricCase) =>
       bytes: small,
       start,
       class: cls,
+      transport,
       receiver: fc.integer({ min: 0, max: f.hosts - 1 }),
       senders: fc.option(fc.integer({ min: 1, max: Math.min(3, f.hosts - 1) }), { nil: undefined }),
     })
@@ -112,6 +114,7 @@ const flowsArb = (f: FabricCase) =>
       { minLength: 1, maxLength: 4 },
     ),
     class: cls,
+    transport,
   });
 
 // `reduce` is the workload's own (jobs), not a scenario collective; hierarchical needs servers of several GPUs;
@@ -259,6 +262,8 @@ export const NETWORK_OVERRIDES: Overrides = {
   // cables and linkDelay both set propagation, so the schema refuses the pair: one of them, from linkDelay above.
   'network.cables': fc.constant(undefined),
   'network.dcqcn.g': fc.option(fc.constantFrom(1 / 256, 1 / 16), { nil: undefined }),
+  // A gain is a share (at most 1): the walker does not read num()'s range, and default + 1 is past it.
+  'network.tcp.g': fc.option(fc.constantFrom(1 / 16, 1 / 8), { nil: undefined }),
   // A larger buffer only: a smaller one than the model's can leave no shared pool after headroom (refused).
   'network.switchBuffer': fc.option(fc.constant('64MB'), { nil: undefined }),
   'network.dcqcn.fastRecoverySteps': fc.option(fc.constantFrom(1, 5), { nil: undefined }),

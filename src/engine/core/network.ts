@@ -39,6 +39,15 @@ export interface HpccParams {
   baseRttPs: number;
 }
 
+/** The TCP transports' settings (packet engine, tcp.ts): network.tcp resolved. */
+export interface TcpParams {
+  /** DCTCP's marking threshold K on link `link`'s lossy queues, bytes. */
+  kBytes(link: number): number;
+  g: number;
+  minRtoPs: number;
+  initialWindow: number;
+}
+
 export interface NetworkConfig {
   mtu: number;
   pfc: boolean;
@@ -61,6 +70,7 @@ export interface NetworkConfig {
   /** HPCC is the congestion control: switches stamp INT records, senders pace at HPCC's rate and window. */
   hpccOn: boolean;
   hpcc(lineRateBps: number): HpccParams;
+  tcp: TcpParams;
   /** INT bytes every packet of a flow through `hops` switches carries (0 unless HPCC is on). */
   intBytes(hops: number): number;
   /** Switches on a path from host src to host dst. */
@@ -198,6 +208,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
   const lengthM = cableLengths(n, f);
   const d = n.dcqcn ?? networkSchema.shape.dcqcn.unwrap().parse({});
   const hp = n.hpcc ?? networkSchema.shape.hpcc.unwrap().parse({});
+  const tcp = n.tcp ?? networkSchema.shape.tcp.unwrap().parse({});
   let baseRtt = hp.baseRtt ?? -1;
   const propPs = (link: number) => n.linkDelay ?? Math.round(lengthM(link) * PROP_PS_PER_M);
   const model = (node: number) => {
@@ -260,6 +271,13 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
         minRateBps: hp.minRate,
         baseRttPs: baseRtt,
       };
+    },
+    tcp: {
+      // DCTCP SIGCOMM 2010 Sec. 4: K = 65 packets (of 1500 B) at 10 Gb/s; scaled with the port's rate.
+      kBytes: (link) => tcp.k ?? (65 * 1500 * f.links[link].rateBps) / 10e9,
+      g: tcp.g,
+      minRtoPs: tcp.minRto,
+      initialWindow: tcp.initialWindow,
     },
     intBytes,
     switchesBetween: (src, dst) => Math.max(0, firstPath(f, src, dst).length - 1),

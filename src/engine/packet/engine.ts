@@ -47,6 +47,7 @@ import { Ports } from './port.ts';
 import { Stats } from './stats.ts';
 import { Switches } from './switch.ts';
 import { Tasks } from './tasks.ts';
+import { transportsOf } from './tcp.ts';
 import { Topology } from './topology.ts';
 
 export { pauseDurationPs } from './pfc.ts';
@@ -65,11 +66,12 @@ export interface PacketRunOptions {
 export function runPacket(
   fabric: Fabric,
   program: TrafficProgram,
-  scenario: Pick<Scenario, 'network' | 'seed'>,
+  scenario: Pick<Scenario, 'network' | 'seed'> & Partial<Pick<Scenario, 'traffic'>>,
   catalog: Catalog,
   opts: PacketRunOptions,
 ): Result {
-  const sim = new PacketSim(fabric, program, resolveNetwork(scenario.network, fabric, catalog), opts);
+  const net = resolveNetwork(scenario.network, fabric, catalog);
+  const sim = new PacketSim(fabric, program, net, opts, transportsOf(program, scenario.traffic));
   return sim.run();
 }
 
@@ -104,6 +106,7 @@ class PacketSim {
     program: TrafficProgram,
     private readonly net: NetworkConfig,
     private readonly opts: PacketRunOptions,
+    transports: Uint8Array,
   ) {
     const { clock, c } = this;
     const seed = opts.seed;
@@ -111,11 +114,11 @@ class PacketSim {
     const topo = new Topology(f, net);
     checkProgram(f, program, topo);
     this.pool = new PacketPool(c, 4096);
-    this.ports = new Ports(clock, topo, this.pool, net, c, createRandom(seed, 'packet', 'ecn'));
+    this.ports = new Ports(clock, topo, this.pool, net, c, createRandom(seed, 'packet', 'ecn'), transports);
     this.pfc = new Pfc(clock, topo, net, c);
     this.mmu = new Mmu(topo, net, this.pool, this.ports, this.pfc);
     const driver = new TaskDriver(buildTaskGraph(program.transfers));
-    this.nics = new Nics(clock, topo, this.pool, this.ports, driver, net, c, program);
+    this.nics = new Nics(clock, topo, this.pool, this.ports, driver, net, c, program, transports);
     this.ports.nic = this.nics;
     this.tasks = new Tasks(clock, driver, this.nics, program);
     const hashes = flowHashes(seed, this.F);

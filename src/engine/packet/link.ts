@@ -90,7 +90,11 @@ export class Links {
       return;
     }
     const repDone = this.nics.receive(node, id);
-    if (repDone >= 0) this.tasks.repFinished(repDone);
+    if (repDone >= 0) {
+      this.tasks.repFinished(repDone);
+      // A TCP receiver's cumulative ACK may complete several repetitions at once (tcp.ts).
+      for (; this.nics.moreReps > 0; this.nics.moreReps--) this.tasks.repFinished(repDone);
+    }
   }
 
   /** A link fails (or recovers) now; routing learns of it after the detection delay. */

@@ -37,6 +37,8 @@ import {
   T_NAK,
 } from './packets.ts';
 import { ACK_EXTRA, CNP_EXTRA, type Ports } from './port.ts';
+import { TCP_RETRIES, TcpFlows } from './tcp.ts';
+import { TcpNic } from './tcp-nic.ts';
 import type { Topology } from './topology.ts';
 
 export class Nics {
@@ -109,6 +111,12 @@ export class Nics {
   /** Pacing: each QP's rate (DCQCN's R_C or HPCC's W / T) when a congestion control is on. */
   private readonly paced: boolean;
   private readonly rate: Float64Array;
+  /** TCP tasks (tcp.ts): their window and recovery; `tcpOn` is false when every task runs RoCE. */
+  readonly tcp: TcpFlows;
+  private readonly tcpOn: boolean;
+  private readonly tcpNic: TcpNic;
+  /** Repetitions a TCP receiver completed beyond the one receive() returned (an ACK may jump over several). */
+  moreReps = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -119,6 +127,7 @@ export class Nics {
     private readonly net: NetworkConfig,
     private readonly c: Counters,
     program: TrafficProgram,
+    transports: Uint8Array = new Uint8Array(program.transfers.length),
   ) {
     const T = program.transfers;
     const F = T.length;
@@ -202,6 +211,17 @@ export class Nics {
     }
     this.paced = net.ccOn || net.hpccOn;
     this.rate = net.hpccOn ? this.hp.rate : this.rp.rc;
+    this.tcp = new TcpFlows(transports, net.tcp, net.mtu, this.sndNxt, this.sndUna, this.highSent);
+    this.tcpOn = this.tcp.on;
+    const { sndNxt, sndUna, highSent, expected, retries, lostAtProgress, rtoArmed, fPpr, fLastPayload } = this;
+    this.tcpNic = new TcpNic(
+      { clock, pool, c, topo, ports, net, tasks, tcp: this.tcp, nic: this },
+      {
+        ...{ sndNxt, sndUna, highSent, expected, retries, lostAtProgress, rtoArmed, fPpr, fLastPayload },
+        ...{ fSrc: this.fSrc, fDst: this.fDst, fClass: this.fClass, fPkts: this.fPkts, fRetx: this.fRetx },
+        ...{ fDelivered: this.fDelivered, fEnd: this.fEnd },
+      },
+    );
   }
 
   /**
@@ -260,6 +280,12 @@ export class Nics {
     for (let j = 0; j < n; j++) {
       const slot = (this.rr[port] + j) % n;
       const fl = this.hostFlows[s + slot];
+      if (this.tcpOn && this.tcp.kind[fl] !== 0) {
+        if (this.failed[fl] || (onlyClass && this.fClass[fl] !== onlyClass) || !this.tcp.canSend(fl, this.gate[fl]))
+          continue;
+        this.rr[h] = (slot + 1) % n;
+        return this.tcpNic.send(fl);
+      }
       // Past the gate: not started, waiting for a dependency, or everything sent (gate <= packets).
       if (this.sndNxt[fl] >= this.gate[fl] || this.failed[fl]) continue;
       if (onPort >= 0 && this.qpPort[fl] !== onPort) continue;
@@ -309,25 +335,33 @@ export class Nics {
     return id;
   }
 
-  private armRto(fl: number): void {
+  /** Arms the retransmission timer of QP fl (tcp-nic.ts calls it too). */
+  armRto(fl: number): void {
     this.rtoArmed[fl] = 1;
     // Exponential back-off: each timeout in a row without progress doubles the next one.
-    const at = this.clock.now + this.net.rtoPs * 2 ** this.retries[fl];
+    const base = this.tcpOn && this.tcp.kind[fl] !== 0 ? this.tcp.rtoPs[fl] : this.net.rtoPs;
+    const at = this.clock.now + base * 2 ** this.retries[fl];
     this.rtoAt[fl] = at;
-    if (!this.rtoQueued[fl]) {
-      this.rtoQueued[fl] = 1;
-      this.clock.q.push(at, EV_RTO, fl, 0);
-    }
+    if (!this.rtoQueued[fl]) this.pushRto(fl, at);
+    // A TCP RTO may shrink (1 s before the first RTT sample, RFC 6298): queue the earlier deadline too.
+    else if (this.tcpOn && this.tcp.kind[fl] !== 0 && at < this.tcp.timerAt[fl]) this.pushRto(fl, at);
+  }
+
+  private pushRto(fl: number, at: number): void {
+    this.rtoQueued[fl] = 1;
+    if (this.tcpOn && this.tcp.kind[fl] !== 0) this.tcp.timerAt[fl] = at;
+    this.clock.q.push(at, EV_RTO, fl, 0);
   }
 
   /** The retransmission timer of QP fl fires (EV_RTO). */
   rto(fl: number): void {
+    // A TCP timer event an earlier deadline superseded.
+    if (this.tcpOn && this.tcp.kind[fl] !== 0 && this.clock.now !== this.tcp.timerAt[fl]) return;
     this.rtoQueued[fl] = 0;
     if (!this.rtoArmed[fl] || this.fEnd[fl] >= 0) return;
     if (this.rtoAt[fl] > this.clock.now) {
       // Progress since this event was queued: wait for the current deadline.
-      this.rtoQueued[fl] = 1;
-      this.clock.q.push(this.rtoAt[fl], EV_RTO, fl, 0);
+      this.pushRto(fl, this.rtoAt[fl]);
       return;
     }
     this.rtoArmed[fl] = 0;
@@ -336,13 +370,15 @@ export class Nics {
     // only queued (behind pauses), and resending them is waste the NIC cannot tell from recovery.
     this.c.timeouts++;
     if (this.pool.lostByFlow[fl] === this.lostAtProgress[fl]) this.c.spuriousTimeouts++;
-    if (this.retries[fl] >= this.net.retryCount) {
+    const tcp = this.tcpOn && this.tcp.kind[fl] !== 0;
+    if (this.retries[fl] >= (tcp ? TCP_RETRIES : this.net.retryCount)) {
       // IBTA "retry exceeded": the QP moves to the error state and the transfer fails.
       this.failed[fl] = 1;
       this.c.qpErrors++;
       return;
     }
     this.retries[fl]++;
+    if (tcp) this.tcp.onTimeout(fl);
     this.sndNxt[fl] = this.sndUna[fl];
     this.armRto(fl);
     this.ports.tryStart(this.qpPort[fl]);
@@ -411,6 +447,7 @@ export class Nics {
     const pool = this.pool;
     const o = id * PK;
     const seq = pool.pk[o + PK_SEQ];
+    if (this.tcpOn && this.tcp.kind[fl] !== 0) return this.tcpNic.receive(h, fl, id, seq);
     if (pool.pk[o + PK_BITS] & B_ECN && this.net.ccOn && this.np.shouldSend(this.cnpPerPort ? h : fl, this.clock.now)) {
       this.c.cnps++;
       this.sendControl(h, fl, T_CNP, 0, this.fSrc[fl], id);
@@ -466,6 +503,12 @@ export class Nics {
   private receiveControl(fl: number, id: number): void {
     const type = this.pool.type(id);
     const seq = this.pool.pk[id * PK + PK_SEQ];
+    if (this.tcpOn && this.tcp.kind[fl] !== 0) {
+      const ece = (this.pool.pk[id * PK + PK_BITS] & B_ECN) !== 0;
+      this.pool.free(id);
+      if (this.fEnd[fl] < 0) this.tcpNic.ack(fl, seq, ece);
+      return;
+    }
     if (this.hpccOn && type !== T_CNP && this.fEnd[fl] < 0) this.hpccAck(fl, id, seq);
     this.pool.free(id);
     if (this.fEnd[fl] >= 0) return;

@@ -35,6 +35,7 @@ import {
   T_DATA,
 } from './packets.ts';
 import { pauseDurationPs } from './pfc.ts';
+import { TR_DCTCP } from './tcp.ts';
 import type { Topology } from './topology.ts';
 
 /** ACK: headers + AETH (4 B); CNP: headers + 16 reserved bytes (RoCEv2 annex). */
@@ -96,6 +97,9 @@ export class Ports {
   private readonly ecnOn: boolean;
   /** ECN decided as a packet joins a switch queue (the DCQCN paper's CP), else as it leaves. */
   private readonly markAtEnqueue: boolean;
+  /** DCTCP's K per link for the lossy class (empty: no task runs DCTCP), and whether any class is marked. */
+  private readonly dctcpK: Float64Array;
+  private readonly markOn: boolean;
   private readonly wireOverhead: number;
   /** HPCC: switches stamp an INT record on each data packet they send. */
   private readonly intOn: boolean;
@@ -107,6 +111,7 @@ export class Ports {
     net: NetworkConfig,
     private readonly c: Counters,
     private readonly rngEcn: RandomStream,
+    transports: Uint8Array = new Uint8Array(0),
   ) {
     const P = topo.P;
     const buf = new ArrayBuffer(P * RD * 8);
@@ -155,6 +160,10 @@ export class Ports {
       }
     this.wireOverhead = net.wireOverheadBytes;
     this.intOn = net.hpccOn;
+    this.dctcpK = transports.includes(TR_DCTCP)
+      ? Float64Array.from({ length: P >> 1 }, (_, l) => net.tcp.kBytes(l))
+      : new Float64Array(0);
+    this.markOn = net.ecnOn || this.dctcpK.length > 0;
   }
 
   // ---- what other elements read -----------------------------------------------------------------
@@ -237,7 +246,8 @@ export class Ports {
     const i = p * RI;
     const d = p * RD;
     // The paper's CP marks an arriving packet on the queue it finds (before it joins).
-    if (this.markAtEnqueue && this.ecnOn && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.markEcn(p, id);
+    if (this.markAtEnqueue && this.ecnOn && (r32[i + I_FLAGS] & FROM_HOST) === 0 && !this.dctcpMarked(id))
+      this.markEcn(p, id);
     this.touchQueue(p);
     const tail = r32[i + I_TAIL + cls];
     if (tail < 0) r32[i + I_HEAD + cls] = id;
@@ -296,7 +306,8 @@ export class Ports {
       }
       return;
     }
-    if (!host && this.ecnOn && !this.markAtEnqueue) this.markEcn(p, id);
+    // DCTCP's lossy-class marking stays at dequeue (its K is on the instantaneous queue) whatever RoCE's markAt says.
+    if (!host && this.markOn && (!this.markAtEnqueue || this.dctcpMarked(id))) this.markEcn(p, id);
     if (this.intOn && !host) this.stampInt(p, id, now);
     r32[i + I_TX] = id;
     const wire = this.pool.pk[id * PK + PK_FRAME] + this.wireOverhead;
@@ -310,18 +321,31 @@ export class Ports {
    * ECN marking of a packet at a switch's egress, on the bytes of its class queued without it: as it departs
    * (ECN-01, HPCC's ns-3 switch) or as it arrives (the DCQCN paper's CP).
    */
+  /** Whether this packet is marked by DCTCP's threshold (the lossy class when a task runs DCTCP). */
+  private dctcpMarked(id: number): boolean {
+    return this.dctcpK.length > 0 && this.pool.cls(id) === C_LOSSY;
+  }
+
   private markEcn(p: number, id: number): void {
     const cls = this.pool.cls(id);
     if (cls === C_CTRL) return;
     const r64 = this.r64;
     const d = p * RD;
-    const prob = ecnMarkProbability(r64[d + F_CLASS_BYTES + cls], r64[d + F_KMIN], r64[d + F_KMAX], r64[d + F_PMAX]);
-    if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) {
-      const pk = this.pool.pk;
-      const o = id * PK + PK_BITS;
-      if (!(pk[o] & B_ECN)) this.c.ecnMarks++;
-      pk[o] |= B_ECN;
+    if (cls === C_LOSSY && this.dctcpK.length > 0) {
+      // DCTCP (SIGCOMM 2010 Sec. 3.1): mark when the instantaneous queue exceeds K; no randomness.
+      if (r64[d + F_CLASS_BYTES + cls] > this.dctcpK[p >> 1]) this.mark(id);
+      return;
     }
+    if (!this.ecnOn) return;
+    const prob = ecnMarkProbability(r64[d + F_CLASS_BYTES + cls], r64[d + F_KMIN], r64[d + F_KMAX], r64[d + F_PMAX]);
+    if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) this.mark(id);
+  }
+
+  private mark(id: number): void {
+    const pk = this.pool.pk;
+    const o = id * PK + PK_BITS;
+    if (!(pk[o] & B_ECN)) this.c.ecnMarks++;
+    pk[o] |= B_ECN;
   }
 
   /**
