@@ -4,6 +4,7 @@ import type { FabricSpec } from '../scenario/schema.ts';
 import { chooseMedium } from './media.ts';
 import { resolveNvlink } from './nvlink.ts';
 import { buildRouting } from './routing.ts';
+import { wireStorage } from './storage.ts';
 import {
   type AccessAggWiring,
   type Blueprint,
@@ -12,6 +13,7 @@ import {
   type Fabric,
   type FabricLink,
   type FabricNode,
+  hasNic,
   LENGTH_M,
   type LengthClass,
   type LinkId,
@@ -111,7 +113,7 @@ class Builder {
     use: 'client' | 'fabric' | 'any' = 'any',
   ): void {
     const lo = this.nodes[lower];
-    const aPort = lo.role === 'host' ? `nic${Math.max(0, lo.rail)}` : this.ports[lower].take(rateBps, 'up', use);
+    const aPort = hasNic(lo.role) ? `nic${Math.max(0, lo.rail)}` : this.ports[lower].take(rateBps, 'up', use);
     const bPort = this.ports[upper].take(rateBps, 'down', use);
     this.links.push({
       id: this.links.length as LinkId,
@@ -138,6 +140,7 @@ export function buildFabric(spec: FabricSpec, bp: Blueprint, catalog: Catalog, n
   else if (w.kind === 'ddc') wireDdc(b, bp, w);
   else if (w.kind === 'access-aggregation') border = wireAccessAgg(b, bp, w);
   else throw new Error('internal: a custom fabric is built by custom.ts, not from a blueprint');
+  if (bp.storage) wireStorage(b, bp.storage);
   return freeze(spec, bp, name, b.nodes, b.links, border, catalog);
 }
 
@@ -245,6 +248,7 @@ export function freeze(
   }
   const hosts = new Int32Array(bp.hosts);
   for (let i = 0; i < bp.hosts; i++) hosts[i] = i;
+  const storage = Int32Array.from(nodes.filter((nd) => nd.role === 'storage').map((nd) => nd.id));
   const byName = new Map<string, NodeId>();
   for (const nd of nodes) byName.set(nd.name, nd.id);
   const linkA = new Int32Array(links.length);
@@ -262,6 +266,7 @@ export function freeze(
     nodes: Object.freeze(nodes),
     links: Object.freeze(links),
     hosts,
+    storage,
     border,
     adjStart,
     adjLinks,

@@ -11,6 +11,7 @@ import { DesignError } from '../errors.ts';
 import { msg } from '../messages.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { commonUplinkSpeed, divisors, evenSpread, resolveSwitch, splitLeaf } from './ports.ts';
+import { withStorage } from './storage.ts';
 import { checkTierFields, leafRatio, podRatio, splitSpine } from './tiers.ts';
 import type {
   AccessAggWiring,
@@ -61,6 +62,13 @@ export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
     throw new DesignError('fabric.hosts', msg.hostsNotMultipleOfGpus(spec.hosts, spec.gpusPerNode));
   checkTierFields(spec);
   const nic = resolveNic(catalog, spec.nic);
+  const bp = familyBlueprint(spec, catalog, nic);
+  if (!spec.storage) return bp;
+  return withStorage(spec, bp, resolveNic(catalog, spec.storage.nic ?? spec.nic, 'fabric.storage.nic'));
+}
+
+function familyBlueprint(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
+  const topology = spec.topology;
   switch (topology) {
     case 'leaf-spine':
       return leafSpine(spec, catalog, nic);
@@ -73,6 +81,7 @@ export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
     case 'access-aggregation':
       return accessAggregation(spec, catalog, nic);
     case 'custom':
+    case undefined:
       // A custom fabric has no formula: designFabric builds it from its file (custom.ts).
       throw new DesignError('fabric.topology', 'custom fabrics are built from fabric.file by designFabric');
   }
@@ -102,7 +111,8 @@ function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint
   );
   const leaves = Math.ceil(spec.hosts / split.hostsPerLeaf);
   const spinePorts = maxPortsAt(spineModel, upRate);
-  const spines = evenSpread(leaves, split.uplinks, spinePorts);
+  // The storage leaf pair (fabric.storage) takes spine ports like two more leaves.
+  const spines = evenSpread(leaves + storageLeaves(spec), split.uplinks, spinePorts);
   if (spines === null)
     throw new DesignError(
       'fabric.hosts',
@@ -304,7 +314,7 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
   const units = Math.ceil(servers / serversPerUnit);
   const leaves = units * rails;
   const spinePorts = maxPortsAt(spineModel, upRate);
-  const twoTier = evenSpread(leaves, split.uplinks, spinePorts);
+  const twoTier = evenSpread(leaves + storageLeaves(spec), split.uplinks, spinePorts);
   const notes = [
     `${units} scalable units of ${serversPerUnit} servers x ${rails} rails; ${leaves} rail leaves with ${split.uplinks} uplinks at ${formatRate(upRate)}`,
   ];
@@ -707,6 +717,11 @@ function edgeSplit(spec: FabricSpec, k: number, o: number): { up: number; hostsP
   const up = Math.max(1, Math.round(k / (1 + o)));
   const hostsPerLeaf = k - up;
   return { up, hostsPerLeaf: hostsPerLeaf - (hostsPerLeaf % spec.gpusPerNode) };
+}
+
+/** Storage leaves of fabric.storage (src/fabric/storage.ts): a pair, or one for a single storage node. */
+function storageLeaves(spec: FabricSpec): number {
+  return spec.storage ? Math.min(2, spec.storage.nodes) : 0;
 }
 
 function plural(n: number, word: string): string {

@@ -8,7 +8,8 @@ import type { Fabric, NodeId } from '../fabric/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ProgramBuilder } from './builder.ts';
 import type { TrafficProgram, Transfer } from './program.ts';
-import { compileCollectiveItem, compileJob } from './training/job.ts';
+import { compileJobStorage } from './storage.ts';
+import { compileCollectiveItem, compileJob, stepComputePs } from './training/job.ts';
 
 function host(f: Fabric, ref: string, path: string): NodeId {
   // A custom fabric's hosts go by the names of its topology file (a generated host's name is its h-index).
@@ -66,6 +67,7 @@ export function compileTraffic(s: Scenario, f: Fabric, opts: { maxTasks?: number
     }
     if ('job' in t) {
       compileJob(b, s, f, t, i);
+      compileJobStorage(b, f, t, i, stepComputePs(t.job, `${path}.job`));
       return;
     }
     const start = t.start ?? 0;
