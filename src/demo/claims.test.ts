@@ -15,6 +15,8 @@ function supported(): Evidence {
       exposedCommMs: 40,
       commMs: 370,
       eastWestShare: 0.95,
+      northSouthBytes: 2e11,
+      storageNodes: 8,
       syncLoad: 0.9,
       peakToMeanLoad: 2,
       hostLinksUsedShare: 1,

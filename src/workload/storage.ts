@@ -15,6 +15,9 @@ import type { Fabric, NodeId } from '../fabric/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { ProgramBuilder } from './builder.ts';
 
+/** The labels of the storage ops (what a result's ops carry: the demo tells storage bytes apart by them). */
+export const STORAGE_OP = { reads: 'dataset reads', checkpoint: 'checkpoint' } as const;
+
 type TrafficItem = NonNullable<Scenario['traffic']>[number];
 type JobItem = Extract<TrafficItem, { job: unknown }>;
 
@@ -64,8 +67,8 @@ export function compileJobStorage(b: ProgramBuilder, f: Fabric, t: JobItem, item
     b.endOp();
   };
   for (let it = 0; it < t.job.iterations; it++) {
-    if (readBytes > 0) flows(`dataset reads it${it}`, byIter.get(it - 1) ?? [], readBytes, false);
+    if (readBytes > 0) flows(`${STORAGE_OP.reads} it${it}`, byIter.get(it - 1) ?? [], readBytes, false);
     if (st.checkpointEvery > 0 && (it + 1) % st.checkpointEvery === 0)
-      flows(`checkpoint it${it}`, byIter.get(it) ?? [], shardBytes, true);
+      flows(`${STORAGE_OP.checkpoint} it${it}`, byIter.get(it) ?? [], shardBytes, true);
   }
 }
