@@ -116,7 +116,7 @@ function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint
   if (spines === null)
     throw new DesignError(
       'fabric.hosts',
-      `${spec.hosts} hosts need ${leaves} leaves of ${split.hostsPerLeaf} hosts, but a ${spineModel.id} spine has only ${spinePorts} ports at ${formatRate(upRate)} (at most ${spinePorts * split.hostsPerLeaf} hosts in two tiers); use topology fat-tree, a larger spine switch, or fewer hosts`,
+      `${spec.hosts} hosts need ${leaves} leaves of ${split.hostsPerLeaf} hosts${spec.storage ? ` and ${storageLeaves(spec)} storage leaves (fabric.storage)` : ''}, but a ${spineModel.id} spine has only ${spinePorts} ports at ${formatRate(upRate)} (at most ${spinePorts * split.hostsPerLeaf} hosts in two tiers); use topology fat-tree, a larger spine switch, or fewer hosts`,
     );
   const wiring: ClosWiring = {
     kind: 'clos',

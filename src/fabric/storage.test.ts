@@ -102,9 +102,15 @@ describe('fabric.storage in every generator', () => {
     expect(d.metrics.ports.overCommitted).toEqual([]);
   });
 
+  it('a custom fabric lists its storage in its file: fabric.storage there is a DesignError naming the field', () => {
+    expect(() => design({ topology: 'custom', file: 'x.yaml', hosts: 2, storage: { nodes: 2 } })).toThrow(
+      /fabric\.storage.*custom/,
+    );
+  });
+
   it('a top tier without spare ports is a DesignError naming fabric.storage', () => {
     const full = { topology: 'leaf-spine', hosts: 512, switch: 'aurcore-32x400g', storage: { nodes: 2 } } as const;
     expect(() => design(full)).toThrow(DesignError);
-    expect(() => design(full)).toThrow(/fabric.hosts|fabric.storage/);
+    expect(() => design(full)).toThrow(/storage leaves \(fabric\.storage\)/);
   });
 });

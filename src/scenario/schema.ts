@@ -141,7 +141,8 @@ export const fabricSchema = z
       ),
     storage: z
       .strictObject({
-        // 1,024: 8x the 128 storage ports of the DGX SuperPOD reference architecture's largest storage fabric.
+        // 1,024: more than a storage leaf pair of the largest catalog switch (144 ports) can hold; the generator says
+        // so with the fix.
         nodes: num(count(1024)).describe('storage nodes (stor0..), each with one NIC port'),
         nic: z
           .string()
