@@ -4,95 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimRow } from '../report/input.ts';
 import { claims, type Evidence, QUICK_UNDECIDED, THRESHOLDS as T } from './claims.ts';
+import { supportedEvidence } from './evidence-fixture.ts';
 
-/** An evidence set where every rule says "supported" (the numbers are of the order the demo measures). */
-function supported(): Evidence {
-  return {
-    training: {
-      gpus: 512,
-      iterationMs: 640,
-      computeMs: 600,
-      exposedCommMs: 40,
-      commMs: 370,
-      eastWestShare: 0.95,
-      syncLoad: 0.9,
-      peakToMeanLoad: 2,
-      hostLinksUsedShare: 1,
-      txRxImbalance: 0,
-      busbwGBps: 150,
-      busbwRailGBps: 380,
-      busiestUplinkEdges: 3,
-      busbwEngine: 'packet',
-      busbwSliceGpus: 32,
-      busbwBytes: 2 ** 28,
-      busbwModelGBps: 380,
-      nicPayloadGBps: 49,
-      serverNicsPayloadGBps: 392,
-      lossSlowdownPfc: 1.1,
-      lossSlowdownNoPfc: 1.1,
-      incastDropsPfc: 0,
-      incastDropsNoPfc: 600,
-      incastMsPfc: 2.7,
-      incastMsNoPfc: 12,
-      incastIdealMs: 2.6,
-      incastTimeoutsPfc: 0,
-      incastTimeoutsNoPfc: 20,
-      incastFailedSendersNoPfc: 0,
-      configuredPfc: true,
-      incastDropsConfigured: 0,
-      largeGpus: 8192,
-      largeTopology: 'leaf-spine',
-      largeTiers: 2,
-      networkCostPerGpuUsd: 6000,
-      bisectionPerGpuGbps: 200,
-    },
-    inference: {
-      fabric: 'access/aggregation',
-      tiers: 2,
-      servers: 384,
-      replicas: 128,
-      requests: 20000,
-      ratePerS: 88,
-      northSouthShare: 0.95,
-      arrivalPeakToMean: 1.5,
-      requestToResponseBytes: 0.25,
-      p99TtftMs: 300,
-      p99TpotMs: 25,
-      p99LatencyMs: 13000,
-      jitterMs: 25,
-      networkShareOfTtft: 0.2,
-      meanInSystem: 300,
-      sloTtftMs: 500,
-      sloTpotMs: 50,
-      availabilityDuringFailure: 0.995,
-      availabilityDuringFailureDualHomed: 1,
-      replicasForSlo: 21,
-      capacityWindowS: 900,
-      gpusForSlo: 168,
-      networkCostPerServerUsd: 700,
-      bisectionPerServerGbps: 8,
-      costPer1kRpsUsd: 800000,
-      costPer1kRpsOnTrainingSwitchUsd: 3000000,
-    },
-    // Even at strict priority the service's p99 is 20% over its value alone: the seed's claim holds.
-    converged: {
-      serviceP50AloneMs: 2.0,
-      serviceP99AloneMs: 2.01,
-      serviceP999AloneMs: 2.02,
-      serviceP99SharedMs: 3,
-      serviceP999SharedMs: 3.1,
-      serviceP99SeparatedMs: 2.412,
-      serviceP999SeparatedMs: 2.5,
-      jitterAloneMs: 0.01,
-      jitterSharedMs: 1,
-      jitterSeparatedMs: 0.4,
-      sloMs: 15,
-      iterationAloneMs: 100,
-      iterationSharedMs: 101,
-      iterationSeparatedMs: 102,
-    },
-  };
-}
+const supported = supportedEvidence;
 
 type Case = [string, (e: Evidence) => void, ClaimRow['verdict']];
 const below = (x: number) => x * (1 - 1e-9);

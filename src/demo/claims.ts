@@ -11,8 +11,11 @@ export interface Evidence {
     computeMs: number;
     exposedCommMs: number;
     commMs: number;
-    /** Share of the training job's bytes between hosts (east-west). */
+    /** Share of the training job's bytes between hosts (east-west); the rest went between hosts and the storage
+     * nodes (north-south: dataset reads and a checkpoint), northSouthBytes of them, to storageNodes nodes. */
     eastWestShare: number;
+    northSouthBytes: number;
+    storageNodes: number;
     /** Host link load (share of line rate) while gradients sync, and its mean over the run. */
     syncLoad: number;
     peakToMeanLoad: number;
@@ -189,6 +192,16 @@ export const QUICK_UNDECIDED: { aspect: string; side: string; why: string }[] = 
     side: 'inference',
     why: 'availability during the failure is counted over a 10-minute window, in which the outage is a larger share than in the hour',
   },
+  {
+    aspect: 'Traffic characteristics',
+    side: 'training',
+    why: "the checkpoint of the same 7B model is shared by 64 GPUs instead of 480, so each GPU writes 7.5x the full demo's north-south bytes",
+  },
+  {
+    aspect: 'Switch recommendation',
+    side: 'training',
+    why: "the ring all-reduce moves 64 MiB per rank instead of 256 MiB, further below the plateau of NCCL's protocol model",
+  },
 ];
 
 /** The rows of `claims(e)`, with the claims of QUICK_UNDECIDED marked as not decided when `quick`. */
@@ -310,9 +323,10 @@ function decide(e: Evidence): ClaimRow[] {
     aspect: 'Traffic characteristics',
     side: 'training',
     claim: 'Primarily east-west; high bandwidth, high concurrency, strong bursts',
-    evidence: `east-west ${pct(t.eastWestShare)} of bytes; host links at ${pct(t.syncLoad)} of line rate while gradients sync (${pct(t.hostLinksUsedShare)} of them carried gradients), their busiest 1 ms at ${t.peakToMeanLoad.toFixed(2)}x their mean`,
+    evidence: `east-west ${pct(t.eastWestShare)} of bytes (north-south: ${f1(t.northSouthBytes / 1e9)} GB of dataset reads and checkpoint to ${t.storageNodes} storage nodes); host links at ${pct(t.syncLoad)} of line rate while gradients sync (${pct(t.hostLinksUsedShare)} of them carried gradients), their busiest 1 ms at ${t.peakToMeanLoad.toFixed(2)}x their mean`,
     values: {
       eastWestShare: t.eastWestShare,
+      northSouthBytes: t.northSouthBytes,
       syncLoad: t.syncLoad,
       peakToMeanLoad: t.peakToMeanLoad,
       hostLinksUsedShare: t.hostLinksUsedShare,

@@ -6,6 +6,7 @@ import type { CapacityResult } from '../engine/inference/capacity.ts';
 import type { LinkStats, RequestsResult, Result } from '../result/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { loadTrace } from '../workload/inference/trace.ts';
+import { STORAGE_OP } from '../workload/storage.ts';
 import type { Evidence } from './claims.ts';
 
 /** One simulation of the demo: the scenario it ran and its result (what `simulate --json` prints). */
@@ -46,6 +47,8 @@ export interface DesignFigures {
   spineSwitch: string;
   /** Links from a host to its switch (one per NIC port). */
   hostLinks: number;
+  /** Storage nodes (fabric.storage). */
+  storageNodes: number;
 }
 
 export interface DemoDesigns {
@@ -69,8 +72,26 @@ export interface TraceWindow {
 
 const node = (end: string) => end.split(':')[0];
 
-/** Per server (gpusPerNode hosts): the largest |sent - received| / (sent + received) over its hosts' links. */
-export function serverImbalance(links: LinkStats[], gpusPerNode: number): number {
+/** Bytes each GPU wrote to and read from storage (a result's storage ops, src/workload/storage.ts), which its host
+ * link carries beside the exchange between GPUs. */
+export function storageBytesPerGpu(r: Result): { written: number; read: number } {
+  let written = 0;
+  let read = 0;
+  for (const o of r.ops ?? []) {
+    if (o.op !== 'flows' || o.ranks <= 0) continue;
+    if (o.label?.startsWith(STORAGE_OP.checkpoint)) written += o.bytes / o.ranks;
+    else if (o.label?.startsWith(STORAGE_OP.reads)) read += o.bytes / o.ranks;
+  }
+  return { written, read };
+}
+
+/** Per server (gpusPerNode hosts): the largest |sent - received| / (sent + received) over its hosts' links, less
+ * the storage bytes of its GPUs (the exchange between GPUs is what the claim is about). */
+export function serverImbalance(
+  links: LinkStats[],
+  gpusPerNode: number,
+  storage: { written: number; read: number } = { written: 0, read: 0 },
+): number {
   const tx = new Map<number, number>();
   const rx = new Map<number, number>();
   const server = (name: string) => (/^h[0-9]+$/.test(name) ? Math.floor(Number(name.slice(1)) / gpusPerNode) : -1);
@@ -80,8 +101,9 @@ export function serverImbalance(links: LinkStats[], gpusPerNode: number): number
     if (to >= 0) rx.set(to, (rx.get(to) ?? 0) + l.bytes);
   }
   let worst = 0;
-  for (const [h, t] of tx) {
-    const r = rx.get(h) ?? 0;
+  for (const [h, sent] of tx) {
+    const t = Math.max(0, sent - storage.written * gpusPerNode);
+    const r = Math.max(0, (rx.get(h) ?? 0) - storage.read * gpusPerNode);
     worst = Math.max(worst, Math.abs(t - r) / (t + r));
   }
   return worst;
@@ -89,17 +111,18 @@ export function serverImbalance(links: LinkStats[], gpusPerNode: number): number
 
 const isHostUplink = (l: LinkStats) => /^h[0-9]+$/.test(node(l.link.split(' -> ')[0]));
 
-/** Mean load (share of line rate) of the host links that carried bytes, over the time gradients synced. */
-export function syncLoad(links: LinkStats[], commPs: number): number {
-  const up = links.filter((l) => isHostUplink(l) && l.bytes > 0);
+/** Mean load (share of line rate) of the host links that carried gradient bytes, over the time gradients synced;
+ * `written`: the checkpoint bytes each GPU sent up its link, which are not gradients. */
+export function syncLoad(links: LinkStats[], commPs: number, written = 0): number {
+  const up = links.filter((l) => isHostUplink(l) && l.bytes > written);
   if (up.length === 0 || commPs <= 0) return 0;
-  return up.reduce((a, l) => a + (l.bytes * 8e12) / (l.rateGbps * 1e9 * commPs), 0) / up.length;
+  return up.reduce((a, l) => a + ((l.bytes - written) * 8e12) / (l.rateGbps * 1e9 * commPs), 0) / up.length;
 }
 
 /** Share of the design's host NIC links (host to its switch) that carried bytes: how many rails the job used.
  * (Link statistics list only links that carried bytes, so the count of links comes from the design.) */
-export function hostLinksUsedShare(links: LinkStats[], hostLinks: number): number {
-  return hostLinks > 0 ? links.filter((l) => isHostUplink(l) && l.bytes > 0).length / hostLinks : 0;
+export function hostLinksUsedShare(links: LinkStats[], hostLinks: number, written = 0): number {
+  return hostLinks > 0 ? links.filter((l) => isHostUplink(l) && l.bytes > written).length / hostLinks : 0;
 }
 
 /** Bytes from the border into the fabric over bytes back to it, on the border's links: request over response. */
@@ -215,6 +238,7 @@ function training(runs: DemoRuns, d: DemoDesigns, pfc: boolean): Evidence['train
   const nic = payloadGBps(hostRateGbps(bus, 'h0'), runs.busPacket.scenario.network);
   const on = runs.incastPfc.result;
   const off = runs.incastNoPfc.result;
+  const stor = storageBytesPerGpu(job);
   return {
     gpus: job.ops?.find((o) => o.op !== 'compute')?.ranks ?? 0,
     iterationMs: it.timePs / 1e9,
@@ -222,10 +246,12 @@ function training(runs: DemoRuns, d: DemoDesigns, pfc: boolean): Evidence['train
     exposedCommMs: it.exposedCommPs / 1e9,
     commMs: it.commPs / 1e9,
     eastWestShare: job.traffic?.eastWestShare ?? 0,
+    northSouthBytes: job.traffic?.northSouthBytes ?? 0,
+    storageNodes: d.job.storageNodes,
     peakToMeanLoad: linkPeakToMean(job),
-    hostLinksUsedShare: hostLinksUsedShare(job.links ?? [], d.job.hostLinks),
-    txRxImbalance: serverImbalance(job.links ?? [], runs.job.scenario.fabric.gpusPerNode),
-    syncLoad: syncLoad(job.links ?? [], commTotal),
+    hostLinksUsedShare: hostLinksUsedShare(job.links ?? [], d.job.hostLinks, stor.written),
+    txRxImbalance: serverImbalance(job.links ?? [], runs.job.scenario.fabric.gpusPerNode, stor),
+    syncLoad: syncLoad(job.links ?? [], commTotal, stor.written),
     busbwGBps: bus.ops?.[0]?.busbwGBps ?? 0,
     busbwRailGBps: runs.busPacketRail.result.ops?.[0]?.busbwGBps ?? 0,
     busiestUplinkEdges: busiestUplinkEdges(bus.links ?? []),

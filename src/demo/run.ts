@@ -28,6 +28,7 @@ import {
   evidenceFrom,
   type TraceWindow,
 } from './evidence.ts';
+import { STORAGE_FABRIC, STORAGE_JOB } from './storage.ts';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -86,6 +87,7 @@ function designFigures(d: Design, spec: FabricSpec): DesignFigures {
     switch: spec.switch ?? '',
     spineSwitch: spec.spineSwitch ?? '',
     hostLinks,
+    storageNodes: f.storage.length,
   };
 }
 
@@ -149,14 +151,17 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   });
 
   // ---- training: a data-parallel job at full size (flow engine) ------------------------------------------
-  const gpus = q ? 64 : 512;
+  // 480 GPUs: the seed's 512-port Clos of aurcore-32x400g (32 leaves, 16 spines) with two of its leaves given to
+  // storage (src/demo/storage.ts).
+  const gpus = q ? 64 : 480;
   const trainFabric = `fabric: {topology: leaf-spine, hosts: ${gpus}, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8}`;
+  const jobFabric = trainFabric.replace(/}$/, `, ${STORAGE_FABRIC}}`);
   // One iteration: the gradient buckets overlap the backward pass within it, so it is already the steady state
   // (seed 1, 512 GPUs: a second iteration took 642.9 ms against 638.6, 0.7% apart) at half the demo's largest
   // step (the flow engine runs 72 M events per iteration).
   const job = step(`data-parallel iteration on ${gpus} GPUs (flow engine)`, () =>
     run(
-      `${trainFabric}\n${pfcNet(opts.pfc)}\ntraffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: ${gpus}, stepCompute: 600ms, buckets: 8, iterations: 1}}]\n`,
+      `${jobFabric}\n${pfcNet(opts.pfc)}\ntraffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: ${gpus}, stepCompute: 600ms, buckets: 8, iterations: 1, ${STORAGE_JOB}}}]\n`,
       'flow',
       'job',
       // The host links' bytes per 1 ms (exact: the flow engine's rates are piecewise constant).
@@ -216,6 +221,8 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   // reference architecture: no ring edge crosses a spine). A ring's busbw barely depends on its rank count
   // beyond a few dozen (its bandwidth term is 2(n-1)/n of the data, COLL-01); NCCL's model of the same op on an
   // ideal network (analytic engine) is beside them.
+  // Quick mode: a quarter of the bytes, below NCCL's protocol plateau, so the quick demo does not decide the claim
+  // (claims.ts, QUICK_UNDECIDED).
   const busSlice = 32;
   const busBytes = (q ? 64 : 256) * 2 ** 20;
   const busYaml = (topology: string) =>
@@ -391,7 +398,7 @@ ${traffic}`;
     title: 'AI training versus inference networks, measured',
     subtitle: `aifabric demo${q ? ' --quick' : ''}, seed ${seed}, PFC ${opts.pfc ? 'on' : 'off'} on the training fabric`,
     notes: [
-      `Training: a ${gpus}-GPU data-parallel job (7B parameters, bf16 gradients, 8 buckets, 600 ms compute) on a non-blocking leaf-spine of aurcore-32x400g (flow engine); a ${slice}-GPU slice on the packet engine for loss and incast.`,
+      `Training: a ${gpus}-GPU data-parallel job (7B parameters, bf16 gradients, 8 buckets, 600 ms compute) on a non-blocking leaf-spine of aurcore-32x400g with 8 storage nodes on a storage leaf pair (flow engine): it reads 0.156 GB/s of data per GPU (DGX SuperPOD storage guidance) and ends its iteration with a checkpoint of 14 bytes per parameter; a ${slice}-GPU slice on the packet engine for loss and incast.`,
       `Inference: the public Azure LLM conversation trace (2023, CC BY 4.0), ${windowS / 60} minutes replayed 16x faster onto 128 LLM replicas on ${inf.fabric.hosts} servers; SLO p99 TTFT 500 ms, p99 TPOT 50 ms.`,
       'One fabric for both: scenarios/converged.yaml, a real-time vision service (MLPerf Inference ResNet50-v1.5 defaults) beside a data-parallel job on one 48-host leaf-spine, run alone, sharing fairly and with the service at strict priority (flow engine); its latency rows are the last three of the inference table.',
       ...(q ? ['Quick mode: smaller versions of every run (the numbers differ from the full demo).'] : []),

@@ -48,9 +48,19 @@ export interface BomCounts {
 export function countsFromBlueprint(bp: Blueprint): BomCounts {
   return {
     switches: bp.switches.map((s) => ({ role: s.role, model: s.model, count: s.count })),
-    nics: [{ model: bp.nic.id, count: bp.hosts }],
+    nics: mergeNics([
+      { model: bp.nic.id, count: bp.hosts },
+      ...(bp.storage ? [{ model: bp.storage.nic.id, count: bp.storage.nodes }] : []),
+    ]),
     links: bp.links.map((l) => ({ tier: l.tier, rateBps: l.rateBps, lengthClass: l.lengthClass, count: l.count })),
   };
+}
+
+/** NIC counts by model (the hosts' and the storage nodes' may share one). */
+function mergeNics(list: { model: string; count: number }[]): { model: string; count: number }[] {
+  const m = new Map<string, number>();
+  for (const x of list) m.set(x.model, (m.get(x.model) ?? 0) + x.count);
+  return [...m].map(([model, count]) => ({ model, count }));
 }
 
 /** Counts taken from the built graph (not from the generator's formulas). */
@@ -58,7 +68,7 @@ export function countsFromFabric(f: Fabric): BomCounts {
   const sw = new Map<string, { role: SwitchRoleName; model: string; count: number }>();
   const nics = new Map<string, number>();
   for (const n of f.nodes) {
-    if (n.role === 'host') nics.set(n.model ?? '', (nics.get(n.model ?? '') ?? 0) + 1);
+    if (n.role === 'host' || n.role === 'storage') nics.set(n.model ?? '', (nics.get(n.model ?? '') ?? 0) + 1);
     else if (n.role !== 'border' && n.model) {
       const k = `${n.role}/${n.model}`;
       const e = sw.get(k) ?? { role: n.role, model: n.model, count: 0 };

@@ -5,6 +5,7 @@ import type { FabricSpec } from '../scenario/schema.ts';
 import { chooseMedium } from './media.ts';
 import { resolveNvlink } from './nvlink.ts';
 import { buildRouting } from './routing.ts';
+import { wireStorage } from './storage.ts';
 import {
   type AccessAggWiring,
   type Blueprint,
@@ -13,6 +14,7 @@ import {
   type Fabric,
   type FabricLink,
   type FabricNode,
+  hasNic,
   LENGTH_M,
   type LengthClass,
   type LinkId,
@@ -114,7 +116,7 @@ class Builder {
   ): void {
     const lo = this.nodes[lower];
     const nic = `nic${Math.max(0, lo.rail)}${nicPort >= 0 ? `p${nicPort}` : ''}`;
-    const aPort = lo.role === 'host' ? nic : this.ports[lower].take(rateBps, 'up', use);
+    const aPort = hasNic(lo.role) ? nic : this.ports[lower].take(rateBps, 'up', use);
     const bPort = this.ports[upper].take(rateBps, 'down', use);
     this.links.push({
       id: this.links.length as LinkId,
@@ -143,6 +145,7 @@ export function buildFabric(spec: FabricSpec, bp: Blueprint, catalog: Catalog, n
   } else if (w.kind === 'ddc') wireDdc(b, bp, w);
   else if (w.kind === 'access-aggregation') border = wireAccessAgg(b, bp, w);
   else throw new Error('internal: a custom fabric is built by custom.ts, not from a blueprint');
+  if (bp.storage) wireStorage(b, bp.storage);
   return freeze(spec, bp, name, b.nodes, b.links, border, catalog);
 }
 
@@ -289,6 +292,7 @@ export function freeze(
   }
   const hosts = new Int32Array(bp.hosts);
   for (let i = 0; i < bp.hosts; i++) hosts[i] = i;
+  const storage = Int32Array.from(nodes.filter((nd) => nd.role === 'storage').map((nd) => nd.id));
   const byName = new Map<string, NodeId>();
   for (const nd of nodes) byName.set(nd.name, nd.id);
   const linkA = new Int32Array(links.length);
@@ -306,6 +310,7 @@ export function freeze(
     nodes: Object.freeze(nodes),
     links: Object.freeze(links),
     hosts,
+    storage,
     border,
     adjStart,
     adjLinks,

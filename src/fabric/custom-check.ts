@@ -15,7 +15,7 @@ import type { Role } from './types.ts';
 export interface CheckedSwitch {
   name: string;
   model: SwitchModel | null;
-  role: Exclude<Role, 'host'>;
+  role: Exclude<Role, 'host' | 'storage'>;
 }
 export interface CheckedHost {
   name: string;

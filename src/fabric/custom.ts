@@ -235,7 +235,7 @@ function customBlueprint(
       used.set(n, s);
     }
   for (const n of nodes) {
-    if (n.role === 'host' || n.role === 'border' || !n.model) continue;
+    if (n.role === 'host' || n.role === 'border' || n.role === 'storage' || !n.model) continue;
     const m = catalog.switches.get(n.model) as SwitchModel;
     const free = m.portGroups.reduce((s, g) => s + g.count, 0) - (used.get(n.id)?.size ?? 0);
     const k = `${n.role}/${n.model}`;

@@ -12,6 +12,7 @@ import { msg } from '../messages.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { checkPlaneFields, planePort, withPlanes } from './planes.ts';
 import { commonUplinkSpeed, divisors, evenSpread, resolveSwitch, splitLeaf } from './ports.ts';
+import { withStorage } from './storage.ts';
 import { checkTierFields, leafRatio, podRatio, splitSpine } from './tiers.ts';
 import type {
   AccessAggWiring,
@@ -63,6 +64,18 @@ export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
   checkTierFields(spec);
   checkPlaneFields(spec);
   const nic = resolveNic(catalog, spec.nic);
+  const bp = familyBlueprint(spec, catalog, nic);
+  if (!spec.storage) return bp;
+  if ((spec.planes ?? 1) > 1)
+    throw new DesignError(
+      'fabric.storage',
+      'is not built on a dual-plane fabric yet: remove fabric.storage or set fabric.planes: 1',
+    );
+  return withStorage(spec, bp, resolveNic(catalog, spec.storage.nic ?? spec.nic, 'fabric.storage.nic'));
+}
+
+function familyBlueprint(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint {
+  const topology = spec.topology;
   const planes = spec.planes ?? 1;
   switch (topology) {
     case 'leaf-spine':
@@ -80,6 +93,7 @@ export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
     case 'access-aggregation':
       return accessAggregation(spec, catalog, nic);
     case 'custom':
+    case undefined:
       // A custom fabric has no formula: designFabric builds it from its file (custom.ts).
       throw new DesignError('fabric.topology', 'custom fabrics are built from fabric.file by designFabric');
   }
@@ -109,11 +123,12 @@ function leafSpine(spec: FabricSpec, catalog: Catalog, nic: NicModel): Blueprint
   );
   const leaves = Math.ceil(spec.hosts / split.hostsPerLeaf);
   const spinePorts = maxPortsAt(spineModel, upRate);
-  const spines = evenSpread(leaves, split.uplinks, spinePorts);
+  // The storage leaf pair (fabric.storage) takes spine ports like two more leaves.
+  const spines = evenSpread(leaves + storageLeaves(spec), split.uplinks, spinePorts);
   if (spines === null)
     throw new DesignError(
       'fabric.hosts',
-      `${spec.hosts} hosts need ${leaves} leaves of ${split.hostsPerLeaf} hosts, but a ${spineModel.id} spine has only ${spinePorts} ports at ${formatRate(upRate)} (at most ${spinePorts * split.hostsPerLeaf} hosts in two tiers); use topology fat-tree, a larger spine switch, or fewer hosts`,
+      `${spec.hosts} hosts need ${leaves} leaves of ${split.hostsPerLeaf} hosts${spec.storage ? ` and ${storageLeaves(spec)} storage leaves (fabric.storage)` : ''}, but a ${spineModel.id} spine has only ${spinePorts} ports at ${formatRate(upRate)} (at most ${spinePorts * split.hostsPerLeaf} hosts in two tiers); use topology fat-tree, a larger spine switch, or fewer hosts`,
     );
   const wiring: ClosWiring = {
     kind: 'clos',
@@ -311,7 +326,7 @@ function railOptimized(spec: FabricSpec, catalog: Catalog, nic: NicModel): Bluep
   const units = Math.ceil(servers / serversPerUnit);
   const leaves = units * rails;
   const spinePorts = maxPortsAt(spineModel, upRate);
-  const twoTier = evenSpread(leaves, split.uplinks, spinePorts);
+  const twoTier = evenSpread(leaves + storageLeaves(spec), split.uplinks, spinePorts);
   const notes = [
     `${units} scalable units of ${serversPerUnit} servers x ${rails} rails; ${leaves} rail leaves with ${split.uplinks} uplinks at ${formatRate(upRate)}`,
   ];
@@ -734,6 +749,11 @@ function edgeSplit(spec: FabricSpec, k: number, o: number): { up: number; hostsP
   const up = Math.max(1, Math.round(k / (1 + o)));
   const hostsPerLeaf = k - up;
   return { up, hostsPerLeaf: hostsPerLeaf - (hostsPerLeaf % spec.gpusPerNode) };
+}
+
+/** Storage leaves of fabric.storage (src/fabric/storage.ts): a pair, or one for a single storage node. */
+function storageLeaves(spec: FabricSpec): number {
+  return spec.storage ? Math.min(2, spec.storage.nodes) : 0;
 }
 
 function plural(n: number, word: string): string {

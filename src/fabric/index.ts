@@ -1,5 +1,6 @@
 // The fabric stage's front door: spec -> blueprint -> graph -> BOM and metrics.
 import type { Catalog } from '../catalog/index.ts';
+import { DesignError } from '../errors.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { type Bom, billOfMaterials, countsFromFabric } from './bom.ts';
 import { buildFabric } from './build.ts';
@@ -17,7 +18,14 @@ export interface Design {
 
 /** Builds one fabric from its spec (a DesignError names the constraint that failed). */
 export function designFabric(spec: FabricSpec, catalog: Catalog, name = 'fabric'): Design {
-  if (spec.topology === 'custom') return designCustom(spec, catalog, name);
+  if (spec.topology === 'custom') {
+    if (spec.storage)
+      throw new DesignError(
+        'fabric.storage',
+        'is not supported on a custom fabric: list the storage nodes in its file',
+      );
+    return designCustom(spec, catalog, name);
+  }
   const bp = blueprint(spec, catalog);
   const fabric = buildFabric(spec, bp, catalog, name);
   return {

@@ -1,7 +1,7 @@
 // Metrics computed from the built graph: oversubscription per role, bisection bandwidth (max-flow between
 // the two halves of the hosts), hop counts, blast radius of one switch failure, and port usage.
 import type { Catalog } from '../catalog/index.ts';
-import type { Fabric, NodeId, Role, SwitchRoleName } from './types.ts';
+import { type Fabric, hasNic, type NodeId, type Role, type SwitchRoleName } from './types.ts';
 
 export interface BlastRadius {
   role: SwitchRoleName;
@@ -23,6 +23,8 @@ export interface Metrics {
   hopsFromFirstHost: Record<string, number>;
   blastRadius: BlastRadius[];
   ports: PortUsage;
+  /** fabric.storage: the storage nodes' NIC bandwidth in all and per GPU host; absent without storage. */
+  storage?: { nodes: number; totalBps: number; perHostBps: number };
 }
 
 export interface PortUsage {
@@ -43,7 +45,27 @@ export function fabricMetrics(f: Fabric, catalog: Catalog): Metrics {
     ...hops(f),
     blastRadius: blastRadius(f),
     ports: portUsage(f, catalog),
+    ...storageMetrics(f),
   };
+}
+
+function storageMetrics(f: Fabric): { storage?: Metrics['storage'] } {
+  if (f.storage.length === 0) return {};
+  let total = 0;
+  for (const s of f.storage)
+    for (let i = f.adjStart[s]; i < f.adjStart[s + 1]; i++) total += f.links[f.adjLinks[i]].rateBps;
+  return { storage: { nodes: f.storage.length, totalBps: total, perHostBps: total / Math.max(1, f.hosts.length) } };
+}
+
+/** Storage nodes and the switches they hang from: up/down routing never turns there, so host-to-host max-flow
+ * leaves them out. */
+function storageSide(f: Fabric): Uint8Array {
+  const out = new Uint8Array(f.nodes.length);
+  for (const s of f.storage) {
+    out[s] = 1;
+    for (let i = f.adjStart[s]; i < f.adjStart[s + 1]; i++) out[f.peer(f.adjLinks[i] as never, s as NodeId)] = 1;
+  }
+  return out;
 }
 
 export function oversubscription(f: Fabric): Partial<Record<SwitchRoleName, number>> {
@@ -55,7 +77,8 @@ export function oversubscription(f: Fabric): Partial<Record<SwitchRoleName, numb
   }
   const out: Partial<Record<SwitchRoleName, number>> = {};
   for (const n of f.nodes) {
-    if (n.role === 'host' || n.role === 'border' || up[n.id] === 0 || down[n.id] === 0) continue;
+    if (n.role === 'host' || n.role === 'border' || n.role === 'storage' || up[n.id] === 0 || down[n.id] === 0)
+      continue;
     const r = down[n.id] / up[n.id];
     const role = n.role as SwitchRoleName;
     if (out[role] === undefined || r > (out[role] as number)) out[role] = r;
@@ -91,7 +114,9 @@ export function bisection(f: Fabric): number {
     head[v] = e++;
   };
   const INF = 1e18;
+  const aside = storageSide(f);
   for (const l of f.links) {
+    if (aside[l.a] || aside[l.b]) continue;
     const g = l.rateBps / 1e9;
     arc(l.a, l.b, g);
     arc(l.b, l.a, g);
@@ -213,11 +238,11 @@ export function blastRadius(f: Fabric): BlastRadius[] {
   const hostLinks = new Map<number, number>();
   for (const l of f.links) {
     if (f.nodes[l.a].role === 'host') hostLinks.set(l.a, (hostLinks.get(l.a) ?? 0) + 1);
-    else fabricTotal += l.rateBps;
+    else if (f.nodes[l.a].role !== 'storage') fabricTotal += l.rateBps;
   }
   const best = new Map<Role, BlastRadius>();
   for (const n of f.nodes) {
-    if (n.role === 'host' || n.role === 'border') continue;
+    if (n.role === 'host' || n.role === 'border' || n.role === 'storage') continue;
     let cut = 0;
     let lost = 0;
     for (let i = f.adjStart[n.id]; i < f.adjStart[n.id + 1]; i++) {
@@ -229,7 +254,7 @@ export function blastRadius(f: Fabric): BlastRadius[] {
         for (let j = f.adjStart[other]; j < f.adjStart[other + 1]; j++)
           if (f.peer(f.adjLinks[j] as never, other) === n.id) onThis++;
         if (onThis === hostLinks.get(other)) cut++;
-      } else lost += l.rateBps;
+      } else if (f.nodes[other].role !== 'storage') lost += l.rateBps;
     }
     const prev = best.get(n.role);
     if (!prev || cut > prev.hostsCutOff || (cut === prev.hostsCutOff && lost > prev.fabricCapacityLostBps))
@@ -251,7 +276,7 @@ export function portUsage(f: Fabric, catalog: Catalog): PortUsage {
   const physical = new Map<number, Set<string>>();
   const use = (node: number, port: string) => {
     const nd = f.nodes[node];
-    if (nd.role === 'host' || nd.role === 'border') return;
+    if (hasNic(nd.role) || nd.role === 'border') return;
     switchPortsUsed++;
     let s = physical.get(node);
     if (!s) {
@@ -261,7 +286,7 @@ export function portUsage(f: Fabric, catalog: Catalog): PortUsage {
     s.add(port.split('/')[0]);
   };
   for (const l of f.links) {
-    if (f.nodes[l.a].role === 'host') hostLinks++;
+    if (hasNic(f.nodes[l.a].role)) hostLinks++;
     else switchLinks++;
     use(l.a, l.aPort);
     use(l.b, l.bPort);
@@ -269,7 +294,7 @@ export function portUsage(f: Fabric, catalog: Catalog): PortUsage {
   const byRole: PortUsage['byRole'] = {};
   const over: string[] = [];
   for (const n of f.nodes) {
-    if (n.role === 'host' || n.role === 'border' || !n.model) continue;
+    if (hasNic(n.role) || n.role === 'border' || !n.model) continue;
     const m = catalog.switches.get(n.model);
     const total = m ? m.portGroups.reduce((s, g) => s + g.count, 0) : 0;
     const used = physical.get(n.id)?.size ?? 0;

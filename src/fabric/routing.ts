@@ -17,7 +17,7 @@ export function buildRouting(f: PartialFabric, linkA: Int32Array, linkB: Int32Ar
   const endpoint = new Uint8Array(n);
   for (const nd of f.nodes) {
     tier[nd.id] = nd.tier;
-    endpoint[nd.id] = nd.role === 'host' || nd.role === 'border' ? 1 : 0;
+    endpoint[nd.id] = nd.role === 'host' || nd.role === 'border' || nd.role === 'storage' ? 1 : 0;
   }
   const peer = (l: number, from: number) => (linkA[l] === from ? linkB[l] : linkA[l]);
 

@@ -7,10 +7,14 @@ export type NodeId = number & { readonly __brand: 'NodeId' };
 export type LinkId = number & { readonly __brand: 'LinkId' };
 
 export type SwitchRoleName = 'leaf' | 'spine' | 'core' | 'access' | 'aggregation' | 'linecard' | 'fabric';
-export type Role = 'host' | 'border' | SwitchRoleName;
+/** `storage`: a storage node (fabric.storage), an endpoint with a NIC like a host but outside the GPU hosts. */
+export type Role = 'host' | 'border' | 'storage' | SwitchRoleName;
+
+/** Endpoints that have a NIC (hosts and storage nodes): what the engines give a NIC, and no switch buffer. */
+export const hasNic = (role: Role): boolean => role === 'host' || role === 'storage';
 
 /** The tier a switch role sits on (1 next to the hosts; the border with the top tier), as the generators place them. */
-export const TIER_OF: Record<Exclude<Role, 'host'>, number> = {
+export const TIER_OF: Record<Exclude<Role, 'host' | 'storage'>, number> = {
   leaf: 1,
   access: 1,
   linecard: 1,
@@ -96,6 +100,27 @@ export interface Blueprint {
   notes: string[];
   /** The generator's own wiring parameters. */
   wiring: Wiring;
+  /** Storage nodes and their leaf pair (fabric.storage, src/fabric/storage.ts); absent when none. */
+  storage?: StorageWiring;
+}
+
+/** fabric.storage wired beside the border: storage node i on storage leaf i mod leaves, every leaf up to every
+ * switch of the top tier (src/fabric/storage.ts). */
+export interface StorageWiring {
+  nodes: number;
+  nic: NicModel;
+  leafModel: SwitchModel;
+  leaves: number;
+  /** The role of the switches the storage leaves hang from (spine, core, fabric element, aggregation). */
+  topRole: SwitchRoleName;
+  topSwitches: number;
+  /** Links from one storage leaf to each top switch, at uplinkRateBps. */
+  parallel: number;
+  uplinkRateBps: number;
+  /** What a storage leaf is in this family (a leaf, a line card in a DDC, an access switch). */
+  leafRole: SwitchRoleName;
+  /** Port use of the link-end ('client' on a DDC line card's host ports, 'fabric' on its uplinks). */
+  ddc: boolean;
 }
 
 export type Wiring = ClosWiring | DdcWiring | AccessAggWiring | CustomWiring;
@@ -176,6 +201,8 @@ export interface Fabric {
   readonly links: readonly FabricLink[];
   /** Node ids of hosts h0..h(N-1), in order. */
   readonly hosts: Int32Array;
+  /** Node ids of the storage nodes stor0.. (fabric.storage), in order; empty when none. */
+  readonly storage: Int32Array;
   /** The border node through which clients enter (access-aggregation), or -1. */
   readonly border: NodeId | -1;
   /** Adjacency in CSR form: links of node n are adjLinks[adjStart[n] .. adjStart[n+1]). */

@@ -52,6 +52,7 @@ const NETBOX_ROLE: Record<string, string> = {
   linecard: 'DDC Line Card',
   fabric: 'DDC Fabric Element',
   border: 'Border',
+  storage: 'Storage',
 };
 
 /** NetBox interface type slugs by speed (dcim.choices InterfaceTypeChoices). */
@@ -98,7 +99,13 @@ export function netboxCsvs(f: Fabric, catalog: Catalog, site = 'aifabric'): Netb
     seen.add(name);
     const sw = n.model ? catalog.switches.get(n.model) : undefined;
     const manufacturer = sw?.vendor ?? (n.role === 'host' ? 'Generic' : 'Generic');
-    const type = sw ? sw.id : n.role === 'host' ? `gpu-server-${f.blueprint.gpusPerNode}gpu` : 'border-router';
+    const type = sw
+      ? sw.id
+      : n.role === 'host'
+        ? `gpu-server-${f.blueprint.gpusPerNode}gpu`
+        : n.role === 'storage'
+          ? 'storage-node'
+          : 'border-router';
     devices.push(csvRow([name, NETBOX_ROLE[n.role], manufacturer, type, site, 'planned']));
   }
   const ifaces = [csvRow(['device', 'name', 'type', 'speed', 'enabled'])];

@@ -33,6 +33,7 @@ const COLORS: Record<Role, { fill: string; stroke: string }> = {
   access: { fill: '#e3f4e6', stroke: '#2e7d32' },
   linecard: { fill: '#e3f4e6', stroke: '#2e7d32' },
   host: { fill: '#f4f4f4', stroke: '#6b6b6b' },
+  storage: { fill: '#fff4d6', stroke: '#9a6b00' },
 };
 
 /** One drawn box of a switch row: a switch, or the ellipsis standing for the switches not drawn. */
@@ -158,7 +159,7 @@ function nodeTag(fabric: Fabric, n: FabricNode): string {
   return parts.join(' · ');
 }
 
-/** Switch (and border) counts by role, highest tier first. */
+/** Switch (and border, and storage node) counts by role, highest tier first. */
 function roleCounts(fabric: Fabric): { role: Role; tier: number; count: number; models: string[] }[] {
   const by = new Map<Role, { role: Role; tier: number; count: number; models: string[] }>();
   for (const n of fabric.nodes) {
@@ -228,6 +229,20 @@ function tierOf(role: Role): number {
   }
 }
 
+/** The x range of the switches storage nodes hang from (their slots are placed already: a higher row). */
+function storageSpan(fabric: Fabric, list: FabricNode[], slots: Slot[], slotOf: Int32Array): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const n of list)
+    for (let i = fabric.adjStart[n.id]; i < fabric.adjStart[n.id + 1]; i++) {
+      const s = slotOf[fabric.peer(fabric.adjLinks[i] as never, n.id)];
+      if (s < 0) continue;
+      lo = Math.min(lo, slots[s].x - slots[s].w / 2);
+      hi = Math.max(hi, slots[s].x + slots[s].w / 2);
+    }
+  return lo < hi ? [lo, hi] : [X0, X1];
+}
+
 /** Renders the fabric as one SVG document (1280 px wide; same fabric, same string). */
 export function renderTopologySvg(fabric: Fabric, catalog: Catalog): string {
   const bp = fabric.blueprint;
@@ -256,9 +271,11 @@ export function renderTopologySvg(fabric: Fabric, catalog: Catalog): string {
     const drawn: (FabricNode | null)[] =
       list.length <= MAX_FULL ? list : [...list.slice(0, HEAD), null, ...list.slice(list.length - TAIL)];
     const n = drawn.length;
-    const pitch = Math.min((X1 - X0) / n, MAX_BOX_W + 24);
+    // Storage nodes go under their storage leaves, clear of the lines down to the hosts.
+    const [x0, x1] = list[0].role === 'storage' ? storageSpan(fabric, list, slots, slotOf) : [X0, X1];
+    const pitch = Math.min((x1 - x0) / n, MAX_BOX_W + 24);
     const w = Math.min(pitch - 10, MAX_BOX_W);
-    const mid = (X0 + X1) / 2;
+    const mid = (x0 + x1) / 2;
     drawn.forEach((node, i) => {
       const slot: Slot = { id: slots.length, row: r, node, hidden: null, x: mid + (i - (n - 1) / 2) * pitch, w };
       if (node) slotOf[node.id] = slot.id;

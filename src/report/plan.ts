@@ -26,6 +26,7 @@ export interface DesignJson {
     hopsFromFirstHost: Record<string, number>;
     blastRadius: Design['metrics']['blastRadius'];
     ports: Design['metrics']['ports'];
+    storage?: Design['metrics']['storage'];
     unusedPortsPerSwitch: Record<string, number>;
   };
   notes: string[];
@@ -36,7 +37,8 @@ export function designJson(d: Design): DesignJson {
   const switchesByRole: Record<string, number> = {};
   const linksByTier: Record<string, number> = {};
   for (const n of d.fabric.nodes)
-    if (n.role !== 'host' && n.role !== 'border') switchesByRole[n.role] = (switchesByRole[n.role] ?? 0) + 1;
+    if (n.role !== 'host' && n.role !== 'border' && n.role !== 'storage')
+      switchesByRole[n.role] = (switchesByRole[n.role] ?? 0) + 1;
   for (const l of d.fabric.links) {
     const t = `${d.fabric.nodes[l.a].role}-${d.fabric.nodes[l.b].role}`;
     linksByTier[t] = (linksByTier[t] ?? 0) + 1;
@@ -62,6 +64,7 @@ export function designJson(d: Design): DesignJson {
       blastRadius: d.metrics.blastRadius,
       ports: d.metrics.ports,
       unusedPortsPerSwitch: unused,
+      ...(d.metrics.storage ? { storage: d.metrics.storage } : {}),
     },
     notes: bp.notes,
   };
@@ -137,6 +140,11 @@ export function designText(d: Design, title?: string): string {
   out.push(
     `bisection: ${formatRate(d.metrics.bisectionBps)}b/s (graph max-flow; formula ${formatRate(bp.bisectionBps)}b/s), max hops ${d.metrics.maxHops}`,
   );
+  const st = d.metrics.storage;
+  if (st)
+    out.push(
+      `storage: ${st.nodes} nodes, ${formatRate(st.totalBps)}b/s in all, ${formatRate(st.perHostBps)}b/s per GPU host`,
+    );
   out.push(
     `blast radius: ${d.metrics.blastRadius
       .map(

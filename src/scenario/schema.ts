@@ -158,6 +158,20 @@ export const fabricSchema = z
       .describe(
         'the NVLink-class domain between the GPUs of one server or NVLink domain (gpusPerNode > 1); the fabric does not carry it',
       ),
+    storage: z
+      .strictObject({
+        // 1,024: more than a storage leaf pair of the largest catalog switch (144 ports) can hold; the generator says
+        // so with the fix.
+        nodes: num(count(1024)).describe('storage nodes (stor0..), each with one NIC port'),
+        nic: z
+          .string()
+          .optional()
+          .describe("storage node NIC: a speed (400G) or a catalog NIC id (default: fabric.nic, the hosts' NIC)"),
+      })
+      .optional()
+      .describe(
+        "storage nodes outside the GPU hosts, on a storage leaf pair (the fabric's leaf model) hung from every switch of the top tier (spines, cores, fabric elements or aggregation switches), beside the border: the storage leaves of NVIDIA's DGX SuperPOD reference architecture (DGX H100, 'Storage fabric'), here on the same fabric as the GPUs. Default: none",
+      ),
   })
   .describe('the fabric to design: a generator and its parameters');
 
@@ -544,6 +558,30 @@ export const jobSchema = z
       .describe("all-reduce algorithm of the gradient sync (auto: NCCL's choice; or one of `collective`'s)"),
     channels: channelsField(),
     protocol: protocolField(),
+    storage: z
+      .strictObject({
+        // 10^4 GB/s: 25 times what a 3.2 Tb/s NIC carries.
+        datasetGBps: num({ min: 0, max: 1e4 })
+          .default(0)
+          .describe(
+            "dataset read rate per GPU while it computes, GB/s (0: none). NVIDIA's DGX SuperPOD reference architecture (DGX H100, 'Storage performance requirements') asks 40 GB/s of aggregate read per scalable unit of 32 DGX (256 GPUs) at its standard level, 0.156 GB/s per GPU, and 125 GB/s (0.49 per GPU) at its enhanced level",
+          ),
+        checkpointEvery: num({ int: true, min: 0, max: 1e9 })
+          .default(0)
+          .describe('iterations between checkpoints, each written after the iteration that ends it (0: none)'),
+        // 16 bytes/param of model states under mixed-precision Adam (ZeRO, Rajbhandari et al., SC 2020, section
+        // 3.1: 2 fp16 parameters + 2 fp16 gradients + 12 fp32 parameters, momentum and variance); a checkpoint
+        // keeps all but the gradients.
+        checkpointBytesPerParam: num({ gt: 0, max: 64 })
+          .default(14)
+          .describe(
+            'checkpoint bytes per parameter (default 14: mixed-precision Adam keeps 16 bytes per parameter, ZeRO section 3.1, of which a checkpoint needs all but the 2 of the fp16 gradients)',
+          ),
+      })
+      .optional()
+      .describe(
+        'storage traffic to the fabric.storage nodes: dataset reads every iteration and sharded checkpoints (src/workload/storage.ts). Default: none',
+      ),
   })
   .describe('a training job: DP/TP/PP/EP degrees, model size and compute time per iteration');
 

@@ -16,8 +16,8 @@ import { DEFAULT_LIMITS, type ServeLimits } from './limits.ts';
 import { designRoutes } from './routes-design.ts';
 import { runRoutes } from './routes-runs.ts';
 import { RunManager } from './runs.ts';
-import { ServeThreads } from './threads.ts';
 import { serveWebPage } from './static.ts';
+import { ServeThreads } from './threads.ts';
 
 export interface ServeOptions {
   port: number;

@@ -9,7 +9,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import { ProgramBuilder } from './builder.ts';
 import { classQueue } from './classes.ts';
 import type { TrafficProgram, Transfer } from './program.ts';
-import { compileCollectiveItem, compileJob } from './training/job.ts';
+import { compileJobStorage } from './storage.ts';
+import { compileCollectiveItem, compileJob, stepComputePs } from './training/job.ts';
 
 function host(f: Fabric, ref: string, path: string): NodeId {
   // A custom fabric's hosts go by the names of its topology file (a generated host's name is its h-index).
@@ -75,6 +76,7 @@ export function compileTraffic(
     }
     if ('job' in t) {
       compileJob(b, s, f, t, i);
+      compileJobStorage(b, f, t, i, stepComputePs(t.job, `${path}.job`), classQueue(s, t.class, `${path}.class`));
       return;
     }
     const start = t.start ?? 0;

@@ -4,7 +4,7 @@
 // PFC-04's thresholds). Otherwise a paused port could never resume, or every frame would land in headroom.
 // Not checked: the auto headroom's own size (it follows from the cables, so it has no field to fix).
 import { type InputProblem, ScenarioError } from '../../errors.ts';
-import type { Fabric } from '../../fabric/types.ts';
+import { type Fabric, hasNic } from '../../fabric/types.ts';
 import { exactBytes } from '../../scenario/range.ts';
 
 /** The part of the resolved network (NetworkConfig, src/engine/core/network.ts) these rules read. */
@@ -24,7 +24,7 @@ export function pfcProblems(net: PfcView, f: Fabric, explicitHeadroom: boolean):
   let xoffWorst: { name: string; xoff: number } | null = null;
   for (let n = 0; n < f.nodes.length; n++) {
     const node = f.nodes[n];
-    if (node.role === 'host') continue;
+    if (hasNic(node.role)) continue;
     const buffer = net.bufferBytes(n);
     if (buffer <= 0) continue; // a switch without a catalog model: no buffer to check against
     let need = 0;

@@ -2,7 +2,7 @@
 // all of it; the flow, analytic and inference engines the rates, latencies, MTU and failures).
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
-import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
+import { type Fabric, hasNic, type LinkId, type NodeId } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
 import { classLevels, trafficClasses } from '../../workload/classes.ts';
 import { cableLengths } from './cables.ts';
@@ -133,7 +133,7 @@ function resolveFailures(n: NonNullable<Scenario['network']>, f: Fabric): Networ
       return { links: [between[x.index].id], atPs: x.at, untilPs: x.until ?? null };
     }
     const node = f.nodeByName(x.switch);
-    if (node === undefined || f.nodes[node].role === 'host')
+    if (node === undefined || hasNic(f.nodes[node].role))
       throw new ScenarioError([{ path: `${path}.switch`, message: `no switch ${x.switch} in this fabric` }]);
     const links: number[] = [];
     for (let k = f.adjStart[node]; k < f.adjStart[node + 1]; k++) links.push(f.adjLinks[k]);

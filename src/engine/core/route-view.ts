@@ -1,7 +1,7 @@
 // The routing view after failures are detected: the links routing believes are down, and which members of an
 // ECMP group still lead to a destination over up/down paths. One copy for the packet engine, the flow engine and
 // the fluid network of request traffic, which all pick "the hash's choice among the live members".
-import type { Fabric, NodeId } from '../../fabric/types.ts';
+import { type Fabric, hasNic, type NodeId } from '../../fabric/types.ts';
 import { growI32 } from './heap2.ts';
 
 export class RouteView {
@@ -21,7 +21,7 @@ export class RouteView {
     this.down = new Uint8Array(f.links.length);
     this.linkA = Int32Array.from(f.links, (l) => l.a);
     this.linkB = Int32Array.from(f.links, (l) => l.b);
-    this.isHost = Uint8Array.from(f.nodes, (n) => (n.role === 'host' ? 1 : 0));
+    this.isHost = Uint8Array.from(f.nodes, (n) => (hasNic(n.role) ? 1 : 0));
   }
 
   /** Does routing believe some link is down? */

@@ -3,7 +3,7 @@
 // failure is detected), the latency of a transfer's last byte on it, and a direct-mapped cache of message paths
 // with their latency (streamed tokens of one response take the same path again and again).
 // Left out: the link lists and rates (fluid.ts) and paths longer than PMAX hops (an error).
-import type { Fabric } from '../../fabric/types.ts';
+import { type Fabric, hasNic } from '../../fabric/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { EcmpGroups, RouteView } from '../core/route-view.ts';
@@ -52,8 +52,8 @@ export class FluidPaths {
     this.isHost = new Uint8Array(N);
     this.switchNs = new Float64Array(N);
     for (const n of f.nodes) {
-      this.isHost[n.id] = n.role === 'host' ? 1 : 0;
-      this.switchNs[n.id] = n.role === 'host' || n.role === 'border' ? 0 : net.switchLatencyPs(n.id) / 1000;
+      this.isHost[n.id] = hasNic(n.role) ? 1 : 0;
+      this.switchNs[n.id] = hasNic(n.role) || n.role === 'border' ? 0 : net.switchLatencyPs(n.id) / 1000;
     }
     this.mtu = net.mtu;
     this.frameExtra = net.headerBytes + net.wireOverheadBytes;

@@ -61,7 +61,8 @@ export function result(sim: FlowSim, wallMs: number, peakRss: number): Result {
   for (let t = 0; t < sim.T; t++) {
     if (!ti[TI * t + I_XFER]) continue;
     const b = tf[TF * t + F_BYTES] * ti[TI * t + I_FIN];
-    if (sim.src[t] === f.border || sim.dst[t] === f.border) northSouth += b;
+    // North-south: bytes between a host and anything outside the hosts (border0, storage nodes).
+    if (f.nodes[sim.src[t]].role !== 'host' || f.nodes[sim.dst[t]].role !== 'host') northSouth += b;
     else eastWest += b;
   }
   const { startPs, endPs } = opTimesFromTasks(sim.program, sim.firstStart, sim.endAt);

@@ -1,7 +1,7 @@
 // The flow engine's state (FlowSim): topology, task records, dependency lists, link lists, the batch's change lists,
 // the item groups of the queue and the counters, all in typed arrays, with the run's options, built from the fabric
 // and the traffic program. Left out: what happens to it, in the files named in engine.ts.
-import type { Fabric } from '../../fabric/types.ts';
+import { type Fabric, hasNic } from '../../fabric/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { CalendarQueue } from '../core/calendar.ts';
 import { flowHashes } from '../core/ecmp.ts';
@@ -212,8 +212,8 @@ export class FlowSim {
     this.isHost = new Uint8Array(N);
     this.switchPs = new Float64Array(N);
     for (const n of f.nodes) {
-      this.isHost[n.id] = n.role === 'host' ? 1 : 0;
-      this.switchPs[n.id] = n.role === 'host' || n.role === 'border' ? 0 : net.switchLatencyPs(n.id);
+      this.isHost[n.id] = hasNic(n.role) ? 1 : 0;
+      this.switchPs[n.id] = hasNic(n.role) || n.role === 'border' ? 0 : net.switchLatencyPs(n.id);
     }
     this.linkA = new Int32Array(L);
     this.linkB = new Int32Array(L);

@@ -229,15 +229,15 @@ export class Stats {
     return out;
   }
 
-  /** Delivered payload between hosts (east-west) and to or from the border (north-south). */
+  /** Delivered payload between hosts (east-west) and between a host and anything else: border0, storage nodes
+   * (north-south). */
   private trafficShare(): TrafficShare {
     const { f, nics, tasks } = this.e;
-    const border = f.border;
     let ew = 0;
     let ns = 0;
     for (let i = 0; i < this.F; i++) {
       if (tasks.driver.g.kind[i] !== K_TRANSFER) continue;
-      if (nics.fSrc[i] === border || nics.fDst[i] === border) ns += nics.fDelivered[i];
+      if (f.nodes[nics.fSrc[i]].role !== 'host' || f.nodes[nics.fDst[i]].role !== 'host') ns += nics.fDelivered[i];
       else ew += nics.fDelivered[i];
     }
     return { eastWestBytes: ew, northSouthBytes: ns, eastWestShare: ew + ns > 0 ? ew / (ew + ns) : 0 };

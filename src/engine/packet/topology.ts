@@ -2,7 +2,7 @@
 // end a to end b) and 2l + 1 (back); a port has a rate, a propagation delay and the switch latency of the node
 // it feeds. Also the physical state of each link (up or down: link.ts changes it, every element reads it).
 // Leaves out routing (switch.ts reads the fabric's tables) and buffers (mmu.ts).
-import type { Fabric } from '../../fabric/types.ts';
+import { type Fabric, hasNic } from '../../fabric/types.ts';
 import type { NetworkConfig } from '../core/network.ts';
 
 export class Topology {
@@ -27,7 +27,7 @@ export class Topology {
     this.N = N;
     this.P = P;
     this.isHost = new Uint8Array(N);
-    for (const n of nodes) this.isHost[n.id] = n.role === 'host' ? 1 : 0;
+    for (const n of nodes) this.isHost[n.id] = hasNic(n.role) ? 1 : 0;
     this.portFrom = new Int32Array(P);
     this.portTo = new Int32Array(P);
     this.psPerByte = new Float64Array(P);

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../catalog/index.ts';
+import { DesignError } from '../errors.ts';
+import { type FabricSpec, fabricSpec } from '../scenario/schema.ts';
+import { billOfMaterials, countsFromBlueprint, countsFromFabric, designFabric } from './index.ts';
+import type { Fabric, NodeId } from './types.ts';
+
+const catalog = loadCatalog();
+
+const FAMILIES: [string, Partial<FabricSpec>, string][] = [
+  ['leaf-spine', { topology: 'leaf-spine', hosts: 64, switch: 'aurcore-32x400g', gpusPerNode: 8 }, 'spine'],
+  ['fat-tree (cores)', { topology: 'fat-tree', hosts: 64, switch: 'aurcore-32x400g' }, 'core'],
+  ['rail-optimized', { topology: 'rail-optimized', hosts: 64, switch: 'aurcore-32x400g', gpusPerNode: 8 }, 'spine'],
+  ['ddc', { topology: 'ddc', hosts: 64, switch: 'generic-ddc-linecard' }, 'fabric'],
+  [
+    'access-aggregation',
+    {
+      topology: 'access-aggregation',
+      hosts: 96,
+      nic: '25G',
+      switch: 'aurcore-48x25g-8x100g',
+      spineSwitch: 'aurcore-32x100g',
+    },
+    'aggregation',
+  ],
+];
+
+const design = (s: Partial<FabricSpec>) => designFabric(fabricSpec(s as FabricSpec), catalog);
+
+/** The switch a storage node hangs from. */
+const leafOf = (f: Fabric, s: number) => f.peer(f.adjLinks[f.adjStart[s]] as never, s as NodeId);
+
+describe('fabric.storage in every generator', () => {
+  for (const [name, s, top] of FAMILIES)
+    describe(name, () => {
+      const d = design({ ...s, storage: { nodes: 5 } });
+      const f = d.fabric;
+      it('stor0..stor4 outside the hosts, alternating over a storage leaf pair', () => {
+        expect(f.storage.length).toBe(5);
+        expect(f.hosts.length).toBe(s.hosts);
+        expect(Array.from(f.storage, (n) => f.nodes[n].name)).toEqual(['stor0', 'stor1', 'stor2', 'stor3', 'stor4']);
+        const leaves = Array.from(f.storage, (n) => f.nodes[leafOf(f, n)].name);
+        expect(leaves).toEqual(['sleaf0', 'sleaf1', 'sleaf0', 'sleaf1', 'sleaf0']);
+      });
+      it(`each storage leaf links to every ${top} switch, the same number of times`, () => {
+        const tops = f.nodes.filter((n) => n.role === top).map((n) => n.id);
+        for (const leaf of ['sleaf0', 'sleaf1']) {
+          const id = f.nodeByName(leaf) as NodeId;
+          const per = new Map<number, number>();
+          for (let i = f.adjStart[id]; i < f.adjStart[id + 1]; i++) {
+            const p = f.peer(f.adjLinks[i] as never, id);
+            if (f.nodes[p].role === top) per.set(p, (per.get(p) ?? 0) + 1);
+          }
+          expect([...per.keys()].sort((a, b) => a - b)).toEqual(tops);
+          expect(new Set(per.values()).size).toBe(1);
+        }
+      });
+      it('every host reaches every storage node, both ways, over up/down paths through switches only', () => {
+        for (const h of [f.hosts[0], f.hosts[f.hosts.length - 1]])
+          for (const st of f.storage)
+            for (const [a, b] of [
+              [h, st],
+              [st, h],
+            ]) {
+              const paths = f.routing.paths(a as NodeId, b as NodeId, 4);
+              expect(paths.length).toBeGreaterThan(0);
+              for (const p of paths)
+                for (const l of p.slice(0, -1)) {
+                  const ends = [f.links[l].a, f.links[l].b].map((n) => f.nodes[n].role);
+                  expect(ends.filter((r) => r === 'host' || r === 'storage').length).toBeLessThanOrEqual(1);
+                }
+            }
+      });
+      it('the BOM counted from the graph equals the BOM from the blueprint, with the storage NICs and cables', () => {
+        const fromGraph = billOfMaterials(countsFromFabric(f), catalog);
+        const fromBp = billOfMaterials(countsFromBlueprint(d.blueprint), catalog);
+        expect(fromGraph.totals).toEqual(fromBp.totals);
+        const nics = fromGraph.items.filter((i) => i.category === 'nic').reduce((a, i) => a + i.quantity, 0);
+        expect(nics).toBe((s.hosts ?? 0) + 5);
+        expect(fromGraph.items.some((i) => i.role.startsWith('storage-'))).toBe(true);
+      });
+      it('metrics: the storage NICs add up; host-to-host bisection is the family formula (storage is no shortcut)', () => {
+        const rate = f.links[f.adjLinks[f.adjStart[f.storage[0]]]].rateBps;
+        expect(d.metrics.storage).toEqual({ nodes: 5, totalBps: 5 * rate, perHostBps: (5 * rate) / f.hosts.length });
+        expect(d.metrics.bisectionBps).toBeCloseTo(d.blueprint.bisectionBps, -6);
+        expect(d.metrics.ports.overCommitted).toEqual([]);
+      });
+    });
+
+  it('without fabric.storage a design has no storage node, leaf or metric (results stay as they were)', () => {
+    const d = design(FAMILIES[0][1]);
+    expect(d.fabric.storage.length).toBe(0);
+    expect(d.fabric.nodes.some((n) => n.role === 'storage' || n.name.startsWith('sleaf'))).toBe(false);
+    expect(d.metrics.storage).toBeUndefined();
+  });
+
+  it('the pair takes spine ports like two more leaves: 480 hosts and the pair fill the 512-port Clos of 32x400G', () => {
+    const d = design({ topology: 'leaf-spine', hosts: 480, switch: 'aurcore-32x400g', storage: { nodes: 8 } });
+    const leaves = d.fabric.nodes.filter((n) => n.role === 'leaf').length;
+    expect(leaves).toBe(32);
+    expect(d.fabric.nodes.filter((n) => n.role === 'spine').length).toBe(16);
+    expect(d.metrics.ports.overCommitted).toEqual([]);
+  });
+
+  it('a custom fabric lists its storage in its file: fabric.storage there is a DesignError naming the field', () => {
+    expect(() => design({ topology: 'custom', file: 'x.yaml', hosts: 2, storage: { nodes: 2 } })).toThrow(
+      /fabric\.storage.*custom/,
+    );
+  });
+
+  it('a top tier without spare ports is a DesignError naming fabric.storage', () => {
+    const full = { topology: 'leaf-spine', hosts: 512, switch: 'aurcore-32x400g', storage: { nodes: 2 } } as const;
+    expect(() => design(full)).toThrow(DesignError);
+    expect(() => design(full)).toThrow(/storage leaves \(fabric\.storage\)/);
+  });
+});

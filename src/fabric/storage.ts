@@ -1,0 +1,163 @@
+// Storage nodes beside the border (fabric.storage): a storage leaf pair of the fabric's leaf model, hung from every
+// switch of the top tier (the spines of a 2-tier Clos, the cores of a 3-tier one, a DDC's fabric elements, the
+// aggregation switches of an access/aggregation fabric), storage node i on storage leaf i mod 2. This is the
+// storage leaf pair of NVIDIA's DGX SuperPOD reference architecture (DGX H100, "Storage fabric": storage
+// appliances on their own leaf switches under the fabric's spines), here on the same fabric as the GPUs, so storage
+// bytes share its top tier with the gradients; up/down routing reaches them like any endpoint.
+// Left out: dual-homed storage nodes (each has one port) and the storage system itself (its disks and servers).
+import { formatRate } from '../base/units.ts';
+import { maxPortsAt, type NicModel, type SwitchModel } from '../catalog/index.ts';
+import { DesignError } from '../errors.ts';
+import type { FabricSpec } from '../scenario/schema.ts';
+import type { Blueprint, StorageWiring, SwitchRoleName } from './types.ts';
+
+interface Top {
+  leafModel: SwitchModel;
+  leafRole: SwitchRoleName;
+  topModel: SwitchModel;
+  topRole: SwitchRoleName;
+  topSwitches: number;
+  /** Ports of one top switch the fabric already uses at the uplink rate. */
+  usedPerTop: number;
+  uplinkRateBps: number;
+  ddc: boolean;
+}
+
+/** The top tier the storage leaves hang from, per family. */
+function topOf(bp: Blueprint): Top {
+  const w = bp.wiring;
+  if (w.kind === 'clos') {
+    const base = { leafModel: w.leafModel, leafRole: 'leaf' as const, uplinkRateBps: w.fabricRateBps, ddc: false };
+    if (w.coreModel)
+      return {
+        ...base,
+        topModel: w.coreModel,
+        topRole: 'core',
+        topSwitches: w.spinesPerPod * w.coresPerPlane,
+        usedPerTop: w.pods * w.spineCoreParallel,
+      };
+    return {
+      ...base,
+      topModel: w.spineModel,
+      topRole: 'spine',
+      topSwitches: w.pods * w.spinesPerPod,
+      usedPerTop: w.leavesPerPod * w.leafSpineParallel,
+    };
+  }
+  if (w.kind === 'ddc')
+    return {
+      leafModel: w.linecardModel,
+      leafRole: 'linecard',
+      topModel: w.fabricModel,
+      topRole: 'fabric',
+      topSwitches: w.fabricElements,
+      usedPerTop: w.linecards * w.parallel,
+      uplinkRateBps: w.fabricRateBps,
+      ddc: true,
+    };
+  if (w.kind === 'access-aggregation')
+    return {
+      leafModel: w.accessModel,
+      leafRole: 'access',
+      topModel: w.aggModel,
+      topRole: 'aggregation',
+      topSwitches: w.groups * w.groupSize,
+      usedPerTop: w.accessPerGroup * w.parallel + w.borderLinksPerAgg,
+      uplinkRateBps: w.uplinkRateBps,
+      ddc: false,
+    };
+  throw new DesignError('fabric.storage', 'is not supported on a custom fabric: list the storage nodes in its file');
+}
+
+/** The blueprint with fabric.storage's nodes, leaves and links added (unchanged without fabric.storage). */
+export function withStorage(spec: FabricSpec, bp: Blueprint, nic: NicModel): Blueprint {
+  const st = spec.storage;
+  if (!st) return bp;
+  const t = topOf(bp);
+  const leaves = Math.min(2, st.nodes);
+  const perLeaf = Math.ceil(st.nodes / leaves);
+  const down = perLeaf * nic.speedBps;
+  // Enough uplinks that a storage leaf is non-blocking: its nodes' line rate over every top switch; under the
+  // spines of a 2-tier Clos, which the generator sized for the pair, as many as a leaf has.
+  const w = bp.wiring;
+  const asLeaf = w.kind === 'clos' && !w.coreModel ? w.leafSpineParallel : 1;
+  const parallel = Math.max(asLeaf, Math.ceil(down / (t.topSwitches * t.uplinkRateBps)));
+  const nicPorts = maxPortsAt(t.leafModel, nic.speedBps, t.ddc ? 'client' : 'any');
+  const upPorts = maxPortsAt(t.leafModel, t.uplinkRateBps, t.ddc ? 'fabric' : 'any');
+  if (nicPorts < perLeaf || upPorts < t.topSwitches * parallel)
+    throw new DesignError(
+      'fabric.storage.nodes',
+      `${perLeaf} storage nodes at ${formatRate(nic.speedBps)} and ${t.topSwitches * parallel} uplinks at ${formatRate(t.uplinkRateBps)} do not fit one ${t.leafModel.id} storage leaf; use fewer storage nodes or a slower storage NIC`,
+    );
+  const spare = maxPortsAt(t.topModel, t.uplinkRateBps, t.ddc ? 'fabric' : 'any') - t.usedPerTop;
+  if (spare < leaves * parallel)
+    throw new DesignError(
+      'fabric.storage',
+      `the storage leaves need ${leaves * parallel} ports at ${formatRate(t.uplinkRateBps)} on every ${t.topRole} switch, a ${t.topModel.id} has ${Math.max(0, spare)} left; use fewer hosts, a larger ${t.topRole} switch or fewer storage nodes`,
+    );
+  const storage: StorageWiring = {
+    nodes: st.nodes,
+    nic,
+    leafModel: t.leafModel,
+    leaves,
+    topRole: t.topRole,
+    topSwitches: t.topSwitches,
+    parallel,
+    uplinkRateBps: t.uplinkRateBps,
+    leafRole: t.leafRole,
+    ddc: t.ddc,
+  };
+  return {
+    ...bp,
+    switches: [...bp.switches, { role: t.leafRole, model: t.leafModel.id, count: leaves, unusedPorts: 0 }],
+    links: [
+      ...bp.links,
+      { tier: `storage-${t.leafRole}`, count: st.nodes, rateBps: nic.speedBps, lengthClass: 'rack' },
+      {
+        tier: `${t.leafRole}-${t.topRole}`,
+        count: leaves * t.topSwitches * parallel,
+        rateBps: t.uplinkRateBps,
+        lengthClass: t.topRole === 'core' ? 'hall' : 'row',
+      },
+    ],
+    notes: [
+      ...bp.notes,
+      `${st.nodes} storage nodes at ${formatRate(nic.speedBps)} on ${leaves} storage ${leaves > 1 ? 'switches' : 'switch'} (${t.leafModel.id} as ${t.leafRole}), each with ${parallel} link${parallel > 1 ? 's' : ''} to every ${t.topRole} switch`,
+    ],
+    storage,
+  };
+}
+
+/** What wiring the storage needs from the builder (build.ts's Builder). */
+export interface StorageBuilder {
+  node(
+    name: string,
+    role: 'storage' | SwitchRoleName,
+    tier: number,
+    model: SwitchModel | null,
+    extra?: { model?: string | null },
+  ): number;
+  link(
+    lower: number,
+    upper: number,
+    rateBps: number,
+    lengthClass: 'rack' | 'row' | 'hall',
+    use?: 'client' | 'fabric',
+  ): void;
+  readonly nodes: readonly { id: number; role: string }[];
+}
+
+/** Wires the blueprint's storage nodes and leaves into a graph whose other switches exist already. */
+export function wireStorage(b: StorageBuilder, s: StorageWiring): void {
+  const tops = b.nodes.filter((n) => n.role === s.topRole).map((n) => n.id);
+  const leaves: number[] = [];
+  for (let j = 0; j < s.leaves; j++) leaves.push(b.node(`sleaf${j}`, s.leafRole, 1, s.leafModel));
+  const len = s.topRole === 'core' ? 'hall' : 'row';
+  for (const l of leaves)
+    for (const t of tops)
+      for (let k = 0; k < s.parallel; k++) b.link(l, t, s.uplinkRateBps, len, s.ddc ? 'fabric' : undefined);
+  for (let i = 0; i < s.nodes; i++) {
+    const n = b.node(`stor${i}`, 'storage', 0, null, { model: s.nic.id });
+    b.link(n, leaves[i % s.leaves], s.nic.speedBps, 'rack', s.ddc ? 'client' : undefined);
+  }
+}
