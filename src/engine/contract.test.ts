@@ -276,3 +276,51 @@ describe('where ECMP collides, the flow engine keeps to the analytic bound times
     expect(o.timePs, `analytic ${a.timePs} ps, flow ${o.timePs} ps, k ${k}`).toBeLessThanOrEqual(a.timePs * k * 1.01);
   });
 });
+
+// In-network reduction (workload/training/sharp.ts) on switches whose catalog model has inNetworkReduction: the
+// example catalog's NVIDIA Quantum-2 (catalog/examples/quantum-2.yaml). Every directed link of the aggregation tree
+// carries one task, so nothing shares a link and the closed form (analytic/sharp.ts) is exact on equal links.
+describe('sharp: in-network all-reduce on SHARP switches (analytic vs flow; the closed form; the errors)', () => {
+  const QUANTUM_2 = [new URL('../../catalog/examples/quantum-2.yaml', import.meta.url).pathname];
+  const LEAF = 'fabric: {topology: leaf-spine, hosts: 16, nic: 400G, switch: nvidia-qm9700}';
+  const TWO_TIER =
+    'fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: nvidia-qm9700, spineSwitch: nvidia-qm9700, oversubscription: 1}';
+  const RAILS_Q2 = 'fabric: {topology: rail-optimized, hosts: 32, nic: 400G, switch: nvidia-qm9700, gpusPerNode: 8}';
+  const item = (bytes: string) => `collective: all-reduce, algorithm: sharp, bytes: ${bytes}`;
+  const run = (engine: EngineKind, fabric: string, bytes: string) =>
+    runScenario(engine, scenarioYaml(fabric, item(bytes)), QUANTUM_2).result;
+  for (const [name, fabric] of [
+    ['one leaf of 16', LEAF],
+    ['64 hosts on 4 leaves and spines', TWO_TIER],
+    ['4 servers x 8 GPUs, rail-optimized', RAILS_Q2],
+  ] as const)
+    for (const bytes of ['1MiB', '64MiB'])
+      it(`${name}, ${bytes}: analytic and flow within 2%`, () => {
+        const a = (run('analytic', fabric, bytes).ops ?? []).map((o) => o.timePs);
+        const f = (run('flow', fabric, bytes).ops ?? []).map((o) => o.timePs);
+        expectAgree(a, f, 0.02, `sharp ${name} ${bytes}`);
+      });
+  it("one leaf, 64 MiB: (C + 1) chunk times + 2 hops + CollNet's 30 us; each NIC carries S up and S down", () => {
+    const r = run('flow', LEAF, '64MiB');
+    // 32 chunks of 2 MiB (NCCL's Simple step, TREE_CHUNK_BYTES); a chunk's time at the 400G payload rate with
+    // 4,096 B frames of 4,096 + 84 B on the wire; a hop: one frame, propagation (2.5 m, 5 ns/m), the far switch's
+    // 330 ns when it is the leaf; tuning.cc's hwLat[NET][CollNetChain][Simple] 30 us once.
+    const C = (64 * 2 ** 20) / TREE_CHUNK_BYTES;
+    const frame = 4096 + 84;
+    const tauPs = ((TREE_CHUNK_BYTES * frame) / 4096 / 50e9) * 1e12;
+    const hopPs = ((frame * 8) / 400e9) * 1e12 + 2.5 * 5000;
+    const want = (C + 1) * tauPs + 2 * hopPs + 330e3 + 30e6;
+    expect(Math.abs((r.ops?.[0].timePs ?? 0) / want - 1)).toBeLessThan(0.001);
+    const hostLinks = (r.links ?? []).filter((l) => l.tiers === 'host-leaf');
+    expect(hostLinks.length).toBe(32);
+    for (const l of hostLinks) expect(l.bytes).toBe(64 * 2 ** 20);
+  });
+  it('switches without inNetworkReduction: an error naming the switch and the fix', () => {
+    expect(() => runScenario('flow', scenarioYaml(ONE_LEAF, item('1MiB')))).toThrow(
+      /sharp needs switches that reduce in the network.*leaf\d+ is aurcore-32x400g.*inNetworkReduction|inNetworkReduction.*aurcore-32x400g/,
+    );
+  });
+  it('the packet engine refuses it (no switch endpoint there), naming the engines that run it', () => {
+    expect(() => run('packet', LEAF, '64KiB')).toThrow(/analytic and flow engines.*--engine flow/);
+  });
+});

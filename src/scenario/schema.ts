@@ -410,7 +410,7 @@ const collectiveFields = {
     .string()
     .default('auto')
     .describe(
-      "auto (default: NCCL's choice by its tuning model; all-reduce: ring or double-binary-tree; reduce-scatter, all-gather: ring; broadcast: binomial; all-to-all: pairwise) or all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical (intra-domain reduce-scatter, all-reduce per rail, intra-domain all-gather, pipelined by chunk), nvls (the same with NVLink SHARP inside each domain: fabric.gpu h100, h200, b200, gb200), nvls-tree (NVLink SHARP inside, the NCCL double binary tree per rail across domains); reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck",
+      "auto (default: NCCL's choice by its tuning model; all-reduce: ring or double-binary-tree; reduce-scatter, all-gather: ring; broadcast: binomial; all-to-all: pairwise) or all-reduce: ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical (intra-domain reduce-scatter, all-reduce per rail, intra-domain all-gather, pipelined by chunk), nvls (the same with NVLink SHARP inside each domain: fabric.gpu h100, h200, b200, gb200), nvls-tree (NVLink SHARP inside, the NCCL double binary tree per rail across domains), sharp (in-network reduction in the switches, NCCL's CollNet: needs switch models with inNetworkReduction, e.g. catalog/examples/quantum-2.yaml; analytic and flow engines); reduce-scatter: ring, recursive-halving; all-gather: ring, recursive-doubling; broadcast: binomial, scatter-allgather; all-to-all: pairwise, bruck",
     ),
   ranks: num({ int: true, min: 2, max: MAX_HOSTS })
     .optional()

@@ -3,12 +3,14 @@
 // not compiled: they run as request-level components (src/engine/inference).
 
 import { createRandom } from '../base/random.ts';
+import { type Catalog, loadCatalog } from '../catalog/index.ts';
 import { ScenarioError } from '../errors.ts';
 import type { Fabric, NodeId } from '../fabric/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ProgramBuilder } from './builder.ts';
 import type { TrafficProgram, Transfer } from './program.ts';
 import { compileCollectiveItem, compileJob } from './training/job.ts';
+import { capableIn, type SharpCapable } from './training/sharp.ts';
 
 function host(f: Fabric, ref: string, path: string): NodeId {
   // A custom fabric's hosts go by the names of its topology file (a generated host's name is its h-index).
@@ -31,8 +33,18 @@ function host(f: Fabric, ref: string, path: string): NodeId {
  * Compiles the scenario's `traffic` list on a fabric. Random choices (permutation) use the scenario seed. Past
  * `maxTasks` tasks the compile stops with a LimitError naming the traffic item (the resource guard's bound).
  */
-export function compileTraffic(s: Scenario, f: Fabric, opts: { maxTasks?: number } = {}): TrafficProgram {
+/**
+ * `catalog`: the one the fabric was designed from, whose switch models say which reduce in the network
+ * (`algorithm: sharp`); default the built-in one.
+ */
+export function compileTraffic(
+  s: Scenario,
+  f: Fabric,
+  opts: { maxTasks?: number; catalog?: Catalog } = {},
+): TrafficProgram {
   const b = new ProgramBuilder({ maxTasks: opts.maxTasks });
+  // Read only when a collective asks for sharp: the catalog is loaded lazily.
+  const capable: SharpCapable = (sw) => capableIn(f, opts.catalog ?? loadCatalog())(sw);
   let cls: Transfer['cls'] = 'roce';
   const add = (src: NodeId, dst: NodeId, bytes: number, startPs: number, item: number) => {
     b.task({ src, dst, bytes, startPs, item, cls });
@@ -61,11 +73,11 @@ export function compileTraffic(s: Scenario, f: Fabric, opts: { maxTasks?: number
       return;
     }
     if ('collective' in t) {
-      compileCollectiveItem(b, s, f, t, i);
+      compileCollectiveItem(b, s, f, t, i, capable);
       return;
     }
     if ('job' in t) {
-      compileJob(b, s, f, t, i);
+      compileJob(b, s, f, t, i, capable);
       return;
     }
     const start = t.start ?? 0;

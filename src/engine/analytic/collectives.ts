@@ -175,6 +175,12 @@ export const SCHEDULE_TIME_S: { [O in CollectiveOp]: Record<Algorithm<O>, Schedu
     hierarchical: (p, n, c) => collectiveTimeS('all-reduce', 'ring', p, n, c),
     nvls: (p, n, c) => collectiveTimeS('all-reduce', 'ring', p, n, c),
     'nvls-tree': doubleBinaryTreeS,
+    // In-network reduction through one switch (the analytic engine costs the fabric's tree itself: sharp.ts):
+    // each rank's chunks go up one hop and come down one (2 messages in sequence, alpha each), C chunks pipelined.
+    sharp: (_p, n, c, pipe) => {
+      const C = pipe?.chunks ?? 1;
+      return 2 * c.alphaS + ((C + 1) / C) * n * c.betaSPerByte;
+    },
   },
   'reduce-scatter': {
     ring: (p, n, c) => collectiveTimeS('reduce-scatter', 'ring', p, n, c),

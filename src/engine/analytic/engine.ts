@@ -22,6 +22,7 @@ import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
+import { sharpTimeS } from './sharp.ts';
 import { nvlsTreeTimeS, twoLevelTimeS } from './two-level.ts';
 
 export interface AnalyticRunOptions {
@@ -159,8 +160,8 @@ class CostTables {
   private readonly hopPs: Float64Array | undefined;
 
   constructor(
-    private readonly f: Fabric,
-    private readonly net: NetworkConfig,
+    readonly f: Fabric,
+    readonly net: NetworkConfig,
   ) {
     const N = f.nodes.length;
     this.leaf = new Int32Array(N).fill(-1);
@@ -617,6 +618,15 @@ function collectiveS(t: CostTables, program: TrafficProgram, op: ProgramOp, cost
   // NCCL's protocol (workload/nccl): its latency once, its efficiency on every byte, as the schedule carries them.
   const eff = op.protocolEfficiency ?? 1;
   const latencyS = (op.protocolLatencyPs ?? 0) * 1e-12;
+  if (op.algorithm === 'sharp') {
+    const unit = Math.ceil(op.bytes / sc.channels / sc.firstRepeat);
+    const shape = {
+      chunks: sc.firstRepeat,
+      channels: sc.channels,
+      chunkWireBytes: eff < 1 ? Math.ceil(unit / eff) : unit,
+    };
+    return latencyS + sharpTimeS(t.f, t.net, op.ranks, shape);
+  }
   const c = eff < 1 ? derated(cost, eff) : cost;
   return latencyS + scheduleS(t, program, op, c, sc, p);
 }
