@@ -20,7 +20,7 @@ import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
+import { doubleTreeFillS, doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
 import { sharpTimeS } from './sharp.ts';
 import { nvlsTreeTimeS, twoLevelTimeS } from './two-level.ts';
@@ -52,7 +52,7 @@ export interface OpCost {
    * A double binary tree over servers of several GPUs: the most tree edges between servers on one NIC per chunk
    * index (doubleTreeNetShape), and whether any edge is an intra-server copy.
    */
-  tree?: { netLoad: number; intra: boolean };
+  tree?: { netLoad: number; intra: boolean; server?: Int32Array };
 }
 
 /** The switch a host is cabled to (its first link's other end). */
@@ -531,7 +531,10 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
   const tree =
     op.algorithm === 'double-binary-tree' && gpusPerServer > 1
-      ? doubleTreeNetShape(ranks.length, (r) => server[ranks[r]])
+      ? {
+          ...doubleTreeNetShape(ranks.length, (r) => server[ranks[r]]),
+          server: Int32Array.from(ranks, (h) => server[h]),
+        }
       : undefined;
   return {
     ...(tree ? { tree } : {}),
@@ -591,22 +594,40 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
   if (alg === 'double-binary-tree') {
     // The pipeline model counts every tree edge on the NICs: ranks on servers of their own.
     const pipelined = chunks > 0 && c.gpusPerServer === 1;
-    return scheduleTimeS(name, alg, p, n, abg, pipelined ? { chunks } : undefined);
+    const model = scheduleTimeS(name, alg, p, n, abg, pipelined ? { chunks } : undefined);
+    if (!pipelined) return model;
+    // Clamped between the first chunk's fill and the pipeline's upper bound (treeOnServersS).
+    const { depth, load } = doubleTreeShape(p);
+    const netS = (n / 2 / chunks) * c.betaSPerByte;
+    const fill = doubleTreeFillS(p, (r) => r, netS, 0) + 2 * depth * c.alphaS;
+    return Math.max(fill, Math.min(model, (chunks - 1) * load * netS + fill));
   }
   return scheduleTimeS(name, alg, p, n, abg);
 }
 
 /**
- * The double binary tree over servers of several GPUs, pipelined as doubleBinaryTreeS (collectives.ts) but with
- * two kinds of edge: a chunk index costs the busiest NIC netLoad chunk copies at the network rate, and an edge
+ * The double binary tree over servers of several GPUs (or inside one: its own closed form below), pipelined as
+ * doubleBinaryTreeS (collectives.ts) but with two kinds of edge: a chunk index costs the busiest NIC netLoad chunk copies at the network rate, and an edge
  * inside a server one intra-server copy (a delay: intraCopyPs, latency included, which holds no NIC and runs
  * beside the others); the slower sets the pipeline's period tau. Fill and latency as doubleBinaryTreeS.
  */
-function treeOnServersS(p: number, n: number, c: OpCost, tree: { netLoad: number; intra: boolean }, chunks: number) {
+function treeOnServersS(p: number, n: number, c: OpCost, tree: NonNullable<OpCost['tree']>, chunks: number) {
   const { depth } = doubleTreeShape(p);
   const h = n / 2 / chunks;
-  const tau = Math.max(tree.netLoad * h * c.netBetaSPerByte, tree.intra ? c.intraAlphaS + h * c.intraBetaSPerByte : 0);
-  return (chunks + Math.max(depth - 2, 0)) * tau + 2 * depth * c.alphaS;
+  // Every edge inside one server: copies are delays, which share nothing, so each edge moves its chunks back to
+  // back (period: one copy) and the last chunk leaves the deepest leaf after k - 1 copies and crosses the 2d
+  // edges up to the root and down again, one copy each: (k + 2d - 1) copies, exactly (the flow engine's time).
+  if (tree.netLoad === 0) return (chunks + 2 * depth - 1) * (c.intraAlphaS + h * c.intraBetaSPerByte);
+  const copyS = c.intraAlphaS + h * c.intraBetaSPerByte;
+  const tau = Math.max(tree.netLoad * h * c.netBetaSPerByte, tree.intra ? copyS : 0);
+  const model = (chunks + Math.max(depth - 2, 0)) * tau + 2 * depth * c.alphaS;
+  // The model fits many chunks; with few, the first chunk's own trip (doubleTreeFillS: each hop at its fan-in,
+  // copies at their time) dominates. Any run lies between that fill F (a chunk is never faster than alone) and
+  // F + (k - 1) tau (each further chunk adds at most one period), so the model is clamped to [F, F + (k-1) tau].
+  const server = tree.server;
+  if (!server) return model;
+  const fill = doubleTreeFillS(p, (r) => server[r], h * c.netBetaSPerByte, copyS) + 2 * depth * c.alphaS;
+  return Math.max(fill, Math.min(model, (chunks - 1) * tau + fill));
 }
 
 /**
