@@ -138,7 +138,11 @@ describe("the analytic engine costs every schedule of the workload's algorithm t
         // sharp is pipelined in NCCL's Simple steps: its beta term at the schedule's chunk count.
         const pipe = algorithm === 'sharp' ? { chunks: Math.ceil(S / TREE_CHUNK_BYTES) } : undefined;
         const beta = scheduleTimeS(op, algorithm, p, S, perByte, pipe);
-        if (algorithm === 'double-binary-tree' || algorithm === 'nvls-tree') {
+        if (algorithm === 'pxn') {
+          // Every send at once: the cost's (p-1)/p S beta is each NIC's bytes, not one message's path.
+          const per = [...sentBytes(b, id).fabric.values()];
+          for (const x of per) expect(x / S, `${what}: bytes per rank / S`).toBeCloseTo(beta / S, 12);
+        } else if (algorithm === 'double-binary-tree' || algorithm === 'nvls-tree') {
           // Pipelined in chunks: the cost's 2 n beta is the busiest rank's bandwidth bound, not one chunk's path.
           const busiest = Math.max(...sentBytes(b, id).fabric.values());
           // Chunks are rounded up to whole bytes (workload/training/collectives.ts): a byte per chunk at most.

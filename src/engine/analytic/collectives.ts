@@ -232,6 +232,8 @@ export const SCHEDULE_TIME_S: { [O in CollectiveOp]: Record<Algorithm<O>, Schedu
       for (let d = 1; d < p; d *= 2) slots += Math.floor(p / (2 * d)) * d + Math.max(0, (p % (2 * d)) - d);
       return Math.ceil(Math.log2(p)) * c.alphaS + (slots / p) * n * c.betaSPerByte;
     },
+    // Every send at once (one GPU per server here: no relay): one message's latency, (p-1)/p of S on each NIC.
+    pxn: (p, n, c) => c.alphaS + ((p - 1) / p) * n * c.betaSPerByte,
   },
   reduce: {
     binomial: (p, n, c) => collectiveTimeS('reduce', 'binomial', p, n, c),

@@ -468,6 +468,13 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   if ((op.algorithm === 'ring' || hierarchical) && hops > 0) alphaPs = sum / hops;
   if (!hierarchical && op.algorithm !== 'ring' && netRanks.length > 1)
     alphaPs = Math.max(alphaPs, t.hop(netRanks[0] as NodeId, netRanks[Math.floor(netRanks.length / 2)] as NodeId));
+  // pxn's fabric paths are rail-local: a rank to one on another server behind the same leaf, where there is one.
+  if (op.algorithm === 'pxn')
+    for (let i = 1; i < ranks.length; i++)
+      if (server[ranks[i]] !== server[ranks[0]] && t.leaf[ranks[i]] === t.leaf[ranks[0]]) {
+        alphaPs = t.hop(ranks[0] as NodeId, ranks[i] as NodeId);
+        break;
+      }
   if (servers === 1 && ranks.length > 1) {
     // Every rank in one server: the collective runs on the intra-server domain alone.
     return {
@@ -590,6 +597,7 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
     const step = Math.max(xc * c.netBetaSPerByte, x * c.intraBetaSPerByte, q * netHop + (1 - q) * intraHop);
     return steps * step;
   }
+  if (alg === 'pxn' && c.gpusPerServer > 1) return pxnOnServersS(p, n, c);
   if (alg === 'double-binary-tree' && c.tree && chunks > 0) return treeOnServersS(p, n, c, c.tree, chunks);
   if (alg === 'double-binary-tree') {
     // The pipeline model counts every tree edge on the NICs: ranks on servers of their own.
@@ -628,6 +636,25 @@ function treeOnServersS(p: number, n: number, c: OpCost, tree: NonNullable<OpCos
   if (!server) return model;
   const fill = doubleTreeFillS(p, (r) => server[r], h * c.netBetaSPerByte, copyS) + 2 * depth * c.alphaS;
   return Math.max(fill, Math.min(model, (chunks - 1) * tau + fill));
+}
+
+/**
+ * NCCL's all-to-all with PXN (workload/training/collectives.ts) over N servers of g GPUs: every send at once, a
+ * block for another server first copied to the local GPU on the destination's rail. Each NIC sends the blocks of
+ * its server's g GPUs for its rail on the N - 1 other servers, W = g (N - 1) S / p = (p - g) / p S, and receives
+ * as much. Its own D = (N - 1) S / p start at once; the relayed rest after one copy (copies are delays: they share
+ * nothing and all run at once). Work-conserving at equal shares, the NIC is busy from 0 unless its own blocks run
+ * out before the copies end: T = alpha + max(W, copy B + W - D) / B, alpha one fabric path's latency. On one
+ * server, only the copies. Rail-local: nothing crosses a spine on rail-optimized fabrics (no ECMP choice).
+ */
+function pxnOnServersS(p: number, n: number, c: OpCost): number {
+  const g = c.gpusPerServer;
+  const copyS = c.intraAlphaS + (n / p) * c.intraBetaSPerByte;
+  if (c.servers <= 1) return copyS;
+  const beta = c.netBetaSPerByte;
+  const W = ((p - g) / p) * n;
+  const D = ((c.servers - 1) / p) * n;
+  return c.alphaS + Math.max(W * beta, copyS + (W - D) * beta);
 }
 
 /**

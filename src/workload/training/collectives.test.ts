@@ -84,7 +84,7 @@ function want(op: CollectiveOp, algorithm: string, p: number): Want {
   const pp = 2 ** F;
   const pow2 = pp === p;
   const share = (p - 1) / p;
-  const cf = ['double-binary-tree', 'hierarchical', 'sharp'].includes(algorithm)
+  const cf = ['double-binary-tree', 'hierarchical', 'sharp', 'pxn'].includes(algorithm)
     ? undefined
     : closedForm(op, algorithm, p);
   switch (`${op}/${algorithm}`) {
@@ -122,6 +122,9 @@ function want(op: CollectiveOp, algorithm: string, p: number): Want {
     case 'all-to-all/pairwise':
       // (p-1)/p x S: a rank's own block never leaves it (the closed form's beta rounds this up to S).
       return { steps: cf!.alpha, path: share, perRank: share };
+    case 'all-to-all/pxn':
+      // Every block sent at once (one GPU per server: no relay): one message deep, (p-1)/p x S from each rank.
+      return { steps: 1, path: 1 / p, perRank: share };
     case 'all-to-all/bruck':
       if (pow2) return { steps: cf!.alpha, path: cf!.beta, perRank: cf!.beta };
       // Step k moves the slots j < p with bit k set; the closed form's S/2 per step holds at powers of two.

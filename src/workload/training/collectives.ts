@@ -46,7 +46,7 @@ export const COLLECTIVE_ALGORITHMS = {
   'reduce-scatter': ['ring', 'recursive-halving'],
   'all-gather': ['ring', 'recursive-doubling'],
   broadcast: ['binomial', 'scatter-allgather'],
-  'all-to-all': ['pairwise', 'bruck'],
+  'all-to-all': ['pairwise', 'bruck', 'pxn'],
   reduce: ['binomial'],
 } as const satisfies Record<CollectiveOp, readonly string[]>;
 
@@ -743,6 +743,36 @@ const bruckAllToAll: Algorithm = (e, g) => {
   return { blocks: p * p, blockBytes: unit, owner: (k) => Math.floor(k / p), dest: (k) => k % p };
 };
 
+/**
+ * NCCL's all-to-all (grouped ncclSend/ncclRecv: every pair's send posted at once, no steps) with PXN (NCCL 2.12+,
+ * NCCL_PXN_DISABLE=0 by default: a GPU sends to a GPU of another server through the local GPU on the
+ * destination's rail, an NVLink copy then a rail-local transfer, so rail-optimized fabrics never cross a spine).
+ * A block for a GPU of the same server is one copy; for another server, a copy to the relay (none when the sender
+ * is on the destination's rail) then the transfer. Without an intra domain every pair is one transfer.
+ */
+const pxn: Algorithm = (e, g) => {
+  const p = e.p;
+  const unit = Math.ceil(g.bytes / p);
+  const intra = e.intra;
+  const server = intra ? e.ranks.map((h) => intra.serverOf(h)) : range(p);
+  const rail = intra?.railOf ? e.ranks.map((h) => intra.railOf?.(h) ?? 0) : range(p).map(() => 0);
+  // The rank on server s with rail r: the relay of blocks for rail r.
+  const on = new Map<string, number>();
+  e.ranks.forEach((_, i) => {
+    on.set(`${server[i]}/${rail[i]}`, on.get(`${server[i]}/${rail[i]}`) ?? i);
+  });
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j < p; j++) {
+      if (i === j) continue;
+      const block = [i * p + j];
+      const trace = e.b.tracing ? () => move(block, false) : undefined;
+      const relay = server[i] === server[j] ? i : (on.get(`${server[i]}/${rail[j]}`) ?? i);
+      const copy = relay !== i ? e.send(i, relay, unit, {}, trace) : undefined;
+      e.send(relay, j, unit, { deps: [copy] }, trace);
+    }
+  return { blocks: p * p, blockBytes: unit, owner: (k) => Math.floor(k / p), dest: (k) => k % p };
+};
+
 // ---------------------------------------------------------------------------------------------------------
 
 interface Geometry {
@@ -796,6 +826,7 @@ const SCHEDULES: Record<string, Algorithm> = {
   'broadcast/scatter-allgather': scatterAllgather,
   'all-to-all/pairwise': pairwise,
   'all-to-all/bruck': bruckAllToAll,
+  'all-to-all/pxn': pxn,
   'reduce/binomial': binomialReduce,
 };
 
