@@ -63,6 +63,11 @@ export const switchModelSchema = z
     rackUnits: z.number().positive(),
     price: priceSchema,
     asic: z.string().optional(),
+    /**
+     * In-network reduction the switch runs (all-reduce in the switch: NVIDIA SHARP), with the vendor document that
+     * says so; absent (the default) for a switch without a source. `algorithm: sharp` needs it on the switches.
+     */
+    inNetworkReduction: z.strictObject({ name: z.string().min(2), source: z.string().min(3) }).optional(),
     notes: z.string().optional(),
   })
   .transform(({ switchingCapacity, buffer, latency, ...rest }) => ({

@@ -122,7 +122,7 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   ): DemoRun & { r: Result; s: Scenario; name: string } => {
     const s = { ...parseScenario(yaml, catalog), seed };
     const d = designFabric(s.fabric, catalog, s.name);
-    const r = runEngine(engine, d.fabric, compileTraffic(s, d.fabric), s, catalog, { seed, ...extra });
+    const r = runEngine(engine, d.fabric, compileTraffic(s, d.fabric, { catalog }), s, catalog, { seed, ...extra });
     opts.onResult?.(r);
     opts.onRun?.(name, `seed: ${seed}\nengine: ${engine}\n${yaml}`, r);
     return { r, s, name, scenario: s, result: r };

@@ -42,12 +42,19 @@ export const GB200 =
 export const scenarioYaml = (fabric: string, ...items: string[]) =>
   `${fabric}\ntraffic:\n${items.map((i) => `  - {${i}}`).join('\n')}\n`;
 
-/** Runs a scenario (YAML) on an engine as `aifabric simulate --engine` does; returns the program too. */
-export function runScenario(engine: EngineKind, yaml: string): { result: Result; program: TrafficProgram } {
-  const catalog = loadCatalog();
+/**
+ * Runs a scenario (YAML) on an engine as `aifabric simulate --engine` does, with the built-in catalog and
+ * `catalogFiles` (`--catalog`); returns the program too.
+ */
+export function runScenario(
+  engine: EngineKind,
+  yaml: string,
+  catalogFiles: readonly string[] = [],
+): { result: Result; program: TrafficProgram } {
+  const catalog = loadCatalog(catalogFiles);
   const s = parseScenario(yaml, catalog);
   const fabric = designFabric(s.fabric, catalog).fabric;
-  const program = compileTraffic(s, fabric);
+  const program = compileTraffic(s, fabric, { catalog });
   return { result: runEngine(engine, fabric, program, s, catalog, { seed: s.seed }), program };
 }
 

@@ -48,6 +48,16 @@ export function runEngine(
     case 'flow':
       return runFlow(fabric, program, scenario, catalog, opts);
     case 'packet':
+      // Its NICs are hosts' (one port each, QPs and ACKs from host to host): a switch that receives, reduces and
+      // sends (workload/training/sharp.ts) has no element there yet.
+      if (program.ops.some((o) => o.algorithm === 'sharp'))
+        throw new ScenarioError([
+          {
+            path: 'engine',
+            message:
+              'algorithm sharp (in-network reduction) runs on the analytic and flow engines; the packet engine has no switch endpoint yet: use --engine flow',
+          },
+        ]);
       return runPacket(fabric, program, scenario, catalog, opts);
   }
 }

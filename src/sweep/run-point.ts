@@ -25,7 +25,7 @@ export function runPointResult(job: PointJob, onProgress?: ProgressHook): Result
   const opts = { seed: job.seed, maxTimePs: job.untilPs ?? Number.POSITIVE_INFINITY, name: job.name, onProgress };
   const design = designFabric(s.fabric, catalog, s.name);
   if (inferenceItem(s)) return runInference(job.engine, design.fabric, s, catalog, opts);
-  const program = compileTraffic(s, design.fabric);
+  const program = compileTraffic(s, design.fabric, { catalog });
   // The guard of `aifabric simulate` at its default (half the machine's memory), so one huge point fails alone.
   checkResources(job.engine, estimateRun(job.engine, design.fabric, program, s.network?.mtu ?? 4096), {
     maxMemoryBytes: totalmem() / 2,

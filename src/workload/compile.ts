@@ -3,6 +3,7 @@
 // not compiled: they run as request-level components (src/engine/inference).
 
 import { createRandom } from '../base/random.ts';
+import { type Catalog, loadCatalog } from '../catalog/index.ts';
 import { ScenarioError } from '../errors.ts';
 import type { Fabric, NodeId } from '../fabric/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -11,6 +12,7 @@ import { classQueue } from './classes.ts';
 import type { TrafficProgram, Transfer } from './program.ts';
 import { compileJobStorage } from './storage.ts';
 import { compileCollectiveItem, compileJob, stepComputePs } from './training/job.ts';
+import { capableIn, type SharpCapable } from './training/sharp.ts';
 
 function host(f: Fabric, ref: string, path: string): NodeId {
   // A custom fabric's hosts go by the names of its topology file (a generated host's name is its h-index).
@@ -34,12 +36,18 @@ function host(f: Fabric, ref: string, path: string): NodeId {
  * `maxTasks` tasks the compile stops with a LimitError naming the traffic item (the resource guard's bound).
  * `skipInference` leaves inference items out (a mixed run simulates them beside the program).
  */
+/**
+ * `catalog`: the one the fabric was designed from, whose switch models say which reduce in the network
+ * (`algorithm: sharp`); default the built-in one.
+ */
 export function compileTraffic(
   s: Scenario,
   f: Fabric,
-  opts: { maxTasks?: number; skipInference?: boolean } = {},
+  opts: { maxTasks?: number; skipInference?: boolean; catalog?: Catalog } = {},
 ): TrafficProgram {
   const b = new ProgramBuilder({ maxTasks: opts.maxTasks });
+  // Read only when a collective asks for sharp: the catalog is loaded lazily.
+  const capable: SharpCapable = (sw) => capableIn(f, opts.catalog ?? loadCatalog())(sw);
   let cls: Transfer['cls'] = 'roce';
   const add = (src: NodeId, dst: NodeId, bytes: number, startPs: number, item: number) => {
     b.task({ src, dst, bytes, startPs, item, cls });
@@ -71,11 +79,11 @@ export function compileTraffic(
       return;
     }
     if ('collective' in t) {
-      compileCollectiveItem(b, s, f, t, i);
+      compileCollectiveItem(b, s, f, t, i, capable);
       return;
     }
     if ('job' in t) {
-      compileJob(b, s, f, t, i);
+      compileJob(b, s, f, t, i, capable);
       compileJobStorage(b, f, t, i, stepComputePs(t.job, `${path}.job`), classQueue(s, t.class, `${path}.class`));
       return;
     }

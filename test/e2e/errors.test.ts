@@ -198,7 +198,7 @@ const TRAINING: [string, string, string][] = [
   [
     'an unknown collective algorithm',
     `${B64}traffic: [{collective: all-reduce, algorithm: rign, bytes: 1GiB}]\n`,
-    '{file}:2:47: traffic[0].algorithm: unknown all-reduce algorithm "rign"; use auto or one of ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical, nvls, nvls-tree (did you mean ring?)',
+    '{file}:2:47: traffic[0].algorithm: unknown all-reduce algorithm "rign"; use auto or one of ring, double-binary-tree, recursive-doubling, rabenseifner, hierarchical, nvls, nvls-tree, sharp (did you mean ring?)',
   ],
   [
     'more ranks than hosts',

@@ -118,13 +118,14 @@ const flowsArb = (f: FabricCase) =>
   });
 
 // `reduce` is the workload's own (jobs), not a scenario collective; hierarchical needs servers of several GPUs;
-// nvls and nvls-tree need a GPU profile with NVLink SHARP (fabric.gpu), which the fabric cases do not set.
+// nvls and nvls-tree need a GPU profile with NVLink SHARP (fabric.gpu), which the fabric cases do not set; sharp
+// needs switches with inNetworkReduction, which no built-in model has (catalog/examples/quantum-2.yaml).
 const algos = (gpn: number) =>
   Object.entries(COLLECTIVE_ALGORITHMS)
     .filter(([op]) => op !== 'reduce')
     .flatMap(([op, algs]) =>
       [...algs, 'auto']
-        .filter((a) => (gpn > 1 || a !== 'hierarchical') && a !== 'nvls' && a !== 'nvls-tree')
+        .filter((a) => (gpn > 1 || a !== 'hierarchical') && a !== 'nvls' && a !== 'nvls-tree' && a !== 'sharp')
         .map((a) => [op, a] as const),
     );
 /** NCCL's protocols apply to its own algorithms only (naming one for an MPI algorithm is refused). */

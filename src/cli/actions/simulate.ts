@@ -63,7 +63,7 @@ function runOnce(
     bar?.stop();
     return r;
   }
-  const program = compileTraffic({ ...s, seed }, fabric, { maxTasks: maxCompiledTasks(limits) });
+  const program = compileTraffic({ ...s, seed }, fabric, { maxTasks: maxCompiledTasks(limits), catalog });
   checkResources(engine, estimateRun(engine, fabric, program, s.network?.mtu ?? 4096), limits);
   const bar = showProgress
     ? new cliProgress.SingleBar(

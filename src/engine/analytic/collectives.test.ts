@@ -3,7 +3,7 @@ import { COLL02_ALGORITHMS, expectClose, validationCase } from '../../../test/he
 import type { NodeId } from '../../fabric/types.ts';
 import { ProgramBuilder } from '../../workload/builder.ts';
 import { busBandwidthFactor, type CollectiveOp, timeAtBusBandwidthS } from '../../workload/collective.ts';
-import { COLLECTIVE_ALGORITHMS, compileCollective } from '../../workload/training/collectives.ts';
+import { COLLECTIVE_ALGORITHMS, compileCollective, TREE_CHUNK_BYTES } from '../../workload/training/collectives.ts';
 import { criticalPath, sentBytes } from '../../workload/training/verify.ts';
 import { collectiveTimeS, SCHEDULE_TIME_S, scheduleTimeS } from './collectives.ts';
 
@@ -126,6 +126,8 @@ describe("the analytic engine costs every schedule of the workload's algorithm t
             ranks,
             bytes: S,
             intra: ['hierarchical', 'nvls', 'nvls-tree'].includes(algorithm) ? intra : undefined,
+            // sharp: every rank under one switch (id 1), the SCHEDULE_TIME_S entry's tree.
+            sharp: (rs) => ({ parent: new Map(rs.map((h) => [h, 1 as NodeId])), root: 1 as NodeId }),
           },
           { item: 0, cls: 'roce', startPs: 0, deps: [], iteration: -1 },
         );
@@ -133,15 +135,23 @@ describe("the analytic engine costs every schedule of the workload's algorithm t
         const steps = criticalPath(program, () => ({ sendTime: 0, latency: 1 }));
         const what = `${op} ${algorithm} on ${p} ranks`;
         expect(steps, `${what}: steps`).toBe(scheduleTimeS(op, algorithm, p, S, one));
-        const beta = scheduleTimeS(op, algorithm, p, S, perByte);
-        if (algorithm === 'double-binary-tree' || algorithm === 'nvls-tree') {
+        // sharp is pipelined in NCCL's Simple steps: its beta term at the schedule's chunk count.
+        const pipe = algorithm === 'sharp' ? { chunks: Math.ceil(S / TREE_CHUNK_BYTES) } : undefined;
+        const beta = scheduleTimeS(op, algorithm, p, S, perByte, pipe);
+        if (algorithm === 'pxn') {
+          // Every send at once: the cost's (p-1)/p S beta is each NIC's bytes, not one message's path.
+          const per = [...sentBytes(b, id).fabric.values()];
+          for (const x of per) expect(x / S, `${what}: bytes per rank / S`).toBeCloseTo(beta / S, 12);
+        } else if (algorithm === 'double-binary-tree' || algorithm === 'nvls-tree') {
           // Pipelined in chunks: the cost's 2 n beta is the busiest rank's bandwidth bound, not one chunk's path.
           const busiest = Math.max(...sentBytes(b, id).fabric.values());
           // Chunks are rounded up to whole bytes (workload/training/collectives.ts): a byte per chunk at most.
           expect(busiest, `${what}: busiest rank's bytes`).toBeLessThanOrEqual(beta + 2 * Math.ceil(S / 2 ** 19));
         } else {
           const path = criticalPath(program, (x) => ({ sendTime: b.movedBytes(x.id), latency: 0 }));
-          expect(path / S, `${what}: bytes on the critical path / S`).toBeCloseTo(beta / S, 12);
+          // sharp's chunks are rounded up to whole bytes (S is not a multiple of its 434 chunks): 1 B per chunk.
+          const digits = algorithm === 'sharp' ? 6 : 12;
+          expect(path / S, `${what}: bytes on the critical path / S`).toBeCloseTo(beta / S, digits);
         }
       }
     },

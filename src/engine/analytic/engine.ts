@@ -20,8 +20,9 @@ import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
+import { doubleTreeFillS, doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
+import { sharpTimeS } from './sharp.ts';
 import { nvlsTreeTimeS, twoLevelTimeS } from './two-level.ts';
 
 export interface AnalyticRunOptions {
@@ -51,7 +52,7 @@ export interface OpCost {
    * A double binary tree over servers of several GPUs: the most tree edges between servers on one NIC per chunk
    * index (doubleTreeNetShape), and whether any edge is an intra-server copy.
    */
-  tree?: { netLoad: number; intra: boolean };
+  tree?: { netLoad: number; intra: boolean; server?: Int32Array };
 }
 
 /** The switch a host is cabled to (its first link's other end). */
@@ -159,8 +160,8 @@ class CostTables {
   private readonly hopPs: Float64Array | undefined;
 
   constructor(
-    private readonly f: Fabric,
-    private readonly net: NetworkConfig,
+    readonly f: Fabric,
+    readonly net: NetworkConfig,
   ) {
     const N = f.nodes.length;
     this.leaf = new Int32Array(N).fill(-1);
@@ -467,6 +468,13 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   if ((op.algorithm === 'ring' || hierarchical) && hops > 0) alphaPs = sum / hops;
   if (!hierarchical && op.algorithm !== 'ring' && netRanks.length > 1)
     alphaPs = Math.max(alphaPs, t.hop(netRanks[0] as NodeId, netRanks[Math.floor(netRanks.length / 2)] as NodeId));
+  // pxn's fabric paths are rail-local: a rank to one on another server behind the same leaf, where there is one.
+  if (op.algorithm === 'pxn')
+    for (let i = 1; i < ranks.length; i++)
+      if (server[ranks[i]] !== server[ranks[0]] && t.leaf[ranks[i]] === t.leaf[ranks[0]]) {
+        alphaPs = t.hop(ranks[0] as NodeId, ranks[i] as NodeId);
+        break;
+      }
   if (servers === 1 && ranks.length > 1) {
     // Every rank in one server: the collective runs on the intra-server domain alone.
     return {
@@ -530,7 +538,10 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
   const tree =
     op.algorithm === 'double-binary-tree' && gpusPerServer > 1
-      ? doubleTreeNetShape(ranks.length, (r) => server[ranks[r]])
+      ? {
+          ...doubleTreeNetShape(ranks.length, (r) => server[ranks[r]]),
+          server: Int32Array.from(ranks, (h) => server[h]),
+        }
       : undefined;
   return {
     ...(tree ? { tree } : {}),
@@ -586,26 +597,64 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
     const step = Math.max(xc * c.netBetaSPerByte, x * c.intraBetaSPerByte, q * netHop + (1 - q) * intraHop);
     return steps * step;
   }
+  if (alg === 'pxn' && c.gpusPerServer > 1) return pxnOnServersS(p, n, c);
   if (alg === 'double-binary-tree' && c.tree && chunks > 0) return treeOnServersS(p, n, c, c.tree, chunks);
   if (alg === 'double-binary-tree') {
     // The pipeline model counts every tree edge on the NICs: ranks on servers of their own.
     const pipelined = chunks > 0 && c.gpusPerServer === 1;
-    return scheduleTimeS(name, alg, p, n, abg, pipelined ? { chunks } : undefined);
+    const model = scheduleTimeS(name, alg, p, n, abg, pipelined ? { chunks } : undefined);
+    if (!pipelined) return model;
+    // Clamped between the first chunk's fill and the pipeline's upper bound (treeOnServersS).
+    const { depth, load } = doubleTreeShape(p);
+    const netS = (n / 2 / chunks) * c.betaSPerByte;
+    const fill = doubleTreeFillS(p, (r) => r, netS, 0) + 2 * depth * c.alphaS;
+    return Math.max(fill, Math.min(model, (chunks - 1) * load * netS + fill));
   }
   return scheduleTimeS(name, alg, p, n, abg);
 }
 
 /**
- * The double binary tree over servers of several GPUs, pipelined as doubleBinaryTreeS (collectives.ts) but with
- * two kinds of edge: a chunk index costs the busiest NIC netLoad chunk copies at the network rate, and an edge
+ * The double binary tree over servers of several GPUs (or inside one: its own closed form below), pipelined as
+ * doubleBinaryTreeS (collectives.ts) but with two kinds of edge: a chunk index costs the busiest NIC netLoad chunk copies at the network rate, and an edge
  * inside a server one intra-server copy (a delay: intraCopyPs, latency included, which holds no NIC and runs
  * beside the others); the slower sets the pipeline's period tau. Fill and latency as doubleBinaryTreeS.
  */
-function treeOnServersS(p: number, n: number, c: OpCost, tree: { netLoad: number; intra: boolean }, chunks: number) {
+function treeOnServersS(p: number, n: number, c: OpCost, tree: NonNullable<OpCost['tree']>, chunks: number) {
   const { depth } = doubleTreeShape(p);
   const h = n / 2 / chunks;
-  const tau = Math.max(tree.netLoad * h * c.netBetaSPerByte, tree.intra ? c.intraAlphaS + h * c.intraBetaSPerByte : 0);
-  return (chunks + Math.max(depth - 2, 0)) * tau + 2 * depth * c.alphaS;
+  // Every edge inside one server: copies are delays, which share nothing, so each edge moves its chunks back to
+  // back (period: one copy) and the last chunk leaves the deepest leaf after k - 1 copies and crosses the 2d
+  // edges up to the root and down again, one copy each: (k + 2d - 1) copies, exactly (the flow engine's time).
+  if (tree.netLoad === 0) return (chunks + 2 * depth - 1) * (c.intraAlphaS + h * c.intraBetaSPerByte);
+  const copyS = c.intraAlphaS + h * c.intraBetaSPerByte;
+  const tau = Math.max(tree.netLoad * h * c.netBetaSPerByte, tree.intra ? copyS : 0);
+  const model = (chunks + Math.max(depth - 2, 0)) * tau + 2 * depth * c.alphaS;
+  // The model fits many chunks; with few, the first chunk's own trip (doubleTreeFillS: each hop at its fan-in,
+  // copies at their time) dominates. Any run lies between that fill F (a chunk is never faster than alone) and
+  // F + (k - 1) tau (each further chunk adds at most one period), so the model is clamped to [F, F + (k-1) tau].
+  const server = tree.server;
+  if (!server) return model;
+  const fill = doubleTreeFillS(p, (r) => server[r], h * c.netBetaSPerByte, copyS) + 2 * depth * c.alphaS;
+  return Math.max(fill, Math.min(model, (chunks - 1) * tau + fill));
+}
+
+/**
+ * NCCL's all-to-all with PXN (workload/training/collectives.ts) over N servers of g GPUs: every send at once, a
+ * block for another server first copied to the local GPU on the destination's rail. Each NIC sends the blocks of
+ * its server's g GPUs for its rail on the N - 1 other servers, W = g (N - 1) S / p = (p - g) / p S, and receives
+ * as much. Its own D = (N - 1) S / p start at once; the relayed rest after one copy (copies are delays: they share
+ * nothing and all run at once). Work-conserving at equal shares, the NIC is busy from 0 unless its own blocks run
+ * out before the copies end: T = alpha + max(W, copy B + W - D) / B, alpha one fabric path's latency. On one
+ * server, only the copies. Rail-local: nothing crosses a spine on rail-optimized fabrics (no ECMP choice).
+ */
+function pxnOnServersS(p: number, n: number, c: OpCost): number {
+  const g = c.gpusPerServer;
+  const copyS = c.intraAlphaS + (n / p) * c.intraBetaSPerByte;
+  if (c.servers <= 1) return copyS;
+  const beta = c.netBetaSPerByte;
+  const W = ((p - g) / p) * n;
+  const D = ((c.servers - 1) / p) * n;
+  return c.alphaS + Math.max(W * beta, copyS + (W - D) * beta);
 }
 
 /**
@@ -617,6 +666,15 @@ function collectiveS(t: CostTables, program: TrafficProgram, op: ProgramOp, cost
   // NCCL's protocol (workload/nccl): its latency once, its efficiency on every byte, as the schedule carries them.
   const eff = op.protocolEfficiency ?? 1;
   const latencyS = (op.protocolLatencyPs ?? 0) * 1e-12;
+  if (op.algorithm === 'sharp') {
+    const unit = Math.ceil(op.bytes / sc.channels / sc.firstRepeat);
+    const shape = {
+      chunks: sc.firstRepeat,
+      channels: sc.channels,
+      chunkWireBytes: eff < 1 ? Math.ceil(unit / eff) : unit,
+    };
+    return latencyS + sharpTimeS(t.f, t.net, op.ranks, shape);
+  }
   const c = eff < 1 ? derated(cost, eff) : cost;
   return latencyS + scheduleS(t, program, op, c, sc, p);
 }

@@ -3,7 +3,7 @@
 // latency, the move to a new path after a reroute, and the bytes it carried on each link. Also which transfers
 // are exclusive (no other path shares a link with theirs). Left out: paths of unequal length (up/down routing
 // gives every ECMP member the same hop count), source routing and adaptive choices.
-import type { NodeId } from '../../fabric/types.ts';
+import type { LinkId, NodeId } from '../../fabric/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
 import * as layout from './layout.ts';
 import type { FlowSim } from './state.ts';
@@ -60,6 +60,7 @@ export function buildPaths(sim: FlowSim): void {
 function walkPath(sim: FlowSim, t: number, out: Int32Array): number {
   const dst = sim.dst[t];
   let at = sim.src[t];
+  if (!sim.isHost[at] || !sim.isHost[dst]) return adjacentHop(sim, at, dst, sim.hash[t], out);
   let n = 0;
   const h = sim.hash[t];
   while (at !== dst) {
@@ -82,6 +83,26 @@ function walkPath(sim: FlowSim, t: number, out: Int32Array): number {
     if (n > 32) throw new Error(`internal: routing loop from task ${t}`);
   }
   return n;
+}
+
+/**
+ * A transfer with a switch at one end (in-network reduction, workload/training/sharp.ts) crosses one link to a
+ * neighbour: the hash's member of the parallel links between them (none fails over: its tree is fixed, as SHARP's).
+ */
+function adjacentHop(sim: FlowSim, from: number, to: number, h: number, out: Int32Array): number {
+  const f = sim.f;
+  let cnt = 0;
+  for (let k = f.adjStart[from]; k < f.adjStart[from + 1]; k++)
+    if (f.peer(f.adjLinks[k] as LinkId, from as NodeId) === to) cnt++;
+  if (cnt === 0) throw new Error(`internal: ${f.nodes[from].name} and ${f.nodes[to].name} are not neighbours`);
+  let i = cnt > 1 ? ecmpIndex(h, 0, from, cnt) : 0;
+  for (let k = f.adjStart[from]; k < f.adjStart[from + 1]; k++) {
+    const l = f.adjLinks[k];
+    if (f.peer(l as LinkId, from as NodeId) !== to || i-- > 0) continue;
+    out[0] = sim.linkA[l] === from ? 2 * l : 2 * l + 1;
+    return 1;
+  }
+  return 0;
 }
 
 /**

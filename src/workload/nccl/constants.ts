@@ -4,14 +4,19 @@
 // 2.7.5). Latencies are in microseconds and bandwidths in GB/s (1e9 B/s), as in tuning.cc. What is left out:
 // CollNet (in-network reduction over SHARP with NCCL's plug-in), Volta/Ampere CPU-vendor rows other than Intel,
 // the per-channel thread counts (NCCL_NTHREADS) and graphs' `latencyInter` (the net plug-in's own latency, 0 for
-// IB and RoCE: our fabric's path latency stands in for it).
+// IB and RoCE: our fabric's path latency stands in for it). CollNet (in-network reduction in the switches, SHARP
+// through NCCL's plug-in) is costed by its CollNet Chain rows with one GPU per chain (`collnet`: each GPU its own
+// SHARP leaf); CollNet Direct (an intra-node reduce-scatter first) and 2.7.5's CollNet LL row are left out.
 
-/** NCCL's algorithms the model costs: ring, (double binary) tree, NVLink SHARP and NVLS with trees across nodes. */
-export type NcclAlgorithm = 'ring' | 'tree' | 'nvls' | 'nvls-tree';
+/**
+ * NCCL's algorithms the model costs: ring, (double binary) tree, NVLink SHARP, NVLS with trees across nodes, and
+ * CollNet (in-network reduction on the switches: SHARP).
+ */
+export type NcclAlgorithm = 'ring' | 'tree' | 'nvls' | 'nvls-tree' | 'collnet';
 /** NCCL's protocols: LL (8 B of data per 16 B line), LL128 (120 B per 128 B line), Simple (bulk copies). */
 export type Protocol = 'LL' | 'LL128' | 'Simple';
 export const PROTOCOLS: readonly Protocol[] = ['LL', 'LL128', 'Simple'];
-export const NCCL_ALGORITHMS: readonly NcclAlgorithm[] = ['ring', 'tree', 'nvls', 'nvls-tree'];
+export const NCCL_ALGORITHMS: readonly NcclAlgorithm[] = ['ring', 'tree', 'nvls', 'nvls-tree', 'collnet'];
 
 /** Which link a hop crosses: tuning.cc's NCCL_HW_NVLINK, NCCL_HW_PCI, NCCL_HW_NET. */
 export type HwLink = 'nvlink' | 'pci' | 'net';
@@ -52,6 +57,8 @@ export interface NcclConstants {
   ringPlateau: number;
   /** Whether the plateau applies: 2.20 from 64 B per channel and rank, 2.7.5 from nRanks/16 x 64 KiB. */
   plateauApplies: (bytes: number, nRanks: number, nChannels: number) => boolean;
+  /** CollNet's bus bandwidth x this (2.7.5: "busBw *= .9"; 2.20.3's CollNet Chain: no refinement, 1). */
+  collnetFactor: number;
   /** LL's intra-node hop latency x this on several nodes (2.7.5: 1.8; dropped later). */
   llIntraLatNetFactor: number;
   /** treeCorrectionFactor[protocol][log2(bytes / 64)], 64 B up. */
@@ -68,11 +75,31 @@ export const NCCL_2_20_3: NcclConstants = {
     ring: p(6.6, 14.0, 8.4),
     nvls: p(0, 0, 0),
     'nvls-tree': p(0, 0, 0),
+    // "Collnet Direct, Chain": 0 for both; collnet takes the Chain column (CollNetChain, Simple only).
+    collnet: p(0, 0, 0),
   },
   hwLatUs: {
-    nvlink: { tree: p(0.6, 1.25, 28), ring: p(0.6, 1.9, 3.4), nvls: p(0, 0, 23), 'nvls-tree': p(0, 0, 23) },
-    pci: { tree: p(1.0, 1.9, 28), ring: p(1.0, 2.5, 5.7), nvls: p(0, 0, 0), 'nvls-tree': p(0, 0, 0) },
-    net: { tree: p(5.0, 8.5, 28), ring: p(2.7, 4.0, 14.0), nvls: p(0, 0, 18), 'nvls-tree': p(0, 0, 14) },
+    nvlink: {
+      tree: p(0.6, 1.25, 28),
+      ring: p(0.6, 1.9, 3.4),
+      nvls: p(0, 0, 23),
+      'nvls-tree': p(0, 0, 23),
+      collnet: p(0, 0, 2.8),
+    },
+    pci: {
+      tree: p(1.0, 1.9, 28),
+      ring: p(1.0, 2.5, 5.7),
+      nvls: p(0, 0, 0),
+      'nvls-tree': p(0, 0, 0),
+      collnet: p(0, 0, 2.8),
+    },
+    net: {
+      tree: p(5.0, 8.5, 28),
+      ring: p(2.7, 4.0, 14.0),
+      nvls: p(0, 0, 18),
+      'nvls-tree': p(0, 0, 14),
+      collnet: p(0, 0, 30),
+    },
   },
   allReduceInterSteps: (nNodes) => (nNodes > 1 ? 2 * nNodes : 0),
   // getNetOverhead: 1 us on Intel x86 (2 on AMD).
@@ -88,6 +115,7 @@ export const NCCL_2_20_3: NcclConstants = {
   // "Plateau effect of ring": x1.4 from compute capability 8.0 (x1.9 before).
   ringPlateau: 1.4,
   plateauApplies: (bytes, nRanks, nChannels) => bytes / (nChannels * nRanks) >= 64,
+  collnetFactor: 1,
   llIntraLatNetFactor: 1,
   treeCorrection: {
     LL: [
@@ -105,11 +133,35 @@ export const NCCL_2_20_3: NcclConstants = {
 /** NCCL 2.7.5, the set COLL-03 pins: no NVLS, Simple tree NET latency 50 us, absolute tree caps. */
 export const NCCL_2_7_5: NcclConstants = {
   release: 'NCCL 2.7.5 (NVIDIA/nccl 01afd20a77b5, src/graph/tuning.cc)',
-  baseLatUs: { tree: p(4.4, 4.4, 0), ring: p(3.6, 10.0, 8.4), nvls: p(0, 0, 0), 'nvls-tree': p(0, 0, 0) },
+  baseLatUs: {
+    tree: p(4.4, 4.4, 0),
+    ring: p(3.6, 10.0, 8.4),
+    nvls: p(0, 0, 0),
+    'nvls-tree': p(0, 0, 0),
+    collnet: p(4.4, 4.4, 0),
+  },
   hwLatUs: {
-    nvlink: { tree: p(0.52, 1.2, 28), ring: p(0.47, 1.9, 3.4), nvls: p(0, 0, 0), 'nvls-tree': p(0, 0, 0) },
-    pci: { tree: p(1.0, 1.9, 28), ring: p(1.0, 2.5, 5.7), nvls: p(0, 0, 0), 'nvls-tree': p(0, 0, 0) },
-    net: { tree: p(5.0, 8.5, 50), ring: p(2.7, 4.0, 9.6), nvls: p(0, 0, 0), 'nvls-tree': p(0, 0, 0) },
+    nvlink: {
+      tree: p(0.52, 1.2, 28),
+      ring: p(0.47, 1.9, 3.4),
+      nvls: p(0, 0, 0),
+      'nvls-tree': p(0, 0, 0),
+      collnet: p(0.5, 1.2, 4.0),
+    },
+    pci: {
+      tree: p(1.0, 1.9, 28),
+      ring: p(1.0, 2.5, 5.7),
+      nvls: p(0, 0, 0),
+      'nvls-tree': p(0, 0, 0),
+      collnet: p(1.0, 1.9, 5.5),
+    },
+    net: {
+      tree: p(5.0, 8.5, 50),
+      ring: p(2.7, 4.0, 9.6),
+      nvls: p(0, 0, 0),
+      'nvls-tree': p(0, 0, 0),
+      collnet: p(5.0, 5.0, 10.7),
+    },
   },
   allReduceInterSteps: (nNodes) => 2 * (nNodes - 1),
   netOverheadUs: 0,
@@ -123,6 +175,7 @@ export const NCCL_2_7_5: NcclConstants = {
   maxTreeBw: [80, 110],
   ringPlateau: 1.9,
   plateauApplies: (bytes, nRanks) => bytes >= (nRanks / 16) * 65536,
+  collnetFactor: 0.9,
   llIntraLatNetFactor: 1.8,
   treeCorrection: {
     LL: [1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.7, 0.7, 0.7, 0.6, 0.5, 0.4, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0],

@@ -79,6 +79,21 @@ describe('NCCL 2.20.3 tuning model, 16 nodes x 8 H100, 50 GB/s per GPU, 8 channe
     expect(multi[0].algBwGBs).toBeCloseTo((25 * 5) / 6, 9);
     expect(multi[0].latencyUs).toBeCloseTo(23 + 2 * 4 * 14, 9);
   });
+  it("CollNet (sharp) only with collnet: true, Simple only, several nodes; tuning.cc's CollNet Chain rows", () => {
+    expect(ncclTune(x).some((t) => t.algorithm === 'collnet')).toBe(false);
+    const c = ncclTune({ ...x, collnet: true }).filter((t) => t.algorithm === 'collnet');
+    expect(c.map((t) => t.protocol)).toEqual(['Simple']);
+    // baseLat 0 + hwLat[NET][CollNetChain][Simple] 30 us (a chain of one GPU: no 2 (ppn - 1) intraLat term);
+    // bus bandwidth unrefined, algBw x 1/2.
+    expect(c[0].latencyUs).toBeCloseTo(30, 9);
+    expect(c[0].efficiency).toBe(1);
+    expect(c[0].algBwGBs).toBeCloseTo(25, 9);
+    expect(ncclTune({ ...x, nNodes: 1, nRanks: 8, collnet: true }).some((t) => t.algorithm === 'collnet')).toBe(false);
+    // 2.7.5: baseLat[CollNet][Simple] 0 + NET CollNet Simple 10.7; "busBw *= .9".
+    const old = entry({ ...x, collnet: true, constants: NCCL_2_7_5 }, 'collnet', 'Simple');
+    expect(old.latencyUs).toBeCloseTo(10.7, 9);
+    expect(old.efficiency).toBeCloseTo(0.9, 9);
+  });
   it('release constants differ where tuning.cc changed (NET tree Simple 50 -> 28 us)', () => {
     expect(NCCL_2_7_5.hwLatUs.net.tree.Simple).toBe(50);
     expect(NCCL_2_20_3.hwLatUs.net.tree.Simple).toBe(28);

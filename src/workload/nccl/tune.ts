@@ -35,6 +35,8 @@ export interface TuneInput {
   arch?: GpuArch;
   /** NVLink SHARP available (NVSwitch with multicast): enables nvls (one node) and nvls-tree (several). */
   nvls?: boolean;
+  /** In-network reduction on the fabric's switches (SHARP, NCCL's CollNet): enables collnet on several nodes. */
+  collnet?: boolean;
   constants?: NcclConstants;
 }
 
@@ -65,6 +67,9 @@ function ringSteps(op: CollectiveOp, nRanks: number, nNodes: number, k: NcclCons
 function enabled(a: NcclAlgorithm, proto: Protocol, x: TuneInput): boolean {
   const { op, nNodes } = x;
   if (op === 'all-to-all') return false;
+  // tuning.cc: CollNet Chain is costed for Simple only ("p != NCCL_PROTO_SIMPLE: busBw = 0"), needs the plug-in's
+  // support (collNetSupport: the switches) and several nodes; CollNet Direct's reduce-scatter and all-gather are left out.
+  if (a === 'collnet') return proto === 'Simple' && (x.collnet ?? false) && nNodes > 1 && op === 'all-reduce';
   if ((a === 'nvls' || a === 'nvls-tree') && (proto !== 'Simple' || !x.nvls)) return false;
   // tuning.cc: NVLS tree needs several nodes; NVLS alone, without CollNet, one node.
   if (a === 'nvls-tree' && nNodes === 1) return false;
@@ -80,6 +85,7 @@ function refinedBusBw(a: NcclAlgorithm, proto: Protocol, x: TuneInput, k: NcclCo
   const scale = x.nNodes <= 2 ? x.nNodes - 1 : 2;
   const nCh = x.nChannels;
   const intra = x.intraBusBwGBs ?? x.busBwGBs;
+  if (a === 'collnet') return x.busBwGBs * k.collnetFactor;
   if (a === 'nvls') return Math.min(intra, x.busBwGBs);
   if (a === 'nvls-tree') return Math.min(intra, x.nNodes <= 2 ? x.busBwGBs : x.busBwGBs / 2);
   let bw = x.busBwGBs;
@@ -119,6 +125,9 @@ function latencyUs(a: NcclAlgorithm, proto: Protocol, x: TuneInput, k: NcclConst
   }
   if (a === 'tree') return base + 2 * ((ppn - 1) * intraLat + levels * interLat);
   if (a === 'nvls') return intraLat + (x.nNodes > 1 ? interLat : 0);
+  // CollNet Chain: 2 (ppn - 1) intraLat + interLat, its chain being the GPUs of a node; our schedule makes every
+  // GPU its own SHARP leaf (a chain of one), so only the network term stays.
+  if (a === 'collnet') return base + interLat;
   return base + intraLat + 2 * levels * interLat;
 }
 
@@ -127,14 +136,14 @@ export function ncclTune(x: TuneInput): Tuned[] {
   const k = x.constants ?? NCCL_2_20_3;
   const out: Tuned[] = [];
   if (x.nRanks < 2) return out;
-  // tuning.cc's order (NCCL_ALGO_TREE 0, RING 1, NVLS 4, NVLS_TREE 5): ties go to the first, as there.
-  for (const a of ['tree', 'ring', 'nvls', 'nvls-tree'] as const)
+  // tuning.cc's order (NCCL_ALGO_TREE 0, RING 1, COLLNET_CHAIN 3, NVLS 4, NVLS_TREE 5): ties go to the first.
+  for (const a of ['tree', 'ring', 'collnet', 'nvls', 'nvls-tree'] as const)
     for (const proto of PROTOCOLS) {
       if (!enabled(a, proto, x)) continue;
       const busBw = refinedBusBw(a, proto, x, k);
       const [nsteps] = ringSteps(x.op, x.nRanks, x.nNodes, k);
-      // "Convert bus BW to algorithm BW": rings by nRanks / nsteps, NVLS by 5/6, trees by 1/2.
-      const ratio = a === 'ring' ? x.nRanks / nsteps : a === 'tree' ? 0.5 : 5 / 6;
+      // "Convert bus BW to algorithm BW": rings by nRanks / nsteps, NVLS by 5/6, trees and CollNet by 1/2.
+      const ratio = a === 'ring' ? x.nRanks / nsteps : a === 'tree' || a === 'collnet' ? 0.5 : 5 / 6;
       const raw = a === 'nvls' || a === 'nvls-tree' ? Math.max(x.busBwGBs, x.intraBusBwGBs ?? 0) : x.busBwGBs;
       out.push({
         algorithm: a,

@@ -6,8 +6,15 @@ import { ScenarioError } from '../../errors.ts';
 import type { NodeId } from '../../fabric/types.ts';
 import { ProgramBuilder } from '../builder.ts';
 import type { CollectiveOp } from '../collective.ts';
-import { COLLECTIVE_ALGORITHMS, type CollectiveSpec, compileCollective, type IntraDomain } from './collectives.ts';
+import {
+  COLLECTIVE_ALGORITHMS,
+  type CollectiveSpec,
+  compileCollective,
+  type IntraDomain,
+  TREE_CHUNK_BYTES,
+} from './collectives.ts';
 import { twoLevelChunks } from './hierarchical.ts';
+import type { SharpTree } from './sharp.ts';
 import { checkWellFormed, criticalPath, sentBytes, simulateData } from './verify.ts';
 
 /** Divisible by every rank, channel and chunk count below, so that no block is rounded up. */
@@ -18,12 +25,24 @@ const hostsOf = (p: number) => Array.from({ length: p }, (_, i) => (1000 + 7 * i
 
 type Spec = Omit<CollectiveSpec, 'bytes' | 'ranks'> & { bytes?: number; ranks?: readonly NodeId[]; p?: number };
 
+/**
+ * sharp's aggregation tree without a fabric: two leaf switches (ids 1 and 2, the first half of the ranks on 1)
+ * under a root switch 3, so that a chunk climbs and comes down two levels (sharp.ts).
+ */
+const twoLevelSwitches = (ranks: readonly NodeId[]): SharpTree => {
+  const parent = new Map<NodeId, NodeId>(ranks.map((h, i) => [h, (i < ranks.length / 2 ? 1 : 2) as NodeId]));
+  parent.set(1 as NodeId, 3 as NodeId);
+  parent.set(2 as NodeId, 3 as NodeId);
+  return { parent, root: 3 as NodeId };
+};
+
 function compile(spec: Spec, trace = true) {
   const b = new ProgramBuilder({ trace });
   const ranks = spec.ranks ?? hostsOf(spec.p ?? 2);
+  const sharp = spec.algorithm === 'sharp' ? (spec.sharp ?? twoLevelSwitches) : spec.sharp;
   const id = compileCollective(
     b,
-    { ...spec, ranks, bytes: spec.bytes ?? S },
+    { ...spec, ranks, bytes: spec.bytes ?? S, sharp },
     { item: 0, cls: 'roce', startPs: 0, deps: [], iteration: -1 },
   );
   return { b, id, op: b.ops[id] };
@@ -65,7 +84,9 @@ function want(op: CollectiveOp, algorithm: string, p: number): Want {
   const pp = 2 ** F;
   const pow2 = pp === p;
   const share = (p - 1) / p;
-  const cf = ['double-binary-tree', 'hierarchical'].includes(algorithm) ? undefined : closedForm(op, algorithm, p);
+  const cf = ['double-binary-tree', 'hierarchical', 'sharp', 'pxn'].includes(algorithm)
+    ? undefined
+    : closedForm(op, algorithm, p);
   switch (`${op}/${algorithm}`) {
     case 'all-reduce/ring':
     case 'reduce-scatter/ring':
@@ -85,6 +106,13 @@ function want(op: CollectiveOp, algorithm: string, p: number): Want {
     case 'all-reduce/double-binary-tree':
       // NCCL's tree latency (COLL-03): 2 log2(nodes) hops; each tree's p-1 edges carry S/2 up and S/2 down.
       return { steps: 2 * K, avgRank: 2 * share, maxRank: 2 };
+    case 'all-reduce/sharp': {
+      // Two switch levels (twoLevelSwitches): a chunk climbs 2 hops and comes down 2; each rank sends its buffer
+      // once (the switches reduce), in C chunks of NCCL's Simple step, and the last chunk's 3 hops after the
+      // rank's own send are on the critical path.
+      const C = Math.ceil(S / TREE_CHUNK_BYTES);
+      return { steps: 4, path: (C + 3) / C, perRank: 1 };
+    }
     case 'broadcast/binomial':
     case 'reduce/binomial':
       return { steps: cf!.alpha, path: cf!.beta, maxRank: op === 'broadcast' ? cf!.beta : 1 };
@@ -94,6 +122,9 @@ function want(op: CollectiveOp, algorithm: string, p: number): Want {
     case 'all-to-all/pairwise':
       // (p-1)/p x S: a rank's own block never leaves it (the closed form's beta rounds this up to S).
       return { steps: cf!.alpha, path: share, perRank: share };
+    case 'all-to-all/pxn':
+      // Every block sent at once (one GPU per server: no relay): one message deep, (p-1)/p x S from each rank.
+      return { steps: 1, path: 1 / p, perRank: share };
     case 'all-to-all/bruck':
       if (pow2) return { steps: cf!.alpha, path: cf!.beta, perRank: cf!.beta };
       // Step k moves the slots j < p with bit k set; the closed form's S/2 per step holds at powers of two.

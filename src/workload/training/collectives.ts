@@ -25,6 +25,7 @@ import type { Transfer } from '../program.ts';
 import { nvlsUnavailable, TWO_LEVEL, type TwoLevelKind, twoLevelAllReduce } from './hierarchical.ts';
 import { nvlsTreeAllReduce } from './nvls-tree.ts';
 import { NCCL_NAME, type ProtocolChoice, planProtocol } from './protocol.ts';
+import { type SharpTree, sharpAllReduce } from './sharp.ts';
 
 /**
  * Algorithms per operation: the one table of them. The schedules below are what the flow and packet engines run,
@@ -40,11 +41,12 @@ export const COLLECTIVE_ALGORITHMS = {
     'hierarchical',
     'nvls',
     'nvls-tree',
+    'sharp',
   ],
   'reduce-scatter': ['ring', 'recursive-halving'],
   'all-gather': ['ring', 'recursive-doubling'],
   broadcast: ['binomial', 'scatter-allgather'],
-  'all-to-all': ['pairwise', 'bruck'],
+  'all-to-all': ['pairwise', 'bruck', 'pxn'],
   reduce: ['binomial'],
 } as const satisfies Record<CollectiveOp, readonly string[]>;
 
@@ -99,6 +101,11 @@ export interface CollectiveSpec {
    * bandwidthBps (each channel copies at once, on its share of the GPU's bandwidth).
    */
   intra?: IntraDomain;
+  /**
+   * sharp: the switches' aggregation tree over these ranks (sharp.ts' sharpTree over the fabric, which checks that
+   * its switches reduce in the network), or its ScenarioError. Required by `algorithm: sharp`.
+   */
+  sharp?: (ranks: readonly NodeId[], path: string) => SharpTree;
 }
 
 export interface CollectiveContext {
@@ -158,17 +165,40 @@ class Emitter {
     return this.ranks.length;
   }
 
+  /** A transfer between two fabric nodes, a switch included (sharp.ts), never an intra-server copy. */
+  transfer(src: NodeId, dst: NodeId, bytes: number, repeat: number, trace?: MoveTrace): number {
+    const wireBytes = this.efficiency < 1 ? Math.ceil(bytes / this.efficiency) : bytes;
+    return this.b.task({
+      src,
+      dst,
+      bytes,
+      wireBytes,
+      repeat,
+      channel: this.channel,
+      kind: 'transfer',
+      trace: this.offset(trace),
+    });
+  }
+
+  /** A schedule's trace with this channel's block numbers (blocks of channel c follow those of channels < c). */
+  private offset(trace: MoveTrace | undefined): MoveTrace | undefined {
+    if (!trace || !this.b.tracing) return undefined;
+    const base = this.blockBase;
+    return (rep) => {
+      const m = trace(rep);
+      return { reduce: m.reduce, blocks: m.blocks.map((k) => k + base) };
+    };
+  }
+
+  /** Records, for the op's closing latency delays, that task `id` touches rank index `r`. */
+  touch(r: number, id: number): void {
+    this.touched?.[r].push(id);
+  }
+
   send(from: number, to: number, bytes: number, o: SendOptions, trace?: MoveTrace): number {
     const src = this.ranks[from];
     const dst = this.ranks[to];
-    const base = this.blockBase;
-    const t: MoveTrace | undefined =
-      trace && this.b.tracing
-        ? (rep) => {
-            const m = trace(rep);
-            return { reduce: m.reduce, blocks: m.blocks.map((k) => k + base) };
-          }
-        : undefined;
+    const t = this.offset(trace);
     const deps = o.deps ? defined(o.deps) : undefined;
     const channel = o.channel ?? this.channel;
     const wireBytes = this.efficiency < 1 ? Math.ceil(bytes / this.efficiency) : bytes;
@@ -713,6 +743,36 @@ const bruckAllToAll: Algorithm = (e, g) => {
   return { blocks: p * p, blockBytes: unit, owner: (k) => Math.floor(k / p), dest: (k) => k % p };
 };
 
+/**
+ * NCCL's all-to-all (grouped ncclSend/ncclRecv: every pair's send posted at once, no steps) with PXN (NCCL 2.12+,
+ * NCCL_PXN_DISABLE=0 by default: a GPU sends to a GPU of another server through the local GPU on the
+ * destination's rail, an NVLink copy then a rail-local transfer, so rail-optimized fabrics never cross a spine).
+ * A block for a GPU of the same server is one copy; for another server, a copy to the relay (none when the sender
+ * is on the destination's rail) then the transfer. Without an intra domain every pair is one transfer.
+ */
+const pxn: Algorithm = (e, g) => {
+  const p = e.p;
+  const unit = Math.ceil(g.bytes / p);
+  const intra = e.intra;
+  const server = intra ? e.ranks.map((h) => intra.serverOf(h)) : range(p);
+  const rail = intra?.railOf ? e.ranks.map((h) => intra.railOf?.(h) ?? 0) : range(p).map(() => 0);
+  // The rank on server s with rail r: the relay of blocks for rail r.
+  const on = new Map<string, number>();
+  e.ranks.forEach((_, i) => {
+    on.set(`${server[i]}/${rail[i]}`, on.get(`${server[i]}/${rail[i]}`) ?? i);
+  });
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j < p; j++) {
+      if (i === j) continue;
+      const block = [i * p + j];
+      const trace = e.b.tracing ? () => move(block, false) : undefined;
+      const relay = server[i] === server[j] ? i : (on.get(`${server[i]}/${rail[j]}`) ?? i);
+      const copy = relay !== i ? e.send(i, relay, unit, {}, trace) : undefined;
+      e.send(relay, j, unit, { deps: [copy] }, trace);
+    }
+  return { blocks: p * p, blockBytes: unit, owner: (k) => Math.floor(k / p), dest: (k) => k % p };
+};
+
 // ---------------------------------------------------------------------------------------------------------
 
 interface Geometry {
@@ -723,7 +783,19 @@ interface Geometry {
   groups?: number[][];
   /** Channels of the collective (each runs this schedule on bytes / channels). */
   channels: number;
+  /** sharp: the aggregation tree. */
+  sharp?: SharpTree;
 }
+
+/** The in-network all-reduce (sharp.ts) of one channel, chunked by NCCL's Simple step unless told. */
+const sharpSchedule: Algorithm = (e, g) => {
+  if (!g.sharp) throw new Error('internal: sharp without an aggregation tree');
+  const out = sharpAllReduce(e, g.sharp, g.bytes, g.chunkBytes ?? TREE_CHUNK_BYTES);
+  out.touched.forEach((ids, r) => {
+    for (const id of ids) e.touch(r, id);
+  });
+  return { blocks: out.blocks, blockBytes: out.blockBytes };
+};
 
 type Algorithm = (e: Emitter, g: Geometry) => Layout;
 
@@ -745,6 +817,7 @@ const SCHEDULES: Record<string, Algorithm> = {
       },
       doubleTreeParents,
     ),
+  'all-reduce/sharp': sharpSchedule,
   'reduce-scatter/ring': ringCollective('reduce-scatter'),
   'reduce-scatter/recursive-halving': reduceScatterHalving,
   'all-gather/ring': ringCollective('all-gather'),
@@ -753,6 +826,7 @@ const SCHEDULES: Record<string, Algorithm> = {
   'broadcast/scatter-allgather': scatterAllgather,
   'all-to-all/pairwise': pairwise,
   'all-to-all/bruck': bruckAllToAll,
+  'all-to-all/pxn': pxn,
   'reduce/binomial': binomialReduce,
 };
 
@@ -791,6 +865,11 @@ function validate(spec: CollectiveSpec, prefix: string): readonly string[] {
     fail(
       `${prefix}algorithm`,
       'hierarchical all-reduce needs servers of several GPUs with an intra-server domain (fabric.gpusPerNode > 1); use ring or double-binary-tree',
+    );
+  if (spec.algorithm === 'sharp' && !spec.sharp)
+    fail(
+      `${prefix}algorithm`,
+      "sharp needs the fabric's switches (an aggregation tree); compile it through compileTraffic",
     );
   const nvlsProblem = nvlsUnavailable(spec.algorithm, spec.intra);
   if (nvlsProblem) fail(`${prefix}algorithm`, nvlsProblem);
@@ -843,6 +922,7 @@ export function compileCollective(b: ProgramBuilder, spec: CollectiveSpec, ctx: 
   const algorithm = plan.algorithm;
   const channels = spec.channels === 'auto' ? (algorithm === 'ring' ? rails : 1) : (spec.channels ?? 1);
   const schedule = SCHEDULES[`${spec.op}/${algorithm}`];
+  const sharp = algorithm === 'sharp' && spec.sharp ? spec.sharp(spec.ranks, `${prefix}algorithm`) : undefined;
   const groups =
     TWO_LEVEL.has(algorithm) && spec.intra
       ? serverGroups(spec.ranks, spec.intra, `${prefix}ranks`, algorithm as TwoLevelKind)
@@ -872,7 +952,7 @@ export function compileCollective(b: ProgramBuilder, spec: CollectiveSpec, ctx: 
     let base = 0;
     for (let c = 0; c < channels; c++) {
       const e = new Emitter(b, spec.ranks, spec.intra, c, channels, base, plan.efficiency, touched);
-      const l = schedule(e, { bytes: spec.bytes / channels, chunkBytes: spec.chunkBytes, groups, channels });
+      const l = schedule(e, { bytes: spec.bytes / channels, chunkBytes: spec.chunkBytes, groups, channels, sharp });
       layouts.push(l);
       base += l.blocks;
     }

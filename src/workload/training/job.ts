@@ -22,6 +22,7 @@ import { classQueue } from '../classes.ts';
 import type { CollectiveOp } from '../collective.ts';
 import { type CollectiveSpec, compileCollective } from './collectives.ts';
 import { intraDomain, placeRanks } from './placement.ts';
+import { type SharpCapable, sharpTree } from './sharp.ts';
 
 type TrafficItem = NonNullable<Scenario['traffic']>[number];
 export type JobItem = Extract<TrafficItem, { job: unknown }>;
@@ -38,8 +39,20 @@ export function nicBpsOf(f: Fabric): number {
   return h === undefined || f.adjStart[h] === f.adjStart[h + 1] ? 400e9 : f.links[f.adjLinks[f.adjStart[h]]].rateBps;
 }
 
+/** `algorithm: sharp`'s aggregation tree over a rank list, on this fabric's switches (sharp.ts). */
+export function sharpOf(f: Fabric, capable: SharpCapable | undefined): CollectiveSpec['sharp'] {
+  return capable ? (ranks, path) => sharpTree(f, ranks, capable, path) : undefined;
+}
+
 /** A `collective` traffic item: one op over `ranks` hosts placed on the fabric. */
-export function compileCollectiveItem(b: ProgramBuilder, s: Scenario, f: Fabric, t: CollectiveItem, item: number) {
+export function compileCollectiveItem(
+  b: ProgramBuilder,
+  s: Scenario,
+  f: Fabric,
+  t: CollectiveItem,
+  item: number,
+  capable?: SharpCapable,
+) {
   const path = `traffic[${item}]`;
   const count = t.ranks ?? f.hosts.length;
   if (count > f.hosts.length)
@@ -62,6 +75,7 @@ export function compileCollectiveItem(b: ProgramBuilder, s: Scenario, f: Fabric,
       channels: t.channels,
       chunkBytes: t.chunk,
       intra: intraOf(f),
+      sharp: sharpOf(f, capable),
     },
     {
       item,
@@ -88,7 +102,14 @@ export function stepComputePs(j: JobItem['job'], path: string): number {
 }
 
 /** A `job` traffic item. */
-export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem, item: number): void {
+export function compileJob(
+  b: ProgramBuilder,
+  s: Scenario,
+  f: Fabric,
+  t: JobItem,
+  item: number,
+  capable?: SharpCapable,
+): void {
   const j = t.job;
   const path = `traffic[${item}].job`;
   const world = j.dp * j.tp * j.pp;
@@ -158,6 +179,7 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
   };
   const intra = intraOf(f);
   const nicBps = nicBpsOf(f);
+  const sharp = sharpOf(f, capable);
   const cls = classQueue(s, t.class, `traffic[${item}].class`);
   const M = j.microBatches;
   const L = j.layers;
@@ -206,7 +228,7 @@ export function compileJob(b: ProgramBuilder, s: Scenario, f: Fabric, t: JobItem
     return groups.map((g) =>
       compileCollective(
         b,
-        { op, algorithm, ranks: g, bytes, channels: j.channels, protocol: j.protocol, nicBps, intra },
+        { op, algorithm, ranks: g, bytes, channels: j.channels, protocol: j.protocol, nicBps, intra, sharp },
         { item, cls, startPs: t.start ?? 0, deps: depsOf(g), iteration, label, path },
       ),
     );

@@ -22,12 +22,14 @@ export const NCCL_NAME: Readonly<Record<string, NcclAlgorithm>> = {
   'double-binary-tree': 'tree',
   nvls: 'nvls',
   'nvls-tree': 'nvls-tree',
+  sharp: 'collnet',
 };
 const OUR_NAME: Readonly<Record<NcclAlgorithm, string>> = {
   ring: 'ring',
   tree: 'double-binary-tree',
   nvls: 'nvls',
   'nvls-tree': 'nvls-tree',
+  collnet: 'sharp',
 };
 
 /** What `algorithm: auto` falls back to where NCCL's model has nothing to choose (and with `protocol: none`). */
@@ -70,7 +72,10 @@ export interface ProtocolPlan {
   efficiency: number;
 }
 
-/** Candidates of `auto`: NCCL's algorithms for this collective that we have schedules for. */
+/**
+ * Candidates of `auto`: NCCL's algorithms for this collective that we have schedules for. Never CollNet (sharp):
+ * NCCL runs it only with NCCL_COLLNET_ENABLE=1 (default 0, NCCL's environment variables page), so it is asked for by name.
+ */
 function candidates(op: CollectiveOp, known: (a: string) => boolean, nvls: boolean): NcclAlgorithm[] {
   const all: NcclAlgorithm[] = op === 'all-reduce' ? ['tree', 'ring', 'nvls', 'nvls-tree'] : ['ring', 'nvls'];
   return all.filter((a) => known(OUR_NAME[a]) && (nvls || !a.startsWith('nvls')));
@@ -112,7 +117,8 @@ export function planProtocol(x: ProtocolInput, known: (algorithm: string) => boo
  */
 function tuneInput(x: ProtocolInput, a: NcclAlgorithm): TuneInput {
   const nics = a === 'ring' ? Math.max(1, x.ringNics) : 1;
-  const raw = x.nNodes > 1 ? Math.min(x.intraBps, x.nicBps * nics) : x.intraBps;
+  // sharp: every GPU sends its buffer up and gets the result back through its own NIC (training/sharp.ts).
+  const raw = a === 'collnet' ? x.nicBps : x.nNodes > 1 ? Math.min(x.intraBps, x.nicBps * nics) : x.intraBps;
   return {
     op: x.op,
     nRanks: x.nRanks,
@@ -121,5 +127,6 @@ function tuneInput(x: ProtocolInput, a: NcclAlgorithm): TuneInput {
     intraBusBwGBs: x.intraBps / 8e9,
     nChannels: x.channels,
     nvls: x.nvls,
+    collnet: a === 'collnet',
   };
 }

@@ -176,7 +176,8 @@ export function sentBytes(
   for (let i = op.firstTask; i < op.lastTask; i++) {
     const x = b.transfers[i];
     const m = x.kind === 'transfer' ? fabric : b.isCopy(i) ? intra : undefined;
-    if (m) m.set(x.src, (m.get(x.src) ?? 0) + b.movedBytes(i) * x.repeat);
+    // Ranks only: a switch that reduces in the network (sharp.ts) sends too, but is no rank.
+    if (m?.has(x.src)) m.set(x.src, (m.get(x.src) ?? 0) + b.movedBytes(i) * x.repeat);
   }
   return { fabric, intra };
 }
@@ -202,9 +203,12 @@ export function simulateData(b: ProgramBuilder, opId: number, pick: (n: number) 
   if (!layout) return [`op ${opId} has no layout (build with new ProgramBuilder({ trace: true }))`];
   const p = op.ranks.length;
   const index = new Map<number, number>(op.ranks.map((h, i) => [h, i]));
+  // Switches that reduce in the network (sharp.ts) hold blocks too: indices after the ranks', starting empty.
+  for (let i = op.firstTask; i < op.lastTask; i++)
+    for (const n of [b.transfers[i].src, b.receiver(i)]) if (!index.has(n)) index.set(n, index.size);
   const full = (1n << BigInt(p)) - 1n;
   const bit = (i: number) => 1n << BigInt(i);
-  const state = op.ranks.map(() => new Map<number, bigint>());
+  const state = Array.from({ length: index.size }, () => new Map<number, bigint>());
   const K = layout.blocks;
   const kind = op.op;
   for (let k = 0; k < K; k++) {
@@ -216,7 +220,7 @@ export function simulateData(b: ProgramBuilder, opId: number, pick: (n: number) 
   const report = (m: string) => {
     if (out.length < 20) out.push(m);
   };
-  const pending: InFlight[][] = op.ranks.map(() => []);
+  const pending: InFlight[][] = state.map(() => []);
   const inflight = new Map<number, InFlight>();
   const key = (t: number, r: number) => t * 1_000_003 + r;
   const commit = (rank: number, m: InFlight) => {
