@@ -209,7 +209,8 @@ describe('the web page in headless chromium', () => {
     await page.click('button[type=submit]');
     await poll(() => text('yaml-errors')).toMatch(new RegExp(`line ${at}\\b`));
     expect(await page.locator('.gutter .bad').allTextContents()).toEqual([`${at}\n`]);
-    const unknown = INCAST.replace('network: { pfc: true,', 'network: { pfc: true, bogusField: 3,');
+    const unknown = INCAST.replace('{ pfc: true,', '{ pfc: true, bogusField: 3,');
+    expect(unknown).toContain('bogusField');
     const line = unknown.split('\n').findIndex((l) => l.includes('bogusField')) + 1;
     await page.fill('textarea[name=yaml]', unknown);
     await page.click('button[type=submit]');

@@ -10,20 +10,17 @@
 // timeout without progress, and the QP's error state after `retryCount` of them. Leaves out QP connection setup,
 // read and atomic verbs, selective repeat, RNR retries, and the NIC's own buffers and PCIe (packets are made when
 // the port can send them).
-import type { Fabric, NodeId } from '../../fabric/types.ts';
+import type { Fabric } from '../../fabric/types.ts';
 import type { Counters } from '../../result/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
-import { ecmpIndex } from '../core/ecmp.ts';
 import type { NetworkConfig } from '../core/network.ts';
-import { K_TRANSFER, type TaskDriver } from '../core/task-graph.ts';
+import type { TaskDriver } from '../core/task-graph.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp } from './dcqcn.ts';
 import { type Clock, EV_ALPHA_TIMER, EV_HOST_WAKE, EV_RATE_TIMER, EV_RTO } from './events.ts';
 import { HpccSender } from './hpcc.ts';
 import {
   B_ECN,
   C_CTRL,
-  C_LOSSY,
-  C_ROCE,
   INT_REC,
   type PacketPool,
   PK,
@@ -37,6 +34,7 @@ import {
   T_NAK,
 } from './packets.ts';
 import { ACK_EXTRA, CNP_EXTRA, type Ports } from './port.ts';
+import { dcqcnPerQp, hostQps, hpccWire, sizeQps, spreadQpPorts } from './qp-setup.ts';
 import { TCP_RETRIES, TcpFlows } from './tcp.ts';
 import { TcpNic } from './tcp-nic.ts';
 import type { Topology } from './topology.ts';
@@ -101,7 +99,7 @@ export class Nics {
   private readonly np: DcqcnNp;
   /** The NP's pacing key is the receiving host (ConnectX: per port), else the QP (DCQCN-04: per flow). */
   private readonly cnpPerPort: boolean;
-  private readonly qpParams: DcqcnParams[] = [];
+  private readonly qpParams: DcqcnParams[];
   /** HPCC senders (empty unless HPCC is on), and the INT bytes each QP's packets carry. */
   readonly hp: HpccSender;
   private readonly hpccOn: boolean;
@@ -157,43 +155,17 @@ export class Nics {
     this.expected = new Int32Array(F);
     this.nakSent = new Uint8Array(F);
     this.ackCount = new Int32Array(F);
-    const perHost = new Int32Array(N + 1);
-    for (let i = 0; i < F; i++) {
-      const t = T[i];
-      this.fSrc[i] = t.src;
-      this.fDst[i] = t.dst;
-      this.fClass[i] = t.cls === 'lossy' ? C_LOSSY : C_ROCE;
-      if (tasks.g.kind[i] !== K_TRANSFER) continue;
-      const ppr = Math.max(1, Math.ceil(t.bytes / net.mtu));
-      this.fPpr[i] = ppr;
-      this.fLastPayload[i] = t.bytes - (ppr - 1) * net.mtu;
-      this.fPkts[i] = ppr * tasks.g.repeat[i];
-      this.fBytes[i] = t.bytes * tasks.g.repeat[i];
-      perHost[t.src + 1]++;
-    }
-    for (let i = 0; i < N; i++) perHost[i + 1] += perHost[i];
+    const { fSrc, fDst, fClass, fPkts, fBytes, fPpr, fLastPayload } = this;
+    const perHost = sizeQps(T, tasks.g, net.mtu, N, { fSrc, fDst, fClass, fPkts, fBytes, fPpr, fLastPayload });
     this.hostFlowsStart = perHost;
-    this.hostFlows = new Int32Array(perHost[N]);
-    const fill = perHost.slice(0, N);
-    for (let i = 0; i < F; i++) if (tasks.g.kind[i] === K_TRANSFER) this.hostFlows[fill[T[i].src]++] = i;
+    this.hostFlows = hostQps(perHost, T, tasks.g.kind);
     this.rr = new Int32Array(topo.P);
     this.wakeAt = new Float64Array(N).fill(-1);
     this.qpPort = Int32Array.from(this.fSrc, (h) => topo.hostPort[h]);
     this.ackPort = Int32Array.from(this.fDst, (h) => topo.hostPort[h]);
     this.multiPort = new Uint8Array(N);
-    // DcqcnRp asks for a QP's parameters on every byte-counter step, increase and cut; `net.dcqcn` builds a
-    // fresh object each call, so resolve them once per QP (one shared object per line rate).
-    const byRate = new Map<number, DcqcnParams>();
-    const qpParams = this.qpParams;
-    for (let i = 0; i < F; i++) {
-      const rate = topo.hostLineRate(this.fSrc[i]);
-      let prm = byRate.get(rate);
-      if (prm === undefined) {
-        prm = net.dcqcn(rate);
-        byRate.set(rate, prm);
-      }
-      qpParams[i] = prm;
-    }
+    const qpParams = dcqcnPerQp(this.fSrc, topo, net);
+    this.qpParams = qpParams;
     this.rp = new DcqcnRp(F, (qp) => qpParams[qp]);
     this.cnpPerPort = net.cnpPerPort;
     this.np = new DcqcnNp(net.cnpPerPort ? N : F, net.cnpIntervalPs);
@@ -203,17 +175,13 @@ export class Nics {
     this.fWire = new Float64Array(F);
     if (net.hpccOn) {
       pool.enableInt();
-      for (let i = 0; i < F; i++) {
-        if (tasks.g.kind[i] !== K_TRANSFER) continue;
-        this.fInt[i] = net.intBytes(net.switchesBetween(this.fSrc[i], this.fDst[i]));
-        this.fWire[i] = net.mtu + net.headerBytes + this.fInt[i] + net.wireOverheadBytes;
-      }
+      hpccWire(net, tasks.g.kind, this.fSrc, this.fDst, this.fInt, this.fWire);
     }
     this.paced = net.ccOn || net.hpccOn;
     this.rate = net.hpccOn ? this.hp.rate : this.rp.rc;
     this.tcp = new TcpFlows(transports, net.tcp, net.mtu, this.sndNxt, this.sndUna, this.highSent);
     this.tcpOn = this.tcp.on;
-    const { sndNxt, sndUna, highSent, expected, retries, lostAtProgress, rtoArmed, fPpr, fLastPayload } = this;
+    const { sndNxt, sndUna, highSent, expected, retries, lostAtProgress, rtoArmed } = this;
     this.tcpNic = new TcpNic(
       { clock, pool, c, topo, ports, net, tasks, tcp: this.tcp, nic: this },
       {
@@ -224,29 +192,15 @@ export class Nics {
     );
   }
 
-  /**
-   * Each QP's port on a host of several links: ecmpIndex(hash, type, host, links) over the routing's members,
-   * the choice a switch makes (a connection stays on the port, so in the plane, its hash picks; LACP likewise
-   * keeps a flow on one member of a bond). ACKs and CNPs leave the receiver by the hash of the ACK type.
-   */
+  /** Each QP's send and answer port on hosts of several links (qp-setup.ts spreadQpPorts). */
   spreadPorts(f: Fabric, hashes: Uint32Array): void {
     this.adjStart = f.adjStart;
     this.adjLinks = f.adjLinks;
-    const pick = (from: number, to: number, h: number, type: number): number => {
-      const cnt = f.routing.count(from as NodeId, to as NodeId);
-      const l = f.routing.pick(from as NodeId, to as NodeId, ecmpIndex(h, type, from, cnt));
-      return this.topo.outPort(l, from);
-    };
-    for (let i = 0; i < this.fSrc.length; i++) {
-      const src = this.fSrc[i];
-      const dst = this.fDst[i];
-      if (src === dst) continue;
-      if (f.adjStart[src + 1] - f.adjStart[src] > 1) {
-        this.multiPort[src] = 1;
-        this.qpPort[i] = pick(src, dst, hashes[i], T_DATA);
-      }
-      if (f.adjStart[dst + 1] - f.adjStart[dst] > 1) this.ackPort[i] = pick(dst, src, hashes[i], T_ACK);
-    }
+    spreadQpPorts(f, this.topo, this.fSrc, this.fDst, hashes, {
+      qp: this.qpPort,
+      ack: this.ackPort,
+      multi: this.multiPort,
+    });
   }
 
   // ---- sender ------------------------------------------------------------------------------------
