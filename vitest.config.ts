@@ -1,10 +1,18 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import SummaryReporter from './test/summary-reporter.ts';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/build-first.ts'],
+    globalSetup: ['test/build-first.ts', 'test/shared-folder.ts'],
+    // Per-file CPU seconds, for ranking slow files on a loaded machine (test/cpu-time.ts).
+    setupFiles: process.env.AIFABRIC_CPU_FILE ? ['test/cpu-time.ts'] : [],
+    // Child processes (vitest's default pool): the CLI tests chdir and patch process.stdout, which worker threads
+    // cannot. One per core: vitest's default for `run` is cores - 1, a single worker on the 2-core CI machine,
+    // which leaves a core idle while the test files run one after another (docs/development.md, "Test time").
+    pool: 'forks',
+    maxWorkers: availableParallelism(),
     reporters: ['default', new SummaryReporter()],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -15,8 +15,9 @@ import { designFabric } from '../../src/fabric/index.ts';
 import { escapeXml } from '../../src/report/diagram.ts';
 import type { Result } from '../../src/result/types.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
+import { quickDemo } from '../helpers/quick-demo.ts';
 import { runYaml } from '../helpers/simulate.ts';
-import { runCli, runMain } from './run-cli.ts';
+import { runMain } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,14 +34,18 @@ const ASPECTS = [
 
 let base: DemoResult;
 let text: string;
+/** The folder the shared demo wrote (`-o`). */
+let on = '';
 // One run of the built command (it finds the built-in scenarios from dist/) gives the text on stdout and the
-// result in demo.json, which is what --json prints (the --no-pfc run below checks that).
-beforeAll(() => {
-  const r = runCli(['demo', '--quick', '-o', join(dir, 'on')]);
+// result in demo.json, which is what --json prints (the --no-pfc run below checks that). It is the run's shared
+// quick demo (test/helpers/quick-demo.ts), which browser/report.test.ts reads too.
+beforeAll(async () => {
+  const r = await quickDemo();
   expect(r.code, r.stderr).toBe(0);
   text = r.stdout;
-  base = JSON.parse(readFileSync(join(dir, 'on', 'demo.json'), 'utf8')) as DemoResult;
-}, 120_000);
+  on = r.dir;
+  base = JSON.parse(readFileSync(join(on, 'demo.json'), 'utf8')) as DemoResult;
+}, 200_000);
 
 describe('aifabric demo --quick', () => {
   it('has every row of the seed table for both sides, each with a number and a verdict', () => {
@@ -82,11 +87,11 @@ traffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: 64, stepCompute: 600ms, bucke
     expect(text).toMatch(/measured: /);
     expect(text).toMatch(/verdict: {2}(supported|NOT supported|depends) \(supported if /);
     const path = /report: (.+)\n/.exec(text)?.[1] ?? '';
-    expect(path).toBe(join(dir, 'on', 'report.html'));
+    expect(path).toBe(join(on, 'report.html'));
     const html = readFileSync(path, 'utf8');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http|url\(http/); // nothing fetched from the network
     for (const c of base.claims) expect(html).toContain(escapeXml(c.rule));
-    expect(existsSync(join(dir, 'on', 'demo.json'))).toBe(true);
+    expect(existsSync(join(on, 'demo.json'))).toBe(true);
   });
 });
 
@@ -157,8 +162,8 @@ describe('docs/demo.md', () => {
 describe('aifabric demo --quick: evidence from the saved runs', () => {
   const catalog = loadCatalog();
   const load = (name: string): DemoRun => ({
-    scenario: parseScenario(readFileSync(join(dir, 'on', 'runs', `${name}.yaml`), 'utf8'), catalog),
-    result: JSON.parse(readFileSync(join(dir, 'on', 'runs', `${name}.json`), 'utf8')) as Result,
+    scenario: parseScenario(readFileSync(join(on, 'runs', `${name}.yaml`), 'utf8'), catalog),
+    result: JSON.parse(readFileSync(join(on, 'runs', `${name}.json`), 'utf8')) as Result,
   });
   const runsOf = (): DemoRuns => {
     const n = base.inputs.runs;
@@ -173,7 +178,7 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
       inference: load(n.inference),
       inferenceFailure: load(n.inferenceFailure),
       inferenceFailureDualHomed: load(n.inferenceFailureDualHomed),
-      capacity: JSON.parse(readFileSync(join(dir, 'on', 'runs', `${n.capacity}.json`), 'utf8')) as CapacityResult,
+      capacity: JSON.parse(readFileSync(join(on, 'runs', `${n.capacity}.json`), 'utf8')) as CapacityResult,
     };
   };
 
@@ -195,10 +200,8 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
     expect(base.inputs.designs.job.costUsd).toBe(job.bom.totals.costUsd);
     expect(base.inputs.designs.job.hostLinks).toBe(runs.job.scenario.fabric.hosts);
     expect(base.inputs.designs.inference.bisectionBps).toBe(
-      designFabric(
-        parseScenario(readFileSync(join(dir, 'on', 'runs', 'inference.yaml'), 'utf8'), catalog).fabric,
-        catalog,
-      ).metrics.bisectionBps,
+      designFabric(parseScenario(readFileSync(join(on, 'runs', 'inference.yaml'), 'utf8'), catalog).fabric, catalog)
+        .metrics.bisectionBps,
     );
   });
 
