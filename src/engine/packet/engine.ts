@@ -38,6 +38,7 @@ import {
   EV_SAMPLE,
   EV_TX_DONE,
 } from './events.ts';
+import { HostFailover } from './failover.ts';
 import { Links } from './link.ts';
 import { Mmu } from './mmu.ts';
 import { Nics } from './nic.ts';
@@ -98,6 +99,8 @@ class PacketSim {
   private readonly nics: Nics;
   private readonly tasks: Tasks;
   private readonly stats: Stats;
+  /** QP port failover on hosts of several links (failover.ts), or null when every host has one. */
+  readonly failover: HostFailover | null;
   private events = 0;
   private timeBackwards = 0;
 
@@ -125,6 +128,9 @@ class PacketSim {
     this.nics.spreadPorts(f, hashes);
     const rngLb = createRandom(seed, 'packet', 'lb');
     this.switches = new Switches(f, topo, this.pool, this.ports, this.mmu, net, hashes, rngLb);
+    this.failover = HostFailover.needed(f, topo)
+      ? new HostFailover(f, topo, this.nics, this.ports, hashes, this.switches.view)
+      : null;
     const rngLoss = createRandom(seed, 'packet', 'loss');
     this.links = new Links(
       clock,
@@ -213,6 +219,7 @@ class PacketSim {
           break;
         case EV_ROUTE_STATE:
           switches.routeState(a, b === 1);
+          this.failover?.repath();
           break;
       }
       if ((this.events & 0xffff) === 0) {

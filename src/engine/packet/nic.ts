@@ -88,8 +88,8 @@ export class Nics {
    * split over planes, a dual-homed server) the one the flow hash picks (spreadPorts). `multiPort` marks those
    * hosts, whose ports ask only for their own QPs; `adj` is the fabric's adjacency, to wake every port of one.
    */
-  private readonly qpPort: Int32Array;
-  private readonly ackPort: Int32Array;
+  readonly qpPort: Int32Array;
+  readonly ackPort: Int32Array;
   private readonly multiPort: Uint8Array;
   private adjStart: Int32Array = new Int32Array(0);
   private adjLinks: Int32Array = new Int32Array(0);

@@ -21,7 +21,7 @@ const PATH_MEMO_MAX = 1 << 22;
 export class Switches {
   private readonly routing: Fabric['routing'];
   /** The routing view: what routing believes after the detection delay (core/route-view.ts). */
-  private readonly view: RouteView;
+  readonly view: RouteView;
   /** Routing changes seen so far; while 0, routing is the fabric's tables. */
   private routeEpoch = 0;
   private readonly lbEcmp: boolean;
