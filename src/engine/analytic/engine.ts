@@ -14,13 +14,21 @@ import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import { OP_KIND, type OpIndex, opIndex, type ProgramOp, type TrafficProgram } from '../../workload/program.ts';
+import {
+  OP_KIND,
+  type OpIndex,
+  opIndex,
+  type ProgramOp,
+  type TrafficProgram,
+  type Transfer,
+} from '../../workload/program.ts';
 import { ringOrder } from '../../workload/training/collectives.ts';
 import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { doubleTreeFillS, doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
+import { HostPorts } from './host-ports.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
 import { sharpTimeS } from './sharp.ts';
 import { nvlsTreeTimeS, twoLevelTimeS } from './two-level.ts';
@@ -869,13 +877,13 @@ function shapeTimesPs(fabric: Fabric, t: CostTables, program: TrafficProgram, id
  * hose rate (its NIC's payload rate shared by the op's transfers at its busier end, as plain flows below), a
  * delay `repeat` x its duration. Deps on tasks of other ops are the op's deps (2.).
  */
-function flowOpsPs(t: CostTables, program: TrafficProgram, idx: OpIndex): Float64Array {
+function flowOpsPs(t: CostTables, program: TrafficProgram, idx: OpIndex, ports: HostPorts | null): Float64Array {
   const FLOWS = OP_KIND.flows;
   let out = NO_FLOW_OPS;
   for (let o = 0; o < idx.kind.length; o++)
     if (idx.kind[o] === FLOWS) {
       if (out === NO_FLOW_OPS) out = new Float64Array(idx.kind.length);
-      out[o] = taskPathPs(t, program, program.ops[o]);
+      out[o] = taskPathPs(t, program, program.ops[o], ports);
     }
   return out;
 }
@@ -883,15 +891,26 @@ function flowOpsPs(t: CostTables, program: TrafficProgram, idx: OpIndex): Float6
 /** flowOpsPs of a program without such ops: opTimesPs reads it only at ops of kind flows. */
 const NO_FLOW_OPS = new Float64Array(0);
 
-function taskPathPs(t: CostTables, program: TrafficProgram, op: ProgramOp): number {
+function taskPathPs(t: CostTables, program: TrafficProgram, op: ProgramOp, ports: HostPorts | null): number {
   const { firstTask: a, lastTask: z } = op;
-  const { outNic, inNic, nic } = t;
   const tasks = program.transfers;
-  for (let k = a; k < z; k++)
-    if (tasks[k].kind === 'transfer') {
-      outNic[tasks[k].src]++;
-      inNic[tasks[k].dst]++;
-    }
+  // Each end's key: its host, or on hosts of several links N + the link its hash's path takes (host-ports.ts).
+  const N = t.f.nodes.length;
+  const outNic = ports === null ? t.outNic : new Int32Array(N + t.f.links.length);
+  const inNic = ports === null ? t.inNic : new Int32Array(N + t.f.links.length);
+  const sKey = new Int32Array(z - a);
+  const dKey = new Int32Array(z - a);
+  const e = new Int32Array(2);
+  for (let k = a; k < z; k++) {
+    const task = tasks[k];
+    if (task.kind !== 'transfer') continue;
+    if (ports !== null) ports.ends(task.id, task.src, task.dst, e);
+    sKey[k - a] = ports === null ? task.src : N + e[0];
+    dKey[k - a] = ports === null ? task.dst : N + e[1];
+    outNic[sKey[k - a]]++;
+    inNic[dKey[k - a]]++;
+  }
+  const rateOf = (key: number) => (key < N ? t.nic[key] : payloadBps(t.f.links[key - N].rateBps, t.net));
   const end = new Float64Array(z - a);
   let last = 0;
   for (let k = a; k < z; k++) {
@@ -900,14 +919,16 @@ function taskPathPs(t: CostTables, program: TrafficProgram, op: ProgramOp): numb
     for (const d of task.deps) if (d >= a) s = Math.max(s, end[d - a]);
     if (task.kind === 'delay') end[k - a] = s + task.durationPs * task.repeat;
     else {
-      const rate = Math.min(nic[task.src] / outNic[task.src], nic[task.dst] / inNic[task.dst]);
+      const sk = sKey[k - a];
+      const dk = dKey[k - a];
+      const rate = Math.min(rateOf(sk) / outNic[sk], rateOf(dk) / inNic[dk]);
       end[k - a] = s + Math.round(t.hop(task.src, task.dst) + ((task.repeat * task.bytes) / rate) * 1e12);
     }
     last = Math.max(last, end[k - a]);
   }
   for (let k = a; k < z; k++) {
-    outNic[tasks[k].src] = 0;
-    inNic[tasks[k].dst] = 0;
+    outNic[sKey[k - a]] = 0;
+    inNic[dKey[k - a]] = 0;
   }
   return last;
 }
@@ -940,6 +961,41 @@ function opTimesPs(
 }
 
 /**
+ * Each plain flow's hose-model rate and its rate alone (payload B/s): its NIC shared by the plain flows at each
+ * end, or on hosts of several links the port its hash's path takes (host-ports.ts), as on the other engines.
+ */
+function hoseRates(
+  f: Fabric,
+  net: NetworkConfig,
+  plain: readonly Transfer[],
+  ports: HostPorts | null,
+): { rate: Float64Array; ideal: Float64Array } {
+  const N = f.nodes.length;
+  const key = new Int32Array(2 * plain.length);
+  const e = new Int32Array(2);
+  const out = new Map<number, number>();
+  const inn = new Map<number, number>();
+  plain.forEach((t, i) => {
+    if (ports !== null) ports.ends(t.id, t.src, t.dst, e);
+    key[2 * i] = ports === null ? t.src : N + e[0];
+    key[2 * i + 1] = ports === null ? t.dst : N + e[1];
+    out.set(key[2 * i], (out.get(key[2 * i]) ?? 0) + 1);
+    inn.set(key[2 * i + 1], (inn.get(key[2 * i + 1]) ?? 0) + 1);
+  });
+  const bps = (k: number) =>
+    payloadBps(k < N ? f.links[f.adjLinks[f.adjStart[k]]].rateBps : f.links[k - N].rateBps, net);
+  const rate = new Float64Array(plain.length);
+  const ideal = new Float64Array(plain.length);
+  for (let i = 0; i < plain.length; i++) {
+    const s = key[2 * i];
+    const d = key[2 * i + 1];
+    ideal[i] = Math.min(bps(s), bps(d));
+    rate[i] = Math.min(bps(s) / (out.get(s) ?? 1), bps(d) / (inn.get(d) ?? 1));
+  }
+  return { rate, ideal };
+}
+
+/**
  * Runs a traffic program: 1. a time per collective shape and per op of plain transfers, 2. op times along the DAG, 3. per-op and per-iteration
  * results (summarizeOps), 4. plain flows by the hose model.
  */
@@ -958,7 +1014,8 @@ export function runAnalytic(
   const shapePs = shapeTimesPs(fabric, tables, program, idx);
   const start = new Float64Array(nOps);
   const end = new Float64Array(nOps);
-  const flowsPs = flowOpsPs(tables, program, idx);
+  const ports = HostPorts.of(fabric, opts.seed, program.transfers.length);
+  const flowsPs = flowOpsPs(tables, program, idx, ports);
   const depsOk = opTimesPs(idx, shapePs, flowsPs, start, end);
   const { ops, iterations } = summarizeOps(program, start, end);
   // Each op's timePs as summarizeOps reports it, checked on the arrays rather than on the OpResults.
@@ -973,16 +1030,10 @@ export function runAnalytic(
     idx.opTasks === program.transfers.length
       ? []
       : program.transfers.filter((t) => t.op === -1 && t.kind === 'transfer');
-  const out = new Map<NodeId, number>();
-  const inn = new Map<NodeId, number>();
-  for (const t of plain) {
-    out.set(t.src, (out.get(t.src) ?? 0) + 1);
-    inn.set(t.dst, (inn.get(t.dst) ?? 0) + 1);
-  }
-  const flows: FlowResult[] = plain.map((t) => {
-    const nicOf = (h: NodeId) => payloadBps(fabric.links[fabric.adjLinks[fabric.adjStart[h]]].rateBps, net);
-    const ideal = Math.min(nicOf(t.src), nicOf(t.dst));
-    const rate = Math.min(nicOf(t.src) / (out.get(t.src) ?? 1), nicOf(t.dst) / (inn.get(t.dst) ?? 1));
+  const { rate: rates, ideal: ideals } = hoseRates(fabric, net, plain, ports);
+  const flows: FlowResult[] = plain.map((t, i) => {
+    const ideal = ideals[i];
+    const rate = rates[i];
     const lat = pathLatencyPs(fabric, net, t.src, t.dst);
     const fctPs = Math.round(lat + (t.bytes / rate) * 1e12);
     const idealFctPs = Math.round(lat + (t.bytes / ideal) * 1e12);
