@@ -84,8 +84,8 @@ export class Nics {
   private readonly rr: Int32Array;
   private readonly wakeAt: Float64Array;
   /**
-   * The port each QP sends on and its receiver answers on: the host's only port, or on a host of several (a NIC
-   * split over planes, a dual-homed server) the one the flow hash picks (spreadPorts). `multiPort` marks those
+   * Each QP's send port and its receiver's answer port: the host's only one, or on a host of several (planes,
+   * dual-homing) the flow hash's (spreadPorts; failover.ts moves it off a dead port). `multiPort` marks those
    * hosts, whose ports ask only for their own QPs; `adj` is the fabric's adjacency, to wake every port of one.
    */
   readonly qpPort: Int32Array;
