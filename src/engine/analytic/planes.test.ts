@@ -4,6 +4,7 @@ import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { NodeId } from '../../fabric/types.ts';
 import { fabricSpec } from '../../scenario/schema.ts';
+import { ProgramBuilder } from '../../workload/builder.ts';
 import { plainTransfer, type Transfer } from '../../workload/program.ts';
 import { runFlow } from '../flow/engine.ts';
 import { runAnalytic } from './engine.ts';
@@ -32,6 +33,27 @@ describe('two planes on the analytic engine', () => {
     const fl = times(run('flow', transfers));
     expect(Math.max(...fl) / Math.min(...fl)).toBeGreaterThan(2.5);
     for (const [i, t] of a.entries()) expect(Math.abs(t / fl[i] - 1), `flow ${i}`).toBeLessThan(0.01);
+  });
+
+  it('a flows op (storage reads and checkpoints are one) takes the same ports: its time within 1% of the flow engine', () => {
+    const b = new ProgramBuilder();
+    b.beginOp({
+      kind: 'flows',
+      ranks: [f.hosts[0] as NodeId],
+      bytes: 16e6,
+      deps: [],
+      item: 0,
+      iteration: -1,
+      label: 'x',
+    });
+    for (const d of [40, 41, 42, 43]) b.task({ src: f.hosts[0] as NodeId, dst: f.hosts[d] as NodeId, bytes: 4e6 });
+    b.endOp();
+    const program = b.build();
+    const op = (r: ReturnType<typeof run>) => r.ops?.[0]?.timePs ?? 0;
+    const a = runAnalytic(f, program, { seed: 1 }, catalog, { seed: 1 });
+    const fl = runFlow(f, program, { seed: 1 }, catalog, { seed: 1 });
+    // The op lasts as long as the port of three connections: 3 x 4 MB / 200G, not 4 x 4 MB on one port.
+    expect(Math.abs(op(a) / op(fl) - 1)).toBeLessThan(0.01);
   });
 });
 
