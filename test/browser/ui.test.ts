@@ -9,16 +9,21 @@
 // not have is excused, only for those routes; and, without /api/validate, the run route's 400 for the invalid
 // YAML (the browser logs every failed request, and that refusal is what the page shows).
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { loadCatalog } from '../../src/catalog/index.ts';
+import type { DemoResult } from '../../src/demo/run.ts';
 import { planFeasible } from '../../src/fabric/closest.ts';
 import { designFabric } from '../../src/fabric/index.ts';
 import { designJson, plannerJson } from '../../src/report/plan.ts';
 import { fabricSpec, TOPOLOGIES } from '../../src/scenario/schema.ts';
 import { type Server, startServer } from '../../src/serve/server.ts';
+import type { DemoTask } from '../../src/serve/tasks.ts';
+import { ServeThreads } from '../../src/serve/threads.ts';
 import { simTime, usd } from '../../web/src/format.ts';
+import { quickDemo } from '../helpers/quick-demo.ts';
 import { simulateYaml } from '../helpers/simulate.ts';
 import { launchChromium } from './chromium.ts';
 
@@ -53,11 +58,40 @@ function excused(m: ConsoleMessage): boolean {
   const url = m.location().url;
   const path = url ? new URL(url).pathname : '';
   const absent = missing.includes(path) || (missing.length > 0 && /^\/api\/simulate\/[^/]+\/report\.html$/.test(path));
+  // The Demo page's first GET /api/demo, before a demo has finished: the route's own 404 ("no demo yet").
+  if (path === '/api/demo' && /status of 404/.test(m.text())) return true;
   if (refusing && path === '/api/simulate' && /status of 400/.test(m.text())) return true;
   return /status of 404/.test(m.text()) && absent;
 }
 
+/** The run's shared `demo --quick` (test/helpers/quick-demo.ts), read once its folder is written. */
+let sharedDemo: Promise<DemoResult>;
+
+/**
+ * POST /api/demo's thread, seeded: the route, the run manager, the events, cancel and GET /api/demo are the
+ * server's own; only the demo's thread (ServeThreads.demo) hands back the run's shared quick demo (the same JSON
+ * the thread returns: what `demo --quick --json` prints) instead of running a second one (40 s on this machine),
+ * posting a progress event per step as the thread does.
+ */
+function seedDemoThread(): void {
+  ServeThreads.prototype.demo = async (task: DemoTask) => {
+    const demo = await sharedDemo;
+    task.progress.postMessage({ kind: 'started' });
+    for (const [i, s] of demo.steps.entries())
+      task.progress.postMessage({ kind: 'progress', done: i, total: demo.steps.length, step: s.label });
+    task.progress.close();
+    return { ok: true, result: demo, wallMs: 0 };
+  };
+}
+
 beforeAll(async () => {
+  sharedDemo = quickDemo().then((q) => {
+    if (q.code !== 0) throw new Error(`the shared quick demo failed (${q.code}): ${q.stderr}`);
+    return JSON.parse(readFileSync(join(q.dir, 'demo.json'), 'utf8')) as DemoResult;
+  });
+  // Not left unhandled while other tests run; the Demo test awaits it and fails with its error.
+  sharedDemo.catch(() => undefined);
+  seedDemoThread();
   server = await startServer({ port: 0, host: '127.0.0.1' });
   missing = [];
   for (const p of PROBED) if (await routeMissing(p)) missing.push(p);
@@ -230,6 +264,38 @@ describe('the web page in headless chromium', () => {
     await offered.first().click();
     expect(await page.inputValue('textarea[name=yaml]')).toBe('version: 1\nfabric:\n  hosts: ');
   });
+
+  it("Demo: the quick demo run from the page shows the library's verdicts; a row opens its values, thresholds and charts", async () => {
+    const want = await sharedDemo;
+    await page.click('a[href="#/demo"]');
+    await page.getByRole('button', { name: 'Run the quick demo' }).click();
+    await poll(() => page.getByTestId('demo-progress').getAttribute('data-phase')).toBe('done');
+    const rows = page.locator('table[aria-label="claims and verdicts"] > tbody > tr');
+    await poll(() => rows.count()).toBe(want.claims.length);
+    const got = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [tr.getAttribute('data-claim'), tr.querySelector('[data-testid=verdict]')?.textContent]),
+    );
+    expect(got).toEqual(want.claims.map((c) => [`${c.aspect}|${c.side}`, c.verdict]));
+    // The training side's network demands: its rule reads the loss sweep and the incast (values, thresholds).
+    const claim = want.claims.find((c) => c.aspect === 'Network demands' && c.side === 'training');
+    if (!claim) throw new Error('the demo has no training network-demands row');
+    const row = page.locator(`tr[data-claim="Network demands|training"]`);
+    await row.locator('summary').click();
+    const table = (id: string) =>
+      row
+        .getByTestId(id)
+        .locator('tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent]),
+        );
+    const entries = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => [k, String(v)]);
+    expect(await table('values')).toEqual(entries(claim.values));
+    expect(await table('thresholds')).toEqual(entries(claim.thresholds ?? {}));
+    expect(await row.locator('summary').textContent()).toBe(claim.evidence);
+    await poll(() => row.locator('.chart svg .role-mark path').count()).toBeGreaterThan(0);
+    const charts = await row.locator('.chart').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')));
+    expect(charts).toEqual(['lossSweep', 'queues']);
+  }, 180_000);
 
   it('loaded nothing from elsewhere and logged no console errors', () => {
     expect(elsewhere).toEqual([]);
