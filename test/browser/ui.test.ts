@@ -8,7 +8,8 @@
 // Routes another branch adds (validate, plan files, demo, runs): a 404 from Fastify for a route this server does
 // not have is excused, only for those routes; and, without /api/validate, the run route's 400 for the invalid
 // YAML (the browser logs every failed request, and that refusal is what the page shows).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +20,17 @@ import { planFeasible } from '../../src/fabric/closest.ts';
 import { designFabric } from '../../src/fabric/index.ts';
 import { designJson, plannerJson } from '../../src/report/plan.ts';
 import { fabricSpec, TOPOLOGIES } from '../../src/scenario/schema.ts';
+import { checkSweep, expandSweep } from '../../src/scenario/sweep.ts';
 import { type Server, startServer } from '../../src/serve/server.ts';
 import type { DemoTask } from '../../src/serve/tasks.ts';
 import { ServeThreads } from '../../src/serve/threads.ts';
+import type { PointJob, PointOutcome } from '../../src/sweep/job.ts';
+import { codeHash } from '../../src/sweep/key.ts';
+import { planSweep } from '../../src/sweep/plan.ts';
+import { reportFromRuns } from '../../src/sweep/report.ts';
+import { runPoint } from '../../src/sweep/run-point.ts';
+import { runSweep } from '../../src/sweep/run-sweep.ts';
+import { RunStore } from '../../src/sweep/store.ts';
 import { simTime, usd } from '../../web/src/format.ts';
 import { quickDemo } from '../helpers/quick-demo.ts';
 import { simulateYaml } from '../helpers/simulate.ts';
@@ -84,7 +93,41 @@ function seedDemoThread(): void {
   };
 }
 
+/**
+ * A tiny sweep into a run store of its own, by the sweep code `aifabric sweep` runs (points in this thread, as a
+ * sweep's worker runs each): a 2:1 incast of 20 KB per sender on the packet engine (a few hundred events a point),
+ * hosts 4 and 8 by bytes 10 KB, 20 KB and "lots" (not a size: those two points fail validation and are stored
+ * with their error). Returns the store's path.
+ */
+async function tinySweep(dir: string): Promise<string> {
+  const scenario = {
+    fabric: { topology: 'leaf-spine', hosts: 4, nic: '100G', switch: 'aurcore-32x100g' },
+    network: { pfc: true },
+    traffic: [{ pattern: 'incast', senders: ['h1', 'h2'], receiver: 'h0', bytes: '20KB' }],
+    engine: 'packet',
+  };
+  const vary = { 'fabric.hosts': [4, 8], 'traffic[0].bytes': ['10KB', '20KB', 'lots'] };
+  const sweep = checkSweep({ scenario, vary, seeds: [1] }, dir, 'tiny');
+  const code = codeHash();
+  const path = join(dir, 'runs.db');
+  const store = new RunStore(path);
+  const executor = {
+    run: async (jobs: PointJob[], on: (o: PointOutcome) => void) => {
+      for (const j of jobs) on(runPoint(j));
+    },
+    close: async () => undefined,
+  };
+  await runSweep(planSweep(sweep, expandSweep(sweep, loadCatalog()), code), { sweep: 'tiny', code, store, executor });
+  store.close();
+  return path;
+}
+
+let runsDir: string;
+let runsDb: string;
+
 beforeAll(async () => {
+  runsDir = mkdtempSync(join(tmpdir(), 'aifabric-ui-runs-'));
+  runsDb = await tinySweep(runsDir);
   sharedDemo = quickDemo().then((q) => {
     if (q.code !== 0) throw new Error(`the shared quick demo failed (${q.code}): ${q.stderr}`);
     return JSON.parse(readFileSync(join(q.dir, 'demo.json'), 'utf8')) as DemoResult;
@@ -92,7 +135,7 @@ beforeAll(async () => {
   // Not left unhandled while other tests run; the Demo test awaits it and fails with its error.
   sharedDemo.catch(() => undefined);
   seedDemoThread();
-  server = await startServer({ port: 0, host: '127.0.0.1' });
+  server = await startServer({ port: 0, host: '127.0.0.1', runsDb });
   missing = [];
   for (const p of PROBED) if (await routeMissing(p)) missing.push(p);
   browser = await launchChromium();
@@ -110,6 +153,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  rmSync(runsDir, { recursive: true, force: true });
 });
 
 /** Polls what the page shows (vitest's default gives up after 1 s; a run's first progress can take longer). */
@@ -296,6 +340,32 @@ describe('the web page in headless chromium', () => {
     const charts = await row.locator('.chart').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')));
     expect(charts).toEqual(['lossSweep', 'queues']);
   }, 180_000);
+
+  it('Runs: the run store of a tiny sweep, filtered by status, with the charts of aifabric runs report', async () => {
+    const store = new RunStore(runsDb, { readonly: true });
+    const stored = store.list();
+    store.close();
+    const want = reportFromRuns(stored);
+    const failed = stored.filter((r) => r.result === undefined).length;
+    expect([stored.length, failed]).toEqual([6, 2]);
+    await page.click('a[href="#/runs"]');
+    const rows = page.locator('table[aria-label="stored runs"] > tbody > tr');
+    await poll(() => rows.count()).toBe(6);
+    const charts = page.locator('[data-testid=sweep-charts] .chart');
+    await poll(() => charts.evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')))).toEqual(
+      (want.figures ?? []).map((f) => f.chart.chart),
+    );
+    await poll(() => page.locator('[data-testid=sweep-charts] .chart svg .role-mark path').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=sweep-charts] h2').textContent()).toBe(want.title);
+    await page.selectOption('select[name=status]', 'failed');
+    await poll(() => rows.count()).toBe(failed);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).toEqual([
+      'failed',
+      'failed',
+    ]);
+    // Failed runs are not drawn (as runs report): no charts for them.
+    expect(await page.locator('[data-testid=sweep-charts]').count()).toBe(0);
+  });
 
   it('loaded nothing from elsewhere and logged no console errors', () => {
     expect(elsewhere).toEqual([]);
