@@ -31,7 +31,7 @@ import { reportFromRuns } from '../../src/sweep/report.ts';
 import { runPoint } from '../../src/sweep/run-point.ts';
 import { runSweep } from '../../src/sweep/run-sweep.ts';
 import { RunStore } from '../../src/sweep/store.ts';
-import { simTime, usd } from '../../web/src/format.ts';
+import { count, simTime, usd } from '../../web/src/format.ts';
 import { quickDemo } from '../helpers/quick-demo.ts';
 import { simulateYaml } from '../helpers/simulate.ts';
 import { launchChromium } from './chromium.ts';
@@ -255,6 +255,8 @@ describe('the web page in headless chromium', () => {
     expect(await page.getByTestId('run-progress').getAttribute('data-phase')).toBe('done');
     expect(await text('run-progress')).toMatch(/simulated [0-9.]+ (us|ms)/);
     const want = simulateYaml(INCAST);
+    // The packet engine's event count is the seeded model's, the same in the server's thread and here.
+    expect(await text('run-progress')).toContain(`${count(want.stats.events)} events`);
     const rows = await page
       .locator('[data-testid=fct-table] tbody tr')
       .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
@@ -270,6 +272,8 @@ describe('the web page in headless chromium', () => {
     await page.click('button[type=submit]');
     const progress = page.getByTestId('run-progress');
     await poll(() => progress.getAttribute('data-phase')).toBe('running');
+    // Live progress before the cancel: simulated time and events simulated so far, as the worker posts them.
+    await poll(() => progress.textContent()).toMatch(/simulated [0-9.]+ (us|ms).* [0-9,]+ events/);
     const id = (await progress.getAttribute('data-run')) ?? '';
     await page.getByRole('button', { name: 'Cancel' }).click();
     await poll(() => progress.getAttribute('data-phase')).toBe('cancelled');
