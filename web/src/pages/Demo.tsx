@@ -24,6 +24,7 @@ function NumberTable({ label, values }: { label: string; values: Record<string, 
   if (rows.length === 0) return null;
   return (
     <table className="evidence" aria-label={label} data-testid={label}>
+      <caption>{label}</caption>
       <tbody>
         {rows.map(([k, v]) => (
           <tr key={k}>
