@@ -18,7 +18,8 @@ export interface RunOptions {
   seed: number;
   /** Stop after this much simulated time (flow, packet). */
   maxTimePs?: number;
-  onProgress?: (done: number, total: number, nowPs: number) => void;
+  /** `events`: events simulated so far, where the engine counts them as it goes (packet). */
+  onProgress?: (done: number, total: number, nowPs: number, events?: number) => void;
   name?: string;
   /** Per-link byte series (flow engine; the others ignore it). */
   linkSeries?: LinkSeriesOptions;

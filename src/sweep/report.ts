@@ -84,11 +84,27 @@ function heatFigure(
   return { chart, caption: `Mean over seeds of ${metric.label}.` };
 }
 
+/** A stored run as the report reads it: its sweep, point and metrics (null when it failed), as GET /api/runs gives it. */
+export interface MetricsRun {
+  sweep: string;
+  point: Record<string, unknown>;
+  metrics: PointMetrics | null;
+}
+
 /** The report of a set of stored runs. */
 export function reportFromRuns(runs: StoredRun[]): ReportInput {
-  const done = runs.flatMap((r) =>
-    r.result === undefined ? [] : [{ point: r.point, m: pointMetrics(JSON.parse(r.result) as Result) }],
+  return reportFromMetrics(
+    runs.map((r) => ({
+      sweep: r.sweep,
+      point: r.point,
+      metrics: r.result === undefined ? null : pointMetrics(JSON.parse(r.result) as Result),
+    })),
   );
+}
+
+/** The same report from the runs' metrics alone (the web page's Runs page draws it from GET /api/runs). */
+export function reportFromMetrics(runs: MetricsRun[]): ReportInput {
+  const done = runs.flatMap((r) => (r.metrics === null ? [] : [{ point: r.point, m: r.metrics }]));
   const paths = variedPaths(runs);
   const metric = METRICS.find((m) => done.some((r) => r.m[m.name] !== 0)) ?? METRICS[3];
   const xPath = paths.find((p) => done.every((r) => typeof r.point[p] === 'number'));

@@ -15,8 +15,9 @@ import type { PointJob, PointOutcome } from './job.ts';
 
 let catalog: Catalog | undefined;
 
-/** The engines' progress callback (tasks or requests done, their total, simulated time in ps). */
-export type ProgressHook = (done: number, total: number, nowPs: number) => void;
+/** The engines' progress callback (tasks or requests done, their total, simulated time in ps, and the events run
+ * so far where the engine counts them as it goes: the packet engine). */
+export type ProgressHook = (done: number, total: number, nowPs: number, events?: number) => void;
 
 /** The result of one point; throws what the pipe throws. */
 export function runPointResult(job: PointJob, onProgress?: ProgressHook): Result {

@@ -15,8 +15,8 @@ export default function run(job: PointJob): PointOutcome {
   post({ kind: 'started' });
   let last = 0;
   let pending: PointProgress | null = null;
-  const outcome = runPoint({ ...job, progress: undefined }, undefined, (done, total, nowPs) => {
-    pending = { kind: 'progress', done, total, simPs: nowPs };
+  const outcome = runPoint({ ...job, progress: undefined }, undefined, (done, total, nowPs, events) => {
+    pending = { kind: 'progress', done, total, simPs: nowPs, ...(events === undefined ? {} : { events }) };
     const t = performance.now();
     if (t - last < PROGRESS_MS) return;
     last = t;

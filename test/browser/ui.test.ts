@@ -8,17 +8,31 @@
 // Routes another branch adds (validate, plan files, demo, runs): a 404 from Fastify for a route this server does
 // not have is excused, only for those routes; and, without /api/validate, the run route's 400 for the invalid
 // YAML (the browser logs every failed request, and that refusal is what the page shows).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { loadCatalog } from '../../src/catalog/index.ts';
+import type { DemoResult } from '../../src/demo/run.ts';
 import { planFeasible } from '../../src/fabric/closest.ts';
 import { designFabric } from '../../src/fabric/index.ts';
 import { designJson, plannerJson } from '../../src/report/plan.ts';
 import { fabricSpec, TOPOLOGIES } from '../../src/scenario/schema.ts';
+import { checkSweep, expandSweep } from '../../src/scenario/sweep.ts';
 import { type Server, startServer } from '../../src/serve/server.ts';
-import { simTime, usd } from '../../web/src/format.ts';
+import type { DemoTask } from '../../src/serve/tasks.ts';
+import { ServeThreads } from '../../src/serve/threads.ts';
+import type { PointJob, PointOutcome } from '../../src/sweep/job.ts';
+import { codeHash } from '../../src/sweep/key.ts';
+import { planSweep } from '../../src/sweep/plan.ts';
+import { reportFromRuns } from '../../src/sweep/report.ts';
+import { runPoint } from '../../src/sweep/run-point.ts';
+import { runSweep } from '../../src/sweep/run-sweep.ts';
+import { RunStore } from '../../src/sweep/store.ts';
+import { count, simTime, usd } from '../../web/src/format.ts';
+import { quickDemo } from '../helpers/quick-demo.ts';
 import { simulateYaml } from '../helpers/simulate.ts';
 import { launchChromium } from './chromium.ts';
 
@@ -53,12 +67,75 @@ function excused(m: ConsoleMessage): boolean {
   const url = m.location().url;
   const path = url ? new URL(url).pathname : '';
   const absent = missing.includes(path) || (missing.length > 0 && /^\/api\/simulate\/[^/]+\/report\.html$/.test(path));
+  // The Demo page's first GET /api/demo, before a demo has finished: the route's own 404 ("no demo yet").
+  if (path === '/api/demo' && /status of 404/.test(m.text())) return true;
   if (refusing && path === '/api/simulate' && /status of 400/.test(m.text())) return true;
   return /status of 404/.test(m.text()) && absent;
 }
 
+/** The run's shared `demo --quick` (test/helpers/quick-demo.ts), read once its folder is written. */
+let sharedDemo: Promise<DemoResult>;
+
+/**
+ * POST /api/demo's thread, seeded: the route, the run manager, the events, cancel and GET /api/demo are the
+ * server's own; only the demo's thread (ServeThreads.demo) hands back the run's shared quick demo (the same JSON
+ * the thread returns: what `demo --quick --json` prints) instead of running a second one (40 s on this machine),
+ * posting a progress event per step as the thread does.
+ */
+function seedDemoThread(): void {
+  ServeThreads.prototype.demo = async (task: DemoTask) => {
+    const demo = await sharedDemo;
+    task.progress.postMessage({ kind: 'started' });
+    for (const [i, s] of demo.steps.entries())
+      task.progress.postMessage({ kind: 'progress', done: i, total: demo.steps.length, step: s.label });
+    task.progress.close();
+    return { ok: true, result: demo, wallMs: 0 };
+  };
+}
+
+/**
+ * A tiny sweep into a run store of its own, by the sweep code `aifabric sweep` runs (points in this thread, as a
+ * sweep's worker runs each): a 2:1 incast of 20 KB per sender on the packet engine (a few hundred events a point),
+ * hosts 4 and 8 by bytes 10 KB, 20 KB and "lots" (not a size: those two points fail validation and are stored
+ * with their error). Returns the store's path.
+ */
+async function tinySweep(dir: string): Promise<string> {
+  const scenario = {
+    fabric: { topology: 'leaf-spine', hosts: 4, nic: '100G', switch: 'aurcore-32x100g' },
+    network: { pfc: true },
+    traffic: [{ pattern: 'incast', senders: ['h1', 'h2'], receiver: 'h0', bytes: '20KB' }],
+    engine: 'packet',
+  };
+  const vary = { 'fabric.hosts': [4, 8], 'traffic[0].bytes': ['10KB', '20KB', 'lots'] };
+  const sweep = checkSweep({ scenario, vary, seeds: [1] }, dir, 'tiny');
+  const code = codeHash();
+  const path = join(dir, 'runs.db');
+  const store = new RunStore(path);
+  const executor = {
+    run: async (jobs: PointJob[], on: (o: PointOutcome) => void) => {
+      for (const j of jobs) on(runPoint(j));
+    },
+    close: async () => undefined,
+  };
+  await runSweep(planSweep(sweep, expandSweep(sweep, loadCatalog()), code), { sweep: 'tiny', code, store, executor });
+  store.close();
+  return path;
+}
+
+let runsDir: string;
+let runsDb: string;
+
 beforeAll(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1' });
+  runsDir = mkdtempSync(join(tmpdir(), 'aifabric-ui-runs-'));
+  runsDb = await tinySweep(runsDir);
+  sharedDemo = quickDemo().then((q) => {
+    if (q.code !== 0) throw new Error(`the shared quick demo failed (${q.code}): ${q.stderr}`);
+    return JSON.parse(readFileSync(join(q.dir, 'demo.json'), 'utf8')) as DemoResult;
+  });
+  // Not left unhandled while other tests run; the Demo test awaits it and fails with its error.
+  sharedDemo.catch(() => undefined);
+  seedDemoThread();
+  server = await startServer({ port: 0, host: '127.0.0.1', runsDb });
   missing = [];
   for (const p of PROBED) if (await routeMissing(p)) missing.push(p);
   browser = await launchChromium();
@@ -76,6 +153,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  rmSync(runsDir, { recursive: true, force: true });
 });
 
 /** Polls what the page shows (vitest's default gives up after 1 s; a run's first progress can take longer). */
@@ -177,6 +255,8 @@ describe('the web page in headless chromium', () => {
     expect(await page.getByTestId('run-progress').getAttribute('data-phase')).toBe('done');
     expect(await text('run-progress')).toMatch(/simulated [0-9.]+ (us|ms)/);
     const want = simulateYaml(INCAST);
+    // The packet engine's event count is the seeded model's, the same in the server's thread and here.
+    expect(await text('run-progress')).toContain(`${count(want.stats.events)} events`);
     const rows = await page
       .locator('[data-testid=fct-table] tbody tr')
       .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
@@ -192,6 +272,8 @@ describe('the web page in headless chromium', () => {
     await page.click('button[type=submit]');
     const progress = page.getByTestId('run-progress');
     await poll(() => progress.getAttribute('data-phase')).toBe('running');
+    // Live progress before the cancel: simulated time and events simulated so far, as the worker posts them.
+    await poll(() => progress.textContent()).toMatch(/simulated [0-9.]+ (us|ms).* [0-9,]+ events/);
     const id = (await progress.getAttribute('data-run')) ?? '';
     await page.getByRole('button', { name: 'Cancel' }).click();
     await poll(() => progress.getAttribute('data-phase')).toBe('cancelled');
@@ -229,6 +311,64 @@ describe('the web page in headless chromium', () => {
     await poll(() => offered.allTextContents()).toEqual(['hosts', 'hostsPerLeaf']);
     await offered.first().click();
     expect(await page.inputValue('textarea[name=yaml]')).toBe('version: 1\nfabric:\n  hosts: ');
+  });
+
+  it("Demo: the quick demo run from the page shows the library's verdicts; a row opens its values, thresholds and charts", async () => {
+    const want = await sharedDemo;
+    await page.click('a[href="#/demo"]');
+    await page.getByRole('button', { name: 'Run the quick demo' }).click();
+    await poll(() => page.getByTestId('demo-progress').getAttribute('data-phase')).toBe('done');
+    const rows = page.locator('table[aria-label="claims and verdicts"] > tbody > tr');
+    await poll(() => rows.count()).toBe(want.claims.length);
+    const got = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [tr.getAttribute('data-claim'), tr.querySelector('[data-testid=verdict]')?.textContent]),
+    );
+    expect(got).toEqual(want.claims.map((c) => [`${c.aspect}|${c.side}`, c.verdict]));
+    // The training side's network demands: its rule reads the loss sweep and the incast (values, thresholds).
+    const claim = want.claims.find((c) => c.aspect === 'Network demands' && c.side === 'training');
+    if (!claim) throw new Error('the demo has no training network-demands row');
+    const row = page.locator(`tr[data-claim="Network demands|training"]`);
+    await row.locator('summary').click();
+    const table = (id: string) =>
+      row
+        .getByTestId(id)
+        .locator('tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent]),
+        );
+    const entries = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => [k, String(v)]);
+    expect(await table('values')).toEqual(entries(claim.values));
+    expect(await table('thresholds')).toEqual(entries(claim.thresholds ?? {}));
+    expect(await row.locator('summary').textContent()).toBe(claim.evidence);
+    await poll(() => row.locator('.chart svg .role-mark path').count()).toBeGreaterThan(0);
+    const charts = await row.locator('.chart').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')));
+    expect(charts).toEqual(['lossSweep', 'queues']);
+  }, 180_000);
+
+  it('Runs: the run store of a tiny sweep, filtered by status, with the charts of aifabric runs report', async () => {
+    const store = new RunStore(runsDb, { readonly: true });
+    const stored = store.list();
+    store.close();
+    const want = reportFromRuns(stored);
+    const failed = stored.filter((r) => r.result === undefined).length;
+    expect([stored.length, failed]).toEqual([6, 2]);
+    await page.click('a[href="#/runs"]');
+    const rows = page.locator('table[aria-label="stored runs"] > tbody > tr');
+    await poll(() => rows.count()).toBe(6);
+    const charts = page.locator('[data-testid=sweep-charts] .chart');
+    await poll(() => charts.evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')))).toEqual(
+      (want.figures ?? []).map((f) => f.chart.chart),
+    );
+    await poll(() => page.locator('[data-testid=sweep-charts] .chart svg .role-mark path').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=sweep-charts] h2').textContent()).toBe(want.title);
+    await page.selectOption('select[name=status]', 'failed');
+    await poll(() => rows.count()).toBe(failed);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).toEqual([
+      'failed',
+      'failed',
+    ]);
+    // Failed runs are not drawn (as runs report): no charts for them.
+    expect(await page.locator('[data-testid=sweep-charts]').count()).toBe(0);
   });
 
   it('loaded nothing from elsewhere and logged no console errors', () => {

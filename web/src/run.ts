@@ -1,6 +1,7 @@
 // One simulation run as the page follows it: POST /api/simulate, then its server-sent events (docs/serve.md,
 // "The events of a run") folded into a state: queued (and where), running with progress (tasks done of total,
-// simulated time, an ETA from the rate so far), then the result, an error or the cancellation.
+// simulated time, events simulated where the engine counts them as it goes, an ETA from the rate so far), then
+// the result (with the run's event count), an error or the cancellation.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Result } from '../../src/result/types.ts';
 import { api, postJson, runEvents } from './api.ts';
@@ -14,6 +15,8 @@ export interface RunState {
   done?: number;
   total?: number;
   simPs?: number;
+  /** Events simulated so far (the packet engine's progress; the result's stats at the end). */
+  events?: number;
   /** Wall time since the run started, ms (page clock). */
   elapsedMs?: number;
   etaMs?: number;
@@ -28,6 +31,7 @@ interface RunEvent {
   done?: number;
   total?: number;
   simPs?: number;
+  events?: number;
   result?: Result;
   wallMs?: number;
   error?: string;
@@ -47,10 +51,18 @@ function fold(s: RunState, e: RunEvent, startedAt: number): RunState {
       const done = e.done ?? 0;
       const total = e.total ?? 0;
       const etaMs = done > 0 && total > done ? (elapsedMs * (total - done)) / done : done >= total ? 0 : undefined;
-      return { ...s, phase: 'running', done, total, simPs: e.simPs, elapsedMs, etaMs };
+      return { ...s, phase: 'running', done, total, simPs: e.simPs, events: e.events ?? s.events, elapsedMs, etaMs };
     }
     case 'result':
-      return { ...s, phase: 'done', result: e.result, wallMs: e.wallMs, elapsedMs, etaMs: 0 };
+      return {
+        ...s,
+        phase: 'done',
+        result: e.result,
+        events: e.result?.stats?.events ?? s.events,
+        wallMs: e.wallMs,
+        elapsedMs,
+        etaMs: 0,
+      };
     case 'error':
       return { ...s, phase: 'failed', message: e.error };
     case 'cancelled':

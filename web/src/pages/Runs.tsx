@@ -1,10 +1,14 @@
 // The Runs page: the sweeps' run store (GET /api/runs), filterable by sweep and status, one row per run with its
-// point and metrics. Shown only where the server has the route. Leaves out: the sweep charts (the HTML report of
-// `aifabric report` draws them from a sweep's JSON).
-import { useEffect, useState } from 'react';
+// point and metrics, and the charts `aifabric runs report` draws of the runs listed (a metric over the varied
+// fields, and a heat map over two), built by the same code (reportFromMetrics, src/sweep/report.ts) from the
+// metrics the route gives. Shown only where the server has the route. Leaves out: a run's whole result
+// (`aifabric runs show KEY`).
+import { useEffect, useMemo, useState } from 'react';
+import { type MetricsRun, reportFromMetrics } from '../../../src/sweep/report.ts';
 import { ApiError, api, hasRoute } from '../api.ts';
 import { useSettled } from '../catalog.ts';
 import { Field, Problems } from '../Field.tsx';
+import { VegaChart } from '../VegaChart.tsx';
 
 interface StoredRun {
   key?: string;
@@ -15,6 +19,29 @@ interface StoredRun {
   status?: string;
   metrics?: Record<string, unknown> | null;
   error?: string | null;
+}
+
+/** The runs report of the runs listed: its notes and figures (none without a finished run). */
+function SweepCharts({ runs }: { runs: StoredRun[] }) {
+  const report = useMemo(() => reportFromMetrics(runs as MetricsRun[]), [runs]);
+  const figures = report.figures ?? [];
+  if (figures.length === 0) return null;
+  return (
+    <section aria-label="sweep charts" data-testid="sweep-charts">
+      <h2>{report.title}</h2>
+      <p className="muted">{report.subtitle}</p>
+      {(report.notes ?? []).map((n) => (
+        <p key={n} className="notes">
+          {n}
+        </p>
+      ))}
+      <div className="chart-grid">
+        {figures.map((f) => (
+          <VegaChart key={f.chart.chart} chart={f.chart} caption={f.caption} />
+        ))}
+      </div>
+    </section>
+  );
 }
 
 /** A stored run either finished with a result or failed (the run store keeps no other state). */
@@ -95,7 +122,7 @@ export function RunsPage() {
               </thead>
               <tbody>
                 {runs.map((r, i) => (
-                  <tr key={short(r.key ?? i)}>
+                  <tr key={short(r.key ?? i)} data-status={r.status}>
                     <td>{short(r.sweep)}</td>
                     <td>{short(r.point)}</td>
                     <td>{short(r.seed)}</td>
@@ -107,6 +134,7 @@ export function RunsPage() {
               </tbody>
             </table>
           </div>
+          <SweepCharts runs={runs} />
         </>
       )}
     </section>

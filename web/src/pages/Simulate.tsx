@@ -1,5 +1,5 @@
 // The Simulate page: a built-in scenario or YAML typed in the editor, run on an engine with live progress
-// (simulated time, tasks done, ETA) and a Cancel button; then the result as tables (flow completion times,
+// (simulated time, events, tasks done, ETA) and a Cancel button; then the result as tables (flow completion times,
 // counters) and the HTML report's charts (result-charts.ts). The editor's problems show at their line: checked
 // as you type through POST /api/validate where the server has it, else from the refused run.
 // Field names are offered at the cursor from the scenario's JSON Schema (GET /api/schema, complete.ts).
@@ -132,6 +132,7 @@ function Progress({ s, cancel }: { s: RunState; cancel: () => void }) {
         <strong>{s.phase}</strong>
         {s.phase === 'queued' && s.position !== undefined ? ` (place ${s.position} in the queue)` : ''}
         {s.simPs !== undefined ? ` - simulated ${simTime(s.simPs)}` : ''}
+        {s.events !== undefined ? ` - ${count(s.events)} events` : ''}
         {s.total ? ` - ${count(s.done ?? 0)} of ${count(s.total)} tasks` : ''}
         {s.elapsedMs !== undefined ? ` - ${(s.elapsedMs / 1000).toFixed(1)} s wall` : ''}
         {going && s.etaMs !== undefined ? ` - ETA ${(s.etaMs / 1000).toFixed(1)} s` : ''}
