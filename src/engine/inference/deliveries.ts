@@ -9,6 +9,7 @@ import type { Outcomes } from './outcome.ts';
 import type { PlainReplicas } from './plain.ts';
 import { type ReplicaTable, STEP_IDLE } from './replicas.ts';
 import { PH_AT_REPLICA, type RequestTable, ST_ACTIVE, ST_DONE, T_KV, T_REQUEST } from './requests.ts';
+import { type StorageTraffic, T_STORAGE } from './storage.ts';
 
 export class Deliveries {
   constructor(
@@ -20,6 +21,7 @@ export class Deliveries {
     private readonly plain: PlainReplicas,
     private readonly llm: LlmReplicas,
     private readonly kv: KvTransfer,
+    private readonly storage: StorageTraffic | null = null,
   ) {}
 
   /** The network delivered transfer `tag` now (ok false: its destination could not be reached). One function
@@ -29,6 +31,10 @@ export class Deliveries {
     const now = this.clock.now;
     const req = tag >> 2;
     const kind = tag & 3;
+    if (kind === T_STORAGE) {
+      this.storage?.landed(tag, ok);
+      return;
+    }
     if (kind === T_KV) {
       const r = this.kv.landed(req);
       if (r >= 0 && this.reps.stepKind[r] === STEP_IDLE) this.llm.nextStep(r, now);

@@ -85,6 +85,7 @@ export function runInference(
     rngBalancer: createRandom(opts.seed, 'inference', 'balancer'),
     hashSalt: createRandom(opts.seed, 'inference', 'hash').u32(),
     networkFaults: spec.network === 'zero' ? [] : networkFaultWindows(s),
+    storageNodes: Int32Array.from(fabric.storage),
     maxTimeNs: opts.maxTimePs !== undefined ? opts.maxTimePs / 1000 : Number.POSITIVE_INFINITY,
     onProgress: opts.onProgress ? (n, t) => opts.onProgress?.(n, spec.requests ?? 0, t * 1000) : undefined,
   });

@@ -65,6 +65,7 @@ export function runMixed(
     rngBalancer: createRandom(opts.seed, 'inference', 'balancer'),
     hashSalt: createRandom(opts.seed, 'inference', 'hash').u32(),
     networkFaults: networkFaultWindows(s),
+    storageNodes: Int32Array.from(fabric.storage),
     maxTimeNs: opts.maxTimePs !== undefined ? opts.maxTimePs / 1000 : Number.POSITIVE_INFINITY,
   });
   const st = fluid.stats();
