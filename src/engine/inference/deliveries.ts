@@ -12,6 +12,8 @@ import { PH_AT_REPLICA, type RequestTable, ST_ACTIVE, ST_DONE, T_KV, T_REQUEST }
 import { type StorageTraffic, T_STORAGE } from './storage.ts';
 
 export class Deliveries {
+  /** Time of the last delivery of the service's own transfers (storage transfers left out). */
+  lastNs = 0;
   constructor(
     private readonly cfg: ServiceConfig,
     private readonly clock: Clock,
@@ -35,6 +37,7 @@ export class Deliveries {
       this.storage?.landed(tag, ok);
       return;
     }
+    this.lastNs = now;
     if (kind === T_KV) {
       const r = this.kv.landed(req);
       if (r >= 0 && this.reps.stepKind[r] === STEP_IDLE) this.llm.nextStep(r, now);

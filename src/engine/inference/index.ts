@@ -100,7 +100,7 @@ export function runInference(
     deliveredBytes = st.bytesDelivered;
     messageBytes = st.messageBytes;
     invariants.push(bytesInvariant(st));
-    links = network.linkStats(run.endNs);
+    links = network.linkStats(run.netEndNs);
   }
   const wallMs = performance.now() - wall0;
   const counters = zeroCounters();
@@ -110,7 +110,7 @@ export function runInference(
     engine,
     scenario: opts.name ?? '',
     seed: opts.seed,
-    simulatedPs: run.endNs * 1000,
+    simulatedPs: run.netEndNs * 1000,
     completed: c.inFlight === 0,
     flows: [],
     requests: [req],

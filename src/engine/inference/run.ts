@@ -63,6 +63,8 @@ class Service {
   readonly faults: ReplicaFaults;
   readonly deliveries: Deliveries;
   readonly storage: StorageTraffic | null;
+  /** The end of the loop (ns): later than the service's own end when storage transfers were still landing. */
+  netEndNs = 0;
   private nextArrival: Arrival | null = null;
   private progressAt = 0;
 
@@ -114,6 +116,7 @@ class Service {
     this.nextArrival = x.arrivals.next();
     if (this.nextArrival) q.push(this.nextArrival.timeNs, EV_ARRIVE, 0, 0);
     this.storage?.loadAll(0);
+    let lastSvc = 0;
     for (;;) {
       const tq = q.peekTime();
       const tn = net.nextTime();
@@ -126,9 +129,14 @@ class Service {
         continue;
       }
       q.pop();
+      lastSvc = t;
       this.handle(q.kind, q.a, q.b, t);
     }
-    const endNs = Math.max(acct.lastT, Math.min(clock.now, x.maxTimeNs));
+    this.netEndNs = Math.max(acct.lastT, Math.min(clock.now, x.maxTimeNs));
+    // With storage traffic, the service ends with its last request-level event, not with the last model load to
+    // land: its time averages (requests in system, replica use) are over the time it served.
+    const svc = this.storage ? Math.max(lastSvc, this.deliveries.lastNs) : clock.now;
+    const endNs = Math.max(acct.lastT, Math.min(svc, x.maxTimeNs));
     acct.countTo(endNs);
     return endNs;
   }
@@ -164,7 +172,7 @@ class Service {
 export function runService(x: ServiceSetup): ServiceRun {
   const s = new Service(x);
   const endNs = s.run();
-  const run = summarizeService({
+  const run: ServiceRun = summarizeService({
     item: x.item,
     arrivals: x.arrivals.describe,
     spec: x.spec,
@@ -175,6 +183,7 @@ export function runService(x: ServiceSetup): ServiceRun {
     faults: [...s.faults.windows(), ...x.networkFaults],
     endNs,
   });
+  run.netEndNs = s.netEndNs;
   const st = s.storage;
   if (st)
     run.requests.storage = {

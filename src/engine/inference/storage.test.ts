@@ -63,6 +63,17 @@ describe('inference storage traffic (model loads and retrieval reads)', () => {
     expect(st?.deliveredBytes).toBe((R + 2) * MODEL + N * RAG);
   });
 
+  it('the service ends with its last request, the run with its last model load', () => {
+    // 100 GB per replica: a 25G host link takes 32 s alone, the 40 requests (20/s) are served in about 2 s.
+    const big = run('      storage: {params: 5e10, retrievalBytes: 0}\n');
+    const base = run('', true);
+    const q = big.requests?.[0];
+    expect(big.simulatedPs / 1e12).toBeGreaterThanOrEqual((1e11 * 8) / 25e9);
+    // Requests share a host link with a load for a few microseconds of their 10 ms service: the mean number in
+    // system is the storage-free run's within 1% (over the run's 32 s it would be 16x smaller).
+    expect(Math.abs((q?.meanInSystem ?? 0) / (base.requests?.[0].meanInSystem ?? 1) - 1)).toBeLessThan(0.01);
+  });
+
   it('refuses storage traffic without storage nodes, naming the field', () => {
     expect(() => run(ST, false)).toThrow(ScenarioError);
     expect(() => run(ST, false)).toThrow(/traffic\[0\]\.inference\.storage.*fabric\.storage/s);
