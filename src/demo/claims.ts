@@ -72,6 +72,10 @@ export interface Evidence {
     requests: number;
     ratePerS: number;
     northSouthShare: number;
+    /** North-south bytes of the run, and those of them between the storage nodes and the hosts (model loads and
+     * retrieval reads, inference.storage; the rest went between border0 and the hosts). */
+    northSouthBytes: number;
+    storageBytes: number;
     /** Peak-to-mean of the per-second arrival count of the replayed trace. */
     arrivalPeakToMean: number;
     /** Request bytes over response bytes per request (one exchange per request). */
@@ -344,8 +348,13 @@ function decide(e: Evidence): ClaimRow[] {
     aspect: 'Traffic characteristics',
     side: 'inference',
     claim: 'Primarily north-south; stable traffic, high demand for low latency',
-    evidence: `north-south ${pct(i.northSouthShare)} of bytes; per-second arrivals peak at ${f1(i.arrivalPeakToMean)}x their mean`,
-    values: { northSouthShare: i.northSouthShare, arrivalPeakToMean: i.arrivalPeakToMean },
+    evidence: `north-south ${pct(i.northSouthShare)} of bytes (${pct(i.northSouthBytes > 0 ? i.storageBytes / i.northSouthBytes : 0)} of them model loads and retrieval reads from storage nodes, ${f1(i.storageBytes / 1e12)} TB); per-second arrivals peak at ${f1(i.arrivalPeakToMean)}x their mean`,
+    values: {
+      northSouthShare: i.northSouthShare,
+      northSouthBytes: i.northSouthBytes,
+      storageBytes: i.storageBytes,
+      arrivalPeakToMean: i.arrivalPeakToMean,
+    },
     thresholds: { majorityShare: T.majorityShare, arrivalPeakToMean: T.arrivalPeakToMean },
     verdict:
       i.northSouthShare <= T.majorityShare

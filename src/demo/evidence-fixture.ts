@@ -52,6 +52,8 @@ export function supportedEvidence(): Evidence {
       requests: 20000,
       ratePerS: 88,
       northSouthShare: 0.95,
+      northSouthBytes: 2e13,
+      storageBytes: 1.8e13,
       arrivalPeakToMean: 1.5,
       requestToResponseBytes: 0.25,
       p99TtftMs: 300,

@@ -308,6 +308,8 @@ function inference(runs: DemoRuns, d: DemoDesigns, w: TraceWindow): Evidence['in
     requests: rq.count,
     ratePerS: rq.arrivalRatePerS,
     northSouthShare: 1 - (r.traffic?.eastWestShare ?? 0),
+    northSouthBytes: r.traffic?.northSouthBytes ?? 0,
+    storageBytes: rq.storage?.deliveredBytes ?? 0,
     arrivalPeakToMean: arrivalPeakToMean(w),
     requestToResponseBytes: borderBytesRatio(r.links ?? []),
     p99TtftMs: rq.ttftMs.p99,

@@ -28,7 +28,7 @@ import {
   evidenceFrom,
   type TraceWindow,
 } from './evidence.ts';
-import { STORAGE_FABRIC, STORAGE_JOB } from './storage.ts';
+import { INFERENCE_STORAGE, INFERENCE_STORAGE_FABRIC, STORAGE_FABRIC, STORAGE_JOB } from './storage.ts';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -284,15 +284,18 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   const windowS = q ? 600 : 3600;
   const infSpec = inf.traffic?.[0];
   if (!infSpec || !('inference' in infSpec)) throw new Error('scenarios/inference.yaml has no inference item');
-  const infYaml = (extra: string, traffic: string) => `
-fabric: {topology: access-aggregation, hosts: ${inf.fabric.hosts}, nic: 25G, switch: aurcore-48x25g-8x100g, spineSwitch: aurcore-32x100g}
+  // The service's own run carries its storage traffic (src/demo/storage.ts), which its north-south share is measured
+  // on; the failure runs and the capacity search do not: the dual-homed design has no aggregation port left for a
+  // storage leaf (fabric.storage refuses it), and the two failure runs stay alike but for the homing.
+  const infYaml = (extra: string, traffic: string, storage = false) => `
+fabric: {topology: access-aggregation, hosts: ${inf.fabric.hosts}, nic: 25G, switch: aurcore-48x25g-8x100g, ${storage ? `${INFERENCE_STORAGE_FABRIC}, ` : ''}spineSwitch: aurcore-32x100g}
 ${extra}
 traffic:
   - inference:
       arrivals: {trace: conv, speed: 16, duration: ${windowS}s}
       replicas: 128
       slo: {ttft: 500ms, tpot: 50ms}
-${traffic}`;
+${storage ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
   const runInf = (yaml: string, name: string): DemoRun => {
     const s = { ...parseScenario(yaml, catalog), seed };
     const d = designFabric(s.fabric, catalog);
@@ -302,7 +305,7 @@ ${traffic}`;
     return { scenario: s, result: r };
   };
   const infX = step(`conversation trace, ${windowS / 60} min at 16x, on 128 replicas (flow engine)`, () =>
-    runInf(infYaml('', ''), 'inference'),
+    runInf(infYaml('', '', true), 'inference'),
   );
   const infRun = infX.result;
   const rq = infRun.requests?.[0] as RequestsResult;
@@ -398,8 +401,8 @@ ${traffic}`;
     title: 'AI training versus inference networks, measured',
     subtitle: `aifabric demo${q ? ' --quick' : ''}, seed ${seed}, PFC ${opts.pfc ? 'on' : 'off'} on the training fabric`,
     notes: [
-      `Training: a ${gpus}-GPU data-parallel job (7B parameters, bf16 gradients, 8 buckets, 600 ms compute) on a non-blocking leaf-spine of aurcore-32x400g with 8 storage nodes on a storage leaf pair (flow engine): it reads 0.156 GB/s of data per GPU (DGX SuperPOD storage guidance) and ends its iteration with a checkpoint of 14 bytes per parameter; a ${slice}-GPU slice on the packet engine for loss and incast.`,
-      `Inference: the public Azure LLM conversation trace (2023, CC BY 4.0), ${windowS / 60} minutes replayed 16x faster onto 128 LLM replicas on ${inf.fabric.hosts} servers; SLO p99 TTFT 500 ms, p99 TPOT 50 ms.`,
+      `Training: a ${gpus}-GPU data-parallel job (7B parameters, bf16 gradients, 8 buckets, 600 ms compute) on a non-blocking leaf-spine of aurcore-32x400g with 8 storage nodes on a storage leaf pair (flow engine): it reads 0.156 GB/s of data per GPU (DGX SuperPOD storage guidance as recalled, unverified) and ends its iteration with a checkpoint of 14 bytes per parameter; a ${slice}-GPU slice on the packet engine for loss and incast.`,
+      `Inference: the public Azure LLM conversation trace (2023, CC BY 4.0), ${windowS / 60} minutes replayed 16x faster onto 128 LLM replicas on ${inf.fabric.hosts} servers; SLO p99 TTFT 500 ms, p99 TPOT 50 ms. Each replica loads a 70B bf16 model (140 GB) from 32 storage nodes at the start and each request reads 3,000 bytes of retrieved passages (RAG), without waiting for them; the failure runs and the capacity search carry no storage traffic.`,
       'One fabric for both: scenarios/converged.yaml, a real-time vision service (MLPerf Inference ResNet50-v1.5 defaults) beside a data-parallel job on one 48-host leaf-spine, run alone, sharing fairly and with the service at strict priority (flow engine); its latency rows are the last three of the inference table.',
       ...(q ? ['Quick mode: smaller versions of every run (the numbers differ from the full demo).'] : []),
     ],

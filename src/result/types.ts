@@ -240,6 +240,9 @@ export interface RequestsResult {
   /** Disaggregation: the KV-cache transfer from the prefill to the decode server (east-west), and its bytes. */
   kvTransferMs?: Percentiles;
   kvBytes?: number;
+  /** inference.storage: model loads sent (replicas at start, plus repairs), bytes sent of model loads and of
+   * retrieval reads, and storage bytes delivered (all north-south: storage nodes to hosts). */
+  storage?: { modelLoads: number; modelLoadBytes: number; retrievalBytes: number; deliveredBytes: number };
   /** Empirical CDFs over completed requests: [probability, ms] at p = 0.01 .. 0.99, 0.995, 0.999, 0.9999, 1. */
   cdfMs: { latency: [number, number][]; ttft: [number, number][] };
   /** Gaps between consecutive tokens of a stream at the client: p50, p99, and the jitter p99 - p50. */

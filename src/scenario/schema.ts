@@ -564,7 +564,7 @@ export const jobSchema = z
         datasetGBps: num({ min: 0, max: 1e4 })
           .default(0)
           .describe(
-            "dataset read rate per GPU while it computes, GB/s (0: none). NVIDIA's DGX SuperPOD reference architecture (DGX H100, 'Storage performance requirements') asks 40 GB/s of aggregate read per scalable unit of 32 DGX (256 GPUs) at its standard level, 0.156 GB/s per GPU, and 125 GB/s (0.49 per GPU) at its enhanced level",
+            "dataset read rate per GPU while it computes, GB/s (0: none). For scale (unverified, recalled, not checked against the document): NVIDIA's DGX SuperPOD reference architecture (DGX H100, 'Storage performance requirements') is recalled to ask 40 GB/s of aggregate read per scalable unit of 32 DGX (256 GPUs) at its standard level, 0.156 GB/s per GPU, and 125 GB/s (0.49 per GPU) at its enhanced level",
           ),
         checkpointEvery: num({ int: true, min: 0, max: 1e9 })
           .default(0)
@@ -795,6 +795,30 @@ export const inferenceSchema = z
       .optional()
       .describe(
         'a real-time vision service (camera frames): sets bytes.request and bytes.response, a deterministic service of batchTime with maxBatch frames at once (concurrency), no streaming, and slo.latency; defaults from MLPerf Inference ResNet50-v1.5 (224x224x3 input, Server latency bound 15 ms)',
+      ),
+    storage: z
+      .strictObject({
+        // 70e9: Llama-2-70B, the model Splitwise (Patel et al., ISCA 2024) serves on one 8-GPU server, the model
+        // the llm defaults are of the order of (llm.gpus).
+        params: num({ min: 0, max: 1e13 })
+          .default(70e9)
+          .describe('parameters of the served model, read from storage at start and on each restart (0: none)'),
+        // 2: bf16 weights (the llm.gpus default: 70B in bf16, 140 GB).
+        bytesPerParam: num({ gt: 0, max: 8 })
+          .default(2)
+          .describe('bytes per parameter at the serving precision (2: bf16/fp16; 1: fp8/int8)'),
+        // 5 passages of 100 words (Lewis et al., "Retrieval-Augmented Generation for Knowledge-Intensive NLP
+        // Tasks", NeurIPS 2020, section 2.2 and 4: Wikipedia split into disjoint 100-word chunks, k = 5 retrieved
+        // documents per query at test time), at about 6 bytes per English word with its space: 3,000 bytes.
+        retrievalBytes: size()
+          .prefault('3000')
+          .describe(
+            'bytes read from storage per request (retrieval, RAG; default: k = 5 passages of 100 words, RAG, Lewis et al. 2020; 0: none)',
+          ),
+      })
+      .optional()
+      .describe(
+        'storage traffic from the fabric.storage nodes: the model weights into each replica at start and after each repair, and retrieval reads per request (src/engine/inference/storage.ts). Default: none',
       ),
     class: z
       .string()

@@ -9,8 +9,11 @@ import type { Outcomes } from './outcome.ts';
 import type { PlainReplicas } from './plain.ts';
 import { type ReplicaTable, STEP_IDLE } from './replicas.ts';
 import { PH_AT_REPLICA, type RequestTable, ST_ACTIVE, ST_DONE, T_KV, T_REQUEST } from './requests.ts';
+import { type StorageTraffic, T_STORAGE } from './storage.ts';
 
 export class Deliveries {
+  /** Time of the last delivery of the service's own transfers (storage transfers left out). */
+  lastNs = 0;
   constructor(
     private readonly cfg: ServiceConfig,
     private readonly clock: Clock,
@@ -20,6 +23,7 @@ export class Deliveries {
     private readonly plain: PlainReplicas,
     private readonly llm: LlmReplicas,
     private readonly kv: KvTransfer,
+    private readonly storage: StorageTraffic | null = null,
   ) {}
 
   /** The network delivered transfer `tag` now (ok false: its destination could not be reached). One function
@@ -29,6 +33,11 @@ export class Deliveries {
     const now = this.clock.now;
     const req = tag >> 2;
     const kind = tag & 3;
+    if (kind === T_STORAGE) {
+      this.storage?.landed(tag, ok);
+      return;
+    }
+    this.lastNs = now;
     if (kind === T_KV) {
       const r = this.kv.landed(req);
       if (r >= 0 && this.reps.stepKind[r] === STEP_IDLE) this.llm.nextStep(r, now);

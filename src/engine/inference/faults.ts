@@ -11,6 +11,7 @@ import type { Outcomes } from './outcome.ts';
 import { nearestRank } from './percentiles.ts';
 import { type ReplicaTable, STEP_IDLE } from './replicas.ts';
 import { PH_AT_REPLICA, type RequestTable, ST_ACTIVE, ST_DONE, ST_FAILED } from './requests.ts';
+import type { StorageTraffic } from './storage.ts';
 
 /** A fault's window: what failed, from and until when (ns; null: never repaired). */
 export interface FaultWindow {
@@ -37,6 +38,8 @@ export class ReplicaFaults {
     private readonly reps: ReplicaTable,
     private readonly outcomes: Outcomes,
     private readonly llm: LlmReplicas,
+    /** Model loads on repair (inference.storage), or null. */
+    private readonly storage: StorageTraffic | null = null,
   ) {
     this.faults = spec.map((f) => ({
       replica: f.replica,
@@ -77,6 +80,8 @@ export class ReplicaFaults {
     if (!reps.down[r]) return;
     reps.down[r] = 0;
     reps.epoch[r]++;
+    // Back empty: its weights are read again from storage (storage.ts; the replica does not wait for them).
+    this.storage?.load(r, t);
     if (this.cfg.llm) this.llm.nextStep(r, t);
   }
 

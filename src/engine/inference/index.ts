@@ -85,6 +85,7 @@ export function runInference(
     rngBalancer: createRandom(opts.seed, 'inference', 'balancer'),
     hashSalt: createRandom(opts.seed, 'inference', 'hash').u32(),
     networkFaults: spec.network === 'zero' ? [] : networkFaultWindows(s),
+    storageNodes: Int32Array.from(fabric.storage),
     maxTimeNs: opts.maxTimePs !== undefined ? opts.maxTimePs / 1000 : Number.POSITIVE_INFINITY,
     onProgress: opts.onProgress ? (n, t) => opts.onProgress?.(n, spec.requests ?? 0, t * 1000) : undefined,
   });
@@ -99,7 +100,7 @@ export function runInference(
     deliveredBytes = st.bytesDelivered;
     messageBytes = st.messageBytes;
     invariants.push(bytesInvariant(st));
-    links = network.linkStats(run.endNs);
+    links = network.linkStats(run.netEndNs);
   }
   const wallMs = performance.now() - wall0;
   const counters = zeroCounters();
@@ -109,7 +110,7 @@ export function runInference(
     engine,
     scenario: opts.name ?? '',
     seed: opts.seed,
-    simulatedPs: run.endNs * 1000,
+    simulatedPs: run.netEndNs * 1000,
     completed: c.inFlight === 0,
     flows: [],
     requests: [req],

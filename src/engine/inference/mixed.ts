@@ -65,6 +65,7 @@ export function runMixed(
     rngBalancer: createRandom(opts.seed, 'inference', 'balancer'),
     hashSalt: createRandom(opts.seed, 'inference', 'hash').u32(),
     networkFaults: networkFaultWindows(s),
+    storageNodes: Int32Array.from(fabric.storage),
     maxTimeNs: opts.maxTimePs !== undefined ? opts.maxTimePs / 1000 : Number.POSITIVE_INFINITY,
   });
   const st = fluid.stats();
@@ -84,12 +85,12 @@ export function runMixed(
     engine,
     scenario: opts.name ?? '',
     seed: opts.seed,
-    simulatedPs: run.endNs * 1000,
+    simulatedPs: run.netEndNs * 1000,
     completed: run.check.inFlight === 0 && job.finished,
     flows: plainFlows(job, fabric),
     ...(program.ops.length > 0 ? { ops, iterations } : {}),
     requests: [req],
-    links: fluid.linkStats(run.endNs),
+    links: fluid.linkStats(run.netEndNs),
     traffic: {
       eastWestBytes: eastWest,
       northSouthBytes: serviceBytes + st.messageBytes - kv,

@@ -23,6 +23,7 @@ import { PlainReplicas } from './plain.ts';
 import { ReplicaTable } from './replicas.ts';
 import { RequestTable, ST_ACTIVE, ST_DONE } from './requests.ts';
 import { Responses } from './responses.ts';
+import { StorageTraffic } from './storage.ts';
 import { type ServiceRun, summarizeService } from './summary.ts';
 
 export type { ServiceRun } from './summary.ts';
@@ -41,6 +42,8 @@ export interface ServiceSetup {
   hashSalt: number;
   /** Network faults (switch/link failures), for the per-fault windows: target, at and until in ns. */
   networkFaults: FaultWindow[];
+  /** Node ids of the fabric's storage nodes (inference.storage's sources; empty: none). */
+  storageNodes?: Int32Array;
   /** Stop simulating at this time (ns): requests still in the system are reported in flight. */
   maxTimeNs: number;
   onProgress?: (arrived: number, nowNs: number) => void;
@@ -59,6 +62,9 @@ class Service {
   readonly llm: LlmReplicas;
   readonly faults: ReplicaFaults;
   readonly deliveries: Deliveries;
+  readonly storage: StorageTraffic | null;
+  /** The end of the loop (ns): later than the service's own end when storage transfers were still landing. */
+  netEndNs = 0;
   private nextArrival: Arrival | null = null;
   private progressAt = 0;
 
@@ -75,9 +81,13 @@ class Service {
     this.plain = new PlainReplicas(cfg, clock, reqs, reps, x.rngService, responses);
     const kv = new KvTransfer(cfg, reqs, reps, acct, net, this.balancer);
     this.llm = new LlmReplicas(cfg, clock, reqs, reps, acct, this.outcomes, responses, kv);
+    const st = x.spec.storage;
+    const nodes = x.storageNodes;
+    this.storage =
+      st && nodes && nodes.length > 0 ? new StorageTraffic(st, nodes, x.replicaHosts, net, clock, x.hashSalt) : null;
     // Faults are scheduled before the first arrival: at equal times they come first.
-    this.faults = new ReplicaFaults(x.spec.faults, cfg, clock, reqs, reps, this.outcomes, this.llm);
-    this.deliveries = new Deliveries(cfg, clock, reqs, reps, this.outcomes, this.plain, this.llm, kv);
+    this.faults = new ReplicaFaults(x.spec.faults, cfg, clock, reqs, reps, this.outcomes, this.llm, this.storage);
+    this.deliveries = new Deliveries(cfg, clock, reqs, reps, this.outcomes, this.plain, this.llm, kv, this.storage);
   }
 
   /** The next request arrives at border0 (EV_ARRIVE). */
@@ -87,6 +97,7 @@ class Service {
     const req = this.reqs.add(t, a.input, a.output);
     this.acct.arrived(t, a.input, a.output);
     this.balancer.dispatch(req, t);
+    this.storage?.retrieve(req, this.reqs.rep[req], t);
     this.nextArrival = this.x.arrivals.next();
     if (this.nextArrival) this.clock.q.push(Math.max(t, this.nextArrival.timeNs), EV_ARRIVE, 0, 0);
     const n = this.reqs.n;
@@ -104,6 +115,8 @@ class Service {
     const onNet = this.deliveries.onNet;
     this.nextArrival = x.arrivals.next();
     if (this.nextArrival) q.push(this.nextArrival.timeNs, EV_ARRIVE, 0, 0);
+    this.storage?.loadAll(0);
+    let lastSvc = 0;
     for (;;) {
       const tq = q.peekTime();
       const tn = net.nextTime();
@@ -116,9 +129,14 @@ class Service {
         continue;
       }
       q.pop();
+      lastSvc = t;
       this.handle(q.kind, q.a, q.b, t);
     }
-    const endNs = Math.max(acct.lastT, Math.min(clock.now, x.maxTimeNs));
+    this.netEndNs = Math.max(acct.lastT, Math.min(clock.now, x.maxTimeNs));
+    // With storage traffic, the service ends with its last request-level event, not with the last model load to
+    // land: its time averages (requests in system, replica use) are over the time it served.
+    const svc = this.storage ? Math.max(lastSvc, this.deliveries.lastNs) : clock.now;
+    const endNs = Math.max(acct.lastT, Math.min(svc, x.maxTimeNs));
     acct.countTo(endNs);
     return endNs;
   }
@@ -154,7 +172,7 @@ class Service {
 export function runService(x: ServiceSetup): ServiceRun {
   const s = new Service(x);
   const endNs = s.run();
-  return summarizeService({
+  const run: ServiceRun = summarizeService({
     item: x.item,
     arrivals: x.arrivals.describe,
     spec: x.spec,
@@ -165,4 +183,14 @@ export function runService(x: ServiceSetup): ServiceRun {
     faults: [...s.faults.windows(), ...x.networkFaults],
     endNs,
   });
+  run.netEndNs = s.netEndNs;
+  const st = s.storage;
+  if (st)
+    run.requests.storage = {
+      modelLoads: st.loads,
+      modelLoadBytes: st.modelLoadBytes,
+      retrievalBytes: st.retrievalBytes,
+      deliveredBytes: st.deliveredBytes,
+    };
+  return run;
 }

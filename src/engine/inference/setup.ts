@@ -151,6 +151,16 @@ export function validateService(
           'the packet engine does not carry inference requests yet: use engine: flow (contention) or analytic (no contention)',
       },
     ]);
+  if (spec.storage && (spec.network === 'zero' || fabric.storage.length === 0))
+    throw new ScenarioError([
+      {
+        path: `${path}.storage`,
+        message:
+          spec.network === 'zero'
+            ? 'storage traffic crosses the fabric: use network: fabric (or leave storage out)'
+            : 'storage traffic needs storage nodes: add fabric.storage: {nodes: 8} (or leave storage out)',
+      },
+    ]);
   if (spec.disaggregation && spec.disaggregation.prefillReplicas >= spec.replicas)
     throw new ScenarioError([
       {

@@ -12,7 +12,9 @@ import { type RequestTable, ST_ACTIVE, ST_DONE } from './requests.ts';
 
 export interface ServiceRun {
   requests: RequestsResult;
+  /** The service's end (ns), and the end of the whole run with its storage transfers (index.ts's simulated time). */
   endNs: number;
+  netEndNs: number;
   events: number;
   /** Invariant inputs, counted independently. */
   check: {
@@ -164,6 +166,7 @@ export function summarizeService(e: ServiceEnd): ServiceRun {
   return {
     requests,
     endNs,
+    netEndNs: endNs,
     events: acct.events,
     check: {
       count: n,
