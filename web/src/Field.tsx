@@ -21,6 +21,41 @@ export function Field({
   );
 }
 
+/** A labelled number input; an emptied box reads as 0 (the server then names the field if 0 is out of range). */
+export function NumberField({
+  label,
+  hint,
+  name,
+  value,
+  min,
+  step,
+  onValue,
+}: {
+  label: string;
+  hint?: string;
+  name: string;
+  value: number;
+  min: number;
+  step?: number;
+  onValue: (v: number) => void;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      {(id) => (
+        <input
+          id={id}
+          name={name}
+          type="number"
+          min={min}
+          step={step}
+          value={value}
+          onChange={(e) => onValue(e.target.value === '' ? 0 : Number(e.target.value))}
+        />
+      )}
+    </Field>
+  );
+}
+
 export function Problems({ problems, testId }: { problems: { message: string; where?: string }[]; testId?: string }) {
   if (problems.length === 0) return null;
   return (

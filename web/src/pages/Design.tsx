@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DesignJson } from '../../../src/report/plan.ts';
 import { ApiError, download, postJson, saveBlob } from '../api.ts';
 import { useCatalog, useSettled } from '../catalog.ts';
-import { Field, Problems } from '../Field.tsx';
+import { Field, NumberField, Problems } from '../Field.tsx';
 import { count, kw, ratio, tbps, usd } from '../format.ts';
 
 /** The generated topologies (src/scenario/schema.ts TOPOLOGIES; the browser test checks the two lists agree). */
@@ -58,7 +58,6 @@ function problemsOf(e: unknown) {
 
 function DesignInputs({ form, set }: { form: DesignForm; set: (f: Partial<DesignForm>) => void }) {
   const { catalog } = useCatalog();
-  const num = (v: string) => (v === '' ? 0 : Number(v));
   return (
     <form className="form-grid" aria-label="fabric design" onSubmit={(e) => e.preventDefault()}>
       <Field label="Topology">
@@ -70,30 +69,20 @@ function DesignInputs({ form, set }: { form: DesignForm; set: (f: Partial<Design
           </select>
         )}
       </Field>
-      <Field label="Hosts (GPUs with a NIC each)">
-        {(id) => (
-          <input
-            id={id}
-            name="hosts"
-            type="number"
-            min={1}
-            value={form.hosts}
-            onChange={(e) => set({ hosts: num(e.target.value) })}
-          />
-        )}
-      </Field>
-      <Field label="GPUs per server">
-        {(id) => (
-          <input
-            id={id}
-            name="gpusPerNode"
-            type="number"
-            min={1}
-            value={form.gpusPerNode}
-            onChange={(e) => set({ gpusPerNode: num(e.target.value) })}
-          />
-        )}
-      </Field>
+      <NumberField
+        label="Hosts (GPUs with a NIC each)"
+        name="hosts"
+        min={1}
+        value={form.hosts}
+        onValue={(v) => set({ hosts: v })}
+      />
+      <NumberField
+        label="GPUs per server"
+        name="gpusPerNode"
+        min={1}
+        value={form.gpusPerNode}
+        onValue={(v) => set({ gpusPerNode: v })}
+      />
       <Field label="NIC">
         {(id) => (
           <select id={id} name="nic" value={form.nic} onChange={(e) => set({ nic: e.target.value })}>
@@ -117,19 +106,15 @@ function DesignInputs({ form, set }: { form: DesignForm; set: (f: Partial<Design
           </select>
         )}
       </Field>
-      <Field label="Oversubscription (down:up)" hint="1 is non-blocking">
-        {(id) => (
-          <input
-            id={id}
-            name="oversubscription"
-            type="number"
-            min={1}
-            step={0.5}
-            value={form.oversubscription}
-            onChange={(e) => set({ oversubscription: num(e.target.value) })}
-          />
-        )}
-      </Field>
+      <NumberField
+        label="Oversubscription (down:up)"
+        hint="1 is non-blocking"
+        name="oversubscription"
+        min={1}
+        step={0.5}
+        value={form.oversubscription}
+        onValue={(v) => set({ oversubscription: v })}
+      />
     </form>
   );
 }

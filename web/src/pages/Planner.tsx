@@ -7,7 +7,7 @@ import type { plannerJson } from '../../../src/report/plan.ts';
 import { ApiError, postJson } from '../api.ts';
 import { useCatalog, useSettled } from '../catalog.ts';
 import { compareChart } from '../compare-chart.ts';
-import { Field, Problems } from '../Field.tsx';
+import { Field, NumberField, Problems } from '../Field.tsx';
 import { count, kw, ratio, tbps, usd } from '../format.ts';
 import { VegaChart } from '../VegaChart.tsx';
 
@@ -72,33 +72,16 @@ const METRICS: {
 
 function RequirementForm({ req, set }: { req: Requirement; set: (r: Partial<Requirement>) => void }) {
   const { catalog } = useCatalog();
-  const num = (v: string) => (v === '' ? 0 : Number(v));
   return (
     <form className="form-grid" aria-label="requirement" onSubmit={(e) => e.preventDefault()}>
-      <Field label="GPUs (hosts)">
-        {(id) => (
-          <input
-            id={id}
-            name="hosts"
-            type="number"
-            min={1}
-            value={req.hosts}
-            onChange={(e) => set({ hosts: num(e.target.value) })}
-          />
-        )}
-      </Field>
-      <Field label="GPUs per server">
-        {(id) => (
-          <input
-            id={id}
-            name="gpusPerNode"
-            type="number"
-            min={1}
-            value={req.gpusPerNode}
-            onChange={(e) => set({ gpusPerNode: num(e.target.value) })}
-          />
-        )}
-      </Field>
+      <NumberField label="GPUs (hosts)" name="hosts" min={1} value={req.hosts} onValue={(v) => set({ hosts: v })} />
+      <NumberField
+        label="GPUs per server"
+        name="gpusPerNode"
+        min={1}
+        value={req.gpusPerNode}
+        onValue={(v) => set({ gpusPerNode: v })}
+      />
       <Field label="NIC">
         {(id) => (
           <select id={id} name="nic" value={req.nic} onChange={(e) => set({ nic: e.target.value })}>
@@ -108,32 +91,22 @@ function RequirementForm({ req, set }: { req: Requirement; set: (r: Partial<Requ
           </select>
         )}
       </Field>
-      <Field label="Oversubscription (down:up)">
-        {(id) => (
-          <input
-            id={id}
-            name="oversubscription"
-            type="number"
-            min={1}
-            step={0.5}
-            value={req.oversubscription}
-            onChange={(e) => set({ oversubscription: num(e.target.value) })}
-          />
-        )}
-      </Field>
-      <Field label="Budget (USD, 0: none)">
-        {(id) => (
-          <input
-            id={id}
-            name="budget"
-            type="number"
-            min={0}
-            step={100000}
-            value={req.budgetUsd}
-            onChange={(e) => set({ budgetUsd: num(e.target.value) })}
-          />
-        )}
-      </Field>
+      <NumberField
+        label="Oversubscription (down:up)"
+        name="oversubscription"
+        min={1}
+        step={0.5}
+        value={req.oversubscription}
+        onValue={(v) => set({ oversubscription: v })}
+      />
+      <NumberField
+        label="Budget (USD, 0: none)"
+        name="budget"
+        min={0}
+        step={100000}
+        value={req.budgetUsd}
+        onValue={(v) => set({ budgetUsd: v })}
+      />
     </form>
   );
 }
