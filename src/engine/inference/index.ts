@@ -30,7 +30,6 @@
 // After the loop: summary.ts (latency, TTFT, TPOT, goodput, per-fault report) and invariants.ts. setup.ts turns
 // the scenario into the simulator's inputs; capacity.ts searches replicas and designs for an SLO.
 
-import { createRandom } from '../../base/random.ts';
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import type { Result } from '../../result/types.ts';
@@ -43,17 +42,11 @@ import { isMixed, runMixed } from './mixed.ts';
 import type { RequestNetwork } from './network.ts';
 import { ZeroNetwork } from './network.ts';
 import { runService } from './run.ts';
-import { arrivalSource, inferenceItem, networkFaultWindows, placeReplicas, validateService } from './setup.ts';
+import { type InferenceRunOptions, inferenceItem, serviceSetup, validateService } from './setup.ts';
 
 export type { InferenceSpec } from './config.ts';
+export type { InferenceRunOptions } from './setup.ts';
 export { inferenceItem, placeReplicas } from './setup.ts';
-
-export interface InferenceRunOptions {
-  seed: number;
-  maxTimePs?: number;
-  name?: string;
-  onProgress?: (arrived: number, total: number, nowPs: number) => void;
-}
 
 /** Simulates the scenario's inference item on `engine` over `fabric`: the Result with one RequestsResult. */
 export function runInference(
@@ -70,25 +63,10 @@ export function runInference(
   const spec = it.spec;
   validateService(engine, fabric, spec, path);
   if (isMixed(s)) return runMixed(engine, fabric, s, catalog, it, opts);
-  const hosts = placeReplicas(fabric, spec, path);
   const net = resolveNetwork(s.network, fabric, catalog);
   const network: RequestNetwork =
     spec.network === 'zero' ? new ZeroNetwork() : new FluidNetwork(fabric, net, { contention: engine === 'flow' });
-  const run = runService({
-    item: it.index,
-    spec,
-    arrivals: arrivalSource(spec, opts.seed, path),
-    replicaHosts: hosts,
-    border: Math.max(fabric.border, 0),
-    network,
-    rngService: createRandom(opts.seed, 'inference', 'service'),
-    rngBalancer: createRandom(opts.seed, 'inference', 'balancer'),
-    hashSalt: createRandom(opts.seed, 'inference', 'hash').u32(),
-    networkFaults: spec.network === 'zero' ? [] : networkFaultWindows(s),
-    storageNodes: Int32Array.from(fabric.storage),
-    maxTimeNs: opts.maxTimePs !== undefined ? opts.maxTimePs / 1000 : Number.POSITIVE_INFINITY,
-    onProgress: opts.onProgress ? (n, t) => opts.onProgress?.(n, spec.requests ?? 0, t * 1000) : undefined,
-  });
+  const run = runService(serviceSetup(fabric, s, it, network, opts));
   const c = run.check;
   const req = run.requests;
   const invariants = serviceInvariants(c);

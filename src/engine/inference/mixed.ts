@@ -1,10 +1,3 @@
-// Training and inference in one run on the flow fidelity (issue 18): the scenario's inference item runs as the
-// request-level simulator (run.ts), its other items (jobs, collectives, patterns, flow lists) compile to a traffic
-// program that fluid-job.ts runs on the same fluid network, each transfer in its traffic class. One Result holds
-// both: the service's request statistics and the job's flows, ops and iterations, with the invariants of each and
-// of the shared network's bytes. The mechanism is argued in docs/architecture.md ("Training and inference in one
-// run"). Left out: the packet engine (issue 18 item 2), network: zero for the service, and job failures.
-import { createRandom } from '../../base/random.ts';
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric } from '../../fabric/types.ts';
@@ -20,7 +13,7 @@ import type { InferenceSpec } from './config.ts';
 import { FluidJob } from './fluid-job.ts';
 import { bytesInvariant, serviceInvariants } from './invariants.ts';
 import { runService } from './run.ts';
-import { arrivalSource, networkFaultWindows, placeReplicas } from './setup.ts';
+import { type InferenceRunOptions, serviceSetup } from './setup.ts';
 
 /** Does the scenario mix an inference item with other traffic? */
 export function isMixed(s: Pick<Scenario, 'traffic'>): boolean {
@@ -35,7 +28,7 @@ export function runMixed(
   s: Pick<Scenario, 'network' | 'seed' | 'traffic'>,
   catalog: Catalog,
   it: { index: number; spec: InferenceSpec },
-  opts: { seed: number; maxTimePs?: number; name?: string },
+  opts: InferenceRunOptions,
 ): Result {
   const wall0 = performance.now();
   const path = `traffic[${it.index}].inference`;
@@ -48,26 +41,12 @@ export function runMixed(
           'a scenario with an inference service and other traffic runs on the flow engine with the service on the fabric (engine: flow, network: fabric)',
       },
     ]);
-  const hosts = placeReplicas(fabric, spec, path);
   const net = resolveNetwork(s.network, fabric, catalog);
   const cls = classNamed(s.network, spec.class ?? 'lossy', `${path}.class`);
   const program = compileTraffic(s as Scenario, fabric, { skipInference: true });
   const fluid = new FluidNetwork(fabric, net, { contention: true });
   const job = new FluidJob(fluid, program, net, opts.seed, net.classLevel(cls.name), cls.weight);
-  const run = runService({
-    item: it.index,
-    spec,
-    arrivals: arrivalSource(spec, opts.seed, path),
-    replicaHosts: hosts,
-    border: Math.max(fabric.border, 0),
-    network: job,
-    rngService: createRandom(opts.seed, 'inference', 'service'),
-    rngBalancer: createRandom(opts.seed, 'inference', 'balancer'),
-    hashSalt: createRandom(opts.seed, 'inference', 'hash').u32(),
-    networkFaults: networkFaultWindows(s),
-    storageNodes: Int32Array.from(fabric.storage),
-    maxTimeNs: opts.maxTimePs !== undefined ? opts.maxTimePs / 1000 : Number.POSITIVE_INFINITY,
-  });
+  const run = runService(serviceSetup(fabric, s, it, job, opts));
   const st = fluid.stats();
   const req = run.requests;
   const d = job.driver;

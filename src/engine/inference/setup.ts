@@ -19,6 +19,8 @@ import {
 import { loadTrace } from '../../workload/inference/trace.ts';
 import type { InferenceSpec } from './config.ts';
 import type { FaultWindow } from './faults.ts';
+import type { RequestNetwork } from './network.ts';
+import type { ServiceSetup } from './run.ts';
 
 /** The inference item of a scenario's traffic, or null. Mixing it with other traffic items is an input error. */
 export function inferenceItem(s: Pick<Scenario, 'traffic'>): { index: number; spec: InferenceSpec } | null {
@@ -117,6 +119,45 @@ export function arrivalSource(spec: InferenceSpec, seed: number, path: string): 
     max,
     end,
   );
+}
+
+export interface InferenceRunOptions {
+  seed: number;
+  maxTimePs?: number;
+  name?: string;
+  onProgress?: (arrived: number, total: number, nowPs: number) => void;
+}
+
+/**
+ * What runService needs for the scenario's inference item on `network`: the replicas' hosts, the arrival source,
+ * the seeded streams, the fault windows and the time limit. One place for a service alone (index.ts) and a service
+ * beside other traffic (mixed.ts).
+ */
+export function serviceSetup(
+  fabric: Fabric,
+  s: Pick<Scenario, 'network'>,
+  it: { index: number; spec: InferenceSpec },
+  network: RequestNetwork,
+  opts: InferenceRunOptions,
+): ServiceSetup {
+  const { spec } = it;
+  const path = `traffic[${it.index}].inference`;
+  const progress = opts.onProgress;
+  return {
+    item: it.index,
+    spec,
+    arrivals: arrivalSource(spec, opts.seed, path),
+    replicaHosts: placeReplicas(fabric, spec, path),
+    border: Math.max(fabric.border, 0),
+    network,
+    rngService: createRandom(opts.seed, 'inference', 'service'),
+    rngBalancer: createRandom(opts.seed, 'inference', 'balancer'),
+    hashSalt: createRandom(opts.seed, 'inference', 'hash').u32(),
+    networkFaults: spec.network === 'zero' ? [] : networkFaultWindows(s),
+    storageNodes: Int32Array.from(fabric.storage),
+    maxTimeNs: opts.maxTimePs !== undefined ? opts.maxTimePs / 1000 : Number.POSITIVE_INFINITY,
+    onProgress: progress ? (n, t) => progress(n, spec.requests ?? 0, t * 1000) : undefined,
+  };
 }
 
 /** The scenario's switch and link failures, as windows for the per-fault report (times in ns). */
