@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { accessAgg96 } from '../../../test/helpers/fabrics.ts';
 import { ecmpPath } from '../../../test/helpers/paths.ts';
 import { createRandom } from '../../base/random.ts';
 import { loadCatalog } from '../../catalog/index.ts';
-import { designFabric } from '../../fabric/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
-import { fabricSpec, networkSchema } from '../../scenario/schema.ts';
+import { networkSchema } from '../../scenario/schema.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { FluidNetwork, type FluidStats } from './fluid.ts';
 
@@ -15,16 +15,7 @@ const MS = 1e6;
 
 // An inference fabric: 2 access switches of 48 x 25G hosts, 8 x 100G uplinks each (4 parallel to each of 2
 // aggregation switches, 1.5:1 oversubscribed), and border0 behind 8 x 100G links per aggregation switch.
-const AA = designFabric(
-  fabricSpec({
-    topology: 'access-aggregation',
-    hosts: 96,
-    nic: '25G',
-    switch: 'aurcore-48x25g-8x100g',
-    spineSwitch: 'aurcore-32x100g',
-  }),
-  catalog,
-).fabric;
+const AA = accessAgg96(catalog);
 const B = AA.border as NodeId;
 const h = (i: number) => AA.hosts[i] as NodeId;
 

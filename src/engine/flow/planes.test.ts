@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { accessAgg96 } from '../../../test/helpers/fabrics.ts';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
@@ -73,18 +74,7 @@ describe('two planes in the fluid network (inference traffic)', () => {
 });
 
 describe('a dual-homed server on the flow engine', () => {
-  const fabricOf = (dualHomed: boolean) =>
-    designFabric(
-      fabricSpec({
-        topology: 'access-aggregation',
-        hosts: 96,
-        nic: '25G',
-        switch: 'aurcore-48x25g-8x100g',
-        spineSwitch: 'aurcore-32x100g',
-        dualHomed,
-      }),
-      catalog,
-    ).fabric;
+  const fabricOf = (dualHomed: boolean) => accessAgg96(catalog, dualHomed);
   const g = fabricOf(true);
   const t = (id: number, src: number, dst: number): Transfer =>
     plainTransfer(id, g.hosts[src] as NodeId, g.hosts[dst] as NodeId, 100e6, 0, 0, 'roce');

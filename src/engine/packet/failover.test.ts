@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { accessAgg96 } from '../../../test/helpers/fabrics.ts';
 import { allInvariantsOk } from '../../../test/helpers/simulate.ts';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
@@ -25,18 +26,7 @@ const run = (g: Fabric, transfers: Transfer[], network: Net = {}) =>
   });
 const completed = (r: ReturnType<typeof run>) => r.invariants.find((x) => x.name === 'every flow completed')?.ok;
 
-const accessAgg = (dualHomed: boolean) =>
-  designFabric(
-    fabricSpec({
-      topology: 'access-aggregation',
-      hosts: 96,
-      nic: '25G',
-      switch: 'aurcore-48x25g-8x100g',
-      spineSwitch: 'aurcore-32x100g',
-      dualHomed,
-    }),
-    catalog,
-  ).fabric;
+const accessAgg = (dualHomed: boolean) => accessAgg96(catalog, dualHomed);
 const planes = designFabric(
   fabricSpec({ topology: 'leaf-spine', hosts: 64, switch: 'aurcore-32x400g', planes: 2 }),
   catalog,
