@@ -110,3 +110,48 @@ describe('HPCC sender (Algorithm 1 of Li et al., SIGCOMM 2019)', () => {
     expect(s.rate[0]).toBeCloseTo(100e6, 0);
   });
 });
+
+// Why HPCC's fairness at N = 8 hangs on the queue each flow's packets see (docs/dcqcn.md, "HPCC fairness"): a
+// flow's window settles where W = W eta / U + W_AI, at W* = W_AI U / (U - eta), and U - eta is only
+// N R_AI / B (0.32% at N = 8, R_AI = 40 Mb/s at 100G). A per-flow difference s in U moves the share by about
+// s / (U - eta), so Jain >= 0.99 (coefficient of variation <= 0.1005) needs the flows' U to agree within
+// 0.1005 N R_AI / B: 43 bytes of queue in the bottleneck test's 134 KB BDP.
+describe("HPCC's fixed point and its sensitivity to a per-flow difference in U", () => {
+  const N = 8;
+  const X = (N * 40e6) / B; // U - eta at the fixed point of N equal flows
+  /** Runs QP q for `rtts` RTTs on a link carrying eta B with `qlen` bytes queued: U = eta + qlen / BDP. */
+  function settle(s: HpccSender, q: number, qlen: number, rtts: number): void {
+    const rec = new Float64Array(INT_REC + INT_HOP);
+    for (let k = 0; k <= rtts; k++) {
+      // tau = T: U takes the sample u at once; ackSeq passes lastUpdateSeq: Wc moves every ACK.
+      record(rec, 0, k * T, k * 0.95 * BDP, qlen);
+      s.onAck(q, rec, 0, 10 * k + 1, 10 * k + 10);
+    }
+  }
+
+  it('W settles at W_AI U / (U - eta): the fair share of N flows when U - eta = N R_AI / B', () => {
+    const s = new HpccSender(1, () => params());
+    // The contraction per RTT is eta / U = 1 - 0.34%: 6,000 RTTs leave (eta / U)^6000 ~ 2e-9 of the start.
+    settle(s, 0, X * BDP, 6000);
+    const U = 0.95 + X;
+    expect(s.win[0]).toBeCloseTo((WAI * U) / X, 3);
+    // As a share of the link: W* / BDP = (R_AI / B) U / X = U / N, N flows filling U.
+    expect(s.win[0] / BDP).toBeCloseTo(U / N, 6);
+  });
+
+  it('flows whose U differ by +-0.1005 (U - eta) share the link with Jain 0.99', () => {
+    const s = new HpccSender(N, () => params());
+    const spread = 0.1005 * X;
+    for (let q = 0; q < N; q++) settle(s, q, (X + (q % 2 ? spread : -spread)) * BDP, 6000);
+    const w = Array.from(s.win);
+    const sum = w.reduce((a, b) => a + b, 0);
+    const jain = (sum * sum) / (N * w.reduce((a, b) => a + b * b, 0));
+    // Windows W_AI (U +- spread) / (X +- spread), four of each: coefficient of variation about spread / X, so
+    // Jain about 1 / (1 + 0.1005^2) = 0.99000 (the numerator's +-0.03% lifts it to 0.99007).
+    const U = 0.95 + X;
+    const hi = (U + spread) / (X + spread);
+    const lo = (U - spread) / (X - spread);
+    expect(jain).toBeCloseTo((hi + lo) ** 2 / (2 * (hi * hi + lo * lo)), 6);
+    expect(jain).toBeCloseTo(0.99, 3);
+  });
+});
