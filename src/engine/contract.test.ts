@@ -166,21 +166,11 @@ describe('engines agree on a non-blocking fabric without ECMP choices', () => {
   });
 });
 
-describe('nvls-tree across servers at 64 MiB: the analytic engine is a lower bound (the tree pipeline fill)', () => {
-  // With 8 chunks per tree (64 MiB over 8 GPUs, halves of 512 KiB chunks) the double binary tree's fill, which
-  // the analytic model (two-level.ts, from doubleBinaryTreeS: depth - 2 chunks) fits at 64 chunks, is a larger
-  // share: measured flow/analytic 1.07 (4 servers) and 1.23 (3 servers, an odd tree), packet/analytic 1.09 at
-  // 64 KiB chunks. The bound: analytic <= flow, packet <= 1.25 x analytic; at 1 GiB they agree within 2% (above).
-  it.each([
-    ['4 servers', 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB'],
-    ['3 servers', 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, ranks: 24'],
-  ])('%s: analytic <= flow <= 1.25 x analytic', (_, item) => {
-    const yaml = scenarioYaml(H100, item);
-    const [a] = opTimes('analytic', yaml);
-    const [f] = opTimes('flow', yaml);
-    expect(f).toBeGreaterThanOrEqual(a * 0.999);
-    expect(f, `analytic ${a} ps, flow ${f} ps`).toBeLessThanOrEqual(a * 1.25);
-  });
+describe('nvls-tree across servers at 64 MiB on the packet engine: within the analytic time and 1.25 x it', () => {
+  // The analytic engine runs the trees across domains as the flow engine does (tree-pipeline.ts: flow = analytic
+  // within 0.1% at 64 MiB, contract-trees.test.ts; before, flow/analytic 1.07 and 1.23). The packet engine's
+  // per-packet pipeline adds to it: packet/analytic 1.073 at 64 KiB chunks (1.09 before), outside the
+  // contract's 5%, so it keeps this bound: no run is faster than the analytic path, none 25% slower.
   it('4 servers, 64 KiB chunks: analytic <= packet <= 1.25 x analytic', () => {
     const yaml = scenarioYaml(H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, chunk: 64KiB');
     const [a] = opTimes('analytic', yaml);

@@ -22,6 +22,16 @@ describe('tree-pipeline: double binary trees worked out by hand (no latency, 1 s
     // Both trees' ups copy at once (copies share nothing); each down waits for its up's chunk.
     for (let k = 1; k <= 4; k++) expect(run(2, k, { copyS: 0.5, server: [0, 0] })).toBeCloseTo((k + 1) * 0.5, 9);
   });
+  it('nvls-tree, 2 ranks, one chunk: reduce-scatter, up, down, all-gather (phase + 2 + phase)', () => {
+    // Chunk 0 is reduced in each domain at 0.5, goes up both trees at once (1.5), down (2.5), all-gathered (3).
+    expect(treePipelineS({ p: 2, chunks: 1, netS: 1, copyS: 0, alphaS: 0, phaseS: 0.5 })).toBeCloseTo(3, 9);
+  });
+  it('nvls-tree, phases slower than the trees: one phase per chunk sets the pace (k + 1 phases + the trip)', () => {
+    // Phase 3 > period 2: chunk c is reduced at 3 (c + 1), crosses in 2, and the all-gathers run back to back
+    // from the first chunk's return at 5: 5 + 3k.
+    for (let k = 1; k <= 4; k++)
+      expect(treePipelineS({ p: 2, chunks: k, netS: 1, copyS: 0, alphaS: 0, phaseS: 3 })).toBeCloseTo(5 + 3 * k, 9);
+  });
   it('many chunks: one period (the busiest NIC link, 4 chunk copies from 4 ranks on) per chunk past 16', () => {
     expect(run(16, 40) - run(16, 30)).toBeCloseTo(40, 9);
   });

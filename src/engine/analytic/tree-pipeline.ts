@@ -38,6 +38,12 @@ export interface TreePipeline {
    * fabric paths are symmetric). Omitted: alphaS on every edge.
    */
   edgeS?: Float64Array;
+  /**
+   * nvls-tree (workload/training/nvls-tree.ts): the NVLS phase (s) inside each rank's NVLink domain. Chunk c of a
+   * rank's slice is reduced there at (c + 1) x phaseS (back to back, waiting for nothing) before it may go up,
+   * and all-gathered in one more phase, chunk after chunk, once both trees brought it back. Omitted: none.
+   */
+  phaseS?: number;
 }
 
 /** The tasks of both trees and who waits for whom (lag-0 step deps, as the schedule compiles them). */
@@ -49,6 +55,11 @@ interface TreeTasks {
   kind: Uint8Array;
   /** The tree edge (t x p + child rank) of each task. */
   edge: Int32Array;
+  /** 1: waits for its sender's own chunk (nvls-tree's reduce-scatter): ups, and downs to the root's children. */
+  gated: Uint8Array;
+  /** CSR by rank of the tasks whose arrival completes its chunk (downs to it; at a root, its children's ups). */
+  resultStart: Int32Array;
+  results: Int32Array;
   /** CSR of the tasks each task waits for, and of the tasks that wait for each. */
   depStart: Int32Array;
   deps: Int32Array;
@@ -73,7 +84,9 @@ function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks 
   const src: number[] = [];
   const dst: number[] = [];
   const edge: number[] = [];
+  const gated: number[] = [];
   const depLists: number[][] = [];
+  const resultLists: number[][] = Array.from({ length: p }, () => []);
   for (const [tree, parent] of doubleTreeParents(p).entries()) {
     const base = src.length;
     const children: number[][] = Array.from({ length: p }, () => []);
@@ -87,11 +100,14 @@ function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks 
     for (let r = 0; r < p; r++) {
       src.push(r);
       dst.push(parent[r] < 0 ? r : parent[r]);
+      gated.push(parent[r] < 0 ? 0 : 1);
       depLists.push(parent[r] < 0 ? [] : children[r].map((ch) => base + ch));
+      resultLists[r].push(...(parent[r] < 0 ? children[r].map((ch) => base + ch) : [base + p + r]));
     }
     for (let r = 0; r < p; r++) {
       src.push(parent[r] < 0 ? r : parent[r]);
       dst.push(r);
+      gated.push(parent[r] === root ? 1 : 0);
       if (parent[r] < 0) depLists.push([]);
       else if (parent[r] === root) depLists.push(children[root].map((ch) => base + ch));
       else depLists.push([base + p + parent[r]]);
@@ -113,12 +129,16 @@ function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks 
   const [depStart, deps] = csr(depLists);
   const [outStart, outs] = csr(outLists);
   const [linkStart, linkTasks] = csr(onLink);
+  const [resultStart, results] = csr(resultLists);
   return {
     n,
     src: Int32Array.from(src),
     dst: Int32Array.from(dst),
     kind,
     edge: Int32Array.from(edge),
+    gated: Uint8Array.from(gated),
+    resultStart,
+    results,
     depStart,
     deps,
     outStart,
@@ -132,6 +152,8 @@ function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks 
 class TreeRun {
   readonly started: Int32Array;
   readonly arrived: Int32Array;
+  /** When each task's chunk c arrived, at i x chunks + c (nvls-tree's all-gathers read it). */
+  readonly arrivedAt: Float64Array;
   /** Stream: work left in NIC-seconds at full rate; copy: its end time. */
   readonly left: Float64Array;
   readonly rate: Float64Array;
@@ -160,6 +182,7 @@ class TreeRun {
   ) {
     this.started = new Int32Array(t.n);
     this.arrived = new Int32Array(t.n);
+    this.arrivedAt = new Float64Array(x.phaseS ? t.n * x.chunks : 0);
     this.left = new Float64Array(t.n);
     this.rate = new Float64Array(t.n);
     this.active = new Int32Array(t.n);
@@ -184,6 +207,8 @@ class TreeRun {
     const t = this.t;
     const c = this.started[i];
     if (this.slot[i] >= 0 || c >= this.x.chunks) return false;
+    const phase = this.x.phaseS ?? 0;
+    if (phase > 0 && t.gated[i] && this.now < (c + 1) * phase * (1 - 1e-12)) return false;
     for (let k = t.depStart[i]; k < t.depStart[i + 1]; k++) if (this.arrived[t.deps[k]] <= c) return false;
     return true;
   }
@@ -277,6 +302,12 @@ class TreeRun {
       at = Math.min(at, this.t.kind[i] === COPY ? this.left[i] : this.now + this.left[i] / this.rate[i]);
     }
     for (const a of this.arriveAt) at = Math.min(at, a);
+    // nvls-tree: the next chunk reduced inside the domains.
+    const phase = this.x.phaseS ?? 0;
+    if (phase > 0) {
+      const m = Math.floor((this.now / phase) * (1 + 1e-12)) + 1;
+      if (m <= this.x.chunks) at = Math.min(at, m * phase);
+    }
     return at;
   }
 
@@ -303,6 +334,9 @@ class TreeRun {
       this.arriveAt.push(at + (x.edgeS ? x.edgeS[t.edge[i]] : x.alphaS));
       this.arriveTask.push(i);
     }
+    const phase = x.phaseS ?? 0;
+    if (phase > 0 && Math.abs(at / phase - Math.round(at / phase)) < 1e-9)
+      for (let i = 0; i < t.n; i++) if (t.gated[i]) this.look(i);
     for (let k = this.arriveAt.length - 1; k >= 0; k--)
       if (this.arriveAt[k] <= at + eps) {
         this.arrive(this.arriveTask[k], this.arriveAt[k]);
@@ -312,7 +346,26 @@ class TreeRun {
     return streams;
   }
 
+  /** nvls-tree: each rank all-gathers chunk after chunk once it is back (and its own slice was reduced). */
+  allGatherEnd(): number {
+    const { t, x } = this;
+    const phase = x.phaseS ?? 0;
+    let end = 0;
+    for (let r = 0; r < x.p; r++) {
+      let ag = 0;
+      for (let c = 0; c < x.chunks; c++) {
+        let back = (c + 1) * phase;
+        for (let k = t.resultStart[r]; k < t.resultStart[r + 1]; k++)
+          back = Math.max(back, this.arrivedAt[t.results[k] * x.chunks + c]);
+        ag = Math.max(ag, back) + phase;
+      }
+      end = Math.max(end, ag);
+    }
+    return end;
+  }
+
   arrive(i: number, at: number): void {
+    if (this.arrivedAt.length > 0) this.arrivedAt[i * this.x.chunks + this.arrived[i]] = at;
     this.arrived[i]++;
     this.end = Math.max(this.end, at);
     for (let k = this.t.outStart[i]; k < this.t.outStart[i + 1]; k++) this.look(this.t.outs[k]);
@@ -339,7 +392,7 @@ function periodS(t: TreeTasks, x: TreePipeline): number {
   for (let l = 0; l < 2 * x.p; l++) most = Math.max(most, t.linkStart[l + 1] - t.linkStart[l]);
   let copies = false;
   for (let i = 0; i < t.n; i++) if (t.kind[i] === COPY) copies = true;
-  return Math.max(most * x.netS, copies ? x.copyS : 0);
+  return Math.max(most * x.netS, copies ? x.copyS : 0, x.phaseS ?? 0);
 }
 
 /** Times already simulated, by their input (the analytic engine costs each op shape once a run; sweeps repeat). */
@@ -352,7 +405,7 @@ const memo = new Map<string, number>();
 export function treePipelineS(x: TreePipeline): number {
   if (x.p < 2 || x.chunks < 1) return 0;
   if (x.p > TREE_SIM_RANKS) throw new Error(`internal: tree pipeline of ${x.p} ranks (at most ${TREE_SIM_RANKS})`);
-  const key = [x.p, x.chunks, x.netS, x.copyS, x.alphaS, x.server ?? '', x.edgeS ?? ''].join('|');
+  const key = [x.p, x.chunks, x.netS, x.copyS, x.alphaS, x.phaseS ?? 0, x.server ?? '', x.edgeS ?? ''].join('|');
   const known = memo.get(key);
   if (known !== undefined) return known;
   const tasks = treeTasks(x.p, x.server);
@@ -367,7 +420,8 @@ export function treePipelineS(x: TreePipeline): number {
     const started = run.startReady();
     if (ended || started) run.solve();
   }
-  const time = run.end + (x.chunks - simulated) * periodS(tasks, x);
+  const end = x.phaseS ? run.allGatherEnd() : run.end;
+  const time = end + (x.chunks - simulated) * periodS(tasks, x);
   if (memo.size >= 1024) memo.clear();
   memo.set(key, time);
   return time;
