@@ -4,7 +4,6 @@
 // analytic hose bound assumes balance, the flow time lies between the bound and the bound times the collision.
 import { describe, expect, it } from 'vitest';
 import { TREE_CHUNK_BYTES } from '../workload/training/collectives.ts';
-import { doubleTreeShape } from './analytic/collectives.ts';
 import {
   engineContract,
   GB200,
@@ -167,21 +166,11 @@ describe('engines agree on a non-blocking fabric without ECMP choices', () => {
   });
 });
 
-describe('nvls-tree across servers at 64 MiB: the analytic engine is a lower bound (the tree pipeline fill)', () => {
-  // With 8 chunks per tree (64 MiB over 8 GPUs, halves of 512 KiB chunks) the double binary tree's fill, which
-  // the analytic model (two-level.ts, from doubleBinaryTreeS: depth - 2 chunks) fits at 64 chunks, is a larger
-  // share: measured flow/analytic 1.07 (4 servers) and 1.23 (3 servers, an odd tree), packet/analytic 1.09 at
-  // 64 KiB chunks. The bound: analytic <= flow, packet <= 1.25 x analytic; at 1 GiB they agree within 2% (above).
-  it.each([
-    ['4 servers', 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB'],
-    ['3 servers', 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, ranks: 24'],
-  ])('%s: analytic <= flow <= 1.25 x analytic', (_, item) => {
-    const yaml = scenarioYaml(H100, item);
-    const [a] = opTimes('analytic', yaml);
-    const [f] = opTimes('flow', yaml);
-    expect(f).toBeGreaterThanOrEqual(a * 0.999);
-    expect(f, `analytic ${a} ps, flow ${f} ps`).toBeLessThanOrEqual(a * 1.25);
-  });
+describe('nvls-tree across servers at 64 MiB on the packet engine: within the analytic time and 1.25 x it', () => {
+  // The analytic engine runs the trees across domains as the flow engine does (tree-pipeline.ts: flow = analytic
+  // within 0.1% at 64 MiB, contract-trees.test.ts; before, flow/analytic 1.07 and 1.23). The packet engine's
+  // per-packet pipeline adds to it: packet/analytic 1.073 at 64 KiB chunks (1.09 before), outside the
+  // contract's 5%, so it keeps this bound: no run is faster than the analytic path, none 25% slower.
   it('4 servers, 64 KiB chunks: analytic <= packet <= 1.25 x analytic', () => {
     const yaml = scenarioYaml(H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, chunk: 64KiB');
     const [a] = opTimes('analytic', yaml);
@@ -191,58 +180,16 @@ describe('nvls-tree across servers at 64 MiB: the analytic engine is a lower bou
   });
 });
 
-describe('double binary trees on servers of several GPUs and with few chunks: within the pipeline bounds', () => {
-  // The tree pipeline (analytic/collectives.ts doubleBinaryTreeS, engine.ts treeOnServersS): k chunks per tree, a
-  // period tau (the busiest NIC's chunk copies at its rate, or one intra-server copy, the slower), 2d hops from a
-  // leaf up to the root and down (d: the deeper tree). The analytic engine takes (k + d - 2) tau + 2 d alpha. Any
-  // run of that schedule on a non-blocking fabric lies between two bounds: the busiest resource moves k periods of
-  // work (>= k tau), and every hop of the last chunk's 2d-hop path takes at most one period after its k - 1
-  // predecessors (a flow shares its NICs with at most the tree load's other copies, so <= (k - 1 + 2d) tau + 2d
-  // alpha). Relative to the analytic time: k / (k + d - 2) and (k - 1 + 2d) / (k + d - 2), with 1% for the alpha
-  // terms (a few microseconds against milliseconds). Measured flow/analytic: 0.98-1.04 at NCCL's 512 KiB chunk
-  // (k = 64) on servers, where the analytic engine once took 1.3-3x (every edge on a NIC); 0.84-1.25 with 2 to 8
-  // chunks. With one chunk, or inside one server, the analytic engine has the exact form (the next block).
-  const treeCase = (fabric: string, ranks: number, chunk?: string) => ({
-    fabric,
-    item: `collective: all-reduce, algorithm: double-binary-tree, bytes: 64MiB, ranks: ${ranks}, protocol: none${chunk ? `, chunk: ${chunk}` : ''}`,
-    name: `${ranks} ranks, ${chunk ?? '512KiB'} chunks (${FABRIC_NAMES[fabric]})`,
-  });
-  const cases = [
-    treeCase(SERVERS_ONE_LEAF, 32),
-    treeCase(SERVERS_ONE_LEAF, 12),
-    treeCase(RAILS, 32),
-    treeCase(RAILS, 24),
-    treeCase(H100, 12),
-    treeCase(ONE_LEAF, 5, '16MiB'),
-    treeCase(ONE_LEAF, 16, '8MiB'),
-    treeCase(ONE_LEAF, 8, '16MiB'),
-    treeCase(RAILS, 16, '16MiB'),
-    treeCase(RAILS, 24, '16MiB'),
-  ];
-  it.each(cases)('k / (k + d - 2) <= flow / analytic <= (k - 1 + 2d) / (k + d - 2): $name', ({ fabric, item }) => {
-    const yaml = scenarioYaml(fabric, item);
-    const ranks = Number(/ranks: (\d+)/.exec(item)?.[1]);
-    const chunk = /chunk: (\d+)MiB/.exec(item);
-    const k = Math.ceil((32 * 2 ** 20) / (chunk ? Number(chunk[1]) * 2 ** 20 : TREE_CHUNK_BYTES));
-    const d = doubleTreeShape(ranks).depth;
-    const [a] = opTimes('analytic', yaml);
-    const [f] = opTimes('flow', yaml);
-    const what = `analytic ${a} ps, flow ${f} ps, k ${k}, d ${d}`;
-    expect(f / a, what).toBeGreaterThanOrEqual((k / (k + d - 2)) * 0.99);
-    expect(f / a, what).toBeLessThanOrEqual(((k - 1 + 2 * d) / (k + d - 2)) * 1.01);
-  });
-});
-
 describe('double binary trees with one chunk, or inside one server: the exact forms (analytic/collectives.ts)', () => {
-  // One chunk per tree: nothing else is in flight, so the time is the chunk's own trip (doubleTreeFillS): up from
-  // the deepest leaf and down again, each hop at its parent's fan (2 children share its NIC: 2 chunk times; the
-  // root's one child: 1), an edge inside a server one copy. 8 ranks on one leaf: 2 + 2 + 1 up and as many down,
-  // 10 chunk times, which the flow engine gives to the picosecond. Inside one server every edge is a copy, a delay
-  // that shares nothing: each edge sends its k chunks back to back, the last leaves the deepest leaf after k - 1
-  // copies and crosses 2d edges: (k + 2d - 1) copies. Measured before these forms: flow/analytic 0.70-0.74 (two to
-  // four servers) and 1.17-1.25 (one leaf) with one chunk, 1.36-2.9 in one server; the tolerance is 1%, for the
-  // hops' latency (microseconds against milliseconds). Uneven trees with one chunk (6 ranks: 0.90) are left to the
-  // pipeline bounds: their subtrees arrive one after the other while the other tree's chunks share the NICs.
+  // One chunk per tree: nothing else is in flight, so the time is the chunk's own trip: up from the deepest leaf
+  // and down again, each hop at its parent's fan (2 children share its NIC: 2 chunk times; the root's one child:
+  // 1), an edge inside a server one copy. 8 ranks on one leaf: 2 + 2 + 1 up and as many down, 10 chunk times,
+  // which the flow engine gives to the picosecond. Inside one server every edge is a copy, a delay that shares
+  // nothing: each edge sends its k chunks back to back, the last leaves the deepest leaf after k - 1 copies and
+  // crosses 2d edges: (k + 2d - 1) copies (engine.ts treeS). The analytic engine runs the first through its tree
+  // pipeline (tree-pipeline.ts; with 1 to 8 chunks on 2 to 64 ranks: contract-trees.test.ts), the second in closed
+  // form. Measured before: flow/analytic 0.70-0.74 (two to four servers) and 1.17-1.25 (one leaf) with one chunk,
+  // 1.36-2.9 in one server, 0.90 for the uneven 6-rank tree; the tolerance is 1%, for the hops' latency.
   const exact = (fabric: string, ranks: number, chunk: string) => ({
     item: `collective: all-reduce, algorithm: double-binary-tree, bytes: 64MiB, ranks: ${ranks}, protocol: none, chunk: ${chunk}`,
     fabric,
@@ -251,6 +198,7 @@ describe('double binary trees with one chunk, or inside one server: the exact fo
   it.each([
     exact(ONE_LEAF, 8, '32MiB'),
     exact(ONE_LEAF, 16, '32MiB'),
+    exact(ONE_LEAF, 6, '32MiB'),
     exact(RAILS, 16, '32MiB'),
     exact(RAILS, 32, '32MiB'),
     exact(SERVERS_ONE_LEAF, 12, '32MiB'),

@@ -130,35 +130,6 @@ export function doubleTreeNetShape(p: number, server: (r: number) => number): { 
 }
 
 /**
- * The first chunk's time through the double binary tree (s), each tree on its own: up from every leaf to the root,
- * then down to every leaf, an edge between ranks on one server costing `copyS` (a delay: it shares nothing) and
- * one between servers `netS` x its fan, the parent's edges of that kind in that tree (a parent's NIC receives its
- * children's chunks, and sends them the result, at once: with nothing else in flight its rate is split that many
- * ways). With one chunk this is the schedule's time on powers of two (the flow engine's: 10 chunk times for 8
- * ranks on one leaf, 2 + 2 + 1 up and as many down); uneven trees, whose subtrees arrive one after the other
- * while the other tree's chunks share the same NICs, come out within 10% (6 ranks: 10 against 9).
- */
-export function doubleTreeFillS(p: number, server: (r: number) => number, netS: number, copyS: number): number {
-  let fill = 0;
-  for (const parent of doubleTreeParents(p)) {
-    const children: number[][] = Array.from({ length: p }, () => []);
-    let root = -1;
-    parent.forEach((u, r) => {
-      if (u < 0) root = r;
-      else children[u].push(r);
-    });
-    const cost = (u: number, v: number) => {
-      if (server(u) === server(v)) return copyS;
-      return netS * children[u].filter((w) => server(w) !== server(u)).length;
-    };
-    const up = (v: number): number => Math.max(0, ...children[v].map((w) => up(w) + cost(v, w)));
-    const down = (u: number, at: number): number => Math.max(at, ...children[u].map((w) => down(w, at + cost(u, w))));
-    fill = Math.max(fill, down(root, up(root)));
-  }
-  return fill;
-}
-
-/**
  * NCCL's double binary tree as compiled: each tree carries n/2 in `chunks` chunks, pipelined. In steady state the
  * busiest NIC copies `load` chunks per chunk index (4 for p >= 4: up and down in the tree where it is inside, up
  * in the other, which is NCCL's algBw = busBw / 2, COLL-03; fewer below), so a chunk index takes tau = load x

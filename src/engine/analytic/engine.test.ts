@@ -158,9 +158,9 @@ traffic: [{collective: all-reduce, algorithm: ${algorithm}, bytes: ${bytes}, pro
     expect(latencyUs(16, 'ring')).toBeCloseTo((8.4 + 222 * 3.4 + 32 * 14) * 1.4, 4);
   });
   it('tree on 16 nodes of 8: 2 (7 x 28 + 4 x 28) us', () => {
-    // Within 0.5 us: the tree's time is clamped to its first chunk's trip (engine.ts treeOnServersS), the longest
-    // of its paths, whose NVLink copies each carry a fixed latency; which path is longest can change with S, so
-    // the extrapolation to S = 0 is off by a share of those latencies (0.1 us here).
+    // Within 0.5 us: the tree's time is its pipeline run (tree-pipeline.ts), whose critical path crosses NVLink
+    // copies that each carry a fixed latency; which path is critical can change with S, so the extrapolation to
+    // S = 0 is off by a share of those latencies.
     expect(latencyUs(16, 'double-binary-tree')).toBeCloseTo(2 * (7 * 28 + 4 * 28), 0);
   });
   it('latencyModel is gone with an error that names protocol', () => {

@@ -22,15 +22,16 @@ import {
   type TrafficProgram,
   type Transfer,
 } from '../../workload/program.ts';
-import { ringOrder } from '../../workload/training/collectives.ts';
+import { doubleTreeParents, ringOrder } from '../../workload/training/collectives.ts';
 import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
-import { doubleTreeFillS, doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
+import { doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
 import { HostPorts } from './host-ports.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
 import { sharpTimeS } from './sharp.ts';
+import { TREE_SIM_RANKS, treePipelineS } from './tree-pipeline.ts';
 import { nvlsTreeTimeS, twoLevelTimeS } from './two-level.ts';
 
 export interface AnalyticRunOptions {
@@ -57,10 +58,11 @@ export interface OpCost {
    */
   channels: number;
   /**
-   * A double binary tree over servers of several GPUs: the most tree edges between servers on one NIC per chunk
-   * index (doubleTreeNetShape), and whether any edge is an intra-server copy.
+   * A double binary tree: the most tree edges between servers on one NIC per chunk index (doubleTreeNetShape),
+   * whether any edge is an intra-server copy, each rank's server and each edge's fabric latency (tree-pipeline.ts;
+   * both absent inside one server).
    */
-  tree?: { netLoad: number; intra: boolean; server?: Int32Array };
+  tree?: { netLoad: number; intra: boolean; server?: Int32Array; edgeS?: Float64Array };
 }
 
 /** The switch a host is cabled to (its first link's other end). */
@@ -346,6 +348,25 @@ function serverGroups(f: Fabric, ranks: NodeId[]): NodeId[][] {
   return [...by.values()];
 }
 
+/**
+ * A double binary tree's ranks as tree-pipeline.ts reads them: each rank's server (an edge inside one is a copy)
+ * and the fabric latency of each edge between servers (the flow engine's path latency, by leaf pair).
+ */
+function treeCost(t: CostTables, ranks: ArrayLike<number>, gpusPerServer: number): NonNullable<OpCost['tree']> {
+  const p = ranks.length;
+  const server = Int32Array.from(ranks, (h) => t.server[h]);
+  const edgeS = new Float64Array(2 * p);
+  doubleTreeParents(p).forEach((parent, tr) => {
+    for (let r = 0; r < p; r++) {
+      const u = parent[r];
+      if (u >= 0 && server[u] !== server[r]) edgeS[tr * p + r] = t.hop(ranks[r] as NodeId, ranks[u] as NodeId) * 1e-12;
+    }
+  });
+  const shape =
+    gpusPerServer > 1 ? doubleTreeNetShape(p, (r) => server[r]) : { netLoad: doubleTreeShape(p).load, intra: false };
+  return { ...shape, server, edgeS };
+}
+
 export function opCost(f: Fabric, net: NetworkConfig, op: ProgramOp, channels = 1): OpCost {
   return rankCost(f, costTables(f, net), op, op.ranks, channels);
 }
@@ -544,13 +565,7 @@ function rankCost(f: Fabric, t: CostTables, op: ProgramOp, ranks: ArrayLike<numb
   // of the two bounds (the other flat algorithms take their schedule's path, collectiveS).
   const intraRate = nv.bandwidthBps / 8;
   const rankRate = gpusPerServer > 1 && !hierarchical ? Math.min(rate, intraRate) : rate;
-  const tree =
-    op.algorithm === 'double-binary-tree' && gpusPerServer > 1
-      ? {
-          ...doubleTreeNetShape(ranks.length, (r) => server[ranks[r]]),
-          server: Int32Array.from(ranks, (h) => server[h]),
-        }
-      : undefined;
+  const tree = op.algorithm === 'double-binary-tree' ? treeCost(t, ranks, gpusPerServer) : undefined;
   return {
     ...(tree ? { tree } : {}),
     alphaS: alphaPs * 1e-12,
@@ -606,44 +621,38 @@ export function opTimeS(op: ProgramOp, c: OpCost, p = op.ranks.length, chunks = 
     return steps * step;
   }
   if (alg === 'pxn' && c.gpusPerServer > 1) return pxnOnServersS(p, n, c);
-  if (alg === 'double-binary-tree' && c.tree && chunks > 0) return treeOnServersS(p, n, c, c.tree, chunks);
-  if (alg === 'double-binary-tree') {
-    // The pipeline model counts every tree edge on the NICs: ranks on servers of their own.
-    const pipelined = chunks > 0 && c.gpusPerServer === 1;
-    const model = scheduleTimeS(name, alg, p, n, abg, pipelined ? { chunks } : undefined);
-    if (!pipelined) return model;
-    // Clamped between the first chunk's fill and the pipeline's upper bound (treeOnServersS).
-    const { depth, load } = doubleTreeShape(p);
-    const netS = (n / 2 / chunks) * c.betaSPerByte;
-    const fill = doubleTreeFillS(p, (r) => r, netS, 0) + 2 * depth * c.alphaS;
-    return Math.max(fill, Math.min(model, (chunks - 1) * load * netS + fill));
-  }
+  if (alg === 'double-binary-tree' && c.tree && chunks > 0) return treeS(p, n, c, c.tree, chunks);
   return scheduleTimeS(name, alg, p, n, abg);
 }
 
 /**
- * The double binary tree over servers of several GPUs (or inside one: its own closed form below), pipelined as
- * doubleBinaryTreeS (collectives.ts) but with two kinds of edge: a chunk index costs the busiest NIC netLoad chunk copies at the network rate, and an edge
- * inside a server one intra-server copy (a delay: intraCopyPs, latency included, which holds no NIC and runs
- * beside the others); the slower sets the pipeline's period tau. Fill and latency as doubleBinaryTreeS.
+ * The double binary tree with its chunks per tree, as the flow engine runs it (tree-pipeline.ts: the chunks'
+ * fair shares of the ranks' NICs, copies inside a server as delays, each edge's fabric latency). Inside one
+ * server every edge is a copy, a delay that shares nothing, so each edge moves its chunks back to back (period:
+ * one copy) and the last chunk leaves the deepest leaf after k - 1 copies and crosses the 2d edges up to the
+ * root and down again, one copy each: (k + 2d - 1) copies, exactly.
  */
-function treeOnServersS(p: number, n: number, c: OpCost, tree: NonNullable<OpCost['tree']>, chunks: number) {
-  const { depth } = doubleTreeShape(p);
+function treeS(p: number, n: number, c: OpCost, tree: NonNullable<OpCost['tree']>, chunks: number): number {
   const h = n / 2 / chunks;
-  // Every edge inside one server: copies are delays, which share nothing, so each edge moves its chunks back to
-  // back (period: one copy) and the last chunk leaves the deepest leaf after k - 1 copies and crosses the 2d
-  // edges up to the root and down again, one copy each: (k + 2d - 1) copies, exactly (the flow engine's time).
-  if (tree.netLoad === 0) return (chunks + 2 * depth - 1) * (c.intraAlphaS + h * c.intraBetaSPerByte);
   const copyS = c.intraAlphaS + h * c.intraBetaSPerByte;
-  const tau = Math.max(tree.netLoad * h * c.netBetaSPerByte, tree.intra ? copyS : 0);
-  const model = (chunks + Math.max(depth - 2, 0)) * tau + 2 * depth * c.alphaS;
-  // The model fits many chunks; with few, the first chunk's own trip (doubleTreeFillS: each hop at its fan-in,
-  // copies at their time) dominates. Any run lies between that fill F (a chunk is never faster than alone) and
-  // F + (k - 1) tau (each further chunk adds at most one period), so the model is clamped to [F, F + (k-1) tau].
-  const server = tree.server;
-  if (!server) return model;
-  const fill = doubleTreeFillS(p, (r) => server[r], h * c.netBetaSPerByte, copyS) + 2 * depth * c.alphaS;
-  return Math.max(fill, Math.min(model, (chunks - 1) * tau + fill));
+  if (tree.netLoad === 0) return (chunks + 2 * doubleTreeShape(p).depth - 1) * copyS;
+  // One GPU a server: its rank's bandwidth (betaSPerByte); several: the NIC's, copies apart.
+  const beta = c.gpusPerServer > 1 ? c.netBetaSPerByte : c.betaSPerByte;
+  if (p <= TREE_SIM_RANKS)
+    return treePipelineS({
+      p,
+      chunks,
+      server: tree.server,
+      netS: h * beta,
+      copyS,
+      alphaS: c.alphaS,
+      edgeS: tree.edgeS,
+    });
+  // Past the simulated sizes, the pipeline in full flow: a period per chunk (the busiest NIC's chunk copies, or a
+  // copy) and the deepest tree's fill, which fits many chunks (doubleBinaryTreeS, collectives.ts).
+  const { depth } = doubleTreeShape(p);
+  const tau = Math.max(tree.netLoad * h * beta, tree.intra ? copyS : 0);
+  return (chunks + Math.max(depth - 2, 0)) * tau + 2 * depth * c.alphaS;
 }
 
 /**

@@ -8,7 +8,10 @@
 //                                              phases are duplex and leave rs[C-1] out
 // with RS = AG = (R-1) ring copies of N units, or one NVLS phase of R N units x (1 + 1/R) (hierarchical.ts), and
 // AR = 2 (N-1) fabric hops of one unit per channel, the channels sharing the NIC. Leaves out what the schedule
-// leaves out (protocols, SM time).
+// leaves out (protocols, SM time). nvls-tree runs its trees across domains as the flow engine does
+// (tree-pipeline.ts, with the NVLS phases around each chunk).
+
+import { TREE_SIM_RANKS, treePipelineS } from './tree-pipeline.ts';
 
 /** The costs the analytic engine measured for the op's ranks (engine.ts, rankCost). */
 export interface TwoLevelCost {
@@ -50,10 +53,12 @@ export function twoLevelTimeS(kind: 'hierarchical' | 'nvls', n: number, c: TwoLe
 
 /**
  * Time (s) of NCCL's NVLS_TREE all-reduce (workload/training/nvls-tree.ts) of n bytes per rank: an NVLS phase
- * per chunk on each side of a double binary tree per rail, every phase pipelined by lag-0 step deps. The tree
- * pipeline is collectives.ts' doubleBinaryTreeS (the busiest NIC copies `load` chunks of one tree's half slice per
- * chunk index, the first chunk fills depth - 2 more, 2 depth hops of latency); the NVLS phases add the first
- * chunk's reduce-scatter before it and the last chunk's all-gather after it, or bound it when they are slower.
+ * per chunk on each side of a double binary tree per rail, every phase pipelined by lag-0 step deps. The rails'
+ * trees share no NIC and are alike, so one rail's, with the phases around each chunk, is the op's time
+ * (tree-pipeline.ts, as the flow engine runs it). Past TREE_SIM_RANKS domains the many-chunk form: the busiest
+ * NIC copies `load` chunks of one tree's half slice per chunk index, the first chunk fills depth - 2 more, 2 depth
+ * hops of latency, and the phases add the first chunk's reduce-scatter and the last one's all-gather, or bound it
+ * when they are slower.
  */
 export function nvlsTreeTimeS(n: number, c: TwoLevelCost, tree: { depth: number; load: number }): number {
   const { R, N, chunks: C, channels: K } = c;
@@ -61,6 +66,16 @@ export function nvlsTreeTimeS(n: number, c: TwoLevelCost, tree: { depth: number;
   const unit = Math.ceil(n / K / (R * 2 * C));
   const phase = R < 2 ? 0 : c.intraAlphaS + 2 * R * unit * (1 + 1 / R) * K * c.intraBetaSPerByte;
   if (N < 2) return (C + 1) * phase;
+  // The rails' trees are alike and share no NIC: one rail's, run as the flow engine runs it (tree-pipeline.ts).
+  if (N <= TREE_SIM_RANKS)
+    return treePipelineS({
+      p: N,
+      chunks: C,
+      netS: unit * K * c.netBetaSPerByte,
+      copyS: 0,
+      alphaS: c.netAlphaS,
+      phaseS: phase,
+    });
   const tau = tree.load * unit * K * c.netBetaSPerByte;
   const treeS = (C + Math.max(tree.depth - 2, 0)) * tau + 2 * tree.depth * c.netAlphaS;
   return 2 * phase + Math.max((C - 1) * phase, treeS);

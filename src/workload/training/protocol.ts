@@ -42,6 +42,19 @@ export const DEFAULT_ALGORITHM: Readonly<Record<CollectiveOp, string>> = {
   reduce: 'binomial',
 };
 
+/**
+ * `algorithm: auto` where NCCL's model has nothing to choose: DEFAULT_ALGORITHM, but an all-to-all with several
+ * of its ranks on one server runs NCCL's p2p path, which relays through the GPU on the destination's rail (pxn):
+ * PXN is on by default (NVIDIA/nccl src/graph/paths.cc, NCCL_PARAM(PxnDisable, "PXN_DISABLE", 0); NCCL 2.12+),
+ * and ncclTopoGetNetDev (src/graph/search.cc) at the default NCCL_P2P_PXN_LEVEL 2 ("use PXN as much as possible
+ * to maximize aggregation") sends to a peer through the NIC of the local GPU with the peer's device index when
+ * that GPU is reached over NVLink. With one rank per server there is no relay (pairwise stays, MPICH's).
+ */
+function autoFallback(x: ProtocolInput, known: (algorithm: string) => boolean): string {
+  if (x.op === 'all-to-all' && x.nRanks > x.nNodes && known('pxn')) return 'pxn';
+  return DEFAULT_ALGORITHM[x.op];
+}
+
 export interface ProtocolInput {
   op: CollectiveOp;
   /** An algorithm of COLLECTIVE_ALGORITHMS, or `auto`. */
@@ -86,7 +99,7 @@ function candidates(op: CollectiveOp, known: (a: string) => boolean, nvls: boole
  * schedules for this operation (COLLECTIVE_ALGORITHMS).
  */
 export function planProtocol(x: ProtocolInput, known: (algorithm: string) => boolean): ProtocolPlan {
-  const fallback = x.algorithm === 'auto' ? DEFAULT_ALGORITHM[x.op] : x.algorithm;
+  const fallback = x.algorithm === 'auto' ? autoFallback(x, known) : x.algorithm;
   const ideal: ProtocolPlan = { algorithm: fallback, latencyPs: 0, efficiency: 1 };
   if (x.protocol === 'none' || x.nRanks < 2) return ideal;
   const algos = x.algorithm === 'auto' ? candidates(x.op, known, x.nvls ?? false) : [NCCL_NAME[x.algorithm]];
