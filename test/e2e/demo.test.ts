@@ -181,6 +181,7 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
       incastPfc: load(n.incastPfc),
       incastNoPfc: load(n.incastNoPfc),
       inference: load(n.inference),
+      inferenceDisaggregated: load(n.inferenceDisaggregated),
       inferenceFailure: load(n.inferenceFailure),
       inferenceFailureDualHomed: load(n.inferenceFailureDualHomed),
       capacity: JSON.parse(readFileSync(join(on, 'runs', `${n.capacity}.json`), 'utf8')) as CapacityResult,
@@ -242,6 +243,7 @@ describe('aifabric demo --quick: evidence from the saved runs', () => {
       incastPfc: { ...runs.incastPfc, result: mutate(runs.incastPfc.result) },
       incastNoPfc: { ...runs.incastNoPfc, result: mutate(runs.incastNoPfc.result) },
       inference: { ...runs.inference, result: mutate(runs.inference.result) },
+      inferenceDisaggregated: { ...runs.inferenceDisaggregated, result: mutate(runs.inferenceDisaggregated.result) },
       inferenceFailure: { ...runs.inferenceFailure, result: mutate(runs.inferenceFailure.result) },
       inferenceFailureDualHomed: {
         ...runs.inferenceFailureDualHomed,
