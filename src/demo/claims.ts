@@ -360,7 +360,7 @@ function decide(e: Evidence): ClaimRow[] {
     aspect: 'Traffic characteristics',
     side: 'inference',
     claim: 'Primarily north-south; stable traffic, high demand for low latency',
-    evidence: `north-south ${pct(i.northSouthShare)} of bytes with each replica on one server (${pct(i.northSouthBytes > 0 ? i.storageBytes / i.northSouthBytes : 0)} of them model loads and retrieval reads from storage nodes, ${f1(i.storageBytes / 1e12)} TB), ${pct(i.disaggregatedNorthSouthShare)} with prefill and decode on separate servers (${f1(i.disaggregatedEastWestBytes / 1e12)} TB of KV cache east-west); per-second arrivals peak at ${f1(i.arrivalPeakToMean)}x their mean`,
+    evidence: `north-south ${pct(i.northSouthShare)} of bytes with each replica on one server (${pct(i.northSouthBytes > 0 ? i.storageBytes / i.northSouthBytes : 0)} of them from storage nodes, ${f1(i.storageBytes / 1e9)} GB), ${pct(i.disaggregatedNorthSouthShare)} with prefill and decode on separate servers (${f1(i.disaggregatedEastWestBytes / 1e12)} TB of KV cache east-west); per-second arrivals peak at ${f1(i.arrivalPeakToMean)}x their mean`,
     values: {
       northSouthShare: i.northSouthShare,
       northSouthBytes: i.northSouthBytes,

@@ -29,7 +29,7 @@ import {
   evidenceFrom,
   type TraceWindow,
 } from './evidence.ts';
-import { DISAGGREGATED_STORAGE, DISAGGREGATION, disaggregatedWindowS } from './serving.ts';
+import { DISAGGREGATION, disaggregatedWindowS } from './serving.ts';
 import { INFERENCE_STORAGE, INFERENCE_STORAGE_FABRIC, STORAGE_FABRIC, STORAGE_JOB } from './storage.ts';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
@@ -290,7 +290,7 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   // The service's own run carries its storage traffic (src/demo/storage.ts), which its north-south share is measured
   // on; the failure runs and the capacity search do not: the dual-homed design has no aggregation port left for a
   // storage leaf (fabric.storage refuses it), and the two failure runs stay alike but for the homing.
-  const infYaml = (extra: string, traffic: string, storage = false, loads = true) => `
+  const infYaml = (extra: string, traffic: string, storage = false) => `
 fabric: {topology: access-aggregation, hosts: ${inf.fabric.hosts}, nic: 25G, switch: aurcore-48x25g-8x100g, ${storage ? `${INFERENCE_STORAGE_FABRIC}, ` : ''}spineSwitch: aurcore-32x100g}
 ${extra}
 traffic:
@@ -298,7 +298,7 @@ traffic:
       arrivals: {trace: conv, speed: 16, duration: ${windowS}s}
       replicas: 128
       slo: {ttft: 500ms, tpot: 50ms}
-${storage && loads ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
+${storage ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
   const runInf = (yaml: string, name: string): DemoRun => {
     const s = { ...parseScenario(yaml, catalog), seed };
     const d = designFabric(s.fabric, catalog);
@@ -319,10 +319,7 @@ ${storage && loads ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
     `the same, prefill/decode disaggregated, first ${disWindowS / 60} min of the trace (flow engine)`,
     () =>
       runInf(
-        infYaml('', `      ${DISAGGREGATION}\n      ${DISAGGREGATED_STORAGE}\n`, true, false).replace(
-          `duration: ${windowS}s`,
-          `duration: ${disWindowS}s`,
-        ),
+        infYaml('', `      ${DISAGGREGATION}\n`, true).replace(`duration: ${windowS}s`, `duration: ${disWindowS}s`),
         'inference-disaggregated',
       ),
   );
@@ -421,7 +418,7 @@ ${storage && loads ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
     subtitle: `aifabric demo${q ? ' --quick' : ''}, seed ${seed}, PFC ${opts.pfc ? 'on' : 'off'} on the training fabric`,
     notes: [
       `Training: a ${gpus}-GPU data-parallel job (7B parameters, bf16 gradients, 8 buckets, 600 ms compute) on a non-blocking leaf-spine of aurcore-32x400g with 8 storage nodes on a storage leaf pair (flow engine): it reads 0.156 GB/s of data per GPU (DGX SuperPOD storage guidance as recalled, unverified) and ends its iteration with a checkpoint of 14 bytes per parameter; a ${slice}-GPU slice on the packet engine for loss and incast.`,
-      `Inference: the public Azure LLM conversation trace (2023, CC BY 4.0), ${windowS / 60} minutes replayed 16x faster onto 128 LLM replicas on ${inf.fabric.hosts} servers; SLO p99 TTFT 500 ms, p99 TPOT 50 ms. Each replica loads a 70B bf16 model (140 GB) from 32 storage nodes at the start and each request reads 3,000 bytes of retrieved passages (RAG), without waiting for them; the failure runs and the capacity search carry no storage traffic. The byte mix is also measured on the same service with prefill and decode on separate replicas (64 + 64, Splitwise/DistServe), whose KV caches (320 KiB per input token: Llama-2-70B in bf16) cross the fabric east-west, over the first ${disWindowS / 60} minutes of the trace without the model loads.`,
+      `Inference: the public Azure LLM conversation trace (2023, CC BY 4.0), ${windowS / 60} minutes replayed 16x faster onto 128 LLM replicas on ${inf.fabric.hosts} servers; SLO p99 TTFT 500 ms, p99 TPOT 50 ms. Each request reads 3,000 bytes of retrieved passages (RAG) from 32 storage nodes; the replicas are warm (their 140 GB of 70B bf16 weights already loaded: a replica reloads them after a repair and serves once they land); the failure runs and the capacity search carry no storage traffic. The byte mix is also measured on the same service with prefill and decode on separate replicas (64 + 64, Splitwise/DistServe), whose KV caches (320 KiB per input token: Llama-2-70B in bf16) cross the fabric east-west, over the first ${disWindowS / 60} minutes of the trace.`,
       'One fabric for both: scenarios/converged.yaml, a real-time vision service (MLPerf Inference ResNet50-v1.5 defaults) beside a data-parallel job on one 48-host leaf-spine, run alone, sharing fairly and with the service at strict priority (flow engine); its latency rows are the last three of the inference table.',
       ...(q ? ['Quick mode: smaller versions of every run (the numbers differ from the full demo).'] : []),
     ],

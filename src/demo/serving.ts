@@ -19,13 +19,6 @@
  */
 export const DISAGGREGATION = 'disaggregation: {prefillReplicas: 64, kvBytesPerToken: 327680}';
 
-/**
- * The retrieval reads of the main run (inference.storage), without its model loads: the loads are a start-up
- * transient (17.9 TB once, measured in the main run), not serving traffic, and in a window of minutes they would
- * outweigh any per-request mix.
- */
-export const DISAGGREGATED_STORAGE = 'storage: {params: 0}';
-
 /** Trace seconds the disaggregated run replays (at the main run's 16x): its KV transfers make the flow engine
  * recompute shares at every one, 36 s of wall time for the main run's hour against 1 s for its first 5 minutes. */
 export const disaggregatedWindowS = (quick: boolean): number => (quick ? 150 : 300);

@@ -815,6 +815,15 @@ export const inferenceSchema = z
           .describe(
             'bytes read from storage per request (retrieval, RAG; default: k = 5 passages of 100 words, RAG, Lewis et al. 2020; 0: none)',
           ),
+        // A serving engine reads its checkpoint before it answers (vLLM and TensorRT-LLM load the weights at
+        // start-up; a Kubernetes readiness probe keeps traffic away until then): a cold start holds every
+        // replica's requests until its weights land, a warm one is a service already running.
+        coldStart: z
+          .boolean()
+          .default(true)
+          .describe(
+            'true: every replica loads the model at the start of the run; false: the replicas start with their weights in memory (a service already running) and load them only after a repair. A loading replica takes requests only when no replica is ready, and serves none until its weights land',
+          ),
       })
       .optional()
       .describe(
