@@ -288,8 +288,8 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   const infSpec = inf.traffic?.[0];
   if (!infSpec || !('inference' in infSpec)) throw new Error('scenarios/inference.yaml has no inference item');
   // The service's own run carries its storage traffic (src/demo/storage.ts), which its north-south share is measured
-  // on; the failure runs and the capacity search do not: the dual-homed design has no aggregation port left for a
-  // storage leaf (fabric.storage refuses it), and the two failure runs stay alike but for the homing.
+  // on; the failure runs and the capacity search do not: the two failure runs stay alike but for the homing, and
+  // the dual-homed design with storage leaves needs 8 aggregation switches instead of 6 (the ports they reserve).
   const infYaml = (extra: string, traffic: string, storage = false) => `
 fabric: {topology: access-aggregation, hosts: ${inf.fabric.hosts}, nic: 25G, switch: aurcore-48x25g-8x100g, ${storage ? `${INFERENCE_STORAGE_FABRIC}, ` : ''}spineSwitch: aurcore-32x100g}
 ${extra}

@@ -162,7 +162,9 @@ export const fabricSchema = z
       .strictObject({
         // 1,024: more than a storage leaf pair of the largest catalog switch (144 ports) can hold; the generator says
         // so with the fix.
-        nodes: num(count(1024)).describe('storage nodes (stor0..), each with one NIC port'),
+        nodes: num(count(1024)).describe(
+          'storage nodes (stor0..), each with one NIC port (one per plane on a multi-plane Clos, fabric.planes)',
+        ),
         nic: z
           .string()
           .optional()
