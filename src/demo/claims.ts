@@ -140,7 +140,9 @@ function inferenceMixVerdict(i: Evidence['inference']): ClaimRow['verdict'] {
   return colocated && disaggregated && i.arrivalPeakToMean < THRESHOLDS.arrivalPeakToMean ? 'supported' : 'depends';
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(x >= 0.995 && x < 1 ? 2 : 1)}%`;
+// Two significant digits under 0.1% (a measured 0.0086% is not "0.0%"), two decimals just under 100%.
+const pct = (x: number) =>
+  x > 0 && x < 0.001 ? `${(x * 100).toPrecision(2)}%` : `${(x * 100).toFixed(x >= 0.995 && x < 1 ? 2 : 1)}%`;
 const f1 = (x: number) => x.toFixed(1);
 const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
 
