@@ -69,8 +69,29 @@ const CASES: Record<string, Case[]> = {
     ['bursts at 1.25x', (e) => (e.training.peakToMeanLoad = T.burstPeakToMean), 'supported'],
   ],
   'Traffic characteristics / inference': [
-    ['north-south at 90%', (e) => (e.inference.northSouthShare = T.majorityShare), 'not supported'],
+    ['north-south at 90% on one server', (e) => (e.inference.northSouthShare = T.majorityShare), 'depends'],
     ['north-south over 90%', (e) => (e.inference.northSouthShare = above(T.majorityShare)), 'supported'],
+    [
+      'disaggregated north-south at 90%',
+      (e) => (e.inference.disaggregatedNorthSouthShare = T.majorityShare),
+      'depends',
+    ],
+    [
+      'north-south at 90% in both designs',
+      (e) => {
+        e.inference.northSouthShare = T.majorityShare;
+        e.inference.disaggregatedNorthSouthShare = T.majorityShare;
+      },
+      'not supported',
+    ],
+    [
+      'north-south over 90% on one server only, disaggregated over it',
+      (e) => {
+        e.inference.northSouthShare = T.majorityShare;
+        e.inference.disaggregatedNorthSouthShare = above(T.majorityShare);
+      },
+      'depends',
+    ],
     ['arrival peak at 2x', (e) => (e.inference.arrivalPeakToMean = T.arrivalPeakToMean), 'depends'],
     ['arrival peak under 2x', (e) => (e.inference.arrivalPeakToMean = below(T.arrivalPeakToMean)), 'supported'],
   ],

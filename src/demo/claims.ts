@@ -76,6 +76,10 @@ export interface Evidence {
      * retrieval reads, inference.storage; the rest went between border0 and the hosts). */
     northSouthBytes: number;
     storageBytes: number;
+    /** The same service with prefill and decode on separate replicas: its north-south share, and its east-west
+     * bytes (the KV caches moved from prefill to decode servers). */
+    disaggregatedNorthSouthShare: number;
+    disaggregatedEastWestBytes: number;
     /** Peak-to-mean of the per-second arrival count of the replayed trace. */
     arrivalPeakToMean: number;
     /** Request bytes over response bytes per request (one exchange per request). */
@@ -128,7 +132,17 @@ export interface ConvergedEvidence {
   iterationSeparatedMs: number;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(x >= 0.995 && x < 1 ? 2 : 1)}%`;
+/** The inference byte mix: north-south in both serving designs, in neither, or in one (the design decides). */
+function inferenceMixVerdict(i: Evidence['inference']): ClaimRow['verdict'] {
+  const colocated = i.northSouthShare > THRESHOLDS.majorityShare;
+  const disaggregated = i.disaggregatedNorthSouthShare > THRESHOLDS.majorityShare;
+  if (!colocated && !disaggregated) return 'not supported';
+  return colocated && disaggregated && i.arrivalPeakToMean < THRESHOLDS.arrivalPeakToMean ? 'supported' : 'depends';
+}
+
+// Two significant digits under 0.1% (a measured 0.0086% is not "0.0%"), two decimals just under 100%.
+const pct = (x: number) =>
+  x > 0 && x < 0.001 ? `${(x * 100).toPrecision(2)}%` : `${(x * 100).toFixed(x >= 0.995 && x < 1 ? 2 : 1)}%`;
 const f1 = (x: number) => x.toFixed(1);
 const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
 
@@ -348,21 +362,18 @@ function decide(e: Evidence): ClaimRow[] {
     aspect: 'Traffic characteristics',
     side: 'inference',
     claim: 'Primarily north-south; stable traffic, high demand for low latency',
-    evidence: `north-south ${pct(i.northSouthShare)} of bytes (${pct(i.northSouthBytes > 0 ? i.storageBytes / i.northSouthBytes : 0)} of them model loads and retrieval reads from storage nodes, ${f1(i.storageBytes / 1e12)} TB); per-second arrivals peak at ${f1(i.arrivalPeakToMean)}x their mean`,
+    evidence: `north-south ${pct(i.northSouthShare)} of bytes with each replica on one server (${pct(i.northSouthBytes > 0 ? i.storageBytes / i.northSouthBytes : 0)} of them from storage nodes, ${f1(i.storageBytes / 1e9)} GB), ${pct(i.disaggregatedNorthSouthShare)} with prefill and decode on separate servers (${f1(i.disaggregatedEastWestBytes / 1e12)} TB of KV cache east-west); per-second arrivals peak at ${f1(i.arrivalPeakToMean)}x their mean`,
     values: {
       northSouthShare: i.northSouthShare,
       northSouthBytes: i.northSouthBytes,
       storageBytes: i.storageBytes,
+      disaggregatedNorthSouthShare: i.disaggregatedNorthSouthShare,
+      disaggregatedEastWestBytes: i.disaggregatedEastWestBytes,
       arrivalPeakToMean: i.arrivalPeakToMean,
     },
     thresholds: { majorityShare: T.majorityShare, arrivalPeakToMean: T.arrivalPeakToMean },
-    verdict:
-      i.northSouthShare <= T.majorityShare
-        ? 'not supported'
-        : i.arrivalPeakToMean < T.arrivalPeakToMean
-          ? 'supported'
-          : 'depends',
-    rule: 'supported if north-south bytes exceed 90% and the per-second arrival peak stays under 2x the mean; depends (bursty) if only the first holds',
+    verdict: inferenceMixVerdict(i),
+    rule: 'supported if north-south bytes exceed 90% both with each replica on one server and with prefill and decode on separate servers (KV caches east-west), and the per-second arrival peak stays under 2x the mean; not supported if they exceed 90% in neither design; depends otherwise (the serving design decides, or arrivals are bursty)',
   });
   add({
     aspect: 'Network demands',

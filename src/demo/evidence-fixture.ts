@@ -54,6 +54,8 @@ export function supportedEvidence(): Evidence {
       northSouthShare: 0.95,
       northSouthBytes: 2e13,
       storageBytes: 1.8e13,
+      disaggregatedNorthSouthShare: 0.95,
+      disaggregatedEastWestBytes: 1e11,
       arrivalPeakToMean: 1.5,
       requestToResponseBytes: 0.25,
       p99TtftMs: 300,

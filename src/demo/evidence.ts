@@ -29,6 +29,8 @@ export interface DemoRuns {
   incastPfc: DemoRun;
   incastNoPfc: DemoRun;
   inference: DemoRun;
+  /** The same service with prefill/decode disaggregated (src/demo/serving.ts): its KV cache crosses the fabric. */
+  inferenceDisaggregated: DemoRun;
   inferenceFailure: DemoRun;
   /** The same failure with every server dual-homed (fabric.dualHomed). */
   inferenceFailureDualHomed: DemoRun;
@@ -292,6 +294,7 @@ function requestsOf(r: Result): RequestsResult {
 function inference(runs: DemoRuns, d: DemoDesigns, w: TraceWindow): Evidence['inference'] {
   const r = runs.inference.result;
   const rq = requestsOf(r);
+  const dis = runs.inferenceDisaggregated.result;
   const fq = requestsOf(runs.inferenceFailure.result);
   const fault = fq.faults.find((f) => f.target.startsWith('switch '));
   const fdq = requestsOf(runs.inferenceFailureDualHomed.result);
@@ -310,6 +313,8 @@ function inference(runs: DemoRuns, d: DemoDesigns, w: TraceWindow): Evidence['in
     northSouthShare: 1 - (r.traffic?.eastWestShare ?? 0),
     northSouthBytes: r.traffic?.northSouthBytes ?? 0,
     storageBytes: rq.storage?.deliveredBytes ?? 0,
+    disaggregatedNorthSouthShare: 1 - (dis.traffic?.eastWestShare ?? 0),
+    disaggregatedEastWestBytes: dis.traffic?.eastWestBytes ?? 0,
     arrivalPeakToMean: arrivalPeakToMean(w),
     requestToResponseBytes: borderBytesRatio(r.links ?? []),
     p99TtftMs: rq.ttftMs.p99,

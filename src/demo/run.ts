@@ -4,8 +4,9 @@
 //   designs: training-512 (the seed's 32x400G Clos), the planner's best for 8,192 GPUs, inference-384
 //   training: data-parallel job (flow engine, full size), ring all-reduce busbw sweep (analytic + flow),
 //             packet slice: loss sweep with PFC on and off, and a 16:1 incast
-//   inference: the conversation trace on the access/aggregation fabric (flow engine), an access-switch failure,
-//              the capacity search for the SLO, and the cost of the same servers on the training switch
+//   inference: the conversation trace on the access/aggregation fabric (flow engine), the same service with
+//              prefill/decode disaggregated (its byte mix), an access-switch failure, the capacity search for the
+//              SLO, and the cost of the same servers on the training switch
 import { fileURLToPath } from 'node:url';
 import type { Catalog } from '../catalog/index.ts';
 import { type RunOptions, runEngine } from '../engine/index.ts';
@@ -28,6 +29,7 @@ import {
   evidenceFrom,
   type TraceWindow,
 } from './evidence.ts';
+import { DISAGGREGATION, disaggregatedWindowS } from './serving.ts';
 import { INFERENCE_STORAGE, INFERENCE_STORAGE_FABRIC, STORAGE_FABRIC, STORAGE_JOB } from './storage.ts';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
@@ -55,6 +57,7 @@ export interface DemoRunNames {
   incastPfc: string;
   incastNoPfc: string;
   inference: string;
+  inferenceDisaggregated: string;
   inferenceFailure: string;
   inferenceFailureDualHomed: string;
   capacity: string;
@@ -92,7 +95,7 @@ function designFigures(d: Design, spec: FabricSpec): DesignFigures {
 }
 
 /** Steps of a demo run (the progress bar's total). */
-export const DEMO_STEPS = 12;
+export const DEMO_STEPS = 13;
 
 // Random loss rates of the packet slice's sweep. The evidence reads 0 and 1e-3; 1e-4 is the chart's middle point.
 // 1e-5 is left out (2 of the demo's slowest runs, ~5 s): the slice's sync sends 3.5e5 data packets, so it loses a
@@ -285,8 +288,8 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   const infSpec = inf.traffic?.[0];
   if (!infSpec || !('inference' in infSpec)) throw new Error('scenarios/inference.yaml has no inference item');
   // The service's own run carries its storage traffic (src/demo/storage.ts), which its north-south share is measured
-  // on; the failure runs and the capacity search do not: the dual-homed design has no aggregation port left for a
-  // storage leaf (fabric.storage refuses it), and the two failure runs stay alike but for the homing.
+  // on; the failure runs and the capacity search do not: the two failure runs stay alike but for the homing, and
+  // the dual-homed design with storage leaves needs 8 aggregation switches instead of 6 (the ports they reserve).
   const infYaml = (extra: string, traffic: string, storage = false) => `
 fabric: {topology: access-aggregation, hosts: ${inf.fabric.hosts}, nic: 25G, switch: aurcore-48x25g-8x100g, ${storage ? `${INFERENCE_STORAGE_FABRIC}, ` : ''}spineSwitch: aurcore-32x100g}
 ${extra}
@@ -309,6 +312,17 @@ ${storage ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
   );
   const infRun = infX.result;
   const rq = infRun.requests?.[0] as RequestsResult;
+  // The same service with prefill and decode on separate replicas (src/demo/serving.ts): its KV-cache transfers are
+  // east-west, so the inference byte mix is measured on a design where it could come out either way.
+  const disWindowS = disaggregatedWindowS(q);
+  const disX = step(
+    `the same, prefill/decode disaggregated, first ${disWindowS / 60} min of the trace (flow engine)`,
+    () =>
+      runInf(
+        infYaml('', `      ${DISAGGREGATION}\n`, true).replace(`duration: ${windowS}s`, `duration: ${disWindowS}s`),
+        'inference-disaggregated',
+      ),
+  );
   const failAt = Math.round(windowS / 16 / 3);
   const failX = step('the same with an access switch failing (flow engine)', () =>
     runInf(
@@ -366,6 +380,7 @@ ${storage ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
     incastPfc: inc(true),
     incastNoPfc: inc(false),
     inference: infX,
+    inferenceDisaggregated: disX,
     inferenceFailure: failX,
     inferenceFailureDualHomed: failDualX,
     capacity: cap,
@@ -389,6 +404,7 @@ ${storage ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
     incastPfc: 'incast-pfc-on',
     incastNoPfc: 'incast-pfc-off',
     inference: 'inference',
+    inferenceDisaggregated: 'inference-disaggregated',
     inferenceFailure: 'inference-failure',
     inferenceFailureDualHomed: 'inference-failure-dual-homed',
     capacity: 'capacity',
@@ -402,7 +418,7 @@ ${storage ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
     subtitle: `aifabric demo${q ? ' --quick' : ''}, seed ${seed}, PFC ${opts.pfc ? 'on' : 'off'} on the training fabric`,
     notes: [
       `Training: a ${gpus}-GPU data-parallel job (7B parameters, bf16 gradients, 8 buckets, 600 ms compute) on a non-blocking leaf-spine of aurcore-32x400g with 8 storage nodes on a storage leaf pair (flow engine): it reads 0.156 GB/s of data per GPU (DGX SuperPOD storage guidance as recalled, unverified) and ends its iteration with a checkpoint of 14 bytes per parameter; a ${slice}-GPU slice on the packet engine for loss and incast.`,
-      `Inference: the public Azure LLM conversation trace (2023, CC BY 4.0), ${windowS / 60} minutes replayed 16x faster onto 128 LLM replicas on ${inf.fabric.hosts} servers; SLO p99 TTFT 500 ms, p99 TPOT 50 ms. Each replica loads a 70B bf16 model (140 GB) from 32 storage nodes at the start and each request reads 3,000 bytes of retrieved passages (RAG), without waiting for them; the failure runs and the capacity search carry no storage traffic.`,
+      `Inference: the public Azure LLM conversation trace (2023, CC BY 4.0), ${windowS / 60} minutes replayed 16x faster onto 128 LLM replicas on ${inf.fabric.hosts} servers; SLO p99 TTFT 500 ms, p99 TPOT 50 ms. Each request reads 3,000 bytes of retrieved passages (RAG) from 32 storage nodes; the replicas are warm (their 140 GB of 70B bf16 weights already loaded: a replica reloads them after a repair and serves once they land); the failure runs and the capacity search carry no storage traffic. The byte mix is also measured on the same service with prefill and decode on separate replicas (64 + 64, Splitwise/DistServe), whose KV caches (320 KiB per input token: Llama-2-70B in bf16) cross the fabric east-west, over the first ${disWindowS / 60} minutes of the trace.`,
       'One fabric for both: scenarios/converged.yaml, a real-time vision service (MLPerf Inference ResNet50-v1.5 defaults) beside a data-parallel job on one 48-host leaf-spine, run alone, sharing fairly and with the service at strict priority (flow engine); its latency rows are the last three of the inference table.',
       ...(q ? ['Quick mode: smaller versions of every run (the numbers differ from the full demo).'] : []),
     ],

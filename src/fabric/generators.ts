@@ -66,11 +66,6 @@ export function blueprint(spec: FabricSpec, catalog: Catalog): Blueprint {
   const nic = resolveNic(catalog, spec.nic);
   const bp = familyBlueprint(spec, catalog, nic);
   if (!spec.storage) return bp;
-  if ((spec.planes ?? 1) > 1)
-    throw new DesignError(
-      'fabric.storage',
-      'is not built on a dual-plane fabric yet: remove fabric.storage or set fabric.planes: 1',
-    );
   return withStorage(spec, bp, resolveNic(catalog, spec.storage.nic ?? spec.nic, 'fabric.storage.nic'));
 }
 
@@ -646,7 +641,9 @@ function accessAggregation(spec: FabricSpec, catalog: Catalog, nic: NicModel): B
   const accessSwitches = homes * blocks;
   const aggPorts = maxPortsAt(agg, upRate);
   const borderLinks = Math.floor(aggPorts * spec.northSouthShare);
-  const down = aggPorts - borderLinks;
+  // The storage leaf pair (fabric.storage) takes a port on every aggregation switch like one more access switch
+  // each; without the reservation a dual-homed design fills every port with access uplinks.
+  const down = aggPorts - borderLinks - storageLeaves(spec);
   if (borderLinks < 1 || down < 1)
     throw new DesignError(
       'fabric.northSouthShare',

@@ -102,6 +102,80 @@ describe('fabric.storage in every generator', () => {
     expect(d.metrics.ports.overCommitted).toEqual([]);
   });
 
+  /** The first and last hosts reach every storage node both ways, and the graph's BOM is the blueprint's. */
+  const reachAndBom = (d: ReturnType<typeof design>) => {
+    const f = d.fabric;
+    for (const h of [f.hosts[0], f.hosts[f.hosts.length - 1]])
+      for (const st of f.storage) {
+        expect(f.routing.paths(h as NodeId, st as NodeId, 4).length).toBeGreaterThan(0);
+        expect(f.routing.paths(st as NodeId, h as NodeId, 4).length).toBeGreaterThan(0);
+      }
+    const fromGraph = billOfMaterials(countsFromFabric(f), catalog);
+    expect(fromGraph.totals).toEqual(billOfMaterials(countsFromBlueprint(d.blueprint), catalog).totals);
+    expect(d.metrics.ports.overCommitted).toEqual([]);
+  };
+
+  it('on 2 planes (HPN): a storage leaf pair per plane under its own spines, each storage NIC split over the planes', () => {
+    const d = design({
+      topology: 'leaf-spine',
+      hosts: 64,
+      switch: 'aurcore-32x400g',
+      gpusPerNode: 8,
+      planes: 2,
+      storage: { nodes: 5 },
+    });
+    const f = d.fabric;
+    const spines = f.nodes.filter((n) => n.role === 'spine').map((n) => n.id);
+    const half = spines.length / 2;
+    // sleaf0/1 under plane 0's spines only, sleaf2/3 under plane 1's.
+    for (const [leaf, plane] of [
+      ['sleaf0', 0],
+      ['sleaf1', 0],
+      ['sleaf2', 1],
+      ['sleaf3', 1],
+    ] as const) {
+      const id = f.nodeByName(leaf) as NodeId;
+      const up = new Set<number>();
+      for (let i = f.adjStart[id]; i < f.adjStart[id + 1]; i++) {
+        const p = f.peer(f.adjLinks[i] as never, id);
+        if (f.nodes[p].role === 'spine') up.add(p);
+      }
+      expect([...up].sort((a, b) => a - b)).toEqual(spines.slice(plane * half, (plane + 1) * half));
+    }
+    // stor i: port p (200G, half the 400G NIC) on plane p's leaf i mod 2.
+    for (let i = 0; i < 5; i++) {
+      const n = f.storage[i];
+      const ends: string[] = [];
+      for (let k = f.adjStart[n]; k < f.adjStart[n + 1]; k++) {
+        const l = f.links[f.adjLinks[k]];
+        expect(l.rateBps).toBe(200e9);
+        ends.push(f.nodes[f.peer(f.adjLinks[k] as never, n as NodeId)].name);
+      }
+      expect(ends.sort()).toEqual([`sleaf${i % 2}`, `sleaf${2 + (i % 2)}`]);
+    }
+    expect(d.metrics.storage?.totalBps).toBe(5 * 400e9);
+    reachAndBom(d);
+  });
+
+  it('on dual-homed access/aggregation: the aggregation switches keep a port per storage leaf', () => {
+    const spec = {
+      topology: 'access-aggregation',
+      hosts: 384,
+      nic: '25G',
+      switch: 'aurcore-48x25g-8x100g',
+      spineSwitch: 'aurcore-32x100g',
+      dualHomed: true,
+    } as const;
+    // Without storage the 6 aggregation switches' 32 ports are all taken (24 access uplinks, 8 to border0).
+    const aggs = (d: ReturnType<typeof design>) => d.fabric.nodes.filter((n) => n.role === 'aggregation').length;
+    expect(aggs(design(spec))).toBe(6);
+    const d = design({ ...spec, storage: { nodes: 32 } });
+    // With the pair reserved, 22 ports per switch are left for 16 access switches x 8 uplinks: 8 switches.
+    expect(aggs(d)).toBe(8);
+    expect(d.fabric.storage.length).toBe(32);
+    reachAndBom(d);
+  });
+
   it('a custom fabric lists its storage in its file: fabric.storage there is a DesignError naming the field', () => {
     expect(() => design({ topology: 'custom', file: 'x.yaml', hosts: 2, storage: { nodes: 2 } })).toThrow(
       /fabric\.storage.*custom/,

@@ -3,12 +3,17 @@
 // aggregation switches of an access/aggregation fabric), storage node i on storage leaf i mod 2. This is the
 // storage leaf pair of NVIDIA's DGX SuperPOD reference architecture (DGX H100, "Storage fabric": storage
 // appliances on their own leaf switches under the fabric's spines), here on the same fabric as the GPUs, so storage
-// bytes share its top tier with the gradients; up/down routing reaches them like any endpoint.
-// Left out: dual-homed storage nodes (each has one port) and the storage system itself (its disks and servers).
+// bytes share its top tier with the gradients; up/down routing reaches them like any endpoint. On a multi-plane
+// Clos (fabric.planes, Alibaba HPN) each plane gets its own storage leaf pair under its own top tier, and each
+// storage node's NIC is split over the planes like a host's (port p at 1/planes of its speed to plane p's leaf),
+// so every plane reaches every storage node.
+// Left out: storage nodes dual-homed on an access/aggregation fabric (each has one port there) and the storage
+// system itself (its disks and servers).
 import { formatRate } from '../base/units.ts';
 import { maxPortsAt, type NicModel, type SwitchModel } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
+import { planePort } from './planes.ts';
 import type { Blueprint, StorageWiring, SwitchRoleName } from './types.ts';
 
 interface Top {
@@ -69,10 +74,13 @@ function topOf(bp: Blueprint): Top {
   throw new DesignError('fabric.storage', 'is not supported on a custom fabric: list the storage nodes in its file');
 }
 
-/** The blueprint with fabric.storage's nodes, leaves and links added (unchanged without fabric.storage). */
-export function withStorage(spec: FabricSpec, bp: Blueprint, nic: NicModel): Blueprint {
+/** The blueprint with fabric.storage's nodes, leaves and links added (unchanged without fabric.storage). On a
+ * multi-plane Clos the blueprint's wiring is one plane's: the storage is sized for one plane, then repeated. */
+export function withStorage(spec: FabricSpec, bp: Blueprint, fullNic: NicModel): Blueprint {
   const st = spec.storage;
   if (!st) return bp;
+  const planes = bp.wiring.kind === 'clos' ? (bp.wiring.planes ?? 1) : 1;
+  const nic = planePort(fullNic, planes);
   const t = topOf(bp);
   const leaves = Math.min(2, st.nodes);
   const perLeaf = Math.ceil(st.nodes / leaves);
@@ -97,7 +105,8 @@ export function withStorage(spec: FabricSpec, bp: Blueprint, nic: NicModel): Blu
     );
   const storage: StorageWiring = {
     nodes: st.nodes,
-    nic,
+    nic: fullNic,
+    planes,
     leafModel: t.leafModel,
     leaves,
     topRole: t.topRole,
@@ -107,22 +116,23 @@ export function withStorage(spec: FabricSpec, bp: Blueprint, nic: NicModel): Blu
     leafRole: t.leafRole,
     ddc: t.ddc,
   };
+  const perPlane = planes > 1 ? ` in each of the ${planes} planes (each storage NIC as ${planes} ports)` : '';
   return {
     ...bp,
-    switches: [...bp.switches, { role: t.leafRole, model: t.leafModel.id, count: leaves, unusedPorts: 0 }],
+    switches: [...bp.switches, { role: t.leafRole, model: t.leafModel.id, count: leaves * planes, unusedPorts: 0 }],
     links: [
       ...bp.links,
-      { tier: `storage-${t.leafRole}`, count: st.nodes, rateBps: nic.speedBps, lengthClass: 'rack' },
+      { tier: `storage-${t.leafRole}`, count: st.nodes * planes, rateBps: nic.speedBps, lengthClass: 'rack' },
       {
         tier: `${t.leafRole}-${t.topRole}`,
-        count: leaves * t.topSwitches * parallel,
+        count: leaves * t.topSwitches * parallel * planes,
         rateBps: t.uplinkRateBps,
         lengthClass: t.topRole === 'core' ? 'hall' : 'row',
       },
     ],
     notes: [
       ...bp.notes,
-      `${st.nodes} storage nodes at ${formatRate(nic.speedBps)} on ${leaves} storage ${leaves > 1 ? 'switches' : 'switch'} (${t.leafModel.id} as ${t.leafRole}), each with ${parallel} link${parallel > 1 ? 's' : ''} to every ${t.topRole} switch`,
+      `${st.nodes} storage nodes at ${formatRate(fullNic.speedBps)} on ${leaves} storage ${leaves > 1 ? 'switches' : 'switch'} (${t.leafModel.id} as ${t.leafRole})${perPlane}, each with ${parallel} link${parallel > 1 ? 's' : ''} to every ${t.topRole} switch${planes > 1 ? ' of its plane' : ''}`,
     ],
     storage,
   };
@@ -142,22 +152,36 @@ export interface StorageBuilder {
     upper: number,
     rateBps: number,
     lengthClass: 'rack' | 'row' | 'hall',
-    use?: 'client' | 'fabric',
+    use?: 'client' | 'fabric' | 'any',
+    nicPort?: number,
   ): void;
   readonly nodes: readonly { id: number; role: string }[];
 }
 
-/** Wires the blueprint's storage nodes and leaves into a graph whose other switches exist already. */
+/** Wires the blueprint's storage nodes and leaves into a graph whose other switches exist already: plane p's
+ * leaves are sleaf{p x leaves + j}, under plane p's top switches (build.ts numbers each plane's after the last). */
 export function wireStorage(b: StorageBuilder, s: StorageWiring): void {
   const tops = b.nodes.filter((n) => n.role === s.topRole).map((n) => n.id);
+  const perPlane = tops.length / s.planes;
   const leaves: number[] = [];
-  for (let j = 0; j < s.leaves; j++) leaves.push(b.node(`sleaf${j}`, s.leafRole, 1, s.leafModel));
+  for (let j = 0; j < s.leaves * s.planes; j++) leaves.push(b.node(`sleaf${j}`, s.leafRole, 1, s.leafModel));
   const len = s.topRole === 'core' ? 'hall' : 'row';
-  for (const l of leaves)
-    for (const t of tops)
-      for (let k = 0; k < s.parallel; k++) b.link(l, t, s.uplinkRateBps, len, s.ddc ? 'fabric' : undefined);
+  for (let j = 0; j < leaves.length; j++) {
+    const p = Math.floor(j / s.leaves);
+    for (const t of tops.slice(p * perPlane, (p + 1) * perPlane))
+      for (let k = 0; k < s.parallel; k++) b.link(leaves[j], t, s.uplinkRateBps, len, s.ddc ? 'fabric' : undefined);
+  }
+  const rate = s.nic.speedBps / s.planes;
   for (let i = 0; i < s.nodes; i++) {
     const n = b.node(`stor${i}`, 'storage', 0, null, { model: s.nic.id });
-    b.link(n, leaves[i % s.leaves], s.nic.speedBps, 'rack', s.ddc ? 'client' : undefined);
+    for (let p = 0; p < s.planes; p++)
+      b.link(
+        n,
+        leaves[p * s.leaves + (i % s.leaves)],
+        rate,
+        'rack',
+        s.ddc ? 'client' : undefined,
+        s.planes > 1 ? p : -1,
+      );
   }
 }

@@ -108,7 +108,10 @@ export interface Blueprint {
  * switch of the top tier (src/fabric/storage.ts). */
 export interface StorageWiring {
   nodes: number;
+  /** The storage nodes' NIC, at its full speed (split over the planes like a host's on a multi-plane Clos). */
   nic: NicModel;
+  /** Planes of the Clos (fabric.planes; 1 elsewhere): a storage leaf pair per plane, a NIC port per plane. */
+  planes: number;
   leafModel: SwitchModel;
   leaves: number;
   /** The role of the switches the storage leaves hang from (spine, core, fabric element, aggregation). */

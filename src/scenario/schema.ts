@@ -162,7 +162,9 @@ export const fabricSchema = z
       .strictObject({
         // 1,024: more than a storage leaf pair of the largest catalog switch (144 ports) can hold; the generator says
         // so with the fix.
-        nodes: num(count(1024)).describe('storage nodes (stor0..), each with one NIC port'),
+        nodes: num(count(1024)).describe(
+          'storage nodes (stor0..), each with one NIC port (one per plane on a multi-plane Clos, fabric.planes)',
+        ),
         nic: z
           .string()
           .optional()
@@ -814,6 +816,15 @@ export const inferenceSchema = z
           .prefault('3000')
           .describe(
             'bytes read from storage per request (retrieval, RAG; default: k = 5 passages of 100 words, RAG, Lewis et al. 2020; 0: none)',
+          ),
+        // A serving engine reads its checkpoint before it answers (vLLM and TensorRT-LLM load the weights at
+        // start-up; a Kubernetes readiness probe keeps traffic away until then): a cold start holds every
+        // replica's requests until its weights land, a warm one is a service already running.
+        coldStart: z
+          .boolean()
+          .default(true)
+          .describe(
+            'true: every replica loads the model at the start of the run; false: the replicas start with their weights in memory (a service already running) and load them only after a repair. A loading replica takes requests only when no replica is ready, and serves none until its weights land',
           ),
       })
       .optional()

@@ -1,8 +1,9 @@
 // The load balancer at border0: picks a replica for each new attempt (round-robin, random, power of two choices,
 // least outstanding, or a shared queue that holds requests until a replica has a free slot), sends the request
 // there over the network, and keeps the replicas' loads. A replica whose request failed is ejected (passed over)
-// for `ejectFor`. Left out: health probes (a replica is judged only by its failed requests), balancer capacity and
-// its own delay, and session affinity.
+// for `ejectFor`; a replica whose weights are still loading (storage.ts) is passed over the same way, as a
+// readiness probe would. Left out: health probes (a replica is judged only by its failed requests), balancer
+// capacity and its own delay, and session affinity.
 
 import type { RandomStream } from '../../base/random.ts';
 import { mixHash } from '../core/ecmp.ts';
@@ -14,7 +15,7 @@ import type { RequestNetwork } from './network.ts';
 import type { ReplicaTable } from './replicas.ts';
 import { type RequestTable, ST_ACTIVE, T_REQUEST } from './requests.ts';
 
-/** A load bigger than any count of requests: an ejected replica ranks after every healthy one. */
+/** A load bigger than any count of requests: an ejected (or loading) replica ranks after every healthy one. */
 const EJECTED = 1e9;
 
 export class Balancer {
@@ -40,7 +41,8 @@ export class Balancer {
   }
 
   private key(r: number): number {
-    return this.reps.outstanding[r] + (this.reps.ejectedUntil[r] > this.clock.now ? EJECTED : 0);
+    const out = this.reps.outstanding[r];
+    return out + (this.reps.ejectedUntil[r] > this.clock.now || this.reps.loading[r] ? EJECTED : 0);
   }
 
   /** Replica r's load or ejection changed: update its key. */
@@ -51,7 +53,7 @@ export class Balancer {
   }
 
   private healthy(r: number): boolean {
-    return this.reps.ejectedUntil[r] <= this.clock.now;
+    return this.reps.ejectedUntil[r] <= this.clock.now && !this.reps.loading[r];
   }
 
   private pick(): number {

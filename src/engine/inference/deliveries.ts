@@ -1,6 +1,6 @@
 // What happens when a transfer lands (the network's callback): a request reaches its replica (or fails, if the
 // replica is down or the host unreachable), a KV cache reaches its decode server, a whole response reaches the
-// client. Streamed tokens are not transfers: responses.ts schedules their arrival as EV_DEPART directly.
+// client, a replica's model weights land (it starts serving). Streamed tokens are not transfers: responses.ts schedules their arrival as EV_DEPART directly.
 import type { Clock } from './clock.ts';
 import type { ServiceConfig } from './config.ts';
 import type { KvTransfer } from './disaggregation.ts';
@@ -34,7 +34,8 @@ export class Deliveries {
     const req = tag >> 2;
     const kind = tag & 3;
     if (kind === T_STORAGE) {
-      this.storage?.landed(tag, ok);
+      const r = this.storage ? this.storage.landed(tag, ok) : -1;
+      if (r >= 0) this.ready(r, now);
       return;
     }
     this.lastNs = now;
@@ -60,6 +61,14 @@ export class Deliveries {
       this.outcomes.leave(req, now, ST_DONE);
     }
   };
+
+  /** Replica r's weights landed at t: it serves what waited for it, and takes new requests. */
+  private ready(r: number, t: number): void {
+    if (this.reps.down[r]) return;
+    if (this.cfg.llm) {
+      if (this.reps.stepKind[r] === STEP_IDLE) this.llm.nextStep(r, t);
+    } else this.plain.resume(r, t);
+  }
 
   /** req's current attempt reached its replica at t. */
   private atReplica(req: number, t: number): void {

@@ -80,7 +80,7 @@ export class ReplicaFaults {
     if (!reps.down[r]) return;
     reps.down[r] = 0;
     reps.epoch[r]++;
-    // Back empty: its weights are read again from storage (storage.ts; the replica does not wait for them).
+    // Back empty: its weights are read again from storage (storage.ts), and it serves once they land.
     this.storage?.load(r, t);
     if (this.cfg.llm) this.llm.nextStep(r, t);
   }

@@ -55,7 +55,8 @@ export class LlmReplicas {
     const reps = this.reps;
     const reqs = this.reqs;
     const cfg = this.cfg;
-    if (reps.down[r]) return;
+    // Down, or still loading its weights (storage.ts): it starts when they land (deliveries.ts).
+    if (reps.down[r] || reps.loading[r]) return;
     const wait = reps.queues[r];
     const cap = cfg.cap;
     const base = r * cap;

@@ -18,10 +18,20 @@ export class PlainReplicas {
     private readonly responses: Responses,
   ) {}
 
-  /** req reached replica r at t: serve it now if a slot is free, else queue it. */
+  /** req reached replica r at t: serve it now if a slot is free (and the replica's weights are in), else queue it. */
   arrive(req: number, r: number, t: number): void {
-    if (this.reps.busySlots[r] < this.cfg.concurrency) this.start(r, req, t);
+    if (this.reps.busySlots[r] < this.cfg.concurrency && !this.reps.loading[r]) this.start(r, req, t);
     else this.reps.queues[r].push(entry(req, this.reqs.attempt[req]));
+  }
+
+  /** Replica r's weights landed at t: serve what waited, as slots allow. */
+  resume(r: number, t: number): void {
+    const reps = this.reps;
+    const wait = reps.queues[r];
+    while (reps.busySlots[r] < this.cfg.concurrency && wait.length > 0) {
+      const nx = wait.shift();
+      if (this.reqs.live(nx, r)) this.start(r, Math.floor(nx / 16), t);
+    }
   }
 
   private start(r: number, req: number, t: number): void {
@@ -44,10 +54,6 @@ export class PlainReplicas {
     if (reqs.serviceEpoch[req] !== reps.epoch[r] || reps.down[r]) return; // the replica failed meanwhile
     reps.busySlots[r]--;
     if (reqs.live(e, r)) this.responses.respond(req, t);
-    const wait = reps.queues[r];
-    while (reps.busySlots[r] < this.cfg.concurrency && wait.length > 0) {
-      const nx = wait.shift();
-      if (reqs.live(nx, r)) this.start(r, Math.floor(nx / 16), t);
-    }
+    this.resume(r, t);
   }
 }

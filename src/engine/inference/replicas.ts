@@ -12,6 +12,8 @@ export class ReplicaTable {
   /** Node id of each replica's host. */
   readonly host: Int32Array;
   readonly down: Uint8Array;
+  /** 1 while the replica's model weights are on their way from storage (inference.storage): it serves nothing. */
+  readonly loading: Uint8Array;
   /** Bumped on every fault and repair: an event of an earlier epoch is stale. */
   readonly epoch: Int32Array;
   readonly ejectedUntil: Float64Array;
@@ -34,6 +36,7 @@ export class ReplicaTable {
     const R = host.length;
     this.host = host;
     this.down = new Uint8Array(R);
+    this.loading = new Uint8Array(R);
     this.epoch = new Int32Array(R);
     this.ejectedUntil = new Float64Array(R);
     this.outstanding = new Int32Array(R);

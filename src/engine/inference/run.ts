@@ -84,7 +84,9 @@ class Service {
     const st = x.spec.storage;
     const nodes = x.storageNodes;
     this.storage =
-      st && nodes && nodes.length > 0 ? new StorageTraffic(st, nodes, x.replicaHosts, net, clock, x.hashSalt) : null;
+      st && nodes && nodes.length > 0
+        ? new StorageTraffic(st, nodes, reps, this.balancer, net, clock, x.hashSalt)
+        : null;
     // Faults are scheduled before the first arrival: at equal times they come first.
     this.faults = new ReplicaFaults(x.spec.faults, cfg, clock, reqs, reps, this.outcomes, this.llm, this.storage);
     this.deliveries = new Deliveries(cfg, clock, reqs, reps, this.outcomes, this.plain, this.llm, kv, this.storage);
@@ -115,7 +117,7 @@ class Service {
     const onNet = this.deliveries.onNet;
     this.nextArrival = x.arrivals.next();
     if (this.nextArrival) q.push(this.nextArrival.timeNs, EV_ARRIVE, 0, 0);
-    this.storage?.loadAll(0);
+    if (this.storage?.coldStart) this.storage.loadAll(0);
     let lastSvc = 0;
     for (;;) {
       const tq = q.peekTime();
