@@ -126,16 +126,14 @@ describe('renderTopologySvg: small fabrics', () => {
 
 describe('renderTopologySvg: a 65,536-host k=64 fat-tree', () => {
   const fabric = build({ topology: 'fat-tree', hosts: 65536, switch: 'generic-64x400g', k: 64 });
-  const t0 = performance.now();
   const svg = renderTopologySvg(fabric, catalog);
-  const ms = performance.now() - t0;
 
-  it('stays small (under 200 KB, a bounded number of elements) and renders in well under a second', () => {
+  // Render speed is the bench's to measure (no wall-time asserts in tests); the bounded size is what keeps it fast.
+  it('stays small (under 200 KB, a bounded number of elements)', () => {
     checkWellFormed(svg);
     expect(svg.length).toBeLessThan(200_000);
     expect(countTag(svg, 'rect')).toBeLessThan(60);
     expect(countTag(svg, 'line')).toBeLessThan(400);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('mentions the counts: 1024 cores, 2048 spines and leaves, 65536 hosts, and the pods', () => {
