@@ -58,8 +58,9 @@ const I_FLAGS = 2;
 const I_HEAD = 4;
 const I_TAIL = I_HEAD + NC;
 const I_DRR = I_TAIL + NC;
-/** I_FLAGS: the port's sending node is a host. */
-const FROM_HOST = 1;
+/** I_FLAGS: the port's sending node is a host; or a switch whose reduction element (reduce.ts) sends on it. */
+export const FROM_HOST = 1;
+export const FROM_ELEMENT = 2;
 // Float64 fields (the first eight doubles are the Int32 line). Line 1: per-port timing and statistics.
 const RD = 32;
 const F_PS_PER_BYTE = 8;
@@ -178,6 +179,16 @@ export class Ports {
     return (this.r32[p * RI + I_FLAGS] & FROM_HOST) !== 0;
   }
 
+  /** Port p's sender: 0 (a switch), FROM_HOST, or FROM_ELEMENT. */
+  flags(p: number): number {
+    return this.r32[p * RI + I_FLAGS];
+  }
+
+  /** Switch port p also carries QPs of its switch's reduction element: it asks the NICs for their packets. */
+  markElement(p: number): void {
+    this.r32[p * RI + I_FLAGS] |= FROM_ELEMENT;
+  }
+
   /** From the end of serialization on port p to the frame's arrival: propagation plus the next node's latency. */
   arrivalPs(p: number): number {
     return this.r64[p * RD + F_ARRIVE];
@@ -290,8 +301,9 @@ export class Ports {
         this.popHead(p, c);
         break;
       }
-    if (id < 0 && host) {
-      // The NIC makes data packets on demand; while the RoCE class is paused, only lossy flows may send.
+    if (id < 0 && r32[i + I_FLAGS] !== 0) {
+      // The NIC (or a switch's reduction element, reduce.ts) makes data packets on demand, after what is queued;
+      // while the RoCE class is paused, only lossy flows may send.
       const from = r32[i + I_FROM];
       const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
       if (pu > now) {

@@ -11,6 +11,8 @@ export class Tasks {
   /** Earliest start of each task, and each delay's time per repetition. */
   readonly startPs: Float64Array;
   private readonly durationPs: Float64Array;
+  /** Per task, 1 when a switch's reduction element opens its QP packet by packet (reduce.ts); null: none does. */
+  streamed: Uint8Array | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -57,7 +59,7 @@ export class Tasks {
     for (let t = d.nextReleased(); t >= 0; t = d.nextReleased()) {
       if (d.g.kind[t] === K_DELAY) {
         if (d.startedReps[t] === d.finishedReps[t]) this.startDelayRep(t);
-      } else this.nics.open(t, d.releasedFrom, d.releasedTo);
+      } else if (this.streamed === null || this.streamed[t] === 0) this.nics.open(t, d.releasedFrom, d.releasedTo);
     }
   }
 
