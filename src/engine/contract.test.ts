@@ -392,6 +392,42 @@ describe('sharp: in-network all-reduce on SHARP switches (analytic vs flow; the 
       expect(p.counters.deliveredBytes).toBe(S * 8 * 2 + (tiers === 2 ? S * 2 * 2 : 0));
       for (const inv of p.invariants) expect(inv.ok, `${inv.name}: ${inv.detail}`).toBe(true);
     });
+  // The element's QPs are RoCE traffic like any: beside a 3:1 incast into one rank's leaf port (24 MB), DCQCN marks
+  // and CNPs act and PFC keeps it lossless. The sharp op's last bytes leave on that port with the incast's, so
+  // the op ends with the port's whole load: the flow engine's time (max-min shares, no queues) within 5%.
+  it('beside a 3:1 incast into a rank (two tiers): ECN and CNPs act, nothing dropped, the flow time within 5%', () => {
+    const y = `${scenarioYaml(TWO_TIER_8, item('8MiB'), 'pattern: incast, senders: [h4, h5, h6], receiver: h0, bytes: 8MB')}`;
+    const p = runScenario('packet', y, QUANTUM_2).result;
+    const f = runScenario('flow', y, QUANTUM_2).result;
+    expectAgree(
+      (f.ops ?? []).map((o) => o.timePs),
+      (p.ops ?? []).map((o) => o.timePs),
+      0.05,
+      'sharp beside an incast',
+    );
+    expect(p.counters.ecnMarks).toBeGreaterThan(0);
+    expect(p.counters.cnps).toBeGreaterThan(0);
+    expect(p.counters.bufferDrops + p.counters.lossDrops + p.counters.failureDrops).toBe(0);
+    for (const inv of p.invariants) expect(inv.ok, `${inv.name}: ${inv.detail}`).toBe(true);
+  });
+  // In a job, an element QP also waits for the previous all-reduce's last tasks on its switch (the builder's
+  // rank-local rule, a switch being an end): the element sends what it reduced only once the driver allows it.
+  it('a data-parallel job: every iteration ends, each all-reduce no faster than streaming allows', () => {
+    const y = scenarioYaml(
+      TWO_TIER_8,
+      'job: {params: 2e6, dp: 8, stepCompute: 100us, iterations: 3, algorithm: sharp, protocol: Simple}',
+    );
+    const { result: p, program } = runScenario('packet', y, QUANTUM_2);
+    expect(p.iterations?.length).toBe(3);
+    for (const inv of p.invariants) expect(inv.ok, `${inv.name}: ${inv.detail}`).toBe(true);
+    const sharpOps = program.ops.filter((o) => o.algorithm === 'sharp');
+    expect(sharpOps.length).toBeGreaterThan(0);
+    for (const o of sharpOps) {
+      const pk = Math.ceil(o.bytes / 4096);
+      const floor = 30e6 + (pk * (DATA_WIRE + ACK_WIRE) * 8e12) / 400e9;
+      expect(p.ops?.[o.id].timePs ?? 0).toBeGreaterThan(floor);
+    }
+  });
   it('the packet engine refuses HPCC with it, naming the field and the fix', () => {
     expect(() =>
       runScenario('packet', scenarioYaml(`${LEAF_8}\nnetwork: {cc: hpcc}`, item('64KiB')), QUANTUM_2),

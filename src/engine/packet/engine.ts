@@ -155,7 +155,7 @@ class PacketSim {
     if (reduce !== null) {
       reduce.attach({ clock, pool, ports, mmu, nics, tasks }, hashes);
       this.links.reduce = reduce;
-      tasks.streamed = reduce.streamed;
+      tasks.streams = reduce;
     }
     this.stats = new Stats({ f, net, program, clock, topo, pool, ports, mmu, nics, tasks, c });
   }

@@ -20,7 +20,9 @@
 // and a failed tree switch is not routed around: its tree is fixed, as in the flow engine); the element's own
 // memory (what it receives is consumed as it arrives and never enters the switch's shared buffer, so it never
 // sends PAUSE upstream: like a host NIC), SHARP's limits on outstanding operations and groups per tree, and
-// CollNet Direct.
+// CollNet Direct. On a port it shares with forwarded packets the element sends when the port's queues are empty
+// (a host NIC's port sends after its ACKs the same way), so under lasting congestion there it yields to them
+// rather than sharing the port's FIFO as the switch's crossbar arbitration would.
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
@@ -53,8 +55,9 @@ export class Reducers {
   /** Per element QP, the QPs whose packets it waits for: CSR. */
   private inStart = new Int32Array(0);
   private ins = new Int32Array(0);
-  /** Per element QP: packets every input has delivered, as last scheduled for reduction. */
+  /** Per element QP: packets every input has delivered, as last scheduled for reduction; and as reduced. */
   private ready = new Int32Array(0);
+  private reducedTo = new Int32Array(0);
   private p!: ReduceParts;
 
   /** Whether any transfer of the program has a switch end (only `algorithm: sharp` makes such tasks). */
@@ -118,7 +121,6 @@ export class Reducers {
     for (let o = 0; o < F; o++) {
       inStart[o + 1] = inStart[o];
       if (!this.streamed[o]) continue;
-      if (g.deps[o] > 0) throw new Error(`internal: element QP ${o} has whole-task dependencies`);
       for (let j = g.stepInStart[o]; j < g.stepInStart[o + 1]; j++) {
         const i = g.stepIn[j];
         if (g.stepInLag[j] !== 0 || nics.fDst[i] !== nics.fSrc[o] || nics.fPkts[i] !== nics.fPkts[o])
@@ -144,6 +146,7 @@ export class Reducers {
     this.outStart = outCount;
     this.outs = outs;
     this.ready = new Int32Array(F);
+    this.reducedTo = new Int32Array(F);
   }
 
   /** Packet id ends at switch sw's element (link.ts): the NIC's receiver, then what the new packet lets go on. */
@@ -171,9 +174,20 @@ export class Reducers {
     }
   }
 
-  /** The reduction of element QP o's packets below `pkts` is done (EV_REDUCED): its sender may send them. */
+  /**
+   * The reduction of element QP o's packets below `pkts` is done (EV_REDUCED): its sender may send them, once
+   * its whole-task dependencies are met (in a job: the previous all-reduce's last tasks on this switch, the
+   * builder's rank-local rule; the driver says so by releasing the QP, see released()).
+   */
   reduced(o: number, pkts: number): void {
-    this.p.nics.openTo(o, pkts);
+    this.reducedTo[o] = pkts;
+    const d = this.p.tasks.driver;
+    if (d.startReached[o] && d.depsLeft[o] === 0) this.p.nics.openTo(o, pkts);
+  }
+
+  /** The driver released element QP o (tasks.ts): what it reduced meanwhile may go. */
+  released(o: number): void {
+    if (this.reducedTo[o] > 0) this.p.nics.openTo(o, this.reducedTo[o]);
   }
 
   /**
