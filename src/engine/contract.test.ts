@@ -428,6 +428,18 @@ describe('sharp: in-network all-reduce on SHARP switches (analytic vs flow; the 
       expect(p.ops?.[o.id].timePs ?? 0).toBeGreaterThan(floor);
     }
   });
+  // A tree link down for 40 us (the tree does not move, as in the flow engine): what was on it or sent into it is
+  // lost and each edge's go-back-N QP resends it from what its element reduced, so the op still ends, later.
+  it('a tree link fails for 40 us: packets lost and resent, every task done, later than without', () => {
+    const failing = `${TWO_TIER_8}\nnetwork: {failures: [{link: leaf0-spine0, at: 20us, until: 60us}]}`;
+    const p = runScenario('packet', scenarioYaml(failing, item('4MiB')), QUANTUM_2).result;
+    const clean = runScenario('packet', scenarioYaml(TWO_TIER_8, item('4MiB')), QUANTUM_2).result;
+    expect(p.counters.failureDrops).toBeGreaterThan(0);
+    expect(p.counters.retransmittedBytes).toBeGreaterThan(0);
+    expect(p.counters.qpErrors).toBe(0);
+    for (const inv of p.invariants) expect(inv.ok, `${inv.name}: ${inv.detail}`).toBe(true);
+    expect(p.ops?.[0].timePs ?? 0).toBeGreaterThan(clean.ops?.[0].timePs ?? 0);
+  });
   it('the packet engine refuses HPCC with it, naming the field and the fix', () => {
     expect(() =>
       runScenario('packet', scenarioYaml(`${LEAF_8}\nnetwork: {cc: hpcc}`, item('64KiB')), QUANTUM_2),
