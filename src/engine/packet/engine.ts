@@ -120,7 +120,8 @@ class PacketSim {
     this.F = program.transfers.length;
     const topo = new Topology(f, net);
     checkProgram(f, program, topo);
-    const reduce = Reducers.needed(program, topo) ? new Reducers(f, topo, program, net) : null;
+    const hashes = flowHashes(seed, this.F);
+    const reduce = Reducers.needed(program, topo) ? new Reducers(f, topo, program, net, hashes) : null;
     this.reduce = reduce;
     this.pool = new PacketPool(c, 4096);
     this.ports = new Ports(clock, topo, this.pool, net, c, createRandom(seed, 'packet', 'ecn'), transports);
@@ -130,7 +131,6 @@ class PacketSim {
     this.nics = new Nics(clock, topo, this.pool, this.ports, driver, net, c, program, transports);
     this.ports.nic = this.nics;
     this.tasks = new Tasks(clock, driver, this.nics, program);
-    const hashes = flowHashes(seed, this.F);
     this.nics.spreadPorts(f, hashes);
     const rngLb = createRandom(seed, 'packet', 'lb');
     this.switches = new Switches(f, topo, this.pool, this.ports, this.mmu, net, hashes, rngLb);
@@ -153,7 +153,7 @@ class PacketSim {
     );
     const { pool, ports, mmu, nics, tasks } = this;
     if (reduce !== null) {
-      reduce.attach({ clock, pool, ports, mmu, nics, tasks }, hashes);
+      reduce.attach({ clock, pool, mmu, nics, tasks });
       this.links.reduce = reduce;
       tasks.streams = reduce;
     }

@@ -11,11 +11,11 @@ import { type Clock, EV_ARRIVE, EV_ROUTE_STATE } from './events.ts';
 import type { Mmu } from './mmu.ts';
 import type { Nics } from './nic.ts';
 import { NC, type PacketPool, PK, PK_DST, PK_NEXT, T_DATA } from './packets.ts';
-import { FROM_ELEMENT, type Ports } from './port.ts';
+import type { Ports } from './port.ts';
 import type { Reducers } from './reduce.ts';
 import type { Switches } from './switch.ts';
 import type { Tasks } from './tasks.ts';
-import { A_HOST, A_SWITCH, type Topology } from './topology.ts';
+import { A_HOST, A_SWITCH, S_ELEMENT, S_SWITCH, type Topology } from './topology.ts';
 
 export class Links {
   /** Gilbert-Elliott state per link direction (1 = bad: every data packet is lost). */
@@ -49,9 +49,9 @@ export class Links {
   txDone(p: number): void {
     const ports = this.ports;
     const id = ports.finishTx(p);
-    const from = ports.flags(p);
-    if (from === 0) this.mmu.release(ports.from(p), id);
-    else if (from === FROM_ELEMENT) this.reduce!.leave(ports.from(p), id);
+    const sender = this.topo.sender[p];
+    if (sender === S_SWITCH) this.mmu.release(ports.from(p), id);
+    else if (sender === S_ELEMENT) this.reduce!.leave(ports.from(p), id);
     if (this.topo.linkDown[p >> 1]) this.pool.drop(id, 'failure');
     // Injected random loss on the link (bit errors): PFC cannot prevent it.
     else if (this.loss > 0 && this.pool.type(id) === T_DATA && this.rngLoss.uniform() < this.loss) {
@@ -122,7 +122,7 @@ export class Links {
         let id = this.ports.takeAll(p, c);
         while (id >= 0) {
           const next = this.pool.pk[id * PK + PK_NEXT];
-          if (this.reduce !== null && this.ports.flags(p) === FROM_ELEMENT) this.reduce.leave(from, id);
+          if (topo.sender[p] === S_ELEMENT) this.reduce!.leave(from, id);
           else if (!topo.isHost[from]) this.mmu.release(from, id);
           this.pool.drop(id, 'failure');
           id = next;

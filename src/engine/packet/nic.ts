@@ -90,7 +90,7 @@ export class Nics {
    */
   readonly qpPort: Int32Array;
   readonly ackPort: Int32Array;
-  private readonly multiPort: Uint8Array;
+  readonly multiPort: Uint8Array;
   private adjStart: Int32Array = new Int32Array(0);
   private adjLinks: Int32Array = new Int32Array(0);
   /** Payload of data packets sent (the bytes-conserved invariant). */
@@ -210,16 +210,6 @@ export class Nics {
     this.gate[t] = reps * this.fPpr[t];
     if (before === 0) this.nextSend[t] = this.clock.now;
     this.ports.tryStart(this.qpPort[t]);
-  }
-
-  /**
-   * QP t has a switch end (reduce.ts): it sends, and is answered, on the two ports of one link; its sender asks
-   * only for its own QPs on each port, as a host of several ports does.
-   */
-  endpointPorts(t: number, qp: number, ack: number): void {
-    this.qpPort[t] = qp;
-    this.ackPort[t] = ack;
-    this.multiPort[this.fSrc[t]] = 1;
   }
 
   /** A switch's reduction element lets its QP t send its packets below `pkts` (reduce.ts). */

@@ -58,9 +58,8 @@ const I_FLAGS = 2;
 const I_HEAD = 4;
 const I_TAIL = I_HEAD + NC;
 const I_DRR = I_TAIL + NC;
-/** I_FLAGS: the port's sending node is a host; or a switch whose reduction element (reduce.ts) sends on it. */
-export const FROM_HOST = 1;
-export const FROM_ELEMENT = 2;
+/** I_FLAGS: the port's sender is a host's NIC (or a switch with a reduction element on it: topology.ts sender). */
+const FROM_HOST = 1;
 // Float64 fields (the first eight doubles are the Int32 line). Line 1: per-port timing and statistics.
 const RD = 32;
 const F_PS_PER_BYTE = 8;
@@ -127,7 +126,7 @@ export class Ports {
       const to = topo.portTo[p];
       r32[i + I_TX] = -1;
       r32[i + I_FROM] = from;
-      r32[i + I_FLAGS] = topo.isHost[from] ? FROM_HOST : 0;
+      r32[i + I_FLAGS] = topo.sender[p];
       for (let c = 0; c < NC; c++) {
         r32[i + I_HEAD + c] = -1;
         r32[i + I_TAIL + c] = -1;
@@ -177,16 +176,6 @@ export class Ports {
   /** Port p is a host's (its sender is a host's NIC). */
   fromHost(p: number): boolean {
     return (this.r32[p * RI + I_FLAGS] & FROM_HOST) !== 0;
-  }
-
-  /** Port p's sender: 0 (a switch), FROM_HOST, or FROM_ELEMENT. */
-  flags(p: number): number {
-    return this.r32[p * RI + I_FLAGS];
-  }
-
-  /** Switch port p also carries QPs of its switch's reduction element: it asks the NICs for their packets. */
-  markElement(p: number): void {
-    this.r32[p * RI + I_FLAGS] |= FROM_ELEMENT;
   }
 
   /** From the end of serialization on port p to the frame's arrival: propagation plus the next node's latency. */
@@ -302,8 +291,7 @@ export class Ports {
         break;
       }
     if (id < 0 && r32[i + I_FLAGS] !== 0) {
-      // The NIC (or a switch's reduction element, reduce.ts) makes data packets on demand, after what is queued;
-      // while the RoCE class is paused, only lossy flows may send.
+      // The NIC (or reduction element) makes data packets on demand; while RoCE is paused, only lossy flows may send.
       const from = r32[i + I_FROM];
       const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
       if (pu > now) {

@@ -32,15 +32,13 @@ import { type Clock, EV_REDUCED } from './events.ts';
 import type { Mmu } from './mmu.ts';
 import type { Nics } from './nic.ts';
 import { type PacketPool, PK, PK_FLOW, T_DATA } from './packets.ts';
-import type { Ports } from './port.ts';
 import type { Tasks } from './tasks.ts';
-import { A_REDUCE, type Topology } from './topology.ts';
+import { A_REDUCE, S_ELEMENT, type Topology } from './topology.ts';
 
 /** The elements the reduction elements act through, wired once they exist. */
 export interface ReduceParts {
   clock: Clock;
   pool: PacketPool;
-  ports: Ports;
   mmu: Mmu;
   nics: Nics;
   tasks: Tasks;
@@ -59,45 +57,65 @@ export class Reducers {
   private ready = new Int32Array(0);
   private reducedTo = new Int32Array(0);
   private p!: ReduceParts;
+  /** Per task with a switch end: the port its sender sends on and the one its receiver answers on; else -1. */
+  private readonly qpPort: Int32Array;
+  private readonly ackPort: Int32Array;
 
   /** Whether any transfer of the program has a switch end (only `algorithm: sharp` makes such tasks). */
   static needed(program: TrafficProgram, topo: Topology): boolean {
     return program.transfers.some((t) => t.kind === 'transfer' && (!topo.isHost[t.src] || !topo.isHost[t.dst]));
   }
 
-  /** Marks the switches that end QPs (before the elements that read topo.arrival are built). */
+  /**
+   * Each switch-end QP's link (the hash's member between the neighbours); marks the switches that end QPs and the
+   * ports their elements send on, before the elements that read topo.arrival and topo.sender are built.
+   */
   constructor(
     private readonly f: Fabric,
     private readonly topo: Topology,
-    private readonly program: TrafficProgram,
+    program: TrafficProgram,
     net: NetworkConfig,
+    hashes: Uint32Array,
   ) {
     if (net.hpccOn)
       throw new Error(
         'internal: HPCC with algorithm sharp on the packet engine (its INT path is host to host); refused in engine/index.ts',
       );
-    this.streamed = new Uint8Array(program.transfers.length);
+    const F = program.transfers.length;
+    this.streamed = new Uint8Array(F);
+    this.qpPort = new Int32Array(F).fill(-1);
+    this.ackPort = new Int32Array(F).fill(-1);
     for (const t of program.transfers) {
-      if (t.kind !== 'transfer') continue;
-      for (const n of [t.src, t.dst]) if (!topo.isHost[n]) topo.arrival[n] = A_REDUCE;
+      if (t.kind !== 'transfer' || (topo.isHost[t.src] && topo.isHost[t.dst])) continue;
+      const link = this.linkBetween(t.src, t.dst, hashes[t.id]);
+      this.qpPort[t.id] = topo.outPort(link, t.src);
+      this.ackPort[t.id] = topo.outPort(link, t.dst);
+      for (const [n, p] of [
+        [t.src, this.qpPort[t.id]],
+        [t.dst, this.ackPort[t.id]],
+      ])
+        if (!topo.isHost[n]) {
+          topo.arrival[n] = A_REDUCE;
+          topo.sender[p] = S_ELEMENT;
+        }
       if (!topo.isHost[t.src]) this.streamed[t.id] = 1;
     }
   }
 
-  /** Wires the elements: each switch-end QP's ports (one link), and which QPs each element QP waits for. */
-  attach(p: ReduceParts, hashes: Uint32Array): void {
+  /**
+   * Wires the elements: each switch-end QP sends, and is answered, on its link's two ports (its sender asks only
+   * for its own QPs on each port, as a host of several ports does); and which QPs each element QP waits for.
+   */
+  attach(p: ReduceParts): void {
     this.p = p;
-    const T = this.program.transfers;
-    for (const t of T) {
-      if (t.kind !== 'transfer' || (this.topo.isHost[t.src] && this.topo.isHost[t.dst])) continue;
-      const link = this.linkBetween(t.src, t.dst, hashes[t.id]);
-      const qp = this.topo.outPort(link, t.src);
-      const ack = this.topo.outPort(link, t.dst);
-      p.nics.endpointPorts(t.id, qp, ack);
-      if (!this.topo.isHost[t.src]) p.ports.markElement(qp);
-      if (!this.topo.isHost[t.dst]) p.ports.markElement(ack);
+    const { nics } = p;
+    for (let t = 0; t < this.qpPort.length; t++) {
+      if (this.qpPort[t] < 0) continue;
+      nics.qpPort[t] = this.qpPort[t];
+      nics.ackPort[t] = this.ackPort[t];
+      nics.multiPort[nics.fSrc[t]] = 1;
     }
-    this.wire(p.tasks.driver.g, p.nics);
+    this.wire(p.tasks.driver.g, nics);
   }
 
   /** The hash's member of the parallel links between neighbours u and v (the flow engine's adjacentHop). */

@@ -9,6 +9,10 @@ import type { NetworkConfig } from '../core/network.ts';
 export const A_SWITCH = 0;
 export const A_HOST = 1;
 export const A_REDUCE = 2;
+/** Topology.sender's values: a switch port, a host's, a switch port its reduction element sends on too. */
+export const S_SWITCH = 0;
+export const S_HOST = 1;
+export const S_ELEMENT = 2;
 
 export class Topology {
   readonly N: number;
@@ -29,6 +33,8 @@ export class Topology {
    * whose reduction element, reduce.ts, ends some of this run's QPs). One table, so a hop reads what it read before.
    */
   readonly arrival: Uint8Array;
+  /** Who sends on each port: S_SWITCH, S_HOST, or S_ELEMENT (reduce.ts marks these before the ports are built). */
+  readonly sender: Uint8Array;
 
   constructor(f: Fabric, net: NetworkConfig) {
     const nodes = f.nodes;
@@ -62,6 +68,7 @@ export class Topology {
     for (const n of nodes) this.latencyPs[n.id] = this.isHost[n.id] ? 0 : net.switchLatencyPs(n.id);
     this.linkDown = new Uint8Array(f.links.length);
     this.arrival = this.isHost.slice();
+    this.sender = Uint8Array.from(this.portFrom, (n) => this.isHost[n]);
   }
 
   /** The port on which `node` sends over `link`. */
