@@ -298,8 +298,100 @@ describe('sharp: in-network all-reduce on SHARP switches (analytic vs flow; the 
       /sharp needs switches that reduce in the network.*leaf\d+ is aurcore-32x400g.*inNetworkReduction|inNetworkReduction.*aurcore-32x400g/,
     );
   });
-  it('the packet engine refuses it (no switch endpoint there), naming the engines that run it', () => {
-    expect(() => run('packet', LEAF, '64KiB')).toThrow(/analytic and flow engines.*--engine flow/);
+  // The packet engine's reduction elements (packet/reduce.ts) stream: a packet moves up once its peers from every
+  // child arrived, where the closed form's pipeline counts one 512 KiB chunk per tree edge; and every data packet
+  // there is answered by an ACK (ackEvery 1) on the same links, 86 of every 4,264 bytes on the wire (2.0%). The
+  // two differences partly cancel, well inside the contract's 5%.
+  const LEAF_8 = 'fabric: {topology: leaf-spine, hosts: 8, nic: 400G, switch: nvidia-qm9700}';
+  const TWO_TIER_8 =
+    'fabric: {topology: leaf-spine, hosts: 8, hostsPerLeaf: 4, nic: 400G, switch: nvidia-qm9700, spineSwitch: nvidia-qm9700, oversubscription: 1}';
+  const S = 64 * 2 ** 20;
+  const P = S / 4096;
+  // Wire bytes of a 4,096 B data frame (62 B of headers, 20 B preamble and gap) and of its ACK (4 B AETH).
+  const DATA_WIRE = 4096 + 62 + 20;
+  const ACK_WIRE = 4 + 62 + 20;
+  for (const [name, fabric, tiers] of [
+    ['one leaf of 8', LEAF_8, 1],
+    ['8 hosts on 2 leaves and spines', TWO_TIER_8, 2],
+  ] as const)
+    it(`${name}, 64 MiB: packet within 5% of analytic; each host link carries S up and S down; no drop`, () => {
+      const a = run('analytic', fabric, '64MiB');
+      const p = run('packet', fabric, '64MiB');
+      expectAgree(
+        (a.ops ?? []).map((o) => o.timePs),
+        (p.ops ?? []).map((o) => o.timePs),
+        0.05,
+        `sharp packet ${name}`,
+      );
+      // Streaming at the host links' rate with an ACK per packet, after CollNet's 30 us (tuning.cc): the first
+      // packet's trip up and the last one's down add per tree edge a frame, propagation and the switch's 330 ns
+      // twice (arrival, and the reduction's time at the switch it leaves): under 1.5 us per edge each way.
+      const want = 30e6 + (P * (DATA_WIRE + ACK_WIRE) * 8e12) / 400e9;
+      const got = p.ops?.[0].timePs ?? 0;
+      expect(got - want, `packet ${got} ps, streaming bound ${want} ps`).toBeGreaterThan(0);
+      expect(got - want).toBeLessThan(2 * tiers * 1.5e6);
+      // Each rank's NIC sends its buffer up once and receives the result once: per directed host link S of data
+      // and the ACKs of S the other way, nothing resent.
+      const hostLinks = (p.links ?? []).filter((l) => l.tiers === 'host-leaf');
+      expect(hostLinks.length).toBe(16);
+      for (const l of hostLinks) expect(l.bytes).toBe(P * (DATA_WIRE + ACK_WIRE));
+      expect(p.counters.retransmittedBytes).toBe(0);
+      expect(p.counters.bufferDrops + p.counters.lossDrops + p.counters.failureDrops).toBe(0);
+      expect(p.counters.deliveredBytes).toBe(S * 8 * 2 + (tiers === 2 ? S * 2 * 2 : 0));
+      for (const inv of p.invariants) expect(inv.ok, `${inv.name}: ${inv.detail}`).toBe(true);
+    });
+  // The element's QPs are RoCE traffic like any: beside a 3:1 incast into one rank's leaf port (24 MB), DCQCN marks
+  // and CNPs act and PFC keeps it lossless. The sharp op's last bytes leave on that port with the incast's, so
+  // the op ends with the port's whole load: the flow engine's time (max-min shares, no queues) within 5%.
+  it('beside a 3:1 incast into a rank (two tiers): ECN and CNPs act, nothing dropped, the flow time within 5%', () => {
+    const y = `${scenarioYaml(TWO_TIER_8, item('8MiB'), 'pattern: incast, senders: [h4, h5, h6], receiver: h0, bytes: 8MB')}`;
+    const p = runScenario('packet', y, QUANTUM_2).result;
+    const f = runScenario('flow', y, QUANTUM_2).result;
+    expectAgree(
+      (f.ops ?? []).map((o) => o.timePs),
+      (p.ops ?? []).map((o) => o.timePs),
+      0.05,
+      'sharp beside an incast',
+    );
+    expect(p.counters.ecnMarks).toBeGreaterThan(0);
+    expect(p.counters.cnps).toBeGreaterThan(0);
+    expect(p.counters.bufferDrops + p.counters.lossDrops + p.counters.failureDrops).toBe(0);
+    for (const inv of p.invariants) expect(inv.ok, `${inv.name}: ${inv.detail}`).toBe(true);
+  });
+  // In a job, an element QP also waits for the previous all-reduce's last tasks on its switch (the builder's
+  // rank-local rule, a switch being an end): the element sends what it reduced only once the driver allows it.
+  it('a data-parallel job: every iteration ends, each all-reduce no faster than streaming allows', () => {
+    const y = scenarioYaml(
+      TWO_TIER_8,
+      'job: {params: 2e6, dp: 8, stepCompute: 100us, iterations: 3, algorithm: sharp, protocol: Simple}',
+    );
+    const { result: p, program } = runScenario('packet', y, QUANTUM_2);
+    expect(p.iterations?.length).toBe(3);
+    for (const inv of p.invariants) expect(inv.ok, `${inv.name}: ${inv.detail}`).toBe(true);
+    const sharpOps = program.ops.filter((o) => o.algorithm === 'sharp');
+    expect(sharpOps.length).toBeGreaterThan(0);
+    for (const o of sharpOps) {
+      const pk = Math.ceil(o.bytes / 4096);
+      const floor = 30e6 + (pk * (DATA_WIRE + ACK_WIRE) * 8e12) / 400e9;
+      expect(p.ops?.[o.id].timePs ?? 0).toBeGreaterThan(floor);
+    }
+  });
+  // A tree link down for 40 us (the tree does not move, as in the flow engine): what was on it or sent into it is
+  // lost and each edge's go-back-N QP resends it from what its element reduced, so the op still ends, later.
+  it('a tree link fails for 40 us: packets lost and resent, every task done, later than without', () => {
+    const failing = `${TWO_TIER_8}\nnetwork: {failures: [{link: leaf0-spine0, at: 20us, until: 60us}]}`;
+    const p = runScenario('packet', scenarioYaml(failing, item('4MiB')), QUANTUM_2).result;
+    const clean = runScenario('packet', scenarioYaml(TWO_TIER_8, item('4MiB')), QUANTUM_2).result;
+    expect(p.counters.failureDrops).toBeGreaterThan(0);
+    expect(p.counters.retransmittedBytes).toBeGreaterThan(0);
+    expect(p.counters.qpErrors).toBe(0);
+    for (const inv of p.invariants) expect(inv.ok, `${inv.name}: ${inv.detail}`).toBe(true);
+    expect(p.ops?.[0].timePs ?? 0).toBeGreaterThan(clean.ops?.[0].timePs ?? 0);
+  });
+  it('the packet engine refuses HPCC with it, naming the field and the fix', () => {
+    expect(() =>
+      runScenario('packet', scenarioYaml(`${LEAF_8}\nnetwork: {cc: hpcc}`, item('64KiB')), QUANTUM_2),
+    ).toThrow(/network.cc.*set network.cc to dcqcn or none/);
   });
 });
 

@@ -49,14 +49,13 @@ export function runEngine(
     case 'flow':
       return runFlow(fabric, program, scenario, catalog, opts);
     case 'packet':
-      // Its NICs are hosts' (one port each, QPs and ACKs from host to host): a switch that receives, reduces and
-      // sends (workload/training/sharp.ts) has no element there yet.
-      if (program.ops.some((o) => o.algorithm === 'sharp'))
+      // The switches' reduction elements (packet/reduce.ts) run RoCE QPs; HPCC's INT path is host to host.
+      if (scenario.network?.cc === 'hpcc' && program.ops.some((o) => o.algorithm === 'sharp'))
         throw new ScenarioError([
           {
-            path: 'engine',
+            path: 'network.cc',
             message:
-              'algorithm sharp (in-network reduction) runs on the analytic and flow engines; the packet engine has no switch endpoint yet: use --engine flow',
+              'algorithm sharp (in-network reduction) on the packet engine runs with DCQCN or no congestion control, not hpcc (its switch-end QPs carry no INT path): set network.cc to dcqcn or none',
           },
         ]);
       return runPacket(fabric, program, scenario, catalog, opts);

@@ -33,6 +33,7 @@ import {
   EV_PFC_REFRESH,
   EV_PFC_RX,
   EV_RATE_TIMER,
+  EV_REDUCED,
   EV_ROUTE_STATE,
   EV_RTO,
   EV_SAMPLE,
@@ -45,6 +46,7 @@ import { Nics } from './nic.ts';
 import { PacketPool } from './packets.ts';
 import { Pfc } from './pfc.ts';
 import { Ports } from './port.ts';
+import { Reducers } from './reduce.ts';
 import { Stats } from './stats.ts';
 import { Switches } from './switch.ts';
 import { Tasks } from './tasks.ts';
@@ -77,13 +79,12 @@ export function runPacket(
   return sim.run();
 }
 
-/** The packet engine runs tasks between hosts, numbered in order. */
+/** The packet engine runs tasks numbered in order; delays on hosts (a switch ends transfers only: reduce.ts). */
 function checkProgram(f: Fabric, program: TrafficProgram, topo: Topology): void {
   program.transfers.forEach((t, i) => {
     if (t.id !== i) throw new Error(`internal: task ${i} has id ${t.id}`);
-    for (const h of t.kind === 'delay' ? [t.src] : [t.src, t.dst])
-      if (!topo.isHost[h])
-        throw new Error(`internal: the packet engine runs tasks between hosts (task ${i} uses ${f.nodes[h].name})`);
+    if (t.kind === 'delay' && !topo.isHost[t.src])
+      throw new Error(`internal: the packet engine runs delays on hosts (task ${i} uses ${f.nodes[t.src].name})`);
   });
 }
 
@@ -102,6 +103,8 @@ class PacketSim {
   private readonly stats: Stats;
   /** QP port failover on hosts of several links (failover.ts), or null when every host has one. */
   readonly failover: HostFailover | null;
+  /** The switches' reduction elements (reduce.ts), or null when no task has a switch end. */
+  private readonly reduce: Reducers | null;
   private events = 0;
   private timeBackwards = 0;
 
@@ -117,6 +120,9 @@ class PacketSim {
     this.F = program.transfers.length;
     const topo = new Topology(f, net);
     checkProgram(f, program, topo);
+    const hashes = flowHashes(seed, this.F);
+    const reduce = Reducers.needed(program, topo) ? new Reducers(f, topo, program, net, hashes) : null;
+    this.reduce = reduce;
     this.pool = new PacketPool(c, 4096);
     this.ports = new Ports(clock, topo, this.pool, net, c, createRandom(seed, 'packet', 'ecn'), transports);
     this.pfc = new Pfc(clock, topo, net, c);
@@ -125,7 +131,6 @@ class PacketSim {
     this.nics = new Nics(clock, topo, this.pool, this.ports, driver, net, c, program, transports);
     this.ports.nic = this.nics;
     this.tasks = new Tasks(clock, driver, this.nics, program);
-    const hashes = flowHashes(seed, this.F);
     this.nics.spreadPorts(f, hashes);
     const rngLb = createRandom(seed, 'packet', 'lb');
     this.switches = new Switches(f, topo, this.pool, this.ports, this.mmu, net, hashes, rngLb);
@@ -147,6 +152,11 @@ class PacketSim {
       rngLoss,
     );
     const { pool, ports, mmu, nics, tasks } = this;
+    if (reduce !== null) {
+      reduce.attach({ clock, pool, mmu, nics, tasks });
+      this.links.reduce = reduce;
+      tasks.streams = reduce;
+    }
     this.stats = new Stats({ f, net, program, clock, topo, pool, ports, mmu, nics, tasks, c });
   }
 
@@ -198,6 +208,9 @@ class PacketSim {
           break;
         case EV_DELAY_DONE:
           tasks.delayDone(a);
+          break;
+        case EV_REDUCED:
+          this.reduce!.reduced(a, b);
           break;
         case EV_ALPHA_TIMER:
           nics.alphaTimer(a, b);

@@ -30,6 +30,8 @@ export const EV_LINK_STATE = 12;
 export const EV_ROUTE_STATE = 13;
 /** A delay task's repetition ends: a = task. */
 export const EV_DELAY_DONE = 14;
+/** A switch's reduction element has reduced its inputs' packets up to b for its QP a (reduce.ts). */
+export const EV_REDUCED = 15;
 
 export class Clock {
   /** The time of the event being handled, in picoseconds. */

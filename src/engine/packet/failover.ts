@@ -40,7 +40,8 @@ export class HostFailover {
     for (let i = 0; i < fSrc.length; i++) {
       const src = fSrc[i];
       const dst = fDst[i];
-      if (src === dst || fEnd[i] >= 0) continue;
+      // A QP with a switch end (reduce.ts) keeps its link: its aggregation tree is fixed.
+      if (src === dst || fEnd[i] >= 0 || !this.topo.isHost[src] || !this.topo.isHost[dst]) continue;
       if (f.adjStart[src + 1] - f.adjStart[src] > 1) {
         const p = this.pick(src, dst, this.hashes[i], T_DATA, qpPort[i]);
         if (p !== qpPort[i]) {

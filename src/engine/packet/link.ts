@@ -10,11 +10,12 @@ import type { NetworkConfig } from '../core/network.ts';
 import { type Clock, EV_ARRIVE, EV_ROUTE_STATE } from './events.ts';
 import type { Mmu } from './mmu.ts';
 import type { Nics } from './nic.ts';
-import { NC, type PacketPool, PK, PK_NEXT, T_DATA } from './packets.ts';
+import { NC, type PacketPool, PK, PK_DST, PK_NEXT, T_DATA } from './packets.ts';
 import type { Ports } from './port.ts';
+import type { Reducers } from './reduce.ts';
 import type { Switches } from './switch.ts';
 import type { Tasks } from './tasks.ts';
-import type { Topology } from './topology.ts';
+import { A_HOST, A_SWITCH, S_ELEMENT, S_SWITCH, type Topology } from './topology.ts';
 
 export class Links {
   /** Gilbert-Elliott state per link direction (1 = bad: every data packet is lost). */
@@ -22,6 +23,8 @@ export class Links {
   private readonly loss: number;
   private readonly burst: NetworkConfig['burst'];
   private readonly detectionDelayPs: number;
+  /** The switches' reduction elements (reduce.ts), or null when no QP ends at a switch. */
+  reduce: Reducers | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -46,7 +49,9 @@ export class Links {
   txDone(p: number): void {
     const ports = this.ports;
     const id = ports.finishTx(p);
-    if (!ports.fromHost(p)) this.mmu.release(ports.from(p), id);
+    const sender = this.topo.sender[p];
+    if (sender === S_SWITCH) this.mmu.release(ports.from(p), id);
+    else if (sender === S_ELEMENT) this.reduce!.leave(ports.from(p), id);
     if (this.topo.linkDown[p >> 1]) this.pool.drop(id, 'failure');
     // Injected random loss on the link (bit errors): PFC cannot prevent it.
     else if (this.loss > 0 && this.pool.type(id) === T_DATA && this.rngLoss.uniform() < this.loss) {
@@ -85,8 +90,11 @@ export class Links {
     // The dense tables, not the port's record: they stay in the cache, the record of a port that sent a microsecond
     // ago does not.
     const node = this.topo.portTo[inPort];
-    if (!this.topo.isHost[node]) {
-      this.switches.forward(node, id, inPort);
+    const at = this.topo.arrival[node];
+    if (at !== A_HOST) {
+      // A switch forwards, unless the packet ends at its reduction element (reduce.ts).
+      if (at === A_SWITCH || this.pool.pk[id * PK + PK_DST] !== node) this.switches.forward(node, id, inPort);
+      else this.reduce!.receive(node, id);
       return;
     }
     const repDone = this.nics.receive(node, id);
@@ -114,7 +122,8 @@ export class Links {
         let id = this.ports.takeAll(p, c);
         while (id >= 0) {
           const next = this.pool.pk[id * PK + PK_NEXT];
-          if (!topo.isHost[from]) this.mmu.release(from, id);
+          if (topo.sender[p] === S_ELEMENT) this.reduce!.leave(from, id);
+          else if (!topo.isHost[from]) this.mmu.release(from, id);
           this.pool.drop(id, 'failure');
           id = next;
         }

@@ -74,8 +74,8 @@ export class Nics {
   private readonly lostAtProgress: Int32Array;
   /** The QP gave up after `retryCount` timeouts (IBTA retry exceeded): it sends nothing more. */
   private readonly failed: Uint8Array;
-  // Receiver state per QP.
-  private readonly expected: Int32Array;
+  // Receiver state per QP: the next packet expected in order (reduce.ts streams what arrived below it).
+  readonly expected: Int32Array;
   private readonly nakSent: Uint8Array;
   private readonly ackCount: Int32Array;
   /** Each host's QPs (CSR), the round-robin position of each of its ports, and its pending wake-up (or -1). */
@@ -90,7 +90,7 @@ export class Nics {
    */
   readonly qpPort: Int32Array;
   readonly ackPort: Int32Array;
-  private readonly multiPort: Uint8Array;
+  readonly multiPort: Uint8Array;
   private adjStart: Int32Array = new Int32Array(0);
   private adjLinks: Int32Array = new Int32Array(0);
   /** Payload of data packets sent (the bytes-conserved invariant). */
@@ -164,7 +164,7 @@ export class Nics {
     this.qpPort = Int32Array.from(this.fSrc, (h) => topo.hostPort[h]);
     this.ackPort = Int32Array.from(this.fDst, (h) => topo.hostPort[h]);
     this.multiPort = new Uint8Array(N);
-    const qpParams = dcqcnPerQp(this.fSrc, topo, net);
+    const qpParams = dcqcnPerQp(this.fSrc, this.fDst, topo, net);
     this.qpParams = qpParams;
     this.rp = new DcqcnRp(F, (qp) => qpParams[qp]);
     this.cnpPerPort = net.cnpPerPort;
@@ -209,6 +209,13 @@ export class Nics {
   open(t: number, before: number, reps: number): void {
     this.gate[t] = reps * this.fPpr[t];
     if (before === 0) this.nextSend[t] = this.clock.now;
+    this.ports.tryStart(this.qpPort[t]);
+  }
+
+  /** A switch's reduction element lets its QP t send its packets below `pkts` (reduce.ts). */
+  openTo(t: number, pkts: number): void {
+    if (this.gate[t] === 0) this.nextSend[t] = this.clock.now;
+    if (pkts > this.gate[t]) this.gate[t] = pkts;
     this.ports.tryStart(this.qpPort[t]);
   }
 

@@ -58,7 +58,7 @@ const I_FLAGS = 2;
 const I_HEAD = 4;
 const I_TAIL = I_HEAD + NC;
 const I_DRR = I_TAIL + NC;
-/** I_FLAGS: the port's sending node is a host. */
+/** I_FLAGS: the port's sender is a host's NIC (or a switch with a reduction element on it: topology.ts sender). */
 const FROM_HOST = 1;
 // Float64 fields (the first eight doubles are the Int32 line). Line 1: per-port timing and statistics.
 const RD = 32;
@@ -126,7 +126,7 @@ export class Ports {
       const to = topo.portTo[p];
       r32[i + I_TX] = -1;
       r32[i + I_FROM] = from;
-      r32[i + I_FLAGS] = topo.isHost[from] ? FROM_HOST : 0;
+      r32[i + I_FLAGS] = topo.sender[p];
       for (let c = 0; c < NC; c++) {
         r32[i + I_HEAD + c] = -1;
         r32[i + I_TAIL + c] = -1;
@@ -290,8 +290,8 @@ export class Ports {
         this.popHead(p, c);
         break;
       }
-    if (id < 0 && host) {
-      // The NIC makes data packets on demand; while the RoCE class is paused, only lossy flows may send.
+    if (id < 0 && r32[i + I_FLAGS] !== 0) {
+      // The NIC (or reduction element) makes data packets on demand; while RoCE is paused, only lossy flows may send.
       const from = r32[i + I_FROM];
       const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
       if (pu > now) {

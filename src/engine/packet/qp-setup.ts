@@ -77,11 +77,11 @@ export function hostQps(perHost: Int32Array, T: readonly Transfer[], kind: Uint8
  * DcqcnRp asks for a QP's parameters on every byte-counter step, increase and cut; `net.dcqcn` builds a fresh
  * object each call, so resolve them once per QP (one shared object per line rate).
  */
-export function dcqcnPerQp(fSrc: Int32Array, topo: Topology, net: NetworkConfig): DcqcnParams[] {
+export function dcqcnPerQp(fSrc: Int32Array, fDst: Int32Array, topo: Topology, net: NetworkConfig): DcqcnParams[] {
   const byRate = new Map<number, DcqcnParams>();
   const out: DcqcnParams[] = [];
   for (let i = 0; i < fSrc.length; i++) {
-    const rate = topo.hostLineRate(fSrc[i]);
+    const rate = topo.isHost[fSrc[i]] ? topo.hostLineRate(fSrc[i]) : topo.portRate(fSrc[i], fDst[i]);
     let prm = byRate.get(rate);
     if (prm === undefined) {
       prm = net.dcqcn(rate);
@@ -113,7 +113,8 @@ export function spreadQpPorts(
   for (let i = 0; i < fSrc.length; i++) {
     const src = fSrc[i];
     const dst = fDst[i];
-    if (src === dst) continue;
+    // A switch at one end (reduce.ts): the link between the two, set there.
+    if (src === dst || !topo.isHost[src] || !topo.isHost[dst]) continue;
     if (f.adjStart[src + 1] - f.adjStart[src] > 1) {
       out.multi[src] = 1;
       out.qp[i] = pick(src, dst, hashes[i], T_DATA);

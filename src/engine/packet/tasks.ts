@@ -7,10 +7,20 @@ import { K_DELAY, type TaskDriver } from '../core/task-graph.ts';
 import { type Clock, EV_DELAY_DONE } from './events.ts';
 import type { Nics } from './nic.ts';
 
+/** What tasks.ts needs of the reduction elements (reduce.ts' Reducers). */
+export interface Streams {
+  /** Per task: 1 when an element sends it. */
+  readonly streamed: Uint8Array;
+  /** The driver released repetitions of element QP t: its whole-task dependencies are met. */
+  released(t: number): void;
+}
+
 export class Tasks {
   /** Earliest start of each task, and each delay's time per repetition. */
   readonly startPs: Float64Array;
   private readonly durationPs: Float64Array;
+  /** The switches' reduction elements (reduce.ts), which open their QPs packet by packet; null: none in this run. */
+  streams: Streams | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -57,7 +67,9 @@ export class Tasks {
     for (let t = d.nextReleased(); t >= 0; t = d.nextReleased()) {
       if (d.g.kind[t] === K_DELAY) {
         if (d.startedReps[t] === d.finishedReps[t]) this.startDelayRep(t);
-      } else this.nics.open(t, d.releasedFrom, d.releasedTo);
+      } else if (this.streams === null || this.streams.streamed[t] === 0)
+        this.nics.open(t, d.releasedFrom, d.releasedTo);
+      else this.streams.released(t);
     }
   }
 

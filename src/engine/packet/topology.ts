@@ -5,6 +5,15 @@
 import { type Fabric, hasNic } from '../../fabric/types.ts';
 import type { NetworkConfig } from '../core/network.ts';
 
+/** Topology.arrival's values. */
+export const A_SWITCH = 0;
+export const A_HOST = 1;
+export const A_REDUCE = 2;
+/** Topology.sender's values: a switch port, a host's, a switch port its reduction element sends on too. */
+export const S_SWITCH = 0;
+export const S_HOST = 1;
+export const S_ELEMENT = 2;
+
 export class Topology {
   readonly N: number;
   readonly P: number;
@@ -19,6 +28,13 @@ export class Topology {
   readonly hostPort: Int32Array;
   /** Per link: 1 while failed (packets sent into it or on it are lost). */
   readonly linkDown: Uint8Array;
+  /**
+   * What an arriving packet meets at each node: A_SWITCH (forwarding), A_HOST (the NIC), or A_REDUCE (a switch
+   * whose reduction element, reduce.ts, ends some of this run's QPs). One table, so a hop reads what it read before.
+   */
+  readonly arrival: Uint8Array;
+  /** Who sends on each port: S_SWITCH, S_HOST, or S_ELEMENT (reduce.ts marks these before the ports are built). */
+  readonly sender: Uint8Array;
 
   constructor(f: Fabric, net: NetworkConfig) {
     const nodes = f.nodes;
@@ -51,11 +67,20 @@ export class Topology {
     this.latencyPs = new Float64Array(N);
     for (const n of nodes) this.latencyPs[n.id] = this.isHost[n.id] ? 0 : net.switchLatencyPs(n.id);
     this.linkDown = new Uint8Array(f.links.length);
+    this.arrival = this.isHost.slice();
+    this.sender = Uint8Array.from(this.portFrom, (n) => this.isHost[n]);
   }
 
   /** The port on which `node` sends over `link`. */
   outPort(link: number, node: number): number {
     return 2 * link + (this.portFrom[2 * link] === node ? 0 : 1);
+  }
+
+  /** The rate of switch s's link to its neighbour n (a QP of s's reduction element, reduce.ts). Set-up only. */
+  portRate(s: number, n: number): number {
+    for (let p = 0; p < this.P; p++)
+      if (this.portFrom[p] === s && this.portTo[p] === n) return 8e12 / this.psPerByte[p];
+    throw new Error(`internal: nodes ${s} and ${n} are not neighbours`);
   }
 
   hostLineRate(h: number): number {
