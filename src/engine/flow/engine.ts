@@ -47,6 +47,7 @@ import * as layout from './layout.ts';
 import { buildPaths, markExclusive } from './paths.ts';
 import { recompute } from './rates.ts';
 import { result } from './result.ts';
+import { handBackAll, initRing, lastRingEvent, ringFinish } from './ring.ts';
 import { type FlowRunOptions, FlowSim } from './state.ts';
 
 // The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
@@ -67,6 +68,7 @@ export function runFlow(
   const sim = new FlowSim(fabric, program, resolveNetwork(scenario.network, fabric, catalog), opts);
   buildPaths(sim);
   markExclusive(sim);
+  initRing(sim);
   initChains(sim);
   return run(sim, wall0);
 }
@@ -89,6 +91,7 @@ function run(sim: FlowSim, wall0: number): Result {
     if (t > maxT) {
       // Cut: the clock stops where the repetition-by-repetition run's last event was (chains logged some).
       if (sim.ch.length > 0) sim.now = lastChainedEvent(sim, maxT);
+      if (sim.ri.length > 0) sim.now = Math.max(sim.now, lastRingEvent(sim));
       break;
     }
     if (t < sim.now) sim.timeBackwards++;
@@ -109,7 +112,11 @@ function run(sim: FlowSim, wall0: number): Result {
     }
   }
   if (sim.ch.length > 0) for (let t = 0; t < sim.T; t++) if (chained(sim, t)) unchainTask(sim, t);
-  if (sim.opts.diagnostics) sim.opts.diagnostics.chainedRepetitions = sim.chainedReps;
+  handBackAll(sim);
+  if (sim.opts.diagnostics) {
+    sim.opts.diagnostics.chainedRepetitions = sim.chainedReps;
+    sim.opts.diagnostics.ringRepetitions = sim.ringReps;
+  }
   sim.opts.onProgress?.(sim.doneTasks, sim.T, sim.now);
   const rss = process.memoryUsage.rss();
   if (rss > peakRss) peakRss = rss;
@@ -134,6 +141,7 @@ function runGroup(sim: FlowSim, kind: number, g: number): void {
     } else if (kind === EV_FINISH) {
       if (v === 0) finish(sim, task);
       else if (v > 0) chainFinish(sim, task, v - 1);
+      else if (v < -1) ringFinish(sim, task, v);
     } else {
       sim.startArmed[task] = 0;
       tryStart(sim, task);

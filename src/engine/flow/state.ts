@@ -54,6 +54,8 @@ export interface FlowRunOptions {
 export interface FlowDiagnostics {
   /** Repetitions computed by a chain pass rather than started by an event. */
   chainedRepetitions: number;
+  /** Repetitions computed by the ring solver's passes (ring.ts). */
+  ringRepetitions?: number;
 }
 
 /**
@@ -131,6 +133,17 @@ export class FlowSim {
   /** A chainable task's slot offset in ch (CS x its rank among chainable tasks), else -1. */
   readonly chainAt: Int32Array;
   chainedReps = 0;
+  ringReps = 0;
+  /** A ring hop's slot in rf and ri (ring.ts), else -1; built by initRing. */
+  readonly ringAt: Int32Array;
+  rf: Float64Array = new Float64Array(0);
+  ri: Int32Array = new Int32Array(0);
+  /** Queued arrivals a ring hop keeps to hand on early (times and items), and a pass's arrivals in flight. */
+  rPendT: Float64Array = new Float64Array(0);
+  rPendIt: Int32Array = new Int32Array(0);
+  rBuf: Float64Array = new Float64Array(0);
+  /** No repetition starting after this is computed ahead by the ring solver (maxTimePs). */
+  ringMaxT = Number.POSITIVE_INFINITY;
 
   // Paths and links.
   /** Path slots of every transfer (see S_*), built by buildPaths (paths.ts). */
@@ -286,6 +299,7 @@ export class FlowSim {
     this.chainNext = new Int32Array(T).fill(-1);
     this.chainPrev = new Int32Array(T).fill(-1);
     this.chainAt = new Int32Array(T).fill(-1);
+    this.ringAt = new Int32Array(T).fill(-1);
     this.singles = new Int32Array(Math.max(16, T));
     this.shared = new Int32Array(Math.max(16, T));
     this.compFlows = new Int32Array(Math.max(16, T));
