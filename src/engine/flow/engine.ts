@@ -116,6 +116,7 @@ function run(sim: FlowSim, wall0: number): Result {
   if (sim.opts.diagnostics) {
     sim.opts.diagnostics.chainedRepetitions = sim.chainedReps;
     sim.opts.diagnostics.ringRepetitions = sim.ringReps;
+    sim.opts.diagnostics.ringCollapsed = sim.ringCollapsed;
   }
   sim.opts.onProgress?.(sim.doneTasks, sim.T, sim.now);
   const rss = process.memoryUsage.rss();

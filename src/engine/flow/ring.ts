@@ -58,6 +58,13 @@ const R_NEXT0 = 4; // I_NEXT when the solver took the hop: the starts since are 
 const R_TASK = 5;
 const R_PLO = 6; // oldest of its queued arrivals the successor may take back (pending, PEND at most)
 const R_PN = 7; // how many, repetitions R_PLO .. R_PLO + R_PN - 1
+// Runs of identical delays (a server's 7 intra-server hops): rGrp records of RG ints per slot.
+const RG = 8;
+const G_K = 0; // at a run's first slot: its length (2 or more), else 0
+const G_HEAD = 1; // the run's first slot, for every slot of a run, else -1
+const G_STEP = 2; // at the first slot: collapsed steps since the run's other slots were last written, 0 if none
+const G_OUT = 3; // at the first slot: the slot after the run's last, or -1
+const G_LAST = 4; // at the first slot: the run's last slot
 /** Queued arrivals a hop keeps (time, item) to hand them on early: a power of two. */
 const PEND = 4;
 
@@ -93,12 +100,100 @@ export function initRing(sim: FlowSim): void {
   }
   sim.rf = rf;
   sim.ri = ri;
+  sim.rGrp = delayRuns(sim, ri, rf, n);
   sim.rPendT = new Float64Array(PEND * n);
   sim.rPendIt = new Int32Array(PEND * n);
   // A pass's arrivals in flight: two halves (one hop's inputs, its outputs), each PEND entries taken back
   // before at most maxRep + 1 repetitions.
   sim.rBuf = new Float64Array(n > 0 ? 2 * (PEND + maxRep + 1) : 0);
   sim.ringMaxT = sim.opts.maxTimePs ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Runs of 2 or more ring slots, each the next one's stepDep, that are delays of one duration (whole ps) and
+ * one repetition count: a pass may step over such a run at once (see collapse()).
+ */
+function delayRuns(sim: FlowSim, ri: Int32Array, rf: Float64Array, n: number): Int32Array {
+  const g = new Int32Array(RG * n);
+  const pred = new Int32Array(n).fill(-1);
+  for (let s = 0; s < n; s++) {
+    g[RG * s + G_HEAD] = -1;
+    if (ri[RI * s + R_SUCC] >= 0) pred[ri[RI * s + R_SUCC]] = s;
+  }
+  const like = (a: number, b: number) =>
+    !sim.ti[TI * ri[RI * b + R_TASK] + I_XFER] &&
+    rf[RF * b + R_AUX] === rf[RF * a + R_AUX] &&
+    ri[RI * b + R_LASTREP] === ri[RI * a + R_LASTREP];
+  for (let s = 0; s < n; s++) {
+    const x = ri[RI * s + R_TASK];
+    if (sim.ti[TI * x + I_XFER] || !Number.isInteger(rf[RF * s + R_AUX])) continue;
+    if (pred[s] >= 0 && like(s, pred[s])) continue; // not a run's first slot (a cycle of them has none)
+    let k = 1;
+    let last = s;
+    while (ri[RI * last + R_SUCC] >= 0 && ri[RI * last + R_SUCC] !== s && like(s, ri[RI * last + R_SUCC])) {
+      last = ri[RI * last + R_SUCC];
+      k++;
+    }
+    if (k < 2) continue;
+    g[RG * s + G_K] = k;
+    g[RG * s + G_OUT] = ri[RI * last + R_SUCC];
+    g[RG * s + G_LAST] = last;
+    for (let j = 0, t = s; j < k; j++, t = ri[RI * t + R_SUCC]) g[RG * t + G_HEAD] = s;
+  }
+  return g;
+}
+
+/**
+ * Writes out the state of a run stepped over at once (collapse()): its slot j (from 0) started repetition
+ * NEXT - 1 + j at S + j d (whole numbers: exact) and arrived d later, and each handed on every step.
+ */
+function unfold(sim: FlowSim, head: number): void {
+  const { ri, rf, rGrp } = sim;
+  const m = rGrp[RG * head + G_STEP];
+  if (m === 0) return;
+  const d = rf[RF * head + R_AUX];
+  let start = rf[RF * head + R_S];
+  let next = ri[RI * head + R_NEXT];
+  let t = head;
+  for (let j = 1, k = rGrp[RG * head + G_K]; j < k; j++) {
+    ri[RI * t + R_TAKEN] += m;
+    t = ri[RI * t + R_SUCC];
+    start += d;
+    next++;
+    rf[RF * t + R_S] = start;
+    rf[RF * t + R_F] = start + d;
+    ri[RI * t + R_NEXT] = next;
+  }
+  rGrp[RG * head + G_STEP] = 0;
+}
+
+/** Before slot s's own state is read or written: its run's state written out if it was stepped over. */
+function unfolded(sim: FlowSim, s: number): void {
+  const h = sim.rGrp[RG * s + G_HEAD];
+  if (h >= 0 && sim.rGrp[RG * h + G_STEP] > 0) unfold(sim, h);
+}
+
+/**
+ * May a pass step over the run starting at slot s at once, input repetition q arriving at `at`? Every slot
+ * of it then starts on its input (at + j d >= its last start + d: true for all once true for the first, when
+ * each slot j started at most j d after the first), so the run hands on at + k d, the sum one by one of whole
+ * numbers. Also: no slot at its last repetition, no start after maxT, the slot after it waiting for exactly
+ * that arrival, and (the first time) the others in step: slot j waiting for repetition q + j, no queued
+ * arrival kept.
+ */
+function collapsible(sim: FlowSim, s: number, q: number, at: number, maxT: number): boolean {
+  const { ri, rf, rGrp } = sim;
+  const k = rGrp[RG * s + G_K];
+  const d = rf[RF * s + R_AUX];
+  if (at < rf[RF * s + R_S] + d || !Number.isInteger(at) || at + k * d > maxT) return false;
+  if (q + k >= ri[RI * s + R_LASTREP]) return false;
+  const z = rGrp[RG * s + G_OUT];
+  if (z < 0 || ri[RI * z + R_NEXT] !== q + k + 1) return false;
+  if (rGrp[RG * s + G_STEP] > 0) return true;
+  const s0 = rf[RF * s + R_S];
+  for (let j = 1, t = ri[RI * s + R_SUCC]; j < k; j++, t = ri[RI * t + R_SUCC])
+    if (ri[RI * t + R_NEXT] !== q + j + 1 || ri[RI * t + R_PN] > 0 || rf[RF * t + R_S] > s0 + j * d) return false;
+  return ri[RI * s + R_PN] === 0;
 }
 
 /**
@@ -122,6 +217,7 @@ function ringHop(sim: FlowSim, x: number): boolean {
  */
 export function ringDeliver(sim: FlowSim, x: number, q: number): boolean {
   const s = sim.ringAt[x];
+  unfolded(sim, s);
   const need = needs(sim, s);
   if (need < 0) return false;
   if (need !== q || q + 1 > sim.ri[RI * s + R_LASTREP]) {
@@ -193,7 +289,28 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
       // takes its arrival while it waits for exactly that one; anything else (the cut, a last repetition, a
       // hop not held or behind) is left to the general step below, which redoes this hop.
       let at = rBuf[off];
+      const rGrp = sim.rGrp;
       for (;;) {
+        if (rGrp[RG * s + G_K] > 0) {
+          if (collapsible(sim, s, q, at, maxT)) {
+            // The whole run at once: its first slot's state written, the others' when read (unfold).
+            const k = rGrp[RG * s + G_K];
+            const d = rf[RF * s + R_AUX];
+            rf[RF * s + R_S] = at;
+            rf[RF * s + R_F] = at + d;
+            ri[RI * s + R_NEXT] = q + 2;
+            rGrp[RG * s + G_STEP]++;
+            sim.ringCollapsed++;
+            if (pred >= 0) ri[RI * pred + R_TAKEN]++;
+            reps += k;
+            pred = rGrp[RG * s + G_LAST];
+            s = rGrp[RG * s + G_OUT];
+            q += k;
+            at += k * d;
+            continue;
+          }
+          unfold(sim, s);
+        }
         const f = RF * s;
         const o = RI * s;
         const aux = rf[f + R_AUX];
@@ -218,6 +335,7 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
       }
       rBuf[off] = at;
     }
+    unfolded(sim, s);
     const f = RF * s;
     const o = RI * s;
     const aux = rf[f + R_AUX];
@@ -356,6 +474,7 @@ export function ringFinish(sim: FlowSim, x: number, v: number): void {
  * cut: none after maxTimePs is computed), as is every arrival taken.
  */
 function handBack(sim: FlowSim, s: number): void {
+  unfolded(sim, s);
   const { ri, rf, ti, tf } = sim;
   const o = RI * s;
   const x = ri[o + R_TASK];
@@ -383,13 +502,19 @@ function handBack(sim: FlowSim, s: number): void {
 
 /** Hands every held hop back (the run ended or was cut). */
 export function handBackAll(sim: FlowSim): void {
+  unfoldAll(sim);
   for (let s = 0, n = sim.ri.length / RI; s < n; s++) if (sim.ri[RI * s + R_NEXT] >= 0) handBack(sim, s);
 }
 
 /** The latest start the solver computed (all at or before maxTimePs): an event time of the repetition-by-repetition run. */
 export function lastRingEvent(sim: FlowSim): number {
+  unfoldAll(sim);
   let last = Number.NEGATIVE_INFINITY;
   for (let s = 0, n = sim.ri.length / RI; s < n; s++)
     if (sim.ri[RI * s + R_NEXT] >= 0 && sim.rf[RF * s + R_S] > last) last = sim.rf[RF * s + R_S];
   return last;
+}
+
+function unfoldAll(sim: FlowSim): void {
+  for (let s = 0, n = sim.ri.length / RI; s < n; s++) if (sim.rGrp[RG * s + G_K] > 0) unfold(sim, s);
 }

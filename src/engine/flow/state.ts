@@ -56,6 +56,8 @@ export interface FlowDiagnostics {
   chainedRepetitions: number;
   /** Repetitions computed by the ring solver's passes (ring.ts). */
   ringRepetitions?: number;
+  /** Runs of identical delays the ring solver stepped over at once (ring.ts collapse). */
+  ringCollapsed?: number;
 }
 
 /**
@@ -134,6 +136,7 @@ export class FlowSim {
   readonly chainAt: Int32Array;
   chainedReps = 0;
   ringReps = 0;
+  ringCollapsed = 0;
   /** A ring hop's slot in rf and ri (ring.ts), else -1; built by initRing. */
   readonly ringAt: Int32Array;
   rf: Float64Array = new Float64Array(0);
@@ -142,6 +145,8 @@ export class FlowSim {
   rPendT: Float64Array = new Float64Array(0);
   rPendIt: Int32Array = new Int32Array(0);
   rBuf: Float64Array = new Float64Array(0);
+  /** Runs of identical delays among the ring hops (ring.ts). */
+  rGrp: Int32Array = new Int32Array(0);
   /** No repetition starting after this is computed ahead by the ring solver (maxTimePs). */
   ringMaxT = Number.POSITIVE_INFINITY;
 
