@@ -8,7 +8,7 @@ import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
 import { insertFlow, removeFlow } from './links.ts';
 import { bookSeries, pathMoved, setPath } from './paths.ts';
-import { ringArrived, ringDeliver, ringQueued } from './ring.ts';
+import { ringArrived, ringCame, ringDeliver, ringQueued } from './ring.ts';
 import { firstReady, scheduleFinish, sendAlone, stepDepsMet, wake } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
@@ -199,7 +199,7 @@ export function finish(sim: FlowSim, t: number): void {
  * Task k's stepDep finished repetition `rep` now. A ring hop takes it in the ring solver (ring.ts), a chainable
  * task as a chained input (chain()); otherwise (or once they cannot) it runs repetition by repetition (tryStart).
  */
-export function deliver(sim: FlowSim, k: number, rep: number): void {
+function deliver(sim: FlowSim, k: number, rep: number): void {
   if (sim.ringAt[k] >= 0 && ringDeliver(sim, k, rep)) return;
   if (sim.chainable[k]) {
     if (canChain(sim, k, rep)) {
@@ -219,6 +219,17 @@ export function chainFinish(sim: FlowSim, x: number, rep: number): void {
   if (fin >= ti[r + I_REPEAT]) throw new Error(`internal: task ${x} finished its last repetition in a chain`);
   sim.deliveredBytes += sim.tf[TF * x + F_BYTES];
   for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) deliver(sim, sim.stepOut[k], rep);
+}
+
+/** A ring hop's finish item came (ring.ts): its last repetition is finished here, another one delivered. */
+export function ringFinish(sim: FlowSim, x: number, v: number): void {
+  const rep = ringCame(sim, x, v);
+  if (rep < 0) {
+    finish(sim, x);
+    return;
+  }
+  const ti = sim.ti;
+  for (let k = ti[TI * x + I_OUT0], e = ti[TI * x + I_OUT1]; k < e; k++) deliver(sim, sim.stepOut[k], rep);
 }
 
 function taskDone(sim: FlowSim, t: number): void {

@@ -41,13 +41,13 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { chained, initChains, lastChainedEvent, unchainTask } from './chain.ts';
-import { chainFinish, drain, finish, tryStart } from './driver.ts';
+import { chainFinish, drain, finish, ringFinish, tryStart } from './driver.ts';
 import { linkState, routeState } from './failures.ts';
 import * as layout from './layout.ts';
 import { buildPaths, markExclusive } from './paths.ts';
 import { recompute } from './rates.ts';
 import { result } from './result.ts';
-import { handBackAll, initRing, lastRingEvent, ringFinish } from './ring.ts';
+import { handBackAll, initRing, lastRingEvent } from './ring.ts';
 import { type FlowRunOptions, FlowSim } from './state.ts';
 
 // The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an

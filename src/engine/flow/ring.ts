@@ -13,7 +13,6 @@
 // sends.ts, so the same floating-point times; ring.test.ts and chain.test.ts compare with the
 // repetition-by-repetition run. Left out: hops with several stepDeps or a lag other than 1, runs with
 // failures or link series (the solver is off), and shared hops (the chain and the event engine run them).
-import { deliver, finish } from './driver.ts';
 import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
 import type { FlowSim } from './state.ts';
@@ -450,21 +449,20 @@ export function ringArrived(sim: FlowSim, x: number, rep: number): void {
 }
 
 /**
- * A ring hop's finish item came: its last repetition (handed back, then finished as the event engine
- * finishes one) or repetition rep queued (counted, and delivered to its stepOuts).
+ * A ring hop's finish item came (driver.ts ringFinish): its last repetition, handed back to the event engine
+ * (returns -1: finish it as the event engine finishes one), or repetition rep queued: counted, returns rep
+ * (to deliver to its stepOuts).
  */
-export function ringFinish(sim: FlowSim, x: number, v: number): void {
+export function ringCame(sim: FlowSim, x: number, v: number): number {
   if (v === V_LAST) {
     handBack(sim, sim.ringAt[x]);
-    finish(sim, x);
-    return;
+    return -1;
   }
   const rep = V_OUT - v;
   ringArrived(sim, x, rep);
   sim.ti[TI * x + I_FIN]++;
   sim.deliveredBytes += sim.tf[TF * x + F_BYTES];
-  const { ti, stepOut } = sim;
-  for (let k = ti[TI * x + I_OUT0], e = ti[TI * x + I_OUT1]; k < e; k++) deliver(sim, stepOut[k], rep);
+  return rep;
 }
 
 /**
