@@ -20,7 +20,8 @@
 // their bottleneck without a solve; a flow no other task's path ever shares a link with ("exclusive", most ring
 // flows on a Clos) needs neither link lists nor a drain event; a flow that starts alone on its links ("solo")
 // needs no drain event nor solve until another flow joins one of them (most repetitions of a training job's
-// rings, whose links the job's other collectives use at other times); the repetitions of solo ring hops are
+// rings, whose links the job's other collectives use at other times); runs of exclusive ring hops and delays are
+// computed ahead by the ring solver, a pass per input down the ring with no event (ring.ts); the repetitions of solo ring hops are
 // chained down the ring by the ring's max-plus recurrence, up to CHAIN_DEPTH hops per queue event, and turned
 // back into events exactly where the repetition-by-repetition run would differ (chain.ts; chain: false runs
 // without, and the differential tests compare both); a pipeline whose next repetition starts as the last one
@@ -31,6 +32,7 @@
 //   engine.ts  the clock, the event queue, the dispatch of popped events and the wiring (this file)
 //   driver.ts  task semantics: starts, drains, finishes, dependents     sends.ts   one repetition's send
 //   chain.ts   chained repetitions of solo ring hops                       links.ts   link lists, solo runs
+//   ring.ts    the ring solver: exclusive ring hops and delays
 //   rates.ts   local max-min recomputation (core/maxmin.ts solves)         region-cache.ts  solved closed regions
 //   paths.ts   ECMP paths, latency, exclusive flows                        groups.ts  items sharing a queue event
 //   failures.ts  link down/up and reroutes                                 result.ts  result and invariants

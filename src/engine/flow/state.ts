@@ -41,8 +41,9 @@ export interface FlowRunOptions {
   onProgress?: (doneTasks: number, totalTasks: number, nowPs: number) => void;
   name?: string;
   /**
-   * Chain the repetitions of solo ring-like flows (see chain.ts; default true). false runs every
-   * repetition as its own events, with the same results: the differential tests compare the two.
+   * Chain the repetitions of solo ring-like flows (see chain.ts) and run exclusive ring hops and delays in
+   * the ring solver (ring.ts; default true). false runs every repetition as its own events, with the same
+   * results: the differential tests compare the two.
    */
   chain?: boolean;
   /** Record per-link byte series (series.ts). */
