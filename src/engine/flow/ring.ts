@@ -121,11 +121,12 @@ function delayRuns(sim: FlowSim, ri: Int32Array, rf: Float64Array, n: number): I
   }
   const like = (a: number, b: number) =>
     !sim.ti[TI * ri[RI * b + R_TASK] + I_XFER] &&
+    rf[RF * b + R_LAT] === 0 &&
     rf[RF * b + R_AUX] === rf[RF * a + R_AUX] &&
     ri[RI * b + R_LASTREP] === ri[RI * a + R_LASTREP];
   for (let s = 0; s < n; s++) {
     const x = ri[RI * s + R_TASK];
-    if (sim.ti[TI * x + I_XFER] || !Number.isInteger(rf[RF * s + R_AUX])) continue;
+    if (sim.ti[TI * x + I_XFER] || rf[RF * s + R_LAT] !== 0 || !Number.isInteger(rf[RF * s + R_AUX])) continue;
     if (pred[s] >= 0 && like(s, pred[s])) continue; // not a run's first slot (a cycle of them has none)
     let k = 1;
     let last = s;
@@ -177,8 +178,8 @@ function unfolded(sim: FlowSim, s: number): void {
  * of it then starts on its input (at + j d >= its last start + d: true for all once true for the first, when
  * each slot j started at most j d after the first), so the run hands on at + k d, the sum one by one of whole
  * numbers. Also: no slot at its last repetition, no start after maxT, the slot after it waiting for exactly
- * that arrival, and (the first time) the others in step: slot j waiting for repetition q + j, no queued
- * arrival kept.
+ * that arrival, and (the first time) the others in step: slot j waiting for repetition q + j, started at most
+ * j d after the first (whole numbers, compared exactly), no queued arrival kept.
  */
 function collapsible(sim: FlowSim, s: number, q: number, at: number, maxT: number): boolean {
   const { ri, rf, rGrp } = sim;
@@ -190,6 +191,7 @@ function collapsible(sim: FlowSim, s: number, q: number, at: number, maxT: numbe
   if (z < 0 || ri[RI * z + R_NEXT] !== q + k + 1) return false;
   if (rGrp[RG * s + G_STEP] > 0) return true;
   const s0 = rf[RF * s + R_S];
+  if (!Number.isInteger(s0)) return false;
   for (let j = 1, t = ri[RI * s + R_SUCC]; j < k; j++, t = ri[RI * t + R_SUCC])
     if (ri[RI * t + R_NEXT] !== q + j + 1 || ri[RI * t + R_PN] > 0 || rf[RF * t + R_S] > s0 + j * d) return false;
   return ri[RI * s + R_PN] === 0;
