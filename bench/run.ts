@@ -234,7 +234,9 @@ if (!process.argv.includes('--quick'))
 // NIC (8 rings, each 7 intra-server delays and one fabric hop in 8), on the fabric the planner picks for them
 // (a leaf-spine of aurcore-32x400g under generic-128x400g for 1,024 GPUs; generic-128x400g leaves and spines for
 // 8,192, the demo's design). The figure covers compile and run. 1,024 GPUs: 16.8 million repetitions, budget
-// 10 s; 8,192 GPUs (1.07 billion repetitions, minutes) only when asked for (`--only "8,192 GPUs in servers of 8"`).
+// 10 s; 8,192 GPUs (1.07 billion repetitions) only when asked for (`--only "8,192 GPUs in servers of 8"`): with the
+// ring solver (issue 14) 15-23 s of CPU on the 2-core machine at load 10-15 (before: about 274 s), the 119 fabric
+// hops that share a spine uplink costing events at every repetition.
 function everyRailBench(gpus: number, fabric: string, budgetMs: number): void {
   const name = `flow engine: ring all-reduce of 1 GiB on ${gpus.toLocaleString('en-US')} GPUs in servers of 8, every rail (${fabric})`;
   if (!selected(name) || (gpus > 1024 && !only?.includes('GPUs in servers of 8'))) return;

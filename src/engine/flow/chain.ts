@@ -93,7 +93,7 @@ function markChains(sim: FlowSim): number {
   const { ti, stepDL, stepOut } = sim;
   for (let x = 0; x < sim.T; x++) {
     const r = TI * x;
-    if (!chainKind(sim, x) || ti[r + I_STEP1] - ti[r + I_STEP0] !== 1) continue;
+    if (sim.ringAt[x] >= 0 || !chainKind(sim, x) || ti[r + I_STEP1] - ti[r + I_STEP0] !== 1) continue;
     const k = ti[r + I_STEP0];
     const p = stepDL[2 * k];
     const rp = TI * p;

@@ -8,6 +8,7 @@ import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
 import { insertFlow, removeFlow } from './links.ts';
 import { bookSeries, pathMoved, setPath } from './paths.ts';
+import { ringArrived, ringCame, ringDeliver, ringQueued } from './ring.ts';
 import { firstReady, scheduleFinish, sendAlone, stepDepsMet, wake } from './sends.ts';
 import type { FlowSim } from './state.ts';
 
@@ -97,7 +98,8 @@ function startRep(sim: FlowSim, t: number): boolean {
     tf[o + F_PBYTES] += b;
     const sentAt = sim.now + tf[o + F_AUX];
     if (sim.series !== null) bookSeries(sim, t, sim.now, sentAt, b);
-    scheduleFinish(sim, t, sentAt);
+    const it = scheduleFinish(sim, t, sentAt);
+    if (sim.ringAt[t] >= 0) ringQueued(sim, t, rep, it);
     if (rep + 1 < ti[r + I_REPEAT] && stepDepsMet(sim, t, rep + 1)) wake(sim, t, sentAt);
     return false;
   }
@@ -129,7 +131,8 @@ function startDelay(sim: FlowSim, t: number, rep: number): void {
   sim.wakeArmed[t] = 0;
   sim.tf[TF * t + F_LAST] = sim.now;
   const doneAt = sim.now + sim.tf[TF * t + F_AUX];
-  scheduleFinish(sim, t, doneAt);
+  const it = scheduleFinish(sim, t, doneAt);
+  if (sim.ringAt[t] >= 0) ringQueued(sim, t, rep, it);
   if (rep + 1 < ti[r + I_REPEAT] && stepDepsMet(sim, t, rep + 1)) wake(sim, t, doneAt);
 }
 
@@ -187,15 +190,17 @@ export function finish(sim: FlowSim, t: number): void {
   const r = TI * t;
   const fin = ++ti[r + I_FIN];
   sim.deliveredBytes += sim.tf[TF * t + F_BYTES];
+  if (sim.ringAt[t] >= 0) ringArrived(sim, t, fin - 1);
   if (fin === ti[r + I_REPEAT]) taskDone(sim, t);
   for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) deliver(sim, sim.stepOut[k], fin - 1);
 }
 
 /**
- * Task k's stepDep finished repetition `rep` now. A chainable task takes it as a chained input (chain());
- * otherwise (or once it cannot) it runs repetition by repetition (tryStart).
+ * Task k's stepDep finished repetition `rep` now. A ring hop takes it in the ring solver (ring.ts), a chainable
+ * task as a chained input (chain()); otherwise (or once they cannot) it runs repetition by repetition (tryStart).
  */
 function deliver(sim: FlowSim, k: number, rep: number): void {
+  if (sim.ringAt[k] >= 0 && ringDeliver(sim, k, rep)) return;
   if (sim.chainable[k]) {
     if (canChain(sim, k, rep)) {
       chain(sim, k, rep, sim.now);
@@ -214,6 +219,17 @@ export function chainFinish(sim: FlowSim, x: number, rep: number): void {
   if (fin >= ti[r + I_REPEAT]) throw new Error(`internal: task ${x} finished its last repetition in a chain`);
   sim.deliveredBytes += sim.tf[TF * x + F_BYTES];
   for (let k = ti[r + I_OUT0], e = ti[r + I_OUT1]; k < e; k++) deliver(sim, sim.stepOut[k], rep);
+}
+
+/** A ring hop's finish item came (ring.ts): its last repetition is finished here, another one delivered. */
+export function ringFinish(sim: FlowSim, x: number, v: number): void {
+  const rep = ringCame(sim, x, v);
+  if (rep < 0) {
+    finish(sim, x);
+    return;
+  }
+  const ti = sim.ti;
+  for (let k = ti[TI * x + I_OUT0], e = ti[TI * x + I_OUT1]; k < e; k++) deliver(sim, sim.stepOut[k], rep);
 }
 
 function taskDone(sim: FlowSim, t: number): void {

@@ -20,7 +20,8 @@
 // their bottleneck without a solve; a flow no other task's path ever shares a link with ("exclusive", most ring
 // flows on a Clos) needs neither link lists nor a drain event; a flow that starts alone on its links ("solo")
 // needs no drain event nor solve until another flow joins one of them (most repetitions of a training job's
-// rings, whose links the job's other collectives use at other times); the repetitions of solo ring hops are
+// rings, whose links the job's other collectives use at other times); runs of exclusive ring hops and delays are
+// computed ahead by the ring solver, a pass per input down the ring with no event (ring.ts); the repetitions of solo ring hops are
 // chained down the ring by the ring's max-plus recurrence, up to CHAIN_DEPTH hops per queue event, and turned
 // back into events exactly where the repetition-by-repetition run would differ (chain.ts; chain: false runs
 // without, and the differential tests compare both); a pipeline whose next repetition starts as the last one
@@ -31,6 +32,7 @@
 //   engine.ts  the clock, the event queue, the dispatch of popped events and the wiring (this file)
 //   driver.ts  task semantics: starts, drains, finishes, dependents     sends.ts   one repetition's send
 //   chain.ts   chained repetitions of solo ring hops                       links.ts   link lists, solo runs
+//   ring.ts    the ring solver: exclusive ring hops and delays
 //   rates.ts   local max-min recomputation (core/maxmin.ts solves)         region-cache.ts  solved closed regions
 //   paths.ts   ECMP paths, latency, exclusive flows                        groups.ts  items sharing a queue event
 //   failures.ts  link down/up and reroutes                                 result.ts  result and invariants
@@ -41,12 +43,13 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { chained, initChains, lastChainedEvent, unchainTask } from './chain.ts';
-import { chainFinish, drain, finish, tryStart } from './driver.ts';
+import { chainFinish, drain, finish, ringFinish, tryStart } from './driver.ts';
 import { linkState, routeState } from './failures.ts';
 import * as layout from './layout.ts';
 import { buildPaths, markExclusive } from './paths.ts';
 import { recompute } from './rates.ts';
 import { result } from './result.ts';
+import { handBackAll, initRing, lastRingEvent } from './ring.ts';
 import { type FlowRunOptions, FlowSim } from './state.ts';
 
 // The layout's offsets and kinds (layout.ts) as module constants: one load each in the hot loops, where an
@@ -67,6 +70,7 @@ export function runFlow(
   const sim = new FlowSim(fabric, program, resolveNetwork(scenario.network, fabric, catalog), opts);
   buildPaths(sim);
   markExclusive(sim);
+  initRing(sim);
   initChains(sim);
   return run(sim, wall0);
 }
@@ -89,6 +93,7 @@ function run(sim: FlowSim, wall0: number): Result {
     if (t > maxT) {
       // Cut: the clock stops where the repetition-by-repetition run's last event was (chains logged some).
       if (sim.ch.length > 0) sim.now = lastChainedEvent(sim, maxT);
+      if (sim.ri.length > 0) sim.now = Math.max(sim.now, lastRingEvent(sim));
       break;
     }
     if (t < sim.now) sim.timeBackwards++;
@@ -109,7 +114,12 @@ function run(sim: FlowSim, wall0: number): Result {
     }
   }
   if (sim.ch.length > 0) for (let t = 0; t < sim.T; t++) if (chained(sim, t)) unchainTask(sim, t);
-  if (sim.opts.diagnostics) sim.opts.diagnostics.chainedRepetitions = sim.chainedReps;
+  handBackAll(sim);
+  if (sim.opts.diagnostics) {
+    sim.opts.diagnostics.chainedRepetitions = sim.chainedReps;
+    sim.opts.diagnostics.ringRepetitions = sim.ringReps;
+    sim.opts.diagnostics.ringCollapsed = sim.ringCollapsed;
+  }
   sim.opts.onProgress?.(sim.doneTasks, sim.T, sim.now);
   const rss = process.memoryUsage.rss();
   if (rss > peakRss) peakRss = rss;
@@ -134,6 +144,7 @@ function runGroup(sim: FlowSim, kind: number, g: number): void {
     } else if (kind === EV_FINISH) {
       if (v === 0) finish(sim, task);
       else if (v > 0) chainFinish(sim, task, v - 1);
+      else if (v < -1) ringFinish(sim, task, v);
     } else {
       sim.startArmed[task] = 0;
       tryStart(sim, task);

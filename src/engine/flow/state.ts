@@ -41,8 +41,9 @@ export interface FlowRunOptions {
   onProgress?: (doneTasks: number, totalTasks: number, nowPs: number) => void;
   name?: string;
   /**
-   * Chain the repetitions of solo ring-like flows (see chain.ts; default true). false runs every
-   * repetition as its own events, with the same results: the differential tests compare the two.
+   * Chain the repetitions of solo ring-like flows (see chain.ts) and run exclusive ring hops and delays in
+   * the ring solver (ring.ts; default true). false runs every repetition as its own events, with the same
+   * results: the differential tests compare the two.
    */
   chain?: boolean;
   /** Record per-link byte series (series.ts). */
@@ -54,6 +55,10 @@ export interface FlowRunOptions {
 export interface FlowDiagnostics {
   /** Repetitions computed by a chain pass rather than started by an event. */
   chainedRepetitions: number;
+  /** Repetitions computed by the ring solver's passes (ring.ts). */
+  ringRepetitions?: number;
+  /** Runs of identical delays the ring solver stepped over at once (ring.ts collapse). */
+  ringCollapsed?: number;
 }
 
 /**
@@ -131,6 +136,20 @@ export class FlowSim {
   /** A chainable task's slot offset in ch (CS x its rank among chainable tasks), else -1. */
   readonly chainAt: Int32Array;
   chainedReps = 0;
+  ringReps = 0;
+  ringCollapsed = 0;
+  /** A ring hop's slot in rf and ri (ring.ts), else -1; built by initRing. */
+  readonly ringAt: Int32Array;
+  rf: Float64Array = new Float64Array(0);
+  ri: Int32Array = new Int32Array(0);
+  /** Queued arrivals a ring hop keeps to hand on early (times and items), and a pass's arrivals in flight. */
+  rPendT: Float64Array = new Float64Array(0);
+  rPendIt: Int32Array = new Int32Array(0);
+  rBuf: Float64Array = new Float64Array(0);
+  /** Runs of identical delays among the ring hops (ring.ts). */
+  rGrp: Int32Array = new Int32Array(0);
+  /** No repetition starting after this is computed ahead by the ring solver (maxTimePs). */
+  ringMaxT = Number.POSITIVE_INFINITY;
 
   // Paths and links.
   /** Path slots of every transfer (see S_*), built by buildPaths (paths.ts). */
@@ -286,6 +305,7 @@ export class FlowSim {
     this.chainNext = new Int32Array(T).fill(-1);
     this.chainPrev = new Int32Array(T).fill(-1);
     this.chainAt = new Int32Array(T).fill(-1);
+    this.ringAt = new Int32Array(T).fill(-1);
     this.singles = new Int32Array(Math.max(16, T));
     this.shared = new Int32Array(Math.max(16, T));
     this.compFlows = new Int32Array(Math.max(16, T));
