@@ -115,6 +115,12 @@ export class Nics {
   private readonly tcpNic: TcpNic;
   /** Repetitions a TCP receiver completed beyond the one receive() returned (an ACK may jump over several). */
   moreReps = 0;
+  /**
+   * QPs from `slotBase` on are a request network's reusable slots (request-network.ts), not the driver's tasks:
+   * `slotAcked` hears when one has every byte acknowledged. Past every QP when there are none.
+   */
+  slotBase = 0x7fffffff;
+  slotAcked: ((fl: number) => void) | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -203,6 +209,41 @@ export class Nics {
     });
   }
 
+  /**
+   * Slot QP fl (request-network.ts), idle, carries a transfer of `bytes` to `dst` now. Its stream moves on to the
+   * next multiple of the transfer's packets: the transfer is then one whole repetition of the per-packet
+   * arithmetic above (no new state on the hot path), and whatever of the previous transfer is still on the wire
+   * is an old duplicate to both ends. The window, rate and timers carry over, as on a pooled connection.
+   */
+  loadSlot(fl: number, dst: number, bytes: number): void {
+    const mtu = this.net.mtu;
+    const ppr = Math.max(1, Math.ceil(bytes / mtu));
+    const base = Math.ceil(this.sndUna[fl] / ppr) * ppr;
+    this.fDst[fl] = dst;
+    this.fPpr[fl] = ppr;
+    this.fLastPayload[fl] = bytes - (ppr - 1) * mtu;
+    this.fPkts[fl] = base + ppr;
+    this.fBytes[fl] += bytes;
+    this.sndNxt[fl] = base;
+    this.sndUna[fl] = base;
+    this.highSent[fl] = base;
+    this.expected[fl] = base;
+    this.nakSent[fl] = 0;
+    this.ackCount[fl] = 0;
+    this.retries[fl] = 0;
+    this.fEnd[fl] = -1;
+    this.gate[fl] = base + ppr;
+    this.nextSend[fl] = Math.max(this.nextSend[fl], this.clock.now);
+    this.ports.tryStart(this.qpPort[fl]);
+  }
+
+  /** Every byte of QP fl is acknowledged (tcp-nic.ts too): its task is done, or its slot is free again. */
+  finished(fl: number): void {
+    this.fEnd[fl] = this.clock.now;
+    if (fl >= this.slotBase) this.slotAcked?.(fl);
+    else this.tasks.done++;
+  }
+
   // ---- sender ------------------------------------------------------------------------------------
 
   /** The driver allowed QP t repetitions up to `reps` (from `before`): open its gate and let the host send. */
@@ -237,6 +278,8 @@ export class Nics {
       if (this.tcpOn && this.tcp.kind[fl] !== 0) {
         if (this.failed[fl] || (onlyClass && this.fClass[fl] !== onlyClass) || !this.tcp.canSend(fl, this.gate[fl]))
           continue;
+        // On a host of several ports, a connection's segments leave by its own port only (no reordering).
+        if (onPort >= 0 && this.qpPort[fl] !== onPort) continue;
         this.rr[h] = (slot + 1) % n;
         return this.tcpNic.send(fl);
       }
@@ -478,8 +521,7 @@ export class Nics {
       if (this.sndNxt[fl] < seq) this.sndNxt[fl] = seq;
       this.rtoArmed[fl] = 0;
       if (seq >= this.fPkts[fl]) {
-        this.fEnd[fl] = now;
-        this.tasks.done++;
+        this.finished(fl);
         return;
       }
       if (this.sndNxt[fl] > this.sndUna[fl]) this.armRto(fl);

@@ -22,7 +22,13 @@ export interface TcpElements {
   net: NetworkConfig;
   tasks: TaskDriver;
   tcp: TcpFlows;
-  nic: { armRto(fl: number): void; sentPayload: number; moreReps: number };
+  nic: {
+    armRto(fl: number): void;
+    finished(fl: number): void;
+    sentPayload: number;
+    moreReps: number;
+    readonly qpPort: Int32Array;
+  };
 }
 
 /** The NIC's per-QP arrays a TCP endpoint reads and moves (nic.ts documents each). */
@@ -126,12 +132,11 @@ export class TcpNic {
       if (this.a.sndNxt[fl] < ack) this.a.sndNxt[fl] = ack;
       if (this.e.tcp.onNewAck(fl, ack, una, ece, this.e.clock.now)) this.a.rtoArmed[fl] = 0;
       if (ack >= this.a.fPkts[fl]) {
-        this.a.fEnd[fl] = this.e.clock.now;
-        this.e.tasks.done++;
+        this.e.nic.finished(fl);
         return;
       }
       if (this.a.sndNxt[fl] > ack && !this.a.rtoArmed[fl]) this.e.nic.armRto(fl);
     } else if (ack === una && this.a.highSent[fl] > una) this.e.tcp.onDupAck(fl);
-    this.e.ports.tryStart(this.e.topo.hostPort[this.a.fSrc[fl]]);
+    this.e.ports.tryStart(this.e.nic.qpPort[fl]);
   }
 }

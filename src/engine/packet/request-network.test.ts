@@ -1,0 +1,91 @@
+// The packet engine as a request network (request-network.ts): a transfer alone takes the closed-form time of its
+// packets on an idle path, slots are reused and a transfer waits for a free one, and the bytes add up.
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../catalog/index.ts';
+import { designFabric } from '../../fabric/index.ts';
+import { scenarioSchema } from '../../scenario/schema.ts';
+import { resolveNetwork } from '../core/network.ts';
+import { PacketRequestNetwork } from './request-network.ts';
+
+const catalog = loadCatalog();
+const s = scenarioSchema.parse({
+  fabric: { topology: 'leaf-spine', hosts: 48, switch: 'aurcore-32x400g', border: true },
+  traffic: [{ pattern: 'permutation', bytes: '1MB' }],
+});
+const fabric = designFabric(s.fabric, catalog).fabric;
+const net = resolveNetwork(s.network, fabric, catalog);
+const [h1, h2, h3] = [fabric.hosts[1], fabric.hosts[2], fabric.hosts[30]];
+const border = fabric.border;
+
+/** Runs the network until nothing is due, recording each tag's delivery time (ns). */
+function drain(n: PacketRequestNetwork): Map<number, number> {
+  const at = new Map<number, number>();
+  for (let t = n.nextTime(); t < Number.POSITIVE_INFINITY; t = n.nextTime())
+    n.advance(t, (tag, ok) => {
+      expect(ok).toBe(true);
+      at.set(tag, t);
+    });
+  return at;
+}
+
+const make = (slots?: number) =>
+  new PacketRequestNetwork(fabric, net, { seed: 1, senders: [h1, border], border, slotsPerSender: slots });
+
+describe('packet request network', () => {
+  it('a RoCE transfer alone arrives at the closed form of its packets on the path (to the ns)', () => {
+    const n = make();
+    const bytes = 1_000_000;
+    n.start(0, h1, h3, bytes, 7, 1);
+    const at = drain(n);
+    // Pipelined store and forward at 400G on every hop (request-probe.ts unloadedPs), rounded up to the ns the
+    // service sees. DCQCN starts at line rate, so nothing else adds: exact.
+    expect(at.get(1)).toBe(n.unloadedDelayNs(h1, h3, bytes, 7));
+  });
+
+  it('a north-south TCP transfer within the initial window (10 segments, RFC 6928) also takes the closed form', () => {
+    const n = make();
+    const bytes = 10 * net.mtu;
+    n.start(0, border, h2, bytes, 3, 5);
+    expect(drain(n).get(5)).toBe(n.unloadedDelayNs(border, h2, bytes, 3));
+  });
+
+  it('two slots carry ten transfers in order at line rate; eight waited, and every byte is accounted for', () => {
+    const n = make(2);
+    const bytes = 1_000_000;
+    for (let i = 0; i < 10; i++) n.start(0, h1, h3, bytes, 11, i);
+    const at = drain(n);
+    const st = n.stats();
+    expect(st.waited).toBe(8);
+    expect(st.transfersDelivered).toBe(10);
+    expect(st.bytesDelivered).toBe(10 * bytes);
+    expect(st.bytesInFlight).toBe(0);
+    // The NICs' in-order payload of the slots is the transfers' bytes, counted apart.
+    expect(st.slotPayloadDelivered).toBe(10 * bytes);
+    expect(st.counters.deliveredBytes).toBe(10 * bytes);
+    // Two QPs share h1's port in round robin, so a pair finishes together and both slots wait for their last ACK
+    // while the port idles (about one RTT), then take the next pair. So the last delivery is the unloaded time of
+    // all ten back to back plus at most one RTT (two one-packet trips) at each of the 4 pair boundaries. One slot
+    // would idle at all 9 boundaries: 10 x 22.8 us = 228 us, past this bound (221 us).
+    const last = Math.max(...at.values());
+    const ideal = n.unloadedDelayNs(h1, h3, 10 * bytes, 11);
+    const rtt = 2 * n.unloadedDelayNs(h1, h3, net.mtu, 11);
+    expect(last).toBeGreaterThanOrEqual(ideal);
+    expect(last).toBeLessThanOrEqual(ideal + 4 * rtt);
+    for (let i = 2; i < 10; i++) expect(at.get(i)).toBeGreaterThanOrEqual(at.get(i - 2) ?? 0);
+  });
+
+  it('a token crossing a busy queue waits for the bytes ahead of it: the probe reads the queues at the ns', () => {
+    const n = make();
+    const idle = n.messageDelayNs(0, h1, border, 20, 9);
+    // One frame of 20 B + TCP headers per hop, plus propagation and switch latency: below a microsecond here.
+    expect(idle).toBe(n.unloadedDelayNs(h1, border, 20, 9));
+    // Two TCP senders into border0 ... instead, fill h1's own path: a 1 MB transfer h1 -> border0 on the same
+    // hash queues nothing at h1 (a NIC sends when its port is free) but its frame in service delays the token.
+    n.start(0, h1, border, 1_000_000, 9, 1);
+    n.advance(1000, () => {});
+    const busy = n.messageDelayNs(1000, h1, border, 20, 9);
+    // At most one frame in service per hop ahead of the token: 4,096 + 70 + 20 B at 400G = 84 ns per hop.
+    expect(busy).toBeGreaterThan(idle);
+    expect(busy - idle).toBeLessThanOrEqual(4 * 84 + 1);
+  });
+});

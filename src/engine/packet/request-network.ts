@@ -1,0 +1,413 @@
+// The packet engine as an inference service's network (engine/inference/network.ts RequestNetwork; issue 18):
+// transfers start at any time, as packets on the engine's own elements, and are handed back when their last
+// byte reaches the receiver. Alongside, a program's tasks (a training job) may run on the same elements.
+//
+//   start(now) ─► a free slot QP of the sender (nic.ts loadSlot) ─► packets ─► ... ─► receiver has the last
+//   byte (tasks.ts slotDelivered: the delivery, reported at the next whole ns) ─► sender has the last ACK
+//   (nic.ts slotAcked: the slot is free; a transfer waiting for one starts)
+//
+// Slots: each sending node (border0, the service's hosts, storage nodes) has a fixed pool of QPs, appended to
+// the program's tasks; a slot carries one transfer at a time, its stream continuing across transfers (nic.ts
+// loadSlot), its window and rate kept (a pooled, warm connection: Linux with tcp_slow_start_after_idle = 0).
+// A transfer that finds every slot of its sender busy waits for the first to free (counted in `waited`).
+// Transport: north-south transfers (to or from border0: requests, responses) are TCP with DCTCP on the lossy
+// class (ECN at network.tcp.k, the DCTCP paper's marking); east-west ones (KV caches between hosts, storage) are
+// RoCE QPs on the lossless class with the network's congestion control (DCQCN by default). Streamed tokens are
+// not packets: messageDelayNs reads the queues on their path now (request-probe.ts), which a token of a few
+// bytes does not change; their jitter is the queues' at the microsecond.
+// Time: the engine runs in ps; the service in whole ns: advance(t) runs every packet event up to t ns and
+// reports what was delivered in (t - 1, t] at t. Leaves out link and switch failures (refused by the
+// inference setup), hosts of several ports for the service's hosts (border0 may have several), and the
+// packet engine's per-port samples and FCT rows (the service reports its requests).
+import { createRandom } from '../../base/random.ts';
+import type { Fabric, NodeId } from '../../fabric/types.ts';
+import type { Counters } from '../../result/types.ts';
+import { zeroCounters } from '../../result/types.ts';
+import type { TrafficProgram, Transfer } from '../../workload/program.ts';
+import { flowHashes } from '../core/ecmp.ts';
+import type { NetworkConfig } from '../core/network.ts';
+import { buildTaskGraph, TaskDriver } from '../core/task-graph.ts';
+import {
+  Clock,
+  EV_ALPHA_TIMER,
+  EV_ARRIVE,
+  EV_DELAY_DONE,
+  EV_FLOW_START,
+  EV_HOST_WAKE,
+  EV_LINK_STATE,
+  EV_PAUSE_EXPIRE,
+  EV_PFC_REFRESH,
+  EV_PFC_RX,
+  EV_RATE_TIMER,
+  EV_ROUTE_STATE,
+  EV_RTO,
+  EV_TX_DONE,
+} from './events.ts';
+import { Links } from './link.ts';
+import { Mmu } from './mmu.ts';
+import { Nics } from './nic.ts';
+import { PacketPool } from './packets.ts';
+import { Pfc } from './pfc.ts';
+import { Ports } from './port.ts';
+import { spreadQpPorts } from './qp-setup.ts';
+import { PathProbe } from './request-probe.ts';
+import { Switches } from './switch.ts';
+import { Tasks } from './tasks.ts';
+import { TR_DCTCP, TR_ROCE } from './tcp.ts';
+import { Topology } from './topology.ts';
+
+/** Slots per sending node and transport: more transfers at once than a service's host has in flight at 8 frames. */
+export const SLOTS_PER_SENDER = 64;
+
+export interface PacketRequestOptions {
+  seed: number;
+  /** The nodes that send transfers (border0, the replicas' hosts, storage nodes). */
+  senders: readonly number[];
+  /** border0's node id, or -1: transfers to or from it are north-south (TCP). */
+  border: number;
+  /** Tasks to run beside the transfers (a training job), and their transports (tcp.ts transportsOf). */
+  program?: TrafficProgram;
+  transports?: Uint8Array;
+  slotsPerSender?: number;
+}
+
+/** Counts of the request network (bytes: the transfers' payload). */
+export interface PacketRequestStats {
+  transfersStarted: number;
+  transfersDelivered: number;
+  transfersFailed: number;
+  bytesStarted: number;
+  bytesDelivered: number;
+  bytesFailed: number;
+  bytesInFlight: number;
+  /**
+   * Payload the slots' receivers took in order (the NICs' count, plus transfers to self): delivered + what live
+   * transfers got so far.
+   */
+  slotPayloadDelivered: number;
+  messageBytes: number;
+  /** Transfers that waited for a free slot of their sender. */
+  waited: number;
+  events: number;
+  counters: Counters;
+}
+
+export class PacketRequestNetwork {
+  private readonly clock = new Clock();
+  readonly counters: Counters = zeroCounters();
+  private readonly topo: Topology;
+  private readonly pool: PacketPool;
+  private readonly ports: Ports;
+  private readonly pfc: Pfc;
+  private readonly links: Links;
+  readonly nics: Nics;
+  readonly tasks: Tasks;
+  private readonly probe: PathProbe;
+  private readonly hashes: Uint32Array;
+  private readonly border: number;
+  /** First slot QP; per node: its first slot, or -1 (not a sender); S slots per transport from there. */
+  readonly slotBase: number;
+  private readonly S: number;
+  private readonly firstSlot: Int32Array;
+  /** Free slots per (sender, transport): a stack each, at [2 (sender index) + tcp] * S. */
+  private readonly freeStack: Int32Array;
+  private readonly freeTop: Int32Array;
+  private readonly senderIndex: Int32Array;
+  /** Transfers waiting for a slot, per (sender, transport): flattened [dst, bytes, hash, tag]. */
+  private readonly waiting: number[][];
+  // Per slot (index fl - slotBase): the transfer it carries.
+  private readonly sTag: Float64Array;
+  private readonly sBytes: Float64Array;
+  private readonly sLive: Uint8Array;
+  /** The NIC's delivered count of the slot when it was loaded (fDelivered grows over the slot's transfers). */
+  private readonly sDelivered0: Float64Array;
+  /** Tags delivered since the last advance (reported at its end), and transfers to self (delivered at once). */
+  private doneTags: number[] = [];
+  private readonly one = { qp: new Int32Array(1), ack: new Int32Array(1), multi: new Uint8Array(0) };
+  private nowNs = 0;
+  private events = 0;
+  private started = 0;
+  private delivered = 0;
+  private bytesStarted = 0;
+  private bytesDelivered = 0;
+  private messageBytes = 0;
+  private waited = 0;
+  private selfBytes = 0;
+
+  constructor(
+    private readonly f: Fabric,
+    net: NetworkConfig,
+    opts: PacketRequestOptions,
+  ) {
+    const { clock, counters: c } = this;
+    this.border = opts.border;
+    const S = opts.slotsPerSender ?? SLOTS_PER_SENDER;
+    this.S = S;
+    const senders = [...new Set(opts.senders)];
+    const base = opts.program?.transfers ?? [];
+    this.slotBase = base.length;
+    const { transfers, transports } = withSlots(f, base, opts.transports, senders, opts.border, S);
+    const F = transfers.length;
+    const program: TrafficProgram = { transfers, ops: opts.program?.ops ?? [] };
+    this.topo = new Topology(f, net, opts.border >= 0 ? [opts.border] : []);
+    const topo = this.topo;
+    this.pool = new PacketPool(c, 4096);
+    this.ports = new Ports(clock, topo, this.pool, net, c, createRandom(opts.seed, 'packet', 'ecn'), transports);
+    this.pfc = new Pfc(clock, topo, net, c);
+    const mmu = new Mmu(topo, net, this.pool, this.ports, this.pfc);
+    const driver = new TaskDriver(buildTaskGraph(transfers));
+    this.nics = new Nics(clock, topo, this.pool, this.ports, driver, net, c, program, transports);
+    this.ports.nic = this.nics;
+    this.tasks = new Tasks(clock, driver, this.nics, program);
+    this.hashes = flowHashes(opts.seed, F);
+    this.nics.spreadPorts(f, this.hashes);
+    const rngLb = createRandom(opts.seed, 'packet', 'lb');
+    const switches = new Switches(f, topo, this.pool, this.ports, mmu, net, this.hashes, rngLb, false);
+    const rngLoss = createRandom(opts.seed, 'packet', 'loss');
+    this.links = new Links(clock, topo, this.pool, this.ports, mmu, switches, this.nics, this.tasks, net, c, rngLoss);
+    this.probe = new PathProbe(f, topo, this.ports, this.pool, net);
+    this.switches = switches;
+    this.one.multi = new Uint8Array(topo.N);
+
+    // Slot tables, and the hooks by which the NICs and tasks hand a slot's delivery and last ACK back here.
+    this.firstSlot = new Int32Array(f.nodes.length).fill(-1);
+    this.senderIndex = new Int32Array(f.nodes.length).fill(-1);
+    senders.forEach((n, i) => {
+      this.firstSlot[n] = this.slotBase + 2 * S * i;
+      this.senderIndex[n] = i;
+    });
+    const nS = 2 * S * senders.length;
+    this.freeStack = new Int32Array(nS);
+    this.freeTop = new Int32Array(2 * senders.length);
+    for (let k = 0; k < 2 * senders.length; k++) {
+      for (let j = 0; j < S; j++) this.freeStack[k * S + j] = this.slotBase + k * S + (S - 1 - j);
+      this.freeTop[k] = S;
+    }
+    this.waiting = Array.from({ length: 2 * senders.length }, () => []);
+    this.sTag = new Float64Array(nS);
+    this.sBytes = new Float64Array(nS);
+    this.sLive = new Uint8Array(nS);
+    this.sDelivered0 = new Float64Array(nS);
+    this.nics.slotBase = this.slotBase;
+    this.nics.slotAcked = (fl) => this.acked(fl);
+    this.tasks.slotBase = this.slotBase;
+    this.tasks.slotDelivered = (fl) => this.deliveredSlot(fl);
+    for (let i = 0; i < this.slotBase; i++) clock.q.push(this.tasks.startPs[i], EV_FLOW_START, i, 0);
+  }
+
+  private readonly switches: Switches;
+
+  // ---- RequestNetwork ------------------------------------------------------------------------------
+
+  start(nowNs: number, src: number, dst: number, bytes: number, flowHash: number, tag: number): number {
+    this.moveTo(nowNs);
+    this.started++;
+    this.bytesStarted += bytes;
+    if (src === dst) {
+      this.selfBytes += bytes;
+      this.bytesDelivered += bytes;
+      this.delivered++;
+      this.doneTags.push(tag);
+      return this.started - 1;
+    }
+    const i = this.senderIndex[src];
+    if (i < 0) throw new Error(`internal: ${this.f.nodes[src].name} sends, but was not given slots`);
+    const k = 2 * i + (this.northSouth(src, dst) ? 1 : 0);
+    if (this.freeTop[k] === 0) {
+      this.waited++;
+      this.waiting[k].push(dst, bytes, flowHash >>> 0, tag);
+    } else this.load(this.freeStack[k * this.S + --this.freeTop[k]], dst, bytes, flowHash >>> 0, tag);
+    return this.started - 1;
+  }
+
+  /** The next packet event's time, rounded up to a whole ns (now when a transfer to self is due). */
+  nextTime(): number {
+    if (this.doneTags.length > 0) return this.nowNs;
+    const t = this.clock.q.peekTime();
+    return t === Number.POSITIVE_INFINITY ? t : Math.max(Math.ceil(t / 1000), this.nowNs);
+  }
+
+  advance(t: number, onDone: (tag: number, ok: boolean) => void): void {
+    this.runTo(t * 1000);
+    this.nowNs = t;
+    const done = this.doneTags;
+    this.doneTags = [];
+    for (let i = 0; i < done.length; i++) onDone(done[i], true);
+  }
+
+  messageDelayNs(_nowNs: number, src: number, dst: number, bytes: number, flowHash: number): number {
+    if (src === dst) return 0;
+    if (!this.probe.walk(src, dst, flowHash >>> 0)) return Number.POSITIVE_INFINITY;
+    this.messageBytes += bytes;
+    return Math.ceil(this.probe.messagePs(bytes) / 1000);
+  }
+
+  unloadedDelayNs(src: number, dst: number, bytes: number, flowHash: number): number {
+    if (src === dst) return 0;
+    if (!this.probe.walk(src, dst, flowHash >>> 0)) return Number.POSITIVE_INFINITY;
+    return Math.ceil(this.probe.unloadedPs(bytes, this.northSouth(src, dst)) / 1000);
+  }
+
+  // ---- the engine ----------------------------------------------------------------------------------
+
+  /** Runs every packet event due at or before tPs (the dispatch of engine.ts's loop, without its samples). */
+  runTo(tPs: number): void {
+    const { clock, links, ports, nics, tasks, pfc, switches } = this;
+    const q = clock.q;
+    while (q.peekTime() <= tPs && q.pop()) {
+      clock.now = q.t;
+      this.events++;
+      const a = q.a;
+      const b = q.b;
+      switch (q.kind) {
+        case EV_TX_DONE:
+          links.txDone(a);
+          break;
+        case EV_ARRIVE:
+          links.deliver(a, b);
+          break;
+        case EV_HOST_WAKE:
+          nics.wake(a);
+          break;
+        case EV_PFC_RX:
+          ports.pfcFrame(a, b);
+          break;
+        case EV_PAUSE_EXPIRE:
+          ports.pauseExpire(a);
+          break;
+        case EV_FLOW_START:
+          tasks.reach(a);
+          break;
+        case EV_DELAY_DONE:
+          tasks.delayDone(a);
+          break;
+        case EV_ALPHA_TIMER:
+          nics.alphaTimer(a, b);
+          break;
+        case EV_RATE_TIMER:
+          nics.rateTimer(a, b);
+          break;
+        case EV_RTO:
+          nics.rto(a);
+          break;
+        case EV_PFC_REFRESH:
+          pfc.refresh(a, b);
+          break;
+        case EV_LINK_STATE:
+          links.setState(a, b === 1);
+          break;
+        case EV_ROUTE_STATE:
+          switches.routeState(a, b === 1);
+          break;
+      }
+    }
+    if (tPs > clock.now) clock.now = tPs;
+  }
+
+  /** The engine's time (ns) moves to t: nothing may be due before it. */
+  private moveTo(nowNs: number): void {
+    if (nowNs < this.nowNs) throw new RangeError(`time ${nowNs} ns is before the current ${this.nowNs} ns`);
+    if (this.clock.q.peekTime() < nowNs * 1000)
+      throw new Error(`packet events are due before ${nowNs} ns: advance() to ${nowNs} first`);
+    this.nowNs = nowNs;
+    this.clock.now = nowNs * 1000;
+  }
+
+  // ---- slots ---------------------------------------------------------------------------------------
+
+  private northSouth(src: number, dst: number): boolean {
+    return src === this.border || dst === this.border;
+  }
+
+  /** Slot fl carries the transfer now: its hash (the switches' ECMP input), ports, and the NIC's stream. */
+  private load(fl: number, dst: number, bytes: number, hash: number, tag: number): void {
+    const s = fl - this.slotBase;
+    this.hashes[fl] = hash;
+    const nics = this.nics;
+    nics.fDst[fl] = dst;
+    this.one.qp[0] = nics.qpPort[fl];
+    this.one.ack[0] = nics.ackPort[fl];
+    const sub = (a: Int32Array) => a.subarray(fl, fl + 1);
+    spreadQpPorts(this.f, this.topo, sub(nics.fSrc), sub(nics.fDst), this.hashes.subarray(fl, fl + 1), this.one);
+    nics.qpPort[fl] = this.one.qp[0];
+    nics.ackPort[fl] = this.one.ack[0];
+    this.sTag[s] = tag;
+    this.sBytes[s] = bytes;
+    this.sLive[s] = 1;
+    this.sDelivered0[s] = nics.fDelivered[fl];
+    nics.loadSlot(fl, dst, bytes);
+  }
+
+  /** The receiver has slot fl's last byte: the transfer is delivered (reported at the end of this advance). */
+  private deliveredSlot(fl: number): void {
+    const s = fl - this.slotBase;
+    if (!this.sLive[s]) return;
+    this.sLive[s] = 0;
+    this.delivered++;
+    this.bytesDelivered += this.sBytes[s];
+    this.doneTags.push(this.sTag[s]);
+  }
+
+  /** Slot fl's sender has every byte acknowledged: the slot is free, or takes the first transfer waiting. */
+  private acked(fl: number): void {
+    const src = this.nics.fSrc[fl];
+    const k = 2 * this.senderIndex[src] + (fl - this.firstSlot[src] >= this.S ? 1 : 0);
+    const w = this.waiting[k];
+    if (w.length > 0) {
+      const [dst, bytes, hash, tag] = w.splice(0, 4);
+      this.load(fl, dst, bytes, hash, tag);
+    } else this.freeStack[k * this.S + this.freeTop[k]++] = fl;
+  }
+
+  stats(): PacketRequestStats {
+    let inFlight = 0;
+    for (let s = 0; s < this.sLive.length; s++) if (this.sLive[s]) inFlight += this.sBytes[s];
+    for (const w of this.waiting) for (let j = 1; j < w.length; j += 4) inFlight += w[j];
+    let slotPayload = 0;
+    for (let s = 0; s < this.sLive.length; s++) slotPayload += this.nics.fDelivered[this.slotBase + s];
+    return {
+      transfersStarted: this.started,
+      transfersDelivered: this.delivered,
+      transfersFailed: 0,
+      bytesStarted: this.bytesStarted,
+      bytesDelivered: this.bytesDelivered,
+      bytesFailed: 0,
+      bytesInFlight: inFlight,
+      slotPayloadDelivered: slotPayload + this.selfBytes,
+      messageBytes: this.messageBytes,
+      waited: this.waited,
+      events: this.events,
+      counters: this.counters,
+    };
+  }
+}
+
+/**
+ * The program's tasks followed by each sender's slots: S RoCE QPs then S TCP (DCTCP, lossy) QPs, or only TCP ones
+ * for border0, whose transfers are all north-south. A slot's destination here is a placeholder (loadSlot sets it).
+ */
+function withSlots(
+  f: Fabric,
+  base: readonly Transfer[],
+  baseTransports: Uint8Array | undefined,
+  senders: readonly number[],
+  border: number,
+  S: number,
+): { transfers: Transfer[]; transports: Uint8Array } {
+  const transfers = base.slice();
+  const kinds: number[] = Array.from(baseTransports ?? new Uint8Array(base.length));
+  const other = (n: number) => (n === f.hosts[0] ? f.hosts[1] : f.hosts[0]);
+  for (const n of senders)
+    for (let tcp = 0; tcp < 2; tcp++)
+      for (let j = 0; j < S; j++) {
+        const id = transfers.length;
+        const ns = tcp === 1 || n === border;
+        transfers.push({
+          ...{ id, kind: 'transfer', src: n as NodeId, dst: other(n) as NodeId, bytes: 1, durationPs: 0 },
+          ...{ startPs: Number.POSITIVE_INFINITY, deps: [], repeat: 1, stepDeps: [], stepLags: [], channel: j },
+          ...{ item: -1, cls: ns ? 'lossy' : 'roce', op: -1 },
+        });
+        kinds.push(ns ? TR_DCTCP : TR_ROCE);
+      }
+  return { transfers, transports: Uint8Array.from(kinds) };
+}
