@@ -147,6 +147,7 @@ export class PacketRequestNetwork {
     const base = opts.program?.transfers ?? [];
     this.slotBase = base.length;
     const { transfers, transports } = withSlots(f, base, opts.transports, senders, opts.border, S);
+    this.transports = transports;
     const F = transfers.length;
     const program: TrafficProgram = { transfers, ops: opts.program?.ops ?? [] };
     this.topo = new Topology(f, net, opts.border >= 0 ? [opts.border] : []);
@@ -196,6 +197,7 @@ export class PacketRequestNetwork {
   }
 
   private readonly switches: Switches;
+  private readonly transports: Uint8Array;
 
   // ---- RequestNetwork ------------------------------------------------------------------------------
 
@@ -246,6 +248,12 @@ export class PacketRequestNetwork {
     if (src === dst) return 0;
     if (!this.probe.walk(src, dst, flowHash >>> 0)) return Number.POSITIVE_INFINITY;
     return Math.ceil(this.probe.unloadedPs(bytes, this.northSouth(src, dst)) / 1000);
+  }
+
+  /** Idle-path time (ps) of task t's `bytes` on its own path (its hash), for a job's flow rows. */
+  idealFctPs(src: number, dst: number, bytes: number, t: number): number {
+    if (!this.probe.walk(src, dst, this.hashes[t])) return -1;
+    return this.probe.unloadedPs(bytes, this.transports[t] !== TR_ROCE);
   }
 
   // ---- the engine ----------------------------------------------------------------------------------
