@@ -93,6 +93,8 @@ export function runInference(
     messageBytes = st.messageBytes;
     invariants.push(...packetInvariants(st, c.inFlight > 0));
     counters = { ...st.counters };
+    const tok = network.tokenNetworkUs();
+    if (tok) req.tokenNetworkUs = tok;
   }
   const wallMs = performance.now() - wall0;
   counters.deliveredBytes = deliveredBytes;

@@ -37,6 +37,8 @@ export function runMixedPacket(
   const run = runService(serviceSetup(fabric, s, it, network, opts));
   const st = network.stats();
   const req = run.requests;
+  const tok = network.tokenNetworkUs();
+  if (tok) req.tokenNetworkUs = tok;
   const d = network.tasks.driver;
   const { startPs, endPs } = opTimesFromTasks(program, d.taskStartPs, d.taskEndPs);
   const { ops, iterations } = summarizeOps(program, startPs, endPs);

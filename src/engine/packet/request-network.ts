@@ -25,6 +25,7 @@ import type { Counters } from '../../result/types.ts';
 import { zeroCounters } from '../../result/types.ts';
 import type { TrafficProgram, Transfer } from '../../workload/program.ts';
 import { flowHashes } from '../core/ecmp.ts';
+import { LogHistogram } from '../core/histogram.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { buildTaskGraph, TaskDriver } from '../core/task-graph.ts';
 import {
@@ -132,6 +133,8 @@ export class PacketRequestNetwork {
   private bytesDelivered = 0;
   private messageBytes = 0;
   private waited = 0;
+  /** Each message's (streamed token's) delay, ns. */
+  private readonly tokenDelays = new LogHistogram();
   private selfBytes = 0;
 
   constructor(
@@ -241,7 +244,9 @@ export class PacketRequestNetwork {
     if (src === dst) return 0;
     if (!this.probe.walk(src, dst, flowHash >>> 0)) return Number.POSITIVE_INFINITY;
     this.messageBytes += bytes;
-    return Math.ceil(this.probe.messagePs(bytes) / 1000);
+    const d = Math.ceil(this.probe.messagePs(bytes) / 1000);
+    this.tokenDelays.add(d);
+    return d;
   }
 
   unloadedDelayNs(src: number, dst: number, bytes: number, flowHash: number): number {
@@ -365,6 +370,14 @@ export class PacketRequestNetwork {
       const [dst, bytes, hash, tag] = w.splice(0, 4);
       this.load(fl, dst, bytes, hash, tag);
     } else this.freeStack[k * this.S + this.freeTop[k]++] = fl;
+  }
+
+  /** The streamed tokens' network delays (us): percentiles and the jitter p99 - p50; null when none was sent. */
+  tokenNetworkUs(): { count: number; p50: number; p99: number; p999: number; jitter: number } | null {
+    const h = this.tokenDelays;
+    if (h.count === 0) return null;
+    const [p50, p99, p999] = [0.5, 0.99, 0.999].map((q) => h.quantile(q) / 1000);
+    return { count: h.count, p50, p99, p999, jitter: p99 - p50 };
   }
 
   stats(): PacketRequestStats {
