@@ -15,49 +15,26 @@
 // RoCE QPs on the lossless class with the network's congestion control (DCQCN by default). Streamed tokens are
 // not packets: messageDelayNs reads the queues on their path now (request-probe.ts), which a token of a few
 // bytes does not change; their jitter is the queues' at the microsecond.
-// Time: the engine runs in ps; the service in whole ns: advance(t) runs every packet event up to t ns and
-// reports what was delivered in (t - 1, t] at t. Leaves out link and switch failures (refused by the
+// Time: the engine (stepper.ts) runs in ps; the service in whole ns: advance(t) runs every packet event up to
+// t ns and reports what was delivered in (t - 1, t] at t. Leaves out link and switch failures (refused by the
 // inference setup), hosts of several ports for the service's hosts (border0 may have several), and the
 // packet engine's per-port samples and FCT rows (the service reports its requests).
-import { createRandom } from '../../base/random.ts';
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { Counters } from '../../result/types.ts';
-import { zeroCounters } from '../../result/types.ts';
 import type { TrafficProgram, Transfer } from '../../workload/program.ts';
-import { flowHashes } from '../core/ecmp.ts';
 import { LogHistogram } from '../core/histogram.ts';
 import type { NetworkConfig } from '../core/network.ts';
-import { buildTaskGraph, TaskDriver } from '../core/task-graph.ts';
-import {
-  Clock,
-  EV_ALPHA_TIMER,
-  EV_ARRIVE,
-  EV_DELAY_DONE,
-  EV_FLOW_START,
-  EV_HOST_WAKE,
-  EV_LINK_STATE,
-  EV_PAUSE_EXPIRE,
-  EV_PFC_REFRESH,
-  EV_PFC_RX,
-  EV_RATE_TIMER,
-  EV_ROUTE_STATE,
-  EV_RTO,
-  EV_TX_DONE,
-} from './events.ts';
-import { Links } from './link.ts';
-import { Mmu } from './mmu.ts';
-import { Nics } from './nic.ts';
-import { PacketPool } from './packets.ts';
-import { Pfc } from './pfc.ts';
-import { Ports } from './port.ts';
+import type { Nics } from './nic.ts';
 import { spreadQpPorts } from './qp-setup.ts';
 import { PathProbe } from './request-probe.ts';
-import { Switches } from './switch.ts';
-import { Tasks } from './tasks.ts';
+import { PacketStepper } from './stepper.ts';
+import type { Tasks } from './tasks.ts';
 import { TR_DCTCP, TR_ROCE } from './tcp.ts';
-import { Topology } from './topology.ts';
 
-/** Slots per sending node and transport: more transfers at once than a service's host has in flight at 8 frames. */
+/**
+ * Slots per sending node and transport: transfers in flight at once from one node before the next waits (a real-
+ * time replica has at most 8 frames in service; border0 has twice this many).
+ */
 export const SLOTS_PER_SENDER = 64;
 
 export interface PacketRequestOptions {
@@ -94,13 +71,8 @@ export interface PacketRequestStats {
 }
 
 export class PacketRequestNetwork {
-  private readonly clock = new Clock();
-  readonly counters: Counters = zeroCounters();
-  private readonly topo: Topology;
-  private readonly pool: PacketPool;
-  private readonly ports: Ports;
-  private readonly pfc: Pfc;
-  private readonly links: Links;
+  /** The engine's elements, stepped to the service's times. */
+  readonly sim: PacketStepper;
   readonly nics: Nics;
   readonly tasks: Tasks;
   private readonly probe: PathProbe;
@@ -126,7 +98,6 @@ export class PacketRequestNetwork {
   private doneTags: number[] = [];
   private readonly one = { qp: new Int32Array(1), ack: new Int32Array(1), multi: new Uint8Array(0) };
   private nowNs = 0;
-  private events = 0;
   private started = 0;
   private delivered = 0;
   private bytesStarted = 0;
@@ -142,7 +113,6 @@ export class PacketRequestNetwork {
     net: NetworkConfig,
     opts: PacketRequestOptions,
   ) {
-    const { clock, counters: c } = this;
     this.border = opts.border;
     const S = opts.slotsPerSender ?? SLOTS_PER_SENDER;
     this.S = S;
@@ -151,27 +121,14 @@ export class PacketRequestNetwork {
     this.slotBase = base.length;
     const { transfers, transports } = withSlots(f, base, opts.transports, senders, opts.border, S);
     this.transports = transports;
-    const F = transfers.length;
     const program: TrafficProgram = { transfers, ops: opts.program?.ops ?? [] };
-    this.topo = new Topology(f, net, opts.border >= 0 ? [opts.border] : []);
-    const topo = this.topo;
-    this.pool = new PacketPool(c, 4096);
-    this.ports = new Ports(clock, topo, this.pool, net, c, createRandom(opts.seed, 'packet', 'ecn'), transports);
-    this.pfc = new Pfc(clock, topo, net, c);
-    const mmu = new Mmu(topo, net, this.pool, this.ports, this.pfc);
-    const driver = new TaskDriver(buildTaskGraph(transfers));
-    this.nics = new Nics(clock, topo, this.pool, this.ports, driver, net, c, program, transports);
-    this.ports.nic = this.nics;
-    this.tasks = new Tasks(clock, driver, this.nics, program);
-    this.hashes = flowHashes(opts.seed, F);
-    this.nics.spreadPorts(f, this.hashes);
-    const rngLb = createRandom(opts.seed, 'packet', 'lb');
-    const switches = new Switches(f, topo, this.pool, this.ports, mmu, net, this.hashes, rngLb, false);
-    const rngLoss = createRandom(opts.seed, 'packet', 'loss');
-    this.links = new Links(clock, topo, this.pool, this.ports, mmu, switches, this.nics, this.tasks, net, c, rngLoss);
-    this.probe = new PathProbe(f, topo, this.ports, this.pool, net);
-    this.switches = switches;
-    this.one.multi = new Uint8Array(topo.N);
+    const sim = new PacketStepper(f, net, program, transports, opts.seed, opts.border >= 0 ? [opts.border] : []);
+    this.sim = sim;
+    this.nics = sim.nics;
+    this.tasks = sim.tasks;
+    this.hashes = sim.hashes;
+    this.probe = new PathProbe(f, sim.topo, sim.ports, sim.pool, net);
+    this.one.multi = new Uint8Array(sim.topo.N);
 
     // Slot tables, and the hooks by which the NICs and tasks hand a slot's delivery and last ACK back here.
     this.firstSlot = new Int32Array(f.nodes.length).fill(-1);
@@ -196,10 +153,9 @@ export class PacketRequestNetwork {
     this.nics.slotAcked = (fl) => this.acked(fl);
     this.tasks.slotBase = this.slotBase;
     this.tasks.slotDelivered = (fl) => this.deliveredSlot(fl);
-    for (let i = 0; i < this.slotBase; i++) clock.q.push(this.tasks.startPs[i], EV_FLOW_START, i, 0);
+    sim.startTasks(this.slotBase);
   }
 
-  private readonly switches: Switches;
   private readonly transports: Uint8Array;
 
   // ---- RequestNetwork ------------------------------------------------------------------------------
@@ -217,7 +173,9 @@ export class PacketRequestNetwork {
     }
     const i = this.senderIndex[src];
     if (i < 0) throw new Error(`internal: ${this.f.nodes[src].name} sends, but was not given slots`);
-    const k = 2 * i + (this.northSouth(src, dst) ? 1 : 0);
+    let k = 2 * i + (this.northSouth(src, dst) ? 1 : 0);
+    // border0's two halves are both TCP (withSlots): the second when the first is taken.
+    if (src === this.border && this.freeTop[k] === 0) k = 2 * i;
     if (this.freeTop[k] === 0) {
       this.waited++;
       this.waiting[k].push(dst, bytes, flowHash >>> 0, tag);
@@ -228,12 +186,12 @@ export class PacketRequestNetwork {
   /** The next packet event's time, rounded up to a whole ns (now when a transfer to self is due). */
   nextTime(): number {
     if (this.doneTags.length > 0) return this.nowNs;
-    const t = this.clock.q.peekTime();
+    const t = this.sim.clock.q.peekTime();
     return t === Number.POSITIVE_INFINITY ? t : Math.max(Math.ceil(t / 1000), this.nowNs);
   }
 
   advance(t: number, onDone: (tag: number, ok: boolean) => void): void {
-    this.runTo(t * 1000);
+    this.sim.runTo(t * 1000);
     this.nowNs = t;
     const done = this.doneTags;
     this.doneTags = [];
@@ -263,67 +221,13 @@ export class PacketRequestNetwork {
 
   // ---- the engine ----------------------------------------------------------------------------------
 
-  /** Runs every packet event due at or before tPs (the dispatch of engine.ts's loop, without its samples). */
-  runTo(tPs: number): void {
-    const { clock, links, ports, nics, tasks, pfc, switches } = this;
-    const q = clock.q;
-    while (q.peekTime() <= tPs && q.pop()) {
-      clock.now = q.t;
-      this.events++;
-      const a = q.a;
-      const b = q.b;
-      switch (q.kind) {
-        case EV_TX_DONE:
-          links.txDone(a);
-          break;
-        case EV_ARRIVE:
-          links.deliver(a, b);
-          break;
-        case EV_HOST_WAKE:
-          nics.wake(a);
-          break;
-        case EV_PFC_RX:
-          ports.pfcFrame(a, b);
-          break;
-        case EV_PAUSE_EXPIRE:
-          ports.pauseExpire(a);
-          break;
-        case EV_FLOW_START:
-          tasks.reach(a);
-          break;
-        case EV_DELAY_DONE:
-          tasks.delayDone(a);
-          break;
-        case EV_ALPHA_TIMER:
-          nics.alphaTimer(a, b);
-          break;
-        case EV_RATE_TIMER:
-          nics.rateTimer(a, b);
-          break;
-        case EV_RTO:
-          nics.rto(a);
-          break;
-        case EV_PFC_REFRESH:
-          pfc.refresh(a, b);
-          break;
-        case EV_LINK_STATE:
-          links.setState(a, b === 1);
-          break;
-        case EV_ROUTE_STATE:
-          switches.routeState(a, b === 1);
-          break;
-      }
-    }
-    if (tPs > clock.now) clock.now = tPs;
-  }
-
   /** The engine's time (ns) moves to t: nothing may be due before it. */
   private moveTo(nowNs: number): void {
     if (nowNs < this.nowNs) throw new RangeError(`time ${nowNs} ns is before the current ${this.nowNs} ns`);
-    if (this.clock.q.peekTime() < nowNs * 1000)
+    if (this.sim.clock.q.peekTime() < nowNs * 1000)
       throw new Error(`packet events are due before ${nowNs} ns: advance() to ${nowNs} first`);
     this.nowNs = nowNs;
-    this.clock.now = nowNs * 1000;
+    this.sim.clock.now = nowNs * 1000;
   }
 
   // ---- slots ---------------------------------------------------------------------------------------
@@ -341,7 +245,7 @@ export class PacketRequestNetwork {
     this.one.qp[0] = nics.qpPort[fl];
     this.one.ack[0] = nics.ackPort[fl];
     const sub = (a: Int32Array) => a.subarray(fl, fl + 1);
-    spreadQpPorts(this.f, this.topo, sub(nics.fSrc), sub(nics.fDst), this.hashes.subarray(fl, fl + 1), this.one);
+    spreadQpPorts(this.f, this.sim.topo, sub(nics.fSrc), sub(nics.fDst), this.hashes.subarray(fl, fl + 1), this.one);
     nics.qpPort[fl] = this.one.qp[0];
     nics.ackPort[fl] = this.one.ack[0];
     this.sTag[s] = tag;
@@ -397,15 +301,16 @@ export class PacketRequestNetwork {
       slotPayloadDelivered: slotPayload + this.selfBytes,
       messageBytes: this.messageBytes,
       waited: this.waited,
-      events: this.events,
-      counters: this.counters,
+      events: this.sim.events,
+      counters: this.sim.counters,
     };
   }
 }
 
 /**
- * The program's tasks followed by each sender's slots: S RoCE QPs then S TCP (DCTCP, lossy) QPs, or only TCP ones
- * for border0, whose transfers are all north-south. A slot's destination here is a placeholder (loadSlot sets it).
+ * The program's tasks followed by each sender's slots: S RoCE QPs then S TCP (DCTCP, lossy) QPs; border0's
+ * transfers are all north-south, so its 2 S are all TCP. A slot's destination here is a placeholder (loadSlot sets
+ * it).
  */
 function withSlots(
   f: Fabric,
