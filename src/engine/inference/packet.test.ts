@@ -67,6 +67,13 @@ describe('real-time service on the packet engine', () => {
     expect(cold.p999 - open.q.networkMs.p999).toBeLessThan(3 * rtt);
   });
 
+  it('transport: newreno carries the frames with NewReno instead of DCTCP: the same median, no queue to cut', () => {
+    const reno = run('packet', parse([{ inference: { ...REALTIME.inference, transport: 'newreno' } }]));
+    // No queue reaches K at this load (no ECN cut in DCTCP either), so the window dynamics are the same.
+    expect(reno.q.networkMs.p50).toBe(packet.q.networkMs.p50);
+    expect(reno.q.completed).toBe(300);
+  });
+
   it('bytes: the NICs delivered exactly every frame and answer (150,528 B + 1,000 B each), nothing dropped', () => {
     const { r, q } = packet;
     expect(q.completed).toBe(300);

@@ -7,6 +7,7 @@ import type { Fabric } from '../../fabric/types.ts';
 import type { InvariantCheck } from '../../result/types.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { PacketRequestNetwork, type PacketRequestOptions, type PacketRequestStats } from '../packet/request-network.ts';
+import { TR_DCTCP, TR_NEWRENO } from '../packet/tcp.ts';
 import type { InferenceSpec } from './config.ts';
 import { placeReplicas } from './setup.ts';
 
@@ -30,7 +31,8 @@ export function packetNetwork(
   // Hosts of several links are refused before (setup.ts validateService).
   const senders = [...placeReplicas(fabric, it.spec, path), ...fabric.storage];
   if (fabric.border >= 0) senders.push(fabric.border);
-  return new PacketRequestNetwork(fabric, net, { seed, senders, border: fabric.border, ...extra });
+  const northSouth = it.spec.transport === 'newreno' ? TR_NEWRENO : TR_DCTCP;
+  return new PacketRequestNetwork(fabric, net, { seed, senders, border: fabric.border, northSouth, ...extra });
 }
 
 /**

@@ -11,7 +11,7 @@
 // loadSlot), its window and rate kept (a pooled, warm connection: Linux with tcp_slow_start_after_idle = 0).
 // A transfer that finds every slot of its sender busy waits for the first to free (counted in `waited`).
 // Transport: north-south transfers (to or from border0: requests, responses) are TCP with DCTCP on the lossy
-// class (ECN at network.tcp.k, the DCTCP paper's marking); east-west ones (KV caches between hosts, storage) are
+// class (ECN at network.tcp.k, the DCTCP paper's marking; NewReno without ECN if the service asks); east-west ones (KV caches between hosts, storage) are
 // RoCE QPs on the lossless class with the network's congestion control (DCQCN by default). Streamed tokens are
 // not packets: messageDelayNs reads the queues on their path now (request-probe.ts), which a token of a few
 // bytes does not change; their jitter is the queues' at the microsecond.
@@ -47,6 +47,8 @@ export interface PacketRequestOptions {
   program?: TrafficProgram;
   transports?: Uint8Array;
   slotsPerSender?: number;
+  /** TCP of the north-south slots: tcp.ts TR_DCTCP (default) or TR_NEWRENO. */
+  northSouth?: number;
 }
 
 /** Counts of the request network (bytes: the transfers' payload). */
@@ -119,7 +121,15 @@ export class PacketRequestNetwork {
     const senders = [...new Set(opts.senders)];
     const base = opts.program?.transfers ?? [];
     this.slotBase = base.length;
-    const { transfers, transports } = withSlots(f, base, opts.transports, senders, opts.border, S);
+    const { transfers, transports } = withSlots(
+      f,
+      base,
+      opts.transports,
+      senders,
+      opts.border,
+      S,
+      opts.northSouth ?? TR_DCTCP,
+    );
     this.transports = transports;
     const program: TrafficProgram = { transfers, ops: opts.program?.ops ?? [] };
     const sim = new PacketStepper(f, net, program, transports, opts.seed, opts.border >= 0 ? [opts.border] : []);
@@ -319,6 +329,7 @@ function withSlots(
   senders: readonly number[],
   border: number,
   S: number,
+  tcpKind: number,
 ): { transfers: Transfer[]; transports: Uint8Array } {
   const transfers = base.slice();
   const kinds: number[] = Array.from(baseTransports ?? new Uint8Array(base.length));
@@ -333,7 +344,7 @@ function withSlots(
           ...{ startPs: Number.POSITIVE_INFINITY, deps: [], repeat: 1, stepDeps: [], stepLags: [], channel: j },
           ...{ item: -1, cls: ns ? 'lossy' : 'roce', op: -1 },
         });
-        kinds.push(ns ? TR_DCTCP : TR_ROCE);
+        kinds.push(ns ? tcpKind : TR_ROCE);
       }
   return { transfers, transports: Uint8Array.from(kinds) };
 }
