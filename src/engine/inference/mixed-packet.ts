@@ -43,11 +43,14 @@ export function runMixedPacket(
   const { startPs, endPs } = opTimesFromTasks(program, d.taskStartPs, d.taskEndPs);
   const { ops, iterations } = summarizeOps(program, startPs, endPs);
   const job = jobBytes(network, program);
-  const finished = d.done === program.transfers.length;
+  // Every repetition of every job task finished (the driver's `done` also counts the slots' last ACKs).
+  let tasksDone = 0;
+  for (let i = 0; i < program.transfers.length; i++) if (d.finishedReps[i] === d.g.repeat[i]) tasksDone++;
+  const finished = tasksDone === program.transfers.length;
   const invariants = [
     ...serviceInvariants(run.check),
     ...packetInvariants(st, run.check.inFlight > 0),
-    ...jobInvariants(job, finished, d.done, program.transfers.length),
+    ...jobInvariants(job, finished, tasksDone, program.transfers.length),
   ];
   const kv = req.kvBytes ?? 0;
   const eastWest = job.delivered + kv;

@@ -40,7 +40,8 @@ import { TcpNic } from './tcp-nic.ts';
 import type { Topology } from './topology.ts';
 
 export class Nics {
-  /** Per QP (indexed by task id; delays have none): endpoints, traffic class of its data, sizes. */
+  /** Per QP (indexed by task id; delays have none): endpoints, traffic class of its data, sizes. The stream's
+   * state is readable: request-network.ts moves a slot QP's on to its next transfer. */
   readonly fSrc: Int32Array;
   readonly fDst: Int32Array;
   readonly fClass: Uint8Array;
@@ -48,14 +49,14 @@ export class Nics {
   readonly fBytes: Float64Array;
   /** Packets over all repetitions, packets per repetition, and the payload of a repetition's last packet. */
   readonly fPkts: Int32Array;
-  private readonly fPpr: Int32Array;
-  private readonly fLastPayload: Int32Array;
+  readonly fPpr: Int32Array;
+  readonly fLastPayload: Int32Array;
   /** Send gate: the sender may send packets with seq < gate (0 until repetition 0 may start). */
-  private readonly gate: Int32Array;
-  private readonly sndNxt: Int32Array;
-  private readonly sndUna: Int32Array;
-  private readonly highSent: Int32Array;
-  private readonly nextSend: Float64Array;
+  readonly gate: Int32Array;
+  readonly sndNxt: Int32Array;
+  readonly sndUna: Int32Array;
+  readonly highSent: Int32Array;
+  readonly nextSend: Float64Array;
   /** When the sender had every byte acknowledged, or -1. */
   readonly fEnd: Float64Array;
   readonly fRetx: Float64Array;
@@ -69,15 +70,15 @@ export class Nics {
   private readonly rtoAt: Float64Array;
   private readonly rtoQueued: Uint8Array;
   /** Timeouts in a row without progress (the back-off exponent and the retry count). */
-  private readonly retries: Int32Array;
+  readonly retries: Int32Array;
   /** The QP's packets lost (pool.lostByFlow) at its last progress: none lost since means a spurious timeout. */
   private readonly lostAtProgress: Int32Array;
   /** The QP gave up after `retryCount` timeouts (IBTA retry exceeded): it sends nothing more. */
   private readonly failed: Uint8Array;
   // Receiver state per QP.
-  private readonly expected: Int32Array;
-  private readonly nakSent: Uint8Array;
-  private readonly ackCount: Int32Array;
+  readonly expected: Int32Array;
+  readonly nakSent: Uint8Array;
+  readonly ackCount: Int32Array;
   /** Each host's QPs (CSR), the round-robin position of each of its ports, and its pending wake-up (or -1). */
   private readonly hostFlowsStart: Int32Array;
   private readonly hostFlows: Int32Array;
@@ -115,12 +116,6 @@ export class Nics {
   private readonly tcpNic: TcpNic;
   /** Repetitions a TCP receiver completed beyond the one receive() returned (an ACK may jump over several). */
   moreReps = 0;
-  /**
-   * QPs from `slotBase` on are a request network's reusable slots (request-network.ts), not the driver's tasks:
-   * `slotAcked` hears when one has every byte acknowledged. Past every QP when there are none.
-   */
-  slotBase = 0x7fffffff;
-  slotAcked: ((fl: number) => void) | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -207,41 +202,6 @@ export class Nics {
       ack: this.ackPort,
       multi: this.multiPort,
     });
-  }
-
-  /**
-   * Slot QP fl (request-network.ts), idle, carries a transfer of `bytes` to `dst` now. Its stream moves on to the
-   * next multiple of the transfer's packets: the transfer is then one whole repetition of the per-packet
-   * arithmetic above (no new state on the hot path), and whatever of the previous transfer is still on the wire
-   * is an old duplicate to both ends. The window, rate and timers carry over, as on a pooled connection.
-   */
-  loadSlot(fl: number, dst: number, bytes: number): void {
-    const mtu = this.net.mtu;
-    const ppr = Math.max(1, Math.ceil(bytes / mtu));
-    const base = Math.ceil(this.sndUna[fl] / ppr) * ppr;
-    this.fDst[fl] = dst;
-    this.fPpr[fl] = ppr;
-    this.fLastPayload[fl] = bytes - (ppr - 1) * mtu;
-    this.fPkts[fl] = base + ppr;
-    this.fBytes[fl] += bytes;
-    this.sndNxt[fl] = base;
-    this.sndUna[fl] = base;
-    this.highSent[fl] = base;
-    this.expected[fl] = base;
-    this.nakSent[fl] = 0;
-    this.ackCount[fl] = 0;
-    this.retries[fl] = 0;
-    this.fEnd[fl] = -1;
-    this.gate[fl] = base + ppr;
-    this.nextSend[fl] = Math.max(this.nextSend[fl], this.clock.now);
-    this.ports.tryStart(this.qpPort[fl]);
-  }
-
-  /** Every byte of QP fl is acknowledged (tcp-nic.ts too): its task is done, or its slot is free again. */
-  finished(fl: number): void {
-    this.fEnd[fl] = this.clock.now;
-    if (fl >= this.slotBase) this.slotAcked?.(fl);
-    else this.tasks.done++;
   }
 
   // ---- sender ------------------------------------------------------------------------------------
@@ -521,7 +481,8 @@ export class Nics {
       if (this.sndNxt[fl] < seq) this.sndNxt[fl] = seq;
       this.rtoArmed[fl] = 0;
       if (seq >= this.fPkts[fl]) {
-        this.finished(fl);
+        this.fEnd[fl] = now;
+        this.tasks.done++;
         return;
       }
       if (this.sndNxt[fl] > this.sndUna[fl]) this.armRto(fl);

@@ -2,13 +2,13 @@
 // transfers start at any time, as packets on the engine's own elements, and are handed back when their last
 // byte reaches the receiver. Alongside, a program's tasks (a training job) may run on the same elements.
 //
-//   start(now) ─► a free slot QP of the sender (nic.ts loadSlot) ─► packets ─► ... ─► receiver has the last
-//   byte (tasks.ts slotDelivered: the delivery, reported at the next whole ns) ─► sender has the last ACK
-//   (nic.ts slotAcked: the slot is free; a transfer waiting for one starts)
+//   start(now) ─► a free slot QP of the sender (its stream moved on: stream()) ─► packets ─► ... ─► receiver has
+//   the last byte (tasks.ts slotDelivered: the delivery, reported at the next whole ns) ─► sender has the last
+//   ACK (the NIC's fEnd: the slot is free again at the next reclaim; a transfer waiting for one starts)
 //
 // Slots: each sending node (border0, the service's hosts, storage nodes) has a fixed pool of QPs, appended to
-// the program's tasks; a slot carries one transfer at a time, its stream continuing across transfers (nic.ts
-// loadSlot), its window and rate kept (a pooled, warm connection: Linux with tcp_slow_start_after_idle = 0).
+// the program's tasks; a slot carries one transfer at a time, its stream continuing across transfers
+// (stream()), its window and rate kept (a pooled, warm connection: Linux with tcp_slow_start_after_idle = 0).
 // A transfer that finds every slot of its sender busy waits for the first to free (counted in `waited`).
 // Transport: north-south transfers (to or from border0: requests, responses) are TCP with DCTCP on the lossy
 // class (ECN at network.tcp.k, the DCTCP paper's marking; NewReno without ECN if the service asks); east-west ones (KV caches between hosts, storage) are
@@ -30,6 +30,9 @@ import { PathProbe } from './request-probe.ts';
 import { PacketStepper } from './stepper.ts';
 import type { Tasks } from './tasks.ts';
 import { TR_DCTCP, TR_ROCE } from './tcp.ts';
+
+/** A slot's stream restarts at sequence 0 past this many packets (stream). */
+const SEQ_WRAP = 2 ** 30;
 
 /**
  * Slots per sending node and transport: transfers in flight at once from one node before the next waits (a real-
@@ -88,8 +91,12 @@ export class PacketRequestNetwork {
   private readonly freeStack: Int32Array;
   private readonly freeTop: Int32Array;
   private readonly senderIndex: Int32Array;
-  /** Transfers waiting for a slot, per (sender, transport): flattened [dst, bytes, hash, tag]. */
+  /** Transfers waiting for a slot, per (sender, transport): flattened [dst, bytes, hash, tag]; and their count. */
   private readonly waiting: number[][];
+  private nWaiting = 0;
+  /** Slots delivered whose sender may still wait for the last ACK (reclaim frees them once it has it). */
+  private readonly unacked: number[] = [];
+  private readonly mtu: number;
   // Per slot (index fl - slotBase): the transfer it carries.
   private readonly sTag: Float64Array;
   private readonly sBytes: Float64Array;
@@ -116,6 +123,7 @@ export class PacketRequestNetwork {
     opts: PacketRequestOptions,
   ) {
     this.border = opts.border;
+    this.mtu = net.mtu;
     const S = opts.slotsPerSender ?? SLOTS_PER_SENDER;
     this.S = S;
     const senders = [...new Set(opts.senders)];
@@ -159,8 +167,6 @@ export class PacketRequestNetwork {
     this.sBytes = new Float64Array(nS);
     this.sLive = new Uint8Array(nS);
     this.sDelivered0 = new Float64Array(nS);
-    this.nics.slotBase = this.slotBase;
-    this.nics.slotAcked = (fl) => this.acked(fl);
     this.tasks.slotBase = this.slotBase;
     this.tasks.slotDelivered = (fl) => this.deliveredSlot(fl);
     sim.startTasks(this.slotBase);
@@ -186,8 +192,11 @@ export class PacketRequestNetwork {
     let k = 2 * i + (this.northSouth(src, dst) ? 1 : 0);
     // border0's two halves are both TCP (withSlots): the second when the first is taken.
     if (src === this.border && this.freeTop[k] === 0) k = 2 * i;
+    if (this.freeTop[k] === 0) this.reclaim();
+    if (src === this.border && this.freeTop[k] === 0) k = 2 * i + 1;
     if (this.freeTop[k] === 0) {
       this.waited++;
+      this.nWaiting++;
       this.waiting[k].push(dst, bytes, flowHash >>> 0, tag);
     } else this.load(this.freeStack[k * this.S + --this.freeTop[k]], dst, bytes, flowHash >>> 0, tag);
     return this.started - 1;
@@ -203,6 +212,7 @@ export class PacketRequestNetwork {
   advance(t: number, onDone: (tag: number, ok: boolean) => void): void {
     this.sim.runTo(t * 1000);
     this.nowNs = t;
+    if (this.nWaiting > 0) this.reclaim();
     const done = this.doneTags;
     this.doneTags = [];
     for (let i = 0; i < done.length; i++) onDone(done[i], true);
@@ -262,7 +272,36 @@ export class PacketRequestNetwork {
     this.sBytes[s] = bytes;
     this.sLive[s] = 1;
     this.sDelivered0[s] = nics.fDelivered[fl];
-    nics.loadSlot(fl, dst, bytes);
+    this.stream(fl, dst, bytes);
+  }
+
+  /**
+   * Slot QP fl, idle, carries `bytes` to dst now. Its stream moves on to the next multiple of the transfer's
+   * packets: the transfer is then one whole repetition of the NIC's per-packet arithmetic (nic.ts, no new state on
+   * its hot path), and whatever of the previous transfer is still on the wire is an old duplicate to both ends.
+   * The window, rate and timers carry over, as on a pooled connection.
+   */
+  private stream(fl: number, dst: number, bytes: number): void {
+    const n = this.nics;
+    const mtu = this.mtu;
+    const ppr = Math.max(1, Math.ceil(bytes / mtu));
+    let base = Math.ceil(n.sndUna[fl] / ppr) * ppr;
+    // Sequence numbers are int32: a stream past 2^30 packets starts over at 0. What was sent 2^30 packets ago
+    // (seconds, at any line rate) has left the network long since: no old packet can pass for a new one.
+    if (base + ppr > SEQ_WRAP) base = 0;
+    n.fDst[fl] = dst;
+    n.fPpr[fl] = ppr;
+    n.fLastPayload[fl] = bytes - (ppr - 1) * mtu;
+    n.fPkts[fl] = base + ppr;
+    n.fBytes[fl] += bytes;
+    for (const a of [n.sndNxt, n.sndUna, n.highSent, n.expected]) a[fl] = base;
+    n.nakSent[fl] = 0;
+    n.ackCount[fl] = 0;
+    n.retries[fl] = 0;
+    n.fEnd[fl] = -1;
+    n.gate[fl] = base + ppr;
+    n.nextSend[fl] = Math.max(n.nextSend[fl], this.sim.clock.now);
+    this.sim.ports.tryStart(n.qpPort[fl]);
   }
 
   /** The receiver has slot fl's last byte: the transfer is delivered (reported at the end of this advance). */
@@ -273,17 +312,35 @@ export class PacketRequestNetwork {
     this.delivered++;
     this.bytesDelivered += this.sBytes[s];
     this.doneTags.push(this.sTag[s]);
+    this.unacked.push(fl);
   }
 
-  /** Slot fl's sender has every byte acknowledged: the slot is free, or takes the first transfer waiting. */
-  private acked(fl: number): void {
-    const src = this.nics.fSrc[fl];
-    const k = 2 * this.senderIndex[src] + (fl - this.firstSlot[src] >= this.S ? 1 : 0);
-    const w = this.waiting[k];
-    if (w.length > 0) {
-      const [dst, bytes, hash, tag] = w.splice(0, 4);
-      this.load(fl, dst, bytes, hash, tag);
-    } else this.freeStack[k * this.S + this.freeTop[k]++] = fl;
+  /**
+   * Slots whose sender has since had every byte acknowledged (the NIC's fEnd) are free again; transfers waiting
+   * take them. Asked for when a sender has no free slot, and after each advance while any transfer waits.
+   */
+  private reclaim(): void {
+    const nics = this.nics;
+    let keep = 0;
+    for (const fl of this.unacked) {
+      if (nics.fEnd[fl] < 0) {
+        this.unacked[keep++] = fl;
+        continue;
+      }
+      const src = nics.fSrc[fl];
+      const k = 2 * this.senderIndex[src] + (fl - this.firstSlot[src] >= this.S ? 1 : 0);
+      this.freeStack[k * this.S + this.freeTop[k]++] = fl;
+    }
+    this.unacked.length = keep;
+    if (this.nWaiting === 0) return;
+    for (let k = 0; k < this.waiting.length; k++) {
+      const w = this.waiting[k];
+      while (w.length > 0 && this.freeTop[k] > 0) {
+        const [dst, bytes, hash, tag] = w.splice(0, 4);
+        this.nWaiting--;
+        this.load(this.freeStack[k * this.S + --this.freeTop[k]], dst, bytes, hash, tag);
+      }
+    }
   }
 
   /** The streamed tokens' network delays (us): percentiles and the jitter p99 - p50; null when none was sent. */
@@ -319,7 +376,7 @@ export class PacketRequestNetwork {
 
 /**
  * The program's tasks followed by each sender's slots: S RoCE QPs then S TCP (DCTCP, lossy) QPs; border0's
- * transfers are all north-south, so its 2 S are all TCP. A slot's destination here is a placeholder (loadSlot sets
+ * transfers are all north-south, so its 2 S are all TCP. A slot's destination here is a placeholder (stream() sets
  * it).
  */
 function withSlots(

@@ -22,13 +22,7 @@ export interface TcpElements {
   net: NetworkConfig;
   tasks: TaskDriver;
   tcp: TcpFlows;
-  nic: {
-    armRto(fl: number): void;
-    finished(fl: number): void;
-    sentPayload: number;
-    moreReps: number;
-    readonly qpPort: Int32Array;
-  };
+  nic: { armRto(fl: number): void; sentPayload: number; moreReps: number; readonly qpPort: Int32Array };
 }
 
 /** The NIC's per-QP arrays a TCP endpoint reads and moves (nic.ts documents each). */
@@ -132,7 +126,8 @@ export class TcpNic {
       if (this.a.sndNxt[fl] < ack) this.a.sndNxt[fl] = ack;
       if (this.e.tcp.onNewAck(fl, ack, una, ece, this.e.clock.now)) this.a.rtoArmed[fl] = 0;
       if (ack >= this.a.fPkts[fl]) {
-        this.e.nic.finished(fl);
+        this.a.fEnd[fl] = this.e.clock.now;
+        this.e.tasks.done++;
         return;
       }
       if (this.a.sndNxt[fl] > ack && !this.a.rtoArmed[fl]) this.e.nic.armRto(fl);
