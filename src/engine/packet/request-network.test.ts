@@ -49,6 +49,21 @@ describe('packet request network', () => {
     expect(drain(n).get(5)).toBe(n.unloadedDelayNs(border, h2, bytes, 3));
   });
 
+  it('a slot is reused warm: a frame after one that opened the window takes the closed form (slow start once)', () => {
+    const n = make();
+    const frame = 150_528; // 37 segments: above the initial window of 10
+    n.start(0, border, h2, frame, 3, 1);
+    const first = drain(n).get(1) ?? 0;
+    const ideal = n.unloadedDelayNs(border, h2, frame, 3);
+    // Cold: two extra rounds of slow start (10, 20, then 7 segments).
+    expect(first).toBeGreaterThan(ideal + 1000);
+    // Drained: the connection's timers have run out too; the next frame comes 1 us later.
+    const t0 = n.timeNs + 1000;
+    n.advance(t0, () => {});
+    n.start(t0, border, h2, frame, 3, 2);
+    expect((drain(n).get(2) ?? 0) - t0).toBe(ideal);
+  });
+
   it('two slots carry ten transfers in order at line rate; eight waited, and every byte is accounted for', () => {
     const n = make(2);
     const bytes = 1_000_000;

@@ -189,17 +189,22 @@ export class PacketRequestNetwork {
     }
     const i = this.senderIndex[src];
     if (i < 0) throw new Error(`internal: ${this.f.nodes[src].name} sends, but was not given slots`);
+    // Slots acknowledged since go back first, on top of their stacks: a warm connection is reused before a cold one.
+    if (this.unacked.length > 0) this.reclaim();
     let k = 2 * i + (this.northSouth(src, dst) ? 1 : 0);
     // border0's two halves are both TCP (withSlots): the second when the first is taken.
     if (src === this.border && this.freeTop[k] === 0) k = 2 * i;
-    if (this.freeTop[k] === 0) this.reclaim();
-    if (src === this.border && this.freeTop[k] === 0) k = 2 * i + 1;
     if (this.freeTop[k] === 0) {
       this.waited++;
       this.nWaiting++;
       this.waiting[k].push(dst, bytes, flowHash >>> 0, tag);
     } else this.load(this.freeStack[k * this.S + --this.freeTop[k]], dst, bytes, flowHash >>> 0, tag);
     return this.started - 1;
+  }
+
+  /** The service's time (ns): the last time advanced to or started at. */
+  get timeNs(): number {
+    return this.nowNs;
   }
 
   /** The next packet event's time, rounded up to a whole ns (now when a transfer to self is due). */
@@ -210,6 +215,7 @@ export class PacketRequestNetwork {
   }
 
   advance(t: number, onDone: (tag: number, ok: boolean) => void): void {
+    if (t < this.nowNs) throw new RangeError(`advance(${t}): time is already ${this.nowNs} ns`);
     this.sim.runTo(t * 1000);
     this.nowNs = t;
     if (this.nWaiting > 0) this.reclaim();
@@ -317,7 +323,8 @@ export class PacketRequestNetwork {
 
   /**
    * Slots whose sender has since had every byte acknowledged (the NIC's fEnd) are free again; transfers waiting
-   * take them. Asked for when a sender has no free slot, and after each advance while any transfer waits.
+   * take them. Asked for at each start (so a warm slot is reused first), and after each advance while any
+   * transfer waits.
    */
   private reclaim(): void {
     const nics = this.nics;
