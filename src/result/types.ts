@@ -247,6 +247,9 @@ export interface RequestsResult {
   cdfMs: { latency: [number, number][]; ttft: [number, number][] };
   /** Gaps between consecutive tokens of a stream at the client: p50, p99, and the jitter p99 - p50. */
   tokenGapMs: { count: number; p50: number; p99: number; jitter: number };
+  /** Packet engine: each streamed token's network delay in us (exact to the ns below 2 us, 0.1% above), and
+   * the jitter p99 - p50 that the queues on its path add to the token gaps. */
+  tokenNetworkUs?: { count: number; p50: number; p99: number; p999: number; jitter: number };
   /** Completed requests per second over the run (first arrival to last departure). */
   throughputPerS: number;
   /** Of those, the ones within every SLO bound. */

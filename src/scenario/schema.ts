@@ -838,6 +838,12 @@ export const inferenceSchema = z
       .describe(
         'traffic class of its requests, responses and KV transfers (default lossy: north-south client traffic)',
       ),
+    transport: z
+      .enum(['dctcp', 'newreno'])
+      .optional()
+      .describe(
+        'packet engine: the TCP of its north-south transfers (requests, responses); default dctcp (ECN at network.tcp.k, Alizadeh et al. 2010; RFC 8257); newreno where switches do not mark (RFC 5681, RFC 6582). East-west KV and storage transfers run RoCE',
+      ),
   })
   .describe('an inference service: arrivals at border0, replicas on hosts, a load balancer, a serving model');
 

@@ -1,7 +1,7 @@
 // The inference simulator (issue 5): runs a scenario's inference item on a fidelity: `flow` (requests and
 // responses are fluid flows sharing the fabric max-min fairly), `analytic` (each transfer alone at its path's
-// bottleneck: no contention), or any engine with `network: zero` (queueing only). The packet engine does not
-// carry request traffic yet. A scenario that adds a job or other traffic to the service runs both on one fluid
+// bottleneck: no contention), `packet` (requests, responses and KV caches as packets: packet.ts and
+// engine/packet/request-network.ts), or any engine with `network: zero` (queueing only). A scenario that adds a job or other traffic to the service runs both on one fluid
 // network (mixed.ts, fluid-job.ts). One element per file; events flow between them like this:
 //
 //   run.ts: the event loop; EV_ARRIVE takes the next request from the arrival source (setup.ts)
@@ -37,10 +37,12 @@ import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { FluidNetwork } from '../flow/fluid.ts';
+import { PacketRequestNetwork } from '../packet/request-network.ts';
 import { bytesInvariant, serviceInvariants } from './invariants.ts';
 import { isMixed, runMixed } from './mixed.ts';
 import type { RequestNetwork } from './network.ts';
 import { ZeroNetwork } from './network.ts';
+import { packetInvariants, packetNetwork } from './packet.ts';
 import { runService } from './run.ts';
 import { type InferenceRunOptions, inferenceItem, serviceSetup, validateService } from './setup.ts';
 
@@ -65,7 +67,11 @@ export function runInference(
   if (isMixed(s)) return runMixed(engine, fabric, s, catalog, it, opts);
   const net = resolveNetwork(s.network, fabric, catalog);
   const network: RequestNetwork =
-    spec.network === 'zero' ? new ZeroNetwork() : new FluidNetwork(fabric, net, { contention: engine === 'flow' });
+    spec.network === 'zero'
+      ? new ZeroNetwork()
+      : engine === 'packet'
+        ? packetNetwork(fabric, net, it, opts.seed)
+        : new FluidNetwork(fabric, net, { contention: engine === 'flow' });
   const run = runService(serviceSetup(fabric, s, it, network, opts));
   const c = run.check;
   const req = run.requests;
@@ -80,8 +86,17 @@ export function runInference(
     invariants.push(bytesInvariant(st));
     links = network.linkStats(run.netEndNs);
   }
+  let counters = zeroCounters();
+  if (network instanceof PacketRequestNetwork) {
+    const st = network.stats();
+    deliveredBytes = st.bytesDelivered;
+    messageBytes = st.messageBytes;
+    invariants.push(...packetInvariants(st, c.inFlight > 0));
+    counters = { ...st.counters };
+    const tok = network.tokenNetworkUs();
+    if (tok) req.tokenNetworkUs = tok;
+  }
   const wallMs = performance.now() - wall0;
-  const counters = zeroCounters();
   counters.deliveredBytes = deliveredBytes;
   return {
     version: RESULT_VERSION,

@@ -85,6 +85,6 @@ describe('training and inference in one run (flow fidelity)', () => {
 
   it('a mixed scenario on the analytic engine is refused, naming the engine', () => {
     const s = scenario([JOB, service('1/s', 1)]);
-    expect(() => runInference('analytic', fabricOf(s), s, catalog, { seed: 1 })).toThrow(/flow engine/);
+    expect(() => runInference('analytic', fabricOf(s), s, catalog, { seed: 1 })).toThrow(/flow or packet engine/);
   });
 });

@@ -12,6 +12,7 @@ import { FluidNetwork } from '../flow/fluid.ts';
 import type { InferenceSpec } from './config.ts';
 import { FluidJob } from './fluid-job.ts';
 import { bytesInvariant, serviceInvariants } from './invariants.ts';
+import { runMixedPacket } from './mixed-packet.ts';
 import { runService } from './run.ts';
 import { type InferenceRunOptions, serviceSetup } from './setup.ts';
 
@@ -21,7 +22,7 @@ export function isMixed(s: Pick<Scenario, 'traffic'>): boolean {
   return items.some((t) => 'inference' in t) && items.some((t) => !('inference' in t));
 }
 
-/** Runs a mixed scenario (isMixed) on the flow fidelity; `it` is its inference item, already validated. */
+/** Runs a mixed scenario (isMixed) on the flow fidelity (the packet one: mixed-packet.ts); `it` is its inference item, already validated. */
 export function runMixed(
   engine: 'analytic' | 'flow' | 'packet',
   fabric: Fabric,
@@ -33,12 +34,13 @@ export function runMixed(
   const wall0 = performance.now();
   const path = `traffic[${it.index}].inference`;
   const spec = it.spec;
+  if (engine === 'packet' && spec.network === 'fabric') return runMixedPacket(fabric, s, catalog, it, opts);
   if (engine !== 'flow' || spec.network === 'zero')
     throw new ScenarioError([
       {
         path: engine !== 'flow' ? 'engine' : `${path}.network`,
         message:
-          'a scenario with an inference service and other traffic runs on the flow engine with the service on the fabric (engine: flow, network: fabric)',
+          'a scenario with an inference service and other traffic runs on the flow or packet engine with the service on the fabric (engine: flow or packet, network: fabric)',
       },
     ]);
   const net = resolveNetwork(s.network, fabric, catalog);

@@ -184,14 +184,17 @@ export function validateService(
           'inference requests enter through border0, which this fabric lacks (use topology: access-aggregation, fabric.border: true on leaf-spine, fat-tree or rail-optimized, or network: zero)',
       },
     ]);
-  if (engine === 'packet' && spec.network === 'fabric')
-    throw new ScenarioError([
-      {
-        path: 'engine',
-        message:
-          'the packet engine does not carry inference requests yet: use engine: flow (contention) or analytic (no contention)',
-      },
-    ]);
+  if (engine === 'packet' && spec.network === 'fabric') {
+    const hosts = placeReplicas(fabric, spec, path);
+    for (const h of [...hosts, ...fabric.storage])
+      if (fabric.adjStart[h + 1] - fabric.adjStart[h] > 1)
+        throw new ScenarioError([
+          {
+            path: 'fabric',
+            message: `${fabric.nodes[h].name} has several links; the packet engine serves inference from hosts of one link (use engine: flow for planes or dual-homing)`,
+          },
+        ]);
+  }
   if (spec.storage && (spec.network === 'zero' || fabric.storage.length === 0))
     throw new ScenarioError([
       {

@@ -40,7 +40,8 @@ import { TcpNic } from './tcp-nic.ts';
 import type { Topology } from './topology.ts';
 
 export class Nics {
-  /** Per QP (indexed by task id; delays have none): endpoints, traffic class of its data, sizes. */
+  /** Per QP (indexed by task id; delays have none): endpoints, traffic class of its data, sizes. The stream's
+   * state is readable: request-network.ts moves a slot QP's on to its next transfer. */
   readonly fSrc: Int32Array;
   readonly fDst: Int32Array;
   readonly fClass: Uint8Array;
@@ -48,46 +49,41 @@ export class Nics {
   readonly fBytes: Float64Array;
   /** Packets over all repetitions, packets per repetition, and the payload of a repetition's last packet. */
   readonly fPkts: Int32Array;
-  private readonly fPpr: Int32Array;
-  private readonly fLastPayload: Int32Array;
+  readonly fPpr: Int32Array;
+  readonly fLastPayload: Int32Array;
   /** Send gate: the sender may send packets with seq < gate (0 until repetition 0 may start). */
-  private readonly gate: Int32Array;
-  private readonly sndNxt: Int32Array;
-  private readonly sndUna: Int32Array;
-  private readonly highSent: Int32Array;
-  private readonly nextSend: Float64Array;
+  readonly gate: Int32Array;
+  readonly sndNxt: Int32Array;
+  readonly sndUna: Int32Array;
+  readonly highSent: Int32Array;
+  readonly nextSend: Float64Array;
   /** When the sender had every byte acknowledged, or -1. */
   readonly fEnd: Float64Array;
   readonly fRetx: Float64Array;
   readonly fDelivered: Float64Array;
-  /**
-   * Retransmission timer, lazily: each ACK that makes progress moves the deadline, but a QP keeps at most one
-   * timer event in the queue, which re-arms itself at the deadline when it finds it moved. (One event per ACK
-   * left hundreds of thousands of dead timers in the queue and made every queue operation miss the cache.)
-   */
+  /** Retransmission timer, lazily: an ACK that makes progress moves the deadline; a QP keeps one timer event
+   * queued, which re-arms at the deadline if it moved (one event per ACK left dead timers that missed the cache). */
   private readonly rtoArmed: Uint8Array;
   private readonly rtoAt: Float64Array;
   private readonly rtoQueued: Uint8Array;
   /** Timeouts in a row without progress (the back-off exponent and the retry count). */
-  private readonly retries: Int32Array;
+  readonly retries: Int32Array;
   /** The QP's packets lost (pool.lostByFlow) at its last progress: none lost since means a spurious timeout. */
   private readonly lostAtProgress: Int32Array;
   /** The QP gave up after `retryCount` timeouts (IBTA retry exceeded): it sends nothing more. */
   private readonly failed: Uint8Array;
   // Receiver state per QP: the next packet expected in order (reduce.ts streams what arrived below it).
   readonly expected: Int32Array;
-  private readonly nakSent: Uint8Array;
-  private readonly ackCount: Int32Array;
+  readonly nakSent: Uint8Array;
+  readonly ackCount: Int32Array;
   /** Each host's QPs (CSR), the round-robin position of each of its ports, and its pending wake-up (or -1). */
   private readonly hostFlowsStart: Int32Array;
   private readonly hostFlows: Int32Array;
   private readonly rr: Int32Array;
   private readonly wakeAt: Float64Array;
-  /**
-   * Each QP's send port and its receiver's answer port: the host's only one, or on a host of several (planes,
-   * dual-homing) the flow hash's (spreadPorts; failover.ts moves it off a dead port). `multiPort` marks those
-   * hosts, whose ports ask only for their own QPs; `adj` is the fabric's adjacency, to wake every port of one.
-   */
+  /** Each QP's send and answer port: the host's only one, or on a host of several (planes, dual-homing) the flow
+   * hash's (spreadPorts; failover.ts moves it off a dead port). `multiPort` hosts' ports ask only for their own
+   * QPs; `adj` is the fabric's adjacency, to wake every port of one. */
   readonly qpPort: Int32Array;
   readonly ackPort: Int32Array;
   readonly multiPort: Uint8Array;
@@ -244,6 +240,8 @@ export class Nics {
       if (this.tcpOn && this.tcp.kind[fl] !== 0) {
         if (this.failed[fl] || (onlyClass && this.fClass[fl] !== onlyClass) || !this.tcp.canSend(fl, this.gate[fl]))
           continue;
+        // On a host of several ports, a connection's segments leave by its own port only (no reordering).
+        if (onPort >= 0 && this.qpPort[fl] !== onPort) continue;
         this.rr[h] = (slot + 1) % n;
         return this.tcpNic.send(fl);
       }

@@ -43,13 +43,16 @@ export class Switches {
     /** Each flow's 5-tuple hash: its UDP source port is random per QP; it picks the ECMP member. */
     private readonly fHash: Uint32Array,
     private readonly rngLb: RandomStream,
+    /** false: no path memo (request-network.ts reuses QP ids for new destinations and hashes). */
+    memoize = true,
   ) {
     this.routing = f.routing;
     this.view = new RouteView(f);
     this.lbEcmp = net.loadBalancing === 'ecmp';
     this.lbSpray = net.loadBalancing === 'spray';
     const F = fHash.length;
-    this.pathMemo = this.lbEcmp && F * 4 * PATH_HOPS <= PATH_MEMO_MAX ? new Int32Array(F * 4 * PATH_HOPS) : null;
+    this.pathMemo =
+      memoize && this.lbEcmp && F * 4 * PATH_HOPS <= PATH_MEMO_MAX ? new Int32Array(F * 4 * PATH_HOPS) : null;
   }
 
   /** Packet id arrived at switch `node` on `inPort`: route, admit, queue (or drop). */

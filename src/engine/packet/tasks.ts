@@ -43,8 +43,16 @@ export class Tasks {
     this.startReleased();
   }
 
+  /** Tasks from `slotBase` on are a request network's slots (request-network.ts): their deliveries go there. */
+  slotBase = 0x7fffffff;
+  slotDelivered: ((t: number) => void) | null = null;
+
   /** A repetition of task t finished (its last packet delivered, or its delay over). */
   repFinished(t: number): void {
+    if (t >= this.slotBase) {
+      this.slotDelivered?.(t);
+      return;
+    }
     this.driver.repFinished(t, this.clock.now);
     this.startReleased();
   }

@@ -22,7 +22,7 @@ export interface TcpElements {
   net: NetworkConfig;
   tasks: TaskDriver;
   tcp: TcpFlows;
-  nic: { armRto(fl: number): void; sentPayload: number; moreReps: number };
+  nic: { armRto(fl: number): void; sentPayload: number; moreReps: number; readonly qpPort: Int32Array };
 }
 
 /** The NIC's per-QP arrays a TCP endpoint reads and moves (nic.ts documents each). */
@@ -132,6 +132,6 @@ export class TcpNic {
       }
       if (this.a.sndNxt[fl] > ack && !this.a.rtoArmed[fl]) this.e.nic.armRto(fl);
     } else if (ack === una && this.a.highSent[fl] > una) this.e.tcp.onDupAck(fl);
-    this.e.ports.tryStart(this.e.topo.hostPort[this.a.fSrc[fl]]);
+    this.e.ports.tryStart(this.e.nic.qpPort[fl]);
   }
 }

@@ -36,7 +36,8 @@ export class Topology {
   /** Who sends on each port: S_SWITCH, S_HOST, or S_ELEMENT (reduce.ts marks these before the ports are built). */
   readonly sender: Uint8Array;
 
-  constructor(f: Fabric, net: NetworkConfig) {
+  /** `nicNodes`: other nodes with a NIC (border0 when it sends and receives inference requests, request-network.ts). */
+  constructor(f: Fabric, net: NetworkConfig, nicNodes: readonly number[] = []) {
     const nodes = f.nodes;
     const N = nodes.length;
     const P = 2 * f.links.length;
@@ -44,6 +45,7 @@ export class Topology {
     this.P = P;
     this.isHost = new Uint8Array(N);
     for (const n of nodes) this.isHost[n.id] = hasNic(n.role) ? 1 : 0;
+    for (const n of nicNodes) this.isHost[n] = 1;
     this.portFrom = new Int32Array(P);
     this.portTo = new Int32Array(P);
     this.psPerByte = new Float64Array(P);
@@ -63,6 +65,8 @@ export class Topology {
       this.propPs[up] = prop;
       this.propPs[down] = prop;
       if (this.isHost[l.a] && this.hostPort[l.a] < 0) this.hostPort[l.a] = up;
+      // A NIC node linked as end b (border0 hangs below the top tier): its first link's port back.
+      else if (this.isHost[l.b] && this.hostPort[l.b] < 0 && nicNodes.includes(l.b)) this.hostPort[l.b] = down;
     }
     this.latencyPs = new Float64Array(N);
     for (const n of nodes) this.latencyPs[n.id] = this.isHost[n.id] ? 0 : net.switchLatencyPs(n.id);

@@ -1,0 +1,140 @@
+// Training and inference in one run on the packet engine (issue 18): the job's tasks are the packet engine's own
+// (QPs driven by the task graph, as in runPacket) and the service's transfers run on slots beside them
+// (engine/packet/request-network.ts), on the same ports and queues. One result: the job's ops and iterations,
+// its plain flows, the service's requests, the packet counters. Leaves out the packet engine's per-port samples
+// and link table (runPacket has them for the job alone).
+import type { Catalog } from '../../catalog/index.ts';
+import type { Fabric } from '../../fabric/types.ts';
+import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
+import { RESULT_VERSION } from '../../result/types.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { compileTraffic } from '../../workload/compile.ts';
+import type { TrafficProgram } from '../../workload/program.ts';
+import { resolveNetwork } from '../core/network.ts';
+import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
+import { K_TRANSFER } from '../core/task-graph.ts';
+import type { PacketRequestNetwork } from '../packet/request-network.ts';
+import { transportsOf } from '../packet/tcp.ts';
+import type { InferenceSpec } from './config.ts';
+import { serviceInvariants } from './invariants.ts';
+import { packetInvariants, packetNetwork } from './packet.ts';
+import { runService } from './run.ts';
+import { type InferenceRunOptions, serviceSetup } from './setup.ts';
+
+/** Runs a mixed scenario (mixed.ts isMixed) on the packet engine; `it` is its inference item, validated. */
+export function runMixedPacket(
+  fabric: Fabric,
+  s: Pick<Scenario, 'network' | 'seed' | 'traffic'>,
+  catalog: Catalog,
+  it: { index: number; spec: InferenceSpec },
+  opts: InferenceRunOptions,
+): Result {
+  const wall0 = performance.now();
+  const net = resolveNetwork(s.network, fabric, catalog);
+  const program = compileTraffic(s as Scenario, fabric, { skipInference: true });
+  const transports = transportsOf(program, s.traffic);
+  const network = packetNetwork(fabric, net, it, opts.seed, { program, transports });
+  const run = runService(serviceSetup(fabric, s, it, network, opts));
+  const st = network.stats();
+  const req = run.requests;
+  const tok = network.tokenNetworkUs();
+  if (tok) req.tokenNetworkUs = tok;
+  const d = network.tasks.driver;
+  const { startPs, endPs } = opTimesFromTasks(program, d.taskStartPs, d.taskEndPs);
+  const { ops, iterations } = summarizeOps(program, startPs, endPs);
+  const job = jobBytes(network, program);
+  // Every repetition of every job task finished (the driver's `done` also counts the slots' last ACKs).
+  let tasksDone = 0;
+  for (let i = 0; i < program.transfers.length; i++) if (d.finishedReps[i] === d.g.repeat[i]) tasksDone++;
+  const finished = tasksDone === program.transfers.length;
+  const invariants = [
+    ...serviceInvariants(run.check),
+    ...packetInvariants(st, run.check.inFlight > 0),
+    ...jobInvariants(job, finished, tasksDone, program.transfers.length),
+  ];
+  const kv = req.kvBytes ?? 0;
+  const eastWest = job.delivered + kv;
+  const total = job.delivered + st.bytesDelivered + st.messageBytes;
+  const wallMs = performance.now() - wall0;
+  const events = run.events + st.events;
+  return {
+    version: RESULT_VERSION,
+    engine: 'packet',
+    scenario: opts.name ?? '',
+    seed: opts.seed,
+    simulatedPs: run.netEndNs * 1000,
+    completed: run.check.inFlight === 0 && finished,
+    flows: plainFlows(network, program, fabric),
+    ...(program.ops.length > 0 ? { ops, iterations } : {}),
+    requests: [req],
+    traffic: {
+      eastWestBytes: eastWest,
+      northSouthBytes: st.bytesDelivered + st.messageBytes - kv,
+      eastWestShare: total > 0 ? eastWest / total : 0,
+    },
+    counters: { ...st.counters },
+    ports: [],
+    invariants,
+    stats: {
+      events,
+      wallMs,
+      eventsPerSec: wallMs > 0 ? (events / wallMs) * 1000 : 0,
+      peakRssMB: process.memoryUsage().rss / 2 ** 20,
+    },
+  };
+}
+
+/** The job's bytes: its transfers' bytes over their repetitions, and what its QPs' receivers took in order. */
+function jobBytes(n: PacketRequestNetwork, program: TrafficProgram): { want: number; delivered: number } {
+  const g = n.tasks.driver.g;
+  let want = 0;
+  let delivered = 0;
+  program.transfers.forEach((t, i) => {
+    if (g.kind[i] !== K_TRANSFER) return;
+    want += t.bytes * t.repeat;
+    delivered += n.nics.fDelivered[i];
+  });
+  return { want, delivered };
+}
+
+function jobInvariants(
+  job: { want: number; delivered: number },
+  finished: boolean,
+  done: number,
+  tasks: number,
+): InvariantCheck[] {
+  return [
+    {
+      name: "job bytes: its QPs' receivers took every byte of its transfers, once (the NICs' count)",
+      ok: finished ? job.delivered === job.want : job.delivered <= job.want,
+      detail: `${job.delivered} of ${job.want} bytes`,
+    },
+    { name: 'every task completed', ok: finished, detail: `${done} of ${tasks} tasks finished` },
+  ];
+}
+
+/** Plain flows (patterns and flow lists: tasks of no op), with the FCT of the whole task. */
+function plainFlows(n: PacketRequestNetwork, program: TrafficProgram, fabric: Fabric): FlowResult[] {
+  const d = n.tasks.driver;
+  const out: FlowResult[] = [];
+  program.transfers.forEach((task, t) => {
+    if (task.kind !== 'transfer' || task.op !== -1) return;
+    const start = d.taskStartPs[t];
+    const end = d.taskEndPs[t];
+    const fct = end >= 0 && start >= 0 ? end - start : -1;
+    const ideal = n.idealFctPs(task.src, task.dst, task.bytes * task.repeat, t);
+    out.push({
+      id: t,
+      src: fabric.nodes[task.src].name,
+      dst: fabric.nodes[task.dst].name,
+      bytes: task.bytes * task.repeat,
+      startPs: start,
+      endPs: end,
+      fctPs: fct,
+      idealFctPs: ideal,
+      slowdown: fct >= 0 && ideal > 0 ? Math.max(1, fct / ideal) : -1,
+      retransmittedBytes: n.nics.fRetx[t],
+    });
+  });
+  return out;
+}

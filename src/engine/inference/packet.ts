@@ -1,0 +1,59 @@
+// An inference service on the packet engine (issue 18): the packet request network (engine/packet/
+// request-network.ts) for a service's item, the checks that network needs of the scenario, and its invariants.
+// Which transfers run TCP and which RoCE, and how tokens are timed, is said there. Leaves out the run itself
+// (run.ts) and the result (index.ts).
+import { ScenarioError } from '../../errors.ts';
+import type { Fabric } from '../../fabric/types.ts';
+import type { InvariantCheck } from '../../result/types.ts';
+import type { NetworkConfig } from '../core/network.ts';
+import { PacketRequestNetwork, type PacketRequestOptions, type PacketRequestStats } from '../packet/request-network.ts';
+import { TR_DCTCP, TR_NEWRENO } from '../packet/tcp.ts';
+import type { InferenceSpec } from './config.ts';
+import { placeReplicas } from './setup.ts';
+
+/** The packet network for a service: slots on border0, the replicas' hosts and the storage nodes. */
+export function packetNetwork(
+  fabric: Fabric,
+  net: NetworkConfig,
+  it: { index: number; spec: InferenceSpec },
+  seed: number,
+  extra: Pick<PacketRequestOptions, 'program' | 'transports'> = {},
+): PacketRequestNetwork {
+  const path = `traffic[${it.index}].inference`;
+  if (net.failures.length > 0)
+    throw new ScenarioError([
+      {
+        path: 'network.failures',
+        message:
+          'the packet engine does not fail links under inference requests yet: use engine: flow for failures (or leave them out)',
+      },
+    ]);
+  // Hosts of several links are refused before (setup.ts validateService).
+  const senders = [...placeReplicas(fabric, it.spec, path), ...fabric.storage];
+  if (fabric.border >= 0) senders.push(fabric.border);
+  const northSouth = it.spec.transport === 'newreno' ? TR_NEWRENO : TR_DCTCP;
+  return new PacketRequestNetwork(fabric, net, { seed, senders, border: fabric.border, northSouth, ...extra });
+}
+
+/**
+ * Bytes counted twice, apart: the transfers' own count (started = delivered + in flight), and the NICs' in-order
+ * payload of the slots (what the receivers took) against the transfers delivered plus the live ones' part.
+ */
+export function packetInvariants(st: PacketRequestStats, partialOk: boolean): InvariantCheck[] {
+  const tol = (x: number) => 1e-9 * Math.max(1, x);
+  return [
+    {
+      name: 'bytes started = delivered + failed + in flight',
+      ok: Math.abs(st.bytesStarted - (st.bytesDelivered + st.bytesFailed + st.bytesInFlight)) <= tol(st.bytesStarted),
+      detail: `${st.bytesStarted} = ${st.bytesDelivered} + ${st.bytesFailed} + ${st.bytesInFlight}`,
+    },
+    {
+      name: "packet payload received in order = the delivered transfers' bytes (+ the live ones' part)",
+      ok: partialOk
+        ? st.slotPayloadDelivered >= st.bytesDelivered - tol(st.bytesDelivered) &&
+          st.slotPayloadDelivered <= st.bytesDelivered + st.bytesInFlight + tol(st.bytesStarted)
+        : Math.abs(st.slotPayloadDelivered - st.bytesDelivered) <= tol(st.bytesDelivered),
+      detail: `${st.slotPayloadDelivered} received, ${st.bytesDelivered} delivered, ${st.bytesInFlight} in flight`,
+    },
+  ];
+}

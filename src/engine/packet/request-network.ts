@@ -1,0 +1,414 @@
+// The packet engine as an inference service's network (engine/inference/network.ts RequestNetwork; issue 18):
+// transfers start at any time, as packets on the engine's own elements, and are handed back when their last
+// byte reaches the receiver. Alongside, a program's tasks (a training job) may run on the same elements.
+//
+//   start(now) ─► a free slot QP of the sender (its stream moved on: stream()) ─► packets ─► ... ─► receiver has
+//   the last byte (tasks.ts slotDelivered: the delivery, reported at the next whole ns) ─► sender has the last
+//   ACK (the NIC's fEnd: the slot is free again at the next reclaim; a transfer waiting for one starts)
+//
+// Slots: each sending node (border0, the service's hosts, storage nodes) has a fixed pool of QPs, appended to
+// the program's tasks; a slot carries one transfer at a time, its stream continuing across transfers
+// (stream()), its window and rate kept (a pooled, warm connection: Linux with tcp_slow_start_after_idle = 0).
+// A transfer that finds every slot of its sender busy waits for the first to free (counted in `waited`).
+// Transport: north-south transfers (to or from border0: requests, responses) are TCP with DCTCP on the lossy
+// class (ECN at network.tcp.k, the DCTCP paper's marking; NewReno without ECN if the service asks); east-west ones (KV caches between hosts, storage) are
+// RoCE QPs on the lossless class with the network's congestion control (DCQCN by default). Streamed tokens are
+// not packets: messageDelayNs reads the queues on their path now (request-probe.ts), which a token of a few
+// bytes does not change; their jitter is the queues' at the microsecond.
+// Time: the engine (stepper.ts) runs in ps; the service in whole ns: advance(t) runs every packet event up to
+// t ns and reports what was delivered in (t - 1, t] at t. Leaves out link and switch failures (refused by the
+// inference setup), hosts of several ports for the service's hosts (border0 may have several), and the
+// packet engine's per-port samples and FCT rows (the service reports its requests).
+import type { Fabric, NodeId } from '../../fabric/types.ts';
+import type { Counters } from '../../result/types.ts';
+import type { TrafficProgram, Transfer } from '../../workload/program.ts';
+import { LogHistogram } from '../core/histogram.ts';
+import type { NetworkConfig } from '../core/network.ts';
+import type { Nics } from './nic.ts';
+import { spreadQpPorts } from './qp-setup.ts';
+import { PathProbe } from './request-probe.ts';
+import { PacketStepper } from './stepper.ts';
+import type { Tasks } from './tasks.ts';
+import { TR_DCTCP, TR_ROCE } from './tcp.ts';
+
+/** A slot's stream restarts at sequence 0 past this many packets (stream). */
+const SEQ_WRAP = 2 ** 30;
+
+/**
+ * Slots per sending node and transport: transfers in flight at once from one node before the next waits (a real-
+ * time replica has at most 8 frames in service; border0 has twice this many).
+ */
+export const SLOTS_PER_SENDER = 64;
+
+export interface PacketRequestOptions {
+  seed: number;
+  /** The nodes that send transfers (border0, the replicas' hosts, storage nodes). */
+  senders: readonly number[];
+  /** border0's node id, or -1: transfers to or from it are north-south (TCP). */
+  border: number;
+  /** Tasks to run beside the transfers (a training job), and their transports (tcp.ts transportsOf). */
+  program?: TrafficProgram;
+  transports?: Uint8Array;
+  slotsPerSender?: number;
+  /** TCP of the north-south slots: tcp.ts TR_DCTCP (default) or TR_NEWRENO. */
+  northSouth?: number;
+}
+
+/** Counts of the request network (bytes: the transfers' payload). */
+export interface PacketRequestStats {
+  transfersStarted: number;
+  transfersDelivered: number;
+  transfersFailed: number;
+  bytesStarted: number;
+  bytesDelivered: number;
+  bytesFailed: number;
+  bytesInFlight: number;
+  /**
+   * Payload the slots' receivers took in order (the NICs' count, plus transfers to self): delivered + what live
+   * transfers got so far.
+   */
+  slotPayloadDelivered: number;
+  messageBytes: number;
+  /** Transfers that waited for a free slot of their sender. */
+  waited: number;
+  events: number;
+  counters: Counters;
+}
+
+export class PacketRequestNetwork {
+  /** The engine's elements, stepped to the service's times. */
+  readonly sim: PacketStepper;
+  readonly nics: Nics;
+  readonly tasks: Tasks;
+  private readonly probe: PathProbe;
+  private readonly hashes: Uint32Array;
+  private readonly border: number;
+  /** First slot QP; per node: its first slot, or -1 (not a sender); S slots per transport from there. */
+  readonly slotBase: number;
+  private readonly S: number;
+  private readonly firstSlot: Int32Array;
+  /** Free slots per (sender, transport): a stack each, at [2 (sender index) + tcp] * S. */
+  private readonly freeStack: Int32Array;
+  private readonly freeTop: Int32Array;
+  private readonly senderIndex: Int32Array;
+  /** Transfers waiting for a slot, per (sender, transport): flattened [dst, bytes, hash, tag]; and their count. */
+  private readonly waiting: number[][];
+  private nWaiting = 0;
+  /** Slots delivered whose sender may still wait for the last ACK (reclaim frees them once it has it). */
+  private readonly unacked: number[] = [];
+  private readonly mtu: number;
+  // Per slot (index fl - slotBase): the transfer it carries.
+  private readonly sTag: Float64Array;
+  private readonly sBytes: Float64Array;
+  private readonly sLive: Uint8Array;
+  /** The NIC's delivered count of the slot when it was loaded (fDelivered grows over the slot's transfers). */
+  private readonly sDelivered0: Float64Array;
+  /** Tags delivered since the last advance (reported at its end), and transfers to self (delivered at once). */
+  private doneTags: number[] = [];
+  private readonly one = { qp: new Int32Array(1), ack: new Int32Array(1), multi: new Uint8Array(0) };
+  private nowNs = 0;
+  private started = 0;
+  private delivered = 0;
+  private bytesStarted = 0;
+  private bytesDelivered = 0;
+  private messageBytes = 0;
+  private waited = 0;
+  /** Each message's (streamed token's) delay, ns. */
+  private readonly tokenDelays = new LogHistogram();
+  private selfBytes = 0;
+
+  constructor(
+    private readonly f: Fabric,
+    net: NetworkConfig,
+    opts: PacketRequestOptions,
+  ) {
+    this.border = opts.border;
+    this.mtu = net.mtu;
+    const S = opts.slotsPerSender ?? SLOTS_PER_SENDER;
+    this.S = S;
+    const senders = [...new Set(opts.senders)];
+    const base = opts.program?.transfers ?? [];
+    this.slotBase = base.length;
+    const { transfers, transports } = withSlots(
+      f,
+      base,
+      opts.transports,
+      senders,
+      opts.border,
+      S,
+      opts.northSouth ?? TR_DCTCP,
+    );
+    this.transports = transports;
+    const program: TrafficProgram = { transfers, ops: opts.program?.ops ?? [] };
+    const sim = new PacketStepper(f, net, program, transports, opts.seed, opts.border >= 0 ? [opts.border] : []);
+    this.sim = sim;
+    this.nics = sim.nics;
+    this.tasks = sim.tasks;
+    this.hashes = sim.hashes;
+    this.probe = new PathProbe(f, sim.topo, sim.ports, sim.pool, net);
+    this.one.multi = new Uint8Array(sim.topo.N);
+
+    // Slot tables, and the hooks by which the NICs and tasks hand a slot's delivery and last ACK back here.
+    this.firstSlot = new Int32Array(f.nodes.length).fill(-1);
+    this.senderIndex = new Int32Array(f.nodes.length).fill(-1);
+    senders.forEach((n, i) => {
+      this.firstSlot[n] = this.slotBase + 2 * S * i;
+      this.senderIndex[n] = i;
+    });
+    const nS = 2 * S * senders.length;
+    this.freeStack = new Int32Array(nS);
+    this.freeTop = new Int32Array(2 * senders.length);
+    for (let k = 0; k < 2 * senders.length; k++) {
+      for (let j = 0; j < S; j++) this.freeStack[k * S + j] = this.slotBase + k * S + (S - 1 - j);
+      this.freeTop[k] = S;
+    }
+    this.waiting = Array.from({ length: 2 * senders.length }, () => []);
+    this.sTag = new Float64Array(nS);
+    this.sBytes = new Float64Array(nS);
+    this.sLive = new Uint8Array(nS);
+    this.sDelivered0 = new Float64Array(nS);
+    this.tasks.slotBase = this.slotBase;
+    this.tasks.slotDelivered = (fl) => this.deliveredSlot(fl);
+    sim.startTasks(this.slotBase);
+  }
+
+  private readonly transports: Uint8Array;
+
+  // ---- RequestNetwork ------------------------------------------------------------------------------
+
+  start(nowNs: number, src: number, dst: number, bytes: number, flowHash: number, tag: number): number {
+    this.moveTo(nowNs);
+    this.started++;
+    this.bytesStarted += bytes;
+    if (src === dst) {
+      this.selfBytes += bytes;
+      this.bytesDelivered += bytes;
+      this.delivered++;
+      this.doneTags.push(tag);
+      return this.started - 1;
+    }
+    const i = this.senderIndex[src];
+    if (i < 0) throw new Error(`internal: ${this.f.nodes[src].name} sends, but was not given slots`);
+    // Slots acknowledged since go back first, on top of their stacks: a warm connection is reused before a cold one.
+    if (this.unacked.length > 0) this.reclaim();
+    let k = 2 * i + (this.northSouth(src, dst) ? 1 : 0);
+    // border0's two halves are both TCP (withSlots): the second when the first is taken.
+    if (src === this.border && this.freeTop[k] === 0) k = 2 * i;
+    if (this.freeTop[k] === 0) {
+      this.waited++;
+      this.nWaiting++;
+      this.waiting[k].push(dst, bytes, flowHash >>> 0, tag);
+    } else this.load(this.freeStack[k * this.S + --this.freeTop[k]], dst, bytes, flowHash >>> 0, tag);
+    return this.started - 1;
+  }
+
+  /** The service's time (ns): the last time advanced to or started at. */
+  get timeNs(): number {
+    return this.nowNs;
+  }
+
+  /** The next packet event's time, rounded up to a whole ns (now when a transfer to self is due). */
+  nextTime(): number {
+    if (this.doneTags.length > 0) return this.nowNs;
+    const t = this.sim.clock.q.peekTime();
+    return t === Number.POSITIVE_INFINITY ? t : Math.max(Math.ceil(t / 1000), this.nowNs);
+  }
+
+  advance(t: number, onDone: (tag: number, ok: boolean) => void): void {
+    if (t < this.nowNs) throw new RangeError(`advance(${t}): time is already ${this.nowNs} ns`);
+    this.sim.runTo(t * 1000);
+    this.nowNs = t;
+    if (this.nWaiting > 0) this.reclaim();
+    const done = this.doneTags;
+    this.doneTags = [];
+    for (let i = 0; i < done.length; i++) onDone(done[i], true);
+  }
+
+  messageDelayNs(_nowNs: number, src: number, dst: number, bytes: number, flowHash: number): number {
+    if (src === dst) return 0;
+    if (!this.probe.walk(src, dst, flowHash >>> 0)) return Number.POSITIVE_INFINITY;
+    this.messageBytes += bytes;
+    const d = Math.ceil(this.probe.messagePs(bytes) / 1000);
+    this.tokenDelays.add(d);
+    return d;
+  }
+
+  unloadedDelayNs(src: number, dst: number, bytes: number, flowHash: number): number {
+    if (src === dst) return 0;
+    if (!this.probe.walk(src, dst, flowHash >>> 0)) return Number.POSITIVE_INFINITY;
+    return Math.ceil(this.probe.unloadedPs(bytes, this.northSouth(src, dst)) / 1000);
+  }
+
+  /** Idle-path time (ps) of task t's `bytes` on its own path (its hash), for a job's flow rows. */
+  idealFctPs(src: number, dst: number, bytes: number, t: number): number {
+    if (!this.probe.walk(src, dst, this.hashes[t])) return -1;
+    return this.probe.unloadedPs(bytes, this.transports[t] !== TR_ROCE);
+  }
+
+  // ---- the engine ----------------------------------------------------------------------------------
+
+  /** The engine's time (ns) moves to t: nothing may be due before it. */
+  private moveTo(nowNs: number): void {
+    if (nowNs < this.nowNs) throw new RangeError(`time ${nowNs} ns is before the current ${this.nowNs} ns`);
+    if (this.sim.clock.q.peekTime() < nowNs * 1000)
+      throw new Error(`packet events are due before ${nowNs} ns: advance() to ${nowNs} first`);
+    this.nowNs = nowNs;
+    this.sim.clock.now = nowNs * 1000;
+  }
+
+  // ---- slots ---------------------------------------------------------------------------------------
+
+  private northSouth(src: number, dst: number): boolean {
+    return src === this.border || dst === this.border;
+  }
+
+  /** Slot fl carries the transfer now: its hash (the switches' ECMP input), ports, and the NIC's stream. */
+  private load(fl: number, dst: number, bytes: number, hash: number, tag: number): void {
+    const s = fl - this.slotBase;
+    this.hashes[fl] = hash;
+    const nics = this.nics;
+    nics.fDst[fl] = dst;
+    this.one.qp[0] = nics.qpPort[fl];
+    this.one.ack[0] = nics.ackPort[fl];
+    const sub = (a: Int32Array) => a.subarray(fl, fl + 1);
+    spreadQpPorts(this.f, this.sim.topo, sub(nics.fSrc), sub(nics.fDst), this.hashes.subarray(fl, fl + 1), this.one);
+    nics.qpPort[fl] = this.one.qp[0];
+    nics.ackPort[fl] = this.one.ack[0];
+    this.sTag[s] = tag;
+    this.sBytes[s] = bytes;
+    this.sLive[s] = 1;
+    this.sDelivered0[s] = nics.fDelivered[fl];
+    this.stream(fl, dst, bytes);
+  }
+
+  /**
+   * Slot QP fl, idle, carries `bytes` to dst now. Its stream moves on to the next multiple of the transfer's
+   * packets: the transfer is then one whole repetition of the NIC's per-packet arithmetic (nic.ts, no new state on
+   * its hot path), and whatever of the previous transfer is still on the wire is an old duplicate to both ends.
+   * The window, rate and timers carry over, as on a pooled connection.
+   */
+  private stream(fl: number, dst: number, bytes: number): void {
+    const n = this.nics;
+    const mtu = this.mtu;
+    const ppr = Math.max(1, Math.ceil(bytes / mtu));
+    let base = Math.ceil(n.sndUna[fl] / ppr) * ppr;
+    // Sequence numbers are int32: a stream past 2^30 packets starts over at 0. What was sent 2^30 packets ago
+    // (seconds, at any line rate) has left the network long since: no old packet can pass for a new one.
+    if (base + ppr > SEQ_WRAP) base = 0;
+    n.fDst[fl] = dst;
+    n.fPpr[fl] = ppr;
+    n.fLastPayload[fl] = bytes - (ppr - 1) * mtu;
+    n.fPkts[fl] = base + ppr;
+    n.fBytes[fl] += bytes;
+    for (const a of [n.sndNxt, n.sndUna, n.highSent, n.expected]) a[fl] = base;
+    n.nakSent[fl] = 0;
+    n.ackCount[fl] = 0;
+    n.retries[fl] = 0;
+    n.fEnd[fl] = -1;
+    n.gate[fl] = base + ppr;
+    n.nextSend[fl] = Math.max(n.nextSend[fl], this.sim.clock.now);
+    this.sim.ports.tryStart(n.qpPort[fl]);
+  }
+
+  /** The receiver has slot fl's last byte: the transfer is delivered (reported at the end of this advance). */
+  private deliveredSlot(fl: number): void {
+    const s = fl - this.slotBase;
+    if (!this.sLive[s]) return;
+    this.sLive[s] = 0;
+    this.delivered++;
+    this.bytesDelivered += this.sBytes[s];
+    this.doneTags.push(this.sTag[s]);
+    this.unacked.push(fl);
+  }
+
+  /**
+   * Slots whose sender has since had every byte acknowledged (the NIC's fEnd) are free again; transfers waiting
+   * take them. Asked for at each start (so a warm slot is reused first), and after each advance while any
+   * transfer waits.
+   */
+  private reclaim(): void {
+    const nics = this.nics;
+    let keep = 0;
+    for (const fl of this.unacked) {
+      if (nics.fEnd[fl] < 0) {
+        this.unacked[keep++] = fl;
+        continue;
+      }
+      const src = nics.fSrc[fl];
+      const k = 2 * this.senderIndex[src] + (fl - this.firstSlot[src] >= this.S ? 1 : 0);
+      this.freeStack[k * this.S + this.freeTop[k]++] = fl;
+    }
+    this.unacked.length = keep;
+    if (this.nWaiting === 0) return;
+    for (let k = 0; k < this.waiting.length; k++) {
+      const w = this.waiting[k];
+      while (w.length > 0 && this.freeTop[k] > 0) {
+        const [dst, bytes, hash, tag] = w.splice(0, 4);
+        this.nWaiting--;
+        this.load(this.freeStack[k * this.S + --this.freeTop[k]], dst, bytes, hash, tag);
+      }
+    }
+  }
+
+  /** The streamed tokens' network delays (us): percentiles and the jitter p99 - p50; null when none was sent. */
+  tokenNetworkUs(): { count: number; p50: number; p99: number; p999: number; jitter: number } | null {
+    const h = this.tokenDelays;
+    if (h.count === 0) return null;
+    const [p50, p99, p999] = [0.5, 0.99, 0.999].map((q) => h.quantile(q) / 1000);
+    return { count: h.count, p50, p99, p999, jitter: p99 - p50 };
+  }
+
+  stats(): PacketRequestStats {
+    let inFlight = 0;
+    for (let s = 0; s < this.sLive.length; s++) if (this.sLive[s]) inFlight += this.sBytes[s];
+    for (const w of this.waiting) for (let j = 1; j < w.length; j += 4) inFlight += w[j];
+    let slotPayload = 0;
+    for (let s = 0; s < this.sLive.length; s++) slotPayload += this.nics.fDelivered[this.slotBase + s];
+    return {
+      transfersStarted: this.started,
+      transfersDelivered: this.delivered,
+      transfersFailed: 0,
+      bytesStarted: this.bytesStarted,
+      bytesDelivered: this.bytesDelivered,
+      bytesFailed: 0,
+      bytesInFlight: inFlight,
+      slotPayloadDelivered: slotPayload + this.selfBytes,
+      messageBytes: this.messageBytes,
+      waited: this.waited,
+      events: this.sim.events,
+      counters: this.sim.counters,
+    };
+  }
+}
+
+/**
+ * The program's tasks followed by each sender's slots: S RoCE QPs then S TCP (DCTCP, lossy) QPs; border0's
+ * transfers are all north-south, so its 2 S are all TCP. A slot's destination here is a placeholder (stream() sets
+ * it).
+ */
+function withSlots(
+  f: Fabric,
+  base: readonly Transfer[],
+  baseTransports: Uint8Array | undefined,
+  senders: readonly number[],
+  border: number,
+  S: number,
+  tcpKind: number,
+): { transfers: Transfer[]; transports: Uint8Array } {
+  const transfers = base.slice();
+  const kinds: number[] = Array.from(baseTransports ?? new Uint8Array(base.length));
+  const other = (n: number) => (n === f.hosts[0] ? f.hosts[1] : f.hosts[0]);
+  for (const n of senders)
+    for (let tcp = 0; tcp < 2; tcp++)
+      for (let j = 0; j < S; j++) {
+        const id = transfers.length;
+        const ns = tcp === 1 || n === border;
+        transfers.push({
+          ...{ id, kind: 'transfer', src: n as NodeId, dst: other(n) as NodeId, bytes: 1, durationPs: 0 },
+          ...{ startPs: Number.POSITIVE_INFINITY, deps: [], repeat: 1, stepDeps: [], stepLags: [], channel: j },
+          ...{ item: -1, cls: ns ? 'lossy' : 'roce', op: -1 },
+        });
+        kinds.push(ns ? tcpKind : TR_ROCE);
+      }
+  return { transfers, transports: Uint8Array.from(kinds) };
+}
