@@ -5,9 +5,11 @@
 // nothing is queued (the NIC makes them on demand). Also the port statistics (queue peak and time average, busy
 // time, bytes on the wire). Leaves out what happens after serialization (link.ts) and buffer admission (mmu.ts).
 //
-// Each port's state is one record (RI, RD below): the fields a hop reads share a few cache lines. With one
-// array per field, a hop touched some thirty arrays, a cache miss each once a large fabric's ports outgrow the
-// cache (k=32: 49,152 ports; a cost per event 3x that of k=16).
+// Each port's state is one record of two cache lines (RI, RD below): the fields a hop reads or writes share them.
+// With one array per field, a hop touched some thirty arrays, a cache miss each once a large fabric's ports
+// outgrow the cache (k=32: 49,152 ports); a record of four lines still cost three misses a hop. What a port never
+// changes (rate, arrival delay, ECN thresholds) sits in a small table of port kinds, shared by the ports of one
+// kind (a fat-tree has a handful), and what only PFC pauses and DWRR touch sits in a cold record of its own.
 
 import type { RandomStream } from '../../base/random.ts';
 import type { Counters } from '../../result/types.ts';
@@ -48,42 +50,44 @@ export interface DataSource {
   nextDataPacket(h: number, onlyClass: number, port: number): number;
 }
 
-// The port record: RI Int32 fields and RD Float64 fields over one buffer (RD x 8 = RI x 4 bytes per port),
-// ordered by how often a hop touches them. Int32 line: the frame in serialization (-1 when idle), the nodes at
-// either end, flags, and each class's queue (head and tail packets, linked through PK_NEXT).
-const RI = 64;
+// The port record: RI Int32 fields and RD Float64 fields over one buffer (RD x 8 = RI x 4 = 128 bytes per port).
+// Int32 fields (the first four doubles): the frame in serialization (-1 when idle), flags, and each class's queue
+// (head and tail packets, linked through PK_NEXT).
+const RI = 32;
 const I_TX = 0;
-const I_FROM = 1;
-const I_FLAGS = 2;
-const I_HEAD = 4;
+const I_FLAGS = 1;
+const I_HEAD = 2;
 const I_TAIL = I_HEAD + NC;
-const I_DRR = I_TAIL + NC;
-/** I_FLAGS: the port's sending node is a host. */
+/** I_FLAGS: the port's sending node is a host; the DWRR class whose turn it is (2 bits); the port's kind above. */
 const FROM_HOST = 1;
-// Float64 fields (the first eight doubles are the Int32 line). Line 1: per-port timing and statistics.
-const RD = 32;
-const F_PS_PER_BYTE = 8;
-/** Propagation plus the receiving node's latency: from the end of serialization to the arrival. */
-const F_ARRIVE = 9;
-const F_QBYTES = 10;
-const F_QLAST = 11;
-const F_QINTEGRAL = 12;
-const F_MAXQ = 13;
-const F_BUSY_PS = 14;
-const F_WIRE_BYTES = 15;
-// Line 2: per class, bytes queued and the pause in force; ECN thresholds (of the port's link).
-const F_CLASS_BYTES = 16;
+const DRR_SHIFT = 1;
+const DRR_MASK = 3 << DRR_SHIFT;
+const KIND_SHIFT = 3;
+// Float64 fields, from the fifth double: the queue and its statistics (first line), then busy time and bytes on
+// the wire, and per class the bytes queued and the pause in force (second line).
+const RD = 16;
+const F_QBYTES = 4;
+const F_QLAST = 5;
+const F_QINTEGRAL = 6;
+const F_MAXQ = 7;
+const F_BUSY_PS = 8;
+const F_WIRE_BYTES = 9;
+const F_CLASS_BYTES = 10;
 const F_PAUSED_UNTIL = F_CLASS_BYTES + NC;
-const F_KMIN = F_PAUSED_UNTIL + NC;
-const F_KMAX = F_KMIN + 1;
-// Line 3: rarely read.
-const F_PMAX = F_KMAX + 1;
-/** The time of the pause-expiry event queued for the port, or -1. */
-const F_EXPIRE_ARMED = F_PMAX + 1;
-/** Start of the pause in force per class, or -1 (for the paused time counter). */
-const F_PAUSE_BEGIN = F_EXPIRE_ARMED + 1;
-/** DWRR deficit per class. */
-const F_DEFICIT = F_PAUSE_BEGIN + NC;
+// A port kind's record (KD Float64 fields).
+const KD = 8;
+const K_PS_PER_BYTE = 0;
+/** Propagation plus the receiving node's latency: from the end of serialization to the arrival. */
+const K_ARRIVE = 1;
+const K_KMIN = 2;
+const K_KMAX = 3;
+const K_PMAX = 4;
+// The cold record (CD Float64 fields): the time of the pause-expiry event queued for the port (or -1), the start
+// of the pause in force per class (or -1: for the paused time counter), and the DWRR deficit per class.
+const CD = 8;
+const C_EXPIRE_ARMED = 0;
+const C_PAUSE_BEGIN = 1;
+const C_DEFICIT = C_PAUSE_BEGIN + NC;
 
 export class Ports {
   /** Set by the engine once the NICs exist. */
@@ -91,6 +95,9 @@ export class Ports {
   /** The port records (see RI and RD), two views of one buffer. */
   private readonly r32: Int32Array;
   private readonly r64: Float64Array;
+  /** The port kinds (KD fields each) and the cold records (CD fields per port). */
+  private readonly kinds: Float64Array;
+  private readonly cold: Float64Array;
   // DWRR between the RoCE and lossy classes (control always first): each class's quantum in bytes.
   private readonly quantum: Float64Array;
   private readonly dwrr: boolean;
@@ -119,23 +126,20 @@ export class Ports {
     const r64 = new Float64Array(buf);
     this.r32 = r32;
     this.r64 = r64;
+    const { kind, kinds } = portKinds(topo, net);
+    this.kinds = kinds;
+    this.cold = new Float64Array(P * CD);
     for (let p = 0; p < P; p++) {
       const i = p * RI;
-      const d = p * RD;
-      const from = topo.portFrom[p];
-      const to = topo.portTo[p];
       r32[i + I_TX] = -1;
-      r32[i + I_FROM] = from;
-      r32[i + I_FLAGS] = topo.isHost[from] ? FROM_HOST : 0;
+      r32[i + I_FLAGS] =
+        (topo.isHost[topo.portFrom[p]] ? FROM_HOST : 0) | (C_ROCE << DRR_SHIFT) | (kind[p] << KIND_SHIFT);
       for (let c = 0; c < NC; c++) {
         r32[i + I_HEAD + c] = -1;
         r32[i + I_TAIL + c] = -1;
-        r64[d + F_PAUSE_BEGIN + c] = -1;
+        this.cold[p * CD + C_PAUSE_BEGIN + c] = -1;
       }
-      r32[i + I_DRR] = C_ROCE;
-      r64[d + F_PS_PER_BYTE] = topo.psPerByte[p];
-      r64[d + F_ARRIVE] = topo.propPs[p] + topo.latencyPs[to];
-      r64[d + F_EXPIRE_ARMED] = -1;
+      this.cold[p * CD + C_EXPIRE_ARMED] = -1;
     }
     // A quantum of at least one largest frame lets every visit send something.
     const frameMax = net.mtu + net.headerBytes + CNP_EXTRA + net.intBytes(INT_MAX_HOPS);
@@ -148,16 +152,6 @@ export class Ports {
     this.dwrr = net.scheduler === 'dwrr';
     this.ecnOn = net.ecnOn;
     this.markAtEnqueue = net.ecnMarkAtEnqueue;
-    // ECN thresholds per link (`net.ecn` allocates per call; they are read on every switch dequeue).
-    if (net.ecnOn)
-      for (let l = 0; l < P >> 1; l++) {
-        const e = net.ecn(l);
-        for (const p of [2 * l, 2 * l + 1]) {
-          r64[p * RD + F_KMIN] = e.kmin;
-          r64[p * RD + F_KMAX] = e.kmax;
-          r64[p * RD + F_PMAX] = e.pmax;
-        }
-      }
     this.wireOverhead = net.wireOverheadBytes;
     this.intOn = net.hpccOn;
     this.dctcpK = transports.includes(TR_DCTCP)
@@ -170,7 +164,7 @@ export class Ports {
 
   /** The node port p sends from. */
   from(p: number): number {
-    return this.r32[p * RI + I_FROM];
+    return this.topo.portFrom[p];
   }
 
   /** Port p is a host's (its sender is a host's NIC). */
@@ -180,7 +174,12 @@ export class Ports {
 
   /** From the end of serialization on port p to the frame's arrival: propagation plus the next node's latency. */
   arrivalPs(p: number): number {
-    return this.r64[p * RD + F_ARRIVE];
+    return this.kinds[(this.r32[p * RI + I_FLAGS] >> KIND_SHIFT) * KD + K_ARRIVE];
+  }
+
+  /** Picoseconds per byte on port p's link. */
+  psPerByte(p: number): number {
+    return this.kinds[(this.r32[p * RI + I_FLAGS] >> KIND_SHIFT) * KD + K_PS_PER_BYTE];
   }
 
   /** The packet port p is serializing, or -1 when it is idle. */
@@ -219,7 +218,7 @@ export class Ports {
     let ps = 0;
     for (let p = 0; p < this.topo.P; p++)
       for (let c = 0; c < NC; c++) {
-        const begin = this.r64[p * RD + F_PAUSE_BEGIN + c];
+        const begin = this.cold[p * CD + C_PAUSE_BEGIN + c];
         if (begin >= 0) ps += Math.min(T, this.r64[p * RD + F_PAUSED_UNTIL + c]) - begin;
       }
     return ps;
@@ -292,7 +291,7 @@ export class Ports {
       }
     if (id < 0 && host) {
       // The NIC makes data packets on demand; while the RoCE class is paused, only lossy flows may send.
-      const from = r32[i + I_FROM];
+      const from = this.topo.portFrom[p];
       const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
       if (pu > now) {
         if (pu < blockedUntil) blockedUntil = pu;
@@ -300,8 +299,8 @@ export class Ports {
       } else id = this.nic.nextDataPacket(from, 0, p);
     }
     if (id < 0) {
-      if (blockedUntil < Number.POSITIVE_INFINITY && r64[d + F_EXPIRE_ARMED] !== blockedUntil) {
-        r64[d + F_EXPIRE_ARMED] = blockedUntil;
+      if (blockedUntil < Number.POSITIVE_INFINITY && this.cold[p * CD + C_EXPIRE_ARMED] !== blockedUntil) {
+        this.cold[p * CD + C_EXPIRE_ARMED] = blockedUntil;
         this.clock.q.push(blockedUntil, EV_PAUSE_EXPIRE, p, 0);
       }
       return;
@@ -311,7 +310,7 @@ export class Ports {
     if (this.intOn && !host) this.stampInt(p, id, now);
     r32[i + I_TX] = id;
     const wire = this.pool.pk[id * PK + PK_FRAME] + this.wireOverhead;
-    const ser = Math.round(wire * r64[d + F_PS_PER_BYTE]);
+    const ser = Math.round(wire * this.kinds[(r32[i + I_FLAGS] >> KIND_SHIFT) * KD + K_PS_PER_BYTE]);
     r64[d + F_BUSY_PS] += ser;
     r64[d + F_WIRE_BYTES] += wire;
     this.clock.q.push(now + ser, EV_TX_DONE, p, 0);
@@ -337,7 +336,14 @@ export class Ports {
       return;
     }
     if (!this.ecnOn) return;
-    const prob = ecnMarkProbability(r64[d + F_CLASS_BYTES + cls], r64[d + F_KMIN], r64[d + F_KMAX], r64[d + F_PMAX]);
+    const k = (this.r32[p * RI + I_FLAGS] >> KIND_SHIFT) * KD;
+    const kinds = this.kinds;
+    const prob = ecnMarkProbability(
+      r64[d + F_CLASS_BYTES + cls],
+      kinds[k + K_KMIN],
+      kinds[k + K_KMAX],
+      kinds[k + K_PMAX],
+    );
     if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) this.mark(id);
   }
 
@@ -365,7 +371,7 @@ export class Ports {
     rec[h + INT_TS] = now;
     rec[h + INT_TX] = this.r64[d + F_WIRE_BYTES];
     rec[h + INT_QLEN] = this.r64[d + F_QBYTES];
-    rec[h + INT_RATE] = 8e12 / this.r64[d + F_PS_PER_BYTE];
+    rec[h + INT_RATE] = 8e12 / this.psPerByte(p);
     rec[o] = hop + 1;
   }
 
@@ -396,30 +402,32 @@ export class Ports {
     const r64 = this.r64;
     const i = p * RI;
     const d = p * RD;
+    const cold = this.cold;
+    const e = p * CD;
     const ctrl = r32[i + I_HEAD + C_CTRL];
     if (ctrl >= 0 && r64[d + F_PAUSED_UNTIL + C_CTRL] <= now) {
       this.popHead(p, C_CTRL);
       return ctrl;
     }
-    let cur = r32[i + I_DRR];
+    let cur = (r32[i + I_FLAGS] & DRR_MASK) >> DRR_SHIFT;
     for (let n = 0; n < 4; n++) {
       const head = r32[i + I_HEAD + cur];
       const eligible = head >= 0 && r64[d + F_PAUSED_UNTIL + cur] <= now;
-      if (eligible && r64[d + F_DEFICIT + cur] >= this.pool.frame(head)) {
-        r64[d + F_DEFICIT + cur] -= this.pool.frame(head);
-        r32[i + I_DRR] = cur;
+      if (eligible && cold[e + C_DEFICIT + cur] >= this.pool.frame(head)) {
+        cold[e + C_DEFICIT + cur] -= this.pool.frame(head);
+        r32[i + I_FLAGS] = (r32[i + I_FLAGS] & ~DRR_MASK) | (cur << DRR_SHIFT);
         this.popHead(p, cur);
         return head;
       }
-      if (head < 0) r64[d + F_DEFICIT + cur] = 0;
+      if (head < 0) cold[e + C_DEFICIT + cur] = 0;
       const other = cur === C_ROCE ? C_LOSSY : C_ROCE;
       if (r32[i + I_HEAD + other] >= 0 && r64[d + F_PAUSED_UNTIL + other] <= now) {
-        r64[d + F_DEFICIT + other] += this.quantum[other];
+        cold[e + C_DEFICIT + other] += this.quantum[other];
         cur = other;
-      } else if (eligible) r64[d + F_DEFICIT + cur] += this.quantum[cur];
+      } else if (eligible) cold[e + C_DEFICIT + cur] += this.quantum[cur];
       else break;
     }
-    r32[i + I_DRR] = cur;
+    r32[i + I_FLAGS] = (r32[i + I_FLAGS] & ~DRR_MASK) | (cur << DRR_SHIFT);
     return -1;
   }
 
@@ -460,18 +468,20 @@ export class Ports {
     const quanta = b % 65536;
     const r64 = this.r64;
     const d = port * RD;
+    const cold = this.cold;
+    const e = port * CD;
     const now = this.clock.now;
     if (quanta === 0) {
-      if (r64[d + F_PAUSE_BEGIN + cls] >= 0) {
-        this.c.pausedPs += now - r64[d + F_PAUSE_BEGIN + cls];
-        r64[d + F_PAUSE_BEGIN + cls] = -1;
+      if (cold[e + C_PAUSE_BEGIN + cls] >= 0) {
+        this.c.pausedPs += now - cold[e + C_PAUSE_BEGIN + cls];
+        cold[e + C_PAUSE_BEGIN + cls] = -1;
       }
       r64[d + F_PAUSED_UNTIL + cls] = now;
       this.tryStart(port);
       return;
     }
-    const pausePs = pauseDurationPs(quanta, 8e12 / r64[d + F_PS_PER_BYTE]);
-    if (r64[d + F_PAUSE_BEGIN + cls] < 0) r64[d + F_PAUSE_BEGIN + cls] = now;
+    const pausePs = pauseDurationPs(quanta, 8e12 / this.psPerByte(port));
+    if (cold[e + C_PAUSE_BEGIN + cls] < 0) cold[e + C_PAUSE_BEGIN + cls] = now;
     r64[d + F_PAUSED_UNTIL + cls] = now + pausePs;
     this.clock.q.push(now + pausePs, EV_PAUSE_EXPIRE, port, 0);
   }
@@ -479,15 +489,49 @@ export class Ports {
   pauseExpire(port: number): void {
     const r64 = this.r64;
     const d = port * RD;
+    const cold = this.cold;
+    const e = port * CD;
     const now = this.clock.now;
-    if (r64[d + F_EXPIRE_ARMED] === now) r64[d + F_EXPIRE_ARMED] = -1;
+    if (cold[e + C_EXPIRE_ARMED] === now) cold[e + C_EXPIRE_ARMED] = -1;
     for (let c = 0; c < NC; c++) {
       const until = r64[d + F_PAUSED_UNTIL + c];
-      if (r64[d + F_PAUSE_BEGIN + c] >= 0 && until <= now) {
-        this.c.pausedPs += until - r64[d + F_PAUSE_BEGIN + c];
-        r64[d + F_PAUSE_BEGIN + c] = -1;
+      if (cold[e + C_PAUSE_BEGIN + c] >= 0 && until <= now) {
+        this.c.pausedPs += until - cold[e + C_PAUSE_BEGIN + c];
+        cold[e + C_PAUSE_BEGIN + c] = -1;
       }
     }
     this.tryStart(port);
   }
+}
+
+/**
+ * Each port's kind (its rate, arrival delay and ECN thresholds: the fields it never changes), and the kinds'
+ * records, KD fields each. Ports of equal fields share a kind.
+ */
+function portKinds(topo: Topology, net: NetworkConfig): { kind: Int32Array; kinds: Float64Array } {
+  const P = topo.P;
+  const kind = new Int32Array(P);
+  const byKey = new Map<string, number>();
+  const fields: number[] = [];
+  const rec = new Float64Array(KD);
+  for (let l = 0; l < P >> 1; l++) {
+    // `net.ecn` allocates per call: once per link.
+    const e = net.ecnOn ? net.ecn(l) : null;
+    for (let p = 2 * l; p <= 2 * l + 1; p++) {
+      rec[K_PS_PER_BYTE] = topo.psPerByte[p];
+      rec[K_ARRIVE] = topo.propPs[p] + topo.latencyPs[topo.portTo[p]];
+      rec[K_KMIN] = e ? e.kmin : 0;
+      rec[K_KMAX] = e ? e.kmax : 0;
+      rec[K_PMAX] = e ? e.pmax : 0;
+      const key = rec.join();
+      let k = byKey.get(key);
+      if (k === undefined) {
+        k = byKey.size;
+        byKey.set(key, k);
+        fields.push(...rec);
+      }
+      kind[p] = k;
+    }
+  }
+  return { kind, kinds: Float64Array.from(fields) };
 }
