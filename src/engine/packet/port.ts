@@ -92,6 +92,9 @@ const C_DEFICIT = C_PAUSE_BEGIN + NC;
 export class Ports {
   /** Set by the engine once the NICs exist. */
   nic!: DataSource;
+  /** Switch ports with bytes queued (frames are whole bytes, so an emptied queue is exactly 0): stats.ts's
+   * sample walks the ports only until it has seen them all, and not at all through idle stretches. */
+  queuedSwitchPorts = 0;
   /** The port records (see RI and RD), two views of one buffer. */
   private readonly r32: Int32Array;
   private readonly r64: Float64Array;
@@ -257,6 +260,7 @@ export class Ports {
     r64[d + F_CLASS_BYTES + cls] += fr;
     const q = r64[d + F_QBYTES] + fr;
     r64[d + F_QBYTES] = q;
+    if (q === fr && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts++;
     if (q > r64[d + F_MAXQ]) r64[d + F_MAXQ] = q;
     this.tryStart(p);
   }
@@ -389,7 +393,9 @@ export class Ports {
     this.touchQueue(p);
     const fr = pk[id * PK + PK_FRAME];
     r64[d + F_CLASS_BYTES + c] -= fr;
-    r64[d + F_QBYTES] -= fr;
+    const q = r64[d + F_QBYTES] - fr;
+    r64[d + F_QBYTES] = q;
+    if (q === 0 && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts--;
   }
 
   /**
@@ -451,10 +457,12 @@ export class Ports {
     const head = r32[i + I_HEAD + c];
     this.touchQueue(p);
     const pk = this.pool.pk;
+    const queued = r64[d + F_QBYTES] > 0;
     for (let id = head; id >= 0; id = pk[id * PK + PK_NEXT]) {
       r64[d + F_CLASS_BYTES + c] -= this.pool.frame(id);
       r64[d + F_QBYTES] -= this.pool.frame(id);
     }
+    if (queued && r64[d + F_QBYTES] === 0 && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts--;
     r32[i + I_HEAD + c] = -1;
     r32[i + I_TAIL + c] = -1;
     return head;
