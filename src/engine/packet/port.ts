@@ -22,6 +22,7 @@ import {
   C_CTRL,
   C_LOSSY,
   C_ROCE,
+  FRAME_SHIFT,
   INT_HOP,
   INT_QLEN,
   INT_RATE,
@@ -32,7 +33,6 @@ import {
   type PacketPool,
   PK,
   PK_BITS,
-  PK_FRAME,
   PK_NEXT,
   T_DATA,
 } from './packets.ts';
@@ -256,7 +256,7 @@ export class Ports {
     else pk[tail * PK + PK_NEXT] = id;
     r32[i + I_TAIL + cls] = id;
     pk[id * PK + PK_NEXT] = -1;
-    const fr = pk[id * PK + PK_FRAME];
+    const fr = pk[id * PK + PK_BITS] >>> FRAME_SHIFT;
     r64[d + F_CLASS_BYTES + cls] += fr;
     const q = r64[d + F_QBYTES] + fr;
     r64[d + F_QBYTES] = q;
@@ -313,7 +313,7 @@ export class Ports {
     if (!host && this.markOn && (!this.markAtEnqueue || this.dctcpMarked(id))) this.markEcn(p, id);
     if (this.intOn && !host) this.stampInt(p, id, now);
     r32[i + I_TX] = id;
-    const wire = this.pool.pk[id * PK + PK_FRAME] + this.wireOverhead;
+    const wire = (this.pool.pk[id * PK + PK_BITS] >>> FRAME_SHIFT) + this.wireOverhead;
     const ser = Math.round(wire * this.kinds[(r32[i + I_FLAGS] >> KIND_SHIFT) * KD + K_PS_PER_BYTE]);
     r64[d + F_BUSY_PS] += ser;
     r64[d + F_WIRE_BYTES] += wire;
@@ -391,7 +391,7 @@ export class Ports {
     r32[i + I_HEAD + c] = next;
     if (next < 0) r32[i + I_TAIL + c] = -1;
     this.touchQueue(p);
-    const fr = pk[id * PK + PK_FRAME];
+    const fr = pk[id * PK + PK_BITS] >>> FRAME_SHIFT;
     r64[d + F_CLASS_BYTES + c] -= fr;
     const q = r64[d + F_QBYTES] - fr;
     r64[d + F_QBYTES] = q;
