@@ -522,6 +522,9 @@ function portKinds(topo: Topology, net: NetworkConfig): { kind: Int32Array; kind
   const byKey = new Map<string, number>();
   const fields: number[] = [];
   const rec = new Float64Array(KD);
+  // The kind of the last port of each direction: neighbouring links are mostly of one tier, so the text key (a
+  // third of a second for k=32's 49,152 ports) is made only when a port differs from it.
+  const last = [-1, -1];
   for (let l = 0; l < P >> 1; l++) {
     // `net.ecn` allocates per call: once per link.
     const e = net.ecnOn ? net.ecn(l) : null;
@@ -531,12 +534,16 @@ function portKinds(topo: Topology, net: NetworkConfig): { kind: Int32Array; kind
       rec[K_KMIN] = e ? e.kmin : 0;
       rec[K_KMAX] = e ? e.kmax : 0;
       rec[K_PMAX] = e ? e.pmax : 0;
-      const key = rec.join();
-      let k = byKey.get(key);
-      if (k === undefined) {
-        k = byKey.size;
-        byKey.set(key, k);
-        fields.push(...rec);
+      let k = last[p & 1];
+      if (k < 0 || !rec.every((v, j) => fields[k * KD + j] === v)) {
+        const key = rec.join();
+        k = byKey.get(key) ?? -1;
+        if (k < 0) {
+          k = byKey.size;
+          byKey.set(key, k);
+          fields.push(...rec);
+        }
+        last[p & 1] = k;
       }
       kind[p] = k;
     }
