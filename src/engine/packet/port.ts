@@ -5,11 +5,9 @@
 // nothing is queued (the NIC makes them on demand). Also the port statistics (queue peak and time average, busy
 // time, bytes on the wire). Leaves out what happens after serialization (link.ts) and buffer admission (mmu.ts).
 //
-// Each port's state is one record of two cache lines (RI, RD below): the fields a hop reads or writes share them.
-// With one array per field, a hop touched some thirty arrays, a cache miss each once a large fabric's ports
-// outgrow the cache (k=32: 49,152 ports); a record of four lines still cost three misses a hop. What a port never
-// changes (rate, arrival delay, ECN thresholds) sits in a small table of port kinds, shared by the ports of one
-// kind (a fat-tree has a handful), and what only PFC pauses and DWRR touch sits in a cold record of its own.
+// A port's state is one record of two cache lines (RI, RD below; one array per field cost a cache miss per field
+// once k=32's 49,152 ports outgrow the cache), what it never changes is its kind's (port-kinds.ts), and what only
+// PFC pauses and DWRR touch is in a cold record.
 
 import type { RandomStream } from '../../base/random.ts';
 import type { Counters } from '../../result/types.ts';
@@ -37,6 +35,7 @@ import {
   T_DATA,
 } from './packets.ts';
 import { pauseDurationPs } from './pfc.ts';
+import { K_ARRIVE, K_KMAX, K_KMIN, K_PMAX, K_PS_PER_BYTE, KD, portKinds } from './port-kinds.ts';
 import { TR_DCTCP } from './tcp.ts';
 import type { Topology } from './topology.ts';
 
@@ -50,9 +49,8 @@ export interface DataSource {
   nextDataPacket(h: number, onlyClass: number, port: number): number;
 }
 
-// The port record: RI Int32 fields and RD Float64 fields over one buffer (RD x 8 = RI x 4 = 128 bytes per port).
-// Int32 fields (the first four doubles): the frame in serialization (-1 when idle), flags, and each class's queue
-// (head and tail packets, linked through PK_NEXT).
+// The port record: RI Int32 fields, then RD Float64 fields from the fifth double, over one buffer (128 bytes a
+// port). Int32: the frame in serialization (-1 when idle), flags, each class's queue (head and tail packets).
 const RI = 32;
 const I_TX = 0;
 const I_FLAGS = 1;
@@ -63,8 +61,7 @@ const FROM_HOST = 1;
 const DRR_SHIFT = 1;
 const DRR_MASK = 3 << DRR_SHIFT;
 const KIND_SHIFT = 3;
-// Float64 fields, from the fifth double: the queue and its statistics (first line), then busy time and bytes on
-// the wire, and per class the bytes queued and the pause in force (second line).
+// Float64: the queue and its statistics; busy time, bytes on the wire, per class the bytes queued and the pause.
 const RD = 16;
 const F_QBYTES = 4;
 const F_QLAST = 5;
@@ -74,16 +71,8 @@ const F_BUSY_PS = 8;
 const F_WIRE_BYTES = 9;
 const F_CLASS_BYTES = 10;
 const F_PAUSED_UNTIL = F_CLASS_BYTES + NC;
-// A port kind's record (KD Float64 fields).
-const KD = 8;
-const K_PS_PER_BYTE = 0;
-/** Propagation plus the receiving node's latency: from the end of serialization to the arrival. */
-const K_ARRIVE = 1;
-const K_KMIN = 2;
-const K_KMAX = 3;
-const K_PMAX = 4;
-// The cold record (CD Float64 fields): the time of the pause-expiry event queued for the port (or -1), the start
-// of the pause in force per class (or -1: for the paused time counter), and the DWRR deficit per class.
+// The cold record (CD Float64 fields): the pause-expiry event queued (its time, or -1), the start of the pause in
+// force per class (or -1), the DWRR deficit per class.
 const CD = 8;
 const C_EXPIRE_ARMED = 0;
 const C_PAUSE_BEGIN = 1;
@@ -92,13 +81,12 @@ const C_DEFICIT = C_PAUSE_BEGIN + NC;
 export class Ports {
   /** Set by the engine once the NICs exist. */
   nic!: DataSource;
-  /** Switch ports with bytes queued (frames are whole bytes, so an emptied queue is exactly 0): stats.ts's
-   * sample walks the ports only until it has seen them all, and not at all through idle stretches. */
+  /** Switch ports holding bytes (whole bytes: an emptied queue is exactly 0), for stats.ts's sample. */
   queuedSwitchPorts = 0;
-  /** The port records (see RI and RD), two views of one buffer. */
+  /** The port records (RI, RD), two views of one buffer. */
   private readonly r32: Int32Array;
   private readonly r64: Float64Array;
-  /** The port kinds (KD fields each) and the cold records (CD fields per port). */
+  /** The port kinds (KD fields each), the cold records (CD fields per port). */
   private readonly kinds: Float64Array;
   private readonly cold: Float64Array;
   // DWRR between the RoCE and lossy classes (control always first): each class's quantum in bytes.
@@ -124,9 +112,8 @@ export class Ports {
     transports: Uint8Array = new Uint8Array(0),
   ) {
     const P = topo.P;
-    const buf = new ArrayBuffer(P * RD * 8);
-    const r32 = new Int32Array(buf);
-    const r64 = new Float64Array(buf);
+    const r64 = new Float64Array(P * RD);
+    const r32 = new Int32Array(r64.buffer);
     this.r32 = r32;
     this.r64 = r64;
     const { kind, kinds } = portKinds(topo, net);
@@ -135,8 +122,8 @@ export class Ports {
     for (let p = 0; p < P; p++) {
       const i = p * RI;
       r32[i + I_TX] = -1;
-      r32[i + I_FLAGS] =
-        (topo.isHost[topo.portFrom[p]] ? FROM_HOST : 0) | (C_ROCE << DRR_SHIFT) | (kind[p] << KIND_SHIFT);
+      const host = topo.isHost[topo.portFrom[p]] ? FROM_HOST : 0;
+      r32[i + I_FLAGS] = host | (C_ROCE << DRR_SHIFT) | (kind[p] << KIND_SHIFT);
       for (let c = 0; c < NC; c++) {
         r32[i + I_HEAD + c] = -1;
         r32[i + I_TAIL + c] = -1;
@@ -178,11 +165,6 @@ export class Ports {
   /** From the end of serialization on port p to the frame's arrival: propagation plus the next node's latency. */
   arrivalPs(p: number): number {
     return this.kinds[(this.r32[p * RI + I_FLAGS] >> KIND_SHIFT) * KD + K_ARRIVE];
-  }
-
-  /** Picoseconds per byte on port p's link. */
-  psPerByte(p: number): number {
-    return this.kinds[(this.r32[p * RI + I_FLAGS] >> KIND_SHIFT) * KD + K_PS_PER_BYTE];
   }
 
   /** The packet port p is serializing, or -1 when it is idle. */
@@ -303,8 +285,9 @@ export class Ports {
       } else id = this.nic.nextDataPacket(from, 0, p);
     }
     if (id < 0) {
-      if (blockedUntil < Number.POSITIVE_INFINITY && this.cold[p * CD + C_EXPIRE_ARMED] !== blockedUntil) {
-        this.cold[p * CD + C_EXPIRE_ARMED] = blockedUntil;
+      const e = p * CD + C_EXPIRE_ARMED;
+      if (blockedUntil < Number.POSITIVE_INFINITY && this.cold[e] !== blockedUntil) {
+        this.cold[e] = blockedUntil;
         this.clock.q.push(blockedUntil, EV_PAUSE_EXPIRE, p, 0);
       }
       return;
@@ -375,7 +358,7 @@ export class Ports {
     rec[h + INT_TS] = now;
     rec[h + INT_TX] = this.r64[d + F_WIRE_BYTES];
     rec[h + INT_QLEN] = this.r64[d + F_QBYTES];
-    rec[h + INT_RATE] = 8e12 / this.psPerByte(p);
+    rec[h + INT_RATE] = 8e12 / this.topo.psPerByte[p];
     rec[o] = hop + 1;
   }
 
@@ -488,7 +471,7 @@ export class Ports {
       this.tryStart(port);
       return;
     }
-    const pausePs = pauseDurationPs(quanta, 8e12 / this.psPerByte(port));
+    const pausePs = pauseDurationPs(quanta, 8e12 / this.topo.psPerByte[port]);
     if (cold[e + C_PAUSE_BEGIN + cls] < 0) cold[e + C_PAUSE_BEGIN + cls] = now;
     r64[d + F_PAUSED_UNTIL + cls] = now + pausePs;
     this.clock.q.push(now + pausePs, EV_PAUSE_EXPIRE, port, 0);
@@ -510,43 +493,4 @@ export class Ports {
     }
     this.tryStart(port);
   }
-}
-
-/**
- * Each port's kind (its rate, arrival delay and ECN thresholds: the fields it never changes), and the kinds'
- * records, KD fields each. Ports of equal fields share a kind.
- */
-function portKinds(topo: Topology, net: NetworkConfig): { kind: Int32Array; kinds: Float64Array } {
-  const P = topo.P;
-  const kind = new Int32Array(P);
-  const byKey = new Map<string, number>();
-  const fields: number[] = [];
-  const rec = new Float64Array(KD);
-  // The kind of the last port of each direction: neighbouring links are mostly of one tier, so the text key (a
-  // third of a second for k=32's 49,152 ports) is made only when a port differs from it.
-  const last = [-1, -1];
-  for (let l = 0; l < P >> 1; l++) {
-    // `net.ecn` allocates per call: once per link.
-    const e = net.ecnOn ? net.ecn(l) : null;
-    for (let p = 2 * l; p <= 2 * l + 1; p++) {
-      rec[K_PS_PER_BYTE] = topo.psPerByte[p];
-      rec[K_ARRIVE] = topo.propPs[p] + topo.latencyPs[topo.portTo[p]];
-      rec[K_KMIN] = e ? e.kmin : 0;
-      rec[K_KMAX] = e ? e.kmax : 0;
-      rec[K_PMAX] = e ? e.pmax : 0;
-      let k = last[p & 1];
-      if (k < 0 || !rec.every((v, j) => fields[k * KD + j] === v)) {
-        const key = rec.join();
-        k = byKey.get(key) ?? -1;
-        if (k < 0) {
-          k = byKey.size;
-          byKey.set(key, k);
-          fields.push(...rec);
-        }
-        last[p & 1] = k;
-      }
-      kind[p] = k;
-    }
-  }
-  return { kind, kinds: Float64Array.from(fields) };
 }
