@@ -10,7 +10,7 @@ import type { NetworkConfig } from '../core/network.ts';
 import { type Clock, EV_ARRIVE, EV_ROUTE_STATE } from './events.ts';
 import type { Mmu } from './mmu.ts';
 import type { Nics } from './nic.ts';
-import { NC, type PacketPool, PK, PK_DST, PK_NEXT, T_DATA } from './packets.ts';
+import { NC, type PacketPool, PK, PK_NEXT, T_DATA } from './packets.ts';
 import type { Ports } from './port.ts';
 import type { Reducers } from './reduce.ts';
 import type { Switches } from './switch.ts';
@@ -93,7 +93,7 @@ export class Links {
     const at = this.topo.arrival[node];
     if (at !== A_HOST) {
       // A switch forwards, unless the packet ends at its reduction element (reduce.ts).
-      if (at === A_SWITCH || this.pool.pk[id * PK + PK_DST] !== node) this.switches.forward(node, id, inPort);
+      if (at === A_SWITCH || this.pool.dst(id) !== node) this.switches.forward(node, id, inPort);
       else this.reduce!.receive(node, id);
       return;
     }

@@ -19,16 +19,18 @@ const S_SHARED = 1;
 const S_RESERVED = 2;
 const S_PEAK = 3;
 // An ingress port's record (by the id of the egress port feeding it): the bytes its lossless queue holds in the
-// shared buffer and in headroom, and the port's headroom. Only the RoCE class is accounted per ingress (the
-// others are admitted against their egress queue), so the record holds that one queue.
-const IG = 4;
+// shared buffer and in headroom (16 bytes: four records a cache line; the port's headroom, read only once the
+// queue is past XOFF, is apart). Only the RoCE class is accounted per ingress (the others are admitted against
+// their egress queue), so the record holds that one queue.
+const IG = 2;
 const G_ING = 0;
 const G_HDRM = 1;
-const G_CAP = 2;
 
 export class Mmu {
   private readonly sw: Float64Array;
   private readonly ig: Float64Array;
+  /** Each ingress port's headroom (by the id of the egress port feeding it). */
+  private readonly cap: Float64Array;
   /** The most each ingress queue (port x NC + class) held in its headroom. */
   private readonly maxHdrm: Float64Array;
   /** Lossless packets dropped past the headroom (the invariant: never with enough headroom). */
@@ -52,6 +54,7 @@ export class Mmu {
     this.sw = new Float64Array(N * SW);
     for (let n = 0; n < N; n++) this.sw[n * SW + S_BUFFER] = topo.isHost[n] ? 0 : net.bufferBytes(n);
     this.ig = new Float64Array(P * IG);
+    this.cap = new Float64Array(P);
     this.maxHdrm = new Float64Array(P * NC);
     this.pfcOn = net.pfc;
     this.cell = net.cellBytes;
@@ -65,7 +68,7 @@ export class Mmu {
         const to = topo.portTo[p];
         if (topo.isHost[to]) continue;
         const cap = net.headroomBytes(p >> 1);
-        this.ig[p * IG + G_CAP] = cap;
+        this.cap[p] = cap;
         this.sw[to * SW + S_RESERVED] += cap + this.reserve;
       }
     }
@@ -90,7 +93,7 @@ export class Mmu {
 
   /** The headroom for the traffic egress port p sends (at the switch it feeds). */
   hdrmCap(p: number): number {
-    return this.ig[p * IG + G_CAP];
+    return this.cap[p];
   }
 
   /** The most ingress queue k (port x NC + class) held in its headroom. */
@@ -140,7 +143,7 @@ export class Mmu {
       s[o + S_SHARED] += toShared;
       if (s[o + S_SHARED] > s[o + S_PEAK]) s[o + S_PEAK] = s[o + S_SHARED];
       pk[id * PK + PK_BITS] &= ~B_HDRM;
-    } else if (ig[g + G_HDRM] + fr <= ig[g + G_CAP]) {
+    } else if (ig[g + G_HDRM] + fr <= this.cap[inPort]) {
       const h = ig[g + G_HDRM] + fr;
       ig[g + G_HDRM] = h;
       const k = inPort * NC + cls;

@@ -26,8 +26,6 @@ import {
   PK,
   PK_BITS,
   PK_FLOW,
-  PK_PAYLOAD,
-  PK_SEQ,
   T_ACK,
   T_CNP,
   T_DATA,
@@ -405,14 +403,14 @@ export class Nics {
   private receiveData(h: number, fl: number, id: number): number {
     const pool = this.pool;
     const o = id * PK;
-    const seq = pool.pk[o + PK_SEQ];
+    const seq = pool.seq(id);
     if (this.tcpOn && this.tcp.kind[fl] !== 0) return this.tcpNic.receive(h, fl, id, seq);
     if (pool.pk[o + PK_BITS] & B_ECN && this.net.ccOn && this.np.shouldSend(this.cnpPerPort ? h : fl, this.clock.now)) {
       this.c.cnps++;
       this.sendControl(h, fl, T_CNP, 0, this.fSrc[fl], id);
     }
     if (seq === this.expected[fl]) {
-      const payload = pool.pk[o + PK_PAYLOAD];
+      const payload = pool.payload(id);
       this.expected[fl] = seq + 1;
       this.c.deliveredBytes += payload;
       this.fDelivered[fl] += payload;
@@ -429,7 +427,7 @@ export class Nics {
     }
     // Go-back-N receiver: out-of-order data is discarded; one NAK per gap asks for a rewind.
     this.c.receiverDiscards++;
-    pool.droppedPayload += pool.pk[o + PK_PAYLOAD];
+    pool.droppedPayload += pool.payload(id);
     if (seq > this.expected[fl]) {
       if (!this.nakSent[fl]) {
         this.nakSent[fl] = 1;
@@ -461,7 +459,7 @@ export class Nics {
   /** An ACK, NAK or CNP reaches the sender of QP fl. */
   private receiveControl(fl: number, id: number): void {
     const type = this.pool.type(id);
-    const seq = this.pool.pk[id * PK + PK_SEQ];
+    const seq = this.pool.seq(id);
     if (this.tcpOn && this.tcp.kind[fl] !== 0) {
       const ece = (this.pool.pk[id * PK + PK_BITS] & B_ECN) !== 0;
       this.pool.free(id);

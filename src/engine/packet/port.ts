@@ -5,9 +5,9 @@
 // nothing is queued (the NIC makes them on demand). Also the port statistics (queue peak and time average, busy
 // time, bytes on the wire). Leaves out what happens after serialization (link.ts) and buffer admission (mmu.ts).
 //
-// Each port's state is one record (RI, RD below): the fields a hop reads share a few cache lines. With one
-// array per field, a hop touched some thirty arrays, a cache miss each once a large fabric's ports outgrow the
-// cache (k=32: 49,152 ports; a cost per event 3x that of k=16).
+// A port's state is one record of two cache lines (RI, RD below; one array per field cost a cache miss per field
+// once k=32's 49,152 ports outgrow the cache), what it never changes is its kind's (port-kinds.ts), and what only
+// PFC pauses and DWRR touch is in a cold record.
 
 import type { RandomStream } from '../../base/random.ts';
 import type { Counters } from '../../result/types.ts';
@@ -20,6 +20,7 @@ import {
   C_CTRL,
   C_LOSSY,
   C_ROCE,
+  FRAME_SHIFT,
   INT_HOP,
   INT_QLEN,
   INT_RATE,
@@ -30,13 +31,13 @@ import {
   type PacketPool,
   PK,
   PK_BITS,
-  PK_FRAME,
   PK_NEXT,
   T_DATA,
 } from './packets.ts';
 import { pauseDurationPs } from './pfc.ts';
+import { K_ARRIVE, K_KMAX, K_KMIN, K_PMAX, K_PS_PER_BYTE, KD, portKinds } from './port-kinds.ts';
 import { TR_DCTCP } from './tcp.ts';
-import type { Topology } from './topology.ts';
+import { S_ELEMENT, S_HOST, type Topology } from './topology.ts';
 
 /** ACK: headers + AETH (4 B); CNP: headers + 16 reserved bytes (RoCEv2 annex). */
 export const ACK_EXTRA = 4;
@@ -48,49 +49,51 @@ export interface DataSource {
   nextDataPacket(h: number, onlyClass: number, port: number): number;
 }
 
-// The port record: RI Int32 fields and RD Float64 fields over one buffer (RD x 8 = RI x 4 bytes per port),
-// ordered by how often a hop touches them. Int32 line: the frame in serialization (-1 when idle), the nodes at
-// either end, flags, and each class's queue (head and tail packets, linked through PK_NEXT).
-const RI = 64;
+// The port record: RI Int32 fields, then RD Float64 fields from the fifth double, over one buffer (128 bytes a
+// port). Int32: the frame in serialization (-1 when idle), flags, each class's queue (head and tail packets).
+const RI = 32;
 const I_TX = 0;
-const I_FROM = 1;
-const I_FLAGS = 2;
-const I_HEAD = 4;
+const I_FLAGS = 1;
+const I_HEAD = 2;
 const I_TAIL = I_HEAD + NC;
-const I_DRR = I_TAIL + NC;
-/** I_FLAGS: the port's sender is a host's NIC (or a switch with a reduction element on it: topology.ts sender). */
-const FROM_HOST = 1;
-// Float64 fields (the first eight doubles are the Int32 line). Line 1: per-port timing and statistics.
-const RD = 32;
-const F_PS_PER_BYTE = 8;
-/** Propagation plus the receiving node's latency: from the end of serialization to the arrival. */
-const F_ARRIVE = 9;
-const F_QBYTES = 10;
-const F_QLAST = 11;
-const F_QINTEGRAL = 12;
-const F_MAXQ = 13;
-const F_BUSY_PS = 14;
-const F_WIRE_BYTES = 15;
-// Line 2: per class, bytes queued and the pause in force; ECN thresholds (of the port's link).
-const F_CLASS_BYTES = 16;
+/**
+ * I_FLAGS: topology.ts sender in the low 2 bits (FROM_HOST: a host's NIC sends on the port; FROM_ELEMENT: a switch
+ * with a reduction element on it, which also makes packets on demand), the DWRR class whose turn it is (2 bits), the
+ * port's kind above.
+ */
+const FROM_HOST = S_HOST;
+const FROM_ELEMENT = S_ELEMENT;
+const DRR_SHIFT = 2;
+const DRR_MASK = 3 << DRR_SHIFT;
+const KIND_SHIFT = 4;
+// Float64: the queue and its statistics; busy time, bytes on the wire, per class the bytes queued and the pause.
+const RD = 16;
+const F_QBYTES = 4;
+const F_QLAST = 5;
+const F_QINTEGRAL = 6;
+const F_MAXQ = 7;
+const F_BUSY_PS = 8;
+const F_WIRE_BYTES = 9;
+const F_CLASS_BYTES = 10;
 const F_PAUSED_UNTIL = F_CLASS_BYTES + NC;
-const F_KMIN = F_PAUSED_UNTIL + NC;
-const F_KMAX = F_KMIN + 1;
-// Line 3: rarely read.
-const F_PMAX = F_KMAX + 1;
-/** The time of the pause-expiry event queued for the port, or -1. */
-const F_EXPIRE_ARMED = F_PMAX + 1;
-/** Start of the pause in force per class, or -1 (for the paused time counter). */
-const F_PAUSE_BEGIN = F_EXPIRE_ARMED + 1;
-/** DWRR deficit per class. */
-const F_DEFICIT = F_PAUSE_BEGIN + NC;
+// The cold record (CD Float64 fields): the pause-expiry event queued (its time, or -1), the start of the pause in
+// force per class (or -1), the DWRR deficit per class.
+const CD = 8;
+const C_EXPIRE_ARMED = 0;
+const C_PAUSE_BEGIN = 1;
+const C_DEFICIT = C_PAUSE_BEGIN + NC;
 
 export class Ports {
   /** Set by the engine once the NICs exist. */
   nic!: DataSource;
-  /** The port records (see RI and RD), two views of one buffer. */
+  /** Switch ports holding bytes (whole bytes: an emptied queue is exactly 0), for stats.ts's sample. */
+  queuedSwitchPorts = 0;
+  /** The port records (RI, RD), two views of one buffer. */
   private readonly r32: Int32Array;
   private readonly r64: Float64Array;
+  /** The port kinds (KD fields each), the cold records (CD fields per port). */
+  private readonly kinds: Float64Array;
+  private readonly cold: Float64Array;
   // DWRR between the RoCE and lossy classes (control always first): each class's quantum in bytes.
   private readonly quantum: Float64Array;
   private readonly dwrr: boolean;
@@ -114,28 +117,23 @@ export class Ports {
     transports: Uint8Array = new Uint8Array(0),
   ) {
     const P = topo.P;
-    const buf = new ArrayBuffer(P * RD * 8);
-    const r32 = new Int32Array(buf);
-    const r64 = new Float64Array(buf);
+    const r64 = new Float64Array(P * RD);
+    const r32 = new Int32Array(r64.buffer);
     this.r32 = r32;
     this.r64 = r64;
+    const { kind, kinds } = portKinds(topo, net);
+    this.kinds = kinds;
+    this.cold = new Float64Array(P * CD);
     for (let p = 0; p < P; p++) {
       const i = p * RI;
-      const d = p * RD;
-      const from = topo.portFrom[p];
-      const to = topo.portTo[p];
       r32[i + I_TX] = -1;
-      r32[i + I_FROM] = from;
-      r32[i + I_FLAGS] = topo.sender[p];
+      r32[i + I_FLAGS] = topo.sender[p] | (C_ROCE << DRR_SHIFT) | (kind[p] << KIND_SHIFT);
       for (let c = 0; c < NC; c++) {
         r32[i + I_HEAD + c] = -1;
         r32[i + I_TAIL + c] = -1;
-        r64[d + F_PAUSE_BEGIN + c] = -1;
+        this.cold[p * CD + C_PAUSE_BEGIN + c] = -1;
       }
-      r32[i + I_DRR] = C_ROCE;
-      r64[d + F_PS_PER_BYTE] = topo.psPerByte[p];
-      r64[d + F_ARRIVE] = topo.propPs[p] + topo.latencyPs[to];
-      r64[d + F_EXPIRE_ARMED] = -1;
+      this.cold[p * CD + C_EXPIRE_ARMED] = -1;
     }
     // A quantum of at least one largest frame lets every visit send something.
     const frameMax = net.mtu + net.headerBytes + CNP_EXTRA + net.intBytes(INT_MAX_HOPS);
@@ -148,16 +146,6 @@ export class Ports {
     this.dwrr = net.scheduler === 'dwrr';
     this.ecnOn = net.ecnOn;
     this.markAtEnqueue = net.ecnMarkAtEnqueue;
-    // ECN thresholds per link (`net.ecn` allocates per call; they are read on every switch dequeue).
-    if (net.ecnOn)
-      for (let l = 0; l < P >> 1; l++) {
-        const e = net.ecn(l);
-        for (const p of [2 * l, 2 * l + 1]) {
-          r64[p * RD + F_KMIN] = e.kmin;
-          r64[p * RD + F_KMAX] = e.kmax;
-          r64[p * RD + F_PMAX] = e.pmax;
-        }
-      }
     this.wireOverhead = net.wireOverheadBytes;
     this.intOn = net.hpccOn;
     this.dctcpK = transports.includes(TR_DCTCP)
@@ -170,7 +158,7 @@ export class Ports {
 
   /** The node port p sends from. */
   from(p: number): number {
-    return this.r32[p * RI + I_FROM];
+    return this.topo.portFrom[p];
   }
 
   /** Port p is a host's (its sender is a host's NIC). */
@@ -180,7 +168,7 @@ export class Ports {
 
   /** From the end of serialization on port p to the frame's arrival: propagation plus the next node's latency. */
   arrivalPs(p: number): number {
-    return this.r64[p * RD + F_ARRIVE];
+    return this.kinds[(this.r32[p * RI + I_FLAGS] >> KIND_SHIFT) * KD + K_ARRIVE];
   }
 
   /** The packet port p is serializing, or -1 when it is idle. */
@@ -219,7 +207,7 @@ export class Ports {
     let ps = 0;
     for (let p = 0; p < this.topo.P; p++)
       for (let c = 0; c < NC; c++) {
-        const begin = this.r64[p * RD + F_PAUSE_BEGIN + c];
+        const begin = this.cold[p * CD + C_PAUSE_BEGIN + c];
         if (begin >= 0) ps += Math.min(T, this.r64[p * RD + F_PAUSED_UNTIL + c]) - begin;
       }
     return ps;
@@ -254,10 +242,11 @@ export class Ports {
     else pk[tail * PK + PK_NEXT] = id;
     r32[i + I_TAIL + cls] = id;
     pk[id * PK + PK_NEXT] = -1;
-    const fr = pk[id * PK + PK_FRAME];
+    const fr = pk[id * PK + PK_BITS] >>> FRAME_SHIFT;
     r64[d + F_CLASS_BYTES + cls] += fr;
     const q = r64[d + F_QBYTES] + fr;
     r64[d + F_QBYTES] = q;
+    if (q === fr && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts++;
     if (q > r64[d + F_MAXQ]) r64[d + F_MAXQ] = q;
     this.tryStart(p);
   }
@@ -290,9 +279,9 @@ export class Ports {
         this.popHead(p, c);
         break;
       }
-    if (id < 0 && r32[i + I_FLAGS] !== 0) {
+    if (id < 0 && (r32[i + I_FLAGS] & (FROM_HOST | FROM_ELEMENT)) !== 0) {
       // The NIC (or reduction element) makes data packets on demand; while RoCE is paused, only lossy flows may send.
-      const from = r32[i + I_FROM];
+      const from = this.topo.portFrom[p];
       const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
       if (pu > now) {
         if (pu < blockedUntil) blockedUntil = pu;
@@ -300,8 +289,9 @@ export class Ports {
       } else id = this.nic.nextDataPacket(from, 0, p);
     }
     if (id < 0) {
-      if (blockedUntil < Number.POSITIVE_INFINITY && r64[d + F_EXPIRE_ARMED] !== blockedUntil) {
-        r64[d + F_EXPIRE_ARMED] = blockedUntil;
+      const e = p * CD + C_EXPIRE_ARMED;
+      if (blockedUntil < Number.POSITIVE_INFINITY && this.cold[e] !== blockedUntil) {
+        this.cold[e] = blockedUntil;
         this.clock.q.push(blockedUntil, EV_PAUSE_EXPIRE, p, 0);
       }
       return;
@@ -310,8 +300,8 @@ export class Ports {
     if (!host && this.markOn && (!this.markAtEnqueue || this.dctcpMarked(id))) this.markEcn(p, id);
     if (this.intOn && !host) this.stampInt(p, id, now);
     r32[i + I_TX] = id;
-    const wire = this.pool.pk[id * PK + PK_FRAME] + this.wireOverhead;
-    const ser = Math.round(wire * r64[d + F_PS_PER_BYTE]);
+    const wire = (this.pool.pk[id * PK + PK_BITS] >>> FRAME_SHIFT) + this.wireOverhead;
+    const ser = Math.round(wire * this.kinds[(r32[i + I_FLAGS] >> KIND_SHIFT) * KD + K_PS_PER_BYTE]);
     r64[d + F_BUSY_PS] += ser;
     r64[d + F_WIRE_BYTES] += wire;
     this.clock.q.push(now + ser, EV_TX_DONE, p, 0);
@@ -337,7 +327,14 @@ export class Ports {
       return;
     }
     if (!this.ecnOn) return;
-    const prob = ecnMarkProbability(r64[d + F_CLASS_BYTES + cls], r64[d + F_KMIN], r64[d + F_KMAX], r64[d + F_PMAX]);
+    const k = (this.r32[p * RI + I_FLAGS] >> KIND_SHIFT) * KD;
+    const kinds = this.kinds;
+    const prob = ecnMarkProbability(
+      r64[d + F_CLASS_BYTES + cls],
+      kinds[k + K_KMIN],
+      kinds[k + K_KMAX],
+      kinds[k + K_PMAX],
+    );
     if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) this.mark(id);
   }
 
@@ -365,7 +362,7 @@ export class Ports {
     rec[h + INT_TS] = now;
     rec[h + INT_TX] = this.r64[d + F_WIRE_BYTES];
     rec[h + INT_QLEN] = this.r64[d + F_QBYTES];
-    rec[h + INT_RATE] = 8e12 / this.r64[d + F_PS_PER_BYTE];
+    rec[h + INT_RATE] = 8e12 / this.topo.psPerByte[p];
     rec[o] = hop + 1;
   }
 
@@ -381,9 +378,11 @@ export class Ports {
     r32[i + I_HEAD + c] = next;
     if (next < 0) r32[i + I_TAIL + c] = -1;
     this.touchQueue(p);
-    const fr = pk[id * PK + PK_FRAME];
+    const fr = pk[id * PK + PK_BITS] >>> FRAME_SHIFT;
     r64[d + F_CLASS_BYTES + c] -= fr;
-    r64[d + F_QBYTES] -= fr;
+    const q = r64[d + F_QBYTES] - fr;
+    r64[d + F_QBYTES] = q;
+    if (q === 0 && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts--;
   }
 
   /**
@@ -396,30 +395,32 @@ export class Ports {
     const r64 = this.r64;
     const i = p * RI;
     const d = p * RD;
+    const cold = this.cold;
+    const e = p * CD;
     const ctrl = r32[i + I_HEAD + C_CTRL];
     if (ctrl >= 0 && r64[d + F_PAUSED_UNTIL + C_CTRL] <= now) {
       this.popHead(p, C_CTRL);
       return ctrl;
     }
-    let cur = r32[i + I_DRR];
+    let cur = (r32[i + I_FLAGS] & DRR_MASK) >> DRR_SHIFT;
     for (let n = 0; n < 4; n++) {
       const head = r32[i + I_HEAD + cur];
       const eligible = head >= 0 && r64[d + F_PAUSED_UNTIL + cur] <= now;
-      if (eligible && r64[d + F_DEFICIT + cur] >= this.pool.frame(head)) {
-        r64[d + F_DEFICIT + cur] -= this.pool.frame(head);
-        r32[i + I_DRR] = cur;
+      if (eligible && cold[e + C_DEFICIT + cur] >= this.pool.frame(head)) {
+        cold[e + C_DEFICIT + cur] -= this.pool.frame(head);
+        r32[i + I_FLAGS] = (r32[i + I_FLAGS] & ~DRR_MASK) | (cur << DRR_SHIFT);
         this.popHead(p, cur);
         return head;
       }
-      if (head < 0) r64[d + F_DEFICIT + cur] = 0;
+      if (head < 0) cold[e + C_DEFICIT + cur] = 0;
       const other = cur === C_ROCE ? C_LOSSY : C_ROCE;
       if (r32[i + I_HEAD + other] >= 0 && r64[d + F_PAUSED_UNTIL + other] <= now) {
-        r64[d + F_DEFICIT + other] += this.quantum[other];
+        cold[e + C_DEFICIT + other] += this.quantum[other];
         cur = other;
-      } else if (eligible) r64[d + F_DEFICIT + cur] += this.quantum[cur];
+      } else if (eligible) cold[e + C_DEFICIT + cur] += this.quantum[cur];
       else break;
     }
-    r32[i + I_DRR] = cur;
+    r32[i + I_FLAGS] = (r32[i + I_FLAGS] & ~DRR_MASK) | (cur << DRR_SHIFT);
     return -1;
   }
 
@@ -443,10 +444,12 @@ export class Ports {
     const head = r32[i + I_HEAD + c];
     this.touchQueue(p);
     const pk = this.pool.pk;
+    const queued = r64[d + F_QBYTES] > 0;
     for (let id = head; id >= 0; id = pk[id * PK + PK_NEXT]) {
       r64[d + F_CLASS_BYTES + c] -= this.pool.frame(id);
       r64[d + F_QBYTES] -= this.pool.frame(id);
     }
+    if (queued && r64[d + F_QBYTES] === 0 && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts--;
     r32[i + I_HEAD + c] = -1;
     r32[i + I_TAIL + c] = -1;
     return head;
@@ -460,18 +463,20 @@ export class Ports {
     const quanta = b % 65536;
     const r64 = this.r64;
     const d = port * RD;
+    const cold = this.cold;
+    const e = port * CD;
     const now = this.clock.now;
     if (quanta === 0) {
-      if (r64[d + F_PAUSE_BEGIN + cls] >= 0) {
-        this.c.pausedPs += now - r64[d + F_PAUSE_BEGIN + cls];
-        r64[d + F_PAUSE_BEGIN + cls] = -1;
+      if (cold[e + C_PAUSE_BEGIN + cls] >= 0) {
+        this.c.pausedPs += now - cold[e + C_PAUSE_BEGIN + cls];
+        cold[e + C_PAUSE_BEGIN + cls] = -1;
       }
       r64[d + F_PAUSED_UNTIL + cls] = now;
       this.tryStart(port);
       return;
     }
-    const pausePs = pauseDurationPs(quanta, 8e12 / r64[d + F_PS_PER_BYTE]);
-    if (r64[d + F_PAUSE_BEGIN + cls] < 0) r64[d + F_PAUSE_BEGIN + cls] = now;
+    const pausePs = pauseDurationPs(quanta, 8e12 / this.topo.psPerByte[port]);
+    if (cold[e + C_PAUSE_BEGIN + cls] < 0) cold[e + C_PAUSE_BEGIN + cls] = now;
     r64[d + F_PAUSED_UNTIL + cls] = now + pausePs;
     this.clock.q.push(now + pausePs, EV_PAUSE_EXPIRE, port, 0);
   }
@@ -479,13 +484,15 @@ export class Ports {
   pauseExpire(port: number): void {
     const r64 = this.r64;
     const d = port * RD;
+    const cold = this.cold;
+    const e = port * CD;
     const now = this.clock.now;
-    if (r64[d + F_EXPIRE_ARMED] === now) r64[d + F_EXPIRE_ARMED] = -1;
+    if (cold[e + C_EXPIRE_ARMED] === now) cold[e + C_EXPIRE_ARMED] = -1;
     for (let c = 0; c < NC; c++) {
       const until = r64[d + F_PAUSED_UNTIL + c];
-      if (r64[d + F_PAUSE_BEGIN + c] >= 0 && until <= now) {
-        this.c.pausedPs += until - r64[d + F_PAUSE_BEGIN + c];
-        r64[d + F_PAUSE_BEGIN + c] = -1;
+      if (cold[e + C_PAUSE_BEGIN + c] >= 0 && until <= now) {
+        this.c.pausedPs += until - cold[e + C_PAUSE_BEGIN + c];
+        cold[e + C_PAUSE_BEGIN + c] = -1;
       }
     }
     this.tryStart(port);

@@ -71,7 +71,8 @@ export class Stats {
     this.progress = this.F <= 64 ? Array.from({ length: this.F }, () => []) : null;
   }
 
-  /** EV_SAMPLE: flow progress and every switch queue holding bytes; the next sample while tasks run. */
+  /** EV_SAMPLE: flow progress and every switch queue holding bytes (in port order, as many as the ports count);
+   * the next sample while tasks run. */
   sample(): void {
     const { clock, topo, ports, nics } = this.e;
     const now = clock.now;
@@ -79,9 +80,10 @@ export class Stats {
       for (let i = 0; i < this.F; i++) this.progress[i].push([now, nics.fDelivered[i]]);
       this.progressN += this.F;
     }
-    for (let p = 0; p < topo.P; p++) {
+    for (let p = 0, left = ports.queuedSwitchPorts; p < topo.P && left > 0; p++) {
       const b = ports.queueBytes(p);
       if (b <= 0 || ports.fromHost(p)) continue;
+      left--;
       if (this.sN >= this.sampleCap) break;
       if (this.sN >= this.sPort.length) this.growSamples();
       this.sPort[this.sN] = p;

@@ -10,7 +10,7 @@ import { ecmpIndex, mixHash } from '../core/ecmp.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { RouteView } from '../core/route-view.ts';
 import type { Mmu } from './mmu.ts';
-import { HOP_ONE, HOP_SHIFT, type PacketPool, PK, PK_BITS, PK_DST, PK_FLOW } from './packets.ts';
+import { HOP_MAX, HOP_ONE, HOP_SHIFT, type PacketPool, PK, PK_BITS, PK_FLOW } from './packets.ts';
 import type { Ports } from './port.ts';
 import type { Topology } from './topology.ts';
 
@@ -60,8 +60,8 @@ export class Switches {
     const pk = this.pool.pk;
     const o = id * PK;
     const bits = pk[o + PK_BITS];
-    pk[o + PK_BITS] = bits + HOP_ONE;
-    const hop = bits >>> HOP_SHIFT;
+    const hop = (bits >>> HOP_SHIFT) & HOP_MAX;
+    if (hop < HOP_MAX) pk[o + PK_BITS] = bits + HOP_ONE;
     const memo = this.pathMemo;
     let out: number;
     if (memo !== null && this.routeEpoch === 0 && hop < PATH_HOPS) {
@@ -94,7 +94,7 @@ export class Switches {
 
   /** The egress port of packet `id` at switch `node`, or -1 when no live path reaches its destination. */
   private route(node: number, id: number): number {
-    const dst = this.pool.pk[id * PK + PK_DST];
+    const dst = this.pool.dst(id);
     const cnt = this.routing.count(node as NodeId, dst as NodeId);
     let i = 0;
     if (this.routeEpoch > 0) {

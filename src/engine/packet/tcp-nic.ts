@@ -7,7 +7,7 @@ import type { Counters } from '../../result/types.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import type { TaskDriver } from '../core/task-graph.ts';
 import type { Clock } from './events.ts';
-import { B_ECN, C_CTRL, INT_REC, type PacketPool, PK, PK_BITS, PK_PAYLOAD, T_ACK, T_DATA } from './packets.ts';
+import { B_ECN, C_CTRL, INT_REC, type PacketPool, PK, PK_BITS, T_ACK, T_DATA } from './packets.ts';
 import { ACK_EXTRA, type Ports } from './port.ts';
 import { TCP_HEADER_BYTES, type TcpFlows } from './tcp.ts';
 import type { Topology } from './topology.ts';
@@ -90,7 +90,7 @@ export class TcpNic {
   receive(h: number, fl: number, id: number, seq: number): number {
     const pool = this.e.pool;
     const o = id * PK;
-    const payload = pool.pk[o + PK_PAYLOAD];
+    const payload = pool.payload(id);
     const ece = (pool.pk[o + PK_BITS] & B_ECN) !== 0;
     const e0 = this.a.expected[fl];
     const e = this.e.tcp.receive(fl, seq, e0);
