@@ -558,6 +558,14 @@ export const jobSchema = z
       .string()
       .default('auto')
       .describe("all-reduce algorithm of the gradient sync (auto: NCCL's choice; or one of `collective`'s)"),
+    // auto as a collective's: NCCL's PXN, on by default (NVIDIA/nccl src/graph/paths.cc PXN_DISABLE 0; search.cc
+    // P2P_PXN_LEVEL 2), where an EP group has several ranks on one server; training/protocol.ts autoFallback.
+    moeAlgorithm: z
+      .enum(['auto', 'pairwise', 'bruck', 'pxn'])
+      .default('auto')
+      .describe(
+        "all-to-all algorithm of the MoE dispatch and combine: auto (default: NCCL's, pxn where an expert-parallel group has several ranks on one server, as NCCL's PXN is on by default, NVIDIA/nccl src/graph/paths.cc PXN_DISABLE 0 and search.cc P2P_PXN_LEVEL 2; else pairwise), or pairwise, bruck, pxn to force one (pairwise was the only choice before)",
+      ),
     channels: channelsField(),
     protocol: protocolField(),
     storage: z

@@ -179,7 +179,8 @@ describe('the analytic engine reuses costs by op shape and placement without cha
   // of several sizes over one ring (one placement), a hierarchical all-reduce, a double binary tree under NCCL's
   // latency model, and expert-parallel groups of 6 GPUs placed in order, whose servers are alike up to a renaming
   // (h0-h5, h12-h17: 4 GPUs on one server, 2 on the next) but that lie in one pod or in two (negative control for
-  // placements keyed without leaves).
+  // placements keyed without leaves). The first job's MoE all-to-alls are pxn (moeAlgorithm auto: 2 ranks of a group
+  // a server), the second job's are forced to pairwise, whose time depends on where the groups lie.
   const yaml = `
 fabric: {topology: fat-tree, hosts: 128, nic: 400G, switch: aurcore-32x400g, k: 8, gpusPerNode: 4}
 traffic:
@@ -189,7 +190,8 @@ traffic:
   - job: {params: 1e8, bytesPerGrad: 2, dp: 16, stepCompute: 5ms, buckets: 1, algorithm: rabenseifner}
   - {collective: all-reduce, algorithm: double-binary-tree, bytes: 64MiB, protocol: Simple}
   - {collective: all-gather, algorithm: ring, bytes: 16MiB, ranks: 12}
-  - job: {params: 1e8, bytesPerGrad: 2, dp: 48, ep: 6, layers: 1, moeBytesPerLayer: 4MiB, stepCompute: 5ms, buckets: 3}
+  - job: {params: 1e8, bytesPerGrad: 2, dp: 48, ep: 6, layers: 1, moeBytesPerLayer: 4MiB, stepCompute: 5ms, buckets: 3,
+          moeAlgorithm: pairwise}
     placement: sequential
 `;
   it('every collective takes the time opCost and opTimeS give its own ranks and schedule (no cache)', () => {
@@ -203,7 +205,7 @@ traffic:
     expect(idx.shapeOp.length).toBeLessThan(collectives.length);
     expect(placements.size).toBeLessThan(idx.shapeOp.length);
     expect(new Set(collectives.map((op) => op.algorithm))).toEqual(
-      new Set(['pairwise', 'ring', 'hierarchical', 'rabenseifner', 'double-binary-tree']),
+      new Set(['pxn', 'pairwise', 'ring', 'hierarchical', 'rabenseifner', 'double-binary-tree']),
     );
     for (const op of collectives) {
       const want = Math.round(collectiveTimeAloneS(fabric, net, program, op) * 1e12);

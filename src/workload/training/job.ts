@@ -272,7 +272,7 @@ export function compileJob(
           for (const what of ['dispatch', 'combine'])
             tail = coll(
               'all-to-all',
-              'pairwise',
+              j.moeAlgorithm,
               epGroups(st),
               j.moeBytesPerLayer,
               tail,

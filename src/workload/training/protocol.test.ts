@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import { parseScenario } from '../../scenario/load.ts';
+import { jobSchema } from '../../scenario/schema.ts';
 import { compileTraffic } from '../compile.ts';
+import { COLLECTIVE_ALGORITHMS } from './collectives.ts';
 
 const catalog = loadCatalog();
 const algorithmOf = (fabric: string, item: string) => {
@@ -26,5 +28,35 @@ describe('all-to-all, algorithm auto: pxn on servers of several GPUs, pairwise w
     ['named pairwise on servers', RAILS, 'collective: all-to-all, algorithm: pairwise, bytes: 1MiB', 'pairwise'],
   ])('%s', (_, fabric, item, want) => {
     expect(algorithmOf(fabric, item)).toBe(want);
+  });
+});
+
+// A job's MoE dispatch and combine (job.ts, `moeAlgorithm`, default auto) take the same choice: rank r = t + tp d
+// on servers of 8, so an EP group (ep consecutive d at one t) has 8 / tp of its ranks on each server.
+describe('a job’s MoE all-to-all, moeAlgorithm auto: pxn where an EP group shares a server, as NCCL', () => {
+  const moeAlgorithms = (job: string) => {
+    const s = parseScenario(
+      `${RAILS}\ntraffic:\n  - job: {params: 1e9, stepCompute: 10ms, moeBytesPerLayer: 1MiB, ${job}}\n`,
+      catalog,
+    );
+    const ops = compileTraffic(s, designFabric(s.fabric, catalog).fabric, { catalog }).ops;
+    return [...new Set(ops.filter((o) => o.label?.startsWith('MoE')).map((o) => o.algorithm))];
+  };
+  it.each([
+    ['tp 2, ep 8: 4 ranks of a group on each of 2 servers', 'tp: 2, dp: 16, ep: 8', ['pxn']],
+    ['tp 1, ep 8: a group on one server', 'tp: 1, dp: 32, ep: 8', ['pxn']],
+    ['tp 8, ep 4: one rank of a group a server', 'tp: 8, dp: 4, ep: 4', ['pairwise']],
+    ['forced: moeAlgorithm pairwise', 'tp: 2, dp: 16, ep: 8, moeAlgorithm: pairwise', ['pairwise']],
+    ['forced: moeAlgorithm bruck', 'tp: 2, dp: 16, ep: 8, moeAlgorithm: bruck', ['bruck']],
+  ])('%s', (_, job, want) => {
+    expect(moeAlgorithms(job)).toEqual(want);
+  });
+
+  it('moeAlgorithm offers auto and every all-to-all schedule, and names the field when it is wrong', () => {
+    expect(jobSchema.shape.moeAlgorithm.removeDefault().options).toEqual([
+      'auto',
+      ...COLLECTIVE_ALGORITHMS['all-to-all'],
+    ]);
+    expect(() => moeAlgorithms('tp: 2, dp: 16, ep: 8, moeAlgorithm: ring')).toThrow(/moeAlgorithm/);
   });
 });
