@@ -115,7 +115,7 @@ export function initRing(sim: FlowSim): void {
 
 /**
  * Runs of 2 or more ring slots, each the next one's stepDep, that are delays of one duration (whole ps) and
- * one repetition count: a pass may step over such a run at once (see collapse()).
+ * one repetition count: a pass may step over such a run at once (see the pass and inStep()).
  */
 function delayRuns(sim: FlowSim, ri: Int32Array, rc: Int32Array, rf: Float64Array, n: number): void {
   const pred = new Int32Array(n).fill(-1);
@@ -147,7 +147,7 @@ function delayRuns(sim: FlowSim, ri: Int32Array, rc: Int32Array, rf: Float64Arra
 }
 
 /**
- * Writes out the state of a run stepped over at once (collapse()): its slot j (from 0) started repetition
+ * Writes out the state of a run stepped over at once (the pass): its slot j (from 0) started repetition
  * NEXT - 1 + j at S + j d (whole numbers: exact) and arrived d later, and each handed on every step.
  */
 function unfold(sim: FlowSim, head: number): void {
@@ -177,22 +177,19 @@ function unfolded(sim: FlowSim, s: number): void {
 }
 
 /**
- * May a pass step over the run starting at slot s at once, input repetition q arriving at `at`? Every slot
- * of it then starts on its input (at + j d >= its last start + d: true for all once true for the first, when
- * each slot j started at most j d after the first), so the run hands on at + k d, the sum one by one of whole
- * numbers. Also: no slot at its last repetition, no start after maxT, the slot after it waiting for exactly
- * that arrival, and (the first time) the others in step: slot j waiting for repetition q + j, started at most
- * j d after the first (whole numbers, compared exactly), no queued arrival kept.
+ * May a pass step over the run starting at slot s at once, input repetition q arriving at `at` (the pass tests
+ * the rest inline: at >= its last start + d, whole, no start after maxT, no slot at its last repetition, the
+ * slot after it waiting for exactly that arrival)? Every slot of it then starts on its input (at + j d >= its
+ * last start + d: true for all once true for the first, when each slot j started at most j d after the
+ * first), so the run hands on at + k d, the sum one by one of whole numbers. Here, the first time: the others
+ * in step, slot j waiting for repetition q + j, started at most j d after the first (whole numbers, compared
+ * exactly), no queued arrival kept; once stepped over, they stay so.
  */
-function collapsible(sim: FlowSim, s: number, q: number, at: number, maxT: number): boolean {
+function inStep(sim: FlowSim, s: number, q: number): boolean {
   const { ri, rf, rc } = sim;
+  if (ri[RI * s + G_STEP] > 0) return true;
   const k = ri[RI * s + G_K];
   const d = rf[RF * s + R_AUX];
-  if (at < rf[RF * s + R_S] + d || !Number.isInteger(at) || at + k * d > maxT) return false;
-  if (q + k >= ri[RI * s + R_LASTREP]) return false;
-  const z = ri[RI * s + G_OUT];
-  if (z < 0 || ri[RI * z + R_NEXT] !== q + k + 1) return false;
-  if (ri[RI * s + G_STEP] > 0) return true;
   const s0 = rf[RF * s + R_S];
   if (!Number.isInteger(s0)) return false;
   for (let j = 1, t = ri[RI * s + R_SUCC]; j < k; j++, t = ri[RI * t + R_SUCC])
@@ -293,11 +290,20 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
       // hop not held or behind) is left to the general step below, which redoes this hop.
       let at = rBuf[off];
       for (;;) {
-        if (ri[RI * s + G_K] > 0) {
-          if (collapsible(sim, s, q, at, maxT)) {
+        const k = ri[RI * s + G_K];
+        if (k > 0) {
+          const d = rf[RF * s + R_AUX];
+          const z = ri[RI * s + G_OUT];
+          if (
+            at >= rf[RF * s + R_S] + d &&
+            Number.isInteger(at) &&
+            at + k * d <= maxT &&
+            q + k < ri[RI * s + R_LASTREP] &&
+            z >= 0 &&
+            ri[RI * z + R_NEXT] === q + k + 1 &&
+            inStep(sim, s, q)
+          ) {
             // The whole run at once: its first slot's state written, the others' when read (unfold).
-            const k = ri[RI * s + G_K];
-            const d = rf[RF * s + R_AUX];
             rf[RF * s + R_S] = at;
             rf[RF * s + R_F] = at + d;
             ri[RI * s + R_NEXT] = q + 2;
@@ -306,7 +312,7 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
             if (pred >= 0) ri[RI * pred + R_TAKEN]++;
             reps += k;
             pred = ri[RI * s + G_LAST];
-            s = ri[RI * s + G_OUT];
+            s = z;
             q += k;
             at += k * d;
             continue;
