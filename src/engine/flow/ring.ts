@@ -42,28 +42,30 @@ const {
   TI,
 } = layout;
 
-// A ring hop's slot (in task order, so a ring's hops are neighbours in memory): RF doubles and RI ints.
-const RF = 4;
+// A ring hop's slot (in task order, so a ring's hops are neighbours in memory). What a pass reads at every hop
+// is one 64-byte record per slot (a cache line: the pass is bound by memory reads, 65,536 slots at 8,192 GPUs),
+// RF doubles in rf and the same bytes' RI ints in ri (two views of one buffer); the rest is in rc, RC ints.
+const RF = 8;
 const R_S = 0; // start of its last started repetition (F_LAST)
 const R_F = 1; // its arrival (F_LASTFIN)
 const R_AUX = 2; // F_AUX: ps to send one repetition (a delay: its duration)
 const R_LAT = 3; // F_LAT: path latency of the last byte (a delay: 0)
-const RI = 8;
-const R_NEXT = 0; // next repetition while the solver holds the hop, else -1 (the event engine has it)
-const R_LASTREP = 1; // its last repetition (I_REPEAT - 1)
-const R_SUCC = 2; // slot of its only stepOut when that one is a ring hop too, else -1
-const R_TAKEN = 3; // arrivals the successor took inside a pass, not yet on I_FIN
-const R_NEXT0 = 4; // I_NEXT when the solver took the hop: the starts since are counted when it hands back
-const R_TASK = 5;
-const R_PLO = 6; // oldest of its queued arrivals the successor may take back (pending, PEND at most)
-const R_PN = 7; // how many, repetitions R_PLO .. R_PLO + R_PN - 1
-// Runs of identical delays (a server's 7 intra-server hops): rGrp records of RG ints per slot.
-const RG = 8;
-const G_K = 0; // at a run's first slot: its length (2 or more), else 0
-const G_HEAD = 1; // the run's first slot, for every slot of a run, else -1
-const G_STEP = 2; // at the first slot: collapsed steps since the run's other slots were last written, 0 if none
-const G_OUT = 3; // at the first slot: the slot after the run's last, or -1
-const G_LAST = 4; // at the first slot: the run's last slot
+const RI = 16; // ints 0 .. 7 are the doubles above
+const R_NEXT = 8; // next repetition while the solver holds the hop, else -1 (the event engine has it)
+const R_LASTREP = 9; // its last repetition (I_REPEAT - 1)
+const R_SUCC = 10; // slot of its only stepOut when that one is a ring hop too, else -1
+const R_TAKEN = 11; // arrivals the successor took inside a pass, not yet on I_FIN
+// Runs of identical delays (a server's 7 intra-server hops):
+const G_K = 12; // at a run's first slot: its length (2 or more), else 0
+const G_STEP = 13; // at the first slot: collapsed steps since the run's other slots were last written, 0 if none
+const G_OUT = 14; // at the first slot: the slot after the run's last, or -1
+const G_LAST = 15; // at the first slot: the run's last slot
+const RC = 8;
+const R_NEXT0 = 0; // I_NEXT when the solver took the hop: the starts since are counted when it hands back
+const R_TASK = 1;
+const R_PLO = 2; // oldest of its queued arrivals the successor may take back (pending, PEND at most)
+const R_PN = 3; // how many, repetitions R_PLO .. R_PLO + R_PN - 1
+const G_HEAD = 4; // the run's first slot, for every slot of a run, else -1
 /** Queued arrivals a hop keeps (time, item) to hand them on early: a power of two. */
 const PEND = 4;
 
@@ -82,8 +84,10 @@ export function initRing(sim: FlowSim): void {
         sim.ringAt[x] = n++;
         maxRep = Math.max(maxRep, sim.ti[TI * x + I_REPEAT]);
       }
-  const rf = new Float64Array(RF * n);
-  const ri = new Int32Array(RI * n);
+  const buf = new ArrayBuffer(8 * RF * n);
+  const rf = new Float64Array(buf);
+  const ri = new Int32Array(buf);
+  const rc = new Int32Array(RC * n);
   const { ti, tf, stepOut } = sim;
   for (let x = 0; x < sim.T; x++) {
     const s = sim.ringAt[x];
@@ -91,7 +95,7 @@ export function initRing(sim: FlowSim): void {
     const r = TI * x;
     ri[RI * s + R_NEXT] = -1;
     ri[RI * s + R_LASTREP] = ti[r + I_REPEAT] - 1;
-    ri[RI * s + R_TASK] = x;
+    rc[RC * s + R_TASK] = x;
     const one = ti[r + I_OUT1] - ti[r + I_OUT0] === 1;
     ri[RI * s + R_SUCC] = one ? sim.ringAt[stepOut[ti[r + I_OUT0]]] : -1;
     rf[RF * s + R_AUX] = tf[TF * x + F_AUX];
@@ -99,7 +103,8 @@ export function initRing(sim: FlowSim): void {
   }
   sim.rf = rf;
   sim.ri = ri;
-  sim.rGrp = delayRuns(sim, ri, rf, n);
+  sim.rc = rc;
+  delayRuns(sim, ri, rc, rf, n);
   sim.rPendT = new Float64Array(PEND * n);
   sim.rPendIt = new Int32Array(PEND * n);
   // A pass's arrivals in flight: two halves (one hop's inputs, its outputs), each PEND entries taken back
@@ -110,22 +115,21 @@ export function initRing(sim: FlowSim): void {
 
 /**
  * Runs of 2 or more ring slots, each the next one's stepDep, that are delays of one duration (whole ps) and
- * one repetition count: a pass may step over such a run at once (see collapse()).
+ * one repetition count: a pass may step over such a run at once (see the pass and inStep()).
  */
-function delayRuns(sim: FlowSim, ri: Int32Array, rf: Float64Array, n: number): Int32Array {
-  const g = new Int32Array(RG * n);
+function delayRuns(sim: FlowSim, ri: Int32Array, rc: Int32Array, rf: Float64Array, n: number): void {
   const pred = new Int32Array(n).fill(-1);
   for (let s = 0; s < n; s++) {
-    g[RG * s + G_HEAD] = -1;
+    rc[RC * s + G_HEAD] = -1;
     if (ri[RI * s + R_SUCC] >= 0) pred[ri[RI * s + R_SUCC]] = s;
   }
   const like = (a: number, b: number) =>
-    !sim.ti[TI * ri[RI * b + R_TASK] + I_XFER] &&
+    !sim.ti[TI * rc[RC * b + R_TASK] + I_XFER] &&
     rf[RF * b + R_LAT] === 0 &&
     rf[RF * b + R_AUX] === rf[RF * a + R_AUX] &&
     ri[RI * b + R_LASTREP] === ri[RI * a + R_LASTREP];
   for (let s = 0; s < n; s++) {
-    const x = ri[RI * s + R_TASK];
+    const x = rc[RC * s + R_TASK];
     if (sim.ti[TI * x + I_XFER] || rf[RF * s + R_LAT] !== 0 || !Number.isInteger(rf[RF * s + R_AUX])) continue;
     if (pred[s] >= 0 && like(s, pred[s])) continue; // not a run's first slot (a cycle of them has none)
     let k = 1;
@@ -135,27 +139,26 @@ function delayRuns(sim: FlowSim, ri: Int32Array, rf: Float64Array, n: number): I
       k++;
     }
     if (k < 2) continue;
-    g[RG * s + G_K] = k;
-    g[RG * s + G_OUT] = ri[RI * last + R_SUCC];
-    g[RG * s + G_LAST] = last;
-    for (let j = 0, t = s; j < k; j++, t = ri[RI * t + R_SUCC]) g[RG * t + G_HEAD] = s;
+    ri[RI * s + G_K] = k;
+    ri[RI * s + G_OUT] = ri[RI * last + R_SUCC];
+    ri[RI * s + G_LAST] = last;
+    for (let j = 0, t = s; j < k; j++, t = ri[RI * t + R_SUCC]) rc[RC * t + G_HEAD] = s;
   }
-  return g;
 }
 
 /**
- * Writes out the state of a run stepped over at once (collapse()): its slot j (from 0) started repetition
+ * Writes out the state of a run stepped over at once (the pass): its slot j (from 0) started repetition
  * NEXT - 1 + j at S + j d (whole numbers: exact) and arrived d later, and each handed on every step.
  */
 function unfold(sim: FlowSim, head: number): void {
-  const { ri, rf, rGrp } = sim;
-  const m = rGrp[RG * head + G_STEP];
+  const { ri, rf } = sim;
+  const m = ri[RI * head + G_STEP];
   if (m === 0) return;
   const d = rf[RF * head + R_AUX];
   let start = rf[RF * head + R_S];
   let next = ri[RI * head + R_NEXT];
   let t = head;
-  for (let j = 1, k = rGrp[RG * head + G_K]; j < k; j++) {
+  for (let j = 1, k = ri[RI * head + G_K]; j < k; j++) {
     ri[RI * t + R_TAKEN] += m;
     t = ri[RI * t + R_SUCC];
     start += d;
@@ -164,37 +167,34 @@ function unfold(sim: FlowSim, head: number): void {
     rf[RF * t + R_F] = start + d;
     ri[RI * t + R_NEXT] = next;
   }
-  rGrp[RG * head + G_STEP] = 0;
+  ri[RI * head + G_STEP] = 0;
 }
 
 /** Before slot s's own state is read or written: its run's state written out if it was stepped over. */
 function unfolded(sim: FlowSim, s: number): void {
-  const h = sim.rGrp[RG * s + G_HEAD];
-  if (h >= 0 && sim.rGrp[RG * h + G_STEP] > 0) unfold(sim, h);
+  const h = sim.rc[RC * s + G_HEAD];
+  if (h >= 0 && sim.ri[RI * h + G_STEP] > 0) unfold(sim, h);
 }
 
 /**
- * May a pass step over the run starting at slot s at once, input repetition q arriving at `at`? Every slot
- * of it then starts on its input (at + j d >= its last start + d: true for all once true for the first, when
- * each slot j started at most j d after the first), so the run hands on at + k d, the sum one by one of whole
- * numbers. Also: no slot at its last repetition, no start after maxT, the slot after it waiting for exactly
- * that arrival, and (the first time) the others in step: slot j waiting for repetition q + j, started at most
- * j d after the first (whole numbers, compared exactly), no queued arrival kept.
+ * May a pass step over the run starting at slot s at once, input repetition q arriving at `at` (the pass tests
+ * the rest inline: at >= its last start + d, whole, no start after maxT, no slot at its last repetition, the
+ * slot after it waiting for exactly that arrival)? Every slot of it then starts on its input (at + j d >= its
+ * last start + d: true for all once true for the first, when each slot j started at most j d after the
+ * first), so the run hands on at + k d, the sum one by one of whole numbers. Here, the first time: the others
+ * in step, slot j waiting for repetition q + j, started at most j d after the first (whole numbers, compared
+ * exactly), no queued arrival kept; once stepped over, they stay so.
  */
-function collapsible(sim: FlowSim, s: number, q: number, at: number, maxT: number): boolean {
-  const { ri, rf, rGrp } = sim;
-  const k = rGrp[RG * s + G_K];
+function inStep(sim: FlowSim, s: number, q: number): boolean {
+  const { ri, rf, rc } = sim;
+  if (ri[RI * s + G_STEP] > 0) return true;
+  const k = ri[RI * s + G_K];
   const d = rf[RF * s + R_AUX];
-  if (at < rf[RF * s + R_S] + d || !Number.isInteger(at) || at + k * d > maxT) return false;
-  if (q + k >= ri[RI * s + R_LASTREP]) return false;
-  const z = rGrp[RG * s + G_OUT];
-  if (z < 0 || ri[RI * z + R_NEXT] !== q + k + 1) return false;
-  if (rGrp[RG * s + G_STEP] > 0) return true;
   const s0 = rf[RF * s + R_S];
   if (!Number.isInteger(s0)) return false;
   for (let j = 1, t = ri[RI * s + R_SUCC]; j < k; j++, t = ri[RI * t + R_SUCC])
-    if (ri[RI * t + R_NEXT] !== q + j + 1 || ri[RI * t + R_PN] > 0 || rf[RF * t + R_S] > s0 + j * d) return false;
-  return ri[RI * s + R_PN] === 0;
+    if (ri[RI * t + R_NEXT] !== q + j + 1 || rc[RC * t + R_PN] > 0 || rf[RF * t + R_S] > s0 + j * d) return false;
+  return rc[RC * s + R_PN] === 0;
 }
 
 /**
@@ -246,7 +246,7 @@ export function ringDeliver(sim: FlowSim, x: number, q: number): boolean {
 function needs(sim: FlowSim, s: number): number {
   const next = sim.ri[RI * s + R_NEXT];
   if (next >= 0) return next - 1;
-  const x = sim.ri[RI * s + R_TASK];
+  const x = sim.rc[RC * s + R_TASK];
   const r = TI * x;
   const ti = sim.ti;
   if (sim.wakeArmed[x] !== 0 || ti[r + I_NEXT] >= ti[r + I_REPEAT] || ti[r + I_NEXT] === 0) return -1;
@@ -255,11 +255,10 @@ function needs(sim: FlowSim, s: number): number {
 
 /** The solver takes x from the event engine: its last start and arrival from the task record. */
 function take(sim: FlowSim, s: number, x: number): void {
-  const ri = sim.ri;
-  const rf = sim.rf;
+  const { ri, rf, rc } = sim;
   const next = sim.ti[TI * x + I_NEXT];
   ri[RI * s + R_NEXT] = next;
-  ri[RI * s + R_NEXT0] = next;
+  rc[RC * s + R_NEXT0] = next;
   ri[RI * s + R_TAKEN] = 0;
   rf[RF * s + R_S] = sim.tf[TF * x + F_LAST];
   rf[RF * s + R_F] = sim.tf[TF * x + F_LASTFIN];
@@ -280,7 +279,7 @@ function startOf(rf: Float64Array, s: number, at: number): number {
  * queued arrivals it still waits for (their events cancelled); else they are queued.
  */
 function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred: number): void {
-  const { rf, ri, rBuf } = sim;
+  const { rf, ri, rc, rBuf } = sim;
   const maxT = sim.ringMaxT;
   const half = rBuf.length >> 1;
   let reps = 0;
@@ -290,22 +289,30 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
       // takes its arrival while it waits for exactly that one; anything else (the cut, a last repetition, a
       // hop not held or behind) is left to the general step below, which redoes this hop.
       let at = rBuf[off];
-      const rGrp = sim.rGrp;
       for (;;) {
-        if (rGrp[RG * s + G_K] > 0) {
-          if (collapsible(sim, s, q, at, maxT)) {
+        const k = ri[RI * s + G_K];
+        if (k > 0) {
+          const d = rf[RF * s + R_AUX];
+          const z = ri[RI * s + G_OUT];
+          if (
+            at >= rf[RF * s + R_S] + d &&
+            Number.isInteger(at) &&
+            at + k * d <= maxT &&
+            q + k < ri[RI * s + R_LASTREP] &&
+            z >= 0 &&
+            ri[RI * z + R_NEXT] === q + k + 1 &&
+            inStep(sim, s, q)
+          ) {
             // The whole run at once: its first slot's state written, the others' when read (unfold).
-            const k = rGrp[RG * s + G_K];
-            const d = rf[RF * s + R_AUX];
             rf[RF * s + R_S] = at;
             rf[RF * s + R_F] = at + d;
             ri[RI * s + R_NEXT] = q + 2;
-            rGrp[RG * s + G_STEP]++;
+            ri[RI * s + G_STEP]++;
             sim.ringCollapsed++;
             if (pred >= 0) ri[RI * pred + R_TAKEN]++;
             reps += k;
-            pred = rGrp[RG * s + G_LAST];
-            s = rGrp[RG * s + G_OUT];
+            pred = ri[RI * s + G_LAST];
+            s = z;
             q += k;
             at += k * d;
             continue;
@@ -339,6 +346,7 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
     unfolded(sim, s);
     const f = RF * s;
     const o = RI * s;
+    const c = RC * s;
     const aux = rf[f + R_AUX];
     const lat = rf[f + R_LAT];
     const lastRep = ri[o + R_LASTREP];
@@ -372,14 +380,14 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
     const lo = q + 1;
     if (n > 0 && lo + n - 1 === lastRep) {
       // The last repetition: its arrival ends the task (an event), and no stepOut repetition waits for it.
-      addItem(sim, EV_FINISH, rBuf[out + n - 1], ri[o + R_TASK], V_LAST);
+      addItem(sim, EV_FINISH, rBuf[out + n - 1], rc[c + R_TASK], V_LAST);
       n--;
     }
     if (n === 0) break;
     const z = ri[o + R_SUCC];
     const need = z >= 0 ? needs(sim, z) : -1;
     let from = lo;
-    if (need >= 0 && need < lo && ri[o + R_PN] > 0 && ri[o + R_PLO] === need && need + ri[o + R_PN] === lo) from = need;
+    if (need >= 0 && need < lo && rc[c + R_PN] > 0 && rc[c + R_PLO] === need && need + rc[c + R_PN] === lo) from = need;
     if (need !== from || startOf(rf, z, from === lo ? rBuf[out] : sim.rPendT[PEND * s + (from & (PEND - 1))]) > maxT) {
       queueOut(sim, s, lo, out, n, z >= 0);
       break;
@@ -387,7 +395,7 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
     // z takes the queued arrivals from..lo-1 back (events cancelled, counted now) and then lo..lo+n-1.
     const k = lo - from;
     if (k > 0) takeBack(sim, s, from, k, out - k);
-    if (ri[RI * z + R_NEXT] < 0) take(sim, z, ri[RI * z + R_TASK]);
+    if (ri[RI * z + R_NEXT] < 0) take(sim, z, rc[RC * z + R_TASK]);
     pred = s;
     s = z;
     q = from;
@@ -407,7 +415,7 @@ function takeBack(sim: FlowSim, s: number, from: number, k: number, at: number):
     sim.rBuf[at + i] = sim.rPendT[e];
     sim.items[4 * sim.rPendIt[e] + 1] = -1;
   }
-  sim.ri[RI * s + R_PN] = 0;
+  sim.rc[RC * s + R_PN] = 0;
 }
 
 /**
@@ -415,7 +423,7 @@ function takeBack(sim: FlowSim, s: number, from: number, k: number, at: number):
  * taken back by a later pass) when its stepOut is a ring hop and they follow the ones kept.
  */
 function queueOut(sim: FlowSim, s: number, rep: number, off: number, n: number, keep: boolean): void {
-  const x = sim.ri[RI * s + R_TASK];
+  const x = sim.rc[RC * s + R_TASK];
   for (let i = 0; i < n; i++) {
     const it = addItem(sim, EV_FINISH, sim.rBuf[off + i], x, V_OUT - (rep + i));
     if (keep) keepPending(sim, s, rep + i, sim.rBuf[off + i], it);
@@ -424,12 +432,12 @@ function queueOut(sim: FlowSim, s: number, rep: number, off: number, n: number, 
 
 /** Keeps a queued arrival (repetition rep at `at`, item it) of slot s if it follows the ones kept and there is room. */
 function keepPending(sim: FlowSim, s: number, rep: number, at: number, it: number): void {
-  const ri = sim.ri;
-  const o = RI * s;
-  const pn = ri[o + R_PN];
-  if (pn === 0) ri[o + R_PLO] = rep;
-  else if (pn === PEND || ri[o + R_PLO] + pn !== rep) return;
-  ri[o + R_PN] = pn + 1;
+  const rc = sim.rc;
+  const c = RC * s;
+  const pn = rc[c + R_PN];
+  if (pn === 0) rc[c + R_PLO] = rep;
+  else if (pn === PEND || rc[c + R_PLO] + pn !== rep) return;
+  rc[c + R_PN] = pn + 1;
   sim.rPendT[PEND * s + (rep & (PEND - 1))] = at;
   sim.rPendIt[PEND * s + (rep & (PEND - 1))] = it;
 }
@@ -442,11 +450,11 @@ export function ringQueued(sim: FlowSim, x: number, rep: number, it: number): vo
 
 /** Ring hop x's queued arrival of repetition rep came: no longer kept. */
 export function ringArrived(sim: FlowSim, x: number, rep: number): void {
-  const o = RI * sim.ringAt[x];
-  const ri = sim.ri;
-  if (ri[o + R_PN] > 0 && ri[o + R_PLO] === rep) {
-    ri[o + R_PLO]++;
-    ri[o + R_PN]--;
+  const c = RC * sim.ringAt[x];
+  const rc = sim.rc;
+  if (rc[c + R_PN] > 0 && rc[c + R_PLO] === rep) {
+    rc[c + R_PLO]++;
+    rc[c + R_PN]--;
   }
 }
 
@@ -475,13 +483,14 @@ export function ringCame(sim: FlowSim, x: number, v: number): number {
  */
 function handBack(sim: FlowSim, s: number): void {
   unfolded(sim, s);
-  const { ri, rf, ti, tf } = sim;
+  const { ri, rf, rc, ti, tf } = sim;
   const o = RI * s;
-  const x = ri[o + R_TASK];
+  const c = RC * s;
+  const x = rc[c + R_TASK];
   const r = TI * x;
   const f = TF * x;
   const next = ri[o + R_NEXT];
-  const n = next - ri[o + R_NEXT0];
+  const n = next - rc[c + R_NEXT0];
   const b = tf[f + F_BYTES];
   if (n > 0) {
     ti[r + I_NEXT] = next;
@@ -516,5 +525,5 @@ export function lastRingEvent(sim: FlowSim): number {
 }
 
 function unfoldAll(sim: FlowSim): void {
-  for (let s = 0, n = sim.ri.length / RI; s < n; s++) if (sim.rGrp[RG * s + G_K] > 0) unfold(sim, s);
+  for (let s = 0, n = sim.ri.length / RI; s < n; s++) if (sim.ri[RI * s + G_K] > 0) unfold(sim, s);
 }

@@ -138,16 +138,15 @@ export class FlowSim {
   chainedReps = 0;
   ringReps = 0;
   ringCollapsed = 0;
-  /** A ring hop's slot in rf and ri (ring.ts), else -1; built by initRing. */
+  /** A ring hop's slot in rf, ri (two views of one buffer) and rc (ring.ts), else -1; built by initRing. */
   readonly ringAt: Int32Array;
   rf: Float64Array = new Float64Array(0);
   ri: Int32Array = new Int32Array(0);
+  rc: Int32Array = new Int32Array(0);
   /** Queued arrivals a ring hop keeps to hand on early (times and items), and a pass's arrivals in flight. */
   rPendT: Float64Array = new Float64Array(0);
   rPendIt: Int32Array = new Int32Array(0);
   rBuf: Float64Array = new Float64Array(0);
-  /** Runs of identical delays among the ring hops (ring.ts). */
-  rGrp: Int32Array = new Int32Array(0);
   /** No repetition starting after this is computed ahead by the ring solver (maxTimePs). */
   ringMaxT = Number.POSITIVE_INFINITY;
 
