@@ -30,7 +30,7 @@ import {
   type TraceWindow,
 } from './evidence.ts';
 import { DISAGGREGATION, disaggregatedWindowS } from './serving.ts';
-import { INFERENCE_STORAGE, INFERENCE_STORAGE_FABRIC, STORAGE_FABRIC, STORAGE_JOB } from './storage.ts';
+import { INFERENCE_STORAGE, INFERENCE_STORAGE_FABRIC, llmDatasetGBps, STORAGE_FABRIC, storageJob } from './storage.ts';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -100,6 +100,8 @@ export const DEMO_STEPS = 13;
 // Random loss rates of the packet slice's sweep. The evidence reads 0 and 1e-3; 1e-4 is the chart's middle point.
 // 1e-5 is left out (2 of the demo's slowest runs, ~5 s): the slice's sync sends 3.5e5 data packets, so it loses a
 // handful (seed 1, 32-GPU slice: 8 drops, iteration 0.2% over the lossless one), a point on the lossless line.
+/** The training job's model: 7B parameters, the size of Llama 2 7B (its dataset reads are computed from it). */
+const JOB_PARAMS = 7e9;
 const LOSSES = [0, 1e-4, 1e-3];
 
 export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
@@ -164,7 +166,7 @@ export function runDemo(catalog: Catalog, opts: DemoOptions): DemoResult {
   // step (the flow engine runs 72 M events per iteration).
   const job = step(`data-parallel iteration on ${gpus} GPUs (flow engine)`, () =>
     run(
-      `${jobFabric}\n${pfcNet(opts.pfc)}\ntraffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: ${gpus}, stepCompute: 600ms, buckets: 8, iterations: 1, ${STORAGE_JOB}}}]\n`,
+      `${jobFabric}\n${pfcNet(opts.pfc)}\ntraffic: [{job: {params: ${JOB_PARAMS}, bytesPerGrad: 2, dp: ${gpus}, stepCompute: 600ms, buckets: 8, iterations: 1, ${storageJob(JOB_PARAMS)}}}]\n`,
       'flow',
       'job',
       // The host links' bytes per 1 ms (exact: the flow engine's rates are piecewise constant).
@@ -417,7 +419,7 @@ ${storage ? `      ${INFERENCE_STORAGE}\n` : ''}${traffic}`;
     title: 'AI training versus inference networks, measured',
     subtitle: `aifabric demo${q ? ' --quick' : ''}, seed ${seed}, PFC ${opts.pfc ? 'on' : 'off'} on the training fabric`,
     notes: [
-      `Training: a ${gpus}-GPU data-parallel job (7B parameters, bf16 gradients, 8 buckets, 600 ms compute) on a non-blocking leaf-spine of aurcore-32x400g with 8 storage nodes on a storage leaf pair (flow engine): it reads 0.156 GB/s of data per GPU (DGX SuperPOD storage guidance as recalled, unverified) and ends its iteration with a checkpoint of 14 bytes per parameter; a ${slice}-GPU slice on the packet engine for loss and incast.`,
+      `Training: a ${gpus}-GPU data-parallel job (7B parameters, bf16 gradients, 8 buckets, 600 ms compute) on a non-blocking leaf-spine of aurcore-32x400g with 8 storage nodes on a storage leaf pair (flow engine): it reads ${(llmDatasetGBps(JOB_PARAMS) * 1e6).toFixed(1)} KB/s of tokenized text per GPU (its tokens per second at Llama 3's 43% MFU of an H100's 989 TFLOPS, 4-byte token ids) and ends its iteration with a checkpoint of 14 bytes per parameter; a ${slice}-GPU slice on the packet engine for loss and incast.`,
       `Inference: the public Azure LLM conversation trace (2023, CC BY 4.0), ${windowS / 60} minutes replayed 16x faster onto 128 LLM replicas on ${inf.fabric.hosts} servers; SLO p99 TTFT 500 ms, p99 TPOT 50 ms. Each request reads 3,000 bytes of retrieved passages (RAG) from 32 storage nodes; the replicas are warm (their 140 GB of 70B bf16 weights already loaded: a replica reloads them after a repair and serves once they land); the failure runs and the capacity search carry no storage traffic. The byte mix is also measured on the same service with prefill and decode on separate replicas (64 + 64, Splitwise/DistServe), whose KV caches (320 KiB per input token: Llama-2-70B in bf16) cross the fabric east-west, over the first ${disWindowS / 60} minutes of the trace.`,
       'One fabric for both: scenarios/converged.yaml, a real-time vision service (MLPerf Inference ResNet50-v1.5 defaults) beside a data-parallel job on one 48-host leaf-spine, run alone, sharing fairly and with the service at strict priority (flow engine); its latency rows are the last three of the inference table.',
       ...(q ? ['Quick mode: smaller versions of every run (the numbers differ from the full demo).'] : []),

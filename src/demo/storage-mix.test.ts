@@ -31,8 +31,8 @@ const verdict = (eastWestShare: number) => {
 };
 
 describe('the training traffic claim reads the measured byte mix', () => {
-  // 0.156 GB/s per GPU: the DGX SuperPOD standard read level (1.56 MB per GPU in a 10 ms step); 100 GB/s: a
-  // data-bound job (1 GB per GPU per step, more than its 0.2 GB of gradients).
+  // 0.156 GB/s per GPU: a light read rate (1.56 MB per GPU in a 10 ms step, far less than the gradients); 100 GB/s:
+  // a data-bound job (1 GB per GPU per step, more than its 0.2 GB of gradients).
   const light = measured(0.156);
   const heavy = measured(100);
 

@@ -574,7 +574,7 @@ export const jobSchema = z
         datasetGBps: num({ min: 0, max: 1e4 })
           .default(0)
           .describe(
-            "dataset read rate per GPU while it computes, GB/s (0: none). For scale (unverified, recalled, not checked against the document): NVIDIA's DGX SuperPOD reference architecture (DGX H100, 'Storage performance requirements') is recalled to ask 40 GB/s of aggregate read per scalable unit of 32 DGX (256 GPUs) at its standard level, 0.156 GB/s per GPU, and 125 GB/s (0.49 per GPU) at its enhanced level",
+            'dataset read rate per GPU while it computes, GB/s (0: none). For scale: a dense LLM on tokenized text reads its tokens per second (achieved FLOP/s / (6 x parameters), Kaplan et al. 2020) x bytes per token id (Megatron-LM: 4 from a 65,500-token vocabulary, 2 below): 7B parameters at 43% MFU of an H100 (Llama 3 paper, Table 4; 989 TFLOPS BF16 dense, NVIDIA datasheet) read 40.5 KB/s, 4.05e-5 GB/s (src/demo/storage.ts); image, audio and video training read far more',
           ),
         checkpointEvery: num({ int: true, min: 0, max: 1e9 })
           .default(0)
