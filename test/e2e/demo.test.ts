@@ -67,18 +67,21 @@ describe('aifabric demo --quick', () => {
   });
 
   it('takes its numbers from the simulations: the training iteration matches a separate run of the same job', () => {
+    // Dataset reads of a 7B LLM on tokenized text: 43% MFU of 989 TFLOPS over 6 FLOPs per parameter per token, 4 B a
+    // token id (src/demo/storage.ts, written out again here so a changed constant there fails this test).
+    const rate = ((0.43 * 989e12) / (6 * 7e9)) * 4 * 1e-9;
     const r = runYaml(
       `fabric: {topology: leaf-spine, hosts: 64, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8, storage: {nodes: 8}}
 network: {pfc: true, cc: dcqcn, loss: 0, rto: 100us, ecn: {kmin: 5KB, kmax: 200KB, pmax: 0.01}}
-traffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: 64, stepCompute: 600ms, buckets: 8, iterations: 1, storage: {datasetGBps: 0.156, checkpointEvery: 1}}}]
+traffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: 64, stepCompute: 600ms, buckets: 8, iterations: 1, storage: {datasetGBps: ${rate}, checkpointEvery: 1}}}]
 `,
       'flow',
       1,
     );
     expect(base.evidence.training.iterationMs).toBeCloseTo((r.iterations?.[0]?.timePs ?? 0) / 1e9, 9);
-    // The job's storage traffic is north-south: 64 GPUs read 0.156 GB/s x 600 ms, and write 7e9 x 14 B.
+    // The job's storage traffic is north-south: 64 GPUs read the rate x 600 ms, and write 7e9 x 14 B.
     expect(base.evidence.training.eastWestShare).toBe(r.traffic?.eastWestShare);
-    expect(base.evidence.training.northSouthBytes).toBeCloseTo(64 * 0.156e9 * 0.6 + 7e9 * 14, -3);
+    expect(base.evidence.training.northSouthBytes).toBeCloseTo(64 * rate * 1e9 * 0.6 + 7e9 * 14, -3);
     expect(base.evidence.inference.northSouthShare).toBe(1);
     // The service's storage traffic (src/demo/storage.ts), all delivered: warm replicas load no weights (no replica
     // fails), every request reads 3,000 B of retrieved passages; it is part of the north-south bytes (exact counters).
