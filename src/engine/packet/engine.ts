@@ -11,7 +11,6 @@
 // the clock, the event queue, the dispatch of each event kind to its element, and the wiring. Numbers in the
 // comments cite the validation cases (validation/README.md).
 
-import { createRandom } from '../../base/random.ts';
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import type { Counters, Result } from '../../result/types.ts';
@@ -20,7 +19,6 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { flowHashes } from '../core/ecmp.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
-import { buildTaskGraph, TaskDriver } from '../core/task-graph.ts';
 import {
   Clock,
   EV_ALPHA_TIMER,
@@ -40,18 +38,19 @@ import {
   EV_TX_DONE,
 } from './events.ts';
 import { HostFailover } from './failover.ts';
-import { Links } from './link.ts';
-import { Mmu } from './mmu.ts';
-import { Nics } from './nic.ts';
-import { PacketPool } from './packets.ts';
-import { Pfc } from './pfc.ts';
-import { Ports } from './port.ts';
+import type { Links } from './link.ts';
+import type { Mmu } from './mmu.ts';
+import type { Nics } from './nic.ts';
+import type { PacketPool } from './packets.ts';
+import type { Pfc } from './pfc.ts';
+import type { Ports } from './port.ts';
 import { Reducers } from './reduce.ts';
 import { Stats } from './stats.ts';
-import { Switches } from './switch.ts';
-import { Tasks } from './tasks.ts';
+import type { Switches } from './switch.ts';
+import type { Tasks } from './tasks.ts';
 import { transportsOf } from './tcp.ts';
 import { Topology } from './topology.ts';
+import { wireElements } from './wiring.ts';
 
 export { pauseDurationPs } from './pfc.ts';
 
@@ -123,34 +122,18 @@ class PacketSim {
     const hashes = flowHashes(seed, this.F);
     const reduce = Reducers.needed(program, topo) ? new Reducers(f, topo, program, net, hashes) : null;
     this.reduce = reduce;
-    this.pool = new PacketPool(c, 4096);
-    this.ports = new Ports(clock, topo, this.pool, net, c, createRandom(seed, 'packet', 'ecn'), transports);
-    this.pfc = new Pfc(clock, topo, net, c);
-    this.mmu = new Mmu(topo, net, this.pool, this.ports, this.pfc);
-    const driver = new TaskDriver(buildTaskGraph(program.transfers));
-    this.nics = new Nics(clock, topo, this.pool, this.ports, driver, net, c, program, transports);
-    this.ports.nic = this.nics;
-    this.tasks = new Tasks(clock, driver, this.nics, program);
-    this.nics.spreadPorts(f, hashes);
-    const rngLb = createRandom(seed, 'packet', 'lb');
-    this.switches = new Switches(f, topo, this.pool, this.ports, this.mmu, net, hashes, rngLb);
+    const e = wireElements(clock, c, f, topo, net, program, { seed, hashes, transports, memoize: true });
+    this.pool = e.pool;
+    this.ports = e.ports;
+    this.pfc = e.pfc;
+    this.mmu = e.mmu;
+    this.nics = e.nics;
+    this.tasks = e.tasks;
+    this.switches = e.switches;
+    this.links = e.links;
     this.failover = HostFailover.needed(f, topo)
       ? new HostFailover(f, topo, this.nics, this.ports, hashes, this.switches.view)
       : null;
-    const rngLoss = createRandom(seed, 'packet', 'loss');
-    this.links = new Links(
-      clock,
-      topo,
-      this.pool,
-      this.ports,
-      this.mmu,
-      this.switches,
-      this.nics,
-      this.tasks,
-      net,
-      c,
-      rngLoss,
-    );
     const { pool, ports, mmu, nics, tasks } = this;
     if (reduce !== null) {
       reduce.attach({ clock, pool, mmu, nics, tasks });

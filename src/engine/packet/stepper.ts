@@ -1,15 +1,9 @@
-// The packet engine's elements wired as engine.ts wires them, run to a given time instead of to the end: what a
-// caller that starts transfers as its own events happen needs (request-network.ts). The loop is engine.ts's
-// dispatch without the queue samples, the progress calls and the livelock guard. Leaves out the result (the
-// caller builds its own) and failures' QP failover (hosts of one link only).
-import { createRandom } from '../../base/random.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import type { Counters } from '../../result/types.ts';
 import { zeroCounters } from '../../result/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { flowHashes } from '../core/ecmp.ts';
 import type { NetworkConfig } from '../core/network.ts';
-import { buildTaskGraph, TaskDriver } from '../core/task-graph.ts';
 import {
   Clock,
   EV_ALPHA_TIMER,
@@ -26,15 +20,15 @@ import {
   EV_RTO,
   EV_TX_DONE,
 } from './events.ts';
-import { Links } from './link.ts';
-import { Mmu } from './mmu.ts';
-import { Nics } from './nic.ts';
-import { PacketPool } from './packets.ts';
-import { Pfc } from './pfc.ts';
-import { Ports } from './port.ts';
-import { Switches } from './switch.ts';
-import { Tasks } from './tasks.ts';
+import type { Links } from './link.ts';
+import type { Nics } from './nic.ts';
+import type { PacketPool } from './packets.ts';
+import type { Pfc } from './pfc.ts';
+import type { Ports } from './port.ts';
+import type { Switches } from './switch.ts';
+import type { Tasks } from './tasks.ts';
 import { Topology } from './topology.ts';
+import { wireElements } from './wiring.ts';
 
 export class PacketStepper {
   readonly clock = new Clock();
@@ -65,33 +59,20 @@ export class PacketStepper {
   ) {
     const { clock, counters: c } = this;
     this.topo = new Topology(f, net, nicNodes);
-    const topo = this.topo;
-    this.pool = new PacketPool(c, 4096);
-    this.ports = new Ports(clock, topo, this.pool, net, c, createRandom(seed, 'packet', 'ecn'), transports);
-    this.pfc = new Pfc(clock, topo, net, c);
-    const mmu = new Mmu(topo, net, this.pool, this.ports, this.pfc);
-    const driver = new TaskDriver(buildTaskGraph(program.transfers));
-    this.nics = new Nics(clock, topo, this.pool, this.ports, driver, net, c, program, transports);
-    this.ports.nic = this.nics;
-    this.tasks = new Tasks(clock, driver, this.nics, program);
     this.hashes = flowHashes(seed, program.transfers.length);
-    this.nics.spreadPorts(f, this.hashes);
-    const rngLb = createRandom(seed, 'packet', 'lb');
-    this.switches = new Switches(f, topo, this.pool, this.ports, mmu, net, this.hashes, rngLb, false);
-    const rngLoss = createRandom(seed, 'packet', 'loss');
-    this.links = new Links(
-      clock,
-      topo,
-      this.pool,
-      this.ports,
-      mmu,
-      this.switches,
-      this.nics,
-      this.tasks,
-      net,
-      c,
-      rngLoss,
-    );
+    const e = wireElements(clock, c, f, this.topo, net, program, {
+      seed,
+      hashes: this.hashes,
+      transports,
+      memoize: false,
+    });
+    this.pool = e.pool;
+    this.ports = e.ports;
+    this.nics = e.nics;
+    this.tasks = e.tasks;
+    this.pfc = e.pfc;
+    this.links = e.links;
+    this.switches = e.switches;
   }
 
   /** Queues the start of tasks [0, n) at their start times (a caller's own QPs past them never start here). */
