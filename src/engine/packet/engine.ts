@@ -8,8 +8,8 @@
 //
 // Packets live in one pool (packets.ts) addressed by id; the task driver (engine/core/task-graph.ts, with
 // tasks.ts) starts the program's transfers and delays; stats.ts samples and builds the Result. This file keeps
-// the clock, the event queue, the dispatch of each event kind to its element, and the wiring. Numbers in the
-// comments cite the validation cases (validation/README.md).
+// the clock, the event queue and the loop; wiring.ts builds the elements and dispatch.ts hands each event to its
+// element. Numbers in the comments cite the validation cases (validation/README.md).
 
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
@@ -19,24 +19,8 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { flowHashes } from '../core/ecmp.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
-import {
-  Clock,
-  EV_ALPHA_TIMER,
-  EV_ARRIVE,
-  EV_DELAY_DONE,
-  EV_FLOW_START,
-  EV_HOST_WAKE,
-  EV_LINK_STATE,
-  EV_PAUSE_EXPIRE,
-  EV_PFC_REFRESH,
-  EV_PFC_RX,
-  EV_RATE_TIMER,
-  EV_REDUCED,
-  EV_ROUTE_STATE,
-  EV_RTO,
-  EV_SAMPLE,
-  EV_TX_DONE,
-} from './events.ts';
+import { Dispatcher } from './dispatch.ts';
+import { Clock, EV_FLOW_START, EV_LINK_STATE, EV_SAMPLE } from './events.ts';
 import { HostFailover } from './failover.ts';
 import type { Links } from './link.ts';
 import type { Mmu } from './mmu.ts';
@@ -100,10 +84,9 @@ class PacketSim {
   private readonly nics: Nics;
   private readonly tasks: Tasks;
   private readonly stats: Stats;
+  private readonly dispatch: Dispatcher;
   /** QP port failover on hosts of several links (failover.ts), or null when every host has one. */
   readonly failover: HostFailover | null;
-  /** The switches' reduction elements (reduce.ts), or null when no task has a switch end. */
-  private readonly reduce: Reducers | null;
   private events = 0;
   private timeBackwards = 0;
 
@@ -121,7 +104,6 @@ class PacketSim {
     checkProgram(f, program, topo);
     const hashes = flowHashes(seed, this.F);
     const reduce = Reducers.needed(program, topo) ? new Reducers(f, topo, program, net, hashes) : null;
-    this.reduce = reduce;
     const e = wireElements(clock, c, f, topo, net, program, { seed, hashes, transports, memoize: true });
     this.pool = e.pool;
     this.ports = e.ports;
@@ -141,12 +123,13 @@ class PacketSim {
       tasks.streams = reduce;
     }
     this.stats = new Stats({ f, net, program, clock, topo, pool, ports, mmu, nics, tasks, c });
+    this.dispatch = new Dispatcher(e, reduce, this.stats, this.failover);
   }
 
   run(): Result {
     const wall0 = performance.now();
     let peakRss = process.memoryUsage.rss();
-    const { clock, F, links, ports, nics, tasks, pfc, switches, stats } = this;
+    const { clock, F, tasks, dispatch } = this;
     const q = clock.q;
     const driver = tasks.driver;
     for (let i = 0; i < F; i++) q.push(tasks.startPs[i], EV_FLOW_START, i, 0);
@@ -168,56 +151,7 @@ class PacketSim {
       if (t > maxT) break;
       clock.now = t;
       this.events++;
-      const a = q.a;
-      const b = q.b;
-      switch (q.kind) {
-        case EV_TX_DONE:
-          links.txDone(a);
-          break;
-        case EV_ARRIVE:
-          links.deliver(a, b);
-          break;
-        case EV_HOST_WAKE:
-          nics.wake(a);
-          break;
-        case EV_PFC_RX:
-          ports.pfcFrame(a, b);
-          break;
-        case EV_PAUSE_EXPIRE:
-          ports.pauseExpire(a);
-          break;
-        case EV_FLOW_START:
-          tasks.reach(a);
-          break;
-        case EV_DELAY_DONE:
-          tasks.delayDone(a);
-          break;
-        case EV_REDUCED:
-          this.reduce!.reduced(a, b);
-          break;
-        case EV_ALPHA_TIMER:
-          nics.alphaTimer(a, b);
-          break;
-        case EV_RATE_TIMER:
-          nics.rateTimer(a, b);
-          break;
-        case EV_RTO:
-          nics.rto(a);
-          break;
-        case EV_PFC_REFRESH:
-          pfc.refresh(a, b);
-          break;
-        case EV_SAMPLE:
-          stats.sample();
-          break;
-        case EV_LINK_STATE:
-          links.setState(a, b === 1);
-          break;
-        case EV_ROUTE_STATE:
-          switches.routeState(a, b === 1);
-          this.failover?.repath();
-          break;
-      }
+      dispatch.run(q.kind, q.a, q.b);
       if ((this.events & 0xffff) === 0) {
         const rss = process.memoryUsage.rss();
         if (rss > peakRss) peakRss = rss;
@@ -230,7 +164,7 @@ class PacketSim {
     const rss = process.memoryUsage.rss();
     if (rss > peakRss) peakRss = rss;
     const wallMs = performance.now() - wall0;
-    return stats.result({
+    return this.stats.result({
       name: this.opts.name ?? 'scenario',
       seed: this.opts.seed,
       events: this.events,
