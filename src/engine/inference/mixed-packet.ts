@@ -5,7 +5,7 @@
 // and link table (runPacket has them for the job alone).
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
-import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
+import type { InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { compileTraffic } from '../../workload/compile.ts';
@@ -17,6 +17,7 @@ import type { PacketRequestNetwork } from '../packet/request-network.ts';
 import { transportsOf } from '../packet/tcp.ts';
 import type { InferenceSpec } from './config.ts';
 import { serviceInvariants } from './invariants.ts';
+import { jobPlainFlows } from './job-flows.ts';
 import { packetInvariants, packetNetwork } from './packet.ts';
 import { runService } from './run.ts';
 import { type InferenceRunOptions, serviceSetup } from './setup.ts';
@@ -64,7 +65,13 @@ export function runMixedPacket(
     seed: opts.seed,
     simulatedPs: run.netEndNs * 1000,
     completed: run.check.inFlight === 0 && finished,
-    flows: plainFlows(network, program, fabric),
+    flows: jobPlainFlows(
+      program,
+      fabric,
+      d,
+      (t, task) => network.idealFctPs(task.src, task.dst, task.bytes * task.repeat, t),
+      (t) => network.nics.fRetx[t],
+    ),
     ...(program.ops.length > 0 ? { ops, iterations } : {}),
     requests: [req],
     traffic: {
@@ -111,30 +118,4 @@ function jobInvariants(
     },
     { name: 'every task completed', ok: finished, detail: `${done} of ${tasks} tasks finished` },
   ];
-}
-
-/** Plain flows (patterns and flow lists: tasks of no op), with the FCT of the whole task. */
-function plainFlows(n: PacketRequestNetwork, program: TrafficProgram, fabric: Fabric): FlowResult[] {
-  const d = n.tasks.driver;
-  const out: FlowResult[] = [];
-  program.transfers.forEach((task, t) => {
-    if (task.kind !== 'transfer' || task.op !== -1) return;
-    const start = d.taskStartPs[t];
-    const end = d.taskEndPs[t];
-    const fct = end >= 0 && start >= 0 ? end - start : -1;
-    const ideal = n.idealFctPs(task.src, task.dst, task.bytes * task.repeat, t);
-    out.push({
-      id: t,
-      src: fabric.nodes[task.src].name,
-      dst: fabric.nodes[task.dst].name,
-      bytes: task.bytes * task.repeat,
-      startPs: start,
-      endPs: end,
-      fctPs: fct,
-      idealFctPs: ideal,
-      slowdown: fct >= 0 && ideal > 0 ? Math.max(1, fct / ideal) : -1,
-      retransmittedBytes: n.nics.fRetx[t],
-    });
-  });
-  return out;
 }

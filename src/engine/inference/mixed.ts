@@ -1,7 +1,13 @@
+// Training and inference in one run on the flow fidelity (issue 18): the scenario's inference item runs as the
+// request-level simulator (run.ts), its other items (jobs, collectives, patterns, flow lists) compile to a traffic
+// program that fluid-job.ts runs on the same fluid network, each transfer in its traffic class. One Result holds
+// both: the service's request statistics and the job's flows, ops and iterations, with the invariants of each and
+// of the shared network's bytes. The mechanism is argued in docs/architecture.md ("Training and inference in one
+// run"); the packet engine's version is mixed-packet.ts. Left out: network: zero for the service, and job failures.
 import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import type { Fabric } from '../../fabric/types.ts';
-import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
+import type { InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { classNamed } from '../../workload/classes.ts';
@@ -12,6 +18,7 @@ import { FluidNetwork } from '../flow/fluid.ts';
 import type { InferenceSpec } from './config.ts';
 import { FluidJob } from './fluid-job.ts';
 import { bytesInvariant, serviceInvariants } from './invariants.ts';
+import { jobPlainFlows } from './job-flows.ts';
 import { runMixedPacket } from './mixed-packet.ts';
 import { runService } from './run.ts';
 import { type InferenceRunOptions, serviceSetup } from './setup.ts';
@@ -68,7 +75,13 @@ export function runMixed(
     seed: opts.seed,
     simulatedPs: run.netEndNs * 1000,
     completed: run.check.inFlight === 0 && job.finished,
-    flows: plainFlows(job, fabric),
+    flows: jobPlainFlows(
+      program,
+      fabric,
+      job.driver,
+      (t) => job.idealPs(t),
+      () => 0,
+    ),
     ...(program.ops.length > 0 ? { ops, iterations } : {}),
     requests: [req],
     links: fluid.linkStats(run.netEndNs),
@@ -108,30 +121,4 @@ function jobInvariants(job: FluidJob): InvariantCheck[] {
       detail: `${d.done} of ${T.length} tasks finished`,
     },
   ];
-}
-
-/** Plain flows (patterns and flow lists: tasks of no op), as runFlow reports them. */
-function plainFlows(job: FluidJob, fabric: Fabric): FlowResult[] {
-  const d = job.driver;
-  const out: FlowResult[] = [];
-  job.program.transfers.forEach((task, t) => {
-    if (task.kind !== 'transfer' || task.op !== -1) return;
-    const start = d.taskStartPs[t];
-    const end = d.taskEndPs[t];
-    const fct = end >= 0 && start >= 0 ? end - start : -1;
-    const ideal = job.idealPs(t);
-    out.push({
-      id: t,
-      src: fabric.nodes[task.src].name,
-      dst: fabric.nodes[task.dst].name,
-      bytes: task.bytes * task.repeat,
-      startPs: start,
-      endPs: end,
-      fctPs: fct,
-      idealFctPs: ideal,
-      slowdown: fct >= 0 && ideal > 0 ? Math.max(1, fct / ideal) : -1,
-      retransmittedBytes: 0,
-    });
-  });
-  return out;
 }
