@@ -63,24 +63,30 @@ function mergeNics(list: { model: string; count: number }[]): { model: string; c
   return [...m].map(([model, count]) => ({ model, count }));
 }
 
-/** Counts taken from the built graph (not from the generator's formulas). */
+/**
+ * Counts taken from the built graph (not from the generator's formulas), for generated and custom fabrics alike:
+ * every node with a model but hosts and storage nodes is a bought switch (a generated border has no model; a
+ * custom fabric's border may be a catalog switch), and links are counted with the medium each one has (the
+ * generators choose the cheapest for its speed and length, as the BOM would; a custom link's named medium is
+ * bought as named).
+ */
 export function countsFromFabric(f: Fabric): BomCounts {
   const sw = new Map<string, { role: SwitchRoleName; model: string; count: number }>();
   const nics = new Map<string, number>();
   for (const n of f.nodes) {
     if (n.role === 'host' || n.role === 'storage') nics.set(n.model ?? '', (nics.get(n.model ?? '') ?? 0) + 1);
-    else if (n.role !== 'border' && n.model) {
+    else if (n.model) {
       const k = `${n.role}/${n.model}`;
-      const e = sw.get(k) ?? { role: n.role, model: n.model, count: 0 };
+      const e = sw.get(k) ?? { role: n.role as SwitchRoleName, model: n.model, count: 0 };
       e.count++;
       sw.set(k, e);
     }
   }
-  const links = new Map<string, { tier: string; rateBps: number; lengthClass: LengthClass; count: number }>();
+  const links = new Map<string, BomCounts['links'][number]>();
   for (const l of f.links) {
     const tier = `${f.nodes[l.a].role}-${f.nodes[l.b].role}`;
-    const k = `${tier}/${l.rateBps}/${l.lengthClass}`;
-    const e = links.get(k) ?? { tier, rateBps: l.rateBps, lengthClass: l.lengthClass, count: 0 };
+    const k = `${tier}/${l.rateBps}/${l.lengthClass}/${l.medium}`;
+    const e = links.get(k) ?? { tier, rateBps: l.rateBps, lengthClass: l.lengthClass, count: 0, medium: l.medium };
     e.count++;
     links.set(k, e);
   }

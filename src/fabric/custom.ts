@@ -8,7 +8,7 @@ import type { Catalog, SwitchModel } from '../catalog/index.ts';
 import { DesignError, type InputProblem, ScenarioError } from '../errors.ts';
 import type { FabricSpec } from '../scenario/schema.ts';
 import { readTopologyFile } from '../scenario/topology-file.ts';
-import { type Bom, type BomCounts, billOfMaterials } from './bom.ts';
+import { type Bom, billOfMaterials, countsFromFabric } from './bom.ts';
 import { freeze, PortAllocator } from './build.ts';
 import { type CheckedLink, type CheckedTopology, checkTopology } from './custom-check.ts';
 import { chooseMedium } from './media.ts';
@@ -24,7 +24,6 @@ import {
   type LinkId,
   type NodeId,
   type SwitchCount,
-  type SwitchRoleName,
   TIER_OF,
 } from './types.ts';
 
@@ -65,7 +64,7 @@ export function designCustom(spec: FabricSpec, catalog: Catalog, name: string): 
   return {
     fabric,
     blueprint: bp,
-    bom: billOfMaterials(customCounts(fabric), catalog),
+    bom: billOfMaterials(countsFromFabric(fabric), catalog),
     metrics: fabricMetrics(fabric, catalog),
   };
 }
@@ -186,34 +185,6 @@ function wireLink(
 /** The shortest length class a cable fits (media are chosen by class; its exact length sets its delay). */
 function classOf(m: number): LengthClass {
   return m <= LENGTH_M.rack ? 'rack' : m <= LENGTH_M.row ? 'row' : 'hall';
-}
-
-/** Counts by role and model, links by tier pair, speed, length class and medium (a named medium is bought). */
-function customCounts(f: Fabric): BomCounts {
-  const sw = new Map<string, { role: SwitchRoleName; model: string; count: number }>();
-  const nics = new Map<string, number>();
-  for (const n of f.nodes) {
-    if (n.role === 'host') nics.set(n.model ?? '', (nics.get(n.model ?? '') ?? 0) + 1);
-    else if (n.model) {
-      const k = `${n.role}/${n.model}`;
-      const e = sw.get(k) ?? { role: n.role as SwitchRoleName, model: n.model, count: 0 };
-      e.count++;
-      sw.set(k, e);
-    }
-  }
-  const links = new Map<string, BomCounts['links'][number]>();
-  for (const l of f.links) {
-    const tier = `${f.nodes[l.a].role}-${f.nodes[l.b].role}`;
-    const k = `${tier}/${l.rateBps}/${l.lengthClass}/${l.medium}`;
-    const e = links.get(k) ?? { tier, rateBps: l.rateBps, lengthClass: l.lengthClass, count: 0, medium: l.medium };
-    e.count++;
-    links.set(k, e);
-  }
-  return {
-    switches: [...sw.values()],
-    nics: [...nics].map(([model, count]) => ({ model, count })),
-    links: [...links.values()],
-  };
 }
 
 function customBlueprint(
