@@ -59,15 +59,8 @@ function fluidTasks(
   let z = a;
   while (z < op.lastTask && tasks[z].channel === 0) z++;
   const n = z - a;
-  const local = new Map<NodeId, number>();
-  const hostOf = (h: NodeId) => {
-    let i = local.get(h);
-    if (i === undefined) {
-      i = local.size;
-      local.set(h, i);
-    }
-    return i;
-  };
+  const hosts = op.ranks.length;
+  const local = new Map<NodeId, number>(op.ranks.map((h, i) => [h, i]));
   const x = {
     stream: new Uint8Array(n),
     up: new Int32Array(n).fill(-1),
@@ -76,65 +69,103 @@ function fluidTasks(
     latPs: new Float64Array(n),
     need: new Int32Array(n),
   };
-  const outLists: number[][] = Array.from({ length: n }, () => []);
+  // The CSR of waiters in two passes: counts per task, then each waiter at its dep's next place.
+  const outStart = new Int32Array(n + 1);
   for (let k = 0; k < n; k++) {
     const task = tasks[a + k];
     if (task.stepDeps.length > 0) throw new Error(`internal: schedule-fluid given a task with step deps (${task.id})`);
     for (const d of task.deps)
       if (d >= a && d < z) {
         x.need[k]++;
-        outLists[d - a].push(k);
+        outStart[d - a + 1]++;
       }
     if (task.kind === 'delay') {
       x.work[k] = task.durationPs * task.repeat;
       continue;
     }
+    const s = local.get(task.src);
+    const r = local.get(task.dst);
+    if (s === undefined || r === undefined) throw new Error(`internal: task ${task.id} between hosts not of its op`);
     x.stream[k] = 1;
-    x.up[k] = 2 * hostOf(task.src);
-    x.down[k] = 2 * hostOf(task.dst) + 1;
+    x.up[k] = 2 * s;
+    x.down[k] = 2 * r + 1;
     x.work[k] = task.repeat * task.bytes;
     x.latPs[k] = t.hop(task.src, task.dst);
   }
-  const cap = new Float64Array(2 * local.size);
-  for (const [h, i] of local) cap.fill((Math.min(rateBps, t.nic[h]) / channels) * 1e-12, 2 * i, 2 * i + 2);
-  const outStart = new Int32Array(n + 1);
-  for (let k = 0; k < n; k++) outStart[k + 1] = outStart[k] + outLists[k].length;
-  return { n, hosts: local.size, ...x, cap, outStart, outs: Int32Array.from(outLists.flat()) };
+  for (let k = 0; k < n; k++) outStart[k + 1] += outStart[k];
+  const outs = new Int32Array(outStart[n]);
+  const fill = outStart.slice(0, n);
+  for (let k = 0; k < n; k++) for (const d of tasks[a + k].deps) if (d >= a && d < z) outs[fill[d - a]++] = k;
+  const cap = new Float64Array(2 * hosts);
+  for (let i = 0; i < hosts; i++) {
+    const perPs = (Math.min(rateBps, t.nic[op.ranks[i]]) / channels) * 1e-12;
+    cap[2 * i] = perPs;
+    cap[2 * i + 1] = perPs;
+  }
+  return { n, hosts, ...x, cap, outStart, outs };
 }
 
 /** A stream ends when what it has left takes less than this at its rate (ps): sums of shares carry rounding. */
 const END_PS = 1e-3;
 
-/** The run's state: streams sending now at their fair shares, and the arrivals and copy ends to come. */
+/**
+ * The run's state. A stream's bytes left are kept as of the last time its rate was set (left at t0); its end is
+ * in `ends` (stale entries skipped). When streams start or end, only the streams sharing a link with them,
+ * transitively (their component), get new rates: most NICs carry one or two streams, so a component is small.
+ */
 class FluidRun {
   readonly need: Int32Array;
   readonly left: Float64Array;
+  readonly t0: Float64Array;
   readonly rate: Float64Array;
-  /** Streams sending now (unordered) and each one's place there. */
-  readonly active: Int32Array;
-  readonly slot: Int32Array;
-  nActive = 0;
-  /** Arrivals of streams and ends of copies, by time. */
+  readonly endAt: Float64Array;
+  /** 1 while sending. */
+  readonly sending: Uint8Array;
+  /** Per link, its sending streams: a doubly linked list through each stream's two ends (2k up, 2k + 1 down). */
+  readonly head: Int32Array;
+  readonly nxt: Int32Array;
+  readonly prv: Int32Array;
+  /** Links whose streams changed since the last solve, and the component scratch. */
+  readonly dirty: Int32Array;
+  nDirty = 0;
+  readonly linkMark: Uint8Array;
+  readonly streamMark: Uint8Array;
+  readonly compLinks: Int32Array;
+  readonly compStreams: Int32Array;
+  /** Stream ends, and arrivals of streams and ends of copies, by time. */
+  readonly ends = new KeyValueHeap(256);
   readonly due = new KeyValueHeap(256);
   readonly solver: MaxMinSolver;
-  // Solver scratch: per link, its active streams (counting sort of the active list).
-  readonly linkCount: Int32Array;
-  readonly linkStart: Int32Array;
-  readonly linkStreams: Int32Array;
   now = 0;
   end = 0;
-  dirty = false;
 
   constructor(readonly x: FluidTasks) {
+    const links = 2 * x.hosts;
     this.need = x.need.slice();
     this.left = new Float64Array(x.n);
+    this.t0 = new Float64Array(x.n);
     this.rate = new Float64Array(x.n);
-    this.active = new Int32Array(x.n);
-    this.slot = new Int32Array(x.n).fill(-1);
-    this.solver = new MaxMinSolver(2 * x.hosts);
-    this.linkCount = new Int32Array(2 * x.hosts);
-    this.linkStart = new Int32Array(2 * x.hosts + 1);
-    this.linkStreams = new Int32Array(2 * x.n);
+    this.endAt = new Float64Array(x.n);
+    this.sending = new Uint8Array(x.n);
+    this.head = new Int32Array(links).fill(-1);
+    this.nxt = new Int32Array(2 * x.n);
+    this.prv = new Int32Array(2 * x.n);
+    this.dirty = new Int32Array(links);
+    this.linkMark = new Uint8Array(links);
+    this.streamMark = new Uint8Array(x.n);
+    this.compLinks = new Int32Array(links);
+    this.compStreams = new Int32Array(x.n);
+    this.solver = new MaxMinSolver(links);
+  }
+
+  private linkOf(e: number): number {
+    return e & 1 ? this.x.down[e >> 1] : this.x.up[e >> 1];
+  }
+
+  private touch(l: number): void {
+    if (this.linkMark[l]) return;
+    this.linkMark[l] = 1;
+    this.dirty[this.nDirty++] = l;
   }
 
   start(k: number): void {
@@ -143,80 +174,111 @@ class FluidRun {
       return;
     }
     this.left[k] = this.x.work[k];
-    this.slot[k] = this.nActive;
-    this.active[this.nActive++] = k;
-    this.dirty = true;
+    this.t0[k] = this.now;
+    this.rate[k] = 0;
+    this.sending[k] = 1;
+    for (let e = 2 * k; e <= 2 * k + 1; e++) {
+      const l = this.linkOf(e);
+      this.prv[e] = -1;
+      this.nxt[e] = this.head[l];
+      if (this.head[l] >= 0) this.prv[this.head[l]] = e;
+      this.head[l] = e;
+      this.touch(l);
+    }
+  }
+
+  /** Stream k's last byte left at `at`: off its links, arriving one path latency later. */
+  private sent(k: number, at: number): void {
+    this.sending[k] = 0;
+    for (let e = 2 * k; e <= 2 * k + 1; e++) {
+      const l = this.linkOf(e);
+      if (this.prv[e] >= 0) this.nxt[this.prv[e]] = this.nxt[e];
+      else this.head[l] = this.nxt[e];
+      if (this.nxt[e] >= 0) this.prv[this.nxt[e]] = this.prv[e];
+      this.touch(l);
+    }
+    this.due.push(at + this.x.latPs[k], k);
   }
 
   /** Task k has arrived (or its copy ended) at `at`: the tasks waiting for it may start. */
-  arrive(k: number, at: number): void {
+  private arrive(k: number, at: number): void {
     if (at > this.end) this.end = at;
     const { outStart, outs } = this.x;
     for (let o = outStart[k]; o < outStart[k + 1]; o++) if (--this.need[outs[o]] === 0) this.start(outs[o]);
   }
 
-  /** Max-min fair rates of the streams sending now, on their two NIC links (core/maxmin.ts). */
+  /** New max-min fair rates (core/maxmin.ts) for the streams connected to a changed link, and their ends. */
   solve(): void {
-    const { active, linkCount, linkStart, linkStreams, solver, rate } = this;
+    const { head, nxt, linkMark, streamMark, compLinks, compStreams, solver, left, t0, rate } = this;
     const { up, down, cap } = this.x;
-    const nLinks = linkCount.length;
-    linkCount.fill(0);
-    for (let a = 0; a < this.nActive; a++) {
-      linkCount[up[active[a]]]++;
-      linkCount[down[active[a]]]++;
-    }
-    for (let l = 0; l < nLinks; l++) linkStart[l + 1] = linkStart[l] + linkCount[l];
-    linkCount.fill(0);
-    for (let a = 0; a < this.nActive; a++) {
-      const k = active[a];
-      linkStreams[linkStart[up[k]] + linkCount[up[k]]++] = a;
-      linkStreams[linkStart[down[k]] + linkCount[down[k]]++] = a;
-    }
+    // The component: links reached from the changed ones through their streams.
+    let nl = 0;
+    let ns = 0;
+    for (let i = 0; i < this.nDirty; i++) compLinks[nl++] = this.dirty[i];
+    this.nDirty = 0;
+    for (let i = 0; i < nl; i++)
+      for (let e = head[compLinks[i]]; e >= 0; e = nxt[e]) {
+        const k = e >> 1;
+        if (streamMark[k]) continue;
+        streamMark[k] = 1;
+        compStreams[ns++] = k;
+        if (!linkMark[up[k]]) {
+          linkMark[up[k]] = 1;
+          compLinks[nl++] = up[k];
+        }
+        if (!linkMark[down[k]]) {
+          linkMark[down[k]] = 1;
+          compLinks[nl++] = down[k];
+        }
+      }
     solver.reset();
-    for (let a = 0; a < this.nActive; a++) solver.addFlow(active[a], Number.POSITIVE_INFINITY);
-    for (let l = 0; l < nLinks; l++) {
-      if (linkCount[l] === 0) continue;
-      solver.addLink(l, cap[l]);
-      for (let s = linkStart[l]; s < linkStart[l + 1]; s++) solver.linkFlow(linkStreams[s]);
+    for (let j = 0; j < ns; j++) {
+      const k = compStreams[j];
+      left[k] -= rate[k] * (this.now - t0[k]);
+      t0[k] = this.now;
+      solver.addFlow(k, Number.POSITIVE_INFINITY);
     }
-    for (let a = 0; a < this.nActive; a++) {
-      solver.flowLinks(a);
-      solver.flowLink(up[active[a]]);
-      solver.flowLink(down[active[a]]);
+    for (let i = 0; i < nl; i++) {
+      const l = compLinks[i];
+      linkMark[l] = 0;
+      if (head[l] < 0) continue;
+      solver.addLink(l, cap[l]);
+      for (let e = head[l]; e >= 0; e = nxt[e]) solver.linkFlow(solver.local(e >> 1));
+    }
+    for (let j = 0; j < ns; j++) {
+      solver.flowLinks(j);
+      solver.flowLink(up[compStreams[j]]);
+      solver.flowLink(down[compStreams[j]]);
     }
     solver.solve();
-    for (let a = 0; a < this.nActive; a++) rate[active[a]] = solver.rate[a];
-    this.dirty = false;
+    for (let j = 0; j < ns; j++) {
+      const k = compStreams[j];
+      streamMark[k] = 0;
+      rate[k] = solver.rate[j];
+      this.endAt[k] = this.now + left[k] / rate[k];
+      this.ends.push(this.endAt[k], k);
+    }
   }
 
   /** The next event: a stream's last byte leaves, or an arrival or copy end is due. */
   next(): number {
-    let at = this.due.size > 0 ? this.due.topKey : Number.POSITIVE_INFINITY;
-    for (let a = 0; a < this.nActive; a++) {
-      const k = this.active[a];
-      const ends = this.now + this.left[k] / this.rate[k];
-      if (ends < at) at = ends;
-    }
-    return at;
+    const ends = this.ends;
+    // Entries of streams given a new rate since, or already sent, are stale.
+    while (ends.size > 0 && (!this.sending[ends.topVal] || this.endAt[ends.topVal] !== ends.topKey)) ends.pop();
+    const a = ends.size > 0 ? ends.topKey : Number.POSITIVE_INFINITY;
+    return this.due.size > 0 && this.due.topKey < a ? this.due.topKey : a;
   }
 
-  /** Moves the clock to `at`: streams send at their rates, those done go to `due`; then what is due arrives. */
+  /** Moves the clock to `at`: streams that end by then are sent; then what is due arrives. */
   advance(at: number): void {
-    const dt = at - this.now;
     this.now = at;
-    const { active, left, rate, slot } = this;
-    for (let a = this.nActive - 1; a >= 0; a--) {
-      const k = active[a];
-      left[k] -= rate[k] * dt;
-      if (left[k] > rate[k] * END_PS) continue;
-      const last = active[--this.nActive];
-      active[a] = last;
-      slot[last] = a;
-      slot[k] = -1;
-      this.dirty = true;
-      this.due.push(at + this.x.latPs[k], k);
+    const { ends, due } = this;
+    while (ends.size > 0 && ends.topKey <= at + END_PS) {
+      const k = ends.topVal;
+      const key = ends.topKey;
+      ends.pop();
+      if (this.sending[k] && this.endAt[k] === key) this.sent(k, at);
     }
-    const due = this.due;
     while (due.size > 0 && due.topKey <= at + END_PS) {
       const k = due.topVal;
       const when = due.topKey;
@@ -231,7 +293,7 @@ function runPs(x: FluidTasks): number {
   const run = new FluidRun(x);
   for (let k = 0; k < x.n; k++) if (x.need[k] === 0) run.start(k);
   for (;;) {
-    if (run.dirty) run.solve();
+    if (run.nDirty > 0) run.solve();
     const at = run.next();
     if (!Number.isFinite(at)) break;
     run.advance(at);
