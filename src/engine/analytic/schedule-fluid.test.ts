@@ -2,6 +2,7 @@
 // engine is the contract's (contract-alltoall.test.ts). Units: a NIC moves 1 byte per ps (1e12 B/s), a block is
 // 1,000 B (S = p x 1,000 B), so a block alone on its NICs takes tau = 1,000 ps; an NVLink copy of a block takes
 // c = 500 ps (16e12 bit/s).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NodeId } from '../../fabric/types.ts';
 import { ProgramBuilder } from '../../workload/builder.ts';
@@ -10,7 +11,7 @@ import { scheduleFluidPs } from './schedule-fluid.ts';
 import { schedulePathPs } from './schedule-path.ts';
 
 /** Both costs (ps) of an all-to-all over ranks 0..p-1, rank i on server `server[i]`, with `alphaPs` a path. */
-function costs(algorithm: string, server: number[], alphaPs: number, channels = 1) {
+function costs(algorithm: string, server: number[], alphaPs: number, channels = 1, copyBps = 16e12) {
   const p = server.length;
   const b = new ProgramBuilder();
   const ranks = server.map((_, i) => i as NodeId);
@@ -22,7 +23,7 @@ function costs(algorithm: string, server: number[], alphaPs: number, channels = 
       ranks,
       bytes: p * 1000,
       channels,
-      intra: { bandwidthBps: 16e12, latencyPs: 0, serverOf: (h) => server[h] },
+      intra: { bandwidthBps: copyBps, latencyPs: 0, serverOf: (h) => server[h] },
     },
     { item: 0, cls: 'roce', startPs: 0, deps: [], iteration: -1 },
   );
@@ -61,5 +62,38 @@ describe('schedule-fluid: pairwise all-to-alls worked out by hand', () => {
     const { fluid, path } = costs('pairwise', [0, 0, 0, 1], 0);
     expect(fluid).toBeCloseTo(3500, 6);
     expect(path).toBeCloseTo(3000, 6);
+  });
+});
+
+describe('schedule-fluid: properties over random placements (fast-check, seeded)', () => {
+  // Each stream's rate is at most its NIC links' capacity and each task starts once its deps have arrived, so by
+  // induction over the schedule no task ends before its critical-path time: fluid >= path. With one rank a server
+  // there are no copies, every rank's steps move in lockstep and no NIC link ever carries two streams: fluid = path.
+  const placement = fc
+    .record({
+      algorithm: fc.constantFrom('pairwise', 'bruck'),
+      server: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 2, maxLength: 10 }),
+      alphaPs: fc.integer({ min: 0, max: 2000 }),
+      copyBps: fc.constantFrom(2e12, 8e12, 16e12, 64e12),
+    })
+    .map((x) => ({ ...x, server: x.server.slice().sort((a, b) => a - b) }));
+  it('fluid >= critical path on any placement (relative 1e-9)', () => {
+    fc.assert(
+      fc.property(placement, ({ algorithm, server, alphaPs, copyBps }) => {
+        const { fluid, path } = costs(algorithm, server, alphaPs, 1, copyBps);
+        expect(fluid).toBeGreaterThanOrEqual(path * (1 - 1e-9));
+      }),
+      { seed: 14, numRuns: 60 },
+    );
+  });
+  it('fluid = critical path with one rank a server (relative 1e-9)', () => {
+    fc.assert(
+      fc.property(placement, ({ algorithm, server, alphaPs }) => {
+        const alone = server.map((_, i) => i);
+        const { fluid, path } = costs(algorithm, alone, alphaPs);
+        expect(Math.abs(fluid - path) / path).toBeLessThan(1e-9);
+      }),
+      { seed: 14, numRuns: 30 },
+    );
   });
 });
