@@ -9,13 +9,16 @@
 //
 // Why a simulation and not the critical path (schedule-path.ts): a rank receives from other ranks than it sends
 // to, and nothing orders the senders into one rank, so when copies let some ranks run ahead, several steps' flows
-// share a NIC; the critical path without sharing was 1.08-1.27x below the flow engine on 8 servers x 4 GPUs.
+// share a NIC; the critical path without sharing was 1.00-1.59 x below the flow engine on one leaf of 8 servers
+// x 4 GPUs (contract-alltoall.test.ts). A stream alone on both its links skips the solver (it gets the lesser
+// capacity), and only the streams connected to a changed link get new rates.
 //
 // Left out: the fabric beyond the NICs (the analytic engine's hose model): where steps between rails hash onto
 // shared spine links (rail-optimized fabrics), the flow engine meets ECMP collisions this does not, and this
 // is a lower bound there. Repetitions (a task's `repeat`) are one stream of all their bytes, which is what a QP
 // sending them back to back does when no step dependency gates them (none in these schedules; a task with step
-// dependencies is refused).
+// dependencies is refused). Hosts of several ports (planes, dual-homing): one NIC at their first link.s rate
+// (the engine.s CostTables.nic), as schedule-path.ts.
 import type { NodeId } from '../../fabric/types.ts';
 import type { ProgramOp, TrafficProgram } from '../../workload/program.ts';
 import { KeyValueHeap } from '../core/kvheap.ts';
@@ -341,9 +344,13 @@ function sameTasks(a: FluidTasks, b: FluidTasks): boolean {
   return true;
 }
 
-/** Times already simulated, by a hash of their tasks (compared in full on a hit): sweeps and reruns repeat them. */
+/**
+ * Times already simulated, by a hash of their tasks (compared in full on a hit): sweeps and reruns repeat them.
+ * Emptied when the tables it keeps pass MEMO_TASKS tasks (about 40 bytes each).
+ */
 const memo = new Map<number, { x: FluidTasks; ps: number }[]>();
-let memoSize = 0;
+const MEMO_TASKS = 1 << 20;
+let memoTasks = 0;
 
 /**
  * Time (ps) of `op`'s schedule on the hose model: channel 0's tasks as fluid streams at their max-min fair shares
@@ -362,11 +369,11 @@ export function scheduleFluidPs(
   const known = memo.get(h)?.find((m) => sameTasks(m.x, x));
   if (known) return known.ps;
   const ps = runPs(x);
-  if (memoSize >= 64) {
+  if (memoTasks + x.n > MEMO_TASKS) {
     memo.clear();
-    memoSize = 0;
+    memoTasks = 0;
   }
   memo.set(h, [...(memo.get(h) ?? []), { x, ps }]);
-  memoSize++;
+  memoTasks += x.n;
   return ps;
 }
