@@ -17,8 +17,8 @@
 // shared spine links (rail-optimized fabrics), the flow engine meets ECMP collisions this does not, and this
 // is a lower bound there. Repetitions (a task's `repeat`) are one stream of all their bytes, which is what a QP
 // sending them back to back does when no step dependency gates them (none in these schedules; a task with step
-// dependencies is refused). Hosts of several ports (planes, dual-homing): one NIC at their first link.s rate
-// (the engine.s CostTables.nic), as schedule-path.ts.
+// dependencies is refused). Hosts of several ports (planes, dual-homing): one NIC at their first link's rate
+// (the engine's CostTables.nic), as schedule-path.ts.
 import type { NodeId } from '../../fabric/types.ts';
 import type { ProgramOp, TrafficProgram } from '../../workload/program.ts';
 import { KeyValueHeap } from '../core/kvheap.ts';
