@@ -23,6 +23,9 @@ const THREE_ONE_LEAF = 'fabric: {topology: leaf-spine, hosts: 6, nic: 400G, swit
 
 const ONE = '8 servers x 4 GPUs, one leaf';
 const THREE = '2 servers x 3 GPUs, one leaf';
+/** 4 servers of 8 GPUs of a GPU profile (fabric.gpu: its NVLink rate) on one leaf. */
+const profileOneLeaf = (gpu: string) =>
+  `fabric: {topology: leaf-spine, hosts: 32, nic: 400G, switch: generic-64x400g, gpusPerNode: 8, gpu: ${gpu}}`;
 
 describe('pairwise and Bruck on servers of several GPUs, one leaf: flow within 2% of analytic', () => {
   // before: flow/analytic with the critical path, measured then. Measured now: 1.0000 on every case (the flow
@@ -40,6 +43,8 @@ describe('pairwise and Bruck on servers of several GPUs, one leaf: flow within 2
     c(SERVERS_ONE_LEAF, ONE, 'bruck, bytes: 64MiB, ranks: 7', 1.592),
     c(SERVERS_ONE_LEAF, ONE, 'bruck, bytes: 64MiB, ranks: 24, channels: 4', 1.205),
     c(THREE_ONE_LEAF, THREE, 'pairwise, bytes: 64MiB, ranks: 4', 1.295),
+    c(profileOneLeaf('h100'), '4 H100 servers, one leaf', 'pairwise, bytes: 64MiB, ranks: 32', 1.302),
+    c(profileOneLeaf('b200'), '4 B200 servers, one leaf', 'bruck, bytes: 64MiB, ranks: 24', 1.421),
   ])('$name: $rest (before: flow/analytic $before)', ({ fabric, rest }) => {
     const yaml = scenarioYaml(fabric, item(rest));
     const a = opTime('analytic', yaml);
