@@ -404,9 +404,9 @@ describe('sharp: in-network all-reduce on SHARP switches (analytic vs flow; the 
 // W = (p - g)/p S each way, its own (N - 1) S/p from time 0 and the relayed rest after one copy, so the closed
 // form is alpha + max(W, copy x B + W - (N - 1) S/p) / B: work-conserving NICs at equal shares, rail-local paths.
 // Measured flow/analytic 1.0000 on every case below (1 and 64 MiB), packet/analytic 1.020 at 64 MiB; tolerances
-// are the contract's (2%, 5%). MPICH's pairwise and Bruck on these fabrics keep flow/analytic 1.05-1.30 (one leaf)
-// and 1.40-1.87 (rails, across spines): their steps let ranks drift and share NICs, and on rails their flows
-// cross the spines and meet ECMP collisions, neither of which a closed form of theirs sees (docs/simulate.md).
+// are the contract's (2%, 5%). MPICH's pairwise and Bruck agree on one leaf too (analytic/schedule-fluid.ts runs
+// their drifting steps on the NICs, contract-alltoall.test.ts); on rails their flows between rails cross the
+// spines and meet ECMP collisions the hose model does not see (flow/analytic 1.00-1.42, docs/simulate.md).
 describe('all-to-all pxn (NCCL with PXN) on servers of several GPUs: analytic, flow and packet agree', () => {
   const pxnCases = named([
     [SERVERS_ONE_LEAF, 'collective: all-to-all, algorithm: pxn, bytes: 64MiB, ranks: 8'],

@@ -29,6 +29,7 @@ import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
 import { doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
 import { HostPorts } from './host-ports.ts';
+import { FLUID_ALGORITHMS, scheduleFluidPs } from './schedule-fluid.ts';
 import { FLAT_ALGORITHMS, schedulePathPs } from './schedule-path.ts';
 import { sharpTimeS } from './sharp.ts';
 import { TREE_SIM_RANKS, treePipelineS } from './tree-pipeline.ts';
@@ -709,7 +710,8 @@ function derated(c: OpCost, eff: number): OpCost {
 function scheduleS(t: CostTables, program: TrafficProgram, op: ProgramOp, c: OpCost, sc: ScheduleShape, p: number) {
   if (c.servers > 1 && c.gpusPerServer > 1 && FLAT_ALGORITHMS.has(op.algorithm ?? '')) {
     const rate = c.netBetaSPerByte > 0 ? 1 / c.netBetaSPerByte : Number.POSITIVE_INFINITY;
-    return schedulePathPs(t, program, op, rate, sc.channels) * 1e-12;
+    const run = FLUID_ALGORITHMS.has(op.algorithm ?? '') ? scheduleFluidPs : schedulePathPs;
+    return run(t, program, op, rate, sc.channels) * 1e-12;
   }
   return opTimeS(op, c, p, ringChunks(op, c, p, sc));
 }

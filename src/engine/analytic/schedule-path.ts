@@ -8,15 +8,14 @@
 // Left out: sharing between steps. These schedules send one step at a time per rank (each waits for its own and
 // its partner's previous step), so within a channel no two of a rank's fabric steps overlap; channels run the
 // same schedule on 1/C of the buffer at once and share every NIC, so channel 0's path at 1/C of the rate is the
-// op's time. Rings, hierarchical and the double binary tree keep their closed forms (engine.ts). MPICH's
-// all-to-alls (pairwise, Bruck) take this path too, but for them it is a lower bound only: a rank receives from
-// other ranks than it sends to, and nothing in the schedule orders the senders into one rank (pairwise: the
-// sends into j at steps s and s + 1 come from j - s and j - s - 1, neither waiting for the other), so when
-// intra-server copies let some ranks run ahead, several steps' flows share a NIC, by as much as the drift the
-// fair shares themselves produce (pairwise over 8 servers x 4 GPUs on one leaf: flow/path 1.06-1.25; Bruck
-// 1.18-1.30; on rails, where steps between rails also hash onto spine links, up to 1.99). No path without
-// sharing can see it; NCCL's all-to-all (pxn, auto's choice on such servers) posts every send at once and is
-// exact (engine.ts pxnOnServersS).
+// op's time. Rings, hierarchical and the double binary tree keep their closed forms (engine.ts).
+//
+// MPICH's all-to-alls (pairwise, Bruck) are in FLAT_ALGORITHMS (they take the flat path's dispatch) but run on
+// schedule-fluid.ts instead: for them the critical path is a lower bound only. A rank receives from other ranks
+// than it sends to, and nothing in the schedule orders the senders into one rank (pairwise: the sends into j at
+// steps s and s + 1 come from j - s and j - s - 1, neither waiting for the other), so when intra-server copies
+// let some ranks run ahead, several steps' flows share a NIC (pairwise over 8 servers x 4 GPUs on one leaf:
+// flow/path up to 1.25, Bruck up to 1.59). No path without sharing sees it; the fluid run of the same tasks does.
 import type { NodeId } from '../../fabric/types.ts';
 import type { ProgramOp, TrafficProgram } from '../../workload/program.ts';
 
