@@ -1,13 +1,13 @@
-// Egress ports: per port, one FIFO per traffic class (packets linked through the pool), the scheduler that
-// picks the next frame (strict priority, or control first then DWRR between RoCE and lossy at switches), ECN
-// marking at enqueue or at dequeue (network.dcqcn.markAt), HPCC's INT record stamped at dequeue, and the reaction to PFC frames (a paused class
-// waits until its pause runs out or an XON comes). A host's port asks its NIC for a data packet whenever
-// nothing is queued (the NIC makes them on demand). Also the port statistics (queue peak and time average, busy
-// time, bytes on the wire). Leaves out what happens after serialization (link.ts) and buffer admission (mmu.ts).
+// Egress ports: per port, one FIFO per traffic class (packets linked through the pool), the next frame as the
+// scheduler (scheduler.ts: strict priority, or control first then DWRR between RoCE and lossy at switches) picks it,
+// ECN marking at enqueue or at dequeue (network.dcqcn.markAt), HPCC's INT record stamped at dequeue, and the
+// reaction to PFC frames (a paused class waits until its pause runs out or an XON comes). A host's port asks its
+// NIC for a data packet whenever nothing is queued (the NIC makes them on demand). Also the port statistics (queue
+// peak and time average, busy time, bytes on the wire). Leaves out what happens after serialization (link.ts) and
+// buffer admission (mmu.ts).
 //
-// A port's state is one record of two cache lines (RI, RD below; one array per field cost a cache miss per field
-// once k=32's 49,152 ports outgrow the cache), what it never changes is its kind's (port-kinds.ts), and what only
-// PFC pauses and DWRR touch is in a cold record.
+// A port's state is one record of two cache lines (port-layout.ts), what it never changes is its kind's
+// (port-kinds.ts), and what only PFC pauses and DWRR touch is in a cold record.
 
 import type { RandomStream } from '../../base/random.ts';
 import type { Counters } from '../../result/types.ts';
@@ -36,8 +36,10 @@ import {
 } from './packets.ts';
 import { pauseDurationPs } from './pfc.ts';
 import { K_ARRIVE, K_KMAX, K_KMIN, K_PMAX, K_PS_PER_BYTE, KD, portKinds } from './port-kinds.ts';
+import { PORT_LAYOUT } from './port-layout.ts';
+import { Scheduler } from './scheduler.ts';
 import { TR_DCTCP } from './tcp.ts';
-import { S_ELEMENT, S_HOST, type Topology } from './topology.ts';
+import type { Topology } from './topology.ts';
 
 /** ACK: headers + AETH (4 B); CNP: headers + 16 reserved bytes (RoCEv2 annex). */
 export const ACK_EXTRA = 4;
@@ -49,39 +51,29 @@ export interface DataSource {
   nextDataPacket(h: number, onlyClass: number, port: number): number;
 }
 
-// The port record: RI Int32 fields, then RD Float64 fields from the fifth double, over one buffer (128 bytes a
-// port). Int32: the frame in serialization (-1 when idle), flags, each class's queue (head and tail packets).
-const RI = 32;
-const I_TX = 0;
-const I_FLAGS = 1;
-const I_HEAD = 2;
-const I_TAIL = I_HEAD + NC;
-/**
- * I_FLAGS: topology.ts sender in the low 2 bits (FROM_HOST: a host's NIC sends on the port; FROM_ELEMENT: a switch
- * with a reduction element on it, which also makes packets on demand), the DWRR class whose turn it is (2 bits), the
- * port's kind above.
- */
-const FROM_HOST = S_HOST;
-const FROM_ELEMENT = S_ELEMENT;
-const DRR_SHIFT = 2;
-const DRR_MASK = 3 << DRR_SHIFT;
-const KIND_SHIFT = 4;
-// Float64: the queue and its statistics; busy time, bytes on the wire, per class the bytes queued and the pause.
-const RD = 16;
-const F_QBYTES = 4;
-const F_QLAST = 5;
-const F_QINTEGRAL = 6;
-const F_MAXQ = 7;
-const F_BUSY_PS = 8;
-const F_WIRE_BYTES = 9;
-const F_CLASS_BYTES = 10;
-const F_PAUSED_UNTIL = F_CLASS_BYTES + NC;
-// The cold record (CD Float64 fields): the pause-expiry event queued (its time, or -1), the start of the pause in
-// force per class (or -1), the DWRR deficit per class.
-const CD = 8;
-const C_EXPIRE_ARMED = 0;
-const C_PAUSE_BEGIN = 1;
-const C_DEFICIT = C_PAUSE_BEGIN + NC;
+const {
+  RI,
+  I_TX,
+  I_FLAGS,
+  I_HEAD,
+  I_TAIL,
+  FROM_HOST,
+  FROM_ELEMENT,
+  DRR_SHIFT,
+  KIND_SHIFT,
+  RD,
+  F_QBYTES,
+  F_QLAST,
+  F_QINTEGRAL,
+  F_MAXQ,
+  F_BUSY_PS,
+  F_WIRE_BYTES,
+  F_CLASS_BYTES,
+  F_PAUSED_UNTIL,
+  CD,
+  C_EXPIRE_ARMED,
+  C_PAUSE_BEGIN,
+} = PORT_LAYOUT;
 
 export class Ports {
   /** Set by the engine once the NICs exist. */
@@ -94,8 +86,8 @@ export class Ports {
   /** The port kinds (KD fields each), the cold records (CD fields per port). */
   private readonly kinds: Float64Array;
   private readonly cold: Float64Array;
-  // DWRR between the RoCE and lossy classes (control always first): each class's quantum in bytes.
-  private readonly quantum: Float64Array;
+  /** The scheduler (scheduler.ts), and whether switch ports use DWRR (else strict priority). */
+  private readonly sched: Scheduler;
   private readonly dwrr: boolean;
   private readonly ecnOn: boolean;
   /** ECN decided as a packet joins a switch queue (the DCQCN paper's CP), else as it leaves. */
@@ -138,11 +130,12 @@ export class Ports {
     // A quantum of at least one largest frame lets every visit send something.
     const frameMax = net.mtu + net.headerBytes + CNP_EXTRA + net.intBytes(INT_MAX_HOPS);
     const wmin = Math.min(net.dwrrWeights.roce, net.dwrrWeights.lossy);
-    this.quantum = Float64Array.of(
+    const quantum = Float64Array.of(
       0,
       (frameMax * net.dwrrWeights.roce) / wmin,
       (frameMax * net.dwrrWeights.lossy) / wmin,
     );
+    this.sched = new Scheduler(r32, r64, this.cold, pool, quantum);
     this.dwrr = net.scheduler === 'dwrr';
     this.ecnOn = net.ecnOn;
     this.markAtEnqueue = net.ecnMarkAtEnqueue;
@@ -260,25 +253,14 @@ export class Ports {
     const d = p * RD;
     const now = this.clock.now;
     let id = -1;
-    let blockedUntil = Number.POSITIVE_INFINITY;
     const host = (r32[i + I_FLAGS] & FROM_HOST) !== 0;
-    if (this.dwrr && !host) {
-      id = this.dwrrPick(p, now);
-      const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
-      if (id < 0 && r32[i + I_HEAD + C_ROCE] >= 0 && pu > now) blockedUntil = pu;
-    } else
-      for (let c = 0; c < NC; c++) {
-        const head = r32[i + I_HEAD + c];
-        if (head < 0) continue;
-        const pu = r64[d + F_PAUSED_UNTIL + c];
-        if (pu > now) {
-          if (pu < blockedUntil) blockedUntil = pu;
-          continue;
-        }
-        id = head;
-        this.popHead(p, c);
-        break;
-      }
+    const sched = this.sched;
+    const c = this.dwrr && !host ? sched.dwrr(p, now) : sched.strict(p, now);
+    let blockedUntil = sched.blockedUntil;
+    if (c >= 0) {
+      id = r32[i + I_HEAD + c];
+      this.popHead(p, c);
+    }
     if (id < 0 && (r32[i + I_FLAGS] & (FROM_HOST | FROM_ELEMENT)) !== 0) {
       // The NIC (or reduction element) makes data packets on demand; while RoCE is paused, only lossy flows may send.
       const from = this.topo.portFrom[p];
@@ -383,45 +365,6 @@ export class Ports {
     const q = r64[d + F_QBYTES] - fr;
     r64[d + F_QBYTES] = q;
     if (q === 0 && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts--;
-  }
-
-  /**
-   * Deficit weighted round robin (Shreedhar and Varghese 1995) between the RoCE and lossy classes; control
-   * packets go first. A class keeps the port while its deficit covers its head packet; then the other
-   * class gets its quantum. Returns the packet to send, or -1.
-   */
-  private dwrrPick(p: number, now: number): number {
-    const r32 = this.r32;
-    const r64 = this.r64;
-    const i = p * RI;
-    const d = p * RD;
-    const cold = this.cold;
-    const e = p * CD;
-    const ctrl = r32[i + I_HEAD + C_CTRL];
-    if (ctrl >= 0 && r64[d + F_PAUSED_UNTIL + C_CTRL] <= now) {
-      this.popHead(p, C_CTRL);
-      return ctrl;
-    }
-    let cur = (r32[i + I_FLAGS] & DRR_MASK) >> DRR_SHIFT;
-    for (let n = 0; n < 4; n++) {
-      const head = r32[i + I_HEAD + cur];
-      const eligible = head >= 0 && r64[d + F_PAUSED_UNTIL + cur] <= now;
-      if (eligible && cold[e + C_DEFICIT + cur] >= this.pool.frame(head)) {
-        cold[e + C_DEFICIT + cur] -= this.pool.frame(head);
-        r32[i + I_FLAGS] = (r32[i + I_FLAGS] & ~DRR_MASK) | (cur << DRR_SHIFT);
-        this.popHead(p, cur);
-        return head;
-      }
-      if (head < 0) cold[e + C_DEFICIT + cur] = 0;
-      const other = cur === C_ROCE ? C_LOSSY : C_ROCE;
-      if (r32[i + I_HEAD + other] >= 0 && r64[d + F_PAUSED_UNTIL + other] <= now) {
-        cold[e + C_DEFICIT + other] += this.quantum[other];
-        cur = other;
-      } else if (eligible) cold[e + C_DEFICIT + cur] += this.quantum[cur];
-      else break;
-    }
-    r32[i + I_FLAGS] = (r32[i + I_FLAGS] & ~DRR_MASK) | (cur << DRR_SHIFT);
-    return -1;
   }
 
   /** Serialization on port p ended: the port is free; returns the packet that was sent. */
