@@ -13,7 +13,8 @@ import { S_ELEMENT, S_HOST } from './topology.ts';
  * port's kind above.
  * Float64: the queue and its statistics; busy time, bytes on the wire, per class the bytes queued and the pause.
  * Cold (Float64): the pause-expiry event queued (its time, or -1), the start of the pause in force per class (or
- * -1), the DWRR deficit per class.
+ * -1), the DWRR deficit per class, and at a reduction element's port whose turn it is (0 the element's, 1 the
+ * forwarded packets').
  */
 export const PORT_LAYOUT = {
   RI: 32,
@@ -39,4 +40,5 @@ export const PORT_LAYOUT = {
   C_EXPIRE_ARMED: 0,
   C_PAUSE_BEGIN: 1,
   C_DEFICIT: 1 + NC,
+  C_ELEMENT_TURN: 1 + 2 * NC,
 } as const;

@@ -68,6 +68,7 @@ const {
   CD,
   C_EXPIRE_ARMED,
   C_PAUSE_BEGIN,
+  C_ELEMENT_TURN,
 } = PORT_LAYOUT;
 
 export class Ports {
@@ -269,7 +270,8 @@ export class Ports {
     const sched = this.sched;
     const c = this.xq !== null ? sched.classed(p, now) : this.dwrr && !host ? sched.dwrr(p, now) : sched.strict(p, now);
     let blockedUntil = sched.blockedUntil;
-    if (c >= 0) id = this.popHead(p, c);
+    if (c > C_CTRL && (r32[i + I_FLAGS] & FROM_ELEMENT) !== 0) id = this.elementTurn(p, c);
+    if (id < 0 && c >= 0) id = this.popHead(p, c);
     if (id < 0 && (r32[i + I_FLAGS] & (FROM_HOST | FROM_ELEMENT)) !== 0) {
       // The NIC (or reduction element) makes data packets on demand; while RoCE is paused, only lossy flows may send.
       const from = this.topo.portFrom[p];
@@ -376,6 +378,23 @@ export class Ports {
     const q = r64[d + F_QBYTES] - fr;
     r64[d + F_QBYTES] = q;
     if (q === 0 && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts--;
+    return id;
+  }
+
+  /**
+   * At a reduction element's port (reduce.ts), the element is one more sender in class c: it and the forwarded
+   * packets of the class take turns (round robin between the switch's inputs, as its crossbar arbitrates them), the
+   * element's frame counting against the class's DWRR deficit in place of the head's. Its packet, or -1 (the
+   * forwarded packets' turn, or the element has none of class c now).
+   */
+  private elementTurn(p: number, c: number): number {
+    const t = p * CD + C_ELEMENT_TURN;
+    if (this.cold[t] !== 0) {
+      this.cold[t] = 0;
+      return -1;
+    }
+    const id = this.nic.nextDataPacket(this.topo.portFrom[p], ~(1 << c), p);
+    if (id >= 0) this.cold[t] = 1;
     return id;
   }
 
