@@ -345,18 +345,20 @@ describe('sharp: in-network all-reduce on SHARP switches (analytic vs flow; the 
       for (const inv of p.invariants) expect(inv.ok, `${inv.name}: ${inv.detail}`).toBe(true);
     });
   // The element's QPs are RoCE traffic like any: beside a 3:1 incast into one rank's leaf port (24 MB), DCQCN marks
-  // and CNPs act and PFC keeps it lossless. The sharp op's last bytes leave on that port with the incast's, so
-  // the op ends with the port's whole load: the flow engine's time (max-min shares, no queues) within 5%.
-  it('beside a 3:1 incast into a rank (two tiers): ECN and CNPs act, nothing dropped, the flow time within 5%', () => {
+  // and CNPs act and PFC keeps it lossless. At that port the element takes turns with the queue of forwarded packets
+  // (port.ts elementTurn: one sender beside the switch's queue, as a host NIC is beside its ACKs), where the flow
+  // engine gives it one share of four (max-min per flow): the packet op ends after the element's half of the port
+  // (its bound while DCQCN leaves it the line rate) and well before the flow engine's time (5% of it, the contract's
+  // tolerance: an element that yielded to the queue ended with the port's whole load, the flow time).
+  it('beside a 3:1 incast into a rank (two tiers): ECN and CNPs act, nothing dropped, its turns at the port', () => {
     const y = `${scenarioYaml(TWO_TIER_8, item('8MiB'), 'pattern: incast, senders: [h4, h5, h6], receiver: h0, bytes: 8MB')}`;
     const p = runScenario('packet', y, QUANTUM_2).result;
     const f = runScenario('flow', y, QUANTUM_2).result;
-    expectAgree(
-      (f.ops ?? []).map((o) => o.timePs),
-      (p.ops ?? []).map((o) => o.timePs),
-      0.05,
-      'sharp beside an incast',
-    );
+    const half = 30e6 + ((8 * 2 ** 20) / 4096) * (2 * DATA_WIRE + ACK_WIRE) * (8e12 / 400e9);
+    const got = p.ops?.[0].timePs ?? 0;
+    const flow = f.ops?.[0].timePs ?? 0;
+    expect(got, `packet ${got} ps, half the port ${half} ps`).toBeGreaterThan(half);
+    expect(got, `packet ${got} ps, flow ${flow} ps`).toBeLessThan(0.95 * flow);
     expect(p.counters.ecnMarks).toBeGreaterThan(0);
     expect(p.counters.cnps).toBeGreaterThan(0);
     expect(p.counters.bufferDrops + p.counters.lossDrops + p.counters.failureDrops).toBe(0);

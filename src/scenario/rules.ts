@@ -81,6 +81,20 @@ function onOffPeriods(s: Scenario, where: Where, out: InputProblem[]): void {
   });
 }
 
+/** IEEE 802.1Q-2018 has eight priorities (8.6.8); the packet engine gives each traffic class a queue of its own. */
+export const MAX_CLASSES = 8;
+
+/** network.classes may make at most MAX_CLASSES classes with the built-in roce and lossy. */
+function tooManyClasses(s: Scenario, where: Where, out: InputProblem[]): void {
+  const names = new Set(['roce', 'lossy', ...Object.keys(s.network?.classes ?? {})]);
+  if (names.size <= MAX_CLASSES) return;
+  out.push({
+    path: 'network.classes',
+    message: `makes ${names.size} traffic classes with the built-in roce and lossy; at most ${MAX_CLASSES} (the priorities of IEEE 802.1Q, one queue each at a port): remove ${names.size - MAX_CLASSES}, or redefine roce or lossy instead of adding a class`,
+    location: where(['network', 'classes']),
+  });
+}
+
 /** Every cross-field problem of a scenario whose fields are each valid. */
 export function ruleProblems(s: Scenario, where: Where): InputProblem[] {
   const out: InputProblem[] = [];
@@ -88,6 +102,7 @@ export function ruleProblems(s: Scenario, where: Where): InputProblem[] {
   if (ecn && ecn.kmin > ecn.kmax)
     out.push(above(['network', 'ecn', 'kmin'], ecn.kmin, ecn.kmax, 'kmax', false, 'bytes', where));
   windows(s.network?.failures ?? [], ['network', 'failures'], where, out);
+  tooManyClasses(s, where, out);
   // A custom fabric is its file; a file beside a generator would be silently ignored.
   if (s.fabric.topology === 'custom' && s.fabric.file === undefined)
     out.push({

@@ -369,7 +369,9 @@ export const networkSchema = z
     scheduler: z
       .enum(['strict', 'dwrr'])
       .default('strict')
-      .describe('egress scheduling of the data classes: strict priority (RoCE first) or deficit weighted round robin'),
+      .describe(
+        'egress scheduling of the data classes without network.classes: strict priority (RoCE first) or deficit weighted round robin',
+      ),
     dwrrWeights: z
       .strictObject({
         roce: num({ gt: 0, max: MAX_EXACT }).default(1),
@@ -419,12 +421,14 @@ export const networkSchema = z
           pfc: z
             .boolean()
             .default(false)
-            .describe('lossless (PFC, IEEE 802.1Qbb): the packet engine puts it in its RoCE queue, else the lossy one'),
+            .describe(
+              'lossless (PFC, IEEE 802.1Qbb): on the packet engine the class has its own PFC pause and headroom',
+            ),
         }),
       )
       .optional()
       .describe(
-        'traffic classes by name, used by `class:` on traffic items; roce {priority 0, weight 1, pfc} and lossy {priority 0, weight 1} always exist and may be redefined here',
+        'traffic classes by name, used by `class:` on traffic items; roce {priority 0, weight 1, pfc} and lossy {priority 0, weight 1} always exist and may be redefined here, at most 8 classes in all (IEEE 802.1Q priorities). The packet engine then gives each class a queue at every port: control first, strict priority across levels, DWRR by weight within one (network.scheduler and dwrrWeights are not read)',
       ),
     // 100 ns: the queue monitor period of HPCC's ns-3 simulator (qlen_mon_interval = 100 ns, scratch/third.cc),
     // the finest a reference samples at; a picosecond period filled the event queue with samples (fuzz).

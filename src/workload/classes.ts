@@ -1,8 +1,11 @@
 // Traffic classes (issue 18): `network.classes` with the two built-in ones, `roce` (lossless RoCE, training) and
 // `lossy` (best effort, north-south), resolved by name for the workload and the engines. What each engine does
 // with a class: the flow engine and the fluid network share capacity by priority level and weight
-// (core/maxmin.ts); the packet engine keeps its fixed queues and reads only `pfc` (the RoCE queue or the lossy
-// one; its own `network.scheduler` orders them). Left out: PFC per class priority on the packet engine.
+// (core/maxmin.ts). The packet engine, once `network.classes` is given, gives every class a queue of its own at
+// every port (portQueues; at most 8, IEEE 802.1Q's priorities: scenario/rules.ts), served by strict priority across priority levels
+// and deficit weighted round robin by weight within one (engine/packet/scheduler.ts), each lossless class with its
+// own PFC pause; without `network.classes` it keeps its two data queues, RoCE and lossy, ordered by
+// `network.scheduler`. Left out: the analytic engine (no queues: classes change nothing there).
 import { ScenarioError } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
@@ -45,7 +48,10 @@ export function classNamed(n: Network, name: string, path: string): TrafficClass
   ]);
 }
 
-/** The packet engine's queue of a class: the lossless RoCE queue for a PFC class, else the lossy one. */
+/**
+ * A transfer's `cls` for its class: 'roce' for a lossless (PFC) class, else 'lossy' (what a RoCE or TCP sender
+ * and, without `network.classes`, the packet engine's two data queues go by).
+ */
 export function classQueue(s: Pick<Scenario, 'network'>, name: string, path = 'class'): 'roce' | 'lossy' {
   return classNamed(s.network, name, path).pfc ? 'roce' : 'lossy';
 }
@@ -60,4 +66,49 @@ export function classLevels(n: Network): { level: Map<string, number>; uniform: 
   const level = new Map(cs.map((c) => [c.name, prios.indexOf(c.priority)]));
   const uniform = prios.length === 1 && cs.every((c) => c.weight === cs[0].weight);
   return { level, uniform };
+}
+
+/** The packet engine's queues at every port when `network.classes` is given (portQueues). */
+export interface PortQueues {
+  /** The class of each queue: '' for queue 0 (control: ACKs, NAKs, CNPs), then roce, lossy, the others in order. */
+  names: string[];
+  /** Each queue's strict-priority level: 0 (control alone) first, then the classes' priorities from the highest. */
+  level: Uint8Array;
+  /** Each queue's weight within its level (ETS, IEEE 802.1Qaz), 0 for control. */
+  weight: Float64Array;
+  /** Each queue is lossless (PFC). */
+  lossless: Uint8Array;
+  /** The queue of a class by name (-1: no such class). */
+  queueOf(name: string): number;
+}
+
+/**
+ * The packet engine's port queues for `network.classes`, or null without it (the engine then keeps its fixed
+ * RoCE and lossy queues and `network.scheduler`).
+ */
+export function portQueues(n: Network): PortQueues | null {
+  if (Object.keys(n?.classes ?? {}).length === 0) return null;
+  const byName = trafficClasses(n);
+  const cs = [...byName.values()];
+  // roce and lossy keep the queues 1 and 2 they have without classes.
+  const order = [byName.get('roce'), byName.get('lossy'), ...cs.filter((c) => c.name !== 'roce' && c.name !== 'lossy')];
+  const prios = [...new Set(cs.map((c) => c.priority))].sort((a, b) => b - a);
+  const names = [''];
+  const level = [0];
+  const weight = [0];
+  const lossless = [0];
+  for (const c of order) {
+    if (!c) continue;
+    names.push(c.name);
+    level.push(1 + prios.indexOf(c.priority));
+    weight.push(c.weight);
+    lossless.push(c.pfc ? 1 : 0);
+  }
+  return {
+    names,
+    level: Uint8Array.from(level),
+    weight: Float64Array.from(weight),
+    lossless: Uint8Array.from(lossless),
+    queueOf: (name) => names.indexOf(name, 1),
+  };
 }

@@ -4,7 +4,7 @@ import type { Catalog } from '../../catalog/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { type Fabric, hasNic, type LinkId, type NodeId } from '../../fabric/types.ts';
 import { networkSchema, type Scenario } from '../../scenario/schema.ts';
-import { classLevels, trafficClasses } from '../../workload/classes.ts';
+import { classLevels, type PortQueues, portQueues, trafficClasses } from '../../workload/classes.ts';
 import { cableLengths } from './cables.ts';
 import { DCQCN_PROFILE_VALUES, type DcqcnSettings } from './dcqcn-profiles.ts';
 import { headroomBytes, PAUSE_WIRE_BYTES, PROP_PS_PER_M, pfcReactionBytes, reservedHeadroomBytes } from './headroom.ts';
@@ -106,6 +106,11 @@ export interface NetworkConfig {
   classWeight(name: string): number;
   /** Every class has the same priority and weight: the engines share links as if there were no classes. */
   classesUniform: boolean;
+  /**
+   * The packet engine's queue per class at every port when `network.classes` is given (workload/classes.ts
+   * portQueues); null without it: the fixed RoCE and lossy queues under `scheduler`.
+   */
+  portClasses: PortQueues | null;
 }
 
 function resolveFailures(n: NonNullable<Scenario['network']>, f: Fabric): NetworkConfig['failures'] {
@@ -308,6 +313,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     classLevel: (name) => levels.level.get(name) ?? 0,
     classWeight: (name) => classes.get(name)?.weight ?? 1,
     classesUniform: levels.uniform,
+    portClasses: portQueues(n),
   };
   checkPfc(config, f, pfcObj !== null && pfcObj.headroom !== 'auto');
   return config;

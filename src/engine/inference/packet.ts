@@ -32,7 +32,17 @@ export function packetNetwork(
   const senders = [...placeReplicas(fabric, it.spec, path), ...fabric.storage];
   if (fabric.border >= 0) senders.push(fabric.border);
   const northSouth = it.spec.transport === 'newreno' ? TR_NEWRENO : TR_DCTCP;
-  return new PacketRequestNetwork(fabric, net, { seed, senders, border: fabric.border, northSouth, ...extra });
+  const serviceClass = it.spec.class ?? 'lossy';
+  const classes = net.portClasses?.names.slice(1) ?? ['roce', 'lossy'];
+  if (!classes.includes(serviceClass))
+    throw new ScenarioError([
+      {
+        path: `${path}.class`,
+        message: `no traffic class "${serviceClass}"; use one of ${classes.join(', ')} or define it under network.classes`,
+      },
+    ]);
+  const opts = { seed, senders, border: fabric.border, northSouth, serviceClass };
+  return new PacketRequestNetwork(fabric, net, { ...opts, ...extra });
 }
 
 /**

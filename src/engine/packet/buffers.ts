@@ -6,12 +6,11 @@ import type { HeadroomTier } from '../../result/types.ts';
 import { cableTier } from '../core/cables.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import type { Mmu } from './mmu.ts';
-import { C_ROCE, NC } from './packets.ts';
 import type { Topology } from './topology.ts';
 
 /** Headroom reserved for egress port p's traffic at its receiving switch, and the most the lossless class used. */
 export function portHeadroom(mmu: Mmu, p: number): { headroomBytes: number; peakHeadroomBytes: number } {
-  return { headroomBytes: mmu.hdrmCap(p), peakHeadroomBytes: mmu.peakHeadroom(p * NC + C_ROCE) };
+  return { headroomBytes: mmu.hdrmCap(p), peakHeadroomBytes: mmu.peakPortHeadroom(p) };
 }
 
 /** Headroom per group of links of one tier pair, rate and cable length: lower tiers first, then by rate. */

@@ -10,7 +10,7 @@ import type { NetworkConfig } from '../core/network.ts';
 import { type Clock, EV_ARRIVE, EV_ROUTE_STATE } from './events.ts';
 import type { Mmu } from './mmu.ts';
 import type { Nics } from './nic.ts';
-import { NC, type PacketPool, PK, PK_NEXT, T_DATA } from './packets.ts';
+import { type PacketPool, PK, PK_NEXT, T_DATA } from './packets.ts';
 import type { Ports } from './port.ts';
 import type { Reducers } from './reduce.ts';
 import type { Switches } from './switch.ts';
@@ -118,7 +118,7 @@ export class Links {
       }
       // Everything queued at either end of the failed link is lost.
       const from = topo.portFrom[p];
-      for (let c = 0; c < NC; c++) {
+      for (let c = 0; c < this.ports.queues; c++) {
         let id = this.ports.takeAll(p, c);
         while (id >= 0) {
           const next = this.pool.pk[id * PK + PK_NEXT];

@@ -1,12 +1,13 @@
 // A switch's memory management unit: one shared buffer per switch, with PFC headroom reserved per ingress port
-// (PFC-02) out of it. The lossless class is accounted per ingress port against a dynamic XOFF threshold (alpha x
-// free shared buffer, PFC-04) and asks pfc.ts for PAUSE and resume; other classes get a dynamic threshold on
+// and lossless class (PFC-02) out of it. Each lossless class (RoCE; with network.classes, every class with pfc) is
+// accounted per ingress port against a dynamic XOFF threshold (alpha x free shared buffer, PFC-04) and asks pfc.ts
+// for PAUSE and resume of that class (802.1Qbb pauses per priority); other classes get a dynamic threshold on
 // their egress queue (alpha x free buffer) and tail drop. Each lossless ingress queue may hold a reserve before it
 // counts against the shared pool (PFC-04: HPCC's switch-mmu.cc). With `network.bufferCell` every frame takes whole
 // cells, as switch ASICs account their buffer. Leaves out egress-side reserves, per-port alpha and multicast.
 // State is in records, one per switch and one per ingress port, each within a cache line (see port.ts on why).
 import type { NetworkConfig } from '../core/network.ts';
-import { B_HDRM, C_ROCE, NC, type PacketPool, PK, PK_BITS, PK_INGRESS } from './packets.ts';
+import { B_HDRM, type PacketPool, PK, PK_BITS, PK_INGRESS } from './packets.ts';
 import type { Pfc } from './pfc.ts';
 import type { Ports } from './port.ts';
 import type { Topology } from './topology.ts';
@@ -20,8 +21,8 @@ const S_RESERVED = 2;
 const S_PEAK = 3;
 // An ingress port's record (by the id of the egress port feeding it): the bytes its lossless queue holds in the
 // shared buffer and in headroom (16 bytes: four records a cache line; the port's headroom, read only once the
-// queue is past XOFF, is apart). Only the RoCE class is accounted per ingress (the others are admitted against
-// their egress queue), so the record holds that one queue.
+// queue is past XOFF, is apart). Only lossless classes are accounted per ingress (the others are admitted against
+// their egress queue): one record per ingress port and lossless class, the port's records side by side.
 const IG = 2;
 const G_ING = 0;
 const G_HDRM = 1;
@@ -31,11 +32,14 @@ export class Mmu {
   private readonly ig: Float64Array;
   /** Each ingress port's headroom (by the id of the egress port feeding it). */
   private readonly cap: Float64Array;
-  /** The most each ingress queue (port x NC + class) held in its headroom. */
+  /** The most each ingress queue (port x queues + class) held in its headroom. */
   private readonly maxHdrm: Float64Array;
+  /** Classes per port (ports.ts queues); lossless classes; per class its lossless index + 1, or 0 (lossy). */
+  readonly queues: number;
+  private readonly nl: number;
+  private readonly lossIdx: Uint8Array;
   /** Lossless packets dropped past the headroom (the invariant: never with enough headroom). */
   losslessOverflowDrops = 0;
-  private readonly pfcOn: boolean;
   private readonly cell: number;
   private readonly reserve: number;
   private readonly alpha: number;
@@ -53,10 +57,15 @@ export class Mmu {
     const P = topo.P;
     this.sw = new Float64Array(N * SW);
     for (let n = 0; n < N; n++) this.sw[n * SW + S_BUFFER] = topo.isHost[n] ? 0 : net.bufferBytes(n);
-    this.ig = new Float64Array(P * IG);
+    this.queues = ports.queues;
+    this.lossIdx = new Uint8Array(16);
+    const lossless = net.portClasses?.lossless ?? [0, 1, 0];
+    let nl = 0;
+    for (let c = 0; c < lossless.length; c++) if (net.pfc && lossless[c]) this.lossIdx[c] = ++nl;
+    this.nl = Math.max(1, nl);
+    this.ig = new Float64Array(P * IG * this.nl);
     this.cap = new Float64Array(P);
-    this.maxHdrm = new Float64Array(P * NC);
-    this.pfcOn = net.pfc;
+    this.maxHdrm = new Float64Array(P * this.queues);
     this.cell = net.cellBytes;
     this.reserve = net.pfc ? net.pfcReserve : 0;
     this.alpha = net.bufferAlpha;
@@ -69,7 +78,7 @@ export class Mmu {
         if (topo.isHost[to]) continue;
         const cap = net.headroomBytes(p >> 1);
         this.cap[p] = cap;
-        this.sw[to * SW + S_RESERVED] += cap + this.reserve;
+        this.sw[to * SW + S_RESERVED] += (cap + this.reserve) * this.nl;
       }
     }
   }
@@ -96,9 +105,16 @@ export class Mmu {
     return this.cap[p];
   }
 
-  /** The most ingress queue k (port x NC + class) held in its headroom. */
+  /** The most ingress queue k (port x queues + class) held in its headroom. */
   peakHeadroom(k: number): number {
     return this.maxHdrm[k];
+  }
+
+  /** The most any lossless class of port p's traffic held in its headroom at the switch it feeds. */
+  peakPortHeadroom(p: number): number {
+    let m = 0;
+    for (let c = 0; c < this.queues; c++) m = Math.max(m, this.maxHdrm[p * this.queues + c]);
+    return m;
   }
 
   /**
@@ -111,7 +127,8 @@ export class Mmu {
     const pool = this.pool;
     const fr = this.size(id);
     const cls = pool.cls(id);
-    if (this.pfcOn && cls === C_ROCE) return this.admitLossless(sw, id, inPort, fr);
+    const li = this.lossIdx[cls];
+    if (li !== 0) return this.admitLossless(sw, id, inPort, fr, cls, (inPort * this.nl + li - 1) * IG);
     const s = this.sw;
     const o = sw * SW;
     const B = s[o + S_BUFFER];
@@ -125,13 +142,11 @@ export class Mmu {
     return true;
   }
 
-  private admitLossless(sw: number, id: number, inPort: number, fr: number): boolean {
-    const cls = C_ROCE;
+  private admitLossless(sw: number, id: number, inPort: number, fr: number, cls: number, g: number): boolean {
     const pool = this.pool;
     const s = this.sw;
     const ig = this.ig;
     const o = sw * SW;
-    const g = inPort * IG;
     const xoff = this.xoff(sw);
     const shared = s[o + S_BUFFER] - s[o + S_RESERVED];
     // PFC-04: the bytes past the queue's reserve come from the shared pool, up to the XOFF threshold.
@@ -146,7 +161,7 @@ export class Mmu {
     } else if (ig[g + G_HDRM] + fr <= this.cap[inPort]) {
       const h = ig[g + G_HDRM] + fr;
       ig[g + G_HDRM] = h;
-      const k = inPort * NC + cls;
+      const k = inPort * this.queues + cls;
       if (h > this.maxHdrm[k]) this.maxHdrm[k] = h;
       pk[id * PK + PK_BITS] |= B_HDRM;
     } else {
@@ -167,10 +182,11 @@ export class Mmu {
     return free > 0 ? free * this.pfcAlpha : 0;
   }
 
-  /** Bytes an ingress queue (port x NC + class) holds in its headroom. */
+  /** Bytes an ingress queue (port x queues + class) holds in its headroom. */
   queueHeadroom(k: number): number {
-    const p = Math.floor(k / NC);
-    return k - p * NC === C_ROCE ? this.ig[p * IG + G_HDRM] : 0;
+    const p = Math.floor(k / this.queues);
+    const li = this.lossIdx[k - p * this.queues];
+    return li !== 0 ? this.ig[(p * this.nl + li - 1) * IG + G_HDRM] : 0;
   }
 
   /** Bytes the lossless queue of ingress record g holds in the shared pool: past its reserve, not in headroom. */
@@ -196,9 +212,9 @@ export class Mmu {
       return;
     }
     // Only lossless packets carry their ingress.
-    const cls = C_ROCE;
+    const cls = pool.cls(id);
     const ig = this.ig;
-    const g = inPort * IG;
+    const g = (inPort * this.nl + this.lossIdx[cls] - 1) * IG;
     if (pool.pk[id * PK + PK_BITS] & B_HDRM) ig[g + G_HDRM] -= fr;
     else {
       const fromShared = this.shared(g);
@@ -206,7 +222,7 @@ export class Mmu {
       this.sw[o + S_SHARED] -= Math.min(fromShared, fr);
     }
     // PFC-04's resume rule: headroom empty, and the queue back within its reserve or resumeOffset below XOFF.
-    if (!this.pfc.pauseSent[inPort * NC + cls] || ig[g + G_HDRM] > 0) return;
+    if (!this.pfc.pauseSent[inPort * this.queues + cls] || ig[g + G_HDRM] > 0) return;
     const used = this.shared(g);
     if (used === 0 || used + this.resumeOffset <= this.xoff(sw)) this.pfc.resume(inPort, cls);
   }

@@ -224,8 +224,11 @@ export class Nics {
     }
   }
 
-  /** The NIC's next data packet for port `port`: round robin over its QPs that may send now (DCQCN pacing). */
-  nextDataPacket(h: number, onlyClass: number, port: number): number {
+  /**
+   * The NIC's next data packet for port `port`: round robin over its QPs that may send now (DCQCN pacing), none of
+   * a class whose bit is set in `blocked` (paused, or below the level the port serves: scheduler.ts).
+   */
+  nextDataPacket(h: number, blocked: number, port: number): number {
     const s = this.hostFlowsStart[h];
     const n = this.hostFlowsStart[h + 1] - s;
     if (n === 0) return -1;
@@ -236,7 +239,7 @@ export class Nics {
       const slot = (this.rr[port] + j) % n;
       const fl = this.hostFlows[s + slot];
       if (this.tcpOn && this.tcp.kind[fl] !== 0) {
-        if (this.failed[fl] || (onlyClass && this.fClass[fl] !== onlyClass) || !this.tcp.canSend(fl, this.gate[fl]))
+        if (this.failed[fl] || (blocked && (blocked >> this.fClass[fl]) & 1) || !this.tcp.canSend(fl, this.gate[fl]))
           continue;
         // On a host of several ports, a connection's segments leave by its own port only (no reordering).
         if (onPort >= 0 && this.qpPort[fl] !== onPort) continue;
@@ -246,7 +249,7 @@ export class Nics {
       // Past the gate: not started, waiting for a dependency, or everything sent (gate <= packets).
       if (this.sndNxt[fl] >= this.gate[fl] || this.failed[fl]) continue;
       if (onPort >= 0 && this.qpPort[fl] !== onPort) continue;
-      if (onlyClass && this.fClass[fl] !== onlyClass) continue;
+      if (blocked && (blocked >> this.fClass[fl]) & 1) continue;
       // HPCC's window: payload in flight stays below W (rdma-queue-pair.cc IsWinBound); an ACK reopens it.
       if (this.hpccOn && (this.sndNxt[fl] - this.sndUna[fl]) * this.net.mtu >= this.hp.win[fl]) continue;
       if (this.nextSend[fl] > now) {

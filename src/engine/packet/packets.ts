@@ -18,11 +18,13 @@ export const T_CNP = 3;
 export const C_CTRL = 0;
 export const C_ROCE = 1;
 export const C_LOSSY = 2;
-/** Traffic classes per port. */
+/** Traffic classes per port in the port's own record (port-layout.ts; more with network.classes: class-queues.ts). */
 export const NC = 3;
+/** The class field: 4 bits, control and up to 8 classes (IEEE 802.1Q's priorities). */
+export const CLASS_MASK = 15;
 
-// Hot record: int32 fields at these offsets. PK_BITS holds the type (2 bits), class (2 bits), flags, the hop
-// count (8 bits) and the frame's bytes (16 bits, above FRAME_SHIFT).
+// Hot record: int32 fields at these offsets. PK_BITS holds the type (2 bits), class (4 bits), flags, the hop
+// count (7 bits) and the frame's bytes (16 bits, above FRAME_SHIFT).
 export const PK = 4;
 export const PK_FLOW = 0;
 /** Next packet in its queue, or in the free list. */
@@ -31,13 +33,13 @@ export const PK_NEXT = 1;
 export const PK_INGRESS = 2;
 export const PK_BITS = 3;
 /** CE-marked; held in PFC headroom at the current switch; allocated. */
-export const B_ECN = 16;
-export const B_HDRM = 32;
-export const B_LIVE = 64;
+export const B_ECN = 64;
+export const B_HDRM = 128;
+export const B_LIVE = 256;
 /** Switches passed so far, in PK_BITS above the flags (at most HOP_MAX: the count stops there). */
-export const HOP_SHIFT = 8;
+export const HOP_SHIFT = 9;
 export const HOP_ONE = 1 << HOP_SHIFT;
-export const HOP_MAX = 255;
+export const HOP_MAX = 127;
 /** The frame's bytes on the wire before preamble and gap, in PK_BITS from here (network.mtu is at most 9,216). */
 export const FRAME_SHIFT = 16;
 const FRAME_MAX = 0xffff;
@@ -131,7 +133,7 @@ export class PacketPool {
   }
 
   cls(id: number): number {
-    return (this.pk[id * PK + PK_BITS] >> 2) & 3;
+    return (this.pk[id * PK + PK_BITS] >> 2) & CLASS_MASK;
   }
 
   frame(id: number): number {

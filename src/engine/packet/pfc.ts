@@ -1,5 +1,5 @@
 // Priority flow control (IEEE 802.1Qbb), the switch's side: the MMU (mmu.ts) asks for XOFF when an ingress
-// queue passes its threshold and for XON when it drains; this sends the PAUSE frames upstream and refreshes a
+// queue of a lossless class passes its threshold and for XON when it drains (each class its own pause state); this sends the PAUSE frames upstream and refreshes a
 // pause still needed before it runs out. The upstream port's reaction (paused classes, expiry) is the port's
 // (port.ts). Leaves out PFC frames queueing behind a data frame being sent (they go out at once).
 import type { Counters } from '../../result/types.ts';
@@ -19,8 +19,10 @@ export function pauseDurationPs(quanta: number, rateBps: number): number {
 }
 
 export class Pfc {
-  /** Per ingress port x class: a PAUSE is in force upstream. */
+  /** Per ingress port x class (its classes side by side): a PAUSE is in force upstream. */
   readonly pauseSent: Uint8Array;
+  /** Classes per port: control, roce, lossy, and with network.classes the others. */
+  private readonly queues: number;
 
   constructor(
     private readonly clock: Clock,
@@ -28,12 +30,13 @@ export class Pfc {
     private readonly net: NetworkConfig,
     private readonly c: Counters,
   ) {
-    this.pauseSent = new Uint8Array(topo.P * NC);
+    this.queues = net.portClasses?.names.length ?? NC;
+    this.pauseSent = new Uint8Array(topo.P * this.queues);
   }
 
   /** XOFF: pause class `cls` on the sender feeding `inPort`, unless already paused. */
   pause(inPort: number, cls: number): void {
-    const k = inPort * NC + cls;
+    const k = inPort * this.queues + cls;
     if (this.pauseSent[k]) return;
     this.pauseSent[k] = 1;
     this.sendFrame(inPort, cls, PAUSE_QUANTA_MAX);
@@ -43,12 +46,12 @@ export class Pfc {
 
   /** XON: the ingress queue drained below the resume threshold. */
   resume(inPort: number, cls: number): void {
-    this.pauseSent[inPort * NC + cls] = 0;
+    this.pauseSent[inPort * this.queues + cls] = 0;
     this.sendFrame(inPort, cls, 0);
   }
 
   refresh(inPort: number, cls: number): void {
-    const k = inPort * NC + cls;
+    const k = inPort * this.queues + cls;
     if (!this.pauseSent[k]) return;
     this.sendFrame(inPort, cls, PAUSE_QUANTA_MAX);
     this.clock.q.push(this.clock.now + Math.round(this.maxPausePs(inPort) / 2), EV_PFC_REFRESH, inPort, cls);

@@ -1,25 +1,26 @@
-// Egress ports: per port, one FIFO per traffic class (packets linked through the pool), the scheduler that
-// picks the next frame (strict priority, or control first then DWRR between RoCE and lossy at switches), ECN
-// marking at enqueue or at dequeue (network.dcqcn.markAt), HPCC's INT record stamped at dequeue, and the reaction to PFC frames (a paused class
-// waits until its pause runs out or an XON comes). A host's port asks its NIC for a data packet whenever
-// nothing is queued (the NIC makes them on demand). Also the port statistics (queue peak and time average, busy
-// time, bytes on the wire). Leaves out what happens after serialization (link.ts) and buffer admission (mmu.ts).
+// Egress ports: per port, one FIFO per traffic class (packets linked through the pool; with network.classes the
+// classes past lossy in class-queues.ts), the next frame as the scheduler (scheduler.ts) picks it, ECN marking at
+// enqueue or at dequeue (network.dcqcn.markAt), HPCC's INT record stamped at dequeue, and the reaction to PFC
+// frames per class (a paused class waits until its pause runs out or an XON comes). A host's port asks its NIC for
+// a data packet whenever nothing is queued (the NIC makes them on demand). Also the port statistics (queue peak and
+// time average, busy time, bytes on the wire). Leaves out what happens after serialization (link.ts) and buffer
+// admission (mmu.ts).
 //
-// A port's state is one record of two cache lines (RI, RD below; one array per field cost a cache miss per field
-// once k=32's 49,152 ports outgrow the cache), what it never changes is its kind's (port-kinds.ts), and what only
-// PFC pauses and DWRR touch is in a cold record.
+// A port's state is one record of two cache lines (port-layout.ts), what it never changes is its kind's
+// (port-kinds.ts), and what only PFC pauses and DWRR touch is in a cold record.
 
 import type { RandomStream } from '../../base/random.ts';
 import type { Counters } from '../../result/types.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { INT_MAX_HOPS } from '../core/network.ts';
+import { ClassQueues } from './class-queues.ts';
 import { ecnMarkProbability } from './dcqcn.ts';
 import { type Clock, EV_PAUSE_EXPIRE, EV_TX_DONE } from './events.ts';
 import {
   B_ECN,
   C_CTRL,
-  C_LOSSY,
   C_ROCE,
+  CLASS_MASK,
   FRAME_SHIFT,
   INT_HOP,
   INT_QLEN,
@@ -36,52 +37,39 @@ import {
 } from './packets.ts';
 import { pauseDurationPs } from './pfc.ts';
 import { K_ARRIVE, K_KMAX, K_KMIN, K_PMAX, K_PS_PER_BYTE, KD, portKinds } from './port-kinds.ts';
+import { PORT_LAYOUT } from './port-layout.ts';
+import { type DataSource, Scheduler } from './scheduler.ts';
 import { TR_DCTCP } from './tcp.ts';
-import { S_ELEMENT, S_HOST, type Topology } from './topology.ts';
+import type { Topology } from './topology.ts';
 
 /** ACK: headers + AETH (4 B); CNP: headers + 16 reserved bytes (RoCEv2 annex). */
 export const ACK_EXTRA = 4;
 export const CNP_EXTRA = 16;
 
-/** What a host's port needs from its NIC (nic.ts's Nics, the one implementation). */
-export interface DataSource {
-  /** The host's next data packet (only of class `onlyClass` when it is not 0), or -1. */
-  nextDataPacket(h: number, onlyClass: number, port: number): number;
-}
-
-// The port record: RI Int32 fields, then RD Float64 fields from the fifth double, over one buffer (128 bytes a
-// port). Int32: the frame in serialization (-1 when idle), flags, each class's queue (head and tail packets).
-const RI = 32;
-const I_TX = 0;
-const I_FLAGS = 1;
-const I_HEAD = 2;
-const I_TAIL = I_HEAD + NC;
-/**
- * I_FLAGS: topology.ts sender in the low 2 bits (FROM_HOST: a host's NIC sends on the port; FROM_ELEMENT: a switch
- * with a reduction element on it, which also makes packets on demand), the DWRR class whose turn it is (2 bits), the
- * port's kind above.
- */
-const FROM_HOST = S_HOST;
-const FROM_ELEMENT = S_ELEMENT;
-const DRR_SHIFT = 2;
-const DRR_MASK = 3 << DRR_SHIFT;
-const KIND_SHIFT = 4;
-// Float64: the queue and its statistics; busy time, bytes on the wire, per class the bytes queued and the pause.
-const RD = 16;
-const F_QBYTES = 4;
-const F_QLAST = 5;
-const F_QINTEGRAL = 6;
-const F_MAXQ = 7;
-const F_BUSY_PS = 8;
-const F_WIRE_BYTES = 9;
-const F_CLASS_BYTES = 10;
-const F_PAUSED_UNTIL = F_CLASS_BYTES + NC;
-// The cold record (CD Float64 fields): the pause-expiry event queued (its time, or -1), the start of the pause in
-// force per class (or -1), the DWRR deficit per class.
-const CD = 8;
-const C_EXPIRE_ARMED = 0;
-const C_PAUSE_BEGIN = 1;
-const C_DEFICIT = C_PAUSE_BEGIN + NC;
+const {
+  RI,
+  I_TX,
+  I_FLAGS,
+  I_HEAD,
+  I_TAIL,
+  FROM_HOST,
+  FROM_ELEMENT,
+  DRR_SHIFT,
+  KIND_SHIFT,
+  RD,
+  F_QBYTES,
+  F_QLAST,
+  F_QINTEGRAL,
+  F_MAXQ,
+  F_BUSY_PS,
+  F_WIRE_BYTES,
+  F_CLASS_BYTES,
+  F_PAUSED_UNTIL,
+  CD,
+  C_EXPIRE_ARMED,
+  C_PAUSE_BEGIN,
+  C_ELEMENT_TURN,
+} = PORT_LAYOUT;
 
 export class Ports {
   /** Set by the engine once the NICs exist. */
@@ -94,13 +82,18 @@ export class Ports {
   /** The port kinds (KD fields each), the cold records (CD fields per port). */
   private readonly kinds: Float64Array;
   private readonly cold: Float64Array;
-  // DWRR between the RoCE and lossy classes (control always first): each class's quantum in bytes.
-  private readonly quantum: Float64Array;
+  /** The scheduler (scheduler.ts), and whether switch ports use DWRR (else strict priority). */
+  private readonly sched: Scheduler;
   private readonly dwrr: boolean;
+  /** network.classes: the queues of classes past lossy (class-queues.ts), else null; queues per port in all. */
+  private readonly xq: ClassQueues | null;
+  readonly queues: number;
+  /** Per queue, a bit: the classes marked at DCTCP's K. */
+  private readonly dctcpMask: number;
   private readonly ecnOn: boolean;
   /** ECN decided as a packet joins a switch queue (the DCQCN paper's CP), else as it leaves. */
   private readonly markAtEnqueue: boolean;
-  /** DCTCP's K per link for the lossy class (empty: no task runs DCTCP), and whether any class is marked. */
+  /** DCTCP's K per link for the lossy classes (empty: no task runs DCTCP), and whether any class is marked. */
   private readonly dctcpK: Float64Array;
   private readonly markOn: boolean;
   private readonly wireOverhead: number;
@@ -138,12 +131,19 @@ export class Ports {
     // A quantum of at least one largest frame lets every visit send something.
     const frameMax = net.mtu + net.headerBytes + CNP_EXTRA + net.intBytes(INT_MAX_HOPS);
     const wmin = Math.min(net.dwrrWeights.roce, net.dwrrWeights.lossy);
-    this.quantum = Float64Array.of(
+    const quantum = Float64Array.of(
       0,
       (frameMax * net.dwrrWeights.roce) / wmin,
       (frameMax * net.dwrrWeights.lossy) / wmin,
     );
+    this.sched = new Scheduler(r32, r64, this.cold, pool, quantum);
     this.dwrr = net.scheduler === 'dwrr';
+    const pc = net.portClasses;
+    this.queues = pc ? pc.names.length : NC;
+    this.xq = pc ? new ClassQueues(P, this.queues) : null;
+    // Without classes the RoCE queue is the lossless one; DCTCP marks the lossy classes (pfc false).
+    const lossless: readonly number[] = pc ? [...pc.lossless] : [0, 1, 0];
+    if (pc && this.xq) this.sched.serveClasses(this.xq, pc, P, frameMax, net.pfc);
     this.ecnOn = net.ecnOn;
     this.markAtEnqueue = net.ecnMarkAtEnqueue;
     this.wireOverhead = net.wireOverheadBytes;
@@ -152,6 +152,8 @@ export class Ports {
       ? Float64Array.from({ length: P >> 1 }, (_, l) => net.tcp.kBytes(l))
       : new Float64Array(0);
     this.markOn = net.ecnOn || this.dctcpK.length > 0;
+    this.dctcpMask =
+      this.dctcpK.length === 0 ? 0 : lossless.reduce((m: number, x, q) => (q > C_CTRL && !x ? m | (1 << q) : m), 0);
   }
 
   // ---- what other elements read -----------------------------------------------------------------
@@ -182,7 +184,9 @@ export class Ports {
   }
 
   classBytes(p: number, cls: number): number {
-    return this.r64[p * RD + F_CLASS_BYTES + cls];
+    if (cls < NC) return this.r64[p * RD + F_CLASS_BYTES + cls];
+    const xq = this.xq as ClassQueues;
+    return xq.bytes[xq.at(p, cls)];
   }
 
   /** Statistics of port p: peak queue, time integral of the queue (bytes x ps), busy time, bytes on the wire. */
@@ -206,9 +210,9 @@ export class Ports {
   openPausePs(T: number): number {
     let ps = 0;
     for (let p = 0; p < this.topo.P; p++)
-      for (let c = 0; c < NC; c++) {
-        const begin = this.cold[p * CD + C_PAUSE_BEGIN + c];
-        if (begin >= 0) ps += Math.min(T, this.r64[p * RD + F_PAUSED_UNTIL + c]) - begin;
+      for (let c = 0; c < this.queues; c++) {
+        const begin = this.pauseBegin(p, c);
+        if (begin >= 0) ps += Math.min(T, this.sched.pausedUntil(p, c)) - begin;
       }
     return ps;
   }
@@ -230,20 +234,22 @@ export class Ports {
     const pk = this.pool.pk;
     const r32 = this.r32;
     const r64 = this.r64;
-    const cls = (pk[id * PK + PK_BITS] >> 2) & 3;
+    const cls = (pk[id * PK + PK_BITS] >> 2) & CLASS_MASK;
     const i = p * RI;
     const d = p * RD;
     // The paper's CP marks an arriving packet on the queue it finds (before it joins).
     if (this.markAtEnqueue && this.ecnOn && (r32[i + I_FLAGS] & FROM_HOST) === 0 && !this.dctcpMarked(id))
       this.markEcn(p, id);
     this.touchQueue(p);
-    const tail = r32[i + I_TAIL + cls];
-    if (tail < 0) r32[i + I_HEAD + cls] = id;
-    else pk[tail * PK + PK_NEXT] = id;
-    r32[i + I_TAIL + cls] = id;
-    pk[id * PK + PK_NEXT] = -1;
     const fr = pk[id * PK + PK_BITS] >>> FRAME_SHIFT;
-    r64[d + F_CLASS_BYTES + cls] += fr;
+    if (cls < NC) {
+      const tail = r32[i + I_TAIL + cls];
+      if (tail < 0) r32[i + I_HEAD + cls] = id;
+      else pk[tail * PK + PK_NEXT] = id;
+      r32[i + I_TAIL + cls] = id;
+      pk[id * PK + PK_NEXT] = -1;
+      r64[d + F_CLASS_BYTES + cls] += fr;
+    } else (this.xq as ClassQueues).push(this.pool, p, cls, id, fr);
     const q = r64[d + F_QBYTES] + fr;
     r64[d + F_QBYTES] = q;
     if (q === fr && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts++;
@@ -251,7 +257,7 @@ export class Ports {
     this.tryStart(p);
   }
 
-  /** Starts the next transmission on a port: strict priority over classes that are not paused. */
+  /** Starts the next transmission on a port: the class the scheduler picks, else a packet the NIC makes now. */
   tryStart(p: number): void {
     const r32 = this.r32;
     const r64 = this.r64;
@@ -260,33 +266,25 @@ export class Ports {
     const d = p * RD;
     const now = this.clock.now;
     let id = -1;
-    let blockedUntil = Number.POSITIVE_INFINITY;
     const host = (r32[i + I_FLAGS] & FROM_HOST) !== 0;
-    if (this.dwrr && !host) {
-      id = this.dwrrPick(p, now);
-      const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
-      if (id < 0 && r32[i + I_HEAD + C_ROCE] >= 0 && pu > now) blockedUntil = pu;
-    } else
-      for (let c = 0; c < NC; c++) {
-        const head = r32[i + I_HEAD + c];
-        if (head < 0) continue;
-        const pu = r64[d + F_PAUSED_UNTIL + c];
-        if (pu > now) {
-          if (pu < blockedUntil) blockedUntil = pu;
-          continue;
-        }
-        id = head;
-        this.popHead(p, c);
-        break;
-      }
+    const sched = this.sched;
+    const c = this.xq !== null ? sched.classed(p, now) : this.dwrr && !host ? sched.dwrr(p, now) : sched.strict(p, now);
+    let blockedUntil = sched.blockedUntil;
+    if (c > C_CTRL && (r32[i + I_FLAGS] & FROM_ELEMENT) !== 0) id = this.elementTurn(p, c);
+    if (id < 0 && c >= 0) id = this.popHead(p, c);
     if (id < 0 && (r32[i + I_FLAGS] & (FROM_HOST | FROM_ELEMENT)) !== 0) {
       // The NIC (or reduction element) makes data packets on demand; while RoCE is paused, only lossy flows may send.
       const from = this.topo.portFrom[p];
-      const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
-      if (pu > now) {
-        if (pu < blockedUntil) blockedUntil = pu;
-        id = this.nic.nextDataPacket(from, C_LOSSY, p);
-      } else id = this.nic.nextDataPacket(from, 0, p);
+      if (this.xq !== null) {
+        id = sched.demand(this.nic, p, from, now);
+        if (sched.blockedUntil < blockedUntil) blockedUntil = sched.blockedUntil;
+      } else {
+        const pu = r64[d + F_PAUSED_UNTIL + C_ROCE];
+        if (pu > now) {
+          if (pu < blockedUntil) blockedUntil = pu;
+          id = this.nic.nextDataPacket(from, 1 << C_ROCE, p);
+        } else id = this.nic.nextDataPacket(from, 0, p);
+      }
     }
     if (id < 0) {
       const e = p * CD + C_EXPIRE_ARMED;
@@ -307,34 +305,28 @@ export class Ports {
     this.clock.q.push(now + ser, EV_TX_DONE, p, 0);
   }
 
+  /** Whether this packet is marked by DCTCP's threshold (a lossy class when a task runs DCTCP). */
+  private dctcpMarked(id: number): boolean {
+    return this.dctcpMask !== 0 && ((this.dctcpMask >> this.pool.cls(id)) & 1) !== 0;
+  }
+
   /**
    * ECN marking of a packet at a switch's egress, on the bytes of its class queued without it: as it departs
    * (ECN-01, HPCC's ns-3 switch) or as it arrives (the DCQCN paper's CP).
    */
-  /** Whether this packet is marked by DCTCP's threshold (the lossy class when a task runs DCTCP). */
-  private dctcpMarked(id: number): boolean {
-    return this.dctcpK.length > 0 && this.pool.cls(id) === C_LOSSY;
-  }
-
   private markEcn(p: number, id: number): void {
     const cls = this.pool.cls(id);
     if (cls === C_CTRL) return;
-    const r64 = this.r64;
-    const d = p * RD;
-    if (cls === C_LOSSY && this.dctcpK.length > 0) {
+    const queued = cls < NC ? this.r64[p * RD + F_CLASS_BYTES + cls] : this.classBytes(p, cls);
+    if (((this.dctcpMask >> cls) & 1) !== 0) {
       // DCTCP (SIGCOMM 2010 Sec. 3.1): mark when the instantaneous queue exceeds K; no randomness.
-      if (r64[d + F_CLASS_BYTES + cls] > this.dctcpK[p >> 1]) this.mark(id);
+      if (queued > this.dctcpK[p >> 1]) this.mark(id);
       return;
     }
     if (!this.ecnOn) return;
     const k = (this.r32[p * RI + I_FLAGS] >> KIND_SHIFT) * KD;
     const kinds = this.kinds;
-    const prob = ecnMarkProbability(
-      r64[d + F_CLASS_BYTES + cls],
-      kinds[k + K_KMIN],
-      kinds[k + K_KMAX],
-      kinds[k + K_PMAX],
-    );
+    const prob = ecnMarkProbability(queued, kinds[k + K_KMIN], kinds[k + K_KMAX], kinds[k + K_PMAX]);
     if (prob > 0 && (prob >= 1 || this.rngEcn.uniform() < prob)) this.mark(id);
   }
 
@@ -367,61 +359,43 @@ export class Ports {
   }
 
   /** Removes the head of port p's queue of class c. */
-  private popHead(p: number, c: number): void {
+  private popHead(p: number, c: number): number {
     const r32 = this.r32;
     const r64 = this.r64;
     const pk = this.pool.pk;
     const i = p * RI;
     const d = p * RD;
-    const id = r32[i + I_HEAD + c];
-    const next = pk[id * PK + PK_NEXT];
-    r32[i + I_HEAD + c] = next;
-    if (next < 0) r32[i + I_TAIL + c] = -1;
+    let id: number;
+    if (c < NC) {
+      id = r32[i + I_HEAD + c];
+      const next = pk[id * PK + PK_NEXT];
+      r32[i + I_HEAD + c] = next;
+      if (next < 0) r32[i + I_TAIL + c] = -1;
+      r64[d + F_CLASS_BYTES + c] -= pk[id * PK + PK_BITS] >>> FRAME_SHIFT;
+    } else id = (this.xq as ClassQueues).pop(this.pool, p, c);
     this.touchQueue(p);
     const fr = pk[id * PK + PK_BITS] >>> FRAME_SHIFT;
-    r64[d + F_CLASS_BYTES + c] -= fr;
     const q = r64[d + F_QBYTES] - fr;
     r64[d + F_QBYTES] = q;
     if (q === 0 && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts--;
+    return id;
   }
 
   /**
-   * Deficit weighted round robin (Shreedhar and Varghese 1995) between the RoCE and lossy classes; control
-   * packets go first. A class keeps the port while its deficit covers its head packet; then the other
-   * class gets its quantum. Returns the packet to send, or -1.
+   * At a reduction element's port (reduce.ts), the element is one more sender in class c: it and the forwarded
+   * packets of the class take turns (round robin between the switch's inputs, as its crossbar arbitrates them), the
+   * element's frame counting against the class's DWRR deficit in place of the head's. Its packet, or -1 (the
+   * forwarded packets' turn, or the element has none of class c now).
    */
-  private dwrrPick(p: number, now: number): number {
-    const r32 = this.r32;
-    const r64 = this.r64;
-    const i = p * RI;
-    const d = p * RD;
-    const cold = this.cold;
-    const e = p * CD;
-    const ctrl = r32[i + I_HEAD + C_CTRL];
-    if (ctrl >= 0 && r64[d + F_PAUSED_UNTIL + C_CTRL] <= now) {
-      this.popHead(p, C_CTRL);
-      return ctrl;
+  private elementTurn(p: number, c: number): number {
+    const t = p * CD + C_ELEMENT_TURN;
+    if (this.cold[t] !== 0) {
+      this.cold[t] = 0;
+      return -1;
     }
-    let cur = (r32[i + I_FLAGS] & DRR_MASK) >> DRR_SHIFT;
-    for (let n = 0; n < 4; n++) {
-      const head = r32[i + I_HEAD + cur];
-      const eligible = head >= 0 && r64[d + F_PAUSED_UNTIL + cur] <= now;
-      if (eligible && cold[e + C_DEFICIT + cur] >= this.pool.frame(head)) {
-        cold[e + C_DEFICIT + cur] -= this.pool.frame(head);
-        r32[i + I_FLAGS] = (r32[i + I_FLAGS] & ~DRR_MASK) | (cur << DRR_SHIFT);
-        this.popHead(p, cur);
-        return head;
-      }
-      if (head < 0) cold[e + C_DEFICIT + cur] = 0;
-      const other = cur === C_ROCE ? C_LOSSY : C_ROCE;
-      if (r32[i + I_HEAD + other] >= 0 && r64[d + F_PAUSED_UNTIL + other] <= now) {
-        cold[e + C_DEFICIT + other] += this.quantum[other];
-        cur = other;
-      } else if (eligible) cold[e + C_DEFICIT + cur] += this.quantum[cur];
-      else break;
-    }
-    r32[i + I_FLAGS] = (r32[i + I_FLAGS] & ~DRR_MASK) | (cur << DRR_SHIFT);
-    return -1;
+    const id = this.nic.nextDataPacket(this.topo.portFrom[p], ~(1 << c), p);
+    if (id >= 0) this.cold[t] = 1;
+    return id;
   }
 
   /** Serialization on port p ended: the port is free; returns the packet that was sent. */
@@ -441,6 +415,13 @@ export class Ports {
     const r64 = this.r64;
     const i = p * RI;
     const d = p * RD;
+    if (c >= NC) {
+      this.touchQueue(p);
+      const queued = r64[d + F_QBYTES] > 0;
+      r64[d + F_QBYTES] -= this.classBytes(p, c);
+      if (queued && r64[d + F_QBYTES] === 0 && (r32[i + I_FLAGS] & FROM_HOST) === 0) this.queuedSwitchPorts--;
+      return (this.xq as ClassQueues).takeAll(p, c);
+    }
     const head = r32[i + I_HEAD + c];
     this.touchQueue(p);
     const pk = this.pool.pk;
@@ -457,44 +438,54 @@ export class Ports {
 
   // ---- PFC at the sending port ------------------------------------------------------------------
 
-  /** A PFC frame arrives at the port it pauses (quanta > 0) or resumes (quanta 0). */
+  /** A PFC frame arrives at the port it pauses (quanta > 0) or resumes (quanta 0) one class of (802.1Qbb). */
   pfcFrame(port: number, b: number): void {
     const cls = Math.floor(b / 65536);
     const quanta = b % 65536;
-    const r64 = this.r64;
-    const d = port * RD;
-    const cold = this.cold;
-    const e = port * CD;
     const now = this.clock.now;
+    const begin = this.pauseBegin(port, cls);
     if (quanta === 0) {
-      if (cold[e + C_PAUSE_BEGIN + cls] >= 0) {
-        this.c.pausedPs += now - cold[e + C_PAUSE_BEGIN + cls];
-        cold[e + C_PAUSE_BEGIN + cls] = -1;
-      }
-      r64[d + F_PAUSED_UNTIL + cls] = now;
+      if (begin >= 0) this.c.pausedPs += now - begin;
+      this.setPause(port, cls, -1, now);
       this.tryStart(port);
       return;
     }
     const pausePs = pauseDurationPs(quanta, 8e12 / this.topo.psPerByte[port]);
-    if (cold[e + C_PAUSE_BEGIN + cls] < 0) cold[e + C_PAUSE_BEGIN + cls] = now;
-    r64[d + F_PAUSED_UNTIL + cls] = now + pausePs;
+    this.setPause(port, cls, begin < 0 ? now : begin, now + pausePs);
     this.clock.q.push(now + pausePs, EV_PAUSE_EXPIRE, port, 0);
   }
 
   pauseExpire(port: number): void {
-    const r64 = this.r64;
-    const d = port * RD;
-    const cold = this.cold;
-    const e = port * CD;
     const now = this.clock.now;
-    if (cold[e + C_EXPIRE_ARMED] === now) cold[e + C_EXPIRE_ARMED] = -1;
-    for (let c = 0; c < NC; c++) {
-      const until = r64[d + F_PAUSED_UNTIL + c];
-      if (cold[e + C_PAUSE_BEGIN + c] >= 0 && until <= now) {
-        this.c.pausedPs += until - cold[e + C_PAUSE_BEGIN + c];
-        cold[e + C_PAUSE_BEGIN + c] = -1;
+    const e = port * CD + C_EXPIRE_ARMED;
+    if (this.cold[e] === now) this.cold[e] = -1;
+    for (let c = 0; c < this.queues; c++) {
+      const until = this.sched.pausedUntil(port, c);
+      const begin = this.pauseBegin(port, c);
+      if (begin >= 0 && until <= now) {
+        this.c.pausedPs += until - begin;
+        this.setPause(port, c, -1, until);
       }
     }
     this.tryStart(port);
+  }
+
+  /** The start of the pause in force on port p's class c, or -1. */
+  private pauseBegin(p: number, c: number): number {
+    if (c < NC) return this.cold[p * CD + C_PAUSE_BEGIN + c];
+    const xq = this.xq as ClassQueues;
+    return xq.pauseBegin[xq.at(p, c)];
+  }
+
+  /** Sets the pause of port p's class c: its start (-1: none in force) and its end. */
+  private setPause(p: number, c: number, begin: number, until: number): void {
+    if (c < NC) {
+      this.cold[p * CD + C_PAUSE_BEGIN + c] = begin;
+      this.r64[p * RD + F_PAUSED_UNTIL + c] = until;
+      return;
+    }
+    const xq = this.xq as ClassQueues;
+    xq.pauseBegin[xq.at(p, c)] = begin;
+    xq.pausedUntil[xq.at(p, c)] = until;
   }
 }

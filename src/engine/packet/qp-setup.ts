@@ -2,7 +2,8 @@
 // parameters of each QP (by its line rate), and on hosts of several links the port each QP sends on and its
 // receiver answers on. Nothing here runs per packet.
 import type { Fabric, NodeId } from '../../fabric/types.ts';
-import type { Transfer } from '../../workload/program.ts';
+import type { PortQueues } from '../../workload/classes.ts';
+import type { TrafficProgram, Transfer } from '../../workload/program.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { K_TRANSFER } from '../core/task-graph.ts';
@@ -45,6 +46,17 @@ export function sizeQps(
     perHost[t.src + 1]++;
   }
   return perHost;
+}
+
+/**
+ * With network.classes: each QP's queue at the ports, its traffic item's class (program.itemClass), else its
+ * `cls`; transfers of no item (a service's slots, request-network.ts) are set there.
+ */
+export function classQueues(fClass: Uint8Array, program: TrafficProgram, pc: PortQueues): void {
+  program.transfers.forEach((t, i) => {
+    const q = pc.queueOf((t.item >= 0 ? program.itemClass?.[t.item] : undefined) ?? t.cls);
+    if (q > 0) fClass[i] = q;
+  });
 }
 
 /** HPCC: the INT bytes each QP's data packets carry (one record per switch on its path) and its largest frame. */

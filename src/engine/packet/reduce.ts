@@ -20,9 +20,10 @@
 // and a failed tree switch is not routed around: its tree is fixed, as in the flow engine); the element's own
 // memory (what it receives is consumed as it arrives and never enters the switch's shared buffer, so it never
 // sends PAUSE upstream: like a host NIC), SHARP's limits on outstanding operations and groups per tree, and
-// CollNet Direct. On a port it shares with forwarded packets the element sends when the port's queues are empty
-// (a host NIC's port sends after its ACKs the same way), so under lasting congestion there it yields to them
-// rather than sharing the port's FIFO as the switch's crossbar arbitration would.
+// CollNet Direct. On a port it shares with forwarded packets the element is one more sender in its class: it and
+// the class's queue take turns (port.ts elementTurn: round robin between the switch's inputs, as its crossbar
+// arbitrates them), so each gets half of what the class is given under lasting congestion; the element's data is
+// made on demand (nic.ts), never queued.
 import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { ecmpIndex } from '../core/ecmp.ts';

@@ -52,6 +52,8 @@ export interface PacketRequestOptions {
   slotsPerSender?: number;
   /** TCP of the north-south slots: tcp.ts TR_DCTCP (default) or TR_NEWRENO. */
   northSouth?: number;
+  /** With network.classes: the service's traffic class, every slot's queue at the ports (else by transport). */
+  serviceClass?: string;
 }
 
 /** Counts of the request network (bytes: the transfers' payload). */
@@ -139,10 +141,12 @@ export class PacketRequestNetwork {
       opts.northSouth ?? TR_DCTCP,
     );
     this.transports = transports;
-    const program: TrafficProgram = { transfers, ops: opts.program?.ops ?? [] };
+    const program: TrafficProgram = { transfers, ops: opts.program?.ops ?? [], itemClass: opts.program?.itemClass };
     const sim = new PacketStepper(f, net, program, transports, opts.seed, opts.border >= 0 ? [opts.border] : []);
     this.sim = sim;
     this.nics = sim.nics;
+    const q = net.portClasses?.queueOf(opts.serviceClass ?? 'lossy') ?? -1;
+    if (q > 0) this.nics.fClass.fill(q, this.slotBase);
     this.tasks = sim.tasks;
     this.hashes = sim.hashes;
     this.probe = new PathProbe(f, sim.topo, sim.ports, sim.pool, net);

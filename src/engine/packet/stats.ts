@@ -22,7 +22,7 @@ import { headroomTiers, portHeadroom } from './buffers.ts';
 import { type Clock, EV_SAMPLE } from './events.ts';
 import type { Mmu } from './mmu.ts';
 import type { Nics } from './nic.ts';
-import { NC, type PacketPool } from './packets.ts';
+import type { PacketPool } from './packets.ts';
 import type { Ports } from './port.ts';
 import type { Tasks } from './tasks.ts';
 import type { Topology } from './topology.ts';
@@ -278,7 +278,8 @@ export class Stats {
     let overHdrm = 0;
     for (let n = 0; n < topo.N; n++)
       if (!topo.isHost[n] && mmu.maxShared(n) > mmu.bufferBytes(n) - mmu.hdrmReserved(n) + 1e-6) overShared++;
-    for (let k = 0; k < topo.P * NC; k++) if (mmu.peakHeadroom(k) > mmu.hdrmCap(Math.floor(k / NC)) + 1e-6) overHdrm++;
+    const nq = mmu.queues;
+    for (let k = 0; k < topo.P * nq; k++) if (mmu.peakHeadroom(k) > mmu.hdrmCap(Math.floor(k / nq)) + 1e-6) overHdrm++;
     // A transfer is finished when its sender has every byte acknowledged, a delay when its last repetition ends.
     const d = tasks.driver;
     let unfinished = 0;

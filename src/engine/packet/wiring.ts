@@ -16,6 +16,7 @@ import { Nics } from './nic.ts';
 import { PacketPool } from './packets.ts';
 import { Pfc } from './pfc.ts';
 import { Ports } from './port.ts';
+import { classQueues } from './qp-setup.ts';
 import { Switches } from './switch.ts';
 import { Tasks } from './tasks.ts';
 import type { Topology } from './topology.ts';
@@ -57,6 +58,7 @@ export function wireElements(
   const driver = new TaskDriver(buildTaskGraph(program.transfers));
   const nics = new Nics(clock, topo, pool, ports, driver, net, c, program, o.transports);
   ports.nic = nics;
+  if (net.portClasses) classQueues(nics.fClass, program, net.portClasses);
   const tasks = new Tasks(clock, driver, nics, program);
   nics.spreadPorts(f, o.hashes);
   const rngLb = createRandom(o.seed, 'packet', 'lb');
