@@ -45,6 +45,12 @@ export interface TreePipeline {
    * and all-gathered in one more phase, chunk after chunk, once both trees brought it back. Omitted: none.
    */
   phaseS?: number;
+  /**
+   * nvls-tree's credit window (nvls-tree.ts windowDeps, NCCL_STEPS): chunk c of an up waits until the parent has
+   * passed chunk c - window on (its own up, or at the root its downs), of a down until the rank has passed chunk
+   * c - window down to its children. Omitted: none.
+   */
+  window?: number;
 }
 
 /** The tasks of both trees and who waits for whom (lag-0 step deps, as the schedule compiles them). */
@@ -64,6 +70,9 @@ interface TreeTasks {
   /** CSR of the tasks each task waits for, and of the tasks that wait for each. */
   depStart: Int32Array;
   deps: Int32Array;
+  /** CSR of the tasks whose chunk c - window each task waits for (empty without a window). */
+  winStart: Int32Array;
+  wins: Int32Array;
   outStart: Int32Array;
   outs: Int32Array;
   /** CSR of the streams on each NIC link (uplink r, downlink p + r). */
@@ -81,12 +90,13 @@ function csr(lists: number[][]): [Int32Array, Int32Array] {
   return [start, Int32Array.from(lists.flat())];
 }
 
-function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks {
+function treeTasks(p: number, server: ArrayLike<number> | undefined, window: boolean): TreeTasks {
   const src: number[] = [];
   const dst: number[] = [];
   const edge: number[] = [];
   const gated: number[] = [];
   const depLists: number[][] = [];
+  const winLists: number[][] = [];
   const resultLists: number[][] = Array.from({ length: p }, () => []);
   for (const [tree, parent] of doubleTreeParents(p).entries()) {
     const base = src.length;
@@ -103,6 +113,10 @@ function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks 
       dst.push(parent[r] < 0 ? r : parent[r]);
       gated.push(parent[r] < 0 ? 0 : 1);
       depLists.push(parent[r] < 0 ? [] : children[r].map((ch) => base + ch));
+      // Up from r: passed on by its parent's up, or at the root by its downs.
+      const parentPasses =
+        parent[r] < 0 ? [] : parent[r] === root ? children[root].map((ch) => base + p + ch) : [base + parent[r]];
+      winLists.push(window ? parentPasses : []);
       resultLists[r].push(...(parent[r] < 0 ? children[r].map((ch) => base + ch) : [base + p + r]));
     }
     for (let r = 0; r < p; r++) {
@@ -112,6 +126,8 @@ function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks 
       if (parent[r] < 0) depLists.push([]);
       else if (parent[r] === root) depLists.push(children[root].map((ch) => base + ch));
       else depLists.push([base + p + parent[r]]);
+      // Down to r: passed on by r's downs to its children (a leaf's all-gather frees its slot at once).
+      winLists.push(window && parent[r] >= 0 ? children[r].map((ch) => base + p + ch) : []);
     }
   }
   const n = src.length;
@@ -121,6 +137,9 @@ function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks 
   depLists.forEach((ds, i) => {
     for (const d of ds) outLists[d].push(i);
   });
+  winLists.forEach((ds, i) => {
+    for (const d of ds) outLists[d].push(i);
+  });
   const onLink: number[][] = Array.from({ length: 2 * p }, () => []);
   for (let i = 0; i < n; i++)
     if (kind[i] === STREAM) {
@@ -128,6 +147,7 @@ function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks 
       onLink[p + dst[i]].push(i);
     }
   const [depStart, deps] = csr(depLists);
+  const [winStart, wins] = csr(winLists);
   const [outStart, outs] = csr(outLists);
   const [linkStart, linkTasks] = csr(onLink);
   const [resultStart, results] = csr(resultLists);
@@ -142,6 +162,8 @@ function treeTasks(p: number, server: ArrayLike<number> | undefined): TreeTasks 
     results,
     depStart,
     deps,
+    winStart,
+    wins,
     outStart,
     outs,
     linkStart,
@@ -210,6 +232,8 @@ class TreeRun {
     const phase = this.x.phaseS ?? 0;
     if (phase > 0 && t.gated[i] && this.now < (c + 1) * phase * (1 - 1e-12)) return false;
     for (let k = t.depStart[i]; k < t.depStart[i + 1]; k++) if (this.arrived[t.deps[k]] <= c) return false;
+    const w = c - (this.x.window ?? 0);
+    if (w >= 0) for (let k = t.winStart[i]; k < t.winStart[i + 1]; k++) if (this.arrived[t.wins[k]] <= w) return false;
     return true;
   }
 
@@ -394,7 +418,11 @@ function periodS(t: TreeTasks, x: TreePipeline): number {
   for (let l = 0; l < 2 * x.p; l++) most = Math.max(most, t.linkStart[l + 1] - t.linkStart[l]);
   let copies = false;
   for (let i = 0; i < t.n; i++) if (t.kind[i] === COPY) copies = true;
-  return Math.max(most * x.netS, copies ? x.copyS : 0, x.phaseS ?? 0);
+  // A credit window of w chunks turns over once per round trip (the chunk out, the next rank's onward chunk back).
+  let slowest = x.alphaS;
+  if (x.edgeS) for (const s of x.edgeS) slowest = Math.max(slowest, s);
+  const windowS = x.window ? (2 * (slowest + x.netS)) / x.window : 0;
+  return Math.max(most * x.netS, copies ? x.copyS : 0, x.phaseS ?? 0, windowS);
 }
 
 /** Times already simulated, by their input (the analytic engine costs each op shape once a run; sweeps repeat). */
@@ -407,10 +435,10 @@ const memo = new Map<string, number>();
 export function treePipelineS(x: TreePipeline): number {
   if (x.p < 2 || x.chunks < 1) return 0;
   if (x.p > TREE_SIM_RANKS) throw new Error(`internal: tree pipeline of ${x.p} ranks (at most ${TREE_SIM_RANKS})`);
-  const key = [x.p, x.chunks, x.netS, x.copyS, x.alphaS, x.phaseS ?? 0, x.server ?? '', x.edgeS ?? ''].join('|');
-  const known = memo.get(key);
+  const key = [x.p, x.chunks, x.netS, x.copyS, x.alphaS, x.phaseS ?? 0, x.window ?? 0, x.server ?? '', x.edgeS ?? ''];
+  const known = memo.get(key.join('|'));
   if (known !== undefined) return known;
-  const tasks = treeTasks(x.p, x.server);
+  const tasks = treeTasks(x.p, x.server, (x.window ?? 0) > 0);
   const simulated = simulatedChunks(x.p, x.chunks);
   const run = new TreeRun(tasks, { ...x, chunks: simulated });
   run.startReady();
@@ -425,6 +453,6 @@ export function treePipelineS(x: TreePipeline): number {
   const end = x.phaseS ? run.allGatherEnd() : run.end;
   const time = end + (x.chunks - simulated) * periodS(tasks, x);
   if (memo.size >= 1024) memo.clear();
-  memo.set(key, time);
+  memo.set(key.join('|'), time);
   return time;
 }
