@@ -135,10 +135,11 @@ describe("the analytic engine costs every schedule of the workload's algorithm t
         const program = b.build();
         const steps = criticalPath(program, () => ({ sendTime: 0, latency: 1 }));
         const what = `${op} ${algorithm} on ${p} ranks`;
-        // nvls-tree's credit window (nvls-tree.ts windowDeps): with no send time a window of NCCL_STEPS chunks turns
+        // The trees' credit window (nvls-tree.ts windowDeps): with no send time a window of NCCL_STEPS chunks turns
         // over once a round trip, 2 hops, so the last window starts 2 (ceil(C / NCCL_STEPS) - 1) hops late.
         const C = program.transfers[0].repeat;
-        const window = algorithm === 'nvls-tree' ? 2 * (Math.ceil(C / NCCL_STEPS) - 1) : 0;
+        const trees = algorithm === 'nvls-tree' || algorithm === 'double-binary-tree';
+        const window = trees ? 2 * (Math.ceil(C / NCCL_STEPS) - 1) : 0;
         expect(steps, `${what}: steps`).toBe(scheduleTimeS(op, algorithm, p, S, one) + window);
         // sharp is pipelined in NCCL's Simple steps: its beta term at the schedule's chunk count.
         const pipe = algorithm === 'sharp' ? { chunks: Math.ceil(S / TREE_CHUNK_BYTES) } : undefined;

@@ -119,8 +119,8 @@ export function nvlsTreeAllReduce(
   return { blocks: R * 2 * C, blockBytes: unit };
 }
 
-/** One tree of one rail: its up and down task per rank (-1 at the root), and its shape. */
-interface TreeTasks {
+/** One tree (of one rail): its up and down task per rank (-1 at the root), and its shape. */
+export interface TreeTasks {
   l: number;
   up: Int32Array;
   down: Int32Array;
@@ -139,7 +139,7 @@ interface TreeTasks {
  * cannot use yet (packet/analytic 1.07 at 64 MiB, 1.29 at 256 MiB with 64 KiB chunks on 4 H100 servers). The
  * engines release a slot when the onward chunk has arrived, NCCL when it has been read: up to a chunk later.
  */
-function windowDeps(b: ProgramBuilder, w: TreeTasks): void {
+export function windowDeps(b: ProgramBuilder, w: TreeTasks): void {
   const { up, down, parent, root, children } = w;
   for (let s = 0; s < up.length; s++) {
     if (s === root) continue;
