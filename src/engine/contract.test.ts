@@ -163,6 +163,8 @@ describe('engines agree on a non-blocking fabric without ECMP choices', () => {
       [H100, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, ranks: 24, chunk: 2MiB'],
       [H100, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB'],
       [H100, 'collective: all-reduce, algorithm: nvls, bytes: 64MiB, ranks: 8'],
+      // With NCCL's credit window on the trees' connections (nvls-tree.ts windowDeps): 1.024 (1.19 without).
+      [RAILS, 'collective: all-reduce, algorithm: double-binary-tree, bytes: 64MiB, protocol: none, chunk: 64KiB'],
     ]),
   )('packet within 5 percent of analytic at 64 MiB: $name', ({ fabric, item }) => {
     const yaml = scenarioYaml(fabric, item);
@@ -170,17 +172,30 @@ describe('engines agree on a non-blocking fabric without ECMP choices', () => {
   });
 });
 
-describe('nvls-tree across servers at 64 MiB on the packet engine: within the analytic time and 1.25 x it', () => {
-  // The analytic engine runs the trees across domains as the flow engine does (tree-pipeline.ts: flow = analytic
-  // within 0.1% at 64 MiB, contract-trees.test.ts; before, flow/analytic 1.07 and 1.23). The packet engine's
-  // per-packet pipeline adds to it: packet/analytic 1.073 at 64 KiB chunks (1.09 before), outside the
-  // contract's 5%, so it keeps this bound: no run is faster than the analytic path, none 25% slower.
-  it('4 servers, 64 KiB chunks: analytic <= packet <= 1.25 x analytic', () => {
-    const yaml = scenarioYaml(H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 64MiB, chunk: 64KiB');
-    const [a] = opTimes('analytic', yaml);
-    const [p] = opTimes('packet', yaml);
-    expect(p).toBeGreaterThanOrEqual(a * 0.999);
-    expect(p, `analytic ${a} ps, packet ${p} ps`).toBeLessThanOrEqual(a * 1.25);
+describe('nvls-tree across 3 and 4 H100 servers, 64 KiB chunks: packet within 5 percent of analytic from 64 MiB', () => {
+  // The trees' connections have NCCL's credit window (nvls-tree.ts windowDeps, NCCL_STEPS 8). Without it a tree
+  // leaf, which waits for nothing, ran ahead and crowded its parent's NIC downlink with chunks the parent could not
+  // use yet, delaying the ones it could: packet/analytic 1.073 (64 MiB) and 1.289 (256 MiB) on 4 servers, outside
+  // the contract's 5%. The fluid engines give each stream its fair share at once and were unchanged by the window.
+  // Measured now (analytic us / packet us): 4 servers 360.9 / 376.4 (1.043) at 64 MiB, 1387.7 / 1424.3 (1.026) at
+  // 256 MiB; 3 servers 290.5 / 289.9 (0.998) and 1093.4 / 1092.8 (0.999). What remains on 4 servers is about 2%
+  // of ACKs (ackEvery 1) on NIC links that carry chunks both ways, and the NICs' round robin.
+  it.each([
+    ['64MiB', 32],
+    ['64MiB', 24],
+    ['256MiB', 32],
+    ['256MiB', 24],
+  ])('%s on %i GPUs', (bytes, ranks) => {
+    const yaml = scenarioYaml(
+      H100,
+      `collective: all-reduce, algorithm: nvls-tree, bytes: ${bytes}, ranks: ${ranks}, chunk: 64KiB`,
+    );
+    expectAgree(opTimes('analytic', yaml), opTimes('packet', yaml), 0.05, `${bytes} on ${ranks}`);
+  });
+  // Below 64 MiB the contract asks nothing: 32 MiB on 4 servers is 1.060 (189.8 / 201.2 us), a bound of 10% here.
+  it('32 MiB on 32 GPUs: within 10 percent', () => {
+    const yaml = scenarioYaml(H100, 'collective: all-reduce, algorithm: nvls-tree, bytes: 32MiB, chunk: 64KiB');
+    expectAgree(opTimes('analytic', yaml), opTimes('packet', yaml), 0.1, '32 MiB');
   });
 });
 

@@ -256,7 +256,8 @@ export class ProgramBuilder {
 
   /** Repetition r of `task` waits for repetition r - lag of `dep` (same repeat; dep may be created later). */
   addStepDep(task: number, dep: number, lag: number): void {
-    if (lag !== 0 && lag !== 1) throw new Error(`task ${task}: step lag must be 0 or 1, got ${lag}`);
+    if (!(Number.isInteger(lag) && lag >= 0))
+      throw new Error(`task ${task}: step lag must be an integer >= 0, got ${lag}`);
     const t = this.transfers[task];
     t.stepDeps.push(dep);
     t.stepLags.push(lag);

@@ -9,8 +9,9 @@
 // - Repetition 0 may start at `startPs` once every task in `deps` has finished all its repetitions.
 // - Repetition r >= 1 may start once repetition r-1 of the same task has been *sent* (a transfer is one byte
 //   stream per QP: repetition r's bytes queue behind r-1's) and, for each i, repetition r - stepLags[i] of
-//   stepDeps[i] has *finished* (skipped when r - stepLags[i] < 0). stepLags are 0 or 1: ring algorithms forward
-//   what they received one step earlier (lag 1); tree pipelines forward the chunk they just received (lag 0).
+//   stepDeps[i] has *finished* (skipped when r - stepLags[i] < 0). Ring algorithms forward what they received one
+//   step earlier (lag 1); tree pipelines forward the chunk they just received (lag 0); a larger lag k is a
+//   credit window: a sender runs at most k chunks ahead of what its receiver has passed on (NCCL_STEPS slots).
 //   A stepDep has the same `repeat` as its dependent task.
 // - A transfer's repetition finishes when its last byte is delivered at `dst`; a delay's when its time is up.
 // - `channel` salts the flow hash: the same (src, dst) on another channel is another QP, so ECMP may give it

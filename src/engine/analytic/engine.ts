@@ -14,6 +14,7 @@ import type { Fabric, LinkId, NodeId } from '../../fabric/types.ts';
 import type { FlowResult, InvariantCheck, Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { NCCL_STEPS } from '../../workload/nccl/index.ts';
 import {
   OP_KIND,
   type OpIndex,
@@ -648,6 +649,7 @@ function treeS(p: number, n: number, c: OpCost, tree: NonNullable<OpCost['tree']
       copyS,
       alphaS: c.alphaS,
       edgeS: tree.edgeS,
+      window: NCCL_STEPS,
     });
   // Past the simulated sizes, the pipeline in full flow: a period per chunk (the busiest NIC's chunk copies, or a
   // copy) and the deepest tree's fill, which fits many chunks (doubleBinaryTreeS, collectives.ts).

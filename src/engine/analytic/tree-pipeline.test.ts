@@ -32,6 +32,14 @@ describe('tree-pipeline: double binary trees worked out by hand (no latency, 1 s
     for (let k = 1; k <= 4; k++)
       expect(treePipelineS({ p: 2, chunks: k, netS: 1, copyS: 0, alphaS: 0, phaseS: 3 })).toBeCloseTo(5 + 3 * k, 9);
   });
+  it('credit window of 2 chunks, latency 10: each window waits for the round trip (45, not 25 without it)', () => {
+    // Tree 0: ups 1 -> 0, downs 0 -> 1 (tree 1 the mirror, on the other NIC links, at the same times). Without a
+    // window the ups leave at 1, 2, 3, 4, the downs start on arrival (11) and the last arrives at 15 + 10. With
+    // it, up 2 waits for down 0's arrival (22) and up 3 for down 1's (23): downs 2 and 3 arrive at 44 and 45.
+    const x = { p: 2, chunks: 4, netS: 1, copyS: 0, alphaS: 10 };
+    expect(treePipelineS(x)).toBeCloseTo(25, 9);
+    expect(treePipelineS({ ...x, window: 2 })).toBeCloseTo(45, 9);
+  });
   it('many chunks: one period (the busiest NIC link, 4 chunk copies from 4 ranks on) per chunk past 16', () => {
     expect(run(16, 40) - run(16, 30)).toBeCloseTo(40, 9);
   });

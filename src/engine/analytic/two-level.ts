@@ -9,8 +9,9 @@
 // with RS = AG = (R-1) ring copies of N units, or one NVLS phase of R N units x (1 + 1/R) (hierarchical.ts), and
 // AR = 2 (N-1) fabric hops of one unit per channel, the channels sharing the NIC. Leaves out what the schedule
 // leaves out (protocols, SM time). nvls-tree runs its trees across domains as the flow engine does
-// (tree-pipeline.ts, with the NVLS phases around each chunk).
+// (tree-pipeline.ts, with the NVLS phases around each chunk and NCCL's credit window on each tree connection).
 
+import { NCCL_STEPS } from '../../workload/nccl/index.ts';
 import { TREE_SIM_RANKS, treePipelineS } from './tree-pipeline.ts';
 
 /** The costs the analytic engine measured for the op's ranks (engine.ts, rankCost). */
@@ -75,6 +76,7 @@ export function nvlsTreeTimeS(n: number, c: TwoLevelCost, tree: { depth: number;
       copyS: 0,
       alphaS: c.netAlphaS,
       phaseS: phase,
+      window: NCCL_STEPS,
     });
   const tau = tree.load * unit * K * c.netBetaSPerByte;
   const treeS = (C + Math.max(tree.depth - 2, 0)) * tau + 2 * tree.depth * c.netAlphaS;

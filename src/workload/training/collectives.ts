@@ -23,7 +23,7 @@ import type { MoveTrace, OpLayout, ProgramBuilder, RepMove } from '../builder.ts
 import type { CollectiveOp } from '../collective.ts';
 import type { Transfer } from '../program.ts';
 import { nvlsUnavailable, TWO_LEVEL, type TwoLevelKind, twoLevelAllReduce } from './hierarchical.ts';
-import { nvlsTreeAllReduce } from './nvls-tree.ts';
+import { nvlsTreeAllReduce, windowDeps } from './nvls-tree.ts';
 import { NCCL_NAME, type ProtocolChoice, planProtocol } from './protocol.ts';
 import { type SharpTree, sharpAllReduce } from './sharp.ts';
 
@@ -411,6 +411,8 @@ const doubleBinaryTree: Algorithm = (e, g) => {
       if (parent[r] === root) for (const ch of children[root]) e.b.addStepDep(down[r], up[ch], 0);
       else e.b.addStepDep(down[r], down[parent[r]], 0);
     }
+    // NCCL's credit window on each connection (nvls-tree.ts windowDeps, NCCL_STEPS chunks).
+    windowDeps(e.b, { l: 0, up, down, parent, root, children: (s) => children[s] });
   });
   return { blocks: 2 * chunks, blockBytes: unit };
 };

@@ -3,11 +3,14 @@
 // the domains on each GPU's slice (each tree half of it, reduced up and broadcast down), then the NVLS multicast
 // all-gather inside each domain, pipelined chunk by chunk. Every phase is one task per rank with one repetition
 // per chunk, so chunk c moves on through lag-0 step deps as soon as the phase before has it (the tree's own
-// pipelining, collectives.ts' doubleBinaryTree). Leaves out NCCL's protocol and chunk size choice (the nccl
-// branch) and the SM cost of the reductions; the NVLS phases are hierarchical.ts' (B (1 + 1/R) per direction).
+// pipelining, collectives.ts' doubleBinaryTree). Each tree connection has NCCL's credit window: its sender runs
+// at most NCCL_STEPS chunks ahead of what the receiver passed on (windowDeps). Leaves out NCCL's protocol and chunk
+// size choice (the nccl branch) and the SM cost of the reductions; the NVLS phases are hierarchical.ts'
+// (B (1 + 1/R) per direction).
 
 import type { NodeId } from '../../fabric/types.ts';
 import type { MoveTrace, ProgramBuilder } from '../builder.ts';
+import { NCCL_STEPS } from '../nccl/index.ts';
 import { nvlsPhasePs } from './hierarchical.ts';
 
 /** What the schedule needs of collectives.ts' Emitter (structural: no import back into collectives.ts). */
@@ -67,6 +70,7 @@ export function nvlsTreeAllReduce(
   const rs = R > 1 ? delays(phasePs) : undefined;
   // 2. Per rail l and tree t: up (reduce) and down (broadcast) tasks; result[s][l] lists what chunk c waits for.
   const result = groups.map((grp) => grp.map(() => [] as number[]));
+  const windows: TreeTasks[] = [];
   for (let l = 0; l < R; l++) {
     if (N < 2) break;
     const pos = groups.map((grp) => grp[l]);
@@ -99,17 +103,48 @@ export function nvlsTreeAllReduce(
       }
       // The root reduces its own slice too: its children's chunks wait for nothing of it, its result does.
       if (rs) result[root][l].push(rs[root][l]);
+      windows.push({ l, up, down, parent, root, children });
     });
   }
   // 3. NVLS all-gather of chunk c once both trees brought it back (or, alone, once it was reduced).
-  if (R > 1 && rs) {
-    const ag = delays(phasePs);
+  const ag = R > 1 && rs ? delays(phasePs) : undefined;
+  if (ag && rs)
     groups.forEach((grp, s) => {
       grp.forEach((_, l) => {
         const deps = N > 1 ? result[s][l] : [rs[s][l]];
         for (const d of deps) b.addStepDep(ag[s][l], d, 0);
       });
     });
-  }
+  for (const w of windows) windowDeps(b, w);
   return { blocks: R * 2 * C, blockBytes: unit };
+}
+
+/** One tree (of one rail): its up and down task per rank (-1 at the root), and its shape. */
+export interface TreeTasks {
+  l: number;
+  up: Int32Array;
+  down: Int32Array;
+  parent: Int32Array;
+  root: number;
+  children: (s: number) => number[];
+}
+
+/**
+ * NCCL's credit window on each tree connection (NVIDIA/nccl src/device/prims_simple.h: a sender's step waits
+ * until the receiver's consumed step + NCCL_STEPS passes it; src/include/device.h NCCL_STEPS 8): chunk c may leave
+ * once the receiver has passed on chunk c - NCCL_STEPS: up to a parent, that parent's own up (at the root, its
+ * downs); down to a rank, its downs to its children. A leaf's slot is taken as freed on arrival (its all-gather,
+ * an NVLS phase, is quicker than the tree's period per chunk: left out). Without it a leaf,
+ * which waits for nothing, runs ahead of the tree and crowds its parent's NIC downlink with chunks the parent
+ * cannot use yet (packet/analytic 1.07 at 64 MiB, 1.29 at 256 MiB with 64 KiB chunks on 4 H100 servers). The
+ * engines release a slot when the onward chunk has arrived, NCCL when it has been read: up to a chunk later.
+ */
+export function windowDeps(b: ProgramBuilder, w: TreeTasks): void {
+  const { up, down, parent, root, children } = w;
+  for (let s = 0; s < up.length; s++) {
+    if (s === root) continue;
+    if (parent[s] === root) for (const ch of children(root)) b.addStepDep(up[s], down[ch], NCCL_STEPS);
+    else b.addStepDep(up[s], up[parent[s]], NCCL_STEPS);
+    for (const ch of children(s)) b.addStepDep(down[s], down[ch], NCCL_STEPS);
+  }
 }

@@ -1,5 +1,5 @@
 // Checks of compiled schedules (tests use them; they cost O(repetitions x tasks), so keep programs small):
-//   1. well-formed: ids in range, step deps with equal repeat and lags 0/1, ops contiguous, no deadlock at the
+//   1. well-formed: ids in range, step deps with equal repeat and lags >= 0, ops contiguous, no deadlock at the
 //      repetition level (a dependency cycle shows as repetitions that can never start);
 //   2. the critical path under a per-repetition cost (alpha-beta), with program.ts' rules;
 //   3. a symbolic run of one collective: which rank holds which contributions to which block, so that a
@@ -100,7 +100,7 @@ export function checkWellFormed(p: TrafficProgram): string[] {
     x.stepDeps.forEach((d, k) => {
       if (!(Number.isInteger(d) && d >= 0 && d < n)) out.push(`task ${i}: stepDep ${d} out of range`);
       else if (p.transfers[d].repeat !== x.repeat) out.push(`task ${i}: stepDep ${d} has another repeat`);
-      if (x.stepLags[k] !== 0 && x.stepLags[k] !== 1) out.push(`task ${i}: stepLag ${x.stepLags[k]}`);
+      if (!(Number.isInteger(x.stepLags[k]) && x.stepLags[k] >= 0)) out.push(`task ${i}: stepLag ${x.stepLags[k]}`);
     });
     if (x.kind === 'delay' && (x.dst !== x.src || x.bytes !== 0)) out.push(`task ${i}: a delay with dst or bytes`);
     if (x.kind === 'transfer' && x.src === x.dst) out.push(`task ${i}: a transfer to itself`);
