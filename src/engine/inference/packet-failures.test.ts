@@ -1,0 +1,87 @@
+// Link and switch failures under inference on the packet engine (issue 18): against the flow engine, which fails
+// a transfer whose destination routing can no longer reach and moves the others when routing learns of the
+// failure; the packet engine does the same for its slots and lets the transports resend what the failed link lost
+// (engine/packet/request-failures.test.ts checks those times against RFC 6298 and IBTA closed forms). And a job
+// beside a service through a failure: runPacket's iterations to the picosecond.
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../catalog/index.ts';
+import { designFabric } from '../../fabric/index.ts';
+import type { Result } from '../../result/types.ts';
+import { type Scenario, scenarioSchema } from '../../scenario/schema.ts';
+import { compileTraffic } from '../../workload/compile.ts';
+import { runPacket } from '../packet/engine.ts';
+import { runInference } from './index.ts';
+
+const catalog = loadCatalog();
+const FABRIC = { topology: 'leaf-spine', hosts: 48, switch: 'aurcore-32x400g', border: true };
+// Two replicas (h0, h1) of the real-time service at 3,000 frames/s for 100 ms.
+const REALTIME = {
+  inference: { arrivals: { poisson: '3000/s' }, requests: 300, replicas: 2, placement: 'sequential', realtime: {} },
+};
+const parse = (failures: unknown[], traffic: unknown[] = [REALTIME], fabric: object = FABRIC): Scenario =>
+  scenarioSchema.parse({ fabric, network: { failures }, traffic });
+
+function run(engine: 'flow' | 'packet', s: Scenario): Result {
+  const r = runInference(engine, designFabric(s.fabric, catalog).fabric, s, catalog, { seed: 1 });
+  for (const i of r.invariants) expect(i.ok, `${engine}: ${i.name}: ${i.detail}`).toBe(true);
+  return r;
+}
+const req = (r: Result) => {
+  const q = r.requests?.[0];
+  if (!q) throw new Error('no request statistics');
+  return q;
+};
+
+describe('inference on the packet engine through failures, against the flow engine', () => {
+  it("h0's link cut at 20 ms: its requests fail when routing learns (50 us), are retried on h1, h0 is ejected", () => {
+    // Measured: 6 retries on both engines, 300 completed, none failed; latency p99 4.8189 ms (packet) and
+    // 4.8190 ms (flow). The retries are the same requests: both engines fail a transfer to h0 at the detection
+    // (in flight) or at once (new), and the service's balancer does the rest. p99 within 5% (the issue's
+    // packet-engine tolerance; the engines' idle transfer models differ by 1.8%, packet.test.ts).
+    const s = parse([{ link: 'h0-leaf0', at: '20ms' }]);
+    const [p, f] = [req(run('packet', s)), req(run('flow', s))];
+    expect(p.retries).toBeGreaterThan(0);
+    expect(p.retries).toBe(f.retries);
+    expect(p.failed).toBe(f.failed);
+    expect(p.completed).toBe(300);
+    expect(Math.abs(p.latencyMs.p99 / f.latencyMs.p99 - 1)).toBeLessThan(0.05);
+    const fault = p.faults.find((x) => x.target === 'link h0-leaf0');
+    expect(fault?.retried).toBe(f.faults.find((x) => x.target === 'link h0-leaf0')?.retried);
+  });
+
+  it('spine0 down 20-40 ms: border0 and the leaves move to spine1, every frame completes, no retry, tail unmoved', () => {
+    // border0 has a link to each spine: its slots take the live one (failover.ts) for data and ACKs alike. Measured:
+    // latency p99 2.0106 ms with the failure and without, no TCP timeout. Within 1% of the run without it.
+    const down = run('packet', parse([{ switch: 'spine0', at: '20ms', until: '40ms' }]));
+    const none = req(run('packet', parse([])));
+    const q = req(down);
+    expect(q.completed).toBe(300);
+    expect(q.retries).toBe(0);
+    expect(Math.abs(q.latencyMs.p99 / none.latencyMs.p99 - 1)).toBeLessThan(0.01);
+    expect(q.faults.find((x) => x.target === 'switch spine0')?.requests).toBeGreaterThan(0);
+  });
+});
+
+describe('a job and a service in one packet run, through a failure', () => {
+  it("the job's iterations equal runPacket's with the same failure, to the ps (and differ from those without)", () => {
+    // Measured: 701.720862 and 656.328582 us with spine0 down 300-600 us, 672.773442 and 642.450042 without: the
+    // stepped engine queues the failures as runPacket does, after the tasks (stepper.ts).
+    const fabric = { ...FABRIC, gpusPerNode: 8 };
+    const job = { job: { params: 5e6, bytesPerGrad: 2, dp: 32, stepCompute: '200us', buckets: 2, iterations: 2 } };
+    const svc = {
+      inference: {
+        ...{ arrivals: { poisson: '1/s' }, requests: 1, replicas: 16, placement: 'sequential' },
+        ...{ service: { deterministic: '1ms' }, bytes: { request: '1KB', response: '1KB' } },
+      },
+    };
+    const failures = [{ switch: 'spine0', at: '300us', until: '600us' }];
+    const alone = parse(failures, [job], fabric);
+    const f = designFabric(alone.fabric, catalog).fabric;
+    const ref = runPacket(f, compileTraffic(alone, f), alone, catalog, { seed: 1 });
+    const got = run('packet', parse(failures, [job, svc], fabric));
+    const ps = (r: Result) => (r.iterations ?? []).map((i) => i.timePs);
+    expect(ps(got)).toEqual(ps(ref));
+    expect(ps(ref)).not.toEqual([672773442, 642450042]);
+    expect(req(got).completed).toBe(1);
+  });
+});
