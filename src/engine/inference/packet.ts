@@ -19,7 +19,7 @@ export function packetNetwork(
   extra: Pick<PacketRequestOptions, 'program' | 'transports'> = {},
 ): PacketRequestNetwork {
   const path = `traffic[${it.index}].inference`;
-  // Hosts of several links are refused before (setup.ts validateService).
+  // Hosts of several links (planes, dual-homing) send each slot on its hash's port, as the job's QPs (qp-setup.ts).
   const senders = [...placeReplicas(fabric, it.spec, path), ...fabric.storage];
   if (fabric.border >= 0) senders.push(fabric.border);
   const northSouth = it.spec.transport === 'newreno' ? TR_NEWRENO : TR_DCTCP;
