@@ -280,12 +280,6 @@ const INFERENCE: [string, string, string[], string][] = [
     '{file}:1:20: fabric.topology: inference requests enter through border0, which this fabric lacks (use topology: access-aggregation, fabric.border: true on leaf-spine, fat-tree or rail-optimized, or network: zero)',
   ],
   [
-    'inference on the packet engine with a failure',
-    `${AA}network: {failures: [{switch: access0, at: 5s}]}\ntraffic: [{inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`,
-    ['--engine', 'packet'],
-    '{file}:2:21: network.failures: the packet engine does not fail links under inference requests yet: use engine: flow for failures (or leave them out)',
-  ],
-  [
     'two inference services in one scenario',
     `${AA}traffic: [{pattern: permutation, bytes: 1MB}, {inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}, {inference: {arrivals: {poisson: 10/s}, requests: 100, replicas: 4}}]\n`,
     [],

@@ -5,6 +5,9 @@
 //     location is a contract gap (listed, not failed: validation work that is not this harness's to fix);
 //   - a result has every invariant holding and no NaN or Infinity: JSON.stringify writes both as null and a
 //     Result has no null field, so any null is one; the text report must not print "NaN" or "Infinity";
+//   - an inference result carries Little's law, and with its requests on the fabric the byte accounting
+//     (started = delivered + failed + in flight; on the packet engine also the NICs' in-order payload), so those
+//     invariants cannot be skipped silently;
 //   - the same scenario and seed give the same JSON twice (minus `stats`, which holds wall time).
 // Left out: the HTML report and the other commands (plan, capacity), which take the same scenario loader.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -81,7 +84,21 @@ function checkRejection(stderr: string, out: CaseOutcome): void {
   }
 }
 
-function checkResult(json: string, engine: string, out: CaseOutcome, mustComplete: boolean): Result | null {
+/** The invariants an inference result must carry (their names' beginnings), on this engine and network. */
+function requiredInvariants(engine: string, onFabric: boolean): string[] {
+  const need = ["Little's law"];
+  if (onFabric && engine !== 'analytic') need.push('bytes started = delivered + failed + in flight');
+  if (onFabric && engine === 'packet') need.push('packet payload received in order');
+  return need;
+}
+
+function checkResult(
+  json: string,
+  engine: string,
+  out: CaseOutcome,
+  mustComplete: boolean,
+  onFabric: boolean,
+): Result | null {
   let r: Result;
   try {
     r = JSON.parse(json) as Result;
@@ -98,6 +115,10 @@ function checkResult(json: string, engine: string, out: CaseOutcome, mustComplet
     if (!i.ok && (complete || !/^every (flow|task) completed$/.test(i.name)))
       out.failures.push(`${engine}: invariant "${i.name}" broken: ${i.detail}`);
   if (complete && r.completed === false) out.failures.push(`${engine}: a valid small run did not complete`);
+  if ((r.requests?.length ?? 0) > 0)
+    for (const need of requiredInvariants(engine, onFabric))
+      if (!(r.invariants ?? []).some((i) => i.name.startsWith(need)))
+        out.failures.push(`${engine}: an inference result without the invariant "${need}"`);
   const text = simulateText(r);
   const bad = /\b(NaN|-?Infinity)\b/.exec(text);
   if (bad) out.failures.push(`${engine}: the text output prints ${bad[1]}`);
@@ -109,6 +130,15 @@ function checkResult(json: string, engine: string, out: CaseOutcome, mustComplet
  * the largest valid case estimates 5.1e5 (a packet run of 1,080 tasks; the estimate is up to 2x over).
  */
 export const FUZZ_LIMITS = ['--max-events', '1000000', '--max-memory', '512MB'];
+
+/** Does the scenario's inference service (if any) send its requests over the fabric (not network: zero)? */
+function serviceOnFabric(scenario: Record<string, unknown>): boolean {
+  const items = Array.isArray(scenario.traffic) ? (scenario.traffic as unknown[]) : [];
+  return items.some((t) => {
+    const inf = (t as { inference?: { network?: unknown } } | null)?.inference;
+    return inf !== undefined && inf !== null && inf.network !== 'zero';
+  });
+}
 
 const withoutStats = (r: Result) => JSON.stringify({ ...r, stats: undefined });
 
@@ -141,7 +171,7 @@ export async function runCase(
       out.failures.push(`${engine}: exit ${first.code}: ${first.stderr.trim().slice(0, 300)}`);
       return out;
     }
-    const r = checkResult(first.stdout, engine, out, valid);
+    const r = checkResult(first.stdout, engine, out, valid, serviceOnFabric(scenario));
     const second = await runMain(args);
     if (r && (second.code !== 0 || withoutStats(JSON.parse(second.stdout) as Result) !== withoutStats(r)))
       out.failures.push(`${engine}: a second run of the same scenario and seed gave a different result`);

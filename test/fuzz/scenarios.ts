@@ -13,7 +13,7 @@ import { arbFromSchema, type Overrides } from './schema-arb.ts';
 export interface FabricCase {
   fabric: Record<string, unknown>;
   hosts: number;
-  /** Inference needs border0: only access-aggregation fabrics have it. */
+  /** Inference on the fabric needs border0: only the access-aggregation fabrics here have it. */
   border: boolean;
   /** GPUs per server: hierarchical all-reduce needs more than one. */
   gpn: number;
@@ -309,10 +309,29 @@ export interface ScenarioCase {
   engines: ('analytic' | 'flow' | 'packet')[];
 }
 
+/** A service beside other traffic (a mixed run) needs it on the fabric: the flow and packet engines run it there. */
+const onFabric = (i: { inference: Record<string, unknown> }) => ({ inference: { ...i.inference, network: 'fabric' } });
+
 export const trafficArb = (f: FabricCase) =>
   fc.oneof(
     fc.array(fc.oneof(patternArb(f), flowsArb(f), collectiveArb(f), jobArb(f)), { minLength: 1, maxLength: 2 }),
     inferenceArb(f).map((i) => [i]),
+    ...(f.border
+      ? [fc.tuple(inferenceArb(f), fc.oneof(patternArb(f), flowsArb(f), jobArb(f))).map(([i, t]) => [onFabric(i), t])]
+      : []),
+  );
+
+/**
+ * A link or switch failure under an inference service (border fabrics): down for a millisecond, then back, so a
+ * valid run still ends; requests through it are resent by their transport, retried or failed, never lost.
+ */
+const serviceFailureArb = (f: FabricCase) =>
+  fc.option(
+    fc.oneof(
+      ...f.links.map((link) => fc.constant({ link, at: '1ms', until: '2ms' })),
+      ...f.switches.map((sw) => fc.constant({ switch: sw, at: '500us', until: '1500us' })),
+    ),
+    { nil: undefined, freq: 2 },
   );
 
 /** A valid scenario at small size, and the engines that support its traffic. */
@@ -322,14 +341,22 @@ export const validScenarioArb: fc.Arbitrary<ScenarioCase> = fabricArb.chain((f) 
       seed: fc.integer({ min: 0, max: 1000 }),
       traffic: trafficArb(f),
       network: networkArb,
+      failure: f.border && f.links.length + f.switches.length > 0 ? serviceFailureArb(f) : fc.constant(undefined),
       name: fc.option(fc.constantFrom('fuzz', 'ünïcode ✓'), { nil: undefined }),
     })
-    .map(({ network, name, ...rest }) => {
+    .map(({ network, name, failure, ...rest }) => {
       const scenario: Record<string, unknown> = { version: 1, fabric: f.fabric, ...rest };
       if (network !== undefined)
         scenario.network = f.fabric.topology === 'ddc' ? ddcNetwork(network as Record<string, unknown>) : network;
       if (name !== undefined) scenario.name = name;
-      const inference = (rest.traffic as object[]).some((t) => 'inference' in t);
-      return { scenario, engines: inference ? ['analytic', 'flow'] : ['analytic', 'flow', 'packet'] };
+      const items = rest.traffic as object[];
+      const inference = items.some((t) => 'inference' in t);
+      if (inference && failure !== undefined)
+        scenario.network = { ...((scenario.network as object | undefined) ?? {}), failures: [failure] };
+      // Inference runs on every engine (the packet engine: request-network.ts); beside other traffic on flow and
+      // packet only (mixed.ts).
+      const engines: ScenarioCase['engines'] =
+        inference && items.length > 1 ? ['flow', 'packet'] : ['analytic', 'flow', 'packet'];
+      return { scenario, engines };
     }),
 );

@@ -63,7 +63,7 @@ export function runInference(
   if (!it) throw new Error('runInference needs a scenario with an inference traffic item');
   const path = `traffic[${it.index}].inference`;
   const spec = it.spec;
-  validateService(engine, fabric, spec, path);
+  validateService(fabric, spec, path);
   if (isMixed(s)) return runMixed(engine, fabric, s, catalog, it, opts);
   const net = resolveNetwork(s.network, fabric, catalog);
   const network: RequestNetwork =

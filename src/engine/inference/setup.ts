@@ -169,13 +169,8 @@ export function networkFaultWindows(s: Pick<Scenario, 'network'>): FaultWindow[]
   }));
 }
 
-/** Input errors of an inference item (at `path`) on this fabric and engine. */
-export function validateService(
-  engine: 'analytic' | 'flow' | 'packet',
-  fabric: Fabric,
-  spec: InferenceSpec,
-  path: string,
-): void {
+/** Input errors of an inference item (at `path`) on this fabric (every engine serves the same items). */
+export function validateService(fabric: Fabric, spec: InferenceSpec, path: string): void {
   if (spec.network === 'fabric' && fabric.border < 0)
     throw new ScenarioError([
       {
@@ -184,17 +179,6 @@ export function validateService(
           'inference requests enter through border0, which this fabric lacks (use topology: access-aggregation, fabric.border: true on leaf-spine, fat-tree or rail-optimized, or network: zero)',
       },
     ]);
-  if (engine === 'packet' && spec.network === 'fabric') {
-    const hosts = placeReplicas(fabric, spec, path);
-    for (const h of [...hosts, ...fabric.storage])
-      if (fabric.adjStart[h + 1] - fabric.adjStart[h] > 1)
-        throw new ScenarioError([
-          {
-            path: 'fabric',
-            message: `${fabric.nodes[h].name} has several links; the packet engine serves inference from hosts of one link (use engine: flow for planes or dual-homing)`,
-          },
-        ]);
-  }
   if (spec.storage && (spec.network === 'zero' || fabric.storage.length === 0))
     throw new ScenarioError([
       {

@@ -35,24 +35,32 @@ export class HostFailover {
 
   /** Routing's view changed: every unfinished QP on a host of several links re-hashes over the live ones. */
   repath(): void {
-    const { nics, f } = this;
-    const { fSrc, fDst, fEnd, qpPort, ackPort } = nics;
+    const { fSrc, fDst, fEnd } = this.nics;
     for (let i = 0; i < fSrc.length; i++) {
-      const src = fSrc[i];
-      const dst = fDst[i];
       // A QP with a switch end (reduce.ts) keeps its link: its aggregation tree is fixed.
-      if (src === dst || fEnd[i] >= 0 || !this.topo.isHost[src] || !this.topo.isHost[dst]) continue;
-      if (f.adjStart[src + 1] - f.adjStart[src] > 1) {
-        const p = this.pick(src, dst, this.hashes[i], T_DATA, qpPort[i]);
-        if (p !== qpPort[i]) {
-          qpPort[i] = p;
-          this.moves++;
-          this.ports.tryStart(p);
-        }
-      }
-      if (f.adjStart[dst + 1] - f.adjStart[dst] > 1)
-        ackPort[i] = this.pick(dst, src, this.hashes[i], T_ACK, ackPort[i]);
+      if (fSrc[i] === fDst[i] || fEnd[i] >= 0 || !this.topo.isHost[fSrc[i]] || !this.topo.isHost[fDst[i]]) continue;
+      this.repathQp(i);
     }
+  }
+
+  /**
+   * QP i (between two NIC nodes) takes the hash's choice among its ends' live links, for its data and its ACKs:
+   * at a route change, or when request-network.ts gives a pooled QP a new destination.
+   */
+  repathQp(i: number): void {
+    const { nics, f } = this;
+    const { qpPort, ackPort } = nics;
+    const src = nics.fSrc[i];
+    const dst = nics.fDst[i];
+    if (f.adjStart[src + 1] - f.adjStart[src] > 1) {
+      const p = this.pick(src, dst, this.hashes[i], T_DATA, qpPort[i]);
+      if (p !== qpPort[i]) {
+        qpPort[i] = p;
+        this.moves++;
+        this.ports.tryStart(p);
+      }
+    }
+    if (f.adjStart[dst + 1] - f.adjStart[dst] > 1) ackPort[i] = this.pick(dst, src, this.hashes[i], T_ACK, ackPort[i]);
   }
 
   /** The hash's choice among from's live links toward `to` (switch.ts pickIndex), or `cur` when none is live. */

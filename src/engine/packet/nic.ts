@@ -61,15 +61,16 @@ export class Nics {
   readonly fDelivered: Float64Array;
   /** Retransmission timer, lazily: an ACK that makes progress moves the deadline; a QP keeps one timer event
    * queued, which re-arms at the deadline if it moved (one event per ACK left dead timers that missed the cache). */
-  private readonly rtoArmed: Uint8Array;
+  readonly rtoArmed: Uint8Array;
   private readonly rtoAt: Float64Array;
   private readonly rtoQueued: Uint8Array;
   /** Timeouts in a row without progress (the back-off exponent and the retry count). */
   readonly retries: Int32Array;
   /** The QP's packets lost (pool.lostByFlow) at its last progress: none lost since means a spurious timeout. */
   private readonly lostAtProgress: Int32Array;
-  /** The QP gave up after `retryCount` timeouts (IBTA retry exceeded): it sends nothing more. */
-  private readonly failed: Uint8Array;
+  /** The QP gave up after `retryCount` timeouts (IBTA retry exceeded; then onQpError): it sends nothing more. */
+  readonly failed: Uint8Array;
+  onQpError: ((fl: number) => void) | null = null;
   // Receiver state per QP: the next packet expected in order (reduce.ts streams what arrived below it).
   readonly expected: Int32Array;
   readonly nakSent: Uint8Array;
@@ -299,12 +300,13 @@ export class Nics {
   armRto(fl: number): void {
     this.rtoArmed[fl] = 1;
     // Exponential back-off: each timeout in a row without progress doubles the next one.
-    const base = this.tcpOn && this.tcp.kind[fl] !== 0 ? this.tcp.rtoPs[fl] : this.net.rtoPs;
-    const at = this.clock.now + base * 2 ** this.retries[fl];
+    const tcp = this.tcpOn && this.tcp.kind[fl] !== 0;
+    const r = this.retries[fl];
+    const at = this.clock.now + (tcp ? this.tcp.backedOffPs(fl, r) : this.net.rtoPs * 2 ** r);
     this.rtoAt[fl] = at;
     if (!this.rtoQueued[fl]) this.pushRto(fl, at);
     // A TCP RTO may shrink (1 s before the first RTT sample, RFC 6298): queue the earlier deadline too.
-    else if (this.tcpOn && this.tcp.kind[fl] !== 0 && at < this.tcp.timerAt[fl]) this.pushRto(fl, at);
+    else if (tcp && at < this.tcp.timerAt[fl]) this.pushRto(fl, at);
   }
 
   private pushRto(fl: number, at: number): void {
@@ -335,6 +337,7 @@ export class Nics {
       // IBTA "retry exceeded": the QP moves to the error state and the transfer fails.
       this.failed[fl] = 1;
       this.c.qpErrors++;
+      this.onQpError?.(fl);
       return;
     }
     this.retries[fl]++;

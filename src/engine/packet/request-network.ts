@@ -16,17 +16,23 @@
 // not packets: messageDelayNs reads the queues on their path now (request-probe.ts), which a token of a few
 // bytes does not change; their jitter is the queues' at the microsecond.
 // Time: the engine (stepper.ts) runs in ps; the service in whole ns: advance(t) runs every packet event up to
-// t ns and reports what was delivered in (t - 1, t] at t. Leaves out link and switch failures (refused by the
-// inference setup), hosts of several ports for the service's hosts (border0 may have several), and the
-// packet engine's per-port samples and FCT rows (the service reports its requests).
+// t ns and reports what was delivered in (t - 1, t] at t.
+// Failures (network.failures, queued by stepper.ts): packets on a failed link are lost and the transport resends
+// them (TCP's RTO and fast retransmit, RoCE's go-back-N and timer), on the path the switches take once routing has
+// learned of it. A transfer whose destination the routing view can no longer reach fails when routing learns of
+// it (the fluid network's rule, flow/fluid.ts), a new one at once, and one whose QP gives up (retry exceeded) then:
+// the service retries it and ejects the replica (outcome.ts). Its slot's QP is halted (no more sending, its
+// receiver takes no more) and is reused past every sequence number it sent.
+// Leaves out the packet engine's per-port samples and FCT rows (the service reports its requests).
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import type { Counters } from '../../result/types.ts';
-import type { TrafficProgram, Transfer } from '../../workload/program.ts';
+import type { TrafficProgram } from '../../workload/program.ts';
 import { LogHistogram } from '../core/histogram.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import type { Nics } from './nic.ts';
 import { spreadQpPorts } from './qp-setup.ts';
 import { PathProbe } from './request-probe.ts';
+import { haltQp, resumeQp, withSlots } from './request-slots.ts';
 import { PacketStepper } from './stepper.ts';
 import type { Tasks } from './tasks.ts';
 import { TR_DCTCP, TR_ROCE } from './tcp.ts';
@@ -66,10 +72,11 @@ export interface PacketRequestStats {
   bytesFailed: number;
   bytesInFlight: number;
   /**
-   * Payload the slots' receivers took in order (the NICs' count, plus transfers to self): delivered + what live
-   * transfers got so far.
+   * Payload the slots' receivers took in order (the NICs' count, plus transfers to self): delivered + what failed
+   * transfers got before they failed (failedPartBytes) + what live transfers got so far.
    */
   slotPayloadDelivered: number;
+  failedPartBytes: number;
   messageBytes: number;
   /** Transfers that waited for a free slot of their sender. */
   waited: number;
@@ -93,12 +100,14 @@ export class PacketRequestNetwork {
   private readonly freeStack: Int32Array;
   private readonly freeTop: Int32Array;
   private readonly senderIndex: Int32Array;
+  private readonly senders: readonly number[];
   /** Transfers waiting for a slot, per (sender, transport): flattened [dst, bytes, hash, tag]; and their count. */
   private readonly waiting: number[][];
   private nWaiting = 0;
   /** Slots delivered whose sender may still wait for the last ACK (reclaim frees them once it has it). */
   private readonly unacked: number[] = [];
   private readonly mtu: number;
+  private readonly minRtoPs: number;
   // Per slot (index fl - slotBase): the transfer it carries.
   private readonly sTag: Float64Array;
   private readonly sBytes: Float64Array;
@@ -107,6 +116,14 @@ export class PacketRequestNetwork {
   private readonly sDelivered0: Float64Array;
   /** Tags delivered since the last advance (reported at its end), and transfers to self (delivered at once). */
   private doneTags: number[] = [];
+  /** Tags of transfers failed since the last advance (reported at its end, ok false). */
+  private failTags: number[] = [];
+  /** When routing learns of a failure or recovery (ps, ascending), and the next one not yet passed. */
+  private readonly routeAt: number[];
+  private nextRoute = 0;
+  private failed = 0;
+  private bytesFailed = 0;
+  private failedPart = 0;
   private readonly one = { qp: new Int32Array(1), ack: new Int32Array(1), multi: new Uint8Array(0) };
   private nowNs = 0;
   private started = 0;
@@ -126,9 +143,11 @@ export class PacketRequestNetwork {
   ) {
     this.border = opts.border;
     this.mtu = net.mtu;
+    this.minRtoPs = net.tcp.minRtoPs;
     const S = opts.slotsPerSender ?? SLOTS_PER_SENDER;
     this.S = S;
     const senders = [...new Set(opts.senders)];
+    this.senders = senders;
     const base = opts.program?.transfers ?? [];
     this.slotBase = base.length;
     const { transfers, transports } = withSlots(
@@ -173,6 +192,13 @@ export class PacketRequestNetwork {
     this.sDelivered0 = new Float64Array(nS);
     this.tasks.slotBase = this.slotBase;
     this.tasks.slotDelivered = (fl) => this.deliveredSlot(fl);
+    this.nics.onQpError = (fl) => {
+      if (fl >= this.slotBase) this.failSlot(fl);
+    };
+    this.routeAt = net.failures
+      .flatMap((x) => (x.untilPs === null ? [x.atPs] : [x.atPs, x.untilPs]))
+      .map((t) => t + net.detectionDelayPs)
+      .sort((a, b) => a - b);
     sim.startTasks(this.slotBase);
   }
 
@@ -184,6 +210,12 @@ export class PacketRequestNetwork {
     this.moveTo(nowNs);
     this.started++;
     this.bytesStarted += bytes;
+    if (this.routeAt.length > 0 && !this.reachable(src, dst)) {
+      this.failed++;
+      this.bytesFailed += bytes;
+      this.failTags.push(tag);
+      return this.started - 1;
+    }
     if (src === dst) {
       this.selfBytes += bytes;
       this.bytesDelivered += bytes;
@@ -213,7 +245,7 @@ export class PacketRequestNetwork {
 
   /** The next packet event's time, rounded up to a whole ns (now when a transfer to self is due). */
   nextTime(): number {
-    if (this.doneTags.length > 0) return this.nowNs;
+    if (this.doneTags.length > 0 || this.failTags.length > 0) return this.nowNs;
     const t = this.sim.clock.q.peekTime();
     return t === Number.POSITIVE_INFINITY ? t : Math.max(Math.ceil(t / 1000), this.nowNs);
   }
@@ -222,24 +254,39 @@ export class PacketRequestNetwork {
     if (t < this.nowNs) throw new RangeError(`advance(${t}): time is already ${this.nowNs} ns`);
     this.sim.runTo(t * 1000);
     this.nowNs = t;
+    if (this.nextRoute < this.routeAt.length && this.routeAt[this.nextRoute] <= t * 1000) {
+      while (this.nextRoute < this.routeAt.length && this.routeAt[this.nextRoute] <= t * 1000) this.nextRoute++;
+      this.failUnreachable();
+    }
     if (this.nWaiting > 0) this.reclaim();
     const done = this.doneTags;
     this.doneTags = [];
     for (let i = 0; i < done.length; i++) onDone(done[i], true);
+    const failed = this.failTags;
+    this.failTags = [];
+    for (let i = 0; i < failed.length; i++) onDone(failed[i], false);
   }
 
   messageDelayNs(_nowNs: number, src: number, dst: number, bytes: number, flowHash: number): number {
     if (src === dst) return 0;
-    if (!this.probe.walk(src, dst, flowHash >>> 0)) return Number.POSITIVE_INFINITY;
+    const view = this.sim.switches.view;
+    if (!this.probe.walk(src, dst, flowHash >>> 0, view)) return Number.POSITIVE_INFINITY;
+    // Lost on a failed link: its connection resends it after the RTO (RFC 6298: max(minRto, SRTT + 4 RTTVAR), the
+    // minimum at microsecond RTTs), around the link.
+    let resend = 0;
+    if (this.probe.crossesDown()) {
+      if (!this.probe.walk(src, dst, flowHash >>> 0, view, true)) return Number.POSITIVE_INFINITY;
+      resend = this.minRtoPs;
+    }
     this.messageBytes += bytes;
-    const d = Math.ceil(this.probe.messagePs(bytes) / 1000);
+    const d = Math.ceil((resend + this.probe.messagePs(bytes)) / 1000);
     this.tokenDelays.add(d);
     return d;
   }
 
   unloadedDelayNs(src: number, dst: number, bytes: number, flowHash: number): number {
     if (src === dst) return 0;
-    if (!this.probe.walk(src, dst, flowHash >>> 0)) return Number.POSITIVE_INFINITY;
+    if (!this.probe.walk(src, dst, flowHash >>> 0, this.sim.switches.view)) return Number.POSITIVE_INFINITY;
     return Math.ceil(this.probe.unloadedPs(bytes, this.northSouth(src, dst)) / 1000);
   }
 
@@ -272,12 +319,15 @@ export class PacketRequestNetwork {
     this.hashes[fl] = hash;
     const nics = this.nics;
     nics.fDst[fl] = dst;
-    this.one.qp[0] = nics.qpPort[fl];
-    this.one.ack[0] = nics.ackPort[fl];
+    // The ends' own ports (spreadQpPorts changes them on hosts of several links): not the last destination's.
+    this.one.qp[0] = this.sim.topo.hostPort[nics.fSrc[fl]];
+    this.one.ack[0] = this.sim.topo.hostPort[dst];
     const sub = (a: Int32Array) => a.subarray(fl, fl + 1);
     spreadQpPorts(this.f, this.sim.topo, sub(nics.fSrc), sub(nics.fDst), this.hashes.subarray(fl, fl + 1), this.one);
     nics.qpPort[fl] = this.one.qp[0];
     nics.ackPort[fl] = this.one.ack[0];
+    // After a detected failure, among the live ports (failover.ts), as the QPs in flight were moved.
+    if (this.sim.failover !== null && this.sim.switches.view.anyDown) this.sim.failover.repathQp(fl);
     this.sTag[s] = tag;
     this.sBytes[s] = bytes;
     this.sLive[s] = 1;
@@ -295,7 +345,8 @@ export class PacketRequestNetwork {
     const n = this.nics;
     const mtu = this.mtu;
     const ppr = Math.max(1, Math.ceil(bytes / mtu));
-    let base = Math.ceil(n.sndUna[fl] / ppr) * ppr;
+    // Past everything sent: a halted slot (failSlot) may have sent beyond what was acknowledged.
+    let base = Math.ceil(Math.max(n.sndUna[fl], n.highSent[fl]) / ppr) * ppr;
     // Sequence numbers are int32: a stream past 2^30 packets starts over at 0. What was sent 2^30 packets ago
     // (seconds, at any line rate) has left the network long since: no old packet can pass for a new one.
     if (base + ppr > SEQ_WRAP) base = 0;
@@ -309,6 +360,7 @@ export class PacketRequestNetwork {
     n.ackCount[fl] = 0;
     n.retries[fl] = 0;
     n.fEnd[fl] = -1;
+    if (n.failed[fl]) resumeQp(n, fl);
     n.gate[fl] = base + ppr;
     n.nextSend[fl] = Math.max(n.nextSend[fl], this.sim.clock.now);
     this.sim.ports.tryStart(n.qpPort[fl]);
@@ -323,6 +375,65 @@ export class PacketRequestNetwork {
     this.bytesDelivered += this.sBytes[s];
     this.doneTags.push(this.sTag[s]);
     this.unacked.push(fl);
+  }
+
+  // ---- failures ------------------------------------------------------------------------------------
+
+  /** Can src still reach dst in the switches' routing view (over one of its own links)? */
+  private reachable(src: number, dst: number): boolean {
+    const view = this.sim.switches.view;
+    if (src === dst || !view.anyDown) return true;
+    return view.aliveCount(src, dst, this.f.routing.count(src as NodeId, dst as NodeId)) > 0;
+  }
+
+  /**
+   * Routing learned of a failure or recovery: transfers (live, waiting, or delivered and waiting for their last
+   * ACK) whose destination it can no longer reach are given up.
+   */
+  private failUnreachable(): void {
+    const n = this.nics;
+    for (let s = 0; s < this.sLive.length; s++) {
+      const fl = this.slotBase + s;
+      if (this.sLive[s] && !this.reachable(n.fSrc[fl], n.fDst[fl])) this.failSlot(fl);
+    }
+    for (const fl of this.unacked) if (n.fEnd[fl] < 0 && !this.reachable(n.fSrc[fl], n.fDst[fl])) this.halt(fl);
+    if (this.nWaiting === 0) return;
+    for (let k = 0; k < this.waiting.length; k++) {
+      const w = this.waiting[k];
+      const src = this.senders[k >> 1];
+      let keep = 0;
+      for (let j = 0; j < w.length; j += 4) {
+        if (this.reachable(src, w[j])) {
+          for (let x = 0; x < 4; x++) w[keep + x] = w[j + x];
+          keep += 4;
+          continue;
+        }
+        this.nWaiting--;
+        this.failed++;
+        this.bytesFailed += w[j + 1];
+        this.failTags.push(w[j + 3]);
+      }
+      w.length = keep;
+    }
+  }
+
+  /** Slot fl's transfer fails now (reported at the end of this advance); its QP is halted. */
+  private failSlot(fl: number): void {
+    const s = fl - this.slotBase;
+    if (this.sLive[s]) {
+      this.sLive[s] = 0;
+      this.failed++;
+      this.bytesFailed += this.sBytes[s];
+      this.failedPart += this.nics.fDelivered[fl] - this.sDelivered0[s];
+      this.failTags.push(this.sTag[s]);
+      this.unacked.push(fl);
+    }
+    this.halt(fl);
+  }
+
+  /** Halts slot fl's QP (request-slots.ts haltQp), unless it already ended. */
+  private halt(fl: number): void {
+    if (this.nics.fEnd[fl] < 0) haltQp(this.nics, fl, this.sim.clock.now);
   }
 
   /**
@@ -371,48 +482,17 @@ export class PacketRequestNetwork {
     return {
       transfersStarted: this.started,
       transfersDelivered: this.delivered,
-      transfersFailed: 0,
+      transfersFailed: this.failed,
       bytesStarted: this.bytesStarted,
       bytesDelivered: this.bytesDelivered,
-      bytesFailed: 0,
+      bytesFailed: this.bytesFailed,
       bytesInFlight: inFlight,
       slotPayloadDelivered: slotPayload + this.selfBytes,
+      failedPartBytes: this.failedPart,
       messageBytes: this.messageBytes,
       waited: this.waited,
       events: this.sim.events,
       counters: this.sim.counters,
     };
   }
-}
-
-/**
- * The program's tasks followed by each sender's slots: S RoCE QPs then S TCP (DCTCP, lossy) QPs; border0's
- * transfers are all north-south, so its 2 S are all TCP. A slot's destination here is a placeholder (stream() sets
- * it).
- */
-function withSlots(
-  f: Fabric,
-  base: readonly Transfer[],
-  baseTransports: Uint8Array | undefined,
-  senders: readonly number[],
-  border: number,
-  S: number,
-  tcpKind: number,
-): { transfers: Transfer[]; transports: Uint8Array } {
-  const transfers = base.slice();
-  const kinds: number[] = Array.from(baseTransports ?? new Uint8Array(base.length));
-  const other = (n: number) => (n === f.hosts[0] ? f.hosts[1] : f.hosts[0]);
-  for (const n of senders)
-    for (let tcp = 0; tcp < 2; tcp++)
-      for (let j = 0; j < S; j++) {
-        const id = transfers.length;
-        const ns = tcp === 1 || n === border;
-        transfers.push({
-          ...{ id, kind: 'transfer', src: n as NodeId, dst: other(n) as NodeId, bytes: 1, durationPs: 0 },
-          ...{ startPs: Number.POSITIVE_INFINITY, deps: [], repeat: 1, stepDeps: [], stepLags: [], channel: j },
-          ...{ item: -1, cls: ns ? 'lossy' : 'roce', op: -1 },
-        });
-        kinds.push(ns ? tcpKind : TR_ROCE);
-      }
-  return { transfers, transports: Uint8Array.from(kinds) };
 }

@@ -1,11 +1,14 @@
 // Path reads for the packet engine's request network (request-network.ts): the ECMP path a transfer of a given
-// hash takes (the switches' own choice, switch.ts: ecmpIndex(hash, data, switch, members)), the delay of a
-// transfer on that path when the network is idle (closed form), and the delay of a streamed token read from the
-// queues it would meet now. Leaves out failures (the request network refuses them) and the RoCE class's share of
-// a port under DWRR (a token waits behind the control and lossy classes only, strict priority for control).
+// hash takes (the switches' own choice, switch.ts: ecmpIndex(hash, data, switch, members), among the members the
+// routing view still believes usable once a failure is detected), the delay of a transfer on that path when the
+// network is idle (closed form), and the delay of a streamed token read from the queues it would meet now. A token
+// whose path crosses a link that is down (detected or not) is lost, and its connection resends it after its RTO
+// (request-network.ts) on the path that avoids the link. Leaves out the RoCE class's share of a port under DWRR (a
+// token waits behind the control and lossy classes only, strict priority for control).
 import type { Fabric, NodeId } from '../../fabric/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
 import type { NetworkConfig } from '../core/network.ts';
+import type { RouteView } from '../core/route-view.ts';
 import { C_CTRL, C_LOSSY, type PacketPool, T_DATA } from './packets.ts';
 import type { Ports } from './port.ts';
 import { TCP_HEADER_BYTES } from './tcp.ts';
@@ -27,26 +30,54 @@ export class PathProbe {
     private readonly net: NetworkConfig,
   ) {}
 
-  /** The egress port `node` picks toward dst for data of `hash` (a NIC of several ports picks as a switch does). */
-  private next(node: number, dst: number, hash: number): number {
+  /**
+   * The egress port `node` picks toward dst for data of `hash` (a NIC of several ports picks as a switch does):
+   * with `view`, among the members it believes usable (and, `avoidDown`, whose link is up now), or -1.
+   */
+  private next(node: number, dst: number, hash: number, view: RouteView | null, avoidDown: boolean): number {
     const r = this.f.routing;
     const cnt = r.count(node as NodeId, dst as NodeId);
     if (cnt === 0) return -1;
-    const i = cnt > 1 ? ecmpIndex(hash, T_DATA, node, cnt) : 0;
-    return this.topo.outPort(r.pick(node as NodeId, dst as NodeId, i), node);
+    if (view === null || (!view.anyDown && !avoidDown)) {
+      const i = cnt > 1 ? ecmpIndex(hash, T_DATA, node, cnt) : 0;
+      return this.topo.outPort(r.pick(node as NodeId, dst as NodeId, i), node);
+    }
+    const down = this.topo.linkDown;
+    let alive = 0;
+    for (let j = 0; j < cnt; j++) {
+      const l = r.pick(node as NodeId, dst as NodeId, j);
+      if (view.usable(node, l, dst) && !(avoidDown && down[l])) alive++;
+    }
+    if (alive === 0) return -1;
+    let k = ecmpIndex(hash, T_DATA, node, alive);
+    for (let j = 0; j < cnt; j++) {
+      const l = r.pick(node as NodeId, dst as NodeId, j);
+      if (!view.usable(node, l, dst) || (avoidDown && down[l])) continue;
+      if (k-- === 0) return this.topo.outPort(l, node);
+    }
+    return -1;
   }
 
-  /** Walks src -> dst for `hash` into `path`; false when routing has no path. */
-  walk(src: number, dst: number, hash: number): boolean {
+  /**
+   * Walks src -> dst for `hash` into `path`: with `view`, as the switches route now (avoidDown: and around links
+   * that are down but not yet detected); false when no path is left.
+   */
+  walk(src: number, dst: number, hash: number, view: RouteView | null = null, avoidDown = false): boolean {
     let node = src;
     this.n = 0;
     while (node !== dst) {
-      const p = this.next(node, dst, hash);
+      const p = this.next(node, dst, hash, view, avoidDown);
       if (p < 0 || this.n === MAX_HOPS) return false;
       this.path[this.n++] = p;
       node = this.topo.portTo[p];
     }
     return true;
+  }
+
+  /** Does the path walked cross a link that is down now (a packet on it is lost)? */
+  crossesDown(): boolean {
+    for (let i = 0; i < this.n; i++) if (this.topo.linkDown[this.path[i] >> 1]) return true;
+    return false;
   }
 
   /** Bytes on the wire of a data frame of `payload` bytes: TCP's headers north-south, RoCE's east-west. */

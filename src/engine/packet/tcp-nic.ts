@@ -22,7 +22,13 @@ export interface TcpElements {
   net: NetworkConfig;
   tasks: TaskDriver;
   tcp: TcpFlows;
-  nic: { armRto(fl: number): void; sentPayload: number; moreReps: number; readonly qpPort: Int32Array };
+  nic: {
+    armRto(fl: number): void;
+    sentPayload: number;
+    moreReps: number;
+    readonly qpPort: Int32Array;
+    readonly ackPort: Int32Array;
+  };
 }
 
 /** The NIC's per-QP arrays a TCP endpoint reads and moves (nic.ts documents each). */
@@ -87,7 +93,7 @@ export class TcpNic {
    * cumulative ACK and the segment's CE mark as ECE. Returns the task when it completed repetitions (more in
    * `moreReps`), else -1.
    */
-  receive(h: number, fl: number, id: number, seq: number): number {
+  receive(_h: number, fl: number, id: number, seq: number): number {
     const pool = this.e.pool;
     const o = id * PK;
     const payload = pool.payload(id);
@@ -106,7 +112,8 @@ export class TcpNic {
     const ack = this.a.expected[fl];
     const a = pool.alloc(fl, T_ACK, C_CTRL, ack, 0, ACK_EXTRA + this.e.net.headerBytes, this.a.fSrc[fl]);
     if (ece) pool.pk[a * PK + PK_BITS] |= B_ECN;
-    const p = this.e.topo.hostPort[h];
+    // The receiver's port for this connection (its hash's on a host of several links, as RoCE's ACKs; failover.ts).
+    const p = this.e.nic.ackPort[fl];
     if (this.e.topo.linkDown[p >> 1]) pool.drop(a, 'failure');
     else this.e.ports.enqueue(p, a);
     const ppr = this.a.fPpr[fl];

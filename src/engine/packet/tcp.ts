@@ -37,6 +37,8 @@ const INITIAL_RTO_PS = 1e12;
 const DUP_THRESH = 3;
 /** Slow start's appropriate byte counting limit L, in segments per ACK (RFC 3465 Sec. 2.3). */
 const ABC_LIMIT = 2;
+/** The back-off's ceiling: Linux TCP_RTO_MAX, 120 s (include/net/tcp.h; RFC 6298 2.5 allows any above 60 s). */
+const RTO_MAX_PS = 120e12;
 /** Timeouts in a row before the connection is dropped: Linux tcp_retries2 default 15. */
 export const TCP_RETRIES = 15;
 
@@ -243,6 +245,24 @@ export class TcpFlows {
     this.retx[fl] = -1;
     this.recover[fl] = this.highSent[fl] - 1;
     this.rttSeq[fl] = -1;
+  }
+
+  /** The timer of task fl after `retries` timeouts in a row: RTO doubled each time (RFC 6298 5.5), to RTO_MAX. */
+  backedOffPs(fl: number, retries: number): number {
+    return Math.min(this.rtoPs[fl] * 2 ** retries, RTO_MAX_PS);
+  }
+
+  /**
+   * Task fl's stream starts over past everything it sent (request-network.ts reuses an abandoned connection): no
+   * recovery, no segment to resend or timed, and an empty out-of-order buffer. Window, alpha and RTO are kept.
+   */
+  restart(fl: number): void {
+    this.inRecovery[fl] = 0;
+    this.dupAcks[fl] = 0;
+    this.retx[fl] = -1;
+    this.rttSeq[fl] = -1;
+    const R = this.rwnd;
+    this.rcvBits.fill(0, this.rcvSlot[fl] * R, (this.rcvSlot[fl] + 1) * R);
   }
 
   /** RFC 6298 Sec. 2.2-2.4 (alpha 1/8, beta 1/4, K 4; no clock granularity term: the clock is exact). */
