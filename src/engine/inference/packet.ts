@@ -2,6 +2,7 @@
 // request-network.ts) for a service's item, the checks that network needs of the scenario, and its invariants.
 // Which transfers run TCP and which RoCE, and how tokens are timed, is said there. Leaves out the run itself
 // (run.ts) and the result (index.ts).
+import { ScenarioError } from '../../errors.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import type { InvariantCheck } from '../../result/types.ts';
 import type { NetworkConfig } from '../core/network.ts';

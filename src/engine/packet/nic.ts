@@ -244,7 +244,7 @@ export class Nics {
           continue;
         // On a host of several ports, a connection's segments leave by its own port only (no reordering).
         if (onPort >= 0 && this.qpPort[fl] !== onPort) continue;
-        this.rr[h] = (slot + 1) % n;
+        this.rr[port] = (slot + 1) % n;
         return this.tcpNic.send(fl);
       }
       // Past the gate: not started, waiting for a dependency, or everything sent (gate <= packets).
