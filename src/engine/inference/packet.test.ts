@@ -64,9 +64,13 @@ describe('real-time service on the packet engine', () => {
     expect(Math.abs(open.q.networkMs.p99 / f.networkMs.p99 - 1)).toBeLessThan(0.1);
     expect(Math.abs(open.q.networkMs.p999 / f.networkMs.p999 - 1)).toBeLessThan(0.1);
     const cold = packet.q.networkMs;
-    // Between one and three RTTs (an RTT taken as two one-packet trips, 2 x 2.46 us) above the open-window tail.
+    // Above the open-window tail, by less than three RTTs (an RTT taken as two one-packet trips, 2 x 2.46 us).
+    // The ~6.3 us above is for a cold connection served alone; a NIC serves its connections packet by packet in
+    // turn (nic.ts nextDataPacket; Linux's fq qdisc likewise takes turns of a 2-MTU quantum per flow), so when
+    // two frames overlap the other frame's packets fill part of the cold one's idle rounds: measured 3.66 us
+    // (with a bug that served a host's TCP connections one after another, fixed with this bound, it was above one RTT).
     const rtt = 2 * 0.00246;
-    expect(cold.p999 - open.q.networkMs.p999).toBeGreaterThan(rtt);
+    expect(cold.p999 - open.q.networkMs.p999).toBeGreaterThan(0);
     expect(cold.p999 - open.q.networkMs.p999).toBeLessThan(3 * rtt);
   });
 

@@ -237,3 +237,26 @@ describe('the TCP sender state machine (RFC 5681, RFC 6582, RFC 6298)', () => {
     expect(t.rtoPs[0]).toBeCloseTo(1262.5e6, 3);
   });
 });
+
+describe("a host's TCP connections share its NIC", () => {
+  it('two 1 MB DCTCP flows from one host take turns packet by packet: both end near twice one alone (5%)', () => {
+    // One sender, two receivers on the same leaf, 25G links: the bottleneck is h0's uplink, and a NIC that
+    // serves its connections in turn (nic.ts nextDataPacket's round robin) ends both at about 2 x the time of
+    // one flow alone. A NIC that served them one after another would end the first at 1 x (a bug that once
+    // did so wrote the round robin's position to another port's slot).
+    const run = (flows: string) =>
+      simulateYaml(
+        `
+fabric: {topology: leaf-spine, hosts: 16, nic: 25G, switch: aurcore-32x100g}
+network: {pfc: false, mtu: 1500, linkDelay: 1us, switchLatency: 0ns}
+traffic: [{flows: [${flows}], class: lossy, transport: dctcp}]
+engine: packet
+`,
+        1,
+      );
+    const alone = run('{src: h0, dst: h1, bytes: 1MB}').flows[0].fctPs;
+    const both = run('{src: h0, dst: h1, bytes: 1MB}, {src: h0, dst: h2, bytes: 1MB}');
+    for (const f of both.flows) expect(Math.abs(f.fctPs / alone / 2 - 1)).toBeLessThan(0.05);
+    allInvariantsOk(both);
+  });
+});
