@@ -25,7 +25,7 @@ function same(a: Result, b: Result): void {
   expect({ ...a, stats: null }).toEqual({ ...b, stats: null });
 }
 
-/** Runs of identical delays stepped over at once, over all the cases of this file. */
+/** Steps over a run of hops taken at once, over all the cases of this file. */
 let collapsed = 0;
 
 /** Runs the program with the solver and without, whole or cut at maxTimePs; returns the solver's repetitions. */
@@ -94,7 +94,7 @@ function randomRings(f: Fabric, seed: number): TrafficProgram {
         stepDeps: [base + ((i - 1 + p) % p)],
         stepLags: [1],
       };
-      // Durations from a small set, so that runs of identical delays occur (stepped over at once).
+      // Durations from a small set, so that runs of like delays occur (stepped over at once).
       t.push(delay ? { ...hop, kind: 'delay', durationPs: [1, 2, 2, 3][Math.floor(rnd() * 4)] * US } : hop);
     }
   }
@@ -131,7 +131,7 @@ describe('flow engine: the ring solver gives the results of repetition-by-repeti
     ['6 servers of 8 across leaves, 16 channels', 48, 'aurcore-32x400g', 'channels: 16'],
     ['24 of 40 GPUs (3 servers), one channel', 40, 'aurcore-32x400g', 'channels: 1, ranks: 24'],
     // NVLink slower than the NIC: the delays set the pace, a run's first delay starts when it has sent, not
-    // on its input (the runs of identical delays are stepped over at once only when they start on their input).
+    // on its input (a run is stepped over at once only while its hops start on their input).
     ['4 servers of 8 across leaves, 100G NVLink', 40, 'aurcore-32x400g', 'channels: auto', '100G'],
   ])('every-rail ring all-reduce: %s', (_, hosts, sw, extra, nvlink = '3600G') => {
     const { fabric, program } = compiled(
@@ -230,7 +230,7 @@ describe('flow engine: the ring solver gives the results of repetition-by-repeti
   it('not vacuous: the solver took part in every random case', () => {
     expect(reps.length).toBe(13);
     expect(reps.filter((n) => n > 0).length).toBe(13);
-    console.log(`runs of identical delays stepped over at once: ${collapsed}`);
+    console.log(`steps over a run of hops taken at once: ${collapsed}`);
     expect(collapsed).toBeGreaterThan(0);
   });
 });
