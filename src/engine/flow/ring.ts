@@ -9,10 +9,13 @@
 // task) and at an --until cut (no repetition starting after maxTimePs is computed). Arrivals queued for a hop
 // that could not take them yet (at most PEND per hop, the rest only as events) are taken back into a later
 // pass when that hop can: so the first passes of a ring all starting at once fill the triangle of early
-// repetitions and later ones run down the whole run of hops. Same operations in the same order per hop as
-// sends.ts, so the same floating-point times; ring.test.ts and chain.test.ts compare with the
-// repetition-by-repetition run. Left out: hops with several stepDeps or a lag other than 1, runs with
-// failures or link series (the solver is off), and shared hops (the chain and the event engine run them).
+// repetitions and later ones run down the whole run of hops. Runs of up to RUN_MAX consecutive hops whose
+// send times and latencies are whole picoseconds (a server's delays and the exclusive fabric hops between
+// servers) are stepped over at once while every hop of the run starts on its input: the run's output is its
+// input plus the sum of its hops' send times and latencies, exact in whole numbers. Same operations in the
+// same order per hop as sends.ts, so the same floating-point times; ring.test.ts and chain.test.ts compare
+// with the repetition-by-repetition run. Left out: hops with several stepDeps or a lag other than 1, runs
+// with failures or link series (the solver is off), and shared hops (the chain and the event engine run them).
 import { addItem } from './groups.ts';
 import * as layout from './layout.ts';
 import type { FlowSim } from './state.ts';
@@ -42,24 +45,27 @@ const {
   TI,
 } = layout;
 
-// A ring hop's slot (in task order, so a ring's hops are neighbours in memory). What a pass reads at every hop
-// is one 64-byte record per slot (a cache line: the pass is bound by memory reads, 65,536 slots at 8,192 GPUs),
-// RF doubles in rf and the same bytes' RI ints in ri (two views of one buffer); the rest is in rc, RC ints.
-const RF = 8;
+// A ring hop's slot (in task order, so a ring's hops are neighbours in memory). What a pass reads at a hop it
+// runs one by one is the first 64 bytes of its record (a cache line), RF doubles in rf and the same bytes' RI
+// ints in ri (two views of one buffer); a run's first slot keeps the run's sums in the second line; the rest is
+// in rc, RC ints.
+const RF = 16;
 const R_S = 0; // start of its last started repetition (F_LAST)
 const R_F = 1; // its arrival (F_LASTFIN)
 const R_AUX = 2; // F_AUX: ps to send one repetition (a delay: its duration)
 const R_LAT = 3; // F_LAT: path latency of the last byte (a delay: 0)
-const RI = 16; // ints 0 .. 7 are the doubles above
+const RI = 32; // ints 0 .. 7 are the doubles above
 const R_NEXT = 8; // next repetition while the solver holds the hop, else -1 (the event engine has it)
 const R_LASTREP = 9; // its last repetition (I_REPEAT - 1)
 const R_SUCC = 10; // slot of its only stepOut when that one is a ring hop too, else -1
 const R_TAKEN = 11; // arrivals the successor took inside a pass, not yet on I_FIN
-// Runs of identical delays (a server's 7 intra-server hops):
+// Runs of hops stepped over at once (runs()):
 const G_K = 12; // at a run's first slot: its length (2 or more), else 0
 const G_STEP = 13; // at the first slot: collapsed steps since the run's other slots were last written, 0 if none
-const G_OUT = 14; // at the first slot: the slot after the run's last, or -1
+const G_OUT = 14; // at the first slot: the slot after the run's last
 const G_LAST = 15; // at the first slot: the run's last slot
+const G_MAX = 8; // at the first slot (a double): the largest send time of the run's hops
+const G_SPAN = 9; // at the first slot (a double): the sum of its hops' send times and latencies
 const RC = 8;
 const R_NEXT0 = 0; // I_NEXT when the solver took the hop: the starts since are counted when it hands back
 const R_TASK = 1;
@@ -68,6 +74,12 @@ const R_PN = 3; // how many, repetitions R_PLO .. R_PLO + R_PN - 1
 const G_HEAD = 4; // the run's first slot, for every slot of a run, else -1
 /** Queued arrivals a hop keeps (time, item) to hand them on early: a power of two. */
 const PEND = 4;
+/**
+ * Longest run stepped over at once. A run is written out slot by slot (unfold) when something reads inside it
+ * or it falls out of step, and checked slot by slot once when it enters step: long runs make those dear, short
+ * ones cost a step per run (an 8,192-GPU every-rail ring: about 540 hops between two hops sharing a link).
+ */
+const RUN_MAX = 128;
 
 /** Finish item versions (EV_FINISH): -2 the last repetition's arrival, -(rep + 3) repetition rep handed on. */
 const V_LAST = -2;
@@ -104,7 +116,7 @@ export function initRing(sim: FlowSim): void {
   sim.rf = rf;
   sim.ri = ri;
   sim.rc = rc;
-  delayRuns(sim, ri, rc, rf, n);
+  runs(ri, rc, rf, n);
   sim.rPendT = new Float64Array(PEND * n);
   sim.rPendIt = new Int32Array(PEND * n);
   // A pass's arrivals in flight: two halves (one hop's inputs, its outputs), each PEND entries taken back
@@ -114,57 +126,73 @@ export function initRing(sim: FlowSim): void {
 }
 
 /**
- * Runs of 2 or more ring slots, each the next one's stepDep, that are delays of one duration (whole ps) and
- * one repetition count: a pass may step over such a run at once (see the pass and inStep()).
+ * Runs of 2 to RUN_MAX ring slots, each the next one's stepDep, whose send times and latencies are whole ps,
+ * of one repetition count, the last one handing on to a ring slot: a pass may step over such a run at once
+ * (see the pass and inStep()). A chain of such slots is cut into runs from its first slot; a cycle of them (a
+ * ring with no other hop) from its lowest slot; the chain's last slot, when it hands on to the event engine,
+ * is left out (it runs on its own).
  */
-function delayRuns(sim: FlowSim, ri: Int32Array, rc: Int32Array, rf: Float64Array, n: number): void {
+function runs(ri: Int32Array, rc: Int32Array, rf: Float64Array, n: number): void {
   const pred = new Int32Array(n).fill(-1);
   for (let s = 0; s < n; s++) {
     rc[RC * s + G_HEAD] = -1;
     if (ri[RI * s + R_SUCC] >= 0) pred[ri[RI * s + R_SUCC]] = s;
   }
-  const like = (a: number, b: number) =>
-    !sim.ti[TI * rc[RC * b + R_TASK] + I_XFER] &&
-    rf[RF * b + R_LAT] === 0 &&
-    rf[RF * b + R_AUX] === rf[RF * a + R_AUX] &&
-    ri[RI * b + R_LASTREP] === ri[RI * a + R_LASTREP];
-  for (let s = 0; s < n; s++) {
-    const x = rc[RC * s + R_TASK];
-    if (sim.ti[TI * x + I_XFER] || rf[RF * s + R_LAT] !== 0 || !Number.isInteger(rf[RF * s + R_AUX])) continue;
-    if (pred[s] >= 0 && like(s, pred[s])) continue; // not a run's first slot (a cycle of them has none)
-    let k = 1;
-    let last = s;
-    while (ri[RI * last + R_SUCC] >= 0 && ri[RI * last + R_SUCC] !== s && like(s, ri[RI * last + R_SUCC])) {
-      last = ri[RI * last + R_SUCC];
-      k++;
+  const whole = (s: number) => Number.isInteger(rf[RF * s + R_AUX]) && Number.isInteger(rf[RF * s + R_LAT]);
+  const like = (a: number, b: number) => whole(b) && ri[RI * b + R_LASTREP] === ri[RI * a + R_LASTREP];
+  const seen = new Uint8Array(n);
+  const chain = new Int32Array(n);
+  for (let round = 0; round < 2; round++)
+    for (let s = 0; s < n; s++) {
+      if (seen[s] || !whole(s) || (round === 0 && pred[s] >= 0 && like(s, pred[s]))) continue;
+      let len = 0;
+      for (let t = s; t >= 0 && !seen[t] && like(s, t); t = ri[RI * t + R_SUCC]) {
+        seen[t] = 1;
+        chain[len++] = t;
+      }
+      if (ri[RI * chain[len - 1] + R_SUCC] < 0) len--;
+      for (let i = 0; i + 1 < len; i += RUN_MAX) setRun(ri, rc, rf, chain, i, Math.min(RUN_MAX, len - i));
     }
-    if (k < 2) continue;
-    ri[RI * s + G_K] = k;
-    ri[RI * s + G_OUT] = ri[RI * last + R_SUCC];
-    ri[RI * s + G_LAST] = last;
-    for (let j = 0, t = s; j < k; j++, t = ri[RI * t + R_SUCC]) rc[RC * t + G_HEAD] = s;
+}
+
+/** Makes chain[i .. i + k - 1] a run: its length, last slot, the slot after it, its largest send time and span. */
+function setRun(ri: Int32Array, rc: Int32Array, rf: Float64Array, chain: Int32Array, i: number, k: number): void {
+  const head = chain[i];
+  const last = chain[i + k - 1];
+  let max = 0;
+  let span = 0;
+  for (let j = i; j < i + k; j++) {
+    const t = chain[j];
+    rc[RC * t + G_HEAD] = head;
+    if (rf[RF * t + R_AUX] > max) max = rf[RF * t + R_AUX];
+    span += rf[RF * t + R_AUX] + rf[RF * t + R_LAT];
   }
+  ri[RI * head + G_K] = k;
+  ri[RI * head + G_OUT] = ri[RI * last + R_SUCC];
+  ri[RI * head + G_LAST] = last;
+  rf[RF * head + G_MAX] = max;
+  rf[RF * head + G_SPAN] = span;
 }
 
 /**
- * Writes out the state of a run stepped over at once (the pass): its slot j (from 0) started repetition
- * NEXT - 1 + j at S + j d (whole numbers: exact) and arrived d later, and each handed on every step.
+ * Writes out the state of a run stepped over at once (the pass): each slot started repetition NEXT - 1 on its
+ * input, the slot before's arrival (whole numbers: exact), arrived one send time and latency later, and each
+ * handed on every step.
  */
 function unfold(sim: FlowSim, head: number): void {
   const { ri, rf } = sim;
   const m = ri[RI * head + G_STEP];
   if (m === 0) return;
-  const d = rf[RF * head + R_AUX];
   let start = rf[RF * head + R_S];
   let next = ri[RI * head + R_NEXT];
   let t = head;
   for (let j = 1, k = ri[RI * head + G_K]; j < k; j++) {
     ri[RI * t + R_TAKEN] += m;
+    start = start + rf[RF * t + R_AUX] + rf[RF * t + R_LAT];
     t = ri[RI * t + R_SUCC];
-    start += d;
     next++;
     rf[RF * t + R_S] = start;
-    rf[RF * t + R_F] = start + d;
+    rf[RF * t + R_F] = start + rf[RF * t + R_AUX] + rf[RF * t + R_LAT];
     ri[RI * t + R_NEXT] = next;
   }
   ri[RI * head + G_STEP] = 0;
@@ -178,23 +206,30 @@ function unfolded(sim: FlowSim, s: number): void {
 
 /**
  * May a pass step over the run starting at slot s at once, input repetition q arriving at `at` (the pass tests
- * the rest inline: at >= its last start + d, whole, no start after maxT, no slot at its last repetition, the
- * slot after it waiting for exactly that arrival)? Every slot of it then starts on its input (at + j d >= its
- * last start + d: true for all once true for the first, when each slot j started at most j d after the
- * first), so the run hands on at + k d, the sum one by one of whole numbers. Here, the first time: the others
- * in step, slot j waiting for repetition q + j, started at most j d after the first (whole numbers, compared
- * exactly), no queued arrival kept; once stepped over, they stay so.
+ * the rest inline: at >= its last start + the run's largest send time, whole, no start after maxT, no slot at
+ * its last repetition, the slot after it waiting for exactly that arrival)? Every slot j of it then starts on
+ * its input, at + off_j (off_j: the send times and latencies of the slots before it), and arrives at
+ * at + off_(j+1): true for all when each slot j started at most off_j after the first and arrived one send
+ * time and latency after its start (at + off_j >= start + send time, and no earlier arrival comes later), so
+ * the run hands on at + its span, sums of whole numbers. Here, the first time: the others in step (those
+ * tests, slot j waiting for repetition q + j, compared exactly), no queued arrival kept; once stepped over,
+ * they stay so.
  */
 function inStep(sim: FlowSim, s: number, q: number): boolean {
   const { ri, rf, rc } = sim;
   if (ri[RI * s + G_STEP] > 0) return true;
   const k = ri[RI * s + G_K];
-  const d = rf[RF * s + R_AUX];
   const s0 = rf[RF * s + R_S];
-  if (!Number.isInteger(s0)) return false;
-  for (let j = 1, t = ri[RI * s + R_SUCC]; j < k; j++, t = ri[RI * t + R_SUCC])
-    if (ri[RI * t + R_NEXT] !== q + j + 1 || rc[RC * t + R_PN] > 0 || rf[RF * t + R_S] > s0 + j * d) return false;
-  return rc[RC * s + R_PN] === 0;
+  if (!Number.isInteger(s0) || rc[RC * s + R_PN] > 0) return false;
+  if (rf[RF * s + R_F] > s0 + rf[RF * s + R_AUX] + rf[RF * s + R_LAT]) return false;
+  let off = 0;
+  for (let j = 1, p = s, t = ri[RI * s + R_SUCC]; j < k; j++, p = t, t = ri[RI * t + R_SUCC]) {
+    off += rf[RF * p + R_AUX] + rf[RF * p + R_LAT];
+    const st = rf[RF * t + R_S];
+    if (ri[RI * t + R_NEXT] !== q + j + 1 || rc[RC * t + R_PN] > 0 || st > s0 + off) return false;
+    if (rf[RF * t + R_F] > st + rf[RF * t + R_AUX] + rf[RF * t + R_LAT]) return false;
+  }
+  return true;
 }
 
 /**
@@ -218,7 +253,8 @@ function ringHop(sim: FlowSim, x: number): boolean {
  */
 export function ringDeliver(sim: FlowSim, x: number, q: number): boolean {
   const s = sim.ringAt[x];
-  unfolded(sim, s);
+  // A run's first slot holds its own state while the run is stepped over (the pass reads it there).
+  if (sim.rc[RC * s + G_HEAD] !== s) unfolded(sim, s);
   const need = needs(sim, s);
   if (need < 0) return false;
   if (need !== q || q + 1 > sim.ri[RI * s + R_LASTREP]) {
@@ -292,20 +328,20 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
       for (;;) {
         const k = ri[RI * s + G_K];
         if (k > 0) {
-          const d = rf[RF * s + R_AUX];
+          const g = RF * s;
+          const span = rf[g + G_SPAN];
           const z = ri[RI * s + G_OUT];
           if (
-            at >= rf[RF * s + R_S] + d &&
+            at >= rf[g + R_S] + rf[g + G_MAX] &&
             Number.isInteger(at) &&
-            at + k * d <= maxT &&
+            at + span <= maxT &&
             q + k < ri[RI * s + R_LASTREP] &&
-            z >= 0 &&
             ri[RI * z + R_NEXT] === q + k + 1 &&
             inStep(sim, s, q)
           ) {
             // The whole run at once: its first slot's state written, the others' when read (unfold).
-            rf[RF * s + R_S] = at;
-            rf[RF * s + R_F] = at + d;
+            rf[g + R_S] = at;
+            rf[g + R_F] = at + rf[g + R_AUX] + rf[g + R_LAT];
             ri[RI * s + R_NEXT] = q + 2;
             ri[RI * s + G_STEP]++;
             sim.ringCollapsed++;
@@ -314,7 +350,7 @@ function pass(sim: FlowSim, s: number, q: number, off: number, len: number, pred
             pred = ri[RI * s + G_LAST];
             s = z;
             q += k;
-            at += k * d;
+            at += span;
             continue;
           }
           unfold(sim, s);

@@ -57,7 +57,7 @@ export interface FlowDiagnostics {
   chainedRepetitions: number;
   /** Repetitions computed by the ring solver's passes (ring.ts). */
   ringRepetitions?: number;
-  /** Runs of identical delays the ring solver stepped over at once (ring.ts collapse). */
+  /** Steps of a run of hops the ring solver took at once (ring.ts collapse). */
   ringCollapsed?: number;
 }
 
