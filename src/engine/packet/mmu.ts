@@ -18,18 +18,24 @@ const S_BUFFER = 0;
 const S_SHARED = 1;
 const S_RESERVED = 2;
 const S_PEAK = 3;
-// An ingress port's record (by the id of the egress port feeding it): the bytes its lossless queue holds in the
-// shared buffer and in headroom (16 bytes: four records a cache line; the port's headroom, read only once the
-// queue is past XOFF, is apart). Only the RoCE class is accounted per ingress (the others are admitted against
-// their egress queue), so the record holds that one queue.
-const IG = 2;
+// An ingress port's record (by the id of the egress port feeding it), Int32 fields: the bytes its lossless queue
+// holds in the shared buffer and in headroom (whole bytes: frames and cells are integers), its headroom rounded
+// down (the bytes held are whole, so `held <= cap` and `held <= floor(cap)` agree), and whether a PAUSE is in
+// force upstream (pfc.ts keeps the same flag for its refresh; only this MMU sets and clears it). One 16-byte
+// record, four a cache line: an arrival and a departure read one line of ingress state, where the headroom and
+// the pause flag in arrays of their own cost a cache miss each once a large fabric's state outgrows the cache.
+// Only the RoCE class is accounted per ingress (the others are admitted against their egress queue), so the
+// record holds that one queue.
+const IG = 4;
 const G_ING = 0;
 const G_HDRM = 1;
+const G_CAP = 2;
+const G_PAUSED = 3;
 
 export class Mmu {
   private readonly sw: Float64Array;
-  private readonly ig: Float64Array;
-  /** Each ingress port's headroom (by the id of the egress port feeding it). */
+  private readonly ig: Int32Array;
+  /** Each ingress port's headroom (by the id of the egress port feeding it), as configured (statistics). */
   private readonly cap: Float64Array;
   /** The most each ingress queue (port x NC + class) held in its headroom. */
   private readonly maxHdrm: Float64Array;
@@ -53,7 +59,7 @@ export class Mmu {
     const P = topo.P;
     this.sw = new Float64Array(N * SW);
     for (let n = 0; n < N; n++) this.sw[n * SW + S_BUFFER] = topo.isHost[n] ? 0 : net.bufferBytes(n);
-    this.ig = new Float64Array(P * IG);
+    this.ig = new Int32Array(P * IG);
     this.cap = new Float64Array(P);
     this.maxHdrm = new Float64Array(P * NC);
     this.pfcOn = net.pfc;
@@ -69,6 +75,7 @@ export class Mmu {
         if (topo.isHost[to]) continue;
         const cap = net.headroomBytes(p >> 1);
         this.cap[p] = cap;
+        this.ig[p * IG + G_CAP] = Math.min(Math.floor(cap), 0x7fffffff);
         this.sw[to * SW + S_RESERVED] += cap + this.reserve;
       }
     }
@@ -143,7 +150,7 @@ export class Mmu {
       s[o + S_SHARED] += toShared;
       if (s[o + S_SHARED] > s[o + S_PEAK]) s[o + S_PEAK] = s[o + S_SHARED];
       pk[id * PK + PK_BITS] &= ~B_HDRM;
-    } else if (ig[g + G_HDRM] + fr <= this.cap[inPort]) {
+    } else if (ig[g + G_HDRM] + fr <= ig[g + G_CAP]) {
       const h = ig[g + G_HDRM] + fr;
       ig[g + G_HDRM] = h;
       const k = inPort * NC + cls;
@@ -152,12 +159,19 @@ export class Mmu {
     } else {
       this.losslessOverflowDrops++;
       pool.drop(id, 'buffer');
-      this.pfc.pause(inPort, cls);
+      this.pause(g, inPort);
       return false;
     }
     pk[id * PK + PK_INGRESS] = inPort;
-    if (pk[id * PK + PK_BITS] & B_HDRM || this.shared(g) >= xoff) this.pfc.pause(inPort, cls);
+    if (pk[id * PK + PK_BITS] & B_HDRM || this.shared(g) >= xoff) this.pause(g, inPort);
     return true;
+  }
+
+  /** XOFF for the lossless queue of ingress record g (port inPort), unless a PAUSE is already in force. */
+  private pause(g: number, inPort: number): void {
+    if (this.ig[g + G_PAUSED]) return;
+    this.ig[g + G_PAUSED] = 1;
+    this.pfc.pause(inPort, C_ROCE);
   }
 
   /** XOFF threshold of every lossless ingress queue of switch sw: alpha x the free shared pool (PFC-04). */
@@ -206,8 +220,11 @@ export class Mmu {
       this.sw[o + S_SHARED] -= Math.min(fromShared, fr);
     }
     // PFC-04's resume rule: headroom empty, and the queue back within its reserve or resumeOffset below XOFF.
-    if (!this.pfc.pauseSent[inPort * NC + cls] || ig[g + G_HDRM] > 0) return;
+    if (!ig[g + G_PAUSED] || ig[g + G_HDRM] > 0) return;
     const used = this.shared(g);
-    if (used === 0 || used + this.resumeOffset <= this.xoff(sw)) this.pfc.resume(inPort, cls);
+    if (used === 0 || used + this.resumeOffset <= this.xoff(sw)) {
+      ig[g + G_PAUSED] = 0;
+      this.pfc.resume(inPort, cls);
+    }
   }
 }
