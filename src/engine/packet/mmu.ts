@@ -19,18 +19,24 @@ const S_BUFFER = 0;
 const S_SHARED = 1;
 const S_RESERVED = 2;
 const S_PEAK = 3;
-// An ingress port's record (by the id of the egress port feeding it): the bytes its lossless queue holds in the
-// shared buffer and in headroom (16 bytes: four records a cache line; the port's headroom, read only once the
-// queue is past XOFF, is apart). Only lossless classes are accounted per ingress (the others are admitted against
-// their egress queue): one record per ingress port and lossless class, the port's records side by side.
-const IG = 2;
+// An ingress port's record (by the id of the egress port feeding it), Int32 fields: the bytes its lossless queue
+// holds in the shared buffer and in headroom (whole bytes: frames and cells are integers), its headroom rounded
+// down (the bytes held are whole, so `held <= cap` and `held <= floor(cap)` agree), and whether a PAUSE is in
+// force upstream (pfc.ts keeps the same flag for its refresh; only this MMU sets and clears it). One 16-byte
+// record, four a cache line: an arrival and a departure read one line of ingress state, where the headroom and
+// the pause flag in arrays of their own cost a cache miss each once a large fabric's state outgrows the cache.
+// Only lossless classes are accounted per ingress (the others are admitted against their egress queue): one
+// record per ingress port and lossless class, the port's records side by side.
+const IG = 4;
 const G_ING = 0;
 const G_HDRM = 1;
+const G_CAP = 2;
+const G_PAUSED = 3;
 
 export class Mmu {
   private readonly sw: Float64Array;
-  private readonly ig: Float64Array;
-  /** Each ingress port's headroom (by the id of the egress port feeding it). */
+  private readonly ig: Int32Array;
+  /** Each ingress port's headroom (by the id of the egress port feeding it), as configured (statistics). */
   private readonly cap: Float64Array;
   /** The most each ingress queue (port x queues + class) held in its headroom. */
   private readonly maxHdrm: Float64Array;
@@ -63,7 +69,7 @@ export class Mmu {
     let nl = 0;
     for (let c = 0; c < lossless.length; c++) if (net.pfc && lossless[c]) this.lossIdx[c] = ++nl;
     this.nl = Math.max(1, nl);
-    this.ig = new Float64Array(P * IG * this.nl);
+    this.ig = new Int32Array(P * IG * this.nl);
     this.cap = new Float64Array(P);
     this.maxHdrm = new Float64Array(P * this.queues);
     this.cell = net.cellBytes;
@@ -78,6 +84,8 @@ export class Mmu {
         if (topo.isHost[to]) continue;
         const cap = net.headroomBytes(p >> 1);
         this.cap[p] = cap;
+        for (let l = 0; l < this.nl; l++)
+          this.ig[(p * this.nl + l) * IG + G_CAP] = Math.min(Math.floor(cap), 0x7fffffff);
         this.sw[to * SW + S_RESERVED] += (cap + this.reserve) * this.nl;
       }
     }
@@ -158,7 +166,7 @@ export class Mmu {
       s[o + S_SHARED] += toShared;
       if (s[o + S_SHARED] > s[o + S_PEAK]) s[o + S_PEAK] = s[o + S_SHARED];
       pk[id * PK + PK_BITS] &= ~B_HDRM;
-    } else if (ig[g + G_HDRM] + fr <= this.cap[inPort]) {
+    } else if (ig[g + G_HDRM] + fr <= ig[g + G_CAP]) {
       const h = ig[g + G_HDRM] + fr;
       ig[g + G_HDRM] = h;
       const k = inPort * this.queues + cls;
@@ -167,12 +175,19 @@ export class Mmu {
     } else {
       this.losslessOverflowDrops++;
       pool.drop(id, 'buffer');
-      this.pfc.pause(inPort, cls);
+      this.pause(g, inPort, cls);
       return false;
     }
     pk[id * PK + PK_INGRESS] = inPort;
-    if (pk[id * PK + PK_BITS] & B_HDRM || this.shared(g) >= xoff) this.pfc.pause(inPort, cls);
+    if (pk[id * PK + PK_BITS] & B_HDRM || this.shared(g) >= xoff) this.pause(g, inPort, cls);
     return true;
+  }
+
+  /** XOFF for the lossless queue of ingress record g (port inPort), unless a PAUSE is already in force. */
+  private pause(g: number, inPort: number, cls: number): void {
+    if (this.ig[g + G_PAUSED]) return;
+    this.ig[g + G_PAUSED] = 1;
+    this.pfc.pause(inPort, cls);
   }
 
   /** XOFF threshold of every lossless ingress queue of switch sw: alpha x the free shared pool (PFC-04). */
@@ -222,8 +237,11 @@ export class Mmu {
       this.sw[o + S_SHARED] -= Math.min(fromShared, fr);
     }
     // PFC-04's resume rule: headroom empty, and the queue back within its reserve or resumeOffset below XOFF.
-    if (!this.pfc.pauseSent[inPort * this.queues + cls] || ig[g + G_HDRM] > 0) return;
+    if (!ig[g + G_PAUSED] || ig[g + G_HDRM] > 0) return;
     const used = this.shared(g);
-    if (used === 0 || used + this.resumeOffset <= this.xoff(sw)) this.pfc.resume(inPort, cls);
+    if (used === 0 || used + this.resumeOffset <= this.xoff(sw)) {
+      ig[g + G_PAUSED] = 0;
+      this.pfc.resume(inPort, cls);
+    }
   }
 }
