@@ -198,8 +198,6 @@ export class Nics {
     });
   }
 
-  // ---- sender ------------------------------------------------------------------------------------
-
   /** The driver allowed QP t repetitions up to `reps` (from `before`): open its gate and let the host send. */
   open(t: number, before: number, reps: number): void {
     this.gate[t] = reps * this.fPpr[t];
@@ -381,8 +379,6 @@ export class Nics {
     const r = hp.rate[fl];
     if (r !== old) this.nextSend[fl] += this.fWire[fl] * 8e12 * (1 / r - 1 / old);
   }
-
-  // ---- receiver ----------------------------------------------------------------------------------
 
   /** A control packet of QP fl from host `from`; an ACK or NAK echoes the INT of data packet `data` (HPCC). */
   private sendControl(from: number, fl: number, type: number, seq: number, dst: number, data: number): void {
