@@ -1,6 +1,7 @@
 // Which element an event of each kind goes to: the one switch of the packet engine's event loops (engine.ts runs
 // to the end, stepper.ts to a given time). Kept small and monomorphic: one class, one method the loops call per
-// event. Leaves out the loops themselves (their stop conditions, guards and progress differ).
+// event; and touch(), which reads ahead the record an event due soon will need (engine.ts's loop calls it for the
+// event event-set.ts names). Leaves out the loops themselves (their stop conditions, guards and progress differ).
 import {
   EV_ALPHA_TIMER,
   EV_ARRIVE,
