@@ -1,8 +1,8 @@
 // Calendar queue (R. Brown, "Calendar queues: a fast O(1) priority queue implementation for the simulation
 // event set problem", CACM 31(10), 1988) over typed arrays.
 //
-// Events live in a node pool (one 32-byte record per node, its fields interleaved so that a push or a pop touches
-// one cache line; singly linked through its next field, grown by doubling, free list reused LIFO); the buckets'
+// Events live in a node pool (one 40-byte record per node, its fields interleaved so that a push or a pop touches
+// one or two cache lines; singly linked through its next field, grown by doubling, free list reused LIFO); the buckets'
 // head, tail and last-push pointers share a record too. Time is cut into buckets of `width`; an event with
 // virtual bucket vb = floor(t / width) sits in bucket vb mod nbk (nbk a power of two), each bucket a list sorted
 // by time and, among equal times, by insertion. A tail pointer per bucket makes the common push (latest in its
@@ -13,7 +13,10 @@
 // the global minimum. When a whole year of buckets holds nothing for the current year, the minimum is found by
 // direct search over the bucket heads. vb is only ever computed as floor(t * inv), which is monotone in t, so
 // ordering never depends on rounding; and events of equal time always share a bucket, in insertion order, so no
-// sequence number is needed to keep ties first in, first out (not even when resizing, see relink).
+// sequence number is needed to keep ties first in, first out (not even when resizing, see relink). Each event
+// still records its place among all pushes (`nextSeq`, which a caller may also draw from for events it keeps
+// elsewhere), so that a caller merging other first-in-first-out sources with the calendar (the packet engine's
+// delay lines, packet/event-set.ts) can order ties between them exactly as one queue would (`peekKey`).
 //
 // Resizing (Brown): the bucket count doubles when size > 2 * nbk and halves when size < nbk / 2; each resize
 // re-estimates the width as 3 x the mean separation of the (up to) 25 earliest events, ignoring separations over
@@ -30,14 +33,15 @@ const SPREAD = 255;
 const BURST_RATIO = 4;
 /** Re-estimate the width when operations average more than this many steps, checked every max(64, nbk) pops. */
 const MAX_STEPS_PER_OP = 12;
-// A node's fields, interleaved in one record of NODE doubles: time, a, b; then as Int32 (at 2 x NODE x node + I_K,
-// + I_X) the kind and the next node.
-const NODE = 4;
+// A node's fields, interleaved in one record of NODE doubles: time, a, b, sequence number; then as Int32 (at
+// 2 x NODE x node + I_K, + I_X) the kind and the next node.
+const NODE = 5;
 const N_T = 0;
 const N_A = 1;
 const N_B = 2;
-const I_K = 6;
-const I_X = 7;
+const N_S = 3;
+const I_K = 8;
+const I_X = 9;
 // A bucket's record (BK Int32 fields): its first and last node, and the node pushed last while it is still queued.
 const BK = 4;
 const B_HEAD = 0;
@@ -49,6 +53,14 @@ export class CalendarQueue implements EventQueue {
   kind = 0;
   a = 0;
   b = 0;
+
+  /**
+   * The sequence number the next push takes: pushes are numbered 0, 1, 2, ... A caller keeping events of its own
+   * (in first-in-first-out order) takes numbers from here too, so that all events share one insertion order.
+   */
+  nextSeq = 0;
+  /** The sequence number of the earliest event, set by `peekKey`. */
+  peekSeq = 0;
 
   private n = 0;
 
@@ -110,6 +122,7 @@ export class CalendarQueue implements EventQueue {
     nd[o + N_T] = t;
     nd[o + N_A] = a;
     nd[o + N_B] = b;
+    nd[o + N_S] = this.nextSeq++;
     ni[2 * o + I_K] = kind;
     const vb = Math.floor(t * this.inv);
     if (this.n === 0 || vb < this.cvb) {
@@ -182,6 +195,14 @@ export class CalendarQueue implements EventQueue {
 
   peekTime(): number {
     return this.n > 0 ? this.nd[NODE * this.locate() + N_T] : Number.POSITIVE_INFINITY;
+  }
+
+  /** The earliest event's time (+Infinity when empty), its sequence number left in `peekSeq`. */
+  peekKey(): number {
+    if (this.n === 0) return Number.POSITIVE_INFINITY;
+    const o = NODE * this.locate();
+    this.peekSeq = this.nd[o + N_S];
+    return this.nd[o + N_T];
   }
 
   clear(): void {

@@ -1,7 +1,7 @@
 // The packet engine's clock and its event kinds. Every element holds the one Clock: it reads the time of the
 // event being handled and pushes the events it causes. An event is (time, kind, a, b) with integer payloads
-// (a port, packet, QP or task id), so nothing is allocated per event. Leaves out the dispatch (engine.ts).
-import { createEventQueue, type EventQueue } from '../core/index.ts';
+// (a port, packet, QP or task id), so nothing is allocated per event. Leaves out the dispatch (dispatch.ts).
+import { EventSet } from './event-set.ts';
 
 /** Serialization of a frame on a port ends: a = port. */
 export const EV_TX_DONE = 1;
@@ -36,5 +36,6 @@ export const EV_REDUCED = 15;
 export class Clock {
   /** The time of the event being handled, in picoseconds. */
   now = 0;
-  readonly q: EventQueue = createEventQueue();
+  /** The calendar, and delay lines for the frames' arrivals (event-set.ts). */
+  readonly q = new EventSet();
 }

@@ -59,7 +59,8 @@ export class Links {
     } else if (this.burst !== null && this.pool.type(id) === T_DATA && this.burstLost(p)) {
       this.pool.drop(id, 'loss');
     } else {
-      this.clock.q.push(this.clock.now + ports.arrivalPs(p), EV_ARRIVE, id, p);
+      const d = ports.arrivalPs(p);
+      this.clock.q.pushDelayed(this.clock.now + d, d, EV_ARRIVE, id, p);
     }
     ports.tryStart(p);
   }

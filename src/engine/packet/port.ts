@@ -302,7 +302,7 @@ export class Ports {
     const ser = Math.round(wire * this.kinds[(r32[i + I_FLAGS] >> KIND_SHIFT) * KD + K_PS_PER_BYTE]);
     r64[d + F_BUSY_PS] += ser;
     r64[d + F_WIRE_BYTES] += wire;
-    this.clock.q.push(now + ser, EV_TX_DONE, p, 0);
+    this.clock.q.pushDelayed(now + ser, ser, EV_TX_DONE, p, 0);
   }
 
   /** Whether this packet is marked by DCTCP's threshold (a lossy class when a task runs DCTCP). */
