@@ -23,7 +23,7 @@ import type { NodeId } from '../../fabric/types.ts';
 import type { ProgramOp, TrafficProgram } from '../../workload/program.ts';
 import { KeyValueHeap } from '../core/kvheap.ts';
 import { MaxMinSolver } from '../core/maxmin.ts';
-import type { HopTable } from './schedule-path.ts';
+import { channelZeroEnd, type HopTable } from './schedule-path.ts';
 
 /** Algorithms the analytic engine runs here when their ranks span servers of several GPUs (else schedule-path.ts). */
 export const FLUID_ALGORITHMS: ReadonlySet<string> = new Set(['pairwise', 'bruck']);
@@ -59,8 +59,7 @@ function fluidTasks(
 ): FluidTasks {
   const tasks = program.transfers;
   const a = op.firstTask;
-  let z = a;
-  while (z < op.lastTask && tasks[z].channel === 0) z++;
+  const z = channelZeroEnd(program, op);
   const n = z - a;
   const hosts = op.ranks.length;
   const local = new Map<NodeId, number>(op.ranks.map((h, i) => [h, i]));

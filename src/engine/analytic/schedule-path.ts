@@ -38,6 +38,13 @@ export const FLAT_ALGORITHMS: ReadonlySet<string> = new Set([
 
 let endScratch = new Float64Array(64);
 
+/** One past op's last task of channel 0 (the compiler emits channel after channel). */
+export function channelZeroEnd(program: TrafficProgram, op: ProgramOp): number {
+  let z = op.firstTask;
+  while (z < op.lastTask && program.transfers[z].channel === 0) z++;
+  return z;
+}
+
 /**
  * Critical path (ps) of channel 0's tasks of `op` (the compiler emits channel after channel, and each task's deps
  * come before it): a delay takes its duration, a transfer its path latency plus its bytes at
@@ -52,8 +59,7 @@ export function schedulePathPs(
 ): number {
   const tasks = program.transfers;
   const a = op.firstTask;
-  let z = a;
-  while (z < op.lastTask && tasks[z].channel === 0) z++;
+  const z = channelZeroEnd(program, op);
   if (endScratch.length < z - a) endScratch = new Float64Array(2 * (z - a));
   const end = endScratch;
   let last = 0;

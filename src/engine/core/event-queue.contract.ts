@@ -3,12 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../base/random.ts';
 import type { EventQueue } from './types.ts';
 
-interface Ev {
+export interface Ev {
   t: number;
   seq: number;
   kind: number;
   a: number;
   b: number;
+  /** A tag the caller gives at push (the packet engine's event set: pushed into a delay line, 1, or not, 0). */
+  lined?: number;
 }
 
 /** Reference: stable sort by time (insertion order breaks ties). */
@@ -16,13 +18,15 @@ function referenceOrder(events: Ev[]): Ev[] {
   return [...events].sort((x, y) => x.t - y.t || x.seq - y.seq);
 }
 
-/** Reference priority queue: linear scan for the minimum (t, seq). */
-class ReferenceQueue {
+/** Reference priority queue: linear scan for the minimum (t, seq). Also the packet event set's reference. */
+export class ReferenceQueue {
   private items: Ev[] = [];
   private seq = 0;
 
-  push(t: number, kind: number, a: number, b: number): void {
-    this.items.push({ t, seq: this.seq++, kind, a, b });
+  push(t: number, kind: number, a: number, b: number, lined?: number): void {
+    this.items.push(
+      lined === undefined ? { t, seq: this.seq++, kind, a, b } : { t, seq: this.seq++, kind, a, b, lined },
+    );
   }
 
   pop(): Ev | undefined {

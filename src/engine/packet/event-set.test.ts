@@ -1,47 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../base/random.ts';
-import { eventQueueContract } from '../core/event-queue.contract.ts';
+import { type Ev, eventQueueContract, ReferenceQueue } from '../core/event-queue.contract.ts';
 import { EventSet } from './event-set.ts';
 
 // Through push alone the event set is its calendar, and must meet the contract every event queue meets.
 eventQueueContract('EventSet', () => new EventSet());
-
-interface Ev {
-  t: number;
-  seq: number;
-  kind: number;
-  a: number;
-  b: number;
-  /** Pushed with pushDelayed (1) or push (0). */
-  lined: number;
-}
-
-/** One queue of every event, least (time, push order) first: the order the event set must reproduce. */
-class Reference {
-  private items: Ev[] = [];
-  private seq = 0;
-
-  push(t: number, kind: number, a: number, b: number, lined: number): void {
-    this.items.push({ t, seq: this.seq++, kind, a, b, lined });
-  }
-
-  pop(): Ev {
-    let best = 0;
-    for (let i = 1; i < this.items.length; i++) {
-      const e = this.items[i];
-      const m = this.items[best];
-      if (e.t < m.t || (e.t === m.t && e.seq < m.seq)) best = i;
-    }
-    const e = this.items[best];
-    this.items[best] = this.items[this.items.length - 1];
-    this.items.pop();
-    return e;
-  }
-
-  get size(): number {
-    return this.items.length;
-  }
-}
 
 /**
  * A run of `steps` pops from a clock that never goes back, 600 pushes, then each pop followed by 0-2: timers through push,
@@ -52,7 +15,7 @@ class Reference {
 function run(delays: number[], steps: number, grid: number, backwards: boolean) {
   const rnd = createRandom(7, 'event-set', delays.length, grid);
   const q = new EventSet();
-  const ref = new Reference();
+  const ref = new ReferenceQueue();
   const got: Ev[] = [];
   const want: Ev[] = [];
   let now = 0;
@@ -75,7 +38,7 @@ function run(delays: number[], steps: number, grid: number, backwards: boolean) 
   let crossTies = 0;
   for (let s = 0; s < steps && ref.size > 0; s++) {
     expect(q.size).toBe(ref.size);
-    const e = ref.pop();
+    const e = ref.pop() as Ev; // ref.size > 0
     if (want.length > 0) {
       const prev = want[want.length - 1];
       if (prev.t === e.t && prev.lined !== e.lined) crossTies++;
