@@ -215,6 +215,7 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
   const hp = n.hpcc ?? networkSchema.shape.hpcc.unwrap().parse({});
   const tcp = n.tcp ?? networkSchema.shape.tcp.unwrap().parse({});
   let baseRtt = hp.baseRtt ?? -1;
+  let headroomMemo = new Float64Array(0);
   const propPs = (link: number) => n.linkDelay ?? Math.round(lengthM(link) * PROP_PS_PER_M);
   const model = (node: number) => {
     const m = f.nodes[node].model;
@@ -237,6 +238,10 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
       if (typeof fixed === 'number') return fixed;
       // A time: the bytes the port's rate carries in it (PFC-04: HPCC's third.cc reserves 3 x rate x delay).
       if (typeof fixed === 'object') return Math.ceil((fixed.ps * f.links[link].rateBps) / 8e12);
+      // Each link's once: pfcProblems (network-rules.ts) sums every switch port's on every run, the packet MMU
+      // reads them again, and a link between two switches is met from both ends.
+      if (headroomMemo.length === 0) headroomMemo = new Float64Array(f.links.length).fill(-1);
+      if (headroomMemo[link] >= 0) return headroomMemo[link];
       // PFC-02 components, plus what the receiving switch's pipeline holds (its port-to-port latency).
       const l = f.links[link];
       const raw = headroomBytes({
@@ -248,7 +253,8 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
         responseBytes: pfcReactionBytes(l.rateBps),
         pipelinePs: Math.max(latency(l.a), latency(l.b)),
       });
-      return reservedHeadroomBytes(raw, n.mtu + n.headerBytes, cell);
+      headroomMemo[link] = reservedHeadroomBytes(raw, n.mtu + n.headerBytes, cell);
+      return headroomMemo[link];
     },
     cellBytes: cell,
     lengthM,
