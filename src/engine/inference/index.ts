@@ -35,6 +35,7 @@ import type { Fabric } from '../../fabric/types.ts';
 import type { Result } from '../../result/types.ts';
 import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { classNamed } from '../../workload/classes.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { FluidNetwork } from '../flow/fluid.ts';
 import { PacketRequestNetwork } from '../packet/request-network.ts';
@@ -64,6 +65,8 @@ export function runInference(
   const path = `traffic[${it.index}].inference`;
   const spec = it.spec;
   validateService(fabric, spec, path);
+  // Every engine: the service's class must exist (the packet engine queues it, the fluid ones share by it).
+  classNamed(s.network, spec.class ?? 'lossy', `${path}.class`);
   if (isMixed(s)) return runMixed(engine, fabric, s, catalog, it, opts);
   const net = resolveNetwork(s.network, fabric, catalog);
   const network: RequestNetwork =

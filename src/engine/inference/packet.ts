@@ -2,7 +2,6 @@
 // request-network.ts) for a service's item, the checks that network needs of the scenario, and its invariants.
 // Which transfers run TCP and which RoCE, and how tokens are timed, is said there. Leaves out the run itself
 // (run.ts) and the result (index.ts).
-import { ScenarioError } from '../../errors.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import type { InvariantCheck } from '../../result/types.ts';
 import type { NetworkConfig } from '../core/network.ts';
@@ -24,16 +23,8 @@ export function packetNetwork(
   const senders = [...placeReplicas(fabric, it.spec, path), ...fabric.storage];
   if (fabric.border >= 0) senders.push(fabric.border);
   const northSouth = it.spec.transport === 'newreno' ? TR_NEWRENO : TR_DCTCP;
-  const serviceClass = it.spec.class ?? 'lossy';
-  const classes = net.portClasses?.names.slice(1) ?? ['roce', 'lossy'];
-  if (!classes.includes(serviceClass))
-    throw new ScenarioError([
-      {
-        path: `${path}.class`,
-        message: `no traffic class "${serviceClass}"; use one of ${classes.join(', ')} or define it under network.classes`,
-      },
-    ]);
-  const opts = { seed, senders, border: fabric.border, northSouth, serviceClass };
+  // The class is a known one: runInference checked it (workload/classes.ts classNamed).
+  const opts = { seed, senders, border: fabric.border, northSouth, serviceClass: it.spec.class ?? 'lossy' };
   return new PacketRequestNetwork(fabric, net, { ...opts, ...extra });
 }
 

@@ -78,4 +78,13 @@ describe('real-time vision service (MLPerf Inference ResNet50-v1.5 defaults)', (
       /traffic\[1\]\.inference\.class|nosuch/,
     );
   });
+
+  it('so is an unknown class on a service alone, on every engine (it was accepted without a word on flow)', () => {
+    const sc = parse([service({ class: 'nosuch' })]);
+    const fabric = designFabric(sc.fabric, catalog).fabric;
+    for (const engine of ['analytic', 'flow', 'packet'] as const)
+      expect(() => runInference(engine, fabric, sc, catalog, { seed: 1 })).toThrow(
+        /no traffic class "nosuch"; use one of roce, lossy or define it under network\.classes/,
+      );
+  });
 });
