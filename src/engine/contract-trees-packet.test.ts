@@ -26,13 +26,13 @@ describe('nvls-tree at 512 KiB chunks, 64 MiB: packet within 5 percent of analyt
     expect(TREE_CHUNK_BYTES).toBe(512 * 1024);
   });
   // 3 H100 servers, 64 MiB: packet/analytic 0.961 (369.73 / 384.71 us), no CNP (peak queue 0.92 MB). The packet
-  // engine is faster: each rail's trees are chains of 3 ranks, and the NIC downlink of the middle rank carries tree 1's
-  // broadcast from one sender and tree 0's and tree 1's reductions from another, whose uplink they share with a
-  // third stream. A switch's egress queue is FIFO, so it shares the downlink by arrival rate: the lone stream took
-  // about 190 Gb/s to 95 each for the two (measured in 10 us bins), where the fluid engines give each a third (max-min,
-  // what an ideal congestion control would reach). The lone stream is tree 1's critical path (its broadcast feeds the
-  // last rank's all-gather), so its chunks finish sooner. 4 servers: 1.033 (443.27 / 428.99 us; 14 CNPs, too few
-  // to matter).
+  // engine is faster: each rail's trees are chains of 3 ranks, and the NIC downlink of tree 0's root (tree 1's
+  // middle rank) carries tree 1's broadcast from tree 1's root and both trees' reductions from the third rank, whose
+  // uplink they share with a third stream. A switch's egress queue is FIFO, so it shares the downlink by arrival
+  // rate: the lone stream took about 190 Gb/s to 95 each for the two (measured in 10 us bins), where the fluid
+  // engines give each a third (max-min, what an ideal congestion control would reach). The lone stream is tree 1's
+  // critical path (its broadcast feeds the last rank's all-gather), so its chunks finish sooner. 4 servers: 1.033
+  // (443.27 / 428.99 us; 14 CNPs; 1.025 with cc none).
   it.each([
     [24, 0.961],
     [32, 1.033],

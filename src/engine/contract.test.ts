@@ -1,6 +1,7 @@
 // Runs the engine contract (contract.ts) on each engine, then compares the engines on the same programs: on a
 // fabric where no flow meets an ECMP choice, the analytic and flow engines agree within 2% on every collective
-// and job, and the packet engine within 5% at 64 MiB; where the flow engine's ECMP hashing collides and the
+// and job, and the packet engine within 5% at 64 MiB (trees at NCCL's 512 KiB chunks, where DCQCN's rate cuts cost
+// more: a bounded gap, contract-trees-packet.test.ts); where the flow engine's ECMP hashing collides and the
 // analytic hose bound assumes balance, the flow time lies between the bound and the bound times the collision.
 import { describe, expect, it } from 'vitest';
 import { TREE_CHUNK_BYTES } from '../workload/training/collectives.ts';
