@@ -2,12 +2,17 @@
 import { formatRate } from './base/units.ts';
 
 const mean = (s: string | undefined) => (s ? ` (did you mean ${s}?)` : '');
+const and = (xs: readonly string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
 
 export const msg = {
   unknownModel: (kind: string, id: string, suggestion: string | undefined, hint: string) =>
     `unknown ${kind} "${id}"${suggestion ? mean(suggestion) : ` (run \`aifabric catalog\` to list ${hint})`}`,
   unknownField: (key: string, suggestion: string | undefined) =>
     `unknown field "${key}"${suggestion ? mean(suggestion) : ' (remove it, or see `aifabric schema`)'}`,
+  twoItemForms: (section: string, kind: string, key: string, kinds: readonly string[]) =>
+    `"${key}" and "${kind}" in one ${section} item: an item is one of ${kinds.join(', ')}; give each its own item in the list`,
+  fieldOfOtherForm: (key: string, kind: string, fields: readonly string[], takers: readonly string[]) =>
+    `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} item has no field "${key}" (its fields: ${fields.join(', ')}; ${key} belongs to ${and(takers)} items): remove it`,
   missingField: (what: string) => `is required (${what})`,
   wrongType: (expected: string, got: string) => `expected ${expected}, got ${got}`,
   badEnum: (got: unknown, values: readonly unknown[], suggestion: string | undefined) =>

@@ -26,6 +26,7 @@ import {
   type ScenarioInput,
   scenarioSchema,
   tcpSchema,
+  trafficItemSchema,
 } from './schema.ts';
 import { prepareCustomFabric } from './topology-file.ts';
 
@@ -145,16 +146,50 @@ const KNOWN_KEYS: Record<string, string[]> = {
   'traffic.flows': ['src', 'dst', 'bytes', 'start'],
 };
 
+// The sections whose items take one of several forms, each form named by its first field (a traffic item is a
+// pattern, flows, a collective, an inference service or a job; a failure a link or a switch). A field that is known
+// to the section but not to the item's form gets no "did you mean" (it would name the field itself) but the forms.
+const ITEM_FORMS: Record<string, { kind: string; fields: string[] }[]> = {
+  traffic: trafficItemSchema.options.map((o) => {
+    const fields = Object.keys(o.shape);
+    return { kind: fields[0], fields };
+  }),
+  'network.failures': [
+    { kind: 'link', fields: ['link', 'index', 'at', 'until'] },
+    { kind: 'switch', fields: ['switch', 'at', 'until'] },
+  ],
+};
+
+/** The message for a field the section knows but this item's form does not take. */
+function fieldOfOtherForm(section: string, key: string, item: unknown): string {
+  const forms = ITEM_FORMS[section] ?? [];
+  const has = (k: string) => item !== null && typeof item === 'object' && k in item;
+  const own = forms.filter((f) => f.kind !== key && has(f.kind));
+  if (forms.some((f) => f.kind === key) && own.length > 0)
+    return msg.twoItemForms(
+      section,
+      own[0].kind,
+      key,
+      forms.map((f) => f.kind),
+    );
+  if (own.length > 0) {
+    const takers = forms.filter((f) => f.fields.includes(key)).map((f) => f.kind);
+    return msg.fieldOfOtherForm(key, own[0].kind, own[0].fields, takers);
+  }
+  return msg.unknownField(key, undefined);
+}
+
 function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string | undefined): InputProblem[] {
   const path = [...i.path];
   const got = valueAt(raw, path);
   switch (i.code) {
     case 'unrecognized_keys':
       return i.keys.map((k) => {
-        const known = KNOWN_KEYS[path.filter((p) => typeof p === 'string').join('.')] ?? [];
+        const section = path.filter((p) => typeof p === 'string').join('.');
+        const known = KNOWN_KEYS[section] ?? [];
         return {
           path: pathString([...path, k]),
-          message: msg.unknownField(k, closest(k, known)),
+          message: known.includes(k) ? fieldOfOtherForm(section, k, got) : msg.unknownField(k, closest(k, known)),
           location: where([...path, k]) ?? where(path),
         };
       });
@@ -208,7 +243,12 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
         .filter((b) => b.length > 0)
         .sort((a, b) => a.length - b.length || typeMiss(a as Issue[]) - typeMiss(b as Issue[]));
       const keyed = branches.find((b) => b.every((x) => x.code !== 'unrecognized_keys' || x.path.length > 0));
-      const pick = keyed ?? branches[0];
+      // An item of a section of several forms that names exactly one form's first field is that form: its problems
+      // (an inference service missing a field and with a stray `class` is no flows item without flows).
+      const forms = ITEM_FORMS[path.filter((p) => typeof p === 'string').join('.')];
+      const named = forms?.flatMap((f, ix) => (got !== null && typeof got === 'object' && f.kind in got ? [ix] : []));
+      const own = named?.length === 1 && i.errors.length === forms.length ? i.errors[named[0]] : undefined;
+      const pick = own?.length ? own : (keyed ?? branches[0]);
       if (!pick)
         return [{ path: pathString(path), message: 'does not match any accepted form', location: where(path) }];
       return pick.flatMap((x) => toProblems({ ...x, path: [...path, ...x.path] } as Issue, raw, where));

@@ -28,6 +28,7 @@ import { TWO_LEVEL } from '../../workload/training/hierarchical.ts';
 import { intraOf } from '../../workload/training/job.ts';
 import { type NetworkConfig, resolveNetwork } from '../core/network.ts';
 import { summarizeOps } from '../core/ops.ts';
+import { runStats } from '../core/run-stats.ts';
 import { doubleTreeNetShape, doubleTreeShape, scheduleTimeS } from './collectives.ts';
 import { HostPorts } from './host-ports.ts';
 import { FLUID_ALGORITHMS, scheduleFluidPs } from './schedule-fluid.ts';
@@ -1092,11 +1093,10 @@ export function runAnalytic(
     counters: zeroCounters(),
     ports: [],
     invariants,
+    // Its wall time to the microsecond: a run takes a few milliseconds.
     stats: {
-      events: nOps + flows.length,
+      ...runStats(nOps + flows.length, wallMs, process.memoryUsage().rss),
       wallMs: Math.round(wallMs * 1000) / 1000,
-      eventsPerSec: wallMs > 0 ? Math.round(((nOps + flows.length) / wallMs) * 1000) : 0,
-      peakRssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
     },
   };
 }

@@ -3,6 +3,7 @@
 // (the resume offset below the largest dynamic XOFF threshold, alpha x the shared buffer of an empty switch:
 // PFC-04's thresholds). Otherwise a paused port could never resume, or every frame would land in headroom.
 // Not checked: the auto headroom's own size (it follows from the cables, so it has no field to fix).
+// The rules run once per design (issue 14): checkPfc keeps their answer per network section, fabric and catalog.
 import { type InputProblem, ScenarioError } from '../../errors.ts';
 import { type Fabric, hasNic } from '../../fabric/types.ts';
 import { exactBytes } from '../../scenario/range.ts';
@@ -55,7 +56,34 @@ export function pfcProblems(net: PfcView, f: Fabric, explicitHeadroom: boolean):
   return out;
 }
 
-export function checkPfc(net: PfcView, f: Fabric, explicitHeadroom: boolean): void {
-  const problems = pfcProblems(net, f, explicitHeadroom);
-  if (problems.length > 0) throw new ScenarioError(problems);
+/** The objects the rules' answer follows from: the scenario's `network` section (absent: the defaults) and the catalog. */
+export interface PfcSource {
+  network: object | undefined;
+  catalog: object;
+}
+
+// pfcProblems' answer per network section, fabric and catalog. A sweep, the capacity search or the demo runs many
+// engines on one design and network, and the rules sum every switch port's headroom (19 ms of a 20 ms
+// resolveNetwork on a k=64 fat-tree of 16,384 hosts). Keyed by the objects themselves, held weakly: a loaded
+// scenario and a fabric are not changed once made (a sweep's point is a new copy, scenario/sweep.ts setPath;
+// fabrics are frozen), so the same three objects always give the same answer.
+const answers = new WeakMap<object, WeakMap<Fabric, WeakMap<object, readonly InputProblem[]>>>();
+const NO_NETWORK = {};
+
+function answerFor(src: PfcSource, f: Fabric, compute: () => InputProblem[]): readonly InputProblem[] {
+  const key = src.network ?? NO_NETWORK;
+  const byFabric = answers.get(key) ?? new WeakMap<Fabric, WeakMap<object, readonly InputProblem[]>>();
+  answers.set(key, byFabric);
+  const byCatalog = byFabric.get(f) ?? new WeakMap<object, readonly InputProblem[]>();
+  byFabric.set(f, byCatalog);
+  const problems = byCatalog.get(src.catalog) ?? compute();
+  byCatalog.set(src.catalog, problems);
+  return problems;
+}
+
+/** Throws the rules' problems, worked out on the first run of a design and network and kept for the next ones. */
+export function checkPfc(net: PfcView, f: Fabric, explicitHeadroom: boolean, src: PfcSource): void {
+  const problems = answerFor(src, f, () => pfcProblems(net, f, explicitHeadroom));
+  // Copies: whoever catches the error may locate or reword its problems without reaching the kept answer.
+  if (problems.length > 0) throw new ScenarioError(problems.map((p) => ({ ...p })));
 }

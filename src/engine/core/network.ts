@@ -238,8 +238,8 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
       if (typeof fixed === 'number') return fixed;
       // A time: the bytes the port's rate carries in it (PFC-04: HPCC's third.cc reserves 3 x rate x delay).
       if (typeof fixed === 'object') return Math.ceil((fixed.ps * f.links[link].rateBps) / 8e12);
-      // Each link's once: pfcProblems (network-rules.ts) sums every switch port's on every run, the packet MMU
-      // reads them again, and a link between two switches is met from both ends.
+      // Each link's once: pfcProblems (network-rules.ts) sums every switch port's on a design's first run, the
+      // packet MMU reads them again, and a link between two switches is met from both ends.
       if (headroomMemo.length === 0) headroomMemo = new Float64Array(f.links.length).fill(-1);
       if (headroomMemo[link] >= 0) return headroomMemo[link];
       // PFC-02 components, plus what the receiving switch's pipeline holds (its port-to-port latency).
@@ -321,6 +321,6 @@ export function resolveNetwork(network: Scenario['network'], f: Fabric, catalog:
     classesUniform: levels.uniform,
     portClasses: portQueues(n),
   };
-  checkPfc(config, f, pfcObj !== null && pfcObj.headroom !== 'auto');
+  checkPfc(config, f, pfcObj !== null && pfcObj.headroom !== 'auto', { network, catalog });
   return config;
 }

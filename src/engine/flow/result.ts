@@ -4,6 +4,7 @@
 import { type FlowResult, type InvariantCheck, RESULT_VERSION, type Result, zeroCounters } from '../../result/types.ts';
 import { linkStatsFromBytes } from '../core/links.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
+import { runStats } from '../core/run-stats.ts';
 import * as layout from './layout.ts';
 import { bookSeries, flushPathBytes } from './paths.ts';
 import { advance, sending } from './sends.ts';
@@ -94,12 +95,7 @@ export function result(sim: FlowSim, wallMs: number, peakRss: number): Result {
     counters: { ...zeroCounters(), deliveredBytes: sim.deliveredBytes },
     ports: [],
     invariants: invariants(sim),
-    stats: {
-      events,
-      wallMs: Math.round(wallMs),
-      eventsPerSec: wallMs > 0 ? Math.round(events / (wallMs / 1000)) : 0,
-      peakRssMB: Math.round(peakRss / 1e6),
-    },
+    stats: runStats(events, wallMs, peakRss),
   };
 }
 

@@ -37,6 +37,7 @@ import { RESULT_VERSION, zeroCounters } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { classNamed } from '../../workload/classes.ts';
 import { resolveNetwork } from '../core/network.ts';
+import { runStats } from '../core/run-stats.ts';
 import { FluidNetwork } from '../flow/fluid.ts';
 import { PacketRequestNetwork } from '../packet/request-network.ts';
 import { bytesInvariant, serviceInvariants } from './invariants.ts';
@@ -120,11 +121,6 @@ export function runInference(
     counters,
     ports: [],
     invariants,
-    stats: {
-      events: run.events,
-      wallMs,
-      eventsPerSec: wallMs > 0 ? (run.events / wallMs) * 1000 : 0,
-      peakRssMB: process.memoryUsage().rss / 2 ** 20,
-    },
+    stats: runStats(run.events, wallMs, process.memoryUsage().rss),
   };
 }

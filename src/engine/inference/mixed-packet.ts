@@ -12,6 +12,7 @@ import { compileTraffic } from '../../workload/compile.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
+import { runStats } from '../core/run-stats.ts';
 import { K_TRANSFER } from '../core/task-graph.ts';
 import type { PacketRequestNetwork } from '../packet/request-network.ts';
 import { transportsOf } from '../packet/tcp.ts';
@@ -82,12 +83,7 @@ export function runMixedPacket(
     counters: { ...st.counters },
     ports: [],
     invariants,
-    stats: {
-      events,
-      wallMs,
-      eventsPerSec: wallMs > 0 ? (events / wallMs) * 1000 : 0,
-      peakRssMB: process.memoryUsage().rss / 2 ** 20,
-    },
+    stats: runStats(events, wallMs, process.memoryUsage().rss),
   };
 }
 

@@ -14,6 +14,7 @@ import { classNamed } from '../../workload/classes.ts';
 import { compileTraffic } from '../../workload/compile.ts';
 import { resolveNetwork } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
+import { runStats } from '../core/run-stats.ts';
 import { FluidNetwork } from '../flow/fluid.ts';
 import type { InferenceSpec } from './config.ts';
 import { FluidJob } from './fluid-job.ts';
@@ -93,12 +94,7 @@ export function runMixed(
     counters: { ...zeroCounters(), deliveredBytes: st.bytesDelivered },
     ports: [],
     invariants,
-    stats: {
-      events,
-      wallMs,
-      eventsPerSec: wallMs > 0 ? (events / wallMs) * 1000 : 0,
-      peakRssMB: process.memoryUsage().rss / 2 ** 20,
-    },
+    stats: runStats(events, wallMs, process.memoryUsage().rss),
   };
 }
 

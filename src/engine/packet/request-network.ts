@@ -2,13 +2,13 @@
 // transfers start at any time, as packets on the engine's own elements, and are handed back when their last
 // byte reaches the receiver. Alongside, a program's tasks (a training job) may run on the same elements.
 //
-//   start(now) ─► a free slot QP of the sender (its stream moved on: stream()) ─► packets ─► ... ─► receiver has
+//   start(now) ─► a free slot QP of the sender (its stream moved on: streamQp) ─► packets ─► ... ─► receiver has
 //   the last byte (tasks.ts slotDelivered: the delivery, reported at the next whole ns) ─► sender has the last
 //   ACK (the NIC's fEnd: the slot is free again at the next reclaim; a transfer waiting for one starts)
 //
 // Slots: each sending node (border0, the service's hosts, storage nodes) has a fixed pool of QPs, appended to
 // the program's tasks; a slot carries one transfer at a time, its stream continuing across transfers
-// (stream()), its window and rate kept (a pooled, warm connection: Linux with tcp_slow_start_after_idle = 0).
+// (request-slots.ts streamQp), its window and rate kept (a pooled, warm connection: Linux with tcp_slow_start_after_idle = 0).
 // A transfer that finds every slot of its sender busy waits for the first to free (counted in `waited`).
 // Transport: north-south transfers (to or from border0: requests, responses) are TCP with DCTCP on the lossy
 // class (ECN at network.tcp.k, the DCTCP paper's marking; NewReno without ECN if the service asks); east-west ones (KV caches between hosts, storage) are
@@ -32,13 +32,10 @@ import type { NetworkConfig } from '../core/network.ts';
 import type { Nics } from './nic.ts';
 import { spreadQpPorts } from './qp-setup.ts';
 import { PathProbe } from './request-probe.ts';
-import { haltQp, resumeQp, withSlots } from './request-slots.ts';
+import { haltQp, streamQp, withSlots } from './request-slots.ts';
 import { PacketStepper } from './stepper.ts';
 import type { Tasks } from './tasks.ts';
 import { TR_DCTCP, TR_ROCE } from './tcp.ts';
-
-/** A slot's stream restarts at sequence 0 past this many packets (stream). */
-const SEQ_WRAP = 2 ** 30;
 
 /**
  * Slots per sending node and transport: transfers in flight at once from one node before the next waits (a real-
@@ -332,38 +329,8 @@ export class PacketRequestNetwork {
     this.sBytes[s] = bytes;
     this.sLive[s] = 1;
     this.sDelivered0[s] = nics.fDelivered[fl];
-    this.stream(fl, dst, bytes);
-  }
-
-  /**
-   * Slot QP fl, idle, carries `bytes` to dst now. Its stream moves on to the next multiple of the transfer's
-   * packets: the transfer is then one whole repetition of the NIC's per-packet arithmetic (nic.ts, no new state on
-   * its hot path), and whatever of the previous transfer is still on the wire is an old duplicate to both ends.
-   * The window, rate and timers carry over, as on a pooled connection.
-   */
-  private stream(fl: number, dst: number, bytes: number): void {
-    const n = this.nics;
-    const mtu = this.mtu;
-    const ppr = Math.max(1, Math.ceil(bytes / mtu));
-    // Past everything sent: a halted slot (failSlot) may have sent beyond what was acknowledged.
-    let base = Math.ceil(Math.max(n.sndUna[fl], n.highSent[fl]) / ppr) * ppr;
-    // Sequence numbers are int32: a stream past 2^30 packets starts over at 0. What was sent 2^30 packets ago
-    // (seconds, at any line rate) has left the network long since: no old packet can pass for a new one.
-    if (base + ppr > SEQ_WRAP) base = 0;
-    n.fDst[fl] = dst;
-    n.fPpr[fl] = ppr;
-    n.fLastPayload[fl] = bytes - (ppr - 1) * mtu;
-    n.fPkts[fl] = base + ppr;
-    n.fBytes[fl] += bytes;
-    for (const a of [n.sndNxt, n.sndUna, n.highSent, n.expected]) a[fl] = base;
-    n.nakSent[fl] = 0;
-    n.ackCount[fl] = 0;
-    n.retries[fl] = 0;
-    n.fEnd[fl] = -1;
-    if (n.failed[fl]) resumeQp(n, fl);
-    n.gate[fl] = base + ppr;
-    n.nextSend[fl] = Math.max(n.nextSend[fl], this.sim.clock.now);
-    this.sim.ports.tryStart(n.qpPort[fl]);
+    streamQp(nics, fl, dst, bytes, this.mtu, this.sim.clock.now);
+    this.sim.ports.tryStart(nics.qpPort[fl]);
   }
 
   /** The receiver has slot fl's last byte: the transfer is delivered (reported at the end of this advance). */

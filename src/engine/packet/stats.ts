@@ -17,6 +17,7 @@ import type { TrafficProgram } from '../../workload/program.ts';
 import { growF64, growI32 } from '../core/heap2.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
+import { runStats } from '../core/run-stats.ts';
 import { K_TRANSFER } from '../core/task-graph.ts';
 import { headroomTiers, portHeadroom } from './buffers.ts';
 import { type Clock, EV_SAMPLE } from './events.ts';
@@ -133,12 +134,7 @@ export class Stats {
       ports: ps,
       ...(this.e.net.pfc ? { headroom: headroomTiers(this.e.f, this.e.net, this.e.topo, this.e.mmu) } : {}),
       invariants,
-      stats: {
-        events,
-        wallMs: Math.round(wallMs),
-        eventsPerSec: wallMs > 0 ? Math.round(events / (wallMs / 1000)) : 0,
-        peakRssMB: Math.round(run.peakRss / 1e6),
-      },
+      stats: runStats(events, wallMs, run.peakRss),
     };
   }
 

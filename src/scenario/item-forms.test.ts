@@ -1,0 +1,61 @@
+// Items of several forms (a traffic item is a pattern, flows, a collective, an inference service or a job; a
+// failure a link or a switch): a field of another form is named as such, with the fix, never "did you mean" itself.
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../catalog/index.ts';
+import { ScenarioError } from '../errors.ts';
+import { parseScenario } from './load.ts';
+
+const catalog = loadCatalog();
+const FABRIC = 'fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}\n';
+const FLOWS = 'flows: [{src: h0, dst: h1, bytes: 1MB}]';
+
+function problems(text: string): string[] {
+  try {
+    parseScenario(FABRIC + text, catalog, 's.yaml');
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe('a field of another form of item', () => {
+  it.each([
+    [
+      `traffic: [{pattern: incast, receiver: h0, bytes: 1MB, ${FLOWS}}]`,
+      'traffic[0].flows: "flows" and "pattern" in one traffic item: an item is one of pattern, flows, collective, inference, job; give each its own item in the list',
+    ],
+    [
+      `traffic: [{bytes: 1MB, ${FLOWS}}]`,
+      'traffic[0].bytes: a flows item has no field "bytes" (its fields: flows, class, transport; bytes belongs to pattern and collective items): remove it',
+    ],
+    [
+      'traffic: [{collective: all-reduce, bytes: 1MB, receiver: h0}]',
+      'traffic[0].receiver: a collective item has no field "receiver" (its fields: collective, bytes, algorithm, ranks, placement, channels, chunk, protocol, latencyModel, start, class; receiver belongs to pattern items): remove it',
+    ],
+    // The item names one form: that form's problems, not those of the form with the fewest (flows: "is required").
+    [
+      'traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 10, replicas: 2}, class: roce}]',
+      'traffic[0].class: an inference item has no field "class" (its fields: inference; class belongs to pattern, flows, collective and job items): remove it',
+    ],
+    [
+      'network: {failures: [{switch: spine0, index: 1, at: 1us}]}',
+      'network.failures[0].index: a switch item has no field "index" (its fields: switch, at, until; index belongs to link items): remove it',
+    ],
+    [
+      'network: {failures: [{link: leaf0-spine0, switch: spine0, at: 1us}]}',
+      'network.failures[0].switch: "switch" and "link" in one network.failures item: an item is one of link, switch; give each its own item in the list',
+    ],
+  ])('%s', (text, expected) => {
+    const got = problems(text);
+    expect(got).toEqual([expected]);
+    expect(got.join('\n')).not.toMatch(/did you mean/);
+  });
+
+  it('a misspelt field still gets its suggestion', () => {
+    expect(problems('traffic: [{pattern: incast, bytez: 1MB}]')).toEqual([
+      'traffic[0].bytes: is required (see `aifabric schema`)',
+      'traffic[0].bytez: unknown field "bytez" (did you mean bytes?)',
+    ]);
+  });
+});
