@@ -40,6 +40,7 @@ const FABRIC_NAMES: Record<string, string> = {
   [H100]: '4 H100 servers, rail-optimized',
   [gpuRails('h200')]: '4 H200 servers, rail-optimized',
   [gpuRails('b200')]: '4 B200 servers, rail-optimized',
+  [gpuRails('a100')]: '4 A100 servers, rail-optimized',
   [GB200]: 'two GB200 NVL72 domains, rail-optimized',
 };
 /** Cases with a readable name; tests loop over them (it.each's $name cuts a name at 40 characters). */
@@ -105,6 +106,9 @@ const COLLECTIVES: [string, string][] = [
   [H100, 'collective: all-reduce, bytes: 64MiB, channels: 8'],
   [gpuRails('h200'), 'collective: all-reduce, bytes: 64MiB, channels: 4'],
   [gpuRails('b200'), 'collective: all-reduce, bytes: 64MiB, ranks: 24'],
+  // The catalog's A100 profile (no NVLS; nvlink.test.ts checks that nvls is refused there): 1.0006 and 1.0000.
+  [gpuRails('a100'), 'collective: all-reduce, bytes: 64MiB, channels: 2'],
+  [gpuRails('a100'), 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB'],
   [H100, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, ranks: 8, chunk: 512KiB'],
   [H100, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, chunk: 512KiB'],
   [H100, 'collective: all-reduce, algorithm: hierarchical, bytes: 64MiB, ranks: 24, chunk: 512KiB, channels: 2'],
