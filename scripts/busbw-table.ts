@@ -1,7 +1,11 @@
 // Writes the bus-bandwidth table of docs/simulate.md ("NCCL's cost model"): ring all-reduce on servers of 8 GPUs,
 // 1 MiB to 16 GiB, 8 to 1,024 GPUs, 100/200/400/800G NICs, on the analytic engine with the scenario defaults
 // (protocol auto, channels auto: one ring per NIC), and the model's constants with their sources. Flow-engine
-// spot checks with --flow (slower). Usage: node --import tsx scripts/busbw-table.ts [--flow] > table.md
+// spot checks with --flow (slower). Usage: node --import tsx scripts/busbw-table.ts [--flow] > table.md, or
+// `--flow --write` to replace the block between docs/simulate.md's busbw-table markers (test/goldens.test.ts
+// checks that the committed block is what this script prints now).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadCatalog } from '../src/catalog/index.ts';
 import { type EngineKind, runEngine } from '../src/engine/index.ts';
 import { designFabric } from '../src/fabric/index.ts';
@@ -90,15 +94,40 @@ function constants(): string[] {
   ];
 }
 
-const lines = [
-  `Ring all-reduce bus bandwidth (GB/s, nccl-tests' busbw) and the protocol NCCL's model picks, on the analytic`,
-  `engine: rail-optimized fabrics of 8-GPU servers, every rail used (channels: auto), network defaults.`,
-  '',
-  ...table(),
-  '',
-  ...(process.argv.includes('--flow') ? ['Flow-engine spot checks:', '', ...spotChecks(), ''] : []),
-  `Constants (${NCCL_2_20_3.release}):`,
-  '',
-  ...constants(),
-];
-process.stdout.write(`${lines.join('\n')}\n`);
+/** The table, the flow spot checks (with `flow`) and the constants, as docs/simulate.md holds them. */
+export function busbwTableMarkdown(flow: boolean): string {
+  const lines = [
+    `Ring all-reduce bus bandwidth (GB/s, nccl-tests' busbw) and the protocol NCCL's model picks, on the analytic`,
+    `engine: rail-optimized fabrics of 8-GPU servers, every rail used (channels: auto), network defaults.`,
+    '',
+    ...table(),
+    '',
+    ...(flow ? ['Flow-engine spot checks:', '', ...spotChecks(), ''] : []),
+    `Constants (${NCCL_2_20_3.release}):`,
+    '',
+    ...constants(),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export const SIMULATE_MD = fileURLToPath(new URL('../docs/simulate.md', import.meta.url));
+const START = '<!-- busbw-table:start -->\n';
+const END = '<!-- busbw-table:end -->';
+
+/** The block between docs/simulate.md's busbw-table markers. */
+export function committedBusbwTable(doc = readFileSync(SIMULATE_MD, 'utf8')): string {
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`${SIMULATE_MD}: no busbw-table markers`);
+  return doc.slice(a + START.length, b);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const text = busbwTableMarkdown(process.argv.includes('--flow'));
+  if (process.argv.includes('--write')) {
+    const doc = readFileSync(SIMULATE_MD, 'utf8');
+    const old = committedBusbwTable(doc);
+    const at = doc.indexOf(START) + START.length;
+    writeFileSync(SIMULATE_MD, doc.slice(0, at) + text + doc.slice(at + old.length));
+  } else process.stdout.write(text);
+}

@@ -24,14 +24,20 @@ export interface SweepOutput {
   sweep: { bytes: number; ops: OpResult[]; completed: boolean }[];
 }
 
-/** A bus-bandwidth curve as nccl-tests prints it: size, time, algbw and busbw per collective. */
 /** nccl-tests' element type (its default, -d float) and reduction of each collective (-o sum where it reduces). */
 const NCCL_TESTS_TYPE_BYTES = 4;
 const REDUCES = new Set(['all-reduce', 'reduce-scatter', 'reduce']);
+/**
+ * nccl-tests' root column: the root rank of a rooted collective (its -r option, default 0; our broadcast and
+ * reduce are rooted at rank 0, collectives.ts), -1 for the others (NVIDIA/nccl-tests src/common.cu, the result
+ * header's "root" column).
+ */
+const ROOTED = new Set(['broadcast', 'reduce']);
 
 /**
- * A bus-bandwidth sweep in nccl-tests' columns (size, count, type, redop, time, algbw, busbw; one out-of-place
- * set), then ours (op, algorithm, ranks), and where NCCL's cost model is idealised.
+ * A bus-bandwidth sweep in nccl-tests' columns (size, count, type, redop, root, time, algbw, busbw; one
+ * out-of-place set, no #wrong: nothing is computed to check), then ours (op, algorithm, ranks), and where NCCL's
+ * cost model is idealised.
  */
 export function sweepText(o: SweepOutput): string {
   const rows: (string | number)[][] = [];
@@ -42,6 +48,7 @@ export function sweepText(o: SweepOutput): string {
         Math.floor(p.bytes / NCCL_TESTS_TYPE_BYTES),
         'float',
         REDUCES.has(op.op) ? 'sum' : 'none',
+        ROOTED.has(op.op) ? 0 : -1,
         (op.timePs / 1e6).toFixed(2),
         gb(op.algbwGBps),
         gb(op.busbwGBps),
@@ -54,6 +61,7 @@ export function sweepText(o: SweepOutput): string {
     'count',
     'type',
     'redop',
+    'root',
     'time (us)',
     'algbw (GB/s)',
     'busbw (GB/s)',

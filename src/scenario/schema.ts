@@ -481,7 +481,7 @@ const protocolField = () =>
     .enum(['auto', 'LL', 'LL128', 'Simple', 'none'])
     .default('auto')
     .describe(
-      "NCCL protocol of ring and double-binary-tree collectives: auto (default: the fastest by NCCL's tuning model at this size), LL, LL128 or Simple (NCCL_PROTO), or none (no protocol: the schedule's fabric latency and bandwidth alone). Every engine charges the protocol's latency once and its bandwidth efficiency on every byte; constants from NVIDIA/nccl 2.20.3 src/graph/tuning.cc (docs/simulate.md, \"NCCL's cost model\")",
+      "NCCL protocol of ring and double-binary-tree collectives: auto (default: the fastest by NCCL's tuning model at this size), LL, LL128 or Simple (NCCL_PROTO), or none (no protocol: the schedule's fabric latency and bandwidth alone). Every engine charges the protocol's latency once and its bandwidth efficiency on every byte; constants from NVIDIA/nccl 2.20.3 (commit b6475625) src/graph/tuning.cc: baseLat, hwLat, the LL/LL128/tree bandwidth factors, the Hopper per-channel caps, the tree correction and ring plateau; COLL-03 keeps 2.7.5's (commit 01afd20a). docs/simulate.md, \"NCCL's cost model\", lists each constant with its source",
     );
 
 /** Removed fields: an error that names what replaces them. */
@@ -509,7 +509,11 @@ const collectiveFields = {
     .default('rail')
     .describe('which hosts get the ranks: whole servers, rail-aligned (rail), h0.. in order, or random'),
   channels: channelsField(),
-  chunk: size(SOME_BYTES).optional().describe('pipelining chunk per step (default: one chunk per step)'),
+  chunk: size(SOME_BYTES)
+    .optional()
+    .describe(
+      "pipelining chunk per step. Default: 512 KiB, NCCL's Simple step (NCCL_BUFFSIZE 4 MiB over NCCL_STEPS 8, NVIDIA/nccl src/init.cc and src/include/device.h), for double-binary-tree, sharp, nvls, nvls-tree and hierarchical across domains; one chunk per step for rings and hierarchical inside one domain; the MPICH log-step algorithms send each step whole",
+    ),
   protocol: protocolField(),
   latencyModel: removed(
     "NCCL's cost model now applies on every engine through `protocol` (default auto; `latencyModel: nccl` is `protocol: Simple`, `latencyModel: alpha` is `protocol: none`)",

@@ -82,6 +82,17 @@ traffic: [{job: {params: 7e9, bytesPerGrad: 2, dp: 64, stepCompute: 600ms, bucke
     // The job's storage traffic is north-south: 64 GPUs read the rate x 600 ms, and write 7e9 x 14 B.
     expect(base.evidence.training.eastWestShare).toBe(r.traffic?.eastWestShare);
     expect(base.evidence.training.northSouthBytes).toBeCloseTo(64 * rate * 1e9 * 0.6 + 7e9 * 14, -3);
+    // Every rail (issue 14 item 2, the link counters): each GPU's NIC link carries gradient bytes both ways, more
+    // than its storage bytes (up: its checkpoint shard, 7e9 x 14 / 64 B, plus 1 MB for the counters' rounding;
+    // down: its dataset reads). Measured: at least 4.98 GB up. One ring (channels: 1, the old default) leaves 7 of
+    // a server's 8 NICs without gradients: 56 of the 64 links each way carried their storage bytes alone.
+    const gpuEnd = (l: { link: string }, end: 0 | 1) => /^h[0-9]+$/.test(l.link.split(' -> ')[end].split(':')[0]);
+    const up = (r.links ?? []).filter((l) => gpuEnd(l, 0));
+    const down = (r.links ?? []).filter((l) => gpuEnd(l, 1));
+    expect([up.length, down.length]).toEqual([64, 64]);
+    for (const l of up) expect(l.bytes, l.link).toBeGreaterThan((7e9 * 14) / 64 + 1e6);
+    for (const l of down) expect(l.bytes, l.link).toBeGreaterThan(rate * 1e9 * 0.6);
+    expect(base.evidence.training.hostLinksUsedShare).toBe(1);
     expect(base.evidence.inference.northSouthShare).toBe(1);
     // The service's storage traffic (src/demo/storage.ts), all delivered: warm replicas load no weights (no replica
     // fails), every request reads 3,000 B of retrieved passages; it is part of the north-south bytes (exact counters).

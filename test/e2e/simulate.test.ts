@@ -125,10 +125,25 @@ describe('aifabric simulate: training traffic (issue 4)', () => {
     const bus = j.sweep.map((p: { ops: { busbwGBps: number }[] }) => p.ops[0].busbwGBps);
     for (let i = 1; i < bus.length; i++) expect(bus[i]).toBeGreaterThan(bus[i - 1]);
     const text = await runMain(['simulate', file, '--engine', 'analytic', '--sweep', 'bytes=1MiB,1GiB']);
-    // nccl-tests' columns, in its order, then ours; a line on where the cost model is idealised.
-    expect(text.stdout).toMatch(/size \(B\) +count +type +redop +time \(us\) +algbw \(GB\/s\) +busbw \(GB\/s\)/);
-    expect(text.stdout).toMatch(/1073741824 +268435456 +float +sum /);
+    // nccl-tests' columns, in its order (src/common.cu's result header), then ours; a line on where the cost model
+    // is idealised.
+    expect(text.stdout).toMatch(
+      /size \(B\) +count +type +redop +root +time \(us\) +algbw \(GB\/s\) +busbw \(GB\/s\) +op +algorithm +ranks/,
+    );
+    expect(text.stdout).toMatch(
+      /1073741824 +268435456 +float +sum +-1 +[0-9.]+ +[0-9.]+ +[0-9.]+ +all-reduce +ring +64/,
+    );
     expect(text.stdout).toMatch(/idealised/);
     expect(text.stdout.trim().split('\n')).toHaveLength(6);
+  });
+  it('--sweep of a broadcast: no reduction, root rank 0 (nccl-tests broadcast_perf: redop none, root 0)', async () => {
+    const bcast = join(dir, 'broadcast.yaml');
+    writeFileSync(
+      bcast,
+      'fabric: {topology: leaf-spine, hosts: 16, nic: 400G, switch: aurcore-32x400g}\ntraffic: [{collective: broadcast, bytes: 1MiB}]\n',
+    );
+    const text = await runMain(['simulate', bcast, '--engine', 'analytic', '--sweep', 'bytes=1MiB']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/1048576 +262144 +float +none +0 +[0-9.]+ +[0-9.]+ +[0-9.]+ +broadcast +binomial +16/);
   });
 });

@@ -79,7 +79,12 @@ function enabled(a: NcclAlgorithm, proto: Protocol, x: TuneInput): boolean {
   return a === 'ring';
 }
 
-/** tuning.cc's "Various model refinements": the bus bandwidth an algorithm and protocol reach, GB/s. */
+/**
+ * tuning.cc's "Various model refinements": the bus bandwidth an algorithm and protocol reach, GB/s. The factors
+ * written here are the same in both releases' src/graph/tuning.cc (2.7.5 at 01afd20a, 2.20.3 at b6475625): ring LL
+ * x 1/4 (x 1/3 on one node for the unrooted non-reductions), ring LL128 x 0.92 (x 0.7 below 2 GPUs per node), tree
+ * LL / 3.8, tree LL128 x 7/9 on one node; what differs between them is in NcclConstants (constants.ts).
+ */
 function refinedBusBw(a: NcclAlgorithm, proto: Protocol, x: TuneInput, k: NcclConstants): number {
   const arch = x.arch ?? 'hopper';
   const scale = x.nNodes <= 2 ? x.nNodes - 1 : 2;
@@ -142,7 +147,8 @@ export function ncclTune(x: TuneInput): Tuned[] {
       if (!enabled(a, proto, x)) continue;
       const busBw = refinedBusBw(a, proto, x, k);
       const [nsteps] = ringSteps(x.op, x.nRanks, x.nNodes, k);
-      // "Convert bus BW to algorithm BW": rings by nRanks / nsteps, NVLS by 5/6, trees and CollNet by 1/2.
+      // "Convert bus BW to algorithm BW" (2.20.3's tuning.cc; 2.7.5 has no NVLS): rings by nRanks / nsteps, NVLS by
+      // 5/6, trees and CollNet by 1/2.
       const ratio = a === 'ring' ? x.nRanks / nsteps : a === 'tree' || a === 'collnet' ? 0.5 : 5 / 6;
       const raw = a === 'nvls' || a === 'nvls-tree' ? Math.max(x.busBwGBs, x.intraBusBwGBs ?? 0) : x.busBwGBs;
       out.push({

@@ -1,6 +1,7 @@
-// `algorithm: auto` for all-to-all (protocol.ts autoFallback): NCCL's p2p path with PXN where a server holds
+// `algorithm: auto` (protocol.ts). For all-to-all (autoFallback): NCCL's p2p path with PXN where a server holds
 // several of the ranks (NCCL_PXN_DISABLE 0 and NCCL_P2P_PXN_LEVEL 2 by default, NVIDIA/nccl src/graph/paths.cc
-// and search.cc), MPICH's pairwise with one rank per server, and a named algorithm kept as named.
+// and search.cc), MPICH's pairwise with one rank per server, and a named algorithm kept as named. For all-reduce:
+// the tree or the ring, whichever NCCL's tuning model makes faster at the size (planProtocol).
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
@@ -58,5 +59,30 @@ describe('a job’s MoE all-to-all, moeAlgorithm auto: pxn where an EP group sha
       ...COLLECTIVE_ALGORITHMS['all-to-all'],
     ]);
     expect(() => moeAlgorithms('tp: 2, dp: 16, ep: 8, moeAlgorithm: ring')).toThrow(/moeAlgorithm/);
+  });
+});
+
+// `algorithm: auto` for an all-reduce (issue 14 item 1): NCCL's choice by its tuning model, each algorithm on its
+// own inputs (protocol.ts planProtocol). On 4 servers of 8 GPUs at 1 KiB the bandwidth term is nothing and the
+// latencies decide (NCCL 2.20.3 tuning.cc, by hand): tree LL 6.8 + 2 (7 x 0.6 + log2(4) x 5.0) = 35.2 us against
+// ring LL 6.6 + (62 - 8) x max(0.6, 1.0) + 8 x 2.7 = 82.2 us, so the double binary tree; at 1 GiB the ring's 8 NICs
+// against the tree's one make it the ring with Simple. A scenario naming the ring keeps it (NCCL_ALGO).
+describe('all-reduce, algorithm auto: the double binary tree for small buffers, the ring for large ones, as NCCL', () => {
+  const choice = (item: string) => {
+    const s = parseScenario(`${RAILS}\ntraffic:\n  - {${item}}\n`, catalog);
+    const op = compileTraffic(s, designFabric(s.fabric, catalog).fabric, { catalog }).ops[0];
+    return [op.algorithm, op.protocol];
+  };
+  it.each([
+    ['1 KiB', 'collective: all-reduce, bytes: 1KiB', ['double-binary-tree', 'LL']],
+    ['1 GiB', 'collective: all-reduce, bytes: 1GiB', ['ring', 'Simple']],
+    ['1 KiB, ring named', 'collective: all-reduce, algorithm: ring, bytes: 1KiB', ['ring', 'LL']],
+    [
+      '1 KiB, protocol none: the default algorithm',
+      'collective: all-reduce, bytes: 1KiB, protocol: none',
+      ['ring', undefined],
+    ],
+  ])('%s', (_, item, want) => {
+    expect(choice(item)).toEqual(want);
   });
 });
