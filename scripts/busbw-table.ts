@@ -20,10 +20,17 @@ const catalog = loadCatalog();
 
 const label = (b: number) => (b >= 2 ** 30 ? `${b / 2 ** 30} GiB` : `${b / 2 ** 20} MiB`);
 
+/**
+ * The GPU of a row's servers: H100 (NVLink 4, NCCL's 18 x 20.6 GB/s = 370.8 GB/s inside a server: catalog/gpus.yaml)
+ * with 100G to 400G NICs, as HGX H100 servers ship them; B200 (NVLink 5) with 800G NICs, as HGX B200 servers do.
+ * Without a profile a server's NVLink would be the plain default, and the 8-GPU row would reach it exactly.
+ */
+const gpuOf = (nic: string) => (nic === '800G' ? 'b200' : 'h100');
+
 /** One run: busbw (GB/s) and the protocol the model chose. */
 function run(gpus: number, nic: string, bytes: number, engine: EngineKind): { busbw: number; protocol: string } {
   const sw = nic === '800G' ? 'generic-144x800g' : 'generic-128x400g';
-  const yaml = `fabric: {topology: rail-optimized, hosts: ${gpus}, nic: ${nic}, switch: ${sw}, gpusPerNode: 8}
+  const yaml = `fabric: {topology: rail-optimized, hosts: ${gpus}, nic: ${nic}, switch: ${sw}, gpusPerNode: 8, gpu: ${gpuOf(nic)}}
 traffic: [{collective: all-reduce, algorithm: ring, bytes: ${bytes}}]`;
   const s = parseScenario(yaml, catalog);
   const d = designFabric(s.fabric, catalog);
@@ -34,14 +41,18 @@ traffic: [{collective: all-reduce, algorithm: ring, bytes: ${bytes}}]`;
 }
 
 function table(): string[] {
-  const out = [`| GPUs | NIC | ${SIZES.map(label).join(' | ')} |`, `|---|---|${SIZES.map(() => '---:').join('|')}|`];
+  const out = [
+    `| GPUs | GPU | NIC | ${SIZES.map(label).join(' | ')} |`,
+    `|---|---|---|${SIZES.map(() => '---:').join('|')}|`,
+  ];
   for (const g of GPUS)
     for (const nic of g === 8 ? ['any'] : NICS) {
       const cells = SIZES.map((b) => {
         const { busbw, protocol } = run(g, nic === 'any' ? '400G' : nic, b, 'analytic');
         return `${busbw.toFixed(1)} ${protocol}`;
       });
-      out.push(`| ${g} | ${nic} | ${cells.join(' | ')} |`);
+      const gpu = gpuOf(nic === 'any' ? '400G' : nic).toUpperCase();
+      out.push(`| ${g} | ${gpu} | ${nic} | ${cells.join(' | ')} |`);
     }
   return out;
 }
@@ -98,7 +109,8 @@ function constants(): string[] {
 export function busbwTableMarkdown(flow: boolean): string {
   const lines = [
     `Ring all-reduce bus bandwidth (GB/s, nccl-tests' busbw) and the protocol NCCL's model picks, on the analytic`,
-    `engine: rail-optimized fabrics of 8-GPU servers, every rail used (channels: auto), network defaults.`,
+    `engine: rail-optimized fabrics of 8-GPU servers (H100; B200 with 800G NICs: \`fabric.gpu\`), every rail used`,
+    `(channels: auto), network defaults.`,
     '',
     ...table(),
     '',
