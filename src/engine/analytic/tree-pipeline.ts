@@ -619,9 +619,9 @@ export function simulatedChunks(p: number, chunks: number): number {
 }
 
 /**
- * Most ranks simulated; beyond, the caller's many-chunk closed form. The run is 8 chunks at full rank count, a few
- * hundred events of O(p) each (every stream's share is solved again): measured 0.1 s at 2,048 ranks, 0.35 s at
- * 8,192 and 1.4 s at 32,768 (CPU, load 20 on 2 cores), once per op shape (memo).
+ * Most ranks simulated; beyond, the caller's many-chunk closed form. At full rank count the run is 8 chunks past
+ * the budget (TREE_SIM_BUDGET): measured 0.3 s CPU at 2,048 ranks, 0.75 s at 8,192 and 2.3 s at 32,768 (load 11 to
+ * 19 on 2 cores; docs/simulate.md), once per op shape (memo).
  */
 export const TREE_SIM_RANKS = 32768;
 
