@@ -13,8 +13,9 @@
 // carries up-chunks of one tree and down-chunks of both at rates set by other NICs' downlinks, so when a chunk
 // leaves depends on every stream it shares a link with. The closed form this replaces (the many-chunk pipeline
 // clamped to the first chunk's trip) was 0.84-1.50x off the flow engine with 2 to 8 chunks (3 ranks, 2 chunks:
-// 1.50). The fluid system is small (4 (p - 1) tasks, 2p links): an event loop over arrays, O(tasks) an event,
-// with a period per chunk past the first few (simulatedChunks), once the pipeline is in full flow.
+// 1.50). The fluid system is small (4 (p - 1) tasks, 2p links): an event loop over arrays whose shares are solved
+// again only around what changed (TreeRun.solve), every chunk up to a budget of ranks x chunks
+// (simulatedChunks), a period per chunk beyond.
 //
 // Left out: the fabric beyond the NICs (no ECMP collision, as the analytic engine's hose bound everywhere),
 // NICs of different rates, per-packet effects. Exact on a non-blocking fabric without ECMP choices.
@@ -80,6 +81,11 @@ interface TreeTasks {
   linkTasks: Int32Array;
 }
 
+/** A link within this share of its capacity is saturated (the bottleneck test, as flow/rates.ts SAT_SLACK). */
+const SAT_SLACK = 1e-9;
+/** Local solves of one region before it is closed to its whole group (as flow/rates.ts MAX_REGION_PASSES). */
+const MAX_REGION_PASSES = 4;
+
 const STREAM = 0;
 const COPY = 1;
 const NONE = 2;
@@ -87,7 +93,9 @@ const NONE = 2;
 function csr(lists: number[][]): [Int32Array, Int32Array] {
   const start = new Int32Array(lists.length + 1);
   for (let i = 0; i < lists.length; i++) start[i + 1] = start[i] + lists[i].length;
-  return [start, Int32Array.from(lists.flat())];
+  const all = new Int32Array(start[lists.length]);
+  for (let i = 0; i < lists.length; i++) all.set(lists[i], start[i]);
+  return [start, all];
 }
 
 function treeTasks(p: number, server: ArrayLike<number> | undefined, window: boolean): TreeTasks {
@@ -177,24 +185,49 @@ class TreeRun {
   readonly arrived: Int32Array;
   /** When each task's chunk c arrived, at i x chunks + c (nvls-tree's all-gathers read it). */
   readonly arrivedAt: Float64Array;
-  /** Stream: work left in NIC-seconds at full rate; copy: its end time. */
+  /** Stream: work left in NIC-seconds at full rate as of `since`; copy: its end time. */
   readonly left: Float64Array;
+  readonly since: Float64Array;
   readonly rate: Float64Array;
-  /** Tasks sending or copying now (unordered), and each one's place there (-1: idle). */
-  readonly active: Int32Array;
+  /** 1 while a task is sending or copying, else -1 (nothing scans the busy tasks: their ends are in `ends`). */
   readonly slot: Int32Array;
-  nActive = 0;
+  /**
+   * Ends of the streams and copies in progress by time (task in `a`, its stamp in `b`): a stream whose share
+   * changed is pushed again with a new stamp, and its older entries are dropped when they come up.
+   */
+  readonly ends = new BinaryHeapQueue(64);
+  readonly stamp: Int32Array;
   /** Arrivals in flight by time (task in `a`): at thousands of ranks thousands are in flight at once. */
   readonly arrivals = new BinaryHeapQueue(64);
   /** Tasks to look at for a start: their input or their own send just ended. */
   readonly check: Int32Array;
   readonly checking: Uint8Array;
   nCheck = 0;
-  // Max-min scratch: per link, capacity left and unfrozen streams; the links in use.
+  /** NIC links whose streams changed since the last solve (a stream started or ended on them). */
+  readonly touched: Int32Array;
+  readonly marked: Uint8Array;
+  nTouched = 0;
+  // Max-min scratch: the region's streams and their new shares; per link, capacity left and unfrozen streams;
+  // the region's links.
+  readonly region: Int32Array;
+  readonly inRegion: Uint8Array;
+  nRegion = 0;
+  readonly newRate: Float64Array;
+  readonly frozen: Uint8Array;
   readonly cap: Float64Array;
   readonly count: Int32Array;
-  readonly frozen: Uint8Array;
   readonly links: Int32Array;
+  readonly inLinks: Uint8Array;
+  nLinks = 0;
+  readonly liveLinks: Int32Array;
+  /** Per link of the region, its load and largest share at the new shares (holds). */
+  readonly linkLoad: Float64Array;
+  readonly linkMost: Float64Array;
+  readonly linkStart: Int32Array;
+  readonly linkTasks: Int32Array;
+  /** loadOf's answer: a link's load and largest share. */
+  load = 0;
+  most = 0;
   now = 0;
   end = 0;
 
@@ -206,15 +239,27 @@ class TreeRun {
     this.arrived = new Int32Array(t.n);
     this.arrivedAt = new Float64Array(x.phaseS ? t.n * x.chunks : 0);
     this.left = new Float64Array(t.n);
+    this.since = new Float64Array(t.n);
     this.rate = new Float64Array(t.n);
-    this.active = new Int32Array(t.n);
     this.slot = new Int32Array(t.n).fill(-1);
+    this.stamp = new Int32Array(t.n);
     this.check = new Int32Array(t.n);
     this.checking = new Uint8Array(t.n);
+    this.touched = new Int32Array(2 * x.p);
+    this.marked = new Uint8Array(2 * x.p);
     this.cap = new Float64Array(2 * x.p);
     this.count = new Int32Array(2 * x.p);
+    this.region = new Int32Array(t.n);
+    this.inRegion = new Uint8Array(t.n);
+    this.newRate = new Float64Array(t.n);
     this.frozen = new Uint8Array(t.n);
     this.links = new Int32Array(2 * x.p);
+    this.inLinks = new Uint8Array(2 * x.p);
+    this.liveLinks = new Int32Array(2 * x.p);
+    this.linkLoad = new Float64Array(2 * x.p);
+    this.linkMost = new Float64Array(2 * x.p);
+    this.linkStart = t.linkStart;
+    this.linkTasks = t.linkTasks;
     for (let i = 0; i < t.n; i++) this.look(i);
   }
 
@@ -222,6 +267,20 @@ class TreeRun {
     if (this.checking[i] || this.t.kind[i] === NONE) return;
     this.checking[i] = 1;
     this.check[this.nCheck++] = i;
+  }
+
+  /** Marks a stream's two NIC links for the next solve. */
+  touch(i: number): void {
+    const up = this.t.src[i];
+    const down = this.x.p + this.t.dst[i];
+    if (!this.marked[up]) {
+      this.marked[up] = 1;
+      this.touched[this.nTouched++] = up;
+    }
+    if (!this.marked[down]) {
+      this.marked[down] = 1;
+      this.touched[this.nTouched++] = down;
+    }
   }
 
   /** Has task i repetitions left whose inputs have arrived, and is it idle? */
@@ -237,77 +296,150 @@ class TreeRun {
     return true;
   }
 
-  /** Starts every repetition that may start now; true if a stream started (rates change). */
-  startReady(): boolean {
-    let streams = false;
+  /** Starts every repetition that may start now (a stream's share is set by the next solve). */
+  startReady(): void {
     for (let k = 0; k < this.nCheck; k++) {
       const i = this.check[k];
       this.checking[i] = 0;
       if (!this.ready(i)) continue;
       this.started[i]++;
-      this.slot[i] = this.nActive;
-      this.active[this.nActive++] = i;
-      if (this.t.kind[i] === COPY) this.left[i] = this.now + this.x.copyS;
-      else {
+      this.slot[i] = 1;
+      if (this.t.kind[i] === COPY) {
+        this.left[i] = this.now + this.x.copyS;
+        this.ends.push(this.left[i], 0, i, ++this.stamp[i]);
+      } else {
         this.left[i] = this.x.netS;
-        streams = true;
+        this.since[i] = this.now;
+        this.rate[i] = 0;
+        this.touch(i);
       }
     }
     this.nCheck = 0;
-    return streams;
   }
 
   idle(i: number): void {
-    const k = this.slot[i];
-    const last = this.active[--this.nActive];
-    this.active[k] = last;
-    this.slot[last] = k;
     this.slot[i] = -1;
     this.look(i);
   }
 
+  /** Adds an active stream to the solve's region, its progress at its old share counted up to now. */
+  private join(i: number): void {
+    if (this.inRegion[i] || this.slot[i] < 0) return;
+    this.inRegion[i] = 1;
+    this.region[this.nRegion++] = i;
+    // Until the region's next filling it holds its share (the bottleneck tests read it).
+    this.newRate[i] = this.rate[i];
+    this.left[i] -= this.rate[i] * (this.now - this.since[i]);
+    this.since[i] = this.now;
+  }
+
   /**
-   * Max-min fair rates of the streams sending now: progressive filling over the NIC links (capacity 1). Each
-   * round every link at the least fair share saturates, its open streams take that share, and the others' links
-   * lose it; rounds are the distinct rates (a handful: 1, 1/2, 1/3, 1/4, 2/3...).
+   * Max-min fair rates after streams started or ended, solved locally as the flow engine does
+   * (flow/rates.ts recompute): the region starts as the streams on the links where something changed, is
+   * solved with the streams outside it held at their shares, and grows until every stream around it still has a
+   * bottleneck (regionHolds); after MAX_REGION_PASSES it is closed to its whole connected group of streams
+   * (max-min fairness splits exactly into such groups). In full flow at thousands of ranks every stream is in
+   * one group, so solving it whole at every event cost O(p) an event.
    */
   solve(): void {
-    const { cap, count, frozen, rate, links, active } = this;
-    const { src, dst, kind, linkStart, linkTasks } = this.t;
+    const { touched, marked, region, linkTasks, linkStart } = this;
+    this.nRegion = 0;
+    for (let k = 0; k < this.nTouched; k++) {
+      const l = touched[k];
+      marked[l] = 0;
+      for (let j = linkStart[l]; j < linkStart[l + 1]; j++) this.join(linkTasks[j]);
+    }
+    this.nTouched = 0;
+    for (let pass = 1; ; pass++) {
+      if (pass === MAX_REGION_PASSES)
+        for (let k = 0; k < 2 * this.nRegion; k++) {
+          const i = region[k >> 1];
+          const l = k & 1 ? this.x.p + this.t.dst[i] : this.t.src[i];
+          for (let j = linkStart[l]; j < linkStart[l + 1]; j++) this.join(linkTasks[j]);
+        }
+      if (this.fill() || this.holds()) break;
+    }
+    const { rate, newRate, inRegion } = this;
+    for (let k = 0; k < this.nRegion; k++) {
+      const i = region[k];
+      inRegion[i] = 0;
+      if (rate[i] === newRate[i]) continue;
+      rate[i] = newRate[i];
+      this.stamp[i]++;
+      if (rate[i] > 0) this.ends.push(this.now + this.left[i] / rate[i], 0, i, this.stamp[i]);
+    }
+    for (let k = 0; k < this.nLinks; k++) this.inLinks[this.links[k]] = 0;
+    this.nLinks = 0;
+  }
+
+  /**
+   * Progressive filling of the region's streams over its links (capacity 1 less the shares of the streams
+   * outside), into newRate: each round every link at the least fair share saturates, its open streams take that
+   * share, and the others' links lose it; rounds are the distinct rates (a handful: 1, 1/2, 1/3, 2/3...). True if
+   * no stream outside shares a link with the region (nothing to check).
+   */
+  private fill(): boolean {
+    const { cap, count, frozen, newRate, links, inLinks, inRegion, region, rate, slot } = this;
+    const { src, dst, linkStart, linkTasks } = this.t;
     const p = this.x.p;
+    for (let k = 0; k < this.nLinks; k++) inLinks[links[k]] = 0;
     let nLinks = 0;
-    let open = 0;
-    for (let k = 0; k < this.nActive; k++) {
-      const i = active[k];
-      if (kind[i] !== STREAM) continue;
+    for (let k = 0; k < this.nRegion; k++) {
+      const i = region[k];
       frozen[i] = 0;
-      open++;
       const up = src[i];
       const down = p + dst[i];
-      if (count[up]++ === 0) links[nLinks++] = up;
-      if (count[down]++ === 0) links[nLinks++] = down;
+      if (!inLinks[up]) {
+        inLinks[up] = 1;
+        links[nLinks++] = up;
+        count[up] = 0;
+      }
+      if (!inLinks[down]) {
+        inLinks[down] = 1;
+        links[nLinks++] = down;
+        count[down] = 0;
+      }
+      count[up]++;
+      count[down]++;
     }
-    for (let k = 0; k < nLinks; k++) cap[links[k]] = 1;
+    this.nLinks = nLinks;
+    let closed = true;
+    for (let k = 0; k < nLinks; k++) {
+      const l = links[k];
+      let c = 1;
+      for (let j = linkStart[l]; j < linkStart[l + 1]; j++) {
+        const i = linkTasks[j];
+        if (slot[i] < 0 || inRegion[i]) continue;
+        c -= rate[i];
+        closed = false;
+      }
+      cap[l] = Math.max(c, 0);
+    }
+    // The rounds run on a copy of the links' list (saturated links leave it).
+    const live = this.liveLinks;
+    live.set(links.subarray(0, nLinks));
+    let nLive = nLinks;
+    let open = this.nRegion;
     while (open > 0) {
       let least = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < nLinks; k++) {
-        const l = links[k];
+      for (let k = 0; k < nLive; k++) {
+        const l = live[k];
         if (count[l] === 0) {
-          links[k--] = links[--nLinks];
+          live[k--] = live[--nLive];
           continue;
         }
         least = Math.min(least, cap[l] / count[l]);
       }
       // Links within rounding of the least share saturate with it.
       const cut = least * (1 + 1e-12);
-      for (let k = 0; k < nLinks; k++) {
-        const l = links[k];
+      for (let k = 0; k < nLive; k++) {
+        const l = live[k];
         if (count[l] === 0 || cap[l] / count[l] > cut) continue;
         for (let j = linkStart[l]; j < linkStart[l + 1]; j++) {
           const i = linkTasks[j];
-          if (frozen[i] || this.slot[i] < 0) continue;
+          if (!inRegion[i] || frozen[i]) continue;
           frozen[i] = 1;
-          rate[i] = least;
+          newRate[i] = least;
           open--;
           cap[src[i]] -= least;
           count[src[i]]--;
@@ -316,16 +448,97 @@ class TreeRun {
         }
       }
     }
+    return closed;
+  }
+
+  /** A stream's share: the region's new one, or the one it holds. */
+  private share(i: number): number {
+    return this.inRegion[i] ? this.newRate[i] : this.rate[i];
+  }
+
+  /** A link's load and largest share at the region's new shares, into `load` and `most`. */
+  private loadOf(l: number): void {
+    if (this.inLinks[l]) {
+      this.load = this.linkLoad[l];
+      this.most = this.linkMost[l];
+      return;
+    }
+    let load = 0;
+    let most = 0;
+    for (let j = this.t.linkStart[l]; j < this.t.linkStart[l + 1]; j++) {
+      const i = this.t.linkTasks[j];
+      if (this.slot[i] < 0) continue;
+      const r = this.share(i);
+      load += r;
+      if (r > most) most = r;
+    }
+    this.load = load;
+    this.most = most;
+  }
+
+  /** Has the stream a saturated link on which no stream gets more (Bertsekas and Gallager 6.5.2)? */
+  private hasBottleneck(i: number): boolean {
+    const r = this.share(i);
+    this.loadOf(this.t.src[i]);
+    if (this.load >= 1 - SAT_SLACK && r >= this.most * (1 - SAT_SLACK)) return true;
+    this.loadOf(this.x.p + this.t.dst[i]);
+    return this.load >= 1 - SAT_SLACK && r >= this.most * (1 - SAT_SLACK);
+  }
+
+  /**
+   * Max-min fairness holds iff every stream has a bottleneck (Bertsekas and Gallager 6.5.2). Streams away from
+   * the region's links keep theirs; this checks the streams on them with the region's new shares and adds to the
+   * region each one that lost its bottleneck, and each outside stream that gets more than a region stream on that
+   * stream's saturated links (flow/rates.ts regionHolds). True if none was added.
+   */
+  private holds(): boolean {
+    const { links, region, inRegion, slot, rate, newRate } = this;
+    const { src, dst, linkStart, linkTasks } = this.t;
+    const p = this.x.p;
+    const n0 = this.nRegion;
+    // The region's links' loads and largest shares, once (inLinks marks them for loadOf).
+    for (let k = 0; k < this.nLinks; k++) {
+      const l = links[k];
+      this.inLinks[l] = 0;
+      this.loadOf(l);
+      this.linkLoad[l] = this.load;
+      this.linkMost[l] = this.most;
+      this.inLinks[l] = 1;
+    }
+    for (let k = 0; k < this.nLinks; k++) {
+      const l = links[k];
+      for (let j = linkStart[l]; j < linkStart[l + 1]; j++) {
+        const i = linkTasks[j];
+        if (slot[i] < 0 || inRegion[i]) continue;
+        if (!this.hasBottleneck(i)) this.join(i);
+      }
+    }
+    for (let k = 0; k < n0; k++) {
+      const f = region[k];
+      if (this.hasBottleneck(f)) continue;
+      for (let side = 0; side < 2; side++) {
+        const l = side === 0 ? src[f] : p + dst[f];
+        this.loadOf(l);
+        if (this.load < 1 - SAT_SLACK) continue;
+        for (let j = linkStart[l]; j < linkStart[l + 1]; j++) {
+          const i = linkTasks[j];
+          if (slot[i] >= 0 && !inRegion[i] && rate[i] > newRate[f]) this.join(i);
+        }
+      }
+    }
+    return this.nRegion === n0;
+  }
+
+  /** Drops the ends of streams whose share has changed since (an older stamp). */
+  private nextEnd(): number {
+    const q = this.ends;
+    while (q.size > 0 && q.peekB() !== this.stamp[q.peekA()]) q.pop();
+    return q.peekTime();
   }
 
   /** The next event's time: a stream's last byte leaves, a copy ends or a chunk arrives. */
   next(): number {
-    let at = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < this.nActive; k++) {
-      const i = this.active[k];
-      at = Math.min(at, this.t.kind[i] === COPY ? this.left[i] : this.now + this.left[i] / this.rate[i]);
-    }
-    at = Math.min(at, this.arrivals.peekTime());
+    let at = Math.min(this.nextEnd(), this.arrivals.peekTime());
     // nvls-tree: the next chunk reduced inside the domains.
     const phase = this.x.phaseS ?? 0;
     if (phase > 0) {
@@ -335,37 +548,32 @@ class TreeRun {
     return at;
   }
 
-  /** Moves the clock to `at` and handles what happens then; true if a stream ended (rates change). */
-  advance(at: number): boolean {
+  /** Moves the clock to `at` and handles what happens then. */
+  advance(at: number): void {
     const { t, x } = this;
-    const dt = at - this.now;
     this.now = at;
     // Whatever ends within a femtosecond of `at` ends at `at` (sums of shares carry rounding).
     const eps = 1e-15 + 1e-12 * x.netS;
-    let streams = false;
-    for (let k = this.nActive - 1; k >= 0; k--) {
-      const i = this.active[k];
+    const q = this.ends;
+    while (this.nextEnd() <= at + eps) {
+      q.pop();
+      const i = q.a;
+      this.idle(i);
       if (t.kind[i] === COPY) {
-        if (this.left[i] > at + eps) continue;
-        this.idle(i);
         this.arrive(i, at);
         continue;
       }
-      this.left[i] -= this.rate[i] * dt;
-      if (this.left[i] > eps * this.rate[i]) continue;
-      this.idle(i);
-      streams = true;
+      this.touch(i);
       this.arrivals.push(at + (x.edgeS ? x.edgeS[t.edge[i]] : x.alphaS), 0, i, 0);
     }
     const phase = x.phaseS ?? 0;
     if (phase > 0 && Math.abs(at / phase - Math.round(at / phase)) < 1e-9)
       for (let i = 0; i < t.n; i++) if (t.gated[i]) this.look(i);
-    const q = this.arrivals;
-    while (q.peekTime() <= at + eps) {
-      q.pop();
-      this.arrive(q.a, q.t);
+    const r = this.arrivals;
+    while (r.peekTime() <= at + eps) {
+      r.pop();
+      this.arrive(r.a, r.t);
     }
-    return streams;
   }
 
   /** nvls-tree: each rank all-gathers chunk after chunk once it is back (and its own slice was reduced). */
@@ -395,20 +603,25 @@ class TreeRun {
 }
 
 /**
- * Chunks simulated at most; each further chunk adds one period (the busiest resource's work per chunk index: its
- * NIC link's streams x netS, or one copy). Measured against whole runs of 128 chunks (2 to 64 ranks, servers of
- * 1, 4 and 8 GPUs): 16 simulated chunks come within 0.2%, 8 within 0.5%. Past 64 ranks 8 (the events grow
- * about 8-fold from 8 to 16 chunks as the edges' latencies spread the fair shares' end times): within 0.55% of
- * 16 up to 1,024 ranks.
+ * Chunks simulated at most: every chunk while ranks x chunks stays within this budget (2,048 ranks x 64 chunks,
+ * 1,024 x 128, 64 x 2,048), and at least 8; each further chunk adds one period (the busiest resource's work per
+ * chunk index: its NIC link's streams x netS, or one copy). Simulated whole, the run is the flow engine's to the
+ * picosecond (contract-trees.test.ts, issue 14). The period alone is not exact while a deep tree's pipeline still
+ * fills (latency-bound chunks, measured at 8,192 ranks with 64 KiB chunks against whole runs: 16 of 32 chunks
+ * +0.34%, 16 of 64 -2.6%; 8 of 16 at 2,048 ranks was +6.2%). Cost: a whole run at the budget takes about 1.3 s
+ * (2,048 ranks, 64 chunks of 64 KiB; docs/simulate.md), as the flow engine's own run.
  */
+export const TREE_SIM_BUDGET = 131072;
+
+/** Chunks of the run simulated (see TREE_SIM_BUDGET). */
 export function simulatedChunks(p: number, chunks: number): number {
-  return Math.min(chunks, p <= 64 ? 16 : 8);
+  return Math.min(chunks, Math.max(8, Math.floor(TREE_SIM_BUDGET / p)));
 }
 
 /**
- * Most ranks simulated; beyond, the caller's many-chunk closed form. The run is 8 chunks at full rank count, a few
- * hundred events of O(p) each (every stream's share is solved again): measured 0.1 s at 2,048 ranks, 0.35 s at
- * 8,192 and 1.4 s at 32,768 (CPU, load 20 on 2 cores), once per op shape (memo).
+ * Most ranks simulated; beyond, the caller's many-chunk closed form. At full rank count the run is 8 chunks past
+ * the budget (TREE_SIM_BUDGET): measured 0.3 s CPU at 2,048 ranks, 0.75 s at 8,192 and 2.3 s at 32,768 (load 11 to
+ * 19 on 2 cores; docs/simulate.md), once per op shape (memo).
  */
 export const TREE_SIM_RANKS = 32768;
 
@@ -446,9 +659,9 @@ export function treePipelineS(x: TreePipeline): number {
   for (;;) {
     const at = run.next();
     if (!Number.isFinite(at)) break;
-    const ended = run.advance(at);
-    const started = run.startReady();
-    if (ended || started) run.solve();
+    run.advance(at);
+    run.startReady();
+    if (run.nTouched > 0) run.solve();
   }
   const end = x.phaseS ? run.allGatherEnd() : run.end;
   const time = end + (x.chunks - simulated) * periodS(tasks, x);
