@@ -144,7 +144,10 @@ export function ncclTune(x: TuneInput): Tuned[] {
       const [nsteps] = ringSteps(x.op, x.nRanks, x.nNodes, k);
       // "Convert bus BW to algorithm BW": rings by nRanks / nsteps, NVLS by 5/6, trees and CollNet by 1/2.
       const ratio = a === 'ring' ? x.nRanks / nsteps : a === 'tree' || a === 'collnet' ? 0.5 : 5 / 6;
-      const raw = a === 'nvls' || a === 'nvls-tree' ? Math.max(x.busBwGBs, x.intraBusBwGBs ?? 0) : x.busBwGBs;
+      // NVLS and NVLS_TREE run Simple only and tuning.cc gives them no protocol refinement: their min of the
+      // intra- and inter-node bandwidths (and the tree's halving past 2 nodes) is the algorithm's structure, which
+      // our schedules (hierarchical.ts, nvls-tree.ts) carry themselves, so they keep every byte (efficiency 1).
+      const raw = a === 'nvls' || a === 'nvls-tree' ? busBw : x.busBwGBs;
       out.push({
         algorithm: a,
         protocol: proto,
