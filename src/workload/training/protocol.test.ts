@@ -90,7 +90,17 @@ describe('all-reduce, algorithm auto: nvls and nvls-tree where NCCL’s model pi
     ['no profile, 1 server, 1 GiB', fabric(1, ''), '1GiB', 'ring', 'Simple'],
     ['a100, 1 server, 1 GiB', fabric(1, 'a100'), '1GiB', 'ring', 'Simple'],
     ['no profile, 2 servers, 1 MiB', fabric(2, ''), '1MiB', 'ring', 'LL128'],
-    ['h100 with 2 GPUs a server, 1 GiB', fabric(4, 'h100', 2), '1GiB', 'ring', 'Simple'],
+    // 2 H100s a server, 4 MiB: NVLS_TREE's model time 51 + 50 us would beat the ring's LL128 34 + 85 us.
+    ['h100 with 2 GPUs a server, 4 MiB', fabric(2, 'h100', 2), '4MiB', 'ring', 'LL128'],
+    // GB200 NVL72: a domain of 18 trays (4 GPUs each) is multi-node NVLink, where 2.20.3 runs no NVLS (nvls-tree
+    // otherwise); NCCL's model then takes the ring with LL128.
+    [
+      'gb200, two NVL72 domains of 18 trays (144 GPUs), 1 GiB',
+      'fabric: {topology: rail-optimized, hosts: 144, nic: 400G, switch: generic-128x400g, gpusPerNode: 4, gpu: gb200}',
+      '1GiB',
+      'ring',
+      'LL128',
+    ],
   ])('%s', (_, f, bytes, algorithm, protocol) => {
     const op = opOf(f, `collective: all-reduce, bytes: ${bytes}`);
     expect([op.algorithm, op.protocol]).toEqual([algorithm, protocol]);
