@@ -107,7 +107,8 @@ describe('NVLS inside one H100 server (NVLink SHARP: the switch reduces and mult
   const fabric = 'fabric: {topology: rail-optimized, hosts: 32, nic: 400G, switch: aurcore-32x400g, gpusPerNode: 8}';
   it('a chunk of B bytes per GPU loads each direction of its NVLink with B (1 + 1/8); C chunks pipeline in C + 1 phases', () => {
     // Reduce-scatter then all-gather per chunk, side by side on the duplex link (workload/training/hierarchical.ts):
-    // (C + 1) x (1 us + B (1 + 1/R) / 370.8 GB/s), B = S / C; C = (S / 8) / chunk = 16.
+    // (C + 1) x (1 us + B (1 + 1/R) / 370.8 GB/s), B = S / C; C = (S / 8) / chunk = 16; plus NCCL's latency of
+    // NVLS on one node, 23 us (NCCL 2.20.3 tuning.cc hwLat[NVLINK][NVLS][Simple]), charged once.
     const S = 64 * 2 ** 20;
     const C = 16;
     const phasePs = 1e6 + Math.round(((S / C) * (9 / 8) * 8 * 1e12) / (18 * 164.8e9));
@@ -118,7 +119,7 @@ describe('NVLS inside one H100 server (NVLink SHARP: the switch reduces and mult
     for (const engine of ['analytic', 'flow'] as const) {
       const op = runScenario(engine, yaml).result.ops?.[0];
       // Within a picosecond per phase: the flow engine runs whole-picosecond delays, the analytic engine does not round.
-      expect(Math.abs((op?.timePs ?? 0) - (C + 1) * phasePs), engine).toBeLessThanOrEqual(C + 1);
+      expect(Math.abs((op?.timePs ?? 0) - (C + 1) * phasePs - 23e6), engine).toBeLessThanOrEqual(C + 1);
     }
   });
   it('needs a profile whose switches reduce: the A100 (second-generation NVSwitch) has none', () => {

@@ -150,7 +150,10 @@ export function ncclTune(x: TuneInput): Tuned[] {
       // "Convert bus BW to algorithm BW" (2.20.3's tuning.cc; 2.7.5 has no NVLS): rings by nRanks / nsteps, NVLS by
       // 5/6, trees and CollNet by 1/2.
       const ratio = a === 'ring' ? x.nRanks / nsteps : a === 'tree' || a === 'collnet' ? 0.5 : 5 / 6;
-      const raw = a === 'nvls' || a === 'nvls-tree' ? Math.max(x.busBwGBs, x.intraBusBwGBs ?? 0) : x.busBwGBs;
+      // NVLS and NVLS_TREE run Simple only and tuning.cc gives them no protocol refinement: their min of the
+      // intra- and inter-node bandwidths (and the tree's halving past 2 nodes) is the algorithm's structure, which
+      // our schedules (hierarchical.ts, nvls-tree.ts) carry themselves, so they keep every byte (efficiency 1).
+      const raw = a === 'nvls' || a === 'nvls-tree' ? busBw : x.busBwGBs;
       out.push({
         algorithm: a,
         protocol: proto,

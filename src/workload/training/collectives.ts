@@ -67,6 +67,8 @@ export interface IntraDomain {
   railOf?: (h: NodeId) => number;
   /** Whether the domain's switches reduce in the switch (NVLS, hierarchical.ts); default false. */
   nvls?: boolean;
+  /** Whether a domain spans several servers (GB200 NVL72 trays: NCCL's multi-node NVLink, MNNVL); default false. */
+  multiNode?: boolean;
 }
 
 export interface CollectiveSpec {
@@ -80,7 +82,10 @@ export interface CollectiveSpec {
   protocol?: ProtocolChoice;
   /** A rank's NIC line rate (bits/s), the model's bandwidth across servers; default 400e9. */
   nicBps?: number;
-  /** NVLink SHARP available on the ranks' NVLink domain (a GPU profile's): lets `auto` consider nvls algorithms. */
+  /**
+   * Whether NCCL would run NVLS on these ranks, which lets `auto` consider nvls and nvls-tree; default: from the
+   * intra domain (ncclNvlsSupport).
+   */
   nvls?: boolean;
   /** Hosts in rank order (placement.ts). Rank 0 is the root of broadcast and reduce. */
   ranks: readonly NodeId[];
@@ -897,6 +902,23 @@ export function railChannels(ranks: readonly NodeId[], intra: IntraDomain | unde
 }
 
 /**
+ * Whether NCCL 2.20.3 runs NVLS on these ranks, so that `auto` may pick nvls (one domain) or nvls-tree (several):
+ * the domain's NVSwitches reduce (a GPU profile with NVLS; NCCL_NVLS_ENABLE defaults to 2, on where the device
+ * reports multicast support: NVIDIA/nccl src/transport/nvls.cc ncclNvlsInit), more than 2 GPUs of the
+ * communicator per domain (ncclNvlsInit returns without NVLS when gpuCount <= 2), and domains that are single
+ * servers (tuning.cc ncclTopoTuneModel: "MNNVL: NVLS not yet supported" disables NVLS and NVLS_TREE when the
+ * communicator spans an NVL72's trays). Our nvls schedules also need every domain to hold the same number of
+ * ranks (serverGroups); where they do not, `auto` keeps to ring and tree.
+ */
+export function ncclNvlsSupport(ranks: readonly NodeId[], intra: IntraDomain | undefined): boolean {
+  if (!intra?.nvls || intra.multiNode) return false;
+  const per = new Map<number, number>();
+  for (const h of ranks) per.set(intra.serverOf(h), (per.get(intra.serverOf(h)) ?? 0) + 1);
+  const counts = [...per.values()];
+  return counts.every((n) => n > 2 && n === counts[0]);
+}
+
+/**
  * Compiles one collective into the builder as one op (kind collective) and returns its op id. Its tasks wait
  * for `ctx.deps` rank-locally; `channels` copies of the schedule run side by side, each on its own QPs.
  */
@@ -916,7 +938,7 @@ export function compileCollective(b: ProgramBuilder, spec: CollectiveSpec, ctx: 
       nicBps,
       intraBps: spec.intra?.bandwidthBps ?? nicBps,
       channels: spec.channels === 'auto' ? rails : (spec.channels ?? 1),
-      nvls: spec.nvls,
+      nvls: spec.nvls ?? ncclNvlsSupport(spec.ranks, spec.intra),
       ringNics: Math.min(spec.channels === 'auto' ? rails : (spec.channels ?? 1), railChannels(spec.ranks, spec.intra)),
     },
     (a) => valid.includes(a),

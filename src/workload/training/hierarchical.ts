@@ -43,6 +43,8 @@ export interface TwoLevelEmitter {
   readonly ranks: readonly NodeId[];
   readonly channel: number;
   readonly intra?: { bandwidthBps: number; latencyPs: number };
+  /** Records that task `id` touches rank index `r`, for the op's closing latency delays (NCCL's latency term). */
+  touch(r: number, id: number): void;
 }
 
 type RingKind = 'all-reduce' | 'reduce-scatter' | 'all-gather';
@@ -214,7 +216,10 @@ function phaseEmitter(
           grp.map((j, l) => {
             const h = e.ranks[j];
             const d = deps(s, l).filter((x): x is number => x !== undefined);
-            return e.b.task({ src: h, dst: h, bytes: 0, deps: d, channel: e.channel, kind: 'delay', durationPs });
+            const id = e.b.task({ src: h, dst: h, bytes: 0, deps: d, channel: e.channel, kind: 'delay', durationPs });
+            // The switch's phase is this rank's too: the latency delay waits for it (e.send records its own).
+            e.touch(j, id);
+            return id;
           }),
         );
   return {

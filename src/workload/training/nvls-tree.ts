@@ -19,6 +19,8 @@ export interface TreeEmitter {
   readonly ranks: readonly NodeId[];
   readonly channel: number;
   readonly intra?: { bandwidthBps: number; latencyPs: number };
+  /** Records that task `id` touches rank index `r`, for the op's closing latency delays (NCCL's latency term). */
+  touch(r: number, id: number): void;
   send(
     from: number,
     to: number,
@@ -62,7 +64,10 @@ export function nvlsTreeAllReduce(
     groups.map((grp) =>
       grp.map((j) => {
         const h = e.ranks[j];
-        return b.task({ src: h, dst: h, bytes: 0, repeat: C, channel: e.channel, kind: 'delay', durationPs });
+        const id = b.task({ src: h, dst: h, bytes: 0, repeat: C, channel: e.channel, kind: 'delay', durationPs });
+        // The NVLS phases are the rank's too: NCCL's latency delay waits for them (e.send records its own).
+        e.touch(j, id);
+        return id;
       }),
     );
   // 1. NVLS reduce-scatter of each chunk (R x 2 units per GPU) inside the domain; one GPU alone has nothing to do.

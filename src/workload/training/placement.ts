@@ -60,5 +60,6 @@ export function intraDomain(fabric: Fabric, o: { bandwidthBps: number; latencyPs
     serverOf: (h) => domainOf(nv, fabric.nodes[h].server),
     railOf: (h) => indexInDomain(nv, fabric.nodes[h].server, fabric.nodes[h].rail, R),
     nvls: nv.nvls,
+    multiNode: nv.servers > 1,
   };
 }

@@ -86,3 +86,62 @@ describe('all-reduce, algorithm auto: the double binary tree for small buffers, 
     expect(choice(item)).toEqual(want);
   });
 });
+
+// `algorithm: auto` where the NVLink domain reduces in the switch (fabric.gpu h100: NVLS), as NCCL 2.20.3 chooses
+// (NVIDIA/nccl src/graph/tuning.cc): NVLS, Simple only, on one node (latency hwLat[NVLINK][NVLS] 23 us, algBw 5/6 of
+// min(bwIntra, bwInter)); NVLS_TREE on several (23 + 2 log2(nNodes) x 14 us, bwInter halved past 2 nodes); never
+// where NCCL has no NVLS (no profile, a100, 2 GPUs a node: ncclNvlsInit needs more than 2).
+describe('all-reduce, algorithm auto: nvls and nvls-tree where NCCL’s model picks them, only with NVLS', () => {
+  const fabric = (servers: number, gpu: string, per = 8) =>
+    `fabric: {topology: rail-optimized, hosts: ${servers * per}, nic: 400G, switch: aurcore-32x400g, gpusPerNode: ${per}${gpu ? `, gpu: ${gpu}` : ''}}`;
+  const opOf = (f: string, item: string) => {
+    const s = parseScenario(`${f}\ntraffic:\n  - {${item}}\n`, catalog);
+    return compileTraffic(s, designFabric(s.fabric, catalog).fabric, { catalog }).ops[0];
+  };
+  it.each([
+    // One server of 8 H100s. 1 GiB: nvls 23 + 2^30 / (1e3 x 450 x 5/6) = 2886 us against ring Simple 56 + 4772.
+    // 1 MiB: nvls 25.8 us against ring LL 15 + 20.9 = 35.9 (LL's 87.7 GB/s cap x 8/14). 4 KiB: ring LL, 15.1 us.
+    ['1 server, 1 GiB', fabric(1, 'h100'), '1GiB', 'nvls', 'Simple'],
+    ['1 server, 1 MiB', fabric(1, 'h100'), '1MiB', 'nvls', 'Simple'],
+    ['1 server, 4 KiB', fabric(1, 'h100'), '4KiB', 'ring', 'LL'],
+    // Two servers: nvls-tree's 8 NICs a node, min(450, 400) x 5/6 = 333 GB/s against the ring's 400 x 16/30.
+    ['2 servers, 1 GiB', fabric(2, 'h100'), '1GiB', 'nvls-tree', 'Simple'],
+    ['2 servers, 1 MiB', fabric(2, 'h100'), '1MiB', 'nvls-tree', 'Simple'],
+    ['2 servers, 64 KiB', fabric(2, 'h100'), '64KiB', 'double-binary-tree', 'LL'],
+    // Four servers: past 2 nodes nvls-tree's bwInter is halved (200 x 5/6 = 167 GB/s against the ring's 206), so
+    // the ring wins at 1 GiB and nvls-tree, with less latency, at 64 MiB.
+    ['4 servers, 64 MiB', fabric(4, 'h100'), '64MiB', 'nvls-tree', 'Simple'],
+    ['4 servers, 1 GiB', fabric(4, 'h100'), '1GiB', 'ring', 'Simple'],
+    // No NVLS: no profile, a100 (catalog/gpus.yaml nvls false), 2 GPUs a server (nvls.cc: gpuCount <= 2).
+    ['no profile, 1 server, 1 GiB', fabric(1, ''), '1GiB', 'ring', 'Simple'],
+    ['a100, 1 server, 1 GiB', fabric(1, 'a100'), '1GiB', 'ring', 'Simple'],
+    ['no profile, 2 servers, 1 MiB', fabric(2, ''), '1MiB', 'ring', 'LL128'],
+    // 2 H100s a server, 4 MiB: NVLS_TREE's model time 51 + 50 us would beat the ring's LL128 34 + 85 us.
+    ['h100 with 2 GPUs a server, 4 MiB', fabric(2, 'h100', 2), '4MiB', 'ring', 'LL128'],
+    // GB200 NVL72: a domain of 18 trays (4 GPUs each) is multi-node NVLink, where 2.20.3 runs no NVLS (nvls-tree
+    // otherwise); NCCL's model then takes the ring with LL128.
+    [
+      'gb200, two NVL72 domains of 18 trays (144 GPUs), 1 GiB',
+      'fabric: {topology: rail-optimized, hosts: 144, nic: 400G, switch: generic-128x400g, gpusPerNode: 4, gpu: gb200}',
+      '1GiB',
+      'ring',
+      'LL128',
+    ],
+  ])('%s', (_, f, bytes, algorithm, protocol) => {
+    const op = opOf(f, `collective: all-reduce, bytes: ${bytes}`);
+    expect([op.algorithm, op.protocol]).toEqual([algorithm, protocol]);
+  });
+
+  it('unequal ranks per server: auto keeps to ring and tree (the nvls schedules need equal domains)', () => {
+    expect(opOf(fabric(2, 'h100'), 'collective: all-reduce, bytes: 1GiB, ranks: 12').algorithm).toBe('ring');
+  });
+
+  it('nvls and nvls-tree, auto or named, carry NCCL’s latency: 23 us, 23 + 2 log2(4) x 14 us', () => {
+    for (const a of ['auto', 'nvls']) {
+      const op = opOf(fabric(1, 'h100'), `collective: all-reduce, algorithm: ${a}, bytes: 1GiB`);
+      expect([op.algorithm, op.protocolLatencyPs, op.protocolEfficiency]).toEqual(['nvls', 23e6, 1]);
+    }
+    const tree = opOf(fabric(4, 'h100'), 'collective: all-reduce, algorithm: nvls-tree, bytes: 1GiB');
+    expect([tree.protocolLatencyPs, tree.protocolEfficiency]).toEqual([(23 + 2 * 2 * 14) * 1e6, 1]);
+  });
+});

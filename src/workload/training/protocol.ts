@@ -71,7 +71,11 @@ export interface ProtocolInput {
   channels: number;
   /** NICs of a server a ring's channels leave through (ringOrder: channel c on rail c - 1), >= 1. */
   ringNics: number;
-  /** NVLink SHARP available (a GPU profile's NVSwitch): lets `auto` pick nvls or nvls-tree where registered. */
+  /**
+   * NCCL would run NVLS on these ranks (compileCollective's ncclNvlsSupport: a GPU profile's NVSwitch, more than
+   * 2 GPUs per domain): lets `auto` pick nvls or nvls-tree where registered. Named nvls and nvls-tree are costed
+   * whatever it says (their schedules need an NVLS domain: hierarchical.ts nvlsUnavailable).
+   */
   nvls?: boolean;
 }
 
@@ -106,9 +110,12 @@ export function planProtocol(x: ProtocolInput, known: (algorithm: string) => boo
   if (algos.length === 0 || algos[0] === undefined) return ideal;
   let plan: ProtocolPlan | undefined;
   let bestUs = Number.POSITIVE_INFINITY;
+  // Named nvls or nvls-tree: NCCL_ALGO forces it; its model then gives it its latency (tuning.cc: NVLS intraLat,
+  // NVLS_TREE intraLat + 2 log2(nNodes) interLat), which it did not while only `auto` read x.nvls.
+  const nvls = (x.nvls ?? false) || x.algorithm === 'nvls' || x.algorithm === 'nvls-tree';
   // One model input per algorithm, as NCCL tunes each on its own graph (ring and tree graphs differ).
   for (const a of algos) {
-    const input = tuneInput(x, a);
+    const input = tuneInput({ ...x, nvls }, a);
     const best = ncclChoose(input, x.bytes, [a], x.protocol === 'auto' ? undefined : [x.protocol]);
     if (!best || !(best.timeUs < bestUs)) continue;
     bestUs = best.timeUs;
@@ -129,7 +136,11 @@ export function planProtocol(x: ProtocolInput, known: (algorithm: string) => boo
  * through each rank's own NIC. This is NCCL's nChannels x per-channel bandwidth of its ring and tree graphs.
  */
 function tuneInput(x: ProtocolInput, a: NcclAlgorithm): TuneInput {
-  const nics = a === 'ring' ? Math.max(1, x.ringNics) : 1;
+  // nvls-tree: every GPU of a domain sends its slice through its own NIC (nvls-tree.ts), as NCCL's NVLS tree
+  // graph has one head per NIC of a node, so the domain's NICs together carry its traffic (NCCL's nChannels x
+  // bwInter of that graph); tuning.cc then takes min(bwIntra, bwInter, halved past 2 nodes).
+  const perDomain = Math.max(1, Math.floor(x.nRanks / Math.max(1, x.nNodes)));
+  const nics = a === 'ring' ? Math.max(1, x.ringNics) : a === 'nvls-tree' ? perDomain : 1;
   // sharp: every GPU sends its buffer up and gets the result back through its own NIC (training/sharp.ts).
   const raw = a === 'collnet' ? x.nicBps : x.nNodes > 1 ? Math.min(x.intraBps, x.nicBps * nics) : x.intraBps;
   return {
