@@ -1,6 +1,7 @@
 // The packet engine as a request network (request-network.ts): a transfer alone takes the closed-form time of its
 // packets on an idle path, slots are reused and a transfer waits for a free one, and the bytes add up.
 import { describe, expect, it } from 'vitest';
+import { drainDelivered as drain } from '../../../test/helpers/request-network.ts';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import { scenarioSchema } from '../../scenario/schema.ts';
@@ -16,17 +17,6 @@ const fabric = designFabric(s.fabric, catalog).fabric;
 const net = resolveNetwork(s.network, fabric, catalog);
 const [h1, h2, h3] = [fabric.hosts[1], fabric.hosts[2], fabric.hosts[30]];
 const border = fabric.border;
-
-/** Runs the network until nothing is due, recording each tag's delivery time (ns). */
-function drain(n: PacketRequestNetwork): Map<number, number> {
-  const at = new Map<number, number>();
-  for (let t = n.nextTime(); t < Number.POSITIVE_INFINITY; t = n.nextTime())
-    n.advance(t, (tag, ok) => {
-      expect(ok).toBe(true);
-      at.set(tag, t);
-    });
-  return at;
-}
 
 const make = (slots?: number) =>
   new PacketRequestNetwork(fabric, net, { seed: 1, senders: [h1, border], border, slotsPerSender: slots });

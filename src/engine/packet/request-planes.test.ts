@@ -3,6 +3,7 @@
 // as the job's QPs do, planes.test.ts), so transfers of one host use both planes at once when their hashes differ
 // and share one when they agree. Checked against the idle closed form of each transfer's own path.
 import { describe, expect, it } from 'vitest';
+import { drainDelivered as drain } from '../../../test/helpers/request-network.ts';
 import { loadCatalog } from '../../catalog/index.ts';
 import { designFabric } from '../../fabric/index.ts';
 import { scenarioSchema } from '../../scenario/schema.ts';
@@ -19,15 +20,6 @@ const net = resolveNetwork(s.network, fabric, catalog);
 const [h1, h20] = [fabric.hosts[1], fabric.hosts[20]];
 const BYTES = 4_000_000;
 
-function drain(n: PacketRequestNetwork): Map<number, number> {
-  const at = new Map<number, number>();
-  for (let t = n.nextTime(); t < Number.POSITIVE_INFINITY; t = n.nextTime())
-    n.advance(t, (tag, ok) => {
-      expect(ok).toBe(true);
-      at.set(tag, t);
-    });
-  return at;
-}
 const make = () => new PacketRequestNetwork(fabric, net, { seed: 1, senders: [h1], border: fabric.border });
 
 /** The port of h1 a transfer of `hash` to h20 leaves by: the first hop of its path. */
