@@ -896,9 +896,15 @@ function serverCount(ranks: readonly NodeId[], intra: IntraDomain | undefined): 
  */
 export function railChannels(ranks: readonly NodeId[], intra: IntraDomain | undefined): number {
   if (!intra) return 1;
+  const per = ranksPerDomain(ranks, intra);
+  return per.length > 1 ? Math.max(...per) : 1;
+}
+
+/** How many of the ranks each NVLink domain holds, one count per domain the ranks are on. */
+function ranksPerDomain(ranks: readonly NodeId[], intra: IntraDomain): number[] {
   const per = new Map<number, number>();
   for (const h of ranks) per.set(intra.serverOf(h), (per.get(intra.serverOf(h)) ?? 0) + 1);
-  return per.size > 1 ? Math.max(...per.values()) : 1;
+  return [...per.values()];
 }
 
 /**
@@ -912,9 +918,7 @@ export function railChannels(ranks: readonly NodeId[], intra: IntraDomain | unde
  */
 export function ncclNvlsSupport(ranks: readonly NodeId[], intra: IntraDomain | undefined): boolean {
   if (!intra?.nvls || intra.multiNode) return false;
-  const per = new Map<number, number>();
-  for (const h of ranks) per.set(intra.serverOf(h), (per.get(intra.serverOf(h)) ?? 0) + 1);
-  const counts = [...per.values()];
+  const counts = ranksPerDomain(ranks, intra);
   return counts.every((n) => n > 2 && n === counts[0]);
 }
 

@@ -62,6 +62,12 @@ describe('a job’s MoE all-to-all, moeAlgorithm auto: pxn where an EP group sha
   });
 });
 
+/** The first op a fabric and one traffic item compile to. */
+const opOf = (f: string, item: string) => {
+  const s = parseScenario(`${f}\ntraffic:\n  - {${item}}\n`, catalog);
+  return compileTraffic(s, designFabric(s.fabric, catalog).fabric, { catalog }).ops[0];
+};
+
 // `algorithm: auto` for an all-reduce (issue 14 item 1): NCCL's choice by its tuning model, each algorithm on its
 // own inputs (protocol.ts planProtocol). On 4 servers of 8 GPUs at 1 KiB the bandwidth term is nothing and the
 // latencies decide (NCCL 2.20.3 tuning.cc, by hand): tree LL 6.8 + 2 (7 x 0.6 + log2(4) x 5.0) = 35.2 us against
@@ -69,8 +75,7 @@ describe('a job’s MoE all-to-all, moeAlgorithm auto: pxn where an EP group sha
 // against the tree's one make it the ring with Simple. A scenario naming the ring keeps it (NCCL_ALGO).
 describe('all-reduce, algorithm auto: the double binary tree for small buffers, the ring for large ones, as NCCL', () => {
   const choice = (item: string) => {
-    const s = parseScenario(`${RAILS}\ntraffic:\n  - {${item}}\n`, catalog);
-    const op = compileTraffic(s, designFabric(s.fabric, catalog).fabric, { catalog }).ops[0];
+    const op = opOf(RAILS, item);
     return [op.algorithm, op.protocol];
   };
   it.each([
@@ -94,10 +99,6 @@ describe('all-reduce, algorithm auto: the double binary tree for small buffers, 
 describe('all-reduce, algorithm auto: nvls and nvls-tree where NCCL’s model picks them, only with NVLS', () => {
   const fabric = (servers: number, gpu: string, per = 8) =>
     `fabric: {topology: rail-optimized, hosts: ${servers * per}, nic: 400G, switch: aurcore-32x400g, gpusPerNode: ${per}${gpu ? `, gpu: ${gpu}` : ''}}`;
-  const opOf = (f: string, item: string) => {
-    const s = parseScenario(`${f}\ntraffic:\n  - {${item}}\n`, catalog);
-    return compileTraffic(s, designFabric(s.fabric, catalog).fabric, { catalog }).ops[0];
-  };
   it.each([
     // One server of 8 H100s. 1 GiB: nvls 23 + 2^30 / (1e3 x 450 x 5/6) = 2886 us against ring Simple 56 + 4772.
     // 1 MiB: nvls 25.8 us against ring LL 15 + 20.9 = 35.9 (LL's 87.7 GB/s cap x 8/14). 4 KiB: ring LL, 15.1 us.
