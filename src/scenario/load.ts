@@ -16,6 +16,7 @@ import {
   dcqcnSchema,
   ecnSchema,
   fabricSchema,
+  failureSchema,
   hpccSchema,
   inferenceSchema,
   jobSchema,
@@ -149,15 +150,14 @@ const KNOWN_KEYS: Record<string, string[]> = {
 // The sections whose items take one of several forms, each form named by its first field (a traffic item is a
 // pattern, flows, a collective, an inference service or a job; a failure a link or a switch). A field that is known
 // to the section but not to the item's form gets no "did you mean" (it would name the field itself) but the forms.
-const ITEM_FORMS: Record<string, { kind: string; fields: string[] }[]> = {
-  traffic: trafficItemSchema.options.map((o) => {
+const formsOf = (options: readonly { shape: object }[]) =>
+  options.map((o) => {
     const fields = Object.keys(o.shape);
     return { kind: fields[0], fields };
-  }),
-  'network.failures': [
-    { kind: 'link', fields: ['link', 'index', 'at', 'until'] },
-    { kind: 'switch', fields: ['switch', 'at', 'until'] },
-  ],
+  });
+const ITEM_FORMS: Record<string, { kind: string; fields: string[] }[]> = {
+  traffic: formsOf(trafficItemSchema.options),
+  'network.failures': formsOf(failureSchema.options),
 };
 
 /** The message for a field the section knows but this item's form does not take. */

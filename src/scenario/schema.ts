@@ -310,6 +310,23 @@ export const pfcSchema = z
   })
   .describe('PFC thresholds');
 
+/** One failure in network.failures: a link or a switch, down from `at` (up again at `until`). */
+export const failureSchema = z.union([
+  z.strictObject({
+    link: z.string().regex(/^[a-z]+[0-9]+-[a-z]+[0-9]+$/, 'expected a link such as leaf0-spine1'),
+    index: num({ int: true, min: 0, max: MAX_EXACT })
+      .default(0)
+      .describe('which of several parallel links (0 = first)'),
+    at: duration(),
+    until: duration().optional().describe('the link comes back up at this time'),
+  }),
+  z.strictObject({
+    switch: z.string().regex(/^[a-z]+[0-9]+$/, 'expected a switch such as spine1'),
+    at: duration(),
+    until: duration().optional().describe('the switch comes back up at this time'),
+  }),
+]);
+
 export const networkSchema = z
   .strictObject({
     // 256 B: the smallest RoCE MTU (IBTA: 256 to 4096); 9216 B: the usual jumbo frame limit of data-centre switches.
@@ -436,23 +453,7 @@ export const networkSchema = z
       .prefault('10us')
       .describe('queue time-series sampling period'),
     failures: z
-      .array(
-        z.union([
-          z.strictObject({
-            link: z.string().regex(/^[a-z]+[0-9]+-[a-z]+[0-9]+$/, 'expected a link such as leaf0-spine1'),
-            index: num({ int: true, min: 0, max: MAX_EXACT })
-              .default(0)
-              .describe('which of several parallel links (0 = first)'),
-            at: duration(),
-            until: duration().optional().describe('the link comes back up at this time'),
-          }),
-          z.strictObject({
-            switch: z.string().regex(/^[a-z]+[0-9]+$/, 'expected a switch such as spine1'),
-            at: duration(),
-            until: duration().optional().describe('the switch comes back up at this time'),
-          }),
-        ]),
-      )
+      .array(failureSchema)
       .default([])
       .describe('links or switches that fail at a time (and optionally recover)'),
     detectionDelay: duration(LATENCY)
