@@ -7,8 +7,12 @@ import { growI32 } from './heap2.ts';
 export class RouteView {
   private readonly down: Uint8Array;
   private nDown = 0;
+  /** Counts the view's changes: what was computed from the view holds while it is the same. */
+  version = 0;
   /** reaches(n, dst) by n x N + dst, for the current view. */
   private readonly memo = new Map<number, boolean>();
+  /** The usable member indexes of the group (n, dst) by n x N + dst, for the current view. */
+  private readonly aliveMemo = new Map<number, Int32Array>();
   private readonly linkA: Int32Array;
   private readonly linkB: Int32Array;
   private readonly isHost: Uint8Array;
@@ -34,7 +38,9 @@ export class RouteView {
     if ((this.down[link] === 1) === down) return false;
     this.down[link] = down ? 1 : 0;
     this.nDown += down ? 1 : -1;
+    this.version++;
     this.memo.clear();
+    this.aliveMemo.clear();
     return true;
   }
 
@@ -59,21 +65,32 @@ export class RouteView {
     return ok;
   }
 
+  /**
+   * The usable member indexes of node's group toward dst, of `cnt` = routing.count(node, dst) members (every
+   * caller's count), in member order; memoized per view, as a path walk asks for the same groups again and again.
+   */
+  private aliveMembers(node: number, dst: number, cnt: number): Int32Array {
+    const key = node * this.N + dst;
+    const hit = this.aliveMemo.get(key);
+    if (hit !== undefined) return hit;
+    let alive = 0;
+    const scratch = new Int32Array(cnt);
+    for (let j = 0; j < cnt; j++)
+      if (this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) scratch[alive++] = j;
+    const members = scratch.slice(0, alive);
+    this.aliveMemo.set(key, members);
+    return members;
+  }
+
   /** How many of node's `cnt` members toward dst are usable. */
   aliveCount(node: number, dst: number, cnt: number): number {
-    let alive = 0;
-    for (let j = 0; j < cnt; j++)
-      if (this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) alive++;
-    return alive;
+    return this.aliveMembers(node, dst, cnt).length;
   }
 
   /** The member index of the usable member number `k` (from 0), or -1. */
   nthAlive(node: number, dst: number, cnt: number, k: number): number {
-    for (let j = 0; j < cnt; j++) {
-      if (!this.usable(node, this.routing.pick(node as NodeId, dst as NodeId, j), dst)) continue;
-      if (k-- === 0) return j;
-    }
-    return -1;
+    const members = this.aliveMembers(node, dst, cnt);
+    return k >= 0 && k < members.length ? members[k] : -1;
   }
 }
 

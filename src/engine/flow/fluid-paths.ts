@@ -1,7 +1,8 @@
 // Paths of the fluid network (fluid.ts): the walk from src to dst over the routing tables (ECMP per hop with the
 // packet engine's ecmpIndex(hash, 0, switch, count), among the members the routing view believes alive once a
 // failure is detected), the latency of a transfer's last byte on it, and a direct-mapped cache of message paths
-// with their latency (streamed tokens of one response take the same path again and again).
+// with their latency (streamed tokens of one response take the same path again and again), emptied when the
+// routing view changes.
 // Left out: the link lists and rates (fluid.ts) and paths longer than PMAX hops (an error).
 import { type Fabric, hasNic } from '../../fabric/types.ts';
 import { ecmpIndex } from '../core/ecmp.ts';
@@ -35,7 +36,8 @@ export class FluidPaths {
   private readonly mtu: number;
   /** ECMP groups memoized per (node, destination). */
   private readonly groups: EcmpGroups;
-  /** Message paths, direct-mapped by (src, dst, hash), valid while no failure is routed around. */
+  /** Message paths, direct-mapped by (src, dst, hash), valid for the routing view of version mcVersion. */
+  private mcVersion = 0;
   private readonly mcKey = new Float64Array(MC_SIZE * 3).fill(-1);
   private readonly mcPath = new Int32Array(MC_SIZE * PMAX);
   private readonly mcHops = new Int32Array(MC_SIZE);
@@ -72,26 +74,23 @@ export class FluidPaths {
   }
 
   /**
-   * The path of (src, dst, hash) into qArr[qOff .. qOff + qN) with its latency for `bytes` in qLat: from the
-   * path cache while no failure is routed around, else walked into tmp. False if dst cannot be reached.
+   * The path of (src, dst, hash) into qArr[qOff .. qOff + qN) with its latency for `bytes` in qLat, from the
+   * path cache (walked on a miss). False if dst cannot be reached.
    */
   lookPath(src: number, dst: number, h: number, bytes: number): boolean {
-    if (!this.view.anyDown) {
-      // Streamed tokens of one response take the same path again and again: cached with its latency.
-      const slot = this.pathSlot(src, dst, h);
-      if (slot < 0) return false;
-      this.qArr = this.mcPath;
-      this.qOff = slot * PMAX;
-      this.qN = this.mcHops[slot];
-      this.qLat = this.cachedLatency(slot, bytes);
-      return true;
+    // A walk depends only on (src, dst, hash) and the routing view: the cache is emptied when the view changes
+    // (a failure detected or its repair), so a hit is the path a walk would give now.
+    if (this.mcVersion !== this.view.version) {
+      this.mcKey.fill(-1);
+      this.mcVersion = this.view.version;
     }
-    const n = this.walk(src, dst, h, this.tmp);
-    if (n < 0) return false;
-    this.qArr = this.tmp;
-    this.qOff = 0;
-    this.qN = n;
-    this.qLat = this.latencyNs(this.tmp, n, bytes);
+    // Streamed tokens of one response take the same path again and again: cached with its latency.
+    const slot = this.pathSlot(src, dst, h);
+    if (slot < 0) return false;
+    this.qArr = this.mcPath;
+    this.qOff = slot * PMAX;
+    this.qN = this.mcHops[slot];
+    this.qLat = this.cachedLatency(slot, bytes);
     return true;
   }
 

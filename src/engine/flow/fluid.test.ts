@@ -476,6 +476,25 @@ describe('fluid network: failures', () => {
     expect(Math.abs(done.get(0)!.t - (S / C25 + 20 * US + lat))).toBeLessThanOrEqual(2);
   });
 
+  it("a message takes the routing view's path: off the failed uplink once detected, back on it after the repair", () => {
+    // The message path cache must follow the view: a path cached before the failure (or during it) is stale after.
+    const nw = new FluidNetwork(AA, network(AA, { failures: [{ ...failure, until: '3ms' }], detectionDelay: '50us' }));
+    const done = new Map<number, Done>();
+    const upName = `${AA.nodes[up.a].name}:${up.aPort} -> ${AA.nodes[up.b].name}:${up.bPort}`;
+    const upBytes = (t: number) => nw.linkStats(t).find((l) => l.link === upName)?.bytes ?? 0;
+    const M = 100;
+    for (const [t, want] of [
+      [0, M], // before the failure: the hash's uplink
+      [2 * MS, M], // after its detection: another uplink
+      [4 * MS, 2 * M], // after the repair's detection: the hash's uplink again
+    ]) {
+      runTo(nw, done, t);
+      expect(nw.messageDelayNs(t, h(0), B, M, hash)).toBe(nw.unloadedDelayNs(h(0), B, M, hash));
+      expect(upBytes(t), `${t} ns`).toBe(want);
+    }
+    expect(nw.stats().messageBytes).toBe(3 * M);
+  });
+
   it('a failed access switch: transfers to and from its hosts fail at detection, new ones at once; bytes balance', () => {
     const nw = new FluidNetwork(AA, network(AA, { failures: [{ switch: 'access0', at: '1ms' }] }));
     const done = new Map<number, Done>();
