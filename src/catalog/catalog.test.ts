@@ -1,13 +1,26 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CatalogError } from '../errors.ts';
-import { BUILTIN_CATALOG_DIR, loadCatalog, maxPortsAt, readCatalogDirs } from './index.ts';
+import { BUILTIN_CATALOG_DIR, builtinParsed, loadCatalog, maxPortsAt, readCatalogDirs } from './index.ts';
 
 const c = loadCatalog();
 
 describe('the built-in catalog', () => {
+  it("is read by the built command from the build's parse (dist/catalog/parsed.json) as from its YAML", async () => {
+    // vitest builds dist/ first (test/build-first.ts): its copy holds every built-in file with today's text.
+    const dist = join(BUILTIN_CATALOG_DIR, '../dist/catalog/');
+    const files = readdirSync(BUILTIN_CATALOG_DIR).filter((f) => f.endsWith('.yaml'));
+    const built = JSON.parse(readFileSync(join(dist, 'parsed.json'), 'utf8')) as { file: string; text: string }[];
+    expect(built.map((f) => f.file).sort()).toEqual(files.sort());
+    for (const f of built) expect(f.text, f.file).toBe(readFileSync(join(BUILTIN_CATALOG_DIR, f.file), 'utf8'));
+    expect(builtinParsed()).toEqual(built);
+    const { loadCatalog: loadBuilt } = await import(pathToFileURL(join(dist, 'index.js')).href);
+    expect(loadBuilt()).toEqual(readCatalogDirs([BUILTIN_CATALOG_DIR]));
+  });
+
   it('has the ids the product and the seed name', () => {
     for (const id of [
       'aurcore-32x400g',
