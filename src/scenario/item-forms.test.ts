@@ -33,6 +33,11 @@ describe('a field of another form of item', () => {
       'traffic: [{collective: all-reduce, bytes: 1MB, receiver: h0}]',
       'traffic[0].receiver: a collective item has no field "receiver" (its fields: collective, bytes, algorithm, ranks, placement, channels, chunk, protocol, latencyModel, start, class; receiver belongs to pattern items): remove it',
     ],
+    // A field every form of the section is read from (load.ts fieldsOf), so none is missed: latencyModel was not.
+    [
+      'traffic: [{pattern: incast, receiver: h0, bytes: 1MB, latencyModel: nccl}]',
+      'traffic[0].latencyModel: a pattern item has no field "latencyModel" (its fields: pattern, senders, receiver, bytes, start, class, transport; latencyModel belongs to collective items): remove it',
+    ],
     // The item names one form: that form's problems, not those of the form with the fewest (flows: "is required").
     [
       'traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 10, replicas: 2}, class: roce}]',

@@ -104,49 +104,6 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
-// Field names per section, read from the schema itself, for "did you mean" suggestions.
-const KNOWN_KEYS: Record<string, string[]> = {
-  '': Object.keys(scenarioSchema.shape),
-  fabric: Object.keys(fabricSchema.shape),
-  network: Object.keys(networkSchema.shape),
-  'network.ecn': Object.keys(ecnSchema.shape),
-  'network.dcqcn': Object.keys(dcqcnSchema.shape),
-  'network.hpcc': Object.keys(hpccSchema.shape),
-  'network.tcp': Object.keys(tcpSchema.shape),
-  'network.pfc': Object.keys(pfcSchema.shape),
-  'network.burstLoss': ['rate', 'meanBurst'],
-  'network.failures': ['link', 'index', 'switch', 'at', 'until'],
-  'fabric.intraServer': ['bandwidth', 'latency'],
-  traffic: [
-    'pattern',
-    'senders',
-    'receiver',
-    'bytes',
-    'start',
-    'flows',
-    'class',
-    'transport',
-    'collective',
-    'algorithm',
-    'ranks',
-    'placement',
-    'channels',
-    'chunk',
-    'protocol',
-    'job',
-    'inference',
-  ],
-  'traffic.inference': Object.keys(inferenceSchema.shape),
-  'traffic.inference.arrivals': ['poisson', 'gamma', 'onOff', 'trace', 'speed', 'from', 'duration'],
-  'traffic.inference.service': ['llm', 'exponential', 'deterministic'],
-  'traffic.inference.service.llm': Object.keys(llmServiceSchema.shape),
-  'traffic.inference.bytes': ['perInputToken', 'perOutputToken', 'overhead', 'perMessage', 'request', 'response'],
-  'traffic.inference.faults': ['replica', 'at', 'until'],
-  'traffic.inference.disaggregation': ['prefillReplicas', 'kvBytesPerToken'],
-  'traffic.job': Object.keys(jobSchema.shape),
-  'traffic.flows': ['src', 'dst', 'bytes', 'start'],
-};
-
 // The sections whose items take one of several forms, each form named by its first field (a traffic item is a
 // pattern, flows, a collective, an inference service or a job; a failure a link or a switch). A field that is known
 // to the section but not to the item's form gets no "did you mean" (it would name the field itself) but the forms.
@@ -158,6 +115,34 @@ const formsOf = (options: readonly { shape: object }[]) =>
 const ITEM_FORMS: Record<string, { kind: string; fields: string[] }[]> = {
   traffic: formsOf(trafficItemSchema.options),
   'network.failures': formsOf(failureSchema.options),
+};
+
+/** The fields of a section of several forms: every form's, once each. */
+const fieldsOf = (forms: readonly { fields: string[] }[]) => [...new Set(forms.flatMap((f) => f.fields))];
+
+// Field names per section, read from the schema itself, for "did you mean" suggestions.
+const KNOWN_KEYS: Record<string, string[]> = {
+  '': Object.keys(scenarioSchema.shape),
+  fabric: Object.keys(fabricSchema.shape),
+  network: Object.keys(networkSchema.shape),
+  'network.ecn': Object.keys(ecnSchema.shape),
+  'network.dcqcn': Object.keys(dcqcnSchema.shape),
+  'network.hpcc': Object.keys(hpccSchema.shape),
+  'network.tcp': Object.keys(tcpSchema.shape),
+  'network.pfc': Object.keys(pfcSchema.shape),
+  'network.burstLoss': ['rate', 'meanBurst'],
+  'network.failures': fieldsOf(ITEM_FORMS['network.failures']),
+  'fabric.intraServer': ['bandwidth', 'latency'],
+  traffic: fieldsOf(ITEM_FORMS.traffic),
+  'traffic.inference': Object.keys(inferenceSchema.shape),
+  'traffic.inference.arrivals': ['poisson', 'gamma', 'onOff', 'trace', 'speed', 'from', 'duration'],
+  'traffic.inference.service': ['llm', 'exponential', 'deterministic'],
+  'traffic.inference.service.llm': Object.keys(llmServiceSchema.shape),
+  'traffic.inference.bytes': ['perInputToken', 'perOutputToken', 'overhead', 'perMessage', 'request', 'response'],
+  'traffic.inference.faults': ['replica', 'at', 'until'],
+  'traffic.inference.disaggregation': ['prefillReplicas', 'kvBytesPerToken'],
+  'traffic.job': Object.keys(jobSchema.shape),
+  'traffic.flows': ['src', 'dst', 'bytes', 'start'],
 };
 
 /** The message for a field the section knows but this item's form does not take. */
