@@ -64,3 +64,49 @@ describe('a field of another form of item', () => {
     ]);
   });
 });
+
+// An item that names no form: the fields that name one, what it has, and the forms that take its fields (before:
+// one form's problems, the form with the fewest, e.g. "flows: is required" for {class: roce}).
+describe('an item that names no form', () => {
+  const COLLECTIVES = 'all-reduce, reduce-scatter, all-gather, broadcast, all-to-all';
+  it.each([
+    [
+      'traffic: [{bytes: 1MB}]',
+      [
+        `traffic[0]: a traffic item needs one of pattern, flows, collective, inference, job, got {bytes: "1MB"}: add pattern (one of incast, permutation, all-to-all) or collective (one of ${COLLECTIVES}), whose items take bytes`,
+      ],
+    ],
+    [
+      'traffic: [{class: roce}]',
+      [
+        `traffic[0]: a traffic item needs one of pattern, flows, collective, inference, job, got {class: "roce"}: add pattern (one of incast, permutation, all-to-all), flows, collective (one of ${COLLECTIVES}) or job, whose items take class`,
+      ],
+    ],
+    [
+      'traffic: [{}]',
+      [
+        'traffic[0]: a traffic item needs one of pattern, flows, collective, inference, job, got {}: add one of them (see `aifabric schema`)',
+      ],
+    ],
+    // An unknown field apart, with its suggestion; the forms from the fields the section knows.
+    [
+      'traffic: [{ranks: 4, bytez: 1MB}]',
+      [
+        `traffic[0]: a traffic item needs one of pattern, flows, collective, inference, job, got {ranks: 4, bytez: "1MB"}: add collective (one of ${COLLECTIVES}), whose items take ranks`,
+        'traffic[0].bytez: unknown field "bytez" (did you mean bytes?)',
+      ],
+    ],
+    [
+      'network: {failures: [{at: 1us}]}',
+      [
+        'network.failures[0]: a network.failures item needs one of link, switch, got {at: "1us"}: add link or switch, whose items take at',
+      ],
+    ],
+  ])('%s', (text, expected) => {
+    expect(problems(text)).toEqual(expected);
+  });
+
+  it('an item that is no mapping is named as such', () => {
+    expect(problems('traffic: [5]')).toEqual(['traffic[0]: expected a object, got 5']);
+  });
+});

@@ -107,12 +107,16 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
 // The sections whose items take one of several forms, each form named by its first field (a traffic item is a
 // pattern, flows, a collective, an inference service or a job; a failure a link or a switch). A field that is known
 // to the section but not to the item's form gets no "did you mean" (it would name the field itself) but the forms.
+// A form's first field, when it is a choice, lists its values (`pattern: incast`) in the message for an item that
+// names no form.
 const formsOf = (options: readonly { shape: object }[]) =>
   options.map((o) => {
     const fields = Object.keys(o.shape);
-    return { kind: fields[0], fields };
+    const first = (o.shape as Record<string, { options?: unknown }>)[fields[0]];
+    const values = Array.isArray(first.options) ? first.options.map(String) : undefined;
+    return { kind: fields[0], fields, values };
   });
-const ITEM_FORMS: Record<string, { kind: string; fields: string[] }[]> = {
+const ITEM_FORMS: Record<string, { kind: string; fields: string[]; values?: string[] }[]> = {
   traffic: formsOf(trafficItemSchema.options),
   'network.failures': formsOf(failureSchema.options),
 };
@@ -162,6 +166,44 @@ function fieldOfOtherForm(section: string, key: string, item: unknown): string {
     return msg.fieldOfOtherForm(key, own[0].kind, own[0].fields, takers);
   }
   return msg.unknownField(key, undefined);
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The problems of an item of a section of several forms that names none of them (`{senders: 4, bytes: 1MB}`, no
+ * pattern): the forms' fields it lacks, what it has, and the forms that take its fields; its unknown fields apart,
+ * each with its suggestion. The problems of the form with the fewest would name one form's missing field, as if
+ * the item were of that form ("flows: is required" for `{class: roce}`).
+ */
+function noItemForm(
+  section: string,
+  item: Record<string, unknown>,
+  path: PropertyKey[],
+  where: (p: PropertyKey[]) => string | undefined,
+): InputProblem[] {
+  const forms = ITEM_FORMS[section];
+  const known = KNOWN_KEYS[section];
+  const keys = Object.keys(item).filter((k) => known.includes(k));
+  const takers = forms.filter((f) => keys.every((k) => f.fields.includes(k)));
+  const fixes = (takers.length > 0 ? takers : forms).map((f) =>
+    f.values ? `${f.kind} (one of ${f.values.join(', ')})` : f.kind,
+  );
+  const got = `{${Object.entries(item)
+    .map(([k, v]) => `${k}: ${describe(v)}`)
+    .join(', ')}}`;
+  const kinds = forms.map((f) => f.kind);
+  return [
+    { path: pathString(path), message: msg.noItemForm(section, kinds, got, fixes, keys), location: where(path) },
+    ...Object.keys(item)
+      .filter((k) => !known.includes(k))
+      .map((k) => ({
+        path: pathString([...path, k]),
+        message: msg.unknownField(k, closest(k, known)),
+        location: where([...path, k]) ?? where(path),
+      })),
+  ];
 }
 
 function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string | undefined): InputProblem[] {
@@ -230,8 +272,11 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
       const keyed = branches.find((b) => b.every((x) => x.code !== 'unrecognized_keys' || x.path.length > 0));
       // An item of a section of several forms that names exactly one form's first field is that form: its problems
       // (an inference service missing a field and with a stray `class` is no flows item without flows).
-      const forms = ITEM_FORMS[path.filter((p) => typeof p === 'string').join('.')];
+      const section = path.filter((p) => typeof p === 'string').join('.');
+      const forms = ITEM_FORMS[section];
       const named = forms?.flatMap((f, ix) => (got !== null && typeof got === 'object' && f.kind in got ? [ix] : []));
+      if (named?.length === 0 && i.errors.length === forms.length && isMapping(got))
+        return noItemForm(section, got, path, where);
       const own = named?.length === 1 && i.errors.length === forms.length ? i.errors[named[0]] : undefined;
       const pick = own?.length ? own : (keyed ?? branches[0]);
       if (!pick)
