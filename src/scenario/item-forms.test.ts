@@ -106,7 +106,10 @@ describe('an item that names no form', () => {
     expect(problems(text)).toEqual(expected);
   });
 
-  it('an item that is no mapping is named as such', () => {
-    expect(problems('traffic: [5]')).toEqual(['traffic[0]: expected a object, got 5']);
+  it('an item that is no mapping, or a field that is no list, says so in YAML’s words (was: a object, a array)', () => {
+    expect(problems('traffic: [5]')).toEqual(['traffic[0]: expected a mapping, got 5']);
+    expect(problems('traffic: [{pattern: incast, senders: 4, bytes: 1MB}]')).toEqual([
+      'traffic[0].senders: expected a list, got 4',
+    ]);
   });
 });

@@ -228,7 +228,7 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
       return [
         {
           path: pathString(path),
-          message: msg.wrongType(i.expected === 'int' ? 'a whole number' : `a ${i.expected}`, describe(got)),
+          message: msg.wrongType(EXPECTED[i.expected] ?? `a ${i.expected}`, describe(got)),
           location: where(path),
         },
       ];
@@ -295,6 +295,9 @@ function requiredHint(path: PropertyKey[]): string {
   if (p === 'fabric.hosts') return 'the number of NIC endpoints, e.g. hosts: 512';
   return 'see `aifabric schema`';
 }
+
+/** Zod's names of the types a field expects, in the scenario's words (YAML's, as describe says what it got). */
+const EXPECTED: Record<string, string> = { int: 'a whole number', object: 'a mapping', array: 'a list' };
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
