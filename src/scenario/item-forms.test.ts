@@ -65,6 +65,27 @@ describe('a field of another form of item', () => {
   });
 });
 
+// Every section's fields come from the schema (load.ts fieldsIn), through its wrappers (optional, defaults, lists)
+// and unions, so a misspelt field anywhere gets its suggestion.
+describe('a misspelt field in a nested section', () => {
+  it.each([
+    [
+      'traffic: [{inference: {arrivals: {poisson: 10/s}, requests: 10, replicas: 2, service: {determinstic: 5ms}}}]',
+      'traffic[0].inference.service.determinstic: unknown field "determinstic" (did you mean deterministic?)',
+    ],
+    [
+      'traffic: [{flows: [{src: h0, dst: h1, bytes: 1MB, strat: 1us}]}]',
+      'traffic[0].flows[0].strat: unknown field "strat" (did you mean start?)',
+    ],
+    [
+      'network: {burstLoss: {rate: 0.01, meanBurts: 3}}',
+      'network.burstLoss.meanBurts: unknown field "meanBurts" (did you mean meanBurst?)',
+    ],
+  ])('%s', (text, expected) => {
+    expect(problems(text)).toEqual([expected]);
+  });
+});
+
 // An item that names no form: the fields that name one, what it has, and the forms that take its fields (before:
 // one form's problems, the form with the fewest, e.g. "flows: is required" for {class: roce}).
 describe('an item that names no form', () => {

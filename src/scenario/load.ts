@@ -121,8 +121,28 @@ const ITEM_FORMS: Record<string, { kind: string; fields: string[]; values?: stri
   'network.failures': formsOf(failureSchema.options),
 };
 
-/** The fields of a section of several forms: every form's, once each. */
-const fieldsOf = (forms: readonly { fields: string[] }[]) => [...new Set(forms.flatMap((f) => f.fields))];
+/** A zod schema's definition, as far as fieldsIn reads it. */
+interface SchemaDef {
+  type: string;
+  shape?: object;
+  options?: readonly { def: unknown }[];
+  innerType?: { def: unknown };
+  in?: { def: unknown };
+  element?: { def: unknown };
+}
+
+/**
+ * The fields of an object schema under its wrappers (optional, a default, a transform, a list of it), or every
+ * form's of a union, once each in the forms' order: a section's fields as the schema has them, none forgotten.
+ */
+function fieldsIn(t: { def: unknown }): string[] {
+  const d = t.def as SchemaDef;
+  if (d.type === 'object') return Object.keys(d.shape ?? {});
+  if (d.type === 'union') return [...new Set((d.options ?? []).flatMap(fieldsIn))];
+  const inner = d.innerType ?? d.in ?? d.element;
+  return inner ? fieldsIn(inner) : [];
+}
+const flowsForm = trafficItemSchema.options.find((o) => 'flows' in o.shape)?.shape as { flows: { def: unknown } };
 
 // Field names per section, read from the schema itself, for "did you mean" suggestions.
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -134,19 +154,19 @@ const KNOWN_KEYS: Record<string, string[]> = {
   'network.hpcc': Object.keys(hpccSchema.shape),
   'network.tcp': Object.keys(tcpSchema.shape),
   'network.pfc': Object.keys(pfcSchema.shape),
-  'network.burstLoss': ['rate', 'meanBurst'],
-  'network.failures': fieldsOf(ITEM_FORMS['network.failures']),
-  'fabric.intraServer': ['bandwidth', 'latency'],
-  traffic: fieldsOf(ITEM_FORMS.traffic),
+  'network.burstLoss': fieldsIn(networkSchema.shape.burstLoss),
+  'network.failures': fieldsIn(failureSchema),
+  'fabric.intraServer': fieldsIn(fabricSchema.shape.intraServer),
+  traffic: fieldsIn(trafficItemSchema),
   'traffic.inference': Object.keys(inferenceSchema.shape),
-  'traffic.inference.arrivals': ['poisson', 'gamma', 'onOff', 'trace', 'speed', 'from', 'duration'],
-  'traffic.inference.service': ['llm', 'exponential', 'deterministic'],
+  'traffic.inference.arrivals': fieldsIn(inferenceSchema.shape.arrivals),
+  'traffic.inference.service': fieldsIn(inferenceSchema.shape.service),
   'traffic.inference.service.llm': Object.keys(llmServiceSchema.shape),
-  'traffic.inference.bytes': ['perInputToken', 'perOutputToken', 'overhead', 'perMessage', 'request', 'response'],
-  'traffic.inference.faults': ['replica', 'at', 'until'],
-  'traffic.inference.disaggregation': ['prefillReplicas', 'kvBytesPerToken'],
+  'traffic.inference.bytes': fieldsIn(inferenceSchema.shape.bytes),
+  'traffic.inference.faults': fieldsIn(inferenceSchema.shape.faults),
+  'traffic.inference.disaggregation': fieldsIn(inferenceSchema.shape.disaggregation),
   'traffic.job': Object.keys(jobSchema.shape),
-  'traffic.flows': ['src', 'dst', 'bytes', 'start'],
+  'traffic.flows': fieldsIn(flowsForm.flows),
 };
 
 /** The message for a field the section knows but this item's form does not take. */
