@@ -109,6 +109,13 @@ describe('an item that names no form', () => {
         'traffic[0]: a traffic item needs one of pattern, flows, collective, inference, job, got {}: add one of them (see `aifabric schema`)',
       ],
     ],
+    // No form takes both fields.
+    [
+      'traffic: [{receiver: h0, ranks: 4}]',
+      [
+        'traffic[0]: a traffic item needs one of pattern, flows, collective, inference, job, got {receiver: "h0", ranks: 4}: add one of them (see `aifabric schema`)',
+      ],
+    ],
     // An unknown field apart, with its suggestion; the forms from the fields the section knows.
     [
       'traffic: [{ranks: 4, bytez: 1MB}]',

@@ -207,15 +207,18 @@ function noItemForm(
   const known = KNOWN_KEYS[section];
   const keys = Object.keys(item).filter((k) => known.includes(k));
   const takers = forms.filter((f) => keys.every((k) => f.fields.includes(k)));
-  const fixes = (takers.length > 0 ? takers : forms).map((f) =>
-    f.values ? `${f.kind} (one of ${f.values.join(', ')})` : f.kind,
-  );
+  // No form takes all its fields (`{receiver: h0, ranks: 4}`): the forms, and the schema to pick one.
+  const fixes = takers.map((f) => (f.values ? `${f.kind} (one of ${f.values.join(', ')})` : f.kind));
   const got = `{${Object.entries(item)
     .map(([k, v]) => `${k}: ${describe(v)}`)
     .join(', ')}}`;
   const kinds = forms.map((f) => f.kind);
   return [
-    { path: pathString(path), message: msg.noItemForm(section, kinds, got, fixes, keys), location: where(path) },
+    {
+      path: pathString(path),
+      message: msg.noItemForm(section, kinds, got, fixes, takers.length > 0 ? keys : []),
+      location: where(path),
+    },
     ...Object.keys(item)
       .filter((k) => !known.includes(k))
       .map((k) => ({
