@@ -2,7 +2,11 @@
 import { formatRate } from './base/units.ts';
 
 const mean = (s: string | undefined) => (s ? ` (did you mean ${s}?)` : '');
-const and = (xs: readonly string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+const list = (xs: readonly string[], last: string) =>
+  xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} ${last} ${xs.at(-1)}`;
+const and = (xs: readonly string[]) => list(xs, 'and');
+/** A word with its indefinite article (an inference, a pattern). */
+const article = (w: string) => `${/^[aeiou]/.test(w) ? 'an' : 'a'} ${w}`;
 
 export const msg = {
   unknownModel: (kind: string, id: string, suggestion: string | undefined, hint: string) =>
@@ -12,7 +16,17 @@ export const msg = {
   twoItemForms: (section: string, kind: string, key: string, kinds: readonly string[]) =>
     `"${key}" and "${kind}" in one ${section} item: an item is one of ${kinds.join(', ')}; give each its own item in the list`,
   fieldOfOtherForm: (key: string, kind: string, fields: readonly string[], takers: readonly string[]) =>
-    `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} item has no field "${key}" (its fields: ${fields.join(', ')}; ${key} belongs to ${and(takers)} items): remove it`,
+    `${article(kind)} item has no field "${key}" (its fields: ${fields.join(', ')}; ${key} belongs to ${and(takers)} items): remove it`,
+  noItemForm: (
+    section: string,
+    kinds: readonly string[],
+    got: string,
+    fixes: readonly string[],
+    keys: readonly string[],
+  ) =>
+    `${article(section)} item needs one of ${kinds.join(', ')}, got ${got}: add ${
+      keys.length > 0 ? `${list(fixes, 'or')}, whose items take ${and(keys)}` : 'one of them (see `aifabric schema`)'
+    }`,
   missingField: (what: string) => `is required (${what})`,
   wrongType: (expected: string, got: string) => `expected ${expected}, got ${got}`,
   badEnum: (got: unknown, values: readonly unknown[], suggestion: string | undefined) =>

@@ -104,6 +104,46 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
+// The sections whose items take one of several forms, each form named by its first field (a traffic item is a
+// pattern, flows, a collective, an inference service or a job; a failure a link or a switch). A field that is known
+// to the section but not to the item's form gets no "did you mean" (it would name the field itself) but the forms.
+// A form's first field, when it is a choice, lists its values (`pattern: incast`) in the message for an item that
+// names no form.
+const formsOf = (options: readonly { shape: object }[]) =>
+  options.map((o) => {
+    const fields = Object.keys(o.shape);
+    const first = (o.shape as Record<string, { options?: unknown }>)[fields[0]];
+    const values = Array.isArray(first.options) ? first.options.map(String) : undefined;
+    return { kind: fields[0], fields, values };
+  });
+const ITEM_FORMS: Record<string, { kind: string; fields: string[]; values?: string[] }[]> = {
+  traffic: formsOf(trafficItemSchema.options),
+  'network.failures': formsOf(failureSchema.options),
+};
+
+/** A zod schema's definition, as far as fieldsIn reads it. */
+interface SchemaDef {
+  type: string;
+  shape?: object;
+  options?: readonly { def: unknown }[];
+  innerType?: { def: unknown };
+  in?: { def: unknown };
+  element?: { def: unknown };
+}
+
+/**
+ * The fields of an object schema under its wrappers (optional, a default, a transform, a list of it), or every
+ * form's of a union, once each in the forms' order: a section's fields as the schema has them, none forgotten.
+ */
+function fieldsIn(t: { def: unknown }): string[] {
+  const d = t.def as SchemaDef;
+  if (d.type === 'object') return Object.keys(d.shape ?? {});
+  if (d.type === 'union') return [...new Set((d.options ?? []).flatMap(fieldsIn))];
+  const inner = d.innerType ?? d.in ?? d.element;
+  return inner ? fieldsIn(inner) : [];
+}
+const flowsForm = trafficItemSchema.options.find((o) => 'flows' in o.shape)?.shape as { flows: { def: unknown } };
+
 // Field names per section, read from the schema itself, for "did you mean" suggestions.
 const KNOWN_KEYS: Record<string, string[]> = {
   '': Object.keys(scenarioSchema.shape),
@@ -114,50 +154,19 @@ const KNOWN_KEYS: Record<string, string[]> = {
   'network.hpcc': Object.keys(hpccSchema.shape),
   'network.tcp': Object.keys(tcpSchema.shape),
   'network.pfc': Object.keys(pfcSchema.shape),
-  'network.burstLoss': ['rate', 'meanBurst'],
-  'network.failures': ['link', 'index', 'switch', 'at', 'until'],
-  'fabric.intraServer': ['bandwidth', 'latency'],
-  traffic: [
-    'pattern',
-    'senders',
-    'receiver',
-    'bytes',
-    'start',
-    'flows',
-    'class',
-    'transport',
-    'collective',
-    'algorithm',
-    'ranks',
-    'placement',
-    'channels',
-    'chunk',
-    'protocol',
-    'job',
-    'inference',
-  ],
+  'network.burstLoss': fieldsIn(networkSchema.shape.burstLoss),
+  'network.failures': fieldsIn(failureSchema),
+  'fabric.intraServer': fieldsIn(fabricSchema.shape.intraServer),
+  traffic: fieldsIn(trafficItemSchema),
   'traffic.inference': Object.keys(inferenceSchema.shape),
-  'traffic.inference.arrivals': ['poisson', 'gamma', 'onOff', 'trace', 'speed', 'from', 'duration'],
-  'traffic.inference.service': ['llm', 'exponential', 'deterministic'],
+  'traffic.inference.arrivals': fieldsIn(inferenceSchema.shape.arrivals),
+  'traffic.inference.service': fieldsIn(inferenceSchema.shape.service),
   'traffic.inference.service.llm': Object.keys(llmServiceSchema.shape),
-  'traffic.inference.bytes': ['perInputToken', 'perOutputToken', 'overhead', 'perMessage', 'request', 'response'],
-  'traffic.inference.faults': ['replica', 'at', 'until'],
-  'traffic.inference.disaggregation': ['prefillReplicas', 'kvBytesPerToken'],
+  'traffic.inference.bytes': fieldsIn(inferenceSchema.shape.bytes),
+  'traffic.inference.faults': fieldsIn(inferenceSchema.shape.faults),
+  'traffic.inference.disaggregation': fieldsIn(inferenceSchema.shape.disaggregation),
   'traffic.job': Object.keys(jobSchema.shape),
-  'traffic.flows': ['src', 'dst', 'bytes', 'start'],
-};
-
-// The sections whose items take one of several forms, each form named by its first field (a traffic item is a
-// pattern, flows, a collective, an inference service or a job; a failure a link or a switch). A field that is known
-// to the section but not to the item's form gets no "did you mean" (it would name the field itself) but the forms.
-const formsOf = (options: readonly { shape: object }[]) =>
-  options.map((o) => {
-    const fields = Object.keys(o.shape);
-    return { kind: fields[0], fields };
-  });
-const ITEM_FORMS: Record<string, { kind: string; fields: string[] }[]> = {
-  traffic: formsOf(trafficItemSchema.options),
-  'network.failures': formsOf(failureSchema.options),
+  'traffic.flows': fieldsIn(flowsForm.flows),
 };
 
 /** The message for a field the section knows but this item's form does not take. */
@@ -177,6 +186,47 @@ function fieldOfOtherForm(section: string, key: string, item: unknown): string {
     return msg.fieldOfOtherForm(key, own[0].kind, own[0].fields, takers);
   }
   return msg.unknownField(key, undefined);
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The problems of an item of a section of several forms that names none of them (`{senders: 4, bytes: 1MB}`, no
+ * pattern): the forms' fields it lacks, what it has, and the forms that take its fields; its unknown fields apart,
+ * each with its suggestion. The problems of the form with the fewest would name one form's missing field, as if
+ * the item were of that form ("flows: is required" for `{class: roce}`).
+ */
+function noItemForm(
+  section: string,
+  item: Record<string, unknown>,
+  path: PropertyKey[],
+  where: (p: PropertyKey[]) => string | undefined,
+): InputProblem[] {
+  const forms = ITEM_FORMS[section];
+  const known = KNOWN_KEYS[section];
+  const keys = Object.keys(item).filter((k) => known.includes(k));
+  const takers = forms.filter((f) => keys.every((k) => f.fields.includes(k)));
+  // No form takes all its fields (`{receiver: h0, ranks: 4}`): the forms, and the schema to pick one.
+  const fixes = takers.map((f) => (f.values ? `${f.kind} (one of ${f.values.join(', ')})` : f.kind));
+  const got = `{${Object.entries(item)
+    .map(([k, v]) => `${k}: ${describe(v)}`)
+    .join(', ')}}`;
+  const kinds = forms.map((f) => f.kind);
+  return [
+    {
+      path: pathString(path),
+      message: msg.noItemForm(section, kinds, got, fixes, takers.length > 0 ? keys : []),
+      location: where(path),
+    },
+    ...Object.keys(item)
+      .filter((k) => !known.includes(k))
+      .map((k) => ({
+        path: pathString([...path, k]),
+        message: msg.unknownField(k, closest(k, known)),
+        location: where([...path, k]) ?? where(path),
+      })),
+  ];
 }
 
 function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string | undefined): InputProblem[] {
@@ -201,7 +251,7 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
       return [
         {
           path: pathString(path),
-          message: msg.wrongType(i.expected === 'int' ? 'a whole number' : `a ${i.expected}`, describe(got)),
+          message: msg.wrongType(EXPECTED[i.expected] ?? `a ${i.expected}`, describe(got)),
           location: where(path),
         },
       ];
@@ -245,8 +295,11 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
       const keyed = branches.find((b) => b.every((x) => x.code !== 'unrecognized_keys' || x.path.length > 0));
       // An item of a section of several forms that names exactly one form's first field is that form: its problems
       // (an inference service missing a field and with a stray `class` is no flows item without flows).
-      const forms = ITEM_FORMS[path.filter((p) => typeof p === 'string').join('.')];
+      const section = path.filter((p) => typeof p === 'string').join('.');
+      const forms = ITEM_FORMS[section];
       const named = forms?.flatMap((f, ix) => (got !== null && typeof got === 'object' && f.kind in got ? [ix] : []));
+      if (named?.length === 0 && i.errors.length === forms.length && isMapping(got))
+        return noItemForm(section, got, path, where);
       const own = named?.length === 1 && i.errors.length === forms.length ? i.errors[named[0]] : undefined;
       const pick = own?.length ? own : (keyed ?? branches[0]);
       if (!pick)
@@ -265,6 +318,9 @@ function requiredHint(path: PropertyKey[]): string {
   if (p === 'fabric.hosts') return 'the number of NIC endpoints, e.g. hosts: 512';
   return 'see `aifabric schema`';
 }
+
+/** Zod's names of the types a field expects, in the scenario's words (YAML's, as describe says what it got). */
+const EXPECTED: Record<string, string> = { int: 'a whole number', object: 'a mapping', array: 'a list' };
 
 function describe(v: unknown): string {
   if (v === null) return 'null';

@@ -81,6 +81,11 @@ export interface ProgramOp {
   protocol?: Protocol;
   protocolLatencyPs?: number;
   protocolEfficiency?: number;
+  /**
+   * Tasks at the op's end that carry no chunk: NCCL's latency delays, one per rank (training/collectives.ts
+   * latencyDelays). Absent: none. The analytic engine leaves them out of the schedule's task count.
+   */
+  closingDelays?: number;
   /** Tasks of this op: transfers[firstTask .. lastTask) (contiguous). */
   firstTask: number;
   lastTask: number;

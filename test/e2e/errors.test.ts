@@ -133,6 +133,11 @@ const CASES: [string, string, string][] = [
     `${base}network: {bufferCell: 0}\n`,
     '{file}:2:23: network.bufferCell: 0 is out of range: must be a whole number from 1B to 4096B; the nearest valid value is 1B',
   ],
+  [
+    'a traffic item that names no form (no pattern)',
+    `${base}traffic: [{senders: 4, bytes: 1MB}]\n`,
+    '{file}:2:11: traffic[0]: a traffic item needs one of pattern, flows, collective, inference, job, got {senders: 4, bytes: "1MB"}: add pattern (one of incast, permutation, all-to-all), whose items take senders and bytes',
+  ],
 ];
 
 describe('malformed or impossible scenarios', () => {

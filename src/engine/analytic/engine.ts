@@ -397,9 +397,9 @@ function scheduleOf(program: TrafficProgram, op: ProgramOp): ScheduleShape {
         ? (most >> 1) + 1
         : most + 1,
     firstRepeat: op.firstTask < op.lastTask ? program.transfers[op.firstTask].repeat : 1,
-    // Without NCCL's latency delays, one per rank at the op's end (collectives.ts latencyDelays), which are no
-    // chunk's: counted, they made 16 chunks of nvls on 8 GPUs read as round(264 / 16) = 17.
-    tasks: op.lastTask - op.firstTask - ((op.protocolLatencyPs ?? 0) > 0 && op.ranks.length > 1 ? op.ranks.length : 0),
+    // Without NCCL's latency delays at the op's end, which are no chunk's: counted, they made 16 chunks of nvls on
+    // 8 GPUs read as round(264 / 16) = 17.
+    tasks: op.lastTask - op.firstTask - (op.closingDelays ?? 0),
   };
 }
 

@@ -1,24 +1,22 @@
 // Training and inference in one run on the packet engine (issue 18): the job's tasks are the packet engine's own
 // (QPs driven by the task graph, as in runPacket) and the service's transfers run on slots beside them
-// (engine/packet/request-network.ts), on the same ports and queues. One result: the job's ops and iterations,
+// (engine/packet/request-network.ts), on the same ports and queues. One result (mixed-result.ts): the job's ops and iterations,
 // its plain flows, the service's requests, the packet counters. Leaves out the packet engine's per-port samples
 // and link table (runPacket has them for the job alone).
 import type { Catalog } from '../../catalog/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import type { InvariantCheck, Result } from '../../result/types.ts';
-import { RESULT_VERSION } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { compileTraffic } from '../../workload/compile.ts';
 import type { TrafficProgram } from '../../workload/program.ts';
 import { resolveNetwork } from '../core/network.ts';
-import { opTimesFromTasks, summarizeOps } from '../core/ops.ts';
-import { runStats } from '../core/run-stats.ts';
 import { K_TRANSFER } from '../core/task-graph.ts';
 import type { PacketRequestNetwork } from '../packet/request-network.ts';
 import { transportsOf } from '../packet/tcp.ts';
 import type { InferenceSpec } from './config.ts';
 import { serviceInvariants } from './invariants.ts';
 import { jobPlainFlows } from './job-flows.ts';
+import { mixedResult } from './mixed-result.ts';
 import { packetInvariants, packetNetwork } from './packet.ts';
 import { runService } from './run.ts';
 import { type InferenceRunOptions, serviceSetup } from './setup.ts';
@@ -38,34 +36,24 @@ export function runMixedPacket(
   const network = packetNetwork(fabric, net, it, opts.seed, { program, transports });
   const run = runService(serviceSetup(fabric, s, it, network, opts));
   const st = network.stats();
-  const req = run.requests;
   const tok = network.tokenNetworkUs();
-  if (tok) req.tokenNetworkUs = tok;
+  if (tok) run.requests.tokenNetworkUs = tok;
   const d = network.tasks.driver;
-  const { startPs, endPs } = opTimesFromTasks(program, d.taskStartPs, d.taskEndPs);
-  const { ops, iterations } = summarizeOps(program, startPs, endPs);
   const job = jobBytes(network, program);
   // Every repetition of every job task finished (the driver's `done` also counts the slots' last ACKs).
   let tasksDone = 0;
   for (let i = 0; i < program.transfers.length; i++) if (d.finishedReps[i] === d.g.repeat[i]) tasksDone++;
   const finished = tasksDone === program.transfers.length;
-  const invariants = [
-    ...serviceInvariants(run.check),
-    ...packetInvariants(st, run.check.inFlight > 0),
-    ...jobInvariants(job, finished, tasksDone, program.transfers.length),
-  ];
-  const kv = req.kvBytes ?? 0;
-  const eastWest = job.delivered + kv;
-  const total = job.delivered + st.bytesDelivered + st.messageBytes;
-  const wallMs = performance.now() - wall0;
-  const events = run.events + st.events;
-  return {
-    version: RESULT_VERSION,
+  return mixedResult(program, run, {
     engine: 'packet',
-    scenario: opts.name ?? '',
-    seed: opts.seed,
-    simulatedPs: run.netEndNs * 1000,
-    completed: run.check.inFlight === 0 && finished,
+    wall0,
+    opts,
+    driver: d,
+    finished,
+    tasksDone,
+    jobBytes: job.delivered,
+    transferBytes: job.delivered + st.bytesDelivered,
+    messageBytes: st.messageBytes,
     flows: jobPlainFlows(
       program,
       fabric,
@@ -73,18 +61,14 @@ export function runMixedPacket(
       (t, task) => network.idealFctPs(task.src, task.dst, task.bytes * task.repeat, t),
       (t) => network.nics.fRetx[t],
     ),
-    ...(program.ops.length > 0 ? { ops, iterations } : {}),
-    requests: [req],
-    traffic: {
-      eastWestBytes: eastWest,
-      northSouthBytes: st.bytesDelivered + st.messageBytes - kv,
-      eastWestShare: total > 0 ? eastWest / total : 0,
-    },
     counters: { ...st.counters },
-    ports: [],
-    invariants,
-    stats: runStats(events, wallMs, process.memoryUsage().rss),
-  };
+    invariants: [
+      ...serviceInvariants(run.check),
+      ...packetInvariants(st, run.check.inFlight > 0),
+      jobBytesInvariant(job, finished),
+    ],
+    events: run.events + st.events,
+  });
 }
 
 /** The job's bytes: its transfers' bytes over their repetitions, and what its QPs' receivers took in order. */
@@ -100,18 +84,11 @@ function jobBytes(n: PacketRequestNetwork, program: TrafficProgram): { want: num
   return { want, delivered };
 }
 
-function jobInvariants(
-  job: { want: number; delivered: number },
-  finished: boolean,
-  done: number,
-  tasks: number,
-): InvariantCheck[] {
-  return [
-    {
-      name: "job bytes: its QPs' receivers took every byte of its transfers, once (the NICs' count)",
-      ok: finished ? job.delivered === job.want : job.delivered <= job.want,
-      detail: `${job.delivered} of ${job.want} bytes`,
-    },
-    { name: 'every task completed', ok: finished, detail: `${done} of ${tasks} tasks finished` },
-  ];
+/** The job's bytes check: its QPs' receivers took every byte of its transfers, once (the NICs' count). */
+function jobBytesInvariant(job: { want: number; delivered: number }, finished: boolean): InvariantCheck {
+  return {
+    name: "job bytes: its QPs' receivers took every byte of its transfers, once (the NICs' count)",
+    ok: finished ? job.delivered === job.want : job.delivered <= job.want,
+    detail: `${job.delivered} of ${job.want} bytes`,
+  };
 }

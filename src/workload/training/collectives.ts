@@ -984,7 +984,10 @@ export function compileCollective(b: ProgramBuilder, spec: CollectiveSpec, ctx: 
       layouts.push(l);
       base += l.blocks;
     }
-    if (touched) latencyDelays(b, spec.ranks, touched, plan.latencyPs);
+    if (touched) {
+      latencyDelays(b, spec.ranks, touched, plan.latencyPs);
+      b.ops[opId].closingDelays = spec.ranks.length;
+    }
   }
   b.endOp();
   if (b.tracing) b.setLayout(opId, mergeLayouts(layouts));

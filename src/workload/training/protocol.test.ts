@@ -145,4 +145,21 @@ describe('all-reduce, algorithm auto: nvls and nvls-tree where NCCL’s model pi
     const tree = opOf(fabric(4, 'h100'), 'collective: all-reduce, algorithm: nvls-tree, bytes: 1GiB');
     expect([tree.protocolLatencyPs, tree.protocolEfficiency]).toEqual([(23 + 2 * 2 * 14) * 1e6, 1]);
   });
+
+  it('the latency is a delay per rank at the op’s end, which the op counts as no chunk’s (closingDelays)', () => {
+    const programOf = (item: string) => {
+      const s = parseScenario(`${fabric(1, 'h100')}\ntraffic:\n  - {${item}}\n`, catalog);
+      return compileTraffic(s, designFabric(s.fabric, catalog).fabric, { catalog });
+    };
+    const p = programOf('collective: all-reduce, algorithm: nvls, bytes: 1GiB');
+    const op = p.ops[0];
+    expect(op.closingDelays).toBe(8);
+    const closing = p.transfers.slice(op.lastTask - 8, op.lastTask);
+    expect(closing.map((t) => [t.kind, t.durationPs])).toEqual(Array(8).fill(['delay', op.protocolLatencyPs]));
+    expect(p.transfers[op.lastTask - 9].durationPs).not.toBe(op.protocolLatencyPs);
+    // No protocol, no latency: nothing closes the op.
+    expect(programOf('collective: all-reduce, algorithm: nvls, bytes: 1GiB, protocol: none').ops[0].closingDelays).toBe(
+      undefined,
+    );
+  });
 });
