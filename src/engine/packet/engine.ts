@@ -151,11 +151,6 @@ class PacketSim {
       if (t > maxT) break;
       clock.now = t;
       this.events++;
-      const ahead = q.aheadA;
-      if (ahead >= 0) {
-        dispatch.touch(q.aheadKind, ahead);
-        q.aheadA = -1;
-      }
       dispatch.run(q.kind, q.a, q.b);
       if ((this.events & 0xffff) === 0) {
         const rss = process.memoryUsage.rss();

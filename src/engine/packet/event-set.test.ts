@@ -84,14 +84,6 @@ describe('EventSet: delay lines beside the calendar', () => {
     expectSame(got, want);
   });
 
-  it('names the event 4 places behind a popped one on its line (aheadA), or -1 near the end', () => {
-    const q = new EventSet();
-    for (let i = 0; i < 6; i++) q.pushDelayed(100 + i, 100, 2, 10 + i, 0);
-    const ahead: number[] = [];
-    while (q.pop()) ahead.push(q.aheadA);
-    expect(ahead).toEqual([14, 15, -1, -1, -1, -1]);
-  });
-
   it('grows a line past its first capacity with its events in order', () => {
     const q = new EventSet();
     for (let i = 0; i < 5000; i++) q.pushDelayed(1000 + i, 1000, 2, i, 3 * i - 7);

@@ -26,8 +26,6 @@ const L_A = 4;
 const L_B = 5;
 const L_K = 6;
 const FIRST_CAPACITY = 256;
-/** How far behind a popped event the event set looks for the event loop to touch ahead (aheadA). */
-const AHEAD = 4;
 
 export class EventSet implements EventQueue {
   t = 0;
@@ -61,12 +59,6 @@ export class EventSet implements EventQueue {
   private calValid = false;
   private calT = Number.POSITIVE_INFINITY;
   private calS = 0;
-  /**
-   * After a pop from a line: the kind and a of the event AHEAD places behind it on that line (-1: none), which an
-   * event loop may touch now so that its record is in the cache when its turn comes (dispatch.ts).
-   */
-  aheadKind = 0;
-  aheadA = -1;
 
   get size(): number {
     return this.cal.size + this.lined;
@@ -186,11 +178,6 @@ export class EventSet implements EventQueue {
     this.head[l] = next;
     this.lined--;
     const left = --this.count[l];
-    if (left >= AHEAD) {
-      const j = (h + AHEAD) & this.mask[l];
-      this.aheadKind = x[2 * E * j + L_K];
-      this.aheadA = x[2 * E * j + L_A];
-    } else this.aheadA = -1;
     if (left > 0) {
       this.headT[l] = f[E * next + L_T];
       this.headS[l] = f[E * next + L_S];

@@ -3,7 +3,7 @@
 // (a port, packet, QP or task id), so nothing is allocated per event. Leaves out the dispatch (dispatch.ts).
 import { EventSet } from './event-set.ts';
 
-/** Serialization of a frame on a port ends: a = port. */
+/** Serialization of a frame on a port ends: a = port, b = the packet it sent. */
 export const EV_TX_DONE = 1;
 /** A frame reaches the far end of a link: a = packet, b = the port it was sent on. */
 export const EV_ARRIVE = 2;

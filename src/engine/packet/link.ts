@@ -45,10 +45,13 @@ export class Links {
     this.detectionDelayPs = net.detectionDelayPs;
   }
 
-  /** Port p finished serializing its frame (EV_TX_DONE): the frame leaves the node onto the link. */
-  txDone(p: number): void {
+  /**
+   * Port p finished serializing packet id (EV_TX_DONE): the frame leaves the node onto the link. The event names the
+   * packet, so that its record is read without waiting for the port's.
+   */
+  txDone(p: number, id: number): void {
     const ports = this.ports;
-    const id = ports.finishTx(p);
+    ports.finishTx(p);
     const sender = this.topo.sender[p];
     if (sender === S_SWITCH) this.mmu.release(ports.from(p), id);
     else if (sender === S_ELEMENT) this.reduce!.leave(ports.from(p), id);

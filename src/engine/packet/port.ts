@@ -262,8 +262,12 @@ export class Ports {
     const r32 = this.r32;
     const r64 = this.r64;
     const i = p * RI;
-    if (r32[i + I_TX] >= 0 || this.topo.linkDown[p >> 1]) return;
     const d = p * RD;
+    // A switch port with nothing queued has nothing to send and no pause to wait for: the common case after a frame
+    // leaves a port (k=16 permutation: 3.16 M of the 3.77 M starts that found nothing).
+    if (r32[i + I_TX] >= 0 || (r64[d + F_QBYTES] === 0 && (r32[i + I_FLAGS] & (FROM_HOST | FROM_ELEMENT)) === 0))
+      return;
+    if (this.topo.linkDown[p >> 1]) return;
     const now = this.clock.now;
     let id = -1;
     const host = (r32[i + I_FLAGS] & FROM_HOST) !== 0;
@@ -302,7 +306,7 @@ export class Ports {
     const ser = Math.round(wire * this.kinds[(r32[i + I_FLAGS] >> KIND_SHIFT) * KD + K_PS_PER_BYTE]);
     r64[d + F_BUSY_PS] += ser;
     r64[d + F_WIRE_BYTES] += wire;
-    this.clock.q.pushDelayed(now + ser, ser, EV_TX_DONE, p, 0);
+    this.clock.q.pushDelayed(now + ser, ser, EV_TX_DONE, p, id);
   }
 
   /** Whether this packet is marked by DCTCP's threshold (a lossy class when a task runs DCTCP). */
@@ -398,12 +402,9 @@ export class Ports {
     return id;
   }
 
-  /** Serialization on port p ended: the port is free; returns the packet that was sent. */
-  finishTx(p: number): number {
-    const i = p * RI + I_TX;
-    const id = this.r32[i];
-    this.r32[i] = -1;
-    return id;
+  /** Serialization on port p ended: the port is free. */
+  finishTx(p: number): void {
+    this.r32[p * RI + I_TX] = -1;
   }
 
   /**
