@@ -3,7 +3,7 @@
 // answering the same run, the result equal to what `aifabric demo --quick --json` prints (its committed hash in
 // test/results/hashes.json, computed as `npm run check:results` does), its files in the server's temporary
 // folder and none in the working folder, and a second demo cancelled. About 15-25 s on a quiet machine (42 s measured
-// on this loaded one): one quick demo, the smallest there is (demo-invariants.test.ts runs one too), and the only
+// on this loaded one): one quick demo, the smallest there is (demo.test.ts's --no-pfc run is another), and the only
 // way to see the route end to end.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
