@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import Sequencer from './test/sequencer.ts';
 import SummaryReporter from './test/summary-reporter.ts';
 
 export default defineConfig({
@@ -14,6 +15,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: availableParallelism(),
     reporters: ['default', new SummaryReporter()],
+    // The longest files first also where vitest has no timings of its own (test/sequencer.ts).
+    sequence: { sequencer: Sequencer },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
