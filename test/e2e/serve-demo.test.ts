@@ -10,7 +10,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STEPS } from '../../src/demo/run.ts';
-import { type Server, startServer } from '../../src/serve/server.ts';
+import type { Server } from '../../src/serve/server.ts';
+import { startBuiltServer } from '../helpers/built-server.ts';
 import { quickDemo } from '../helpers/quick-demo.ts';
 import { ROOT } from './run-cli.ts';
 import { client } from './serve-client.ts';
@@ -19,7 +20,7 @@ let server: Server;
 const { api, postJson, events } = client(() => server);
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1' });
+  server = await startBuiltServer({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await server?.close();
