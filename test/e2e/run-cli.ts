@@ -30,7 +30,23 @@ type Write = typeof process.stdout.write;
 
 /** Runs `aifabric <args>` in this process, from the repository's root as runCli does. Not a TTY, as in a spawn: no
  * progress bars. The process's exit code and streams are restored afterwards. */
-export async function runMain(args: string[]): Promise<CliRun> {
+export function runMain(args: string[]): Promise<CliRun> {
+  return runIn(main, args);
+}
+
+const BUILT_MAIN = new URL('../../dist/cli/main.js', import.meta.url).href;
+
+/**
+ * runMain with the built command's main (dist/cli/main.js, built from the current sources before any test), which
+ * Node loads as the command does (vitest.config.ts leaves dist/ to it): for many runs in a row (the fuzz cases),
+ * where vitest's module wrapping of the sources costs CPU. A test that mocks a module of src/ uses runMain.
+ */
+export async function runBuiltMain(args: string[]): Promise<CliRun> {
+  const built = (await import(BUILT_MAIN)) as typeof import('../../src/cli/main.ts');
+  return runIn(built.main, args);
+}
+
+async function runIn(main: (args: string[]) => Promise<number>, args: string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const capture =
