@@ -2,13 +2,16 @@
 // from the current sources before any test), typed as its source. Imported from src/, the server's worker threads
 // (the demo, the scenario checks, the simulations: src/serve/threads.ts) each load worker.ts and the whole library
 // through tsx, compiling TypeScript in every thread; from dist/ they load JavaScript (serve-demo.test.ts alone:
-// 43 s of CPU from src/, 35 s from dist/). What it leaves out: a test that patches a server class (browser/ui.test.ts
-// replaces ServeThreads.prototype.demo) imports src/, where its patch reaches.
+// 43 s of CPU from src/, 25 s from dist/). A test that patches a server class patches the built one (built():
+// browser/ui.test.ts replaces dist's ServeThreads.prototype.demo, the class the built server uses).
 import type { startServer as StartServer } from '../../src/serve/server.ts';
 
-const BUILT = new URL('../../dist/serve/server.js', import.meta.url).href;
+/** A module of the built library, typed by the caller as its source: built<typeof import('../../src/serve/threads.ts')>('serve/threads.js'). */
+export async function built<T>(path: string): Promise<T> {
+  return (await import(new URL(`../../dist/${path}`, import.meta.url).href)) as T;
+}
 
 export async function startBuiltServer(...args: Parameters<typeof StartServer>): ReturnType<typeof StartServer> {
-  const { startServer } = (await import(BUILT)) as typeof import('../../src/serve/server.ts');
+  const { startServer } = await built<typeof import('../../src/serve/server.ts')>('serve/server.js');
   return startServer(...args);
 }
