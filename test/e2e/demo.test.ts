@@ -20,7 +20,7 @@ import type { Result } from '../../src/result/types.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { quickDemo } from '../helpers/quick-demo.ts';
 import { runYaml } from '../helpers/simulate.ts';
-import { runMain } from './run-cli.ts';
+import { runSourceMain as runMain } from './run-cli.ts';
 
 // The demo action's own seam (DemoHooks.onResult: each engine result passes there before its invariants are
 // checked), filled in for the one demo this file runs in its process, the --no-pfc run: its first engine result gets

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runMain } from './run-cli.ts';
+import { runSourceMain as runMain } from './run-cli.ts';
 
 const plant = vi.hoisted(() => ({ fault: '' as '' | 'internal' | 'invariant' }));
 

@@ -1,5 +1,5 @@
 // Runs one fuzz case through the CLI as a user meets it (`aifabric simulate FILE --json --engine E`, in this
-// process: the built command's main, runBuiltMain) and checks the issue's properties on what comes out:
+// process: the built command's main, runMain) and checks the issue's properties on what comes out:
 //   - exit 0 (a result) or 1 (bad input), never 3 (internal error) or 4 (broken invariant), no stack trace;
 //   - a rejection names a field on every line (`error: file:line:col: path: message`); a line without a
 //     location is a contract gap (listed, not failed: validation work that is not this harness's to fix);
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { simulateText } from '../../src/report/simulate.ts';
 import type { Result } from '../../src/result/types.ts';
-import { runBuiltMain as runMain } from '../e2e/run-cli.ts';
+import { runMain } from '../e2e/run-cli.ts';
 
 export type Verdict = 'accepted' | 'rejected';
 
