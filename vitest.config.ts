@@ -18,8 +18,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: availableParallelism(),
     reporters: ['default', new SummaryReporter()],
-    // The built library (dist/, which test/helpers/built-server.ts imports) is plain JavaScript: Node loads it as the
-    // built command does, not vitest's transform (which would compile a second copy of the library).
+    // The built library (dist/, which the helpers that run scenarios import: docs/development.md, "Test time") is
+    // plain JavaScript: Node loads it as the built command does, not vitest's module runner (which would compile a
+    // second copy of the library, and runs the engines 2-4x slower).
     // (A string here names a package under node_modules: the folder is given as a pattern.)
     server: { deps: { external: [new RegExp(`^${DIST.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)] } },
     // The longest files first also where vitest has no timings of its own (test/sequencer.ts).
