@@ -3,7 +3,8 @@
 // contract gaps of today's validation. Options: --runs N, --seed N, --shrinks N, --from N (start at run N, to
 // finish a stopped run); --show N prints the case of run N
 // (as YAML, not run). Every case runs under the resource guard's limits (test/fuzz/harness.ts, FUZZ_LIMITS), and
-// FUZZ_TRACE=1 prints each run's index and wall time. Exits 1 when a property failed.
+// FUZZ_TRACE=1 prints each run's index and wall time. Exits 1 when a property failed. The cases run the built CLI
+// (dist/, test/e2e/run-cli.ts's runMain): `npm run fuzz` builds it first.
 import { caseText, fuzz, summaryText } from '../test/fuzz/run.ts';
 
 function arg(name: string, fallback: number): number {

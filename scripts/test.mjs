@@ -1,35 +1,68 @@
 // `npm test`: type-check (the library and web/), lint, then every vitest test (which build dist/ first:
 // test/build-first.ts); ends with the ten slowest tests and the plain line `N passed, N failed`.
-import { spawnSync } from 'node:child_process';
+// The type-checks and the lint (about 17 s of one core) run one after another beside vitest, at a lower priority
+// (nice 10): they take the CPU vitest leaves idle (its start-up and build, a worker done before the other at the
+// end) and give way to the test workers otherwise, so they never slow the tests more than running them first did.
+// Their output is printed after vitest's, each with its ok or FAILED line.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const bin = (name) => join('node_modules', '.bin', name);
-let passed = 0;
-let failed = 0;
-for (const [label, cmd, args] of [
+const CHECKS = [
   ['type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']],
   // The web page has its own settings (the DOM library, JSX): web/tsconfig.json.
   ['type-check web/ (tsc --noEmit -p web)', bin('tsc'), ['--noEmit', '-p', 'web']],
   ['lint (biome check)', bin('biome'), ['check', '.']],
-]) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit' });
-  if (r.status === 0) {
-    passed++;
-    console.log(`ok: ${label}`);
-  } else {
-    failed++;
-    console.log(`FAILED: ${label}`);
-  }
+];
+
+/** Runs a command to its end; `output` is its stdout and stderr as they came when not inherited. */
+function run(cmd, args, { env, inherit = false, nice = 0 } = {}) {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'], env });
+    if (nice !== 0 && child.pid !== undefined)
+      try {
+        setPriority(child.pid, nice);
+      } catch {
+        // Not permitted here: it runs at the usual priority.
+      }
+    const out = [];
+    child.stdout?.on('data', (b) => out.push(b));
+    child.stderr?.on('data', (b) => out.push(b));
+    child.on('error', (e) => done({ status: null, output: `${e.message}\n` }));
+    child.on('close', (status) => done({ status, output: Buffer.concat(out).toString('utf8') }));
+  });
 }
+
+async function checks() {
+  const results = [];
+  for (const [label, cmd, args] of CHECKS) results.push({ label, ...(await run(cmd, args, { nice: 10 })) });
+  return results;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-test-'));
 const summary = join(dir, 'summary.json');
 const extra = process.argv.slice(2);
-const r = spawnSync(bin('vitest'), ['run', ...extra], {
-  stdio: 'inherit',
-  env: { ...process.env, AIFABRIC_SUMMARY_FILE: summary },
-});
+const [checked, r] = await Promise.all([
+  checks(),
+  run(bin('vitest'), ['run', ...extra], {
+    inherit: true,
+    env: { ...process.env, AIFABRIC_SUMMARY_FILE: summary },
+  }),
+]);
+let passed = 0;
+let failed = 0;
+for (const c of checked) {
+  process.stdout.write(c.output);
+  if (c.status === 0) {
+    passed++;
+    console.log(`ok: ${c.label}`);
+  } else {
+    failed++;
+    console.log(`FAILED: ${c.label}`);
+  }
+}
 try {
   const s = JSON.parse(readFileSync(summary, 'utf8'));
   passed += s.passed;

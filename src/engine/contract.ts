@@ -15,7 +15,7 @@ import type { Result } from '../result/types.ts';
 import { parseScenario } from '../scenario/load.ts';
 import { ProgramBuilder } from '../workload/builder.ts';
 import { busBandwidthFactor, type CollectiveOp } from '../workload/collective.ts';
-import { compileTraffic } from '../workload/compile.ts';
+import type { compileTraffic } from '../workload/compile.ts';
 import type { TrafficProgram } from '../workload/program.ts';
 import { compileCollective } from '../workload/training/collectives.ts';
 import { type EngineKind, runEngine } from './index.ts';
@@ -51,12 +51,29 @@ export function runScenario(
   yaml: string,
   catalogFiles: readonly string[] = [],
 ): { result: Result; program: TrafficProgram } {
-  const catalog = loadCatalog(catalogFiles);
-  const s = parseScenario(yaml, catalog);
-  const fabric = designFabric(s.fabric, catalog).fabric;
-  const program = compileTraffic(s, fabric, { catalog });
-  return { result: runEngine(engine, fabric, program, s, catalog, { seed: s.seed }), program };
+  const b = BUILT;
+  const catalog = b.loadCatalog(catalogFiles);
+  const s = b.parseScenario(yaml, catalog);
+  const fabric = b.designFabric(s.fabric, catalog).fabric;
+  const program = b.compileTraffic(s, fabric, { catalog });
+  return { result: b.runEngine(engine, fabric, program, s, catalog, { seed: s.seed }), program };
 }
+
+/**
+ * runScenario's stages from the built library (dist/, built from the current sources before any test; vitest
+ * leaves it to Node): the engines run 2-4x slower from the sources as vitest's module runner loads them
+ * (test/e2e/run-cli.ts). A scenario in, a result out: no object of the sources crosses over.
+ */
+const BUILT = await (async () => {
+  const at = (p: string) => import(new URL(`../../dist/${p}`, import.meta.url).href);
+  return {
+    ...((await at('catalog/index.js')) as { loadCatalog: typeof loadCatalog }),
+    ...((await at('scenario/load.js')) as { parseScenario: typeof parseScenario }),
+    ...((await at('fabric/index.js')) as { designFabric: typeof designFabric }),
+    ...((await at('workload/compile.js')) as { compileTraffic: typeof compileTraffic }),
+    ...((await at('engine/index.js')) as { runEngine: typeof runEngine }),
+  };
+})();
 
 /** Runs a hand-built program (ProgramBuilder) on a fabric given as a scenario's fabric line. */
 export function runProgram(

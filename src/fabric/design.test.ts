@@ -116,7 +116,7 @@ describe.each(FABRICS)('invariants of %s', (_name, s) => {
     expect(p.switchPortsUsed).toBe(2 * switchLinks + hostLinks + borderLinks);
     expect(p.overCommitted).toEqual([]);
     for (const [, r] of Object.entries(p.byRole)) expect(r.physicalUsed).toBeLessThanOrEqual(r.physicalTotal);
-    // No two links share a port on one switch.
+    // No two links share a port on one switch (expect called only for one that does: tens of thousands of link ends).
     const used = new Set<string>();
     for (const l of f.links) {
       for (const [n, port] of [
@@ -124,7 +124,7 @@ describe.each(FABRICS)('invariants of %s', (_name, s) => {
         [l.b, l.bPort],
       ] as const) {
         const key = `${n}/${port}`;
-        expect(used.has(key), `port ${key} used twice`).toBe(false);
+        if (used.has(key)) expect(used.has(key), `port ${key} used twice`).toBe(false);
         used.add(key);
       }
     }
@@ -160,8 +160,10 @@ describe.each(FABRICS)('invariants of %s', (_name, s) => {
     for (const dst of endpoints) {
       const paths = f.routing.paths(f.hosts[0] as NodeId, dst as NodeId, 2000);
       expect(paths.length).toBeGreaterThan(0);
+      // Up to 2,000 paths each, hop by hop: expect is called only for a check that fails.
+      const maxHops = f.border !== -1 ? d.metrics.maxHops + 1 : d.metrics.maxHops;
       for (const p of paths) {
-        expect(p.length).toBeLessThanOrEqual(f.border !== -1 ? d.metrics.maxHops + 1 : d.metrics.maxHops);
+        if (p.length > maxHops) expect(p.length).toBeLessThanOrEqual(maxHops);
         expectValidPath(f, f.hosts[0], dst, p);
       }
       expect(f.routing.count(f.hosts[0] as NodeId, dst as NodeId)).toBe(1);
@@ -216,11 +218,11 @@ function expectValidPath(f: Fabric, src: number, dst: number, p: readonly LinkId
   for (const l of p) {
     const next = f.peer(l, at as NodeId);
     const up = f.nodes[next].tier > f.nodes[at].tier;
-    if (goingDown) expect(up, 'valley-free: no up after down').toBe(false);
+    if (goingDown && up) expect(up, 'valley-free: no up after down').toBe(false);
     if (!up) goingDown = true;
     at = next;
   }
-  expect(at).toBe(dst);
+  if (at !== dst) expect(at).toBe(dst);
 }
 
 function countRoles(f: Fabric): Record<string, number> {

@@ -21,9 +21,8 @@ import { designFabric } from '../../src/fabric/index.ts';
 import { designJson, plannerJson } from '../../src/report/plan.ts';
 import { fabricSpec, TOPOLOGIES } from '../../src/scenario/schema.ts';
 import { checkSweep, expandSweep } from '../../src/scenario/sweep.ts';
-import { type Server, startServer } from '../../src/serve/server.ts';
+import type { Server } from '../../src/serve/server.ts';
 import type { DemoTask } from '../../src/serve/tasks.ts';
-import { ServeThreads } from '../../src/serve/threads.ts';
 import type { PointJob, PointOutcome } from '../../src/sweep/job.ts';
 import { codeHash } from '../../src/sweep/key.ts';
 import { planSweep } from '../../src/sweep/plan.ts';
@@ -32,6 +31,7 @@ import { runPoint } from '../../src/sweep/run-point.ts';
 import { runSweep } from '../../src/sweep/run-sweep.ts';
 import { RunStore } from '../../src/sweep/store.ts';
 import { count, simTime, usd } from '../../web/src/format.ts';
+import { built, startBuiltServer } from '../helpers/built-server.ts';
 import { quickDemo } from '../helpers/quick-demo.ts';
 import { simulateYaml } from '../helpers/simulate.ts';
 import { launchChromium } from './chromium.ts';
@@ -82,7 +82,9 @@ let sharedDemo: Promise<DemoResult>;
  * the thread returns: what `demo --quick --json` prints) instead of running a second one (40 s on this machine),
  * posting a progress event per step as the thread does.
  */
-function seedDemoThread(): void {
+async function seedDemoThread(): Promise<void> {
+  // The class the built server uses (test/helpers/built-server.ts).
+  const { ServeThreads } = await built<typeof import('../../src/serve/threads.ts')>('serve/threads.js');
   ServeThreads.prototype.demo = async (task: DemoTask) => {
     const demo = await sharedDemo;
     task.progress.postMessage({ kind: 'started' });
@@ -134,8 +136,8 @@ beforeAll(async () => {
   });
   // Not left unhandled while other tests run; the Demo test awaits it and fails with its error.
   sharedDemo.catch(() => undefined);
-  seedDemoThread();
-  server = await startServer({ port: 0, host: '127.0.0.1', runsDb });
+  await seedDemoThread();
+  server = await startBuiltServer({ port: 0, host: '127.0.0.1', runsDb });
   missing = [];
   for (const p of PROBED) if (await routeMissing(p)) missing.push(p);
   browser = await launchChromium();

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runMain } from './run-cli.ts';
+import { runSourceMain as runMain } from './run-cli.ts';
 
 const plant = vi.hoisted(() => ({ fault: '' as '' | 'internal' | 'invariant' }));
 
@@ -92,7 +92,7 @@ describe('exit 3: an internal error, on every command', () => {
   });
 });
 
-describe('exit 4: a failed invariant (simulate; demo in demo-invariants.test.ts)', () => {
+describe('exit 4: a failed invariant (simulate; demo in demo.test.ts, its --no-pfc run)', () => {
   it('the result is printed, the invariant named on stderr', async () => {
     plant.fault = 'invariant';
     const r = await runMain(['simulate', 'scenarios/incast-16.yaml', '--engine', 'analytic']);

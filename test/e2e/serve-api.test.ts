@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../../src/scenario/schema.ts';
-import { type Server, startServer } from '../../src/serve/server.ts';
+import type { Server } from '../../src/serve/server.ts';
 import { RunStore } from '../../src/sweep/store.ts';
+import { startBuiltServer } from '../helpers/built-server.ts';
 import { runMain } from './run-cli.ts';
 import { client } from './serve-client.ts';
 
@@ -18,7 +19,7 @@ const { api, postJson, events } = client(() => server);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aifabric-serve-api-'));
-  server = await startServer({ port: 0, host: '127.0.0.1', runsDb: join(dir, 'runs.db') });
+  server = await startBuiltServer({ port: 0, host: '127.0.0.1', runsDb: join(dir, 'runs.db') });
 });
 afterAll(async () => {
   await server?.close();

@@ -3,14 +3,15 @@
 // answering the same run, the result equal to what `aifabric demo --quick --json` prints (its committed hash in
 // test/results/hashes.json, computed as `npm run check:results` does), its files in the server's temporary
 // folder and none in the working folder, and a second demo cancelled. About 15-25 s on a quiet machine (42 s measured
-// on this loaded one): one quick demo, the smallest there is (demo-invariants.test.ts runs one too), and the only
+// on this loaded one): one quick demo, the smallest there is (demo.test.ts's --no-pfc run is another), and the only
 // way to see the route end to end.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STEPS } from '../../src/demo/run.ts';
-import { type Server, startServer } from '../../src/serve/server.ts';
+import type { Server } from '../../src/serve/server.ts';
+import { startBuiltServer } from '../helpers/built-server.ts';
 import { quickDemo } from '../helpers/quick-demo.ts';
 import { ROOT } from './run-cli.ts';
 import { client } from './serve-client.ts';
@@ -19,7 +20,7 @@ let server: Server;
 const { api, postJson, events } = client(() => server);
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1' });
+  server = await startBuiltServer({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await server?.close();

@@ -2,7 +2,8 @@
 // paths refused, /api/plan equal to `plan --json`, a packet run streamed as progress then its result, and a
 // cancelled run that stops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Server, startServer } from '../../src/serve/server.ts';
+import type { Server } from '../../src/serve/server.ts';
+import { startBuiltServer } from '../helpers/built-server.ts';
 import { runMain } from './run-cli.ts';
 import { client } from './serve-client.ts';
 
@@ -12,7 +13,7 @@ const { api, postJson, postYaml, events } = client(() => server);
 
 beforeAll(async () => {
   // One run at a time, so that a cancelled run that did not stop would hold the next one back.
-  server = await startServer({ port: 0, host: '127.0.0.1', limits: { maxRuns: 1, maxHosts: 1024 } });
+  server = await startBuiltServer({ port: 0, host: '127.0.0.1', limits: { maxRuns: 1, maxHosts: 1024 } });
   base = `http://127.0.0.1:${server.address.port}`;
 });
 afterAll(async () => {

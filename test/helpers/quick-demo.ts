@@ -2,8 +2,8 @@
 // browser/report.test.ts; serve-demo.test.ts compares its route's result with it): the first file to ask runs the
 // built command once into the run's shared folder (test/shared-folder.ts, a globalSetup), the others wait for it
 // and read the same files. A file run alone runs it itself; a run that has no such file runs no demo. What it leaves
-// out: the runs that need their own demo (--no-pfc, the invariant seam of demo-invariants.test.ts, the server's
-// route in serve-demo.test.ts) still run theirs.
+// out: the runs that need their own demo (--no-pfc with the invariant seam in demo.test.ts, the server's route in
+// serve-demo.test.ts) still run theirs.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,13 +1,18 @@
-// Runs a scenario (YAML text) through the same stages as `aifabric simulate`.
+// Runs a scenario (YAML text) through the same stages as `aifabric simulate`, on the built library (dist/, built
+// from the current sources before any test; Node loads it, vitest.config.ts): the engines run 2-4x slower from the
+// sources as vitest loads them (test/e2e/run-cli.ts). A test that calls an engine's own functions imports src/.
 import { expect } from 'vitest';
-import { loadCatalog } from '../../src/catalog/index.ts';
-import { type EngineKind, runEngine } from '../../src/engine/index.ts';
-import { runInference } from '../../src/engine/inference/index.ts';
-import { runPacket } from '../../src/engine/packet/engine.ts';
-import { designFabric } from '../../src/fabric/index.ts';
+import type { EngineKind } from '../../src/engine/index.ts';
 import type { RequestsResult, Result } from '../../src/result/types.ts';
-import { parseScenario } from '../../src/scenario/load.ts';
-import { compileTraffic } from '../../src/workload/compile.ts';
+import { built } from './built-server.ts';
+
+const { loadCatalog } = await built<typeof import('../../src/catalog/index.ts')>('catalog/index.js');
+const { runEngine } = await built<typeof import('../../src/engine/index.ts')>('engine/index.js');
+const { runInference } = await built<typeof import('../../src/engine/inference/index.ts')>('engine/inference/index.js');
+const { runPacket } = await built<typeof import('../../src/engine/packet/engine.ts')>('engine/packet/engine.js');
+const { designFabric } = await built<typeof import('../../src/fabric/index.ts')>('fabric/index.js');
+const { parseScenario } = await built<typeof import('../../src/scenario/load.ts')>('scenario/load.js');
+const { compileTraffic } = await built<typeof import('../../src/workload/compile.ts')>('workload/compile.js');
 
 export function simulateYaml(yaml: string, seed?: number, maxTimePs?: number, catalogDirs: string[] = []): Result {
   const catalog = loadCatalog(catalogDirs);

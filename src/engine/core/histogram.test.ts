@@ -5,10 +5,13 @@ import { LogHistogram } from './histogram.ts';
 describe('LogHistogram', () => {
   it('every value falls in its bucket (exact below 2048, then 1024 buckets per power of two, past 2^32)', () => {
     const rng = createRandom(1, 'h');
+    // Every value is checked; expect (the same assertion, naming the value) is called only for one outside its
+    // bucket: 200,000 expect calls cost seconds.
     for (let i = 0; i < 200_000; i++) {
       const v = i < 5000 ? i : Math.floor(Math.exp(rng.uniform() * 45));
       const k = LogHistogram.index(v);
-      expect(LogHistogram.lower(k) <= v && v < LogHistogram.lower(k + 1)).toBe(true);
+      if (!(LogHistogram.lower(k) <= v && v < LogHistogram.lower(k + 1)))
+        expect({ v, lower: LogHistogram.lower(k), next: LogHistogram.lower(k + 1) }).toBe('v in [lower, next)');
     }
   });
 

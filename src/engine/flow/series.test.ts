@@ -37,7 +37,10 @@ describe('flow engine link byte series', () => {
     if (!s) return;
     const whole = Math.floor(1e6 / perUs);
     // The engine's send times are whole picoseconds: 1 ps in the flow's 20.4 us is 5e-8 of its rate.
-    for (let k = 0; k < whole; k++) expect(Math.abs(s.bytes[k] / perUs - 1)).toBeLessThan(1e-7);
+    // Per window, expect (the same assertion) is called only for one off: tens of thousands of windows in this file.
+    for (let k = 0; k < whole; k++)
+      if (!(Math.abs(s.bytes[k] / perUs - 1) < 1e-7))
+        expect(Math.abs(s.bytes[k] / perUs - 1), `window ${k}`).toBeLessThan(1e-7);
     expect(Math.abs(s.bytes[whole] - (1e6 - whole * perUs))).toBeLessThan(1); // the same 5e-8, over 1 MB
     expect(s.bytes.reduce((a, b) => a + b, 0)).toBeCloseTo(1e6, 3);
   });
@@ -59,7 +62,8 @@ describe('flow engine link byte series', () => {
         // Sums of up to thousands of float credits: 1e-9 relative.
         expect(Math.abs(s.reduce((a, b) => a + b, 0) / l.bytes - 1)).toBeLessThan(1e-9);
         const capPerWindow = (l.rateGbps * 1e9 * 100e-6) / 8;
-        for (const b of s) expect(b).toBeLessThanOrEqual(capPerWindow * (1 + 1e-9));
+        for (const b of s)
+          if (!(b <= capPerWindow * (1 + 1e-9))) expect(b).toBeLessThanOrEqual(capPerWindow * (1 + 1e-9));
       }
     });
 
@@ -86,7 +90,9 @@ describe('flow engine link byte series', () => {
       const o = off.get(l.link) ?? [];
       expect(l.bytes.length).toBe(o.length);
       const peak = Math.max(...o);
-      for (let k = 0; k < o.length; k++) expect(Math.abs(l.bytes[k] - o[k])).toBeLessThanOrEqual(1e-9 * peak);
+      for (let k = 0; k < o.length; k++)
+        if (!(Math.abs(l.bytes[k] - o[k]) <= 1e-9 * peak))
+          expect(Math.abs(l.bytes[k] - o[k]), `window ${k}`).toBeLessThanOrEqual(1e-9 * peak);
     }
   });
 
