@@ -73,7 +73,7 @@ const INTERNAL: [string, string[]][] = [
   ['plan', ['plan', '--topology', 'leaf-spine', '--hosts', '64', '--switch', 'aurcore-32x400g']],
   ['simulate', ['simulate', 'scenarios/incast-16.yaml', '--engine', 'analytic']],
   ['capacity', ['capacity', 'scenarios/inference.yaml']],
-  ['demo', ['demo', '--quick', '-o', 'unused']],
+  ['demo', ['demo', '--quick', '-o', join(DIR, 'unused')]],
   ['report', ['report', BUNDLE, '-o', join(DIR, 'unused.html')]],
 ];
 
