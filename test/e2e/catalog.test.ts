@@ -46,6 +46,15 @@ describe('user catalog', () => {
     const r = await runMain(['plan', join(dir, 's.yaml'), '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).bom.totals.nics).toBe(16);
+    // The key spelled with a YAML escape is still the catalog list (scenarioCatalogFiles skips its parse only when
+    // the text holds neither the word nor a backslash).
+    writeFileSync(
+      join(dir, 'e.yaml'),
+      '"\\x63atalog": [sub/mine.yaml]\nfabric: {topology: leaf-spine, hosts: 16, nic: 40G, switch: mellanox-sx1036}\n',
+    );
+    const esc = await runMain(['plan', join(dir, 'e.yaml'), '--json']);
+    expect(esc.code).toBe(0);
+    expect(JSON.parse(esc.stdout).bom.totals.nics).toBe(16);
     // Without the list the model is unknown, and the error says so.
     writeFileSync(
       join(dir, 't.yaml'),

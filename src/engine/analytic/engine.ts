@@ -1097,7 +1097,7 @@ export function runAnalytic(
     invariants,
     // Its wall time to the microsecond: a run takes a few milliseconds.
     stats: {
-      ...runStats(nOps + flows.length, wallMs, process.memoryUsage().rss),
+      ...runStats(nOps + flows.length, wallMs, process.memoryUsage.rss()),
       wallMs: Math.round(wallMs * 1000) / 1000,
     },
   };

@@ -121,6 +121,6 @@ export function runInference(
     counters,
     ports: [],
     invariants,
-    stats: runStats(run.events, wallMs, process.memoryUsage().rss),
+    stats: runStats(run.events, wallMs, process.memoryUsage.rss()),
   };
 }

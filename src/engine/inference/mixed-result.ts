@@ -70,6 +70,6 @@ export function mixedResult(program: TrafficProgram, run: ServiceRun, x: MixedPa
     counters: x.counters,
     ports: [],
     invariants,
-    stats: runStats(x.events, wallMs, process.memoryUsage().rss),
+    stats: runStats(x.events, wallMs, process.memoryUsage.rss()),
   };
 }
