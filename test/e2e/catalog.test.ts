@@ -39,27 +39,20 @@ describe('user catalog', () => {
     const { mkdirSync, copyFileSync } = await import('node:fs');
     mkdirSync(rel);
     copyFileSync(LAB, join(rel, 'mine.yaml'));
-    writeFileSync(
-      join(dir, 's.yaml'),
-      'catalog: [sub/mine.yaml]\nfabric: {topology: leaf-spine, hosts: 16, nic: 40G, switch: mellanox-sx1036}\n',
-    );
-    const r = await runMain(['plan', join(dir, 's.yaml'), '--json']);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).bom.totals.nics).toBe(16);
+    const FABRIC = 'fabric: {topology: leaf-spine, hosts: 16, nic: 40G, switch: mellanox-sx1036}\n';
+    /** The NICs `plan` counts for a scenario of `head` + FABRIC, where the head names the catalog. */
+    const planNics = async (name: string, head: string) => {
+      writeFileSync(join(dir, name), head + FABRIC);
+      const r = await runMain(['plan', join(dir, name), '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).bom.totals.nics;
+    };
+    expect(await planNics('s.yaml', 'catalog: [sub/mine.yaml]\n')).toBe(16);
     // The key spelled with a YAML escape is still the catalog list (scenarioCatalogFiles skips its parse only when
     // the text holds neither the word nor a backslash).
-    writeFileSync(
-      join(dir, 'e.yaml'),
-      '"\\x63atalog": [sub/mine.yaml]\nfabric: {topology: leaf-spine, hosts: 16, nic: 40G, switch: mellanox-sx1036}\n',
-    );
-    const esc = await runMain(['plan', join(dir, 'e.yaml'), '--json']);
-    expect(esc.code).toBe(0);
-    expect(JSON.parse(esc.stdout).bom.totals.nics).toBe(16);
+    expect(await planNics('e.yaml', '"\\x63atalog": [sub/mine.yaml]\n')).toBe(16);
     // Without the list the model is unknown, and the error says so.
-    writeFileSync(
-      join(dir, 't.yaml'),
-      'fabric: {topology: leaf-spine, hosts: 16, nic: 40G, switch: mellanox-sx1036}\n',
-    );
+    writeFileSync(join(dir, 't.yaml'), FABRIC);
     const bad = await runMain(['plan', join(dir, 't.yaml')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/mellanox-sx1036/);
