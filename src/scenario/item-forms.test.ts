@@ -1,23 +1,15 @@
 // Items of several forms (a traffic item is a pattern, flows, a collective, an inference service or a job; a
 // failure a link or a switch): a field of another form is named as such, with the fix, never "did you mean" itself.
 import { describe, expect, it } from 'vitest';
+import { problemsOf } from '../../test/helpers/problems.ts';
 import { loadCatalog } from '../catalog/index.ts';
-import { ScenarioError } from '../errors.ts';
 import { parseScenario } from './load.ts';
 
 const catalog = loadCatalog();
 const FABRIC = 'fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}\n';
 const FLOWS = 'flows: [{src: h0, dst: h1, bytes: 1MB}]';
 
-function problems(text: string): string[] {
-  try {
-    parseScenario(FABRIC + text, catalog, 's.yaml');
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
+const problems = (text: string): string[] => problemsOf(() => parseScenario(FABRIC + text, catalog, 's.yaml'));
 
 describe('a field of another form of item', () => {
   it.each([

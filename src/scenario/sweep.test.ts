@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { problemsOf } from '../../test/helpers/problems.ts';
 import { loadCatalog } from '../catalog/index.ts';
-import { ScenarioError } from '../errors.ts';
 import { checkSweep, expandSweep, loadSweepFile, parsePath, parseSweep, setPath } from './sweep.ts';
 
 const catalog = loadCatalog();
@@ -11,15 +11,6 @@ const scenario = {
   fabric: { topology: 'leaf-spine', hosts: 4, nic: '100G', switch: 'aurcore-32x100g' },
   network: { pfc: true },
   traffic: [{ pattern: 'incast', senders: ['h1', 'h2'], receiver: 'h0', bytes: '100KB' }],
-};
-const problemsOf = (f: () => unknown): string[] => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
 };
 
 describe('sweep files (issue 19)', () => {

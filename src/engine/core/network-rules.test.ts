@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { problemsOf } from '../../../test/helpers/problems.ts';
 import { loadCatalog } from '../../catalog/index.ts';
-import { ScenarioError } from '../../errors.ts';
 import { designFabric } from '../../fabric/index.ts';
 import { parseScenario } from '../../scenario/load.ts';
 import { resolveNetwork } from './network.ts';
@@ -13,15 +13,6 @@ const scenario = (pfc: string) =>
     `fabric: {topology: leaf-spine, hosts: 16, nic: 100G, switch: aurcore-32x100g}\nnetwork: {pfc: ${pfc}}\ntraffic: [{pattern: incast, receiver: h0, bytes: 1MB}]\n`,
     catalog,
   );
-const problemsOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-};
 
 describe('PFC rules between the network section and the switches (network-rules.ts)', () => {
   // The messages as `aifabric simulate` printed them before the rules ran once per design (issue 14).
