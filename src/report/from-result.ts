@@ -1,6 +1,7 @@
 // What `aifabric report` reads, turned into a ReportInput: a `simulate --json` Result, a `simulate --sweep
 // --json` SweepOutput, or a demo bundle (`{ report: ReportInput, ... }`). Anything else is an input error that
 // names the file and the shapes it could have been.
+import { isMapping } from '../base/mapping.ts';
 import type { Catalog } from '../catalog/index.ts';
 import { ScenarioError } from '../errors.ts';
 import type { Design } from '../fabric/index.ts';
@@ -15,8 +16,6 @@ const QUEUE_PORTS = 6;
 
 const EXPECTED =
   'expected the JSON of `aifabric simulate --json` (with "engine", "counters" and "flows"), of `simulate --sweep --json` (with "sweep") or of `aifabric demo --json` (with "report")';
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Bus bandwidth per collective kind, averaged over ops of the same size (a job repeats them per iteration). */
 function busbwSeries(ops: { op: OpResult; bytes: number }[]): NonNullable<ReportInput['busbw']> {
@@ -151,11 +150,11 @@ export function reportFromSweep(o: SweepOutput): ReportInput {
 /** Decides what a parsed JSON value is and builds the report input from it. `file` names it in errors. */
 export function reportInputFromJson(value: unknown, file: string): ReportInput {
   const bad = (what: string) => new ScenarioError([{ path: file, message: `${what}; ${EXPECTED}` }]);
-  if (!isObject(value))
+  if (!isMapping(value))
     throw bad(`is ${Array.isArray(value) ? 'an array' : `a ${value === null ? 'null' : typeof value}`}`);
   if ('report' in value) {
     const rep = value.report;
-    if (!isObject(rep) || typeof rep.title !== 'string')
+    if (!isMapping(rep) || typeof rep.title !== 'string')
       throw bad('has a "report" that is not a report input (an object with a "title")');
     const bundle = atCurrentVersion(value, 'demo bundle', file);
     checkInput(demoSchema, bundle, 'demo bundle', file);
@@ -165,7 +164,7 @@ export function reportInputFromJson(value: unknown, file: string): ReportInput {
     const sweep = checkInput(sweepSchema, atCurrentVersion(value, 'sweep', file), 'sweep', file);
     return reportFromSweep(sweep as unknown as SweepOutput);
   }
-  if (typeof value.engine === 'string' && isObject(value.counters) && Array.isArray(value.flows)) {
+  if (typeof value.engine === 'string' && isMapping(value.counters) && Array.isArray(value.flows)) {
     const r = checkInput(resultSchema, atCurrentVersion(value, 'result', file), 'result', file);
     return reportFromResult(r as unknown as Result);
   }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { fieldPath } from '../base/field-path.ts';
+import { isMapping } from '../base/mapping.ts';
 import { closest } from '../base/suggest.ts';
 import { parseRateBps } from '../base/units.ts';
 import { yamlLocation } from '../base/yaml-where.ts';
@@ -188,9 +189,6 @@ function fieldOfOtherForm(section: string, key: string, item: unknown): string {
   return msg.unknownField(key, undefined);
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /**
  * The problems of an item of a section of several forms that names none of them (`{senders: 4, bytes: 1MB}`, no
  * pattern): the forms' fields it lacks, what it has, and the forms that take its fields; its unknown fields apart,
@@ -297,7 +295,7 @@ function toProblems(i: Issue, raw: unknown, where: (p: PropertyKey[]) => string 
       // (an inference service missing a field and with a stray `class` is no flows item without flows).
       const section = path.filter((p) => typeof p === 'string').join('.');
       const forms = ITEM_FORMS[section];
-      const named = forms?.flatMap((f, ix) => (got !== null && typeof got === 'object' && f.kind in got ? [ix] : []));
+      const named = forms?.flatMap((f, ix) => (isMapping(got) && f.kind in got ? [ix] : []));
       if (named?.length === 0 && i.errors.length === forms.length && isMapping(got))
         return noItemForm(section, got, path, where);
       const own = named?.length === 1 && i.errors.length === forms.length ? i.errors[named[0]] : undefined;
