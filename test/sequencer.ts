@@ -35,6 +35,6 @@ export default class Sequencer extends BaseSequencer {
       return i < 0 ? LONG_FILES.length : i;
     };
     // Array.prototype.sort is stable: the rest keep vitest's order.
-    return sorted.map((f) => f).sort((a, b) => rank(a) - rank(b));
+    return [...sorted].sort((a, b) => rank(a) - rank(b));
   }
 }
