@@ -42,6 +42,7 @@ import { FluidNetwork } from '../flow/fluid.ts';
 import { PacketRequestNetwork } from '../packet/request-network.ts';
 import { bytesInvariant, serviceInvariants } from './invariants.ts';
 import { isMixed, runMixed } from './mixed.ts';
+import { trafficSplit } from './mixed-result.ts';
 import type { RequestNetwork } from './network.ts';
 import { ZeroNetwork } from './network.ts';
 import { packetInvariants, packetNetwork } from './packet.ts';
@@ -112,12 +113,7 @@ export function runInference(
     flows: [],
     requests: [req],
     ...(links ? { links } : {}),
-    traffic: {
-      eastWestBytes: req.kvBytes ?? 0,
-      // Streamed tokens are messages (src/engine/flow/fluid.ts), north-south like the transfers to border0.
-      northSouthBytes: deliveredBytes + messageBytes - (req.kvBytes ?? 0),
-      eastWestShare: deliveredBytes + messageBytes > 0 ? (req.kvBytes ?? 0) / (deliveredBytes + messageBytes) : 0,
-    },
+    traffic: trafficSplit(0, deliveredBytes, messageBytes, req.kvBytes ?? 0),
     counters,
     ports: [],
     invariants,

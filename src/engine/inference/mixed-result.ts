@@ -42,9 +42,6 @@ export function mixedResult(program: TrafficProgram, run: ServiceRun, x: MixedPa
   const req = run.requests;
   const { startPs, endPs } = opTimesFromTasks(program, x.driver.taskStartPs, x.driver.taskEndPs);
   const { ops, iterations } = summarizeOps(program, startPs, endPs);
-  const kv = req.kvBytes ?? 0;
-  const eastWest = x.jobBytes + kv;
-  const total = x.transferBytes + x.messageBytes;
   const tasks = program.transfers.length;
   const invariants: InvariantCheck[] = [
     ...x.invariants,
@@ -62,14 +59,30 @@ export function mixedResult(program: TrafficProgram, run: ServiceRun, x: MixedPa
     ...(program.ops.length > 0 ? { ops, iterations } : {}),
     requests: [req],
     ...(x.links ? { links: x.links } : {}),
-    traffic: {
-      eastWestBytes: eastWest,
-      northSouthBytes: x.transferBytes - x.jobBytes + x.messageBytes - kv,
-      eastWestShare: total > 0 ? eastWest / total : 0,
-    },
+    traffic: trafficSplit(x.jobBytes, x.transferBytes, x.messageBytes, req.kvBytes ?? 0),
     counters: x.counters,
     ports: [],
     invariants,
     stats: runStats(x.events, wallMs, process.memoryUsage.rss()),
+  };
+}
+
+/**
+ * The network's bytes split by direction: east-west the job's transfers and the service's KV-cache transfers,
+ * north-south the service's other transfers and its streamed tokens (messages, flow/fluid.ts), as to border0.
+ * `transferBytes` counts every transfer delivered (the job's among them); a service alone has jobBytes 0.
+ */
+export function trafficSplit(
+  jobBytes: number,
+  transferBytes: number,
+  messageBytes: number,
+  kvBytes: number,
+): NonNullable<Result['traffic']> {
+  const eastWest = jobBytes + kvBytes;
+  const total = transferBytes + messageBytes;
+  return {
+    eastWestBytes: eastWest,
+    northSouthBytes: transferBytes - jobBytes + messageBytes - kvBytes,
+    eastWestShare: total > 0 ? eastWest / total : 0,
   };
 }
