@@ -29,7 +29,13 @@ function webIsStale(): boolean {
   return WEB_SOURCES.some((s) => newest(s) > at);
 }
 
+/** Set once the build ran in this vitest process: each project of vitest.config.ts runs the global setups again. */
+const BUILT = Symbol.for('aifabric.test.built');
+
 export default function setup(): void {
+  const g = globalThis as { [BUILT]?: true };
+  if (g[BUILT]) return;
+  g[BUILT] = true;
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   if (webIsStale())
     execFileSync(

@@ -77,6 +77,12 @@ function excused(m: ConsoleMessage): boolean {
 let sharedDemo: Promise<DemoResult>;
 
 /**
+ * Puts the real demo thread back (afterAll): Node keeps dist/ loaded for the files that run after this one in the
+ * same worker (vitest.config.ts), such as serve-demo.test.ts, which runs the real thread.
+ */
+let unseedDemoThread = () => {};
+
+/**
  * POST /api/demo's thread, seeded: the route, the run manager, the events, cancel and GET /api/demo are the
  * server's own; only the demo's thread (ServeThreads.demo) hands back the run's shared quick demo (the same JSON
  * the thread returns: what `demo --quick --json` prints) instead of running a second one (40 s on this machine),
@@ -85,6 +91,10 @@ let sharedDemo: Promise<DemoResult>;
 async function seedDemoThread(): Promise<void> {
   // The class the built server uses (test/helpers/built-server.ts).
   const { ServeThreads } = await built<typeof import('../../src/serve/threads.ts')>('serve/threads.js');
+  const real = ServeThreads.prototype.demo;
+  unseedDemoThread = () => {
+    ServeThreads.prototype.demo = real;
+  };
   ServeThreads.prototype.demo = async (task: DemoTask) => {
     const demo = await sharedDemo;
     task.progress.postMessage({ kind: 'started' });
@@ -155,6 +165,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  unseedDemoThread();
   rmSync(runsDir, { recursive: true, force: true });
 });
 
