@@ -6,21 +6,25 @@
 // with this list (a run with a timing for every file keeps vitest's order as it is).
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** The longest files, by CPU seconds each took in a whole run (test/cpu-time.ts, 2026-12-07): 25 s down to 8 s. */
+/**
+ * The longest files, by CPU seconds each took in a whole run (test/cpu-time.ts, 2026-12-07, workers shared across
+ * files): 25 s down to 4 s. The first of serve-demo.test.ts and demo.test.ts to start also runs the shared quick
+ * demo (test/helpers/quick-demo.ts, about 10 s).
+ */
 export const LONG_FILES = [
-  'test/e2e/serve-demo.test.ts',
   'test/fuzz/fuzz.test.ts',
+  'test/e2e/serve-demo.test.ts',
   'src/engine/contract.test.ts',
-  'test/e2e/demo.test.ts',
-  'test/e2e/fidelity.test.ts',
   'test/e2e/queue.test.ts',
-  'src/engine/packet/engine.test.ts',
-  'test/e2e/simulate.test.ts',
-  'src/engine/contract-trees-packet.test.ts',
-  'test/browser/ui.test.ts',
+  'test/e2e/demo.test.ts',
   'test/e2e/queueing.test.ts',
+  'test/browser/ui.test.ts',
+  'src/engine/guard.test.ts',
+  'src/engine/flow/fluid.test.ts',
+  'src/engine/packet/engine.test.ts',
+  'test/e2e/fidelity.test.ts',
   'test/e2e/inference.test.ts',
-  'test/e2e/training.test.ts',
+  'src/engine/contract-trees.test.ts',
 ];
 
 export default class Sequencer extends BaseSequencer {
