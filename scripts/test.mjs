@@ -1,19 +1,31 @@
 // `npm test`: type-check (the library and web/), lint, then every vitest test (which build dist/ first:
 // test/build-first.ts); ends with the ten slowest tests and the plain line `N passed, N failed`.
-// The type-checks and the lint (about 17 s of one core) run one after another beside vitest, at a lower priority
-// (nice 10): they take the CPU vitest leaves idle (its start-up and build, a worker done before the other at the
-// end) and give way to the test workers otherwise, so they never slow the tests more than running them first did.
+// The type-checks and the lint (about 30 s of one core, 10 s when the type-checks' incremental state is current)
+// run one after another beside vitest, at a lower priority (nice 10): they take the CPU vitest leaves idle (its
+// start-up and build, a worker done before the other at the end) and give way to the test workers otherwise, so
+// they never slow the tests more than running them first did.
 // Their output is printed after vitest's, each with its ok or FAILED line.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const bin = (name) => join('node_modules', '.bin', name);
+
+// tsc's incremental state (--incremental, --tsBuildInfoFile), one folder per checkout outside it (node_modules is
+// shared by worktrees; dist/ is pruned by the build): a type-check with nothing changed since the last `npm test`
+// re-reads the state instead of checking every file again (5 s of CPU instead of 18 s for the library here), an
+// edit re-checks the files it can affect, and the diagnostics are the same as a full check's. A fresh machine has
+// no state: its first run is a full check.
+const STATE = join(tmpdir(), `aifabric-tsc-${createHash('sha256').update(resolve('.')).digest('hex').slice(0, 12)}`);
+mkdirSync(STATE, { recursive: true });
+const incremental = (name) => ['--incremental', '--tsBuildInfoFile', join(STATE, `${name}.tsbuildinfo`)];
+
 const CHECKS = [
-  ['type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']],
+  ['type-check (tsc --noEmit)', bin('tsc'), ['--noEmit', ...incremental('lib')]],
   // The web page has its own settings (the DOM library, JSX): web/tsconfig.json.
-  ['type-check web/ (tsc --noEmit -p web)', bin('tsc'), ['--noEmit', '-p', 'web']],
+  ['type-check web/ (tsc --noEmit -p web)', bin('tsc'), ['--noEmit', '-p', 'web', ...incremental('web')]],
   ['lint (biome check)', bin('biome'), ['check', '.']],
 ];
 
