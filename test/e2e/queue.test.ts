@@ -22,7 +22,8 @@ import { ROOT } from './run-cli.ts';
 
 const BIN = join(ROOT, 'bin/aifabric.js');
 const dir = mkdtempSync(join(tmpdir(), 'aifabric-queue-'));
-// A 4-host incast; 2MB per sender is about a second of packet events here, long enough to kill a worker during it.
+// A 4-host incast of 20 KB per sender (a few ms a point); the kill test's points are 20 MB per sender, 0.3 s of
+// packet events (89,000 events; at 2 MB, 40 ms, a kill could land after the job had finished).
 const SCENARIO_OBJ = {
   fabric: { topology: 'leaf-spine', hosts: 4, nic: '100G', switch: 'aurcore-32x100g' },
   network: { pfc: true },
@@ -122,7 +123,7 @@ describe('sweeps on a BullMQ queue with real Redis and worker processes (issue 1
     const a = worker(r.url);
     const b = worker(r.url);
     await Promise.all([a.waitErr(/threads on the queue/), b.waitErr(/threads on the queue/)]);
-    const file = sweepFile('kill', '  traffic[0].bytes: [2MB, 2.1MB, 2.2MB]');
+    const file = sweepFile('kill', '  traffic[0].bytes: [20MB, 21MB, 22MB]');
     const db = join(dir, 'kill.db');
     const sub = run(['sweep', file, '--queue', r.url, '--store', db, '--json']);
     const [, key] = await a.waitErr(/start (\w{12})/);
@@ -136,10 +137,10 @@ describe('sweeps on a BullMQ queue with real Redis and worker processes (issue 1
     expect(rows.every((x) => x.result !== undefined)).toBe(true);
     // A remote worker's result is the one this thread computes for the same point (apart from stats).
     const out = JSON.parse(sub.out()) as { point: Record<string, unknown>; result: Result }[];
-    const spec = checkSweep({ scenario: SCENARIO_OBJ, vary: { 'traffic[0].bytes': ['2MB'] } }, dir, 'kill');
+    const spec = checkSweep({ scenario: SCENARIO_OBJ, vary: { 'traffic[0].bytes': ['20MB'] } }, dir, 'kill');
     const [p] = planSweep(spec, expandSweep(spec, loadCatalog()), 'any');
     if (!p.job) throw new Error(p.error);
-    const there = out.find((x) => x.point['traffic[0].bytes'] === '2MB');
+    const there = out.find((x) => x.point['traffic[0].bytes'] === '20MB');
     expect(canonicalJson({ ...there?.result, stats: null })).toBe(
       canonicalJson({ ...runPointResult(p.job), stats: null }),
     );
