@@ -1,6 +1,7 @@
 // The packet engine's clock and its event kinds. Every element holds the one Clock: it reads the time of the
 // event being handled and pushes the events it causes. An event is (time, kind, a, b) with integer payloads
 // (a port, packet, QP or task id), so nothing is allocated per event. Leaves out the dispatch (dispatch.ts).
+import { asDouble } from '../core/heap2.ts';
 import { EventSet } from './event-set.ts';
 
 /** Serialization of a frame on a port ends: a = port, b = the packet it sent. */
@@ -34,8 +35,8 @@ export const EV_DELAY_DONE = 14;
 export const EV_REDUCED = 15;
 
 export class Clock {
-  /** The time of the event being handled, in picoseconds. */
-  now = 0;
+  /** The time of the event being handled, in picoseconds (a double from the start: core/heap2.ts asDouble). */
+  now = asDouble(0);
   /** The calendar, and delay lines for the frames' arrivals (event-set.ts). */
   readonly q = new EventSet();
 }
