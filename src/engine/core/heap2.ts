@@ -1,6 +1,8 @@
 // Binary min-heap event queue over typed arrays (struct of arrays). The heap arrays hold only the key
 // (time, sequence number) and a slot index; the payload (kind, a, b) stays put in a slot pool, so a sift moves
 // three numbers per level instead of five. Everything grows by doubling; pushing and popping allocate nothing.
+// Also what the event queues share: the time check, growing a Float64Array, and asDouble (a double field's first
+// value).
 import type { EventQueue } from './types.ts';
 
 /** Largest accepted event time (picoseconds): integers are exact up to here. */
