@@ -22,7 +22,7 @@
 // re-estimates the width as 3 x the mean separation of the (up to) 25 earliest events, ignoring separations over
 // twice the mean, unless that is more than 4x off the mean separation of the earliest half of the queue. Beyond Brown, the width is also re-estimated when the measured work per operation (buckets
 // scanned + list nodes walked) gets high, so a workload whose time scale drifts at constant size stays O(1).
-import { checkTime, growF64 } from './heap2.ts';
+import { asDouble, checkTime, growF64 } from './heap2.ts';
 import type { EventQueue } from './types.ts';
 
 const MIN_BUCKETS = 4;
@@ -49,10 +49,11 @@ const B_TAIL = 1;
 const B_HINT = 2;
 
 export class CalendarQueue implements EventQueue {
-  t = 0;
+  /** The popped event; its time and payloads are read from a Float64Array, so they are doubles from the start. */
+  t = asDouble(0);
   kind = 0;
-  a = 0;
-  b = 0;
+  a = asDouble(0);
+  b = asDouble(0);
 
   /**
    * The sequence number the next push takes: pushes are numbered 0, 1, 2, ... A caller keeping events of its own
@@ -60,7 +61,7 @@ export class CalendarQueue implements EventQueue {
    */
   nextSeq = 0;
   /** The sequence number of the earliest event, set by `peekKey`. */
-  peekSeq = 0;
+  peekSeq = asDouble(0);
 
   private n = 0;
 
@@ -75,8 +76,9 @@ export class CalendarQueue implements EventQueue {
   private nbk = MIN_BUCKETS;
   private mask = MIN_BUCKETS - 1;
   private bk: Int32Array;
-  private width = 1;
-  private inv = 1;
+  /** Doubles from the start (heap2.ts asDouble): the first fractional width comes well into a packet run. */
+  private width = asDouble(1);
+  private inv = asDouble(1);
   /** Current virtual bucket and its index (cidx === cvb mod nbk). */
   private cvb = 0;
   private cidx = 0;

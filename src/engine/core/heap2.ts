@@ -1,6 +1,8 @@
 // Binary min-heap event queue over typed arrays (struct of arrays). The heap arrays hold only the key
 // (time, sequence number) and a slot index; the payload (kind, a, b) stays put in a slot pool, so a sift moves
 // three numbers per level instead of five. Everything grows by doubling; pushing and popping allocate nothing.
+// Also what the event queues share: the time check, growing a Float64Array, and asDouble (a double field's first
+// value).
 import type { EventQueue } from './types.ts';
 
 /** Largest accepted event time (picoseconds): integers are exact up to here. */
@@ -10,11 +12,24 @@ export function checkTime(t: number): void {
   if (!(t >= 0 && t <= MAX_EVENT_TIME)) throw new RangeError(`event time must be in [0, 2^53], got ${t}`);
 }
 
+/**
+ * x (a whole number) as a heap number, for the first value of a field that will hold doubles. V8 gives a field the
+ * representation of the first value stored in it: a field that held small integers (Smis) and later a fraction or a
+ * heap number changes representation, which gives every object of its class a new hidden class and deoptimizes each
+ * optimized function that read one. In a packet run that came mid-run (the calendar's first fractional bucket
+ * width) and cost a round of recompiling the hot path (issue 12). Arithmetic with a fraction gives a heap number
+ * even when the result is whole (a load from a Float64Array does not always: the load's first miss gives a Smi).
+ */
+export function asDouble(x: number): number {
+  return x + 0.5 - 0.5;
+}
+
 export class BinaryHeapQueue implements EventQueue {
-  t = 0;
+  /** The popped event; time and payloads come from Float64Arrays (asDouble above). */
+  t = asDouble(0);
   kind = 0;
-  a = 0;
-  b = 0;
+  a = asDouble(0);
+  b = asDouble(0);
 
   private n = 0;
   private seq = 0;

@@ -3,23 +3,7 @@
 // event. Leaves out the loops themselves (their stop conditions, guards and progress differ), and any reading ahead:
 // touching the record an event 4 places behind on its delay line would need (issue 12) only moved the wait for
 // memory into the loop (k=16 permutation, perf: the loads stalled there), and the run took 2% less CPU without it.
-import {
-  EV_ALPHA_TIMER,
-  EV_ARRIVE,
-  EV_DELAY_DONE,
-  EV_FLOW_START,
-  EV_HOST_WAKE,
-  EV_LINK_STATE,
-  EV_PAUSE_EXPIRE,
-  EV_PFC_REFRESH,
-  EV_PFC_RX,
-  EV_RATE_TIMER,
-  EV_REDUCED,
-  EV_ROUTE_STATE,
-  EV_RTO,
-  EV_SAMPLE,
-  EV_TX_DONE,
-} from './events.ts';
+import { EVENT_KINDS } from './events.ts';
 import type { HostFailover } from './failover.ts';
 import type { Links } from './link.ts';
 import type { Nics } from './nic.ts';
@@ -30,6 +14,10 @@ import type { Stats } from './stats.ts';
 import type { Switches } from './switch.ts';
 import type { Tasks } from './tasks.ts';
 import type { Elements } from './wiring.ts';
+
+const { EV_ALPHA_TIMER, EV_ARRIVE, EV_DELAY_DONE, EV_FLOW_START, EV_HOST_WAKE, EV_LINK_STATE } = EVENT_KINDS;
+const { EV_PAUSE_EXPIRE, EV_PFC_REFRESH, EV_PFC_RX, EV_RATE_TIMER, EV_REDUCED, EV_ROUTE_STATE } = EVENT_KINDS;
+const { EV_RTO, EV_SAMPLE, EV_TX_DONE } = EVENT_KINDS;
 
 export class Dispatcher {
   private readonly links: Links;

@@ -10,7 +10,7 @@
 // than lines), or an event earlier than its line's last, goes to the calendar, so the order holds whatever the
 // caller does. Leaves out what an event means (dispatch.ts).
 import { CalendarQueue } from '../core/calendar.ts';
-import { checkTime } from '../core/heap2.ts';
+import { asDouble, checkTime } from '../core/heap2.ts';
 import type { EventQueue } from '../core/types.ts';
 
 /** Delay lines at most: a run has a handful of distinct delays (the others go to the calendar). */
@@ -27,8 +27,22 @@ const L_B = 5;
 const L_K = 6;
 const FIRST_CAPACITY = 256;
 
+/**
+ * The calendar keeps payloads as doubles (the flow engine's are byte counts): v as a small integer when it is an
+ * Int32, as every payload of this engine is, else v itself (a queue's contract takes any number, -0 included).
+ */
+function smallInt(v: number): number {
+  const i = v | 0;
+  return i === v && (i !== 0 || !Object.is(v, -0)) ? i : v;
+}
+
 export class EventSet implements EventQueue {
-  t = 0;
+  /**
+   * The popped event. Time is a double from the start (core/heap2.ts asDouble); a and b stay small integers: the
+   * packet engine's payloads (ports, packets, QPs, generations) are Int32, and a payload that is a heap number
+   * reaches every element as one (a double field, then packet ids as doubles and a round of deoptimization).
+   */
+  t = asDouble(0);
   kind = 0;
   a = 0;
   b = 0;
@@ -54,11 +68,11 @@ export class EventSet implements EventQueue {
   /** The line whose head is the least (time, sequence), or -1 when every line is empty, and that head's key. */
   private best = -1;
   private bestT = Number.POSITIVE_INFINITY;
-  private bestS = 0;
+  private bestS = asDouble(0);
   /** The calendar's earliest (time, sequence) while `calValid`: a push can only lower it, a pop invalidates it. */
   private calValid = false;
   private calT = Number.POSITIVE_INFINITY;
-  private calS = 0;
+  private calS = asDouble(0);
 
   get size(): number {
     return this.cal.size + this.lined;
@@ -124,8 +138,8 @@ export class EventSet implements EventQueue {
     if (!cal.pop()) return false;
     this.t = cal.t;
     this.kind = cal.kind;
-    this.a = cal.a;
-    this.b = cal.b;
+    this.a = smallInt(cal.a);
+    this.b = smallInt(cal.b);
     this.calValid = false;
     return true;
   }

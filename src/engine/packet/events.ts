@@ -1,6 +1,7 @@
 // The packet engine's clock and its event kinds. Every element holds the one Clock: it reads the time of the
 // event being handled and pushes the events it causes. An event is (time, kind, a, b) with integer payloads
 // (a port, packet, QP or task id), so nothing is allocated per event. Leaves out the dispatch (dispatch.ts).
+import { asDouble } from '../core/heap2.ts';
 import { EventSet } from './event-set.ts';
 
 /** Serialization of a frame on a port ends: a = port, b = the packet it sent. */
@@ -33,9 +34,15 @@ export const EV_DELAY_DONE = 14;
 /** A switch's reduction element has reduced its inputs' packets up to b for its QP a (reduce.ts). */
 export const EV_REDUCED = 15;
 
+/** The kinds in one object, to destructure once (an imported binding costs a check at every use: packets.ts). */
+export const EVENT_KINDS = {
+  ...{ EV_TX_DONE, EV_ARRIVE, EV_HOST_WAKE, EV_PFC_RX, EV_PAUSE_EXPIRE, EV_FLOW_START, EV_ALPHA_TIMER },
+  ...{ EV_RATE_TIMER, EV_RTO, EV_PFC_REFRESH, EV_SAMPLE, EV_LINK_STATE, EV_ROUTE_STATE, EV_DELAY_DONE, EV_REDUCED },
+} as const;
+
 export class Clock {
-  /** The time of the event being handled, in picoseconds. */
-  now = 0;
+  /** The time of the event being handled, in picoseconds (a double from the start: core/heap2.ts asDouble). */
+  now = asDouble(0);
   /** The calendar, and delay lines for the frames' arrivals (event-set.ts). */
   readonly q = new EventSet();
 }

@@ -7,15 +7,19 @@
 import type { RandomStream } from '../../base/random.ts';
 import type { Counters } from '../../result/types.ts';
 import type { NetworkConfig } from '../core/network.ts';
-import { type Clock, EV_ARRIVE, EV_ROUTE_STATE } from './events.ts';
+import { type Clock, EVENT_KINDS } from './events.ts';
 import type { Mmu } from './mmu.ts';
 import type { Nics } from './nic.ts';
-import { type PacketPool, PK, PK_NEXT, T_DATA } from './packets.ts';
+import { PACKET_LAYOUT, type PacketPool } from './packets.ts';
 import type { Ports } from './port.ts';
 import type { Reducers } from './reduce.ts';
 import type { Switches } from './switch.ts';
 import type { Tasks } from './tasks.ts';
-import { A_HOST, A_SWITCH, S_ELEMENT, S_SWITCH, type Topology } from './topology.ts';
+import { NODE_CODES, type Topology } from './topology.ts';
+
+const { EV_ARRIVE, EV_ROUTE_STATE } = EVENT_KINDS;
+const { PK, PK_NEXT, T_DATA } = PACKET_LAYOUT;
+const { A_HOST, A_SWITCH, S_ELEMENT, S_SWITCH } = NODE_CODES;
 
 export class Links {
   /** Gilbert-Elliott state per link direction (1 = bad: every data packet is lost). */

@@ -7,10 +7,12 @@
 // cells, as switch ASICs account their buffer. Leaves out egress-side reserves, per-port alpha and multicast.
 // State is in records, one per switch and one per ingress port, each within a cache line (see port.ts on why).
 import type { NetworkConfig } from '../core/network.ts';
-import { B_HDRM, type PacketPool, PK, PK_BITS, PK_INGRESS } from './packets.ts';
+import { PACKET_LAYOUT, type PacketPool } from './packets.ts';
 import type { Pfc } from './pfc.ts';
 import type { Ports } from './port.ts';
 import type { Topology } from './topology.ts';
+
+const { B_HDRM, PK, PK_BITS, PK_INGRESS } = PACKET_LAYOUT;
 
 // A switch's record (by node id): its buffer, the shared bytes in use, the headroom and reserves set aside from
 // the shared pool, and the peak of shared use.

@@ -16,26 +16,17 @@ import type { TrafficProgram } from '../../workload/program.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import type { TaskDriver } from '../core/task-graph.ts';
 import { DcqcnNp, type DcqcnParams, DcqcnRp } from './dcqcn.ts';
-import { type Clock, EV_ALPHA_TIMER, EV_HOST_WAKE, EV_RATE_TIMER, EV_RTO } from './events.ts';
+import { type Clock, EVENT_KINDS } from './events.ts';
 import { HpccSender } from './hpcc.ts';
-import {
-  B_ECN,
-  C_CTRL,
-  INT_REC,
-  type PacketPool,
-  PK,
-  PK_BITS,
-  PK_FLOW,
-  T_ACK,
-  T_CNP,
-  T_DATA,
-  T_NAK,
-} from './packets.ts';
+import { PACKET_LAYOUT, type PacketPool } from './packets.ts';
 import { ACK_EXTRA, CNP_EXTRA, type Ports } from './port.ts';
 import { dcqcnPerQp, hostQps, hpccWire, sizeQps, spreadQpPorts } from './qp-setup.ts';
 import { TCP_RETRIES, TcpFlows } from './tcp.ts';
 import { TcpNic } from './tcp-nic.ts';
 import type { Topology } from './topology.ts';
+
+const { EV_ALPHA_TIMER, EV_HOST_WAKE, EV_RATE_TIMER, EV_RTO } = EVENT_KINDS;
+const { B_ECN, C_CTRL, INT_REC, PK, PK_BITS, PK_FLOW, T_ACK, T_CNP, T_DATA, T_NAK } = PACKET_LAYOUT;
 
 export class Nics {
   /** Per QP (indexed by task id; delays have none): endpoints, traffic class of its data, sizes. The stream's

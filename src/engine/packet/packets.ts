@@ -6,57 +6,16 @@
 // Dropping is here too, counted by cause (the result's bufferDrops, lossDrops, failureDrops). With HPCC each
 // packet also carries in-band telemetry: per switch a record of (time, bytes sent, queue, link rate), in a side
 // array that exists only then. Leaves out what a packet means to each element (queues link packets through
-// PK_NEXT; switches count hops in PK_BITS) and INT's field widths (records hold exact values).
+// PK_NEXT; switches count hops in PK_BITS) and INT's field widths (records hold exact values). The records' layouts
+// are in packet-layout.ts, re-exported here.
 import type { Counters } from '../../result/types.ts';
-import { INT_MAX_HOPS } from '../core/network.ts';
+import { PACKET_LAYOUT } from './packet-layout.ts';
 
-// Packet types and traffic classes.
-export const T_DATA = 0;
-export const T_ACK = 1;
-export const T_NAK = 2;
-export const T_CNP = 3;
-export const C_CTRL = 0;
-export const C_ROCE = 1;
-export const C_LOSSY = 2;
-/** Traffic classes per port in the port's own record (port-layout.ts; more with network.classes: class-queues.ts). */
-export const NC = 3;
-/** The class field: 4 bits, control and up to 8 classes (IEEE 802.1Q's priorities). */
-export const CLASS_MASK = 15;
+export * from './packet-layout.ts';
 
-// Hot record: int32 fields at these offsets. PK_BITS holds the type (2 bits), class (4 bits), flags, the hop
-// count (7 bits) and the frame's bytes (16 bits, above FRAME_SHIFT).
-export const PK = 4;
-export const PK_FLOW = 0;
-/** Next packet in its queue, or in the free list. */
-export const PK_NEXT = 1;
-/** Ingress port at the current switch (PFC accounting), or -1. */
-export const PK_INGRESS = 2;
-export const PK_BITS = 3;
-/** CE-marked; held in PFC headroom at the current switch; allocated. */
-export const B_ECN = 64;
-export const B_HDRM = 128;
-export const B_LIVE = 256;
-/** Switches passed so far, in PK_BITS above the flags (at most HOP_MAX: the count stops there). */
-export const HOP_SHIFT = 9;
-export const HOP_ONE = 1 << HOP_SHIFT;
-export const HOP_MAX = 127;
-/** The frame's bytes on the wire before preamble and gap, in PK_BITS from here (network.mtu is at most 9,216). */
-export const FRAME_SHIFT = 16;
-const FRAME_MAX = 0xffff;
-// Cold record: the sequence number, the payload and the destination node (12 bytes: read once a hop at most).
-export const PC = 3;
-export const PC_SEQ = 0;
-export const PC_PAYLOAD = 1;
-export const PC_DST = 2;
-
-// INT record of a packet: the number of hops stamped, then per hop its fields (HPCC paper Fig. 6; int-header.h
-// IntHop: ts, txBytes, qlen, B).
-export const INT_HOP = 4;
-export const INT_REC = 1 + INT_MAX_HOPS * INT_HOP;
-export const INT_TS = 0;
-export const INT_TX = 1;
-export const INT_QLEN = 2;
-export const INT_RATE = 3;
+// The pool's own copies of the layout (an exported constant is read through a cell, even in its own module).
+const { PK, PK_FLOW, PK_NEXT, PK_INGRESS, PK_BITS, B_LIVE, FRAME_SHIFT, FRAME_MAX, CLASS_MASK, T_DATA } = PACKET_LAYOUT;
+const { PC, PC_SEQ, PC_PAYLOAD, PC_DST, INT_REC } = PACKET_LAYOUT;
 
 export class PacketPool {
   private cap = 0;

@@ -12,6 +12,8 @@ export const K_ARRIVE = 1;
 export const K_KMIN = 2;
 export const K_KMAX = 3;
 export const K_PMAX = 4;
+/** The layout in one object, to destructure once (an imported binding costs a check at every use: packets.ts). */
+export const KIND_LAYOUT = { KD, K_PS_PER_BYTE, K_ARRIVE, K_KMIN, K_KMAX, K_PMAX } as const;
 
 /**
  * Each port's kind (its rate, arrival delay and ECN thresholds: the fields it never changes), and the kinds'

@@ -15,28 +15,10 @@ import type { NetworkConfig } from '../core/network.ts';
 import { INT_MAX_HOPS } from '../core/network.ts';
 import { ClassQueues } from './class-queues.ts';
 import { ecnMarkProbability } from './dcqcn.ts';
-import { type Clock, EV_PAUSE_EXPIRE, EV_TX_DONE } from './events.ts';
-import {
-  B_ECN,
-  C_CTRL,
-  C_ROCE,
-  CLASS_MASK,
-  FRAME_SHIFT,
-  INT_HOP,
-  INT_QLEN,
-  INT_RATE,
-  INT_REC,
-  INT_TS,
-  INT_TX,
-  NC,
-  type PacketPool,
-  PK,
-  PK_BITS,
-  PK_NEXT,
-  T_DATA,
-} from './packets.ts';
+import { type Clock, EVENT_KINDS } from './events.ts';
+import { PACKET_LAYOUT, type PacketPool } from './packets.ts';
 import { pauseDurationPs } from './pfc.ts';
-import { K_ARRIVE, K_KMAX, K_KMIN, K_PMAX, K_PS_PER_BYTE, KD, portKinds } from './port-kinds.ts';
+import { KIND_LAYOUT, portKinds } from './port-kinds.ts';
 import { PORT_LAYOUT } from './port-layout.ts';
 import { type DataSource, Scheduler } from './scheduler.ts';
 import { TR_DCTCP } from './tcp.ts';
@@ -46,6 +28,10 @@ import type { Topology } from './topology.ts';
 export const ACK_EXTRA = 4;
 export const CNP_EXTRA = 16;
 
+const { EV_PAUSE_EXPIRE, EV_TX_DONE } = EVENT_KINDS;
+const { B_ECN, C_CTRL, C_ROCE, CLASS_MASK, FRAME_SHIFT, NC, PK, PK_BITS, PK_NEXT, T_DATA } = PACKET_LAYOUT;
+const { INT_HOP, INT_QLEN, INT_RATE, INT_REC, INT_TS, INT_TX } = PACKET_LAYOUT;
+const { K_ARRIVE, K_KMAX, K_KMIN, K_PMAX, K_PS_PER_BYTE, KD } = KIND_LAYOUT;
 const {
   RI,
   I_TX,

@@ -8,9 +8,10 @@
 // level it serves (nic.ts: round robin, not by weight).
 import type { PortQueues } from '../../workload/classes.ts';
 import type { ClassQueues } from './class-queues.ts';
-import { C_CTRL, C_LOSSY, C_ROCE, NC, type PacketPool } from './packets.ts';
+import { PACKET_LAYOUT, type PacketPool } from './packets.ts';
 import { PORT_LAYOUT } from './port-layout.ts';
 
+const { C_CTRL, C_LOSSY, C_ROCE, NC } = PACKET_LAYOUT;
 const { RI, I_FLAGS, I_HEAD, DRR_SHIFT, DRR_MASK, RD, F_PAUSED_UNTIL, CD, C_DEFICIT } = PORT_LAYOUT;
 
 /** What a host's port needs from its NIC (nic.ts's Nics, the one implementation). */

@@ -10,9 +10,11 @@ import { ecmpIndex, mixHash } from '../core/ecmp.ts';
 import type { NetworkConfig } from '../core/network.ts';
 import { RouteView } from '../core/route-view.ts';
 import type { Mmu } from './mmu.ts';
-import { HOP_MAX, HOP_ONE, HOP_SHIFT, type PacketPool, PK, PK_BITS, PK_FLOW } from './packets.ts';
+import { PACKET_LAYOUT, type PacketPool } from './packets.ts';
 import type { Ports } from './port.ts';
 import type { Topology } from './topology.ts';
+
+const { HOP_MAX, HOP_ONE, HOP_SHIFT, PK, PK_BITS, PK_FLOW } = PACKET_LAYOUT;
 
 /**
  * ECMP path memo: switches per path it holds (up/down paths pass at most 5), and its largest size (entries).
