@@ -16,9 +16,7 @@ import { inferenceItem, runInference } from '../../engine/inference/index.ts';
 import { ScenarioError } from '../../errors.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
-import { reportFromResult, reportFromSweep } from '../../report/from-result.ts';
-import { renderReport } from '../../report/html.ts';
-import { simulateText, sweepText } from '../../report/simulate.ts';
+import { type SweepOutput, simulateText, sweepText } from '../../report/simulate.ts';
 import type { Result } from '../../result/types.ts';
 import { loadScenarioFile, locatingErrors } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -81,6 +79,9 @@ function runOnce(
   bar?.stop();
   return result;
 }
+
+/** What a run gave, for its report: one result, or a sweep's points. */
+type Run = { sweep: SweepOutput } | { result: Result };
 
 /** What `aifabric simulate` was given (its options are declared in src/cli/commands/simulate.ts). */
 export interface SimulateOptions {
@@ -160,7 +161,7 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<voi
         );
         return { bytes, result: r };
       });
-      const out = {
+      const out: SweepOutput = {
         version: 1,
         engine,
         scenario: name,
@@ -168,20 +169,26 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<voi
         sweep: points.map((p) => ({ bytes: p.bytes, ops: p.result.ops ?? [], completed: p.result.completed })),
       };
       return {
-        report: reportFromSweep(out),
+        run: { sweep: out } as Run,
         text: opts.json ? `${JSON.stringify(out)}\n` : sweepText(out),
         results: points.map((p) => p.result),
       };
     }
     const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress, limits);
     return {
-      report: reportFromResult(result),
+      run: { result } as Run,
       text: opts.json ? `${JSON.stringify(result)}\n` : simulateText(result),
       results: [result],
     };
   });
-  // The report is drawn after the run (vega renders asynchronously), then written before anything is printed.
-  if (opts.report) writeFilesAtomically([{ path: opts.report, content: await renderReport(done.report) }], '--report');
+  // The report is drawn after the run (vega renders asynchronously), then written before anything is printed. Its
+  // modules (vega, vega-lite: about 180 ms of start-up) load only when a report is asked for.
+  if (opts.report) {
+    const { reportFromResult, reportFromSweep } = await import('../../report/from-result.ts');
+    const { renderReport } = await import('../../report/html.ts');
+    const report = 'sweep' in done.run ? reportFromSweep(done.run.sweep) : reportFromResult(done.run.result);
+    writeFilesAtomically([{ path: opts.report, content: await renderReport(report) }], '--report');
+  }
   process.stdout.write(done.text);
   reportInvariants(done.results);
 }
