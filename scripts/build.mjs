@@ -16,6 +16,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -61,14 +62,28 @@ function prebuiltSchema(text) {
 }
 
 /** Third-party modules on the start-up path, bundled into one file each in dist/vendor/: resolving and parsing
- * commander's CommonJS files took 35-45 ms of `--help`'s 60 above Node's own start (loaded machine). */
-const VENDORED = { '@commander-js/extra-typings': 'commander.js' };
+ * commander's CommonJS files took 35-45 ms of `--help`'s 60 above Node's own start (loaded machine); zod's 95 ES
+ * modules took 60-95 ms of a `simulate`'s start-up, yaml's CommonJS files 35-55 ms. Each entry is the module text
+ * the vendored file is built from: a package's exports, by name for a CommonJS one (Node finds those names with
+ * its own lexer when it imports the package; a bundle has to spell them). */
+const VENDORED = {
+  '@commander-js/extra-typings': { file: 'commander.js', contents: "export * from '@commander-js/extra-typings';" },
+  zod: { file: 'zod.js', contents: "export * from 'zod';" },
+  yaml: { file: 'yaml.js', contents: cjsExports('yaml') },
+  'cli-progress': { file: 'cli-progress.js', contents: "export { default } from 'cli-progress';" },
+};
+
+/** `export const { a, b } = pkg;`: a CommonJS package's exports as ES module named exports. */
+function cjsExports(pkg) {
+  const names = Object.keys(createRequire(join(root, 'package.json'))(pkg));
+  return `import m from '${pkg}';\nexport const { ${names.join(', ')} } = m;`;
+}
 
 async function vendored() {
   return Promise.all(
-    Object.entries(VENDORED).map(async ([pkg, file]) => {
+    Object.values(VENDORED).map(async ({ file, contents }) => {
       const r = await build({
-        stdin: { contents: `export * from '${pkg}';`, resolveDir: root, loader: 'js' },
+        stdin: { contents, resolveDir: root, loader: 'js' },
         outfile: join(outdir, 'vendor', file),
         bundle: true,
         format: 'esm',
@@ -76,7 +91,7 @@ async function vendored() {
         target: 'node20',
         write: false,
         logLevel: 'warning',
-        // commander is CommonJS and requires Node built-ins, which an ES module needs a `require` for.
+        // A CommonJS package requires Node built-ins, which an ES module needs a `require` for.
         banner: { js: "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);" },
       });
       return r.outputFiles[0];
@@ -88,7 +103,7 @@ async function vendored() {
  * and vendored packages are imported from dist/vendor/. */
 function jsImports(code, file) {
   let out = code.replace(/((?:\bfrom|\bimport\()\s*")(\.{1,2}\/[^"]*)\.ts"/g, '$1$2.js"');
-  for (const [pkg, vendor] of Object.entries(VENDORED)) {
+  for (const [pkg, { file: vendor }] of Object.entries(VENDORED)) {
     let rel = relative(dirname(file), join(outdir, 'vendor', vendor))
       .split('\\')
       .join('/');
