@@ -42,16 +42,20 @@ vi.mock('../../src/cli/schema-text.ts', async (importOriginal) => {
     },
   };
 });
-vi.mock('../../src/engine/index.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/engine/index.ts')>();
+// simulate runs the engine loadEngine gives it (src/engine/select.ts).
+vi.mock('../../src/engine/select.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/engine/select.ts')>();
   return {
     ...real,
-    runEngine: (...a: Parameters<typeof real.runEngine>) => {
-      const r = real.runEngine(...a);
-      if (plant.fault !== 'invariant') return r;
-      return {
-        ...r,
-        invariants: [...r.invariants, { name: 'bytes conserved', ok: false, detail: 'planted: 1 byte missing' }],
+    loadEngine: async (...a: Parameters<typeof real.loadEngine>) => {
+      const run = await real.loadEngine(...a);
+      return (...b: Parameters<typeof run>) => {
+        const r = run(...b);
+        if (plant.fault !== 'invariant') return r;
+        return {
+          ...r,
+          invariants: [...r.invariants, { name: 'bytes conserved', ok: false, detail: 'planted: 1 byte missing' }],
+        };
       };
     },
   };

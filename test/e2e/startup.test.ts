@@ -1,6 +1,7 @@
 // Start-up (issue 12, item 7): the built command loads only what the command it runs needs. Before any command runs
-// it loads commander and the command declarations (dist/cli/commands), no engine, zod or yaml; `schema` prints the
-// text computed at build time. The data found through `import.meta.url` is read from the build by other spawns:
+// it loads commander and the command declarations (dist/cli/commands), no engine, zod or yaml; `simulate` loads the
+// one engine it runs once it has read the scenario, and vega only for --report; `schema` prints the text computed
+// at build time. The data found through `import.meta.url` is read from the build by other spawns:
 // the catalog (cli.test.ts), the built-in scenarios (demo.test.ts) and the Azure traces (inference-cli.test.ts).
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -10,11 +11,11 @@ import { schemaText } from '../../src/cli/schema-text.ts';
 import { ENGINES } from '../../src/engine/index.ts';
 import { ROOT, runCli } from './run-cli.ts';
 
-/** The files the built command loads before a command runs: dist/cli/run.js and what it imports statically,
- * transitively (a command's work is a dynamic `import()`, loaded when that command runs). */
-function loadedAtStart(): string[] {
+/** The files the built command loads before a command runs: dist/cli/run.js (or `entry`) and what it imports
+ * statically, transitively (a command's work is a dynamic `import()`, loaded when that command runs). */
+function loadedAtStart(entry = 'dist/cli/run.js'): string[] {
   const seen = new Set<string>();
-  const todo = [join(ROOT, 'dist/cli/run.js')];
+  const todo = [join(ROOT, entry)];
   for (let f = todo.pop(); f !== undefined; f = todo.pop()) {
     if (seen.has(f)) continue;
     seen.add(f);
@@ -36,6 +37,15 @@ describe('start-up of the built command', () => {
     const allowed =
       /^(dist\/cli\/(main|run|exit)\.js|dist\/cli\/commands\/[a-z-]+\.js|dist\/errors\.js|dist\/vendor\/commander\.js|node:[a-z_/]+)$/;
     expect(loaded.filter((f) => !allowed.test(f))).toEqual([]);
+  });
+
+  it('simulate loads no engine until it knows which one runs, and no report renderer without --report', () => {
+    const loaded = loadedAtStart('dist/cli/actions/simulate.js');
+    expect(loaded).toContain('dist/engine/select.js');
+    expect(loaded).toContain('dist/vendor/zod.js');
+    const unneeded =
+      /^(dist\/engine\/(analytic|flow|packet)\/|dist\/engine\/inference\/index\.js|dist\/report\/(html|from-result)\.js|vega)/;
+    expect(loaded.filter((f) => unneeded.test(f))).toEqual([]);
   });
 
   it('--engine offers exactly the engines of src/engine/index.ts', () => {

@@ -11,8 +11,9 @@ import {
   maxCompiledTasks,
   type ResourceLimits,
 } from '../../engine/guard.ts';
-import { type EngineKind, runEngine } from '../../engine/index.ts';
-import { inferenceItem, runInference } from '../../engine/inference/index.ts';
+import type { runInference } from '../../engine/inference/index.ts';
+import { inferenceItem } from '../../engine/inference/setup.ts';
+import { type EngineKind, type EngineRun, loadEngine } from '../../engine/select.ts';
 import { ScenarioError } from '../../errors.ts';
 import { designFabric } from '../../fabric/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
@@ -27,7 +28,17 @@ import { intOption, SEED_RANGE, timeOption } from '../options.ts';
 import { writeFilesAtomically } from '../output.ts';
 import { reportInvariants } from './invariants.ts';
 
+/** The engine code a run needs, imported when the scenario is known (src/engine/select.ts): a training run
+ * loads the engine it runs on, not the other two nor the inference service model; an inference run loads that. */
+type Runner = { inference: typeof runInference } | { engine: EngineRun };
+
+async function loadRunner(inference: boolean, engine: EngineKind): Promise<Runner> {
+  if (inference) return { inference: (await import('../../engine/inference/index.ts')).runInference };
+  return { engine: await loadEngine(engine) };
+}
+
 function runOnce(
+  runner: Runner,
   s: Scenario,
   fabric: Fabric,
   catalog: Catalog,
@@ -40,6 +51,7 @@ function runOnce(
 ): Result {
   const inf = inferenceItem(s);
   if (inf) {
+    if (!('inference' in runner)) throw new Error('simulate: an inference scenario was given a training engine');
     const llm = 'llm' in inf.spec.service ? inf.spec.service.llm : null;
     const path = `traffic[${inf.index}].inference.${llm ? 'service.llm.maxBatch' : 'concurrency'}`;
     checkInferenceSlots(inf.spec.replicas, llm ? llm.maxBatch : inf.spec.concurrency, path, limits);
@@ -52,7 +64,7 @@ function runOnce(
         )
       : null;
     bar?.start(inferenceItem(s)?.spec.requests ?? 0, 0, { sim: '0 s' });
-    const r = runInference(engine, fabric, { ...s, seed }, catalog, {
+    const r = runner.inference(engine, fabric, { ...s, seed }, catalog, {
       seed,
       maxTimePs: untilPs,
       name,
@@ -70,7 +82,8 @@ function runOnce(
       )
     : null;
   bar?.start(program.transfers.length, 0, { sim: '0 us' });
-  const result = runEngine(engine, fabric, program, { ...s, seed }, catalog, {
+  if (!('engine' in runner)) throw new Error('simulate: a training scenario was given the inference model');
+  const result = runner.engine(fabric, program, { ...s, seed }, catalog, {
     seed,
     maxTimePs: untilPs,
     name,
@@ -112,7 +125,7 @@ function resourceLimits(opts: SimulateOptions): ResourceLimits {
 }
 
 export async function simulate(file: string, opts: SimulateOptions): Promise<void> {
-  const done = locatingErrors(file, () => {
+  const setup = locatingErrors(file, () => {
     const catalog = catalogFor(file, opts.catalog);
     const s = loadScenarioFile(file, catalog);
     const seed = opts.seed === undefined ? s.seed : intOption('--seed', opts.seed, SEED_RANGE);
@@ -144,11 +157,17 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<voi
     const limits = resourceLimits(opts);
     checkFabricSize(s.fabric.hosts, limits);
     const design = designFabric(s.fabric, catalog, s.name);
+    return { catalog, s, seed, until, isInference, engine, sweep, sweepPath, limits, design };
+  });
+  const { catalog, s, seed, until, isInference, engine, sweep, sweepPath, limits, design } = setup;
+  const runner = await loadRunner(isInference, engine);
+  const done = locatingErrors(file, () => {
     const progress = process.stderr.isTTY === true && !opts.json;
     const name = s.name ?? file;
     if (sweep) {
       const points = sweep.values.map((bytes) => {
         const r = runOnce(
+          runner,
           withBytes(s, bytes, sweepPath),
           design.fabric,
           catalog,
@@ -174,7 +193,7 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<voi
         results: points.map((p) => p.result),
       };
     }
-    const result = runOnce(s, design.fabric, catalog, engine, seed, until, name, progress, limits);
+    const result = runOnce(runner, s, design.fabric, catalog, engine, seed, until, name, progress, limits);
     return {
       run: { result } as Run,
       text: opts.json ? `${JSON.stringify(result)}\n` : simulateText(result),
