@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/index.ts';
 import { DesignError } from '../errors.ts';
 import { type FabricSpec, fabricSpec } from '../scenario/schema.ts';
-import { billOfMaterials, countsFromBlueprint, countsFromFabric, designFabric } from './index.ts';
+import { billOfMaterials, countsFromBlueprint, countsFromFabric, designFabric, designGraph } from './index.ts';
 import type { Fabric, LinkId, NodeId } from './types.ts';
 
 const catalog = loadCatalog();
@@ -251,5 +251,25 @@ describe('impossible designs name the constraint', () => {
   ])('%#', (s, re) => {
     expect(() => designFabric(s, catalog)).toThrow(DesignError);
     expect(() => designFabric(s, catalog)).toThrow(re);
+  });
+});
+
+describe('designGraph (the graph without the BOM and metrics, for simulate)', () => {
+  it.each([
+    ['leaf-spine', spec({ topology: 'leaf-spine', hosts: 64, switch: 'aurcore-32x400g' })],
+    ['fat-tree k=8', spec({ topology: 'fat-tree', hosts: 128, nic: '100G', switch: 'aurcore-32x400g', k: 8 })],
+  ])('%s: the same graph as designFabric', (_name, s) => {
+    const g = designGraph(s, catalog, 'x');
+    const f = designFabric(s, catalog, 'x').fabric;
+    // The data alike; the functions (name lookup, routing) are closures of each build, compared by what they give.
+    const data = (x: Fabric) =>
+      Object.fromEntries(Object.entries(x).filter(([k, v]) => k !== 'routing' && typeof v !== 'function'));
+    expect(data(g)).toEqual(data(f));
+    const h0 = f.hosts[0] as NodeId;
+    for (const h of f.hosts) {
+      const dst = h as NodeId;
+      expect(g.routing.paths(h0, dst)).toEqual(f.routing.paths(h0, dst));
+      expect(g.nodeByName(f.nodes[dst].name)).toBe(dst);
+    }
   });
 });

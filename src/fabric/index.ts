@@ -36,6 +36,16 @@ export function designFabric(spec: FabricSpec, catalog: Catalog, name = 'fabric'
   };
 }
 
+/**
+ * designFabric's graph alone, without the BOM and the metrics (bisection by max-flow, blast radius, hop counts:
+ * about 45 ms of CPU for a 1,024-host fat-tree), for a run that reads only the graph (`aifabric simulate`). Both can
+ * only fail on a catalog entry missing after validation, an internal error. A custom fabric is read by designFabric.
+ */
+export function designGraph(spec: FabricSpec, catalog: Catalog, name = 'fabric'): Fabric {
+  if (spec.topology === 'custom') return designFabric(spec, catalog, name).fabric;
+  return buildFabric(spec, blueprint(spec, catalog), catalog, name);
+}
+
 export type { Bom, BomItem } from './bom.ts';
 export { billOfMaterials, countsFromBlueprint, countsFromFabric } from './bom.ts';
 export { buildFabric } from './build.ts';

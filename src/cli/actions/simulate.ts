@@ -15,7 +15,7 @@ import type { runInference } from '../../engine/inference/index.ts';
 import { inferenceItem } from '../../engine/inference/setup.ts';
 import { type EngineKind, type EngineRun, loadEngine } from '../../engine/select.ts';
 import { ScenarioError } from '../../errors.ts';
-import { designFabric } from '../../fabric/index.ts';
+import { designGraph } from '../../fabric/index.ts';
 import type { Fabric } from '../../fabric/types.ts';
 import { type SweepOutput, simulateText, sweepText } from '../../report/simulate.ts';
 import type { Result } from '../../result/types.ts';
@@ -156,10 +156,10 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<voi
     const sweep = sweepSpec === undefined ? null : parseSweep(sweepSpec, sweepPath);
     const limits = resourceLimits(opts);
     checkFabricSize(s.fabric.hosts, limits);
-    const design = designFabric(s.fabric, catalog, s.name);
-    return { catalog, s, seed, until, isInference, engine, sweep, sweepPath, limits, design };
+    const fabric = designGraph(s.fabric, catalog, s.name);
+    return { catalog, s, seed, until, isInference, engine, sweep, sweepPath, limits, fabric };
   });
-  const { catalog, s, seed, until, isInference, engine, sweep, sweepPath, limits, design } = setup;
+  const { catalog, s, seed, until, isInference, engine, sweep, sweepPath, limits, fabric } = setup;
   const runner = await loadRunner(isInference, engine);
   const done = locatingErrors(file, () => {
     const progress = process.stderr.isTTY === true && !opts.json;
@@ -169,7 +169,7 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<voi
         const r = runOnce(
           runner,
           withBytes(s, bytes, sweepPath),
-          design.fabric,
+          fabric,
           catalog,
           engine,
           seed,
@@ -193,7 +193,7 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<voi
         results: points.map((p) => p.result),
       };
     }
-    const result = runOnce(runner, s, design.fabric, catalog, engine, seed, until, name, progress, limits);
+    const result = runOnce(runner, s, fabric, catalog, engine, seed, until, name, progress, limits);
     return {
       run: { result } as Run,
       text: opts.json ? `${JSON.stringify(result)}\n` : simulateText(result),
