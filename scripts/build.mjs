@@ -2,10 +2,11 @@
 // dist/ (dist/cli/main.js from src/cli/main.ts), which bin/aifabric.js runs: start-up parses JavaScript instead of
 // compiling TypeScript through tsx. A command's work is imported when it runs (src/cli/commands), so `--help` loads
 // only commander (bundled into dist/vendor/) and the command declarations.
-// Leaves out: type-checking (tsc --noEmit does that), bundling and minifying. One file per source keeps dist/ at
-// src/'s depth, so the paths the sources find data by (`new URL('../../catalog/', import.meta.url)`) hold as
-// they are, and keeps top-level `const` (a bundle turns it into `var`, which cost the packet engine 10-17% of
-// its CPU time here: V8 folds a module's constants into optimized code, not its variables).
+// Leaves out: type-checking (tsc --noEmit does that) and minifying; bundles only the third-party packages a
+// command loads (dist/vendor/) and the simulate action with the modules nothing else loads (BUNDLED below). One
+// file per source keeps dist/ at src/'s depth, so the paths the sources find data by (`new URL('../../catalog/',
+// import.meta.url)`) hold as they are, and keeps top-level `const` (a bundle turns it into `var`, which cost the
+// packet engine 10-17% of its CPU time here: V8 folds a module's constants into optimized code, not its variables).
 import {
   existsSync,
   mkdirSync,
@@ -121,7 +122,12 @@ function jsImports(code, file) {
  * through `import.meta.url` (the catalog and the traces are read by shared modules). */
 const BUNDLED = ['cli/actions/simulate.ts'];
 const STARTUP = 'cli/run.ts';
-const ENGINES = ['engine/analytic/engine.ts', 'engine/flow/engine.ts', 'engine/packet/engine.ts', 'engine/inference/index.ts'];
+const ENGINES = [
+  'engine/analytic/engine.ts',
+  'engine/flow/engine.ts',
+  'engine/packet/engine.ts',
+  'engine/inference/index.ts',
+];
 
 /** The relative imports of a source file, static and dynamic; type-only ones are left out (erased). */
 function srcImports(file) {
@@ -210,7 +216,10 @@ const result = await build({
 });
 // The bundled commands replace their one-file builds.
 const bundles = await bundledActions();
-const outputs = result.outputFiles.map((f) => ({ path: f.path, text: bundles.get(f.path) ?? jsImports(f.text, f.path) }));
+const outputs = result.outputFiles.map((f) => ({
+  path: f.path,
+  text: bundles.get(f.path) ?? jsImports(f.text, f.path),
+}));
 // Only changed files are written and only files of an older build removed, so a build that changes nothing
 // changes nothing on disk, and a CLI running from dist/ meanwhile is not disturbed.
 const keep = new Set();

@@ -41,11 +41,30 @@ describe('start-up of the built command', () => {
 
   it('simulate loads no engine until it knows which one runs, and no report renderer without --report', () => {
     const loaded = loadedAtStart('dist/cli/actions/simulate.js');
-    expect(loaded).toContain('dist/engine/select.js');
+    expect(loaded).toContain('dist/scenario/schema.js');
     expect(loaded).toContain('dist/vendor/zod.js');
     const unneeded =
       /^(dist\/engine\/(analytic|flow|packet)\/|dist\/engine\/inference\/index\.js|dist\/report\/(html|from-result)\.js|vega)/;
     expect(loaded.filter((f) => unneeded.test(f))).toEqual([]);
+  });
+
+  it("simulate's bundle copies no module that the start-up or an engine loads too (one instance of each)", () => {
+    const bundled = [
+      ...readFileSync(join(ROOT, 'dist/cli/actions/simulate.js'), 'utf8').matchAll(/^\/\/ src\/(.+)\.ts$/gm),
+    ]
+      .map((m) => `dist/${m[1]}.js`)
+      .filter((f) => f !== 'dist/cli/actions/simulate.js');
+    expect(bundled).toContain('dist/scenario/load.js');
+    const elsewhere = new Set(
+      [
+        'cli/run',
+        'engine/analytic/engine',
+        'engine/flow/engine',
+        'engine/packet/engine',
+        'engine/inference/index',
+      ].flatMap((e) => loadedAtStart(`dist/${e}.js`)),
+    );
+    expect(bundled.filter((f) => elsewhere.has(f))).toEqual([]);
   });
 
   it('--engine offers exactly the engines of src/engine/index.ts', () => {
