@@ -1,6 +1,7 @@
-// Start-up of the installed command (issue 12, item 7): `node bin/aifabric.js --help` and `schema`, each the median
-// of several runs as a child process, with `node -e 0` beside them as the floor no CLI can beat. Builds dist/
-// first, so the figure is for the current sources. Leaves out `npx`, which adds about 0.3 s of its own.
+// Start-up of the installed command (issue 12, item 7): `node bin/aifabric.js --help`, `schema` and a small
+// `simulate`, each the median of several runs as a child process, with `node -e 0` beside them as the floor no CLI
+// can beat. Builds dist/ first, so the figure is for the current sources. Leaves out `npx`, which adds about 0.3 s
+// of its own.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -23,20 +24,28 @@ function medianMs(args: string[], runs: number): { ms: number; minMs: number; ma
   return { ms: s[Math.floor(s.length / 2)], minMs: s[0], maxMs: s[s.length - 1] };
 }
 
+/** The commands timed, with the issue's budget where it sets one: a small `simulate` (the analytic engine, so the
+ * figure is start-up: reading the catalog and the scenario, the design, the modules of one engine) has none. */
+const COMMANDS: { args: string[]; budgetMs: number | null }[] = [
+  { args: ['--help'], budgetMs: BUDGET_MS },
+  { args: ['schema'], budgetMs: BUDGET_MS },
+  { args: ['simulate', 'scenarios/incast-16.yaml', '--engine', 'analytic', '--json'], budgetMs: null },
+];
+
 /** Prints one JSON line per command: the median wall time of `runs` runs, the floor and the budget. */
 export function runStartupBench(runs = 15): void {
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed');
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
   const floor = medianMs(['-e', '0'], runs);
-  for (const args of [['--help'], ['schema']]) {
+  for (const { args, budgetMs } of COMMANDS) {
     const t = medianMs([BIN, ...args], runs);
     const out = {
       name: `start-up: node bin/aifabric.js ${args.join(' ')}`,
       figure: Math.round(t.ms),
       unit: 'ms',
-      budgetMs: BUDGET_MS,
-      withinBudget: t.ms <= BUDGET_MS,
+      budgetMs,
+      withinBudget: budgetMs === null ? null : t.ms <= budgetMs,
       floorMs: Math.round(floor.ms),
       aboveFloorMs: Math.round(t.ms - floor.ms),
       runs,
