@@ -3,10 +3,11 @@
 // compiling TypeScript through tsx. A command's work is imported when it runs (src/cli/commands), so `--help` loads
 // only commander (bundled into dist/vendor/) and the command declarations.
 // Leaves out: type-checking (tsc --noEmit does that) and minifying; bundles only the third-party packages a
-// command loads (dist/vendor/) and the simulate action with the modules nothing else loads (BUNDLED below). One
-// file per source keeps dist/ at src/'s depth, so the paths the sources find data by (`new URL('../../catalog/',
-// import.meta.url)`) hold as they are, and keeps top-level `const` (a bundle turns it into `var`, which cost the
-// packet engine 10-17% of its CPU time here: V8 folds a module's constants into optimized code, not its variables).
+// command loads (dist/vendor/), the simulate action with the modules nothing else loads (BUNDLED below), and each
+// engine for the CLI, with rolldown, which keeps `const` (engineBundle). One file per source keeps dist/ at src/'s
+// depth, so the paths the sources find data by (`new URL('../../catalog/', import.meta.url)`) hold as they are,
+// and keeps top-level `const` (an esbuild bundle turns it into `var`, which cost the packet engine 10-17% of its
+// CPU time here: V8 folds a module's constants into optimized code, not its variables).
 import {
   existsSync,
   mkdirSync,
