@@ -224,15 +224,13 @@ async function bundledActions() {
 
 /**
  * One engine's built modules (dist/engine/<name>/ and dist/engine/core/) as one file, with rolldown (vite's
- * bundler, a development dependency through vite), which keeps top-level `const`, unlike esbuild (see above).
+ * bundler, a development dependency at vite's version), which keeps top-level `const`, unlike esbuild (see above).
  * Importing the packet engine's 54 modules took 27 ms of CPU here, the bundle 5.5. What lies outside those two
  * folders stays the shared one-file module. The CLI loads one engine per process (src/engine/select.ts); the
  * library, tests and sweeps import the one-file modules (src/engine/index.ts).
  */
 async function engineBundle(name, outfile) {
-  // rolldown comes with vite, not as a dependency of its own: without it the bundle re-exports the one-file build.
-  const rolldown = await import('rolldown').then((m) => m.rolldown).catch(() => null);
-  if (!rolldown) return `export * from "./engine.js";\n`;
+  const { rolldown } = await import('rolldown');
   const inside = [join(outdir, 'engine', name, '/'), join(outdir, 'engine', 'core', '/')];
   const bundle = await rolldown({
     input: join(outdir, 'engine', name, 'engine.js'),
