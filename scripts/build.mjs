@@ -63,6 +63,9 @@ function prebuiltSchema(text) {
   };
 }
 
+/** esbuild's options for a bundle into memory: one ES module for Node 20 (the vendored packages, the simulate action). */
+const BUNDLE = { bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'warning' };
+
 /** Third-party modules on the start-up path, bundled into one file each in dist/vendor/: resolving and parsing
  * commander's CommonJS files took 35-45 ms of `--help`'s 60 above Node's own start (loaded machine); zod's 95 ES
  * modules took 60-95 ms of a `simulate`'s start-up, yaml's CommonJS files 35-55 ms. Each entry is the module text
@@ -104,12 +107,7 @@ async function vendored() {
         stdin: { contents, resolveDir: root, loader: 'js' },
         outfile: join(outdir, 'vendor', file),
         plugins,
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        write: false,
-        logLevel: 'warning',
+        ...BUNDLE,
         // A CommonJS package requires Node built-ins, which an ES module needs a `require` for.
         banner: { js: "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);" },
       });
@@ -191,12 +189,7 @@ async function bundledActions() {
     const r = await build({
       entryPoints: [file],
       outfile,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      write: false,
-      logLevel: 'warning',
+      ...BUNDLE,
       plugins: [
         {
           name: 'shared-modules-external',
