@@ -122,7 +122,10 @@ function jsImports(code, file) {
   let out = code.replace(/((?:\bfrom|\bimport\()\s*")(\.{1,2}\/[^"]*)\.ts"/g, '$1$2.js"');
   // loadEngine imports each engine's bundle (engineBundle below).
   if (file === join(outdir, 'engine', 'select.js'))
-    out = out.replace(/(\bimport\(\s*"\.\/(?:analytic|flow|packet)\/engine)\.js"/g, '$1.bundle.js"');
+    out = out.replace(
+      new RegExp(`(\\bimport\\(\\s*"\\./(?:${BUNDLED_ENGINES.join('|')})/engine)\\.js"`, 'g'),
+      '$1.bundle.js"',
+    );
   for (const [pkg, { file: vendor }] of Object.entries(VENDORED)) {
     let rel = relative(dirname(file), join(outdir, 'vendor', vendor))
       .split('\\')
@@ -140,6 +143,9 @@ function jsImports(code, file) {
  * its sharing), and the engines keep their top-level `const`s (see above). No bundled module may find data
  * through `import.meta.url` (the catalog and the traces are read by shared modules). */
 const BUNDLED = ['cli/actions/simulate.ts'];
+/** The engines built as one file each for the CLI (engineBundle below), and a path to one's entry module. */
+const BUNDLED_ENGINES = ['analytic', 'flow', 'packet'];
+const ENGINE_ENTRY = new RegExp(`engine/(?:${BUNDLED_ENGINES.join('|')})/engine\\.ts$`);
 const STARTUP = 'cli/run.ts';
 const ENGINES = [
   'engine/analytic/engine.ts',
@@ -201,7 +207,7 @@ async function bundledActions() {
               if (!a.path.startsWith('.')) return { path: a.path, external: true };
               const target = join(a.resolveDir, a.path);
               // An engine is imported as its bundle (engineBundle below), as dist/engine/select.js does.
-              const js = /engine\/(analytic|flow|packet)\/engine\.ts$/.test(target) ? '.bundle.js' : '.js';
+              const js = ENGINE_ENTRY.test(target) ? '.bundle.js' : '.js';
               if (a.kind === 'dynamic-import' || shared.has(target))
                 return { path: fromOut(join(outdir, relative(src, target))).replace(/\.ts$/, js), external: true };
               return undefined;
@@ -271,26 +277,24 @@ const outputs = result.outputFiles.map((f) => ({
 // Only changed files are written and only files of an older build removed, so a build that changes nothing
 // changes nothing on disk, and a CLI running from dist/ meanwhile is not disturbed.
 const keep = new Set();
-for (const f of [...outputs, ...(await vendored())]) {
-  const text = f.text;
-  keep.add(f.path);
-  mkdirSync(dirname(f.path), { recursive: true });
-  if (!existsSync(f.path) || readFileSync(f.path, 'utf8') !== text) writeFileSync(f.path, text);
+/** Writes a file of this build unless it holds `text` already, and keeps it from the pruning below. */
+function writeKept(path, text) {
+  keep.add(path);
+  mkdirSync(dirname(path), { recursive: true });
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
 }
+for (const f of [...outputs, ...(await vendored())]) writeKept(f.path, f.text);
 // Each engine as one file for the CLI: dist/engine/<name>/engine.bundle.js, which loadEngine imports.
-for (const name of ['analytic', 'flow', 'packet']) {
+for (const name of BUNDLED_ENGINES) {
   const f = join(outdir, 'engine', name, 'engine.bundle.js');
-  const text = await engineBundle(name, f);
-  keep.add(f);
-  if (!existsSync(f) || readFileSync(f, 'utf8') !== text) writeFileSync(f, text);
+  writeKept(f, await engineBundle(name, f));
 }
 // The built-in catalog's YAML parsed once here: src/catalog/index.ts reads a file from it while its text is the
 // same (parsing the YAML took 150-250 ms of every command's start-up).
 const parsedPath = join(outdir, 'catalog', 'parsed.json');
 const { builtinParsed } = await import(pathToFileURL(join(outdir, 'catalog', 'index.js')).href);
 const parsedText = `${JSON.stringify(builtinParsed())}\n`;
-keep.add(parsedPath);
-if (!existsSync(parsedPath) || readFileSync(parsedPath, 'utf8') !== parsedText) writeFileSync(parsedPath, parsedText);
+writeKept(parsedPath, parsedText);
 for (const name of readdirSync(outdir, { recursive: true })) {
   const f = join(outdir, name);
   if (!keep.has(f) && statSync(f).isFile()) rmSync(f);
